@@ -1,0 +1,2 @@
+package io.mptrec.model;
+final class Placeholder {}
