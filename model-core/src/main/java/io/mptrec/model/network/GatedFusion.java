@@ -1,0 +1,54 @@
+package io.mptrec.model.network;
+
+import io.mptrec.model.nn.Activations;
+import io.mptrec.model.nn.Dense;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * z = g[0] * taskPart + g[1] * sharedPart with g = softmax(x W), W bias-free (or a fixed g): the fusion
+ * every task head ends with, in stage 1 and stage 2 alike.
+ */
+final class GatedFusion {
+
+    record Pass(INDArray gate, INDArray taskPart, INDArray sharedPart, INDArray fused) {
+    }
+
+    record Gradients(INDArray dTaskPart, INDArray dSharedPart, INDArray dInput) {
+    }
+
+    /** The fixed gate of the authors' ablation: 0.1 on the task part, 0.9 on the shared part. */
+    static final float[] FIXED = {0.1f, 0.9f};
+
+    private final Dense gate;
+
+    /** @param gate the bias-free gate layer, or null for the fixed gate */
+    GatedFusion(Dense gate) {
+        this.gate = gate;
+    }
+
+    Pass forward(INDArray x, INDArray taskPart, INDArray sharedPart) {
+        INDArray g = gate == null
+                ? Nd4j.create(FIXED, new long[] {1, 2}, DataType.FLOAT).repeat(0, x.size(0))
+                : Activations.softmaxRows(gate.forward(x));
+        INDArray fused = taskPart.mulColumnVector(column(g, 0)).addi(sharedPart.mulColumnVector(column(g, 1)));
+        return new Pass(g, taskPart, sharedPart, fused);
+    }
+
+    Gradients backward(INDArray x, Pass pass, INDArray dFused, boolean needInputGradient) {
+        INDArray dTask = dFused.mulColumnVector(column(pass.gate(), 0));
+        INDArray dShared = dFused.mulColumnVector(column(pass.gate(), 1));
+        if (gate == null) {
+            return new Gradients(dTask, dShared, needInputGradient ? Nd4j.zeros(DataType.FLOAT, x.size(0), x.size(1)) : null);
+        }
+        INDArray dGate = Nd4j.hstack(dFused.mul(pass.taskPart()).sum(true, 1), dFused.mul(pass.sharedPart()).sum(true, 1));
+        INDArray dLogits = Activations.softmaxRowsBackward(pass.gate(), dGate);
+        return new Gradients(dTask, dShared, gate.backward(x, dLogits, needInputGradient));
+    }
+
+    static INDArray column(INDArray m, int j) {
+        return m.get(NDArrayIndex.all(), NDArrayIndex.point(j)).reshape(m.size(0), 1);
+    }
+}

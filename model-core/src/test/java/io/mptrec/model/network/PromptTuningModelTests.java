@@ -1,0 +1,62 @@
+package io.mptrec.model.network;
+
+import io.mptrec.model.nn.FloatVectors;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mptrec.model.data.EncodedRows;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PromptTuningModelTests {
+
+    private static final EncodedRows ROWS = GradientCheck.tinyRows(8, 1);
+    private static final float[] LABELS = GradientCheck.tinyLabels(8, 5);
+
+    private static Encoder frozenEncoder() {
+        MultiTaskModel stage1 = MultiTaskModel.create(GradientCheck.tinyConfig(), 3, GradientCheck.TINY_VOCABULARIES,
+                List.of("a", "b", "c"), 3);
+        // a few steps so that the frozen prompts differ from one another
+        float[][] labels = {GradientCheck.tinyLabels(8, 2), GradientCheck.tinyLabels(8, 3), GradientCheck.tinyLabels(8, 4)};
+        for (int i = 0; i < 30; i++) {
+            stage1.trainStep(ROWS, labels, null, 0);
+        }
+        return Encoder.frozen(stage1.config(), 3, GradientCheck.TINY_VOCABULARIES, 3, stage1.encoderArrays());
+    }
+
+    @ParameterizedTest(name = "{0}, fixed gate {1}")
+    @CsvSource({"ATTENTION,false", "ATTENTION,true", "UNIFORM,false", "TASK_SIMILARITY,false"})
+    void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate) {
+        // a low temperature makes the attention's gradient large enough to check in float32
+        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-3, 8, 3e-3, 1, 1);
+        PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
+        GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, LABELS), List.of());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ATTENTION", "UNIFORM", "TASK_SIMILARITY"})
+    void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion) {
+        TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-3, 8, 0, 1, 1);
+        PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
+        Encoder encoder = model.encoder();
+        org.nd4j.linalg.api.ndarray.INDArray x = encoder.input(ROWS);
+        EncoderPass ep = new EncoderPass(encoder, x);
+        TaskHead.Pass pass = model.head().forward(ep);
+        org.nd4j.linalg.api.ndarray.INDArray ones = org.nd4j.linalg.factory.Nd4j.onesLike(pass.logits());
+        float[] analytic = FloatVectors.of(model.head().backward(ep, pass, ones, true));
+        float[] values = FloatVectors.of(x);
+        for (int i = 0; i < values.length; i += 3) {
+            org.nd4j.linalg.api.ndarray.INDArray plus = x.dup();
+            plus.putScalar(i, values[i] + 1e-3);
+            org.nd4j.linalg.api.ndarray.INDArray minus = x.dup();
+            minus.putScalar(i, values[i] - 1e-3);
+            double numeric = (sumLogits(model, encoder, plus) - sumLogits(model, encoder, minus)) / 2e-3;
+            assertThat(analytic[i]).as("dlogits/dx[%d]", i).isCloseTo((float) numeric,
+                    org.assertj.core.data.Offset.offset((float) Math.max(2e-3, 0.05 * Math.abs(numeric))));
+        }
+    }
+
+    private static double sumLogits(PromptTuningModel model, Encoder encoder, org.nd4j.linalg.api.ndarray.INDArray x) {
+        return model.head().forward(new EncoderPass(encoder, x)).logits().sumNumber().doubleValue();
+    }
+}
