@@ -1,2 +1,0 @@
-package io.mptrec.model;
-final class Placeholder {}
