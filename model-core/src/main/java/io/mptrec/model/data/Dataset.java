@@ -1,0 +1,390 @@
+package io.mptrec.model.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A data file read in full, labelled and split as its schema says. Immutable.
+ *
+ * <p>Each column is stored as codes into its own list of distinct values, which keeps 100k rows of
+ * repetitive census text small and parses each distinct number once.
+ */
+public final class Dataset {
+
+    /** Decimal numbers only: Float.parseFloat alone would also take "NaN", "Infinity", "1f" and hex. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private final DatasetSchema schema;
+    private final Path dataFile;
+    private final String dataSha256;
+    private final String fingerprint;
+    private final int rowCount;
+    private final Column[] columns;
+    private final int[] numericColumns;
+    private final int[] categoricalColumns;
+    private final Map<String, float[]> labels;
+    private final Map<Split, int[]> rows;
+
+    /** One column: per row a code, per code the value as read, whether it is missing, and its number. */
+    private record Column(String name, int[] codes, String[] values, boolean[] missing, float[] numbers) {
+        String value(int row) {
+            return values[codes[row]];
+        }
+
+        boolean isMissing(int row) {
+            return missing[codes[row]];
+        }
+    }
+
+    private Dataset(DatasetSchema schema, Path dataFile, String dataSha256, int rowCount, Column[] columns,
+                    Map<String, float[]> labels, Map<Split, int[]> rows) {
+        this.schema = schema;
+        this.dataFile = dataFile;
+        this.dataSha256 = dataSha256;
+        this.fingerprint = sha256Hex((dataSha256 + sha256Hex(schema.canonicalJson().getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.UTF_8));
+        this.rowCount = rowCount;
+        this.columns = columns;
+        List<String> names = schema.columnNames();
+        this.numericColumns = schema.numericFeatures().stream().mapToInt(names::indexOf).toArray();
+        this.categoricalColumns = schema.categoricalFeatures().stream().mapToInt(names::indexOf).toArray();
+        this.labels = labels;
+        this.rows = rows;
+    }
+
+    /**
+     * Reads, labels, splits and validates a data file. Writes nothing.
+     *
+     * @param schemaFile where the schema came from; relative data file names resolve against its folder
+     * @param dataFile   the data file, or null for the schema's own "file"
+     * @throws DatasetException naming the file, the 1-based line (0 for the whole file) and the reason
+     */
+    public static Dataset load(DatasetSchema schema, Path schemaFile, Path dataFile) {
+        if (dataFile == null) {
+            if (schema.file() == null) {
+                throw new DatasetException(schemaFile, 0, "no data file given and the schema names none");
+            }
+            Path folder = schemaFile.toAbsolutePath().getParent();
+            dataFile = folder.resolve(schema.file());
+        }
+        return new Loader(schema, dataFile).load();
+    }
+
+    public DatasetSchema schema() {
+        return schema;
+    }
+
+    public Path dataFile() {
+        return dataFile;
+    }
+
+    /** SHA-256 (lower-case hex) of the data file's bytes as stored, compressed or not. */
+    public String dataSha256() {
+        return dataSha256;
+    }
+
+    /**
+     * SHA-256 (lower-case hex) of the UTF-8 text: hex SHA-256 of the data file bytes followed by hex
+     * SHA-256 of {@link DatasetSchema#canonicalJson()}. Same data and same schema, same fingerprint.
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public int rowCount() {
+        return rowCount;
+    }
+
+    public List<String> numericFeatures() {
+        return schema.numericFeatures();
+    }
+
+    public List<String> categoricalFeatures() {
+        return schema.categoricalFeatures();
+    }
+
+    /** Task names in schema order. */
+    public List<String> tasks() {
+        return List.copyOf(labels.keySet());
+    }
+
+    /** @param field index into {@link #numericFeatures()}; NaN when missing */
+    public float numeric(int row, int field) {
+        Column column = columns[numericColumns[field]];
+        return column.numbers[column.codes[row]];
+    }
+
+    /** @param field index into {@link #categoricalFeatures()}; null when missing */
+    public String categorical(int row, int field) {
+        Column column = columns[categoricalColumns[field]];
+        return column.isMissing(row) ? null : column.value(row);
+    }
+
+    public float label(String task, int row) {
+        return taskLabels(task)[row];
+    }
+
+    public float[] labels(String task, int[] rows) {
+        float[] all = taskLabels(task);
+        float[] selected = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            selected[i] = all[rows[i]];
+        }
+        return selected;
+    }
+
+    /** Row indices of a split, in file order. */
+    public int[] rows(Split split) {
+        return rows.get(split).clone();
+    }
+
+    /** Column name to the value as read (trimmed if the format says so, missing tokens kept), in column order. */
+    public Map<String, String> rawRow(int row) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        for (Column column : columns) {
+            raw.put(column.name, column.value(row));
+        }
+        return Collections.unmodifiableMap(raw);
+    }
+
+    private float[] taskLabels(String task) {
+        float[] values = labels.get(task);
+        if (values == null) {
+            throw new IllegalArgumentException("unknown task '" + task + "', known: " + labels.keySet());
+        }
+        return values;
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /** One pass over the file: split lines, code values per column, then label, split and check. */
+    private static final class Loader {
+        private final DatasetSchema schema;
+        private final Path dataFile;
+        private final FileFormat format;
+        private final List<ColumnSpec> specs;
+        private final List<Map<String, Integer>> dictionaries = new ArrayList<>();
+        private final List<List<String>> values = new ArrayList<>();
+        private final List<List<Float>> numbers = new ArrayList<>();
+        private int[][] codes;
+        private int rowCount;
+
+        Loader(DatasetSchema schema, Path dataFile) {
+            this.schema = schema;
+            this.dataFile = dataFile;
+            this.format = schema.format();
+            this.specs = schema.columns();
+        }
+
+        Dataset load() {
+            int n = specs.size();
+            codes = new int[n][1024];
+            for (int c = 0; c < n; c++) {
+                dictionaries.add(new HashMap<>());
+                values.add(new ArrayList<>());
+                numbers.add(new ArrayList<>());
+            }
+            MessageDigest digest = sha256();
+            try (InputStream file = Files.newInputStream(dataFile);
+                 DigestInputStream hashed = new DigestInputStream(file, digest)) {
+                InputStream in = format.isGzip(dataFile) ? new GZIPInputStream(hashed, 1 << 16) : hashed;
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, format.charset()), 1 << 16);
+                readLines(reader);
+                // Gzip may stop before the end of the stored bytes; the hash must cover all of them.
+                hashed.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.util.zip.ZipException e) {
+                throw new DatasetException(dataFile, 0, "not a valid gzip file: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new DatasetException(dataFile, 0, "cannot read the data file: " + e, e);
+            }
+            String dataSha256 = HexFormat.of().formatHex(digest.digest());
+
+            Column[] columns = new Column[n];
+            for (int c = 0; c < n; c++) {
+                List<String> distinct = values.get(c);
+                boolean[] missing = new boolean[distinct.size()];
+                float[] parsed = new float[distinct.size()];
+                for (int code = 0; code < distinct.size(); code++) {
+                    missing[code] = format.isMissing(distinct.get(code));
+                    parsed[code] = numbers.get(c).get(code);
+                }
+                columns[c] = new Column(specs.get(c).name(), Arrays.copyOf(codes[c], rowCount),
+                        distinct.toArray(String[]::new), missing, parsed);
+            }
+            Map<Split, int[]> rows = split();
+            Map<String, float[]> labels = label(columns, rows);
+            return new Dataset(schema, dataFile, dataSha256, rowCount, columns, labels, rows);
+        }
+
+        private void readLines(BufferedReader reader) throws IOException {
+            String delimiter = format.delimiter();
+            int n = specs.size();
+            String[] fields = new String[n];
+            long lineNumber = 0;
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lineNumber++;
+                if (line.isEmpty()) {
+                    continue; // blank lines (e.g. a trailing one) carry no row
+                }
+                int count = splitLine(line, delimiter, fields);
+                if (count != n) {
+                    throw new DatasetException(dataFile, lineNumber,
+                            "expected " + n + " fields, found " + count);
+                }
+                if (format.header() && lineNumber == 1) {
+                    checkHeader(fields);
+                    continue;
+                }
+                if (rowCount == codes[0].length) {
+                    for (int c = 0; c < n; c++) {
+                        codes[c] = Arrays.copyOf(codes[c], rowCount * 2);
+                    }
+                }
+                for (int c = 0; c < n; c++) {
+                    codes[c][rowCount] = code(c, fields[c], lineNumber);
+                }
+                rowCount++;
+            }
+        }
+
+        /** Splits on the literal delimiter into {@code fields}; returns the field count (may exceed its length). */
+        private int splitLine(String line, String delimiter, String[] fields) {
+            int count = 0;
+            int start = 0;
+            while (true) {
+                int end = line.indexOf(delimiter, start);
+                String field = end < 0 ? line.substring(start) : line.substring(start, end);
+                if (count < fields.length) {
+                    fields[count] = format.trim() ? field.strip() : field;
+                }
+                count++;
+                if (end < 0) {
+                    return count;
+                }
+                start = end + delimiter.length();
+            }
+        }
+
+        private void checkHeader(String[] fields) {
+            List<String> expected = schema.columnNames();
+            if (!Arrays.asList(fields).equals(expected)) {
+                throw new DatasetException(dataFile, 1,
+                        "the header " + Arrays.asList(fields) + " does not match the schema columns " + expected);
+            }
+        }
+
+        private int code(int column, String value, long lineNumber) {
+            Map<String, Integer> dictionary = dictionaries.get(column);
+            Integer code = dictionary.get(value);
+            if (code == null) {
+                code = dictionary.size();
+                dictionary.put(value, code);
+                values.get(column).add(value);
+                numbers.get(column).add(number(column, value, lineNumber));
+            }
+            return code;
+        }
+
+        private float number(int column, String value, long lineNumber) {
+            ColumnSpec spec = specs.get(column);
+            if (spec.role() != ColumnRole.NUMERIC || format.isMissing(value)) {
+                return Float.NaN;
+            }
+            if (!NUMBER.matcher(value).matches()) {
+                throw new DatasetException(dataFile, lineNumber,
+                        "column '" + spec.name() + "' is numeric but has '" + value + "'");
+            }
+            return Float.parseFloat(value);
+        }
+
+        private Map<Split, int[]> split() {
+            Split[] assigned = schema.split().assign(rowCount);
+            Map<Split, int[]> rows = new EnumMap<>(Split.class);
+            for (Split split : Split.values()) {
+                int[] selected = new int[rowCount];
+                int count = 0;
+                for (int row = 0; row < rowCount; row++) {
+                    if (assigned[row] == split) {
+                        selected[count++] = row;
+                    }
+                }
+                if (count == 0) {
+                    throw new DatasetException(dataFile, 0, "the " + split.name().toLowerCase()
+                            + " split is empty (" + rowCount + " rows, split " + schema.split() + ")");
+                }
+                rows.put(split, Arrays.copyOf(selected, count));
+            }
+            return rows;
+        }
+
+        private Map<String, float[]> label(Column[] columns, Map<Split, int[]> rows) {
+            Map<String, Integer> index = new HashMap<>();
+            for (int c = 0; c < columns.length; c++) {
+                index.put(columns[c].name(), c);
+            }
+            Map<String, float[]> labels = new LinkedHashMap<>();
+            schema.labelExpressions().forEach((task, expression) -> {
+                float[] y = new float[rowCount];
+                for (int row = 0; row < rowCount; row++) {
+                    int r = row;
+                    try {
+                        y[row] = expression.test(name -> {
+                            Column column = columns[index.get(name)];
+                            return column.isMissing(r) ? null : column.value(r);
+                        }) ? 1f : 0f;
+                    } catch (IllegalArgumentException e) {
+                        throw new DatasetException(dataFile, 0,
+                                "label '" + task + "' on row " + row + ": " + e.getMessage(), e);
+                    }
+                }
+                for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+                    checkBothClasses(task, split, y, rows.get(split));
+                }
+                labels.put(task, y);
+            });
+            return Collections.unmodifiableMap(labels);
+        }
+
+        /** A single class leaves nothing to learn (train) or makes the validation AUC undefined. */
+        private void checkBothClasses(String task, Split split, float[] y, int[] rows) {
+            int positives = 0;
+            for (int row : rows) {
+                positives += (int) y[row];
+            }
+            if (positives == 0 || positives == rows.length) {
+                throw new DatasetException(dataFile, 0, "label '" + task + "' has a single class ("
+                        + (positives == 0 ? "0" : "1") + ") in the " + split.name().toLowerCase() + " split");
+            }
+        }
+    }
+}

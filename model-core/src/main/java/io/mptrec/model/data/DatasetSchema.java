@@ -1,0 +1,411 @@
+package io.mptrec.model.data;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a data file contains and how to read, label and split it. Loaded from a JSON schema file; the
+ * format is documented in model-core/README.md, section "Dataset schema files".
+ *
+ * @param file   default data file, relative to the schema file's folder; may be null
+ * @param labels task name to {@link LabelExpression} source, in task order
+ */
+public record DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
+                            Map<String, String> labels, SplitRule split) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    public DatasetSchema {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(split, "split");
+        columns = List.copyOf(columns);
+        // Map.copyOf would lose the task order, which decides the task index in the model.
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        Set<String> names = new HashSet<>();
+        for (ColumnSpec column : columns) {
+            if (!names.add(column.name())) {
+                throw new IllegalArgumentException("duplicate column '" + column.name() + "'");
+            }
+        }
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("no labels");
+        }
+        labels.values().forEach(expression -> LabelExpression.parse(expression, names));
+    }
+
+    /**
+     * Reads and validates a schema file.
+     *
+     * @throws DatasetException naming the schema file, the line of the offending JSON value and the reason
+     */
+    public static DatasetSchema load(Path schemaFile) {
+        String text;
+        try {
+            text = Files.readString(schemaFile);
+        } catch (IOException e) {
+            throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
+        }
+        return new Reader(schemaFile).read(text);
+    }
+
+    public List<String> numericFeatures() {
+        return columnsWithRole(ColumnRole.NUMERIC);
+    }
+
+    public List<String> categoricalFeatures() {
+        return columnsWithRole(ColumnRole.CATEGORICAL);
+    }
+
+    public List<String> columnNames() {
+        return columns.stream().map(ColumnSpec::name).toList();
+    }
+
+    /** The parsed label expressions, in task order. */
+    public Map<String, LabelExpression> labelExpressions() {
+        Set<String> names = new HashSet<>(columnNames());
+        Map<String, LabelExpression> parsed = new LinkedHashMap<>();
+        labels.forEach((task, expression) -> parsed.put(task, LabelExpression.parse(expression, names)));
+        return Collections.unmodifiableMap(parsed);
+    }
+
+    /**
+     * The schema as JSON with sorted keys, no whitespace and every default filled in, for fingerprints.
+     * Left out: "file", since the data file's bytes are hashed on their own and a moved file is the same
+     * data. Labels are written as an array of {"expression", "task"} objects because their order matters.
+     */
+    public String canonicalJson() {
+        Map<String, Object> formatMap = new TreeMap<>();
+        formatMap.put("delimiter", format.delimiter());
+        formatMap.put("header", format.header());
+        formatMap.put("encoding", format.encoding());
+        formatMap.put("gzip", format.gzip());
+        formatMap.put("missingTokens", format.missingTokens());
+        formatMap.put("trim", format.trim());
+        List<Map<String, Object>> columnList = columns.stream()
+                .map(c -> Map.<String, Object>of("name", c.name(), "role", c.role().jsonName())).toList();
+        List<Map<String, Object>> labelList = labels.entrySet().stream()
+                .map(e -> Map.<String, Object>of("task", e.getKey(), "expression", e.getValue())).toList();
+        Map<String, Object> splitMap = new TreeMap<>();
+        if (split instanceof SplitRule.Modulo modulo) {
+            splitMap.put("type", "modulo");
+            splitMap.put("modulus", modulo.modulus());
+            splitMap.put("validation", modulo.validation());
+            splitMap.put("test", modulo.test());
+        } else if (split instanceof SplitRule.Ratio ratio) {
+            splitMap.put("type", "ratio");
+            splitMap.put("seed", ratio.seed());
+            splitMap.put("validation", ratio.validation());
+            splitMap.put("test", ratio.test());
+        }
+        Map<String, Object> root = new TreeMap<>();
+        root.put("name", name);
+        root.put("format", formatMap);
+        root.put("columns", columnList);
+        root.put("labels", labelList);
+        root.put("split", splitMap);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> columnsWithRole(ColumnRole role) {
+        return columns.stream().filter(c -> c.role() == role).map(ColumnSpec::name).toList();
+    }
+
+    /**
+     * Builds the JSON tree itself so that it remembers the line of every value (Jackson's tree forgets
+     * locations), then checks it field by field. Unknown keys are errors so that a typo is not ignored.
+     */
+    private static final class Reader {
+        private final Path schemaFile;
+        private final Map<String, Long> lines = new HashMap<>();
+
+        Reader(Path schemaFile) {
+            this.schemaFile = schemaFile;
+        }
+
+        DatasetSchema read(String text) {
+            JsonNode root;
+            try (JsonParser parser = new JsonFactory().createParser(text)) {
+                if (parser.nextToken() == null) {
+                    throw new DatasetException(schemaFile, 1, "empty schema file");
+                }
+                root = node(parser, "");
+                if (parser.nextToken() != null) {
+                    throw fail(parser.currentTokenLocation().getLineNr(), "unexpected content after the schema object");
+                }
+            } catch (JsonProcessingException e) {
+                throw new DatasetException(schemaFile, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                        "invalid JSON: " + e.getOriginalMessage(), e);
+            } catch (IOException e) {
+                throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
+            }
+            ObjectNode object = object(root, "");
+            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split");
+            String name = string(required(object, "", "name"), "/name");
+            String file = object.hasNonNull("file") ? string(object.get("file"), "/file") : null;
+            FileFormat format = format(object.get("format"));
+            List<ColumnSpec> columns = columns(required(object, "", "columns"));
+            Map<String, String> labels = labels(required(object, "", "labels"), columns);
+            SplitRule split = split(required(object, "", "split"));
+            return new DatasetSchema(name, file, format, columns, labels, split);
+        }
+
+        private FileFormat format(JsonNode node) {
+            if (node == null) {
+                return new FileFormat(",", false, "UTF-8", null, List.of(), false);
+            }
+            ObjectNode format = object(node, "/format");
+            allowKeys(format, "/format", "delimiter", "header", "encoding", "gzip", "missingTokens", "trim");
+            String delimiter = format.has("delimiter") ? string(format.get("delimiter"), "/format/delimiter") : ",";
+            if (delimiter.isEmpty()) {
+                throw fail("/format/delimiter", "the delimiter must not be empty");
+            }
+            String encoding = format.has("encoding") ? string(format.get("encoding"), "/format/encoding") : "UTF-8";
+            if (!Charset.isSupported(encoding)) {
+                throw fail("/format/encoding", "unknown encoding '" + encoding + "'");
+            }
+            Boolean gzip = format.hasNonNull("gzip") ? bool(format.get("gzip"), "/format/gzip") : null;
+            List<String> missing = new ArrayList<>();
+            if (format.has("missingTokens")) {
+                ArrayNode tokens = array(format.get("missingTokens"), "/format/missingTokens");
+                for (int i = 0; i < tokens.size(); i++) {
+                    missing.add(string(tokens.get(i), "/format/missingTokens/" + i));
+                }
+            }
+            return new FileFormat(delimiter,
+                    format.has("header") && bool(format.get("header"), "/format/header"),
+                    encoding, gzip, missing,
+                    format.has("trim") && bool(format.get("trim"), "/format/trim"));
+        }
+
+        private List<ColumnSpec> columns(JsonNode node) {
+            ArrayNode array = array(node, "/columns");
+            if (array.isEmpty()) {
+                throw fail("/columns", "no columns");
+            }
+            List<ColumnSpec> columns = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < array.size(); i++) {
+                String at = "/columns/" + i;
+                ObjectNode column = object(array.get(i), at);
+                allowKeys(column, at, "name", "role");
+                String name = string(required(column, at, "name"), at + "/name");
+                if (name.isBlank()) {
+                    throw fail(at + "/name", "empty column name");
+                }
+                if (!names.add(name)) {
+                    throw fail(at + "/name", "duplicate column '" + name + "'");
+                }
+                String role = string(required(column, at, "role"), at + "/role");
+                columns.add(new ColumnSpec(name, ColumnRole.fromJsonName(role).orElseThrow(() -> fail(at + "/role",
+                        "unknown role '" + role + "' of column '" + name + "' (numeric, categorical or ignored)"))));
+            }
+            return columns;
+        }
+
+        private Map<String, String> labels(JsonNode node, List<ColumnSpec> columns) {
+            ObjectNode object = object(node, "/labels");
+            if (object.isEmpty()) {
+                throw fail("/labels", "no labels");
+            }
+            Set<String> names = new HashSet<>();
+            columns.forEach(c -> names.add(c.name()));
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+                String task = it.next();
+                String at = "/labels/" + task;
+                String expression = string(object.get(task), at);
+                try {
+                    LabelExpression.parse(expression, names);
+                } catch (IllegalArgumentException e) {
+                    throw fail(at, "label '" + task + "': " + e.getMessage());
+                }
+                labels.put(task, expression);
+            }
+            return labels;
+        }
+
+        private SplitRule split(JsonNode node) {
+            ObjectNode split = object(node, "/split");
+            String type = string(required(split, "/split", "type"), "/split/type");
+            try {
+                switch (type) {
+                    case "modulo" -> {
+                        allowKeys(split, "/split", "type", "modulus", "validation", "test");
+                        return new SplitRule.Modulo(integer(required(split, "/split", "modulus"), "/split/modulus"),
+                                integers(required(split, "/split", "validation"), "/split/validation"),
+                                integers(required(split, "/split", "test"), "/split/test"));
+                    }
+                    case "ratio" -> {
+                        allowKeys(split, "/split", "type", "seed", "validation", "test");
+                        JsonNode seed = required(split, "/split", "seed");
+                        if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
+                            throw fail("/split/seed", "the seed must be an integer");
+                        }
+                        return new SplitRule.Ratio(seed.longValue(),
+                                number(required(split, "/split", "validation"), "/split/validation"),
+                                number(required(split, "/split", "test"), "/split/test"));
+                    }
+                    default -> throw fail("/split/type", "unknown split type '" + type + "' (modulo or ratio)");
+                }
+            } catch (IllegalArgumentException e) {
+                throw fail("/split", "invalid split: " + e.getMessage());
+            }
+        }
+
+        // --- the tree with locations ---
+
+        private JsonNode node(JsonParser parser, String pointer) throws IOException {
+            lines.put(pointer, (long) parser.currentTokenLocation().getLineNr());
+            JsonNodeFactory nodes = JsonNodeFactory.instance;
+            JsonToken token = parser.currentToken();
+            switch (token) {
+                case START_OBJECT -> {
+                    ObjectNode object = nodes.objectNode();
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = parser.currentName();
+                        long line = parser.currentTokenLocation().getLineNr();
+                        if (object.has(key)) {
+                            throw fail(line, "duplicate key '" + key + "'");
+                        }
+                        parser.nextToken();
+                        object.set(key, node(parser, pointer + "/" + key));
+                    }
+                    return object;
+                }
+                case START_ARRAY -> {
+                    ArrayNode array = nodes.arrayNode();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        array.add(node(parser, pointer + "/" + array.size()));
+                    }
+                    return array;
+                }
+                case VALUE_STRING -> {
+                    return nodes.textNode(parser.getText());
+                }
+                case VALUE_NUMBER_INT -> {
+                    return nodes.numberNode(parser.getBigIntegerValue());
+                }
+                case VALUE_NUMBER_FLOAT -> {
+                    return nodes.numberNode(parser.getDecimalValue());
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    return nodes.booleanNode(parser.getBooleanValue());
+                }
+                case VALUE_NULL -> {
+                    return nodes.nullNode();
+                }
+                default -> throw fail(parser.currentTokenLocation().getLineNr(), "unexpected JSON token " + token);
+            }
+        }
+
+        // --- typed access, each failure naming the line of the value ---
+
+        private JsonNode required(ObjectNode object, String pointer, String key) {
+            JsonNode value = object.get(key);
+            if (value == null || value.isNull()) {
+                throw fail(pointer, "missing '" + key + "'");
+            }
+            return value;
+        }
+
+        private void allowKeys(ObjectNode object, String pointer, String... keys) {
+            Set<String> allowed = new LinkedHashSet<>(List.of(keys));
+            for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!allowed.contains(key)) {
+                    throw fail(pointer + "/" + key, "unknown key '" + key + "' (allowed: " + String.join(", ", allowed) + ")");
+                }
+            }
+        }
+
+        private ObjectNode object(JsonNode node, String pointer) {
+            if (!(node instanceof ObjectNode object)) {
+                throw fail(pointer, "expected an object");
+            }
+            return object;
+        }
+
+        private ArrayNode array(JsonNode node, String pointer) {
+            if (!(node instanceof ArrayNode array)) {
+                throw fail(pointer, "expected an array");
+            }
+            return array;
+        }
+
+        private String string(JsonNode node, String pointer) {
+            if (!node.isTextual()) {
+                throw fail(pointer, "expected a string");
+            }
+            return node.textValue();
+        }
+
+        private boolean bool(JsonNode node, String pointer) {
+            if (!node.isBoolean()) {
+                throw fail(pointer, "expected true or false");
+            }
+            return node.booleanValue();
+        }
+
+        private int integer(JsonNode node, String pointer) {
+            if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+                throw fail(pointer, "expected an integer");
+            }
+            return node.intValue();
+        }
+
+        private List<Integer> integers(JsonNode node, String pointer) {
+            ArrayNode array = array(node, pointer);
+            List<Integer> values = new ArrayList<>();
+            for (int i = 0; i < array.size(); i++) {
+                values.add(integer(array.get(i), pointer + "/" + i));
+            }
+            return values;
+        }
+
+        private double number(JsonNode node, String pointer) {
+            if (!node.isNumber()) {
+                throw fail(pointer, "expected a number");
+            }
+            return node.doubleValue();
+        }
+
+        private DatasetException fail(String pointer, String reason) {
+            return fail(lines.getOrDefault(pointer, 0L), reason);
+        }
+
+        private DatasetException fail(long line, String reason) {
+            return new DatasetException(schemaFile, line, reason);
+        }
+    }
+}

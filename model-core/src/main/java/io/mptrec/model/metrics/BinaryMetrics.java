@@ -1,0 +1,91 @@
+package io.mptrec.model.metrics;
+
+import java.util.Arrays;
+
+/** Offline metrics of a binary classifier. Labels are 0 or 1. */
+public final class BinaryMetrics {
+
+    private static final double EPSILON = 1e-7;
+
+    private BinaryMetrics() {
+    }
+
+    /**
+     * Exact ROC-AUC as the Mann-Whitney statistic: the probability that a random positive scores above a
+     * random negative, a tie counting one half (tied scores share their average rank).
+     *
+     * @throws IllegalArgumentException if lengths differ, a label is not 0 or 1, a score is NaN, or only one
+     *                                  class is present
+     */
+    public static double auc(float[] scores, float[] labels) {
+        checkLengths(scores.length, labels.length);
+        int n = scores.length;
+        // Sort (score, index) pairs; sorting primitives keeps 1M rows fast.
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (Float.isNaN(scores[i])) {
+                throw new IllegalArgumentException("score " + i + " is NaN");
+            }
+            checkLabel(labels, i);
+            order[i] = ((long) sortableBits(scores[i]) << 32) | i;
+        }
+        Arrays.sort(order);
+        double positiveRankSum = 0;
+        long positives = 0;
+        int start = 0;
+        while (start < n) {
+            int end = start;
+            int startBits = (int) (order[start] >>> 32);
+            while (end < n && (int) (order[end] >>> 32) == startBits) {
+                end++;
+            }
+            double averageRank = (start + 1 + end) / 2.0; // ranks start+1..end
+            for (int k = start; k < end; k++) {
+                if (labels[(int) order[k]] == 1f) {
+                    positiveRankSum += averageRank;
+                    positives++;
+                }
+            }
+            start = end;
+        }
+        long negatives = n - positives;
+        if (positives == 0 || negatives == 0) {
+            throw new IllegalArgumentException("AUC needs both classes, found " + positives + " positives and "
+                    + negatives + " negatives");
+        }
+        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+
+    /** Mean binary cross-entropy (natural log), probabilities clipped to [1e-7, 1 - 1e-7]. */
+    public static double logLoss(float[] probabilities, float[] labels) {
+        checkLengths(probabilities.length, labels.length);
+        if (probabilities.length == 0) {
+            throw new IllegalArgumentException("no rows");
+        }
+        double sum = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            checkLabel(labels, i);
+            double p = Math.min(1 - EPSILON, Math.max(EPSILON, probabilities[i]));
+            sum -= labels[i] == 1f ? Math.log(p) : Math.log(1 - p);
+        }
+        return sum / probabilities.length;
+    }
+
+    /** Maps float bits so that signed int order equals float order (and -0 equals +0). */
+    private static int sortableBits(float score) {
+        int bits = Float.floatToIntBits(score == 0f ? 0f : score);
+        return bits >= 0 ? bits : bits ^ 0x7fffffff;
+    }
+
+    private static void checkLengths(int a, int b) {
+        if (a != b) {
+            throw new IllegalArgumentException("lengths differ: " + a + " vs " + b);
+        }
+    }
+
+    private static void checkLabel(float[] labels, int i) {
+        if (labels[i] != 0f && labels[i] != 1f) {
+            throw new IllegalArgumentException("label " + i + " is " + labels[i] + ", not 0 or 1");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.mptrec.model.metrics;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class BinaryMetricsTests {
+
+    @Test
+    void shouldComputeAucWithoutTies() {
+        // Positives 0.35 and 0.8 against negatives 0.1 and 0.4: 3 of 4 pairs ordered.
+        assertThat(BinaryMetrics.auc(new float[] {0.1f, 0.4f, 0.35f, 0.8f}, new float[] {0, 0, 1, 1})).isEqualTo(0.75);
+        assertThat(BinaryMetrics.auc(new float[] {0.1f, 0.2f, 0.3f}, new float[] {0, 1, 1})).isEqualTo(1.0);
+        assertThat(BinaryMetrics.auc(new float[] {0.9f, 0.2f, 0.3f}, new float[] {0, 1, 1})).isEqualTo(0.0);
+    }
+
+    @Test
+    void shouldCountTiesAcrossClassesAsOneHalf() {
+        // Pairs: 0.5+ vs 0.2- = 1, 0.5+ vs 0.5- = 0.5, 0.9+ vs both = 2: 3.5 of 4.
+        assertThat(BinaryMetrics.auc(new float[] {0.2f, 0.5f, 0.5f, 0.9f}, new float[] {0, 0, 1, 1})).isEqualTo(0.875);
+        // All tied: every pair is one half.
+        assertThat(BinaryMetrics.auc(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, new float[] {0, 1, 0, 1})).isEqualTo(0.5);
+        // Ties within a class do not matter: 0.7+ 0.7+ vs 0.1- 0.1- is perfect.
+        assertThat(BinaryMetrics.auc(new float[] {0.7f, 0.1f, 0.7f, 0.1f}, new float[] {1, 0, 1, 0})).isEqualTo(1.0);
+        // Negative scores, zero and minus zero tie: -1- < (0+ = -0-) < 2+: pairs 1 + 0.5 + 1 + 1 = 3.5 of 4.
+        assertThat(BinaryMetrics.auc(new float[] {-1f, 0f, -0f, 2f}, new float[] {0, 1, 0, 1})).isEqualTo(0.875);
+    }
+
+    @Test
+    void shouldMatchPairCountingOnRandomScoresWithManyTies() {
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 2000;
+        float[] scores = new float[n];
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = random.nextInt(20) / 10f - 1f; // 20 distinct values, negatives included
+            labels[i] = random.nextDouble() < 0.3 + 0.02 * scores[i] * 10 ? 1 : 0;
+        }
+
+        double pairs = 0;
+        long positives = 0;
+        long negatives = 0;
+        for (int i = 0; i < n; i++) {
+            if (labels[i] == 1) {
+                positives++;
+                for (int j = 0; j < n; j++) {
+                    if (labels[j] == 0) {
+                        pairs += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+                    }
+                }
+            } else {
+                negatives++;
+            }
+        }
+
+        assertThat(BinaryMetrics.auc(scores, labels)).isCloseTo(pairs / (positives * negatives), within(1e-12));
+    }
+
+    @Test
+    void shouldRejectInvalidAucInput() {
+        assertThatThrownBy(() -> BinaryMetrics.auc(new float[] {0.1f, 0.2f}, new float[] {1, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both classes");
+        assertThatThrownBy(() -> BinaryMetrics.auc(new float[] {0.1f, 0.2f}, new float[] {0, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both classes");
+        assertThatThrownBy(() -> BinaryMetrics.auc(new float[] {0.1f}, new float[] {0, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lengths differ");
+        assertThatThrownBy(() -> BinaryMetrics.auc(new float[] {0.1f, 0.2f}, new float[] {0, 0.5f}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 0 or 1");
+        assertThatThrownBy(() -> BinaryMetrics.auc(new float[] {Float.NaN, 0.2f}, new float[] {0, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    }
+
+    @Test
+    void shouldComputeMeanLogLoss() {
+        double expected = -(Math.log(0.9f) + Math.log(1 - (double) 0.2f)) / 2;
+
+        assertThat(BinaryMetrics.logLoss(new float[] {0.9f, 0.2f}, new float[] {1, 0})).isCloseTo(expected, within(1e-12));
+        assertThat(BinaryMetrics.logLoss(new float[] {0.5f}, new float[] {1})).isCloseTo(Math.log(2), within(1e-12));
+    }
+
+    @Test
+    void shouldClipProbabilitiesInLogLoss() {
+        assertThat(BinaryMetrics.logLoss(new float[] {0f}, new float[] {1})).isCloseTo(-Math.log(1e-7), within(1e-9));
+        assertThat(BinaryMetrics.logLoss(new float[] {1f}, new float[] {0})).isCloseTo(-Math.log(1e-7), within(1e-6));
+        assertThat(BinaryMetrics.logLoss(new float[] {1f}, new float[] {1})).isCloseTo(1e-7, within(1e-9));
+    }
+
+    @Test
+    void shouldRejectInvalidLogLossInput() {
+        assertThatThrownBy(() -> BinaryMetrics.logLoss(new float[] {0.5f}, new float[] {1, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lengths differ");
+        assertThatThrownBy(() -> BinaryMetrics.logLoss(new float[0], new float[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows");
+    }
+}
