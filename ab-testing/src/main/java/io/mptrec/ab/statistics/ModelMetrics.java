@@ -1,0 +1,80 @@
+package io.mptrec.ab.statistics;
+
+import java.util.Comparator;
+import java.util.stream.IntStream;
+
+/**
+ * Online model quality of one arm from (score, outcome) pairs of its exposures.
+ *
+ * @param count     pairs
+ * @param positives pairs with outcome true
+ * @param auc       ROC AUC = P(score of a random positive > score of a random negative) + 0.5 P(tie);
+ *                  NaN when one class is absent
+ * @param logLoss   mean of -[y ln p + (1 - y) ln(1 - p)], p clipped to [1e-15, 1 - 1e-15]
+ */
+public record ModelMetrics(long count, long positives, double auc, double logLoss) {
+
+    static final double EPSILON = 1e-15;
+
+    /**
+     * Exact, tie-aware AUC by the Mann-Whitney U statistic with mid-ranks (Hanley and McNeil 1982):
+     * AUC = (R_pos - n_pos (n_pos + 1) / 2) / (n_pos n_neg), R_pos the sum of positive ranks. O(n log n).
+     *
+     * @param scores   predicted probabilities in [0, 1]
+     * @param outcomes observed labels, same length
+     */
+    public static ModelMetrics of(double[] scores, boolean[] outcomes) {
+        if (scores.length != outcomes.length || scores.length == 0) {
+            throw new IllegalArgumentException("outcomes: need one outcome per score and at least one pair");
+        }
+        int n = scores.length;
+        long positives = 0;
+        double logLoss = 0;
+        for (int i = 0; i < n; i++) {
+            double s = scores[i];
+            if (!(s >= 0 && s <= 1)) {
+                throw new IllegalArgumentException("scores: must be probabilities in [0, 1], got " + s);
+            }
+            double p = Math.min(1 - EPSILON, Math.max(EPSILON, s));
+            logLoss -= outcomes[i] ? Math.log(p) : Math.log1p(-p);
+            if (outcomes[i]) {
+                positives++;
+            }
+        }
+        long negatives = n - positives;
+        double auc = Double.NaN;
+        if (positives > 0 && negatives > 0) {
+            Integer[] order = IntStream.range(0, n).boxed().sorted(Comparator.comparingDouble(i -> scores[i]))
+                    .toArray(Integer[]::new);
+            double positiveRankSum = 0;
+            int i = 0;
+            while (i < n) {
+                int j = i;
+                while (j + 1 < n && scores[order[j + 1]] == scores[order[i]]) {
+                    j++;
+                }
+                double midRank = (i + j + 2) / 2.0; // ranks are 1-based: (i+1 + j+1) / 2
+                for (int k = i; k <= j; k++) {
+                    if (outcomes[order[k]]) {
+                        positiveRankSum += midRank;
+                    }
+                }
+                i = j + 1;
+            }
+            auc = (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+        }
+        return new ModelMetrics(n, positives, auc, logLoss / n);
+    }
+
+    /** Same as {@link #of(double[], boolean[])} for 0/1 outcomes. */
+    public static ModelMetrics of(double[] scores, int[] outcomes) {
+        boolean[] b = new boolean[outcomes.length];
+        for (int i = 0; i < b.length; i++) {
+            if (outcomes[i] != 0 && outcomes[i] != 1) {
+                throw new IllegalArgumentException("outcomes: must be 0 or 1, got " + outcomes[i]);
+            }
+            b[i] = outcomes[i] == 1;
+        }
+        return of(scores, b);
+    }
+}

@@ -1,0 +1,98 @@
+package io.mptrec.ab.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+import org.junit.jupiter.api.Test;
+
+class CupedTests {
+
+    /**
+     * Simulated pre-period covariate X and outcome Y = 2 + 0.8 X + 0.3 T + noise. CUPED from sums must equal the
+     * direct least-squares regression Y ~ 1 + T + X: theta is the X coefficient, the adjusted difference the T one.
+     */
+    @Test
+    void shouldMatchDirectRegressionOnSimulatedData() {
+        SplittableRandom random = new SplittableRandom(2013L);
+        int perArm = 5_000;
+        double[] y = new double[2 * perArm];
+        double[][] design = new double[2 * perArm][];
+        double[][] sums = new double[2][5];
+        for (int i = 0; i < 2 * perArm; i++) {
+            int arm = i < perArm ? 0 : 1;
+            double x = 5 + 2 * gaussian(random);
+            double value = 2 + 0.8 * x + 0.3 * arm + gaussian(random);
+            y[i] = value;
+            design[i] = new double[] {arm, x};
+            double[] s = sums[arm];
+            s[0] += value;
+            s[1] += value * value;
+            s[2] += x;
+            s[3] += x * x;
+            s[4] += x * value;
+        }
+        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+        ols.newSampleData(y, design);
+        double[] beta = ols.estimateRegressionParameters(); // intercept, T, X
+
+        Cuped.Result result = Cuped.adjust(List.of(
+                new Cuped.CovariateData(perArm, sums[0][0], sums[0][1], sums[0][2], sums[0][3], sums[0][4]),
+                new Cuped.CovariateData(perArm, sums[1][0], sums[1][1], sums[1][2], sums[1][3], sums[1][4])));
+
+        assertThat(result.theta()).isCloseTo(beta[2], within(1e-9));
+        double adjustedDifference = result.arms().get(1).adjustedMean() - result.arms().get(0).adjustedMean();
+        assertThat(adjustedDifference).isCloseTo(beta[1], within(1e-9));
+        // Var(Y) = 0.64 * 4 + 1 = 3.56, Var(Y - theta X) ~ 1: about 72% of the variance removed.
+        assertThat(result.arms().get(0).varianceReduction()).isCloseTo(1 - 1 / 3.56, within(0.03));
+        // The adjusted residual variance matches the regression's (up to degrees of freedom).
+        double pooledAdjusted = (result.arms().get(0).adjustedVariance() + result.arms().get(1).adjustedVariance()) / 2;
+        assertThat(pooledAdjusted).isCloseTo(ols.estimateErrorVariance(), within(1e-3));
+    }
+
+    @Test
+    void shouldNarrowTheComparisonIntervalAndFeedTheSequentialTest() {
+        SplittableRandom random = new SplittableRandom(5L);
+        double[][] sums = new double[2][5];
+        for (int i = 0; i < 4_000; i++) {
+            int arm = i % 2;
+            double x = gaussian(random);
+            double value = x + 0.5 * gaussian(random);
+            double[] s = sums[arm];
+            s[0] += value;
+            s[1] += value * value;
+            s[2] += x;
+            s[3] += x * x;
+            s[4] += x * value;
+        }
+        Cuped.Result result = Cuped.adjust(List.of(
+                new Cuped.CovariateData(2_000, sums[0][0], sums[0][1], sums[0][2], sums[0][3], sums[0][4]),
+                new Cuped.CovariateData(2_000, sums[1][0], sums[1][1], sums[1][2], sums[1][3], sums[1][4])));
+        Comparison raw = Comparison.compare(new MetricData.Mean(2_000, sums[0][0], sums[0][1]),
+                new MetricData.Mean(2_000, sums[1][0], sums[1][1]), 0.95);
+        Comparison adjusted = Comparison.compare(result.arms().get(0).toMeanData(), result.arms().get(1).toMeanData(), 0.95);
+        assertThat(adjusted.differenceInterval().width()).isLessThan(raw.differenceInterval().width() / 2);
+        MetricData.Mean back = result.arms().get(0).toMeanData();
+        assertThat(back.mean()).isCloseTo(result.arms().get(0).adjustedMean(), within(1e-12));
+        assertThat(back.variance()).isCloseTo(result.arms().get(0).adjustedVariance(), within(1e-9));
+    }
+
+    @Test
+    void shouldLeaveTheMetricUnchangedForAConstantCovariate() {
+        Cuped.Result result = Cuped.adjust(List.of(new Cuped.CovariateData(3, 6, 14, 3, 3, 6),
+                new Cuped.CovariateData(3, 9, 29, 3, 3, 9)));
+        assertThat(result.theta()).isZero();
+        assertThat(result.arms().get(0).adjustedMean()).isEqualTo(2.0);
+        assertThat(result.arms().get(0).adjustedVariance()).isCloseTo(1.0, within(1e-12));
+    }
+
+    /** Box-Muller from a seeded generator (SplittableRandom has no nextGaussian on Java 17). */
+    static double gaussian(SplittableRandom random) {
+        double u1 = 1 - random.nextDouble();
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,131 @@
+package io.mptrec.ab.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class SequentialTestTests {
+
+    private static final double ALPHA = 0.05;
+
+    @Test
+    void shouldMatchTheClosedFormBoundary() {
+        MetricData control = new MetricData.Proportion(10_000, 1_000);
+        MetricData treatment = new MetricData.Proportion(10_000, 1_100);
+        double tau2 = 1e-4;
+        SequentialTest.Result r = SequentialTest.mSprt(control, treatment, ALPHA, tau2);
+        double v = 0.09 / 10_000 + 0.11 * 0.89 / 10_000;
+        double d = 0.01;
+        double radius = Math.sqrt(v * (v + tau2) / tau2 * (2 * Math.log(20) + Math.log((v + tau2) / v)));
+        double lambda = Math.sqrt(v / (v + tau2)) * Math.exp(d * d * tau2 / (2 * v * (v + tau2)));
+        assertThat(r.difference()).isCloseTo(d, within(1e-12));
+        assertThat(r.interval().upper() - d).isCloseTo(radius, within(1e-12));
+        assertThat(r.pValue()).isCloseTo(Math.min(1, 1 / lambda), within(1e-12));
+    }
+
+    @Test
+    void shouldBeWiderThanTheFixedHorizonInterval() {
+        MetricData control = new MetricData.Proportion(20_000, 2_000);
+        MetricData treatment = new MetricData.Proportion(20_000, 2_100);
+        SequentialTest.Result sequential = SequentialTest.mSprt(control, treatment, ALPHA,
+                SequentialTest.mixingVarianceFor(0.09, 20_000, ALPHA));
+        Comparison fixed = Comparison.compare(control, treatment, 1 - ALPHA);
+        assertThat(sequential.interval().width()).isGreaterThan(fixed.differenceInterval().width());
+        assertThat(sequential.pValue()).isGreaterThan(fixed.pValue());
+    }
+
+    @Test
+    void shouldExcludeZeroExactlyWhenThePValueIsBelowAlpha() {
+        SplittableRandom random = new SplittableRandom(7L);
+        for (int i = 0; i < 200; i++) {
+            long sc = 900 + random.nextInt(200);
+            long st = 900 + random.nextInt(200);
+            SequentialTest.Result r = SequentialTest.mSprt(new MetricData.Proportion(10_000, sc),
+                    new MetricData.Proportion(10_000, st), ALPHA, 2e-5);
+            assertThat(r.interval().excludes(0)).isEqualTo(r.pValue() < ALPHA);
+        }
+    }
+
+    @Test
+    void shouldReportNothingBeforeEnoughData() {
+        SequentialTest.Result r = SequentialTest.mSprt(new MetricData.Proportion(50, 1), new MetricData.Proportion(50, 20),
+                ALPHA, 1e-3);
+        assertThat(r.enoughData()).isFalse();
+        assertThat(r.pValue()).isEqualTo(1.0);
+        assertThat(r.interval().contains(0)).isTrue();
+    }
+
+    @Test
+    void shouldKeepRunningIntersectionAndMinimumPValue() {
+        SequentialTest.Result first = SequentialTest.mSprt(new MetricData.Proportion(5_000, 500),
+                new MetricData.Proportion(5_000, 560), ALPHA, 1e-4);
+        SequentialTest.Result second = SequentialTest.mSprt(new MetricData.Proportion(10_000, 1_000),
+                new MetricData.Proportion(10_000, 1_050), ALPHA, 1e-4);
+        SequentialTest.Result running = second.runningWith(first);
+        assertThat(running.pValue()).isEqualTo(Math.min(first.pValue(), second.pValue()));
+        assertThat(running.interval().lower()).isEqualTo(Math.max(first.interval().lower(), second.interval().lower()));
+        assertThat(running.interval().upper()).isEqualTo(Math.min(first.interval().upper(), second.interval().upper()));
+    }
+
+    /**
+     * A/A test: identical arms, peeked at 80 times each. The always-valid interval may exclude 0 at any look in at
+     * most alpha of the runs (Ville's inequality), up to Monte-Carlo error.
+     */
+    @Test
+    void shouldKeepFalsePositiveRateBelowAlphaUnderContinuousPeeking() {
+        int runs = 1_000;
+        int maxPerArm = 20_000;
+        int lookEvery = 250;
+        double rate = 0.10;
+        double tau2 = SequentialTest.mixingVarianceFor(rate * (1 - rate), maxPerArm, ALPHA);
+        SplittableRandom random = new SplittableRandom(20_170_812L);
+        int everExcluded = 0;
+        int fixedHorizonPeekingExcluded = 0;
+        for (int run = 0; run < runs; run++) {
+            long sc = 0;
+            long st = 0;
+            boolean excluded = false;
+            boolean naiveExcluded = false;
+            for (int n = 1; n <= maxPerArm; n++) {
+                sc += random.nextDouble() < rate ? 1 : 0;
+                st += random.nextDouble() < rate ? 1 : 0;
+                if (n % lookEvery == 0) {
+                    MetricData c = new MetricData.Proportion(n, sc);
+                    MetricData t = new MetricData.Proportion(n, st);
+                    excluded |= SequentialTest.mSprt(c, t, ALPHA, tau2).interval().excludes(0);
+                    naiveExcluded |= Comparison.compare(c, t, 1 - ALPHA).differenceInterval().excludes(0);
+                }
+            }
+            everExcluded += excluded ? 1 : 0;
+            fixedHorizonPeekingExcluded += naiveExcluded ? 1 : 0;
+        }
+        double falsePositiveRate = everExcluded / (double) runs;
+        double naiveRate = fixedHorizonPeekingExcluded / (double) runs;
+        System.out.printf("A/A always-valid false-positive rate: %.4f over %d runs (naive peeking: %.4f)%n",
+                falsePositiveRate, runs, naiveRate);
+        // Tolerance: 2.5 Monte-Carlo standard errors of a 0.05 rate over 1000 runs (~0.017).
+        assertThat(falsePositiveRate).isLessThanOrEqualTo(ALPHA + 2.5 * Math.sqrt(ALPHA * (1 - ALPHA) / runs));
+        // The naive interval, peeked at as often, is badly inflated: the reason this class exists.
+        assertThat(naiveRate).isGreaterThan(2 * ALPHA);
+    }
+
+    @Test
+    void shouldDetectARealEffect() {
+        SplittableRandom random = new SplittableRandom(99L);
+        int n = 30_000;
+        long sc = 0;
+        long st = 0;
+        for (int i = 0; i < n; i++) {
+            sc += random.nextDouble() < 0.10 ? 1 : 0;
+            st += random.nextDouble() < 0.12 ? 1 : 0;
+        }
+        SequentialTest.Result r = SequentialTest.mSprt(new MetricData.Proportion(n, sc), new MetricData.Proportion(n, st),
+                ALPHA, SequentialTest.mixingVarianceFor(0.09, n, ALPHA));
+        assertThat(r.pValue()).isLessThan(ALPHA);
+        assertThat(r.interval().lower()).isGreaterThan(0);
+        assertThat(r.interval().contains(0.02)).isTrue();
+    }
+}
