@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "  mptrec score --artifacts artifacts --task education --in rows.csv --out scores.csv",
             "  mptrec inspect artifacts/prompt-education"},
         subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            InspectCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MptrecCommand implements Runnable {
 
     @CommandLine.Spec
