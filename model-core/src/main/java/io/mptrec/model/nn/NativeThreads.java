@@ -24,7 +24,9 @@ public final class NativeThreads {
     }
 
     public static void set(int threads) {
+        // the backend must be loaded before its native operations can be reached
+        var blas = Nd4j.factory().blas();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        blas.setMaxThreads(threads);
     }
 }
