@@ -1,5 +1,7 @@
 package io.mptrec.registry.audit.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.registry.audit.AuditEntry;
 import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.audit.service.AuditService.AuditFilter;
@@ -20,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -33,9 +36,11 @@ public class AuditResource {
     private static final int MAX_PAGE_SIZE = 500;
 
     private final AuditService audit;
+    private final ObjectMapper mapper;
 
-    public AuditResource(AuditService audit) {
+    public AuditResource(AuditService audit, ObjectMapper mapper) {
         this.audit = audit;
+        this.mapper = mapper;
     }
 
     public record AuditView(long id, Instant at, String actor, String action, String task, Integer version,
@@ -81,20 +86,28 @@ public class AuditResource {
             @Content(mediaType = "text/csv"), @Content(mediaType = MediaType.APPLICATION_JSON)})
     @APIResponse(responseCode = "400", description = "Unknown format or invalid filter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public RestResponse<Object> exportAudit(@Parameter(description = "csv or json") @QueryParam("format") String format,
+    public RestResponse<String> exportAudit(@Parameter(description = "csv or json") @QueryParam("format") String format,
                                             @QueryParam("task") String task, @QueryParam("actor") String actor,
                                             @QueryParam("action") String action,
                                             @QueryParam("from") String from, @QueryParam("to") String to) {
         List<AuditView> rows = audit.findAll(filter(task, actor, action, from, to)).stream().map(AuditView::of).toList();
         if ("json".equals(format)) {
-            return RestResponse.ResponseBuilder.<Object>ok(rows, MediaType.APPLICATION_JSON)
+            return RestResponse.ResponseBuilder.ok(json(rows), MediaType.APPLICATION_JSON)
                     .header("Content-Disposition", "attachment; filename=\"audit.json\"").build();
         }
         if (format == null || "csv".equals(format)) {
-            return RestResponse.ResponseBuilder.<Object>ok(AuditCsv.write(rows), "text/csv")
+            return RestResponse.ResponseBuilder.ok(AuditCsv.write(rows), "text/csv")
                     .header("Content-Disposition", "attachment; filename=\"audit.csv\"").build();
         }
         throw ApiException.badRequest("invalid-format", "format must be csv or json", "format");
+    }
+
+    private String json(List<AuditView> rows) {
+        try {
+            return mapper.writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static AuditFilter filter(String task, String actor, String action, String from, String to) {
