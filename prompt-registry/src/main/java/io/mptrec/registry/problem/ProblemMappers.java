@@ -56,6 +56,12 @@ public class ProblemMappers {
         return respond(Problem.of(400, "malformed-json", "Malformed JSON", detail, field));
     }
 
+    /** Declared apart: quarkus-rest-jackson ships its own (body-less) mapper for this subtype. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mismatchedInput(MismatchedInputException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public RestResponse<Problem> forbidden(ForbiddenException e) {
         return respond(Problem.of(403, "forbidden", "Forbidden", "your roles do not allow this operation", null));
@@ -80,6 +86,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);  // the JSON reader wraps parse errors in a 400
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         // The message of a framework exception may echo internals; the status reason is enough.
         return respond(Problem.of(status.getStatusCode(), "http-" + status.getStatusCode(), status.getReasonPhrase(),
