@@ -29,5 +29,9 @@ public interface RegistryConfig {
 
         @WithDefault("PT5S")
         Duration requestTimeout();
+
+        /** How often the deliverer looks for due deliveries (read by its @Scheduled expression). */
+        @WithDefault("5s")
+        String poll();
     }
 }

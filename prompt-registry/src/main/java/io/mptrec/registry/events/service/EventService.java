@@ -50,7 +50,6 @@ public class EventService {
         event.versionNumber = versionNumber;
         event.payload = payload.toString();
         event.persist();
-        payload.put("id", event.id);
         for (String url : config.webhooks().urls().orElse(List.of())) {
             WebhookDelivery delivery = new WebhookDelivery();
             delivery.event = event;

@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * Delivers outbox events to the configured webhooks: at least once, retried with exponential backoff
- * (initial * 2^attempts), FAILED after the configured attempts. Receivers deduplicate by the event id.
+ * (initial * 2^attempts), FAILED after the configured attempts. Receivers deduplicate by the event id
+ * (header {@code X-Mptrec-Event-Id}).
  */
 @ApplicationScoped
 public class WebhookDeliverer {
@@ -57,7 +58,7 @@ public class WebhookDeliverer {
         }
         Instant now = clock.instant();
         d.attempts++;
-        String error = post(d.url, d.event.payload);
+        String error = post(d.url, d.event.id, d.event.payload);
         if (error == null) {
             d.status = WebhookDelivery.DELIVERED;
             d.deliveredAt = now;
@@ -74,10 +75,11 @@ public class WebhookDeliverer {
     }
 
     /** Returns null when delivered (2xx), else the reason. */
-    private String post(String url, String payload) {
+    private String post(String url, long eventId, String payload) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(config.webhooks().requestTimeout())
                     .header("Content-Type", "application/json")
+                    .header("X-Mptrec-Event-Id", Long.toString(eventId))
                     .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
