@@ -121,7 +121,7 @@ class RegistryLifecycleTests {
                 .body(containsString("carol,ROLLBACK," + TASK + ",2,RELEASED,ROLLED_BACK,AUC dropped in the pilot,false"));
         as("dave").get("/api/v1/audit/export?format=json&task=" + TASK).then().statusCode(200)
                 .body("size()", equalTo(actions.size()));
-        as("dave").get("/api/v1/audit?actor=carol&action=ROLLBACK").then().statusCode(200)
+        as("dave").get("/api/v1/audit?task=" + TASK + "&actor=carol&action=ROLLBACK").then().statusCode(200)
                 .body("total", equalTo(1));
         as("dave").get("/api/v1/events?task=" + TASK).then().statusCode(200).body("[0].type", equalTo("LABEL_MOVED"));
     }
