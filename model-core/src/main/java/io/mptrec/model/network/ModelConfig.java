@@ -62,6 +62,11 @@ public record ModelConfig(
                 batchSize, l2Embedding, l2Dense, epochs, patience, lambdaGen, disentangle, lambdaAdv, environmentEvery);
     }
 
+    public ModelConfig withBatchSize(int batch) {
+        return new ModelConfig(embeddingDim, expertHidden, expertOutput, towerHidden1, towerHidden2, learningRate,
+                batch, l2Embedding, l2Dense, maxEpochs, patience, lambdaGen, disentangle, lambdaAdv, environmentEvery);
+    }
+
     public ModelConfig withDisentangle(boolean on) {
         return new ModelConfig(embeddingDim, expertHidden, expertOutput, towerHidden1, towerHidden2, learningRate,
                 batchSize, l2Embedding, l2Dense, maxEpochs, patience, lambdaGen, on, lambdaAdv, environmentEvery);

@@ -40,6 +40,10 @@ public record TuneConfig(
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, epochs, patience);
     }
 
+    public TuneConfig withBatchSize(int batch) {
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batch, l2Dense, maxEpochs, patience);
+    }
+
     public TuneConfig withFusion(Fusion f, boolean fixed) {
         return new TuneConfig(f, fixed, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience);
     }

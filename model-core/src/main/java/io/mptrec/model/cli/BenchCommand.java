@@ -1,0 +1,129 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.network.Batches;
+import io.mptrec.model.network.Encoder;
+import io.mptrec.model.network.EncoderPass;
+import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.network.MultiTaskModel;
+import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.nn.NativeThreads;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Prints speed figures measured in one run: the machine's practical ceiling (a large ND4J matrix product),
+ * one stage-1 training step at Census shapes, and scoring 1 and 100 rows for one task.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training-step and scoring speed against this machine's matrix-product ceiling.")
+final class BenchCommand implements Callable<Integer> {
+
+    /** Census shapes: 7 numeric fields, 31 categorical fields with their vocabulary sizes (index 0 included). */
+    static final int NUMERIC = 7;
+    static final int[] VOCABULARIES = {10, 53, 48, 4, 25, 16, 6, 11, 3, 4, 7, 9, 7, 7, 7, 52, 39, 9, 11, 10, 11, 4, 5, 6,
+        44, 44, 44, 6, 4, 4, 4};
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Measuring time per figure (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        ModelConfig config = ModelConfig.defaults();
+        MultiTaskModel model = MultiTaskModel.create(config, NUMERIC, VOCABULARIES, List.of("income", "marital"), 1);
+        EncodedRows rows = rows(4096, 2);
+        float[][] labels = {labels(256, 3), labels(256, 4)};
+        EncodedRows batch = Batches.range(rows, 0, 256);
+
+        INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        // the ceiling uses every core; the model then runs with the configured threads (one by default)
+        NativeThreads.set(Runtime.getRuntime().availableProcessors());
+        double gemmSeconds = median(() -> a.mmul(b));
+        double ceiling = 2.0 * 1024 * 1024 * 1024 / gemmSeconds / 1e9;
+        NativeThreads.configureDefault();
+        double gemmSecondsConfigured = median(() -> a.mmul(b));
+
+        double stepSeconds = median(() -> model.trainStep(batch, labels, null, 0));
+        double stepGflop = trainingFlops(config, model.encoder().inputWidth(), 256, 2) / 1e9;
+
+        Encoder frozen = Encoder.frozen(config, NUMERIC, VOCABULARIES, 2, model.encoderArrays());
+        TaskHead head = io.mptrec.model.network.Stage1Head.frozen(0, model.headArrays(0));
+        EncodedRows one = Batches.range(rows, 0, 1);
+        EncodedRows hundred = Batches.range(rows, 0, 100);
+        double scoreOne = median(() -> head.forward(new EncoderPass(frozen, frozen.input(one))).logits().getFloat(0));
+        double scoreHundred = median(() -> head.forward(new EncoderPass(frozen, frozen.input(hundred))).logits().getFloat(0));
+
+        System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+        System.out.printf("ceiling   ND4J gemm 1024x1024x1024, %d threads %8.2f ms  %6.1f GFLOP/s%n",
+                Runtime.getRuntime().availableProcessors(), gemmSeconds * 1e3, ceiling);
+        System.out.printf("          same product, model's threads      %8.2f ms  %6.1f GFLOP/s%n", gemmSecondsConfigured * 1e3,
+                2.0 * 1024 * 1024 * 1024 / gemmSecondsConfigured / 1e9);
+        System.out.printf("training  stage-1 step, batch 256, K=2      %8.2f ms  %6.1f GFLOP/s (%.0f %% of ceiling), %.0f samples/s%n",
+                stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling, 256 / stepSeconds);
+        System.out.printf("scoring   1 row, one task                   %8.3f ms%n", scoreOne * 1e3);
+        System.out.printf("scoring   100 rows, one task                %8.3f ms  %.0f rows/s%n", scoreHundred * 1e3, 100 / scoreHundred);
+        return 0;
+    }
+
+    /**
+     * Multiply-adds of one stage-1 step, counted as 2 FLOPs each: forward of K+1 experts, K gates and 2K tower
+     * passes (main and auxiliary), and twice that backward (gradients of inputs and of weights).
+     */
+    static double trainingFlops(ModelConfig c, int inputWidth, int batch, int tasks) {
+        double expert = (double) inputWidth * c.expertHidden() + (double) c.expertHidden() * c.expertOutput();
+        double tower = (double) c.expertOutput() * c.towerHidden1() + (double) c.towerHidden1() * c.towerHidden2() + c.towerHidden2();
+        double gate = 2.0 * inputWidth;
+        double forward = batch * ((tasks + 1) * expert + tasks * (2 * tower + gate));
+        return 2 * 3 * forward;
+    }
+
+    private double median(Runnable action) {
+        for (int i = 0; i < 5; i++) {
+            action.run();
+        }
+        double[] samples = new double[2000];
+        int n = 0;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (n < samples.length && (n < 5 || System.nanoTime() < end)) {
+            long start = System.nanoTime();
+            action.run();
+            samples[n++] = (System.nanoTime() - start) / 1e9;
+        }
+        double[] taken = Arrays.copyOf(samples, n);
+        Arrays.sort(taken);
+        return taken[n / 2];
+    }
+
+    private static EncodedRows rows(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] numeric = new float[n * NUMERIC];
+        int[] categories = new int[n * VOCABULARIES.length];
+        for (int i = 0; i < numeric.length; i++) {
+            numeric[i] = (float) random.nextDouble();
+        }
+        for (int r = 0; r < n; r++) {
+            for (int f = 0; f < VOCABULARIES.length; f++) {
+                categories[r * VOCABULARIES.length + f] = random.nextInt(VOCABULARIES[f]);
+            }
+        }
+        return new EncodedRows(n, NUMERIC, VOCABULARIES.length, numeric, categories);
+    }
+
+    private static float[] labels(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = random.nextDouble() < 0.3 ? 1f : 0f;
+        }
+        return y;
+    }
+}

@@ -1,0 +1,51 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.nn.NativeThreads;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mptrec} command line: train, tune, evaluate, score and inspect MPT-Rec artifacts. */
+@Command(name = "mptrec", mixinStandardHelpOptions = true, versionProvider = MptrecCommand.Version.class,
+        description = {
+            "Multi-task prompt tuning for recommendation (MPT-Rec).",
+            "",
+            "Typical use:",
+            "  mptrec pretrain --schema data/census-income-kdd/schema.json --tasks income,marital --out artifacts",
+            "  mptrec tune --schema data/census-income-kdd/schema.json --artifacts artifacts --task education",
+            "  mptrec evaluate --schema data/census-income-kdd/schema.json --artifacts artifacts --task education",
+            "  mptrec score --artifacts artifacts --task education --in rows.csv --out scores.csv",
+            "  mptrec inspect artifacts/prompt-education"},
+        subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
+            InspectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class MptrecCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command; bad input ends with exit code 2 and a one-line reason, never a stack trace. */
+    public static int execute(String... args) {
+        NativeThreads.configureDefault();
+        CommandLine line = new CommandLine(new MptrecCommand());
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("mptrec: " + e.getMessage());
+            return e instanceof RuntimeException && !(e instanceof IllegalStateException) ? 2 : 1;
+        });
+        return line.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {io.mptrec.model.training.CodeVersion.get()};
+        }
+    }
+}

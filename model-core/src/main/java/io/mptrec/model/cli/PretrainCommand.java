@@ -1,0 +1,66 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.training.Pretrainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = {"Stage 1: train the multi-task model on the existing tasks and write the frozen encoder",
+            "and one task prompt per task into --out (encoder/, prompt-<task>/)."})
+final class PretrainCommand implements Callable<Integer> {
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--tasks", required = true, split = ",", description = "Stage-1 tasks, as named in the schema's labels.")
+    List<String> tasks;
+
+    @Option(names = "--out", required = true, description = "Folder to write the artifacts into.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--epochs", description = "Maximum epochs (default 30; early stopping with patience 3).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default 256).")
+    Integer batchSize;
+
+    @Option(names = "--disentangle", description = "Add the gradient-reversal task classifier on the shared expert.")
+    boolean disentangle;
+
+    @Override
+    public Integer call() {
+        ModelConfig config = ModelConfig.defaults().withDisentangle(disentangle);
+        if (epochs != null) {
+            config = config.withEpochs(epochs);
+        }
+        if (batchSize != null) {
+            config = config.withBatchSize(batchSize);
+        }
+        var data = dataset.load();
+        System.err.printf("pretraining %s on %s (%d rows), seed %d%n", tasks, data.schema().name(), data.rowCount(), seed);
+        Pretrainer.Result result = Pretrainer.run(data, tasks, config, seed, new ProgressBar(System.err));
+        ArtifactFolder folder = new ArtifactFolder(out);
+        result.encoder().bundle().write(folder.encoderPath());
+        for (TaskPromptArtifact prompt : result.prompts()) {
+            prompt.bundle().write(folder.promptPath(prompt.task()));
+        }
+        var r = result.report();
+        System.out.printf("encoder %s -> %s%n", result.encoder().contentSha256(), folder.encoderPath());
+        for (TaskPromptArtifact prompt : result.prompts()) {
+            System.out.printf("task prompt %-10s %s test AUC %.4f  logloss %.4f%n", prompt.task(), prompt.contentSha256().substring(0, 12),
+                    r.metric(prompt.task(), "test", "auc"), r.metric(prompt.task(), "test", "logloss"));
+        }
+        System.out.printf("%d epochs (best %d), %.1f s, %.0f samples/s, %d trainable parameters (%d without embeddings)%n",
+                r.epochs(), r.bestEpoch(), r.trainSeconds(), r.samplesPerSecond(), r.trainableParameters(), r.nonEmbeddingParameters());
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.scoring.Scorer;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = {"Score rows for one task: CSV in (a header row with column names, raw values as in the data),",
+            "CSV out (row, score)."})
+final class ScoreCommand implements Callable<Integer> {
+
+    @Option(names = "--artifacts", required = true, description = "Folder with encoder/ and prompt-<task>/.")
+    Path artifacts;
+
+    @Option(names = "--task", required = true, description = "Task to score.")
+    String task;
+
+    @Option(names = "--prompt", description = "A task prompt folder to use instead of <artifacts>/prompt-<task>.")
+    Path prompt;
+
+    @Option(names = "--in", required = true, description = "Input CSV with a header row.")
+    Path in;
+
+    @Option(names = "--out", required = true, description = "Output CSV.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        ArtifactFolder folder = new ArtifactFolder(artifacts);
+        var taskPrompt = prompt != null ? io.mptrec.model.artifact.TaskPromptArtifact.read(prompt) : folder.prompt(task);
+        Scorer scorer = new Scorer(folder.encoder(), taskPrompt);
+        List<Map<String, String>> rows = readCsv(in);
+        float[] scores = scorer.score(rows);
+        Path temporary = Files.createTempFile(out.toAbsolutePath().getParent(), ".score-", ".csv");
+        try (BufferedWriter w = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+            w.write("row,score\n");
+            for (int i = 0; i < scores.length; i++) {
+                w.write(i + "," + scores[i] + "\n");
+            }
+        }
+        Files.move(temporary, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.err.printf("scored %d rows for %s with task prompt %s -> %s%n", scores.length, task,
+                taskPrompt.contentSha256().substring(0, 12), out);
+        return 0;
+    }
+
+    /** A plain CSV reader: comma-separated, optional double quotes around fields. */
+    static List<Map<String, String>> readCsv(Path file) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = r.readLine();
+            if (header == null) {
+                throw new IllegalArgumentException(file + ":1: empty file, expected a header row");
+            }
+            List<String> columns = split(header);
+            List<Map<String, String>> rows = new ArrayList<>();
+            String line;
+            for (int lineNumber = 2; (line = r.readLine()) != null; lineNumber++) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                List<String> values = split(line);
+                if (values.size() != columns.size()) {
+                    throw new IllegalArgumentException(file + ":" + lineNumber + ": expected " + columns.size()
+                            + " fields, found " + values.size());
+                }
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    row.put(columns.get(i), values.get(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static List<String> split(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (c == ',' && !quoted) {
+                fields.add(field.toString().trim());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString().trim());
+        return fields;
+    }
+}

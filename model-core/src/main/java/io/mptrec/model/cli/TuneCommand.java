@@ -1,0 +1,75 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.training.PromptTuner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = {"Stage 2: train a task prompt against the frozen encoder: a new task, or a new version of an",
+            "existing one. Checks that every existing task's predictions stay bit-identical and stores the result."})
+final class TuneCommand implements Callable<Integer> {
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--artifacts", required = true, description = "Folder written by pretrain (encoder/, prompt-<task>/).")
+    Path artifacts;
+
+    @Option(names = "--task", required = true, description = "The task to tune, as named in the schema's labels.")
+    String task;
+
+    @Option(names = "--out", description = "Where to write the new task prompt (default: <artifacts>/prompt-<task>, "
+            + "or <artifacts>/prompt-<task>-<hash> when the task already has one).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--epochs", description = "Maximum epochs (default 30; early stopping with patience 3).")
+    Integer epochs;
+
+    @Option(names = "--fusion", defaultValue = "ATTENTION",
+            description = "How the task mixes the existing experts: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    TuneConfig.Fusion fusion;
+
+    @Option(names = "--fixed-gate", description = "Use the fixed gate [0.1, 0.9] instead of a learned one.")
+    boolean fixedGate;
+
+    @Override
+    public Integer call() {
+        TuneConfig config = TuneConfig.defaults().withFusion(fusion, fixedGate);
+        if (epochs != null) {
+            config = config.withEpochs(epochs);
+        }
+        ArtifactFolder folder = new ArtifactFolder(artifacts);
+        var encoder = folder.encoder();
+        List<TaskPromptArtifact> existing = folder.prompts().stream()
+                .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
+        TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
+        var data = dataset.load();
+        System.err.printf("tuning %s against encoder %s (%s)%n", task, encoder.contentSha256().substring(0, 12),
+                parent == null ? "new task" : "new version of " + parent.contentSha256().substring(0, 12));
+        PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
+                parent == null ? null : parent.contentSha256(), new ProgressBar(System.err));
+        TaskPromptArtifact prompt = result.prompt();
+        Path target = out != null ? out : parent == null ? folder.promptPath(task)
+                : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));
+        prompt.bundle().write(target);
+        var check = prompt.metadata().nonInterference();
+        var r = result.report();
+        System.out.printf("task prompt %s %s -> %s%n", task, prompt.contentSha256(), target);
+        System.out.printf("test AUC %.4f  logloss %.4f (%d rows); %d trainable parameters; %d epochs (best %d), %.1f s%n",
+                r.metric(task, "test", "auc"), r.metric(task, "test", "logloss"), check.rows(), r.trainableParameters(),
+                r.epochs(), r.bestEpoch(), r.trainSeconds());
+        System.out.printf("non-interference over %d %s rows: %s%n", check.rows(), check.split(),
+                check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
+        return check.identical() ? 0 : 1;
+    }
+}

@@ -1,0 +1,52 @@
+package io.mptrec.model.scoring;
+
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.network.EncoderPass;
+import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.nn.FloatVectors;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Scores rows for one task with one encoder and one task prompt. Immutable and thread-safe: one instance
+ * serves every request for that version. It runs only the experts that task's head uses.
+ */
+public final class Scorer {
+
+    private final EncoderArtifact encoder;
+    private final TaskPromptArtifact prompt;
+    private final TaskHead head;
+
+    public Scorer(EncoderArtifact encoder, TaskPromptArtifact prompt) {
+        this.encoder = encoder;
+        this.prompt = prompt;
+        this.head = prompt.head(encoder);
+    }
+
+    public EncoderArtifact encoder() {
+        return encoder;
+    }
+
+    public TaskPromptArtifact prompt() {
+        return prompt;
+    }
+
+    /**
+     * Probabilities for rows of raw column values (as in the data file); an unparsable number fails with an
+     * IllegalArgumentException naming the row and column.
+     */
+    public float[] score(List<Map<String, String>> rows) {
+        return score(encoder.metadata().transform().encodeRaw(rows));
+    }
+
+    public float[] score(EncodedRows rows) {
+        if (rows.rows() == 0) {
+            return new float[0];
+        }
+        EncoderPass pass = new EncoderPass(encoder.encoder(), encoder.encoder().input(rows));
+        return FloatVectors.of(Transforms.sigmoid(head.forward(pass).logits(), false));
+    }
+}

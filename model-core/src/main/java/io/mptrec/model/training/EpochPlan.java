@@ -1,0 +1,37 @@
+package io.mptrec.model.training;
+
+import java.util.SplittableRandom;
+
+/** Seeded shuffling into mini-batches: the same seed and epoch give the same order on every machine. */
+final class EpochPlan {
+
+    private EpochPlan() {
+    }
+
+    static int[] shuffled(int n, long seed, int epoch) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    static int steps(int n, int batchSize) {
+        return (n + batchSize - 1) / batchSize;
+    }
+
+    static int[] batch(int[] order, int step, int batchSize) {
+        int from = step * batchSize;
+        int to = Math.min(order.length, from + batchSize);
+        int[] positions = new int[to - from];
+        System.arraycopy(order, from, positions, 0, positions.length);
+        return positions;
+    }
+}

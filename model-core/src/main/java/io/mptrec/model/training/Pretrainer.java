@@ -1,0 +1,172 @@
+package io.mptrec.model.training;
+
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.EncoderMetadata;
+import io.mptrec.model.artifact.Lineage;
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.artifact.TaskPromptMetadata;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.FeatureTransform;
+import io.mptrec.model.data.Split;
+import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.network.Batches;
+import io.mptrec.model.network.Encoder;
+import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.network.MultiTaskModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Stage 1: trains the multi-task model and freezes it into an encoder artifact and one task prompt per task. */
+public final class Pretrainer {
+
+    public record Result(EncoderArtifact encoder, List<TaskPromptArtifact> prompts, TrainingReport report) {
+    }
+
+    private Pretrainer() {
+    }
+
+    public static Result run(Dataset data, List<String> tasks, ModelConfig config, long seed, TrainingListener listener) {
+        for (String task : tasks) {
+            if (!data.tasks().contains(task)) {
+                throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
+            }
+        }
+        long started = System.nanoTime();
+        FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
+        SplitData train = SplitData.of(data, transform, Split.TRAIN, tasks);
+        SplitData validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
+        SplitData test = SplitData.of(data, transform, Split.TEST, tasks);
+        int[] vocabularySizes = transform.categorical().stream().mapToInt(v -> v.size() + 1).toArray();
+        MultiTaskModel model = MultiTaskModel.create(config, transform.numeric().size(), vocabularySizes, tasks, seed);
+
+        int n = train.rows().length;
+        int steps = EpochPlan.steps(n, config.batchSize());
+        int[] environments = initialEnvironments(n, tasks.size(), seed);
+        float[][] rowLosses = new float[tasks.size()][n];
+        double bestScore = Double.NEGATIVE_INFINITY;
+        float[] best = null;
+        int bestEpoch = 0;
+        int epoch = 0;
+        long trainedSamples = 0;
+        long trainNanos = 0;
+        for (int sinceBest = 0; epoch < config.maxEpochs() && sinceBest < config.patience(); ) {
+            epoch++;
+            listener.epochStarted(epoch, config.maxEpochs(), steps);
+            long epochStart = System.nanoTime();
+            int[] order = EpochPlan.shuffled(n, seed, epoch);
+            for (int step = 0; step < steps; step++) {
+                int[] positions = EpochPlan.batch(order, step, config.batchSize());
+                float[][] labels = new float[tasks.size()][];
+                for (int k = 0; k < tasks.size(); k++) {
+                    labels[k] = Batches.select(train.labels()[k], positions);
+                }
+                double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
+                int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
+                MultiTaskModel.StepResult result = model.trainStep(Batches.select(train.encoded(), positions), labels,
+                        batchEnvironments, reversal(progress));
+                if (config.disentangle()) {
+                    for (int k = 0; k < tasks.size(); k++) {
+                        for (int i = 0; i < positions.length; i++) {
+                            rowLosses[k][positions[i]] = result.rowLosses()[k][i];
+                        }
+                    }
+                }
+                trainedSamples += positions.length;
+                listener.stepDone(epoch, step + 1, steps, result.loss());
+            }
+            trainNanos += System.nanoTime() - epochStart;
+            if (config.disentangle() && epoch % config.environmentEvery() == 0) {
+                reassignEnvironments(environments, rowLosses);
+            }
+            float[][] predictions = model.predict(validation.encoded());
+            Map<String, Double> aucs = new LinkedHashMap<>();
+            double score = 0;
+            for (int k = 0; k < tasks.size(); k++) {
+                double auc = BinaryMetrics.auc(predictions[k], validation.labels()[k]);
+                aucs.put(tasks.get(k), auc);
+                score += auc;
+            }
+            boolean improved = score > bestScore;
+            if (improved) {
+                bestScore = score;
+                best = model.parameters().snapshot();
+                bestEpoch = epoch;
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+            listener.epochFinished(epoch, aucs, improved);
+        }
+        model.parameters().restore(best);
+
+        List<OfflineMetric> metrics = new ArrayList<>();
+        for (SplitData split : List.of(validation, test)) {
+            float[][] predictions = model.predict(split.encoded());
+            for (int k = 0; k < tasks.size(); k++) {
+                metrics.addAll(Evaluation.metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k]));
+            }
+        }
+        List<String> expressions = tasks.stream().map(t -> data.schema().labels().get(t)).toList();
+        Lineage encoderLineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed,
+                CodeVersion.get(), null, null, epoch, bestEpoch, metrics);
+        EncoderArtifact encoder = EncoderArtifact.of(
+                new EncoderMetadata(config, transform, tasks, expressions, encoderLineage), model.encoderArrays());
+        List<TaskPromptArtifact> prompts = new ArrayList<>();
+        for (int k = 0; k < tasks.size(); k++) {
+            String task = tasks.get(k);
+            Lineage lineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed,
+                    CodeVersion.get(), encoder.contentSha256(), null, epoch, bestEpoch,
+                    metrics.stream().filter(m -> m.task().equals(task)).toList());
+            prompts.add(TaskPromptArtifact.of(new TaskPromptMetadata(task, expressions.get(k), 1, k, null,
+                    encoder.contentSha256(), encoder.encoder().inputWidth(), config.expertOutput(), lineage, null),
+                    model.headArrays(k)));
+        }
+        long trainable = model.parameters().count();
+        long embedding = model.parameters().get(Encoder.EMBEDDINGS).size();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        TrainingReport report = new TrainingReport(epoch, bestEpoch, seconds, trainedSamples / (trainNanos / 1e9),
+                trainable, trainable - embedding, metrics);
+        return new Result(encoder, prompts, report);
+    }
+
+    /** DANN's schedule for the reversal strength: 0 at the start, approaching 1 at the end. */
+    static double reversal(double progress) {
+        return 2.0 / (1.0 + Math.exp(-10.0 * progress)) - 1.0;
+    }
+
+    private static int[] initialEnvironments(int n, int tasks, long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int[] environments = new int[n];
+        for (int i = 0; i < n; i++) {
+            environments[i] = random.nextInt(tasks);
+        }
+        return environments;
+    }
+
+    /** Each row's environment becomes the task it currently fits best (lowest loss). */
+    private static void reassignEnvironments(int[] environments, float[][] rowLosses) {
+        for (int i = 0; i < environments.length; i++) {
+            int best = 0;
+            for (int k = 1; k < rowLosses.length; k++) {
+                if (rowLosses[k][i] < rowLosses[best][i]) {
+                    best = k;
+                }
+            }
+            environments[i] = best;
+        }
+    }
+
+    private static int[] select(int[] values, int[] positions) {
+        int[] out = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            out[i] = values[positions[i]];
+        }
+        return out;
+    }
+
+
+}

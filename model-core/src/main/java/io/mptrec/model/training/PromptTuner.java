@@ -1,0 +1,133 @@
+package io.mptrec.model.training;
+
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.Lineage;
+import io.mptrec.model.artifact.NonInterference;
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.artifact.Sha256;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.artifact.TaskPromptMetadata;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.FeatureTransform;
+import io.mptrec.model.data.Split;
+import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.network.Batches;
+import io.mptrec.model.network.Predictions;
+import io.mptrec.model.network.PromptTuningModel;
+import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.network.TuneConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stage 2: trains one task prompt (a new task, or a new version of an existing one) against a frozen encoder,
+ * and proves that the existing tasks' predictions over the test split stayed bit-identical.
+ */
+public final class PromptTuner {
+
+    public record Result(TaskPromptArtifact prompt, TrainingReport report) {
+    }
+
+    private PromptTuner() {
+    }
+
+    /**
+     * @param existing the task prompts already served on this encoder (their outputs must not move)
+     * @param parentSha256 the version this one re-tunes, or null for a new task
+     */
+    public static Result run(Dataset data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
+                             TuneConfig config, long seed, String parentSha256, TrainingListener listener) {
+        if (!data.tasks().contains(task)) {
+            throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
+        }
+        long started = System.nanoTime();
+        FeatureTransform transform = encoder.metadata().transform();
+        List<String> tasks = List.of(task);
+        SplitData train = SplitData.of(data, transform, Split.TRAIN, tasks);
+        SplitData validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
+        SplitData test = SplitData.of(data, transform, Split.TEST, tasks);
+
+        List<TaskHead> existingHeads = existing.stream().map(p -> p.head(encoder)).toList();
+        float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
+
+        PromptTuningModel model = new PromptTuningModel(encoder.encoder(), config, seed);
+        FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded());
+        int n = train.rows().length;
+        int steps = EpochPlan.steps(n, config.batchSize());
+        double bestAuc = Double.NEGATIVE_INFINITY;
+        float[] best = null;
+        int bestEpoch = 0;
+        int epoch = 0;
+        long trainedSamples = 0;
+        long trainNanos = 0;
+        for (int sinceBest = 0; epoch < config.maxEpochs() && sinceBest < config.patience(); ) {
+            epoch++;
+            listener.epochStarted(epoch, config.maxEpochs(), steps);
+            long epochStart = System.nanoTime();
+            int[] order = EpochPlan.shuffled(n, seed, epoch);
+            for (int step = 0; step < steps; step++) {
+                int[] positions = EpochPlan.batch(order, step, config.batchSize());
+                double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
+                trainedSamples += positions.length;
+                listener.stepDone(epoch, step + 1, steps, loss);
+            }
+            trainNanos += System.nanoTime() - epochStart;
+            double auc = BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0]);
+            boolean improved = auc > bestAuc;
+            if (improved) {
+                bestAuc = auc;
+                best = model.parameters().snapshot();
+                bestEpoch = epoch;
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+            listener.epochFinished(epoch, Map.of(task, auc), improved);
+        }
+        model.parameters().restore(best);
+
+        float[][] after = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
+        NonInterference nonInterference = compare(existing, before, after, test.rows().length);
+
+        List<OfflineMetric> metrics = new ArrayList<>();
+        for (SplitData split : List.of(validation, test)) {
+            metrics.addAll(Evaluation.metrics(task, split.name(), model.predict(split.encoded()), split.labels()[0]));
+        }
+        Lineage lineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed, CodeVersion.get(),
+                encoder.contentSha256(), parentSha256, epoch, bestEpoch, metrics);
+        TaskPromptArtifact prompt = TaskPromptArtifact.of(new TaskPromptMetadata(task, data.schema().labels().get(task), 2,
+                null, config, encoder.contentSha256(), encoder.encoder().inputWidth(),
+                encoder.metadata().config().expertOutput(), lineage, nonInterference), model.arrays());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long trainable = model.parameters().count();
+        return new Result(prompt, new TrainingReport(epoch, bestEpoch, seconds, trainedSamples / (trainNanos / 1e9),
+                trainable, trainable, metrics));
+    }
+
+    static NonInterference compare(List<TaskPromptArtifact> existing, float[][] before, float[][] after, int rows) {
+        List<NonInterference.TaskCheck> checks = new ArrayList<>();
+        boolean identical = true;
+        for (int t = 0; t < existing.size(); t++) {
+            double maxDifference = 0;
+            boolean same = true;
+            for (int i = 0; i < rows; i++) {
+                same &= Float.floatToRawIntBits(before[t][i]) == Float.floatToRawIntBits(after[t][i]);
+                maxDifference = Math.max(maxDifference, Math.abs(before[t][i] - after[t][i]));
+            }
+            identical &= same;
+            checks.add(new NonInterference.TaskCheck(existing.get(t).task(), hash(before[t]), hash(after[t]), same, maxDifference));
+        }
+        return new NonInterference("test", rows, identical, checks);
+    }
+
+    /** SHA-256 of the predictions' float32 bits, little-endian: equal hashes mean bit-identical outputs. */
+    public static String hash(float[] predictions) {
+        ByteBuffer bytes = ByteBuffer.allocate(predictions.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float p : predictions) {
+            bytes.putFloat(p);
+        }
+        return Sha256.hex(bytes.array());
+    }
+}

@@ -1,0 +1,23 @@
+package io.mptrec.model.training;
+
+import io.mptrec.model.artifact.OfflineMetric;
+import java.util.List;
+
+/**
+ * How a training run went: kept out of the artifacts' hashed content because wall time differs between runs
+ * while the weights do not.
+ *
+ * @param trainableParameters every trained value; {@code nonEmbeddingParameters} the same without embedding tables
+ */
+public record TrainingReport(int epochs, int bestEpoch, double trainSeconds, double samplesPerSecond,
+                             long trainableParameters, long nonEmbeddingParameters, List<OfflineMetric> metrics) {
+    public TrainingReport {
+        metrics = List.copyOf(metrics);
+    }
+
+    public double metric(String task, String split, String name) {
+        return metrics.stream().filter(m -> m.task().equals(task) && m.split().equals(split) && m.metric().equals(name))
+                .mapToDouble(OfflineMetric::value).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no " + split + " " + name + " for " + task));
+    }
+}

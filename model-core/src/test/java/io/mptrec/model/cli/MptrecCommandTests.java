@@ -1,0 +1,89 @@
+package io.mptrec.model.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MptrecCommandTests {
+
+    @TempDir
+    Path dir;
+
+    private String schema() throws Exception {
+        return Path.of(getClass().getResource("/census-slice/schema.json").toURI()).toString();
+    }
+
+    @Test
+    void shouldPretrainTuneInspectAndScoreFromTheCommandLine() throws Exception {
+        Path artifacts = dir.resolve("artifacts");
+        assertThat(MptrecCommand.execute("pretrain", "--schema", schema(), "--tasks", "income,marital", "--out",
+                artifacts.toString(), "--epochs", "1", "--batch-size", "64")).isZero();
+        assertThat(artifacts.resolve("encoder/manifest.json")).exists();
+        assertThat(artifacts.resolve("prompt-income/prompt.npy")).exists();
+
+        assertThat(MptrecCommand.execute("tune", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
+                "education", "--epochs", "1")).isZero();
+        TaskPromptArtifact education = TaskPromptArtifact.read(artifacts.resolve("prompt-education"));
+        assertThat(education.metadata().nonInterference().identical()).isTrue();
+        assertThat(education.metadata().stage()).isEqualTo(2);
+
+        String inspected = captureOut(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
+        assertThat(inspected).contains(education.contentSha256()).contains("existing tasks bit-identical");
+
+        Path in = dir.resolve("rows.csv");
+        Files.write(in, List.of("age,class_worker,education,wage_per_hour", "39,Private,Bachelors degree(BA AB BS),0",
+                "17,Not in universe,10th grade,0"));
+        Path out = dir.resolve("scores.csv");
+        assertThat(MptrecCommand.execute("score", "--artifacts", artifacts.toString(), "--task", "education", "--in",
+                in.toString(), "--out", out.toString())).isZero();
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(3).first().isEqualTo("row,score");
+        assertThat(Double.parseDouble(lines.get(1).split(",")[1])).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void shouldExitNonZeroWithAOneLineReasonOnBadInput() throws Exception {
+        String schema = schema();
+        String err = captureErr(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
+                "nosuchtask", "--out", dir.toString())).isEqualTo(2));
+        // (native-library log lines may come first; the reason is one line, without a stack trace)
+        assertThat(err.lines().filter(l -> l.startsWith("mptrec:")).toList())
+                .containsExactly("mptrec: unknown task nosuchtask; the schema defines [income, marital, education]");
+        assertThat(err).doesNotContain("\tat ");
+
+        err = captureErr(() -> assertThat(MptrecCommand.execute("inspect", dir.resolve("missing").toString())).isEqualTo(2));
+        assertThat(err).contains("no such artifact");
+    }
+
+    private static String captureOut(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String captureErr(Runnable action) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

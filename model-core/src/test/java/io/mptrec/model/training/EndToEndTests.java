@@ -1,0 +1,108 @@
+package io.mptrec.model.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mptrec.model.artifact.ArtifactException;
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.DatasetSchema;
+import io.mptrec.model.data.Split;
+import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.scoring.Scorer;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pretrain on a Census slice, tune the education task, check non-interference, save, load and score. */
+class EndToEndTests {
+
+    static final ModelConfig SMALL = ModelConfig.defaults().withSizes(32, 16).withBatchSize(64).withEpochs(4);
+    static final TuneConfig TUNE = TuneConfig.defaults().withBatchSize(64).withEpochs(4);
+
+    static Dataset slice;
+    static Pretrainer.Result stage1;
+
+    @BeforeAll
+    static void pretrain() throws URISyntaxException {
+        slice = censusSlice();
+        stage1 = Pretrainer.run(slice, List.of("income", "marital"), SMALL, 42, TrainingListener.SILENT);
+    }
+
+    static Dataset censusSlice() throws URISyntaxException {
+        Path schema = Path.of(EndToEndTests.class.getResource("/census-slice/schema.json").toURI());
+        return Dataset.load(DatasetSchema.load(schema), schema, null);
+    }
+
+    @Test
+    void shouldLearnBothStage1TasksBetterThanChance() {
+        assertThat(stage1.report().metric("income", "test", "auc")).isGreaterThan(0.75);
+        assertThat(stage1.report().metric("marital", "test", "auc")).isGreaterThan(0.75);
+        assertThat(stage1.prompts()).extracting(TaskPromptArtifact::task).containsExactly("income", "marital");
+    }
+
+    @Test
+    void shouldGiveTheSameArtifactsBitForBitForTheSameSeed() {
+        Pretrainer.Result again = Pretrainer.run(slice, List.of("income", "marital"), SMALL, 42, TrainingListener.SILENT);
+        assertThat(again.encoder().contentSha256()).isEqualTo(stage1.encoder().contentSha256());
+        assertThat(again.prompts().get(0).contentSha256()).isEqualTo(stage1.prompts().get(0).contentSha256());
+        assertThat(again.report().metric("income", "test", "auc")).isEqualTo(stage1.report().metric("income", "test", "auc"));
+    }
+
+    @Test
+    void shouldTuneANewTaskWithoutMovingTheExistingOnes(@TempDir Path dir) {
+        PromptTuner.Result tuned = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "education", TUNE, 7, null,
+                TrainingListener.SILENT);
+        var check = tuned.prompt().metadata().nonInterference();
+        assertThat(check.identical()).isTrue();
+        assertThat(check.rows()).isEqualTo(slice.rows(Split.TEST).length);
+        assertThat(check.tasks()).extracting(c -> c.task()).containsExactly("income", "marital");
+        assertThat(tuned.report().metric("education", "test", "auc")).isGreaterThan(0.7);
+        // the prompt is a small fraction of the encoder
+        long encoderValues = stage1.encoder().bundle().arrays().values().stream().mapToLong(a -> a.data().length).sum();
+        assertThat(tuned.prompt().parameterCount()).isLessThan(encoderValues / 2);
+
+        stage1.encoder().bundle().write(dir.resolve("encoder"));
+        tuned.prompt().bundle().write(dir.resolve("prompt-education"));
+        EncoderArtifact encoder = EncoderArtifact.read(dir.resolve("encoder"));
+        TaskPromptArtifact prompt = TaskPromptArtifact.read(dir.resolve("prompt-education"));
+        assertThat(encoder.contentSha256()).isEqualTo(stage1.encoder().contentSha256());
+        assertThat(prompt.contentSha256()).isEqualTo(tuned.prompt().contentSha256());
+
+        int[] testRows = Arrays.copyOf(slice.rows(Split.TEST), 50);
+        List<Map<String, String>> raw = Arrays.stream(testRows).mapToObj(slice::rawRow).toList();
+        float[] loaded = new Scorer(encoder, prompt).score(raw);
+        float[] original = new Scorer(stage1.encoder(), tuned.prompt()).score(raw);
+        assertThat(loaded).containsExactly(original);
+        float[] fromEncoded = new Scorer(encoder, prompt).score(encoder.metadata().transform().encode(slice, testRows));
+        assertThat(fromEncoded).containsExactly(original);
+    }
+
+    @Test
+    void shouldRefuseATamperedOrForeignArtifact(@TempDir Path dir) throws Exception {
+        Path encoderDir = dir.resolve("encoder");
+        stage1.encoder().bundle().write(encoderDir);
+        Path array = encoderDir.resolve("expert.shared.0.w.npy");
+        byte[] bytes = Files.readAllBytes(array);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(array, bytes);
+        assertThatThrownBy(() -> EncoderArtifact.read(encoderDir))
+                .isInstanceOf(ArtifactException.class).hasMessageContaining("corrupted");
+
+        Files.write(array, Arrays.copyOf(bytes, bytes.length - 8));
+        assertThatThrownBy(() -> EncoderArtifact.read(encoderDir)).isInstanceOf(ArtifactException.class);
+
+        Pretrainer.Result other = Pretrainer.run(slice, List.of("income", "marital"), SMALL.withEpochs(1), 43,
+                TrainingListener.SILENT);
+        assertThatThrownBy(() -> new Scorer(other.encoder(), stage1.prompts().get(0)))
+                .isInstanceOf(ArtifactException.class).hasMessageContaining("was trained against encoder");
+    }
+}
