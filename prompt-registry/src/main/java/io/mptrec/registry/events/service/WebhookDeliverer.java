@@ -39,6 +39,9 @@ public class WebhookDeliverer {
 
     @Scheduled(every = "${mptrec.registry.webhooks.poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliverDue() {
+        if (config.webhooks().urls().isEmpty()) {
+            return;  // no webhooks: no delivery rows are ever written
+        }
         List<Long> due = QuarkusTransaction.requiringNew().call(() ->
                 WebhookDelivery.listDue(clock.instant(), 50).stream().map(d -> d.id).toList());
         for (Long id : due) {
