@@ -46,7 +46,7 @@ class IntegratedGradientsTests {
         Pretrainer.Result result = Pretrainer.run(data, List.of("bycolor", "byamount"), SMALL, 5, TrainingListener.SILENT);
         encoder = result.encoder();
         stage1 = result.prompts().get(0);
-        stage2 = PromptTuner.run(data, encoder, result.prompts(), "byshape",
+        stage2 = PromptTuner.run(data, encoder, result.prompts(), "byredblue",
                 TuneConfig.defaults().withBatchSize(64).withEpochs(1), 5, null, TrainingListener.SILENT).prompt();
     }
 

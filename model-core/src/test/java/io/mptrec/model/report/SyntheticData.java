@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * A synthetic dataset whose labels each depend on one known feature field. A label may not read a feature
  * column, so each driving field has an ignored copy that the label expression reads:
  * {@code bycolor} = color in {red, green} (categorical driver), {@code byamount} = amount > 0.5 (numeric driver),
- * {@code byshape} = shape in {circle, square} (categorical driver, for a stage-2 task). Every other field is noise.
+ * {@code byredblue} = color in {red, blue} (for a stage-2 task: it can only use what the frozen encoder learned,
+ * so its driver must be a field a stage-1 task needs). Every other field is noise.
  */
 final class SyntheticData {
 
@@ -30,13 +31,12 @@ final class SyntheticData {
                 {"name": "shape", "role": "categorical"},
                 {"name": "city", "role": "categorical"},
                 {"name": "amount_copy", "role": "ignored"},
-                {"name": "color_copy", "role": "ignored"},
-                {"name": "shape_copy", "role": "ignored"}
+                {"name": "color_copy", "role": "ignored"}
               ],
               "labels": {
                 "bycolor": "color_copy in [\\"red\\", \\"green\\"]",
                 "byamount": "amount_copy > 0.5",
-                "byshape": "shape_copy in [\\"circle\\", \\"square\\"]"
+                "byredblue": "color_copy in [\\"red\\", \\"blue\\"]"
               },
               "split": {"type": "modulo", "modulus": 10, "validation": [8], "test": [9]}
             }
@@ -58,7 +58,7 @@ final class SyntheticData {
             String color = COLORS[random.nextInt(COLORS.length)];
             String shape = SHAPES[random.nextInt(SHAPES.length)];
             String city = CITIES[random.nextInt(CITIES.length)];
-            lines.add(String.join(",", amount, noise, color, shape, city, amount, color, shape));
+            lines.add(String.join(",", amount, noise, color, shape, city, amount, color));
         }
         try {
             Path schema = Files.writeString(folder.resolve("schema.json"), SCHEMA);
