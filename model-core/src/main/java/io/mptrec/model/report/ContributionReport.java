@@ -128,4 +128,17 @@ public record ContributionReport(
     public String toJson() {
         return CanonicalJson.write(this);
     }
+
+    /** Reads a report written by {@link #toJson()}; unknown keys and other schema versions are refused. */
+    public static ContributionReport fromJson(String json) {
+        try {
+            return CanonicalJson.MAPPER.readerFor(ContributionReport.class)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(json);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            throw new IllegalArgumentException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a contribution report: " + e.getOriginalMessage(), e);
+        }
+    }
 }

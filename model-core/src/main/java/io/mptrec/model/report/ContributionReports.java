@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Computes {@link ContributionReport}s: deterministic for given artifacts, data and options. */
 public final class ContributionReports {
@@ -157,36 +156,41 @@ public final class ContributionReports {
 
     /**
      * Per field: mean |f(x) - f(x with the field at its baseline value)| and the signed mean ([field][0], [field][1]).
+     * The occluded copies of all fields are stacked (field-major) and scored {@link #ROWS_PER_PASS} rows at a time.
      */
     static double[][] occlusion(Encoder encoder, TaskHead head, EncodedRows rows, double[] logits) {
+        int n = rows.rows();
         int fn = rows.numericFields();
         int fc = rows.categoricalFields();
-        double[][] result = new double[fn + fc][2];
-        for (int f = 0; f < fn + fc; f++) {
-            float[] numeric = rows.numeric().clone();
-            int[] categories = rows.categories().clone();
-            for (int r = 0; r < rows.rows(); r++) {
+        int fields = fn + fc;
+        float[] numeric = new float[fields * n * fn];
+        int[] categories = new int[fields * n * fc];
+        for (int f = 0; f < fields; f++) {
+            System.arraycopy(rows.numeric(), 0, numeric, f * n * fn, n * fn);
+            System.arraycopy(rows.categories(), 0, categories, f * n * fc, n * fc);
+            for (int r = 0; r < n; r++) {
                 if (f < fn) {
-                    numeric[r * fn + f] = 0f;
+                    numeric[(f * n + r) * fn + f] = 0f;
                 } else {
-                    categories[r * fc + f - fn] = 0;
+                    categories[(f * n + r) * fc + f - fn] = 0;
                 }
             }
-            EncodedRows occluded = new EncodedRows(rows.rows(), fn, fc, numeric, categories);
-            double abs = 0;
-            double signed = 0;
-            for (int start = 0; start < rows.rows(); start += ROWS_PER_PASS) {
-                int end = Math.min(rows.rows(), start + ROWS_PER_PASS);
-                INDArray x = encoder.input(Batches.range(occluded, start, end));
-                float[] y = IntegratedGradients.logits(encoder, head, x);
-                for (int i = 0; i < y.length; i++) {
-                    double change = logits[start + i] - y[i];
-                    abs += Math.abs(change);
-                    signed += change;
-                }
+        }
+        EncodedRows occluded = new EncodedRows(fields * n, fn, fc, numeric, categories);
+        double[][] result = new double[fields][2];
+        for (int start = 0; start < occluded.rows(); start += ROWS_PER_PASS) {
+            int end = Math.min(occluded.rows(), start + ROWS_PER_PASS);
+            float[] y = IntegratedGradients.logits(encoder, head, encoder.input(Batches.range(occluded, start, end)));
+            for (int i = 0; i < y.length; i++) {
+                int f = (start + i) / n;
+                double change = logits[(start + i) % n] - y[i];
+                result[f][0] += Math.abs(change);
+                result[f][1] += change;
             }
-            result[f][0] = abs / rows.rows();
-            result[f][1] = signed / rows.rows();
+        }
+        for (double[] field : result) {
+            field[0] /= Math.max(1, n);
+            field[1] /= Math.max(1, n);
         }
         return result;
     }

@@ -30,7 +30,7 @@ class MptrecCommandTests {
         assertThat(artifacts.resolve("prompt-income/prompt.npy")).exists();
 
         assertThat(MptrecCommand.execute("tune", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
-                "education", "--epochs", "1")).isZero();
+                "education", "--epochs", "1", "--report-rows", "200")).isZero();
         TaskPromptArtifact education = TaskPromptArtifact.read(artifacts.resolve("prompt-education"));
         assertThat(education.metadata().nonInterference().identical()).isTrue();
         assertThat(education.metadata().stage()).isEqualTo(2);
@@ -41,7 +41,7 @@ class MptrecCommandTests {
         assertThat(artifacts.resolve("prompt-education")).isDirectoryNotContaining("glob:**report*");
         Path report = dir.resolve("report.json");
         assertThat(MptrecCommand.execute("report", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
-                "education", "--out", report.toString())).isZero();
+                "education", "--rows", "200", "--out", report.toString())).isZero();
         assertThat(Files.readAllBytes(report)).isEqualTo(Files.readAllBytes(tuneReport));
         Path sliced = dir.resolve("sliced.json");
         assertThat(MptrecCommand.execute("report", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The education task on the Census slice (4,000 rows, 400 test rows), with the default options (64 steps) and
- * the attention sliced by sex. The time budget is for the report alone, measured on one core's share of a
- * shared 2-core machine; the full Census test split sampled to 2,000 rows is timed in the README.
+ * the attention sliced by sex. The budget is for the report alone: it took 25 s on a 2-core machine under a load
+ * average of 10 to 16 (other builds and trainings), so the budget leaves room for that; the full Census test
+ * split sampled to 2,000 rows is timed in the README.
  */
 class CensusSliceReportTests {
 
-    static final double BUDGET_SECONDS = 30;
+    static final double BUDGET_SECONDS = 60;
 
     @Test
     void shouldReportOnTheCensusSliceWithinItsTimeBudget() throws Exception {

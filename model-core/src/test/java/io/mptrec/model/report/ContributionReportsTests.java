@@ -121,6 +121,10 @@ class ContributionReportsTests {
                 "encoderSha256", "evaluation", "gate", "nonInterference", "promptSha256", "schemaVersion", "stage", "task");
         assertThat(report.toJson()).doesNotContain("NaN").doesNotContain("Infinity");
 
+        assertThat(ContributionReport.fromJson(report.toJson())).isEqualTo(report);
+        assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"schemaVersion\":1", "\"schemaVersion\":2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema version 2");
+
         Path file = dir.resolve("prompt-byredblue.report.json");
         ContributionReports.write(report, file);
         assertThat(Files.readString(file)).isEqualTo(report.toJson() + "\n");
