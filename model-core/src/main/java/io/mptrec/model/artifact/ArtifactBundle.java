@@ -139,6 +139,10 @@ public final class ArtifactBundle {
             Path parent = dir.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path staging = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+            // a temporary folder is private (rwx------); an artifact is as readable as any file the user writes
+            if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             for (Map.Entry<String, byte[]> file : files().entrySet()) {
                 Files.write(staging.resolve(file.getKey()), file.getValue());
             }

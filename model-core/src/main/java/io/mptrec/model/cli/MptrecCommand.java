@@ -1,5 +1,6 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.nn.NativeThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +29,7 @@ public final class MptrecCommand implements Runnable {
 
     /** Runs the command; bad input ends with exit code 2 and a one-line reason, never a stack trace. */
     public static int execute(String... args) {
+        NativeThreads.configureDefault();
         CommandLine line = new CommandLine(new MptrecCommand());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("mptrec: " + e.getMessage());

@@ -20,6 +20,19 @@ public final class EncoderPass {
         this.tasks = new Mlp.Pass[encoder.tasks()];
     }
 
+    /**
+     * A pass whose expert outputs were computed earlier (the encoder is frozen, so stage 2 computes them once
+     * per row, not once per epoch). It serves forward passes and parameter gradients, not input gradients.
+     */
+    public static EncoderPass ofOutputs(Encoder encoder, INDArray input, INDArray sharedOutput, INDArray[] taskOutputs) {
+        EncoderPass pass = new EncoderPass(encoder, input);
+        pass.shared = new Mlp.Pass(input, java.util.List.of(sharedOutput));
+        for (int k = 0; k < taskOutputs.length; k++) {
+            pass.tasks[k] = new Mlp.Pass(input, java.util.List.of(taskOutputs[k]));
+        }
+        return pass;
+    }
+
     public Encoder encoder() {
         return encoder;
     }

@@ -45,8 +45,18 @@ public final class PromptTuningModel {
     }
 
     public double computeGradients(EncodedRows batch, float[] labels) {
+        return computeGradients(new EncoderPass(encoder, encoder.input(batch)), labels);
+    }
+
+    /** One Adam step on a batch whose expert outputs are already known ({@link EncoderPass#ofOutputs}). */
+    public double trainStep(EncoderPass ep, float[] labels) {
+        double loss = computeGradients(ep, labels);
+        optimizer.step();
+        return loss;
+    }
+
+    private double computeGradients(EncoderPass ep, float[] labels) {
         parameters.zeroGradients();
-        EncoderPass ep = new EncoderPass(encoder, encoder.input(batch));
         TaskHead.Pass pass = head.forward(ep);
         BinaryCrossEntropy.Result bce = BinaryCrossEntropy.of(pass.logits(), labels, 1.0);
         head.backward(ep, pass, bce.logitGradient(), false);

@@ -53,6 +53,7 @@ public final class PromptTuner {
         float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
 
         PromptTuningModel model = new PromptTuningModel(encoder.encoder(), config, seed);
+        FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded());
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
         double bestAuc = Double.NEGATIVE_INFINITY;
@@ -68,8 +69,7 @@ public final class PromptTuner {
             int[] order = EpochPlan.shuffled(n, seed, epoch);
             for (int step = 0; step < steps; step++) {
                 int[] positions = EpochPlan.batch(order, step, config.batchSize());
-                double loss = model.trainStep(Batches.select(train.encoded(), positions),
-                        Batches.select(train.labels()[0], positions));
+                double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
                 trainedSamples += positions.length;
                 listener.stepDone(epoch, step + 1, steps, loss);
             }

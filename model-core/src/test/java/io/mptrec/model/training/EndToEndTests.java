@@ -87,6 +87,40 @@ class EndToEndTests {
     }
 
     @Test
+    void shouldRetuneAnExistingTaskAsANewVersionWithItsParentInTheLineage() {
+        TaskPromptArtifact income = stage1.prompts().get(0);
+        PromptTuner.Result retuned = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "income", TUNE, 8,
+                income.contentSha256(), TrainingListener.SILENT);
+        assertThat(retuned.prompt().task()).isEqualTo("income");
+        assertThat(retuned.prompt().metadata().stage()).isEqualTo(2);
+        assertThat(retuned.prompt().metadata().lineage().parentSha256()).isEqualTo(income.contentSha256());
+        assertThat(retuned.prompt().contentSha256()).isNotEqualTo(income.contentSha256());
+        // the version it replaces is among the outputs that must not move
+        assertThat(retuned.prompt().metadata().nonInterference().identical()).isTrue();
+        assertThat(retuned.prompt().metadata().nonInterference().tasks()).extracting(c -> c.task()).contains("income");
+    }
+
+    @Test
+    void shouldScoreConcurrentlyWithTheSameResultsAsOneThread() throws Exception {
+        Scorer scorer = new Scorer(stage1.encoder(), stage1.prompts().get(1));
+        int[] testRows = Arrays.copyOf(slice.rows(Split.TEST), 100);
+        List<Map<String, String>> raw = Arrays.stream(testRows).mapToObj(slice::rawRow).toList();
+        float[] expected = scorer.score(raw);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                results.add(pool.submit(() -> scorer.score(raw)));
+            }
+            for (var result : results) {
+                assertThat(result.get()).containsExactly(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldRefuseATamperedOrForeignArtifact(@TempDir Path dir) throws Exception {
         Path encoderDir = dir.resolve("encoder");
         stage1.encoder().bundle().write(encoderDir);
