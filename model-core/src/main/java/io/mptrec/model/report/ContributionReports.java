@@ -128,7 +128,11 @@ public final class ContributionReports {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path staging = Files.createTempFile(parent, ".report", ".tmp");
+            Path staging = Files.createTempFile(parent, "." + file.getFileName() + ".partial-", "");
+            // a temporary file is private (rw-------); a report is as readable as the artifact it describes
+            if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.writeString(staging, report.toJson() + "\n", StandardCharsets.UTF_8);
             Files.move(staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
