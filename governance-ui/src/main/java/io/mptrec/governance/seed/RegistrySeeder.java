@@ -1,0 +1,77 @@
+package io.mptrec.governance.seed;
+
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.encoder.RegisteredEncoder;
+import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * At first start (empty registry), registers the shipped encoder and its task prompts as released versions,
+ * audited as the actor {@code system}, so a new user sees a populated registry. Absent folder: a log line.
+ */
+@ApplicationScoped
+public class RegistrySeeder {
+
+    private static final Logger LOG = Logger.getLogger(RegistrySeeder.class);
+
+    private final SeedConfig config;
+    private final EncoderService encoders;
+    private final VersionService versions;
+    private final LifecycleService lifecycle;
+
+    public RegistrySeeder(SeedConfig config, EncoderService encoders, VersionService versions,
+                          LifecycleService lifecycle) {
+        this.config = config;
+        this.encoders = encoders;
+        this.versions = versions;
+        this.lifecycle = lifecycle;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        Path dir = Path.of(config.dir());
+        if (!Files.isDirectory(dir.resolve("encoder"))) {
+            LOG.infof("no seed artifacts at %s; starting with the registry as it is", dir.toAbsolutePath());
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (RegisteredEncoder.count() > 0) {
+                return;
+            }
+            seed(dir);
+        });
+    }
+
+    private void seed(Path dir) {
+        encoders.registerEncoder(ArtifactBundle.read(dir.resolve("encoder")), Actor.SYSTEM.name());
+        List<Path> prompts;
+        try (Stream<Path> list = Files.list(dir)) {
+            prompts = list.filter(p -> p.getFileName().toString().startsWith("prompt-")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (Path p : prompts) {
+            ArtifactBundle bundle = ArtifactBundle.read(p);
+            String task = bundle.metadata().path("task").asText();
+            var upload = versions.uploadVersion(task, bundle, Actor.SYSTEM.name());
+            lifecycle.seedRelease(task, upload.version().number);
+        }
+        LOG.infof("seeded the registry from %s: 1 encoder, %d task prompts released", dir, prompts.size());
+    }
+}

@@ -1,0 +1,45 @@
+package io.mptrec.governance;
+
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/** REST calls as the embedded users (HTTP Basic, password = user name in the default configuration). */
+public final class Api {
+
+    private Api() {
+    }
+
+    public static RequestSpecification as(String user) {
+        RequestSpecification spec = RestAssured.given();
+        return user == null ? spec : spec.auth().preemptive().basic(user, user);
+    }
+
+    public static Response uploadEncoder(ArtifactBundle encoder) {
+        return as("alice").contentType("application/zip").body(encoder.toZip()).post("/api/v1/encoders");
+    }
+
+    public static Response uploadPrompt(String user, String task, ArtifactBundle prompt) {
+        return as(user).contentType("application/zip").body(prompt.toZip()).post("/api/v1/tasks/" + task + "/versions");
+    }
+
+    public static Response transition(String user, String task, int version, String action, String body) {
+        return as(user).contentType("application/json").body(body == null ? "{}" : body)
+                .post("/api/v1/tasks/" + task + "/versions/" + version + "/" + action);
+    }
+
+    /** Uploads and takes a version to APPROVED (alice authors, bob approves); returns its number. */
+    public static int approved(String task, ArtifactBundle prompt) {
+        int number = uploadPrompt("alice", task, prompt).then().statusCode(201).extract().path("number");
+        transition("alice", task, number, "submit", null).then().statusCode(200);
+        transition("bob", task, number, "approve", "{\"comment\":\"looks good\"}").then().statusCode(200);
+        return number;
+    }
+
+    public static int released(String task, ArtifactBundle prompt) {
+        int number = approved(task, prompt);
+        transition("carol", task, number, "release", null).then().statusCode(200);
+        return number;
+    }
+}

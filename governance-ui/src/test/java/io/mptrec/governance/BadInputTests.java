@@ -1,0 +1,183 @@
+package io.mptrec.governance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.RestAssured;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import static io.mptrec.governance.Api.as;
+import static io.mptrec.governance.Api.uploadPrompt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Bad input gets a 4xx problem with a clear reason, and nothing is stored (the audit log does not grow). */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class BadInputTests {
+
+    static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+    static final String TASK = "badinput";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private long auditBefore;
+
+    @BeforeEach
+    void prepare() {
+        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+        assertThat(uploadPrompt("alice", TASK, TestArtifacts.prompt(ENCODER, TASK, 51)).statusCode()).isIn(200, 201);
+        auditBefore = auditTotal();
+    }
+
+    @AfterEach
+    void nothingStored() {
+        assertThat(auditTotal()).as("audit entries after bad input").isEqualTo(auditBefore);
+        as("erin").get("/api/v1/tasks/" + TASK + "/versions").then().statusCode(200).body("size()", equalTo(1));
+    }
+
+    private static long auditTotal() {
+        return ((Number) as("dave").get("/api/v1/audit?size=1").then().statusCode(200).extract().path("total")).longValue();
+    }
+
+    private static io.restassured.response.Response upload(byte[] zip) {
+        return as("alice").contentType("application/zip").body(zip).post("/api/v1/tasks/" + TASK + "/versions");
+    }
+
+    private static void assertProblem(io.restassured.response.Response r, int status, String detailPart) {
+        r.then().statusCode(status).contentType("application/problem+json").body("status", equalTo(status))
+                .body("detail", containsString(detailPart));
+    }
+
+    @Test
+    void shouldRefuseMalformedJsonAndWrongTypes() {
+        String rollback = "/api/v1/tasks/" + TASK + "/rollback";
+        assertProblem(as("carol").contentType("application/json").body("{\"reason\":").post(rollback), 400, "not valid JSON");
+        assertProblem(as("carol").contentType("application/json").body("[1,2]").post(rollback), 400, "expected shape");
+        String label = "/api/v1/tasks/" + TASK + "/labels/staging";
+        as("alice").contentType("application/json").body("{\"version\":\"abc\"}").put(label)
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("version"));
+        assertProblem(as("alice").contentType("application/json").body("{\"version\":-1}").put(label), 400, "version");
+        assertProblem(as("alice").contentType("application/json").body("{}").put(label), 400, "version");
+        assertProblem(as("alice").contentType("text/plain").body("1").put(label), 415, "Unsupported");
+    }
+
+    @Test
+    void shouldRefuseBadArtifactsWithTheReason() {
+        ArtifactBundle good = TestArtifacts.prompt(ENCODER, TASK, 52);
+        assertProblem(upload("not a zip".getBytes(StandardCharsets.UTF_8)), 400, "not a zip");
+        assertProblem(upload(new byte[0]), 400, "empty or not a zip");
+        assertProblem(upload(edit(good.toZip(), files -> files.get("prompt.npy")[files.get("prompt.npy").length - 1] ^= 1)),
+                400, "array prompt is corrupted");
+        assertProblem(upload(edit(good.toZip(), files -> editManifest(files, m ->
+                ((ObjectNode) m.path("metadata").path("lineage")).put("seed", 999)))), 400, "content hash mismatch");
+        assertProblem(upload(edit(good.toZip(), files -> {
+            byte[] npy = files.get("prompt.npy");
+            ByteBuffer.wrap(npy).order(ByteOrder.LITTLE_ENDIAN).putFloat(npy.length - 4, Float.NaN);
+            editManifest(files, m -> ((ObjectNode) m.path("arrays").path("prompt")).put("sha256", sha256(npy)));
+        })), 400, "non-finite");
+        assertProblem(upload(ENCODER.toZip()), 400, "expected a task-prompt artifact");
+        assertProblem(upload(TestArtifacts.prompt(ENCODER, "othertask", 53).toZip()), 400, "prompt for task 'othertask'");
+        assertProblem(upload(TestArtifacts.prompt(TestArtifacts.encoder(999), TASK, 54).toZip()), 400, "not registered");
+        assertThat(hugeUploadStatus()).as("a 33 MB body").isIn(413, -1);
+    }
+
+    @Test
+    void shouldAnswerUnknownAndHostileIds() {
+        assertProblem(as("erin").get("/api/v1/tasks/nope"), 404, "no task named 'nope'");
+        assertProblem(as("erin").get("/api/v1/tasks/" + TASK + "/versions/999"), 404, "has no version 999");
+        as("erin").get("/api/v1/tasks/" + TASK + "/versions/abc").then().statusCode(400).body("field", equalTo("version"));
+        assertProblem(as("erin").get("/api/v1/encoders/" + "0".repeat(64)), 404, "no encoder");
+        assertProblem(as("erin").get("/api/v1/encoders/' OR 1=1 --"), 400, "64 lower-case hex");
+        assertProblem(as("alice").contentType("application/zip").body(TestArtifacts.prompt(ENCODER, TASK, 55).toZip())
+                .post("/api/v1/tasks/x'; DROP TABLE task;--/versions"), 400, "task must match");
+        assertProblem(as("carol").contentType("application/json").body("{\"reason\":\"r\"}")
+                .post("/api/v1/tasks/1 OR 1=1/rollback"), 400, "task must match");
+        as("dave").get("/api/v1/audit?task=' OR '1'='1").then().statusCode(200).body("total", equalTo(0));
+        assertProblem(as("dave").get("/api/v1/audit?from=yesterday"), 400, "ISO-8601");
+        assertProblem(as("dave").get("/api/v1/audit/export?format=xml"), 400, "csv or json");
+    }
+
+    /** 413, or -1 when the server closed the connection before the client finished sending (also a refusal). */
+    private static int hugeUploadStatus() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port
+                            + "/api/v1/tasks/" + TASK + "/versions"))
+                    .header("Content-Type", "application/zip")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("alice:alice".getBytes()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[33 << 20])).build();
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] edit(byte[] zip, Consumer<Map<String, byte[]>> change) {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                files.put(e.getName(), in.readAllBytes());
+            }
+            change.accept(files);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+                for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                    out.putNextEntry(new ZipEntry(f.getKey()));
+                    out.write(f.getValue());
+                    out.closeEntry();
+                }
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void editManifest(Map<String, byte[]> files, Consumer<ObjectNode> change) {
+        try {
+            ObjectNode manifest = (ObjectNode) JSON.readTree(files.get("manifest.json"));
+            change.accept(manifest);
+            files.put("manifest.json", JSON.writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

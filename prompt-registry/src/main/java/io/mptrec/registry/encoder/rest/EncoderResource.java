@@ -1,0 +1,127 @@
+package io.mptrec.registry.encoder.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.encoder.RegisteredEncoder;
+import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.task.Task;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Pattern;
+
+@Path("/api/v1/encoders")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Encoders", description = "Frozen encoders, identified by content hash")
+public class EncoderResource {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final EncoderService encoders;
+    private final SecurityIdentity identity;
+    private final ObjectMapper mapper;
+
+    public EncoderResource(EncoderService encoders, SecurityIdentity identity, ObjectMapper mapper) {
+        this.encoders = encoders;
+        this.identity = identity;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Consumes("application/zip")
+    @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
+    @Operation(summary = "Register an encoder artifact (a zip of manifest.json and .npy arrays)")
+    @APIResponse(responseCode = "201", description = "Registered", headers = @Header(name = "Location"),
+            content = @Content(schema = @Schema(implementation = EncoderView.class)))
+    @APIResponse(responseCode = "200", description = "Identical content already registered",
+            content = @Content(schema = @Schema(implementation = EncoderView.class)))
+    @APIResponse(responseCode = "400", description = "Not a valid encoder artifact",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "Not authenticated")
+    @APIResponse(responseCode = "403", description = "Role not allowed")
+    public RestResponse<EncoderView> createEncoder(byte[] body, @Context UriInfo uri) {
+        ArtifactBundle bundle = ArtifactBundle.fromZip(body == null ? new byte[0] : body, "uploaded encoder");
+        EncoderService.Registration reg = encoders.registerEncoder(bundle, identity.getPrincipal().getName());
+        EncoderView view = toView(reg.encoder(), List.of());
+        if (!reg.created()) {
+            return RestResponse.ok(view);
+        }
+        URI location = uri.getAbsolutePathBuilder().path(reg.encoder().contentSha256).build();
+        return RestResponse.ResponseBuilder.<EncoderView>created(location).entity(view).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "List registered encoders")
+    @APIResponse(responseCode = "200", description = "Encoders, oldest first",
+            content = @Content(schema = @Schema(implementation = EncoderView.class)))
+    public List<EncoderView> getEncoders() {
+        return encoders.findAllEncoders().stream().map(e -> toView(e, taskNames(e))).toList();
+    }
+
+    @GET
+    @Path("/{sha256}")
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Get one encoder: manifest metadata, lineage and tasks")
+    @APIResponse(responseCode = "200", description = "The encoder",
+            content = @Content(schema = @Schema(implementation = EncoderView.class)))
+    @APIResponse(responseCode = "400", description = "Not a SHA-256",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown encoder",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public EncoderView getEncoder(@Parameter(description = "content hash (64 hex digits)") @PathParam("sha256") String sha256) {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw ApiException.badRequest("invalid-hash", "sha256 must be 64 lower-case hex digits", "sha256");
+        }
+        RegisteredEncoder encoder = encoders.findEncoderByHash(sha256)
+                .orElseThrow(() -> ApiException.notFound("no encoder " + sha256, "sha256"));
+        return toView(encoder, taskNames(encoder));
+    }
+
+    private static List<String> taskNames(RegisteredEncoder encoder) {
+        return Task.listByEncoder(encoder).stream().map(t -> t.name).toList();
+    }
+
+    private EncoderView toView(RegisteredEncoder e, List<String> registeredTasks) {
+        JsonNode metadata = readManifest(e.manifest).path("metadata");
+        List<String> tasks = mapper.convertValue(metadata.path("tasks"), mapper.getTypeFactory()
+                .constructCollectionType(List.class, String.class));
+        List<String> labels = mapper.convertValue(metadata.path("labelExpressions"), mapper.getTypeFactory()
+                .constructCollectionType(List.class, String.class));
+        return new EncoderView(e.contentSha256, e.registeredBy, e.registeredAt, tasks, labels,
+                metadata.path("config"), metadata.path("lineage"), registeredTasks);
+    }
+
+    private JsonNode readManifest(String manifest) {
+        try {
+            return mapper.readTree(manifest);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

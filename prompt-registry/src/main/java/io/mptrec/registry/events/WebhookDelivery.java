@@ -1,0 +1,66 @@
+package io.mptrec.registry.events;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The delivery state of one event to one webhook URL. */
+@Entity
+@Table(name = "webhook_delivery")
+public class WebhookDelivery extends PanacheEntityBase {
+
+    public static final String PENDING = "PENDING";
+    public static final String DELIVERED = "DELIVERED";
+    public static final String FAILED = "FAILED";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "event_id", nullable = false, updatable = false)
+    public OutboxEvent event;
+
+    @Column(nullable = false, updatable = false)
+    public String url;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at", nullable = false)
+    public Instant nextAttemptAt;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "delivered_at")
+    public Instant deliveredAt;
+
+    /** Two application instances may pick the same row; the optimistic lock lets only one record the attempt. */
+    @Version
+    @Column(name = "row_version", nullable = false)
+    public long rowVersion;
+
+    public static List<WebhookDelivery> listDue(Instant now, int limit) {
+        return find("status = ?1 and nextAttemptAt <= ?2 order by nextAttemptAt, id", PENDING, now)
+                .page(0, limit).list();
+    }
+
+    public static List<WebhookDelivery> listByEvent(OutboxEvent event) {
+        return list("event = ?1 order by id", event);
+    }
+}

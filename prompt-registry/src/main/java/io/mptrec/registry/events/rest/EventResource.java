@@ -1,0 +1,65 @@
+package io.mptrec.registry.events.rest;
+
+import io.mptrec.registry.events.OutboxEvent;
+import io.mptrec.registry.events.WebhookDelivery;
+import io.mptrec.registry.events.service.EventService;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.util.List;
+
+@Path("/api/v1/events")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Events", description = "Registry events (outbox) and their webhook delivery state")
+public class EventResource {
+
+    private final EventService events;
+
+    public EventResource(EventService events) {
+        this.events = events;
+    }
+
+    public record DeliveryView(String url, String status, int attempts, Instant nextAttemptAt, String lastError,
+                               Instant deliveredAt) {
+    }
+
+    public record EventView(long id, Instant at, String type, String task, Integer version,
+                            List<DeliveryView> deliveries) {
+    }
+
+    @GET
+    @RolesAllowed({Roles.AUDITOR, Roles.RELEASE_MANAGER, Roles.ADMIN})
+    @Operation(summary = "List events, newest first, with their delivery state per webhook")
+    @APIResponse(responseCode = "200", description = "One page of events",
+            content = @Content(schema = @Schema(implementation = EventView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid paging",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<EventView> getEvents(@QueryParam("task") String task, @QueryParam("page") Integer page,
+                                     @QueryParam("size") Integer size) {
+        int p = page == null ? 0 : page;
+        int s = size == null ? 50 : size;
+        if (p < 0 || s < 1 || s > 500) {
+            throw ApiException.badRequest("invalid-paging", "page must be >= 0 and size in 1..500", p < 0 ? "page" : "size");
+        }
+        return events.findPage(task, p, s).stream().map(EventResource::toView).toList();
+    }
+
+    private static EventView toView(OutboxEvent e) {
+        return new EventView(e.id, e.createdAt, e.type, e.task, e.versionNumber,
+                WebhookDelivery.listByEvent(e).stream().map(d -> new DeliveryView(d.url, d.status, d.attempts,
+                        d.nextAttemptAt, d.lastError, d.deliveredAt)).toList());
+    }
+}

@@ -1,0 +1,17 @@
+package io.mptrec.registry.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An error body after RFC 9457 ({@code application/problem+json}). {@code type} is a stable relative URI per
+ * kind of problem, {@code detail} says what happened to this request, {@code field} names the offending input.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, String field) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public static Problem of(int status, String slug, String title, String detail, String field) {
+        return new Problem("/problems/" + slug, title, status, detail, field);
+    }
+}

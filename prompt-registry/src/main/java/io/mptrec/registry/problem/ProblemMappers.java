@@ -1,0 +1,106 @@
+package io.mptrec.registry.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.mptrec.model.artifact.ArtifactException;
+import io.quarkus.security.ForbiddenException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.hibernate.StaleStateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
+
+/** Every error leaves as problem+json: no stack traces, no 500 for bad input, a 409 that says why. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> api(ApiException e) {
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> artifact(ArtifactException e) {
+        return respond(Problem.of(400, "invalid-artifact", "Invalid artifact", e.getMessage(), "body"));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> validation(ConstraintViolationException e) {
+        ConstraintViolation<?> first = e.getConstraintViolations().iterator().next();
+        String detail = e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage())
+                .sorted().collect(Collectors.joining("; "));
+        return respond(Problem.of(400, "invalid-input", "Invalid input", detail,
+                lastNode(first.getPropertyPath().toString())));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> json(JsonProcessingException e) {
+        String field = null;
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            field = m.getPath().get(m.getPath().size() - 1).getFieldName();
+        }
+        String detail = e instanceof InvalidFormatException f
+                ? "value " + f.getValue() + " is not a " + f.getTargetType().getSimpleName()
+                : e instanceof MismatchedInputException ? "body does not match the expected shape"
+                : "body is not valid JSON";
+        return respond(Problem.of(400, "malformed-json", "Malformed JSON", detail, field));
+    }
+
+    /** Declared apart: quarkus-rest-jackson ships its own (body-less) mapper for this subtype. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mismatchedInput(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "forbidden", "Forbidden", "your roles do not allow this operation", null));
+    }
+
+    /** Losers of a concurrent change: an optimistic-lock failure or a unique constraint (e.g. one production per task). */
+    @ServerExceptionMapper
+    public RestResponse<Problem> persistence(PersistenceException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
+                return respond(Problem.of(409, "concurrent-change", "Conflict",
+                        "another change to the same task or version was committed first; reload and retry", null));
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
+                return respond(Problem.of(409, "concurrent-change", "Conflict",
+                        "the change conflicts with one committed concurrently (constraint " + c.getConstraintName() + ")", null));
+            }
+        }
+        LOG.error("persistence failure", e);
+        return respond(Problem.of(500, "internal", "Internal error", "the change could not be stored", null));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);  // the JSON reader wraps parse errors in a 400
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        // The message of a framework exception may echo internals; the status reason is enough.
+        return respond(Problem.of(status.getStatusCode(), "http-" + status.getStatusCode(), status.getReasonPhrase(),
+                status.getReasonPhrase(), null));
+    }
+
+    private static String lastNode(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    private static RestResponse<Problem> respond(Problem problem) {
+        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem).type(Problem.MEDIA_TYPE).build();
+    }
+}

@@ -1,0 +1,109 @@
+package io.mptrec.registry.version.rest;
+
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.security.Names;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.version.mapping.VersionMapper;
+import io.mptrec.registry.version.mapping.Views.TaskView;
+import io.mptrec.registry.version.mapping.Views.VersionSummary;
+import io.mptrec.registry.version.rest.Requests.LabelRequest;
+import io.mptrec.registry.version.rest.Requests.RollbackRequest;
+import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+@Path("/api/v1/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tasks", description = "Tasks, their labels, and rollback of production")
+public class TaskResource {
+
+    private final VersionService versions;
+    private final LifecycleService lifecycle;
+    private final VersionMapper views;
+    private final SecurityIdentity identity;
+
+    public TaskResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
+                        SecurityIdentity identity) {
+        this.versions = versions;
+        this.lifecycle = lifecycle;
+        this.views = views;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "List tasks with their production version and labels")
+    @APIResponse(responseCode = "200", description = "Tasks by name",
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
+    public List<TaskView> getTasks() {
+        return versions.findAllTasks().stream().map(views::toTaskView).toList();
+    }
+
+    @GET
+    @Path("/{task}")
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Get a task with its production version and labels")
+    @APIResponse(responseCode = "200", description = "The task",
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public TaskView getTask(@PathParam("task") String task) {
+        return views.toTaskView(versions.findTask(Names.requireName(task, "task")));
+    }
+
+    @POST
+    @Path("/{task}/rollback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.RELEASE_MANAGER, Roles.ADMIN})
+    @Operation(summary = "Return production to the previously released version (or a named retired one); reason required")
+    @APIResponse(responseCode = "200", description = "The version production now points at",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "400", description = "No reason, or a malformed body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Nothing to roll back to, or a concurrent change won",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionSummary rollbackTask(@PathParam("task") String task, @Valid @NotNull RollbackRequest body) {
+        return views.toSummary(lifecycle.rollback(Names.requireName(task, "task"), body.targetVersion(), actor(),
+                body.reason()));
+    }
+
+    @PUT
+    @Path("/{task}/labels/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
+    @Operation(summary = "Point a free label (staging, canary, ...) at a version; production is protected")
+    @APIResponse(responseCode = "204", description = "Moved")
+    @APIResponse(responseCode = "400", description = "Invalid name or body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task or version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "production moves only through release and rollback",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void fullyUpdateLabel(@PathParam("task") String task, @PathParam("name") String name,
+                                 @Valid @NotNull LabelRequest body) {
+        lifecycle.setLabel(Names.requireName(task, "task"), Names.requireName(name, "name"), body.version(), actor());
+    }
+
+    private Actor actor() {
+        return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
+    }
+}

@@ -1,0 +1,214 @@
+package io.mptrec.registry.version.rest;
+
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.security.Names;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.mapping.VersionMapper;
+import io.mptrec.registry.version.mapping.Views.VersionDetail;
+import io.mptrec.registry.version.mapping.Views.VersionDiff;
+import io.mptrec.registry.version.mapping.Views.VersionSummary;
+import io.mptrec.registry.version.rest.Requests.TransitionRequest;
+import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.util.List;
+
+@Path("/api/v1/tasks/{task}/versions")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Versions", description = "Immutable task prompt versions and their review lifecycle")
+public class VersionResource {
+
+    private final VersionService versions;
+    private final LifecycleService lifecycle;
+    private final VersionMapper views;
+    private final SecurityIdentity identity;
+
+    public VersionResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
+                           SecurityIdentity identity) {
+        this.versions = versions;
+        this.lifecycle = lifecycle;
+        this.views = views;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes("application/zip")
+    @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
+    @Operation(summary = "Upload a task prompt artifact as the task's next DRAFT version")
+    @APIResponse(responseCode = "201", description = "Stored as a new version", headers = @Header(name = "Location"),
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "200", description = "Identical content: the existing version",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "400", description = "Invalid artifact, wrong task, unknown encoder or shapes that do not fit",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "Not authenticated")
+    @APIResponse(responseCode = "403", description = "Role not allowed")
+    @APIResponse(responseCode = "409", description = "The task belongs to another encoder, or a concurrent upload won",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RestResponse<VersionSummary> createVersion(@Parameter(description = "task name") @PathParam("task") String task,
+                                                      byte[] body, @Context UriInfo uri) {
+        Names.requireName(task, "task");
+        ArtifactBundle bundle = ArtifactBundle.fromZip(body == null ? new byte[0] : body, "uploaded task prompt");
+        VersionService.Upload upload = versions.uploadVersion(task, bundle, identity.getPrincipal().getName());
+        VersionSummary view = views.toSummary(upload.version());
+        if (!upload.created()) {
+            return RestResponse.ok(view);
+        }
+        URI location = uri.getAbsolutePathBuilder().path(Integer.toString(upload.version().number)).build();
+        return RestResponse.ResponseBuilder.<VersionSummary>created(location).entity(view).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "List a task's versions, oldest first")
+    @APIResponse(responseCode = "200", description = "Versions",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public List<VersionSummary> getVersions(@PathParam("task") String task) {
+        Names.requireName(task, "task");
+        return versions.findAllVersions(task).stream().map(views::toSummary).toList();
+    }
+
+    @GET
+    @Path("/{number}")
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Get a version: lineage, offline metrics, status, labels and approvals")
+    @APIResponse(responseCode = "200", description = "The version",
+            content = @Content(schema = @Schema(implementation = VersionDetail.class)))
+    @APIResponse(responseCode = "400", description = "Invalid task name or version number",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task or version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionDetail getVersion(@PathParam("task") String task, @PathParam("number") String number) {
+        return views.toDetail(find(task, number));
+    }
+
+    @GET
+    @Path("/{number}/artifact")
+    @Produces("application/zip")
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Download the version's artifact (the verified zip)")
+    @APIResponse(responseCode = "200", description = "The zip", content = @Content(mediaType = "application/zip"))
+    @APIResponse(responseCode = "404", description = "Unknown task or version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RestResponse<byte[]> getVersionArtifact(@PathParam("task") String task, @PathParam("number") String number) {
+        PromptVersion v = find(task, number);
+        return RestResponse.ResponseBuilder.ok(v.artifact, "application/zip")
+                .header("Content-Disposition", "attachment; filename=\"" + v.task.name + "-v" + v.number + ".zip\"")
+                .build();
+    }
+
+    @GET
+    @Path("/{a}/diff/{b}")
+    @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Compare two versions: offline metrics and lineage side by side")
+    @APIResponse(responseCode = "200", description = "The comparison",
+            content = @Content(schema = @Schema(implementation = VersionDiff.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task or version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionDiff getVersionDiff(@PathParam("task") String task, @PathParam("a") String a, @PathParam("b") String b) {
+        return views.diff(find(task, a), find(task, b));
+    }
+
+    @POST
+    @Path("/{number}/submit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
+    @Operation(summary = "Submit a DRAFT version for review")
+    @APIResponse(responseCode = "200", description = "Now IN_REVIEW",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "409", description = "Not a DRAFT",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
+                                        @Valid TransitionRequest body) {
+        return views.toSummary(lifecycle.submit(name(task), version(number), actor()));
+    }
+
+    @POST
+    @Path("/{number}/approve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
+    @Operation(summary = "Approve a version IN_REVIEW (four-eyes: not by its author; admin bypass needs a reason)")
+    @APIResponse(responseCode = "200", description = "Now APPROVED",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
+                                         @Valid TransitionRequest body) {
+        TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
+        return views.toSummary(lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason()));
+    }
+
+    @POST
+    @Path("/{number}/reject")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
+    @Operation(summary = "Reject a version IN_REVIEW, with a comment")
+    @APIResponse(responseCode = "200", description = "Now REJECTED",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "400", description = "No comment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not IN_REVIEW",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
+                                        @Valid TransitionRequest body) {
+        TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
+        return views.toSummary(lifecycle.reject(name(task), version(number), actor(), req.comment()));
+    }
+
+    @POST
+    @Path("/{number}/release")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.RELEASE_MANAGER, Roles.ADMIN})
+    @Operation(summary = "Release an APPROVED version: production moves to it, the previous one is RETIRED")
+    @APIResponse(responseCode = "200", description = "Now RELEASED",
+            content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
+                                         @Valid TransitionRequest body) {
+        TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
+        return views.toSummary(lifecycle.release(name(task), version(number), actor(), req.reason()));
+    }
+
+    private PromptVersion find(String task, String number) {
+        return versions.findVersion(name(task), version(number));
+    }
+
+    private static String name(String task) {
+        return Names.requireName(task, "task");
+    }
+
+    private static int version(String number) {
+        return Names.requireVersionNumber(number, "version");
+    }
+
+    private Actor actor() {
+        return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
+    }
+}

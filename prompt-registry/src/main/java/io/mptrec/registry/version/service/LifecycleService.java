@@ -1,0 +1,232 @@
+package io.mptrec.registry.version.service;
+
+import io.mptrec.registry.approval.Approval;
+import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.events.service.EventService;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.task.Label;
+import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.VersionStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+
+/**
+ * The version lifecycle: DRAFT -> IN_REVIEW -> APPROVED | REJECTED; APPROVED -> RELEASED (moves production, the
+ * previous one becomes RETIRED); rollback: RELEASED -> ROLLED_BACK and a RETIRED one back to RELEASED.
+ * Each change, its audit entries and its outbox events commit in one transaction; each method flushes before
+ * returning so that the loser of a concurrent change gets its 409 from this call.
+ */
+@ApplicationScoped
+@Transactional
+public class LifecycleService {
+
+    private final Clock clock;
+    private final VersionService versions;
+    private final AuditService audit;
+    private final EventService events;
+
+    public LifecycleService(Clock clock, VersionService versions, AuditService audit, EventService events) {
+        this.clock = clock;
+        this.versions = versions;
+        this.audit = audit;
+        this.events = events;
+    }
+
+    public PromptVersion submit(String taskName, int number, Actor actor) {
+        PromptVersion version = versions.findVersion(taskName, number);
+        requireStatus(version, VersionStatus.DRAFT, "submitted for review");
+        transition(version, VersionStatus.IN_REVIEW, "SUBMIT", actor, null, false);
+        return flushed(version);
+    }
+
+    /** Four-eyes: the approver may not be the author, unless an admin bypasses with a reason (flagged). */
+    public PromptVersion approve(String taskName, int number, Actor actor, String comment, String reason) {
+        PromptVersion version = versions.findVersion(taskName, number);
+        requireStatus(version, VersionStatus.IN_REVIEW, "approved");
+        boolean bypass = false;
+        if (version.author.equals(actor.name())) {
+            bypass = requireBypass(actor, reason, "four-eyes: " + actor.name()
+                    + " uploaded version " + number + " and may not approve it");
+        }
+        Approval approval = new Approval();
+        approval.version = version;
+        approval.decision = Approval.APPROVED;
+        approval.reviewer = actor.name();
+        approval.comment = comment;
+        approval.contentSha256 = version.contentSha256;
+        approval.encoderSha256 = version.task.encoder.contentSha256;
+        approval.adminBypass = bypass;
+        approval.decidedAt = clock.instant();
+        approval.persist();
+        transition(version, VersionStatus.APPROVED, "APPROVE", actor, bypass ? reason : comment, bypass);
+        return flushed(version);
+    }
+
+    public PromptVersion reject(String taskName, int number, Actor actor, String comment) {
+        if (comment == null || comment.isBlank()) {
+            throw ApiException.badRequest("comment-required", "a rejection needs a comment", "comment");
+        }
+        PromptVersion version = versions.findVersion(taskName, number);
+        requireStatus(version, VersionStatus.IN_REVIEW, "rejected");
+        Approval rejection = new Approval();
+        rejection.version = version;
+        rejection.decision = Approval.REJECTED;
+        rejection.reviewer = actor.name();
+        rejection.comment = comment;
+        rejection.contentSha256 = version.contentSha256;
+        rejection.encoderSha256 = version.task.encoder.contentSha256;
+        rejection.adminBypass = false;
+        rejection.decidedAt = clock.instant();
+        rejection.persist();
+        transition(version, VersionStatus.REJECTED, "REJECT", actor, comment, false);
+        return flushed(version);
+    }
+
+    /**
+     * Makes an APPROVED version production; the version production held becomes RETIRED. The approval must still
+     * cover the version's content and the task's encoder. An admin may release an unapproved version with a reason.
+     */
+    public PromptVersion release(String taskName, int number, Actor actor, String reason) {
+        PromptVersion version = versions.findVersion(taskName, number);
+        Task task = version.task;
+        if (!version.encoderSha256.equals(task.encoder.contentSha256)) {
+            throw ApiException.conflict("wrong-encoder", "version " + number + " was trained for encoder "
+                    + version.encoderSha256 + ", task '" + taskName + "' runs on " + task.encoder.contentSha256);
+        }
+        boolean bypass = false;
+        if (version.status == VersionStatus.APPROVED) {
+            Approval approval = Approval.findLatestApproval(version).orElse(null);
+            if (approval == null || !approval.covers(version, task.encoder.contentSha256)) {
+                bypass = requireBypass(actor, reason, "the approval of version " + number
+                        + " is void: the content or the target encoder changed since it was approved");
+            }
+        } else if (version.status == VersionStatus.DRAFT || version.status == VersionStatus.IN_REVIEW) {
+            bypass = requireBypass(actor, reason, "version " + number + " is " + version.status
+                    + "; only an APPROVED version can be released");
+        } else {
+            throw ApiException.conflict("invalid-transition", "version " + number + " is " + version.status
+                    + "; only an APPROVED version can be released"
+                    + (version.status == VersionStatus.RETIRED ? " (use rollback to return to a retired version)" : ""));
+        }
+        movedProduction(task, version, actor, "RELEASE", VersionStatus.RETIRED, "RETIRE", reason, bypass);
+        return flushed(version);
+    }
+
+    /** Returns production to the previously released version (or the named retired one); the current one is ROLLED_BACK. */
+    public PromptVersion rollback(String taskName, Integer targetNumber, Actor actor, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw ApiException.badRequest("reason-required", "a rollback needs a reason", "reason");
+        }
+        Task task = versions.findTask(taskName);
+        Label production = Label.findByTaskAndName(task, Label.PRODUCTION).orElseThrow(() -> ApiException.conflict(
+                "no-production", "task '" + taskName + "' has no production version to roll back"));
+        PromptVersion target;
+        if (targetNumber == null) {
+            target = PromptVersion.findPreviouslyReleased(task).orElseThrow(() -> ApiException.conflict(
+                    "no-previous-release", "task '" + taskName + "' has no previously released version to return to"));
+        } else {
+            target = versions.findVersion(taskName, targetNumber);
+            if (target.status != VersionStatus.RETIRED) {
+                throw ApiException.conflict("invalid-transition", "version " + targetNumber + " is " + target.status
+                        + "; rollback can only return to a RETIRED (previously released) version");
+            }
+        }
+        if (production.version.id.equals(target.id)) {
+            throw ApiException.conflict("invalid-transition", "version " + target.number + " is already production");
+        }
+        movedProduction(task, target, actor, "REINSTATE", VersionStatus.ROLLED_BACK, "ROLLBACK", reason, false);
+        return flushed(target);
+    }
+
+    /** Free labels (staging, canary, ...) move freely; production only through release and rollback. */
+    public Label setLabel(String taskName, String labelName, int number, Actor actor) {
+        if (Label.PRODUCTION.equals(labelName)) {
+            throw ApiException.conflict("protected-label",
+                    "'production' moves only through release and rollback");
+        }
+        PromptVersion version = versions.findVersion(taskName, number);
+        Label label = moveLabel(version.task, labelName, version, actor, null, false);
+        touch(version.task);
+        Label.flush();
+        return label;
+    }
+
+    /** First-start seeding: registers a shipped, already released prompt as production, audited as the system. */
+    public PromptVersion seedRelease(String taskName, int number) {
+        PromptVersion version = versions.findVersion(taskName, number);
+        movedProduction(version.task, version, Actor.SYSTEM, "SEED_RELEASE", VersionStatus.RETIRED, "RETIRE",
+                "shipped with the application", false);
+        return flushed(version);
+    }
+
+    private void movedProduction(Task task, PromptVersion next, Actor actor, String action,
+                                 VersionStatus oldStatus, String oldAction, String reason, boolean bypass) {
+        Label production = Label.findByTaskAndName(task, Label.PRODUCTION).orElse(null);
+        if (production != null) {
+            transition(production.version, oldStatus, oldAction, actor, reason, bypass);
+        }
+        next.releasedAt = clock.instant();
+        transition(next, VersionStatus.RELEASED, action, actor, reason, bypass);
+        moveLabel(task, Label.PRODUCTION, next, actor, reason, bypass);
+        touch(task);
+    }
+
+    private Label moveLabel(Task task, String name, PromptVersion version, Actor actor, String reason, boolean bypass) {
+        Label label = Label.findByTaskAndName(task, name).orElse(null);
+        String before = label == null ? null : name + "=v" + label.version.number;
+        if (label == null) {
+            label = new Label();
+            label.task = task;
+            label.name = name;
+        }
+        label.version = version;
+        label.movedBy = actor.name();
+        label.movedAt = clock.instant();
+        label.persist();
+        String after = name + "=v" + version.number;
+        audit.record(actor.name(), "MOVE_LABEL", task.name, version.number, before, after, reason, bypass);
+        events.publish("LABEL_MOVED", actor.name(), task.name, version.number, before, after, reason);
+        return label;
+    }
+
+    private void transition(PromptVersion version, VersionStatus to, String action, Actor actor, String reason,
+                            boolean bypass) {
+        String before = version.status.name();
+        version.status = to;
+        audit.record(actor.name(), action, version.task.name, version.number, before, to.name(), reason, bypass);
+        events.publish("VERSION_" + action, actor.name(), version.task.name, version.number, before, to.name(), reason);
+    }
+
+    /** Bumps the task's optimistic lock: concurrent pointer moves of one task cannot both commit. */
+    private void touch(Task task) {
+        task.updatedAt = clock.instant();
+        Task.getEntityManager().lock(task, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+    }
+
+    private static boolean requireBypass(Actor actor, String reason, String refusal) {
+        if (!actor.admin()) {
+            throw ApiException.conflict("invalid-transition", refusal);
+        }
+        if (reason == null || reason.isBlank()) {
+            throw ApiException.conflict("bypass-needs-reason", refusal + "; an admin bypass needs a reason");
+        }
+        return true;
+    }
+
+    private static void requireStatus(PromptVersion version, VersionStatus expected, String verb) {
+        if (version.status != expected) {
+            throw ApiException.conflict("invalid-transition", "version " + version.number + " is " + version.status
+                    + "; only a " + expected + " version can be " + verb);
+        }
+    }
+
+    private static PromptVersion flushed(PromptVersion version) {
+        PromptVersion.flush();
+        return version;
+    }
+}

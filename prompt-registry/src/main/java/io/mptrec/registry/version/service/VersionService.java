@@ -1,0 +1,115 @@
+package io.mptrec.registry.version.service;
+
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.encoder.RegisteredEncoder;
+import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.events.service.EventService;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.VersionStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Uploads and reads task prompt versions. Lifecycle transitions live in {@link LifecycleService}. */
+@ApplicationScoped
+@Transactional
+public class VersionService {
+
+    private final Clock clock;
+    private final EncoderService encoders;
+    private final AuditService audit;
+    private final EventService events;
+
+    public VersionService(Clock clock, EncoderService encoders, AuditService audit, EventService events) {
+        this.clock = clock;
+        this.encoders = encoders;
+        this.audit = audit;
+        this.events = events;
+    }
+
+    public record Upload(PromptVersion version, boolean created) {
+    }
+
+    /**
+     * Stores a verified task prompt as the task's next DRAFT version. Refuses (400) a prompt for another task, for an
+     * unregistered encoder, or whose shapes do not fit its encoder; identical content returns the existing version.
+     */
+    public Upload uploadVersion(String taskName, ArtifactBundle bundle, String actor) {
+        TaskPromptArtifact prompt = TaskPromptArtifact.from(bundle);
+        if (!taskName.equals(prompt.task())) {
+            throw ApiException.badRequest("task-mismatch", "the artifact is a prompt for task '" + prompt.task()
+                    + "', uploaded to task '" + taskName + "'", "task");
+        }
+        String encoderHash = prompt.metadata().encoderSha256();
+        RegisteredEncoder encoder = encoders.findEncoderByHash(encoderHash).orElseThrow(() -> ApiException.badRequest(
+                "unknown-encoder", "the prompt was trained against encoder " + encoderHash
+                        + ", which is not registered; register it first", "body"));
+        prompt.checkFits(encoders.parsedEncoder(encoder));
+
+        Instant now = clock.instant();
+        Task task = Task.findByName(taskName).orElseGet(() -> {
+            Task created = new Task();
+            created.name = taskName;
+            created.encoder = encoder;
+            created.createdAt = now;
+            created.updatedAt = now;
+            created.persist();
+            return created;
+        });
+        if (!task.encoder.contentSha256.equals(encoderHash)) {
+            throw ApiException.conflict("encoder-mismatch", "task '" + taskName + "' belongs to encoder "
+                    + task.encoder.contentSha256 + "; this prompt was trained against " + encoderHash);
+        }
+        Optional<PromptVersion> existing = PromptVersion.findByTaskAndHash(task, bundle.contentSha256());
+        if (existing.isPresent()) {
+            return new Upload(existing.get(), false);
+        }
+        PromptVersion version = new PromptVersion();
+        version.task = task;
+        version.number = PromptVersion.nextNumber(task);
+        version.contentSha256 = bundle.contentSha256();
+        version.encoderSha256 = encoderHash;
+        version.status = VersionStatus.DRAFT;
+        version.author = actor;
+        version.createdAt = now;
+        version.manifest = bundle.manifest().toString();
+        version.artifact = bundle.toZip();
+        version.persist();
+        audit.record(actor, "UPLOAD", taskName, version.number, null, VersionStatus.DRAFT.name(), null, false);
+        events.publish("VERSION_UPLOADED", actor, taskName, version.number, null, VersionStatus.DRAFT.name(), null);
+        // Flush here, so a concurrent upload that took the same number surfaces as 409 from this call.
+        PromptVersion.flush();
+        return new Upload(version, true);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Task findTask(String taskName) {
+        return Task.findByName(taskName)
+                .orElseThrow(() -> ApiException.notFound("no task named '" + taskName + "'", "task"));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Task> findAllTasks() {
+        return Task.listAllOrdered();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public PromptVersion findVersion(String taskName, int number) {
+        Task task = findTask(taskName);
+        return PromptVersion.findByTaskAndNumber(task, number).orElseThrow(() -> ApiException.notFound(
+                "task '" + taskName + "' has no version " + number, "version"));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<PromptVersion> findAllVersions(String taskName) {
+        return PromptVersion.listByTask(findTask(taskName));
+    }
+}
