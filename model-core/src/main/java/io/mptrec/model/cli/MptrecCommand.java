@@ -14,10 +14,11 @@ import picocli.CommandLine.Command;
             "  mptrec tune --schema data/census-income-kdd/schema.json --artifacts artifacts --task education",
             "  mptrec evaluate --schema data/census-income-kdd/schema.json --artifacts artifacts --task education",
             "  mptrec score --artifacts artifacts --task education --in rows.csv --out scores.csv",
+            "  mptrec report --schema data/census-income-kdd/schema.json --artifacts artifacts --task education --out r.json",
             "  mptrec inspect artifacts/prompt-education",
             "  mptrec push artifacts/prompt-education --user alice --password alice"},
         subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            InspectCommand.class, PushCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, ReportCommand.class, PushCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MptrecCommand implements Runnable {
 
     @CommandLine.Spec

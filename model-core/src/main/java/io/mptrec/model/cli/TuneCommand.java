@@ -2,6 +2,9 @@ package io.mptrec.model.cli;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.report.ContributionReport;
+import io.mptrec.model.report.ContributionReports;
+import io.mptrec.model.report.ReportOptions;
 import io.mptrec.model.training.PromptTuner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,13 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--fixed-gate", description = "Use the fixed gate [0.1, 0.9] instead of a learned one.")
     boolean fixedGate;
 
+    @Option(names = "--report-rows", defaultValue = "2000",
+            description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
+    int reportRows;
+
+    @Option(names = "--no-report", description = "Do not write the contribution report <prompt folder>.report.json.")
+    boolean noReport;
+
     @Override
     public Integer call() {
         TuneConfig config = TuneConfig.defaults().withFusion(fusion, fixedGate);
@@ -70,6 +80,15 @@ final class TuneCommand implements Callable<Integer> {
                 r.epochs(), r.bestEpoch(), r.trainSeconds());
         System.out.printf("non-interference over %d %s rows: %s%n", check.rows(), check.split(),
                 check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
+        if (!noReport) {
+            // beside the artifact folder, never inside it: the folder's content is hashed
+            Path reportFile = ContributionReports.besideArtifact(target);
+            long started = System.nanoTime();
+            ContributionReport report = ContributionReports.compute(data, encoder, prompt,
+                    ReportOptions.defaults().withRows(reportRows));
+            ContributionReports.write(report, reportFile);
+            ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);
+        }
         return check.identical() ? 0 : 1;
     }
 }

@@ -30,10 +30,23 @@ class MptrecCommandTests {
         assertThat(artifacts.resolve("prompt-income/prompt.npy")).exists();
 
         assertThat(MptrecCommand.execute("tune", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
-                "education", "--epochs", "1")).isZero();
+                "education", "--epochs", "1", "--report-rows", "200")).isZero();
         TaskPromptArtifact education = TaskPromptArtifact.read(artifacts.resolve("prompt-education"));
         assertThat(education.metadata().nonInterference().identical()).isTrue();
         assertThat(education.metadata().stage()).isEqualTo(2);
+
+        // tune wrote the contribution report beside the artifact folder, not inside it (the folder is hashed)
+        Path tuneReport = artifacts.resolve("prompt-education.report.json");
+        assertThat(tuneReport).exists();
+        assertThat(artifacts.resolve("prompt-education")).isDirectoryNotContaining("glob:**report*");
+        Path report = dir.resolve("report.json");
+        assertThat(MptrecCommand.execute("report", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
+                "education", "--rows", "200", "--out", report.toString())).isZero();
+        assertThat(Files.readAllBytes(report)).isEqualTo(Files.readAllBytes(tuneReport));
+        Path sliced = dir.resolve("sliced.json");
+        assertThat(MptrecCommand.execute("report", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
+                "education", "--slice-field", "sex", "--rows", "100", "--seed", "3", "--out", sliced.toString())).isZero();
+        assertThat(Files.readString(sliced)).contains("\"field\":\"sex\"").contains("\"sampleSize\":100");
 
         String inspected = captureOut(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
         assertThat(inspected).contains(education.contentSha256()).contains("existing tasks bit-identical");

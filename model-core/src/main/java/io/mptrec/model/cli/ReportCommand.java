@@ -1,0 +1,75 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.data.Split;
+import io.mptrec.model.report.ContributionReport;
+import io.mptrec.model.report.ContributionReports;
+import io.mptrec.model.report.ReportOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write a task prompt's contribution report (JSON): gate split, attention over the existing tasks'",
+            "prompts, per-field integrated gradients with their completeness error, occlusion, non-interference."})
+final class ReportCommand implements Callable<Integer> {
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--artifacts", required = true, description = "Folder with encoder/ and prompt-<task>/.")
+    Path artifacts;
+
+    @Option(names = "--task", required = true, description = "The task whose prompt (prompt-<task>/) to report on.")
+    String task;
+
+    @Option(names = "--prompt", description = "Another task prompt folder for that task (default: <artifacts>/prompt-<task>).")
+    Path prompt;
+
+    @Option(names = "--split", defaultValue = "TEST", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Split split;
+
+    @Option(names = "--rows", defaultValue = "2000", description = "Sample at most this many rows of the split (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the row sample (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--steps", defaultValue = "64", description = "Integrated-gradients steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--slice-field", description = "A categorical feature to slice the attention and gate by.")
+    String sliceField;
+
+    @Option(names = "--out", required = true, description = "The report file to write (JSON).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        ArtifactFolder folder = new ArtifactFolder(artifacts);
+        var encoder = folder.encoder();
+        var promptArtifact = prompt == null ? folder.prompt(task) : io.mptrec.model.artifact.TaskPromptArtifact.read(prompt);
+        if (!promptArtifact.task().equals(task)) {
+            throw new IllegalArgumentException("the prompt at " + prompt + " is for task " + promptArtifact.task() + ", not " + task);
+        }
+        var data = dataset.load();
+        ReportOptions options = new ReportOptions(split, rows, seed, steps, sliceField, ReportOptions.DEFAULT_TOP_SLICES);
+        long started = System.nanoTime();
+        ContributionReport report = ContributionReports.compute(data, encoder, promptArtifact, options);
+        ContributionReports.write(report, out);
+        print(report, out, (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+
+    static void print(ContributionReport report, Path out, double seconds) {
+        var a = report.attributions();
+        System.out.printf("contribution report for %s (%s) over %d %s rows -> %s, %.1f s%n", report.task(),
+                report.promptSha256().substring(0, 12), report.evaluation().sampleSize(), report.evaluation().split(), out, seconds);
+        System.out.printf("gate: task-specific %.3f, shared %.3f; IG completeness error %.2g (relative %.2g); "
+                + "IG vs occlusion rank correlation %.2f%n", report.gate().meanTaskSpecific(), report.gate().meanShared(),
+                a.completeness().meanAbsError(), a.completeness().relativeError(), a.occlusionRankCorrelation());
+        a.fields().stream().limit(5).forEach(f -> System.out.printf("  %2d %-20s mean |IG| %.4f  occlusion #%d%n", f.rank(),
+                f.field(), f.meanAbsAttribution(), f.occlusionRank()));
+    }
+}

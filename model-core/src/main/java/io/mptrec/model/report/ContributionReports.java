@@ -1,0 +1,299 @@
+package io.mptrec.model.report;
+
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.FeatureTransform;
+import io.mptrec.model.data.NumericScaling;
+import io.mptrec.model.data.Vocabulary;
+import io.mptrec.model.network.Batches;
+import io.mptrec.model.network.Encoder;
+import io.mptrec.model.network.EncoderPass;
+import io.mptrec.model.network.Stage2Head;
+import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.nn.FloatVectors;
+import io.mptrec.model.report.ContributionReport.Attention;
+import io.mptrec.model.report.ContributionReport.Attributions;
+import io.mptrec.model.report.ContributionReport.Completeness;
+import io.mptrec.model.report.ContributionReport.FeatureAttribution;
+import io.mptrec.model.report.ContributionReport.GateSplit;
+import io.mptrec.model.report.ContributionReport.Slice;
+import io.mptrec.model.report.ContributionReport.Slices;
+import io.mptrec.model.training.CodeVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/** Computes {@link ContributionReport}s: deterministic for given artifacts, data and options. */
+public final class ContributionReports {
+
+    public static final String BASELINE = "numeric fields 0 (the training minimum), categorical fields the embedding"
+            + " of index 0 (unseen or missing)";
+
+    /** Rows per plain forward pass (gate, attention, occlusion). */
+    static final int ROWS_PER_PASS = 4096;
+
+    private ContributionReports() {
+    }
+
+    public static ContributionReport compute(Dataset data, EncoderArtifact encoderArtifact, TaskPromptArtifact prompt,
+                                             ReportOptions options) {
+        TaskHead head = prompt.head(encoderArtifact);
+        Encoder encoder = encoderArtifact.encoder();
+        FeatureTransform transform = encoderArtifact.metadata().transform();
+        int[] splitRows = data.rows(options.split());
+        int[] sample = sample(splitRows, options.rows(), options.seed());
+        EncodedRows rows = transform.encode(data, sample);
+        int n = rows.rows();
+
+        // gate and attention, in chunks
+        double[] gate = new double[n];
+        int tasks = encoder.tasks();
+        boolean stage2 = prompt.metadata().stage() == 2;
+        double[] attention = stage2 ? new double[n * tasks] : null;
+        for (int start = 0; start < n; start += ROWS_PER_PASS) {
+            int end = Math.min(n, start + ROWS_PER_PASS);
+            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, encoder.input(Batches.range(rows, start, end))));
+            float[] g = FloatVectors.of(pass.gate());
+            for (int i = 0; i < end - start; i++) {
+                gate[start + i] = g[i * 2];
+            }
+            if (stage2) {
+                float[] a = FloatVectors.of(((Stage2Head.Pass) pass).attention());
+                for (int i = 0; i < a.length; i++) {
+                    attention[start * tasks + i] = a[i];
+                }
+            }
+        }
+
+        List<String> fieldNames = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        transform.numeric().stream().map(NumericScaling::field).forEach(f -> {
+            fieldNames.add(f);
+            kinds.add("numeric");
+        });
+        transform.categorical().stream().map(Vocabulary::field).forEach(f -> {
+            fieldNames.add(f);
+            kinds.add("categorical");
+        });
+
+        IntegratedGradients.Result ig = IntegratedGradients.attribute(encoder, head, rows, options.steps());
+        double[][] occlusion = occlusion(encoder, head, rows, ig.logits());
+        List<FeatureAttribution> fields = attributions(fieldNames, kinds, ig, occlusion);
+        double[] igMeans = fields.stream().mapToDouble(FeatureAttribution::meanAbsAttribution).toArray();
+        double[] occlusionMeans = fields.stream().mapToDouble(FeatureAttribution::occlusionMeanAbsChange).toArray();
+
+        Attention attentionSection = null;
+        if (stage2) {
+            List<String> taskNames = encoderArtifact.metadata().tasks();
+            Slices slices = options.sliceField() == null ? null
+                    : slices(transform, rows, options, gate, attention, tasks);
+            attentionSection = new Attention(prompt.metadata().tune().fusion().name(), taskNames,
+                    columnMeans(attention, tasks, IntStream.range(0, n).toArray()), slices);
+        } else if (options.sliceField() != null) {
+            sliceIndex(transform, options.sliceField());
+        }
+
+        double meanGate = Statistics.mean(gate);
+        return new ContributionReport(ContributionReport.SCHEMA_VERSION, prompt.task(), prompt.metadata().stage(),
+                prompt.contentSha256(), encoderArtifact.contentSha256(), CodeVersion.get(),
+                new ContributionReport.Evaluation(data.schema().name(), data.fingerprint(),
+                        options.split().name().toLowerCase(Locale.ROOT), splitRows.length, options.rows(), n, options.seed()),
+                new GateSplit(meanGate, 1 - meanGate, Statistics.quantiles(gate), Statistics.histogram(gate, 0, 1, 20)),
+                attentionSection,
+                new Attributions("integrated-gradients", "logit", BASELINE, options.steps(), ig.baselineLogit(), fields,
+                        completeness(ig), Statistics.spearman(igMeans, occlusionMeans)),
+                ContributionReport.NonInterferenceResult.of(prompt.metadata().nonInterference()));
+    }
+
+    /** Path of the report written next to a task prompt artifact folder: {@code <folder>.report.json}. */
+    public static Path besideArtifact(Path promptFolder) {
+        Path absolute = promptFolder.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + ".report.json");
+    }
+
+    /** Writes the report's canonical JSON and a newline, UTF-8, replacing the file atomically. */
+    public static void write(ContributionReport report, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path staging = Files.createTempFile(parent, "." + file.getFileName() + ".partial-", "");
+            // a temporary file is private (rw-------); a report is as readable as the artifact it describes
+            if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.writeString(staging, report.toJson() + "\n", StandardCharsets.UTF_8);
+            Files.move(staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** At most {@code limit} of {@code rows}, drawn by a partial Fisher-Yates shuffle with {@code seed}, in row order. */
+    static int[] sample(int[] rows, int limit, long seed) {
+        if (rows.length <= limit) {
+            return rows.clone();
+        }
+        int[] pool = rows.clone();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < limit; i++) {
+            int j = i + random.nextInt(pool.length - i);
+            int t = pool[i];
+            pool[i] = pool[j];
+            pool[j] = t;
+        }
+        int[] chosen = Arrays.copyOf(pool, limit);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /**
+     * Per field: mean |f(x) - f(x with the field at its baseline value)| and the signed mean ([field][0], [field][1]).
+     * The occluded copies of all fields are stacked (field-major) and scored {@link #ROWS_PER_PASS} rows at a time.
+     */
+    static double[][] occlusion(Encoder encoder, TaskHead head, EncodedRows rows, double[] logits) {
+        int n = rows.rows();
+        int fn = rows.numericFields();
+        int fc = rows.categoricalFields();
+        int fields = fn + fc;
+        float[] numeric = new float[fields * n * fn];
+        int[] categories = new int[fields * n * fc];
+        for (int f = 0; f < fields; f++) {
+            System.arraycopy(rows.numeric(), 0, numeric, f * n * fn, n * fn);
+            System.arraycopy(rows.categories(), 0, categories, f * n * fc, n * fc);
+            for (int r = 0; r < n; r++) {
+                if (f < fn) {
+                    numeric[(f * n + r) * fn + f] = 0f;
+                } else {
+                    categories[(f * n + r) * fc + f - fn] = 0;
+                }
+            }
+        }
+        EncodedRows occluded = new EncodedRows(fields * n, fn, fc, numeric, categories);
+        double[][] result = new double[fields][2];
+        for (int start = 0; start < occluded.rows(); start += ROWS_PER_PASS) {
+            int end = Math.min(occluded.rows(), start + ROWS_PER_PASS);
+            float[] y = IntegratedGradients.logits(encoder, head, encoder.input(Batches.range(occluded, start, end)));
+            for (int i = 0; i < y.length; i++) {
+                int f = (start + i) / n;
+                double change = logits[(start + i) % n] - y[i];
+                result[f][0] += Math.abs(change);
+                result[f][1] += change;
+            }
+        }
+        for (double[] field : result) {
+            field[0] /= Math.max(1, n);
+            field[1] /= Math.max(1, n);
+        }
+        return result;
+    }
+
+    private static List<FeatureAttribution> attributions(List<String> names, List<String> kinds,
+                                                         IntegratedGradients.Result ig, double[][] occlusion) {
+        int fields = names.size();
+        double[] meanAbs = new double[fields];
+        double[] mean = new double[fields];
+        for (int r = 0; r < ig.rows(); r++) {
+            for (int f = 0; f < fields; f++) {
+                double a = ig.attribution(r, f);
+                meanAbs[f] += Math.abs(a);
+                mean[f] += a;
+            }
+        }
+        double[] occlusionAbs = new double[fields];
+        for (int f = 0; f < fields; f++) {
+            meanAbs[f] /= Math.max(1, ig.rows());
+            mean[f] /= Math.max(1, ig.rows());
+            occlusionAbs[f] = occlusion[f][0];
+        }
+        int[] igRank = Statistics.ranks(meanAbs, names);
+        int[] occlusionRank = Statistics.ranks(occlusionAbs, names);
+        List<FeatureAttribution> out = new ArrayList<>();
+        for (int f = 0; f < fields; f++) {
+            out.add(new FeatureAttribution(names.get(f), kinds.get(f), igRank[f], meanAbs[f], mean[f], occlusionRank[f],
+                    occlusion[f][0], occlusion[f][1]));
+        }
+        out.sort(Comparator.comparingInt(FeatureAttribution::rank));
+        return out;
+    }
+
+    private static Completeness completeness(IntegratedGradients.Result ig) {
+        double sum = 0;
+        double max = 0;
+        double change = 0;
+        for (int r = 0; r < ig.rows(); r++) {
+            double e = ig.completenessError(r);
+            sum += e;
+            max = Math.max(max, e);
+            change += Math.abs(ig.logits()[r] - ig.baselineLogit());
+        }
+        int n = Math.max(1, ig.rows());
+        double meanError = sum / n;
+        double meanChange = change / n;
+        return new Completeness(meanError, max, meanChange, meanChange == 0 ? 0 : meanError / meanChange);
+    }
+
+    private static int sliceIndex(FeatureTransform transform, String field) {
+        for (int f = 0; f < transform.categorical().size(); f++) {
+            if (transform.categorical().get(f).field().equals(field)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("slice field " + field + " is not a categorical feature of the encoder; it has "
+                + transform.categorical().stream().map(Vocabulary::field).toList());
+    }
+
+    private static Slices slices(FeatureTransform transform, EncodedRows rows, ReportOptions options, double[] gate,
+                                 double[] attention, int tasks) {
+        int field = sliceIndex(transform, options.sliceField());
+        Vocabulary vocabulary = transform.categorical().get(field);
+        int fc = rows.categoricalFields();
+        int[] counts = new int[vocabulary.size()];
+        for (int r = 0; r < rows.rows(); r++) {
+            counts[rows.categories()[r * fc + field]]++;
+        }
+        Integer[] order = IntStream.range(0, counts.length).filter(v -> counts[v] > 0).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.<Integer>comparingInt(v -> -counts[v]).thenComparing(v -> label(vocabulary, v)));
+        List<Slice> top = new ArrayList<>();
+        int covered = 0;
+        for (int i = 0; i < Math.min(options.topSlices(), order.length); i++) {
+            int value = order[i];
+            int[] members = IntStream.range(0, rows.rows()).filter(r -> rows.categories()[r * fc + field] == value).toArray();
+            double gateSum = 0;
+            for (int r : members) {
+                gateSum += gate[r];
+            }
+            top.add(new Slice(label(vocabulary, value), members.length, columnMeans(attention, tasks, members),
+                    gateSum / members.length));
+            covered += members.length;
+        }
+        return new Slices(vocabulary.field(), order.length, rows.rows() - covered, top);
+    }
+
+    private static String label(Vocabulary vocabulary, int index) {
+        return index == 0 ? FeatureAttribution.UNSEEN : vocabulary.values().get(index - 1);
+    }
+
+    private static List<Double> columnMeans(double[] matrix, int columns, int[] rows) {
+        List<Double> means = new ArrayList<>();
+        for (int k = 0; k < columns; k++) {
+            double sum = 0;
+            for (int r : rows) {
+                sum += matrix[r * columns + k];
+            }
+            means.add(rows.length == 0 ? 0 : sum / rows.length);
+        }
+        return means;
+    }
+}

@@ -1,0 +1,53 @@
+package io.mptrec.model.report;
+
+import io.mptrec.model.data.Split;
+
+/**
+ * How a contribution report samples and measures.
+ *
+ * @param split the evaluation split
+ * @param rows at most this many rows of the split, drawn with {@code seed} (all of them when the split is smaller)
+ * @param steps midpoint-rule steps of integrated gradients
+ * @param sliceField a categorical feature to slice the attention (and gate) by, or null
+ * @param topSlices how many of its most frequent values to report
+ */
+public record ReportOptions(Split split, int rows, long seed, int steps, String sliceField, int topSlices) {
+
+    public static final int DEFAULT_ROWS = 2000;
+    public static final long DEFAULT_SEED = 1;
+    public static final int DEFAULT_STEPS = 64;
+    public static final int DEFAULT_TOP_SLICES = 20;
+
+    public ReportOptions {
+        if (split == null) {
+            throw new IllegalArgumentException("a split is required");
+        }
+        if (rows < 1 || steps < 1 || topSlices < 1) {
+            throw new IllegalArgumentException("rows, steps and topSlices must be positive");
+        }
+    }
+
+    public static ReportOptions defaults() {
+        return new ReportOptions(Split.TEST, DEFAULT_ROWS, DEFAULT_SEED, DEFAULT_STEPS, null, DEFAULT_TOP_SLICES);
+    }
+
+    public ReportOptions withRows(int n) {
+        return new ReportOptions(split, n, seed, steps, sliceField, topSlices);
+    }
+
+    public ReportOptions withSeed(long s) {
+        return new ReportOptions(split, rows, s, steps, sliceField, topSlices);
+    }
+
+    public ReportOptions withSteps(int m) {
+        return new ReportOptions(split, rows, seed, m, sliceField, topSlices);
+    }
+
+    public ReportOptions withSplit(Split s) {
+        return new ReportOptions(s, rows, seed, steps, sliceField, topSlices);
+    }
+
+    public ReportOptions withSliceField(String field) {
+        return new ReportOptions(split, rows, seed, steps, field, topSlices);
+    }
+}
