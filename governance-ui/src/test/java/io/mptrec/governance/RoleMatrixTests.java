@@ -72,6 +72,9 @@ class RoleMatrixTests {
                         r -> r.contentType(json).body("{\"reason\":\"matrix\"}").post("/api/v1/tasks/" + TASK + "/rollback")),
                 new Endpoint("PUT label", Set.of("prompt-author", "admin"),
                         r -> r.contentType(json).body("{\"version\":1}").put("/api/v1/tasks/" + TASK + "/labels/staging")),
+                new Endpoint("PUT report", Set.of("prompt-author", "admin"),
+                        r -> r.contentType(json).body("{}").put(V + "/1/report")),
+                new Endpoint("GET report", ALL, r -> r.get(V + "/1/report")),
                 new Endpoint("GET audit", Set.of("auditor", "admin"), r -> r.get("/api/v1/audit")),
                 new Endpoint("GET audit export", Set.of("auditor", "admin"), r -> r.get("/api/v1/audit/export?format=csv")),
                 new Endpoint("GET events", Set.of("auditor", "release-manager", "admin"), r -> r.get("/api/v1/events")));

@@ -3,6 +3,7 @@ package io.mptrec.governance.seed;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.registry.security.Actor;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
@@ -32,9 +33,11 @@ public class RegistrySeeder {
     private final EncoderService encoders;
     private final VersionService versions;
     private final LifecycleService lifecycle;
+    private final ReportService reports;
 
     public RegistrySeeder(SeedConfig config, EncoderService encoders, VersionService versions,
-                          LifecycleService lifecycle) {
+                          LifecycleService lifecycle, ReportService reports) {
+        this.reports = reports;
         this.config = config;
         this.encoders = encoders;
         this.versions = versions;
@@ -58,11 +61,20 @@ public class RegistrySeeder {
         });
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void seed(Path dir) {
         encoders.registerEncoder(ArtifactBundle.read(dir.resolve("encoder")), Actor.SYSTEM.name());
         List<Path> prompts;
         try (Stream<Path> list = Files.list(dir)) {
-            prompts = list.filter(p -> p.getFileName().toString().startsWith("prompt-")).sorted().toList();
+            prompts = list.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("prompt-"))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,6 +83,11 @@ public class RegistrySeeder {
             String task = bundle.metadata().path("task").asText();
             var upload = versions.uploadVersion(task, bundle, Actor.SYSTEM.name());
             lifecycle.seedRelease(task, upload.version().number);
+            // the contribution report mptrec wrote beside the artifact folder, when there is one
+            Path report = p.resolveSibling(p.getFileName() + ".report.json");
+            if (Files.isRegularFile(report)) {
+                reports.attachReport(task, upload.version().number, read(report), Actor.SYSTEM.name());
+            }
         }
         LOG.infof("seeded the registry from %s: 1 encoder, %d task prompts released", dir, prompts.size());
     }

@@ -62,7 +62,7 @@ public class VersionMapper {
     }
 
     /** Metrics matched by (task, split, metric), and every lineage field side by side. */
-    public VersionDiff diff(PromptVersion a, PromptVersion b) {
+    public VersionDiff diff(PromptVersion a, PromptVersion b, io.mptrec.registry.report.ReportDiff reports) {
         Map<String, OfflineMetric> left = byKey(metrics(a));
         Map<String, OfflineMetric> right = byKey(metrics(b));
         List<MetricDiff> metrics = new ArrayList<>();
@@ -85,7 +85,7 @@ public class VersionMapper {
         for (String f : fields) {
             lineage.add(new FieldDiff(f, la.get(f), lb.get(f), la.path(f).equals(lb.path(f))));
         }
-        return new VersionDiff(toSummary(a), toSummary(b), metrics, lineage);
+        return new VersionDiff(toSummary(a), toSummary(b), metrics, lineage, reports);
     }
 
     public List<OfflineMetric> metrics(PromptVersion v) {

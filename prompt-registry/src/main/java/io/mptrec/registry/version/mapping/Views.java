@@ -40,6 +40,8 @@ public final class Views {
     public record FieldDiff(String field, JsonNode a, JsonNode b, boolean same) {
     }
 
-    public record VersionDiff(VersionSummary a, VersionSummary b, List<MetricDiff> metrics, List<FieldDiff> lineage) {
+    /** @param reports what moved between the versions' contribution reports (null when neither has one) */
+    public record VersionDiff(VersionSummary a, VersionSummary b, List<MetricDiff> metrics, List<FieldDiff> lineage,
+                              io.mptrec.registry.report.ReportDiff reports) {
     }
 }

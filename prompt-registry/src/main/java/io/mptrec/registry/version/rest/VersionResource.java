@@ -2,6 +2,8 @@ package io.mptrec.registry.version.rest;
 
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.report.ReportDiff;
+import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.registry.security.Actor;
 import io.mptrec.registry.security.Names;
 import io.mptrec.registry.security.Roles;
@@ -46,9 +48,11 @@ public class VersionResource {
     private final LifecycleService lifecycle;
     private final VersionMapper views;
     private final SecurityIdentity identity;
+    private final ReportService reports;
 
     public VersionResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
-                           SecurityIdentity identity) {
+                           SecurityIdentity identity, ReportService reports) {
+        this.reports = reports;
         this.versions = versions;
         this.lifecycle = lifecycle;
         this.views = views;
@@ -132,7 +136,12 @@ public class VersionResource {
     @APIResponse(responseCode = "404", description = "Unknown task or version",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public VersionDiff getVersionDiff(@PathParam("task") String task, @PathParam("a") String a, @PathParam("b") String b) {
-        return views.diff(find(task, a), find(task, b));
+        PromptVersion left = find(task, a);
+        PromptVersion right = find(task, b);
+        var reportA = reports.findReport(left);
+        var reportB = reports.findReport(right);
+        return views.diff(left, right, reportA.isEmpty() && reportB.isEmpty() ? null
+                : ReportDiff.of(reportA.orElse(null), reportB.orElse(null)));
     }
 
     @POST
