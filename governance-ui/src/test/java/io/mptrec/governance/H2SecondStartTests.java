@@ -27,13 +27,18 @@ class H2SecondStartTests {
 
     @Test
     void shouldHaveSeededTheShippedPromptsOnceOnly() {
-        for (String task : new String[] {"income", "marital"}) {
+        for (String task : new String[] {"income", "marital", "education"}) {
             as("erin").get("/api/v1/tasks/" + task).then().statusCode(200).body("production", equalTo(1))
                     .body("versions", equalTo(1));
         }
         // seeded at the first start only: the second start found a non-empty registry
         as("dave").get("/api/v1/audit?actor=system&action=SEED_RELEASE").then().statusCode(200)
-                .body("total", equalTo(2));
+                .body("total", equalTo(3));
+        // and the contribution reports shipped beside them were attached, once
+        as("dave").get("/api/v1/audit?actor=system&action=REPORT_ATTACHED").then().statusCode(200)
+                .body("total", equalTo(3));
+        as("erin").get("/api/v1/tasks/education/versions/1/report").then().statusCode(200)
+                .body("task", equalTo("education"));
         as("dave").get("/api/v1/audit?actor=system&action=REGISTER_ENCODER").then().body("total", equalTo(1));
     }
 }
