@@ -13,9 +13,10 @@ import picocli.CommandLine.Command;
             "  mptrec tune --schema data/census-income-kdd/schema.json --artifacts artifacts --task education",
             "  mptrec evaluate --schema data/census-income-kdd/schema.json --artifacts artifacts --task education",
             "  mptrec score --artifacts artifacts --task education --in rows.csv --out scores.csv",
-            "  mptrec inspect artifacts/prompt-education"},
+            "  mptrec inspect artifacts/prompt-education",
+            "  mptrec benchmark --protocol census --seeds 3"},
         subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            InspectCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, BenchCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class MptrecCommand implements Runnable {
 
     @CommandLine.Spec
