@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the canonical benchmark protocol of method.md and writes {@code <out>/census-results.json} and
- * {@code <out>/census.md}, rewritten after every seed so that an interrupted run keeps what it finished.
+ * {@code <out>/census.md}, rewritten after every finished run so that an interrupted benchmark keeps what it
+ * finished (census.md then says which seed was running).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
         description = {"Run the canonical Census protocol: MPT-Rec against single-task, Shared-Bottom, MMoE, PLE and joint",
@@ -85,16 +86,28 @@ final class BenchmarkCommand implements Callable<Integer> {
         Instant started = clock.instant();
         List<BenchmarkRecord> records = new ArrayList<>();
         for (long seed : planned) {
-            census.runSeed(seed, records::add);
-            Instant now = clock.instant();
-            new BenchmarkReport(records, settings.existingTasks(), settings.newTask()).write(out, "census",
-                    new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(), machine,
-                            planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, quick, note));
+            String running = "written while seed " + seed + " was running: the tables hold the runs finished so far; "
+                    + "a model or task missing from them was not run";
+            census.runSeed(seed, record -> {
+                records.add(record);
+                write(records, settings, planned, epochs, machine, started, running);
+            });
+            write(records, settings, planned, epochs, machine, started, null);
             System.err.printf("seed %d done; results in %s%n", seed, out.resolve("census.md"));
         }
         System.out.println(out.resolve("census-results.json"));
         System.out.println(out.resolve("census.md"));
         return 0;
+    }
+
+    /** Rewrites both files (atomically) with the records so far; {@code progress} says what is still running. */
+    private void write(List<BenchmarkRecord> records, CensusProtocol.Settings settings, List<Long> planned, int epochs,
+                       String machine, Instant started, String progress) {
+        Instant now = clock.instant();
+        String remark = progress == null ? note : note == null ? progress : note + "; " + progress;
+        new BenchmarkReport(records, settings.existingTasks(), settings.newTask()).write(out, "census",
+                new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(), machine,
+                        planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, quick, remark));
     }
 
     private String commandLine(int epochs) {
