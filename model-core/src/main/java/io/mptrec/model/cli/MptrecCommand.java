@@ -16,9 +16,11 @@ import picocli.CommandLine.Command;
             "  mptrec score --artifacts artifacts --task education --in rows.csv --out scores.csv",
             "  mptrec report --schema data/census-income-kdd/schema.json --artifacts artifacts --task education --out r.json",
             "  mptrec inspect artifacts/prompt-education",
-            "  mptrec push artifacts/prompt-education --user alice --password alice"},
+            "  mptrec push artifacts/prompt-education --user alice --password alice",
+            "  mptrec benchmark --protocol census --seeds 3"},
         subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            InspectCommand.class, ReportCommand.class, PushCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, ReportCommand.class, PushCommand.class, BenchCommand.class, BenchmarkCommand.class,
+            CommandLine.HelpCommand.class})
 public final class MptrecCommand implements Runnable {
 
     @CommandLine.Spec

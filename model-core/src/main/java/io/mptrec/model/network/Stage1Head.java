@@ -44,7 +44,8 @@ public final class Stage1Head implements TaskHead {
         declareTower(builder, config, prefix);
     }
 
-    static void declareTower(Parameters.Builder builder, ModelConfig config, String prefix) {
+    /** Declares a tower D -> 64 -> 32 -> 1 under {@code prefix}tower.{0,1,2}.{w,b}. */
+    public static void declareTower(Parameters.Builder builder, ModelConfig config, String prefix) {
         float l2 = (float) config.l2Dense();
         int[] widths = {config.expertOutput(), config.towerHidden1(), config.towerHidden2(), 1};
         for (int i = 0; i < 3; i++) {
@@ -53,7 +54,7 @@ public final class Stage1Head implements TaskHead {
         }
     }
 
-    static Mlp trainableTower(Parameters p, String prefix) {
+    public static Mlp trainableTower(Parameters p, String prefix) {
         return new Mlp(List.of(
                 Dense.trainable(p.get(prefix + "tower.0.w"), p.get(prefix + "tower.0.b")),
                 Dense.trainable(p.get(prefix + "tower.1.w"), p.get(prefix + "tower.1.b")),

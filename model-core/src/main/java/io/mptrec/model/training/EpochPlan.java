@@ -3,12 +3,12 @@ package io.mptrec.model.training;
 import java.util.SplittableRandom;
 
 /** Seeded shuffling into mini-batches: the same seed and epoch give the same order on every machine. */
-final class EpochPlan {
+public final class EpochPlan {
 
     private EpochPlan() {
     }
 
-    static int[] shuffled(int n, long seed, int epoch) {
+    public static int[] shuffled(int n, long seed, int epoch) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -23,11 +23,11 @@ final class EpochPlan {
         return order;
     }
 
-    static int steps(int n, int batchSize) {
+    public static int steps(int n, int batchSize) {
         return (n + batchSize - 1) / batchSize;
     }
 
-    static int[] batch(int[] order, int step, int batchSize) {
+    public static int[] batch(int[] order, int step, int batchSize) {
         int from = step * batchSize;
         int to = Math.min(order.length, from + batchSize);
         int[] positions = new int[to - from];

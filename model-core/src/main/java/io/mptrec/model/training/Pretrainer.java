@@ -47,61 +47,42 @@ public final class Pretrainer {
         int steps = EpochPlan.steps(n, config.batchSize());
         int[] environments = initialEnvironments(n, tasks.size(), seed);
         float[][] rowLosses = new float[tasks.size()][n];
-        double bestScore = Double.NEGATIVE_INFINITY;
-        float[] best = null;
-        int bestEpoch = 0;
-        int epoch = 0;
-        long trainedSamples = 0;
-        long trainNanos = 0;
-        for (int sinceBest = 0; epoch < config.maxEpochs() && sinceBest < config.patience(); ) {
-            epoch++;
-            listener.epochStarted(epoch, config.maxEpochs(), steps);
-            long epochStart = System.nanoTime();
-            int[] order = EpochPlan.shuffled(n, seed, epoch);
-            for (int step = 0; step < steps; step++) {
-                int[] positions = EpochPlan.batch(order, step, config.batchSize());
-                float[][] labels = new float[tasks.size()][];
-                for (int k = 0; k < tasks.size(); k++) {
-                    labels[k] = Batches.select(train.labels()[k], positions);
-                }
-                double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
-                int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
-                MultiTaskModel.StepResult result = model.trainStep(Batches.select(train.encoded(), positions), labels,
-                        batchEnvironments, reversal(progress));
-                if (config.disentangle()) {
-                    for (int k = 0; k < tasks.size(); k++) {
-                        for (int i = 0; i < positions.length; i++) {
-                            rowLosses[k][positions[i]] = result.rowLosses()[k][i];
+        EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
+                listener, epoch -> {
+                    int[] order = EpochPlan.shuffled(n, seed, epoch);
+                    for (int step = 0; step < steps; step++) {
+                        int[] positions = EpochPlan.batch(order, step, config.batchSize());
+                        float[][] labels = new float[tasks.size()][];
+                        for (int k = 0; k < tasks.size(); k++) {
+                            labels[k] = Batches.select(train.labels()[k], positions);
                         }
+                        double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
+                        int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
+                        MultiTaskModel.StepResult result = model.trainStep(Batches.select(train.encoded(), positions), labels,
+                                batchEnvironments, reversal(progress));
+                        if (config.disentangle()) {
+                            for (int k = 0; k < tasks.size(); k++) {
+                                for (int i = 0; i < positions.length; i++) {
+                                    rowLosses[k][positions[i]] = result.rowLosses()[k][i];
+                                }
+                            }
+                        }
+                        listener.stepDone(epoch, step + 1, steps, result.loss());
                     }
-                }
-                trainedSamples += positions.length;
-                listener.stepDone(epoch, step + 1, steps, result.loss());
-            }
-            trainNanos += System.nanoTime() - epochStart;
-            if (config.disentangle() && epoch % config.environmentEvery() == 0) {
-                reassignEnvironments(environments, rowLosses);
-            }
-            float[][] predictions = model.predict(validation.encoded());
-            Map<String, Double> aucs = new LinkedHashMap<>();
-            double score = 0;
-            for (int k = 0; k < tasks.size(); k++) {
-                double auc = BinaryMetrics.auc(predictions[k], validation.labels()[k]);
-                aucs.put(tasks.get(k), auc);
-                score += auc;
-            }
-            boolean improved = score > bestScore;
-            if (improved) {
-                bestScore = score;
-                best = model.parameters().snapshot();
-                bestEpoch = epoch;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
-            }
-            listener.epochFinished(epoch, aucs, improved);
-        }
-        model.parameters().restore(best);
+                    if (config.disentangle() && epoch % config.environmentEvery() == 0) {
+                        reassignEnvironments(environments, rowLosses);
+                    }
+                    return n;
+                }, () -> {
+                    float[][] predictions = model.predict(validation.encoded());
+                    Map<String, Double> aucs = new LinkedHashMap<>();
+                    for (int k = 0; k < tasks.size(); k++) {
+                        aucs.put(tasks.get(k), BinaryMetrics.auc(predictions[k], validation.labels()[k]));
+                    }
+                    return aucs;
+                });
+        int epoch = outcome.epochs();
+        int bestEpoch = outcome.bestEpoch();
 
         List<OfflineMetric> metrics = new ArrayList<>();
         for (SplitData split : List.of(validation, test)) {
@@ -128,7 +109,7 @@ public final class Pretrainer {
         long trainable = model.parameters().count();
         long embedding = model.parameters().get(Encoder.EMBEDDINGS).size();
         double seconds = (System.nanoTime() - started) / 1e9;
-        TrainingReport report = new TrainingReport(epoch, bestEpoch, seconds, trainedSamples / (trainNanos / 1e9),
+        TrainingReport report = new TrainingReport(epoch, bestEpoch, seconds, outcome.samplesPerSecond(),
                 trainable, trainable - embedding, metrics);
         return new Result(encoder, prompts, report);
     }

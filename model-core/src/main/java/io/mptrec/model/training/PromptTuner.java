@@ -56,37 +56,18 @@ public final class PromptTuner {
         FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded());
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
-        double bestAuc = Double.NEGATIVE_INFINITY;
-        float[] best = null;
-        int bestEpoch = 0;
-        int epoch = 0;
-        long trainedSamples = 0;
-        long trainNanos = 0;
-        for (int sinceBest = 0; epoch < config.maxEpochs() && sinceBest < config.patience(); ) {
-            epoch++;
-            listener.epochStarted(epoch, config.maxEpochs(), steps);
-            long epochStart = System.nanoTime();
-            int[] order = EpochPlan.shuffled(n, seed, epoch);
-            for (int step = 0; step < steps; step++) {
-                int[] positions = EpochPlan.batch(order, step, config.batchSize());
-                double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
-                trainedSamples += positions.length;
-                listener.stepDone(epoch, step + 1, steps, loss);
-            }
-            trainNanos += System.nanoTime() - epochStart;
-            double auc = BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0]);
-            boolean improved = auc > bestAuc;
-            if (improved) {
-                bestAuc = auc;
-                best = model.parameters().snapshot();
-                bestEpoch = epoch;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
-            }
-            listener.epochFinished(epoch, Map.of(task, auc), improved);
-        }
-        model.parameters().restore(best);
+        EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
+                listener, epoch -> {
+                    int[] order = EpochPlan.shuffled(n, seed, epoch);
+                    for (int step = 0; step < steps; step++) {
+                        int[] positions = EpochPlan.batch(order, step, config.batchSize());
+                        double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
+                        listener.stepDone(epoch, step + 1, steps, loss);
+                    }
+                    return n;
+                }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])));
+        int epoch = outcome.epochs();
+        int bestEpoch = outcome.bestEpoch();
 
         float[][] after = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
         NonInterference nonInterference = compare(existing, before, after, test.rows().length);
@@ -102,7 +83,7 @@ public final class PromptTuner {
                 encoder.metadata().config().expertOutput(), lineage, nonInterference), model.arrays());
         double seconds = (System.nanoTime() - started) / 1e9;
         long trainable = model.parameters().count();
-        return new Result(prompt, new TrainingReport(epoch, bestEpoch, seconds, trainedSamples / (trainNanos / 1e9),
+        return new Result(prompt, new TrainingReport(epoch, bestEpoch, seconds, outcome.samplesPerSecond(),
                 trainable, trainable, metrics));
     }
 

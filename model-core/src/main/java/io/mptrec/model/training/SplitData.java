@@ -7,9 +7,9 @@ import io.mptrec.model.data.Split;
 import java.util.List;
 
 /** One split of a dataset, encoded once, with the labels of the tasks being trained. */
-record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels) {
+public record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels) {
 
-    static SplitData of(Dataset data, FeatureTransform transform, Split split, List<String> tasks) {
+    public static SplitData of(Dataset data, FeatureTransform transform, Split split, List<String> tasks) {
         int[] rows = data.rows(split);
         float[][] labels = new float[tasks.size()][];
         for (int k = 0; k < tasks.size(); k++) {
@@ -18,7 +18,7 @@ record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels)
         return new SplitData(split, rows, transform.encode(data, rows), labels);
     }
 
-    String name() {
+    public String name() {
         return split.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

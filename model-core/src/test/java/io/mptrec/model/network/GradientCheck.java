@@ -11,15 +11,15 @@ import java.util.function.DoubleSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Central finite differences against the analytic gradient, on small shapes. */
-final class GradientCheck {
+public final class GradientCheck {
 
-    static final double EPSILON = 1e-3;
+    public static final double EPSILON = 1e-3;
 
     private GradientCheck() {
     }
 
     /** Tiny data: 3 numeric fields, 2 categorical fields with vocabularies of 4 and 3 (index 0 included). */
-    static EncodedRows tinyRows(int rows, long seed) {
+    public static EncodedRows tinyRows(int rows, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] numeric = new float[rows * 3];
         int[] categories = new int[rows * 2];
@@ -33,9 +33,9 @@ final class GradientCheck {
         return new EncodedRows(rows, 3, 2, numeric, categories);
     }
 
-    static final int[] TINY_VOCABULARIES = {4, 3};
+    public static final int[] TINY_VOCABULARIES = {4, 3};
 
-    static float[] tinyLabels(int rows, long seed) {
+    public static float[] tinyLabels(int rows, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] labels = new float[rows];
         for (int i = 0; i < rows; i++) {
@@ -44,7 +44,7 @@ final class GradientCheck {
         return labels;
     }
 
-    static ModelConfig tinyConfig() {
+    public static ModelConfig tinyConfig() {
         return new ModelConfig(2, 6, 4, 5, 3, 1e-3, 8, 6e-3, 3e-3, 1, 1, 0.9, false, 0.1, 2);
     }
 
@@ -66,7 +66,7 @@ final class GradientCheck {
      * Checks every parameter's gradient for {@code parameters} (each element of small tensors, a sample of
      * larger ones). {@code lossAndGradients} must recompute the loss and leave fresh gradients.
      */
-    static void check(Parameters parameters, DoubleSupplier lossAndGradients, List<String> skip) {
+    public static void check(Parameters parameters, DoubleSupplier lossAndGradients, List<String> skip) {
         // zero-initialised biases put ReLUs exactly on their kink, where the derivative is one-sided: move off it
         SplittableRandom random = new SplittableRandom(99);
         float[] jitter = new float[(int) parameters.count()];

@@ -1,0 +1,73 @@
+package io.mptrec.model.baseline;
+
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.network.Batches;
+import io.mptrec.model.training.EarlyStopping;
+import io.mptrec.model.training.EpochPlan;
+import io.mptrec.model.training.Evaluation;
+import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingListener;
+import io.mptrec.model.training.TrainingReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a baseline with the same loop as MPT-Rec's stages: seeded mini-batches ({@link EpochPlan}), Adam,
+ * early stopping on the sum of validation AUCs with the best weights restored ({@link EarlyStopping}), then
+ * validation and test metrics ({@link Evaluation}).
+ */
+public final class BaselineTrainer {
+
+    private BaselineTrainer() {
+    }
+
+    /**
+     * @param train, validation, test the splits, with labels in the order of {@code model.tasks()}
+     * @return the report; {@code trainSeconds} is the wall time of the whole call (training, validation, test scoring)
+     */
+    public static TrainingReport train(ExpertNetwork model, SplitData train, SplitData validation, SplitData test,
+                                       long seed, TrainingListener listener) {
+        List<String> tasks = model.tasks();
+        if (train.labels().length != tasks.size()) {
+            throw new IllegalArgumentException("splits carry " + train.labels().length + " label sets for " + tasks);
+        }
+        long started = System.nanoTime();
+        int batchSize = model.config().batchSize();
+        int n = train.rows().length;
+        int steps = EpochPlan.steps(n, batchSize);
+        EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(),
+                model.config().patience(), steps, listener, epoch -> {
+                    int[] order = EpochPlan.shuffled(n, seed, epoch);
+                    for (int step = 0; step < steps; step++) {
+                        int[] positions = EpochPlan.batch(order, step, batchSize);
+                        float[][] labels = new float[tasks.size()][];
+                        for (int k = 0; k < tasks.size(); k++) {
+                            labels[k] = Batches.select(train.labels()[k], positions);
+                        }
+                        double loss = model.trainStep(Batches.select(train.encoded(), positions), labels);
+                        listener.stepDone(epoch, step + 1, steps, loss);
+                    }
+                    return n;
+                }, () -> {
+                    float[][] predictions = model.predict(validation.encoded());
+                    Map<String, Double> aucs = new LinkedHashMap<>();
+                    for (int k = 0; k < tasks.size(); k++) {
+                        aucs.put(tasks.get(k), BinaryMetrics.auc(predictions[k], validation.labels()[k]));
+                    }
+                    return aucs;
+                });
+        List<OfflineMetric> metrics = new ArrayList<>();
+        for (SplitData split : List.of(validation, test)) {
+            float[][] predictions = model.predict(split.encoded());
+            for (int k = 0; k < tasks.size(); k++) {
+                metrics.addAll(Evaluation.metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k]));
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainingReport(outcome.epochs(), outcome.bestEpoch(), seconds, outcome.samplesPerSecond(),
+                model.parameters().count(), model.nonEmbeddingParameters(), metrics);
+    }
+}

@@ -1,0 +1,38 @@
+package io.mptrec.model.benchmark;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One (model, setting, task, seed) result of the benchmark, as written to {@code census-results.json}.
+ *
+ * @param setting {@code stage1} (trained on the existing tasks) or {@code new_task} (after the new task arrived)
+ * @param trainableParams values trained by the run that produced this figure: the whole model for a multi-task
+ *     network (shared by its tasks' records), the new head alone for a new task on a frozen model, 0 for an
+ *     existing task that a frozen model keeps serving
+ * @param trainSeconds wall time of that run: epochs, validation scoring and the final evaluation
+ * @param samplesPerSecond training samples per second of the training passes alone; null when nothing was trained
+ * @param existingOutputsBitIdentical for an existing task in the new-task setting: whether its test predictions
+ *     stayed bit-identical when the new task was added; null where that question does not arise
+ */
+@JsonPropertyOrder({"model", "setting", "task", "seed", "test_auc", "test_logloss", "trainable_params",
+    "trainable_params_nonembedding", "train_seconds", "samples_per_second", "epochs", "best_epoch",
+    "existing_outputs_bit_identical"})
+public record BenchmarkRecord(
+        @JsonProperty("model") String model,
+        @JsonProperty("setting") String setting,
+        @JsonProperty("task") String task,
+        @JsonProperty("seed") long seed,
+        @JsonProperty("test_auc") double testAuc,
+        @JsonProperty("test_logloss") double testLogloss,
+        @JsonProperty("trainable_params") long trainableParams,
+        @JsonProperty("trainable_params_nonembedding") long trainableParamsNonembedding,
+        @JsonProperty("train_seconds") double trainSeconds,
+        @JsonProperty("samples_per_second") Double samplesPerSecond,
+        @JsonProperty("epochs") int epochs,
+        @JsonProperty("best_epoch") int bestEpoch,
+        @JsonProperty("existing_outputs_bit_identical") Boolean existingOutputsBitIdentical) {
+
+    public static final String STAGE1 = "stage1";
+    public static final String NEW_TASK = "new_task";
+}

@@ -1,0 +1,250 @@
+package io.mptrec.model.benchmark;
+
+import io.mptrec.model.artifact.CanonicalJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes the benchmark's records ({@code <name>-results.json}) and their summary ({@code <name>.md}: one table per
+ * setting with mean and standard deviation over seeds, the command, machine and date, and a reading of the
+ * result against the targets of issue 3). Both files are written atomically.
+ */
+public final class BenchmarkReport {
+
+    /** Baselines MPT-Rec's stage 1 is compared against. */
+    static final List<String> STAGE1_BASELINES = List.of("single_task", "shared_bottom", "mmoe", "ple");
+
+    /**
+     * @param command the command line that produced the figures
+     * @param date when the run finished (ISO-8601, UTC)
+     * @param machine cores, Java and OS
+     * @param plannedSeeds seeds the command was asked for; {@code note} says what was cut short, if anything
+     */
+    public record Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs,
+                      double wallSeconds, boolean quick, String note) {
+    }
+
+    private final List<BenchmarkRecord> records;
+    private final List<String> existingTasks;
+    private final String newTask;
+
+    public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask) {
+        this.records = List.copyOf(records);
+        this.existingTasks = List.copyOf(existingTasks);
+        this.newTask = newTask;
+    }
+
+    public void write(Path folder, String name, Run run) {
+        try {
+            Files.createDirectories(folder);
+            writeAtomically(folder.resolve(name + "-results.json"), CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(records) + "\n");
+            writeAtomically(folder.resolve(name + ".md"), markdown(run));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark results into " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    String markdown(Run run) {
+        StringBuilder md = new StringBuilder();
+        Set<Long> seeds = new LinkedHashSet<>();
+        records.forEach(r -> seeds.add(r.seed()));
+        md.append("# Census-Income benchmark: MPT-Rec against its baselines\n\n");
+        md.append("Written by `mptrec benchmark` from `census-results.json`; do not edit by hand.\n\n");
+        md.append("- Command: `").append(run.command()).append("`\n");
+        md.append("- Date: ").append(run.date()).append("\n");
+        md.append("- Machine: ").append(run.machine()).append("\n");
+        md.append("- Seeds completed: ").append(seeds).append(" of ").append(run.plannedSeeds())
+                .append("; at most ").append(run.maxEpochs()).append(" epochs per run, early stopping on the sum of "
+                        + "validation AUCs (patience 3), best weights restored")
+                .append(run.quick() ? "; **quick mode** (experts 32 -> 16, a smoke test of the harness: the figures mean nothing)" : "")
+                .append("\n");
+        md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min%n", run.wallSeconds() / 60));
+        if (run.note() != null && !run.note().isBlank()) {
+            md.append("- Note: ").append(run.note()).append("\n");
+        }
+        md.append("\nFigures are mean ± sample standard deviation over the seeds (± n/a with one seed). AUC and log-loss "
+                + "on the test split. Trainable parameters are those trained by the run that produced the figure (the "
+                + "whole model for a multi-task network; the new head alone on a frozen model; 0 for an existing task a "
+                + "frozen model keeps serving). Seconds: wall time of that run, validation scoring included; samples/s: "
+                + "training passes only.\n");
+
+        md.append("\n## Stage 1: existing tasks (").append(String.join(", ", existingTasks)).append(")\n\n");
+        table(md, BenchmarkRecord.STAGE1, false);
+        md.append("\n## New task (").append(newTask).append("), and the existing tasks once it is added\n\n");
+        table(md, BenchmarkRecord.NEW_TASK, true);
+        md.append("\n## Reading\n\n");
+        reading(md, seeds.size(), run.quick());
+        return md.toString();
+    }
+
+    private void table(StringBuilder md, String setting, boolean identityColumn) {
+        md.append("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | samples/s | epochs (best) |")
+                .append(identityColumn ? " existing outputs bit-identical |" : "").append("\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |").append(identityColumn ? " --- |" : "").append("\n");
+        for (String model : models(setting)) {
+            for (String task : tasksOf(model, setting)) {
+                List<BenchmarkRecord> rs = select(model, setting, task);
+                md.append("| ").append(model).append(" | ").append(task)
+                        .append(" | ").append(stat(rs, BenchmarkRecord::testAuc, "%.4f"))
+                        .append(" | ").append(stat(rs, BenchmarkRecord::testLogloss, "%.4f"))
+                        .append(" | ").append(stat(rs, r -> r.trainableParams(), "%,.0f"))
+                        .append(" | ").append(stat(rs, r -> r.trainableParamsNonembedding(), "%,.0f"))
+                        .append(" | ").append(stat(rs, BenchmarkRecord::trainSeconds, "%.1f"))
+                        .append(" | ").append(rs.stream().allMatch(r -> r.samplesPerSecond() == null) ? "–"
+                                : stat(rs, r -> r.samplesPerSecond() == null ? 0 : r.samplesPerSecond(), "%,.0f"))
+                        .append(" | ").append(epochs(rs)).append(" |");
+                if (identityColumn) {
+                    long known = rs.stream().filter(r -> r.existingOutputsBitIdentical() != null).count();
+                    long yes = rs.stream().filter(r -> Boolean.TRUE.equals(r.existingOutputsBitIdentical())).count();
+                    md.append(" ").append(known == 0 ? "–" : yes + "/" + known + " seeds").append(" |");
+                }
+                md.append("\n");
+            }
+        }
+    }
+
+    private void reading(StringBuilder md, int seedCount, boolean quick) {
+        if (quick || seedCount < 3) {
+            md.append("The targets of issue 3 are stated over at least 3 seeds; this run has ").append(seedCount)
+                    .append(seedCount == 1 ? " seed" : " seeds").append(quick ? " in quick mode" : "")
+                    .append(", so the reading below is indicative only.\n\n");
+        }
+        md.append("Targets (issue 3) and what this run shows:\n\n");
+        for (String task : existingTasks) {
+            Optional<Double> mpt = mean("mpt_rec", BenchmarkRecord.STAGE1, task, BenchmarkRecord::testAuc);
+            String bestModel = null;
+            double best = Double.NEGATIVE_INFINITY;
+            for (String b : STAGE1_BASELINES) {
+                Optional<Double> m = mean(b, BenchmarkRecord.STAGE1, task, BenchmarkRecord::testAuc);
+                if (m.isPresent() && m.get() > best) {
+                    best = m.get();
+                    bestModel = b;
+                }
+            }
+            if (mpt.isEmpty() || bestModel == null) {
+                md.append("- Stage 1, ").append(task).append(": not measured.\n");
+                continue;
+            }
+            double gap = best - mpt.get();
+            md.append(String.format(Locale.ROOT, "- Stage 1, %s: MPT-Rec %.4f, best baseline %s %.4f; MPT-Rec is %s "
+                            + "(target: at most 0.003 below). **%s**%n", task, mpt.get(), bestModel, best,
+                    gap > 0 ? String.format(Locale.ROOT, "%.4f below", gap) : String.format(Locale.ROOT, "%.4f above", -gap),
+                    gap <= 0.003 ? "met" : "missed"));
+        }
+        Optional<Double> mptNew = mean("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, BenchmarkRecord::testAuc);
+        Optional<Double> jointNew = mean("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, BenchmarkRecord::testAuc);
+        Optional<Double> frozenSb = mean("frozen_shared_bottom", BenchmarkRecord.NEW_TASK, newTask, BenchmarkRecord::testAuc);
+        Optional<Double> mptParams = mean("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, r -> r.trainableParamsNonembedding());
+        Optional<Double> jointParams = mean("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, r -> r.trainableParamsNonembedding());
+        if (mptNew.isPresent() && jointNew.isPresent() && mptParams.isPresent() && jointParams.isPresent()) {
+            double ratio = mptNew.get() / jointNew.get();
+            double share = mptParams.get() / jointParams.get();
+            md.append(String.format(Locale.ROOT, "- New task, accuracy: MPT-Rec prompt tuning %.4f AUC on %s, joint retraining "
+                    + "%.4f: %.2f %% of it (target: at least 99 %%). **%s**%n", mptNew.get(), newTask, jointNew.get(),
+                    100 * ratio, ratio >= 0.99 ? "met" : "missed"));
+            md.append(String.format(Locale.ROOT, "- New task, cost: MPT-Rec trains %,.0f non-embedding parameters, joint "
+                    + "retraining %,.0f: %.1f %% (target: at most 10 %%). **%s**%n", mptParams.get(), jointParams.get(),
+                    100 * share, share <= 0.10 ? "met" : "missed"));
+        } else {
+            md.append("- New task against joint retraining: not measured.\n");
+        }
+        if (mptNew.isPresent() && frozenSb.isPresent()) {
+            md.append(String.format(Locale.ROOT, "- New task against frozen Shared-Bottom + new tower: MPT-Rec %.4f, frozen "
+                    + "Shared-Bottom %.4f (target: MPT-Rec higher). **%s**%n", mptNew.get(), frozenSb.get(),
+                    mptNew.get() > frozenSb.get() ? "met" : "missed"));
+        }
+        List<BenchmarkRecord> kept = records.stream().filter(r -> r.model().equals("mpt_rec")
+                && r.setting().equals(BenchmarkRecord.NEW_TASK) && r.existingOutputsBitIdentical() != null).toList();
+        if (!kept.isEmpty()) {
+            long identical = kept.stream().filter(r -> r.existingOutputsBitIdentical()).count();
+            md.append(String.format(Locale.ROOT, "- Existing tasks after prompt tuning: %d of %d (task, seed) checks "
+                    + "bit-identical on the test split (SHA-256 of the float32 predictions before and after). **%s**%n",
+                    identical, kept.size(), identical == kept.size() ? "met" : "missed"));
+        }
+        List<String> effects = new ArrayList<>();
+        for (String task : existingTasks) {
+            Optional<Double> before = mean("mpt_rec", BenchmarkRecord.STAGE1, task, BenchmarkRecord::testAuc);
+            Optional<Double> joint = mean("joint_retraining", BenchmarkRecord.NEW_TASK, task, BenchmarkRecord::testAuc);
+            if (before.isPresent() && joint.isPresent()) {
+                effects.add(String.format(Locale.ROOT, "%s %.4f -> %.4f (%+.4f)", task, before.get(), joint.get(),
+                        joint.get() - before.get()));
+            }
+        }
+        if (!effects.isEmpty()) {
+            md.append("- Joint retraining's effect on the existing tasks (MPT-Rec stage 1 -> the same network retrained on all "
+                    + "tasks; a negative change is the negative transfer prompt tuning avoids): ")
+                    .append(String.join(", ", effects)).append(".\n");
+        }
+    }
+
+    private List<String> models(String setting) {
+        Set<String> models = new LinkedHashSet<>();
+        records.stream().filter(r -> r.setting().equals(setting)).forEach(r -> models.add(r.model()));
+        return new ArrayList<>(models);
+    }
+
+    private List<String> tasksOf(String model, String setting) {
+        Set<String> tasks = new LinkedHashSet<>();
+        records.stream().filter(r -> r.setting().equals(setting) && r.model().equals(model)).forEach(r -> tasks.add(r.task()));
+        List<String> ordered = new ArrayList<>();
+        for (String t : existingTasks) {
+            if (tasks.contains(t)) {
+                ordered.add(t);
+            }
+        }
+        if (tasks.contains(newTask)) {
+            ordered.add(0, newTask);
+        }
+        return ordered;
+    }
+
+    private List<BenchmarkRecord> select(String model, String setting, String task) {
+        return records.stream().filter(r -> r.model().equals(model) && r.setting().equals(setting) && r.task().equals(task))
+                .toList();
+    }
+
+    private Optional<Double> mean(String model, String setting, String task, ToDoubleFunction<BenchmarkRecord> f) {
+        List<BenchmarkRecord> rs = select(model, setting, task);
+        return rs.isEmpty() ? Optional.empty() : Optional.of(rs.stream().mapToDouble(f).average().orElseThrow());
+    }
+
+    static String stat(List<BenchmarkRecord> rs, ToDoubleFunction<BenchmarkRecord> f, String format) {
+        double[] values = rs.stream().mapToDouble(f).toArray();
+        double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        if (values.length < 2) {
+            return String.format(Locale.ROOT, format, mean) + " ± n/a";
+        }
+        double sum = 0;
+        for (double v : values) {
+            sum += (v - mean) * (v - mean);
+        }
+        double std = Math.sqrt(sum / (values.length - 1));
+        return String.format(Locale.ROOT, format, mean) + " ± " + String.format(Locale.ROOT, format, std);
+    }
+
+    private static String epochs(List<BenchmarkRecord> rs) {
+        return String.join(", ", rs.stream().map(r -> r.epochs() + " (" + r.bestEpoch() + ")").toList());
+    }
+}

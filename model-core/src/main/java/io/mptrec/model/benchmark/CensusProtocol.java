@@ -1,0 +1,187 @@
+package io.mptrec.model.benchmark;
+
+import io.mptrec.model.artifact.NonInterference;
+import io.mptrec.model.baseline.BaselineTrainer;
+import io.mptrec.model.baseline.ExpertNetwork;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.FeatureTransform;
+import io.mptrec.model.data.Split;
+import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.training.PromptTuner;
+import io.mptrec.model.training.Pretrainer;
+import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingListener;
+import io.mptrec.model.training.TrainingReport;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The canonical benchmark protocol of method.md: on one dataset, for each seed, MPT-Rec stage 1 and its
+ * baselines on the existing tasks, then the new task on each frozen model (MPT-Rec stage 2, frozen
+ * Shared-Bottom + new tower, frozen MMoE experts + new gate and tower) against joint retraining (MPT-Rec's
+ * stage-1 network trained from scratch on all K + 1 tasks).
+ */
+public final class CensusProtocol {
+
+    /**
+     * @param existingTasks the stage-1 tasks (income, marital); {@code newTask} the task added later (education)
+     * @param mmoeExperts experts of MMoE (3)
+     */
+    public record Settings(List<String> existingTasks, String newTask, ModelConfig model, TuneConfig tune, int mmoeExperts) {
+        public Settings {
+            existingTasks = List.copyOf(existingTasks);
+        }
+
+        /** method.md's configuration, with at most {@code maxEpochs} epochs per run. */
+        public static Settings census(int maxEpochs) {
+            return new Settings(List.of("income", "marital"), "education", ModelConfig.defaults().withEpochs(maxEpochs),
+                    TuneConfig.defaults().withEpochs(maxEpochs), 3);
+        }
+
+        /** A smoke test of the harness: experts 32 -> 16 instead of 256 -> 128, everything else as {@link #census}. */
+        public static Settings quick(int maxEpochs) {
+            Settings s = census(maxEpochs);
+            return new Settings(s.existingTasks(), s.newTask(), s.model().withSizes(32, 16), s.tune(), s.mmoeExperts());
+        }
+    }
+
+    private final Dataset data;
+    private final Settings settings;
+    private final PrintStream log;
+
+    public CensusProtocol(Dataset data, Settings settings, PrintStream log) {
+        this.data = data;
+        this.settings = settings;
+        this.log = log;
+        for (String task : allTasks()) {
+            if (!data.tasks().contains(task)) {
+                throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
+            }
+        }
+    }
+
+    private List<String> allTasks() {
+        List<String> all = new ArrayList<>(settings.existingTasks());
+        all.add(settings.newTask());
+        return all;
+    }
+
+    /** Runs every model of one seed, handing each record to {@code out} as soon as it exists. */
+    public void runSeed(long seed, Consumer<BenchmarkRecord> out) {
+        List<String> existing = settings.existingTasks();
+        String newTask = settings.newTask();
+        ModelConfig config = settings.model();
+
+        // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
+        Pretrainer.Result stage1 = Pretrainer.run(data, existing, config, seed, TrainingListener.SILENT);
+        emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1.report(), null, out);
+        PromptTuner.Result stage2 = PromptTuner.run(data, stage1.encoder(), stage1.prompts(), newTask, settings.tune(), seed,
+                null, TrainingListener.SILENT);
+        NonInterference check = stage2.prompt().metadata().nonInterference();
+        emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), null, out);
+        for (NonInterference.TaskCheck task : check.tasks()) {
+            emitKept("mpt_rec", task.task(), seed, stage1.report(), task.identical(), out);
+        }
+
+        FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
+        int numeric = transform.numeric().size();
+        int[] vocabularies = transform.categorical().stream().mapToInt(v -> v.size() + 1).toArray();
+        Splits existingSplits = new Splits(transform, existing);
+        Splits newSplits = new Splits(transform, List.of(newTask));
+
+        for (String task : existing) {
+            Splits single = new Splits(transform, List.of(task));
+            ExpertNetwork network = ExpertNetwork.sharedBottom(config, numeric, vocabularies, List.of(task), seed);
+            emitAll(network.name(), BenchmarkRecord.STAGE1, List.of(task), seed, single.train(network, seed), null, out);
+        }
+
+        ExpertNetwork sharedBottom = ExpertNetwork.sharedBottom(config, numeric, vocabularies, existing, seed);
+        TrainingReport sharedBottomReport = existingSplits.train(sharedBottom, seed);
+        emitAll(sharedBottom.name(), BenchmarkRecord.STAGE1, existing, seed, sharedBottomReport, null, out);
+        newTaskOnFrozen(sharedBottom, sharedBottomReport, existingSplits, newSplits, seed, out);
+
+        ExpertNetwork mmoe = ExpertNetwork.mmoe(config, numeric, vocabularies, existing, settings.mmoeExperts(), seed);
+        TrainingReport mmoeReport = existingSplits.train(mmoe, seed);
+        emitAll(mmoe.name(), BenchmarkRecord.STAGE1, existing, seed, mmoeReport, null, out);
+        newTaskOnFrozen(mmoe, mmoeReport, existingSplits, newSplits, seed, out);
+
+        ExpertNetwork ple = ExpertNetwork.ple(config, numeric, vocabularies, existing, seed);
+        emitAll(ple.name(), BenchmarkRecord.STAGE1, existing, seed, existingSplits.train(ple, seed), null, out);
+
+        // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
+        Pretrainer.Result joint = Pretrainer.run(data, allTasks(), config, seed, TrainingListener.SILENT);
+        emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint.report(), null, out);
+        for (String task : existing) {
+            emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint.report(), false, out);
+        }
+    }
+
+    /** The baselines' new-task setting; the trained network's test predictions are compared bit for bit around it. */
+    private void newTaskOnFrozen(ExpertNetwork trained, TrainingReport trainedReport, Splits existingSplits, Splits newSplits,
+                                 long seed, Consumer<BenchmarkRecord> out) {
+        float[][] before = trained.predict(existingSplits.test().encoded());
+        ExpertNetwork head = ExpertNetwork.newTask(trained, settings.newTask(), seed);
+        emit(head.name(), BenchmarkRecord.NEW_TASK, settings.newTask(), seed, newSplits.train(head, seed), null, out);
+        float[][] after = trained.predict(existingSplits.test().encoded());
+        for (int k = 0; k < trained.tasks().size(); k++) {
+            boolean identical = PromptTuner.hash(before[k]).equals(PromptTuner.hash(after[k]));
+            emitKept(head.name(), trained.tasks().get(k), seed, trainedReport, identical, out);
+        }
+    }
+
+    private final class Splits {
+        private final SplitData train;
+        private final SplitData validation;
+        private final SplitData test;
+
+        Splits(FeatureTransform transform, List<String> tasks) {
+            train = SplitData.of(data, transform, Split.TRAIN, tasks);
+            validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
+            test = SplitData.of(data, transform, Split.TEST, tasks);
+        }
+
+        SplitData test() {
+            return test;
+        }
+
+        TrainingReport train(ExpertNetwork network, long seed) {
+            return BaselineTrainer.train(network, train, validation, test, seed, TrainingListener.SILENT);
+        }
+    }
+
+    private void emitAll(String model, String setting, List<String> tasks, long seed, TrainingReport report, Boolean identical,
+                         Consumer<BenchmarkRecord> out) {
+        for (String task : tasks) {
+            emit(model, setting, task, seed, report, identical, out);
+        }
+    }
+
+    private void emit(String model, String setting, String task, long seed, TrainingReport r, Boolean identical,
+                      Consumer<BenchmarkRecord> out) {
+        BenchmarkRecord record = new BenchmarkRecord(model, setting, task, seed, r.metric(task, "test", "auc"),
+                r.metric(task, "test", "logloss"), r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
+                r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical);
+        log(record);
+        out.accept(record);
+    }
+
+    /** An existing task that a frozen model keeps serving after the new task: its stage-1 figures, nothing trained. */
+    private void emitKept(String model, String task, long seed, TrainingReport stage1, boolean identical,
+                          Consumer<BenchmarkRecord> out) {
+        BenchmarkRecord record = new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed,
+                stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"), 0, 0, 0, null, 0, 0, identical);
+        log(record);
+        out.accept(record);
+    }
+
+    private void log(BenchmarkRecord r) {
+        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f  %,d params (%,d non-embedding)  %.1f s  %d epochs (best %d)%s%n",
+                r.seed(), r.setting(), r.model(), r.task(), r.testAuc(), r.testLogloss(), r.trainableParams(),
+                r.trainableParamsNonembedding(), r.trainSeconds(), r.epochs(), r.bestEpoch(),
+                r.existingOutputsBitIdentical() == null ? "" : "  bit-identical " + r.existingOutputsBitIdentical());
+        log.flush();
+    }
+}

@@ -1,0 +1,137 @@
+package io.mptrec.model.cli;
+
+import io.mptrec.model.benchmark.BenchmarkRecord;
+import io.mptrec.model.benchmark.BenchmarkReport;
+import io.mptrec.model.benchmark.CensusProtocol;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.DatasetSchema;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the canonical benchmark protocol of method.md and writes {@code <out>/census-results.json} and
+ * {@code <out>/census.md}, rewritten after every finished run so that an interrupted benchmark keeps what it
+ * finished (census.md then says which seed was running).
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = {"Run the canonical Census protocol: MPT-Rec against single-task, Shared-Bottom, MMoE, PLE and joint",
+            "retraining, then the new task on each frozen model; write census-results.json and census.md."})
+final class BenchmarkCommand implements Callable<Integer> {
+
+    static final String DEFAULT_SCHEMA = "data/census-income-kdd/schema.json";
+
+    enum Protocol { census }
+
+    @Option(names = "--protocol", required = true, description = "Benchmark protocol: ${COMPLETION-CANDIDATES}.")
+    Protocol protocol;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds 1..N (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--quick", description = "Smoke test of the harness: experts 32 -> 16 and 1 epoch per run (use with a small --schema).")
+    boolean quick;
+
+    @Option(names = "--max-epochs", description = "Cap on the epochs of every run (default 30; --quick: 1).")
+    Integer maxEpochs;
+
+    @Option(names = "--schema", defaultValue = DEFAULT_SCHEMA, description = "Dataset schema (default ${DEFAULT-VALUE}).")
+    Path schema;
+
+    @Option(names = "--data", description = "Data file; default: the schema's own \"file\".")
+    Path data;
+
+    @Option(names = "--out", defaultValue = "benchmarks", description = "Output folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--note", description = "A remark written into census.md (e.g. why fewer seeds were run).")
+    String note;
+
+    private final Clock clock;
+
+    BenchmarkCommand() {
+        this(Clock.systemUTC());
+    }
+
+    BenchmarkCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be at least 1, was " + seeds);
+        }
+        int epochs = maxEpochs != null ? maxEpochs : quick ? 1 : 30;
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--max-epochs must be at least 1, was " + epochs);
+        }
+        Dataset dataset = Dataset.load(DatasetSchema.load(schema), schema, data);
+        CensusProtocol.Settings settings = quick ? CensusProtocol.Settings.quick(epochs) : CensusProtocol.Settings.census(epochs);
+        CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
+        List<Long> planned = LongStream.rangeClosed(1, seeds).boxed().toList();
+        String machine = String.format("%d cores, Java %s (%s), %s %s %s", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("os.arch"));
+        System.err.printf("benchmark %s on %s (%d rows), seeds %s, at most %d epochs per run%n", protocol,
+                dataset.schema().name(), dataset.rowCount(), planned, epochs);
+        Instant started = clock.instant();
+        List<BenchmarkRecord> records = new ArrayList<>();
+        for (long seed : planned) {
+            String running = "written while seed " + seed + " was running: the tables hold the runs finished so far; "
+                    + "a model or task missing from them was not run";
+            census.runSeed(seed, record -> {
+                records.add(record);
+                write(records, settings, planned, epochs, machine, started, running);
+            });
+            write(records, settings, planned, epochs, machine, started, null);
+            System.err.printf("seed %d done; results in %s%n", seed, out.resolve("census.md"));
+        }
+        System.out.println(out.resolve("census-results.json"));
+        System.out.println(out.resolve("census.md"));
+        return 0;
+    }
+
+    /** Rewrites both files (atomically) with the records so far; {@code progress} says what is still running. */
+    private void write(List<BenchmarkRecord> records, CensusProtocol.Settings settings, List<Long> planned, int epochs,
+                       String machine, Instant started, String progress) {
+        Instant now = clock.instant();
+        String remark = progress == null ? note : note == null ? progress : note + "; " + progress;
+        new BenchmarkReport(records, settings.existingTasks(), settings.newTask()).write(out, "census",
+                new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(), machine,
+                        planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, quick, remark));
+    }
+
+    private String commandLine(int epochs) {
+        StringBuilder c = new StringBuilder("mptrec benchmark --protocol ").append(protocol).append(" --seeds ").append(seeds);
+        if (quick) {
+            c.append(" --quick");
+        }
+        if (maxEpochs != null) {
+            c.append(" --max-epochs ").append(epochs);
+        }
+        if (!schema.toString().equals(DEFAULT_SCHEMA)) {
+            c.append(" --schema ").append(shown(schema));
+        }
+        if (data != null) {
+            c.append(" --data ").append(shown(data));
+        }
+        if (!out.toString().equals("benchmarks")) {
+            c.append(" --out ").append(shown(out));
+        }
+        return c.toString();
+    }
+
+    /** A path as given when relative; an absolute one by its file name only, so no machine's layout gets recorded. */
+    private static String shown(Path path) {
+        return path.isAbsolute() ? ".../" + path.getFileName() : path.toString();
+    }
+}

@@ -1,0 +1,109 @@
+package io.mptrec.model.baseline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.network.GradientCheck;
+import io.mptrec.model.network.ModelConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ExpertNetworkTests {
+
+    private static final EncodedRows ROWS = GradientCheck.tinyRows(8, 1);
+    private static final float[][] LABELS = {GradientCheck.tinyLabels(8, 2), GradientCheck.tinyLabels(8, 3)};
+    private static final List<String> TASKS = List.of("a", "b");
+
+    private static ExpertNetwork create(String kind, List<String> tasks, long seed) {
+        ModelConfig c = GradientCheck.tinyConfig();
+        int[] v = GradientCheck.TINY_VOCABULARIES;
+        return switch (kind) {
+            case "shared_bottom" -> ExpertNetwork.sharedBottom(c, 3, v, tasks, seed);
+            case "mmoe" -> ExpertNetwork.mmoe(c, 3, v, tasks, 3, seed);
+            case "ple" -> ExpertNetwork.ple(c, 3, v, tasks, seed);
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared_bottom", "mmoe", "ple"})
+    void shouldMatchFiniteDifferencesForEveryParameter(String kind) {
+        ExpertNetwork model = create(kind, TASKS, 17);
+        GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, LABELS), List.of());
+    }
+
+    @Test
+    void shouldMatchFiniteDifferencesForTheSingleTaskNetwork() {
+        ExpertNetwork model = create("shared_bottom", List.of("a"), 7);
+        assertThat(model.name()).isEqualTo("single_task");
+        GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, new float[][] {LABELS[0]}), List.of());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared_bottom", "mmoe"})
+    void shouldMatchFiniteDifferencesForTheNewTaskHeadOnFrozenExperts(String kind) {
+        ExpertNetwork trained = trained(kind, 5);
+        ExpertNetwork head = ExpertNetwork.newTask(trained, "c", 9);
+        assertThat(head.name()).isEqualTo("frozen_" + kind);
+        assertThat(head.parameters().all()).extracting(p -> p.name())
+                .allMatch(n -> n.startsWith("task.0."))
+                .contains("task.0.tower.0.w")
+                .hasSize(kind.equals("mmoe") ? 7 : 6);
+        float[][] labels = {GradientCheck.tinyLabels(8, 4)};
+        GradientCheck.check(head.parameters(), () -> head.computeGradients(ROWS, labels), List.of());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared_bottom", "mmoe"})
+    void shouldLeaveTheTrainedNetworkBitIdenticalWhenANewTaskIsTrained(String kind) {
+        ExpertNetwork trained = trained(kind, 5);
+        float[][] before = trained.predict(ROWS);
+        float[] weights = trained.parameters().snapshot();
+        ExpertNetwork head = ExpertNetwork.newTask(trained, "c", 9);
+        float[] frozenOut = head.predict(ROWS)[0];
+        for (int i = 0; i < 50; i++) {
+            head.trainStep(ROWS, new float[][] {GradientCheck.tinyLabels(8, 4)});
+        }
+        assertThat(head.predict(ROWS)[0]).isNotEqualTo(frozenOut);
+        assertThat(trained.parameters().snapshot()).containsExactly(weights);
+        assertThat(trained.predict(ROWS)[0]).containsExactly(before[0]);
+        assertThat(trained.predict(ROWS)[1]).containsExactly(before[1]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared_bottom", "mmoe", "ple"})
+    void shouldReduceTheLossWhenTrained(String kind) {
+        ExpertNetwork model = create(kind, TASKS, 7);
+        double first = model.computeGradients(ROWS, LABELS);
+        for (int i = 0; i < 300; i++) {
+            model.trainStep(ROWS, LABELS);
+        }
+        assertThat(model.computeGradients(ROWS, LABELS)).isLessThan(first * 0.7);
+    }
+
+    @Test
+    void shouldCountParametersWithAndWithoutEmbeddings() {
+        ModelConfig c = GradientCheck.tinyConfig();
+        ExpertNetwork ple = create("ple", TASKS, 1);
+        long embeddings = (4 + 3) * c.embeddingDim();
+        long inputWidth = 3 + 2 * c.embeddingDim();
+        long expert = inputWidth * c.expertHidden() + c.expertHidden() + (long) c.expertHidden() * c.expertOutput() + c.expertOutput();
+        long tower = (long) c.expertOutput() * c.towerHidden1() + c.towerHidden1()
+                + (long) c.towerHidden1() * c.towerHidden2() + c.towerHidden2() + c.towerHidden2() + 1;
+        long gate = inputWidth * 2;
+        assertThat(ple.parameters().count()).isEqualTo(embeddings + 3 * expert + 2 * (tower + gate));
+        assertThat(ple.nonEmbeddingParameters()).isEqualTo(3 * expert + 2 * (tower + gate));
+        ExpertNetwork head = ExpertNetwork.newTask(create("shared_bottom", TASKS, 1), "c", 2);
+        assertThat(head.nonEmbeddingParameters()).isEqualTo(tower).isEqualTo(head.parameters().count());
+    }
+
+    private static ExpertNetwork trained(String kind, long seed) {
+        ExpertNetwork model = create(kind, TASKS, seed);
+        for (int i = 0; i < 30; i++) {
+            model.trainStep(ROWS, LABELS);
+        }
+        return model;
+    }
+}

@@ -1,0 +1,65 @@
+package io.mptrec.model.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchmarkReportTests {
+
+    private static final BenchmarkReport.Run RUN = new BenchmarkReport.Run("mptrec benchmark --protocol census --seeds 3",
+            "2026-01-01T00:00:00Z", "2 cores", List.of(1L, 2L, 3L), 30, 600, false, null);
+
+    @Test
+    void shouldGiveMeanAndSampleStandardDeviation() {
+        List<BenchmarkRecord> rs = List.of(stage1("m", "t", 1, 0.80), stage1("m", "t", 2, 0.82), stage1("m", "t", 3, 0.84));
+        assertThat(BenchmarkReport.stat(rs, BenchmarkRecord::testAuc, "%.4f")).isEqualTo("0.8200 ± 0.0200");
+        assertThat(BenchmarkReport.stat(rs.subList(0, 1), BenchmarkRecord::testAuc, "%.4f")).isEqualTo("0.8000 ± n/a");
+    }
+
+    @Test
+    void shouldReadEveryTargetAsMetWhenTheFiguresMeetThem() {
+        String md = new BenchmarkReport(records(0.9490, 0.8800, true), List.of("income", "marital"), "education").markdown(RUN);
+        assertThat(md).contains("- Stage 1, income: MPT-Rec 0.9490, best baseline mmoe 0.9500; MPT-Rec is 0.0010 below "
+                + "(target: at most 0.003 below). **met**")
+                .contains("joint retraining 0.8850: 99.44 % of it (target: at least 99 %). **met**")
+                .contains("MPT-Rec trains 20,000 non-embedding parameters, joint retraining 400,000: 5.0 % (target: at most 10 %). **met**")
+                .contains("(target: MPT-Rec higher). **met**")
+                .contains("6 of 6 (task, seed) checks bit-identical").doesNotContain("**missed**")
+                .contains("income 0.9490 -> 0.9400 (-0.0090)");
+    }
+
+    @Test
+    void shouldReadMissedTargetsAsMissed() {
+        String md = new BenchmarkReport(records(0.9400, 0.8000, false), List.of("income", "marital"), "education").markdown(RUN);
+        assertThat(md).contains("MPT-Rec is 0.0100 below (target: at most 0.003 below). **missed**")
+                .contains("(target: at least 99 %). **missed**").contains("(target: MPT-Rec higher). **missed**")
+                .contains("0 of 6 (task, seed) checks");
+    }
+
+    private static List<BenchmarkRecord> records(double mptIncome, double mptEducation, boolean identical) {
+        List<BenchmarkRecord> rs = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            rs.add(stage1("mpt_rec", "income", seed, mptIncome));
+            rs.add(stage1("mpt_rec", "marital", seed, 0.98));
+            rs.add(stage1("mmoe", "income", seed, 0.95));
+            rs.add(stage1("mmoe", "marital", seed, 0.98));
+            rs.add(newTask("mpt_rec", "education", seed, mptEducation, 20_000, null));
+            rs.add(newTask("mpt_rec", "income", seed, mptIncome, 0, identical));
+            rs.add(newTask("mpt_rec", "marital", seed, 0.98, 0, identical));
+            rs.add(newTask("joint_retraining", "education", seed, 0.885, 400_000, null));
+            rs.add(newTask("joint_retraining", "income", seed, 0.94, 400_000, false));
+            rs.add(newTask("frozen_shared_bottom", "education", seed, 0.85, 2_000, null));
+        }
+        return rs;
+    }
+
+    private static BenchmarkRecord stage1(String model, String task, long seed, double auc) {
+        return new BenchmarkRecord(model, BenchmarkRecord.STAGE1, task, seed, auc, 0.2, 500_000, 300_000, 100, 5000.0, 10, 7, null);
+    }
+
+    private static BenchmarkRecord newTask(String model, String task, long seed, double auc, long params, Boolean identical) {
+        return new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed, auc, 0.3, params, params, 10, 9000.0, 5, 2, identical);
+    }
+}

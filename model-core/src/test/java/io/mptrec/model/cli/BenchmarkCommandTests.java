@@ -1,0 +1,95 @@
+package io.mptrec.model.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark harness end to end in quick mode on the Census slice: 2 seeds, 1 epoch per run. */
+class BenchmarkCommandTests {
+
+    private static final List<String> FIELDS = List.of("model", "setting", "task", "seed", "test_auc", "test_logloss",
+            "trainable_params", "trainable_params_nonembedding", "train_seconds", "samples_per_second");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunTheQuickProtocolAndWriteTheRecordsAndTheTables() throws Exception {
+        Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
+        Path out = dir.resolve("benchmarks");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "2", "--quick",
+                "--schema", schema.toString(), "--out", out.toString())).isZero();
+
+        JsonNode records = new ObjectMapper().readTree(out.resolve("census-results.json").toFile());
+        assertThat(records.isArray()).isTrue();
+        Set<String> keys = new HashSet<>();
+        for (JsonNode r : records) {
+            for (String field : FIELDS) {
+                assertThat(r.has(field)).as(field + " in " + r).isTrue();
+            }
+            assertThat(r.get("setting").asText()).isIn("stage1", "new_task");
+            assertThat(keys.add(r.get("model").asText() + "/" + r.get("setting").asText() + "/" + r.get("task").asText()
+                    + "/" + r.get("seed").asLong())).as("one record per (model, setting, task, seed)").isTrue();
+            assertThat(r.get("test_auc").asDouble()).isBetween(0.0, 1.0);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int seed = 1; seed <= 2; seed++) {
+            for (String m : List.of("mpt_rec", "shared_bottom", "mmoe", "ple", "single_task")) {
+                expected.add(m + "/stage1/income/" + seed);
+                expected.add(m + "/stage1/marital/" + seed);
+            }
+            for (String m : List.of("mpt_rec", "frozen_shared_bottom", "frozen_mmoe", "joint_retraining")) {
+                expected.add(m + "/new_task/education/" + seed);
+                expected.add(m + "/new_task/income/" + seed);
+                expected.add(m + "/new_task/marital/" + seed);
+            }
+        }
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+        for (JsonNode r : records) {
+            boolean keptExisting = r.get("setting").asText().equals("new_task") && !r.get("task").asText().equals("education")
+                    && !r.get("model").asText().equals("joint_retraining");
+            if (keptExisting) {
+                assertThat(r.get("existing_outputs_bit_identical").asBoolean()).as(r.toString()).isTrue();
+                assertThat(r.get("trainable_params").asLong()).isZero();
+            }
+        }
+        JsonNode mptNew = find(records, "mpt_rec", "new_task", "education");
+        JsonNode joint = find(records, "joint_retraining", "new_task", "education");
+        // (the 10 % target holds at full size; with quick mode's 32 -> 16 experts the head is relatively larger)
+        assertThat(mptNew.get("trainable_params_nonembedding").asLong())
+                .isLessThan(joint.get("trainable_params_nonembedding").asLong());
+
+        String md = Files.readString(out.resolve("census.md"));
+        assertThat(md).contains("## Stage 1: existing tasks (income, marital)")
+                .contains("## New task (education), and the existing tasks once it is added")
+                .contains("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | samples/s |")
+                .contains("| mpt_rec | income | ").contains("| joint_retraining | education | ")
+                .contains("| frozen_shared_bottom | education | ").contains("| ple | marital | ")
+                .contains("`mptrec benchmark --protocol census --seeds 2 --quick --schema .../schema.json --out .../benchmarks`")
+                .contains("Machine: ").contains("Date: ").contains("quick mode")
+                .contains("## Reading").contains("4 of 4 (task, seed) checks").doesNotContain(dir.toString());
+        assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("census-results.json", "census.md");
+        }
+    }
+
+    private static JsonNode find(JsonNode records, String model, String setting, String task) {
+        for (JsonNode r : records) {
+            if (r.get("model").asText().equals(model) && r.get("setting").asText().equals(setting)
+                    && r.get("task").asText().equals(task)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no record " + model + "/" + setting + "/" + task);
+    }
+}
