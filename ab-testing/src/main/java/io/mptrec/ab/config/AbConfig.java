@@ -14,6 +14,8 @@ public interface AbConfig {
 
     Pilot pilot();
 
+    Guardrails guardrails();
+
     interface Serving {
         /** Most candidate rows one score request may carry. */
         @WithDefault("1000")
@@ -32,5 +34,11 @@ public interface AbConfig {
         /** Dataset schema whose TEST split the pilot replays (relative to the working directory). */
         @WithDefault("data/census-income-kdd/schema.json")
         String schema();
+    }
+
+    interface Guardrails {
+        /** How often RUNNING experiments' guardrails are evaluated (read by GuardrailService's @Scheduled); "off" disables. */
+        @WithDefault("30s")
+        String every();
     }
 }
