@@ -6,7 +6,7 @@ import io.mptrec.model.scoring.Scorer;
 import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.version.PromptVersion;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,20 +26,19 @@ public class ScorerCache {
         this.encoders = encoders;
     }
 
-    /** The scorer of a version, loading its artifact (and the encoder) on first use. Needs a transaction on a miss. */
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /** The scorer of a version, loading its artifact (and the encoder) in a transaction of its own on first use. */
     public Scorer scorerFor(String encoderSha256, String contentSha256, long versionId) {
         String key = encoderSha256 + ":" + contentSha256;
         Scorer cached = scorers.get(key);
         if (cached != null) {
             return cached;
         }
-        return scorers.computeIfAbsent(key, k -> {
+        return scorers.computeIfAbsent(key, k -> QuarkusTransaction.requiringNew().call(() -> {
             PromptVersion version = PromptVersion.findById(versionId);
             TaskPromptArtifact prompt = TaskPromptArtifact.from(
                     ArtifactBundle.fromZip(version.artifact, "task prompt " + version.task.name + " v" + version.number));
             return new Scorer(encoders.parsedEncoder(version.task.encoder), prompt);
-        });
+        }));
     }
 
     public int size() {

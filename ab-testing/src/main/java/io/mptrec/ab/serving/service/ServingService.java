@@ -18,7 +18,7 @@ import io.mptrec.registry.security.Names;
 import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 /**
  * The serving path: resolve the version for (task, unit), score, record the exposure, in one transaction.
  *
- * <p>Resolution, read from the database on every request (so a release, rollback, start, pause or ramp change
+ * <p>Resolution, read from the database on every request (one short read transaction) (so a release, rollback, start, pause or ramp change
  * committed before a request starts is honoured by that request, on every replica, without a restart):
  * <ol>
  *   <li>the task's RUNNING experiment, if the unit is inside its ramp: the unit's arm (deterministic, sticky);</li>
@@ -51,14 +51,16 @@ public class ServingService {
     private final Clock clock;
     private final AbConfig config;
     private final ScorerCache scorers;
+    private final ExposureWriter exposures;
     private final Assigner assigner = new Assigner();
     /** Arms of an experiment at a row version (arms never change; status and ramp bump the row version). */
     private final Map<Long, Routing> routings = new ConcurrentHashMap<>();
 
-    public ServingService(Clock clock, AbConfig config, ScorerCache scorers) {
+    public ServingService(Clock clock, AbConfig config, ScorerCache scorers, ExposureWriter exposures) {
         this.clock = clock;
         this.config = config;
         this.scorers = scorers;
+        this.exposures = exposures;
     }
 
     record Target(String arm, long versionId, int number, String contentSha256, String encoderSha256) {
@@ -67,7 +69,13 @@ public class ServingService {
     record Routing(long rowVersion, long taskId, ExperimentRef ref, Allocation allocation, List<Target> arms) {
     }
 
-    @Transactional
+    private record Resolved(Target target, long taskId, String how, ExperimentRef ref) {
+    }
+
+    /**
+     * Resolves in a short read transaction, scores outside it, then stores the exposure through the group-committing
+     * {@link ExposureWriter} and returns once it is committed.
+     */
     public ScoreResponse score(@Valid @NotNull ScoreRequest request) {
         String task = Names.requireName(request.task(), "task");
         String unitId = request.unitId();
@@ -85,6 +93,47 @@ public class ServingService {
             }
         }
 
+        Resolved resolved = QuarkusTransaction.requiringNew().call(() -> resolve(task, unitId));
+        Target target = resolved.target();
+        String how = resolved.how();
+
+        Scorer scorer = scorers.scorerFor(target.encoderSha256(), target.contentSha256(), target.versionId());
+        float[] scores;
+        try {
+            scores = scorer.score(rows);
+        } catch (IllegalArgumentException e) {
+            Matcher m = ROW_ERROR.matcher(String.valueOf(e.getMessage()));
+            String field = m.find() ? "rows[" + m.group(1) + "]." + m.group(2) : "rows";
+            throw ApiException.badRequest("invalid-row", e.getMessage(), field);
+        }
+
+        boolean analysed = "experiment".equals(how);
+        Exposure exposure = new Exposure();
+        exposure.requestId = UUID.randomUUID().toString();
+        exposure.taskId = resolved.taskId();
+        exposure.experimentId = analysed ? resolved.ref().id() : null;
+        exposure.arm = analysed ? target.arm() : null;
+        exposure.unitId = unitId;
+        exposure.promptVersionId = target.versionId();
+        exposure.scoredAt = clock.instant();
+        exposure.candidates = scores.length;
+        double sum = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float s : scores) {
+            sum += s;
+            max = Math.max(max, s);
+        }
+        exposure.scoreFirst = scores[0];
+        exposure.scoreMean = sum / scores.length;
+        exposure.scoreMax = max;
+        exposures.write(exposure);
+
+        ExperimentRef ref = "outside-ramp".equals(how) ? null : resolved.ref();
+        return new ScoreResponse(exposure.requestId, task, new VersionRef(target.number(), target.contentSha256()),
+                ref, ref == null ? null : target.arm(), how, scores);
+    }
+
+    private Resolved resolve(String task, String unitId) {
         Target target = null;
         Routing routing = null;
         String how;
@@ -111,50 +160,14 @@ public class ServingService {
         } else {
             how = "production";
         }
-        long taskId;
         if (target == null) {
             Object[] p = production(task);
-            target = new Target(null, (Long) p[0], (Integer) p[1], (String) p[2], (String) p[3]);
-            taskId = (Long) p[4];
-        } else {
-            taskId = routing.taskId();
+            return new Resolved(new Target(null, (Long) p[0], (Integer) p[1], (String) p[2], (String) p[3]),
+                    (Long) p[4], how, routing == null ? null : new ExperimentRef(routing.ref().id(), routing.ref().name(), active.status));
         }
+        return new Resolved(target, routing.taskId(), how,
+                new ExperimentRef(routing.ref().id(), routing.ref().name(), active.status));
 
-        Scorer scorer = scorers.scorerFor(target.encoderSha256(), target.contentSha256(), target.versionId());
-        float[] scores;
-        try {
-            scores = scorer.score(rows);
-        } catch (IllegalArgumentException e) {
-            Matcher m = ROW_ERROR.matcher(String.valueOf(e.getMessage()));
-            String field = m.find() ? "rows[" + m.group(1) + "]." + m.group(2) : "rows";
-            throw ApiException.badRequest("invalid-row", e.getMessage(), field);
-        }
-
-        boolean analysed = "experiment".equals(how);
-        Exposure exposure = new Exposure();
-        exposure.requestId = UUID.randomUUID().toString();
-        exposure.taskId = taskId;
-        exposure.experimentId = analysed ? routing.ref().id() : null;
-        exposure.arm = analysed ? target.arm() : null;
-        exposure.unitId = unitId;
-        exposure.promptVersionId = target.versionId();
-        exposure.scoredAt = clock.instant();
-        exposure.candidates = scores.length;
-        double sum = 0;
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : scores) {
-            sum += s;
-            max = Math.max(max, s);
-        }
-        exposure.scoreFirst = scores[0];
-        exposure.scoreMean = sum / scores.length;
-        exposure.scoreMax = max;
-        exposure.persist();
-
-        ExperimentRef ref = routing == null || "outside-ramp".equals(how) ? null
-                : new ExperimentRef(routing.ref().id(), routing.ref().name(), active.status);
-        return new ScoreResponse(exposure.requestId, task, new VersionRef(target.number(), target.contentSha256()),
-                ref, ref == null ? null : target.arm(), how, scores);
     }
 
     private Routing routing(Experiment e) {
