@@ -1,6 +1,5 @@
 package io.mptrec.ab.experiment.rest;
 
-import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.Promotion;
 import io.mptrec.ab.experiment.ExperimentRequests.RampChange;
@@ -18,7 +17,6 @@ import io.mptrec.registry.problem.ApiException;
 import io.mptrec.registry.problem.Problem;
 import io.mptrec.registry.security.Actor;
 import io.mptrec.registry.security.Roles;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -85,8 +83,7 @@ public class ExperimentResource {
     @APIResponse(responseCode = "409", description = "Name taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RestResponse<ExperimentView> createExperiment(@Valid @NotNull CreateExperiment body, @Context UriInfo uri) {
-        ExperimentView view = QuarkusTransaction.requiringNew().call(() ->
-                ExperimentView.of(experiments.persistExperiment(body, actor().name())));
+        ExperimentView view = experiments.createExperimentView(body, actor().name());
         URI location = uri.getAbsolutePathBuilder().path(Long.toString(view.id())).build();
         return RestResponse.ResponseBuilder.<ExperimentView>created(location).entity(view).build();
     }
@@ -97,8 +94,7 @@ public class ExperimentResource {
     @APIResponse(responseCode = "200", description = "Experiments",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     public List<ExperimentView> getExperiments() {
-        return QuarkusTransaction.joiningExisting().call(() ->
-                experiments.findAllExperiments().stream().map(ExperimentView::of).toList());
+        return experiments.findAllExperimentViews();
     }
 
     @GET
@@ -113,8 +109,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView getExperiment(@Parameter(description = "experiment id") @PathParam("id") String id) {
         long key = id(id);
-        return QuarkusTransaction.joiningExisting().call(() -> experiments.findExperimentById(key)
-                .map(ExperimentView::of).orElseThrow(() -> notFound(key)));
+        return experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
     }
 
     @POST
@@ -130,7 +125,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView startExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
-        return change(() -> experiments.start(key, actor().name(), reason(body)));
+        return experiments.startView(key, actor().name(), reason(body));
     }
 
     @POST
@@ -144,7 +139,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView pauseExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
-        return change(() -> experiments.pause(key, actor().name(), reason(body)));
+        return experiments.pauseView(key, actor().name(), reason(body));
     }
 
     @POST
@@ -158,7 +153,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView stopExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
-        return change(() -> experiments.stop(key, actor().name(), reason(body)));
+        return experiments.stopView(key, actor().name(), reason(body));
     }
 
     @POST
@@ -174,7 +169,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView changeRamp(@PathParam("id") String id, @Valid @NotNull RampChange body) {
         long key = id(id);
-        return change(() -> experiments.changeRamp(key, body.ramp(), actor().name(), body.reason()));
+        return experiments.changeRampView(key, body.ramp(), actor().name(), body.reason());
     }
 
     @GET
@@ -187,8 +182,7 @@ public class ExperimentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentResults getResults(@PathParam("id") String id) {
         long key = id(id);
-        return QuarkusTransaction.joiningExisting().call(() ->
-                results.results(experiments.findExperimentById(key).orElseThrow(() -> notFound(key))));
+        return results.findResultsById(key).orElseThrow(() -> notFound(key));
     }
 
     @POST
@@ -215,8 +209,7 @@ public class ExperimentResource {
     public ExperimentView promoteExperiment(@PathParam("id") String id, Promotion body) {
         long key = id(id);
         Promotion p = body == null ? Promotion.EMPTY : body;
-        Actor actor = actor();
-        return change(() -> promotion.promote(key, p.arm(), actor, p.reason()).experiment());
+        return promotion.promote(key, p.arm(), actor(), p.reason()).experiment();
     }
 
     @POST
@@ -245,11 +238,6 @@ public class ExperimentResource {
     public PilotProgress getPilot(@PathParam("id") String id) {
         long key = id(id);
         return pilot.findProgress(key).orElseThrow(() -> ApiException.notFound("no pilot run of experiment " + key, "id"));
-    }
-
-    private static ExperimentView change(java.util.function.Supplier<Experiment> action) {
-        // The transaction commits before the view is returned; the view is built inside it (lazy arms).
-        return QuarkusTransaction.requiringNew().call(() -> ExperimentView.of(action.get()));
     }
 
     private static long id(String id) {

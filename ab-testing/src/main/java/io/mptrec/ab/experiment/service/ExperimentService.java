@@ -10,6 +10,7 @@ import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
 import io.mptrec.ab.experiment.ExperimentStatus;
+import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.MetricRole;
 import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.problem.ApiException;
@@ -138,6 +139,38 @@ public class ExperimentService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Experiment> findAllExperiments() {
         return Experiment.listAllOrdered();
+    }
+
+    /** Views are built inside the transaction (arms and metrics load lazily). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ExperimentView> findAllExperimentViews() {
+        return Experiment.<Experiment>listAllOrdered().stream().map(ExperimentView::of).toList();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<ExperimentView> findExperimentViewById(long id) {
+        return Experiment.<Experiment>findByIdOptional(id).map(ExperimentView::of);
+    }
+
+    /** The REST edge's variant of the changes below: the view of the committed state. */
+    public ExperimentView createExperimentView(@Valid @NotNull CreateExperiment req, String actor) {
+        return ExperimentView.of(persistExperiment(req, actor));
+    }
+
+    public ExperimentView startView(long id, String actor, String reason) {
+        return ExperimentView.of(start(id, actor, reason));
+    }
+
+    public ExperimentView pauseView(long id, String actor, String reason) {
+        return ExperimentView.of(pause(id, actor, reason));
+    }
+
+    public ExperimentView stopView(long id, String actor, String reason) {
+        return ExperimentView.of(stop(id, actor, reason));
+    }
+
+    public ExperimentView changeRampView(long id, double ramp, String actor, String reason) {
+        return ExperimentView.of(changeRamp(id, ramp, actor, reason));
     }
 
     /** DRAFT or PAUSED -> RUNNING (resuming a paused one keeps its data). */

@@ -3,6 +3,7 @@ package io.mptrec.ab.experiment.service;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentStatus;
+import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
 import io.mptrec.ab.results.service.ResultsService;
@@ -35,7 +36,7 @@ public class PromotionService {
         this.lifecycle = lifecycle;
     }
 
-    public record Promoted(Experiment experiment, PromptVersion released, String explanation) {
+    public record Promoted(ExperimentView experiment, int releasedVersion, String explanation) {
     }
 
     public Promoted promote(long id, String armName, Actor actor, String reason) {
@@ -71,6 +72,6 @@ public class PromotionService {
                 + chosen.explanation());
         experiments.record(actor.name(), "EXPERIMENT_PROMOTE", e, null,
                 "arm " + arm.name + " v" + arm.version.number + " released", why);
-        return new Promoted(e, released, chosen.explanation());
+        return new Promoted(ExperimentView.of(e), released.number, chosen.explanation());
     }
 }

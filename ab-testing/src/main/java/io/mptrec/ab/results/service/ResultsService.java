@@ -60,6 +60,12 @@ public class ResultsService {
     private record Sums(long count, double sum, double sumOfSquares, long positives) {
     }
 
+    /** Results of an experiment by id, read in one transaction. */
+    @Transactional
+    public java.util.Optional<ExperimentResults> findResultsById(long id) {
+        return Experiment.<Experiment>findByIdOptional(id).map(this::results);
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public ExperimentResults results(Experiment e) {
         List<ExperimentArm> arms = e.arms;
