@@ -25,6 +25,9 @@ public final class Pages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance error(String heading, String detail, String hint, int status);
+
+        /** Stands alone (no header): a refused form has no CSRF token to give the sign-out form. */
+        static native TemplateInstance refused();
     }
 
     public static RestResponse<TemplateInstance> problem(ApiException e) {

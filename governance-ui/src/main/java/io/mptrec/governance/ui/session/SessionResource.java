@@ -5,13 +5,10 @@ import io.mptrec.governance.ui.page.UiConfig;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
 import org.jboss.resteasy.reactive.RestCookie;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -69,18 +66,5 @@ public class SessionResource {
     @Path("signed-out")
     public TemplateInstance getSignedOut() {
         return Templates.signedOut();
-    }
-
-    /** Ends the session: drops the form cookie, or with Keycloak hands over to the OIDC logout path (RP-initiated). */
-    @POST
-    @Path("ui/logout")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public RestResponse<Object> logout() {
-        if (config.keycloak()) {
-            return Pages.seeOther("/ui/oidc-logout");
-        }
-        NewCookie gone = new NewCookie.Builder(SESSION_COOKIE).path("/").value("").maxAge(0).httpOnly(true).build();
-        return RestResponse.ResponseBuilder.create(RestResponse.Status.SEE_OTHER)
-                .location(java.net.URI.create("/login?signedOut=true")).cookie(gone).build();
     }
 }
