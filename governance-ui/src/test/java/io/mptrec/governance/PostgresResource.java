@@ -13,13 +13,14 @@ import java.util.Map;
 
 /**
  * A real PostgreSQL for the tests: the local server on 127.0.0.1:5432 (trust auth, as on the project's CI) with a
- * fresh database {@code registry_test}, or, when none answers, an embedded one (zonky binaries, no Docker).
+ * fresh database {@code registry_test_<pid>} (one per test JVM: several worktrees' test runs share that server, and a
+ * shared name let one run drop the database under another), or, when none answers, an embedded one (zonky binaries, no Docker).
  * Set {@code MPTREC_TEST_PG=embedded} to force the embedded server.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     private static final String LOCAL = "jdbc:postgresql://127.0.0.1:5432/";
-    private static final String DATABASE = "registry_test";
+    private static final String DATABASE = "registry_test_" + ProcessHandle.current().pid();
 
     private EmbeddedPostgres embedded;
 
@@ -52,6 +53,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (embedded == null) {
+            try (Connection c = DriverManager.getConnection(LOCAL + "test?connectTimeout=2", "postgres", "");
+                 Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("could not drop test database " + DATABASE + ": " + e.getMessage());
+            }
+        }
         if (embedded != null) {
             try {
                 embedded.close();
