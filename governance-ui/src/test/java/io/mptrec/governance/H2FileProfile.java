@@ -23,7 +23,10 @@ public abstract class H2FileProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.datasource.db-kind", "h2",
+        // the default set-up also seeds the shipped Census artifacts (surefire runs in the module folder)
+        return Map.of("mptrec.seed.enabled", "true",
+                "mptrec.seed.dir", "../data/census-income-kdd/artifacts",
+                "quarkus.datasource.db-kind", "h2",
                 "quarkus.datasource.username", "sa",
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:./" + DIR.resolve("registry").toString().replace('\\', '/'));
     }

@@ -24,4 +24,16 @@ class H2SecondStartTests {
                 .statusCode(200).extract().asByteArray();
         io.mptrec.model.artifact.ArtifactBundle.fromZip(zip, "after restart");
     }
+
+    @Test
+    void shouldHaveSeededTheShippedPromptsOnceOnly() {
+        for (String task : new String[] {"income", "marital"}) {
+            as("erin").get("/api/v1/tasks/" + task).then().statusCode(200).body("production", equalTo(1))
+                    .body("versions", equalTo(1));
+        }
+        // seeded at the first start only: the second start found a non-empty registry
+        as("dave").get("/api/v1/audit?actor=system&action=SEED_RELEASE").then().statusCode(200)
+                .body("total", equalTo(2));
+        as("dave").get("/api/v1/audit?actor=system&action=REGISTER_ENCODER").then().body("total", equalTo(1));
+    }
 }

@@ -13,13 +13,13 @@ import java.util.Map;
 
 /**
  * A real PostgreSQL for the tests: the local server on 127.0.0.1:5432 (trust auth, as on the project's CI) with a
- * fresh database {@code registry_test_<pid>} (one per test JVM: several worktrees' test runs share that server, and a
- * shared name let one run drop the database under another), or, when none answers, an embedded one (zonky binaries, no Docker).
+ * fresh database {@code registry_test_<pid>} (dropped at the end), or, when none answers, an embedded one (zonky binaries, no Docker).
  * Set {@code MPTREC_TEST_PG=embedded} to force the embedded server.
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     private static final String LOCAL = "jdbc:postgresql://127.0.0.1:5432/";
+    /** One database per test JVM: worktrees and CI jobs on one machine share the server, never a database. */
     private static final String DATABASE = "registry_test_" + ProcessHandle.current().pid();
 
     private EmbeddedPostgres embedded;
@@ -39,11 +39,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.username", "postgres");
     }
 
-    private static boolean recreateLocalDatabase() {
+    private boolean local;
+
+    private boolean recreateLocalDatabase() {
         try (Connection c = DriverManager.getConnection(LOCAL + "test?connectTimeout=2", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + DATABASE);
+            local = true;
             return true;
         } catch (SQLException e) {
             System.err.println("local PostgreSQL not usable (" + e.getMessage() + "); starting an embedded one");
@@ -53,12 +56,12 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        if (embedded == null) {
+        if (local) {
             try (Connection c = DriverManager.getConnection(LOCAL + "test?connectTimeout=2", "postgres", "");
                  Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             } catch (SQLException e) {
-                System.err.println("could not drop test database " + DATABASE + ": " + e.getMessage());
+                System.err.println("could not drop " + DATABASE + ": " + e.getMessage());
             }
         }
         if (embedded != null) {

@@ -7,6 +7,7 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,22 @@ class RegistryLifecycleTests {
                 .body("lineage.seed", equalTo(77))
                 .body("config.embeddingDim", equalTo(2));
         as("dave").get("/api/v1/encoders").then().statusCode(200);
+    }
+
+    /** The artifacts shipped with the project (a real Census encoder and its stage-1 prompts) pass the same checks. */
+    @Test
+    void shouldAcceptTheShippedCensusArtifacts() {
+        Path dir = Path.of("..", "data", "census-income-kdd", "artifacts");
+        ArtifactBundle encoder = ArtifactBundle.read(dir.resolve("encoder"));
+        ArtifactBundle income = ArtifactBundle.read(dir.resolve("prompt-income"));
+        assertThat(uploadEncoder(encoder).statusCode()).isIn(200, 201);
+        uploadPrompt("alice", "income", income).then().statusCode(201).body("number", equalTo(1));
+        as("erin").get("/api/v1/tasks/income/versions/1").then().statusCode(200)
+                .body("encoderSha256", equalTo(encoder.contentSha256()))
+                .body("metrics.size()", org.hamcrest.Matchers.greaterThan(0));
+        // a prompt of the real encoder never fits the test encoder's task, and vice versa
+        uploadPrompt("alice", "income", TestArtifacts.prompt(ENCODER, "income", 5)).then().statusCode(409)
+                .body("type", equalTo("/problems/encoder-mismatch"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mptrec.registry.events.service;
 import io.mptrec.registry.config.RegistryConfig;
 import io.mptrec.registry.events.WebhookDelivery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
@@ -39,14 +40,17 @@ public class WebhookDeliverer {
 
     @Scheduled(every = "${mptrec.registry.webhooks.poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliverDue() {
+        if (config.webhooks().urls().isEmpty()) {
+            return;  // no webhooks: no delivery rows are ever written
+        }
         List<Long> due = QuarkusTransaction.requiringNew().call(() ->
                 WebhookDelivery.listDue(clock.instant(), 50).stream().map(d -> d.id).toList());
         for (Long id : due) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> attempt(id));
-            } catch (PersistenceException e) {
-                // another instance recorded this attempt first
-                LOG.debugf("delivery %d taken by another instance", id);
+            } catch (PersistenceException | QuarkusTransactionException e) {
+                // another deliverer (instance) recorded an attempt first: at-least-once, receivers dedupe by event id
+                LOG.debugf("delivery %d: attempt not recorded (%s)", id, e.getMessage());
             }
         }
     }

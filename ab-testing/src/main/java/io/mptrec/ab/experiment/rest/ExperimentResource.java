@@ -1,0 +1,266 @@
+package io.mptrec.ab.experiment.rest;
+
+import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
+import io.mptrec.ab.experiment.ExperimentRequests.Promotion;
+import io.mptrec.ab.experiment.ExperimentRequests.RampChange;
+import io.mptrec.ab.experiment.ExperimentRequests.Transition;
+import io.mptrec.ab.experiment.ExperimentView;
+import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.ab.experiment.service.PromotionService;
+import io.mptrec.ab.guardrail.service.GuardrailService;
+import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
+import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
+import io.mptrec.ab.pilot.service.PilotService;
+import io.mptrec.ab.results.ExperimentResults;
+import io.mptrec.ab.results.service.ResultsService;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Experiments. Changes need {@code experimenter} (or {@code admin}); promotion needs {@code release-manager} (or
+ * {@code admin}), as any release does; reads are open to every role that may read the registry.
+ */
+@Path("/api/v1/experiments")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Experiments", description = "A/B tests between task prompt versions: lifecycle, results, guardrails, pilot")
+public class ExperimentResource {
+
+    private final ExperimentService experiments;
+    private final ResultsService results;
+    private final GuardrailService guardrails;
+    private final PromotionService promotion;
+    private final PilotService pilot;
+    private final SecurityIdentity identity;
+
+    public ExperimentResource(ExperimentService experiments, ResultsService results, GuardrailService guardrails,
+                              PromotionService promotion, PilotService pilot, SecurityIdentity identity) {
+        this.experiments = experiments;
+        this.results = results;
+        this.guardrails = guardrails;
+        this.promotion = promotion;
+        this.pilot = pilot;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Create a DRAFT experiment: control first, then treatments (versions of one task)")
+    @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location"),
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "400", description = "Invalid arms, weights, ramp or metrics (the field names it)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "Not authenticated")
+    @APIResponse(responseCode = "403", description = "Role not allowed")
+    @APIResponse(responseCode = "404", description = "Unknown task or version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Name taken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RestResponse<ExperimentView> createExperiment(@Valid @NotNull CreateExperiment body, @Context UriInfo uri) {
+        ExperimentView view = experiments.createExperimentView(body, actor().name());
+        URI location = uri.getAbsolutePathBuilder().path(Long.toString(view.id())).build();
+        return RestResponse.ResponseBuilder.<ExperimentView>created(location).entity(view).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.RELEASE_MANAGER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "List experiments, oldest first")
+    @APIResponse(responseCode = "200", description = "Experiments",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    public List<ExperimentView> getExperiments() {
+        return experiments.findAllExperimentViews();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.RELEASE_MANAGER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Get an experiment")
+    @APIResponse(responseCode = "200", description = "The experiment",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "400", description = "Non-numeric id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentView getExperiment(@Parameter(description = "experiment id") @PathParam("id") String id) {
+        long key = id(id);
+        return experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
+    }
+
+    @POST
+    @Path("/{id}/start")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Start a DRAFT experiment, or resume a PAUSED one")
+    @APIResponse(responseCode = "200", description = "Now RUNNING",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Wrong status, another experiment of the task is active, or a concurrent change won",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentView startExperiment(@PathParam("id") String id, Transition body) {
+        long key = id(id);
+        return experiments.startView(key, actor().name(), reason(body));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Pause a RUNNING experiment: every request of the task is served the control version")
+    @APIResponse(responseCode = "200", description = "Now PAUSED",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "409", description = "Not RUNNING",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentView pauseExperiment(@PathParam("id") String id, Transition body) {
+        long key = id(id);
+        return experiments.pauseView(key, actor().name(), reason(body));
+    }
+
+    @POST
+    @Path("/{id}/stop")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Stop an experiment for good: the task is served its production version again")
+    @APIResponse(responseCode = "200", description = "Now STOPPED",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "409", description = "Already STOPPED",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentView stopExperiment(@PathParam("id") String id, Transition body) {
+        long key = id(id);
+        return experiments.stopView(key, actor().name(), reason(body));
+    }
+
+    @POST
+    @Path("/{id}/ramp")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Change the ramp (share of units in the experiment); sticky: included units keep their arm")
+    @APIResponse(responseCode = "200", description = "Ramp changed",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "400", description = "Ramp outside [0, 1]",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "STOPPED, or a concurrent change won",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentView changeRamp(@PathParam("id") String id, @Valid @NotNull RampChange body) {
+        long key = id(id);
+        return experiments.changeRampView(key, body.ramp(), actor().name(), body.reason());
+    }
+
+    @GET
+    @Path("/{id}/results")
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.RELEASE_MANAGER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Results: per arm exposures, metrics with intervals, online AUC/log-loss; lift, always-valid intervals, SRM, guardrails, verdict")
+    @APIResponse(responseCode = "200", description = "The results",
+            content = @Content(schema = @Schema(implementation = ExperimentResults.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentResults getResults(@PathParam("id") String id) {
+        long key = id(id);
+        return results.findResultsById(key).orElseThrow(() -> notFound(key));
+    }
+
+    @POST
+    @Path("/{id}/guardrails/evaluate")
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Evaluate the guardrails now; a breach pauses the experiment (audited as 'system')")
+    @APIResponse(responseCode = "200", description = "Results after the evaluation (status PAUSED after a breach)",
+            content = @Content(schema = @Schema(implementation = GuardrailService.Evaluation.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public GuardrailService.Evaluation evaluateGuardrails(@PathParam("id") String id) {
+        return guardrails.evaluate(id(id));
+    }
+
+    @POST
+    @Path("/{id}/promote")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.RELEASE_MANAGER, Roles.ADMIN})
+    @Operation(summary = "Release the winning arm's version through the registry (four-eyes intact) and stop the experiment; only on the verdict SHIP")
+    @APIResponse(responseCode = "200", description = "Released; the experiment is STOPPED",
+            content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "409", description = "The verdict is not SHIP, or the registry refuses the release",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ExperimentView promoteExperiment(@PathParam("id") String id, Promotion body) {
+        long key = id(id);
+        Promotion p = body == null ? Promotion.EMPTY : body;
+        return promotion.promote(key, p.arm(), actor(), p.reason()).experiment();
+    }
+
+    @POST
+    @Path("/{id}/pilot")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Replay held-out labelled rows as traffic against the RUNNING experiment (asynchronous)")
+    @APIResponse(responseCode = "202", description = "Started; follow it with GET .../pilot",
+            content = @Content(schema = @Schema(implementation = PilotProgress.class)))
+    @APIResponse(responseCode = "400", description = "Invalid rows, rate or label",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not RUNNING, or a pilot is already running",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RestResponse<PilotProgress> createPilot(@PathParam("id") String id, @Valid @NotNull PilotRequest body) {
+        return RestResponse.accepted(pilot.start(id(id), body, actor().name()));
+    }
+
+    @GET
+    @Path("/{id}/pilot")
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.RELEASE_MANAGER, Roles.AUDITOR, Roles.ADMIN})
+    @Operation(summary = "Progress of the experiment's latest pilot run")
+    @APIResponse(responseCode = "200", description = "Progress",
+            content = @Content(schema = @Schema(implementation = PilotProgress.class)))
+    @APIResponse(responseCode = "404", description = "No pilot has run for this experiment since the server started",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public PilotProgress getPilot(@PathParam("id") String id) {
+        long key = id(id);
+        return pilot.findProgress(key).orElseThrow(() -> ApiException.notFound("no pilot run of experiment " + key, "id"));
+    }
+
+    private static long id(String id) {
+        try {
+            long v = Long.parseLong(id);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw ApiException.badRequest("invalid-id", "id must be a positive integer", "id");
+    }
+
+    private static String reason(Transition body) {
+        return body == null ? null : body.reason();
+    }
+
+    private static ApiException notFound(long id) {
+        return ApiException.notFound("no experiment " + id, "id");
+    }
+
+    private Actor actor() {
+        return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
+    }
+}

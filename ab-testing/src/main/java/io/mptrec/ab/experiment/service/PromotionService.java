@@ -1,0 +1,77 @@
+package io.mptrec.ab.experiment.service;
+
+import io.mptrec.ab.experiment.Experiment;
+import io.mptrec.ab.experiment.ExperimentArm;
+import io.mptrec.ab.experiment.ExperimentStatus;
+import io.mptrec.ab.experiment.ExperimentView;
+import io.mptrec.ab.results.ExperimentResults;
+import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
+import io.mptrec.ab.results.service.ResultsService;
+import io.mptrec.ab.statistics.DecisionRule;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.service.LifecycleService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.List;
+
+/**
+ * Promotes a winning arm through the registry's release (its rules stay intact: the version must be APPROVED by
+ * someone other than its author, or released by an admin bypass with a reason) and stops the experiment, in one
+ * transaction with both audit entries. Refused (409) unless the decision rule says SHIP for that arm.
+ */
+@ApplicationScoped
+@Transactional
+public class PromotionService {
+
+    private final ExperimentService experiments;
+    private final ResultsService results;
+    private final LifecycleService lifecycle;
+
+    public PromotionService(ExperimentService experiments, ResultsService results, LifecycleService lifecycle) {
+        this.experiments = experiments;
+        this.results = results;
+        this.lifecycle = lifecycle;
+    }
+
+    public record Promoted(ExperimentView experiment, int releasedVersion, String explanation) {
+    }
+
+    public Promoted promote(long id, String armName, Actor actor, String reason) {
+        Experiment e = experiments.findExperimentById(id)
+                .orElseThrow(() -> ApiException.notFound("no experiment " + id, "id"));
+        if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {
+            throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
+                    + "; only a RUNNING or PAUSED experiment can be promoted");
+        }
+        ExperimentResults r = results.results(e);
+        TreatmentResult chosen;
+        if (armName == null) {
+            List<TreatmentResult> ship = r.treatments().stream()
+                    .filter(t -> t.verdict() == DecisionRule.Verdict.SHIP).toList();
+            if (ship.size() != 1) {
+                throw ApiException.conflict("not-ship", ship.isEmpty()
+                        ? "no arm has the verdict SHIP: " + r.explanation()
+                        : "several arms ship; name the one to promote in 'arm'");
+            }
+            chosen = ship.get(0);
+        } else {
+            chosen = r.treatments().stream().filter(t -> t.arm().equals(armName)).findFirst()
+                    .orElseThrow(() -> ApiException.badRequest("invalid-input", "no treatment arm named '" + armName
+                            + "'", "arm"));
+            if (chosen.verdict() != DecisionRule.Verdict.SHIP) {
+                throw ApiException.conflict("not-ship", chosen.explanation());
+            }
+        }
+        ExperimentArm arm = e.arms.stream().filter(a -> a.name.equals(chosen.arm())).findFirst().orElseThrow();
+        String why = reason == null || reason.isBlank() ? "promoted by experiment '" + e.name + "'" : reason;
+        PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
+        experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.version.number + "): "
+                + chosen.explanation());
+        experiments.record(actor.name(), "EXPERIMENT_PROMOTE", e, null,
+                "arm " + arm.name + " v" + arm.version.number + " released", why);
+        return new Promoted(ExperimentView.of(e), released.number, chosen.explanation());
+    }
+}

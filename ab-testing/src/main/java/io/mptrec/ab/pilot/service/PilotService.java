@@ -1,0 +1,218 @@
+package io.mptrec.ab.pilot.service;
+
+import io.mptrec.ab.config.AbConfig;
+import io.mptrec.ab.experiment.Experiment;
+import io.mptrec.ab.experiment.ExperimentStatus;
+import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
+import io.mptrec.ab.kpi.service.KpiEventService;
+import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
+import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
+import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
+import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
+import io.mptrec.ab.serving.service.ServingService;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.DatasetSchema;
+import io.mptrec.model.data.Split;
+import io.mptrec.registry.problem.ApiException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Pilot mode: replays held-out labelled rows (the TEST split of the configured dataset, {@code mptrec.ab.pilot.schema})
+ * as traffic against a RUNNING experiment. Each row is one request through the same serving path as
+ * {@code POST /api/v1/score} (unit id = the row index), then two KPI events are stored for it:
+ * {@code conversion} = the row's true label (0 or 1) and {@code log_loss} = the served score's log-loss on that
+ * label (a model-quality KPI that differs between arms; the label itself cannot, since it does not depend on the
+ * version served). Runs on one background thread; progress is kept in memory (lost on restart, the exposures and
+ * events are not).
+ */
+@ApplicationScoped
+public class PilotService {
+
+    private static final Logger LOG = Logger.getLogger(PilotService.class);
+    private static final int EVENT_BATCH = 500;
+    public static final int MAX_ROWS = 100_000;
+
+    private final AbConfig config;
+    private final Clock clock;
+    private final ServingService serving;
+    private final KpiEventService kpi;
+    private final ExperimentService experiments;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mptrec-pilot");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Long, Run> runs = new ConcurrentHashMap<>();
+    private volatile Dataset dataset;
+
+    public PilotService(AbConfig config, Clock clock, ServingService serving, KpiEventService kpi,
+                        ExperimentService experiments) {
+        this.config = config;
+        this.clock = clock;
+        this.serving = serving;
+        this.kpi = kpi;
+        this.experiments = experiments;
+    }
+
+    private static final class Run {
+        final long experimentId;
+        final int requested;
+        final double rate;
+        final long seed;
+        final String label;
+        final Instant startedAt;
+        final AtomicLong scored = new AtomicLong();
+        final AtomicLong events = new AtomicLong();
+        volatile String state = "RUNNING";
+        volatile Instant finishedAt;
+        volatile String error;
+
+        Run(long experimentId, int requested, double rate, long seed, String label, Instant startedAt) {
+            this.experimentId = experimentId;
+            this.requested = requested;
+            this.rate = rate;
+            this.seed = seed;
+            this.label = label;
+            this.startedAt = startedAt;
+        }
+
+        PilotProgress progress() {
+            return new PilotProgress(experimentId, state, requested, scored.get(), events.get(), rate, seed, label,
+                    startedAt, finishedAt, error);
+        }
+    }
+
+    public PilotProgress start(long experimentId, PilotRequest request, String actor) {
+        if (request.rows() < 1 || request.rows() > MAX_ROWS) {
+            throw ApiException.badRequest("invalid-input", "rows must be in [1, " + MAX_ROWS + "]", "rows");
+        }
+        double rate = request.ratePerSecond() == null ? 0 : request.ratePerSecond();
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw ApiException.badRequest("invalid-input", "ratePerSecond must be >= 0 (0: unpaced)", "ratePerSecond");
+        }
+        long seed = request.seed() == null ? 1 : request.seed();
+        String[] taskAndLabel = QuarkusTransaction.requiringNew().call(() -> {
+            Experiment e = experiments.findExperimentById(experimentId)
+                    .orElseThrow(() -> ApiException.notFound("no experiment " + experimentId, "id"));
+            if (e.status != ExperimentStatus.RUNNING) {
+                throw ApiException.conflict("invalid-transition", "experiment " + experimentId + " is " + e.status
+                        + "; a pilot replays traffic against a RUNNING experiment");
+            }
+            return new String[] {e.task.name, request.label() == null ? e.task.name : request.label()};
+        });
+        Dataset data = dataset();
+        if (!data.tasks().contains(taskAndLabel[1])) {
+            throw ApiException.badRequest("invalid-input", "the pilot dataset has no label '" + taskAndLabel[1]
+                    + "'; it has " + data.tasks(), "label");
+        }
+        Run run = new Run(experimentId, request.rows(), rate, seed, taskAndLabel[1], clock.instant());
+        Run previous = runs.putIfAbsent(experimentId, run);
+        if (previous != null) {
+            if ("RUNNING".equals(previous.state)) {
+                throw ApiException.conflict("pilot-running", "a pilot of experiment " + experimentId + " is running");
+            }
+            runs.put(experimentId, run);
+        }
+        QuarkusTransaction.requiringNew().run(() -> experiments.record(actor, "PILOT_START",
+                experiments.findExperimentById(experimentId).orElseThrow(), null,
+                "pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed, null));
+        worker.submit(() -> replay(run, taskAndLabel[0], data));
+        return run.progress();
+    }
+
+    public Optional<PilotProgress> findProgress(long experimentId) {
+        return Optional.ofNullable(runs.get(experimentId)).map(Run::progress);
+    }
+
+    private void replay(Run run, String task, Dataset data) {
+        try {
+            int[] rows = data.rows(Split.TEST);
+            Random random = new Random(run.seed);
+            for (int i = rows.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = rows[i];
+                rows[i] = rows[j];
+                rows[j] = t;
+            }
+            int n = Math.min(run.requested, rows.length);
+            List<KpiEventRequest> pending = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (run.rate > 0) {
+                    long due = start + (long) (i * 1e9 / run.rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                int row = rows[i];
+                ScoreResponse response = serving.score(new ScoreRequest(task, Integer.toString(row),
+                        List.of(data.rawRow(row))));
+                run.scored.incrementAndGet();
+                double y = data.label(run.label, row);
+                double p = Math.min(1 - 1e-15, Math.max(1e-15, response.scores()[0]));
+                double logLoss = -(y * Math.log(p) + (1 - y) * Math.log1p(-p));
+                pending.add(new KpiEventRequest(response.requestId() + ":conversion", response.requestId(),
+                        "conversion", y));
+                pending.add(new KpiEventRequest(response.requestId() + ":log_loss", response.requestId(),
+                        "log_loss", logLoss));
+                if (pending.size() >= EVENT_BATCH) {
+                    run.events.addAndGet(kpi.persistEvents(pending).stored());
+                    pending.clear();
+                }
+            }
+            if (!pending.isEmpty()) {
+                run.events.addAndGet(kpi.persistEvents(pending).stored());
+            }
+            run.state = "DONE";
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "pilot of experiment %d failed", run.experimentId);
+            run.error = e.getMessage();
+            run.state = "FAILED";
+        } finally {
+            run.finishedAt = clock.instant();
+        }
+    }
+
+    private Dataset dataset() {
+        Dataset d = dataset;
+        if (d == null) {
+            synchronized (this) {
+                if (dataset == null) {
+                    Path schema = Path.of(config.pilot().schema());
+                    if (!Files.isRegularFile(schema)) {
+                        throw ApiException.conflict("no-pilot-data", "the pilot dataset schema "
+                                + config.pilot().schema() + " is not there (mptrec.ab.pilot.schema)");
+                    }
+                    dataset = Dataset.load(DatasetSchema.load(schema), schema, null);
+                }
+                d = dataset;
+            }
+        }
+        return d;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,65 @@
+package io.mptrec.ab.serving.rest;
+
+import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
+import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
+import io.mptrec.ab.serving.service.ServingService;
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Scoring. Roles: {@code experimenter} and {@code admin} (the role model has no serving role; a calling service
+ * gets a technical user with {@code experimenter}).
+ */
+@Path("/api/v1/score")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Serving", description = "Score candidates with the task's production version or the unit's experiment arm")
+public class ScoreResource {
+
+    private final ServingService serving;
+
+    public ScoreResource(ServingService serving) {
+        this.serving = serving;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Score candidate rows for a unit; records the exposure")
+    @APIResponse(responseCode = "200", description = "Scores, the version used, experiment and arm, request id",
+            content = @Content(schema = @Schema(implementation = ScoreResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid task, unit id or row (the field names row and column)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "Not authenticated")
+    @APIResponse(responseCode = "403", description = "Role not allowed")
+    @APIResponse(responseCode = "404", description = "Unknown task",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task has no production version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public ScoreResponse score(@Valid @NotNull ScoreRequest body) {
+        return serving.score(body);
+    }
+
+    /** The same server's cheapest authenticated endpoint, for the load benchmark's baseline. */
+    @GET
+    @Path("/ping")
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Trivial endpoint (no database, no model): the baseline of the load benchmark")
+    @APIResponse(responseCode = "200", description = "pong")
+    public String ping() {
+        return "{\"pong\":true}";
+    }
+}

@@ -1,0 +1,47 @@
+package io.mptrec.ab.serving.service;
+
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.scoring.Scorer;
+import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.version.PromptVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Scorers by (encoder hash, task prompt hash). Versions are immutable, so an entry never goes stale: a release or
+ * rollback changes which hash the serving path asks for, never what a hash means. One entry per version ever
+ * served (a task prompt is about 50 KB of weights; the encoder is parsed once and shared by the registry).
+ */
+@ApplicationScoped
+public class ScorerCache {
+
+    private final Map<String, Scorer> scorers = new ConcurrentHashMap<>();
+    private final EncoderService encoders;
+
+    public ScorerCache(EncoderService encoders) {
+        this.encoders = encoders;
+    }
+
+    /** The scorer of a version, loading its artifact (and the encoder) in a transaction of its own on first use. */
+    public Scorer scorerFor(String encoderSha256, String contentSha256, long versionId) {
+        String key = encoderSha256 + ":" + contentSha256;
+        Scorer cached = scorers.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        return scorers.computeIfAbsent(key, k -> QuarkusTransaction.requiringNew().call(() -> {
+            PromptVersion version = PromptVersion.findById(versionId);
+            TaskPromptArtifact prompt = TaskPromptArtifact.from(
+                    ArtifactBundle.fromZip(version.artifact, "task prompt " + version.task.name + " v" + version.number));
+            return new Scorer(encoders.parsedEncoder(version.task.encoder), prompt);
+        }));
+    }
+
+    public int size() {
+        return scorers.size();
+    }
+}

@@ -1,0 +1,156 @@
+package io.mptrec.governance.ab;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kill -9 durability of acknowledged KPI events, on the packaged application as shipped (embedded H2 file): two
+ * clients post batches, the process is killed with SIGKILL mid-stream, restarted on the same database file, and every
+ * acknowledged batch is posted again: each of its events must come back as a duplicate (it was stored before the ack).
+ * The application runs in a fresh working directory with the shipped default database URL.
+ * Run by failsafe after {@code package}.
+ */
+class KpiDurabilityIT {
+
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    static final Pattern STORED = Pattern.compile("\"stored\":(\\d+)");
+    static final Pattern DUPLICATES = Pattern.compile("\"duplicates\":(\\d+)");
+    static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void shouldKeepEveryAcknowledgedEventAcrossKillMinus9() throws Exception {
+        assertThat(JAR).as("packaged application (run mvn verify)").exists();
+        Path dir = Files.createTempDirectory(Path.of("target"), "kill9-");
+        int port = freePort();
+        Process app = start(dir, port);
+        List<String> acknowledged = new ArrayList<>();
+        try {
+            awaitReady(port);
+            ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger sequence = new AtomicInteger();
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            for (int t = 0; t < 2; t++) {
+                clients.submit(() -> {
+                    while (!stop.get()) {
+                        String body = batch(sequence.getAndIncrement());
+                        try {
+                            HttpResponse<String> r = post(port, body);
+                            if (r.statusCode() == 200) {
+                                acked.add(body);
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            return; // killed mid-request: not acknowledged, not counted
+                        }
+                    }
+                });
+            }
+            Thread.sleep(4_000);
+            app.destroyForcibly(); // SIGKILL on Unix: no shutdown hook, no flush
+            app.waitFor(10, TimeUnit.SECONDS);
+            stop.set(true);
+            clients.shutdown();
+            clients.awaitTermination(10, TimeUnit.SECONDS);
+            acknowledged.addAll(acked);
+        } finally {
+            app.destroyForcibly();
+        }
+        assertThat(acknowledged).as("batches acknowledged before the kill").hasSizeGreaterThan(5);
+        System.out.printf("kill -9 after %d acknowledged batches (%d events)%n", acknowledged.size(), 100 * acknowledged.size());
+
+        Process restarted = start(dir, port);
+        try {
+            awaitReady(port);
+            for (String body : acknowledged) {
+                HttpResponse<String> r = post(port, body);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(number(STORED, r.body())).as("an acknowledged event was lost: " + r.body()).isZero();
+                assertThat(number(DUPLICATES, r.body())).isEqualTo(100);
+            }
+        } finally {
+            restarted.destroy();
+            restarted.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String batch(int n) {
+        StringBuilder b = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < 100; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"eventId\":\"k9-").append(n).append('-').append(i)
+                    .append("\",\"requestId\":\"r-").append(n).append("\",\"metric\":\"click\",\"value\":1}");
+        }
+        return b.append("]}").toString();
+    }
+
+    private HttpResponse<String> post(int port, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events/kpi"))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", AUTH)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Process start(Path dir, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
+                "-Dmptrec.ab.guardrails.every=off", "-jar", JAR.toAbsolutePath().toString());
+        pb.directory(dir.toFile()); // the shipped default database URL, relative to the working directory
+        pb.environment().remove("MPTREC_DB_URL");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.toAbsolutePath().resolve("app.log").toFile()));
+        return pb.start();
+    }
+
+    private void awaitReady(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the application did not become ready in 120 s");
+    }
+
+    private static long number(Pattern p, String body) {
+        Matcher m = p.matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.mptrec.governance.ab;
+
+import io.mptrec.governance.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.mptrec.governance.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** KPI ingestion: idempotent by event id under parallel posts with duplicates, and validated per field. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class KpiEventTests {
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void shouldCountEachEventOnceUnderParallelPostsWithDuplicates() throws Exception {
+        int threads = 8;
+        int batchesPerThread = 10;
+        int batchSize = 200;
+        int distinctIds = 4_000; // 16,000 events posted over 4,000 ids: every id is posted about 4 times
+        Random random = new Random(5);
+        List<List<Map<String, Object>>> batches = new ArrayList<>();
+        Set<String> posted = new HashSet<>();
+        for (int b = 0; b < threads * batchesPerThread; b++) {
+            List<Map<String, Object>> events = new ArrayList<>();
+            for (int i = 0; i < batchSize; i++) {
+                String id = "par-" + random.nextInt(distinctIds);
+                posted.add(id);
+                events.add(Map.of("eventId", id, "requestId", "req-" + id, "metric", "click", "value", 1));
+            }
+            batches.add(events);
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<JsonPath>> acks = new ArrayList<>();
+        try {
+            for (List<Map<String, Object>> events : batches) {
+                Callable<JsonPath> post = () -> {
+                    start.await();
+                    return as("erin").contentType("application/json").body(Map.of("events", events))
+                            .post("/api/v1/events/kpi").then().statusCode(200).extract().jsonPath();
+                };
+                acks.add(pool.submit(post));
+            }
+            start.countDown();
+            long stored = 0;
+            long received = 0;
+            for (Future<JsonPath> f : acks) {
+                JsonPath ack = f.get();
+                stored += ack.getLong("stored");
+                received += ack.getLong("received");
+                assertThat(ack.getLong("stored") + ack.getLong("duplicates")).isEqualTo(ack.getLong("received"));
+            }
+            assertThat(received).isEqualTo((long) threads * batchesPerThread * batchSize);
+            assertThat(stored).as("acknowledged as stored exactly once each").isEqualTo(posted.size());
+            assertThat(count("par-%")).isEqualTo(posted.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldStoreADuplicateWithinOneBatchOnce() throws Exception {
+        Map<String, Object> e = Map.of("eventId", "dup-1", "requestId", "r1", "metric", "conversion", "value", 1);
+        as("erin").contentType("application/json").body(Map.of("events", List.of(e, e, e)))
+                .post("/api/v1/events/kpi").then().statusCode(200)
+                .body("received", equalTo(3)).body("stored", equalTo(1)).body("duplicates", equalTo(2));
+        as("admin").contentType("application/json").body(Map.of("events", List.of(e)))
+                .post("/api/v1/events/kpi").then().statusCode(200).body("stored", equalTo(0));
+        assertThat(count("dup-1")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseInvalidEventsNamingTheField() {
+        as("erin").contentType("application/json").body(Map.of("events", List.of(
+                        Map.of("eventId", "ok-1", "requestId", "r", "metric", "click", "value", 1),
+                        Map.of("eventId", "ok-2", "requestId", "r", "metric", "Not A Metric", "value", 1))))
+                .post("/api/v1/events/kpi").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("events[1].metric"));
+        as("erin").contentType("application/json").body(Map.of("events", List.of(
+                        Map.of("requestId", "r", "metric", "click", "value", 1))))
+                .post("/api/v1/events/kpi").then().statusCode(400).body("field", equalTo("eventId"));
+        as("erin").contentType("application/json").body(Map.of("events", List.of()))
+                .post("/api/v1/events/kpi").then().statusCode(400).body("field", equalTo("events"));
+        as("dave").contentType("application/json").body(Map.of("events", List.of()))
+                .post("/api/v1/events/kpi").then().statusCode(403);
+    }
+
+    private long count(String pattern) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM kpi_event WHERE event_id LIKE ?")) {
+            s.setString(1, pattern);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+}

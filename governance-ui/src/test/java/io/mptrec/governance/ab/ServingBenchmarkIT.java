@@ -1,0 +1,286 @@
+package io.mptrec.governance.ab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.DatasetSchema;
+import io.mptrec.model.data.Split;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Load benchmark of the packaged application on loopback (skipped unless {@code -Dmptrec.benchmark=true}):
+ * closed-loop throughput and latency of {@code GET /api/v1/score/ping} (trivial, same server, same auth) and
+ * {@code POST /api/v1/score} with 1 and 100 Census candidates; an open-loop run at a fixed rate (latency measured
+ * from the scheduled send time, so queueing is not hidden); KPI events/s. Every phase is bounded in time. Writes
+ * {@code target/benchmark-report.md}.
+ *
+ * <pre>./mvnw -B -pl governance-ui -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ *   -Dit.test=ServingBenchmarkIT -Dmptrec.benchmark=true</pre>
+ */
+class ServingBenchmarkIT {
+
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
+    static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
+    static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .executor(Executors.newFixedThreadPool(8)).build();
+    final ObjectMapper json = new ObjectMapper();
+    final StringBuilder report = new StringBuilder();
+    int port;
+
+    @Test
+    void benchmark() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("mptrec.benchmark"), "benchmark runs only with -Dmptrec.benchmark=true");
+        Path dir = Files.createTempDirectory(Path.of("target"), "bench-");
+        port = freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
+                "-Dmptrec.ab.guardrails.every=off", "-jar", JAR.toAbsolutePath().toString());
+        pb.directory(dir.toFile());
+        pb.environment().remove("MPTREC_DB_URL");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.redirectErrorStream(true).redirectOutput(dir.toAbsolutePath().resolve("app.log").toFile());
+        Process app = pb.start();
+        try {
+            awaitReady();
+            setUp();
+            Dataset data = Dataset.load(DatasetSchema.load(Path.of("../data/census-income-kdd/schema.json")),
+                    Path.of("../data/census-income-kdd/schema.json"), null);
+            int[] test = data.rows(Split.TEST);
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                rows.add(data.rawRow(test[i]));
+            }
+            String one = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "rows", rows.subList(0, 1)));
+            String hundred = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "rows", rows));
+            line("# Serving benchmark (loopback, packaged app, embedded H2 file as shipped)");
+            line("");
+            line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at %d requests/s; "
+                    + "cores: %d; load average before: %s", CLIENTS, SECONDS, RATE,
+                    Runtime.getRuntime().availableProcessors(), loadAverage()));
+            line("");
+            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |");
+            line("|---|---|---|---|---|---|");
+            closedLoop("warm-up score x100 (not counted)", i -> score(hundred), 3);
+            closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
+            closedLoop("score, 1 candidate", i -> score(one), SECONDS);
+            closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
+            openLoop("score, 100 candidates, open loop at " + RATE + "/s", hundred);
+            events();
+            line("");
+            line("load average after: " + loadAverage());
+            Files.writeString(Path.of("target", "benchmark-report.md"), report.toString());
+            System.out.println(report);
+        } finally {
+            app.destroy();
+            app.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private void closedLoop(String name, IntFunction<HttpRequest> request, int seconds) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        long start = System.nanoTime();
+        for (int c = 0; c < CLIENTS; c++) {
+            pool.submit(() -> {
+                int i = 0;
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(request.apply(i++), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latencies.add(System.nanoTime() - t0);
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (!name.startsWith("warm-up")) {
+            row(name, latencies, errors.get(), elapsed);
+        }
+    }
+
+    private void openLoop(String name, String body) throws Exception {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        int total = RATE * SECONDS;
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / RATE);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            inFlight.add(http.sendAsync(score(body), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    errors.incrementAndGet();
+                }
+                latencies.add(System.nanoTime() - due);
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                .get(120, TimeUnit.SECONDS);
+        row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private void events() throws Exception {
+        AtomicLong stored = new AtomicLong();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger sequence = new AtomicInteger();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        long start = System.nanoTime();
+        for (int c = 0; c < CLIENTS; c++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    int n = sequence.getAndIncrement();
+                    StringBuilder b = new StringBuilder("{\"events\":[");
+                    for (int i = 0; i < 500; i++) {
+                        b.append(i == 0 ? "" : ",").append("{\"eventId\":\"b-").append(n).append('-').append(i)
+                                .append("\",\"requestId\":\"r-").append(n).append("\",\"metric\":\"click\",\"value\":1}");
+                    }
+                    try {
+                        HttpResponse<String> r = http.send(post("/api/v1/events/kpi", b.append("]}").toString()),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 200) {
+                            stored.addAndGet(json.readTree(r.body()).get("stored").asLong());
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(SECONDS + 60L, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        line("");
+        line(String.format(Locale.ROOT, "KPI events: %d stored (batches of 500, %d clients) in %.1f s = %.0f events/s, "
+                + "%d failed batches", stored.get(), CLIENTS, elapsed, stored.get() / elapsed, errors.get()));
+    }
+
+    private void row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds) {
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f |", name, sorted.length, errors,
+                sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99)));
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN
+                : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    private void setUp() throws Exception {
+        ArtifactBundle encoder = CensusArtifacts.encoder();
+        ArtifactBundle prompt = ArtifactBundle.read(CensusArtifacts.DIR.resolve("prompt-income"));
+        expect(send("alice", "/api/v1/encoders", "application/zip", encoder.toZip()), 201);
+        expect(send("alice", "/api/v1/tasks/income/versions", "application/zip", prompt.toZip()), 201);
+        expect(send("alice", "/api/v1/tasks/income/versions/1/submit", "application/json", "{}".getBytes()), 200);
+        expect(send("bob", "/api/v1/tasks/income/versions/1/approve", "application/json", "{}".getBytes()), 200);
+        expect(send("carol", "/api/v1/tasks/income/versions/1/release", "application/json", "{}".getBytes()), 200);
+    }
+
+    private HttpRequest score(String body) {
+        return post("/api/v1/score", body);
+    }
+
+    private HttpRequest post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", auth("erin")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", auth("erin")).GET().build();
+    }
+
+    private HttpResponse<String> send(String user, String path, String type, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", auth(user)).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expect(HttpResponse<String> r, int status) {
+        if (r.statusCode() != status) {
+            throw new AssertionError(r.uri() + " -> " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    private static String auth(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the application did not become ready in 120 s");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Arrays.toString(Files.readString(Path.of("/proc/loadavg")).split(" ", 4)).replaceAll(", [^,]*]$", "]");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private void line(String s) {
+        report.append(s).append('\n');
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
