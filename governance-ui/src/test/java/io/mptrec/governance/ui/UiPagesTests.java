@@ -132,7 +132,9 @@ class UiPagesTests {
         Response bad = erin.get("/ui/tasks/" + "x" + "/versions/abc");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.asString()).contains("version must be a positive integer");
-        assertThat(erin.get("/ui/experiments").asString()).contains("not available in this build");
+        Response noExperiment = erin.get("/ui/experiments/999999");
+        assertThat(noExperiment.statusCode()).isEqualTo(404);
+        assertThat(noExperiment.asString()).contains("no experiment 999999");
     }
 
     @Test

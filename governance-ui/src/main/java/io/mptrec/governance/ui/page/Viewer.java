@@ -58,6 +58,10 @@ public class Viewer {
         return may(Roles.RELEASE_MANAGER, Roles.ADMIN);
     }
 
+    public boolean isExperimenter() {
+        return may(Roles.EXPERIMENTER, Roles.ADMIN);
+    }
+
     public boolean isAuditor() {
         return may(Roles.AUDITOR, Roles.ADMIN);
     }

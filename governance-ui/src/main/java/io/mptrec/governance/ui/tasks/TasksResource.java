@@ -1,5 +1,7 @@
 package io.mptrec.governance.ui.tasks;
 
+import io.mptrec.ab.experiment.ExperimentStatus;
+import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
@@ -14,6 +16,7 @@ import io.mptrec.registry.version.mapping.Views.TaskView;
 import io.mptrec.registry.version.mapping.Views.VersionSummary;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -40,8 +43,11 @@ public class TasksResource {
     private final LifecycleService lifecycle;
     private final VersionMapper views;
     private final Viewer viewer;
+    private final ExperimentService experiments;
 
-    public TasksResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer) {
+    public TasksResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer,
+                         ExperimentService experiments) {
+        this.experiments = experiments;
         this.versions = versions;
         this.lifecycle = lifecycle;
         this.views = views;
@@ -50,7 +56,7 @@ public class TasksResource {
 
     /** One row of the overview. {@code health} is a sentence; {@code level} is ok, warn or bad. */
     public record TaskRow(String name, String encoderSha256, Integer production, int versions, long openReviews,
-                          long approved, String health, String level) {
+                          long approved, long runningExperiments, String health, String level) {
     }
 
     /** What a rollback would do, in words, before anyone confirms it. */
@@ -151,7 +157,9 @@ public class TasksResource {
             health = "serving v" + view.production();
             level = "ok";
         }
+        long running = QuarkusTransaction.joiningExisting().call(() -> experiments.findAllExperiments().stream()
+                .filter(e -> e.status == ExperimentStatus.RUNNING && e.task.name.equals(task.name)).count());
         return new TaskRow(task.name, task.encoder.contentSha256, view.production(), all.size(), open, approved,
-                health, level);
+                running, health, level);
     }
 }
