@@ -132,6 +132,10 @@ class UiPagesTests {
         Response bad = erin.get("/ui/tasks/" + "x" + "/versions/abc");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.asString()).contains("version must be a positive integer");
+        Response noPage = erin.get("/ui/no/such/page");
+        assertThat(noPage.statusCode()).isEqualTo(404);
+        assertThat(noPage.contentType()).startsWith("text/html");
+        assertThat(noPage.asString()).contains("No page answers to this address");
         Response noExperiment = erin.get("/ui/experiments/999999");
         assertThat(noExperiment.statusCode()).isEqualTo(404);
         assertThat(noExperiment.asString()).contains("no experiment 999999");

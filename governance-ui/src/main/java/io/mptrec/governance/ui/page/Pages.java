@@ -28,6 +28,9 @@ public final class Pages {
 
         /** Stands alone (no header): a refused form has no CSRF token to give the sign-out form. */
         static native TemplateInstance refused();
+
+        /** Stands alone as well: no page matched, so no CSRF token either. */
+        static native TemplateInstance missing();
     }
 
     public static RestResponse<TemplateInstance> problem(ApiException e) {

@@ -6,8 +6,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * The CSRF filter refuses a form post with a bare 400. Under /ui that becomes a page that says what happened:
- * the form did not carry this session's token (an old tab, an expired token, or a post from another site).
+ * Under /ui, responses made outside the pages become pages: the CSRF filter's bare 400 for a form post without this
+ * session's token (an old tab, an expired token, or a post from another site), and the 404 of an unknown address.
  */
 public class RefusedFormFilter {
 
@@ -16,6 +16,10 @@ public class RefusedFormFilter {
         if (response.getStatus() == 400 && !response.hasEntity() && "POST".equals(request.getMethod())
                 && request.getUriInfo().getPath().startsWith("/ui")) {
             response.setEntity(Pages.Templates.refused().render(), null, MediaType.TEXT_HTML_TYPE);
+        } else if (response.getStatus() == 404 && response.getEntity() instanceof io.mptrec.registry.problem.Problem
+                && request.getUriInfo().getPath().startsWith("/ui")) {
+            // an address no page answers to: a page in words rather than the API's problem+json
+            response.setEntity(Pages.Templates.missing().render(), null, MediaType.TEXT_HTML_TYPE);
         }
     }
 }
