@@ -44,13 +44,13 @@ class ExperimentPagesTests {
             b.find(By.partialLinkText("New experiment")).click();
             b.awaitH1("New experiment");
             b.assertAccessible("new experiment");
-            b.find(By.id("name")).sendKeys("income-retrained");
+            b.find(By.id("name")).sendKeys("ui-pilot");
             new Select(b.find(By.id("task"))).selectByVisibleText(TASK);
             b.find(By.id("control")).sendKeys(Integer.toString(v1));
             b.find(By.id("treatment")).sendKeys(Integer.toString(v2));
             b.screenshot("08-experiment-create");
             b.find(By.xpath("//button[text()='Create experiment']")).click();
-            b.awaitH1("Experiment income-retrained");
+            b.awaitH1("Experiment ui-pilot");
             assertThat(b.h1()).contains("DRAFT");
 
             b.find(By.id("reason")).sendKeys("pilot before any traffic");
