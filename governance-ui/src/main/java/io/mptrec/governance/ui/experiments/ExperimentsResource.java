@@ -71,6 +71,15 @@ public class ExperimentsResource {
 
     /** One metric of one arm, ready to print: estimate, interval, count. */
     public record Cell(String metric, double estimate, Double lower, Double upper, long count) {
+
+        public String estimateText() {
+            return String.format(java.util.Locale.ROOT, "%.4f", estimate);
+        }
+
+        public String intervalText() {
+            return lower == null ? "too little data"
+                    : String.format(java.util.Locale.ROOT, "%.4f – %.4f", lower, upper);
+        }
     }
 
     public record ArmRow(String name, int version, double weight, long exposures, List<Cell> metrics, String model) {
