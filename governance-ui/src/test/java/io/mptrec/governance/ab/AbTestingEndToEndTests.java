@@ -118,7 +118,7 @@ class AbTestingEndToEndTests {
         assertThat(results.getString("verdict")).isEqualTo("ROLL_BACK");
         assertThat(results.getString("explanation")).contains("log_loss");
 
-        as("erin").post("/api/v1/experiments/" + id + "/guardrails/evaluate").then().statusCode(200)
+        as("erin").contentType("application/json").post("/api/v1/experiments/" + id + "/guardrails/evaluate").then().statusCode(200)
                 .body("paused", equalTo(true)).body("results.status", equalTo("PAUSED"));
         as("erin").get("/api/v1/experiments/" + id).then().body("status", equalTo("PAUSED"))
                 .body("statusReason", containsString("guardrail"));

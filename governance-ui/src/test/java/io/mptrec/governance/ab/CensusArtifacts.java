@@ -14,22 +14,22 @@ import java.util.TreeMap;
  * task name, so that A/B tests get their own task: the trained prompt (distinct content per seed, same scores) and an
  * inverted one (the last layer negated: the same ranking reversed, a clearly worse model).
  */
-final class CensusArtifacts {
+public final class CensusArtifacts {
 
     static final Path DIR = Path.of("../data/census-income-kdd/artifacts");
 
     private CensusArtifacts() {
     }
 
-    static ArtifactBundle encoder() {
+    public static ArtifactBundle encoder() {
         return ArtifactBundle.read(DIR.resolve("encoder"));
     }
 
-    static ArtifactBundle income(String task, long seed) {
+    public static ArtifactBundle income(String task, long seed) {
         return variant(task, seed, false);
     }
 
-    static ArtifactBundle invertedIncome(String task, long seed) {
+    public static ArtifactBundle invertedIncome(String task, long seed) {
         return variant(task, seed, true);
     }
 

@@ -1,0 +1,135 @@
+package io.mptrec.governance.ui.audit;
+
+import io.mptrec.governance.ui.page.ActionForbidden;
+import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.UiConfig;
+import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.audit.AuditEntry;
+import io.mptrec.registry.audit.rest.AuditResource;
+import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Roles;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The audit log: filters (task, actor, action, date range in UTC), paging, and CSV / JSON export of the filter. */
+@Path("/ui/audit")
+public class AuditPagesResource {
+
+    /** The actions the registry writes (the filter's choices). */
+    static final List<String> ACTIONS = List.of("UPLOAD", "SUBMIT", "APPROVE", "REJECT", "RELEASE", "RETIRE", "ROLLBACK",
+            "REINSTATE", "MOVE_LABEL", "SEED_RELEASE", "REGISTER_ENCODER");
+
+    private final AuditService audit;
+    private final AuditResource api;
+    private final Viewer viewer;
+    private final UiConfig config;
+
+    public AuditPagesResource(AuditService audit, AuditResource api, Viewer viewer, UiConfig config) {
+        this.audit = audit;
+        this.api = api;
+        this.viewer = viewer;
+        this.config = config;
+    }
+
+    /** The filter as the form shows it (dates as yyyy-mm-dd, blank = no filter) and as a query string. */
+    public record Filters(String task, String actor, String action, String from, String to, String query) {
+    }
+
+    public record Paging(int page, int number, int pages, long total, String previous, String next) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance log(Filters filters, List<String> actions, List<AuditEntry> entries, Paging paging);
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance getLog(@RestQuery String task, @RestQuery String actor, @RestQuery String action,
+                                   @RestQuery String from, @RestQuery String to, @RestQuery Integer page) {
+        viewer.require("read the audit log", Roles.AUDITOR, Roles.ADMIN);
+        Filters f = filters(task, actor, action, from, to);
+        AuditFilter filter = toFilter(f);
+        long total = audit.count(filter);
+        int size = config.auditPageSize();
+        int pages = (int) Math.max(1, (total + size - 1) / size);
+        int p = page == null ? 0 : Math.min(Math.max(page, 0), pages - 1);
+        String base = "/ui/audit?" + (f.query().isEmpty() ? "" : f.query() + "&") + "page=";
+        Paging paging = new Paging(p, p + 1, pages, total, p > 0 ? base + (p - 1) : null, p + 1 < pages ? base + (p + 1) : null);
+        return Templates.log(f, ACTIONS, audit.findPage(filter, p, size), paging);
+    }
+
+    @GET
+    @Path("export")
+    @Produces({"text/csv", MediaType.APPLICATION_JSON})
+    public RestResponse<String> export(@RestQuery String format, @RestQuery String task, @RestQuery String actor,
+                                       @RestQuery String action, @RestQuery String from, @RestQuery String to) {
+        viewer.require("export the audit log", Roles.AUDITOR, Roles.ADMIN);
+        AuditFilter filter = toFilter(filters(task, actor, action, from, to));
+        return api.exportAudit(format, filter.task(), filter.actor(), filter.action(),
+                filter.from() == null ? null : filter.from().toString(), filter.to() == null ? null : filter.to().toString());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> problem(ApiException e) {
+        return Pages.problem(e);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return Pages.forbidden(e);
+    }
+
+    private static Filters filters(String task, String actor, String action, String from, String to) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("task", blank(task));
+        q.put("actor", blank(actor));
+        q.put("action", blank(action) == null ? null : action.strip().toUpperCase(java.util.Locale.ROOT));
+        q.put("from", blank(from));
+        q.put("to", blank(to));
+        String query = q.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return new Filters(q.get("task"), q.get("actor"), q.get("action"), q.get("from"), q.get("to"), query);
+    }
+
+    /** Dates are whole UTC days: from its first instant, to (inclusive) the end of its day. */
+    private static AuditFilter toFilter(Filters f) {
+        return new AuditFilter(f.task(), f.actor(), f.action(), day(f.from(), "from", 0), day(f.to(), "to", 1));
+    }
+
+    private static Instant day(String value, String field, int plusDays) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value).plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid-date", field + " must be a date such as 2026-01-31", field);
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

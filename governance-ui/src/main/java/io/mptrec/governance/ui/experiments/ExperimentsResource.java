@@ -1,0 +1,272 @@
+package io.mptrec.governance.ui.experiments;
+
+import io.mptrec.ab.experiment.Experiment;
+import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
+import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
+import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
+import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
+import io.mptrec.ab.experiment.ExperimentView;
+import io.mptrec.ab.experiment.MetricKind;
+import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
+import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
+import io.mptrec.ab.pilot.service.PilotService;
+import io.mptrec.ab.results.ExperimentResults;
+import io.mptrec.ab.results.service.ResultsService;
+import io.mptrec.ab.statistics.NonInferiority;
+import io.mptrec.governance.ui.page.ActionForbidden;
+import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.ScriptJson;
+import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Experiments: list, create (two arms, one success metric, one guardrail), start / pause / stop with a reason, a
+ * pilot that replays held-out data, and the live results (refreshed every few seconds while the page is open).
+ */
+@Path("/ui/experiments")
+@Produces(MediaType.TEXT_HTML)
+public class ExperimentsResource {
+
+    private final ExperimentService experiments;
+    private final ResultsService results;
+    private final PilotService pilot;
+    private final VersionService versions;
+    private final Viewer viewer;
+    private final ScriptJson json;
+
+    public ExperimentsResource(ExperimentService experiments, ResultsService results, PilotService pilot,
+                               VersionService versions, Viewer viewer, ScriptJson json) {
+        this.experiments = experiments;
+        this.results = results;
+        this.pilot = pilot;
+        this.versions = versions;
+        this.viewer = viewer;
+        this.json = json;
+    }
+
+    /** One metric of one arm, ready to print: estimate, interval, count. */
+    public record Cell(String metric, double estimate, Double lower, Double upper, long count) {
+
+        public String estimateText() {
+            return String.format(java.util.Locale.ROOT, "%.4f", estimate);
+        }
+
+        public String intervalText() {
+            return lower == null ? "too little data"
+                    : String.format(java.util.Locale.ROOT, "%.4f – %.4f", lower, upper);
+        }
+    }
+
+    public record ArmRow(String name, int version, double weight, long exposures, List<Cell> metrics, String model) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance list(List<ExperimentView> experiments, List<String> tasks);
+
+        static native TemplateInstance create(List<String> tasks, String task, String error);
+
+        static native TemplateInstance detail(ExperimentView e, PilotProgress pilot, String done);
+
+        static native TemplateInstance results(ExperimentView e, ExperimentResults r, List<ArmRow> arms, String chart);
+    }
+
+    @GET
+    public TemplateInstance getExperiments() {
+        List<ExperimentView> all = QuarkusTransaction.joiningExisting().call(() ->
+                experiments.findAllExperiments().stream().map(ExperimentView::of).toList());
+        return Templates.list(all, taskNames());
+    }
+
+    @GET
+    @Path("new")
+    public TemplateInstance getCreate(@RestQuery String task) {
+        viewer.require("create an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
+        return Templates.create(taskNames(), task, null);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm Integer control,
+                                  @RestForm Integer treatment, @RestForm Double treatmentShare, @RestForm Double ramp,
+                                  @RestForm String successMetric, @RestForm String guardrailMetric,
+                                  @RestForm Double guardrailMargin) {
+        viewer.require("create an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
+        if (blank(name) || blank(task) || control == null || treatment == null) {
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
+                    task, "Name, task, control version and treatment version are required.")).build();
+        }
+        double share = treatmentShare == null ? 0.5 : treatmentShare / 100.0;
+        List<SuccessMetricSpec> success = blank(successMetric) ? List.of()
+                : List.of(new SuccessMetricSpec(successMetric.strip(), MetricKind.PROPORTION, NonInferiority.Direction.HIGHER_IS_BETTER));
+        List<GuardrailSpec> guardrails = blank(guardrailMetric) ? List.of()
+                : List.of(new GuardrailSpec(guardrailMetric.strip(), MetricKind.MEAN, NonInferiority.Direction.LOWER_IS_BETTER,
+                guardrailMargin == null ? 0.05 : guardrailMargin / 100.0, NonInferiority.MarginType.RELATIVE));
+        CreateExperiment req = new CreateExperiment(name.strip(), task.strip(), null, null,
+                List.of(new ArmSpec("control", control, 1 - share), new ArmSpec("treatment", treatment, share)),
+                ramp == null ? 1.0 : ramp / 100.0, success, guardrails, null, null);
+        try {
+            ExperimentView view = QuarkusTransaction.requiringNew().call(() ->
+                    ExperimentView.of(experiments.persistExperiment(req, viewer.getName())));
+            return Pages.seeOther("/ui/experiments/" + view.id() + "?done=created");
+        } catch (ConstraintViolationException e) {
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
+                    task, "The experiment is not valid: " + e.getMessage())).build();
+        }
+    }
+
+    @GET
+    @Path("{id}")
+    public TemplateInstance getExperiment(@RestPath String id, @RestQuery String done) {
+        long key = id(id);
+        ExperimentView view = view(key);
+        Optional<PilotProgress> progress = pilot.findProgress(key);
+        return Templates.detail(view, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".");
+    }
+
+    /** The results block alone: the detail page reloads it every few seconds (htmx). */
+    @GET
+    @Path("{id}/results")
+    public TemplateInstance getResults(@RestPath String id) {
+        long key = id(id);
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
+            ExperimentResults r = results.results(e);
+            List<ArmRow> arms = new ArrayList<>();
+            for (ExperimentResults.ArmResult a : r.arms()) {
+                List<Cell> cells = new ArrayList<>();
+                a.metrics().forEach((metric, s) -> cells.add(new Cell(metric, s.estimate(),
+                        s.interval() == null ? null : s.interval().lower(), s.interval() == null ? null : s.interval().upper(),
+                        s.count())));
+                String model = a.model() == null ? "no scored outcomes yet"
+                        : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
+                arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.exposures(), cells, model));
+            }
+            return Templates.results(ExperimentView.of(e), r, arms, json.write(chart(arms)));
+        });
+    }
+
+    @POST
+    @Path("{id}/{action: start|pause|stop}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<Object> change(@RestPath String id, @RestPath String action, @RestForm String reason) {
+        viewer.require(action + " an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
+        long key = id(id);
+        String why = blank(reason) ? null : reason.strip();
+        Supplier<Experiment> change = switch (action) {
+            case "start" -> () -> experiments.start(key, viewer.getName(), why);
+            case "pause" -> () -> experiments.pause(key, viewer.getName(), why);
+            default -> () -> experiments.stop(key, viewer.getName(), why);
+        };
+        QuarkusTransaction.requiringNew().call(() -> ExperimentView.of(change.get()));
+        return Pages.seeOther("/ui/experiments/" + key + "?done=" + action + (action.endsWith("p") ? "ped" : "ed"));
+    }
+
+    @POST
+    @Path("{id}/pilot")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<Object> startPilot(@RestPath String id, @RestForm Integer rows, @RestForm String rate,
+                                             @RestForm String label) {
+        viewer.require("run a pilot", Roles.EXPERIMENTER, Roles.ADMIN);
+        long key = id(id);
+        if (rows == null || rows < 1) {
+            throw ApiException.badRequest("invalid-input", "a pilot needs a number of rows (1 or more)", "rows");
+        }
+        Double perSecond;
+        try {
+            perSecond = blank(rate) ? null : Double.valueOf(rate.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid-input", "requests per second must be a number", "rate");
+        }
+        pilot.start(key, new PilotRequest(rows, perSecond, 1L, blank(label) ? null : label.strip()), viewer.getName());
+        return Pages.seeOther("/ui/experiments/" + key + "?done=pilot-started");
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> problem(ApiException e) {
+        return Pages.problem(e);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return Pages.forbidden(e);
+    }
+
+    private ExperimentView view(long key) {
+        return QuarkusTransaction.joiningExisting().call(() ->
+                experiments.findExperimentById(key).map(ExperimentView::of).orElseThrow(() -> notFound(key)));
+    }
+
+    private List<String> taskNames() {
+        return versions.findAllTasks().stream().map(t -> t.name).toList();
+    }
+
+    /** Per arm and metric: the estimate as a point and its interval as a floating bar (the band). */
+    private static Map<String, Object> chart(List<ArmRow> arms) {
+        List<String> labels = new ArrayList<>();
+        List<Object> bands = new ArrayList<>();
+        List<Object> points = new ArrayList<>();
+        for (ArmRow a : arms) {
+            for (Cell c : a.metrics()) {
+                labels.add(a.name() + " v" + a.version() + " · " + c.metric() + " (n=" + c.count() + ")");
+                bands.add(c.lower() == null ? null : List.of(c.lower(), c.upper()));
+                points.add(c.estimate());
+            }
+        }
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("type", "bar");
+        chart.put("data", Map.of("labels", labels, "datasets", List.of(
+                Map.of("type", "line", "label", "estimate", "data", points, "showLine", false,
+                        "pointRadius", 6, "backgroundColor", "#1d2430", "borderColor", "#1d2430"),
+                Map.of("label", "interval", "data", bands, "backgroundColor", "rgba(31,95,191,0.35)",
+                        "borderColor", "#1f5fbf", "borderWidth", 1))));
+        chart.put("options", Map.of("indexAxis", "y", "responsive", true, "maintainAspectRatio", false,
+                "animation", false));
+        return chart;
+    }
+
+    private static long id(String id) {
+        try {
+            long v = Long.parseLong(id);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw ApiException.badRequest("invalid-id", "experiment id must be a positive integer", "id");
+    }
+
+    private static ApiException notFound(long id) {
+        return ApiException.notFound("no experiment " + id, "id");
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,66 @@
+package io.mptrec.governance.ui.page;
+
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.problem.Problem;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.util.UUID;
+
+/**
+ * Pages shared by every feature: the error page (a refusal explained in words, never a stack trace) and
+ * redirects after a successful form post (303, so a reload does not post again).
+ */
+public final class Pages {
+
+    private static final Logger LOG = Logger.getLogger(Pages.class);
+
+    private Pages() {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance error(String heading, String detail, String hint, int status);
+
+        /** Stands alone (no header): a refused form has no CSRF token to give the sign-out form. */
+        static native TemplateInstance refused();
+
+        /** Stands alone as well: no page matched, so no CSRF token either. */
+        static native TemplateInstance missing();
+    }
+
+    public static RestResponse<TemplateInstance> problem(ApiException e) {
+        Problem p = e.problem();
+        String hint = switch (p.status()) {
+            case 404 -> "Check the address, or start again from the task list.";
+            case 409 -> "Nothing was changed. Reload the page to see the current state.";
+            default -> "Nothing was changed. Correct the input and try again.";
+        };
+        return page(p.status(), p.title(), p.detail(), hint);
+    }
+
+    public static RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return page(403, "Not allowed", e.getMessage(), "Nothing was changed.");
+    }
+
+    /** An unexpected failure: logged with a reference the person can quote, shown without internals. */
+    public static RestResponse<TemplateInstance> unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.errorf(e, "page failed (reference %s)", reference);
+        return page(500, "Something went wrong", "The server could not complete this page (reference " + reference
+                + ").", "Nothing was changed that you were not told about. Try again, or quote the reference to an operator.");
+    }
+
+    public static RestResponse<TemplateInstance> page(int status, String heading, String detail, String hint) {
+        return RestResponse.ResponseBuilder.<TemplateInstance>create(status)
+                .entity(Templates.error(heading, detail, hint, status)).type(MediaType.TEXT_HTML).build();
+    }
+
+    public static <T> RestResponse<T> seeOther(String location) {
+        return RestResponse.ResponseBuilder.<T>create(RestResponse.Status.SEE_OTHER).location(URI.create(location)).build();
+    }
+}

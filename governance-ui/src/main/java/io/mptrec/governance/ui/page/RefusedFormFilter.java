@@ -1,0 +1,25 @@
+package io.mptrec.governance.ui.page;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * Under /ui, responses made outside the pages become pages: the CSRF filter's bare 400 for a form post without this
+ * session's token (an old tab, an expired token, or a post from another site), and the 404 of an unknown address.
+ */
+public class RefusedFormFilter {
+
+    @ServerResponseFilter
+    public void explainRefusedForm(ContainerRequestContext request, ContainerResponseContext response) {
+        if (response.getStatus() == 400 && !response.hasEntity() && "POST".equals(request.getMethod())
+                && request.getUriInfo().getPath().startsWith("/ui")) {
+            response.setEntity(Pages.Templates.refused().render(), null, MediaType.TEXT_HTML_TYPE);
+        } else if (response.getStatus() == 404 && response.getEntity() instanceof io.mptrec.registry.problem.Problem
+                && request.getUriInfo().getPath().startsWith("/ui")) {
+            // an address no page answers to: a page in words rather than the API's problem+json
+            response.setEntity(Pages.Templates.missing().render(), null, MediaType.TEXT_HTML_TYPE);
+        }
+    }
+}

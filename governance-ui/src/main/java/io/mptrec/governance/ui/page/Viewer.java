@@ -1,0 +1,84 @@
+package io.mptrec.governance.ui.page;
+
+import io.mptrec.registry.security.Actor;
+import io.mptrec.registry.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Named;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The signed-in person as the pages see them ({@code inject:viewer} in templates): name, roles, and what they may do.
+ * The pages only offer what {@link #may} allows; every action checks again with {@link #require} on the server.
+ */
+@Named("viewer")
+@RequestScoped
+public class Viewer {
+
+    private static final List<String> ROLES = List.of(Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER,
+            Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN);
+
+    private final SecurityIdentity identity;
+
+    public Viewer(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
+    public boolean isSignedIn() {
+        return !identity.isAnonymous();
+    }
+
+    public String getName() {
+        return identity.isAnonymous() ? "" : identity.getPrincipal().getName();
+    }
+
+    /** The platform's roles this person holds (other realm roles such as offline_access are left out). */
+    public String getRoles() {
+        TreeSet<String> held = new TreeSet<>(identity.getRoles());
+        held.retainAll(ROLES);
+        return held.isEmpty() ? "no platform role" : String.join(", ", held);
+    }
+
+    public boolean may(String... roles) {
+        return Arrays.stream(roles).anyMatch(identity::hasRole);
+    }
+
+    public boolean isAuthor() {
+        return may(Roles.AUTHOR, Roles.ADMIN);
+    }
+
+    public boolean isApprover() {
+        return may(Roles.APPROVER, Roles.ADMIN);
+    }
+
+    public boolean isReleaseManager() {
+        return may(Roles.RELEASE_MANAGER, Roles.ADMIN);
+    }
+
+    public boolean isExperimenter() {
+        return may(Roles.EXPERIMENTER, Roles.ADMIN);
+    }
+
+    public boolean isAuditor() {
+        return may(Roles.AUDITOR, Roles.ADMIN);
+    }
+
+    public boolean isAdmin() {
+        return may(Roles.ADMIN);
+    }
+
+    /** Refuses, with a sentence a person can act on, unless the viewer holds one of the roles. */
+    public void require(String action, String... roles) {
+        if (!may(roles)) {
+            throw new ActionForbidden(getName() + " (" + getRoles() + ") may not " + action + ": that needs the role "
+                    + String.join(" or ", roles) + ". Ask an administrator if you need it.");
+        }
+    }
+
+    public Actor actor() {
+        return new Actor(getName(), identity.hasRole(Roles.ADMIN));
+    }
+}

@@ -1,0 +1,165 @@
+package io.mptrec.governance.ui.tasks;
+
+import io.mptrec.ab.experiment.ExperimentStatus;
+import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.governance.ui.page.ActionForbidden;
+import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Names;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.version.mapping.VersionMapper;
+import io.mptrec.registry.version.mapping.Views.TaskView;
+import io.mptrec.registry.version.mapping.Views.VersionSummary;
+import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The tasks overview, one task's versions, and rolling production back. */
+@Path("/ui")
+@Produces(MediaType.TEXT_HTML)
+public class TasksResource {
+
+    private final VersionService versions;
+    private final LifecycleService lifecycle;
+    private final VersionMapper views;
+    private final Viewer viewer;
+    private final ExperimentService experiments;
+
+    public TasksResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer,
+                         ExperimentService experiments) {
+        this.experiments = experiments;
+        this.versions = versions;
+        this.lifecycle = lifecycle;
+        this.views = views;
+        this.viewer = viewer;
+    }
+
+    /** One row of the overview. {@code health} is a sentence; {@code level} is ok, warn or bad. */
+    public record TaskRow(String name, String encoderSha256, Integer production, int versions, long openReviews,
+                          long approved, long runningExperiments, String health, String level) {
+    }
+
+    /** What a rollback would do, in words, before anyone confirms it. */
+    public record RollbackPlan(int from, Integer to, List<Integer> candidates, String change) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance overview(List<TaskRow> tasks);
+
+        static native TemplateInstance task(TaskRow task, List<VersionSummary> versions, String done);
+
+        static native TemplateInstance rollback(TaskRow task, RollbackPlan plan, String error);
+    }
+
+    @GET
+    public TemplateInstance getOverview() {
+        return Templates.overview(versions.findAllTasks().stream().map(this::row).toList());
+    }
+
+    @GET
+    @Path("tasks/{task}")
+    public TemplateInstance getTask(@RestPath String task, @RestQuery String done) {
+        Task t = versions.findTask(Names.requireName(task, "task"));
+        return Templates.task(row(t), versions.findAllVersions(t.name).stream().map(views::toSummary).toList(),
+                done == null ? null : "Done: " + done.replace('-', ' ') + ".");
+    }
+
+    @GET
+    @Path("tasks/{task}/rollback")
+    public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
+        viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        Task t = versions.findTask(Names.requireName(task, "task"));
+        return Templates.rollback(row(t), plan(t, target), null);
+    }
+
+    @POST
+    @Path("tasks/{task}/rollback")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<TemplateInstance> rollback(@RestPath String task, @RestForm String reason,
+                                                   @RestForm Integer target) {
+        viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        Task t = versions.findTask(Names.requireName(task, "task"));
+        if (reason == null || reason.isBlank()) {
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
+                    Templates.rollback(row(t), plan(t, target), "A rollback needs a reason: say why production goes back.")).build();
+        }
+        PromptVersion now = lifecycle.rollback(t.name, target, viewer.actor(), reason.strip());
+        return Pages.seeOther("/ui/tasks/" + t.name + "?done=rolled-back-to-v" + now.number);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> problem(ApiException e) {
+        return Pages.problem(e);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return Pages.forbidden(e);
+    }
+
+    private RollbackPlan plan(Task task, Integer target) {
+        TaskView view = views.toTaskView(task);
+        if (view.production() == null) {
+            throw ApiException.conflict("no-production", "task '" + task.name + "' has no production version to roll back");
+        }
+        List<Integer> candidates = PromptVersion.listByTask(task).stream()
+                .filter(v -> v.status == VersionStatus.RETIRED).map(v -> v.number).toList();
+        Integer to = target != null ? target
+                : PromptVersion.findPreviouslyReleased(task).map(v -> v.number).orElse(null);
+        String change = to == null
+                ? "There is no previously released version of '" + task.name + "' to return to; a rollback is not possible."
+                : "production of '" + task.name + "' moves from v" + view.production() + " back to v" + to
+                + "; v" + view.production() + " becomes ROLLED_BACK and v" + to + " RELEASED. Every request for '"
+                + task.name + "' is then scored with v" + to + ".";
+        return new RollbackPlan(view.production(), to, candidates, change);
+    }
+
+    private TaskRow row(Task task) {
+        TaskView view = views.toTaskView(task);
+        List<PromptVersion> all = PromptVersion.listByTask(task);
+        long open = all.stream().filter(v -> v.status == VersionStatus.IN_REVIEW).count();
+        long approved = all.stream().filter(v -> v.status == VersionStatus.APPROVED).count();
+        Optional<PromptVersion> production = all.stream()
+                .filter(v -> view.production() != null && v.number == view.production()).findFirst();
+        String health;
+        String level;
+        if (production.isEmpty()) {
+            health = "no production version: requests for this task cannot be served";
+            level = "bad";
+        } else if (!production.get().encoderSha256.equals(task.encoder.contentSha256)) {
+            health = "production was trained for another encoder";
+            level = "bad";
+        } else if (open > 0) {
+            health = "serving v" + view.production() + "; " + open + " waiting for review";
+            level = "warn";
+        } else {
+            health = "serving v" + view.production();
+            level = "ok";
+        }
+        long running = QuarkusTransaction.joiningExisting().call(() -> experiments.findAllExperiments().stream()
+                .filter(e -> e.status == ExperimentStatus.RUNNING && e.task.name.equals(task.name)).count());
+        return new TaskRow(task.name, task.encoder.contentSha256, view.production(), all.size(), open, approved,
+                running, health, level);
+    }
+}

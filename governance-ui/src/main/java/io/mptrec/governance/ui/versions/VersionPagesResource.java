@@ -1,0 +1,211 @@
+package io.mptrec.governance.ui.versions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mptrec.governance.ui.page.ActionForbidden;
+import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.ScriptJson;
+import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.registry.audit.AuditEntry;
+import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Names;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.version.mapping.VersionMapper;
+import io.mptrec.registry.version.mapping.Views.VersionDetail;
+import io.mptrec.registry.version.mapping.Views.VersionDiff;
+import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A version: lineage, metrics with sample sizes, approvals, audit trail; diff; submit; release with confirmation. */
+@Path("/ui/tasks/{task}/versions/{number}")
+@Produces(MediaType.TEXT_HTML)
+public class VersionPagesResource {
+
+    private final VersionService versions;
+    private final LifecycleService lifecycle;
+    private final VersionMapper views;
+    private final AuditService audit;
+    private final Viewer viewer;
+    private final ScriptJson json;
+
+    public VersionPagesResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
+                                AuditService audit, Viewer viewer, ScriptJson json) {
+        this.versions = versions;
+        this.lifecycle = lifecycle;
+        this.views = views;
+        this.audit = audit;
+        this.viewer = viewer;
+        this.json = json;
+    }
+
+    public record Fact(String name, String value) {
+    }
+
+    /** What a release would do, in words. */
+    public record ReleasePlan(Integer from, String change, String approval) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance detail(VersionDetail v, List<Fact> lineage, String nonInterference,
+                                              String chart, List<AuditEntry> trail, List<Integer> others, String done);
+
+        static native TemplateInstance diff(VersionDiff d, String chart);
+
+        static native TemplateInstance release(VersionDetail v, ReleasePlan plan, String error);
+    }
+
+    @GET
+    public TemplateInstance getVersion(@RestPath String task, @RestPath String number, @RestQuery String done) {
+        PromptVersion v = find(task, number);
+        VersionDetail detail = views.toDetail(v);
+        List<Fact> lineage = new ArrayList<>();
+        detail.lineage().fields().forEachRemaining(f -> {
+            if (!"metrics".equals(f.getKey())) {
+                lineage.add(new Fact(f.getKey(), text(f.getValue())));
+            }
+        });
+        JsonNode ni = detail.nonInterference();
+        List<AuditEntry> trail = audit.findAll(new AuditFilter(v.task.name, null, null, null, null)).stream()
+                .filter(e -> e.versionNumber != null && e.versionNumber == v.number).toList();
+        List<Integer> others = versions.findAllVersions(v.task.name).stream().map(o -> o.number)
+                .filter(n -> n != v.number).toList();
+        return Templates.detail(detail, lineage, ni == null || ni.isMissingNode() || ni.isNull() ? null : text(ni),
+                json.write(metricChart(detail.metrics())), trail, others,
+                done == null ? null : "Done: version " + v.number + " " + done.replace('-', ' ') + ".");
+    }
+
+    @GET
+    @Path("diff")
+    public TemplateInstance getDiff(@RestPath String task, @RestPath String number, @RestQuery("with") String with) {
+        if (with == null || with.isBlank()) {
+            throw ApiException.badRequest("invalid-version", "choose a version to compare with", "with");
+        }
+        VersionDiff d = views.diff(find(task, number), find(task, with));
+        List<String> labels = new ArrayList<>();
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        d.metrics().forEach(m -> {
+            labels.add(m.task() + " " + m.split() + " " + m.metric());
+            a.add(m.a());
+            b.add(m.b());
+        });
+        Map<String, Object> chart = barChart(labels, List.of(
+                Map.of("label", "v" + d.a().number(), "data", a, "backgroundColor", "#1f5fbf"),
+                Map.of("label", "v" + d.b().number(), "data", b, "backgroundColor", "#f0a400")));
+        return Templates.diff(d, json.write(chart));
+    }
+
+    @POST
+    @Path("submit")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<Object> submit(@RestPath String task, @RestPath String number) {
+        viewer.require("submit a version for review", Roles.AUTHOR, Roles.ADMIN);
+        PromptVersion v = lifecycle.submit(Names.requireName(task, "task"), version(number), viewer.actor());
+        return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=submitted-for-review");
+    }
+
+    @GET
+    @Path("release")
+    public TemplateInstance getRelease(@RestPath String task, @RestPath String number) {
+        viewer.require("release a version", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        PromptVersion v = find(task, number);
+        VersionDetail detail = views.toDetail(v);
+        return Templates.release(detail, plan(detail), null);
+    }
+
+    @POST
+    @Path("release")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<?> release(@RestPath String task, @RestPath String number, @RestForm String reason) {
+        viewer.require("release a version", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        PromptVersion v = find(task, number);
+        if (reason == null || reason.isBlank()) {
+            VersionDetail detail = views.toDetail(v);
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.release(detail,
+                    plan(detail), "A release needs a reason: say why this version should serve production.")).build();
+        }
+        lifecycle.release(v.task.name, v.number, viewer.actor(), reason.strip());
+        return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=released-to-production");
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> problem(ApiException e) {
+        return Pages.problem(e);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return Pages.forbidden(e);
+    }
+
+    private ReleasePlan plan(VersionDetail v) {
+        Integer from = views.toTaskView(versions.findTask(v.task())).production();
+        String change = from == null
+                ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production."
+                : "production of '" + v.task() + "' moves from v" + from + " to v" + v.number() + "; v" + from
+                + " becomes RETIRED (rollback can return to it). Every request for '" + v.task()
+                + "' is then scored with v" + v.number() + ".";
+        String approval;
+        if (!VersionStatus.APPROVED.name().equals(v.status())) {
+            approval = "v" + v.number() + " is " + v.status() + ", not APPROVED: the server will refuse the release"
+                    + (viewer.isAdmin() ? " unless you, as admin, bypass review with a reason (flagged in the audit log)." : ".");
+        } else {
+            approval = v.approvals().stream().filter(a -> "APPROVED".equals(a.decision())).reduce((x, y) -> y)
+                    .map(a -> a.valid() ? "Approved by " + a.reviewer() + " at " + a.decidedAt() + "; the approval still covers this content and encoder."
+                            : "The approval by " + a.reviewer() + " is void: the content or the encoder changed since.")
+                    .orElse("No approval on record.");
+        }
+        return new ReleasePlan(from, change, approval);
+    }
+
+    private PromptVersion find(String task, String number) {
+        return versions.findVersion(Names.requireName(task, "task"), version(number));
+    }
+
+    private static int version(String number) {
+        return Names.requireVersionNumber(number, "version");
+    }
+
+    private static String text(JsonNode node) {
+        return node.isNull() ? "none" : node.isValueNode() ? node.asText() : node.toString();
+    }
+
+    private static Map<String, Object> metricChart(List<OfflineMetric> metrics) {
+        List<String> labels = metrics.stream()
+                .map(m -> m.task() + " " + m.split() + " " + m.metric() + " (n=" + m.samples() + ")").toList();
+        List<Double> values = metrics.stream().map(OfflineMetric::value).toList();
+        return barChart(labels, List.of(Map.of("label", "value", "data", values, "backgroundColor", "#1f5fbf")));
+    }
+
+    private static Map<String, Object> barChart(List<String> labels, List<Map<String, Object>> datasets) {
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("type", "bar");
+        chart.put("data", Map.of("labels", labels, "datasets", datasets));
+        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
+                "scales", Map.of("y", Map.of("beginAtZero", true, "suggestedMax", 1))));
+        return chart;
+    }
+}

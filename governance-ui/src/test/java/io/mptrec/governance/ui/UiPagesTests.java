@@ -1,0 +1,188 @@
+package io.mptrec.governance.ui;
+
+import io.mptrec.governance.PostgresResource;
+import io.mptrec.governance.TestArtifacts;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.mptrec.governance.Api.as;
+import static io.mptrec.governance.Api.transition;
+import static io.mptrec.governance.Api.uploadEncoder;
+import static io.mptrec.governance.Api.uploadPrompt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pages over HTTP (no browser): sign-in, CSRF, four-eyes, forbidden and failed actions explained, export. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class UiPagesTests {
+
+    static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+
+    @BeforeEach
+    void registerEncoder() {
+        assertThat(uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+    }
+
+    @Test
+    void shouldSendAnonymousPagesToSignInAndAnonymousApiCallsA401() {
+        RestAssured.given().redirects().follow(false).get("/ui").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.endsWith("/login"));
+        RestAssured.given().redirects().follow(false).get("/api/v1/tasks").then().statusCode(401);
+        RestAssured.given().get("/login").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("<label for=\"j_username\">"));
+        RestAssured.given().redirects().follow(false).formParam("j_username", "alice").formParam("j_password", "wrong")
+                .post("/j_security_check").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.containsString("/login?error=true"));
+    }
+
+    @Test
+    void shouldSignOutWithACsrfCheckedForm() {
+        UiSession erin = UiSession.signIn("erin");
+        erin.get("/ui").then().statusCode(200);
+        Response out = erin.post("/ui/logout");
+        assertThat(out.statusCode()).as(out.asString()).isEqualTo(303);
+        assertThat(out.header("Location")).endsWith("/login?signedOut=true");
+        assertThat(out.getDetailedCookie("quarkus-credential").getMaxAge()).isZero();
+    }
+
+    @Test
+    void shouldSayTheSessionEndedWhenTheCookieNoLongerSignsIn() {
+        String page = RestAssured.given().cookie("quarkus-credential", "expired-or-forged").get("/login").asString();
+        assertThat(page).contains("Your session has ended");
+    }
+
+    @Test
+    void shouldCarryACsrfTokenInEveryFormAndRefuseAPostWithoutIt() {
+        String task = "ui-csrf";
+        int v = uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 31)).then().statusCode(201)
+                .extract().path("number");
+        UiSession alice = UiSession.signIn("alice");
+        String page = alice.get("/ui/tasks/" + task + "/versions/" + v).then().statusCode(200).extract().asString();
+        assertThat(page.split("<form method=\"post\"", -1)).hasSizeGreaterThan(2);  // submit + sign out
+        String[] forms = page.split("<form method=\"post\"");
+        for (int i = 1; i < forms.length; i++) {
+            assertThat(forms[i].substring(0, forms[i].indexOf("</form>"))).contains("name=\"csrf-token\"");
+        }
+        Response refused = alice.given().contentType("application/x-www-form-urlencoded").formParam("x", "1")
+                .post("/ui/tasks/" + task + "/versions/" + v + "/submit");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.asString()).contains("security token").doesNotContain("Exception");
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then().body("status",
+                org.hamcrest.Matchers.equalTo("DRAFT"));
+
+        alice.post("/ui/tasks/" + task + "/versions/" + v + "/submit").then().statusCode(303);
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then().body("status",
+                org.hamcrest.Matchers.equalTo("IN_REVIEW"));
+    }
+
+    @Test
+    void shouldNotOfferApprovalToTheAuthorAndRefuseItOnTheServer() {
+        String task = "ui-foureyes";
+        int v = uploadPrompt("pat", task, TestArtifacts.prompt(ENCODER, task, 32)).then().statusCode(201)
+                .extract().path("number");
+        transition("pat", task, v, "submit", null).then().statusCode(200);
+
+        UiSession pat = UiSession.signIn("pat");
+        String queue = pat.get("/ui/reviews").asString();
+        String mine = section(queue, task);
+        assertThat(mine).contains("another approver must approve it").doesNotContain(">Approve</button>")
+                .contains(">Reject</button>");
+        // a crafted post is refused by the server, explained on the page
+        Response refused = pat.post("/ui/reviews/" + task + "/" + v + "/approve", "comment", "mine, but fine");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.asString()).contains("four-eyes").contains("Nothing was changed");
+
+        UiSession bob = UiSession.signIn("bob");
+        assertThat(section(bob.get("/ui/reviews").asString(), task)).contains(">Approve</button>");
+        bob.post("/ui/reviews/" + task + "/" + v + "/approve", "comment", "checked the lineage").then().statusCode(303);
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then()
+                .body("status", org.hamcrest.Matchers.equalTo("APPROVED"))
+                .body("approvals[0].comment", org.hamcrest.Matchers.equalTo("checked the lineage"));
+    }
+
+    @Test
+    void shouldExplainForbiddenActionsWithTheRoleTheyNeed() {
+        String task = "ui-forbidden";
+        int v = uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 33)).then().statusCode(201)
+                .extract().path("number");
+        UiSession dave = UiSession.signIn("dave");
+        dave.get("/ui/tasks/" + task);
+        Response r = dave.post("/ui/tasks/" + task + "/versions/" + v + "/submit");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.asString()).contains("dave (auditor) may not submit a version for review")
+                .contains("prompt-author or admin");
+        UiSession alice = UiSession.signIn("alice");
+        Response audit = alice.get("/ui/audit");
+        assertThat(audit.statusCode()).isEqualTo(403);
+        assertThat(audit.asString()).contains("auditor or admin");
+        assertThat(alice.get("/ui/tasks/" + task + "/versions/" + v + "/release").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldExplainUnknownThingsAndBadInputWithoutAStackTrace() {
+        UiSession erin = UiSession.signIn("erin");
+        Response missing = erin.get("/ui/tasks/no-such-task");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.asString()).contains("no task named &#39;no-such-task&#39;").doesNotContain("at io.");
+        Response bad = erin.get("/ui/tasks/" + "x" + "/versions/abc");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.asString()).contains("version must be a positive integer");
+        Response noPage = erin.get("/ui/no/such/page");
+        assertThat(noPage.statusCode()).isEqualTo(404);
+        assertThat(noPage.contentType()).startsWith("text/html");
+        assertThat(noPage.asString()).contains("No page answers to this address");
+        Response noExperiment = erin.get("/ui/experiments/999999");
+        assertThat(noExperiment.statusCode()).isEqualTo(404);
+        assertThat(noExperiment.asString()).contains("no experiment 999999");
+    }
+
+    @Test
+    void shouldNeedAReasonAndSayWhatChangesBeforeReleaseAndRollback() {
+        String task = "ui-release";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 34));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 35));
+        UiSession carol = UiSession.signIn("carol");
+        String confirm = carol.get("/ui/tasks/" + task + "/versions/" + v2 + "/release").asString();
+        assertThat(confirm).contains("moves from v" + v1 + " to v" + v2).contains("v" + v1 + " becomes RETIRED")
+                .contains("Approved by bob");
+        Response noReason = carol.post("/ui/tasks/" + task + "/versions/" + v2 + "/release", "reason", "  ");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.asString()).contains("A release needs a reason");
+        carol.post("/ui/tasks/" + task + "/versions/" + v2 + "/release", "reason", "better AUC").then().statusCode(303);
+
+        String rollback = carol.get("/ui/tasks/" + task + "/rollback").asString();
+        assertThat(rollback).contains("moves from v" + v2 + " back to v" + v1);
+        assertThat(carol.post("/ui/tasks/" + task + "/rollback", "reason", "").statusCode()).isEqualTo(400);
+        carol.post("/ui/tasks/" + task + "/rollback", "reason", "pilot regressed").then().statusCode(303);
+        as("erin").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
+    }
+
+    @Test
+    void shouldFilterPageAndExportTheAuditLog() {
+        String task = "ui-audit";
+        io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 36));
+        UiSession dave = UiSession.signIn("dave");
+        String page = dave.get("/ui/audit?task=" + task + "&action=release").asString();
+        assertThat(page).contains("1 entries match the filter").contains("carol");
+        assertThat(dave.get("/ui/audit?from=yesterday").statusCode()).isEqualTo(400);
+        Response csv = dave.get("/ui/audit/export?format=csv&task=" + task);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.asString()).startsWith("id,at,actor,action").contains(",RELEASE," + task + ",");
+        Response json = dave.get("/ui/audit/export?format=json&task=" + task + "&actor=bob");
+        assertThat(json.contentType()).startsWith("application/json");
+        assertThat(json.jsonPath().getList("action")).containsExactly("APPROVE");
+    }
+
+    private static String section(String page, String task) {
+        int start = page.indexOf("id=\"review-" + task + "-");
+        assertThat(start).as("review of " + task + " in the queue").isPositive();
+        int end = page.indexOf("</section>", start);
+        return page.substring(start, end);
+    }
+}
