@@ -33,6 +33,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.mptrec.registry.report.service.ReportService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +50,11 @@ public class VersionPagesResource {
     private final AuditService audit;
     private final Viewer viewer;
     private final ScriptJson json;
+    private final ReportService reports;
 
     public VersionPagesResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
-                                AuditService audit, Viewer viewer, ScriptJson json) {
+                                AuditService audit, Viewer viewer, ScriptJson json, ReportService reports) {
+        this.reports = reports;
         this.versions = versions;
         this.lifecycle = lifecycle;
         this.views = views;
@@ -103,7 +106,9 @@ public class VersionPagesResource {
         if (with == null || with.isBlank()) {
             throw ApiException.badRequest("invalid-version", "choose a version to compare with", "with");
         }
-        VersionDiff d = views.diff(find(task, number), find(task, with));
+        var left = find(task, number);
+        var right = find(task, with);
+        VersionDiff d = views.diff(left, right, reports.diffReports(left, right));
         List<String> labels = new ArrayList<>();
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();

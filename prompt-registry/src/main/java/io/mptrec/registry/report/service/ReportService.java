@@ -74,6 +74,15 @@ public class ReportService {
         return AttachedReport.findByVersion(version).map(r -> ContributionReport.fromJson(r.report));
     }
 
+    /** What moved between the two versions' reports, or null when neither has one. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public io.mptrec.registry.report.ReportDiff diffReports(PromptVersion a, PromptVersion b) {
+        Optional<ContributionReport> left = findReport(a);
+        Optional<ContributionReport> right = findReport(b);
+        return left.isEmpty() && right.isEmpty() ? null
+                : io.mptrec.registry.report.ReportDiff.of(left.orElse(null), right.orElse(null));
+    }
+
     private static ContributionReport parse(String json) {
         if (json == null || json.isBlank()) {
             throw ApiException.badRequest("invalid-report", "the request body must be a contribution report (JSON)", "body");

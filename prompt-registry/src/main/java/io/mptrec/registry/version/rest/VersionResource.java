@@ -2,7 +2,6 @@ package io.mptrec.registry.version.rest;
 
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.problem.Problem;
-import io.mptrec.registry.report.ReportDiff;
 import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.registry.security.Actor;
 import io.mptrec.registry.security.Names;
@@ -138,10 +137,7 @@ public class VersionResource {
     public VersionDiff getVersionDiff(@PathParam("task") String task, @PathParam("a") String a, @PathParam("b") String b) {
         PromptVersion left = find(task, a);
         PromptVersion right = find(task, b);
-        var reportA = reports.findReport(left);
-        var reportB = reports.findReport(right);
-        return views.diff(left, right, reportA.isEmpty() && reportB.isEmpty() ? null
-                : ReportDiff.of(reportA.orElse(null), reportB.orElse(null)));
+        return views.diff(left, right, reports.diffReports(left, right));
     }
 
     @POST
