@@ -53,6 +53,14 @@ class ContributionReportTests {
                 .body("reports.gateTaskSpecificA", notNullValue());
         as("dave").get("/api/v1/audit?task=education&action=REPORT_ATTACHED").then().statusCode(200)
                 .body("items.size()", equalTo(1));
+        // the version page draws the report; the diff page lists what moved
+        String page = io.mptrec.governance.ui.UiSession.signIn("bob").get("/ui/tasks/education/versions/1").then()
+                .statusCode(200).extract().asString();
+        assertThat(page).contains("Field attributions").contains("id=\"attribution-chart\"")
+                .contains("Attention over the existing tasks").doesNotContain("contribution-empty");
+        String diff = io.mptrec.governance.ui.UiSession.signIn("bob").get("/ui/tasks/education/versions/1/diff?with=1")
+                .then().statusCode(200).extract().asString();
+        assertThat(diff).contains("Fields whose attributions moved most");
     }
 
     @Test

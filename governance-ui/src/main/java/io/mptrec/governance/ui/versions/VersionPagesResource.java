@@ -33,6 +33,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.mptrec.model.report.ContributionReport;
 import io.mptrec.registry.report.service.ReportService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,7 +74,9 @@ public class VersionPagesResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance detail(VersionDetail v, List<Fact> lineage, String nonInterference,
-                                              String chart, List<AuditEntry> trail, List<Integer> others, String done);
+                                              String chart, List<AuditEntry> trail, List<Integer> others, String done,
+                                              ContributionReport report, String attributionChart, String gateChart,
+                                              String attentionChart);
 
         static native TemplateInstance diff(VersionDiff d, String chart);
 
@@ -95,9 +98,13 @@ public class VersionPagesResource {
                 .filter(e -> e.versionNumber != null && e.versionNumber == v.number).toList();
         List<Integer> others = versions.findAllVersions(v.task.name).stream().map(o -> o.number)
                 .filter(n -> n != v.number).toList();
+        ContributionReport report = reports.findReport(v).orElse(null);
         return Templates.detail(detail, lineage, ni == null || ni.isMissingNode() || ni.isNull() ? null : text(ni),
                 json.write(metricChart(detail.metrics())), trail, others,
-                done == null ? null : "Done: version " + v.number + " " + done.replace('-', ' ') + ".");
+                done == null ? null : "Done: version " + v.number + " " + done.replace('-', ' ') + ".",
+                report, report == null ? null : json.write(attributionChart(report)),
+                report == null ? null : json.write(gateChart(report)),
+                report == null || report.attention() == null ? null : json.write(attentionChart(report)));
     }
 
     @GET
@@ -203,6 +210,38 @@ public class VersionPagesResource {
                 .map(m -> m.task() + " " + m.split() + " " + m.metric() + " (n=" + m.samples() + ")").toList();
         List<Double> values = metrics.stream().map(OfflineMetric::value).toList();
         return barChart(labels, List.of(Map.of("label", "value", "data", values, "backgroundColor", "#1f5fbf")));
+    }
+
+    /** Mean |integrated gradients| per field (ranked) beside occlusion's mean |change| of the logit. */
+    private static Map<String, Object> attributionChart(ContributionReport report) {
+        var fields = report.attributions().fields();
+        return barChart(fields.stream().map(f -> f.field()).toList(), List.of(
+                Map.of("label", "mean |integrated gradients|", "data",
+                        fields.stream().map(f -> f.meanAbsAttribution()).toList(), "backgroundColor", "#1f5fbf"),
+                Map.of("label", "mean |occlusion change|", "data",
+                        fields.stream().map(f -> f.occlusionMeanAbsChange()).toList(), "backgroundColor", "#f0a400")));
+    }
+
+    /** How the gate splits each row between the task-specific (share g[0]) and the shared representation. */
+    private static Map<String, Object> gateChart(ContributionReport report) {
+        var histogram = report.gate().taskSpecificHistogram();
+        int bins = histogram.counts().size();
+        double width = (histogram.max() - histogram.min()) / bins;
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < bins; i++) {
+            labels.add(String.format(java.util.Locale.ROOT, "%.2f-%.2f", histogram.min() + i * width,
+                    histogram.min() + (i + 1) * width));
+        }
+        Map<String, Object> chart = barChart(labels, List.of(Map.of("label", "rows", "data", histogram.counts(),
+                "backgroundColor", "#1f5fbf")));
+        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false));
+        return chart;
+    }
+
+    /** Which existing tasks' prompts a stage-2 prompt borrows from, on average. */
+    private static Map<String, Object> attentionChart(ContributionReport report) {
+        return barChart(report.attention().tasks(), List.of(Map.of("label", "mean attention", "data",
+                report.attention().mean(), "backgroundColor", "#1f5fbf")));
     }
 
     private static Map<String, Object> barChart(List<String> labels, List<Map<String, Object>> datasets) {
