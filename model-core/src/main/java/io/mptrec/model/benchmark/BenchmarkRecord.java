@@ -11,12 +11,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *     network (shared by its tasks' records), the new head alone for a new task on a frozen model, 0 for an
  *     existing task that a frozen model keeps serving
  * @param trainSeconds wall time of that run: epochs, validation scoring and the final evaluation
+ * @param trainCpuSeconds CPU time of the process over that run, all threads: what the run costs whatever else the
+ *     machine was doing (wall time grows with other load, this does not)
  * @param samplesPerSecond training samples per second of the training passes alone; null when nothing was trained
  * @param existingOutputsBitIdentical for an existing task in the new-task setting: whether its test predictions
  *     stayed bit-identical when the new task was added; null where that question does not arise
  */
 @JsonPropertyOrder({"model", "setting", "task", "seed", "test_auc", "test_logloss", "trainable_params",
-    "trainable_params_nonembedding", "train_seconds", "samples_per_second", "epochs", "best_epoch",
+    "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second", "epochs", "best_epoch",
     "existing_outputs_bit_identical"})
 public record BenchmarkRecord(
         @JsonProperty("model") String model,
@@ -28,6 +30,7 @@ public record BenchmarkRecord(
         @JsonProperty("trainable_params") long trainableParams,
         @JsonProperty("trainable_params_nonembedding") long trainableParamsNonembedding,
         @JsonProperty("train_seconds") double trainSeconds,
+        @JsonProperty("train_cpu_seconds") double trainCpuSeconds,
         @JsonProperty("samples_per_second") Double samplesPerSecond,
         @JsonProperty("epochs") int epochs,
         @JsonProperty("best_epoch") int bestEpoch,

@@ -30,9 +30,11 @@ public final class BenchmarkReport {
      * @param date when the run finished (ISO-8601, UTC)
      * @param machine cores, Java and OS
      * @param plannedSeeds seeds the command was asked for; {@code note} says what was cut short, if anything
+     * @param cpuSeconds CPU time of the whole run's process; {@code loadAverage} the machine's one-minute load average
+     *     when the files were written (how much else was running)
      */
     public record Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs,
-                      double wallSeconds, boolean quick, String note) {
+                      double wallSeconds, double cpuSeconds, double loadAverage, boolean quick, String note) {
     }
 
     private final List<BenchmarkRecord> records;
@@ -80,14 +82,17 @@ public final class BenchmarkReport {
                         + "validation AUCs (patience 3), best weights restored")
                 .append(run.quick() ? "; **quick mode** (experts 32 -> 16, a smoke test of the harness: the figures mean nothing)" : "")
                 .append("\n");
-        md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min%n", run.wallSeconds() / 60));
+        md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min; CPU time of its process: %.1f min "
+                + "(load average when written: %.1f on %d cores)%n", run.wallSeconds() / 60, run.cpuSeconds() / 60,
+                run.loadAverage(), Runtime.getRuntime().availableProcessors()));
         if (run.note() != null && !run.note().isBlank()) {
             md.append("- Note: ").append(run.note()).append("\n");
         }
         md.append("\nFigures are mean ± sample standard deviation over the seeds (± n/a with one seed). AUC and log-loss "
                 + "on the test split. Trainable parameters are those trained by the run that produced the figure (the "
                 + "whole model for a multi-task network; the new head alone on a frozen model; 0 for an existing task a "
-                + "frozen model keeps serving). Seconds: wall time of that run, validation scoring included; samples/s: "
+                + "frozen model keeps serving). Train s: wall time of that run, validation scoring included; CPU s: the "
+                + "process's CPU time over the run (all threads; unlike wall time not inflated by other load); samples/s: "
                 + "training passes only.\n");
 
         md.append("\n## Stage 1: existing tasks (").append(String.join(", ", existingTasks)).append(")\n\n");
@@ -100,9 +105,9 @@ public final class BenchmarkReport {
     }
 
     private void table(StringBuilder md, String setting, boolean identityColumn) {
-        md.append("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | samples/s | epochs (best) |")
+        md.append("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | CPU s | samples/s | epochs (best) |")
                 .append(identityColumn ? " existing outputs bit-identical |" : "").append("\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |").append(identityColumn ? " --- |" : "").append("\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |").append(identityColumn ? " --- |" : "").append("\n");
         for (String model : models(setting)) {
             for (String task : tasksOf(model, setting)) {
                 List<BenchmarkRecord> rs = select(model, setting, task);
@@ -112,6 +117,7 @@ public final class BenchmarkReport {
                         .append(" | ").append(stat(rs, r -> r.trainableParams(), "%,.0f"))
                         .append(" | ").append(stat(rs, r -> r.trainableParamsNonembedding(), "%,.0f"))
                         .append(" | ").append(stat(rs, BenchmarkRecord::trainSeconds, "%.1f"))
+                        .append(" | ").append(stat(rs, BenchmarkRecord::trainCpuSeconds, "%.1f"))
                         .append(" | ").append(rs.stream().allMatch(r -> r.samplesPerSecond() == null) ? "–"
                                 : stat(rs, r -> r.samplesPerSecond() == null ? 0 : r.samplesPerSecond(), "%,.0f"))
                         .append(" | ").append(epochs(rs)).append(" |");

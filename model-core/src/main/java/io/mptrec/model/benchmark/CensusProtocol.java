@@ -51,6 +51,7 @@ public final class CensusProtocol {
     private final Dataset data;
     private final Settings settings;
     private final PrintStream log;
+    private double cpuMark;
 
     public CensusProtocol(Dataset data, Settings settings, PrintStream log) {
         this.data = data;
@@ -76,12 +77,14 @@ public final class CensusProtocol {
         ModelConfig config = settings.model();
 
         // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
+        startCpu();
         Pretrainer.Result stage1 = Pretrainer.run(data, existing, config, seed, TrainingListener.SILENT);
-        emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1.report(), null, out);
+        emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1.report(), cpuSinceStart(), out);
+        startCpu();
         PromptTuner.Result stage2 = PromptTuner.run(data, stage1.encoder(), stage1.prompts(), newTask, settings.tune(), seed,
                 null, TrainingListener.SILENT);
         NonInterference check = stage2.prompt().metadata().nonInterference();
-        emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), null, out);
+        emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), cpuSinceStart(), null, out);
         for (NonInterference.TaskCheck task : check.tasks()) {
             emitKept("mpt_rec", task.task(), seed, stage1.report(), task.identical(), out);
         }
@@ -95,27 +98,35 @@ public final class CensusProtocol {
         for (String task : existing) {
             Splits single = new Splits(transform, List.of(task));
             ExpertNetwork network = ExpertNetwork.sharedBottom(config, numeric, vocabularies, List.of(task), seed);
-            emitAll(network.name(), BenchmarkRecord.STAGE1, List.of(task), seed, single.train(network, seed), null, out);
+            startCpu();
+            TrainingReport report = single.train(network, seed);
+            emitAll(network.name(), BenchmarkRecord.STAGE1, List.of(task), seed, report, cpuSinceStart(), out);
         }
 
         ExpertNetwork sharedBottom = ExpertNetwork.sharedBottom(config, numeric, vocabularies, existing, seed);
+        startCpu();
         TrainingReport sharedBottomReport = existingSplits.train(sharedBottom, seed);
-        emitAll(sharedBottom.name(), BenchmarkRecord.STAGE1, existing, seed, sharedBottomReport, null, out);
+        emitAll(sharedBottom.name(), BenchmarkRecord.STAGE1, existing, seed, sharedBottomReport, cpuSinceStart(), out);
         newTaskOnFrozen(sharedBottom, sharedBottomReport, existingSplits, newSplits, seed, out);
 
         ExpertNetwork mmoe = ExpertNetwork.mmoe(config, numeric, vocabularies, existing, settings.mmoeExperts(), seed);
+        startCpu();
         TrainingReport mmoeReport = existingSplits.train(mmoe, seed);
-        emitAll(mmoe.name(), BenchmarkRecord.STAGE1, existing, seed, mmoeReport, null, out);
+        emitAll(mmoe.name(), BenchmarkRecord.STAGE1, existing, seed, mmoeReport, cpuSinceStart(), out);
         newTaskOnFrozen(mmoe, mmoeReport, existingSplits, newSplits, seed, out);
 
         ExpertNetwork ple = ExpertNetwork.ple(config, numeric, vocabularies, existing, seed);
-        emitAll(ple.name(), BenchmarkRecord.STAGE1, existing, seed, existingSplits.train(ple, seed), null, out);
+        startCpu();
+        TrainingReport pleReport = existingSplits.train(ple, seed);
+        emitAll(ple.name(), BenchmarkRecord.STAGE1, existing, seed, pleReport, cpuSinceStart(), out);
 
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
+        startCpu();
         Pretrainer.Result joint = Pretrainer.run(data, allTasks(), config, seed, TrainingListener.SILENT);
-        emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint.report(), null, out);
+        double jointCpu = cpuSinceStart();
+        emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint.report(), jointCpu, null, out);
         for (String task : existing) {
-            emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint.report(), false, out);
+            emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint.report(), jointCpu, false, out);
         }
     }
 
@@ -124,7 +135,9 @@ public final class CensusProtocol {
                                  long seed, Consumer<BenchmarkRecord> out) {
         float[][] before = trained.predict(existingSplits.test().encoded());
         ExpertNetwork head = ExpertNetwork.newTask(trained, settings.newTask(), seed);
-        emit(head.name(), BenchmarkRecord.NEW_TASK, settings.newTask(), seed, newSplits.train(head, seed), null, out);
+        startCpu();
+        TrainingReport headReport = newSplits.train(head, seed);
+        emit(head.name(), BenchmarkRecord.NEW_TASK, settings.newTask(), seed, headReport, cpuSinceStart(), null, out);
         float[][] after = trained.predict(existingSplits.test().encoded());
         for (int k = 0; k < trained.tasks().size(); k++) {
             boolean identical = PromptTuner.hash(before[k]).equals(PromptTuner.hash(after[k]));
@@ -152,18 +165,27 @@ public final class CensusProtocol {
         }
     }
 
-    private void emitAll(String model, String setting, List<String> tasks, long seed, TrainingReport report, Boolean identical,
+    private void startCpu() {
+        cpuMark = ProcessCpu.seconds();
+    }
+
+    private double cpuSinceStart() {
+        return ProcessCpu.seconds() - cpuMark;
+    }
+
+    /** The records of one multi-task run, one per task; they share the run's cost. */
+    private void emitAll(String model, String setting, List<String> tasks, long seed, TrainingReport report, double cpuSeconds,
                          Consumer<BenchmarkRecord> out) {
         for (String task : tasks) {
-            emit(model, setting, task, seed, report, identical, out);
+            emit(model, setting, task, seed, report, cpuSeconds, null, out);
         }
     }
 
-    private void emit(String model, String setting, String task, long seed, TrainingReport r, Boolean identical,
-                      Consumer<BenchmarkRecord> out) {
+    private void emit(String model, String setting, String task, long seed, TrainingReport r, double cpuSeconds,
+                      Boolean identical, Consumer<BenchmarkRecord> out) {
         BenchmarkRecord record = new BenchmarkRecord(model, setting, task, seed, r.metric(task, "test", "auc"),
                 r.metric(task, "test", "logloss"), r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
-                r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical);
+                cpuSeconds, r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical);
         log(record);
         out.accept(record);
     }
@@ -172,15 +194,15 @@ public final class CensusProtocol {
     private void emitKept(String model, String task, long seed, TrainingReport stage1, boolean identical,
                           Consumer<BenchmarkRecord> out) {
         BenchmarkRecord record = new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed,
-                stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"), 0, 0, 0, null, 0, 0, identical);
+                stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"), 0, 0, 0, 0, null, 0, 0, identical);
         log(record);
         out.accept(record);
     }
 
     private void log(BenchmarkRecord r) {
-        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f  %,d params (%,d non-embedding)  %.1f s  %d epochs (best %d)%s%n",
+        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f  %,d params (%,d non-embedding)  %.1f s (CPU %.1f s)  %d epochs (best %d)%s%n",
                 r.seed(), r.setting(), r.model(), r.task(), r.testAuc(), r.testLogloss(), r.trainableParams(),
-                r.trainableParamsNonembedding(), r.trainSeconds(), r.epochs(), r.bestEpoch(),
+                r.trainableParamsNonembedding(), r.trainSeconds(), r.trainCpuSeconds(), r.epochs(), r.bestEpoch(),
                 r.existingOutputsBitIdentical() == null ? "" : "  bit-identical " + r.existingOutputsBitIdentical());
         log.flush();
     }

@@ -3,6 +3,7 @@ package io.mptrec.model.cli;
 import io.mptrec.model.benchmark.BenchmarkRecord;
 import io.mptrec.model.benchmark.BenchmarkReport;
 import io.mptrec.model.benchmark.CensusProtocol;
+import io.mptrec.model.benchmark.ProcessCpu;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import java.nio.file.Path;
@@ -107,7 +108,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         String remark = progress == null ? note : note == null ? progress : note + "; " + progress;
         new BenchmarkReport(records, settings.existingTasks(), settings.newTask()).write(out, "census",
                 new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(), machine,
-                        planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, quick, remark));
+                        planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, ProcessCpu.seconds(),
+                        ProcessCpu.loadAverage(), quick, remark));
     }
 
     private String commandLine(int epochs) {

@@ -53,8 +53,13 @@ final class FrozenOutputs {
     EncoderPass pass(int[] positions) {
         INDArray[] taskOutputs = new INDArray[tasks.length];
         for (int k = 0; k < tasks.length; k++) {
-            taskOutputs[k] = tasks[k].getRows(positions);
+            taskOutputs[k] = rows(tasks[k], positions);
         }
-        return EncoderPass.ofOutputs(encoder, inputs.getRows(positions), shared.getRows(positions), taskOutputs);
+        return EncoderPass.ofOutputs(encoder, rows(inputs, positions), rows(shared, positions), taskOutputs);
+    }
+
+    /** One native gather per matrix; INDArray.getRows copies row by row, one native call each. */
+    private static INDArray rows(INDArray matrix, int[] positions) {
+        return Nd4j.pullRows(matrix, 1, positions);
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class BenchmarkReportTests {
 
     private static final BenchmarkReport.Run RUN = new BenchmarkReport.Run("mptrec benchmark --protocol census --seeds 3",
-            "2026-01-01T00:00:00Z", "2 cores", List.of(1L, 2L, 3L), 30, 600, false, null);
+            "2026-01-01T00:00:00Z", "2 cores", List.of(1L, 2L, 3L), 30, 600, 550, 1.5, false, null);
 
     @Test
     void shouldGiveMeanAndSampleStandardDeviation() {
@@ -27,7 +27,8 @@ class BenchmarkReportTests {
                 .contains("MPT-Rec trains 20,000 non-embedding parameters, joint retraining 400,000: 5.0 % (target: at most 10 %). **met**")
                 .contains("(target: MPT-Rec higher). **met**")
                 .contains("6 of 6 (task, seed) checks bit-identical").doesNotContain("**missed**")
-                .contains("income 0.9490 -> 0.9400 (-0.0090)");
+                .contains("income 0.9490 -> 0.9400 (-0.0090)")
+                .contains("Wall time of the whole run: 10.0 min; CPU time of its process: 9.2 min (load average when written: 1.5");
     }
 
     @Test
@@ -56,10 +57,10 @@ class BenchmarkReportTests {
     }
 
     private static BenchmarkRecord stage1(String model, String task, long seed, double auc) {
-        return new BenchmarkRecord(model, BenchmarkRecord.STAGE1, task, seed, auc, 0.2, 500_000, 300_000, 100, 5000.0, 10, 7, null);
+        return new BenchmarkRecord(model, BenchmarkRecord.STAGE1, task, seed, auc, 0.2, 500_000, 300_000, 100, 90, 5000.0, 10, 7, null);
     }
 
     private static BenchmarkRecord newTask(String model, String task, long seed, double auc, long params, Boolean identical) {
-        return new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed, auc, 0.3, params, params, 10, 9000.0, 5, 2, identical);
+        return new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed, auc, 0.3, params, params, 10, 9, 9000.0, 5, 2, identical);
     }
 }

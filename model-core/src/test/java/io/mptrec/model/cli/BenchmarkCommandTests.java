@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchmarkCommandTests {
 
     private static final List<String> FIELDS = List.of("model", "setting", "task", "seed", "test_auc", "test_logloss",
-            "trainable_params", "trainable_params_nonembedding", "train_seconds", "samples_per_second");
+            "trainable_params", "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second");
 
     @TempDir
     Path dir;
@@ -60,6 +60,9 @@ class BenchmarkCommandTests {
             if (keptExisting) {
                 assertThat(r.get("existing_outputs_bit_identical").asBoolean()).as(r.toString()).isTrue();
                 assertThat(r.get("trainable_params").asLong()).isZero();
+            } else {
+                // a run that trained something took CPU time, measured, never above what the run's threads could use
+                assertThat(r.get("train_cpu_seconds").asDouble()).as(r.toString()).isPositive();
             }
         }
         JsonNode mptNew = find(records, "mpt_rec", "new_task", "education");
@@ -71,7 +74,7 @@ class BenchmarkCommandTests {
         String md = Files.readString(out.resolve("census.md"));
         assertThat(md).contains("## Stage 1: existing tasks (income, marital)")
                 .contains("## New task (education), and the existing tasks once it is added")
-                .contains("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | samples/s |")
+                .contains("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | CPU s | samples/s |")
                 .contains("| mpt_rec | income | ").contains("| joint_retraining | education | ")
                 .contains("| frozen_shared_bottom | education | ").contains("| ple | marital | ")
                 .contains("`mptrec benchmark --protocol census --seeds 2 --quick --schema .../schema.json --out .../benchmarks`")
