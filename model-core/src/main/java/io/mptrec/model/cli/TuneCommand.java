@@ -38,6 +38,12 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Maximum epochs (default 30; early stopping with patience 3).")
     Integer epochs;
 
+    @Option(names = "--learning-rate", description = "Adam learning rate of the task prompt (default 1e-3).")
+    Double learningRate;
+
+    @Option(names = "--patience", description = "Epochs without a better validation AUC before stopping (default 3).")
+    Integer patience;
+
     @Option(names = "--fusion", defaultValue = "ATTENTION",
             description = "How the task mixes the existing experts: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     TuneConfig.Fusion fusion;
@@ -57,6 +63,12 @@ final class TuneCommand implements Callable<Integer> {
         TuneConfig config = TuneConfig.defaults().withFusion(fusion, fixedGate);
         if (epochs != null) {
             config = config.withEpochs(epochs);
+        }
+        if (learningRate != null) {
+            config = config.withLearningRate(learningRate);
+        }
+        if (patience != null) {
+            config = config.withPatience(patience);
         }
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var encoder = folder.encoder();

@@ -44,6 +44,14 @@ public record TuneConfig(
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batch, l2Dense, maxEpochs, patience);
     }
 
+    public TuneConfig withLearningRate(double rate) {
+        return new TuneConfig(fusion, fixedGate, temperature, rate, batchSize, l2Dense, maxEpochs, patience);
+    }
+
+    public TuneConfig withPatience(int epochs) {
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, epochs);
+    }
+
     public TuneConfig withFusion(Fusion f, boolean fixed) {
         return new TuneConfig(f, fixed, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience);
     }

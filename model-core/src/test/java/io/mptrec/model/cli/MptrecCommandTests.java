@@ -30,10 +30,12 @@ class MptrecCommandTests {
         assertThat(artifacts.resolve("prompt-income/prompt.npy")).exists();
 
         assertThat(MptrecCommand.execute("tune", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
-                "education", "--epochs", "1", "--report-rows", "200")).isZero();
+                "education", "--epochs", "1", "--report-rows", "200", "--learning-rate", "0.002", "--patience", "2")).isZero();
         TaskPromptArtifact education = TaskPromptArtifact.read(artifacts.resolve("prompt-education"));
         assertThat(education.metadata().nonInterference().identical()).isTrue();
         assertThat(education.metadata().stage()).isEqualTo(2);
+        assertThat(education.metadata().tune().learningRate()).isEqualTo(0.002);
+        assertThat(education.metadata().tune().patience()).isEqualTo(2);
 
         // tune wrote the contribution report beside the artifact folder, not inside it (the folder is hashed)
         Path tuneReport = artifacts.resolve("prompt-education.report.json");
