@@ -74,6 +74,7 @@ final class TrendCharts {
         d.put("label", label);
         d.put("data", data);
         d.put("borderColor", colour);
+        d.put("backgroundColor", colour);  // the legend's swatch; a band overrides it with its fill
         d.put("borderWidth", radius == 0 ? 0 : 2);
         d.put("pointRadius", radius);
         d.put("fill", fill);
