@@ -5,6 +5,13 @@ document.addEventListener('htmx:beforeSwap', function (e) {
   if (url && url.indexOf('/login') >= 0) {
     window.location.href = '/login?expired=true';
   }
+  // the refreshed block brings new canvases: free the charts of the old ones
+  if (window.Chart && e.detail.target) {
+    e.detail.target.querySelectorAll('canvas[data-drawn]').forEach(function (c) {
+      var chart = Chart.getChart(c);
+      if (chart) { chart.destroy(); }
+    });
+  }
 });
 // 2. Charts: every <canvas data-chart="id-of-json"> is drawn from the JSON in <script type="application/json" id=...>.
 function mptrecCharts() {
@@ -12,6 +19,11 @@ function mptrecCharts() {
   document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
     if (canvas.dataset.drawn) { return; }
     var spec = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
+    var legend = spec.options && spec.options.plugins && spec.options.plugins.legend;
+    if (legend && legend.hideUnlabelled) {
+      // JSON cannot carry a function: unnamed datasets (e.g. the edges of an interval band) stay out of the legend
+      legend.labels = { filter: function (item) { return !!item.text; } };
+    }
     canvas.dataset.drawn = 'true';
     new Chart(canvas, spec);
   });

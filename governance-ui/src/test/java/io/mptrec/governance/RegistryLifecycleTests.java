@@ -142,4 +142,25 @@ class RegistryLifecycleTests {
                 .body("total", equalTo(1));
         as("dave").get("/api/v1/events?task=" + TASK).then().statusCode(200).body("[0].type", equalTo("LABEL_MOVED"));
     }
+
+    @Test
+    void shouldRemoveAFreeLabelButNeverProduction() {
+        String task = "labels-removed";
+        int v = Api.released(task, TestArtifacts.prompt(ENCODER, task, 91));
+        as("alice").contentType("application/json").body("{\"version\":" + v + "}")
+                .put("/api/v1/tasks/" + task + "/labels/canary").then().statusCode(204);
+        as("alice").delete("/api/v1/tasks/" + task + "/labels/production").then().statusCode(409)
+                .contentType("application/problem+json").body("type", equalTo("/problems/protected-label"));
+        as("alice").delete("/api/v1/tasks/" + task + "/labels/Bad!").then().statusCode(400).body("field", equalTo("name"));
+        as("alice").delete("/api/v1/tasks/" + task + "/labels/nightly").then().statusCode(404).body("field", equalTo("name"));
+        as("erin").get("/api/v1/tasks/" + task + "/versions/" + v).then()
+                .body("labels", org.hamcrest.Matchers.containsInAnyOrder("canary", "production"));
+
+        as("alice").delete("/api/v1/tasks/" + task + "/labels/canary").then().statusCode(204);
+        as("erin").get("/api/v1/tasks/" + task + "/versions/" + v).then().body("labels", org.hamcrest.Matchers.contains("production"));
+        as("dave").get("/api/v1/audit?task=" + task + "&action=REMOVE_LABEL").then().statusCode(200)
+                .body("items[0].actor", equalTo("alice")).body("items[0].before", equalTo("canary=v" + v))
+                .body("items[0].version", equalTo(v));
+        as("dave").get("/api/v1/events?task=" + task).then().body("[0].type", equalTo("LABEL_REMOVED"));
+    }
 }

@@ -72,6 +72,8 @@ class RoleMatrixTests {
                         r -> r.contentType(json).body("{\"reason\":\"matrix\"}").post("/api/v1/tasks/" + TASK + "/rollback")),
                 new Endpoint("PUT label", Set.of("prompt-author", "admin"),
                         r -> r.contentType(json).body("{\"version\":1}").put("/api/v1/tasks/" + TASK + "/labels/staging")),
+                new Endpoint("DELETE label", Set.of("prompt-author", "admin"),
+                        r -> r.delete("/api/v1/tasks/" + TASK + "/labels/canary")),
                 new Endpoint("PUT report", Set.of("prompt-author", "admin"),
                         r -> r.contentType(json).body("{}").put(V + "/1/report")),
                 new Endpoint("GET report", ALL, r -> r.get(V + "/1/report")),

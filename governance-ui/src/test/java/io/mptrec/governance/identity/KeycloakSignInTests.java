@@ -2,6 +2,7 @@ package io.mptrec.governance.identity;
 
 import io.mptrec.governance.PostgresResource;
 import io.mptrec.governance.TestArtifacts;
+import io.mptrec.governance.ui.Browser;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -20,11 +21,15 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,8 +45,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The application with Keycloak (profile "keycloak") against a real Keycloak 26 started for this test: code-flow
- * sign-in of the pages, bearer tokens for the API with roles from realm_access.roles, role checks, and tokens that
- * must be refused (another issuer, a forged signature, an expired one, HTTP Basic of the embedded users).
+ * sign-in of the pages (over HTTP, and in headless Chromium on Keycloak's own sign-in page), bearer tokens for the
+ * API with roles from realm_access.roles, role checks, and tokens that must be refused (another issuer, a forged
+ * signature, an expired one, HTTP Basic of the embedded users).
  */
 @QuarkusTest
 @TestProfile(KeycloakProfile.class)
@@ -105,6 +111,55 @@ class KeycloakSignInTests {
         HttpResponse<String> again = browser.send(HttpRequest.newBuilder(URI.create(base + "/ui")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(again.uri().toString()).as("signed out of Keycloak too").startsWith(keycloak);
+    }
+
+    /** The same sign-in in a real browser: Keycloak's own page, typed credentials, role-appropriate pages, sign-out. */
+    @Test
+    void shouldSignInWithTheBrowserOnKeycloaksPageAndSignOut() throws Exception {
+        String task = "kc-browser";
+        String alice = token("mptrec-cli", "alice");
+        assertThat(bearer(alice).contentType("application/zip").body(ENCODER.toZip()).post("/api/v1/encoders")
+                .statusCode()).isIn(200, 201);
+        int v = bearer(alice).contentType("application/zip").body(TestArtifacts.prompt(ENCODER, task, 71).toZip())
+                .post("/api/v1/tasks/" + task + "/versions").then().statusCode(201).extract().path("number");
+        transition(alice, task, v, "submit").statusCode(200);
+        transition(token("mptrec-cli", "bob"), task, v, "approve").statusCode(200);
+
+        // 127.0.0.1, as registered with Keycloak for this run; browsers send Keycloak's Secure cookies to it
+        try (Browser b = Browser.start(new URL("http://127.0.0.1:" + app.getPort() + "/"))) {
+            b.open("/ui/tasks/" + task + "/versions/" + v);
+            new WebDriverWait(b.driver(), Duration.ofSeconds(20)).until(ExpectedConditions.urlContains(
+                    keycloak + "/realms/mptrec/protocol/openid-connect/auth"));
+            b.find(By.id("username")).sendKeys("carol");
+            b.find(By.id("password")).sendKeys("carol");
+            b.screenshot("20-keycloak-sign-in");
+            b.find(By.id("kc-login")).click();
+
+            // back on the page asked for, signed in with the realm's roles
+            b.awaitH1(task + " v" + v);
+            assertThat(b.driver().getCurrentUrl()).startsWith("http://127.0.0.1:" + app.getPort() + "/ui/tasks/" + task);
+            assertThat(b.find(By.tagName("header")).getText()).contains("Signed in as carol").contains("release-manager");
+            // a release manager is offered the release, not submit or the bypass; the review queue has no Approve
+            assertThat(b.find(By.partialLinkText("Release to production")).isDisplayed()).isTrue();
+            assertThat(b.driver().findElements(By.xpath("//button[text()='Submit for review']"))).isEmpty();
+            assertThat(b.driver().findElements(By.cssSelector("a.bypass"))).isEmpty();
+            b.assertAccessible("version page signed in through Keycloak");
+            b.screenshot("21-keycloak-signed-in");
+            b.open("/ui/tasks/" + task + "/labels");
+            assertThat(b.find(By.id("labels-forbidden")).getText()).contains("needs the role prompt-author");
+            b.open("/ui/audit");
+            assertThat(b.text()).contains("carol (release-manager) may not read the audit log");
+
+            // sign out: ours, then Keycloak's, back on the signed-out page; /ui asks Keycloak for a sign-in again
+            b.open("/ui");
+            b.find(By.xpath("//button[text()='Sign out']")).click();
+            new WebDriverWait(b.driver(), Duration.ofSeconds(20)).until(ExpectedConditions.urlContains("/signed-out"));
+            assertThat(b.text()).contains("You are signed out");
+            b.open("/ui");
+            new WebDriverWait(b.driver(), Duration.ofSeconds(20)).until(ExpectedConditions.urlContains(
+                    keycloak + "/realms/mptrec/protocol/openid-connect/auth"));
+            assertThat(b.find(By.id("kc-login")).isDisplayed()).isTrue();
+        }
     }
 
     @Test

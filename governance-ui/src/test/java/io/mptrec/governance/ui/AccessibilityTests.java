@@ -49,7 +49,8 @@ class AccessibilityTests {
             for (String page : new String[]{"/ui", "/ui/tasks/" + TASK, "/ui/tasks/" + TASK + "/versions/" + v1,
                     "/ui/tasks/" + TASK + "/versions/" + v2 + "/diff?with=" + v1, "/ui/reviews",
                     "/ui/tasks/" + TASK + "/versions/" + v2 + "/release", "/ui/tasks/" + TASK + "/rollback",
-                    "/ui/audit", "/ui/experiments", "/ui/tasks/no-such-task"}) {
+                    "/ui/audit", "/ui/experiments", "/ui/tasks/no-such-task", "/ui/upload?task=" + TASK,
+                    "/ui/tasks/" + TASK + "/labels"}) {
                 b.open(page);
                 b.assertAccessible(page);
             }

@@ -14,13 +14,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Experiments in the browser, on the shipped Census artifacts: create (two arms, success metric, guardrail), start,
  * run a pilot that replays held-out rows, read the live results (verdict in words, SRM, per-arm estimates with
- * intervals and their chart), pause.
+ * intervals and their chart, each metric's trend per arm over time with interval bands), pause.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -74,6 +75,24 @@ class ExperimentPagesTests {
             b.assertAccessible("experiment results");
             b.script("document.getElementById('results').scrollIntoView();");
             b.screenshot("09-experiment-results");
+
+            // the trends: one line chart per metric, per arm an estimate line between the two edges of its band (waiting
+            // for a refresh after the pilot's first second: before, all its data may fall on one instant)
+            @SuppressWarnings("unchecked")
+            List<Object> trend = (List<Object>) new WebDriverWait(b.driver(), Duration.ofSeconds(30)).until(d -> b.script(
+                    "var c = document.querySelector(\"#results-body canvas[data-chart^='trend-']\");"
+                    + "var chart = c && window.Chart && Chart.getChart(c);"
+                    + "return chart && chart.data.labels.length > 1 ? [document.querySelectorAll(\"#results-body canvas[data-chart^='trend-']\").length,"
+                    + " chart.config.type, chart.data.datasets.map(function (s) { return s.label; }),"
+                    + " chart.data.labels.length, chart.data.datasets[1].fill] : null;"));
+            assertThat(((Number) trend.get(0)).intValue()).as("a chart per metric (conversion, log_loss)").isEqualTo(2);
+            assertThat(trend.get(1)).isEqualTo("line");
+            assertThat((List<Object>) trend.get(2)).containsExactly("", "", "control v" + v1, "", "", "treatment v" + v2);
+            assertThat(((Number) trend.get(3)).intValue()).as("time points").isGreaterThan(1);
+            assertThat(trend.get(4)).as("the band fills down to the lower edge").isEqualTo("-1");
+            assertThat(b.find(By.id("trends-span")).getText()).contains("steps from the first exposure");
+            b.script("document.getElementById('trends-span').scrollIntoView();");
+            b.screenshot("10-experiment-trends");
 
             b.find(By.xpath("//form[@id='experiment-actions']//button[text()='Pause']")).click();
             b.awaitH1("PAUSED");

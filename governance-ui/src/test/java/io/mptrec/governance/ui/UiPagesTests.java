@@ -179,6 +179,77 @@ class UiPagesTests {
         assertThat(json.jsonPath().getList("action")).containsExactly("APPROVE");
     }
 
+    @Test
+    void shouldGuardTheNewFormsWithTheTokenAndTheRoleAndExplainRefusals() {
+        String task = "ui-new-forms";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 34));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 35));
+        UiSession alice = UiSession.signIn("alice");
+        assertThat(alice.get("/ui/tasks/" + task + "/labels").asString()).contains("name=\"csrf-token\"");
+
+        // no token: refused before anything runs, for the label form and the multipart upload alike
+        Response noToken = alice.given().contentType("application/x-www-form-urlencoded").formParam("name", "staging")
+                .formParam("version", "1").post("/ui/tasks/" + task + "/labels");
+        assertThat(noToken.statusCode()).isEqualTo(400);
+        assertThat(noToken.asString()).contains("security token");
+        Response noTokenUpload = alice.given().multiPart("task", task)
+                .multiPart("artifact", "p.zip", TestArtifacts.prompt(ENCODER, task, 36).toZip(), "application/zip")
+                .post("/ui/upload");
+        assertThat(noTokenUpload.statusCode()).isEqualTo(400);
+        assertThat(noTokenUpload.asString()).contains("security token");
+        as("dave").get("/api/v1/tasks/" + task + "/versions").then().body("size()", org.hamcrest.Matchers.equalTo(2));
+
+        // refused input: the labels page again, with the field and the reason, nothing changed
+        Response badVersion = alice.post("/ui/tasks/" + task + "/labels", "name", "staging", "version", "99");
+        assertThat(badVersion.statusCode()).isEqualTo(404);
+        assertThat(badVersion.asString()).contains("Nothing was changed (version)").contains("<h1>Labels of " + task);
+        Response production = alice.post("/ui/tasks/" + task + "/labels/production/remove");
+        assertThat(production.statusCode()).isEqualTo(409);
+        assertThat(production.asString()).contains("cannot be removed");
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v2).then().body("labels.size()", org.hamcrest.Matchers.equalTo(0));
+
+        // roles: the server refuses in words what the pages do not offer
+        UiSession dave = UiSession.signIn("dave");
+        dave.get("/ui/tasks/" + task + "/labels");
+        Response daveLabel = dave.post("/ui/tasks/" + task + "/labels", "name", "staging", "version", "1");
+        assertThat(daveLabel.statusCode()).isEqualTo(403);
+        assertThat(daveLabel.asString()).contains("dave (auditor) may not set a label").contains("prompt-author or admin");
+        UiSession bob = UiSession.signIn("bob");
+        Response bypass = bob.get("/ui/reviews/" + task + "/" + v2 + "/bypass");
+        assertThat(bypass.statusCode()).isEqualTo(403);
+        assertThat(bypass.asString()).contains("may not bypass four-eyes: that needs the role admin");
+        UiSession admin = UiSession.signIn("admin");
+        Response notHis = admin.get("/ui/reviews/" + task + "/" + v2 + "/bypass");
+        assertThat(notHis.statusCode()).isEqualTo(409);
+        assertThat(notHis.asString()).contains("APPROVED; only a version IN_REVIEW can be approved");
+
+        // an experiment without a winner: the promotion page explains, offers no form; an experimenter cannot ramp as
+        // a release manager, nor the other way round
+        long id = as("erin").contentType("application/json").body(java.util.Map.of("name", "ui-no-winner", "task", task,
+                        "arms", java.util.List.of(java.util.Map.of("name", "control", "version", v1, "weight", 0.5),
+                                java.util.Map.of("name", "treatment", "version", v2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
+        UiSession carol = UiSession.signIn("carol");
+        Response promote = carol.get("/ui/experiments/" + id + "/promote");
+        assertThat(promote.statusCode()).isEqualTo(200);
+        assertThat(promote.asString()).contains("nothing to promote").doesNotContain("id=\"promote-form\"");
+        Response forced = carol.post("/ui/experiments/" + id + "/promote", "arm", "treatment", "reason", "forced");
+        assertThat(forced.statusCode()).isEqualTo(409);
+        assertThat(forced.asString()).contains("Nothing was changed");
+        as("carol").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
+        Response ramp = carol.post("/ui/experiments/" + id + "/ramp", "ramp", "50");
+        assertThat(ramp.statusCode()).isEqualTo(403);
+        assertThat(ramp.asString()).contains("carol (release-manager) may not change an experiment&#39;s ramp");
+        UiSession erin = UiSession.signIn("erin");
+        erin.get("/ui/experiments/" + id);
+        Response word = erin.post("/ui/experiments/" + id + "/ramp", "ramp", "half");
+        assertThat(word.statusCode()).isEqualTo(400);
+        assertThat(word.asString()).contains("Nothing was changed (ramp)").doesNotContain("Exception");
+        as("erin").get("/api/v1/experiments/" + id).then().body("ramp", org.hamcrest.Matchers.equalTo(1.0f));
+    }
+
     private static String section(String page, String task) {
         int start = page.indexOf("id=\"review-" + task + "-");
         assertThat(start).as("review of " + task + " in the queue").isPositive();

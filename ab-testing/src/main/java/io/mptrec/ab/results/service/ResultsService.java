@@ -146,8 +146,8 @@ public class ResultsService {
                 armResults, srm, treatments, decisive.verdict(), decisive.explanation());
     }
 
-    /** Always-valid interval; null while an arm has no usable data. */
-    private static SequentialTest.Result sequential(Experiment e, MetricData c, MetricData t, MetricKind kind) {
+    /** Always-valid interval; null while an arm has no usable data. Also drawn over time by TimeSeriesService. */
+    static SequentialTest.Result sequential(Experiment e, MetricData c, MetricData t, MetricKind kind) {
         if (c == null || t == null) {
             return null;
         }

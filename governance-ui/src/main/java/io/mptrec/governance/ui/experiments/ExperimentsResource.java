@@ -1,28 +1,38 @@
 package io.mptrec.governance.ui.experiments;
 
 import io.mptrec.ab.experiment.Experiment;
+import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
+import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.ab.experiment.service.PromotionService;
 import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
 import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.pilot.service.PilotService;
 import io.mptrec.ab.results.ExperimentResults;
+import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.ResultsService;
+import io.mptrec.ab.results.service.TimeSeriesService;
+import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.approval.Approval;
 import io.mptrec.registry.problem.ApiException;
 import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.task.Label;
+import io.mptrec.registry.version.VersionStatus;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateExtension;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Consumes;
@@ -46,7 +56,8 @@ import java.util.function.Supplier;
 
 /**
  * Experiments: list, create (two arms, one success metric, one guardrail), start / pause / stop with a reason, a
- * pilot that replays held-out data, and the live results (refreshed every few seconds while the page is open).
+ * pilot that replays held-out data, and the live results (refreshed every few seconds while the page is open) with
+ * each metric's trend per arm over time.
  */
 @Path("/ui/experiments")
 @Produces(MediaType.TEXT_HTML)
@@ -54,16 +65,21 @@ public class ExperimentsResource {
 
     private final ExperimentService experiments;
     private final ResultsService results;
+    private final TimeSeriesService timeSeries;
     private final PilotService pilot;
+    private final PromotionService promotion;
     private final VersionService versions;
     private final Viewer viewer;
     private final ScriptJson json;
 
-    public ExperimentsResource(ExperimentService experiments, ResultsService results, PilotService pilot,
-                               VersionService versions, Viewer viewer, ScriptJson json) {
+    public ExperimentsResource(ExperimentService experiments, ResultsService results, TimeSeriesService timeSeries,
+                               PilotService pilot, PromotionService promotion, VersionService versions, Viewer viewer,
+                               ScriptJson json) {
         this.experiments = experiments;
         this.results = results;
+        this.timeSeries = timeSeries;
         this.pilot = pilot;
+        this.promotion = promotion;
         this.versions = versions;
         this.viewer = viewer;
         this.json = json;
@@ -85,15 +101,31 @@ public class ExperimentsResource {
     public record ArmRow(String name, int version, double weight, long exposures, List<Cell> metrics, String model) {
     }
 
+    /** A treatment as the promotion page lists it: its verdict in words and whether the server would promote it. */
+    public record Candidate(String arm, int version, String verdict, String explanation, boolean ships) {
+    }
+
+    /** What a promotion would do, in words, before anyone confirms it. */
+    public record PromotionPlan(List<Candidate> candidates, String chosen, String change, String approval,
+                                boolean bypass) {
+    }
+
+    /** One metric over time: heading facts, the latest values in words (the chart's text alternative) and the spec. */
+    public record TrendChart(String metric, String kind, String role, String latest, String chart) {
+    }
+
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance list(List<ExperimentView> experiments, List<String> tasks);
 
         static native TemplateInstance create(List<String> tasks, String task, String error);
 
-        static native TemplateInstance detail(ExperimentView e, PilotProgress pilot, String done);
+        static native TemplateInstance detail(ExperimentView e, PilotProgress pilot, String done, String error);
 
-        static native TemplateInstance results(ExperimentView e, ExperimentResults r, List<ArmRow> arms, String chart);
+        static native TemplateInstance promote(ExperimentView e, PromotionPlan plan, String error);
+
+        static native TemplateInstance results(ExperimentView e, ExperimentResults r, List<ArmRow> arms, String chart,
+                                               ExperimentTimeSeries ts, List<TrendChart> trends);
     }
 
     @GET
@@ -146,7 +178,63 @@ public class ExperimentsResource {
         long key = id(id);
         ExperimentView view = view(key);
         Optional<PilotProgress> progress = pilot.findProgress(key);
-        return Templates.detail(view, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".");
+        return Templates.detail(view, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".",
+                null);
+    }
+
+    /** Ramp: the share of units in the experiment, in percent on the page; sticky (included units keep their arm). */
+    @POST
+    @Path("{id}/ramp")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<?> changeRamp(@RestPath String id, @RestForm String ramp, @RestForm String reason) {
+        viewer.require("change an experiment's ramp", Roles.EXPERIMENTER, Roles.ADMIN);
+        long key = id(id);
+        double percent;
+        try {
+            percent = Double.parseDouble(ramp == null ? "" : ramp.strip());
+        } catch (NumberFormatException e) {
+            percent = Double.NaN;
+        }
+        if (!(percent >= 0 && percent <= 100)) {
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.detail(view(key),
+                    pilot.findProgress(key).orElse(null), null, "Nothing was changed (ramp): the ramp is a share of units "
+                            + "between 0 and 100 percent, got '" + (ramp == null ? "" : ramp.strip()) + "'.")).build();
+        }
+        double share = percent / 100.0;
+        experiments.changeRampView(key, share, viewer.getName(), blank(reason) ? null : reason.strip());
+        return Pages.seeOther("/ui/experiments/" + key + "?done=ramp-now-" + ramp.strip() + "-percent");
+    }
+
+    /** Promotion: a confirmation page (the verdicts, what production becomes, the approval's state), then the release. */
+    @GET
+    @Path("{id}/promote")
+    public TemplateInstance getPromote(@RestPath String id, @RestQuery String arm) {
+        viewer.require("promote an experiment's winner", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        long key = id(id);
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
+            return Templates.promote(ExperimentView.of(e), promotionPlan(e, arm), null);
+        });
+    }
+
+    @POST
+    @Path("{id}/promote")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<?> promote(@RestPath String id, @RestForm String arm, @RestForm String reason) {
+        viewer.require("promote an experiment's winner", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        long key = id(id);
+        if (blank(reason)) {
+            return QuarkusTransaction.joiningExisting().call(() -> {
+                Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
+                return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.promote(
+                        ExperimentView.of(e), promotionPlan(e, arm), "Nothing was changed (reason): a promotion is a "
+                                + "release and needs a reason; it is kept in the audit log.")).build();
+            });
+        }
+        PromotionService.Promoted done = promotion.promote(key, blank(arm) ? null : arm.strip(), viewer.actor(),
+                reason.strip());
+        return Pages.seeOther("/ui/experiments/" + key + "?done=promoted-v" + done.releasedVersion()
+                + "-to-production-and-stopped");
     }
 
     /** The results block alone: the detail page reloads it every few seconds (htmx). */
@@ -167,7 +255,9 @@ public class ExperimentsResource {
                         : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
                 arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.exposures(), cells, model));
             }
-            return Templates.results(ExperimentView.of(e), r, arms, json.write(chart(arms)));
+            ExperimentTimeSeries ts = timeSeries.timeSeries(e, TimeSeriesService.DEFAULT_BUCKETS);
+            return Templates.results(ExperimentView.of(e), r, arms, json.write(chart(arms)), ts,
+                    TrendCharts.of(ts, json));
         });
     }
 
@@ -217,6 +307,48 @@ public class ExperimentsResource {
         return Pages.forbidden(e);
     }
 
+    private PromotionPlan promotionPlan(Experiment e, String arm) {
+        if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {
+            throw ApiException.conflict("invalid-transition", "experiment " + e.id + " is " + e.status
+                    + "; only a RUNNING or PAUSED experiment can be promoted");
+        }
+        ExperimentResults r = results.results(e);
+        List<Candidate> candidates = new ArrayList<>();
+        for (ExperimentResults.TreatmentResult t : r.treatments()) {
+            ExperimentArm a = e.arms.stream().filter(x -> x.name.equals(t.arm())).findFirst().orElseThrow();
+            candidates.add(new Candidate(a.name, a.version.number, t.verdict().name(), t.explanation(),
+                    t.verdict() == DecisionRule.Verdict.SHIP));
+        }
+        Candidate chosen = candidates.stream().filter(c -> c.ships() && (blank(arm) || c.arm().equals(arm.strip())))
+                .findFirst().orElse(null);
+        if (chosen == null) {
+            return new PromotionPlan(candidates, null, "No treatment has the verdict SHIP"
+                    + (blank(arm) ? "" : " under the name '" + arm.strip() + "'") + ", so there is nothing to promote: "
+                    + "an inconclusive or losing arm is never released. " + r.explanation(), null, false);
+        }
+        ExperimentArm a = e.arms.stream().filter(x -> x.name.equals(chosen.arm())).findFirst().orElseThrow();
+        Integer production = Label.findByTaskAndName(e.task, Label.PRODUCTION).map(l -> l.version.number).orElse(null);
+        String change = (production == null ? "'" + e.task.name + "' has no production version yet: v" + a.version.number
+                + " becomes production."
+                : "production of '" + e.task.name + "' moves from v" + production + " to v" + a.version.number
+                + " (arm '" + a.name + "'); v" + production + " becomes RETIRED (rollback can return to it).")
+                + " The experiment '" + e.name + "' stops: from the next request every unit is scored with v"
+                + a.version.number + ".";
+        Approval latest = a.version.status == VersionStatus.APPROVED
+                ? Approval.findLatestApproval(a.version).orElse(null) : null;
+        boolean bypass = latest == null || !latest.covers(a.version, e.task.encoder.contentSha256);
+        String approval = latest == null
+                ? "v" + a.version.number + " is " + a.version.status + " without a valid approval: the registry refuses the release."
+                : bypass ? "The approval of v" + a.version.number + " is void: its content or encoder changed since."
+                : "v" + a.version.number + " was approved by " + latest.reviewer + " (its author is " + a.version.author
+                + "): the release keeps four-eyes intact.";
+        if (bypass) {
+            approval += viewer.isAdmin() ? " As admin you may release it anyway: an admin bypass, flagged in the audit log with your reason."
+                    : " Ask an approver to approve it first; promotion cannot skip the review.";
+        }
+        return new PromotionPlan(candidates, chosen.arm(), change, approval, bypass);
+    }
+
     private ExperimentView view(long key) {
         return QuarkusTransaction.joiningExisting().call(() ->
                 experiments.findExperimentById(key).map(ExperimentView::of).orElseThrow(() -> notFound(key)));
@@ -248,6 +380,13 @@ public class ExperimentsResource {
         chart.put("options", Map.of("indexAxis", "y", "responsive", true, "maintainAspectRatio", false,
                 "animation", false));
         return chart;
+    }
+
+    /** The ramp as the page shows and takes it: percent of units, without trailing zeros ({@code e.rampPercent}). */
+    @TemplateExtension
+    static String rampPercent(ExperimentView e) {
+        return java.math.BigDecimal.valueOf(e.ramp() * 100).setScale(2, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString();
     }
 
     private static long id(String id) {

@@ -16,6 +16,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -101,6 +102,21 @@ public class TaskResource {
     public void fullyUpdateLabel(@PathParam("task") String task, @PathParam("name") String name,
                                  @Valid @NotNull LabelRequest body) {
         lifecycle.setLabel(Names.requireName(task, "task"), Names.requireName(name, "name"), body.version(), actor());
+    }
+
+    @DELETE
+    @Path("/{task}/labels/{name}")
+    @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
+    @Operation(summary = "Remove a free label from its version (audited); production cannot be removed")
+    @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "400", description = "Invalid task or label name",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task, or the task has no such label",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "production moves only through release and rollback",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void deleteLabel(@PathParam("task") String task, @PathParam("name") String name) {
+        lifecycle.removeLabel(Names.requireName(task, "task"), Names.requireName(name, "name"), actor());
     }
 
     private Actor actor() {

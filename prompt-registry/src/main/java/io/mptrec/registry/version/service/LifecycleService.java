@@ -156,6 +156,24 @@ public class LifecycleService {
         return label;
     }
 
+    /** Takes a free label off its version (audited); production is only ever moved, never removed. */
+    public void removeLabel(String taskName, String labelName, Actor actor) {
+        if (Label.PRODUCTION.equals(labelName)) {
+            throw ApiException.conflict("protected-label",
+                    "'production' moves only through release and rollback and cannot be removed");
+        }
+        Task task = versions.findTask(taskName);
+        Label label = Label.findByTaskAndName(task, labelName).orElseThrow(() -> ApiException.notFound(
+                "task '" + taskName + "' has no label '" + labelName + "'", "name"));
+        int number = label.version.number;
+        String before = labelName + "=v" + number;
+        label.delete();
+        audit.record(actor.name(), "REMOVE_LABEL", task.name, number, before, null, null, false);
+        events.publish("LABEL_REMOVED", actor.name(), task.name, number, before, null, null);
+        touch(task);
+        Label.flush();
+    }
+
     /** First-start seeding: registers a shipped, already released prompt as production, audited as the system. */
     public PromptVersion seedRelease(String taskName, int number) {
         PromptVersion version = versions.findVersion(taskName, number);

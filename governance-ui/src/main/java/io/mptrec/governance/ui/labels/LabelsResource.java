@@ -1,0 +1,119 @@
+package io.mptrec.governance.ui.labels;
+
+import io.mptrec.governance.ui.page.ActionForbidden;
+import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Names;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.task.Label;
+import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A task's labels: set a free label on a version (moving it if it points elsewhere) or remove it. production is
+ * shown but not offered: it moves only through release and rollback. Refusals come back on this page, with the field.
+ */
+@Path("/ui/tasks/{task}/labels")
+@Produces(MediaType.TEXT_HTML)
+public class LabelsResource {
+
+    private final VersionService versions;
+    private final LifecycleService lifecycle;
+    private final Viewer viewer;
+
+    public LabelsResource(VersionService versions, LifecycleService lifecycle, Viewer viewer) {
+        this.versions = versions;
+        this.lifecycle = lifecycle;
+        this.viewer = viewer;
+    }
+
+    public record LabelRow(String name, int version, String movedBy, Instant movedAt, boolean isProtected) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance labels(String task, List<LabelRow> labels, List<Integer> versions, String done,
+                                              String error, String name, Integer version);
+    }
+
+    @GET
+    public TemplateInstance getLabels(@RestPath String task, @RestQuery String done, @RestQuery Integer version) {
+        return page(task, done == null ? null : "Done: " + done.replace('-', ' ') + ".", null, null, version);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<TemplateInstance> setLabel(@RestPath String task, @RestForm String name,
+                                                   @RestForm String version) {
+        viewer.require("set a label", Roles.AUTHOR, Roles.ADMIN);
+        String t = Names.requireName(task, "task");
+        String label = name == null ? "" : name.strip();
+        try {
+            int number = Names.requireVersionNumber(version == null ? "" : version.strip(), "version");
+            lifecycle.setLabel(t, Names.requireName(label, "name"), number, viewer.actor());
+            return Pages.seeOther("/ui/tasks/" + t + "/labels?done=" + label + "-now-on-v" + number);
+        } catch (ApiException e) {
+            return refused(t, e, label, null);
+        }
+    }
+
+    @POST
+    @Path("{name}/remove")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public RestResponse<TemplateInstance> removeLabel(@RestPath String task, @RestPath String name) {
+        viewer.require("remove a label", Roles.AUTHOR, Roles.ADMIN);
+        String t = Names.requireName(task, "task");
+        try {
+            lifecycle.removeLabel(t, Names.requireName(name, "name"), viewer.actor());
+            return Pages.seeOther("/ui/tasks/" + t + "/labels?done=" + name + "-removed");
+        } catch (ApiException e) {
+            return refused(t, e, null, null);
+        }
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> problem(ApiException e) {
+        return Pages.problem(e);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return Pages.forbidden(e);
+    }
+
+    /** The page again, with the refusal in words (and its field), the input kept, and the problem's status. */
+    private RestResponse<TemplateInstance> refused(String task, ApiException e, String name, Integer version) {
+        String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
+        return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(e.problem().status()),
+                page(task, null, "Nothing was changed" + field + ": " + e.problem().detail() + ".", name, version)).build();
+    }
+
+    private TemplateInstance page(String task, String done, String error, String name, Integer version) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Task t = versions.findTask(Names.requireName(task, "task"));
+            List<LabelRow> labels = Label.listByTask(t).stream().map(l -> new LabelRow(l.name, l.version.number,
+                    l.movedBy, l.movedAt, Label.PRODUCTION.equals(l.name))).toList();
+            List<Integer> numbers = versions.findAllVersions(t.name).stream().map(v -> v.number).toList();
+            return Templates.labels(t.name, labels, numbers, done, error, name, version);
+        });
+    }
+}

@@ -1,0 +1,97 @@
+package io.mptrec.governance.ui.upload;
+
+import io.mptrec.governance.ui.page.ActionForbidden;
+import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.ArtifactException;
+import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Names;
+import io.mptrec.registry.security.Roles;
+import io.mptrec.registry.version.service.VersionService;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * Upload a task prompt artifact (the zip {@code mptrec push} sends) as a task's next DRAFT version, through the same
+ * checks as the API (task, registered encoder, shapes). Refusals come back on the form with the field and the reason.
+ */
+@Path("/ui/upload")
+@Produces(MediaType.TEXT_HTML)
+public class UploadResource {
+
+    private final VersionService versions;
+    private final Viewer viewer;
+
+    public UploadResource(VersionService versions, Viewer viewer) {
+        this.versions = versions;
+        this.viewer = viewer;
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance upload(String task, List<String> tasks, String error);
+    }
+
+    @GET
+    public TemplateInstance getUpload(@RestQuery String task) {
+        viewer.require("upload a task prompt", Roles.AUTHOR, Roles.ADMIN);
+        return Templates.upload(task, taskNames(), null);
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public RestResponse<TemplateInstance> upload(@RestForm String task, @RestForm("artifact") FileUpload artifact) {
+        viewer.require("upload a task prompt", Roles.AUTHOR, Roles.ADMIN);
+        String name = task == null ? "" : task.strip();
+        try {
+            Names.requireName(name, "task");
+            if (artifact == null || artifact.size() == 0) {
+                throw ApiException.badRequest("invalid-artifact", "choose the task prompt's zip file", "artifact");
+            }
+            ArtifactBundle bundle = ArtifactBundle.fromZip(Files.readAllBytes(artifact.uploadedFile()),
+                    "uploaded task prompt");
+            VersionService.Upload upload = versions.uploadVersion(name, bundle, viewer.getName());
+            int number = upload.version().number;
+            return Pages.seeOther("/ui/tasks/" + name + "/versions/" + number + "?done="
+                    + (upload.created() ? "uploaded-as-a-draft" : "already-stored-with-the-same-content"));
+        } catch (ApiException e) {
+            String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
+            return refused(e.problem().status(), name, "Nothing was stored" + field + ": " + e.problem().detail() + ".");
+        } catch (ArtifactException e) {
+            return refused(400, name, "Nothing was stored (artifact): not a valid task prompt artifact: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
+        return Pages.forbidden(e);
+    }
+
+    private RestResponse<TemplateInstance> refused(int status, String task, String error) {
+        return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(status),
+                Templates.upload(task, taskNames(), error)).build();
+    }
+
+    private List<String> taskNames() {
+        return versions.findAllTasks().stream().map(t -> t.name).toList();
+    }
+}
