@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instance is served and reported by the other within {@link #STALENESS_BOUND}; conflicting operations sent to both at
  * the same moment leave exactly one production version and a complete audit log.
  */
+@Tag("two-instances")  // runs in the pom's own failsafe execution against the PostgreSQL build, never in the default one
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesIT {
 
