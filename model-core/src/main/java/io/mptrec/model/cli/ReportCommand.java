@@ -1,12 +1,14 @@
 package io.mptrec.model.cli;
 
 import io.mptrec.model.data.Split;
+import io.mptrec.model.report.AttributionBaseline;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -42,6 +44,16 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--slice-field", description = "A categorical feature to slice the attention and gate by.")
     String sliceField;
 
+    @Option(names = "--baseline", defaultValue = "zero", converter = BaselineConverter.class,
+            description = "What attributions compare each row with: zero (numeric 0, categories unseen/missing),"
+                    + " training-mean (the mean input over the train split), expected-gradients (mean over"
+                    + " --baseline-rows train rows) (default ${DEFAULT-VALUE}).")
+    AttributionBaseline baseline;
+
+    @Option(names = "--baseline-rows", defaultValue = "8",
+            description = "K train rows sampled (with --seed) for expected-gradients; cost grows with K (default ${DEFAULT-VALUE}).")
+    int baselineRows;
+
     @Option(names = "--out", required = true, description = "The report file to write (JSON).")
     Path out;
 
@@ -54,7 +66,8 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the prompt at " + prompt + " is for task " + promptArtifact.task() + ", not " + task);
         }
         var data = dataset.load();
-        ReportOptions options = new ReportOptions(split, rows, seed, steps, sliceField, ReportOptions.DEFAULT_TOP_SLICES);
+        ReportOptions options = new ReportOptions(split, rows, seed, steps, sliceField, ReportOptions.DEFAULT_TOP_SLICES,
+                baseline, baselineRows);
         long started = System.nanoTime();
         ContributionReport report = ContributionReports.compute(data, encoder, promptArtifact, options);
         ContributionReports.write(report, out);
@@ -66,10 +79,19 @@ final class ReportCommand implements Callable<Integer> {
         var a = report.attributions();
         System.out.printf("contribution report for %s (%s) over %d %s rows -> %s, %.1f s%n", report.task(),
                 report.promptSha256().substring(0, 12), report.evaluation().sampleSize(), report.evaluation().split(), out, seconds);
+        System.out.printf("baseline: %s (%d rows); ", a.baselineUsed().key(), a.baselineRows());
         System.out.printf("gate: task-specific %.3f, shared %.3f; IG completeness error %.2g (relative %.2g); "
                 + "IG vs occlusion rank correlation %.2f%n", report.gate().meanTaskSpecific(), report.gate().meanShared(),
                 a.completeness().meanAbsError(), a.completeness().relativeError(), a.occlusionRankCorrelation());
         a.fields().stream().limit(5).forEach(f -> System.out.printf("  %2d %-20s mean |IG| %.4f  occlusion #%d%n", f.rank(),
                 f.field(), f.meanAbsAttribution(), f.occlusionRank()));
+    }
+
+    /** Baselines by their report names (zero, training-mean, expected-gradients). */
+    static final class BaselineConverter implements ITypeConverter<AttributionBaseline> {
+        @Override
+        public AttributionBaseline convert(String value) {
+            return AttributionBaseline.of(value);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.mptrec.model.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mptrec.model.artifact.CanonicalJson;
 import io.mptrec.model.artifact.NonInterference;
 import java.util.List;
@@ -24,11 +25,25 @@ public record ContributionReport(
         Attributions attributions,
         NonInterferenceResult nonInterference) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** Written by this code. Version 2 added {@code attributions.baselineKind} and {@code baselineRows}. */
+    public static final int SCHEMA_VERSION = 2;
+    /** Read by this code: every version written so far (golden files of each in the test resources). */
+    public static final java.util.Set<Integer> READABLE_VERSIONS = java.util.Set.of(1, 2);
 
     public ContributionReport {
-        if (schemaVersion != SCHEMA_VERSION) {
-            throw new IllegalArgumentException("unknown contribution report schema version " + schemaVersion);
+        if (!READABLE_VERSIONS.contains(schemaVersion)) {
+            throw new IllegalArgumentException("unknown contribution report schema version " + schemaVersion
+                    + "; this code reads " + new java.util.TreeSet<>(READABLE_VERSIONS));
+        }
+        if (attributions != null) {
+            boolean recorded = attributions.baselineKind() != null;
+            if (schemaVersion == 1 && recorded) {
+                throw new IllegalArgumentException("a schema version 1 report has no attributions.baselineKind");
+            }
+            if (schemaVersion >= 2 && (!recorded || attributions.baselineRows() == null)) {
+                throw new IllegalArgumentException("attributions.baselineKind and baselineRows are required from"
+                        + " schema version 2 on");
+            }
         }
     }
 
@@ -84,14 +99,30 @@ public record ContributionReport(
     /**
      * Per-field attributions of the logit, ranked by mean |integrated gradients| (rank 1 first).
      *
-     * @param baselineLogit the logit at the baseline input
+     * @param baseline the baseline in words
+     * @param baselineKind an {@link AttributionBaseline#key()}; absent in schema version 1 (which always used
+     *                     {@code zero}), so that a version 1 report reads and writes back byte for byte
+     * @param baselineRows the input rows behind the baseline: 1 ({@code zero}), the train rows averaged
+     *                     ({@code training-mean}), K ({@code expected-gradients}); absent in version 1
+     * @param baselineLogit the logit at the baseline input (expected gradients: the mean over the K baselines)
      * @param occlusionRankCorrelation Spearman correlation of the fields' mean |IG| and mean |occlusion change|
      */
-    public record Attributions(String method, String target, String baseline, int steps, double baselineLogit,
+    public record Attributions(String method, String target, String baseline,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String baselineKind,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) Integer baselineRows,
+                               int steps, double baselineLogit,
                                List<FeatureAttribution> fields, Completeness completeness,
                                double occlusionRankCorrelation) {
         public Attributions {
             fields = List.copyOf(fields);
+            if (baselineKind != null) {
+                AttributionBaseline.of(baselineKind);
+            }
+        }
+
+        /** The baseline used, for reports of every version (version 1 always used {@code zero}). */
+        public AttributionBaseline baselineUsed() {
+            return baselineKind == null ? AttributionBaseline.ZERO : AttributionBaseline.of(baselineKind);
         }
     }
 

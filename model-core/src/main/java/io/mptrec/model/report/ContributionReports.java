@@ -6,6 +6,7 @@ import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.NumericScaling;
+import io.mptrec.model.data.Split;
 import io.mptrec.model.data.Vocabulary;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
@@ -34,12 +35,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Computes {@link ContributionReport}s: deterministic for given artifacts, data and options. */
 public final class ContributionReports {
-
-    public static final String BASELINE = "numeric fields 0 (the training minimum), categorical fields the embedding"
-            + " of index 0 (unseen or missing)";
 
     /** Rows per plain forward pass (gate, attention, occlusion). */
     static final int ROWS_PER_PASS = 4096;
@@ -88,8 +88,9 @@ public final class ContributionReports {
             kinds.add("categorical");
         });
 
-        IntegratedGradients.Result ig = IntegratedGradients.attribute(encoder, head, rows, options.steps());
-        double[][] occlusion = occlusion(encoder, head, rows, ig.logits());
+        Baselines baselines = baselines(data, encoder, transform, options);
+        IntegratedGradients.Result ig = IntegratedGradients.attribute(encoder, head, rows, options.steps(), baselines.points());
+        double[][] occlusion = occlusion(encoder, head, rows, ig.logits(), baselines.points());
         List<FeatureAttribution> fields = attributions(fieldNames, kinds, ig, occlusion);
         double[] igMeans = fields.stream().mapToDouble(FeatureAttribution::meanAbsAttribution).toArray();
         double[] occlusionMeans = fields.stream().mapToDouble(FeatureAttribution::occlusionMeanAbsChange).toArray();
@@ -112,7 +113,8 @@ public final class ContributionReports {
                         options.split().name().toLowerCase(Locale.ROOT), splitRows.length, options.rows(), n, options.seed()),
                 new GateSplit(meanGate, 1 - meanGate, Statistics.quantiles(gate), Statistics.histogram(gate, 0, 1, 20)),
                 attentionSection,
-                new Attributions("integrated-gradients", "logit", BASELINE, options.steps(), ig.baselineLogit(), fields,
+                new Attributions("integrated-gradients", "logit", options.baseline().description(),
+                        options.baseline().key(), baselines.rows(), options.steps(), ig.baselineLogit(), fields,
                         completeness(ig), Statistics.spearman(igMeans, occlusionMeans)),
                 ContributionReport.NonInterferenceResult.of(prompt.metadata().nonInterference()));
     }
@@ -158,39 +160,79 @@ public final class ContributionReports {
         return chosen;
     }
 
+    /** Baseline points in input space (K x d_in) and how many input rows stand behind them. */
+    record Baselines(float[][] points, int rows) {
+    }
+
+    static Baselines baselines(Dataset data, Encoder encoder, FeatureTransform transform, ReportOptions options) {
+        int d = encoder.inputWidth();
+        return switch (options.baseline()) {
+            case ZERO -> new Baselines(new float[][] {FloatVectors.of(encoder.input(IntegratedGradients.baselineRow(encoder)))}, 1);
+            case TRAINING_MEAN -> {
+                int[] train = data.rows(Split.TRAIN);
+                double[] sum = new double[d];
+                for (int start = 0; start < train.length; start += ROWS_PER_PASS) {
+                    int[] chunk = Arrays.copyOfRange(train, start, Math.min(train.length, start + ROWS_PER_PASS));
+                    float[] x = FloatVectors.of(encoder.input(transform.encode(data, chunk)));
+                    for (int i = 0; i < x.length; i++) {
+                        sum[i % d] += x[i];
+                    }
+                }
+                float[] mean = new float[d];
+                for (int j = 0; j < d; j++) {
+                    mean[j] = (float) (sum[j] / train.length);
+                }
+                yield new Baselines(new float[][] {mean}, train.length);
+            }
+            case EXPECTED_GRADIENTS -> {
+                // the same sampling rule and seed as the evaluation rows, over the train split
+                int[] picked = sample(data.rows(Split.TRAIN), options.baselineRows(), options.seed());
+                float[] x = FloatVectors.of(encoder.input(transform.encode(data, picked)));
+                float[][] points = new float[picked.length][];
+                for (int k = 0; k < picked.length; k++) {
+                    points[k] = Arrays.copyOfRange(x, k * d, (k + 1) * d);
+                }
+                yield new Baselines(points, picked.length);
+            }
+        };
+    }
+
     /**
-     * Per field: mean |f(x) - f(x with the field at its baseline value)| and the signed mean ([field][0], [field][1]).
-     * The occluded copies of all fields are stacked (field-major) and scored {@link #ROWS_PER_PASS} rows at a time.
+     * Per field: mean |f(x) - f(x with the field's input columns at the baseline's)| and the signed mean ([field][0],
+     * [field][1]); with K baselines f(x with the field at b_k) is averaged over k first. The occluded copies of all
+     * fields are stacked (field-major) and scored {@link #ROWS_PER_PASS} rows at a time. With the zero baseline this is
+     * the field set to 0 / to category index 0.
      */
-    static double[][] occlusion(Encoder encoder, TaskHead head, EncodedRows rows, double[] logits) {
+    static double[][] occlusion(Encoder encoder, TaskHead head, EncodedRows rows, double[] logits, float[][] baselines) {
         int n = rows.rows();
-        int fn = rows.numericFields();
-        int fc = rows.categoricalFields();
-        int fields = fn + fc;
-        float[] numeric = new float[fields * n * fn];
-        int[] categories = new int[fields * n * fc];
-        for (int f = 0; f < fields; f++) {
-            System.arraycopy(rows.numeric(), 0, numeric, f * n * fn, n * fn);
-            System.arraycopy(rows.categories(), 0, categories, f * n * fc, n * fc);
-            for (int r = 0; r < n; r++) {
-                if (f < fn) {
-                    numeric[(f * n + r) * fn + f] = 0f;
-                } else {
-                    categories[(f * n + r) * fc + f - fn] = 0;
+        int d = encoder.inputWidth();
+        int[][] columns = IntegratedGradients.fieldColumns(encoder);
+        int fields = columns.length;
+        float[] x = FloatVectors.of(encoder.input(rows));
+        double[] occluded = new double[fields * n];
+        int total = fields * n;
+        for (float[] baseline : baselines) {
+            for (int start = 0; start < total; start += ROWS_PER_PASS) {
+                int end = Math.min(total, start + ROWS_PER_PASS);
+                float[] batch = new float[(end - start) * d];
+                for (int g = start; g < end; g++) {
+                    int f = g / n;
+                    int at = (g - start) * d;
+                    System.arraycopy(x, (g % n) * d, batch, at, d);
+                    System.arraycopy(baseline, columns[f][0], batch, at + columns[f][0], columns[f][1] - columns[f][0]);
+                }
+                float[] y = IntegratedGradients.logits(encoder, head,
+                        Nd4j.create(batch, new long[] {end - start, d}, DataType.FLOAT));
+                for (int i = 0; i < y.length; i++) {
+                    occluded[start + i] += (double) y[i] / baselines.length;
                 }
             }
         }
-        EncodedRows occluded = new EncodedRows(fields * n, fn, fc, numeric, categories);
         double[][] result = new double[fields][2];
-        for (int start = 0; start < occluded.rows(); start += ROWS_PER_PASS) {
-            int end = Math.min(occluded.rows(), start + ROWS_PER_PASS);
-            float[] y = IntegratedGradients.logits(encoder, head, encoder.input(Batches.range(occluded, start, end)));
-            for (int i = 0; i < y.length; i++) {
-                int f = (start + i) / n;
-                double change = logits[(start + i) % n] - y[i];
-                result[f][0] += Math.abs(change);
-                result[f][1] += change;
-            }
+        for (int g = 0; g < total; g++) {
+            double change = logits[g % n] - occluded[g];
+            result[g / n][0] += Math.abs(change);
+            result[g / n][1] += change;
         }
         for (double[] field : result) {
             field[0] /= Math.max(1, n);

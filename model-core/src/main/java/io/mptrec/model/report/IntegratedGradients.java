@@ -12,10 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Integrated gradients of a task head's logit with respect to the network input x = [numeric fields, embedding
- * of each categorical field], summed per feature field. Baseline: every numeric field 0 (its training minimum
- * after min-max scaling) and every categorical field at the embedding of index 0 ("unseen or missing").
- * Midpoint rule with m steps: a_j = (x_j - b_j) / m * sum_s df/dx_j(b + (s + 1/2)/m (x - b)). All steps of a
- * chunk of rows go through one forward and one backward pass.
+ * of each categorical field], summed per feature field. Default baseline: every numeric field 0 (its training minimum
+ * after min-max scaling) and every categorical field at the embedding of index 0 ("unseen or missing"); any other
+ * baseline points in input space can be given, and with K of them the attributions are averaged over the K runs
+ * (expected gradients). Midpoint rule with m steps: a_j = (x_j - b_j) / m * sum_s df/dx_j(b + (s + 1/2)/m (x - b)).
+ * All steps of a chunk of rows go through one forward and one backward pass per baseline.
  */
 public final class IntegratedGradients {
 
@@ -26,7 +27,8 @@ public final class IntegratedGradients {
      * @param attributions rows x fields, row-major; fields are the numeric fields then the categorical fields, in
      *                     the encoder's order
      * @param logits f(x) per row
-     * @param baselineLogit f(baseline)
+     * @param baselineLogit f(baseline), or with K baselines their mean f(b_k): completeness then reads
+     *                      sum of a row's attributions = f(x) - mean_k f(b_k)
      */
     public record Result(int rows, int fields, double[] attributions, double[] logits, double baselineLogit) {
 
@@ -71,15 +73,36 @@ public final class IntegratedGradients {
         return FloatVectors.of(head.forward(new EncoderPass(encoder, x)).logits());
     }
 
+    /** With the default baseline ({@link #baselineRow}). */
     public static Result attribute(Encoder encoder, TaskHead head, EncodedRows rows, int steps) {
+        return attribute(encoder, head, rows, steps, new float[][] {FloatVectors.of(encoder.input(baselineRow(encoder)))});
+    }
+
+    /**
+     * @param baselines K baseline points in input space (each of width d_in); the attributions are the mean of the
+     *                  K integrated-gradients runs, the baseline logit the mean of the K f(b_k)
+     */
+    public static Result attribute(Encoder encoder, TaskHead head, EncodedRows rows, int steps, float[][] baselines) {
         if (steps < 1) {
             throw new IllegalArgumentException("integrated gradients need at least one step, got " + steps);
         }
+        if (baselines.length < 1) {
+            throw new IllegalArgumentException("integrated gradients need at least one baseline");
+        }
         int d = encoder.inputWidth();
+        for (float[] b : baselines) {
+            if (b.length != d) {
+                throw new IllegalArgumentException("a baseline has width " + b.length + ", the input " + d);
+            }
+        }
+        int k = baselines.length;
         int[][] columns = fieldColumns(encoder);
         int fields = columns.length;
-        float[] baseline = FloatVectors.of(encoder.input(baselineRow(encoder)));
-        double baselineLogit = logits(encoder, head, Nd4j.create(baseline, new long[] {1, d}, DataType.FLOAT))[0];
+        double baselineLogit = 0;
+        for (float[] b : baselines) {
+            baselineLogit += logits(encoder, head, Nd4j.create(b, new long[] {1, d}, DataType.FLOAT))[0];
+        }
+        baselineLogit /= k;
         double[] attributions = new double[rows.rows() * fields];
         double[] logits = new double[rows.rows()];
         int chunk = Math.max(1, POINTS_PER_PASS / steps);
@@ -89,38 +112,43 @@ public final class IntegratedGradients {
             INDArray xChunk = encoder.input(Batches.range(rows, start, end));
             float[] x = FloatVectors.of(xChunk);
             float[] fx = logits(encoder, head, xChunk);
-            float[] path = new float[r * steps * d];
             for (int i = 0; i < r; i++) {
-                for (int s = 0; s < steps; s++) {
-                    float alpha = (float) ((s + 0.5) / steps);
-                    int at = (i * steps + s) * d;
-                    for (int j = 0; j < d; j++) {
-                        path[at + j] = baseline[j] + alpha * (x[i * d + j] - baseline[j]);
-                    }
-                }
+                logits[start + i] = fx[i];
             }
-            INDArray points = Nd4j.create(path, new long[] {(long) r * steps, d}, DataType.FLOAT);
-            EncoderPass pass = new EncoderPass(encoder, points);
-            TaskHead.Pass forward = head.forward(pass);
-            float[] gradient = FloatVectors.of(head.backward(pass, forward,
-                    Nd4j.ones(DataType.FLOAT, (long) r * steps, 1), true));
-            double[] sum = new double[d];
-            for (int i = 0; i < r; i++) {
-                java.util.Arrays.fill(sum, 0);
-                for (int s = 0; s < steps; s++) {
-                    int at = (i * steps + s) * d;
-                    for (int j = 0; j < d; j++) {
-                        sum[j] += gradient[at + j];
+            for (float[] baseline : baselines) {
+                float[] path = new float[r * steps * d];
+                for (int i = 0; i < r; i++) {
+                    for (int s = 0; s < steps; s++) {
+                        float alpha = (float) ((s + 0.5) / steps);
+                        int at = (i * steps + s) * d;
+                        for (int j = 0; j < d; j++) {
+                            path[at + j] = baseline[j] + alpha * (x[i * d + j] - baseline[j]);
+                        }
                     }
                 }
-                int row = start + i;
-                logits[row] = fx[i];
-                for (int f = 0; f < fields; f++) {
-                    double a = 0;
-                    for (int j = columns[f][0]; j < columns[f][1]; j++) {
-                        a += ((double) x[i * d + j] - baseline[j]) * sum[j] / steps;
+                INDArray points = Nd4j.create(path, new long[] {(long) r * steps, d}, DataType.FLOAT);
+                EncoderPass pass = new EncoderPass(encoder, points);
+                TaskHead.Pass forward = head.forward(pass);
+                float[] gradient = FloatVectors.of(head.backward(pass, forward,
+                        Nd4j.ones(DataType.FLOAT, (long) r * steps, 1), true));
+                double[] sum = new double[d];
+                for (int i = 0; i < r; i++) {
+                    java.util.Arrays.fill(sum, 0);
+                    for (int s = 0; s < steps; s++) {
+                        int at = (i * steps + s) * d;
+                        for (int j = 0; j < d; j++) {
+                            sum[j] += gradient[at + j];
+                        }
                     }
-                    attributions[row * fields + f] = a;
+                    int row = start + i;
+                    for (int f = 0; f < fields; f++) {
+                        double a = 0;
+                        for (int j = columns[f][0]; j < columns[f][1]; j++) {
+                            a += ((double) x[i * d + j] - baseline[j]) * sum[j] / steps;
+                        }
+                        // one baseline: exactly the single-baseline value (x / 1 and 0 + x are exact)
+                        attributions[row * fields + f] += a / k;
+                    }
                 }
             }
         }

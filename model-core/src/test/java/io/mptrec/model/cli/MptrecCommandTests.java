@@ -23,6 +23,7 @@ class MptrecCommandTests {
 
     @Test
     void shouldPretrainTuneInspectAndScoreFromTheCommandLine() throws Exception {
+        String schema = schema();
         Path artifacts = dir.resolve("artifacts");
         assertThat(MptrecCommand.execute("pretrain", "--schema", schema(), "--tasks", "income,marital", "--out",
                 artifacts.toString(), "--epochs", "1", "--batch-size", "64")).isZero();
@@ -49,6 +50,15 @@ class MptrecCommandTests {
         assertThat(MptrecCommand.execute("report", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
                 "education", "--slice-field", "sex", "--rows", "100", "--seed", "3", "--out", sliced.toString())).isZero();
         assertThat(Files.readString(sliced)).contains("\"field\":\"sex\"").contains("\"sampleSize\":100");
+        Path expected = dir.resolve("expected-gradients.json");
+        assertThat(MptrecCommand.execute("report", "--schema", schema(), "--artifacts", artifacts.toString(), "--task",
+                "education", "--rows", "50", "--baseline", "expected-gradients", "--baseline-rows", "3", "--out",
+                expected.toString())).isZero();
+        assertThat(Files.readString(expected)).contains("\"baselineKind\":\"expected-gradients\"")
+                .contains("\"baselineRows\":3");
+        String refused = captureErr(() -> assertThat(MptrecCommand.execute("report", "--schema", schema, "--artifacts",
+                artifacts.toString(), "--task", "education", "--baseline", "median", "--out", expected.toString())).isEqualTo(2));
+        assertThat(refused).contains("unknown attribution baseline 'median'");
 
         String inspected = captureOut(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
         assertThat(inspected).contains(education.contentSha256()).contains("existing tasks bit-identical");

@@ -79,7 +79,7 @@ class ContributionReportsTests {
     void shouldDescribeAStage2PromptCompletely() throws Exception {
         ContributionReport report = ContributionReports.compute(data, encoder, byRedBlue, OPTIONS.withSliceField("city"));
         int n = data.rows(Split.TEST).length;
-        assertThat(report.schemaVersion()).isEqualTo(1);
+        assertThat(report.schemaVersion()).isEqualTo(2);
         assertThat(report.stage()).isEqualTo(2);
         assertThat(report.promptSha256()).isEqualTo(byRedBlue.contentSha256());
         assertThat(report.encoderSha256()).isEqualTo(encoder.contentSha256());
@@ -111,6 +111,8 @@ class ContributionReportsTests {
                 .containsExactlyInAnyOrder("amount", "noise", "color", "shape", "city");
         assertThat(attributions.fields()).extracting(FeatureAttribution::rank).containsExactly(1, 2, 3, 4, 5);
         assertThat(attributions.steps()).isEqualTo(32);
+        assertThat(attributions.baselineKind()).isEqualTo("zero");
+        assertThat(attributions.baselineRows()).isEqualTo(1);
         assertThat(attributions.completeness().relativeError()).isLessThan(0.05);
         assertThat(report.nonInterference().status()).isEqualTo("passed");
         assertThat(report.nonInterference().check().tasks()).hasSize(2);
@@ -122,8 +124,15 @@ class ContributionReportsTests {
         assertThat(report.toJson()).doesNotContain("NaN").doesNotContain("Infinity");
 
         assertThat(ContributionReport.fromJson(report.toJson())).isEqualTo(report);
-        assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"schemaVersion\":1", "\"schemaVersion\":2")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema version 2");
+        assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"schemaVersion\":2", "\"schemaVersion\":3")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schema version 3");
+        // a version 2 report without the baseline it used, or a version 1 report claiming one, is refused
+        assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"baselineKind\":\"zero\",", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baselineKind");
+        assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"schemaVersion\":2", "\"schemaVersion\":1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 1");
+        assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"baselineKind\":\"zero\"", "\"baselineKind\":\"median\"")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown attribution baseline 'median'");
 
         Path file = dir.resolve("prompt-byredblue.report.json");
         ContributionReports.write(report, file);
@@ -131,6 +140,52 @@ class ContributionReportsTests {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
         assertThat(dir).isDirectoryNotContaining("glob:**.partial-*");
         assertThat(ContributionReports.besideArtifact(dir.resolve("prompt-byredblue"))).isEqualTo(file.toAbsolutePath());
+    }
+
+    /**
+     * Every baseline: completeness holds against its own f(baseline) (expected gradients: the mean over the K
+     * baselines), the choice is recorded, and the bytes depend only on the seed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(AttributionBaseline.class)
+    void shouldRecordTheBaselineMeetCompletenessAndRepeatPerSeed(AttributionBaseline baseline) {
+        ReportOptions options = OPTIONS.withRows(60).withBaseline(baseline).withBaselineRows(4);
+        ContributionReport report = ContributionReports.compute(data, encoder, byRedBlue, options);
+        var a = report.attributions();
+        assertThat(a.baselineKind()).isEqualTo(baseline.key());
+        assertThat(a.baselineUsed()).isEqualTo(baseline);
+        assertThat(a.baseline()).isEqualTo(baseline.description());
+        assertThat(a.baselineRows()).isEqualTo(switch (baseline) {
+            case ZERO -> 1;
+            case TRAINING_MEAN -> data.rows(Split.TRAIN).length;
+            case EXPECTED_GRADIENTS -> 4;
+        });
+        assertThat(a.completeness().meanAbsOutputChange()).as("mean |f(x) - f(baseline)|").isGreaterThan(0.01);
+        assertThat(a.completeness().relativeError()).isLessThan(0.05);
+        assertThat(a.fields()).allSatisfy(f -> assertThat(f.meanAbsAttribution()).isFinite());
+
+        assertThat(ContributionReports.compute(data, encoder, byRedBlue, options).toJson()).isEqualTo(report.toJson());
+        assertThat(ContributionReport.fromJson(report.toJson())).isEqualTo(report);
+        String otherSeed = ContributionReports.compute(data, encoder, byRedBlue, options.withSeed(9)).toJson();
+        assertThat(otherSeed).isNotEqualTo(report.toJson());
+    }
+
+    /** The baseline changes what is explained (f(x) - f(b)), so different baselines give different numbers. */
+    @Test
+    void shouldExplainAgainstTheChosenBaseline() {
+        ReportOptions options = OPTIONS.withRows(60).withBaselineRows(4);
+        var zero = ContributionReports.compute(data, encoder, byColor, options).attributions();
+        var mean = ContributionReports.compute(data, encoder, byColor, options.withBaseline(AttributionBaseline.TRAINING_MEAN)).attributions();
+        var expected = ContributionReports.compute(data, encoder, byColor,
+                options.withBaseline(AttributionBaseline.EXPECTED_GRADIENTS)).attributions();
+        assertThat(List.of(zero.baselineLogit(), mean.baselineLogit(), expected.baselineLogit())).doesNotHaveDuplicates();
+        // the driving field stays first whichever reference the rows are compared with
+        assertThat(List.of(zero, mean, expected)).allSatisfy(a -> assertThat(a.fields().get(0).field()).isEqualTo("color"));
+        // with one sampled row, expected gradients is plain IG against that row
+        var one = ContributionReports.compute(data, encoder, byColor,
+                options.withBaseline(AttributionBaseline.EXPECTED_GRADIENTS).withBaselineRows(1)).attributions();
+        assertThat(one.baselineRows()).isEqualTo(1);
+        assertThat(one.baselineLogit()).isNotEqualTo(expected.baselineLogit());
     }
 
     @Test

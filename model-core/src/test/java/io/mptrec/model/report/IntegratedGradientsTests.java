@@ -120,6 +120,51 @@ class IntegratedGradientsTests {
         assertThat(errors[3] / change).as("relative completeness error with 256 steps").isLessThan(0.005);
     }
 
+    /**
+     * K baselines: the attributions are the mean of the K single-baseline runs, and completeness holds against the
+     * mean f(b_k), improving with the steps as for one baseline.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heads")
+    void shouldAverageSeveralBaselinesAndStayComplete(String name, TaskPromptArtifact prompt) {
+        Encoder e = encoder.encoder();
+        TaskHead head = prompt.head(encoder);
+        EncodedRows rows = rows(20);
+        int d = e.inputWidth();
+        EncodedRows train = encoder.metadata().transform().encode(data, ContributionReports.sample(data.rows(Split.TRAIN), 3, 4));
+        float[] x = FloatVectors.of(e.input(train));
+        float[][] baselines = new float[3][];
+        for (int k = 0; k < 3; k++) {
+            baselines[k] = java.util.Arrays.copyOfRange(x, k * d, (k + 1) * d);
+        }
+        IntegratedGradients.Result all = IntegratedGradients.attribute(e, head, rows, 64, baselines);
+        double[] mean = new double[all.attributions().length];
+        double meanBaselineLogit = 0;
+        for (float[] b : baselines) {
+            IntegratedGradients.Result one = IntegratedGradients.attribute(e, head, rows, 64, new float[][] {b});
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += one.attributions()[i] / 3;
+            }
+            meanBaselineLogit += one.baselineLogit() / 3;
+        }
+        assertThat(all.attributions()).containsExactly(mean, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(all.baselineLogit()).isCloseTo(meanBaselineLogit, org.assertj.core.data.Offset.offset(1e-9));
+
+        double coarse = 0;
+        double fine = 0;
+        double change = 0;
+        IntegratedGradients.Result fewSteps = IntegratedGradients.attribute(e, head, rows, 2, baselines);
+        IntegratedGradients.Result manySteps = IntegratedGradients.attribute(e, head, rows, 256, baselines);
+        for (int r = 0; r < rows.rows(); r++) {
+            coarse += fewSteps.completenessError(r) / rows.rows();
+            fine += manySteps.completenessError(r) / rows.rows();
+            change += Math.abs(manySteps.logits()[r] - manySteps.baselineLogit()) / rows.rows();
+        }
+        assertThat(change).as("mean |f(x) - mean f(b_k)|").isGreaterThan(0.005);
+        assertThat(fine).isLessThan(coarse);
+        assertThat(fine / change).as("relative completeness error with 256 steps").isLessThan(0.005);
+    }
+
     static EncodedRows rows(int n) {
         int[] test = data.rows(Split.TEST);
         EncodedRows all = encoder.metadata().transform().encode(data, test);

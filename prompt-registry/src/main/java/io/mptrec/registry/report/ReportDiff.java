@@ -12,9 +12,16 @@ import java.util.TreeSet;
 /**
  * What moved between the contribution reports of two versions: the fields whose attributions moved most
  * first, then the prompts a stage-2 task borrows from, then the gate's split. A side without a report is null.
+ * The attribution baselines are given because attributions against different baselines explain different
+ * differences f(x) - f(b) and are not comparable field by field.
  */
 public record ReportDiff(boolean reportA, boolean reportB, List<FieldMove> fields, List<AttentionMove> attention,
-                         Double gateTaskSpecificA, Double gateTaskSpecificB) {
+                         Double gateTaskSpecificA, Double gateTaskSpecificB, String baselineA, String baselineB) {
+
+    /** Both reports exist and measured attributions against different baselines. */
+    public boolean baselinesDiffer() {
+        return baselineA != null && baselineB != null && !baselineA.equals(baselineB);
+    }
 
     /** A field's mean |integrated gradients| and rank in each version; {@code delta} is b - a. */
     public record FieldMove(String field, Integer rankA, Integer rankB, Double meanAbsA, Double meanAbsB, Double delta) {
@@ -46,13 +53,18 @@ public record ReportDiff(boolean reportA, boolean reportB, List<FieldMove> field
         }
         attention.sort(byMagnitude(AttentionMove::delta));
         return new ReportDiff(a != null, b != null, fields, attention,
-                a == null ? null : a.gate().meanTaskSpecific(), b == null ? null : b.gate().meanTaskSpecific());
+                a == null ? null : a.gate().meanTaskSpecific(), b == null ? null : b.gate().meanTaskSpecific(),
+                baseline(a), baseline(b));
     }
 
     /** Largest |delta| first; moves that exist on one side only (null delta) last, in name order. */
     private static <T> Comparator<T> byMagnitude(java.util.function.Function<T, Double> delta) {
         return Comparator.comparing((T t) -> delta.apply(t) == null)
                 .thenComparing(t -> delta.apply(t) == null ? 0.0 : -Math.abs(delta.apply(t)));
+    }
+
+    private static String baseline(ContributionReport report) {
+        return report == null ? null : report.attributions().baselineUsed().key();
     }
 
     private static Map<String, FeatureAttribution> fields(ContributionReport report) {

@@ -78,7 +78,8 @@ public class VersionPagesResource {
                                               ContributionReport report, String attributionChart, String gateChart,
                                               String attentionChart);
 
-        static native TemplateInstance diff(VersionDiff d, String chart);
+        static native TemplateInstance diff(VersionDiff d, String chart, String fieldChart, String gateChart,
+                                            String attentionChart);
 
         static native TemplateInstance release(VersionDetail v, ReleasePlan plan, String error);
     }
@@ -115,7 +116,10 @@ public class VersionPagesResource {
         }
         var left = find(task, number);
         var right = find(task, with);
+        ContributionReport reportA = reports.findReport(left).orElse(null);
+        ContributionReport reportB = reports.findReport(right).orElse(null);
         VersionDiff d = views.diff(left, right, reports.diffReports(left, right));
+        ReportDiffCharts reportCharts = ReportDiffCharts.of(left.number, right.number, d.reports(), reportA, reportB);
         List<String> labels = new ArrayList<>();
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -127,7 +131,8 @@ public class VersionPagesResource {
         Map<String, Object> chart = barChart(labels, List.of(
                 Map.of("label", "v" + d.a().number(), "data", a, "backgroundColor", "#1f5fbf"),
                 Map.of("label", "v" + d.b().number(), "data", b, "backgroundColor", "#f0a400")));
-        return Templates.diff(d, json.write(chart));
+        return Templates.diff(d, json.write(chart), orNull(reportCharts.fields()), orNull(reportCharts.gate()),
+                orNull(reportCharts.attention()));
     }
 
     @POST
@@ -199,6 +204,10 @@ public class VersionPagesResource {
 
     private static int version(String number) {
         return Names.requireVersionNumber(number, "version");
+    }
+
+    private String orNull(Map<String, Object> chart) {
+        return chart == null ? null : json.write(chart);
     }
 
     private static String text(JsonNode node) {
