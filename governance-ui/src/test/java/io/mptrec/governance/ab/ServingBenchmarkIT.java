@@ -64,6 +64,8 @@ class ServingBenchmarkIT {
     /** Per phase: the server's own split of each score request (Server-Timing: resolve, score, exposure in ms). */
     final Map<String, ConcurrentLinkedQueue<double[]>> serverTimings = new LinkedHashMap<>();
     int port;
+    /** The application's process id, for its CPU time per phase (from /proc: load-independent cost per request). */
+    long appPid;
 
     @Test
     void benchmark() throws Exception {
@@ -85,6 +87,7 @@ class ServingBenchmarkIT {
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true).redirectOutput(dir.toAbsolutePath().resolve("app.log").toFile());
         Process app = pb.start();
+        appPid = app.pid();
         try {
             awaitReady();
             setUp();
@@ -103,8 +106,8 @@ class ServingBenchmarkIT {
                     + "cores: %d; load average before: %s", CLIENTS, SECONDS, RATE,
                     Runtime.getRuntime().availableProcessors(), loadAverage()));
             line("");
-            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |");
-            line("|---|---|---|---|---|---|");
+            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) |");
+            line("|---|---|---|---|---|---|---|");
             closedLoop("warm-up score x100 (not counted)", i -> score(hundred), 3);
             closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
             closedLoop("score, 1 candidate", i -> score(one), SECONDS);
@@ -129,6 +132,7 @@ class ServingBenchmarkIT {
         AtomicInteger errors = new AtomicInteger();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        double cpu = cpuMillis();
         long start = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             pool.submit(() -> {
@@ -152,7 +156,7 @@ class ServingBenchmarkIT {
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (!name.startsWith("warm-up")) {
-            row(name, latencies, errors.get(), elapsed);
+            row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu);
         }
     }
 
@@ -162,6 +166,7 @@ class ServingBenchmarkIT {
         AtomicInteger errors = new AtomicInteger();
         int total = RATE * SECONDS;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        double cpu = cpuMillis();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + (long) (i * 1e9 / RATE);
@@ -180,7 +185,7 @@ class ServingBenchmarkIT {
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(120, TimeUnit.SECONDS);
-        row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9);
+        row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu);
     }
 
     private void events() throws Exception {
@@ -262,10 +267,22 @@ class ServingBenchmarkIT {
         });
     }
 
-    private void row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds) {
+    private void row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f |", name, sorted.length, errors,
-                sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99)));
+        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f |", name, sorted.length, errors,
+                sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                cpuMillis / Math.max(1, sorted.length)));
+    }
+
+    /** CPU time (user + system) the application has used so far, in ms; NaN where /proc is missing. */
+    private double cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(appPid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime, stime in ticks of 10 ms (USER_HZ 100)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static double percentile(long[] sorted, double q) {
