@@ -28,22 +28,48 @@ public record ExperimentResults(long experimentId, String name, String task, Exp
 
     /**
      * @param metrics per metric name: estimate, count, standard error and interval (absent with too little data)
+     * @param cuped   per metric with pre-period covariates: the CUPED-adjusted estimate next to the raw one
      * @param model   online AUC and log-loss of the first candidate's score against the outcome metric; null if no pair
      */
     public record ArmResult(String name, int version, String contentSha256, double weight, long exposures,
-                            Map<String, ArmSummary> metrics, ModelMetrics model) {
+                            Map<String, ArmSummary> metrics, Map<String, CupedArm> cuped, ModelMetrics model) {
+    }
+
+    /**
+     * One arm's metric with and without CUPED (per-exposure values, as the raw metric; a PROPORTION is read as its 0/1
+     * indicator, so the adjusted estimate is a mean with a normal interval).
+     *
+     * @param varianceReduction share of the per-unit variance removed: 0.5 means the precision of twice the units
+     * @param adjusted          the adjusted estimate with standard error and interval at 1 - alpha
+     */
+    public record CupedArm(long count, long withCovariate, double rawMean, double rawVariance, double adjustedMean,
+                           double adjustedVariance, double varianceReduction, ArmSummary adjusted) {
+    }
+
+    /**
+     * Treatment vs control on the CUPED-adjusted metric. When present, the verdict reads {@code sequential} of this
+     * record instead of the raw one (same validity, narrower interval).
+     *
+     * @param theta                  pooled within-arm regression coefficient of the metric on its covariate
+     * @param covariateMean          mean of the observed covariates (also the value given to units without one)
+     * @param exposuresWithCovariate exposures (both arms) whose unit has a covariate
+     */
+    public record CupedComparison(double theta, double covariateMean, long exposuresWithCovariate,
+                                  Comparison fixedHorizon, SequentialTest.Result sequential) {
     }
 
     public record TreatmentResult(String arm, List<MetricComparison> successMetrics, List<GuardrailResult> guardrails,
                                   DecisionRule.Verdict verdict, String explanation) {
     }
 
-    /** Treatment vs control; both null while an arm has too little data. */
+    /** Treatment vs control; raw comparisons null while an arm has too little data, cuped null without covariates. */
     public record MetricComparison(String metric, MetricKind kind, String direction, Comparison fixedHorizon,
-                                   SequentialTest.Result sequential) {
+                                   SequentialTest.Result sequential, CupedComparison cuped) {
     }
 
+    /** @param cuped whether outcome and interval come from the CUPED-adjusted metric */
     public record GuardrailResult(String metric, MetricKind kind, String direction, double margin, String marginType,
-                                  NonInferiority.Outcome outcome, Double absoluteMargin, ConfidenceInterval interval) {
+                                  NonInferiority.Outcome outcome, Double absoluteMargin, ConfidenceInterval interval,
+                                  boolean cuped) {
     }
 }

@@ -2,6 +2,7 @@ package io.mptrec.ab.statistics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * CUPED variance reduction (Deng, Xu, Kohavi, Walker 2013, "Improving the Sensitivity of Online Controlled
@@ -67,6 +68,51 @@ public final class Cuped {
      * @param arms          adjusted arms, in input order
      */
     public record Result(double theta, double covariateMean, List<AdjustedArm> arms) {
+    }
+
+    /**
+     * Sums of one arm where only some units have a covariate (units new in the pre-period have none).
+     *
+     * @param withCovariate     units with a covariate; {@code sumX}, {@code sumXSquares}, {@code sumXY} and
+     *                          {@code sumYWithCovariate} run over those units only
+     */
+    public record PartialCovariateData(long count, double sumY, double sumYSquares, long withCovariate, double sumX,
+                                       double sumXSquares, double sumXY, double sumYWithCovariate) {
+
+        public PartialCovariateData {
+            if (count < 2) {
+                throw new IllegalArgumentException("count: must be >= 2, got " + count);
+            }
+            if (withCovariate < 0 || withCovariate > count) {
+                throw new IllegalArgumentException("withCovariate: must be in [0, count], got " + withCovariate);
+            }
+        }
+
+        /** The same arm with every missing covariate set to {@code m}. */
+        CovariateData imputed(double m) {
+            long missing = count - withCovariate;
+            return new CovariateData(count, sumY, sumYSquares, sumX + missing * m, sumXSquares + missing * m * m,
+                    sumXY + m * (sumY - sumYWithCovariate));
+        }
+    }
+
+    /**
+     * CUPED when some units lack the covariate: a missing X is replaced by the mean of the observed X over all arms
+     * (one constant for every arm, so X stays independent of the assignment and the estimate stays unbiased; units
+     * without a covariate simply gain nothing). Empty if no unit has a covariate.
+     */
+    public static Optional<Result> adjustImputingMean(List<PartialCovariateData> arms) {
+        long observed = 0;
+        double sumX = 0;
+        for (PartialCovariateData a : arms) {
+            observed += a.withCovariate();
+            sumX += a.sumX();
+        }
+        if (observed == 0) {
+            return Optional.empty();
+        }
+        double m = sumX / observed;
+        return Optional.of(adjust(arms.stream().map(a -> a.imputed(m)).toList()));
     }
 
     public static Result adjust(List<CovariateData> arms) {

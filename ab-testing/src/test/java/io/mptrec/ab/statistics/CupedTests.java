@@ -53,6 +53,70 @@ class CupedTests {
         assertThat(pooledAdjusted).isCloseTo(ols.estimateErrorVariance(), within(1e-3));
     }
 
+    /**
+     * A third of the units have no covariate. From sums, with the missing X imputed by the observed mean, CUPED must
+     * equal the row-level regression Y ~ 1 + T + X on the imputed rows, computed directly (the reference).
+     */
+    @Test
+    void shouldMatchTheRegressionOnMeanImputedRowsWhenSomeUnitsLackTheCovariate() {
+        SplittableRandom random = new SplittableRandom(77L);
+        int perArm = 3_000;
+        double[] y = new double[2 * perArm];
+        double[] x = new double[2 * perArm];
+        boolean[] present = new boolean[2 * perArm];
+        double[][] sums = new double[2][8]; // n, sumY, sumYY, k, sumX, sumXX, sumXY, sumY over units with X
+        double observedX = 0;
+        int observed = 0;
+        for (int i = 0; i < 2 * perArm; i++) {
+            int arm = i < perArm ? 0 : 1;
+            x[i] = 10 + 3 * gaussian(random);
+            y[i] = 1 + 0.5 * x[i] + 0.2 * arm + gaussian(random);
+            present[i] = random.nextInt(3) != 0;
+            double[] s = sums[arm];
+            s[0]++;
+            s[1] += y[i];
+            s[2] += y[i] * y[i];
+            if (present[i]) {
+                s[3]++;
+                s[4] += x[i];
+                s[5] += x[i] * x[i];
+                s[6] += x[i] * y[i];
+                s[7] += y[i];
+                observedX += x[i];
+                observed++;
+            }
+        }
+        double m = observedX / observed;
+        double[][] design = new double[2 * perArm][];
+        for (int i = 0; i < 2 * perArm; i++) {
+            design[i] = new double[] {i < perArm ? 0 : 1, present[i] ? x[i] : m};
+        }
+        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+        ols.newSampleData(y, design);
+        double[] beta = ols.estimateRegressionParameters();
+
+        Cuped.Result result = Cuped.adjustImputingMean(List.of(partial(sums[0]), partial(sums[1]))).orElseThrow();
+
+        assertThat(result.covariateMean()).isCloseTo(m, within(1e-9));
+        assertThat(result.theta()).isCloseTo(beta[2], within(1e-9));
+        assertThat(result.arms().get(1).adjustedMean() - result.arms().get(0).adjustedMean())
+                .isCloseTo(beta[1], within(1e-9));
+        // Raw means are untouched; only two thirds of the units carry information: Var(Y) = 0.25 * 9 + 1 = 3.25,
+        // removed share about (2/3) * 2.25 / 3.25 = 0.46.
+        assertThat(result.arms().get(0).mean()).isCloseTo(sums[0][1] / perArm, within(1e-12));
+        assertThat(result.arms().get(0).varianceReduction()).isCloseTo(2.0 / 3 * 2.25 / 3.25, within(0.04));
+    }
+
+    @Test
+    void shouldLeaveNothingToAdjustWithoutAnyCovariate() {
+        Cuped.PartialCovariateData none = new Cuped.PartialCovariateData(10, 5, 5, 0, 0, 0, 0, 0);
+        assertThat(Cuped.adjustImputingMean(List.of(none, none))).isEmpty();
+    }
+
+    private static Cuped.PartialCovariateData partial(double[] s) {
+        return new Cuped.PartialCovariateData((long) s[0], s[1], s[2], (long) s[3], s[4], s[5], s[6], s[7]);
+    }
+
     @Test
     void shouldNarrowTheComparisonIntervalAndFeedTheSequentialTest() {
         SplittableRandom random = new SplittableRandom(5L);

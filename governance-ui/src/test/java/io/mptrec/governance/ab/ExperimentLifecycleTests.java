@@ -6,6 +6,8 @@ import io.mptrec.governance.TestArtifacts;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.mptrec.ab.serving.service.RoutingCache;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -90,6 +92,58 @@ class ExperimentLifecycleTests {
         as("carol").contentType("application/json").body("{\"reason\":\"worse\"}")
                 .post("/api/v1/tasks/" + task + "/rollback").then().statusCode(200);
         assertThat(score(task, "u").get("version")).isEqualTo("1");
+    }
+
+    @Inject
+    RoutingCache routings;
+
+    /**
+     * Serving keeps each task's routing in memory: a warm cache answers without reloading, yet every pause, resume,
+     * ramp change, stop and pointer move is honoured by the very next request (the task's row version is the stamp).
+     */
+    @Test
+    void shouldReloadTheCachedRoutingExactlyWhenAChangeCommitted() {
+        String task = "cached";
+        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+        Api.released(task, TestArtifacts.prompt(ENCODER, task, 121));
+        Api.approved(task, TestArtifacts.prompt(ENCODER, task, 122));
+        assertThat(score(task, "u").get("routing")).isEqualTo("production");
+        long loads = routings.loads();
+        for (int i = 0; i < 20; i++) {
+            assertThat(score(task, "u-" + i).get("version")).isEqualTo("1");
+        }
+        assertThat(routings.loads()).as("a warm cache does not reload").isEqualTo(loads);
+
+        long id = as("erin").contentType("application/json").body(Map.of("name", "cached-ab", "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", 1, "weight", 0.0),
+                                Map.of("name", "treatment", "version", 2, "weight", 1.0))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        assertThat(score(task, "u").get("routing")).as("a DRAFT experiment routes nothing").isEqualTo("production");
+        post("/api/v1/experiments/" + id + "/start", "{}");
+        assertThat(score(task, "u")).containsEntry("routing", "experiment").containsEntry("version", "2");
+        post("/api/v1/experiments/" + id + "/pause", "{\"reason\":\"look\"}");
+        assertThat(score(task, "u")).containsEntry("routing", "paused-control").containsEntry("version", "1");
+        post("/api/v1/experiments/" + id + "/start", "{}");
+        assertThat(score(task, "u")).containsEntry("routing", "experiment").containsEntry("version", "2");
+        post("/api/v1/experiments/" + id + "/ramp", "{\"ramp\":0,\"reason\":\"hold\"}");
+        assertThat(score(task, "u")).containsEntry("routing", "outside-ramp").containsEntry("version", "1");
+        post("/api/v1/experiments/" + id + "/stop", "{\"reason\":\"done\"}");
+        assertThat(score(task, "u")).containsEntry("routing", "production").containsEntry("version", "1");
+        Api.transition("carol", task, 2, "release", null).then().statusCode(200);
+        assertThat(score(task, "u")).containsEntry("routing", "production").containsEntry("version", "2");
+
+        loads = routings.loads();
+        for (int i = 0; i < 20; i++) {
+            assertThat(score(task, "u-" + i).get("version")).isEqualTo("2");
+        }
+        assertThat(routings.loads()).isEqualTo(loads);
+        as("erin").contentType("application/json").body(Map.of("task", "no-such-task", "unitId", "u",
+                "rows", List.of(Map.of("age", "40")))).post("/api/v1/score").then().statusCode(404)
+                .body("field", equalTo("task"));
+    }
+
+    private static void post(String path, String body) {
+        as("erin").contentType("application/json").body(body).post(path).then().statusCode(200);
     }
 
     private static Map<String, String> score(String task, String unit) {

@@ -1,5 +1,6 @@
 package io.mptrec.governance.ab;
 
+import io.mptrec.governance.PostgresResource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,15 +29,16 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kill -9 durability of acknowledged KPI events, on the packaged application as shipped (embedded H2 file): two
- * clients post batches, the process is killed with SIGKILL mid-stream, restarted on the same database file, and every
- * acknowledged batch is posted again: each of its events must come back as a duplicate (it was stored before the ack).
- * The application runs in a fresh working directory with the shipped default database URL.
- * Run by failsafe after {@code package}.
+ * kill -9 durability of acknowledged KPI events, on both packaged builds: the H2 one as shipped (embedded file, shipped
+ * default URL, fresh working directory) and the PostgreSQL one ({@code target/quarkus-app-postgresql}, on a fresh
+ * database from {@link PostgresResource}). Two clients post batches, the process is killed with SIGKILL mid-stream,
+ * restarted on the same database, and every acknowledged batch is posted again: each of its events must come back as
+ * a duplicate (it was stored before the ack). Run by failsafe after {@code package}.
  */
 class KpiDurabilityIT {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    static final Path POSTGRESQL_JAR = Path.of("target", "quarkus-app-postgresql", "quarkus-run.jar");
     static final Pattern STORED = Pattern.compile("\"stored\":(\\d+)");
     static final Pattern DUPLICATES = Pattern.compile("\"duplicates\":(\\d+)");
     static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
@@ -43,11 +46,30 @@ class KpiDurabilityIT {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void shouldKeepEveryAcknowledgedEventAcrossKillMinus9() throws Exception {
-        assertThat(JAR).as("packaged application (run mvn verify)").exists();
+    void shouldKeepEveryAcknowledgedEventAcrossKillMinus9OnTheShippedH2() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "kill9-");
+        killAndReplay(JAR, dir, Map.of());
+    }
+
+    @Test
+    void shouldKeepEveryAcknowledgedEventAcrossKillMinus9OnPostgreSQL() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "kill9-pg-");
+        PostgresResource postgres = new PostgresResource();
+        Map<String, String> database = postgres.start();
+        try {
+            killAndReplay(POSTGRESQL_JAR, dir, Map.of("MPTREC_DB_URL", database.get("quarkus.datasource.jdbc.url"),
+                    "MPTREC_DB_USER", database.get("quarkus.datasource.username")));
+            assertThat(Files.readString(dir.resolve("app.log"))).as("the PostgreSQL build ran on PostgreSQL")
+                    .contains("jdbc:postgresql:").doesNotContain("jdbc:h2:");
+        } finally {
+            postgres.stop();
+        }
+    }
+
+    private void killAndReplay(Path jar, Path dir, Map<String, String> environment) throws Exception {
+        assertThat(jar).as("packaged application (run mvn verify)").exists();
         int port = freePort();
-        Process app = start(dir, port);
+        Process app = start(jar, dir, port, environment);
         List<String> acknowledged = new ArrayList<>();
         try {
             awaitReady(port);
@@ -83,7 +105,7 @@ class KpiDurabilityIT {
         assertThat(acknowledged).as("batches acknowledged before the kill").hasSizeGreaterThan(5);
         System.out.printf("kill -9 after %d acknowledged batches (%d events)%n", acknowledged.size(), 100 * acknowledged.size());
 
-        Process restarted = start(dir, port);
+        Process restarted = start(jar, dir, port, environment);
         try {
             awaitReady(port);
             for (String body : acknowledged) {
@@ -114,12 +136,13 @@ class KpiDurabilityIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Process start(Path dir, int port) throws IOException {
+    private static Process start(Path jar, Path dir, int port, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
-                "-Dmptrec.ab.guardrails.every=off", "-jar", JAR.toAbsolutePath().toString());
-        pb.directory(dir.toFile()); // the shipped default database URL, relative to the working directory
+                "-Dmptrec.ab.guardrails.every=off", "-jar", jar.toAbsolutePath().toString());
+        pb.directory(dir.toFile()); // H2: the shipped default database URL, relative to the working directory
         pb.environment().remove("MPTREC_DB_URL");
+        pb.environment().putAll(environment);
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.toAbsolutePath().resolve("app.log").toFile()));
         return pb.start();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Load benchmark of the packaged application on loopback (skipped unless {@code -Dmptrec.benchmark=true}):
@@ -45,30 +49,45 @@ import java.util.function.IntFunction;
  */
 class ServingBenchmarkIT {
 
+    static final Pattern TIMING = Pattern.compile("dur=([0-9.]+)");
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
+    /** Extra JVM options of the application, space-separated (e.g. a JFR recording to profile the serving path). */
+    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "");
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(8)).build();
     final ObjectMapper json = new ObjectMapper();
     final StringBuilder report = new StringBuilder();
+    /** Per phase: the server's own split of each score request (Server-Timing: resolve, score, exposure in ms). */
+    final Map<String, ConcurrentLinkedQueue<double[]>> serverTimings = new LinkedHashMap<>();
     int port;
+    /** The application's process id, for its CPU time per phase (from /proc: load-independent cost per request). */
+    long appPid;
 
     @Test
     void benchmark() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("mptrec.benchmark"), "benchmark runs only with -Dmptrec.benchmark=true");
         Path dir = Files.createTempDirectory(Path.of("target"), "bench-");
         port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
-                "-Dmptrec.ab.guardrails.every=off", "-jar", JAR.toAbsolutePath().toString());
+                "-Dmptrec.ab.guardrails.every=off"));
+        for (String option : APP_JVM_ARGS.trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.directory(dir.toFile());
         pb.environment().remove("MPTREC_DB_URL");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true).redirectOutput(dir.toAbsolutePath().resolve("app.log").toFile());
         Process app = pb.start();
+        appPid = app.pid();
         try {
             awaitReady();
             setUp();
@@ -87,14 +106,16 @@ class ServingBenchmarkIT {
                     + "cores: %d; load average before: %s", CLIENTS, SECONDS, RATE,
                     Runtime.getRuntime().availableProcessors(), loadAverage()));
             line("");
-            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |");
-            line("|---|---|---|---|---|---|");
+            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) |");
+            line("|---|---|---|---|---|---|---|");
             closedLoop("warm-up score x100 (not counted)", i -> score(hundred), 3);
             closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
             closedLoop("score, 1 candidate", i -> score(one), SECONDS);
             closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
-            openLoop("score, 100 candidates, open loop at " + RATE + "/s", hundred);
+            openLoop("ping, open loop at " + RATE + "/s", () -> get("/api/v1/score/ping"));
+            openLoop("score, 100 candidates, open loop at " + RATE + "/s", () -> score(hundred));
             events();
+            serverTimings();
             line("");
             line("load average after: " + loadAverage());
             Files.writeString(Path.of("target", "benchmark-report.md"), report.toString());
@@ -107,9 +128,11 @@ class ServingBenchmarkIT {
 
     private void closedLoop(String name, IntFunction<HttpRequest> request, int seconds) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        double cpu = cpuMillis();
         long start = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             pool.submit(() -> {
@@ -121,6 +144,7 @@ class ServingBenchmarkIT {
                         if (r.statusCode() != 200) {
                             errors.incrementAndGet();
                         }
+                        serverTiming(r, timings);
                     } catch (Exception e) {
                         errors.incrementAndGet();
                     }
@@ -132,15 +156,17 @@ class ServingBenchmarkIT {
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (!name.startsWith("warm-up")) {
-            row(name, latencies, errors.get(), elapsed);
+            row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu);
         }
     }
 
-    private void openLoop(String name, String body) throws Exception {
+    private void openLoop(String name, Supplier<HttpRequest> request) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
         int total = RATE * SECONDS;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        double cpu = cpuMillis();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + (long) (i * 1e9 / RATE);
@@ -148,16 +174,18 @@ class ServingBenchmarkIT {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            inFlight.add(http.sendAsync(score(body), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+            inFlight.add(http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 200) {
                     errors.incrementAndGet();
+                } else {
+                    serverTiming(r, timings);
                 }
                 latencies.add(System.nanoTime() - due);
             }));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(120, TimeUnit.SECONDS);
-        row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9);
+        row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu);
     }
 
     private void events() throws Exception {
@@ -198,10 +226,63 @@ class ServingBenchmarkIT {
                 + "%d failed batches", stored.get(), CLIENTS, elapsed, stored.get() / elapsed, errors.get()));
     }
 
-    private void row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds) {
+    private ConcurrentLinkedQueue<double[]> timings(String phase) {
+        ConcurrentLinkedQueue<double[]> q = new ConcurrentLinkedQueue<>();
+        if (!phase.startsWith("warm-up")) {
+            serverTimings.put(phase, q);
+        }
+        return q;
+    }
+
+    private static void serverTiming(HttpResponse<String> r, ConcurrentLinkedQueue<double[]> timings) {
+        r.headers().firstValue("Server-Timing").ifPresent(header -> {
+            Matcher m = TIMING.matcher(header);
+            double[] ms = new double[3];
+            for (int i = 0; i < 3 && m.find(); i++) {
+                ms[i] = Double.parseDouble(m.group(1));
+            }
+            timings.add(ms);
+        });
+    }
+
+    /** The server's own time per phase of the score requests: what is left of the latency is HTTP, JSON and queueing. */
+    private void serverTimings() {
+        line("");
+        line("Server-side split of the score requests (Server-Timing header), ms:");
+        line("");
+        line("| phase | resolve p50 | resolve p99 | score p50 | score p99 | exposure p50 | exposure p99 |");
+        line("|---|---|---|---|---|---|---|");
+        serverTimings.forEach((phase, q) -> {
+            if (q.isEmpty()) {
+                return;
+            }
+            StringBuilder b = new StringBuilder("| " + phase + " |");
+            for (int i = 0; i < 3; i++) {
+                int column = i;
+                double[] sorted = q.stream().mapToDouble(t -> t[column]).sorted().toArray();
+                b.append(String.format(Locale.ROOT, " %.2f | %.2f |", sorted[(int) Math.ceil(0.5 * sorted.length) - 1],
+                        sorted[(int) Math.ceil(0.99 * sorted.length) - 1]));
+            }
+            line(b.toString());
+        });
+    }
+
+    private void row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f |", name, sorted.length, errors,
-                sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99)));
+        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f |", name, sorted.length, errors,
+                sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                cpuMillis / Math.max(1, sorted.length)));
+    }
+
+    /** CPU time (user + system) the application has used so far, in ms; NaN where /proc is missing. */
+    private double cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(appPid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime, stime in ticks of 10 ms (USER_HZ 100)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static double percentile(long[] sorted, double q) {

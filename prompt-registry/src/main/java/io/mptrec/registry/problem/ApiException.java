@@ -22,6 +22,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(Problem.of(404, "not-found", "Not found", detail, field));
     }
 
+    /** A dependency (the database, a queue in front of it) cannot take the request now; the client may retry. */
+    public static ApiException unavailable(String slug, String detail) {
+        return new ApiException(Problem.of(503, slug, "Service unavailable", detail, null));
+    }
+
     /** A transition or change the current state does not allow; the detail says why. */
     public static ApiException conflict(String slug, String detail) {
         return new ApiException(Problem.of(409, slug, "Conflict", detail, null));

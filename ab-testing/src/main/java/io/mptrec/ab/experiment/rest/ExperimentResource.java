@@ -1,5 +1,8 @@
 package io.mptrec.ab.experiment.rest;
 
+import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
+import io.mptrec.ab.covariate.CovariateRequests.CovariateBatch;
+import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.Promotion;
 import io.mptrec.ab.experiment.ExperimentRequests.RampChange;
@@ -56,15 +59,18 @@ public class ExperimentResource {
     private final GuardrailService guardrails;
     private final PromotionService promotion;
     private final PilotService pilot;
+    private final CovariateService covariates;
     private final SecurityIdentity identity;
 
     public ExperimentResource(ExperimentService experiments, ResultsService results, GuardrailService guardrails,
-                              PromotionService promotion, PilotService pilot, SecurityIdentity identity) {
+                              PromotionService promotion, PilotService pilot, CovariateService covariates,
+                              SecurityIdentity identity) {
         this.experiments = experiments;
         this.results = results;
         this.guardrails = guardrails;
         this.promotion = promotion;
         this.pilot = pilot;
+        this.covariates = covariates;
         this.identity = identity;
     }
 
@@ -210,6 +216,24 @@ public class ExperimentResource {
         long key = id(id);
         Promotion p = body == null ? Promotion.EMPTY : body;
         return promotion.promote(key, p.arm(), actor(), p.reason()).experiment();
+    }
+
+    @POST
+    @Path("/{id}/covariates")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Store units' pre-period values of the experiment's metrics; results then apply CUPED to those metrics",
+            description = "One value per (metric, unit): the unit's value of the metric in a period before the experiment "
+                    + "(never measured after its first exposure). Idempotent: the first value stays, repeats count as "
+                    + "duplicates. Acknowledged after commit. Units without a value get the mean of the observed ones.")
+    @APIResponse(responseCode = "200", description = "Committed: counts of stored and duplicate values",
+            content = @Content(schema = @Schema(implementation = CovariateAck.class)))
+    @APIResponse(responseCode = "400", description = "Invalid value (the field names it, e.g. covariates[3].metric)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CovariateAck createCovariates(@PathParam("id") String id, @Valid @NotNull CovariateBatch body) {
+        return covariates.persistCovariates(id(id), body.covariates());
     }
 
     @POST

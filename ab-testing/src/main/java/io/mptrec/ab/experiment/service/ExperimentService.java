@@ -33,8 +33,9 @@ import java.util.Set;
 
 /**
  * Creates experiments and moves them through DRAFT -> RUNNING <-> PAUSED -> STOPPED. Every change and its audit
- * entry commit in one transaction; the experiment's optimistic lock settles concurrent changes (409), and starting
- * one bumps the task's lock so that two experiments of one task cannot both start.
+ * entry commit in one transaction; the experiment's optimistic lock settles concurrent changes (409), and every
+ * status or ramp change bumps the task's lock, so that two experiments of one task cannot both start and serving
+ * sees the change on its next request.
  */
 @ApplicationScoped
 @Transactional
@@ -192,7 +193,6 @@ public class ExperimentService {
             e.startedAt = clock.instant();
         }
         e.statusReason = reason;
-        Task.getEntityManager().lock(e.task, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
         return changed(actor, resume ? "EXPERIMENT_RESUME" : "EXPERIMENT_START", e, before, reason);
     }
 
@@ -241,7 +241,13 @@ public class ExperimentService {
         return changed(actor, action, e, before, reason);
     }
 
+    /**
+     * Every status or ramp change also bumps the task's optimistic lock: two experiments of one task cannot both
+     * start, and the bumped row version is the serving stamp ({@code RoutingCache}) that makes every replica
+     * re-read the task's routing on its next request.
+     */
     private Experiment changed(String actor, String action, Experiment e, String before, String reason) {
+        Task.getEntityManager().lock(e.task, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
         Experiment.flush(); // the loser of a concurrent change gets its 409 here
         record(actor, action, e, before, describe(e), reason);
         return e;

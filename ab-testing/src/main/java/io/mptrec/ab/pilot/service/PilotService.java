@@ -10,6 +10,7 @@ import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
 import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
+import io.mptrec.ab.serving.service.ExposureWriter;
 import io.mptrec.ab.serving.service.ServingService;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
@@ -56,6 +57,7 @@ public class PilotService {
     private final ServingService serving;
     private final KpiEventService kpi;
     private final ExperimentService experiments;
+    private final ExposureWriter exposures;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mptrec-pilot");
         t.setDaemon(true);
@@ -65,12 +67,13 @@ public class PilotService {
     private volatile Dataset dataset;
 
     public PilotService(AbConfig config, Clock clock, ServingService serving, KpiEventService kpi,
-                        ExperimentService experiments) {
+                        ExperimentService experiments, ExposureWriter exposures) {
         this.config = config;
         this.clock = clock;
         this.serving = serving;
         this.kpi = kpi;
         this.experiments = experiments;
+        this.exposures = exposures;
     }
 
     private static final class Run {
@@ -183,6 +186,7 @@ public class PilotService {
             if (!pending.isEmpty()) {
                 run.events.addAndGet(kpi.persistEvents(pending).stored());
             }
+            exposures.awaitStored(); // DONE means the pilot's exposures can be read back (they are written behind)
             run.state = "DONE";
         } catch (RuntimeException e) {
             LOG.errorf(e, "pilot of experiment %d failed", run.experimentId);

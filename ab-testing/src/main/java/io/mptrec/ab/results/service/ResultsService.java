@@ -8,11 +8,14 @@ import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.MetricRole;
 import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.ExperimentResults.ArmResult;
+import io.mptrec.ab.results.ExperimentResults.CupedArm;
+import io.mptrec.ab.results.ExperimentResults.CupedComparison;
 import io.mptrec.ab.results.ExperimentResults.GuardrailResult;
 import io.mptrec.ab.results.ExperimentResults.MetricComparison;
 import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
 import io.mptrec.ab.statistics.ArmSummary;
 import io.mptrec.ab.statistics.Comparison;
+import io.mptrec.ab.statistics.Cuped;
 import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.ab.statistics.MetricData;
 import io.mptrec.ab.statistics.ModelMetrics;
@@ -30,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Computes an experiment's results from sufficient statistics aggregated in the database.
@@ -62,7 +66,7 @@ public class ResultsService {
 
     /** Results of an experiment by id, read in one transaction. */
     @Transactional
-    public java.util.Optional<ExperimentResults> findResultsById(long id) {
+    public Optional<ExperimentResults> findResultsById(long id) {
         return Experiment.<Experiment>findByIdOptional(id).map(this::results);
     }
 
@@ -74,8 +78,10 @@ public class ResultsService {
             exposures.put((String) row[0], ((Number) row[1]).longValue());
         }
         Map<String, Map<String, Sums>> sums = new HashMap<>();
+        Map<String, CupedData> cuped = new HashMap<>();
         for (ExperimentMetric m : e.metrics) {
             sums.put(m.name, metricSums(e.id, m.name));
+            cupedFor(e, m).ifPresent(c -> cuped.put(m.name, c));
         }
         double level = 1 - e.alpha;
         String outcomeMetric = e.metrics(MetricRole.SUCCESS).stream().filter(m -> m.kind == MetricKind.PROPORTION)
@@ -95,8 +101,19 @@ public class ResultsService {
                             : ArmSummary.mean((MetricData.Mean) data, level));
                 }
             }
+            Map<String, CupedArm> adjusted = new LinkedHashMap<>();
+            int index = arms.indexOf(arm);
+            for (ExperimentMetric m : e.metrics) {
+                CupedData c = cuped.get(m.name);
+                if (c != null) {
+                    Cuped.AdjustedArm a = c.result().arms().get(index);
+                    adjusted.put(m.name, new CupedArm(a.count(), c.perArm()[index], a.mean(),
+                            a.variance(), a.adjustedMean(), a.adjustedVariance(), a.varianceReduction(),
+                            ArmSummary.mean(a.toMeanData(), level)));
+                }
+            }
             armResults.add(new ArmResult(arm.name, arm.version.number, arm.version.contentSha256, arm.weight,
-                    exposures.getOrDefault(arm.name, 0L), summaries, model.get(arm.name)));
+                    exposures.getOrDefault(arm.name, 0L), summaries, adjusted, model.get(arm.name)));
         }
         SampleRatioMismatch srm = SampleRatioMismatch.check(
                 arms.stream().map(a -> exposures.getOrDefault(a.name, 0L)).toList(),
@@ -112,9 +129,11 @@ public class ResultsService {
                 MetricData t = data(m.kind, sums.get(m.name).get(arm.name));
                 Comparison fixed = c == null || t == null ? null : Comparison.compare(c, t, level);
                 SequentialTest.Result seq = sequential(e, c, t, m.kind);
-                success.add(new MetricComparison(m.name, m.kind, m.direction.name(), fixed, seq));
-                if (seq != null) {
-                    ruleSuccess.add(new DecisionRule.SuccessMetric(m.name, m.direction, seq));
+                CupedComparison adjusted = cupedComparison(e, cuped.get(m.name), arms.indexOf(arm), level);
+                success.add(new MetricComparison(m.name, m.kind, m.direction.name(), fixed, seq, adjusted));
+                SequentialTest.Result decisive = adjusted != null ? adjusted.sequential() : seq;
+                if (decisive != null) {
+                    ruleSuccess.add(new DecisionRule.SuccessMetric(m.name, m.direction, decisive));
                 }
             }
             List<GuardrailResult> guardrails = new ArrayList<>();
@@ -122,12 +141,14 @@ public class ResultsService {
             for (ExperimentMetric m : e.metrics(MetricRole.GUARDRAIL)) {
                 MetricData c = data(m.kind, sums.get(m.name).get(control.name));
                 MetricData t = data(m.kind, sums.get(m.name).get(arm.name));
-                SequentialTest.Result seq = sequential(e, c, t, m.kind);
+                CupedComparison adjusted = cupedComparison(e, cuped.get(m.name), arms.indexOf(arm), level);
+                SequentialTest.Result seq = adjusted != null ? adjusted.sequential() : sequential(e, c, t, m.kind);
                 NonInferiority.Result ni = seq == null ? null
                         : NonInferiority.check(seq, new NonInferiority.Margin(m.margin, m.marginType), m.direction);
                 NonInferiority.Outcome outcome = ni == null ? NonInferiority.Outcome.INCONCLUSIVE : ni.outcome();
                 guardrails.add(new GuardrailResult(m.name, m.kind, m.direction.name(), m.margin, m.marginType.name(),
-                        outcome, ni == null ? null : ni.absoluteMargin(), ni == null ? null : ni.interval()));
+                        outcome, ni == null ? null : ni.absoluteMargin(), ni == null ? null : ni.interval(),
+                        adjusted != null));
                 ruleGuardrails.add(new DecisionRule.Guardrail(m.name, ni != null ? ni
                         : new NonInferiority.Result(NonInferiority.Outcome.INCONCLUSIVE, Double.NaN, null)));
             }
@@ -144,6 +165,56 @@ public class ResultsService {
                 .orElse(treatments.get(0));
         return new ExperimentResults(e.id, e.name, e.task.name, e.status, e.alpha, CORRECTION.name(), clock.instant(),
                 armResults, srm, treatments, decisive.verdict(), decisive.explanation());
+    }
+
+    private record CupedData(Cuped.Result result, long withCovariate, long[] perArm) {
+    }
+
+    /**
+     * CUPED over all arms for one metric, if any exposed unit has a covariate for it and every arm has 2 exposures.
+     * Per exposure: Y is the metric's value (its 0/1 indicator for a PROPORTION), X the unit's covariate.
+     */
+    private Optional<CupedData> cupedFor(Experiment e, ExperimentMetric m) {
+        String y = m.kind == MetricKind.PROPORTION ? "CASE WHEN k.v > 0 THEN 1.0 ELSE 0.0 END" : "COALESCE(k.v, 0.0)";
+        Map<String, Object[]> byArm = new HashMap<>();
+        for (Object[] r : native_("SELECT e.arm, COUNT(*), SUM(" + y + "), SUM(" + y + " * " + y + "), "
+                + "COUNT(c.covariate_value), COALESCE(SUM(c.covariate_value), 0), "
+                + "COALESCE(SUM(c.covariate_value * c.covariate_value), 0), COALESCE(SUM(c.covariate_value * " + y + "), 0), "
+                + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0.0 ELSE " + y + " END), 0) "
+                + "FROM exposure e LEFT JOIN (SELECT request_id, SUM(metric_value) AS v FROM kpi_event WHERE metric = ?2 "
+                + "AND request_id IN (SELECT request_id FROM exposure WHERE experiment_id = ?1) GROUP BY request_id) k "
+                + "ON k.request_id = e.request_id LEFT JOIN experiment_covariate c ON c.experiment_id = e.experiment_id "
+                + "AND c.metric = ?2 AND c.unit_id = e.unit_id WHERE e.experiment_id = ?1 GROUP BY e.arm", e.id, m.name)) {
+            byArm.put((String) r[0], r);
+        }
+        List<Cuped.PartialCovariateData> data = new ArrayList<>();
+        long[] perArm = new long[e.arms.size()];
+        long total = 0;
+        for (int i = 0; i < e.arms.size(); i++) {
+            Object[] r = byArm.get(e.arms.get(i).name);
+            if (r == null || ((Number) r[1]).longValue() < 2) {
+                return Optional.empty();
+            }
+            perArm[i] = ((Number) r[4]).longValue();
+            total += perArm[i];
+            data.add(new Cuped.PartialCovariateData(((Number) r[1]).longValue(), ((Number) r[2]).doubleValue(),
+                    ((Number) r[3]).doubleValue(), perArm[i], ((Number) r[5]).doubleValue(),
+                    ((Number) r[6]).doubleValue(), ((Number) r[7]).doubleValue(), ((Number) r[8]).doubleValue()));
+        }
+        long with = total;
+        return Cuped.adjustImputingMean(data).map(result -> new CupedData(result, with, perArm));
+    }
+
+    /** Treatment (arm index) vs control on the adjusted metric; null without CUPED for the metric. */
+    private static CupedComparison cupedComparison(Experiment e, CupedData data, int treatment, double level) {
+        if (data == null) {
+            return null;
+        }
+        Cuped.Result c = data.result();
+        MetricData.Mean control = c.arms().get(0).toMeanData();
+        MetricData.Mean arm = c.arms().get(treatment).toMeanData();
+        return new CupedComparison(c.theta(), c.covariateMean(), data.withCovariate(),
+                Comparison.compare(control, arm, level), sequential(e, control, arm, MetricKind.MEAN));
     }
 
     /** Always-valid interval; null while an arm has no usable data. Also drawn over time by TimeSeriesService. */

@@ -1,9 +1,11 @@
 package io.mptrec.ab.serving.service;
 
 import io.mptrec.ab.serving.Exposure;
+import io.mptrec.registry.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import javax.sql.DataSource;
@@ -20,49 +22,86 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Group commit of exposures: each scoring request hands its exposure to one writer thread and waits until the
- * transaction holding it has committed, so a response is never sent for an exposure that is not stored. The writer
- * takes whatever has queued up meanwhile (up to {@link #MAX_BATCH}) into one batched INSERT and one commit, so the
- * commit cost (a file write on H2 with WRITE_DELAY=0, a WAL flush on PostgreSQL) is shared by concurrent requests.
+ * The exposure log, written behind the response: {@link #write} queues the exposure and returns; one writer thread
+ * takes whatever has queued up (up to {@link #MAX_BATCH}) into one batched INSERT and one commit, back to back.
+ *
+ * <p>Durability, stated plainly: an exposure is <b>not</b> durable when the score response is sent. It becomes durable
+ * within one commit of the writer (milliseconds; the queue holds what arrived while the previous batch committed).
+ * A graceful shutdown stores everything queued; a kill -9, an OOM kill or a power cut loses the exposures still queued
+ * or in the uncommitted batch (at most a few milliseconds of traffic; at most {@link #CAPACITY}). Why that is
+ * acceptable for exposures and not for KPI events: a lost exposure only removes that request from the analysis (its
+ * KPI events then join no exposure), the loss hits every arm alike because it depends on the time of the crash, not
+ * on the arm, and waiting for the commit cost every response a commit (the largest part of the serving latency
+ * under load). KPI events, the outcomes the decision counts, are still acknowledged only after their commit.
+ *
+ * <p>Nothing is dropped while the process lives: a full queue blocks the request (back-pressure, then 503 after
+ * {@link #OFFER_SECONDS} s), and a batch that fails to commit (database down) is retried, in order, until it commits.
  */
 @ApplicationScoped
 public class ExposureWriter {
 
     private static final Logger LOG = Logger.getLogger(ExposureWriter.class);
     static final int MAX_BATCH = 1_000;
+    static final int CAPACITY = 20_000;
+    static final int OFFER_SECONDS = 10;
+    private static final long RETRY_MILLIS = 1_000;
     private static final String INSERT = "INSERT INTO exposure (request_id, task_id, experiment_id, arm, unit_id, "
             + "prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** An exposure to store, or (exposure null) a barrier completed once everything queued before it committed. */
     private record Pending(Exposure exposure, CompletableFuture<Void> stored) {
     }
 
     private final DataSource dataSource;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(20_000);
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(CAPACITY);
     private volatile Thread writer;
+    private volatile boolean stopping;
 
     public ExposureWriter(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** Stores the exposure; returns once it is committed. */
+    /** Queues the exposure; returns at once unless the queue is full (see the class comment on durability). */
     public void write(Exposure exposure) {
-        ensureStarted();
-        Pending p = new Pending(exposure, new CompletableFuture<>());
+        enqueue(new Pending(exposure, null));
+    }
+
+    /**
+     * Returns once every exposure queued before this call has committed (the pilot's end, tests, a caller that must
+     * read its exposures back).
+     */
+    public void awaitStored() {
+        Pending barrier = new Pending(null, new CompletableFuture<>());
+        enqueue(barrier);
         try {
-            if (!queue.offer(p, 10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("exposure log overloaded: queue full for 10 s");
-            }
-            p.stored().get(60, TimeUnit.SECONDS);
+            barrier.stored().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing the exposure", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the exposure was not stored within 60 s", e);
+            throw new IllegalStateException("interrupted while waiting for the exposure log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the exposure log did not catch up within 60 s", e);
+        }
+    }
+
+    /** Exposures queued and not yet committed. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    private void enqueue(Pending p) {
+        ensureStarted();
+        try {
+            if (!queue.offer(p, OFFER_SECONDS, TimeUnit.SECONDS)) {
+                throw ApiException.unavailable("exposure-log-full", "the exposure log is " + CAPACITY
+                        + " exposures behind the database for " + OFFER_SECONDS + " s; try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing the exposure", e);
         }
     }
 
@@ -81,26 +120,45 @@ public class ExposureWriter {
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             try {
-                batch.add(queue.take());
-                queue.drainTo(batch, MAX_BATCH - 1);
-                QuarkusTransaction.requiringNew().run(() -> insert(batch));
-                batch.forEach(p -> p.stored().complete(null));
+                if (batch.isEmpty()) {
+                    // Polled, never interrupted: an interrupt inside a JDBC call can close H2's file channel.
+                    Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (stopping) {
+                            return; // drained
+                        }
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
+                List<Exposure> rows = batch.stream().map(Pending::exposure).filter(e -> e != null).toList();
+                if (!rows.isEmpty()) {
+                    QuarkusTransaction.requiringNew().run(() -> insert(rows));
+                }
+                batch.stream().filter(p -> p.stored() != null).forEach(p -> p.stored().complete(null));
+                batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                LOG.errorf("exposure writer interrupted: %d exposures not stored", batch.size() + queue.size());
+                return;
             } catch (RuntimeException e) {
-                LOG.errorf(e, "could not store %d exposures", batch.size());
-                batch.forEach(p -> p.stored().completeExceptionally(e));
+                if (stopping) {
+                    LOG.errorf(e, "shutting down: %d exposures could not be stored", batch.size() + queue.size());
+                    return;
+                }
+                // Kept, in order, and retried: the database may be restarting. The queue's bound is the back-pressure.
+                LOG.errorf(e, "could not store %d exposures; retrying in %d ms", batch.size(), RETRY_MILLIS);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS));
             }
-            batch.clear();
         }
     }
 
-    private void insert(List<Pending> batch) {
+    private void insert(List<Exposure> batch) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(INSERT)) {
-            for (Pending p : batch) {
-                Exposure e = p.exposure();
+            for (Exposure e : batch) {
                 s.setString(1, e.requestId);
                 s.setLong(2, e.taskId);
                 s.setObject(3, e.experimentId, Types.BIGINT);
@@ -120,11 +178,16 @@ public class ExposureWriter {
         }
     }
 
-    @PreDestroy
-    void shutdown() {
+    /** Graceful shutdown stores what is queued, before the datasource closes (waits at most 20 s). */
+    void shutdown(@Observes ShutdownEvent event) {
+        stopping = true;
         Thread t = writer;
         if (t != null) {
-            t.interrupt();
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
