@@ -64,7 +64,7 @@ class TwoInstancesIT {
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
-        Path app = Path.of(System.getProperty("mptrec.two-instances.app", "target/two-instances"));
+        Path app = Path.of(System.getProperty("mptrec.two-instances.app", "target/quarkus-app-postgresql"));
         assertThat(app.resolve("quarkus-run.jar")).as("the PostgreSQL build (mvn verify, profile two-instances)").exists();
         Map<String, String> db = POSTGRES.start();
         logs = Files.createDirectories(Path.of("target", "two-instances-logs"));
@@ -283,14 +283,14 @@ class TwoInstancesIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
                 "-Dmptrec.ab.guardrails.every=off",
-                "-Dquarkus.datasource.jdbc.url=" + db.get("quarkus.datasource.jdbc.url"),
-                "-Dquarkus.datasource.username=" + db.get("quarkus.datasource.username"),
-                "-Dquarkus.datasource.password=",
                 "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
                         Path.of("target", "javacpp").toAbsolutePath().toString()),
                 "-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().remove("MPTREC_DB_URL");
+        // the PostgreSQL build reads its database from these (its "postgresql" profile in application.properties)
+        pb.environment().put("MPTREC_DB_URL", db.get("quarkus.datasource.jdbc.url"));
+        pb.environment().put("MPTREC_DB_USER", db.get("quarkus.datasource.username"));
+        pb.environment().put("MPTREC_DB_PASSWORD", "");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         return pb.start();
