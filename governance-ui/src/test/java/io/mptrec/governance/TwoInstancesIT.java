@@ -14,11 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,13 +63,15 @@ class TwoInstancesIT {
         assertThat(app.resolve("quarkus-run.jar")).as("the PostgreSQL build (mvn verify, profile two-instances)").exists();
         Map<String, String> db = POSTGRES.start();
         logs = Files.createDirectories(Path.of("target", "two-instances-logs"));
-        int[] ports = {freePort(), freePort()};
+        int[] ports = {PackagedApp.freePort(), PackagedApp.freePort()};
         // both start at once on the empty database: Flyway's lock lets one migrate while the other waits
         for (int i = 0; i < 2; i++) {
-            PROCESSES.add(start(app.resolve("quarkus-run.jar"), ports[i], db, logs.resolve("instance-" + (i + 1) + ".log")));
+            Path log = logs.resolve("instance-" + (i + 1) + ".log");
+            Files.deleteIfExists(log);
+            PROCESSES.add(start(app.resolve("quarkus-run.jar"), ports[i], db, log));
         }
         for (int port : ports) {
-            awaitReady(port);
+            PackagedApp.awaitReady(port, Duration.ofSeconds(180), logs, PROCESSES);
         }
         one = spec(ports[0]);
         two = spec(ports[1]);
@@ -280,48 +277,11 @@ class TwoInstancesIT {
     }
 
     private static Process start(Path jar, int port, Map<String, String> db, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
-                "-Dmptrec.ab.guardrails.every=off",
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
-                        Path.of("target", "javacpp").toAbsolutePath().toString()),
-                "-jar", jar.toAbsolutePath().toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
         // the PostgreSQL build reads its database from these (its "postgresql" profile in application.properties)
-        pb.environment().put("MPTREC_DB_URL", db.get("quarkus.datasource.jdbc.url"));
-        pb.environment().put("MPTREC_DB_USER", db.get("quarkus.datasource.username"));
-        pb.environment().put("MPTREC_DB_PASSWORD", "");
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        return pb.start();
-    }
-
-    private static void awaitReady(int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            for (Process p : PROCESSES) {
-                if (!p.isAlive()) {
-                    throw new AssertionError("an instance exited with " + p.exitValue() + "; see " + logs.toAbsolutePath());
-                }
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("instance on port " + port + " not ready in 180 s; see " + logs.toAbsolutePath());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        Map<String, String> environment = Map.of("MPTREC_DB_URL", db.get("quarkus.datasource.jdbc.url"),
+                "MPTREC_DB_USER", db.get("quarkus.datasource.username"), "MPTREC_DB_PASSWORD", "");
+        return PackagedApp.start(jar, Path.of("."), port, environment, log, List.of("-Xmx512m",
+                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
+                        Path.of("target", "javacpp").toAbsolutePath().toString())));
     }
 }

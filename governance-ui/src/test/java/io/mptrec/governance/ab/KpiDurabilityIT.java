@@ -1,10 +1,11 @@
 package io.mptrec.governance.ab;
 
+import io.mptrec.governance.PackagedApp;
+
 import io.mptrec.governance.PostgresResource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,11 +69,11 @@ class KpiDurabilityIT {
 
     private void killAndReplay(Path jar, Path dir, Map<String, String> environment) throws Exception {
         assertThat(jar).as("packaged application (run mvn verify)").exists();
-        int port = freePort();
+        int port = PackagedApp.freePort();
         Process app = start(jar, dir, port, environment);
         List<String> acknowledged = new ArrayList<>();
         try {
-            awaitReady(port);
+            awaitReady(port, dir, app);
             ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger sequence = new AtomicInteger();
@@ -92,7 +93,13 @@ class KpiDurabilityIT {
                     }
                 });
             }
-            Thread.sleep(4_000);
+            // kill while the clients are posting, once enough batches were acknowledged to prove something (on a
+            // loaded machine a fixed wait may see too few)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acked.size() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(500);
             app.destroyForcibly(); // SIGKILL on Unix: no shutdown hook, no flush
             app.waitFor(10, TimeUnit.SECONDS);
             stop.set(true);
@@ -107,7 +114,7 @@ class KpiDurabilityIT {
 
         Process restarted = start(jar, dir, port, environment);
         try {
-            awaitReady(port);
+            awaitReady(port, dir, restarted);
             for (String body : acknowledged) {
                 HttpResponse<String> r = post(port, body);
                 assertThat(r.statusCode()).isEqualTo(200);
@@ -137,32 +144,12 @@ class KpiDurabilityIT {
     }
 
     private static Process start(Path jar, Path dir, int port, Map<String, String> environment) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
-                "-Dmptrec.ab.guardrails.every=off", "-jar", jar.toAbsolutePath().toString());
-        pb.directory(dir.toFile()); // H2: the shipped default database URL, relative to the working directory
-        pb.environment().remove("MPTREC_DB_URL");
-        pb.environment().putAll(environment);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.toAbsolutePath().resolve("app.log").toFile()));
-        return pb.start();
+        // H2: the shipped default database URL, relative to the working directory
+        return PackagedApp.start(jar, dir, port, environment, dir.resolve("app.log"), List.of());
     }
 
-    private void awaitReady(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the application did not become ready in 120 s");
+    private static void awaitReady(int port, Path dir, Process app) throws InterruptedException {
+        PackagedApp.awaitReady(port, Duration.ofSeconds(120), dir.resolve("app.log"), List.of(app));
     }
 
     private static long number(Pattern p, String body) {
@@ -171,9 +158,4 @@ class KpiDurabilityIT {
         return Long.parseLong(m.group(1));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

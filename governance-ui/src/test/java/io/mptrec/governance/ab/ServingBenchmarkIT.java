@@ -1,5 +1,7 @@
 package io.mptrec.governance.ab;
 
+import io.mptrec.governance.PackagedApp;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.data.Dataset;
@@ -9,7 +11,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,25 +72,13 @@ class ServingBenchmarkIT {
     void benchmark() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("mptrec.benchmark"), "benchmark runs only with -Dmptrec.benchmark=true");
         Path dir = Files.createTempDirectory(Path.of("target"), "bench-");
-        port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dmptrec.seed.enabled=false",
-                "-Dmptrec.ab.guardrails.every=off"));
-        for (String option : APP_JVM_ARGS.trim().split("\\s+")) {
-            if (!option.isEmpty()) {
-                command.add(option);
-            }
-        }
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.directory(dir.toFile());
-        pb.environment().remove("MPTREC_DB_URL");
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.redirectErrorStream(true).redirectOutput(dir.toAbsolutePath().resolve("app.log").toFile());
-        Process app = pb.start();
+        port = PackagedApp.freePort();
+        List<String> options = Arrays.stream(APP_JVM_ARGS.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+        Path log = dir.resolve("app.log");
+        Process app = PackagedApp.start(JAR, dir, port, Map.of(), log, options);
         appPid = app.pid();
         try {
-            awaitReady();
+            PackagedApp.awaitReady(port, Duration.ofSeconds(120), log, List.of(app));
             setUp();
             Dataset data = Dataset.load(DatasetSchema.load(Path.of("../data/census-income-kdd/schema.json")),
                     Path.of("../data/census-income-kdd/schema.json"), null);
@@ -331,22 +320,6 @@ class ServingBenchmarkIT {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
     }
 
-    private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the application did not become ready in 120 s");
-    }
-
     private static String loadAverage() {
         try {
             return Arrays.toString(Files.readString(Path.of("/proc/loadavg")).split(" ", 4)).replaceAll(", [^,]*]$", "]");
@@ -359,9 +332,4 @@ class ServingBenchmarkIT {
         report.append(s).append('\n');
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
