@@ -169,6 +169,12 @@ class UiPagesTests {
         UiSession dave = UiSession.signIn("dave");
         String page = dave.get("/ui/audit?task=" + task + "&action=release").asString();
         assertThat(page).contains("1 entries match the filter").contains("carol");
+        // the action filter offers what the log holds, the A/B module's and the newer registry actions included
+        as("alice").contentType("application/json").body("{\"version\":1}").put("/api/v1/tasks/" + task + "/labels/canary")
+                .then().statusCode(204);
+        as("alice").delete("/api/v1/tasks/" + task + "/labels/canary").then().statusCode(204);
+        assertThat(dave.get("/ui/audit").asString()).contains("<option value=\"RELEASE\"")
+                .contains("<option value=\"REMOVE_LABEL\"");
         assertThat(dave.get("/ui/audit?from=yesterday").statusCode()).isEqualTo(400);
         Response csv = dave.get("/ui/audit/export?format=csv&task=" + task);
         assertThat(csv.statusCode()).isEqualTo(200);

@@ -35,10 +35,6 @@ import java.util.stream.Collectors;
 @Path("/ui/audit")
 public class AuditPagesResource {
 
-    /** The actions the registry writes (the filter's choices). */
-    static final List<String> ACTIONS = List.of("UPLOAD", "SUBMIT", "APPROVE", "REJECT", "RELEASE", "RETIRE", "ROLLBACK",
-            "REINSTATE", "MOVE_LABEL", "SEED_RELEASE", "REGISTER_ENCODER");
-
     private final AuditService audit;
     private final AuditResource api;
     private final Viewer viewer;
@@ -76,7 +72,7 @@ public class AuditPagesResource {
         int p = page == null ? 0 : Math.min(Math.max(page, 0), pages - 1);
         String base = "/ui/audit?" + (f.query().isEmpty() ? "" : f.query() + "&") + "page=";
         Paging paging = new Paging(p, p + 1, pages, total, p > 0 ? base + (p - 1) : null, p + 1 < pages ? base + (p + 1) : null);
-        return Templates.log(f, ACTIONS, audit.findPage(filter, p, size), paging);
+        return Templates.log(f, audit.actions(), audit.findPage(filter, p, size), paging);
     }
 
     @GET
