@@ -13,10 +13,16 @@ public final class ScoreRequests {
     }
 
     /**
-     * @param unitId the unit hashed for assignment (a user id)
-     * @param rows   candidate rows: column name to raw value, as in the dataset file
+     * Candidates come in one of two layouts, exactly one of which is given.
+     *
+     * @param unitId  the unit hashed for assignment (a user id)
+     * @param rows    row-major candidates: one object per candidate, column name to raw value, as in the dataset file
+     * @param columns column-major candidates: column name to the candidates' raw values, candidate i at index i (every
+     *                column as long as the others; a column left out is missing for every candidate). Cheaper to send
+     *                and to parse for many candidates: a few arrays instead of one object per candidate.
      */
-    public record ScoreRequest(@NotNull String task, @NotNull String unitId, @NotNull List<Map<String, String>> rows) {
+    public record ScoreRequest(@NotNull String task, @NotNull String unitId, List<Map<String, String>> rows,
+                               Map<String, List<String>> columns) {
     }
 
     /**

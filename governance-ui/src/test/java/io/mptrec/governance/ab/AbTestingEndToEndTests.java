@@ -10,13 +10,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static io.mptrec.governance.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 
 /**
  * An A/B test end to end on real PostgreSQL with the trained Census model: three versions of an income task
@@ -49,6 +52,33 @@ class AbTestingEndToEndTests {
         assertThat(r.getString("experiment")).isNull();
         assertThat(r.getList("scores")).hasSize(2);
         assertThat(r.getString("requestId")).isNotBlank();
+
+        // the same candidates column-major: the same scores; a column left out is missing for every candidate
+        Map<String, List<String>> columns = new TreeMap<>();
+        ROW.forEach((column, value) -> columns.put(column, List.of(value, value)));
+        columns.put("age", List.of("45", "30"));
+        Map<String, String> younger = new HashMap<>(ROW);
+        younger.put("age", "30");
+        JsonPath byColumn = scoreColumns("u1", columns).then().statusCode(200)
+                .header("Server-Timing", matchesPattern("resolve;dur=[0-9.]+, score;dur=[0-9.]+, exposure;dur=[0-9.]+"))
+                .extract().jsonPath();
+        assertThat(byColumn.getList("scores"))
+                .isEqualTo(score("u1", List.of(ROW, younger)).then().statusCode(200).extract().jsonPath().getList("scores"))
+                .doesNotHaveDuplicates();
+        assertThat(byColumn.getInt("version.number")).isEqualTo(1);
+
+        scoreColumns("u1", Map.of("age", List.of("45", "forty"))).then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("columns.age[1]"))
+                .body("detail", containsString("not a number"));
+        scoreColumns("u1", Map.of("age", List.of("45", "30"), "sex", List.of("Male"))).then().statusCode(400)
+                .body("field", equalTo("columns")).body("detail", containsString("one value per row"));
+        scoreColumns("u1", Map.of()).then().statusCode(400).body("field", equalTo("columns"));
+        as("erin").contentType("application/json")
+                .body(Map.of("task", TASK, "unitId", "u", "rows", List.of(ROW), "columns", columns))
+                .post("/api/v1/score").then().statusCode(400).body("field", equalTo("rows"))
+                .body("detail", containsString("not both"));
+        as("erin").contentType("application/json").body(Map.of("task", TASK, "unitId", "u"))
+                .post("/api/v1/score").then().statusCode(400).body("detail", containsString("not neither"));
 
         score("u1", List.of(ROW, Map.of("age", "forty"))).then().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo("rows[1].age"))
@@ -176,6 +206,11 @@ class AbTestingEndToEndTests {
 
     private static io.restassured.response.Response score(String unit, List<Map<String, String>> rows) {
         return as("erin").contentType("application/json").body(Map.of("task", TASK, "unitId", unit, "rows", rows))
+                .post("/api/v1/score");
+    }
+
+    private static io.restassured.response.Response scoreColumns(String unit, Map<String, List<String>> columns) {
+        return as("erin").contentType("application/json").body(Map.of("task", TASK, "unitId", unit, "columns", columns))
                 .post("/api/v1/score");
     }
 

@@ -1,6 +1,7 @@
 package io.mptrec.governance.ab;
 
 import io.mptrec.governance.PackagedApp;
+import io.mptrec.governance.PostgresResource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.model.artifact.ArtifactBundle;
@@ -55,8 +56,16 @@ class ServingBenchmarkIT {
     static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
-    /** Extra JVM options of the application, space-separated (e.g. a JFR recording to profile the serving path). */
-    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "");
+    /**
+     * JVM options of the application, space-separated: by default the short G1 pause goal that ab-testing/README.md
+     * recommends for serving; add e.g. a JFR recording to profile the serving path.
+     */
+    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "-XX:MaxGCPauseMillis=10");
+    /**
+     * {@code h2} (default: the embedded file, as shipped) or {@code postgresql}: the PostgreSQL build that packaging
+     * makes (target/quarkus-app-postgresql) against the test PostgreSQL ({@link PostgresResource}), as in production.
+     */
+    static final String DATABASE = System.getProperty("mptrec.benchmark.database", "h2");
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(8)).build();
@@ -75,7 +84,16 @@ class ServingBenchmarkIT {
         port = PackagedApp.freePort();
         List<String> options = Arrays.stream(APP_JVM_ARGS.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
         Path log = dir.resolve("app.log");
-        Process app = PackagedApp.start(JAR, dir, port, Map.of(), log, options);
+        PostgresResource postgres = new PostgresResource();
+        Process app;
+        if ("postgresql".equals(DATABASE)) {
+            Map<String, String> db = postgres.start();
+            app = PackagedApp.start(Path.of("target", "quarkus-app-postgresql", "quarkus-run.jar").toAbsolutePath(), dir,
+                    port, Map.of("MPTREC_DB_URL", db.get("quarkus.datasource.jdbc.url"),
+                            "MPTREC_DB_USER", db.get("quarkus.datasource.username"), "MPTREC_DB_PASSWORD", ""), log, options);
+        } else {
+            app = PackagedApp.start(JAR, dir, port, Map.of(), log, options);
+        }
         appPid = app.pid();
         try {
             PackagedApp.awaitReady(port, Duration.ofSeconds(120), log, List.of(app));
@@ -89,20 +107,29 @@ class ServingBenchmarkIT {
             }
             String one = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "rows", rows.subList(0, 1)));
             String hundred = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "rows", rows));
-            line("# Serving benchmark (loopback, packaged app, embedded H2 file as shipped)");
+            Map<String, List<String>> columns = new LinkedHashMap<>();
+            for (String column : rows.get(0).keySet()) {
+                columns.put(column, rows.stream().map(r -> r.get(column)).toList());
+            }
+            String hundredColumns = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "columns", columns));
+            line("# Serving benchmark (loopback, packaged app, " + ("postgresql".equals(DATABASE)
+                    ? "PostgreSQL build against the test PostgreSQL)" : "embedded H2 file as shipped)"));
             line("");
             line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at %d requests/s; "
-                    + "cores: %d; load average before: %s", CLIENTS, SECONDS, RATE,
-                    Runtime.getRuntime().availableProcessors(), loadAverage()));
+                    + "cores: %d; load average before: %s; application JVM options: `%s`", CLIENTS, SECONDS, RATE,
+                    Runtime.getRuntime().availableProcessors(), loadAverage(), APP_JVM_ARGS));
             line("");
             line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) |");
             line("|---|---|---|---|---|---|---|");
             closedLoop("warm-up score x100 (not counted)", i -> score(hundred), 3);
+            closedLoop("warm-up score x100 as columns (not counted)", i -> score(hundredColumns), 2);
             closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
             closedLoop("score, 1 candidate", i -> score(one), SECONDS);
             closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
+            closedLoop("score, 100 candidates as columns", i -> score(hundredColumns), SECONDS);
             openLoop("ping, open loop at " + RATE + "/s", () -> get("/api/v1/score/ping"));
             openLoop("score, 100 candidates, open loop at " + RATE + "/s", () -> score(hundred));
+            openLoop("score, 100 candidates as columns, open loop at " + RATE + "/s", () -> score(hundredColumns));
             events();
             serverTimings();
             line("");
@@ -112,6 +139,9 @@ class ServingBenchmarkIT {
         } finally {
             app.destroy();
             app.waitFor(20, TimeUnit.SECONDS);
+            if ("postgresql".equals(DATABASE)) {
+                postgres.stop();
+            }
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -30,8 +29,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class Dataset {
 
-    /** Decimal numbers only: Float.parseFloat alone would also take "NaN", "Infinity", "1f" and hex. */
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final DatasetSchema schema;
     private final Path dataFile;
@@ -320,7 +317,7 @@ public final class Dataset {
             if (spec.role() != ColumnRole.NUMERIC || format.isMissing(value)) {
                 return Float.NaN;
             }
-            if (!NUMBER.matcher(value).matches()) {
+            if (!DecimalText.isDecimal(value)) {
                 throw new DatasetException(dataFile, lineNumber,
                         "column '" + spec.name() + "' is numeric but has '" + value + "'");
             }

@@ -3,6 +3,7 @@ package io.mptrec.model.scoring;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.RawEncoder;
 import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.FloatVectors;
@@ -19,11 +20,13 @@ public final class Scorer {
     private final EncoderArtifact encoder;
     private final TaskPromptArtifact prompt;
     private final TaskHead head;
+    private final RawEncoder raw;
 
     public Scorer(EncoderArtifact encoder, TaskPromptArtifact prompt) {
         this.encoder = encoder;
         this.prompt = prompt;
         this.head = prompt.head(encoder);
+        this.raw = new RawEncoder(encoder.metadata().transform());
     }
 
     public EncoderArtifact encoder() {
@@ -39,7 +42,12 @@ public final class Scorer {
      * IllegalArgumentException naming the row and column.
      */
     public float[] score(List<Map<String, String>> rows) {
-        return score(encoder.metadata().transform().encodeRaw(rows));
+        return score(raw.encodeRows(rows));
+    }
+
+    /** Probabilities for column-major raw values (see {@link RawEncoder#encodeColumns}). */
+    public float[] scoreColumns(Map<String, List<String>> columns) {
+        return score(raw.encodeColumns(columns));
     }
 
     public float[] score(EncodedRows rows) {

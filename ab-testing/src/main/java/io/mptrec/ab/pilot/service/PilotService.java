@@ -169,7 +169,7 @@ public class PilotService {
                 }
                 int row = rows[i];
                 ScoreResponse response = serving.score(new ScoreRequest(task, Integer.toString(row),
-                        List.of(data.rawRow(row))));
+                        List.of(data.rawRow(row)), null));
                 run.scored.incrementAndGet();
                 double y = data.label(run.label, row);
                 double p = Math.min(1 - 1e-15, Math.max(1e-15, response.scores()[0]));

@@ -26,10 +26,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The exposure log, written behind the response: {@link #write} queues the exposure and returns; one writer thread
- * takes whatever has queued up (up to {@link #MAX_BATCH}) into one batched INSERT and one commit, back to back.
+ * takes whatever has queued up (up to {@link #MAX_BATCH}) into one batched INSERT and one commit, back to back. At a
+ * light load it lingers {@link #LINGER_MILLIS} ms after the first exposure so that a commit carries a few of them.
  *
  * <p>Durability, stated plainly: an exposure is <b>not</b> durable when the score response is sent. It becomes durable
- * within one commit of the writer (milliseconds; the queue holds what arrived while the previous batch committed).
+ * within the linger and one commit of the writer (milliseconds; the queue holds what arrived meanwhile).
  * A graceful shutdown stores everything queued; a kill -9, an OOM kill or a power cut loses the exposures still queued
  * or in the uncommitted batch (at most a few milliseconds of traffic; at most {@link #CAPACITY}). Why that is
  * acceptable for exposures and not for KPI events: a lost exposure only removes that request from the analysis (its
@@ -47,6 +48,8 @@ public class ExposureWriter {
     static final int MAX_BATCH = 1_000;
     static final int CAPACITY = 20_000;
     static final int OFFER_SECONDS = 10;
+    /** How long the writer waits for more exposures after the first of a batch (a barrier does not wait). */
+    static final long LINGER_MILLIS = 10;
     private static final long RETRY_MILLIS = 1_000;
     private static final String INSERT = "INSERT INTO exposure (request_id, task_id, experiment_id, arm, unit_id, "
             + "prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) "
@@ -132,6 +135,10 @@ public class ExposureWriter {
                         continue;
                     }
                     batch.add(first);
+                    if (first.stored() == null && queue.size() < MAX_BATCH - 1) {
+                        // Linger: a few exposures per commit instead of one (the commit is most of the cost).
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
+                    }
                     queue.drainTo(batch, MAX_BATCH - 1);
                 }
                 List<Exposure> rows = batch.stream().map(Pending::exposure).filter(e -> e != null).toList();

@@ -12,6 +12,7 @@ import io.mptrec.ab.serving.ScoreRequests.VersionRef;
 import io.mptrec.ab.serving.service.RoutingCache.ExperimentRoute;
 import io.mptrec.ab.serving.service.RoutingCache.Target;
 import io.mptrec.ab.serving.service.RoutingCache.TaskRouting;
+import io.mptrec.model.data.RawEncoder;
 import io.mptrec.model.scoring.Scorer;
 import io.mptrec.registry.problem.ApiException;
 import io.mptrec.registry.security.Names;
@@ -20,8 +21,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,16 +82,7 @@ public class ServingService {
         if (unitId.isEmpty() || unitId.length() > 200) {
             throw ApiException.badRequest("invalid-input", "unitId must have 1 to 200 characters", "unitId");
         }
-        List<Map<String, String>> rows = request.rows();
-        if (rows.isEmpty() || rows.size() > config.serving().maxRows()) {
-            throw ApiException.badRequest("invalid-input", "rows must hold 1 to " + config.serving().maxRows()
-                    + " candidates, got " + rows.size(), "rows");
-        }
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i) == null) {
-                throw ApiException.badRequest("invalid-row", "row " + i + " is null", "rows[" + i + "]");
-            }
-        }
+        checkCandidates(request);
 
         Resolved resolved = resolve(task, unitId);
         Target target = resolved.target();
@@ -102,10 +92,12 @@ public class ServingService {
         Scorer scorer = scorers.scorerFor(target.encoderSha256(), target.contentSha256(), target.versionId());
         float[] scores;
         try {
-            scores = scorer.score(rows);
+            scores = request.rows() != null ? scorer.score(request.rows()) : scorer.scoreColumns(request.columns());
         } catch (IllegalArgumentException e) {
             Matcher m = ROW_ERROR.matcher(String.valueOf(e.getMessage()));
-            String field = m.find() ? "rows[" + m.group(1) + "]." + m.group(2) : "rows";
+            String field = !m.find() ? (request.rows() != null ? "rows" : "columns")
+                    : request.rows() != null ? "rows[" + m.group(1) + "]." + m.group(2)
+                    : "columns." + m.group(2) + "[" + m.group(1) + "]";
             throw ApiException.badRequest("invalid-row", e.getMessage(), field);
         }
         long t2 = System.nanoTime();
@@ -137,6 +129,37 @@ public class ServingService {
                 new VersionRef(target.number(), target.contentSha256()), ref, ref == null ? null : target.arm(), how,
                 scores);
         return new Served(response, t1 - t0, t2 - t1, t3 - t2);
+    }
+
+    /** Checks the candidates' layout (exactly one of rows and columns) and count, before anything is resolved. */
+    private void checkCandidates(ScoreRequest request) {
+        int max = config.serving().maxRows();
+        if ((request.rows() == null) == (request.columns() == null)) {
+            throw ApiException.badRequest("invalid-input", "give the candidates either as rows (one object per "
+                    + "candidate) or as columns (one array per column), not " + (request.rows() == null ? "neither" : "both"),
+                    "rows");
+        }
+        int n;
+        String field;
+        if (request.rows() != null) {
+            n = request.rows().size();
+            field = "rows";
+            for (int i = 0; i < n; i++) {
+                if (request.rows().get(i) == null) {
+                    throw ApiException.badRequest("invalid-row", "row " + i + " is null", "rows[" + i + "]");
+                }
+            }
+        } else {
+            field = "columns";
+            try {
+                n = RawEncoder.rowCount(request.columns());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-input", e.getMessage(), "columns");
+            }
+        }
+        if (n < 1 || n > max) {
+            throw ApiException.badRequest("invalid-input", field + " must hold 1 to " + max + " candidates, got " + n, field);
+        }
     }
 
     private Resolved resolve(String task, String unitId) {
