@@ -57,10 +57,10 @@ class ServingBenchmarkIT {
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
     /**
-     * JVM options of the application, space-separated: by default the short G1 pause goal that ab-testing/README.md
+     * JVM options of the application, space-separated: by default the small young generation that ab-testing/README.md
      * recommends for serving; add e.g. a JFR recording to profile the serving path.
      */
-    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "-XX:MaxGCPauseMillis=10");
+    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "-Xmn32m");
     /**
      * {@code h2} (default: the embedded file, as shipped) or {@code postgresql}: the PostgreSQL build that packaging
      * makes (target/quarkus-app-postgresql) against the test PostgreSQL ({@link PostgresResource}), as in production.
@@ -73,6 +73,9 @@ class ServingBenchmarkIT {
     final StringBuilder report = new StringBuilder();
     /** Per phase: the server's own split of each score request (Server-Timing: resolve, score, exposure in ms). */
     final Map<String, ConcurrentLinkedQueue<double[]>> serverTimings = new LinkedHashMap<>();
+    /** Per open-loop phase: each request's scheduled send time (epoch ms) and latency (ms). */
+    final Map<String, ConcurrentLinkedQueue<double[]>> openLoopRequests = new LinkedHashMap<>();
+    Path gcLog;
     int port;
     /** The application's process id, for its CPU time per phase (from /proc: load-independent cost per request). */
     long appPid;
@@ -82,7 +85,10 @@ class ServingBenchmarkIT {
         Assumptions.assumeTrue(Boolean.getBoolean("mptrec.benchmark"), "benchmark runs only with -Dmptrec.benchmark=true");
         Path dir = Files.createTempDirectory(Path.of("target"), "bench-");
         port = PackagedApp.freePort();
-        List<String> options = Arrays.stream(APP_JVM_ARGS.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList();
+        List<String> options = new ArrayList<>(Arrays.stream(APP_JVM_ARGS.trim().split("\\s+")).filter(o -> !o.isEmpty()).toList());
+        // the application's GC pauses, stamped with the wall clock, to set against the open loop's slow requests
+        options.add("-Xlog:gc:file=gc.log:timemillis");
+        gcLog = dir.resolve("gc.log");
         Path log = dir.resolve("app.log");
         PostgresResource postgres = new PostgresResource();
         Process app;
@@ -132,6 +138,7 @@ class ServingBenchmarkIT {
             openLoop("score, 100 candidates as columns, open loop at " + RATE + "/s", () -> score(hundredColumns));
             events();
             serverTimings();
+            gcPauses();
             line("");
             line("load average after: " + loadAverage());
             Files.writeString(Path.of("target", "benchmark-report.md"), report.toString());
@@ -185,10 +192,14 @@ class ServingBenchmarkIT {
         AtomicInteger errors = new AtomicInteger();
         int total = RATE * SECONDS;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        ConcurrentLinkedQueue<double[]> requests = new ConcurrentLinkedQueue<>();
+        openLoopRequests.put(name, requests);
         double cpu = cpuMillis();
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         for (int i = 0; i < total; i++) {
             long due = start + (long) (i * 1e9 / RATE);
+            double dueMillis = startMillis + (due - start) / 1e6;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
@@ -199,7 +210,9 @@ class ServingBenchmarkIT {
                 } else {
                     serverTiming(r, timings);
                 }
-                latencies.add(System.nanoTime() - due);
+                long latency = System.nanoTime() - due;
+                latencies.add(latency);
+                requests.add(new double[] {dueMillis, latency / 1e6});
             }));
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
@@ -243,6 +256,38 @@ class ServingBenchmarkIT {
         line("");
         line(String.format(Locale.ROOT, "KPI events: %d stored (batches of 500, %d clients) in %.1f s = %.0f events/s, "
                 + "%d failed batches", stored.get(), CLIENTS, elapsed, stored.get() / elapsed, errors.get()));
+    }
+
+    /**
+     * The application's GC pauses in each open-loop phase, and how many of the requests slower than 20 ms were sent
+     * during a pause or within 50 ms after one (the backlog of a pause and the deallocation work that follows it).
+     */
+    private void gcPauses() throws IOException {
+        Pattern pause = Pattern.compile("^\\[(\\d+)ms\\].*Pause.* ([0-9.]+)ms$");
+        List<double[]> pauses = new ArrayList<>(); // start, end (epoch ms)
+        for (String l : Files.readAllLines(gcLog)) {
+            Matcher m = pause.matcher(l.strip());
+            if (m.matches()) {
+                double end = Long.parseLong(m.group(1));
+                pauses.add(new double[] {end - Double.parseDouble(m.group(2)), end});
+            }
+        }
+        line("");
+        line("The application's GC pauses in the open-loop phases (from its GC log) and the slow requests:");
+        line("");
+        line("| phase | GC pauses | pause total (ms) | longest (ms) | requests > 20 ms | of which sent in or < 50 ms after a pause |");
+        line("|---|---|---|---|---|---|");
+        for (Map.Entry<String, ConcurrentLinkedQueue<double[]>> phase : openLoopRequests.entrySet()) {
+            double first = phase.getValue().stream().mapToDouble(r -> r[0]).min().orElse(0);
+            double last = phase.getValue().stream().mapToDouble(r -> r[0] + r[1]).max().orElse(0);
+            List<double[]> inPhase = pauses.stream().filter(p -> p[1] >= first && p[0] <= last).toList();
+            List<double[]> slow = phase.getValue().stream().filter(r -> r[1] > 20).toList();
+            long nearPause = slow.stream()
+                    .filter(r -> inPhase.stream().anyMatch(p -> r[0] + r[1] >= p[0] && r[0] <= p[1] + 50)).count();
+            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d |", phase.getKey(), inPhase.size(),
+                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
+                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause));
+        }
     }
 
     private ConcurrentLinkedQueue<double[]> timings(String phase) {

@@ -60,6 +60,7 @@ final class BenchCommand implements Callable<Integer> {
         EncodedRows hundred = Batches.range(rows, 0, 100);
         double scoreOne = median(() -> head.forward(new EncoderPass(frozen, frozen.input(one))).logits().getFloat(0));
         double scoreHundred = median(() -> head.forward(new EncoderPass(frozen, frozen.input(hundred))).logits().getFloat(0));
+        double registrations = deallocatorRegistrations(() -> head.forward(new EncoderPass(frozen, frozen.input(hundred))));
 
         System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
@@ -71,7 +72,39 @@ final class BenchCommand implements Callable<Integer> {
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling, 256 / stepSeconds);
         System.out.printf("scoring   1 row, one task                   %8.3f ms%n", scoreOne * 1e3);
         System.out.printf("scoring   100 rows, one task                %8.3f ms  %.0f rows/s%n", scoreHundred * 1e3, 100 / scoreHundred);
+        System.out.printf("          native buffers registered with ND4J's deallocator per 100-row pass: %s%n",
+                Double.isNaN(registrations) ? "n/a" : String.format("%.0f", registrations));
         return 0;
+    }
+
+    /**
+     * How many native buffers one run of {@code action} registers with ND4J's deallocator: each leaves a phantom
+     * reference and its bookkeeping on the Java heap until the collection after the buffer dies, which is what makes
+     * a serving JVM's young collections long (ab-testing/BENCHMARK.md). Read from the registry's size, a private field
+     * of ND4J; NaN when this ND4J version has no such field.
+     */
+    static double deallocatorRegistrations(Runnable action) {
+        try {
+            Object service = Nd4j.getDeallocatorService();
+            java.lang.reflect.Field field = service.getClass().getDeclaredField("referenceMap");
+            field.setAccessible(true);
+            java.util.Map<?, ?> registry = (java.util.Map<?, ?>) field.get(service);
+            // let the deallocator threads drain what earlier collections found, so the registry only grows below
+            System.gc();
+            Thread.sleep(500);
+            int runs = 10;
+            int before = registry.size();
+            for (int i = 0; i < runs; i++) {
+                action.run();
+            }
+            // a collection during the runs would remove entries and undercount; it shows as a negative or small figure
+            return (registry.size() - before) / (double) runs;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /**
