@@ -3,8 +3,11 @@ package io.mptrec.governance;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.problem.Problem;
+import io.mptrec.registry.problem.ProblemMappers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +110,17 @@ class BadInputTests {
         assertProblem(upload(TestArtifacts.prompt(ENCODER, "othertask", 53).toZip()), 400, "prompt for task 'othertask'");
         assertProblem(upload(TestArtifacts.prompt(TestArtifacts.encoder(999), TASK, 54).toZip()), 400, "not registered");
         assertThat(hugeUploadStatus()).as("a 33 MB body").isIn(413, -1);
+    }
+
+    @Test
+    void shouldAnswerAnUnexpectedFailureAsAProblemWithoutItsInternals() {
+        RestResponse<Problem> response = new ProblemMappers()
+                .unexpected(new IllegalStateException("jdbc:postgresql://db-host/registry refused the batch"));
+
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(response.getMediaType()).hasToString(Problem.MEDIA_TYPE);
+        assertThat(response.getEntity().type()).endsWith("internal");
+        assertThat(response.getEntity().detail()).doesNotContain("jdbc").contains("server's log");
     }
 
     @Test

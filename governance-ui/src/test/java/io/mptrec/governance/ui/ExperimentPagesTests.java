@@ -94,6 +94,14 @@ class ExperimentPagesTests {
             b.script("document.getElementById('trends-span').scrollIntoView();");
             b.screenshot("10-experiment-trends");
 
+            // the pilot's progress bar, once the pilot is done (the page shows the progress as of its loading)
+            new WebDriverWait(b.driver(), Duration.ofMinutes(2), Duration.ofSeconds(1)).until(d -> {
+                d.navigate().refresh();
+                return d.findElement(By.id("pilot-state")).getText().contains("DONE");
+            });
+            assertThat(b.find(By.id("pilot-progress")).getDomAttribute("max")).isEqualTo("300");
+            assertThat(b.find(By.id("pilot-progress")).getDomProperty("value")).isEqualTo("300");
+
             b.find(By.xpath("//form[@id='experiment-actions']//button[text()='Pause']")).click();
             b.awaitH1("PAUSED");
             b.open("/ui");

@@ -17,10 +17,11 @@ import picocli.CommandLine.Command;
             "  mptrec report --schema data/census-income-kdd/schema.json --artifacts artifacts --task education --out r.json",
             "  mptrec inspect artifacts/prompt-education",
             "  mptrec push artifacts/prompt-education --user alice --password alice",
+            "  mptrec pilot --experiment 1 --rows 2000 --rate 100 --user erin --password erin",
             "  mptrec benchmark --protocol census --seeds 3"},
         subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            InspectCommand.class, ReportCommand.class, PushCommand.class, BenchCommand.class, BenchmarkCommand.class,
-            CommandLine.HelpCommand.class})
+            InspectCommand.class, ReportCommand.class, PushCommand.class, PilotCommand.class, BenchCommand.class,
+            BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class MptrecCommand implements Runnable {
 
     @CommandLine.Spec

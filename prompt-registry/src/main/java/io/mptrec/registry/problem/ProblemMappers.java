@@ -95,6 +95,18 @@ public class ProblemMappers {
                 status.getReasonPhrase(), null));
     }
 
+    /**
+     * Anything the mappers above do not know: a 500 problem that names no internals (the message of an unexpected
+     * exception may hold SQL or file paths), logged here with its stack trace. Framework exceptions with mappers of
+     * their own (authentication, redirects) keep them: the most specific mapper wins.
+     */
+    @ServerExceptionMapper
+    public RestResponse<Problem> unexpected(RuntimeException e) {
+        LOG.error("unexpected failure", e);
+        return respond(Problem.of(500, "internal", "Internal error",
+                "the request failed on the server; the server's log has the cause", null));
+    }
+
     private static String lastNode(String path) {
         return path.substring(path.lastIndexOf('.') + 1);
     }

@@ -1,0 +1,44 @@
+package io.mptrec.model.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import picocli.CommandLine.Option;
+
+/** The options and HTTP calls of the commands that talk to a running registry ({@code push}, {@code pilot}). */
+final class RegistryConnection {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Option(names = "--registry", defaultValue = "http://localhost:8080",
+            description = "Registry base URL (default ${DEFAULT-VALUE}).")
+    URI registry;
+
+    @Option(names = "--user", required = true, description = "User name (HTTP Basic).")
+    String user;
+
+    @Option(names = "--password", description = "Password; default: the MPTREC_PASSWORD environment variable.")
+    String password;
+
+    /** A request to {@code path} with the credentials and {@code Accept: application/json}. */
+    HttpRequest.Builder request(String path) {
+        String secret = password != null ? password : System.getenv("MPTREC_PASSWORD");
+        if (secret == null) {
+            throw new IllegalArgumentException("no password: pass --password or set MPTREC_PASSWORD");
+        }
+        return HttpRequest.newBuilder(registry.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
