@@ -76,9 +76,9 @@ class AbTestingEndToEndTests {
         as("erin").contentType("application/json")
                 .body(Map.of("task", TASK, "unitId", "u", "rows", List.of(ROW), "columns", columns))
                 .post("/api/v1/score").then().statusCode(400).body("field", equalTo("rows"))
-                .body("detail", containsString("not both"));
+                .body("detail", containsString("this request has both"));
         as("erin").contentType("application/json").body(Map.of("task", TASK, "unitId", "u"))
-                .post("/api/v1/score").then().statusCode(400).body("detail", containsString("not neither"));
+                .post("/api/v1/score").then().statusCode(400).body("detail", containsString("this request has neither"));
 
         score("u1", List.of(ROW, Map.of("age", "forty"))).then().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo("rows[1].age"))

@@ -94,11 +94,7 @@ public class ServingService {
         try {
             scores = request.rows() != null ? scorer.score(request.rows()) : scorer.scoreColumns(request.columns());
         } catch (IllegalArgumentException e) {
-            Matcher m = ROW_ERROR.matcher(String.valueOf(e.getMessage()));
-            String field = !m.find() ? (request.rows() != null ? "rows" : "columns")
-                    : request.rows() != null ? "rows[" + m.group(1) + "]." + m.group(2)
-                    : "columns." + m.group(2) + "[" + m.group(1) + "]";
-            throw ApiException.badRequest("invalid-row", e.getMessage(), field);
+            throw ApiException.badRequest("invalid-row", e.getMessage(), invalidField(request, e.getMessage()));
         }
         long t2 = System.nanoTime();
 
@@ -135,8 +131,8 @@ public class ServingService {
     private void checkCandidates(ScoreRequest request) {
         int max = config.serving().maxRows();
         if ((request.rows() == null) == (request.columns() == null)) {
-            throw ApiException.badRequest("invalid-input", "give the candidates either as rows (one object per "
-                    + "candidate) or as columns (one array per column), not " + (request.rows() == null ? "neither" : "both"),
+            throw ApiException.badRequest("invalid-input", "give the candidates as rows (one object per candidate) "
+                    + "or as columns (one array per column); this request has " + (request.rows() == null ? "neither" : "both"),
                     "rows");
         }
         int n;
@@ -160,6 +156,16 @@ public class ServingService {
         if (n < 1 || n > max) {
             throw ApiException.badRequest("invalid-input", field + " must hold 1 to " + max + " candidates, got " + n, field);
         }
+    }
+
+    /** The field of an encoding error ("row 3, column 'age': ..."), in the layout the request used. */
+    private static String invalidField(ScoreRequest request, String message) {
+        Matcher m = ROW_ERROR.matcher(String.valueOf(message));
+        boolean byRow = request.rows() != null;
+        if (!m.find()) {
+            return byRow ? "rows" : "columns";
+        }
+        return byRow ? "rows[" + m.group(1) + "]." + m.group(2) : "columns." + m.group(2) + "[" + m.group(1) + "]";
     }
 
     private Resolved resolve(String task, String unitId) {
