@@ -29,7 +29,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class Dataset {
 
-
     private final DatasetSchema schema;
     private final Path dataFile;
     private final String dataSha256;

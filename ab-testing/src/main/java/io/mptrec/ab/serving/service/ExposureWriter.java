@@ -136,7 +136,7 @@ public class ExposureWriter {
                     }
                     batch.add(first);
                     if (first.stored() == null && queue.size() < MAX_BATCH - 1) {
-                        // Linger: a few exposures per commit instead of one (the commit is most of the cost).
+                        // Linger: at moderate rates a commit then carries a few exposures instead of one.
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
                     }
                     queue.drainTo(batch, MAX_BATCH - 1);
