@@ -10,6 +10,9 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
+
 import static io.mptrec.governance.Api.as;
 import static io.mptrec.governance.Api.transition;
 import static io.mptrec.governance.Api.uploadEncoder;
@@ -254,6 +257,50 @@ class UiPagesTests {
         assertThat(word.statusCode()).isEqualTo(400);
         assertThat(word.asString()).contains("Nothing was changed (ramp)").doesNotContain("Exception");
         as("erin").get("/api/v1/experiments/" + id).then().body("ramp", org.hamcrest.Matchers.equalTo(1.0f));
+    }
+
+    @Test
+    void shouldUploadCupedCovariatesFromACsvFileAllOrNothing() {
+        String task = "ui-covariates";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 41));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 42));
+        long id = as("erin").contentType("application/json").body(Map.of("name", "ui-covariates", "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", v2, "weight", 0.5)),
+                        "successMetrics", List.of(Map.of("name", "spend", "kind", "MEAN", "direction", "HIGHER_IS_BETTER"))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        UiSession erin = UiSession.signIn("erin");
+        assertThat(erin.get("/ui/experiments/" + id).asString()).contains("id=\"covariates-form\"");
+
+        // a bad line anywhere refuses the whole file, naming the line
+        Response badNumber = uploadCovariates(erin, id, "unitId,metric,value\nu1,spend,3.5\nu2,spend,lots\n");
+        assertThat(badNumber.statusCode()).isEqualTo(400);
+        assertThat(badNumber.asString()).contains("Nothing was stored (file, line 3)").contains("is not a number")
+                .contains("<h1>Experiment ui-covariates");
+        Response badMetric = uploadCovariates(erin, id, "u1,spend,1\nu2,clicks,1\n");
+        assertThat(badMetric.statusCode()).isEqualTo(400);
+        assertThat(badMetric.asString()).contains("has no metric").contains("spend");
+        assertThat(uploadCovariates(erin, id, "u1;spend;1\n").asString()).contains("expected unitId,metric,value");
+        assertThat(uploadCovariates(erin, id, "\n\n").asString()).contains("no unitId,metric,value line");
+
+        // nothing of the refused files was stored: both of these values are new
+        Response stored = uploadCovariates(erin, id, "unitId,metric,value\r\nu1,spend,3.5\r\nu2,spend,0\r\n");
+        assertThat(stored.statusCode()).isEqualTo(303);
+        assertThat(stored.getHeader("Location")).endsWith("?done=2-covariates-stored-0-already-there");
+        Response again = uploadCovariates(erin, id, "u1,spend,9\nu3,spend,1\n");
+        assertThat(again.getHeader("Location")).endsWith("?done=1-covariates-stored-1-already-there");
+
+        UiSession dave = UiSession.signIn("dave");
+        assertThat(dave.get("/ui/experiments/" + id).asString()).doesNotContain("covariates-form");
+        Response refused = uploadCovariates(dave, id, "u4,spend,1\n");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.asString()).contains("may not upload covariates");
+    }
+
+    private static Response uploadCovariates(UiSession session, long experiment, String csv) {
+        return session.given().multiPart("csrf-token", session.csrfToken())
+                .multiPart("file", "covariates.csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv")
+                .post("/ui/experiments/" + experiment + "/covariates");
     }
 
     private static String section(String page, String task) {

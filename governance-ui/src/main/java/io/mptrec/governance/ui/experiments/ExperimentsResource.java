@@ -1,5 +1,7 @@
 package io.mptrec.governance.ui.experiments;
 
+import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
+import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
@@ -45,8 +47,14 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,18 +77,20 @@ public class ExperimentsResource {
     private final PilotService pilot;
     private final PromotionService promotion;
     private final VersionService versions;
+    private final CovariateService covariates;
     private final Viewer viewer;
     private final ScriptJson json;
 
     public ExperimentsResource(ExperimentService experiments, ResultsService results, TimeSeriesService timeSeries,
-                               PilotService pilot, PromotionService promotion, VersionService versions, Viewer viewer,
-                               ScriptJson json) {
+                               PilotService pilot, PromotionService promotion, VersionService versions,
+                               CovariateService covariates, Viewer viewer, ScriptJson json) {
         this.experiments = experiments;
         this.results = results;
         this.timeSeries = timeSeries;
         this.pilot = pilot;
         this.promotion = promotion;
         this.versions = versions;
+        this.covariates = covariates;
         this.viewer = viewer;
         this.json = json;
     }
@@ -295,6 +305,38 @@ public class ExperimentsResource {
         }
         pilot.start(key, new PilotRequest(rows, perSecond, 1L, blank(label) ? null : label.strip()), viewer.getName());
         return Pages.seeOther("/ui/experiments/" + key + "?done=pilot-started");
+    }
+
+    /** CUPED: pre-period values from a CSV file ({@link CovariateCsv}); all or nothing, as the API's batch. */
+    @POST
+    @Path("{id}/covariates")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public RestResponse<TemplateInstance> uploadCovariates(@RestPath String id, @RestForm("file") FileUpload file) {
+        viewer.require("upload covariates", Roles.EXPERIMENTER, Roles.ADMIN);
+        long key = id(id);
+        try {
+            if (file == null || file.size() == 0) {
+                throw ApiException.badRequest("invalid-input", "choose a CSV file of unitId,metric,value lines", "file");
+            }
+            CovariateAck ack = covariates.persistCovariates(key, CovariateCsv.parse(text(file)));
+            return Pages.seeOther("/ui/experiments/" + key + "?done=" + ack.stored() + "-covariates-stored-"
+                    + ack.duplicates() + "-already-there");
+        } catch (ApiException e) {
+            String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(e.problem().status()),
+                    Templates.detail(view(key), pilot.findProgress(key).orElse(null), null,
+                            "Nothing was stored" + field + ": " + e.problem().detail() + ".")).build();
+        }
+    }
+
+    private static String text(FileUpload file) {
+        try {
+            return Files.readString(file.uploadedFile(), StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw ApiException.badRequest("invalid-input", "the file is not UTF-8 text", "file");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @ServerExceptionMapper

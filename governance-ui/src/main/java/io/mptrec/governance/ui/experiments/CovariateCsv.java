@@ -1,0 +1,51 @@
+package io.mptrec.governance.ui.experiments;
+
+import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
+import io.mptrec.ab.covariate.service.CovariateService;
+import io.mptrec.registry.problem.ApiException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The covariate file of the experiment page: one line per unit and metric, {@code unitId,metric,value}, as a CSV
+ * export of a pre-period query gives it. A first line {@code unitId,metric,value} (any case) is a header; blank lines
+ * are skipped; a unit id cannot hold a comma. The whole file is checked before anything is stored.
+ */
+final class CovariateCsv {
+
+    private CovariateCsv() {
+    }
+
+    static List<CovariateValue> parse(String text) {
+        List<CovariateValue> values = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || (i == 0 && line.replace(" ", "").equalsIgnoreCase("unitId,metric,value"))) {
+                continue;
+            }
+            String at = "file, line " + (i + 1);
+            String[] cells = line.split(",", -1);
+            if (cells.length != 3) {
+                throw ApiException.badRequest("invalid-input", "expected unitId,metric,value, got " + cells.length
+                        + " comma-separated cells", at);
+            }
+            double value;
+            try {
+                value = Double.parseDouble(cells[2].strip());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid-input", "'" + cells[2].strip() + "' is not a number", at);
+            }
+            values.add(new CovariateValue(cells[0].strip(), cells[1].strip(), value));
+            if (values.size() > CovariateService.MAX_BATCH) {
+                throw ApiException.badRequest("invalid-input", "a file holds at most " + CovariateService.MAX_BATCH
+                        + " values; split it", "file");
+            }
+        }
+        if (values.isEmpty()) {
+            throw ApiException.badRequest("invalid-input", "the file holds no unitId,metric,value line", "file");
+        }
+        return values;
+    }
+}
