@@ -206,9 +206,8 @@ public class ExperimentsResource {
             percent = Double.NaN;
         }
         if (!(percent >= 0 && percent <= 100)) {
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.detail(view(key),
-                    pilot.findProgress(key).orElse(null), null, "Nothing was changed (ramp): the ramp is a share of units "
-                            + "between 0 and 100 percent, got '" + (ramp == null ? "" : ramp.strip()) + "'.")).build();
+            return refused(RestResponse.Status.BAD_REQUEST, key, "Nothing was changed (ramp): the ramp is a share of units "
+                    + "between 0 and 100 percent, got '" + (ramp == null ? "" : ramp.strip()) + "'.");
         }
         double share = percent / 100.0;
         experiments.changeRampView(key, share, viewer.getName(), blank(reason) ? null : reason.strip());
@@ -323,10 +322,15 @@ public class ExperimentsResource {
                     + ack.duplicates() + "-already-there");
         } catch (ApiException e) {
             String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(e.problem().status()),
-                    Templates.detail(view(key), pilot.findProgress(key).orElse(null), null,
-                            "Nothing was stored" + field + ": " + e.problem().detail() + ".")).build();
+            return refused(RestResponse.Status.fromStatusCode(e.problem().status()), key,
+                    "Nothing was stored" + field + ": " + e.problem().detail() + ".");
         }
+    }
+
+    /** The experiment page again, with the refusal on top (nothing was changed). */
+    private RestResponse<TemplateInstance> refused(RestResponse.Status status, long key, String error) {
+        return RestResponse.ResponseBuilder.create(status,
+                Templates.detail(view(key), pilot.findProgress(key).orElse(null), null, error)).build();
     }
 
     private static String text(FileUpload file) {
