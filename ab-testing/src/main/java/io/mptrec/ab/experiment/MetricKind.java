@@ -1,7 +1,13 @@
 package io.mptrec.ab.experiment;
 
 /**
- * How a metric is summarised per exposure (one scored request): PROPORTION counts requests with a positive KPI
- * value (sum of the request's events of that metric > 0); MEAN averages the per-request sum of values, 0 when none.
+ * How a metric is summarised over the experiment's units (the randomised entity, {@code unitId}). A unit's total is
+ * the sum of the values of its KPI events with that metric, over all its exposures (0 when none).
+ * <ul>
+ *   <li>PROPORTION: the share of units whose total is > 0 (converted users);</li>
+ *   <li>MEAN: the mean of the units' totals (revenue per user);</li>
+ *   <li>RATIO: the sum of the totals over the sum of the units' exposures (clicks per impression), with the
+ *       delta-method variance over units.</li>
+ * </ul>
  */
-public enum MetricKind { PROPORTION, MEAN }
+public enum MetricKind { PROPORTION, MEAN, RATIO }

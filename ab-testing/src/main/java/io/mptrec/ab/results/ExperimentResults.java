@@ -16,27 +16,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an operator reads about an experiment: per arm exposures, metrics with intervals and online model quality;
- * per treatment the comparisons with control (fixed-horizon and always-valid), guardrails and the verdict.
+ * What an operator reads about an experiment: per arm units, exposures, metrics with intervals and online model
+ * quality; per treatment the comparisons with control (fixed-horizon and always-valid), guardrails and the verdict.
+ * Every statistic but the online model quality is computed over units, the entity that was randomised.
  *
- * @param verdict     overall: ROLL_BACK if any treatment must roll back, SHIP if one ships, else KEEP_RUNNING
- * @param explanation the decision rule's words for that verdict
+ * @param srm                   sample-ratio check on the units per arm
+ * @param unitsInMoreThanOneArm units seen in two or more arms: counted here and left out of every statistic
+ * @param verdict               overall: ROLL_BACK if any treatment must roll back, SHIP if one ships, else KEEP_RUNNING
+ * @param explanation           the decision rule's words for that verdict
  */
 public record ExperimentResults(long experimentId, String name, String task, ExperimentStatus status, double alpha,
                                 String correction, Instant computedAt, List<ArmResult> arms, SampleRatioMismatch srm,
-                                List<TreatmentResult> treatments, DecisionRule.Verdict verdict, String explanation) {
+                                long unitsInMoreThanOneArm, List<TreatmentResult> treatments,
+                                DecisionRule.Verdict verdict, String explanation) {
 
     /**
-     * @param metrics per metric name: estimate, count, standard error and interval (absent with too little data)
-     * @param cuped   per metric with pre-period covariates: the CUPED-adjusted estimate next to the raw one
-     * @param model   online AUC and log-loss of the first candidate's score against the outcome metric; null if no pair
+     * @param units     units analysed in the arm (the sample size of every metric)
+     * @param exposures their scored requests
+     * @param metrics   per metric name: estimate, count of units, standard error and interval (absent with too
+     *                  little data)
+     * @param cuped     per metric with pre-period covariates: the CUPED-adjusted estimate next to the raw one
+     * @param model     online AUC and log-loss of the first candidate's score against the outcome metric, per scored
+     *                  exposure (not per unit); null if no pair
      */
-    public record ArmResult(String name, int version, String contentSha256, double weight, long exposures,
+    public record ArmResult(String name, int version, String contentSha256, double weight, long units, long exposures,
                             Map<String, ArmSummary> metrics, Map<String, CupedArm> cuped, ModelMetrics model) {
     }
 
     /**
-     * One arm's metric with and without CUPED (per-exposure values, as the raw metric; a PROPORTION is read as its 0/1
+     * One arm's metric with and without CUPED (per-unit values, as the raw metric; a PROPORTION is read as its 0/1
      * indicator, so the adjusted estimate is a mean with a normal interval).
      *
      * @param varianceReduction share of the per-unit variance removed: 0.5 means the precision of twice the units
@@ -52,9 +60,9 @@ public record ExperimentResults(long experimentId, String name, String task, Exp
      *
      * @param theta                  pooled within-arm regression coefficient of the metric on its covariate
      * @param covariateMean          mean of the observed covariates (also the value given to units without one)
-     * @param exposuresWithCovariate exposures (both arms) whose unit has a covariate
+     * @param unitsWithCovariate     units (all arms) with a covariate
      */
-    public record CupedComparison(double theta, double covariateMean, long exposuresWithCovariate,
+    public record CupedComparison(double theta, double covariateMean, long unitsWithCovariate,
                                   Comparison fixedHorizon, SequentialTest.Result sequential) {
     }
 

@@ -31,10 +31,11 @@ public record ExperimentTimeSeries(long experimentId, String name, double alpha,
     /**
      * The arm at one time: as the results' per-arm cell (Wilson for rates, normal for means, at 1 - alpha).
      *
-     * @param exposures units of the arm so far (the metric's sample size)
-     * @param estimate  null while there is too little data (no exposure; a mean needs 2)
+     * @param units     units of the arm so far (the metric's sample size)
+     * @param exposures their exposures so far
+     * @param estimate  null while there is too little data (no unit; a mean or a ratio needs 2)
      */
-    public record ArmPoint(Instant at, long exposures, Double estimate, Double lower, Double upper) {
+    public record ArmPoint(Instant at, long units, long exposures, Double estimate, Double lower, Double upper) {
     }
 
     public record DifferenceSeries(String arm, List<DifferencePoint> points) {

@@ -4,7 +4,7 @@ package io.mptrec.ab.statistics;
  * One metric in one arm as a user reads it: estimate, sample size and uncertainty together.
  *
  * @param count         units in the arm
- * @param estimate      rate or mean
+ * @param estimate      rate, mean or ratio
  * @param standardError sqrt(variance / count)
  * @param interval      confidence interval for the estimate
  * @param method        how the interval was computed ("wilson" or "normal")
@@ -32,6 +32,18 @@ public record ArmSummary(long count, double estimate, double standardError, Conf
      * Normal (CLT) interval for a mean: mean +- z * s / sqrt(n), s^2 the unbiased sample variance.
      */
     public static ArmSummary mean(MetricData.Mean data, double level) {
+        return normal(data, level);
+    }
+
+    /**
+     * The summary a user reads for any kind of metric: Wilson for a proportion, normal otherwise (for a
+     * {@link MetricData.Ratio} with its delta-method standard error).
+     */
+    public static ArmSummary of(MetricData data, double level) {
+        return data instanceof MetricData.Proportion p ? proportion(p, level) : normal(data, level);
+    }
+
+    private static ArmSummary normal(MetricData data, double level) {
         double z = Checks.zCritical(level);
         double se = Math.sqrt(data.varianceOfMean());
         double m = data.mean();

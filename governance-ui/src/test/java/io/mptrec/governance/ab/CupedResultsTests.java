@@ -133,7 +133,7 @@ class CupedResultsTests {
                 .isCloseTo(beta[1], within(1e-6));
         assertThat(results.getDouble(comparison + "cuped.theta")).isCloseTo(beta[2], within(1e-6));
         assertThat(results.getDouble(comparison + "cuped.covariateMean")).isCloseTo(observedMean, within(1e-6));
-        assertThat(results.getLong(comparison + "cuped.exposuresWithCovariate")).isEqualTo(observed);
+        assertThat(results.getLong(comparison + "cuped.unitsWithCovariate")).isEqualTo(observed);
         double rawWidth = results.getDouble(comparison + "fixedHorizon.differenceInterval.upper")
                 - results.getDouble(comparison + "fixedHorizon.differenceInterval.lower");
         double cupedWidth = results.getDouble(comparison + "cuped.fixedHorizon.differenceInterval.upper")

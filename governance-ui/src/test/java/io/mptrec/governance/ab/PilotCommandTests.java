@@ -50,12 +50,14 @@ class PilotCommandTests {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("pilot [").contains("] 300/300 rows, 600 KPI events");
         assertThat(run.out()).contains("experiment " + id + " (cli-pilot, task " + TASK + "): verdict ")
-                .contains("sample ratio: p = ").containsPattern("arm control \\(version 1\\): \\d+ exposures, online AUC 0\\.\\d{4}")
-                .containsPattern("arm treatment \\(version 2\\): \\d+ exposures");
+                .contains("sample ratio of units: p = ")
+                .containsPattern("arm control \\(version 1\\): \\d+ units, \\d+ exposures, online AUC 0\\.\\d{4}")
+                .containsPattern("arm treatment \\(version 2\\): \\d+ units, \\d+ exposures");
         JsonPath results = as("dave").get("/api/v1/experiments/" + id + "/results").then().statusCode(200)
                 .extract().jsonPath();
         assertThat(results.getLong("arms[0].exposures") + results.getLong("arms[1].exposures")).isEqualTo(300);
-        assertThat(run.out()).contains("arm control (version 1): " + results.getLong("arms[0].exposures") + " exposures")
+        assertThat(run.out()).contains("arm control (version 1): " + results.getLong("arms[0].units") + " units, "
+                + results.getLong("arms[0].exposures") + " exposures")
                 .contains("verdict " + results.getString("verdict"));
     }
 

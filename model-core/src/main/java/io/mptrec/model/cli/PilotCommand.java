@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pilot", mixinStandardHelpOptions = true,
         description = {"Replay held-out labelled rows as traffic against a RUNNING experiment (POST .../pilot),",
-            "show the progress, then print the experiment's results: verdict, SRM check and per-arm exposures."})
+            "show the progress, then print the experiment's results: verdict, SRM check and per-arm units and exposures."})
 final class PilotCommand implements Callable<Integer> {
 
     private static final int WIDTH = 30;
@@ -108,12 +108,17 @@ final class PilotCommand implements Callable<Integer> {
                 results.path("name").asText(), results.path("task").asText(), results.path("verdict").asText());
         System.out.println("  " + results.path("explanation").asText());
         JsonNode srm = results.path("srm");
-        System.out.printf(Locale.ROOT, "  sample ratio: p = %.4g%s%n", srm.path("pValue").asDouble(),
+        System.out.printf(Locale.ROOT, "  sample ratio of units: p = %.4g%s%n", srm.path("pValue").asDouble(),
                 srm.path("mismatch").asBoolean() ? " (MISMATCH)" : "");
+        long crossed = results.path("unitsInMoreThanOneArm").asLong();
+        if (crossed > 0) {
+            System.out.printf(Locale.ROOT, "  %d units in more than one arm, left out of the analysis%n", crossed);
+        }
         for (JsonNode arm : results.path("arms")) {
             JsonNode auc = arm.path("model").path("auc");
-            System.out.printf(Locale.ROOT, "  arm %s (version %d): %d exposures%s%n", arm.path("name").asText(),
-                    arm.path("version").asInt(), arm.path("exposures").asLong(),
+            System.out.printf(Locale.ROOT, "  arm %s (version %d): %d units, %d exposures%s%n",
+                    arm.path("name").asText(), arm.path("version").asInt(), arm.path("units").asLong(),
+                    arm.path("exposures").asLong(),
                     auc.isNumber() ? String.format(Locale.ROOT, ", online AUC %.4f", auc.asDouble()) : "");
         }
     }

@@ -1,9 +1,9 @@
 package io.mptrec.ab.results.service;
 
+import io.mptrec.ab.analysis.ExperimentAnalysis;
+import io.mptrec.ab.analysis.ExperimentDesign;
+import io.mptrec.ab.analysis.UnitTotals;
 import io.mptrec.ab.experiment.Experiment;
-import io.mptrec.ab.experiment.ExperimentArm;
-import io.mptrec.ab.experiment.ExperimentMetric;
-import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmSeries;
@@ -21,20 +21,25 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * An experiment's results over time, computed from the stored exposures and KPI events (nothing extra is stored).
+ * An experiment's results over time, computed from the stored exposures and KPI events (nothing extra is stored),
+ * per unit as the results are ({@link io.mptrec.ab.analysis.ExperimentAnalysis}).
  *
- * <p>The span from the first exposure to the latest exposure or event is cut into equal buckets; the database sums
- * per arm and bucket the exposures and, per metric, each event's change to its exposure's running total (so an
- * exposure with several events adds the square of its total, not the sum of squares of its events, exactly as
- * {@link ResultsService} sums them). An event that arrived before its exposure was stored counts from the
- * exposure's time. Prefix sums over the buckets then give, at each bucket's end, the sufficient statistics the
- * results would have had, and from them the same per-arm intervals and always-valid differences.
+ * <p>The span from the first exposure to the latest exposure or event is cut into equal buckets. Per unit, its
+ * exposures and its KPI events of a metric form one stream of changes to the unit's (N, Y): an exposure adds 1 to
+ * N, an event its value to Y, at the exposure's time (an event at its arrival, or at its exposure's time when it
+ * arrived earlier). The database sums per arm and bucket each change's effect on the per-unit sums
+ * ({@link UnitTotals}: a new unit, Y^2 - Y_before^2, N^2 - N_before^2, YN - (YN)_before, a total turning positive),
+ * so a unit with several exposures and events adds the square of its total, exactly as the results sum them. Prefix
+ * sums over the buckets then give, at each bucket's end, the sufficient statistics the results would have had, and
+ * from them the same per-arm intervals and always-valid differences. Units seen in more than one arm are left out,
+ * as in the results.
  */
 @ApplicationScoped
 public class TimeSeriesService {
@@ -50,21 +55,6 @@ public class TimeSeriesService {
         this.clock = clock;
     }
 
-    /** Per arm: cumulative exposures and metric sums at the end of each bucket. */
-    private static final class Cumulative {
-        final long[] exposures;
-        final double[] sum;
-        final double[] sumOfSquares;
-        final long[] positives;
-
-        Cumulative(int buckets) {
-            exposures = new long[buckets];
-            sum = new double[buckets];
-            sumOfSquares = new double[buckets];
-            positives = new long[buckets];
-        }
-    }
-
     /** Empty for an unknown experiment; {@code buckets} must be in [1, {@value #MAX_BUCKETS}] (400 otherwise). */
     @Transactional
     public Optional<ExperimentTimeSeries> findTimeSeriesById(long id, int buckets) {
@@ -75,14 +65,17 @@ public class TimeSeriesService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public ExperimentTimeSeries timeSeries(Experiment e, int buckets) {
         requireBuckets(buckets);
+        ExperimentDesign design = ResultsService.design(e);
         Object[] span = (Object[]) em.createNativeQuery("SELECT MIN(" + epoch("scored_at") + "), MAX("
                         + epoch("scored_at") + ") FROM exposure WHERE experiment_id = ?1")
                 .setParameter(1, e.id).getSingleResult();
         Instant now = clock.instant();
         if (span[0] == null) {
-            List<MetricSeries> empty = e.metrics.stream().map(m -> new MetricSeries(m.name, m.kind, m.role,
-                    m.direction.name(), e.arms.stream().map(a -> new ArmSeries(a.name, a.version.number, List.of())).toList(),
-                    e.arms.subList(1, e.arms.size()).stream().map(a -> new DifferenceSeries(a.name, List.of())).toList()))
+            List<MetricSeries> empty = design.metrics().stream().map(m -> new MetricSeries(m.name(), m.kind(),
+                    m.role(), m.direction().name(),
+                    design.arms().stream().map(a -> new ArmSeries(a.name(), a.version(), List.of())).toList(),
+                    design.arms().subList(1, design.arms().size()).stream()
+                            .map(a -> new DifferenceSeries(a.name(), List.of())).toList()))
                     .toList();
             return new ExperimentTimeSeries(e.id, e.name, e.alpha, 0, null, null, now, empty);
         }
@@ -96,109 +89,99 @@ public class TimeSeriesService {
         }
         int n = to > from ? buckets : 1;
         double width = to > from ? (to - from) / n : 1.0;
-
-        Map<String, Cumulative> exposures = new HashMap<>();
-        for (ExperimentArm arm : e.arms) {
-            exposures.put(arm.name, new Cumulative(n));
-        }
-        for (Object[] row : rows("SELECT arm, b, COUNT(*) FROM (SELECT arm, FLOOR((" + epoch("scored_at")
-                + " - ?2) / ?3) AS b FROM exposure WHERE experiment_id = ?1) x GROUP BY arm, b", e.id, from, width)) {
-            Cumulative c = exposures.get((String) row[0]);
-            if (c != null) {
-                c.exposures[bucket(row[1], n)] += ((Number) row[2]).longValue();
-            }
-        }
         List<Instant> at = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             at.add(i == n - 1 ? instant(to) : instant(from + width * (i + 1)));
         }
-        for (Cumulative c : exposures.values()) {
-            prefix(c.exposures);
-        }
 
         double level = 1 - e.alpha;
         List<MetricSeries> metrics = new ArrayList<>();
-        for (ExperimentMetric m : e.metrics) {
-            Map<String, Cumulative> byArm = metricSums(e, m.name, from, width, n, exposures);
+        for (ExperimentDesign.Metric m : design.metrics()) {
+            Map<String, UnitTotals[]> byArm = cumulativeTotals(design, m.name(), from, width, n);
             List<ArmSeries> arms = new ArrayList<>();
-            for (ExperimentArm arm : e.arms) {
-                Cumulative c = byArm.get(arm.name);
+            for (ExperimentDesign.Arm arm : design.arms()) {
+                UnitTotals[] c = byArm.get(arm.name());
+                long[] exposures = exposures(c);
                 List<ArmPoint> points = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    MetricData data = data(m.kind, c, i);
-                    ArmSummary s = data == null ? null : m.kind == MetricKind.PROPORTION
-                            ? ArmSummary.proportion((MetricData.Proportion) data, level)
-                            : ArmSummary.mean((MetricData.Mean) data, level);
-                    points.add(new ArmPoint(at.get(i), c.exposures[i], s == null ? null : s.estimate(),
+                    MetricData data = c[i].toMetricData(m.kind());
+                    ArmSummary s = data == null ? null : ArmSummary.of(data, level);
+                    points.add(new ArmPoint(at.get(i), c[i].units(), exposures[i], s == null ? null : s.estimate(),
                             s == null ? null : s.interval().lower(), s == null ? null : s.interval().upper()));
                 }
-                arms.add(new ArmSeries(arm.name, arm.version.number, points));
+                arms.add(new ArmSeries(arm.name(), arm.version(), points));
             }
             List<DifferenceSeries> differences = new ArrayList<>();
-            Cumulative control = byArm.get(e.control().name);
-            for (ExperimentArm arm : e.arms.subList(1, e.arms.size())) {
-                Cumulative treatment = byArm.get(arm.name);
+            UnitTotals[] control = byArm.get(design.arms().get(0).name());
+            for (ExperimentDesign.Arm arm : design.arms().subList(1, design.arms().size())) {
+                UnitTotals[] treatment = byArm.get(arm.name());
                 List<DifferencePoint> points = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    SequentialTest.Result r = ResultsService.sequential(e, data(m.kind, control, i),
-                            data(m.kind, treatment, i), m.kind);
+                    SequentialTest.Result r = ExperimentAnalysis.sequential(design,
+                            control[i].toMetricData(m.kind()), treatment[i].toMetricData(m.kind()), m.kind());
                     boolean bounded = r != null && Double.isFinite(r.interval().lower());
                     points.add(new DifferencePoint(at.get(i), r == null ? null : r.difference(),
                             bounded ? r.interval().lower() : null, bounded ? r.interval().upper() : null,
                             r == null ? 1.0 : r.pValue(), r != null && r.enoughData()));
                 }
-                differences.add(new DifferenceSeries(arm.name, points));
+                differences.add(new DifferenceSeries(arm.name(), points));
             }
-            metrics.add(new MetricSeries(m.name, m.kind, m.role, m.direction.name(), arms, differences));
+            metrics.add(new MetricSeries(m.name(), m.kind(), m.role(), m.direction().name(), arms, differences));
         }
         return new ExperimentTimeSeries(e.id, e.name, e.alpha, n, instant(from), instant(to), now, metrics);
     }
 
     /**
-     * One metric: each event's change to its exposure's running total s (previous total p), summed per arm and bucket
-     * of the event's time: sum += v, sum of squares += s^2 - p^2, positives += [s > 0] - [p > 0].
+     * One metric: per arm, the per-unit sums at the end of each bucket. Each row of the stream is one change to a
+     * unit's running (N, Y), with its values after (sn, sy) and before (pn, py) the change; the effects on the sums are
+     * added per bucket, then accumulated.
      */
-    private Map<String, Cumulative> metricSums(Experiment e, String metric, double from, double width, int n,
-                                               Map<String, Cumulative> exposures) {
-        Map<String, Cumulative> byArm = new HashMap<>();
-        for (ExperimentArm arm : e.arms) {
-            Cumulative c = new Cumulative(n);
-            System.arraycopy(exposures.get(arm.name).exposures, 0, c.exposures, 0, n);
-            byArm.put(arm.name, c);
+    private Map<String, UnitTotals[]> cumulativeTotals(ExperimentDesign design, String metric, double from,
+                                                       double width, int n) {
+        String singleArm = " AND e.unit_id NOT IN (SELECT unit_id FROM exposure WHERE experiment_id = ?1 "
+                + "GROUP BY unit_id HAVING COUNT(DISTINCT arm) > 1)";
+        String window = " OVER (PARTITION BY unit_id ORDER BY t, kind, seq ROWS BETWEEN UNBOUNDED PRECEDING AND ";
+        String changes = "SELECT e.unit_id AS unit_id, e.arm AS arm, " + epoch("e.scored_at") + " AS t, 0 AS kind, "
+                + "e.id AS seq, 1 AS dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM exposure e WHERE e.experiment_id = ?1" + singleArm
+                + " UNION ALL SELECT e.unit_id, e.arm, " + epoch("GREATEST(k.received_at, e.scored_at)") + ", 1, k.id, "
+                + "0, k.metric_value FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
+                + "WHERE e.experiment_id = ?1 AND k.metric = ?2 AND ABS(k.metric_value) <= "
+                + UnitStatisticsReader.VALUE_LIMIT + singleArm;
+        String running = "SELECT arm, FLOOR((t - ?3) / ?4) AS b, dn, dy, "
+                + "SUM(dn)" + window + "CURRENT ROW) AS sn, COALESCE(SUM(dn)" + window + "1 PRECEDING), 0) AS pn, "
+                + "SUM(dy)" + window + "CURRENT ROW) AS sy, COALESCE(SUM(dy)" + window + "1 PRECEDING), 0.0) AS py "
+                + "FROM (" + changes + ") c";
+        Map<String, UnitTotals[]> byArm = new HashMap<>();
+        for (ExperimentDesign.Arm arm : design.arms()) {
+            UnitTotals[] empty = new UnitTotals[n];
+            Arrays.fill(empty, UnitTotals.NONE);
+            byArm.put(arm.name(), empty);
         }
-        String running = "SUM(k.metric_value) OVER (PARTITION BY k.request_id ORDER BY k.received_at, k.id ROWS BETWEEN "
-                + "UNBOUNDED PRECEDING AND ";
-        for (Object[] row : rows("SELECT arm, b, SUM(v), SUM(s * s - p * p), "
-                + "SUM(CASE WHEN s > 0 THEN 1 ELSE 0 END - CASE WHEN p > 0 THEN 1 ELSE 0 END) FROM ("
-                + "SELECT e.arm AS arm, FLOOR((" + epoch("GREATEST(k.received_at, e.scored_at)") + " - ?3) / ?4) AS b, "
-                + "k.metric_value AS v, " + running + "CURRENT ROW) AS s, COALESCE(" + running + "1 PRECEDING), 0) AS p "
-                + "FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
-                + "WHERE e.experiment_id = ?1 AND k.metric = ?2) x GROUP BY arm, b", e.id, metric, from, width)) {
-            Cumulative c = byArm.get((String) row[0]);
-            if (c == null) {
-                continue;
+        for (Object[] r : rows("SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dy), SUM(sy * sy - py * py), "
+                + "SUM(CASE WHEN sy > 0 THEN 1 ELSE 0 END - CASE WHEN py > 0 THEN 1 ELSE 0 END), SUM(dn), "
+                + "SUM(sn * sn - pn * pn), SUM(sy * sn - py * pn) FROM (" + running + ") x GROUP BY arm, b",
+                design.id(), metric, from, width)) {
+            UnitTotals[] c = byArm.get((String) r[0]);
+            if (c != null) {
+                int b = bucket(r[1], n);
+                c[b] = c[b].plus(new UnitTotals(lng(r[2]), dbl(r[3]), dbl(r[4]), lng(r[5]), dbl(r[6]), dbl(r[7]),
+                        dbl(r[8])));
             }
-            int b = bucket(row[1], n);
-            c.sum[b] += ((Number) row[2]).doubleValue();
-            c.sumOfSquares[b] += ((Number) row[3]).doubleValue();
-            c.positives[b] += ((Number) row[4]).longValue();
         }
-        for (Cumulative c : byArm.values()) {
-            prefix(c.sum);
-            prefix(c.sumOfSquares);
-            prefix(c.positives);
+        for (UnitTotals[] c : byArm.values()) {
+            for (int i = 1; i < n; i++) {
+                c[i] = c[i - 1].plus(c[i]);
+            }
         }
         return byArm;
     }
 
-    /** The results' sufficient statistics at bucket i; null with too little data (as the results decide). */
-    private static MetricData data(MetricKind kind, Cumulative c, int i) {
-        long count = c.exposures[i];
-        if (kind == MetricKind.PROPORTION) {
-            return count >= 1 ? new MetricData.Proportion(count, Math.min(count, Math.max(0, c.positives[i]))) : null;
+    private static long[] exposures(UnitTotals[] c) {
+        long[] exposures = new long[c.length];
+        for (int i = 0; i < c.length; i++) {
+            exposures[i] = Math.round(c[i].sumN());
         }
-        // rounding in the running differences may leave a tiny negative where every value was 0
-        return count >= 2 ? new MetricData.Mean(count, c.sum[i], Math.max(0.0, c.sumOfSquares[i])) : null;
+        return exposures;
     }
 
     private static void requireBuckets(int buckets) {
@@ -223,16 +206,12 @@ public class TimeSeriesService {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
     }
 
-    private static void prefix(long[] a) {
-        for (int i = 1; i < a.length; i++) {
-            a[i] += a[i - 1];
-        }
+    private static long lng(Object o) {
+        return o == null ? 0 : ((Number) o).longValue();
     }
 
-    private static void prefix(double[] a) {
-        for (int i = 1; i < a.length; i++) {
-            a[i] += a[i - 1];
-        }
+    private static double dbl(Object o) {
+        return o == null ? 0 : ((Number) o).doubleValue();
     }
 
     @SuppressWarnings("unchecked")

@@ -108,7 +108,8 @@ public class ExperimentsResource {
         }
     }
 
-    public record ArmRow(String name, int version, double weight, long exposures, List<Cell> metrics, String model) {
+    public record ArmRow(String name, int version, double weight, long units, long exposures, List<Cell> metrics,
+                         String model) {
     }
 
     /** A treatment as the promotion page lists it: its verdict in words and whether the server would promote it. */
@@ -262,7 +263,7 @@ public class ExperimentsResource {
                         s.count())));
                 String model = a.model() == null ? "no scored outcomes yet"
                         : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
-                arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.exposures(), cells, model));
+                arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
             }
             ExperimentTimeSeries ts = timeSeries.timeSeries(e, TimeSeriesService.DEFAULT_BUCKETS);
             return Templates.results(ExperimentView.of(e), r, arms, json.write(chart(arms)), ts,

@@ -51,8 +51,8 @@ final class TrendCharts {
                         false, 2));
                 ArmPoint last = arm.points().get(arm.points().size() - 1);
                 latest.add(name + " " + (last.estimate() == null ? "not enough data"
-                        : String.format(java.util.Locale.ROOT, "%.4f (%.4f – %.4f, n=%d)", last.estimate(), last.lower(),
-                        last.upper(), last.exposures())));
+                        : String.format(java.util.Locale.ROOT, "%.4f (%.4f – %.4f, n=%d units)", last.estimate(),
+                        last.lower(), last.upper(), last.units())));
             }
             Map<String, Object> chart = new LinkedHashMap<>();
             chart.put("type", "line");
