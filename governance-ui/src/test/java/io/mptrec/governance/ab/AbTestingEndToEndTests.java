@@ -134,12 +134,14 @@ class AbTestingEndToEndTests {
         long control = results.getLong("arms[0].exposures");
         long inverted = results.getLong("arms[1].exposures");
         assertThat(control + inverted).isEqualTo(802); // the pilot's 800 and unit-7's two requests
+        // each unit counts once: 801 units (unit-7 twice exposed), the sample size of every metric
+        assertThat(results.getLong("arms[0].units") + results.getLong("arms[1].units")).isEqualTo(801);
         assertThat(results.getBoolean("srm.mismatch")).isFalse();
         assertThat(results.getDouble("srm.pValue")).isGreaterThan(0.001);
         double estimate = results.getDouble("arms[0].metrics.conversion.estimate");
         assertThat(results.getDouble("arms[0].metrics.conversion.interval.lower")).isLessThan(estimate);
         assertThat(results.getDouble("arms[0].metrics.conversion.interval.upper")).isGreaterThan(estimate);
-        assertThat(results.getLong("arms[0].metrics.conversion.count")).isEqualTo(control);
+        assertThat(results.getLong("arms[0].metrics.conversion.count")).isEqualTo(results.getLong("arms[0].units"));
         assertThat(results.getDouble("arms[0].model.auc")).isGreaterThan(0.85);
         assertThat(results.getDouble("arms[1].model.auc")).isLessThan(0.15);
         assertThat(results.getString("treatments[0].successMetrics[0].fixedHorizon.liftInterval.lower")).isNotNull();
