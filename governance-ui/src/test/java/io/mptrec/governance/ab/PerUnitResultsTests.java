@@ -120,6 +120,29 @@ class PerUnitResultsTests {
                 .contains("Units in more than one arm: 1").contains("Sample ratio of units per arm");
     }
 
+    @Test
+    void shouldCreateARatioMetricFromThePageAndRefuseAKindItDoesNotKnow() {
+        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+        Api.released(TASK + "-page", TestArtifacts.prompt(ENCODER, TASK + "-page", 173));
+        Api.approved(TASK + "-page", TestArtifacts.prompt(ENCODER, TASK + "-page", 174));
+        UiSession erin = UiSession.signIn("erin");
+        assertThat(erin.get("/ui/experiments/new").asString()).contains("clicks per impression");
+        String location = erin.post("/ui/experiments", "name", "ctr-from-page", "task", TASK + "-page", "control", "1",
+                "treatment", "2", "successMetric", "click", "successKind", "RATIO", "guardrailMetric", "")
+                .then().statusCode(303).extract().header("Location");
+        long id = Long.parseLong(location.replaceAll(".*/experiments/(\\d+).*", "$1"));
+        as("erin").get("/api/v1/experiments/" + id).then().statusCode(200)
+                .body("successMetrics[0].name", equalTo("click")).body("successMetrics[0].kind", equalTo("RATIO"));
+
+        erin.get("/ui/experiments/new");
+        String refused = erin.post("/ui/experiments", "name", "odd-kind", "task", TASK + "-page", "control", "1",
+                "treatment", "2", "successMetric", "click", "successKind", "MEDIAN").then().statusCode(400)
+                .extract().asString();
+        assertThat(refused).contains("Success metric kind: must be one of [PROPORTION, MEAN, RATIO]");
+        as("erin").get("/api/v1/experiments").then().body("name", org.hamcrest.Matchers.not(
+                org.hamcrest.Matchers.hasItem("odd-kind")));
+    }
+
     private void assertResultsMatch(long id, Map<String, Unit> units, long inTwoArms) {
         JsonPath r = as("dave").get("/api/v1/experiments/" + id + "/results").then().statusCode(200)
                 .extract().jsonPath().using(DOUBLES);

@@ -56,6 +56,7 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,16 +158,22 @@ public class ExperimentsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm Integer control,
                                   @RestForm Integer treatment, @RestForm Double treatmentShare, @RestForm Double ramp,
-                                  @RestForm String successMetric, @RestForm String guardrailMetric,
-                                  @RestForm Double guardrailMargin) {
+                                  @RestForm String successMetric, @RestForm String successKind,
+                                  @RestForm String guardrailMetric, @RestForm Double guardrailMargin) {
         viewer.require("create an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
         if (blank(name) || blank(task) || control == null || treatment == null) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
                     task, "Name, task, control version and treatment version are required.")).build();
         }
+        MetricKind kind = blank(successKind) ? MetricKind.PROPORTION : Arrays.stream(MetricKind.values())
+                .filter(k -> k.name().equals(successKind.strip())).findFirst().orElse(null);
+        if (kind == null) {
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
+                    task, "Success metric kind: must be one of " + Arrays.toString(MetricKind.values()) + ".")).build();
+        }
         double share = treatmentShare == null ? 0.5 : treatmentShare / 100.0;
         List<SuccessMetricSpec> success = blank(successMetric) ? List.of()
-                : List.of(new SuccessMetricSpec(successMetric.strip(), MetricKind.PROPORTION, NonInferiority.Direction.HIGHER_IS_BETTER));
+                : List.of(new SuccessMetricSpec(successMetric.strip(), kind, NonInferiority.Direction.HIGHER_IS_BETTER));
         List<GuardrailSpec> guardrails = blank(guardrailMetric) ? List.of()
                 : List.of(new GuardrailSpec(guardrailMetric.strip(), MetricKind.MEAN, NonInferiority.Direction.LOWER_IS_BETTER,
                 guardrailMargin == null ? 0.05 : guardrailMargin / 100.0, NonInferiority.MarginType.RELATIVE));
