@@ -273,15 +273,15 @@ public class ExperimentService {
      */
     void onVersionWithdrawn(@Observes VersionWithdrawn withdrawn) {
         Experiment e = Experiment.findActiveByTaskName(withdrawn.task()).orElse(null);
-        if (e == null || e.status != ExperimentStatus.RUNNING
-                || e.arms.stream().noneMatch(a -> a.version.id == withdrawn.versionId())) {
+        if (e == null || e.status != ExperimentStatus.RUNNING) {
             return;
         }
         String arm = e.arms.stream().filter(a -> a.version.id == withdrawn.versionId()).map(a -> "'" + a.name + "'")
                 .collect(Collectors.joining(", "));
-        pause(e, SYSTEM, "WITHDRAWN_PAUSE", "version " + withdrawn.number() + " (arm " + arm + ") became "
-                + withdrawn.status() + " by " + withdrawn.actor() + "; every unit is served control until someone "
-                + "resumes the experiment");
+        if (!arm.isEmpty()) {
+            pause(e, SYSTEM, "WITHDRAWN_PAUSE", "version " + withdrawn.number() + " (arm " + arm + ") became "
+                    + withdrawn.status() + " by " + withdrawn.actor() + "; paused until someone resumes it");
+        }
     }
 
     private Experiment pause(Experiment e, String actor, String action, String reason) {
