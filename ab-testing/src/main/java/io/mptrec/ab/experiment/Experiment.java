@@ -78,6 +78,13 @@ public class Experiment extends PanacheEntityBase {
     @Column(name = "status_reason")
     public String statusReason;
 
+    /**
+     * An admin started (or resumed, or widened) it although an arm's version may not take live traffic: audited with
+     * the admin's reason. Cleared by the next start or resume without a bypass, and when a served version is withdrawn.
+     */
+    @Column(name = "live_traffic_bypass", nullable = false)
+    public boolean liveTrafficBypass;
+
     @Version
     @Column(name = "row_version", nullable = false)
     public long rowVersion;

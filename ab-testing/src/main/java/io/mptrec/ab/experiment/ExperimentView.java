@@ -3,12 +3,16 @@ package io.mptrec.ab.experiment;
 import java.time.Instant;
 import java.util.List;
 
-/** An experiment as the API shows it. */
+/**
+ * An experiment as the API shows it.
+ *
+ * @param liveTrafficBypass it runs by an admin bypass: an arm's version may not take live traffic (audited)
+ */
 public record ExperimentView(long id, String name, String task, ExperimentStatus status, String salt, int hashVersion,
                              double ramp, double alpha, long plannedPerArm, List<ArmView> arms,
                              List<MetricView> successMetrics, List<MetricView> guardrails, String createdBy,
                              Instant createdAt, Instant startedAt, Instant stoppedAt, String statusReason,
-                             long rowVersion) {
+                             long rowVersion, boolean liveTrafficBypass) {
 
     public record ArmView(String name, int version, String contentSha256, double weight) {
     }
@@ -21,7 +25,7 @@ public record ExperimentView(long id, String name, String task, ExperimentStatus
                 e.plannedPerArm,
                 e.arms.stream().map(a -> new ArmView(a.name, a.version.number, a.version.contentSha256, a.weight)).toList(),
                 metrics(e, MetricRole.SUCCESS), metrics(e, MetricRole.GUARDRAIL), e.createdBy, e.createdAt,
-                e.startedAt, e.stoppedAt, e.statusReason, e.rowVersion);
+                e.startedAt, e.stoppedAt, e.statusReason, e.rowVersion, e.liveTrafficBypass);
     }
 
     private static List<MetricView> metrics(Experiment e, MetricRole role) {

@@ -297,6 +297,50 @@ class UiPagesTests {
         assertThat(refused.asString()).contains("may not upload covariates");
     }
 
+    /** Issue 12: the page's start refuses an unreviewed arm in words; a pilot runs on the DRAFT; an admin may bypass. */
+    @Test
+    void shouldRefuseToStartAnUnreviewedArmOnThePageAndLetAnAdminBypassItWithAReason() {
+        String task = "ui-unreviewed";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 61));
+        int v2 = uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 62)).then().statusCode(201)
+                .extract().path("number");
+        transition("alice", task, v2, "submit", null).then().statusCode(200);
+        long id = as("erin").contentType("application/json").body(Map.of("name", "ui-unreviewed", "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+
+        UiSession erin = UiSession.signIn("erin");
+        String page = erin.get("/ui/experiments/" + id).asString();
+        assertThat(page).contains("id=\"unreviewed-notice\"").contains("treatment: version " + v2)
+                .contains("is IN_REVIEW").doesNotContain("admin bypass</strong>");
+        Response refused = erin.post("/ui/experiments/" + id + "/start", "reason", "go live");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.asString()).contains("<h1>Experiment ui-unreviewed")
+                .contains("Nothing was changed: experiment " + id + " cannot be started for live traffic")
+                .contains("serves version " + v2 + ", which is IN_REVIEW").contains("A pilot (replayed held-out rows)");
+        as("erin").get("/api/v1/experiments/" + id).then().body("status", org.hamcrest.Matchers.equalTo("DRAFT"));
+        Response pilot = erin.post("/ui/experiments/" + id + "/pilot", "rows", "10", "label", "income", "rate", "");
+        assertThat(pilot.statusCode()).as(pilot.asString()).isEqualTo(303);
+        assertThat(pilot.getHeader("Location")).endsWith("?done=pilot-started");
+
+        UiSession admin = UiSession.signIn("admin");
+        assertThat(admin.get("/ui/experiments/" + id).asString()).contains("admin bypass</strong>");
+        Response noReason = admin.post("/ui/experiments/" + id + "/start", "reason", "");
+        assertThat(noReason.statusCode()).isEqualTo(409);
+        assertThat(noReason.asString()).contains("an admin bypass needs a reason");
+        Response bypass = admin.post("/ui/experiments/" + id + "/start", "reason", "ticket 7: a measured risk");
+        assertThat(bypass.statusCode()).as(bypass.asString()).isEqualTo(303);
+        as("erin").get("/api/v1/experiments/" + id).then().body("status", org.hamcrest.Matchers.equalTo("RUNNING"));
+        assertThat(admin.get("/ui/experiments/" + id).asString()).contains("Running by an admin bypass");
+        List<Map<String, Object>> starts = as("dave").get("/api/v1/audit?task=" + task + "&action=EXPERIMENT_START")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertThat(starts).singleElement().satisfies(e -> {
+            assertThat(e.get("adminBypass")).isEqualTo(true);
+            assertThat(e.get("reason")).isEqualTo("ticket 7: a measured risk");
+        });
+    }
+
     private static Response uploadCovariates(UiSession session, long experiment, String csv) {
         return session.given().multiPart("csrf-token", session.csrfToken())
                 .multiPart("file", "covariates.csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv")

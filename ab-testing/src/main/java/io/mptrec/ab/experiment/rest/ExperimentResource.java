@@ -122,16 +122,20 @@ public class ExperimentResource {
     @Path("/{id}/start")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Start a DRAFT experiment, or resume a PAUSED one")
+    @Operation(summary = "Start a DRAFT experiment, or resume a PAUSED one",
+            description = "Live traffic only to reviewed versions: every arm's version must be APPROVED, RELEASED, or "
+                    + "RETIRED after it was production. Otherwise 409 unreviewed-arm, unless an admin gives a reason "
+                    + "(an admin bypass, flagged in the audit log; without a reason 409 bypass-needs-reason).")
     @APIResponse(responseCode = "200", description = "Now RUNNING",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "404", description = "Unknown experiment",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Wrong status, another experiment of the task is active, or a concurrent change won",
+    @APIResponse(responseCode = "409", description = "Wrong status, an arm's version may not take live traffic "
+            + "(unreviewed-arm, bypass-needs-reason), another experiment of the task is active, or a concurrent change won",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView startExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
-        return experiments.startView(key, actor().name(), reason(body));
+        return experiments.startView(key, actor(), reason(body));
     }
 
     @POST
@@ -166,16 +170,18 @@ public class ExperimentResource {
     @Path("/{id}/ramp")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Change the ramp (share of units in the experiment); sticky: included units keep their arm")
+    @Operation(summary = "Change the ramp (share of units in the experiment); sticky: included units keep their arm",
+            description = "Raising the ramp of a RUNNING experiment asks about every arm's version as a start does.")
     @APIResponse(responseCode = "200", description = "Ramp changed",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "400", description = "Ramp outside [0, 1]",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "STOPPED, or a concurrent change won",
+    @APIResponse(responseCode = "409", description = "STOPPED, an arm's version may not take live traffic "
+            + "(raising the ramp of a RUNNING experiment), or a concurrent change won",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView changeRamp(@PathParam("id") String id, @Valid @NotNull RampChange body) {
         long key = id(id);
-        return experiments.changeRampView(key, body.ramp(), actor().name(), body.reason());
+        return experiments.changeRampView(key, body.ramp(), actor(), body.reason());
     }
 
     @GET
@@ -240,12 +246,14 @@ public class ExperimentResource {
     @Path("/{id}/pilot")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Replay held-out labelled rows as traffic against the RUNNING experiment (asynchronous)")
+    @Operation(summary = "Replay held-out labelled rows against the experiment's arms (asynchronous); DRAFT or RUNNING",
+            description = "Not live traffic: each row is routed to the experiment's arms by its allocation, whatever "
+                    + "the task's live routing, so a DRAFT experiment with an unreviewed version can run a pilot.")
     @APIResponse(responseCode = "202", description = "Started; follow it with GET .../pilot",
             content = @Content(schema = @Schema(implementation = PilotProgress.class)))
     @APIResponse(responseCode = "400", description = "Invalid rows, rate or label",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Not RUNNING, or a pilot is already running",
+    @APIResponse(responseCode = "409", description = "PAUSED or STOPPED, or a pilot is already running",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RestResponse<PilotProgress> createPilot(@PathParam("id") String id, @Valid @NotNull PilotRequest body) {
         return RestResponse.accepted(pilot.start(id(id), body, actor().name()));

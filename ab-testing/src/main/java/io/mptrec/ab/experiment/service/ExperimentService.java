@@ -12,14 +12,18 @@ import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.MetricRole;
+import io.mptrec.registry.api.LiveTrafficDecision;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Actor;
 import io.mptrec.registry.security.Names;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.service.VersionService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -30,12 +34,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Creates experiments and moves them through DRAFT -> RUNNING <-> PAUSED -> STOPPED. Every change and its audit
  * entry commit in one transaction; the experiment's optimistic lock settles concurrent changes (409), and every
- * status or ramp change bumps the task's lock, so that two experiments of one task cannot both start and serving
- * sees the change on its next request.
+ * status or ramp change bumps the task's serving stamp through the registry ({@link PromptRegistry#servingChanged}),
+ * so that two experiments of one task cannot both start and serving sees the change on its next request.
+ *
+ * <p>Live traffic only to reviewed versions: a start, a resume and a ramp increase of a RUNNING experiment ask the
+ * registry ({@link PromptRegistry#liveTraffic}) about every arm's version; an arm it refuses is a 409
+ * {@code unreviewed-arm}, unless an admin goes ahead with a reason (audited as an admin bypass). A version withdrawn
+ * by the registry (rejected, retired, rolled back) pauses the RUNNING experiment that serves it.
  */
 @ApplicationScoped
 @Transactional
@@ -46,11 +56,23 @@ public class ExperimentService {
     private final Clock clock;
     private final VersionService versions;
     private final AuditService audit;
+    private final PromptRegistry registry;
 
-    public ExperimentService(Clock clock, VersionService versions, AuditService audit) {
+    public ExperimentService(Clock clock, VersionService versions, AuditService audit, PromptRegistry registry) {
         this.clock = clock;
         this.versions = versions;
         this.audit = audit;
+        this.registry = registry;
+    }
+
+    /** One arm and the registry's answer for its version. */
+    public record ArmTraffic(String arm, LiveTrafficDecision decision) {
+    }
+
+    /** The registry's answer for every arm's version, control first. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<ArmTraffic> liveTraffic(Experiment e) {
+        return e.arms.stream().map(a -> new ArmTraffic(a.name, registry.liveTraffic(a.version.id))).toList();
     }
 
     public Experiment persistExperiment(@Valid @NotNull CreateExperiment req, String actor) {
@@ -158,7 +180,7 @@ public class ExperimentService {
         return ExperimentView.of(persistExperiment(req, actor));
     }
 
-    public ExperimentView startView(long id, String actor, String reason) {
+    public ExperimentView startView(long id, Actor actor, String reason) {
         return ExperimentView.of(start(id, actor, reason));
     }
 
@@ -170,12 +192,15 @@ public class ExperimentService {
         return ExperimentView.of(stop(id, actor, reason));
     }
 
-    public ExperimentView changeRampView(long id, double ramp, String actor, String reason) {
+    public ExperimentView changeRampView(long id, double ramp, Actor actor, String reason) {
         return ExperimentView.of(changeRamp(id, ramp, actor, reason));
     }
 
-    /** DRAFT or PAUSED -> RUNNING (resuming a paused one keeps its data). */
-    public Experiment start(long id, String actor, String reason) {
+    /**
+     * DRAFT or PAUSED -> RUNNING (resuming a paused one keeps its data). Every arm's version must be allowed live
+     * traffic by the registry, or the actor is an admin who gives a reason (an audited bypass).
+     */
+    public Experiment start(long id, Actor actor, String reason) {
         Experiment e = require(id);
         if (e.status != ExperimentStatus.DRAFT && e.status != ExperimentStatus.PAUSED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
@@ -186,6 +211,7 @@ public class ExperimentService {
             throw ApiException.conflict("experiment-active", "task '" + e.task.name + "' already routes traffic through "
                     + "experiment " + other.get().id + " (" + other.get().status + "); stop it first");
         }
+        boolean bypass = requireLiveTraffic(e, actor, reason, "started");
         String before = describe(e);
         boolean resume = e.status == ExperimentStatus.PAUSED;
         e.status = ExperimentStatus.RUNNING;
@@ -193,7 +219,8 @@ public class ExperimentService {
             e.startedAt = clock.instant();
         }
         e.statusReason = reason;
-        return changed(actor, resume ? "EXPERIMENT_RESUME" : "EXPERIMENT_START", e, before, reason);
+        e.liveTrafficBypass = bypass;
+        return changed(actor.name(), resume ? "EXPERIMENT_RESUME" : "EXPERIMENT_START", e, before, reason, bypass);
     }
 
     /** RUNNING -> PAUSED: every request of the task is then served the control version. */
@@ -215,19 +242,46 @@ public class ExperimentService {
         e.status = ExperimentStatus.STOPPED;
         e.stoppedAt = clock.instant();
         e.statusReason = reason;
-        return changed(actor, "EXPERIMENT_STOP", e, before, reason);
+        e.liveTrafficBypass = false;
+        return changed(actor, "EXPERIMENT_STOP", e, before, reason, false);
     }
 
-    /** Ramp steps are sticky by the assignment's design: a unit included at a smaller ramp stays in, in its arm. */
-    public Experiment changeRamp(long id, double ramp, String actor, String reason) {
+    /**
+     * Ramp steps are sticky by the assignment's design: a unit included at a smaller ramp stays in, in its arm. Raising
+     * the ramp of a RUNNING experiment widens live traffic, so it asks the registry about every arm as a start does.
+     */
+    public Experiment changeRamp(long id, double ramp, Actor actor, String reason) {
         Experiment e = require(id);
         if (e.status == ExperimentStatus.STOPPED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
         }
         String before = describe(e);
+        boolean bypass = false;
+        if (e.status == ExperimentStatus.RUNNING && ramp > e.ramp) {
+            bypass = requireLiveTraffic(e, actor, reason, "ramped up");
+            e.liveTrafficBypass = e.liveTrafficBypass || bypass;
+        }
         e.ramp = ramp;
         allocation(e);
-        return changed(actor, "EXPERIMENT_RAMP", e, before, reason);
+        return changed(actor.name(), "EXPERIMENT_RAMP", e, before, reason, bypass);
+    }
+
+    /**
+     * A version the registry withdrew (rejected, retired, rolled back) pauses the RUNNING experiment that serves it
+     * (control for everyone), audited as {@code system} with the action {@code WITHDRAWN_PAUSE}, in the registry's
+     * transaction; an admin bypass of that experiment ends with it.
+     */
+    void onVersionWithdrawn(@Observes VersionWithdrawn withdrawn) {
+        Experiment e = Experiment.findActiveByTaskName(withdrawn.task()).orElse(null);
+        if (e == null || e.status != ExperimentStatus.RUNNING) {
+            return;
+        }
+        String arm = e.arms.stream().filter(a -> a.version.id == withdrawn.versionId()).map(a -> "'" + a.name + "'")
+                .collect(Collectors.joining(", "));
+        if (!arm.isEmpty()) {
+            pause(e, SYSTEM, "WITHDRAWN_PAUSE", "version " + withdrawn.number() + " (arm " + arm + ") became "
+                    + withdrawn.status() + " by " + withdrawn.actor() + "; paused until someone resumes it");
+        }
     }
 
     private Experiment pause(Experiment e, String actor, String action, String reason) {
@@ -238,18 +292,42 @@ public class ExperimentService {
         String before = describe(e);
         e.status = ExperimentStatus.PAUSED;
         e.statusReason = reason;
-        return changed(actor, action, e, before, reason);
+        e.liveTrafficBypass = false;
+        return changed(actor, action, e, before, reason, false);
     }
 
     /**
-     * Every status or ramp change also bumps the task's optimistic lock: two experiments of one task cannot both
-     * start, and the bumped row version is the serving stamp ({@code RoutingCache}) that makes every replica
-     * re-read the task's routing on its next request.
+     * Asks the registry about every arm's version. All allowed: false. Otherwise 409 {@code unreviewed-arm} naming
+     * each refused arm, its version, status and the rule; an admin with a reason goes ahead: true (an admin bypass).
      */
-    private Experiment changed(String actor, String action, Experiment e, String before, String reason) {
-        Task.getEntityManager().lock(e.task, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+    private boolean requireLiveTraffic(Experiment e, Actor actor, String reason, String verb) {
+        List<String> refused = liveTraffic(e).stream().filter(t -> !t.decision().allowed())
+                .map(t -> "arm '" + t.arm() + "' serves version " + t.decision().number() + ", which is "
+                        + t.decision().status())
+                .toList();
+        if (refused.isEmpty()) {
+            return false;
+        }
+        String refusal = "experiment " + e.id + " cannot be " + verb + " for live traffic: " + String.join("; ", refused)
+                + "; " + PromptRegistry.LIVE_TRAFFIC_RULE + ". A pilot (replayed held-out rows) may run without review";
+        if (!actor.admin()) {
+            throw ApiException.conflict("unreviewed-arm", refusal);
+        }
+        if (reason == null || reason.isBlank()) {
+            throw ApiException.conflict("bypass-needs-reason", refusal + "; an admin bypass needs a reason");
+        }
+        return true;
+    }
+
+    /**
+     * Every status or ramp change also bumps the task's serving stamp (the registry's optimistic lock of the task): two
+     * experiments of one task cannot both start, and every replica re-reads the task's routing on its next request.
+     */
+    private Experiment changed(String actor, String action, Experiment e, String before, String reason,
+                               boolean bypass) {
+        registry.servingChanged(e.task.name);
         Experiment.flush(); // the loser of a concurrent change gets its 409 here
-        record(actor, action, e, before, describe(e), reason);
+        audit.record(actor, action, e.task.name, null, before, describe(e), reason, bypass);
         return e;
     }
 

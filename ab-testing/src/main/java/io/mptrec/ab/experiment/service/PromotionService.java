@@ -67,9 +67,10 @@ public class PromotionService {
         }
         ExperimentArm arm = e.arms.stream().filter(a -> a.name.equals(chosen.arm())).findFirst().orElseThrow();
         String why = reason == null || reason.isBlank() ? "promoted by experiment '" + e.name + "'" : reason;
-        PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
+        // stopped first: the release retires the control's version, which would otherwise pause the experiment
         experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.version.number + "): "
                 + chosen.explanation());
+        PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
         experiments.record(actor.name(), "EXPERIMENT_PROMOTE", e, null,
                 "arm " + arm.name + " v" + arm.version.number + " released", why);
         return new Promoted(ExperimentView.of(e), released.number, chosen.explanation());

@@ -11,6 +11,8 @@ import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
 import io.mptrec.ab.serving.service.ExposureWriter;
+import io.mptrec.ab.serving.service.RoutingCache;
+import io.mptrec.ab.serving.service.RoutingCache.ExperimentRoute;
 import io.mptrec.ab.serving.service.ServingService;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
@@ -38,8 +40,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Pilot mode: replays held-out labelled rows (the TEST split of the configured dataset, {@code mptrec.ab.pilot.schema})
- * as traffic against a RUNNING experiment. Each row is one request through the same serving path as
- * {@code POST /api/v1/score} (unit id = the row index), then two KPI events are stored for it:
+ * as traffic against a DRAFT or RUNNING experiment. Not live traffic: each row is one request through the serving path
+ * of {@code POST /api/v1/score} (unit id = the row index) routed explicitly by the experiment's allocation (its arm, or
+ * production outside the ramp), so an experiment whose versions are not reviewed yet can be piloted before anyone may
+ * start it. Then two KPI events are stored for it:
  * {@code conversion} = the row's true label (0 or 1) and {@code log_loss} = the served score's log-loss on that
  * label (a model-quality KPI that differs between arms; the label itself cannot, since it does not depend on the
  * version served). Runs on one background thread; progress is kept in memory (lost on restart, the exposures and
@@ -58,6 +62,7 @@ public class PilotService {
     private final KpiEventService kpi;
     private final ExperimentService experiments;
     private final ExposureWriter exposures;
+    private final RoutingCache routings;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mptrec-pilot");
         t.setDaemon(true);
@@ -67,13 +72,14 @@ public class PilotService {
     private volatile Dataset dataset;
 
     public PilotService(AbConfig config, Clock clock, ServingService serving, KpiEventService kpi,
-                        ExperimentService experiments, ExposureWriter exposures) {
+                        ExperimentService experiments, ExposureWriter exposures, RoutingCache routings) {
         this.config = config;
         this.clock = clock;
         this.serving = serving;
         this.kpi = kpi;
         this.experiments = experiments;
         this.exposures = exposures;
+        this.routings = routings;
     }
 
     private static final class Run {
@@ -113,15 +119,18 @@ public class PilotService {
             throw ApiException.badRequest("invalid-input", "ratePerSecond must be >= 0 (0: unpaced)", "ratePerSecond");
         }
         long seed = request.seed() == null ? 1 : request.seed();
-        String[] taskAndLabel = QuarkusTransaction.requiringNew().call(() -> {
+        record PilotTarget(String task, String label, ExperimentRoute route) {
+        }
+        PilotTarget target = QuarkusTransaction.requiringNew().call(() -> {
             Experiment e = experiments.findExperimentById(experimentId)
                     .orElseThrow(() -> ApiException.notFound("no experiment " + experimentId, "id"));
-            if (e.status != ExperimentStatus.RUNNING) {
+            if (e.status != ExperimentStatus.DRAFT && e.status != ExperimentStatus.RUNNING) {
                 throw ApiException.conflict("invalid-transition", "experiment " + experimentId + " is " + e.status
-                        + "; a pilot replays traffic against a RUNNING experiment");
+                        + "; a pilot replays traffic against a DRAFT or RUNNING experiment");
             }
-            return new String[] {e.task.name, request.label() == null ? e.task.name : request.label()};
+            return new PilotTarget(e.task.name, request.label() == null ? e.task.name : request.label(), routings.route(e));
         });
+        String[] taskAndLabel = {target.task(), target.label()};
         Dataset data = dataset();
         if (!data.tasks().contains(taskAndLabel[1])) {
             throw ApiException.badRequest("invalid-input", "the pilot dataset has no label '" + taskAndLabel[1]
@@ -138,7 +147,7 @@ public class PilotService {
         QuarkusTransaction.requiringNew().run(() -> experiments.record(actor, "PILOT_START",
                 experiments.findExperimentById(experimentId).orElseThrow(), null,
                 "pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed, null));
-        worker.submit(() -> replay(run, taskAndLabel[0], data));
+        worker.submit(() -> replay(run, taskAndLabel[0], target.route(), data));
         return run.progress();
     }
 
@@ -146,7 +155,7 @@ public class PilotService {
         return Optional.ofNullable(runs.get(experimentId)).map(Run::progress);
     }
 
-    private void replay(Run run, String task, Dataset data) {
+    private void replay(Run run, String task, ExperimentRoute route, Dataset data) {
         try {
             int[] rows = data.rows(Split.TEST);
             Random random = new Random(run.seed);
@@ -168,7 +177,7 @@ public class PilotService {
                     }
                 }
                 int row = rows[i];
-                ScoreResponse response = serving.score(new ScoreRequest(task, Integer.toString(row),
+                ScoreResponse response = serving.scorePilot(route, new ScoreRequest(task, Integer.toString(row),
                         List.of(data.rawRow(row)), null));
                 run.scored.incrementAndGet();
                 double y = data.label(run.label, row);

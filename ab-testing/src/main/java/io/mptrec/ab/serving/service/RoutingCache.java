@@ -3,17 +3,13 @@ package io.mptrec.ab.serving.service;
 import io.mptrec.ab.assignment.Allocation;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
+import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.serving.ScoreRequests.ExperimentRef;
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.task.Label;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.ServingStamp;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,14 +17,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What serves a task (its production version, its RUNNING or PAUSED experiment with arms and allocation), kept in
- * memory and checked on every request against a stamp: the task row's {@code row_version}.
+ * memory and checked on every request against the registry's serving stamp ({@link PromptRegistry#servingStamp}).
  *
- * <p>Why that column: every change that moves a task's traffic bumps it in the change's own transaction (pointer
+ * <p>Why that stamp: every change that moves a task's traffic bumps it in the change's own transaction (pointer
  * moves in the registry's {@code LifecycleService}, every experiment status or ramp change in
- * {@code ExperimentService}), and an UPDATE of one row is ordered by the row lock, so a reader that sees the old
- * value has not missed a committed change. Per request that is one indexed read by the unique task name on an
- * autocommit connection, instead of a transaction with two ORM queries. A change committed before a request
- * begins is therefore still honoured by that request, on every replica, without a restart.
+ * {@code ExperimentService} through {@link PromptRegistry#servingChanged}), and the registry orders the bumps of one
+ * task, so a reader that sees the old value has not missed a committed change. Per request that is one indexed read
+ * without a transaction, instead of a transaction with two ORM queries. A change committed before a request begins is
+ * therefore still honoured by that request, on every replica, without a restart.
+ *
+ * <p>Live traffic only to reviewed versions, checked again here (defence in depth): a RUNNING experiment routes by its
+ * allocation only if the registry allows every arm's version live traffic or an admin bypass is on record
+ * ({@code live}); a PAUSED one serves its control only if the registry allows the control's version
+ * ({@code controlLive}). Otherwise serving falls back (see {@code ServingService}).
  *
  * <p>A change that commits between the stamp read and a reload is cached under the older stamp: the next request
  * sees the newer stamp and reloads. Memory: one entry per task ever served.
@@ -36,14 +37,18 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class RoutingCache {
 
-    private static final String STAMP = "SELECT id, row_version FROM task WHERE name = ?";
-
     /** One version that can answer: a production version ({@code arm} null) or an experiment arm. */
     public record Target(String arm, long versionId, int number, String contentSha256, String encoderSha256) {
     }
 
-    /** The task's RUNNING or PAUSED experiment; arms in order, control first. */
-    public record ExperimentRoute(ExperimentRef ref, Allocation allocation, List<Target> arms) {
+    /**
+     * The task's RUNNING or PAUSED experiment; arms in order, control first.
+     *
+     * @param live        RUNNING, and every arm's version may take live traffic or an admin bypassed that (audited)
+     * @param controlLive the control arm's version may take live traffic (or an admin bypass covers a RUNNING one)
+     */
+    public record ExperimentRoute(ExperimentRef ref, Allocation allocation, List<Target> arms, boolean live,
+                                  boolean controlLive) {
     }
 
     /**
@@ -53,22 +58,22 @@ public class RoutingCache {
     public record TaskRouting(long taskId, long stamp, Target production, ExperimentRoute experiment) {
     }
 
-    private final DataSource dataSource;
+    private final PromptRegistry registry;
     private final Map<String, TaskRouting> byTask = new ConcurrentHashMap<>();
     private final AtomicLong loads = new AtomicLong();
 
-    public RoutingCache(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public RoutingCache(PromptRegistry registry) {
+        this.registry = registry;
     }
 
     /** The task's routing as of the start of this call; 404 problem for an unknown task. */
     public TaskRouting routingFor(String task) {
-        long[] stamp = stamp(task);
+        ServingStamp stamp = registry.servingStamp(task);
         TaskRouting cached = byTask.get(task);
-        if (cached != null && cached.taskId() == stamp[0] && cached.stamp() == stamp[1]) {
+        if (cached != null && cached.taskId() == stamp.taskId() && cached.stamp() == stamp.stamp()) {
             return cached;
         }
-        TaskRouting fresh = QuarkusTransaction.requiringNew().call(() -> load(task, stamp[0], stamp[1]));
+        TaskRouting fresh = QuarkusTransaction.requiringNew().call(() -> load(task, stamp));
         loads.incrementAndGet();
         // Of two concurrent reloads the newer stamp stays, so an older one cannot push a newer one out.
         byTask.merge(task, fresh, (old, now) -> old.taskId() == now.taskId() && old.stamp() > now.stamp() ? old : now);
@@ -80,34 +85,20 @@ public class RoutingCache {
         return loads.get();
     }
 
-    private long[] stamp(String task) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(STAMP)) {
-            s.setString(1, task);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw ApiException.notFound("no task named '" + task + "'", "task");
-                }
-                return new long[] {r.getLong(1), r.getLong(2)};
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the serving stamp of task '" + task + "'", e);
-        }
+    /** The experiment's route (needs a transaction): its arms and whether the registry lets them take live traffic. */
+    public ExperimentRoute route(Experiment e) {
+        boolean bypass = e.status == ExperimentStatus.RUNNING && e.liveTrafficBypass;
+        List<Boolean> allowed = e.arms.stream().map(a -> registry.liveTraffic(a.version.id).allowed()).toList();
+        return new ExperimentRoute(new ExperimentRef(e.id, e.name, e.status), e.allocation(),
+                e.arms.stream().map(RoutingCache::target).toList(),
+                e.status == ExperimentStatus.RUNNING && (bypass || !allowed.contains(false)), bypass || allowed.get(0));
     }
 
-    private static TaskRouting load(String task, long taskId, long stamp) {
-        Experiment active = Experiment.findActiveByTaskName(task).orElse(null);
-        ExperimentRoute route = null;
-        if (active != null) {
-            route = new ExperimentRoute(new ExperimentRef(active.id, active.name, active.status), active.allocation(),
-                    active.arms.stream().map(RoutingCache::target).toList());
-        }
-        List<Object[]> rows = Label.getEntityManager().createQuery(
-                        "select v.id, v.number, v.contentSha256, v.encoderSha256 from Label l join l.version v "
-                                + "where l.task.id = ?1 and l.name = ?2", Object[].class)
-                .setParameter(1, taskId).setParameter(2, Label.PRODUCTION).getResultList();
-        Target production = rows.isEmpty() ? null : new Target(null, (Long) rows.get(0)[0], (Integer) rows.get(0)[1],
-                (String) rows.get(0)[2], (String) rows.get(0)[3]);
-        return new TaskRouting(taskId, stamp, production, route);
+    private TaskRouting load(String task, ServingStamp stamp) {
+        ExperimentRoute route = Experiment.findActiveByTaskName(task).map(this::route).orElse(null);
+        Target production = registry.production(stamp.taskId()).map(v -> new Target(null, v.versionId(), v.number(),
+                v.contentSha256(), v.encoderSha256())).orElse(null);
+        return new TaskRouting(stamp.taskId(), stamp.stamp(), production, route);
     }
 
     private static Target target(ExperimentArm arm) {

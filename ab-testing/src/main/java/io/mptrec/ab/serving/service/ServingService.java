@@ -32,11 +32,15 @@ import java.util.regex.Pattern;
  * start, pause, stop or ramp change committed before a request starts is honoured by that request, on every replica,
  * without a restart):
  * <ol>
- *   <li>the task's RUNNING experiment, if the unit is inside its ramp: the unit's arm (deterministic, sticky);</li>
+ *   <li>the task's RUNNING experiment, if the unit is inside its ramp: the unit's arm (deterministic, sticky), provided
+ *       the registry lets every arm's version take live traffic or an admin bypass is on record;</li>
  *   <li>the task's PAUSED experiment: the control arm's version for every unit (not analysed: the exposure is
- *       recorded without experiment and arm);</li>
+ *       recorded without experiment and arm), provided the registry lets it take live traffic;</li>
+ *   <li>an experiment refused by 1. or 2. is {@code withheld}: the control arm's version if it may take live traffic,
+ *       else production, for every unit, not analysed;</li>
  *   <li>otherwise the version the {@code production} label points to.</li>
  * </ol>
+ * A pilot ({@link #scorePilot}) is not live traffic: it routes by the experiment's allocation whatever the above.
  * Scorers are cached by content hash ({@link ScorerCache}).
  */
 @ApplicationScoped
@@ -74,8 +78,20 @@ public class ServingService {
         return scoreTimed(request).response();
     }
 
+    /**
+     * A pilot's request: not live traffic, so the unit is routed by the given experiment's allocation (its arm, or
+     * production outside the ramp) whatever the task's live routing and the arms' review status.
+     */
+    public ScoreResponse scorePilot(ExperimentRoute pilot, @Valid @NotNull ScoreRequest request) {
+        return served(request, pilot).response();
+    }
+
     /** Resolves (usually from memory), scores, then stores the exposure through {@link ExposureWriter}. */
     public Served scoreTimed(@Valid @NotNull ScoreRequest request) {
+        return served(request, null);
+    }
+
+    private Served served(ScoreRequest request, ExperimentRoute pilot) {
         long t0 = System.nanoTime();
         String task = Names.requireName(request.task(), "task");
         String unitId = request.unitId();
@@ -84,7 +100,7 @@ public class ServingService {
         }
         checkCandidates(request);
 
-        Resolved resolved = resolve(task, unitId);
+        Resolved resolved = resolve(task, unitId, pilot);
         Target target = resolved.target();
         String how = resolved.how();
         long t1 = System.nanoTime();
@@ -168,16 +184,17 @@ public class ServingService {
         return byRow ? "rows[" + m.group(1) + "]." + m.group(2) : "columns." + m.group(2) + "[" + m.group(1) + "]";
     }
 
-    private Resolved resolve(String task, String unitId) {
+    private Resolved resolve(String task, String unitId, ExperimentRoute pilot) {
         TaskRouting routing = routings.routingFor(task);
-        ExperimentRoute experiment = routing.experiment();
+        ExperimentRoute experiment = pilot != null ? pilot : routing.experiment();
         Target target = null;
         String how;
         if (experiment == null) {
             how = "production";
-        } else if (experiment.ref().status() == ExperimentStatus.PAUSED) {
-            target = experiment.arms().get(0);
-            how = "paused-control";
+        } else if (pilot == null && !experiment.live()) {
+            boolean paused = experiment.ref().status() == ExperimentStatus.PAUSED;
+            target = experiment.controlLive() ? experiment.arms().get(0) : null;
+            how = paused && target != null ? "paused-control" : "withheld";
         } else {
             Assignment assignment;
             try {

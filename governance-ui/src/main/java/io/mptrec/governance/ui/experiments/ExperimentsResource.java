@@ -132,7 +132,8 @@ public class ExperimentsResource {
 
         static native TemplateInstance create(List<String> tasks, String task, String error);
 
-        static native TemplateInstance detail(ExperimentView e, PilotProgress pilot, String done, String error);
+        static native TemplateInstance detail(ExperimentView e, List<ExperimentService.ArmTraffic> traffic,
+                                              boolean unreviewed, PilotProgress pilot, String done, String error);
 
         static native TemplateInstance promote(ExperimentView e, PromotionPlan plan, String error);
 
@@ -194,10 +195,8 @@ public class ExperimentsResource {
     @Path("{id}")
     public TemplateInstance getExperiment(@RestPath String id, @RestQuery String done) {
         long key = id(id);
-        ExperimentView view = view(key);
         Optional<PilotProgress> progress = pilot.findProgress(key);
-        return Templates.detail(view, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".",
-                null);
+        return detail(key, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".", null);
     }
 
     /** Ramp: the share of units in the experiment, in percent on the page; sticky (included units keep their arm). */
@@ -218,7 +217,14 @@ public class ExperimentsResource {
                     + "between 0 and 100 percent, got '" + (ramp == null ? "" : ramp.strip()) + "'.");
         }
         double share = percent / 100.0;
-        experiments.changeRampView(key, share, viewer.getName(), blank(reason) ? null : reason.strip());
+        try {
+            experiments.changeRampView(key, share, viewer.actor(), blank(reason) ? null : reason.strip());
+        } catch (ApiException e) {
+            if (e.problem().status() != 409) {
+                throw e;
+            }
+            return refused(RestResponse.Status.CONFLICT, key, "Nothing was changed (ramp): " + e.problem().detail() + ".");
+        }
         return Pages.seeOther("/ui/experiments/" + key + "?done=ramp-now-" + ramp.strip() + "-percent");
     }
 
@@ -286,11 +292,20 @@ public class ExperimentsResource {
         long key = id(id);
         String why = blank(reason) ? null : reason.strip();
         Supplier<Experiment> change = switch (action) {
-            case "start" -> () -> experiments.start(key, viewer.getName(), why);
+            case "start" -> () -> experiments.start(key, viewer.actor(), why);
             case "pause" -> () -> experiments.pause(key, viewer.getName(), why);
             default -> () -> experiments.stop(key, viewer.getName(), why);
         };
-        QuarkusTransaction.requiringNew().call(() -> ExperimentView.of(change.get()));
+        try {
+            QuarkusTransaction.requiringNew().call(() -> ExperimentView.of(change.get()));
+        } catch (ApiException e) {
+            if (!"start".equals(action) || e.problem().status() != 409) {
+                throw e;
+            }
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.CONFLICT,
+                    (Object) detail(key, pilot.findProgress(key).orElse(null), null,
+                            "Nothing was changed: " + e.problem().detail() + ".")).build();
+        }
         return Pages.seeOther("/ui/experiments/" + key + "?done=" + action + (action.endsWith("p") ? "ped" : "ed"));
     }
 
@@ -338,7 +353,17 @@ public class ExperimentsResource {
     /** The experiment page again, with the refusal on top (nothing was changed). */
     private RestResponse<TemplateInstance> refused(RestResponse.Status status, long key, String error) {
         return RestResponse.ResponseBuilder.create(status,
-                Templates.detail(view(key), pilot.findProgress(key).orElse(null), null, error)).build();
+                detail(key, pilot.findProgress(key).orElse(null), null, error)).build();
+    }
+
+    /** The experiment page, with the registry's answer for every arm: may its version take live traffic? */
+    private TemplateInstance detail(long key, PilotProgress progress, String done, String error) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
+            List<ExperimentService.ArmTraffic> traffic = experiments.liveTraffic(e);
+            boolean unreviewed = traffic.stream().anyMatch(t -> !t.decision().allowed());
+            return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
+        });
     }
 
     private static String text(FileUpload file) {
@@ -401,11 +426,6 @@ public class ExperimentsResource {
                     : " Ask an approver to approve it first; promotion cannot skip the review.";
         }
         return new PromotionPlan(candidates, chosen.arm(), change, approval, bypass);
-    }
-
-    private ExperimentView view(long key) {
-        return QuarkusTransaction.joiningExisting().call(() ->
-                experiments.findExperimentById(key).map(ExperimentView::of).orElseThrow(() -> notFound(key)));
     }
 
     private List<String> taskNames() {

@@ -1,5 +1,6 @@
 package io.mptrec.registry.version.service;
 
+import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.approval.Approval;
 import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.events.service.EventService;
@@ -10,6 +11,7 @@ import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.VersionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
@@ -19,7 +21,8 @@ import java.time.Clock;
  * The version lifecycle: DRAFT -> IN_REVIEW -> APPROVED | REJECTED; APPROVED -> RELEASED (moves production, the
  * previous one becomes RETIRED); rollback: RELEASED -> ROLLED_BACK and a RETIRED one back to RELEASED.
  * Each change, its audit entries and its outbox events commit in one transaction; each method flushes before
- * returning so that the loser of a concurrent change gets its 409 from this call.
+ * returning so that the loser of a concurrent change gets its 409 from this call. A version that becomes REJECTED,
+ * RETIRED or ROLLED_BACK is announced as {@link VersionWithdrawn}, synchronously in that transaction.
  */
 @ApplicationScoped
 @Transactional
@@ -29,12 +32,15 @@ public class LifecycleService {
     private final VersionService versions;
     private final AuditService audit;
     private final EventService events;
+    private final Event<VersionWithdrawn> withdrawn;
 
-    public LifecycleService(Clock clock, VersionService versions, AuditService audit, EventService events) {
+    public LifecycleService(Clock clock, VersionService versions, AuditService audit, EventService events,
+                            Event<VersionWithdrawn> withdrawn) {
         this.clock = clock;
         this.versions = versions;
         this.audit = audit;
         this.events = events;
+        this.withdrawn = withdrawn;
     }
 
     public PromptVersion submit(String taskName, int number, Actor actor) {
@@ -218,6 +224,9 @@ public class LifecycleService {
         version.status = to;
         audit.record(actor.name(), action, version.task.name, version.number, before, to.name(), reason, bypass);
         events.publish("VERSION_" + action, actor.name(), version.task.name, version.number, before, to.name(), reason);
+        if (to == VersionStatus.REJECTED || to == VersionStatus.RETIRED || to == VersionStatus.ROLLED_BACK) {
+            withdrawn.fire(new VersionWithdrawn(version.task.name, version.id, version.number, to, actor.name()));
+        }
     }
 
     /** Bumps the task's optimistic lock: concurrent pointer moves of one task cannot both commit. */
