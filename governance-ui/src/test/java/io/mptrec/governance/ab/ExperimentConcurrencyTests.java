@@ -86,18 +86,18 @@ class ExperimentConcurrencyTests {
         System.out.println("pause vs release: " + conflicts + " conflicts in 6 rounds");
     }
 
-    private static long create(String task, String name, int v1, int v2) {
+    static long create(String task, String name, int v1, int v2) {
         return as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
                         "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
                                 Map.of("name", "treatment", "version", v2, "weight", 0.5))))
                 .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
-    private static String status(long id) {
+    static String status(long id) {
         return as("erin").get("/api/v1/experiments/" + id).then().statusCode(200).extract().path("status");
     }
 
-    private static List<Response> race(List<Callable<Response>> calls) throws Exception {
+    static List<Response> race(List<Callable<Response>> calls) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(calls.size());
         try {
@@ -119,7 +119,7 @@ class ExperimentConcurrencyTests {
         }
     }
 
-    private static void assertEvery200Or409(List<Response> responses) {
+    static void assertEvery200Or409(List<Response> responses) {
         for (Response r : responses) {
             assertThat(r.statusCode()).as(r.asString()).isIn(200, 409);
             if (r.statusCode() == 409) {
