@@ -167,6 +167,41 @@ class HostileInputTests {
     }
 
     /**
+     * A failure that is not about the rows (here the exposure table is missing for a moment, 42P01) is still retried in
+     * order until it commits: nothing is dead-lettered and nothing lost.
+     */
+    @Test
+    void shouldRetryAFailureThatIsNotAboutTheRowsUntilEveryExposureIsStored() throws Exception {
+        String task = "hostile-retry";
+        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+        Api.released(task, TestArtifacts.prompt(ENCODER, task, 165));
+        long taskId = count("SELECT id FROM task WHERE name = '" + task + "'");
+        long versionId = count("SELECT id FROM prompt_version WHERE task_id = " + taskId);
+        writer.awaitStored();
+        double deadBefore = deadLetters();
+        execute("ALTER TABLE exposure RENAME TO exposure_away");
+        try {
+            for (int i = 0; i < 10; i++) {
+                writer.write(exposure("retry-" + i, taskId, versionId, "unit-" + i));
+            }
+            Thread.sleep(1_500); // at least one failed attempt
+            assertThat(count("SELECT COUNT(*) FROM exposure_away WHERE request_id LIKE 'retry-%'"))
+                    .as("nothing stored while the table is away").isZero();
+        } finally {
+            execute("ALTER TABLE exposure_away RENAME TO exposure");
+        }
+        writer.awaitStored();
+        assertThat(count("SELECT COUNT(*) FROM exposure WHERE request_id LIKE 'retry-%'")).isEqualTo(10);
+        assertThat(deadLetters()).isEqualTo(deadBefore);
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.execute();
+        }
+    }
+
+    /**
      * One RUNNING experiment whose evaluation fails (an absurd KPI value inserted with SQL, bypassing the edge), one in
      * breach of its guardrail: the scheduled sweep pauses the second, and counts and audits the first once, however
      * many sweeps fail on it.
