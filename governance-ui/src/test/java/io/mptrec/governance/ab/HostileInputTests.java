@@ -90,6 +90,21 @@ class HostileInputTests {
                 .post("/api/v1/experiments/" + id + "/covariates").then().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo("covariates[0].unitId"));
         assertThat(count("SELECT COUNT(*) FROM experiment_covariate WHERE experiment_id = " + id)).isZero();
+
+        // the experiment's own stored text: a reason (line breaks allowed) and the salt
+        as("erin").contentType("application/json").body(Map.of("reason", "why\u0000"))
+                .post("/api/v1/experiments/" + id + "/start").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("reason"));
+        as("erin").contentType("application/json").body(Map.of("reason", "r".repeat(4001)))
+                .post("/api/v1/experiments/" + id + "/start").then().statusCode(400).body("field", equalTo("reason"));
+        as("erin").contentType("application/json").body(Map.of("reason", "first line\nsecond line"))
+                .post("/api/v1/experiments/" + id + "/start").then().statusCode(200);
+        as("erin").contentType("application/json").body(Map.of("reason", "\u001b[31m"))
+                .post("/api/v1/experiments/" + id + "/pause").then().statusCode(400).body("field", equalTo("reason"));
+        as("erin").contentType("application/json").body(Map.of("name", "hostile-salt", "task", "hostile-cov",
+                        "salt", "s\u0000", "arms", List.of(Map.of("name", "control", "version", 1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", 2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(400).body("field", equalTo("salt"));
     }
 
     @Test

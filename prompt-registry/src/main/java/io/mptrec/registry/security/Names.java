@@ -32,7 +32,19 @@ public final class Names {
         if (value == null || value.isEmpty() || value.length() > maxLength) {
             throw ApiException.badRequest("invalid-input", field + " must have 1 to " + maxLength + " characters", field);
         }
-        requireNoControl(value, field);
+        check(value, false, field);
+        return value;
+    }
+
+    /**
+     * Free text a person writes (a reason, a comment): as {@link #requireText}, except that line breaks and tabs
+     * (U+0009, U+000A, U+000D) are allowed.
+     */
+    public static String requireProse(String value, int maxLength, String field) {
+        if (value == null || value.isEmpty() || value.length() > maxLength) {
+            throw ApiException.badRequest("invalid-input", field + " must have 1 to " + maxLength + " characters", field);
+        }
+        check(value, true, field);
         return value;
     }
 
@@ -41,10 +53,17 @@ public final class Names {
      * the detail names the character's code, never echoes it.
      */
     public static String requireNoControl(String value, String field) {
+        check(value, false, field);
+        return value;
+    }
+
+    private static void check(String value, boolean prose, String field) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             String what;
-            if (Character.isISOControl(c)) {
+            if (prose && (c == '\t' || c == '\n' || c == '\r')) {
+                continue;
+            } else if (Character.isISOControl(c)) {
                 what = "the control character";
             } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
                     && Character.isLowSurrogate(value.charAt(i + 1))) {
@@ -58,7 +77,6 @@ public final class Names {
             throw ApiException.badRequest("invalid-text", String.format(Locale.ROOT, "%s holds %s U+%04X at index %d", field,
                     what, (int) c, i), field);
         }
-        return value;
     }
 
     /** Version numbers arrive as path segments; a non-number is a bad request, not an unknown version. */

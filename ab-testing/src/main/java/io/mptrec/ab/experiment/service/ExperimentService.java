@@ -63,9 +63,7 @@ public class ExperimentService {
         e.name = name;
         e.task = task;
         e.salt = req.salt() == null ? name : req.salt();
-        if (e.salt.length() > 100) {
-            throw ApiException.badRequest("invalid-input", "salt must have at most 100 characters", "salt");
-        }
+        Names.requireText(e.salt, 100, "salt");
         e.hashVersion = req.hashVersion() == null ? Assigner.HASH_VERSION_1 : req.hashVersion();
         if (e.hashVersion != Assigner.HASH_VERSION_1) {
             throw ApiException.badRequest("invalid-input", "hashVersion " + e.hashVersion
@@ -176,6 +174,7 @@ public class ExperimentService {
 
     /** DRAFT or PAUSED -> RUNNING (resuming a paused one keeps its data). */
     public Experiment start(long id, String actor, String reason) {
+        requireReason(reason);
         Experiment e = require(id);
         if (e.status != ExperimentStatus.DRAFT && e.status != ExperimentStatus.PAUSED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
@@ -198,6 +197,7 @@ public class ExperimentService {
 
     /** RUNNING -> PAUSED: every request of the task is then served the control version. */
     public Experiment pause(long id, String actor, String reason) {
+        requireReason(reason);
         return pause(require(id), actor, "EXPERIMENT_PAUSE", reason);
     }
 
@@ -207,6 +207,7 @@ public class ExperimentService {
     }
 
     public Experiment stop(long id, String actor, String reason) {
+        requireReason(reason);
         Experiment e = require(id);
         if (e.status == ExperimentStatus.STOPPED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is already STOPPED");
@@ -220,6 +221,7 @@ public class ExperimentService {
 
     /** Ramp steps are sticky by the assignment's design: a unit included at a smaller ramp stays in, in its arm. */
     public Experiment changeRamp(long id, double ramp, String actor, String reason) {
+        requireReason(reason);
         Experiment e = require(id);
         if (e.status == ExperimentStatus.STOPPED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
@@ -256,6 +258,16 @@ public class ExperimentService {
     /** Audit entry in the caller's transaction (the registry's AuditService requires one). */
     public void record(String actor, String action, Experiment e, String before, String after, String reason) {
         audit.record(actor, action, e.task.name, null, before, after, reason, false);
+    }
+
+    /**
+     * A reason is optional; given, it is stored (status_reason, the audit entry): at most 4000 characters, no control
+     * character but line breaks and tabs.
+     */
+    public static void requireReason(String reason) {
+        if (reason != null && !reason.isEmpty()) {
+            Names.requireProse(reason, 4000, "reason");
+        }
     }
 
     private static Experiment require(long id) {
