@@ -281,6 +281,13 @@ class UiPagesTests {
         assertThat(badMetric.statusCode()).isEqualTo(400);
         assertThat(badMetric.asString()).contains("has no metric").contains("spend");
         assertThat(uploadCovariates(erin, id, "u1;spend;1\n").asString()).contains("expected unitId,metric,value");
+        Response tooLarge = uploadCovariates(erin, id, "u1,spend,1\nu2,spend,1e155\n");
+        assertThat(tooLarge.statusCode()).isEqualTo(400);
+        assertThat(tooLarge.asString()).contains("Nothing was stored (file, line 2)").contains("within +-1e9");
+        Response notANumber = uploadCovariates(erin, id, "u1,spend,NaN\n");
+        assertThat(notANumber.asString()).contains("Nothing was stored (file, line 1)");
+        Response control = uploadCovariates(erin, id, "u1,spend,1\nu\u0007,spend,1\n");
+        assertThat(control.asString()).contains("Nothing was stored (file, line 2)").contains("U+0007");
         assertThat(uploadCovariates(erin, id, "\n\n").asString()).contains("no unitId,metric,value line");
 
         // nothing of the refused files was stored: both of these values are new

@@ -70,18 +70,31 @@ public class ProblemMappers {
     /** Losers of a concurrent change: an optimistic-lock failure or a unique constraint (e.g. one production per task). */
     @ServerExceptionMapper
     public RestResponse<Problem> persistence(PersistenceException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
-                return respond(Problem.of(409, "concurrent-change", "Conflict",
-                        "another change to the same task or version was committed first; reload and retry", null));
-            }
-            if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
-                return respond(Problem.of(409, "concurrent-change", "Conflict",
-                        "the change conflicts with one committed concurrently (constraint " + c.getConstraintName() + ")", null));
-            }
+        Problem conflict = conflict(e);
+        if (conflict != null) {
+            return respond(conflict);
         }
         LOG.error("persistence failure", e);
         return respond(Problem.of(500, "internal", "Internal error", "the change could not be stored", null));
+    }
+
+    /**
+     * The 409 of a change that lost to a concurrent one, if the cause chain says so: an optimistic-lock failure or a
+     * constraint violation, raised at flush or at commit. At commit it arrives wrapped (a {@code RollbackException}
+     * from the transaction manager, wrapped again by the interceptor), so every mapper that may see it looks here.
+     */
+    public static Problem conflict(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
+                return Problem.of(409, "concurrent-change", "Conflict",
+                        "another change to the same task or version was committed first; reload and retry", null);
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
+                return Problem.of(409, "concurrent-change", "Conflict",
+                        "the change conflicts with one committed concurrently (constraint " + c.getConstraintName() + ")", null);
+            }
+        }
+        return null;
     }
 
     @ServerExceptionMapper
@@ -97,11 +110,16 @@ public class ProblemMappers {
 
     /**
      * Anything the mappers above do not know: a 500 problem that names no internals (the message of an unexpected
-     * exception may hold SQL or file paths), logged here with its stack trace. Framework exceptions with mappers of
+     * exception may hold SQL or file paths), logged here with its stack trace; or the 409 of a change that lost at
+     * commit ({@link #conflict}). Framework exceptions with mappers of
      * their own (authentication, redirects) keep them: the most specific mapper wins.
      */
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(RuntimeException e) {
+        Problem conflict = conflict(e);
+        if (conflict != null) {
+            return respond(conflict); // lost at commit: e.g. ArcUndeclaredThrowableException > RollbackException > StaleObjectStateException
+        }
         LOG.error("unexpected failure", e);
         return respond(Problem.of(500, "internal", "Internal error",
                 "the request failed on the server; the server's log has the cause", null));

@@ -2,9 +2,13 @@ package io.mptrec.registry.security;
 
 import io.mptrec.registry.problem.ApiException;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Task and label names are identifiers: anything else (SQL, markup, paths) is refused at the edge. */
+/**
+ * Task and label names are identifiers: anything else (SQL, markup, paths) is refused at the edge. Free text that is
+ * stored (unit ids, event ids, ...) is checked by {@link #requireText}: the same refusal on H2 and PostgreSQL.
+ */
 public final class Names {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
@@ -17,6 +21,62 @@ public final class Names {
             throw ApiException.badRequest("invalid-name", field + " must match [a-z][a-z0-9_-]{0,63}", field);
         }
         return value;
+    }
+
+    /**
+     * Free text checked at the edge, so that the database never refuses it and H2 and PostgreSQL accept the same:
+     * 1 to {@code maxLength} characters (UTF-16 units, so never more code points than the column holds), no control
+     * character (U+0000-U+001F, U+007F-U+009F: PostgreSQL cannot store NUL in text at all) and no unpaired surrogate.
+     */
+    public static String requireText(String value, int maxLength, String field) {
+        if (value == null || value.isEmpty() || value.length() > maxLength) {
+            throw ApiException.badRequest("invalid-input", field + " must have 1 to " + maxLength + " characters", field);
+        }
+        check(value, false, field);
+        return value;
+    }
+
+    /**
+     * Free text a person writes (a reason, a comment): as {@link #requireText}, except that line breaks and tabs
+     * (U+0009, U+000A, U+000D) are allowed.
+     */
+    public static String requireProse(String value, int maxLength, String field) {
+        if (value == null || value.isEmpty() || value.length() > maxLength) {
+            throw ApiException.badRequest("invalid-input", field + " must have 1 to " + maxLength + " characters", field);
+        }
+        check(value, true, field);
+        return value;
+    }
+
+    /**
+     * Refuses control characters (U+0000-U+001F, U+007F-U+009F) and unpaired surrogates in any text, stored or not;
+     * the detail names the character's code, never echoes it.
+     */
+    public static String requireNoControl(String value, String field) {
+        check(value, false, field);
+        return value;
+    }
+
+    private static void check(String value, boolean prose, String field) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            String what;
+            if (prose && (c == '\t' || c == '\n' || c == '\r')) {
+                continue;
+            } else if (Character.isISOControl(c)) {
+                what = "the control character";
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++; // a pair: one code point outside the BMP
+                continue;
+            } else if (Character.isSurrogate(c)) {
+                what = "an unpaired surrogate";
+            } else {
+                continue;
+            }
+            throw ApiException.badRequest("invalid-text", String.format(Locale.ROOT, "%s holds %s U+%04X at index %d", field,
+                    what, (int) c, i), field);
+        }
     }
 
     /** Version numbers arrive as path segments; a non-number is a bad request, not an unknown version. */

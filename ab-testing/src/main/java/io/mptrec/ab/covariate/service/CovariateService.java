@@ -4,7 +4,9 @@ import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
+import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Names;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,16 +67,12 @@ public class CovariateService {
             if (v == null) {
                 throw ApiException.badRequest("invalid-input", "covariate " + i + " is null", at);
             }
-            if (v.unitId().isEmpty() || v.unitId().length() > 200) {
-                throw ApiException.badRequest("invalid-input", "unitId must have 1 to 200 characters", at + ".unitId");
-            }
+            Names.requireText(v.unitId(), 200, at + ".unitId");
             if (!metrics.contains(v.metric())) {
                 throw ApiException.badRequest("unknown-metric", "experiment " + experimentId + " has no metric '"
                         + v.metric() + "'; its metrics are " + new TreeSet<>(metrics), at + ".metric");
             }
-            if (!Double.isFinite(v.value())) {
-                throw ApiException.badRequest("invalid-input", "value must be a finite number", at + ".value");
-            }
+            KpiValues.requireValue(v.value(), at + ".value");
             unique.putIfAbsent(v.metric() + '\u0000' + v.unitId(), v);
         }
         int stored = QuarkusTransaction.requiringNew().call(() -> insert(experimentId, unique.values()));

@@ -145,7 +145,7 @@ public class ExperimentResource {
     @Operation(summary = "Pause a RUNNING experiment: every request of the task is served the control version")
     @APIResponse(responseCode = "200", description = "Now PAUSED",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "409", description = "Not RUNNING",
+    @APIResponse(responseCode = "409", description = "Not RUNNING, or a concurrent change won (e.g. a release of the task)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView pauseExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
@@ -159,7 +159,7 @@ public class ExperimentResource {
     @Operation(summary = "Stop an experiment for good: the task is served its production version again")
     @APIResponse(responseCode = "200", description = "Now STOPPED",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "409", description = "Already STOPPED",
+    @APIResponse(responseCode = "409", description = "Already STOPPED, or a concurrent change won",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public ExperimentView stopExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);

@@ -85,9 +85,7 @@ public class ExperimentService {
         e.name = name;
         e.task = task;
         e.salt = req.salt() == null ? name : req.salt();
-        if (e.salt.length() > 100) {
-            throw ApiException.badRequest("invalid-input", "salt must have at most 100 characters", "salt");
-        }
+        Names.requireText(e.salt, 100, "salt");
         e.hashVersion = req.hashVersion() == null ? Assigner.HASH_VERSION_1 : req.hashVersion();
         if (e.hashVersion != Assigner.HASH_VERSION_1) {
             throw ApiException.badRequest("invalid-input", "hashVersion " + e.hashVersion
@@ -201,6 +199,7 @@ public class ExperimentService {
      * traffic by the registry, or the actor is an admin who gives a reason (an audited bypass).
      */
     public Experiment start(long id, Actor actor, String reason) {
+        requireReason(reason);
         Experiment e = require(id);
         if (e.status != ExperimentStatus.DRAFT && e.status != ExperimentStatus.PAUSED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
@@ -225,6 +224,7 @@ public class ExperimentService {
 
     /** RUNNING -> PAUSED: every request of the task is then served the control version. */
     public Experiment pause(long id, String actor, String reason) {
+        requireReason(reason);
         return pause(require(id), actor, "EXPERIMENT_PAUSE", reason);
     }
 
@@ -234,6 +234,7 @@ public class ExperimentService {
     }
 
     public Experiment stop(long id, String actor, String reason) {
+        requireReason(reason);
         Experiment e = require(id);
         if (e.status == ExperimentStatus.STOPPED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is already STOPPED");
@@ -251,6 +252,7 @@ public class ExperimentService {
      * the ramp of a RUNNING experiment widens live traffic, so it asks the registry about every arm as a start does.
      */
     public Experiment changeRamp(long id, double ramp, Actor actor, String reason) {
+        requireReason(reason);
         Experiment e = require(id);
         if (e.status == ExperimentStatus.STOPPED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
@@ -334,6 +336,16 @@ public class ExperimentService {
     /** Audit entry in the caller's transaction (the registry's AuditService requires one). */
     public void record(String actor, String action, Experiment e, String before, String after, String reason) {
         audit.record(actor, action, e.task.name, null, before, after, reason, false);
+    }
+
+    /**
+     * A reason is optional; given, it is stored (status_reason, the audit entry): at most 4000 characters, no control
+     * character but line breaks and tabs.
+     */
+    public static void requireReason(String reason) {
+        if (reason != null && !reason.isEmpty()) {
+            Names.requireProse(reason, 4000, "reason");
+        }
     }
 
     private static Experiment require(long id) {

@@ -40,6 +40,7 @@ public class PromotionService {
     }
 
     public Promoted promote(long id, String armName, Actor actor, String reason) {
+        ExperimentService.requireReason(reason);
         Experiment e = experiments.findExperimentById(id)
                 .orElseThrow(() -> ApiException.notFound("no experiment " + id, "id"));
         if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {

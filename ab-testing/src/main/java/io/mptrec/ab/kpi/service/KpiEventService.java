@@ -2,6 +2,7 @@ package io.mptrec.ab.kpi.service;
 
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
+import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.registry.problem.ApiException;
 import io.mptrec.registry.security.Names;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -67,9 +68,7 @@ public class KpiEventService {
             requireText(e.eventId(), 100, at + "eventId");
             requireText(e.requestId(), 64, at + "requestId");
             Names.requireName(e.metric(), at + "metric");
-            if (!Double.isFinite(e.value())) {
-                throw ApiException.badRequest("invalid-input", "value must be a finite number", at + "value");
-            }
+            KpiValues.requireValue(e.value(), at + "value");
             unique.putIfAbsent(e.eventId(), e);
         }
         for (int attempt = 1; ; attempt++) {
@@ -131,8 +130,9 @@ public class KpiEventService {
     }
 
     private static void requireText(String value, int max, String field) {
-        if (value.isBlank() || value.length() > max) {
+        if (value.isBlank()) {
             throw ApiException.badRequest("invalid-input", "must have 1 to " + max + " characters", field);
         }
+        Names.requireText(value, max, field);
     }
 }

@@ -6,6 +6,7 @@ import io.mptrec.ab.analysis.Observations.ArmObservations;
 import io.mptrec.ab.analysis.UnitTotals;
 import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.experiment.MetricKind;
+import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.ab.statistics.Cuped;
 import io.mptrec.ab.statistics.ModelMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,14 +23,14 @@ import java.util.Map;
  *
  * <p>Per unit: its arm, its exposures N, and per metric its total Y = the sum of the values of the KPI events joined
  * to any of its exposures by request id. A unit exposed in more than one arm is counted apart and left out. KPI
- * values and covariates beyond {@link #VALUE_LIMIT} in magnitude (refused at the edge; only rows written behind
+ * values and covariates beyond {@link KpiValues#MAX_ABS} in magnitude (refused at the edge; only rows written behind
  * the API's back can hold them) are left out too, so that no square can overflow.
  */
 @ApplicationScoped
 public class UnitStatisticsReader {
 
-    /** The largest magnitude of a KPI value or covariate that enters a statistic. */
-    public static final double VALUE_LIMIT = 1e9;
+    /** The accepted bound, as an SQL literal: values beyond it never enter a statistic. */
+    static final String VALUE_LIMIT = Double.toString(KpiValues.MAX_ABS);
 
     private static final String EVENTS_IN_RANGE = "ABS(metric_value) <= " + VALUE_LIMIT;
 

@@ -21,6 +21,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,10 +96,7 @@ public class ServingService {
     private Served served(ScoreRequest request, ExperimentRoute pilot) {
         long t0 = System.nanoTime();
         String task = Names.requireName(request.task(), "task");
-        String unitId = request.unitId();
-        if (unitId.isEmpty() || unitId.length() > 200) {
-            throw ApiException.badRequest("invalid-input", "unitId must have 1 to 200 characters", "unitId");
-        }
+        String unitId = Names.requireText(request.unitId(), 200, "unitId");
         checkCandidates(request);
 
         Resolved resolved = resolve(task, unitId, pilot);
@@ -143,7 +142,10 @@ public class ServingService {
         return new Served(response, t1 - t0, t2 - t1, t3 - t2);
     }
 
-    /** Checks the candidates' layout (exactly one of rows and columns) and count, before anything is resolved. */
+    /**
+     * Checks the candidates' layout (exactly one of rows and columns), count and text (no control character in a
+     * column name or value: refused as in every other text field), before anything is resolved.
+     */
     private void checkCandidates(ScoreRequest request) {
         int max = config.serving().maxRows();
         if ((request.rows() == null) == (request.columns() == null)) {
@@ -171,6 +173,26 @@ public class ServingService {
         }
         if (n < 1 || n > max) {
             throw ApiException.badRequest("invalid-input", field + " must hold 1 to " + max + " candidates, got " + n, field);
+        }
+        if (request.rows() != null) {
+            for (int i = 0; i < n; i++) {
+                for (Map.Entry<String, String> cell : request.rows().get(i).entrySet()) {
+                    Names.requireNoControl(cell.getKey(), "rows[" + i + "]");
+                    if (cell.getValue() != null) {
+                        Names.requireNoControl(cell.getValue(), "rows[" + i + "]." + cell.getKey());
+                    }
+                }
+            }
+        } else {
+            for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
+                Names.requireNoControl(column.getKey(), "columns");
+                List<String> values = column.getValue();
+                for (int i = 0; i < values.size(); i++) {
+                    if (values.get(i) != null) {
+                        Names.requireNoControl(values.get(i), "columns." + column.getKey() + "[" + i + "]");
+                    }
+                }
+            }
         }
     }
 

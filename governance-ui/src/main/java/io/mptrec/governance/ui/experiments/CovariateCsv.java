@@ -2,7 +2,9 @@ package io.mptrec.governance.ui.experiments;
 
 import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.covariate.service.CovariateService;
+import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.registry.problem.ApiException;
+import io.mptrec.registry.security.Names;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.List;
 /**
  * The covariate file of the experiment page: one line per unit and metric, {@code unitId,metric,value}, as a CSV
  * export of a pre-period query gives it. A first line {@code unitId,metric,value} (any case) is a header; blank lines
- * are skipped; a unit id cannot hold a comma. The whole file is checked before anything is stored.
+ * are skipped; a unit id cannot hold a comma. The whole file is checked before anything is stored, with the API's checks
+ * of the unit id and the value ({@link Names#requireText}, {@link KpiValues#requireValue}), so a refusal names the line.
  */
 final class CovariateCsv {
 
@@ -37,6 +40,8 @@ final class CovariateCsv {
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("invalid-input", "'" + cells[2].strip() + "' is not a number", at);
             }
+            Names.requireText(cells[0].strip(), 200, at);
+            KpiValues.requireValue(value, at);
             values.add(new CovariateValue(cells[0].strip(), cells[1].strip(), value));
             if (values.size() > CovariateService.MAX_BATCH) {
                 throw ApiException.badRequest("invalid-input", "a file holds at most " + CovariateService.MAX_BATCH
