@@ -1,6 +1,6 @@
 package io.mptrec.ab.kpi;
 
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 
 /**
  * The one bound on the numbers experiments add up: KPI event values and CUPED covariates (the API and the experiment

@@ -4,7 +4,7 @@ import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.report.service.ReportService;
-import io.mptrec.registry.security.Actor;
+import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.narayana.jta.QuarkusTransaction;

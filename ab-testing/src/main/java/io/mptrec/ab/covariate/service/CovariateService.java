@@ -5,8 +5,8 @@ import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
 import io.mptrec.ab.kpi.KpiValues;
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.security.Names;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 

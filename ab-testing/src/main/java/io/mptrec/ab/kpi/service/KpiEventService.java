@@ -3,8 +3,8 @@ package io.mptrec.ab.kpi.service;
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
 import io.mptrec.ab.kpi.KpiValues;
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.security.Names;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -2,9 +2,9 @@ package io.mptrec.ab.results.rest;
 
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.TimeSeriesService;
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.problem.Problem;
-import io.mptrec.registry.security.Roles;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.problem.Problem;
+import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -13,7 +13,7 @@ import io.mptrec.ab.results.ExperimentTimeSeries.MetricSeries;
 import io.mptrec.ab.statistics.ArmSummary;
 import io.mptrec.ab.statistics.MetricData;
 import io.mptrec.ab.statistics.SequentialTest;
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;

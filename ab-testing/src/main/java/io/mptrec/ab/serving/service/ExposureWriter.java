@@ -3,7 +3,7 @@ package io.mptrec.ab.serving.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mptrec.ab.serving.Exposure;
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

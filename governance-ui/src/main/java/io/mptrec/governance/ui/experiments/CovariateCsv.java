@@ -3,8 +3,8 @@ package io.mptrec.governance.ui.experiments;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.kpi.KpiValues;
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.security.Names;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 
 import java.util.ArrayList;
 import java.util.List;

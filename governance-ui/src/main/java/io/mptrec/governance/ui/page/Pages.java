@@ -1,7 +1,7 @@
 package io.mptrec.governance.ui.page;
 
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.problem.Problem;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.problem.Problem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.core.MediaType;

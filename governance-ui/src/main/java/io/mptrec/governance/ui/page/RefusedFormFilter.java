@@ -16,7 +16,7 @@ public class RefusedFormFilter {
         if (response.getStatus() == 400 && !response.hasEntity() && "POST".equals(request.getMethod())
                 && request.getUriInfo().getPath().startsWith("/ui")) {
             response.setEntity(Pages.Templates.refused().render(), null, MediaType.TEXT_HTML_TYPE);
-        } else if (response.getStatus() == 404 && response.getEntity() instanceof io.mptrec.registry.problem.Problem
+        } else if (response.getStatus() == 404 && response.getEntity() instanceof io.mptrec.kernel.problem.Problem
                 && request.getUriInfo().getPath().startsWith("/ui")) {
             // an address no page answers to: a page in words rather than the API's problem+json
             response.setEntity(Pages.Templates.missing().render(), null, MediaType.TEXT_HTML_TYPE);

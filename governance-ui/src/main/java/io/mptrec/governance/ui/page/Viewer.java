@@ -1,7 +1,7 @@
 package io.mptrec.governance.ui.page;
 
-import io.mptrec.registry.security.Actor;
-import io.mptrec.registry.security.Roles;
+import io.mptrec.kernel.security.Actor;
+import io.mptrec.kernel.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;

@@ -2,11 +2,11 @@ package io.mptrec.registry.report.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.problem.Problem;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.problem.Problem;
 import io.mptrec.registry.report.service.ReportService;
-import io.mptrec.registry.security.Names;
-import io.mptrec.registry.security.Roles;
+import io.mptrec.kernel.security.Names;
+import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;

@@ -3,7 +3,7 @@ package io.mptrec.registry.report.service;
 import io.mptrec.model.artifact.Sha256;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.report.AttachedReport;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.service.VersionService;

@@ -1,11 +1,11 @@
 package io.mptrec.registry.version.rest;
 
 import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.registry.problem.Problem;
+import io.mptrec.kernel.problem.Problem;
 import io.mptrec.registry.report.service.ReportService;
-import io.mptrec.registry.security.Actor;
-import io.mptrec.registry.security.Names;
-import io.mptrec.registry.security.Roles;
+import io.mptrec.kernel.security.Actor;
+import io.mptrec.kernel.security.Names;
+import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.mapping.VersionMapper;
 import io.mptrec.registry.version.mapping.Views.VersionDetail;

@@ -4,7 +4,7 @@ import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.ServedVersion;
 import io.mptrec.registry.api.ServingStamp;
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;

@@ -6,7 +6,7 @@ import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.events.service.EventService;
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.VersionStatus;

@@ -1,4 +1,4 @@
-package io.mptrec.registry.problem;
+package io.mptrec.kernel.problem;
 
 /** A refusal the service decides on (bad input, unknown id, forbidden transition), carried to the edge as a {@link Problem}. */
 public class ApiException extends RuntimeException {

@@ -1,6 +1,6 @@
-package io.mptrec.registry.security;
+package io.mptrec.kernel.security;
 
-import io.mptrec.registry.problem.ApiException;
+import io.mptrec.kernel.problem.ApiException;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.mptrec.registry.security;
+package io.mptrec.kernel.security;
 
 /** Who acts: the authenticated user's name, and whether an admin bypass is open to them. */
 public record Actor(String name, boolean admin) {

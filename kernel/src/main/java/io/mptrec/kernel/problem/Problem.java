@@ -1,4 +1,4 @@
-package io.mptrec.registry.problem;
+package io.mptrec.kernel.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -1,9 +1,8 @@
-package io.mptrec.registry.problem;
+package io.mptrec.kernel.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.mptrec.model.artifact.ArtifactException;
 import io.quarkus.security.ForbiddenException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
@@ -18,7 +17,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.stream.Collectors;
 
-/** Every error leaves as problem+json: no stack traces, no 500 for bad input, a 409 that says why. */
+/**
+ * Every error of the application leaves as problem+json: no stack traces, no 500 for bad input, a 409 that says why.
+ * The one set of mappers for the API of every module; a module adds a mapper only for an exception of its own (the
+ * registry's invalid artifacts).
+ */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -26,11 +29,6 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public RestResponse<Problem> api(ApiException e) {
         return respond(e.problem());
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> artifact(ArtifactException e) {
-        return respond(Problem.of(400, "invalid-artifact", "Invalid artifact", e.getMessage(), "body"));
     }
 
     @ServerExceptionMapper
@@ -129,7 +127,8 @@ public class ProblemMappers {
         return path.substring(path.lastIndexOf('.') + 1);
     }
 
-    private static RestResponse<Problem> respond(Problem problem) {
+    /** The response that carries a problem, with its status and media type. */
+    public static RestResponse<Problem> respond(Problem problem) {
         return RestResponse.ResponseBuilder.<Problem>create(problem.status())
                 .entity(problem).type(Problem.MEDIA_TYPE).build();
     }

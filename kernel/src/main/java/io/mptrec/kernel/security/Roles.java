@@ -1,4 +1,4 @@
-package io.mptrec.registry.security;
+package io.mptrec.kernel.security;
 
 /** The role model (fixed: the Keycloak realm will carry exactly these names). */
 public final class Roles {

@@ -1,4 +1,4 @@
-package io.mptrec.registry.config;
+package io.mptrec.kernel.time;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.inject.Produces;

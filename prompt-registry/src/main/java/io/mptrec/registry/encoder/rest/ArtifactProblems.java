@@ -1,0 +1,16 @@
+package io.mptrec.registry.encoder.rest;
+
+import io.mptrec.kernel.problem.Problem;
+import io.mptrec.kernel.problem.ProblemMappers;
+import io.mptrec.model.artifact.ArtifactException;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** An artifact that model-core refuses (bad manifest, hash, shape) is the client's error: a 400 on its body. */
+public class ArtifactProblems {
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> artifact(ArtifactException e) {
+        return ProblemMappers.respond(Problem.of(400, "invalid-artifact", "Invalid artifact", e.getMessage(), "body"));
+    }
+}
