@@ -12,13 +12,15 @@ import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.MetricRole;
-import io.mptrec.registry.api.LiveTrafficDecision;
-import io.mptrec.registry.api.PromptRegistry;
-import io.mptrec.registry.api.VersionWithdrawn;
-import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
+import io.mptrec.registry.api.LiveTrafficDecision;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.service.VersionService;
@@ -55,13 +57,13 @@ public class ExperimentService {
 
     private final Clock clock;
     private final VersionService versions;
-    private final AuditService audit;
+    private final Ledger ledger;
     private final PromptRegistry registry;
 
-    public ExperimentService(Clock clock, VersionService versions, AuditService audit, PromptRegistry registry) {
+    public ExperimentService(Clock clock, VersionService versions, Ledger ledger, PromptRegistry registry) {
         this.clock = clock;
         this.versions = versions;
-        this.audit = audit;
+        this.ledger = ledger;
         this.registry = registry;
     }
 
@@ -148,7 +150,7 @@ public class ExperimentService {
         e.createdAt = clock.instant();
         e.persist();
         Experiment.flush();
-        record(actor, "EXPERIMENT_CREATE", e, null, describe(e), null);
+        record(Change.of(actor, AuditAction.EXPERIMENT_CREATE, e.task.name).to(describe(e)));
         return e;
     }
 
@@ -219,18 +221,18 @@ public class ExperimentService {
         }
         e.statusReason = reason;
         e.liveTrafficBypass = bypass;
-        return changed(actor.name(), resume ? "EXPERIMENT_RESUME" : "EXPERIMENT_START", e, before, reason, bypass);
+        return changed(actor.name(), resume ? AuditAction.EXPERIMENT_RESUME : AuditAction.EXPERIMENT_START, e, before, reason, bypass);
     }
 
     /** RUNNING -> PAUSED: every request of the task is then served the control version. */
     public Experiment pause(long id, String actor, String reason) {
         requireReason(reason);
-        return pause(require(id), actor, "EXPERIMENT_PAUSE", reason);
+        return pause(require(id), actor, AuditAction.EXPERIMENT_PAUSE, reason);
     }
 
     /** The guardrail evaluator's pause (actor {@code system}). */
     public Experiment pauseForGuardrail(long id, String reason) {
-        return pause(require(id), SYSTEM, "GUARDRAIL_PAUSE", reason);
+        return pause(require(id), SYSTEM, AuditAction.GUARDRAIL_PAUSE, reason);
     }
 
     public Experiment stop(long id, String actor, String reason) {
@@ -244,7 +246,7 @@ public class ExperimentService {
         e.stoppedAt = clock.instant();
         e.statusReason = reason;
         e.liveTrafficBypass = false;
-        return changed(actor, "EXPERIMENT_STOP", e, before, reason, false);
+        return changed(actor, AuditAction.EXPERIMENT_STOP, e, before, reason, false);
     }
 
     /**
@@ -265,7 +267,7 @@ public class ExperimentService {
         }
         e.ramp = ramp;
         allocation(e);
-        return changed(actor.name(), "EXPERIMENT_RAMP", e, before, reason, bypass);
+        return changed(actor.name(), AuditAction.EXPERIMENT_RAMP, e, before, reason, bypass);
     }
 
     /**
@@ -281,12 +283,12 @@ public class ExperimentService {
         String arm = e.arms.stream().filter(a -> a.version.id == withdrawn.versionId()).map(a -> "'" + a.name + "'")
                 .collect(Collectors.joining(", "));
         if (!arm.isEmpty()) {
-            pause(e, SYSTEM, "WITHDRAWN_PAUSE", "version " + withdrawn.number() + " (arm " + arm + ") became "
+            pause(e, SYSTEM, AuditAction.WITHDRAWN_PAUSE, "version " + withdrawn.number() + " (arm " + arm + ") became "
                     + withdrawn.status() + " by " + withdrawn.actor() + "; paused until someone resumes it");
         }
     }
 
-    private Experiment pause(Experiment e, String actor, String action, String reason) {
+    private Experiment pause(Experiment e, String actor, AuditAction action, String reason) {
         if (e.status != ExperimentStatus.RUNNING) {
             throw ApiException.conflict("invalid-transition", "experiment " + e.id + " is " + e.status
                     + "; only a RUNNING experiment can be paused");
@@ -325,17 +327,17 @@ public class ExperimentService {
      * Every status or ramp change also bumps the task's serving stamp (the registry's optimistic lock of the task): two
      * experiments of one task cannot both start, and every replica re-reads the task's routing on its next request.
      */
-    private Experiment changed(String actor, String action, Experiment e, String before, String reason,
+    private Experiment changed(String actor, AuditAction action, Experiment e, String before, String reason,
                                boolean bypass) {
         registry.servingChanged(e.task.name);
         Experiment.flush(); // the loser of a concurrent change gets its 409 here
-        audit.record(actor, action, e.task.name, null, before, describe(e), reason, bypass);
+        record(Change.of(actor, action, e.task.name).from(before).to(describe(e)).because(reason).bypass(bypass));
         return e;
     }
 
-    /** Audit entry in the caller's transaction (the registry's AuditService requires one). */
-    public void record(String actor, String action, Experiment e, String before, String after, String reason) {
-        audit.record(actor, action, e.task.name, null, before, after, reason, false);
+    /** Audit entry in the caller's transaction (the ledger requires one). */
+    public void record(Change change) {
+        ledger.record(change);
     }
 
     /**

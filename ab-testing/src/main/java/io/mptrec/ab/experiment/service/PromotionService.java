@@ -4,10 +4,12 @@ import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
+import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.statistics.DecisionRule;
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.version.PromptVersion;
@@ -72,8 +74,8 @@ public class PromotionService {
         experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.version.number + "): "
                 + chosen.explanation());
         PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
-        experiments.record(actor.name(), "EXPERIMENT_PROMOTE", e, null,
-                "arm " + arm.name + " v" + arm.version.number + " released", why);
+        experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.task.name)
+                .to("arm " + arm.name + " v" + arm.version.number + " released").because(why));
         return new Promoted(ExperimentView.of(e), released.number, chosen.explanation());
     }
 }

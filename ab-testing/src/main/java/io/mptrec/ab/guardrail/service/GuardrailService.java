@@ -1,13 +1,15 @@
 package io.mptrec.ab.guardrail.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.mptrec.ab.statistics.DecisionRule;
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.problem.ProblemMappers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -130,8 +132,8 @@ public class GuardrailService {
                 + "); its guardrails are not checked until an evaluation succeeds";
         try {
             QuarkusTransaction.requiringNew().run(() -> experiments.findExperimentById(id).ifPresent(e ->
-                    experiments.record(ExperimentService.SYSTEM, "GUARDRAIL_ERROR", e, null, null,
-                            reason.length() > 4000 ? reason.substring(0, 4000) : reason)));
+                    experiments.record(Change.of(ExperimentService.SYSTEM, AuditAction.GUARDRAIL_ERROR, e.task.name)
+                            .because(reason.length() > 4000 ? reason.substring(0, 4000) : reason))));
         } catch (RuntimeException auditFailure) {
             failing.remove(id); // audited on the next sweep instead
             LOG.errorf(auditFailure, "could not audit the failed guardrail evaluation of experiment %d", id);

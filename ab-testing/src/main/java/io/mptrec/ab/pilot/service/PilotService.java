@@ -11,13 +11,15 @@ import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
 import io.mptrec.ab.serving.service.ExposureWriter;
-import io.mptrec.ab.serving.service.RoutingCache;
 import io.mptrec.ab.serving.service.RoutingCache.ExperimentRoute;
+import io.mptrec.ab.serving.service.RoutingCache;
 import io.mptrec.ab.serving.service.ServingService;
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
-import io.mptrec.kernel.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -144,9 +146,9 @@ public class PilotService {
             }
             runs.put(experimentId, run);
         }
-        QuarkusTransaction.requiringNew().run(() -> experiments.record(actor, "PILOT_START",
-                experiments.findExperimentById(experimentId).orElseThrow(), null,
-                "pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed, null));
+        QuarkusTransaction.requiringNew().run(() -> experiments.record(Change.of(actor, AuditAction.PILOT_START,
+                        experiments.findExperimentById(experimentId).orElseThrow().task.name)
+                .to("pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed)));
         worker.submit(() -> replay(run, taskAndLabel[0], target.route(), data));
         return run.progress();
     }

@@ -1,10 +1,11 @@
 package io.mptrec.registry.encoder.service;
 
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.EncoderArtifact;
-import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.encoder.RegisteredEncoder;
-import io.mptrec.registry.events.service.EventService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -22,13 +23,11 @@ public class EncoderService {
     /** Parsed encoders by content hash: immutable, and parsing builds ND4J arrays, so keep them. */
     private final Map<String, EncoderArtifact> parsed = new ConcurrentHashMap<>();
     private final Clock clock;
-    private final AuditService audit;
-    private final EventService events;
+    private final Ledger ledger;
 
-    public EncoderService(Clock clock, AuditService audit, EventService events) {
+    public EncoderService(Clock clock, Ledger ledger) {
         this.clock = clock;
-        this.audit = audit;
-        this.events = events;
+        this.ledger = ledger;
     }
 
     public record Registration(RegisteredEncoder encoder, boolean created) {
@@ -50,8 +49,7 @@ public class EncoderService {
         encoder.persist();
         RegisteredEncoder.flush();
         parsed.putIfAbsent(encoder.contentSha256, artifact);
-        audit.record(actor, "REGISTER_ENCODER", null, null, null, encoder.contentSha256, null, false);
-        events.publish("ENCODER_REGISTERED", actor, null, null, null, encoder.contentSha256, null);
+        ledger.record(Change.of(actor, AuditAction.REGISTER_ENCODER, null).to(encoder.contentSha256));
         return new Registration(encoder, true);
     }
 

@@ -1,9 +1,11 @@
 package io.mptrec.registry.report.service;
 
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.audit.Ledger;
+import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.model.artifact.Sha256;
 import io.mptrec.model.report.ContributionReport;
-import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.report.AttachedReport;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.service.VersionService;
@@ -17,19 +19,18 @@ import java.util.Optional;
 @Transactional
 public class ReportService {
 
-    public static final String ACTION_ATTACHED = "REPORT_ATTACHED";
 
     /** The outcome of an attach: {@code created} is false when the identical report was already there. */
     public record Attach(AttachedReport report, boolean created) {
     }
 
     private final VersionService versions;
-    private final AuditService audit;
+    private final Ledger ledger;
     private final Clock clock;
 
-    public ReportService(VersionService versions, AuditService audit, Clock clock) {
+    public ReportService(VersionService versions, Ledger ledger, Clock clock) {
         this.versions = versions;
-        this.audit = audit;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -65,7 +66,7 @@ public class ReportService {
         attached.attachedBy = actor;
         attached.attachedAt = clock.instant();
         attached.persist();
-        audit.record(actor, ACTION_ATTACHED, task, number, null, hash, null, false);
+        ledger.record(Change.of(actor, AuditAction.REPORT_ATTACHED, task).version(number).to(hash));
         return new Attach(attached, true);
     }
 

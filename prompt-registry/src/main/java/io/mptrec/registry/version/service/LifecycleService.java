@@ -1,11 +1,12 @@
 package io.mptrec.registry.version.service;
 
-import io.mptrec.registry.api.VersionWithdrawn;
-import io.mptrec.registry.approval.Approval;
-import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.registry.events.service.EventService;
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
+import io.mptrec.registry.api.VersionWithdrawn;
+import io.mptrec.registry.approval.Approval;
 import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
@@ -30,23 +31,20 @@ public class LifecycleService {
 
     private final Clock clock;
     private final VersionService versions;
-    private final AuditService audit;
-    private final EventService events;
+    private final Ledger ledger;
     private final Event<VersionWithdrawn> withdrawn;
 
-    public LifecycleService(Clock clock, VersionService versions, AuditService audit, EventService events,
-                            Event<VersionWithdrawn> withdrawn) {
+    public LifecycleService(Clock clock, VersionService versions, Ledger ledger, Event<VersionWithdrawn> withdrawn) {
         this.clock = clock;
         this.versions = versions;
-        this.audit = audit;
-        this.events = events;
+        this.ledger = ledger;
         this.withdrawn = withdrawn;
     }
 
     public PromptVersion submit(String taskName, int number, Actor actor) {
         PromptVersion version = versions.findVersion(taskName, number);
         requireStatus(version, VersionStatus.DRAFT, "submitted for review");
-        transition(version, VersionStatus.IN_REVIEW, "SUBMIT", actor, null, false);
+        transition(version, VersionStatus.IN_REVIEW, AuditAction.SUBMIT, actor, null, false);
         return flushed(version);
     }
 
@@ -69,7 +67,7 @@ public class LifecycleService {
         approval.adminBypass = bypass;
         approval.decidedAt = clock.instant();
         approval.persist();
-        transition(version, VersionStatus.APPROVED, "APPROVE", actor, bypass ? reason : comment, bypass);
+        transition(version, VersionStatus.APPROVED, AuditAction.APPROVE, actor, bypass ? reason : comment, bypass);
         return flushed(version);
     }
 
@@ -89,7 +87,7 @@ public class LifecycleService {
         rejection.adminBypass = false;
         rejection.decidedAt = clock.instant();
         rejection.persist();
-        transition(version, VersionStatus.REJECTED, "REJECT", actor, comment, false);
+        transition(version, VersionStatus.REJECTED, AuditAction.REJECT, actor, comment, false);
         return flushed(version);
     }
 
@@ -119,7 +117,7 @@ public class LifecycleService {
                     + "; only an APPROVED version can be released"
                     + (version.status == VersionStatus.RETIRED ? " (use rollback to return to a retired version)" : ""));
         }
-        movedProduction(task, version, actor, "RELEASE", VersionStatus.RETIRED, "RETIRE", reason, bypass);
+        movedProduction(task, version, actor, AuditAction.RELEASE, VersionStatus.RETIRED, AuditAction.RETIRE, reason, bypass);
         return flushed(version);
     }
 
@@ -145,7 +143,7 @@ public class LifecycleService {
         if (production.version.id.equals(target.id)) {
             throw ApiException.conflict("invalid-transition", "version " + target.number + " is already production");
         }
-        movedProduction(task, target, actor, "REINSTATE", VersionStatus.ROLLED_BACK, "ROLLBACK", reason, false);
+        movedProduction(task, target, actor, AuditAction.REINSTATE, VersionStatus.ROLLED_BACK, AuditAction.ROLLBACK, reason, false);
         return flushed(target);
     }
 
@@ -174,8 +172,7 @@ public class LifecycleService {
         int number = label.version.number;
         String before = labelName + "=v" + number;
         label.delete();
-        audit.record(actor.name(), "REMOVE_LABEL", task.name, number, before, null, null, false);
-        events.publish("LABEL_REMOVED", actor.name(), task.name, number, before, null, null);
+        ledger.record(Change.of(actor.name(), AuditAction.REMOVE_LABEL, task.name).version(number).from(before));
         touch(task);
         Label.flush();
     }
@@ -183,13 +180,13 @@ public class LifecycleService {
     /** First-start seeding: registers a shipped, already released prompt as production, audited as the system. */
     public PromptVersion seedRelease(String taskName, int number) {
         PromptVersion version = versions.findVersion(taskName, number);
-        movedProduction(version.task, version, Actor.SYSTEM, "SEED_RELEASE", VersionStatus.RETIRED, "RETIRE",
+        movedProduction(version.task, version, Actor.SYSTEM, AuditAction.SEED_RELEASE, VersionStatus.RETIRED, AuditAction.RETIRE,
                 "shipped with the application", false);
         return flushed(version);
     }
 
-    private void movedProduction(Task task, PromptVersion next, Actor actor, String action,
-                                 VersionStatus oldStatus, String oldAction, String reason, boolean bypass) {
+    private void movedProduction(Task task, PromptVersion next, Actor actor, AuditAction action,
+                                 VersionStatus oldStatus, AuditAction oldAction, String reason, boolean bypass) {
         Label production = Label.findByTaskAndName(task, Label.PRODUCTION).orElse(null);
         if (production != null) {
             transition(production.version, oldStatus, oldAction, actor, reason, bypass);
@@ -213,17 +210,17 @@ public class LifecycleService {
         label.movedAt = clock.instant();
         label.persist();
         String after = name + "=v" + version.number;
-        audit.record(actor.name(), "MOVE_LABEL", task.name, version.number, before, after, reason, bypass);
-        events.publish("LABEL_MOVED", actor.name(), task.name, version.number, before, after, reason);
+        ledger.record(Change.of(actor.name(), AuditAction.MOVE_LABEL, task.name).version(version.number).from(before)
+                .to(after).because(reason).bypass(bypass));
         return label;
     }
 
-    private void transition(PromptVersion version, VersionStatus to, String action, Actor actor, String reason,
+    private void transition(PromptVersion version, VersionStatus to, AuditAction action, Actor actor, String reason,
                             boolean bypass) {
         String before = version.status.name();
         version.status = to;
-        audit.record(actor.name(), action, version.task.name, version.number, before, to.name(), reason, bypass);
-        events.publish("VERSION_" + action, actor.name(), version.task.name, version.number, before, to.name(), reason);
+        ledger.record(Change.of(actor.name(), action, version.task.name).version(version.number).from(before)
+                .to(to.name()).because(reason).bypass(bypass));
         if (to == VersionStatus.REJECTED || to == VersionStatus.RETIRED || to == VersionStatus.ROLLED_BACK) {
             withdrawn.fire(new VersionWithdrawn(version.task.name, version.id, version.number, to, actor.name()));
         }

@@ -1,12 +1,13 @@
 package io.mptrec.registry.version.service;
 
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.audit.Ledger;
+import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.TaskPromptArtifact;
-import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
-import io.mptrec.registry.events.service.EventService;
-import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.VersionStatus;
@@ -25,14 +26,12 @@ public class VersionService {
 
     private final Clock clock;
     private final EncoderService encoders;
-    private final AuditService audit;
-    private final EventService events;
+    private final Ledger ledger;
 
-    public VersionService(Clock clock, EncoderService encoders, AuditService audit, EventService events) {
+    public VersionService(Clock clock, EncoderService encoders, Ledger ledger) {
         this.clock = clock;
         this.encoders = encoders;
-        this.audit = audit;
-        this.events = events;
+        this.ledger = ledger;
     }
 
     public record Upload(PromptVersion version, boolean created) {
@@ -83,8 +82,8 @@ public class VersionService {
         version.manifest = bundle.manifest().toString();
         version.artifact = bundle.toZip();
         version.persist();
-        audit.record(actor, "UPLOAD", taskName, version.number, null, VersionStatus.DRAFT.name(), null, false);
-        events.publish("VERSION_UPLOADED", actor, taskName, version.number, null, VersionStatus.DRAFT.name(), null);
+        ledger.record(Change.of(actor, AuditAction.UPLOAD, taskName).version(version.number)
+                .to(VersionStatus.DRAFT.name()));
         // Flush here, so a concurrent upload that took the same number surfaces as 409 from this call.
         PromptVersion.flush();
         return new Upload(version, true);
