@@ -111,7 +111,7 @@ public final class RawEncoder {
             return scaling.scale(Float.NaN);
         }
         if (!DecimalText.isDecimal(v)) {
-            throw new IllegalArgumentException("row " + row + ", column '" + scaling.field() + "': '" + v + "' is not a number");
+            throw new InvalidCellException(row, scaling.field(), "'" + v + "' is not a number");
         }
         return scaling.scale(Float.parseFloat(v));
     }

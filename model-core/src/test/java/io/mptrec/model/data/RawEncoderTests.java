@@ -59,7 +59,11 @@ class RawEncoderTests {
         FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
 
         assertThatThrownBy(() -> new RawEncoder(transform).encodeRows(List.of(Map.of("age", "30"), Map.of("age", "thirty"))))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOfSatisfying(InvalidCellException.class, e -> {
+                    assertThat(e.row()).isEqualTo(1);
+                    assertThat(e.column()).isEqualTo("age");
+                    assertThat(e.reason()).isEqualTo("'thirty' is not a number");
+                })
                 .hasMessage("row 1, column 'age': 'thirty' is not a number");
     }
 

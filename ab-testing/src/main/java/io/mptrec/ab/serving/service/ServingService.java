@@ -12,6 +12,7 @@ import io.mptrec.ab.serving.ScoreRequests.VersionRef;
 import io.mptrec.ab.serving.service.RoutingCache.ExperimentRoute;
 import io.mptrec.ab.serving.service.RoutingCache.Target;
 import io.mptrec.ab.serving.service.RoutingCache.TaskRouting;
+import io.mptrec.model.data.InvalidCellException;
 import io.mptrec.model.data.RawEncoder;
 import io.mptrec.model.scoring.Scorer;
 import io.mptrec.kernel.problem.ApiException;
@@ -24,8 +25,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The serving path: resolve the version for (task, unit), score, record the exposure.
@@ -47,8 +46,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ServingService {
-
-    private static final Pattern ROW_ERROR = Pattern.compile("^row (\\d+), column '([^']*)'");
 
     private final Clock clock;
     private final AbConfig config;
@@ -108,8 +105,11 @@ public class ServingService {
         float[] scores;
         try {
             scores = request.rows() != null ? scorer.score(request.rows()) : scorer.scoreColumns(request.columns());
+        } catch (InvalidCellException e) {
+            throw ApiException.badRequest("invalid-row", e.getMessage(), request.rows() != null
+                    ? "rows[" + e.row() + "]." + e.column() : "columns." + e.column() + "[" + e.row() + "]");
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid-row", e.getMessage(), invalidField(request, e.getMessage()));
+            throw ApiException.badRequest("invalid-row", e.getMessage(), request.rows() != null ? "rows" : "columns");
         }
         long t2 = System.nanoTime();
 
@@ -194,16 +194,6 @@ public class ServingService {
                 }
             }
         }
-    }
-
-    /** The field of an encoding error ("row 3, column 'age': ..."), in the layout the request used. */
-    private static String invalidField(ScoreRequest request, String message) {
-        Matcher m = ROW_ERROR.matcher(String.valueOf(message));
-        boolean byRow = request.rows() != null;
-        if (!m.find()) {
-            return byRow ? "rows" : "columns";
-        }
-        return byRow ? "rows[" + m.group(1) + "]." + m.group(2) : "columns." + m.group(2) + "[" + m.group(1) + "]";
     }
 
     private Resolved resolve(String task, String unitId, ExperimentRoute pilot) {
