@@ -1,6 +1,5 @@
 package io.mptrec.governance.ui.audit;
 
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.UiConfig;
 import io.mptrec.governance.ui.page.Viewer;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -86,15 +84,7 @@ public class AuditPagesResource {
                 filter.from() == null ? null : filter.from().toString(), filter.to() == null ? null : filter.to().toString());
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private static Filters filters(String task, String actor, String action, String from, String to) {
         Map<String, String> q = new LinkedHashMap<>();

@@ -22,7 +22,6 @@ import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;
 import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.ab.statistics.NonInferiority;
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
@@ -48,7 +47,6 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -376,15 +374,7 @@ public class ExperimentsResource {
         }
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private PromotionPlan promotionPlan(Experiment e, String arm) {
         if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {

@@ -1,6 +1,5 @@
 package io.mptrec.governance.ui.labels;
 
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.registry.problem.ApiException;
@@ -23,7 +22,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.time.Instant;
 import java.util.List;
@@ -90,15 +88,7 @@ public class LabelsResource {
         }
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     /** The page again, with the refusal in words (and its field), the input kept, and the problem's status. */
     private RestResponse<TemplateInstance> refused(String task, ApiException e, String name, Integer version) {

@@ -2,7 +2,6 @@ package io.mptrec.governance.ui.tasks;
 
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.registry.problem.ApiException;
@@ -29,7 +28,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.Optional;
@@ -108,15 +106,7 @@ public class TasksResource {
         return Pages.seeOther("/ui/tasks/" + t.name + "?done=rolled-back-to-v" + now.number);
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private RollbackPlan plan(Task task, Integer target) {
         TaskView view = views.toTaskView(task);

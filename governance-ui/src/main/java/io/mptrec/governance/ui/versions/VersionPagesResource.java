@@ -1,7 +1,6 @@
 package io.mptrec.governance.ui.versions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
@@ -31,7 +30,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.registry.report.service.ReportService;
@@ -168,15 +166,7 @@ public class VersionPagesResource {
         return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=released-to-production");
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private ReleasePlan plan(VersionDetail v) {
         Integer from = views.toTaskView(versions.findTask(v.task())).production();
