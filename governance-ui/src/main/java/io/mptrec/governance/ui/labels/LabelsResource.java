@@ -9,7 +9,6 @@ import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -98,12 +97,11 @@ public class LabelsResource {
     }
 
     private TemplateInstance page(String task, String done, String error, String name, Integer version) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Task t = versions.findTask(Names.requireName(task, "task"));
-            List<LabelRow> labels = Label.listByTask(t).stream().map(l -> new LabelRow(l.name, l.version.number,
-                    l.movedBy, l.movedAt, Label.PRODUCTION.equals(l.name))).toList();
-            List<Integer> numbers = versions.findAllVersions(t.name).stream().map(v -> v.number).toList();
-            return Templates.labels(t.name, labels, numbers, done, error, name, version);
-        });
+        // reads only: no transaction of the page's own
+        Task t = versions.findTask(Names.requireName(task, "task"));
+        List<LabelRow> labels = Label.listByTask(t).stream().map(l -> new LabelRow(l.name, l.version.number,
+                l.movedBy, l.movedAt, Label.PRODUCTION.equals(l.name))).toList();
+        List<Integer> numbers = versions.findAllVersions(t.name).stream().map(v -> v.number).toList();
+        return Templates.labels(t.name, labels, numbers, done, error, name, version);
     }
 }
