@@ -59,7 +59,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Experiments: list, create (two arms, one success metric, one guardrail), start / pause / stop with a reason, a
@@ -141,9 +140,7 @@ public class ExperimentsResource {
 
     @GET
     public TemplateInstance getExperiments() {
-        List<ExperimentView> all = QuarkusTransaction.joiningExisting().call(() ->
-                experiments.findAllExperiments().stream().map(ExperimentView::of).toList());
-        return Templates.list(all, taskNames());
+        return Templates.list(experiments.findAllExperimentViews(), taskNames());
     }
 
     @GET
@@ -180,8 +177,7 @@ public class ExperimentsResource {
                 List.of(new ArmSpec("control", control, 1 - share), new ArmSpec("treatment", treatment, share)),
                 ramp == null ? 1.0 : ramp / 100.0, success, guardrails, null, null);
         try {
-            ExperimentView view = QuarkusTransaction.requiringNew().call(() ->
-                    ExperimentView.of(experiments.persistExperiment(req, viewer.getName())));
+            ExperimentView view = experiments.createExperimentView(req, viewer.getName());
             return Pages.seeOther("/ui/experiments/" + view.id() + "?done=created");
         } catch (ConstraintViolationException e) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
@@ -263,23 +259,21 @@ public class ExperimentsResource {
     @Path("{id}/results")
     public TemplateInstance getResults(@RestPath String id) {
         long key = id(id);
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
-            ExperimentResults r = results.results(e);
-            List<ArmRow> arms = new ArrayList<>();
-            for (ExperimentResults.ArmResult a : r.arms()) {
-                List<Cell> cells = new ArrayList<>();
-                a.metrics().forEach((metric, s) -> cells.add(new Cell(metric, s.estimate(),
-                        s.interval() == null ? null : s.interval().lower(), s.interval() == null ? null : s.interval().upper(),
-                        s.count())));
-                String model = a.model() == null ? "no scored outcomes yet"
-                        : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
-                arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
-            }
-            ExperimentTimeSeries ts = timeSeries.timeSeries(e, TimeSeriesService.DEFAULT_BUCKETS);
-            return Templates.results(ExperimentView.of(e), r, arms, json.write(chart(arms)), ts,
-                    TrendCharts.of(ts, json));
-        });
+        ExperimentView e = experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
+        ExperimentResults r = results.findResultsById(key).orElseThrow(() -> notFound(key));
+        ExperimentTimeSeries ts = timeSeries.findTimeSeriesById(key, TimeSeriesService.DEFAULT_BUCKETS)
+                .orElseThrow(() -> notFound(key));
+        List<ArmRow> arms = new ArrayList<>();
+        for (ExperimentResults.ArmResult a : r.arms()) {
+            List<Cell> cells = new ArrayList<>();
+            a.metrics().forEach((metric, s) -> cells.add(new Cell(metric, s.estimate(),
+                    s.interval() == null ? null : s.interval().lower(), s.interval() == null ? null : s.interval().upper(),
+                    s.count())));
+            String model = a.model() == null ? "no scored outcomes yet"
+                    : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
+            arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
+        }
+        return Templates.results(e, r, arms, json.write(chart(arms)), ts, TrendCharts.of(ts, json));
     }
 
     @POST
@@ -289,13 +283,12 @@ public class ExperimentsResource {
         viewer.require(action + " an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
         long key = id(id);
         String why = blank(reason) ? null : reason.strip();
-        Supplier<Experiment> change = switch (action) {
-            case "start" -> () -> experiments.start(key, viewer.actor(), why);
-            case "pause" -> () -> experiments.pause(key, viewer.getName(), why);
-            default -> () -> experiments.stop(key, viewer.getName(), why);
-        };
         try {
-            QuarkusTransaction.requiringNew().call(() -> ExperimentView.of(change.get()));
+            switch (action) {
+                case "start" -> experiments.startView(key, viewer.actor(), why);
+                case "pause" -> experiments.pauseView(key, viewer.getName(), why);
+                default -> experiments.stopView(key, viewer.getName(), why);
+            }
         } catch (ApiException e) {
             if (!"start".equals(action) || e.problem().status() != 409) {
                 throw e;
@@ -356,12 +349,11 @@ public class ExperimentsResource {
 
     /** The experiment page, with the registry's answer for every arm: may its version take live traffic? */
     private TemplateInstance detail(long key, PilotProgress progress, String done, String error) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
-            List<ExperimentService.ArmTraffic> traffic = experiments.liveTraffic(e);
-            boolean unreviewed = traffic.stream().anyMatch(t -> !t.decision().allowed());
-            return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
-        });
+        // reads only (no transaction needed): the experiment, and the registry's answer per arm
+        Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
+        List<ExperimentService.ArmTraffic> traffic = experiments.liveTraffic(e);
+        boolean unreviewed = traffic.stream().anyMatch(t -> !t.decision().allowed());
+        return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
     }
 
     private static String text(FileUpload file) {

@@ -15,7 +15,6 @@ import io.mptrec.registry.version.mapping.Views.TaskView;
 import io.mptrec.registry.version.mapping.Views.VersionSummary;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -147,8 +146,8 @@ public class TasksResource {
             health = "serving v" + view.production();
             level = "ok";
         }
-        long running = QuarkusTransaction.joiningExisting().call(() -> experiments.findAllExperiments().stream()
-                .filter(e -> e.status == ExperimentStatus.RUNNING && e.task.name.equals(task.name)).count());
+        long running = experiments.findAllExperimentViews().stream()
+                .filter(e -> e.status() == ExperimentStatus.RUNNING && e.task().equals(task.name)).count();
         return new TaskRow(task.name, task.encoder.contentSha256, view.production(), all.size(), open, approved,
                 running, health, level);
     }
