@@ -4,6 +4,8 @@ import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.problem.ApiException;
 import io.mptrec.registry.security.Names;
 import io.mptrec.registry.security.Roles;
@@ -41,9 +43,11 @@ public class TasksResource {
     private final VersionMapper views;
     private final Viewer viewer;
     private final ExperimentService experiments;
+    private final PromptRegistry registry;
 
     public TasksResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer,
-                         ExperimentService experiments) {
+                         ExperimentService experiments, PromptRegistry registry) {
+        this.registry = registry;
         this.experiments = experiments;
         this.versions = versions;
         this.lifecycle = lifecycle;
@@ -56,7 +60,10 @@ public class TasksResource {
                           long approved, long runningExperiments, String health, String level) {
     }
 
-    /** What a rollback would do, in words, before anyone confirms it. */
+    /**
+     * The registry's rollback preview in words, before anyone confirms it; {@code to} is null when the registry would
+     * refuse (the change then says why).
+     */
     public record RollbackPlan(int from, Integer to, List<Integer> candidates, String change) {
     }
 
@@ -87,7 +94,7 @@ public class TasksResource {
     public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
         viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
         Task t = versions.findTask(Names.requireName(task, "task"));
-        return Templates.rollback(row(t), plan(t, target), null);
+        return Templates.rollback(row(t), plan(t.name, target), null);
     }
 
     @POST
@@ -99,7 +106,7 @@ public class TasksResource {
         Task t = versions.findTask(Names.requireName(task, "task"));
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
-                    Templates.rollback(row(t), plan(t, target), "A rollback needs a reason: say why production goes back.")).build();
+                    Templates.rollback(row(t), plan(t.name, target), "A rollback needs a reason: say why production goes back.")).build();
         }
         PromptVersion now = lifecycle.rollback(t.name, target, viewer.actor(), reason.strip());
         return Pages.seeOther("/ui/tasks/" + t.name + "?done=rolled-back-to-v" + now.number);
@@ -107,21 +114,16 @@ public class TasksResource {
 
 
 
-    private RollbackPlan plan(Task task, Integer target) {
-        TaskView view = views.toTaskView(task);
-        if (view.production() == null) {
-            throw ApiException.conflict("no-production", "task '" + task.name + "' has no production version to roll back");
+    private RollbackPlan plan(String task, Integer target) {
+        RollbackPreview p = registry.rollbackPreview(task, target, viewer.actor());
+        if (!p.allowed()) {
+            return new RollbackPlan(p.productionNow(), null, p.candidates(), "A rollback is not possible: "
+                    + p.refusal() + ".");
         }
-        List<Integer> candidates = PromptVersion.listByTask(task).stream()
-                .filter(v -> v.status == VersionStatus.RETIRED).map(v -> v.number).toList();
-        Integer to = target != null ? target
-                : PromptVersion.findPreviouslyReleased(task).map(v -> v.number).orElse(null);
-        String change = to == null
-                ? "There is no previously released version of '" + task.name + "' to return to; a rollback is not possible."
-                : "production of '" + task.name + "' moves from v" + view.production() + " back to v" + to
-                + "; v" + view.production() + " becomes ROLLED_BACK and v" + to + " RELEASED. Every request for '"
-                + task.name + "' is then scored with v" + to + ".";
-        return new RollbackPlan(view.production(), to, candidates, change);
+        String change = "production of '" + task + "' moves from v" + p.productionNow() + " back to v" + p.target()
+                + "; v" + p.productionNow() + " becomes " + p.productionNowBecomes() + " and v" + p.target()
+                + " RELEASED. Every request for '" + task + "' is then scored with v" + p.target() + ".";
+        return new RollbackPlan(p.productionNow(), p.target(), p.candidates(), change);
     }
 
     private TaskRow row(Task task) {
