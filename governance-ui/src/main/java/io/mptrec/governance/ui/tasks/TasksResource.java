@@ -73,7 +73,7 @@ public class TasksResource {
 
         static native TemplateInstance task(TaskRow task, List<VersionSummary> versions, String done);
 
-        static native TemplateInstance rollback(TaskRow task, RollbackPlan plan, String error);
+        static native TemplateInstance rollback(String task, RollbackPlan plan, String error);
     }
 
     @GET
@@ -93,8 +93,8 @@ public class TasksResource {
     @Path("tasks/{task}/rollback")
     public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
         viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
-        Task t = versions.findTask(Names.requireName(task, "task"));
-        return Templates.rollback(row(t), plan(t.name, target), null);
+        String name = Names.requireName(task, "task");
+        return Templates.rollback(name, plan(name, target), null);
     }
 
     @POST
@@ -103,13 +103,13 @@ public class TasksResource {
     public RestResponse<TemplateInstance> rollback(@RestPath String task, @RestForm String reason,
                                                    @RestForm Integer target) {
         viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
-        Task t = versions.findTask(Names.requireName(task, "task"));
+        String name = Names.requireName(task, "task");
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
-                    Templates.rollback(row(t), plan(t.name, target), "A rollback needs a reason: say why production goes back.")).build();
+                    Templates.rollback(name, plan(name, target), "A rollback needs a reason: say why production goes back.")).build();
         }
-        PromptVersion now = lifecycle.rollback(t.name, target, viewer.actor(), reason.strip());
-        return Pages.seeOther("/ui/tasks/" + t.name + "?done=rolled-back-to-v" + now.number);
+        int now = lifecycle.rollback(name, target, viewer.actor(), reason.strip()).number;
+        return Pages.seeOther("/ui/tasks/" + name + "?done=rolled-back-to-v" + now);
     }
 
 
