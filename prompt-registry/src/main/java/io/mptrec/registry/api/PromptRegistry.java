@@ -1,5 +1,7 @@
 package io.mptrec.registry.api;
 
+import io.mptrec.kernel.security.Actor;
+
 import java.util.Optional;
 
 /**
@@ -36,4 +38,19 @@ public interface PromptRegistry {
      * starts, a pause and a release) one then fails at flush or commit with an optimistic-lock conflict (409).
      */
     void servingChanged(String task);
+
+    /**
+     * What releasing the version would do for this actor: production now and after, the approval it relies on, whether
+     * the actor may do it (and why not), whether it would be an admin bypass that needs a reason. The release itself
+     * runs the same checks, so a preview and the release that follows cannot disagree (unless the state changed in
+     * between). 404 problem for an unknown task or version.
+     */
+    ReleasePreview releasePreview(String task, int number, Actor actor);
+
+    /**
+     * What rolling the task's production back (to {@code target}, or when null to the previously released version)
+     * would do, computed by the same checks as the rollback. 404 problem for an unknown task or target version, 409
+     * problem ({@code no-production}) when the task has no production version.
+     */
+    RollbackPreview rollbackPreview(String task, Integer target, Actor actor);
 }

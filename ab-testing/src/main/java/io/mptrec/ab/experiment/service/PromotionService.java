@@ -4,6 +4,7 @@ import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
+import io.mptrec.ab.experiment.PromotionPreview;
 import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
 import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
@@ -12,6 +13,8 @@ import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.service.LifecycleService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,31 +34,75 @@ public class PromotionService {
     private final ExperimentService experiments;
     private final ResultsService results;
     private final LifecycleService lifecycle;
+    private final PromptRegistry registry;
 
-    public PromotionService(ExperimentService experiments, ResultsService results, LifecycleService lifecycle) {
+    public PromotionService(ExperimentService experiments, ResultsService results, LifecycleService lifecycle,
+                            PromptRegistry registry) {
         this.experiments = experiments;
         this.results = results;
         this.lifecycle = lifecycle;
+        this.registry = registry;
     }
 
     public record Promoted(ExperimentView experiment, int releasedVersion, String explanation) {
     }
 
+    /** What {@link #promote} would do for this actor, without doing it: the same checks, then the registry's preview. */
+    public PromotionPreview promotionPreview(long id, String armName, Actor actor) {
+        Experiment e = promotable(id);
+        Choice choice = choose(e, armName);
+        ExperimentArm arm = choice.arm();
+        ReleasePreview release = arm == null ? null
+                : registry.releasePreview(e.task.name, arm.version.number, actor);
+        List<PromotionPreview.Candidate> candidates = choice.results().treatments().stream()
+                .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).version.number, t.verdict().name(),
+                        t.explanation(), t.verdict() == DecisionRule.Verdict.SHIP)).toList();
+        return new PromotionPreview(ExperimentView.of(e), candidates, arm == null ? null : arm.name,
+                arm == null ? null : arm.version.number, release, release != null && release.allowed(),
+                choice.refusal());
+    }
+
     public Promoted promote(long id, String armName, Actor actor, String reason) {
         ExperimentService.requireReason(reason);
+        Experiment e = promotable(id);
+        Choice choice = choose(e, armName);
+        if (choice.refusal() != null) {
+            throw ApiException.conflict("not-ship", choice.refusal());
+        }
+        ExperimentArm arm = choice.arm();
+        String why = reason == null || reason.isBlank() ? "promoted by experiment '" + e.name + "'" : reason;
+        // stopped first: the release retires the control's version, which would otherwise pause the experiment
+        experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.version.number + "): "
+                + choice.chosen().explanation());
+        // the registry's release runs the checks its releasePreview shows (approval, four-eyes, admin bypass)
+        PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
+        experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.task.name)
+                .to("arm " + arm.name + " v" + arm.version.number + " released").because(why));
+        return new Promoted(ExperimentView.of(e), released.number, choice.chosen().explanation());
+    }
+
+    private Experiment promotable(long id) {
         Experiment e = experiments.findExperimentById(id)
                 .orElseThrow(() -> ApiException.notFound("no experiment " + id, "id"));
         if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
                     + "; only a RUNNING or PAUSED experiment can be promoted");
         }
+        return e;
+    }
+
+    /** The arm to promote, or why none: a named treatment must exist (else 400) and ship; unnamed, exactly one ships. */
+    private record Choice(ExperimentResults results, TreatmentResult chosen, ExperimentArm arm, String refusal) {
+    }
+
+    private Choice choose(Experiment e, String armName) {
         ExperimentResults r = results.results(e);
         TreatmentResult chosen;
         if (armName == null) {
             List<TreatmentResult> ship = r.treatments().stream()
                     .filter(t -> t.verdict() == DecisionRule.Verdict.SHIP).toList();
             if (ship.size() != 1) {
-                throw ApiException.conflict("not-ship", ship.isEmpty()
+                return new Choice(r, null, null, ship.isEmpty()
                         ? "no arm has the verdict SHIP: " + r.explanation()
                         : "several arms ship; name the one to promote in 'arm'");
             }
@@ -65,17 +112,13 @@ public class PromotionService {
                     .orElseThrow(() -> ApiException.badRequest("invalid-input", "no treatment arm named '" + armName
                             + "'", "arm"));
             if (chosen.verdict() != DecisionRule.Verdict.SHIP) {
-                throw ApiException.conflict("not-ship", chosen.explanation());
+                return new Choice(r, null, null, chosen.explanation());
             }
         }
-        ExperimentArm arm = e.arms.stream().filter(a -> a.name.equals(chosen.arm())).findFirst().orElseThrow();
-        String why = reason == null || reason.isBlank() ? "promoted by experiment '" + e.name + "'" : reason;
-        // stopped first: the release retires the control's version, which would otherwise pause the experiment
-        experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.version.number + "): "
-                + chosen.explanation());
-        PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
-        experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.task.name)
-                .to("arm " + arm.name + " v" + arm.version.number + " released").because(why));
-        return new Promoted(ExperimentView.of(e), released.number, chosen.explanation());
+        return new Choice(r, chosen, arm(e, chosen.arm()), null);
+    }
+
+    private static ExperimentArm arm(Experiment e, String name) {
+        return e.arms.stream().filter(a -> a.name.equals(name)).findFirst().orElseThrow();
     }
 }

@@ -1,15 +1,14 @@
 package io.mptrec.governance.ui.audit;
 
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.UiConfig;
 import io.mptrec.governance.ui.page.Viewer;
-import io.mptrec.registry.audit.AuditEntry;
-import io.mptrec.registry.audit.rest.AuditResource;
-import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.registry.audit.AuditEntry;
+import io.mptrec.registry.audit.service.AuditExporter;
+import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.audit.service.AuditService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,13 +34,13 @@ import java.util.stream.Collectors;
 public class AuditPagesResource {
 
     private final AuditService audit;
-    private final AuditResource api;
+    private final AuditExporter exporter;
     private final Viewer viewer;
     private final UiConfig config;
 
-    public AuditPagesResource(AuditService audit, AuditResource api, Viewer viewer, UiConfig config) {
+    public AuditPagesResource(AuditService audit, AuditExporter exporter, Viewer viewer, UiConfig config) {
         this.audit = audit;
-        this.api = api;
+        this.exporter = exporter;
         this.viewer = viewer;
         this.config = config;
     }
@@ -82,19 +80,12 @@ public class AuditPagesResource {
                                        @RestQuery String action, @RestQuery String from, @RestQuery String to) {
         viewer.require("export the audit log", Roles.AUDITOR, Roles.ADMIN);
         AuditFilter filter = toFilter(filters(task, actor, action, from, to));
-        return api.exportAudit(format, filter.task(), filter.actor(), filter.action(),
-                filter.from() == null ? null : filter.from().toString(), filter.to() == null ? null : filter.to().toString());
+        AuditExporter.Export file = exporter.export(filter, format);
+        return RestResponse.ResponseBuilder.ok(file.body(), file.mediaType())
+                .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"").build();
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private static Filters filters(String task, String actor, String action, String from, String to) {
         Map<String, String> q = new LinkedHashMap<>();

@@ -3,14 +3,13 @@ package io.mptrec.governance.ui.experiments;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.Experiment;
-import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
-import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.MetricKind;
+import io.mptrec.ab.experiment.PromotionPreview;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.experiment.service.PromotionService;
 import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
@@ -20,19 +19,15 @@ import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;
-import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.ab.statistics.NonInferiority;
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
-import io.mptrec.registry.approval.Approval;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
-import io.mptrec.registry.task.Label;
+import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.version.VersionStatus;
 import io.mptrec.registry.version.service.VersionService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateExtension;
 import io.quarkus.qute.TemplateInstance;
@@ -48,7 +43,6 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +55,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Experiments: list, create (two arms, one success metric, one guardrail), start / pause / stop with a reason, a
@@ -113,13 +106,12 @@ public class ExperimentsResource {
                          String model) {
     }
 
-    /** A treatment as the promotion page lists it: its verdict in words and whether the server would promote it. */
-    public record Candidate(String arm, int version, String verdict, String explanation, boolean ships) {
-    }
-
-    /** What a promotion would do, in words, before anyone confirms it. */
-    public record PromotionPlan(List<Candidate> candidates, String chosen, String change, String approval,
-                                boolean bypass) {
+    /**
+     * The ab-testing service's promotion preview in words, before anyone confirms it. {@code offered}: the service
+     * would promote it for this viewer (with a reason); {@code bypass}: as an admin bypass of a missing approval.
+     */
+    public record PromotionPlan(List<PromotionPreview.Candidate> candidates, String chosen, String change,
+                                String approval, boolean bypass, boolean offered) {
     }
 
     /** One metric over time: heading facts, the latest values in words (the chart's text alternative) and the spec. */
@@ -143,9 +135,7 @@ public class ExperimentsResource {
 
     @GET
     public TemplateInstance getExperiments() {
-        List<ExperimentView> all = QuarkusTransaction.joiningExisting().call(() ->
-                experiments.findAllExperiments().stream().map(ExperimentView::of).toList());
-        return Templates.list(all, taskNames());
+        return Templates.list(experiments.findAllExperimentViews(), taskNames());
     }
 
     @GET
@@ -182,8 +172,7 @@ public class ExperimentsResource {
                 List.of(new ArmSpec("control", control, 1 - share), new ArmSpec("treatment", treatment, share)),
                 ramp == null ? 1.0 : ramp / 100.0, success, guardrails, null, null);
         try {
-            ExperimentView view = QuarkusTransaction.requiringNew().call(() ->
-                    ExperimentView.of(experiments.persistExperiment(req, viewer.getName())));
+            ExperimentView view = experiments.createExperimentView(req, viewer.getName());
             return Pages.seeOther("/ui/experiments/" + view.id() + "?done=created");
         } catch (ConstraintViolationException e) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
@@ -234,10 +223,8 @@ public class ExperimentsResource {
     public TemplateInstance getPromote(@RestPath String id, @RestQuery String arm) {
         viewer.require("promote an experiment's winner", Roles.RELEASE_MANAGER, Roles.ADMIN);
         long key = id(id);
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
-            return Templates.promote(ExperimentView.of(e), promotionPlan(e, arm), null);
-        });
+        PromotionPreview preview = promotion.promotionPreview(key, blank(arm) ? null : arm.strip(), viewer.actor());
+        return Templates.promote(preview.experiment(), plan(preview), null);
     }
 
     @POST
@@ -247,12 +234,10 @@ public class ExperimentsResource {
         viewer.require("promote an experiment's winner", Roles.RELEASE_MANAGER, Roles.ADMIN);
         long key = id(id);
         if (blank(reason)) {
-            return QuarkusTransaction.joiningExisting().call(() -> {
-                Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
-                return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.promote(
-                        ExperimentView.of(e), promotionPlan(e, arm), "Nothing was changed (reason): a promotion is a "
-                                + "release and needs a reason; it is kept in the audit log.")).build();
-            });
+            PromotionPreview preview = promotion.promotionPreview(key, blank(arm) ? null : arm.strip(), viewer.actor());
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.promote(
+                    preview.experiment(), plan(preview), "Nothing was changed (reason): a promotion is a "
+                            + "release and needs a reason; it is kept in the audit log.")).build();
         }
         PromotionService.Promoted done = promotion.promote(key, blank(arm) ? null : arm.strip(), viewer.actor(),
                 reason.strip());
@@ -265,23 +250,21 @@ public class ExperimentsResource {
     @Path("{id}/results")
     public TemplateInstance getResults(@RestPath String id) {
         long key = id(id);
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
-            ExperimentResults r = results.results(e);
-            List<ArmRow> arms = new ArrayList<>();
-            for (ExperimentResults.ArmResult a : r.arms()) {
-                List<Cell> cells = new ArrayList<>();
-                a.metrics().forEach((metric, s) -> cells.add(new Cell(metric, s.estimate(),
-                        s.interval() == null ? null : s.interval().lower(), s.interval() == null ? null : s.interval().upper(),
-                        s.count())));
-                String model = a.model() == null ? "no scored outcomes yet"
-                        : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
-                arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
-            }
-            ExperimentTimeSeries ts = timeSeries.timeSeries(e, TimeSeriesService.DEFAULT_BUCKETS);
-            return Templates.results(ExperimentView.of(e), r, arms, json.write(chart(arms)), ts,
-                    TrendCharts.of(ts, json));
-        });
+        ExperimentView e = experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
+        ExperimentResults r = results.findResultsById(key).orElseThrow(() -> notFound(key));
+        ExperimentTimeSeries ts = timeSeries.findTimeSeriesById(key, TimeSeriesService.DEFAULT_BUCKETS)
+                .orElseThrow(() -> notFound(key));
+        List<ArmRow> arms = new ArrayList<>();
+        for (ExperimentResults.ArmResult a : r.arms()) {
+            List<Cell> cells = new ArrayList<>();
+            a.metrics().forEach((metric, s) -> cells.add(new Cell(metric, s.estimate(),
+                    s.interval() == null ? null : s.interval().lower(), s.interval() == null ? null : s.interval().upper(),
+                    s.count())));
+            String model = a.model() == null ? "no scored outcomes yet"
+                    : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
+            arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
+        }
+        return Templates.results(e, r, arms, json.write(chart(arms)), ts, TrendCharts.of(ts, json));
     }
 
     @POST
@@ -291,13 +274,12 @@ public class ExperimentsResource {
         viewer.require(action + " an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
         long key = id(id);
         String why = blank(reason) ? null : reason.strip();
-        Supplier<Experiment> change = switch (action) {
-            case "start" -> () -> experiments.start(key, viewer.actor(), why);
-            case "pause" -> () -> experiments.pause(key, viewer.getName(), why);
-            default -> () -> experiments.stop(key, viewer.getName(), why);
-        };
         try {
-            QuarkusTransaction.requiringNew().call(() -> ExperimentView.of(change.get()));
+            switch (action) {
+                case "start" -> experiments.startView(key, viewer.actor(), why);
+                case "pause" -> experiments.pauseView(key, viewer.getName(), why);
+                default -> experiments.stopView(key, viewer.getName(), why);
+            }
         } catch (ApiException e) {
             if (!"start".equals(action) || e.problem().status() != 409) {
                 throw e;
@@ -358,12 +340,11 @@ public class ExperimentsResource {
 
     /** The experiment page, with the registry's answer for every arm: may its version take live traffic? */
     private TemplateInstance detail(long key, PilotProgress progress, String done, String error) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
-            List<ExperimentService.ArmTraffic> traffic = experiments.liveTraffic(e);
-            boolean unreviewed = traffic.stream().anyMatch(t -> !t.decision().allowed());
-            return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
-        });
+        // reads only (no transaction needed): the experiment, and the registry's answer per arm
+        Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
+        List<ExperimentService.ArmTraffic> traffic = experiments.liveTraffic(e);
+        boolean unreviewed = traffic.stream().anyMatch(t -> !t.decision().allowed());
+        return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
     }
 
     private static String text(FileUpload file) {
@@ -376,56 +357,37 @@ public class ExperimentsResource {
         }
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
-    private PromotionPlan promotionPlan(Experiment e, String arm) {
-        if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {
-            throw ApiException.conflict("invalid-transition", "experiment " + e.id + " is " + e.status
-                    + "; only a RUNNING or PAUSED experiment can be promoted");
+    /** The preview in words: the verdicts, what production becomes, the approval the release relies on. */
+    private static PromotionPlan plan(PromotionPreview p) {
+        ExperimentView e = p.experiment();
+        if (p.chosen() == null) {
+            return new PromotionPlan(p.candidates(), null, "There is nothing to promote: " + p.refusal()
+                    + ". An inconclusive or losing arm is never released.", null, false, false);
         }
-        ExperimentResults r = results.results(e);
-        List<Candidate> candidates = new ArrayList<>();
-        for (ExperimentResults.TreatmentResult t : r.treatments()) {
-            ExperimentArm a = e.arms.stream().filter(x -> x.name.equals(t.arm())).findFirst().orElseThrow();
-            candidates.add(new Candidate(a.name, a.version.number, t.verdict().name(), t.explanation(),
-                    t.verdict() == DecisionRule.Verdict.SHIP));
-        }
-        Candidate chosen = candidates.stream().filter(c -> c.ships() && (blank(arm) || c.arm().equals(arm.strip())))
-                .findFirst().orElse(null);
-        if (chosen == null) {
-            return new PromotionPlan(candidates, null, "No treatment has the verdict SHIP"
-                    + (blank(arm) ? "" : " under the name '" + arm.strip() + "'") + ", so there is nothing to promote: "
-                    + "an inconclusive or losing arm is never released. " + r.explanation(), null, false);
-        }
-        ExperimentArm a = e.arms.stream().filter(x -> x.name.equals(chosen.arm())).findFirst().orElseThrow();
-        Integer production = Label.findByTaskAndName(e.task, Label.PRODUCTION).map(l -> l.version.number).orElse(null);
-        String change = (production == null ? "'" + e.task.name + "' has no production version yet: v" + a.version.number
+        ReleasePreview r = p.release();
+        int v = p.version();
+        String change = (r.productionNow() == null ? "'" + e.task() + "' has no production version yet: v" + v
                 + " becomes production."
-                : "production of '" + e.task.name + "' moves from v" + production + " to v" + a.version.number
-                + " (arm '" + a.name + "'); v" + production + " becomes RETIRED (rollback can return to it).")
-                + " The experiment '" + e.name + "' stops: from the next request every unit is scored with v"
-                + a.version.number + ".";
-        Approval latest = a.version.status == VersionStatus.APPROVED
-                ? Approval.findLatestApproval(a.version).orElse(null) : null;
-        boolean bypass = latest == null || !latest.covers(a.version, e.task.encoder.contentSha256);
-        String approval = latest == null
-                ? "v" + a.version.number + " is " + a.version.status + " without a valid approval: the registry refuses the release."
-                : bypass ? "The approval of v" + a.version.number + " is void: its content or encoder changed since."
-                : "v" + a.version.number + " was approved by " + latest.reviewer + " (its author is " + a.version.author
-                + "): the release keeps four-eyes intact.";
-        if (bypass) {
-            approval += viewer.isAdmin() ? " As admin you may release it anyway: an admin bypass, flagged in the audit log with your reason."
-                    : " Ask an approver to approve it first; promotion cannot skip the review.";
+                : "production of '" + e.task() + "' moves from v" + r.productionNow() + " to v" + v
+                + " (arm '" + p.chosen() + "'); v" + r.productionNow() + " becomes " + r.productionNowBecomes()
+                + " (rollback can return to it).")
+                + " The experiment '" + e.name() + "' stops: from the next request every unit is scored with v" + v + ".";
+        String approval;
+        if (r.bypass()) {
+            approval = (r.status() == VersionStatus.APPROVED
+                    ? "The approval of v" + v + " is void: its content or encoder changed since."
+                    : "v" + v + " is " + r.status() + " without a valid approval.")
+                    + (r.allowed() ? " As admin you may release it anyway: an admin bypass, flagged in the audit log with your reason."
+                    : " The registry refuses the release: ask an approver to approve it first; promotion cannot skip the review.");
+        } else if (!r.allowed()) {
+            approval = "The registry refuses the release: " + r.refusal() + ".";
+        } else {
+            approval = "v" + v + " was approved by " + r.approval().reviewer() + " (its author is "
+                    + r.approval().author() + "): the release keeps four-eyes intact.";
         }
-        return new PromotionPlan(candidates, chosen.arm(), change, approval, bypass);
+        return new PromotionPlan(p.candidates(), p.chosen(), change, approval, r.bypass(), p.allowed());
     }
 
     private List<String> taskNames() {

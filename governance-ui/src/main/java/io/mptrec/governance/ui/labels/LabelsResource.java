@@ -1,6 +1,5 @@
 package io.mptrec.governance.ui.labels;
 
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -10,7 +9,6 @@ import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -23,7 +21,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.time.Instant;
 import java.util.List;
@@ -90,15 +87,7 @@ public class LabelsResource {
         }
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     /** The page again, with the refusal in words (and its field), the input kept, and the problem's status. */
     private RestResponse<TemplateInstance> refused(String task, ApiException e, String name, Integer version) {
@@ -108,12 +97,11 @@ public class LabelsResource {
     }
 
     private TemplateInstance page(String task, String done, String error, String name, Integer version) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            Task t = versions.findTask(Names.requireName(task, "task"));
-            List<LabelRow> labels = Label.listByTask(t).stream().map(l -> new LabelRow(l.name, l.version.number,
-                    l.movedBy, l.movedAt, Label.PRODUCTION.equals(l.name))).toList();
-            List<Integer> numbers = versions.findAllVersions(t.name).stream().map(v -> v.number).toList();
-            return Templates.labels(t.name, labels, numbers, done, error, name, version);
-        });
+        // reads only: no transaction of the page's own
+        Task t = versions.findTask(Names.requireName(task, "task"));
+        List<LabelRow> labels = Label.listByTask(t).stream().map(l -> new LabelRow(l.name, l.version.number,
+                l.movedBy, l.movedAt, Label.PRODUCTION.equals(l.name))).toList();
+        List<Integer> numbers = versions.findAllVersions(t.name).stream().map(v -> v.number).toList();
+        return Templates.labels(t.name, labels, numbers, done, error, name, version);
     }
 }

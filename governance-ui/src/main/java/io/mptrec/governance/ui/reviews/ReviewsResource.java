@@ -1,6 +1,5 @@
 package io.mptrec.governance.ui.reviews;
 
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -23,7 +22,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 
@@ -111,15 +109,7 @@ public class ReviewsResource {
         return Pages.seeOther("/ui/tasks/" + v.task() + "/versions/" + v.number() + "?done=approved-with-an-admin-bypass-of-four-eyes");
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private Review review(VersionDetail v) {
         if (!viewer.isApprover()) {

@@ -2,12 +2,13 @@ package io.mptrec.governance.ui.tasks;
 
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.VersionStatus;
@@ -16,7 +17,6 @@ import io.mptrec.registry.version.mapping.Views.TaskView;
 import io.mptrec.registry.version.mapping.Views.VersionSummary;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -29,7 +29,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.Optional;
@@ -44,9 +43,11 @@ public class TasksResource {
     private final VersionMapper views;
     private final Viewer viewer;
     private final ExperimentService experiments;
+    private final PromptRegistry registry;
 
     public TasksResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer,
-                         ExperimentService experiments) {
+                         ExperimentService experiments, PromptRegistry registry) {
+        this.registry = registry;
         this.experiments = experiments;
         this.versions = versions;
         this.lifecycle = lifecycle;
@@ -59,7 +60,10 @@ public class TasksResource {
                           long approved, long runningExperiments, String health, String level) {
     }
 
-    /** What a rollback would do, in words, before anyone confirms it. */
+    /**
+     * The registry's rollback preview in words, before anyone confirms it; {@code to} is null when the registry would
+     * refuse (the change then says why).
+     */
     public record RollbackPlan(int from, Integer to, List<Integer> candidates, String change) {
     }
 
@@ -69,7 +73,7 @@ public class TasksResource {
 
         static native TemplateInstance task(TaskRow task, List<VersionSummary> versions, String done);
 
-        static native TemplateInstance rollback(TaskRow task, RollbackPlan plan, String error);
+        static native TemplateInstance rollback(String task, RollbackPlan plan, String error);
     }
 
     @GET
@@ -89,8 +93,8 @@ public class TasksResource {
     @Path("tasks/{task}/rollback")
     public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
         viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
-        Task t = versions.findTask(Names.requireName(task, "task"));
-        return Templates.rollback(row(t), plan(t, target), null);
+        String name = Names.requireName(task, "task");
+        return Templates.rollback(name, plan(name, target), null);
     }
 
     @POST
@@ -99,40 +103,27 @@ public class TasksResource {
     public RestResponse<TemplateInstance> rollback(@RestPath String task, @RestForm String reason,
                                                    @RestForm Integer target) {
         viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
-        Task t = versions.findTask(Names.requireName(task, "task"));
+        String name = Names.requireName(task, "task");
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
-                    Templates.rollback(row(t), plan(t, target), "A rollback needs a reason: say why production goes back.")).build();
+                    Templates.rollback(name, plan(name, target), "A rollback needs a reason: say why production goes back.")).build();
         }
-        PromptVersion now = lifecycle.rollback(t.name, target, viewer.actor(), reason.strip());
-        return Pages.seeOther("/ui/tasks/" + t.name + "?done=rolled-back-to-v" + now.number);
+        int now = lifecycle.rollback(name, target, viewer.actor(), reason.strip()).number;
+        return Pages.seeOther("/ui/tasks/" + name + "?done=rolled-back-to-v" + now);
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
-    }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
-    private RollbackPlan plan(Task task, Integer target) {
-        TaskView view = views.toTaskView(task);
-        if (view.production() == null) {
-            throw ApiException.conflict("no-production", "task '" + task.name + "' has no production version to roll back");
+    private RollbackPlan plan(String task, Integer target) {
+        RollbackPreview p = registry.rollbackPreview(task, target, viewer.actor());
+        if (!p.allowed()) {
+            return new RollbackPlan(p.productionNow(), null, p.candidates(), "A rollback is not possible: "
+                    + p.refusal() + ".");
         }
-        List<Integer> candidates = PromptVersion.listByTask(task).stream()
-                .filter(v -> v.status == VersionStatus.RETIRED).map(v -> v.number).toList();
-        Integer to = target != null ? target
-                : PromptVersion.findPreviouslyReleased(task).map(v -> v.number).orElse(null);
-        String change = to == null
-                ? "There is no previously released version of '" + task.name + "' to return to; a rollback is not possible."
-                : "production of '" + task.name + "' moves from v" + view.production() + " back to v" + to
-                + "; v" + view.production() + " becomes ROLLED_BACK and v" + to + " RELEASED. Every request for '"
-                + task.name + "' is then scored with v" + to + ".";
-        return new RollbackPlan(view.production(), to, candidates, change);
+        String change = "production of '" + task + "' moves from v" + p.productionNow() + " back to v" + p.target()
+                + "; v" + p.productionNow() + " becomes " + p.productionNowBecomes() + " and v" + p.target()
+                + " RELEASED. Every request for '" + task + "' is then scored with v" + p.target() + ".";
+        return new RollbackPlan(p.productionNow(), p.target(), p.candidates(), change);
     }
 
     private TaskRow row(Task task) {
@@ -157,8 +148,8 @@ public class TasksResource {
             health = "serving v" + view.production();
             level = "ok";
         }
-        long running = QuarkusTransaction.joiningExisting().call(() -> experiments.findAllExperiments().stream()
-                .filter(e -> e.status == ExperimentStatus.RUNNING && e.task.name.equals(task.name)).count());
+        long running = experiments.findAllExperimentViews().stream()
+                .filter(e -> e.status() == ExperimentStatus.RUNNING && e.task().equals(task.name)).count();
         return new TaskRow(task.name, task.encoder.contentSha256, view.production(), all.size(), open, approved,
                 running, health, level);
     }

@@ -1,13 +1,12 @@
 package io.mptrec.governance.ui.upload;
 
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
-import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -21,7 +20,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,10 +79,6 @@ public class UploadResource {
         }
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
 
     private RestResponse<TemplateInstance> refused(int status, String task, String error) {
         return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(status),

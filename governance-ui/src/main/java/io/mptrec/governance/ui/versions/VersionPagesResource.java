@@ -1,17 +1,19 @@
 package io.mptrec.governance.ui.versions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mptrec.governance.ui.page.ActionForbidden;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
-import io.mptrec.model.artifact.OfflineMetric;
-import io.mptrec.registry.audit.AuditEntry;
-import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.registry.api.ApprovalFacts;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.audit.AuditEntry;
+import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.VersionStatus;
 import io.mptrec.registry.version.mapping.VersionMapper;
@@ -31,7 +33,6 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.registry.report.service.ReportService;
@@ -52,9 +53,12 @@ public class VersionPagesResource {
     private final Viewer viewer;
     private final ScriptJson json;
     private final ReportService reports;
+    private final PromptRegistry registry;
 
     public VersionPagesResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
-                                AuditService audit, Viewer viewer, ScriptJson json, ReportService reports) {
+                                AuditService audit, Viewer viewer, ScriptJson json, ReportService reports,
+                                PromptRegistry registry) {
+        this.registry = registry;
         this.reports = reports;
         this.versions = versions;
         this.lifecycle = lifecycle;
@@ -67,8 +71,12 @@ public class VersionPagesResource {
     public record Fact(String name, String value) {
     }
 
-    /** What a release would do, in words. */
-    public record ReleasePlan(Integer from, String change, String approval) {
+    /**
+     * The registry's release preview in words. {@code offered}: the registry would release it for this viewer (with a
+     * reason); {@code bypass}: as an admin bypass (no valid approval), which {@code bypassWhy} explains.
+     */
+    public record ReleasePlan(Integer from, String change, String approval, boolean offered, boolean bypass,
+                              String bypassWhy) {
     }
 
     @CheckedTemplate
@@ -81,7 +89,7 @@ public class VersionPagesResource {
         static native TemplateInstance diff(VersionDiff d, String chart, String fieldChart, String gateChart,
                                             String attentionChart);
 
-        static native TemplateInstance release(VersionDetail v, ReleasePlan plan, String error);
+        static native TemplateInstance release(ReleasePreview v, ReleasePlan plan, String error);
     }
 
     @GET
@@ -148,9 +156,8 @@ public class VersionPagesResource {
     @Path("release")
     public TemplateInstance getRelease(@RestPath String task, @RestPath String number) {
         viewer.require("release a version", Roles.RELEASE_MANAGER, Roles.ADMIN);
-        PromptVersion v = find(task, number);
-        VersionDetail detail = views.toDetail(v);
-        return Templates.release(detail, plan(detail), null);
+        ReleasePreview preview = preview(task, number);
+        return Templates.release(preview, plan(preview), null);
     }
 
     @POST
@@ -158,44 +165,47 @@ public class VersionPagesResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<?> release(@RestPath String task, @RestPath String number, @RestForm String reason) {
         viewer.require("release a version", Roles.RELEASE_MANAGER, Roles.ADMIN);
-        PromptVersion v = find(task, number);
+        ReleasePreview v = preview(task, number);
         if (reason == null || reason.isBlank()) {
-            VersionDetail detail = views.toDetail(v);
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.release(detail,
-                    plan(detail), "A release needs a reason: say why this version should serve production.")).build();
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.release(v,
+                    plan(v), "A release needs a reason: say why this version should serve production.")).build();
         }
-        lifecycle.release(v.task.name, v.number, viewer.actor(), reason.strip());
-        return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=released-to-production");
+        lifecycle.release(v.task(), v.number(), viewer.actor(), reason.strip());
+        return Pages.seeOther("/ui/tasks/" + v.task() + "/versions/" + v.number() + "?done=released-to-production");
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> problem(ApiException e) {
-        return Pages.problem(e);
+
+
+    private ReleasePreview preview(String task, String number) {
+        return registry.releasePreview(Names.requireName(task, "task"), version(number), viewer.actor());
     }
 
-    @ServerExceptionMapper
-    public RestResponse<TemplateInstance> forbidden(ActionForbidden e) {
-        return Pages.forbidden(e);
-    }
-
-    private ReleasePlan plan(VersionDetail v) {
-        Integer from = views.toTaskView(versions.findTask(v.task())).production();
+    /** The preview in words: what production becomes, and the approval the release relies on (or why not). */
+    private static ReleasePlan plan(ReleasePreview v) {
+        Integer from = v.productionNow();
         String change = from == null
                 ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production."
                 : "production of '" + v.task() + "' moves from v" + from + " to v" + v.number() + "; v" + from
-                + " becomes RETIRED (rollback can return to it). Every request for '" + v.task()
-                + "' is then scored with v" + v.number() + ".";
+                + " becomes " + v.productionNowBecomes() + " (rollback can return to it). Every request for '"
+                + v.task() + "' is then scored with v" + v.number() + ".";
+        ApprovalFacts a = v.approval();
         String approval;
-        if (!VersionStatus.APPROVED.name().equals(v.status())) {
-            approval = "v" + v.number() + " is " + v.status() + ", not APPROVED: the server will refuse the release"
-                    + (viewer.isAdmin() ? " unless you, as admin, bypass review with a reason (flagged in the audit log)." : ".");
+        String bypassWhy = null;
+        if (v.bypass()) {
+            bypassWhy = v.status() == VersionStatus.APPROVED
+                    ? "The approval of v" + v.number() + (a == null ? " is missing" : " by " + a.reviewer() + " is void")
+                    + ": the content or the encoder changed since."
+                    : "v" + v.number() + " is " + v.status() + ", not APPROVED by a second person.";
+            approval = bypassWhy + (v.allowed()
+                    ? " As admin you may release it anyway with a reason: an admin bypass, flagged in the audit log."
+                    : " The server will refuse the release: " + v.refusal() + ".");
+        } else if (!v.allowed()) {
+            approval = "The server will refuse the release: " + v.refusal() + ".";
         } else {
-            approval = v.approvals().stream().filter(a -> "APPROVED".equals(a.decision())).reduce((x, y) -> y)
-                    .map(a -> a.valid() ? "Approved by " + a.reviewer() + " at " + a.decidedAt() + "; the approval still covers this content and encoder."
-                            : "The approval by " + a.reviewer() + " is void: the content or the encoder changed since.")
-                    .orElse("No approval on record.");
+            approval = "Approved by " + a.reviewer() + " at " + a.decidedAt()
+                    + "; the approval still covers this content and encoder.";
         }
-        return new ReleasePlan(from, change, approval);
+        return new ReleasePlan(from, change, approval, v.allowed(), v.bypass(), bypassWhy);
     }
 
     private PromptVersion find(String task, String number) {

@@ -1,13 +1,12 @@
 package io.mptrec.registry.audit.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mptrec.registry.audit.AuditEntry;
-import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.registry.audit.AuditView;
+import io.mptrec.registry.audit.service.AuditExporter;
+import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.audit.service.AuditService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -36,19 +34,11 @@ public class AuditResource {
     private static final int MAX_PAGE_SIZE = 500;
 
     private final AuditService audit;
-    private final ObjectMapper mapper;
+    private final AuditExporter exporter;
 
-    public AuditResource(AuditService audit, ObjectMapper mapper) {
+    public AuditResource(AuditService audit, AuditExporter exporter) {
         this.audit = audit;
-        this.mapper = mapper;
-    }
-
-    public record AuditView(long id, Instant at, String actor, String action, String task, Integer version,
-                            String before, String after, String reason, boolean adminBypass) {
-        static AuditView of(AuditEntry e) {
-            return new AuditView(e.id, e.occurredAt, e.actor, e.action, e.task, e.versionNumber, e.before, e.after,
-                    e.reason, e.adminBypass);
-        }
+        this.exporter = exporter;
     }
 
     public record AuditPage(List<AuditView> items, int page, int size, long total) {
@@ -90,24 +80,9 @@ public class AuditResource {
                                             @QueryParam("task") String task, @QueryParam("actor") String actor,
                                             @QueryParam("action") String action,
                                             @QueryParam("from") String from, @QueryParam("to") String to) {
-        List<AuditView> rows = audit.findAll(filter(task, actor, action, from, to)).stream().map(AuditView::of).toList();
-        if ("json".equals(format)) {
-            return RestResponse.ResponseBuilder.ok(json(rows), MediaType.APPLICATION_JSON)
-                    .header("Content-Disposition", "attachment; filename=\"audit.json\"").build();
-        }
-        if (format == null || "csv".equals(format)) {
-            return RestResponse.ResponseBuilder.ok(AuditCsv.write(rows), "text/csv")
-                    .header("Content-Disposition", "attachment; filename=\"audit.csv\"").build();
-        }
-        throw ApiException.badRequest("invalid-format", "format must be csv or json", "format");
-    }
-
-    private String json(List<AuditView> rows) {
-        try {
-            return mapper.writeValueAsString(rows);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        AuditExporter.Export file = exporter.export(filter(task, actor, action, from, to), format);
+        return RestResponse.ResponseBuilder.ok(file.body(), file.mediaType())
+                .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"").build();
     }
 
     private static AuditFilter filter(String task, String actor, String action, String from, String to) {

@@ -5,6 +5,9 @@ import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
+import io.mptrec.registry.api.ApprovalFacts;
+import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.approval.Approval;
 import io.mptrec.registry.task.Label;
@@ -17,6 +20,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The version lifecycle: DRAFT -> IN_REVIEW -> APPROVED | REJECTED; APPROVED -> RELEASED (moves production, the
@@ -94,57 +98,119 @@ public class LifecycleService {
     /**
      * Makes an APPROVED version production; the version production held becomes RETIRED. The approval must still
      * cover the version's content and the task's encoder. An admin may release an unapproved version with a reason.
+     * Checks exactly what {@link #releasePreview} shows.
      */
     public PromptVersion release(String taskName, int number, Actor actor, String reason) {
         PromptVersion version = versions.findVersion(taskName, number);
-        Task task = version.task;
-        if (!version.encoderSha256.equals(task.encoder.contentSha256)) {
-            throw ApiException.conflict("wrong-encoder", "version " + number + " was trained for encoder "
-                    + version.encoderSha256 + ", task '" + taskName + "' runs on " + task.encoder.contentSha256);
+        ReleaseCheck check = checkRelease(version);
+        if (check.refusal() != null && !check.bypassable()) {
+            throw ApiException.conflict(check.type(), check.refusal());
         }
-        boolean bypass = false;
-        if (version.status == VersionStatus.APPROVED) {
-            Approval approval = Approval.findLatestApproval(version).orElse(null);
-            if (approval == null || !approval.covers(version, task.encoder.contentSha256)) {
-                bypass = requireBypass(actor, reason, "the approval of version " + number
-                        + " is void: the content or the target encoder changed since it was approved");
-            }
-        } else if (version.status == VersionStatus.DRAFT || version.status == VersionStatus.IN_REVIEW) {
-            bypass = requireBypass(actor, reason, "version " + number + " is " + version.status
-                    + "; only an APPROVED version can be released");
-        } else {
-            throw ApiException.conflict("invalid-transition", "version " + number + " is " + version.status
-                    + "; only an APPROVED version can be released"
-                    + (version.status == VersionStatus.RETIRED ? " (use rollback to return to a retired version)" : ""));
-        }
-        movedProduction(task, version, actor, AuditAction.RELEASE, VersionStatus.RETIRED, AuditAction.RETIRE, reason, bypass);
+        boolean bypass = check.bypassable() && requireBypass(actor, reason, check.refusal());
+        movedProduction(version.task, version, actor, AuditAction.RELEASE, VersionStatus.RETIRED, AuditAction.RETIRE, reason, bypass);
         return flushed(version);
     }
 
-    /** Returns production to the previously released version (or the named retired one); the current one is ROLLED_BACK. */
+    /** What {@link #release} would do for this actor, without doing it. */
+    public ReleasePreview releasePreview(String taskName, int number, Actor actor) {
+        PromptVersion version = versions.findVersion(taskName, number);
+        ReleaseCheck check = checkRelease(version);
+        Integer production = Label.findByTaskAndName(version.task, Label.PRODUCTION).map(l -> l.version.number)
+                .orElse(null);
+        Approval latest = Approval.findLatestApproval(version).orElse(null);
+        ApprovalFacts approval = latest == null ? null : new ApprovalFacts(latest.reviewer, version.author,
+                latest.decidedAt, latest.covers(version, version.task.encoder.contentSha256), latest.adminBypass);
+        boolean allowed = check.refusal() == null || check.bypassable() && actor.admin();
+        return new ReleasePreview(version.task.name, version.number, version.status, production,
+                production == null ? null : VersionStatus.RETIRED, approval, allowed, check.bypassable(),
+                allowed ? null : check.refusal());
+    }
+
+    /**
+     * The release rules for one version: refused outright ({@code type}, {@code refusal}), open only to an admin
+     * bypass with a reason ({@code bypassable}), or allowed (no refusal).
+     */
+    private record ReleaseCheck(String type, String refusal, boolean bypassable) {
+    }
+
+    private static ReleaseCheck checkRelease(PromptVersion version) {
+        Task task = version.task;
+        int number = version.number;
+        if (!version.encoderSha256.equals(task.encoder.contentSha256)) {
+            return new ReleaseCheck("wrong-encoder", "version " + number + " was trained for encoder "
+                    + version.encoderSha256 + ", task '" + task.name + "' runs on " + task.encoder.contentSha256, false);
+        }
+        if (version.status == VersionStatus.APPROVED) {
+            Approval approval = Approval.findLatestApproval(version).orElse(null);
+            if (approval == null || !approval.covers(version, task.encoder.contentSha256)) {
+                return new ReleaseCheck("invalid-transition", "the approval of version " + number
+                        + " is void: the content or the target encoder changed since it was approved", true);
+            }
+            return new ReleaseCheck(null, null, false);
+        }
+        if (version.status == VersionStatus.DRAFT || version.status == VersionStatus.IN_REVIEW) {
+            return new ReleaseCheck("invalid-transition", "version " + number + " is " + version.status
+                    + "; only an APPROVED version can be released", true);
+        }
+        return new ReleaseCheck("invalid-transition", "version " + number + " is " + version.status
+                + "; only an APPROVED version can be released"
+                + (version.status == VersionStatus.RETIRED ? " (use rollback to return to a retired version)" : ""), false);
+    }
+
+    /**
+     * Returns production to the previously released version (or the named retired one); the current one is
+     * ROLLED_BACK. Checks exactly what {@link #rollbackPreview} shows.
+     */
     public PromptVersion rollback(String taskName, Integer targetNumber, Actor actor, String reason) {
         if (reason == null || reason.isBlank()) {
             throw ApiException.badRequest("reason-required", "a rollback needs a reason", "reason");
         }
+        RollbackCheck check = checkRollback(taskName, targetNumber);
+        if (check.refusal() != null) {
+            throw ApiException.conflict(check.type(), check.refusal());
+        }
+        movedProduction(check.task(), check.target(), actor, AuditAction.REINSTATE, VersionStatus.ROLLED_BACK, AuditAction.ROLLBACK,
+                reason, false);
+        return flushed(check.target());
+    }
+
+    /** What {@link #rollback} would do (given a reason), without doing it. */
+    public RollbackPreview rollbackPreview(String taskName, Integer targetNumber, Actor actor) {
+        RollbackCheck check = checkRollback(taskName, targetNumber);
+        List<Integer> candidates = PromptVersion.listByTask(check.task()).stream()
+                .filter(v -> v.status == VersionStatus.RETIRED).map(v -> v.number).toList();
+        Integer target = check.target() != null ? Integer.valueOf(check.target().number) : targetNumber;
+        return new RollbackPreview(check.task().name, check.production().version.number, VersionStatus.ROLLED_BACK,
+                target, candidates, check.refusal() == null, check.refusal());
+    }
+
+    /** The rollback rules: an unknown task or version is 404 (thrown); a refusal is a 409 of {@code type}. */
+    private record RollbackCheck(Task task, Label production, PromptVersion target, String type, String refusal) {
+    }
+
+    private RollbackCheck checkRollback(String taskName, Integer targetNumber) {
         Task task = versions.findTask(taskName);
         Label production = Label.findByTaskAndName(task, Label.PRODUCTION).orElseThrow(() -> ApiException.conflict(
                 "no-production", "task '" + taskName + "' has no production version to roll back"));
         PromptVersion target;
         if (targetNumber == null) {
-            target = PromptVersion.findPreviouslyReleased(task).orElseThrow(() -> ApiException.conflict(
-                    "no-previous-release", "task '" + taskName + "' has no previously released version to return to"));
+            target = PromptVersion.findPreviouslyReleased(task).orElse(null);
+            if (target == null) {
+                return new RollbackCheck(task, production, null, "no-previous-release",
+                        "task '" + taskName + "' has no previously released version to return to");
+            }
         } else {
             target = versions.findVersion(taskName, targetNumber);
             if (target.status != VersionStatus.RETIRED) {
-                throw ApiException.conflict("invalid-transition", "version " + targetNumber + " is " + target.status
-                        + "; rollback can only return to a RETIRED (previously released) version");
+                return new RollbackCheck(task, production, target, "invalid-transition", "version " + targetNumber
+                        + " is " + target.status + "; rollback can only return to a RETIRED (previously released) version");
             }
         }
         if (production.version.id.equals(target.id)) {
-            throw ApiException.conflict("invalid-transition", "version " + target.number + " is already production");
+            return new RollbackCheck(task, production, target, "invalid-transition",
+                    "version " + target.number + " is already production");
         }
-        movedProduction(task, target, actor, AuditAction.REINSTATE, VersionStatus.ROLLED_BACK, AuditAction.ROLLBACK, reason, false);
-        return flushed(target);
+        return new RollbackCheck(task, production, target, null, null);
     }
 
     /** Free labels (staging, canary, ...) move freely; production only through release and rollback. */

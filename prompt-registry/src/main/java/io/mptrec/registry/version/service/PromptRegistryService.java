@@ -2,9 +2,12 @@ package io.mptrec.registry.version.service;
 
 import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.ServedVersion;
 import io.mptrec.registry.api.ServingStamp;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
@@ -33,9 +36,11 @@ public class PromptRegistryService implements PromptRegistry {
     private static final String STAMP = "SELECT id, row_version FROM task WHERE name = ?";
 
     private final DataSource dataSource;
+    private final LifecycleService lifecycle;
 
-    public PromptRegistryService(DataSource dataSource) {
+    public PromptRegistryService(DataSource dataSource, LifecycleService lifecycle) {
         this.dataSource = dataSource;
+        this.lifecycle = lifecycle;
     }
 
     @Override
@@ -92,5 +97,15 @@ public class PromptRegistryService implements PromptRegistry {
     public void servingChanged(String task) {
         Task t = Task.findByName(task).orElseThrow(() -> ApiException.notFound("no task named '" + task + "'", "task"));
         Task.getEntityManager().lock(t, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+    }
+
+    @Override
+    public ReleasePreview releasePreview(String task, int number, Actor actor) {
+        return lifecycle.releasePreview(task, number, actor);
+    }
+
+    @Override
+    public RollbackPreview rollbackPreview(String task, Integer target, Actor actor) {
+        return lifecycle.rollbackPreview(task, target, actor);
     }
 }

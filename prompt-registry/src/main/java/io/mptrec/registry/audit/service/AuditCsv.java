@@ -1,4 +1,6 @@
-package io.mptrec.registry.audit.rest;
+package io.mptrec.registry.audit.service;
+
+import io.mptrec.registry.audit.AuditView;
 
 import java.util.List;
 
@@ -8,9 +10,9 @@ final class AuditCsv {
     private AuditCsv() {
     }
 
-    static String write(List<AuditResource.AuditView> rows) {
+    static String write(List<AuditView> rows) {
         StringBuilder out = new StringBuilder("id,at,actor,action,task,version,before,after,reason,adminBypass\r\n");
-        for (AuditResource.AuditView r : rows) {
+        for (AuditView r : rows) {
             out.append(r.id()).append(',').append(cell(r.at().toString())).append(',').append(cell(r.actor()))
                     .append(',').append(cell(r.action())).append(',').append(cell(r.task())).append(',')
                     .append(r.version() == null ? "" : r.version()).append(',').append(cell(r.before())).append(',')

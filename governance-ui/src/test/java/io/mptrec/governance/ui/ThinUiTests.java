@@ -1,0 +1,173 @@
+package io.mptrec.governance.ui;
+
+import io.mptrec.ab.experiment.PromotionPreview;
+import io.mptrec.ab.experiment.service.PromotionService;
+import io.mptrec.governance.Api;
+import io.mptrec.governance.PostgresResource;
+import io.mptrec.governance.TestArtifacts;
+import io.mptrec.kernel.security.Actor;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.api.RollbackPreview;
+import io.mptrec.registry.version.VersionStatus;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.mptrec.governance.Api.as;
+import static io.mptrec.governance.Api.transition;
+import static io.mptrec.governance.Api.uploadEncoder;
+import static io.mptrec.governance.Api.uploadPrompt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The thin UI: the pages render the previews the owning services compute, and those services' actions run the same
+ * checks (a preview and the action cannot disagree); one exception mapper makes a refusal a page under /ui while the
+ * API keeps problem+json.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class ThinUiTests {
+
+    static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+    static final Actor CAROL = new Actor("carol", false);
+    static final Actor ADMIN = new Actor("admin", true);
+
+    @Inject
+    PromptRegistry registry;
+
+    @Inject
+    PromotionService promotion;
+
+    @BeforeEach
+    void registerEncoder() {
+        assertThat(uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+    }
+
+    @Test
+    void shouldRenderARefusalAsAPageUnderUiAndAsProblemJsonUnderApi() {
+        UiSession erin = UiSession.signIn("erin");
+        Response page = erin.get("/ui/tasks/no-such-task");
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.asString()).contains("no task named &#39;no-such-task&#39;").doesNotContain("\"status\"");
+
+        Response api = as("erin").get("/api/v1/tasks/no-such-task");
+        assertThat(api.statusCode()).isEqualTo(404);
+        assertThat(api.contentType()).startsWith("application/problem+json");
+        assertThat(api.jsonPath().getString("detail")).isEqualTo("no task named 'no-such-task'");
+
+        // the same ApiException from an ab-testing service: page and problem+json
+        Response experimentPage = erin.get("/ui/experiments/999998");
+        assertThat(experimentPage.statusCode()).isEqualTo(404);
+        assertThat(experimentPage.contentType()).startsWith("text/html");
+        Response experimentApi = as("erin").get("/api/v1/experiments/999998");
+        assertThat(experimentApi.statusCode()).isEqualTo(404);
+        assertThat(experimentApi.contentType()).startsWith("application/problem+json");
+
+        Response forbidden = UiSession.signIn("alice").get("/ui/experiments/new");
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.contentType()).startsWith("text/html");
+        assertThat(forbidden.asString()).contains("may not create an experiment");
+    }
+
+    @Test
+    void shouldPreviewAReleaseAsTheReleaseThenDecides() {
+        String task = "thin-release";
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 71));
+        int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 72));
+        int v3 = uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 73)).then().statusCode(201)
+                .extract().path("number");
+        transition("alice", task, v3, "submit", null).then().statusCode(200);
+
+        ReleasePreview approved = registry.releasePreview(task, v2, CAROL);
+        assertThat(approved.allowed()).isTrue();
+        assertThat(approved.bypass()).isFalse();
+        assertThat(approved.refusal()).isNull();
+        assertThat(approved.productionNow()).isEqualTo(v1);
+        assertThat(approved.productionNowBecomes()).isEqualTo(VersionStatus.RETIRED);
+        assertThat(approved.approval().reviewer()).isEqualTo("bob");
+        assertThat(approved.approval().author()).isEqualTo("alice");
+        assertThat(approved.approval().valid()).isTrue();
+
+        // IN_REVIEW: refused for a release manager, an admin bypass (with a reason) for an admin; the release agrees
+        ReleasePreview inReview = registry.releasePreview(task, v3, CAROL);
+        assertThat(inReview.allowed()).isFalse();
+        assertThat(inReview.bypass()).isTrue();
+        assertThat(inReview.refusal()).isEqualTo("version " + v3 + " is IN_REVIEW; only an APPROVED version can be released");
+        Response refused = transition("carol", task, v3, "release", null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.jsonPath().getString("detail")).isEqualTo(inReview.refusal());
+        ReleasePreview asAdmin = registry.releasePreview(task, v3, ADMIN);
+        assertThat(asAdmin.allowed()).isTrue();
+        assertThat(asAdmin.bypass()).isTrue();
+        assertThat(asAdmin.reasonRequired()).isTrue();
+        transition("admin", task, v3, "release", null).then().statusCode(409)
+                .body("type", org.hamcrest.Matchers.endsWith("bypass-needs-reason"));
+
+        // the page: a refused release offers no form and says why; the admin's page warns of the bypass
+        String page = UiSession.signIn("carol").get("/ui/tasks/" + task + "/versions/" + v3 + "/release").asString();
+        assertThat(page).contains("The server will refuse the release").doesNotContain("id=\"release-form\"");
+        String adminPage = UiSession.signIn("admin").get("/ui/tasks/" + task + "/versions/" + v3 + "/release").asString();
+        assertThat(adminPage).contains("id=\"bypass-warning\"").contains("id=\"release-form\"");
+
+        // RETIRED after a release: refused for everyone, as the release says
+        transition("carol", task, v2, "release", "{\"reason\":\"better\"}").then().statusCode(200);
+        ReleasePreview retired = registry.releasePreview(task, v1, ADMIN);
+        assertThat(retired.allowed()).isFalse();
+        assertThat(retired.bypass()).isFalse();
+        assertThat(transition("admin", task, v1, "release", "{\"reason\":\"x\"}").jsonPath().getString("detail"))
+                .isEqualTo(retired.refusal());
+    }
+
+    @Test
+    void shouldPreviewARollbackAsTheRollbackThenDecides() {
+        String task = "thin-rollback";
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 81));
+        int v2 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 82));
+
+        RollbackPreview back = registry.rollbackPreview(task, null, CAROL);
+        assertThat(back.allowed()).isTrue();
+        assertThat(back.productionNow()).isEqualTo(v2);
+        assertThat(back.productionNowBecomes()).isEqualTo(VersionStatus.ROLLED_BACK);
+        assertThat(back.target()).isEqualTo(v1);
+        assertThat(back.candidates()).containsExactly(v1);
+
+        RollbackPreview toProduction = registry.rollbackPreview(task, v2, CAROL);
+        assertThat(toProduction.allowed()).isFalse();
+        Response refused = as("carol").contentType("application/json")
+                .body(Map.of("reason", "x", "targetVersion", v2)).post("/api/v1/tasks/" + task + "/rollback");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.jsonPath().getString("detail")).isEqualTo(toProduction.refusal());
+    }
+
+    @Test
+    void shouldPreviewAPromotionAsThePromotionThenDecides() {
+        String task = "thin-promote";
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 91));
+        int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 92));
+        long id = as("erin").contentType("application/json").body(Map.of("name", "thin-no-winner", "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
+
+        PromotionPreview preview = promotion.promotionPreview(id, null, CAROL);
+        assertThat(preview.chosen()).isNull();
+        assertThat(preview.allowed()).isFalse();
+        assertThat(preview.candidates()).extracting(PromotionPreview.Candidate::arm).containsExactly("treatment");
+        assertThat(preview.refusal()).startsWith("no arm has the verdict SHIP");
+        Response refused = as("carol").contentType("application/json").body("{}")
+                .post("/api/v1/experiments/" + id + "/promote");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.jsonPath().getString("detail")).isEqualTo(preview.refusal());
+    }
+}
