@@ -36,8 +36,7 @@ public class KpiEventResource {
     @Operation(summary = "Store a batch of KPI events; acknowledged only after commit, duplicates stored once")
     @APIResponse(responseCode = "200", description = "Committed: counts of stored and duplicate events",
             content = @Content(schema = @Schema(implementation = KpiAck.class)))
-    @APIResponse(responseCode = "400", description = "Invalid event (the field names it)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid event (the field names it)")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
     public KpiAck createKpiEvents(@Valid @NotNull KpiBatch body) {

@@ -6,7 +6,6 @@ import io.mptrec.registry.audit.AuditEntry;
 import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.audit.service.AuditService.AuditFilter;
 import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.problem.Problem;
 import io.mptrec.registry.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -59,8 +58,7 @@ public class AuditResource {
     @Operation(summary = "Read the audit log, oldest first, filtered and paged")
     @APIResponse(responseCode = "200", description = "One page",
             content = @Content(schema = @Schema(implementation = AuditPage.class)))
-    @APIResponse(responseCode = "400", description = "Invalid filter or paging",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter or paging")
     public AuditPage getAudit(@QueryParam("task") String task, @QueryParam("actor") String actor,
                               @QueryParam("action") String action,
                               @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
@@ -84,8 +82,7 @@ public class AuditResource {
     @Operation(summary = "Export the (filtered) audit log as CSV or JSON")
     @APIResponse(responseCode = "200", description = "The export", content = {
             @Content(mediaType = "text/csv"), @Content(mediaType = MediaType.APPLICATION_JSON)})
-    @APIResponse(responseCode = "400", description = "Unknown format or invalid filter",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Unknown format or invalid filter")
     public RestResponse<String> exportAudit(@Parameter(description = "csv or json") @QueryParam("format") String format,
                                             @QueryParam("task") String task, @QueryParam("actor") String actor,
                                             @QueryParam("action") String action,

@@ -7,7 +7,6 @@ import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.problem.ApiException;
-import io.mptrec.registry.problem.Problem;
 import io.mptrec.registry.security.Roles;
 import io.mptrec.registry.task.Task;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -60,8 +59,7 @@ public class EncoderResource {
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
     @APIResponse(responseCode = "200", description = "Identical content already registered",
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
-    @APIResponse(responseCode = "400", description = "Not a valid encoder artifact",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a valid encoder artifact")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
     public RestResponse<EncoderView> createEncoder(byte[] body, @Context UriInfo uri) {
@@ -90,10 +88,8 @@ public class EncoderResource {
     @Operation(summary = "Get one encoder: manifest metadata, lineage and tasks")
     @APIResponse(responseCode = "200", description = "The encoder",
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
-    @APIResponse(responseCode = "400", description = "Not a SHA-256",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown encoder",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a SHA-256")
+    @APIResponse(responseCode = "404", description = "Unknown encoder")
     public EncoderView getEncoder(@Parameter(description = "content hash (64 hex digits)") @PathParam("sha256") String sha256) {
         if (!SHA256.matcher(sha256).matches()) {
             throw ApiException.badRequest("invalid-hash", "sha256 must be 64 lower-case hex digits", "sha256");
