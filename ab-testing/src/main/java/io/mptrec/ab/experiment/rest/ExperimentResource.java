@@ -17,7 +17,6 @@ import io.mptrec.ab.pilot.service.PilotService;
 import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -80,14 +79,11 @@ public class ExperimentResource {
     @Operation(summary = "Create a DRAFT experiment: control first, then treatments (versions of one task)")
     @APIResponse(responseCode = "201", description = "Created", headers = @Header(name = "Location"),
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "400", description = "Invalid arms, weights, ramp or metrics (the field names it)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid arms, weights, ramp or metrics (the field names it)")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
-    @APIResponse(responseCode = "404", description = "Unknown task or version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Name taken",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task or version")
+    @APIResponse(responseCode = "409", description = "Name taken")
     public RestResponse<ExperimentView> createExperiment(@Valid @NotNull CreateExperiment body, @Context UriInfo uri) {
         ExperimentView view = experiments.createExperimentView(body, actor().name());
         URI location = uri.getAbsolutePathBuilder().path(Long.toString(view.id())).build();
@@ -109,10 +105,8 @@ public class ExperimentResource {
     @Operation(summary = "Get an experiment")
     @APIResponse(responseCode = "200", description = "The experiment",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "400", description = "Non-numeric id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Non-numeric id")
+    @APIResponse(responseCode = "404", description = "Unknown experiment")
     public ExperimentView getExperiment(@Parameter(description = "experiment id") @PathParam("id") String id) {
         long key = id(id);
         return experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
@@ -128,11 +122,9 @@ public class ExperimentResource {
                     + "(an admin bypass, flagged in the audit log; without a reason 409 bypass-needs-reason).")
     @APIResponse(responseCode = "200", description = "Now RUNNING",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment")
     @APIResponse(responseCode = "409", description = "Wrong status, an arm's version may not take live traffic "
-            + "(unreviewed-arm, bypass-needs-reason), another experiment of the task is active, or a concurrent change won",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "(unreviewed-arm, bypass-needs-reason), another experiment of the task is active, or a concurrent change won")
     public ExperimentView startExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
         return experiments.startView(key, actor(), reason(body));
@@ -145,8 +137,7 @@ public class ExperimentResource {
     @Operation(summary = "Pause a RUNNING experiment: every request of the task is served the control version")
     @APIResponse(responseCode = "200", description = "Now PAUSED",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "409", description = "Not RUNNING, or a concurrent change won (e.g. a release of the task)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not RUNNING, or a concurrent change won (e.g. a release of the task)")
     public ExperimentView pauseExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
         return experiments.pauseView(key, actor().name(), reason(body));
@@ -159,8 +150,7 @@ public class ExperimentResource {
     @Operation(summary = "Stop an experiment for good: the task is served its production version again")
     @APIResponse(responseCode = "200", description = "Now STOPPED",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "409", description = "Already STOPPED, or a concurrent change won",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Already STOPPED, or a concurrent change won")
     public ExperimentView stopExperiment(@PathParam("id") String id, Transition body) {
         long key = id(id);
         return experiments.stopView(key, actor().name(), reason(body));
@@ -174,11 +164,9 @@ public class ExperimentResource {
             description = "Raising the ramp of a RUNNING experiment asks about every arm's version as a start does.")
     @APIResponse(responseCode = "200", description = "Ramp changed",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "400", description = "Ramp outside [0, 1]",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Ramp outside [0, 1]")
     @APIResponse(responseCode = "409", description = "STOPPED, an arm's version may not take live traffic "
-            + "(raising the ramp of a RUNNING experiment), or a concurrent change won",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "(raising the ramp of a RUNNING experiment), or a concurrent change won")
     public ExperimentView changeRamp(@PathParam("id") String id, @Valid @NotNull RampChange body) {
         long key = id(id);
         return experiments.changeRampView(key, body.ramp(), actor(), body.reason());
@@ -190,8 +178,7 @@ public class ExperimentResource {
     @Operation(summary = "Results: per arm exposures, metrics with intervals, online AUC/log-loss; lift, always-valid intervals, SRM, guardrails, verdict")
     @APIResponse(responseCode = "200", description = "The results",
             content = @Content(schema = @Schema(implementation = ExperimentResults.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment")
     public ExperimentResults getResults(@PathParam("id") String id) {
         long key = id(id);
         return results.findResultsById(key).orElseThrow(() -> notFound(key));
@@ -203,8 +190,7 @@ public class ExperimentResource {
     @Operation(summary = "Evaluate the guardrails now; a breach pauses the experiment (audited as 'system')")
     @APIResponse(responseCode = "200", description = "Results after the evaluation (status PAUSED after a breach)",
             content = @Content(schema = @Schema(implementation = GuardrailService.Evaluation.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment")
     public GuardrailService.Evaluation evaluateGuardrails(@PathParam("id") String id) {
         return guardrails.evaluate(id(id));
     }
@@ -216,8 +202,7 @@ public class ExperimentResource {
     @Operation(summary = "Release the winning arm's version through the registry (four-eyes intact) and stop the experiment; only on the verdict SHIP")
     @APIResponse(responseCode = "200", description = "Released; the experiment is STOPPED",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "409", description = "The verdict is not SHIP, or the registry refuses the release",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The verdict is not SHIP, or the registry refuses the release")
     public ExperimentView promoteExperiment(@PathParam("id") String id, Promotion body) {
         long key = id(id);
         Promotion p = body == null ? Promotion.EMPTY : body;
@@ -234,10 +219,8 @@ public class ExperimentResource {
                     + "duplicates. Acknowledged after commit. Units without a value get the mean of the observed ones.")
     @APIResponse(responseCode = "200", description = "Committed: counts of stored and duplicate values",
             content = @Content(schema = @Schema(implementation = CovariateAck.class)))
-    @APIResponse(responseCode = "400", description = "Invalid value (the field names it, e.g. covariates[3].metric)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid value (the field names it, e.g. covariates[3].metric)")
+    @APIResponse(responseCode = "404", description = "Unknown experiment")
     public CovariateAck createCovariates(@PathParam("id") String id, @Valid @NotNull CovariateBatch body) {
         return covariates.persistCovariates(id(id), body.covariates());
     }
@@ -251,10 +234,8 @@ public class ExperimentResource {
                     + "the task's live routing, so a DRAFT experiment with an unreviewed version can run a pilot.")
     @APIResponse(responseCode = "202", description = "Started; follow it with GET .../pilot",
             content = @Content(schema = @Schema(implementation = PilotProgress.class)))
-    @APIResponse(responseCode = "400", description = "Invalid rows, rate or label",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "PAUSED or STOPPED, or a pilot is already running",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid rows, rate or label")
+    @APIResponse(responseCode = "409", description = "PAUSED or STOPPED, or a pilot is already running")
     public RestResponse<PilotProgress> createPilot(@PathParam("id") String id, @Valid @NotNull PilotRequest body) {
         return RestResponse.accepted(pilot.start(id(id), body, actor().name()));
     }
@@ -265,8 +246,7 @@ public class ExperimentResource {
     @Operation(summary = "Progress of the experiment's latest pilot run")
     @APIResponse(responseCode = "200", description = "Progress",
             content = @Content(schema = @Schema(implementation = PilotProgress.class)))
-    @APIResponse(responseCode = "404", description = "No pilot has run for this experiment since the server started",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No pilot has run for this experiment since the server started")
     public PilotProgress getPilot(@PathParam("id") String id) {
         long key = id(id);
         return pilot.findProgress(key).orElseThrow(() -> ApiException.notFound("no pilot run of experiment " + key, "id"));

@@ -3,7 +3,6 @@ package io.mptrec.ab.kpi.rest;
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiBatch;
 import io.mptrec.ab.kpi.service.KpiEventService;
-import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -36,8 +35,7 @@ public class KpiEventResource {
     @Operation(summary = "Store a batch of KPI events; acknowledged only after commit, duplicates stored once")
     @APIResponse(responseCode = "200", description = "Committed: counts of stored and duplicate events",
             content = @Content(schema = @Schema(implementation = KpiAck.class)))
-    @APIResponse(responseCode = "400", description = "Invalid event (the field names it)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid event (the field names it)")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
     public KpiAck createKpiEvents(@Valid @NotNull KpiBatch body) {

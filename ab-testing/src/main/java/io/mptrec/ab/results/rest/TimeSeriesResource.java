@@ -3,7 +3,6 @@ package io.mptrec.ab.results.rest;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.TimeSeriesService;
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -41,12 +40,10 @@ public class TimeSeriesResource {
             + "from the first exposure to the latest exposure or KPI event")
     @APIResponse(responseCode = "200", description = "The series (empty, with null from/to, before the first exposure)",
             content = @Content(schema = @Schema(implementation = ExperimentTimeSeries.class)))
-    @APIResponse(responseCode = "400", description = "Non-numeric id, or buckets outside [1, 200] (field 'buckets')",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Non-numeric id, or buckets outside [1, 200] (field 'buckets')")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
-    @APIResponse(responseCode = "404", description = "Unknown experiment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown experiment")
     public ExperimentTimeSeries getTimeSeries(@Parameter(description = "experiment id") @PathParam("id") String id,
                                               @Parameter(description = "number of time buckets, 1 to 200; default 50")
                                               @QueryParam("buckets") String buckets) {

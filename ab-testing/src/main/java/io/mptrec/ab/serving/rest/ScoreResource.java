@@ -3,7 +3,6 @@ package io.mptrec.ab.serving.rest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
 import io.mptrec.ab.serving.service.ServingService;
-import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -44,14 +43,11 @@ public class ScoreResource {
             + "header Server-Timing: milliseconds spent resolving the version, scoring and storing the exposure",
             content = @Content(schema = @Schema(implementation = ScoreResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid task, unit id, layout or value (the field names it: "
-            + "rows[1].age, columns.age[1], rows, columns)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "rows[1].age, columns.age[1], rows, columns)")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
-    @APIResponse(responseCode = "404", description = "Unknown task",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task has no production version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task")
+    @APIResponse(responseCode = "409", description = "The task has no production version")
     public RestResponse<ScoreResponse> score(@Valid @NotNull ScoreRequest body) {
         ServingService.Served served = serving.scoreTimed(body);
         // Server-Timing (W3C): the serving path's own phases, so a load test can tell them from HTTP and queueing.

@@ -1,7 +1,6 @@
 package io.mptrec.registry.audit.rest;
 
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.audit.AuditView;
 import io.mptrec.registry.audit.service.AuditExporter;
@@ -49,8 +48,7 @@ public class AuditResource {
     @Operation(summary = "Read the audit log, oldest first, filtered and paged")
     @APIResponse(responseCode = "200", description = "One page",
             content = @Content(schema = @Schema(implementation = AuditPage.class)))
-    @APIResponse(responseCode = "400", description = "Invalid filter or paging",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter or paging")
     public AuditPage getAudit(@QueryParam("task") String task, @QueryParam("actor") String actor,
                               @QueryParam("action") String action,
                               @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
@@ -74,8 +72,7 @@ public class AuditResource {
     @Operation(summary = "Export the (filtered) audit log as CSV or JSON")
     @APIResponse(responseCode = "200", description = "The export", content = {
             @Content(mediaType = "text/csv"), @Content(mediaType = MediaType.APPLICATION_JSON)})
-    @APIResponse(responseCode = "400", description = "Unknown format or invalid filter",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Unknown format or invalid filter")
     public RestResponse<String> exportAudit(@Parameter(description = "csv or json") @QueryParam("format") String format,
                                             @QueryParam("task") String task, @QueryParam("actor") String actor,
                                             @QueryParam("action") String action,

@@ -3,12 +3,11 @@ package io.mptrec.registry.encoder.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Roles;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
-import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.problem.Problem;
-import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.task.Task;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,9 +17,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -60,8 +59,7 @@ public class EncoderResource {
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
     @APIResponse(responseCode = "200", description = "Identical content already registered",
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
-    @APIResponse(responseCode = "400", description = "Not a valid encoder artifact",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a valid encoder artifact")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
     public RestResponse<EncoderView> createEncoder(byte[] body, @Context UriInfo uri) {
@@ -90,10 +88,8 @@ public class EncoderResource {
     @Operation(summary = "Get one encoder: manifest metadata, lineage and tasks")
     @APIResponse(responseCode = "200", description = "The encoder",
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
-    @APIResponse(responseCode = "400", description = "Not a SHA-256",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown encoder",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a SHA-256")
+    @APIResponse(responseCode = "404", description = "Unknown encoder")
     public EncoderView getEncoder(@Parameter(description = "content hash (64 hex digits)") @PathParam("sha256") String sha256) {
         if (!SHA256.matcher(sha256).matches()) {
             throw ApiException.badRequest("invalid-hash", "sha256 must be 64 lower-case hex digits", "sha256");

@@ -1,11 +1,10 @@
 package io.mptrec.registry.events.rest;
 
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.events.OutboxEvent;
 import io.mptrec.registry.events.WebhookDelivery;
 import io.mptrec.registry.events.service.EventService;
-import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.problem.Problem;
-import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -45,8 +44,7 @@ public class EventResource {
     @Operation(summary = "List events, newest first, with their delivery state per webhook")
     @APIResponse(responseCode = "200", description = "One page of events",
             content = @Content(schema = @Schema(implementation = EventView.class)))
-    @APIResponse(responseCode = "400", description = "Invalid paging",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid paging")
     public List<EventView> getEvents(@QueryParam("task") String task, @QueryParam("page") Integer page,
                                      @QueryParam("size") Integer size) {
         int p = page == null ? 0 : page;

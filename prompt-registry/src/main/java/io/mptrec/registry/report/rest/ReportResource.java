@@ -3,10 +3,9 @@ package io.mptrec.registry.report.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.problem.Problem;
-import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,8 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -48,12 +45,9 @@ public class ReportResource {
     @Operation(summary = "Attach the contribution report of this version (the JSON that mptrec report or tune wrote)")
     @APIResponse(responseCode = "201", description = "Attached")
     @APIResponse(responseCode = "200", description = "The identical report was already attached")
-    @APIResponse(responseCode = "400", description = "Not a contribution report, or one of another version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task or version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A different report is already attached (reports are immutable)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a contribution report, or one of another version")
+    @APIResponse(responseCode = "404", description = "No such task or version")
+    @APIResponse(responseCode = "409", description = "A different report is already attached (reports are immutable)")
     public RestResponse<JsonNode> attachReport(@PathParam("task") String task, @PathParam("number") String number,
                                                String body) {
         ReportService.Attach attach = reports.attachReport(Names.requireName(task, "task"),
@@ -66,8 +60,7 @@ public class ReportResource {
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "The contribution report of this version")
     @APIResponse(responseCode = "200", description = "The report (schema: model-core/README.md, Contribution reports)")
-    @APIResponse(responseCode = "404", description = "No such version, or no report attached",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such version, or no report attached")
     public JsonNode getReport(@PathParam("task") String task, @PathParam("number") String number) {
         var version = versions.findVersion(Names.requireName(task, "task"), Names.requireVersionNumber(number, "version"));
         return reports.findReport(version).map(r -> read(r.toJson()))

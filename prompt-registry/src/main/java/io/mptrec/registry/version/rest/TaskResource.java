@@ -1,6 +1,5 @@
 package io.mptrec.registry.version.rest;
 
-import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
@@ -65,8 +64,7 @@ public class TaskResource {
     @Operation(summary = "Get a task with its production version and labels")
     @APIResponse(responseCode = "200", description = "The task",
             content = @Content(schema = @Schema(implementation = TaskView.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task")
     public TaskView getTask(@PathParam("task") String task) {
         return views.toTaskView(versions.findTask(Names.requireName(task, "task")));
     }
@@ -78,10 +76,8 @@ public class TaskResource {
     @Operation(summary = "Return production to the previously released version (or a named retired one); reason required")
     @APIResponse(responseCode = "200", description = "The version production now points at",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "400", description = "No reason, or a malformed body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Nothing to roll back to, or a concurrent change won",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "No reason, or a malformed body")
+    @APIResponse(responseCode = "409", description = "Nothing to roll back to, or a concurrent change won")
     public VersionSummary rollbackTask(@PathParam("task") String task, @Valid @NotNull RollbackRequest body) {
         return views.toSummary(lifecycle.rollback(Names.requireName(task, "task"), body.targetVersion(), actor(),
                 body.reason()));
@@ -93,12 +89,9 @@ public class TaskResource {
     @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
     @Operation(summary = "Point a free label (staging, canary, ...) at a version; production is protected")
     @APIResponse(responseCode = "204", description = "Moved")
-    @APIResponse(responseCode = "400", description = "Invalid name or body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task or version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "production moves only through release and rollback",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid name or body")
+    @APIResponse(responseCode = "404", description = "Unknown task or version")
+    @APIResponse(responseCode = "409", description = "production moves only through release and rollback")
     public void fullyUpdateLabel(@PathParam("task") String task, @PathParam("name") String name,
                                  @Valid @NotNull LabelRequest body) {
         lifecycle.setLabel(Names.requireName(task, "task"), Names.requireName(name, "name"), body.version(), actor());
@@ -109,12 +102,9 @@ public class TaskResource {
     @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
     @Operation(summary = "Remove a free label from its version (audited); production cannot be removed")
     @APIResponse(responseCode = "204", description = "Removed")
-    @APIResponse(responseCode = "400", description = "Invalid task or label name",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task, or the task has no such label",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "production moves only through release and rollback",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid task or label name")
+    @APIResponse(responseCode = "404", description = "Unknown task, or the task has no such label")
+    @APIResponse(responseCode = "409", description = "production moves only through release and rollback")
     public void deleteLabel(@PathParam("task") String task, @PathParam("name") String name) {
         lifecycle.removeLabel(Names.requireName(task, "task"), Names.requireName(name, "name"), actor());
     }

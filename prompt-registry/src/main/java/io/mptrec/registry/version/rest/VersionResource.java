@@ -1,11 +1,10 @@
 package io.mptrec.registry.version.rest;
 
-import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.kernel.problem.Problem;
-import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.mapping.VersionMapper;
 import io.mptrec.registry.version.mapping.Views.VersionDetail;
@@ -66,12 +65,10 @@ public class VersionResource {
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
     @APIResponse(responseCode = "200", description = "Identical content: the existing version",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "400", description = "Invalid artifact, wrong task, unknown encoder or shapes that do not fit",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid artifact, wrong task, unknown encoder or shapes that do not fit")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
-    @APIResponse(responseCode = "409", description = "The task belongs to another encoder, or a concurrent upload won",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task belongs to another encoder, or a concurrent upload won")
     public RestResponse<VersionSummary> createVersion(@Parameter(description = "task name") @PathParam("task") String task,
                                                       byte[] body, @Context UriInfo uri) {
         Names.requireName(task, "task");
@@ -90,8 +87,7 @@ public class VersionResource {
     @Operation(summary = "List a task's versions, oldest first")
     @APIResponse(responseCode = "200", description = "Versions",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task")
     public List<VersionSummary> getVersions(@PathParam("task") String task) {
         Names.requireName(task, "task");
         return versions.findAllVersions(task).stream().map(views::toSummary).toList();
@@ -103,10 +99,8 @@ public class VersionResource {
     @Operation(summary = "Get a version: lineage, offline metrics, status, labels and approvals")
     @APIResponse(responseCode = "200", description = "The version",
             content = @Content(schema = @Schema(implementation = VersionDetail.class)))
-    @APIResponse(responseCode = "400", description = "Invalid task name or version number",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task or version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid task name or version number")
+    @APIResponse(responseCode = "404", description = "Unknown task or version")
     public VersionDetail getVersion(@PathParam("task") String task, @PathParam("number") String number) {
         return views.toDetail(find(task, number));
     }
@@ -117,8 +111,7 @@ public class VersionResource {
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "Download the version's artifact (the verified zip)")
     @APIResponse(responseCode = "200", description = "The zip", content = @Content(mediaType = "application/zip"))
-    @APIResponse(responseCode = "404", description = "Unknown task or version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task or version")
     public RestResponse<byte[]> getVersionArtifact(@PathParam("task") String task, @PathParam("number") String number) {
         PromptVersion v = find(task, number);
         return RestResponse.ResponseBuilder.ok(v.artifact, "application/zip")
@@ -132,8 +125,7 @@ public class VersionResource {
     @Operation(summary = "Compare two versions: offline metrics and lineage side by side")
     @APIResponse(responseCode = "200", description = "The comparison",
             content = @Content(schema = @Schema(implementation = VersionDiff.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task or version",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown task or version")
     public VersionDiff getVersionDiff(@PathParam("task") String task, @PathParam("a") String a, @PathParam("b") String b) {
         PromptVersion left = find(task, a);
         PromptVersion right = find(task, b);
@@ -147,8 +139,7 @@ public class VersionResource {
     @Operation(summary = "Submit a DRAFT version for review")
     @APIResponse(responseCode = "200", description = "Now IN_REVIEW",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "409", description = "Not a DRAFT",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not a DRAFT")
     public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
         return views.toSummary(lifecycle.submit(name(task), version(number), actor()));
@@ -161,8 +152,7 @@ public class VersionResource {
     @Operation(summary = "Approve a version IN_REVIEW (four-eyes: not by its author; admin bypass needs a reason)")
     @APIResponse(responseCode = "200", description = "Now APPROVED",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author")
     public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
         TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
@@ -176,10 +166,8 @@ public class VersionResource {
     @Operation(summary = "Reject a version IN_REVIEW, with a comment")
     @APIResponse(responseCode = "200", description = "Now REJECTED",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "400", description = "No comment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Not IN_REVIEW",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "No comment")
+    @APIResponse(responseCode = "409", description = "Not IN_REVIEW")
     public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
         TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
@@ -193,8 +181,7 @@ public class VersionResource {
     @Operation(summary = "Release an APPROVED version: production moves to it, the previous one is RETIRED")
     @APIResponse(responseCode = "200", description = "Now RELEASED",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won")
     public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
         TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;

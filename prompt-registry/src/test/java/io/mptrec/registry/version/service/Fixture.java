@@ -1,0 +1,103 @@
+package io.mptrec.registry.version.service;
+
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Actor;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.registry.audit.AuditEntry;
+import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.events.OutboxEvent;
+import io.mptrec.registry.task.Label;
+import io.mptrec.registry.task.Task;
+import io.mptrec.registry.testing.TestArtifacts;
+import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.version.VersionStatus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the registry's service tests share: the actors, versions brought to a status, reads in a transaction of their own. */
+@ApplicationScoped
+public class Fixture {
+
+    static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+    static final Actor ALICE = new Actor("alice", false);
+    static final Actor BOB = new Actor("bob", false);
+    static final Actor CAROL = new Actor("carol", false);
+    static final Actor ADMIN = new Actor("admin", true);
+
+    @Inject
+    EncoderService encoders;
+    @Inject
+    VersionService versions;
+    @Inject
+    LifecycleService lifecycle;
+    @Inject
+    AuditService audit;
+
+    /** A new DRAFT version of the task (the encoder registered first; identical calls are no-ops). */
+    int upload(String task, long seed, String author) {
+        encoders.registerEncoder(ENCODER, "alice");
+        return versions.uploadVersion(task, TestArtifacts.prompt(ENCODER, task, seed), author).version().number;
+    }
+
+    /** Uploaded by alice, submitted, approved by bob. */
+    int reviewed(String task, long seed) {
+        int number = upload(task, seed, "alice");
+        lifecycle.submit(task, number, ALICE);
+        lifecycle.approve(task, number, BOB, null, null);
+        return number;
+    }
+
+    VersionStatus status(String task, int number) {
+        return QuarkusTransaction.requiringNew().call(() -> version(task, number).status);
+    }
+
+    long versionId(String task, int number) {
+        return QuarkusTransaction.requiringNew().call(() -> version(task, number).id);
+    }
+
+    /** Runs SQL in a transaction of its own: for states the service never makes (versions are immutable). */
+    void sql(String statement, Object... parameters) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            var query = PromptVersion.getEntityManager().createNativeQuery(statement);
+            for (int i = 0; i < parameters.length; i++) {
+                query.setParameter(i + 1, parameters[i]);
+            }
+            query.executeUpdate();
+        });
+    }
+
+    int production(String task) {
+        return QuarkusTransaction.requiringNew().call(() -> Label.findByTaskAndName(
+                Task.findByName(task).orElseThrow(), Label.PRODUCTION).orElseThrow().version.number);
+    }
+
+    List<AuditEntry> audit(String task, String action) {
+        return QuarkusTransaction.requiringNew().call(() -> audit.findAll(new AuditFilter(task, null, action, null, null)));
+    }
+
+    List<String> outboxTypes(String task) {
+        return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent>list("task", task).stream()
+                .map(e -> e.type).toList());
+    }
+
+    private static PromptVersion version(String task, int number) {
+        return PromptVersion.findByTaskAndNumber(Task.findByName(task).orElseThrow(), number).orElseThrow();
+    }
+
+    /** The call is refused with this status and problem type ({@code /problems/<slug>}). */
+    static void refused(ThrowingCallable call, int status, String slug) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.problem().status()).as(e.getMessage()).isEqualTo(status);
+            assertThat(e.problem().type()).as(e.getMessage()).isEqualTo("/problems/" + slug);
+        });
+    }
+}

@@ -1,0 +1,120 @@
+package io.mptrec.registry.version.service;
+
+import io.mptrec.registry.api.LiveTrafficDecision;
+import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.ServedVersion;
+import io.mptrec.registry.testing.PostgresResource;
+import io.mptrec.registry.version.VersionStatus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionalException;
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static io.mptrec.registry.version.service.Fixture.ALICE;
+import static io.mptrec.registry.version.service.Fixture.BOB;
+import static io.mptrec.registry.version.service.Fixture.CAROL;
+import static io.mptrec.registry.version.service.Fixture.refused;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The registry's published interface ({@link PromptRegistry}), as other modules call it. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class PromptRegistryServiceTests {
+
+    @Inject
+    PromptRegistry registry;
+    @Inject
+    LifecycleService lifecycle;
+    @Inject
+    Fixture fixture;
+
+    @Test
+    void shouldLetOnlyReviewedVersionsTakeLiveTrafficForEveryStatus() {
+        String task = "live-traffic";
+        int draft = fixture.upload(task, 1, "alice");
+        int inReview = fixture.upload(task, 2, "alice");
+        lifecycle.submit(task, inReview, ALICE);
+        int rejected = fixture.upload(task, 3, "alice");
+        lifecycle.submit(task, rejected, ALICE);
+        lifecycle.reject(task, rejected, BOB, "no");
+        int retired = fixture.reviewed(task, 4);
+        lifecycle.release(task, retired, CAROL, null);
+        int released = fixture.reviewed(task, 5);
+        lifecycle.release(task, released, CAROL, null);
+        int rolledBack = fixture.reviewed(task, 6);
+        lifecycle.release(task, rolledBack, CAROL, null);
+        lifecycle.rollback(task, null, CAROL, "back to the previous release");
+        int approved = fixture.reviewed(task, 7);
+        // A RETIRED version that was never production: a state the lifecycle never makes, set directly.
+        int retiredNeverProduction = fixture.reviewed(task, 8);
+        fixture.sql("UPDATE prompt_version SET status = 'RETIRED', released_at = NULL WHERE id = ?1",
+                fixture.versionId(task, retiredNeverProduction));
+
+        Map<Integer, VersionStatus> expectedStatus = new LinkedHashMap<>();
+        expectedStatus.put(draft, VersionStatus.DRAFT);
+        expectedStatus.put(inReview, VersionStatus.IN_REVIEW);
+        expectedStatus.put(approved, VersionStatus.APPROVED);
+        expectedStatus.put(rejected, VersionStatus.REJECTED);
+        expectedStatus.put(released, VersionStatus.RELEASED);
+        expectedStatus.put(retired, VersionStatus.RETIRED);
+        expectedStatus.put(rolledBack, VersionStatus.ROLLED_BACK);
+        expectedStatus.put(retiredNeverProduction, VersionStatus.RETIRED);
+        assertThat(EnumSet.copyOf(expectedStatus.values())).as("every status is covered")
+                .isEqualTo(EnumSet.allOf(VersionStatus.class));
+
+        Map<Integer, Boolean> allowed = Map.of(draft, false, inReview, false, approved, true, rejected, false,
+                released, true, retired, true, rolledBack, false, retiredNeverProduction, false);
+        expectedStatus.forEach((number, status) -> {
+            LiveTrafficDecision decision = registry.liveTraffic(fixture.versionId(task, number));
+            assertThat(decision.status()).as("v" + number).isEqualTo(status);
+            assertThat(decision.allowed()).as(decision.reason()).isEqualTo(allowed.get(number));
+            assertThat(decision.task()).isEqualTo(task);
+            assertThat(decision.number()).isEqualTo(number);
+            assertThat(decision.reason()).contains("version " + number, status.name());
+            if (!decision.allowed()) {
+                assertThat(decision.reason()).contains(PromptRegistry.LIVE_TRAFFIC_RULE);
+            }
+        });
+        assertThat(registry.liveTraffic(fixture.versionId(task, retired)).reason()).contains("production before");
+        refused(() -> registry.liveTraffic(Long.MAX_VALUE), 404, "not-found");
+    }
+
+    @Test
+    void shouldChangeTheServingStampWithEveryChangeOfWhatServes() {
+        String task = "stamp";
+        int v1 = fixture.reviewed(task, 1);
+        long uploaded = registry.servingStamp(task).stamp();
+
+        lifecycle.release(task, v1, CAROL, null);
+        long releasedStamp = registry.servingStamp(task).stamp();
+        assertThat(releasedStamp).isGreaterThan(uploaded);
+        long taskId = registry.servingStamp(task).taskId();
+        ServedVersion production = QuarkusTransaction.requiringNew().call(() -> registry.production(taskId)).orElseThrow();
+        assertThat(production.number()).isEqualTo(v1);
+        assertThat(production.versionId()).isEqualTo(fixture.versionId(task, v1));
+
+        QuarkusTransaction.requiringNew().run(() -> registry.servingChanged(task));
+        long changed = registry.servingStamp(task).stamp();
+        assertThat(changed).isGreaterThan(releasedStamp);
+        // a rolled back caller's transaction leaves the stamp as it was
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            registry.servingChanged(task);
+            throw new IllegalStateException("the caller fails after reporting its change");
+        })).hasStackTraceContaining("the caller fails");
+        assertThat(registry.servingStamp(task).stamp()).isEqualTo(changed);
+
+        assertThatThrownBy(() -> registry.servingChanged(task)).as("needs the caller's transaction")
+                .isInstanceOf(TransactionalException.class);
+        refused(() -> registry.servingStamp("no-such-task"), 404, "not-found");
+        refused(() -> QuarkusTransaction.requiringNew().run(() -> registry.servingChanged("no-such-task")), 404,
+                "not-found");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> registry.production(Long.MAX_VALUE))).isEmpty();
+    }
+}
