@@ -4,7 +4,7 @@ import io.mptrec.governance.Api;
 import io.mptrec.governance.PostgresResource;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.api.VersionStatus;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

@@ -10,7 +10,7 @@ import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.RollbackPreview;
-import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.api.VersionStatus;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

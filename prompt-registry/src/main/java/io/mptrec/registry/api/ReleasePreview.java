@@ -1,6 +1,6 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.api.VersionStatus;
 
 /**
  * What releasing a version would do, computed by the same code that then performs the release

@@ -1,6 +1,6 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.api.VersionStatus;
 
 import java.util.List;
 

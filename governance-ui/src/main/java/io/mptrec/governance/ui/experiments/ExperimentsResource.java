@@ -26,7 +26,7 @@ import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.api.ReleasePreview;
-import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateExtension;

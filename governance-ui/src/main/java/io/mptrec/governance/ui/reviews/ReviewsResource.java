@@ -5,7 +5,7 @@ import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
-import io.mptrec.registry.version.VersionStatus;
+import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.version.mapping.VersionMapper;
 import io.mptrec.registry.version.mapping.Views.VersionDetail;
 import io.mptrec.registry.version.service.LifecycleService;

@@ -1,28 +1,28 @@
 package io.mptrec.registry.version.service;
 
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.ServedVersion;
 import io.mptrec.registry.api.ServingStamp;
-import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.security.Actor;
+import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.VersionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The registry's published entry point ({@link PromptRegistry}). The serving stamp is the task row's

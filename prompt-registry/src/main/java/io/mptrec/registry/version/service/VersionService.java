@@ -6,11 +6,11 @@ import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.VersionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 

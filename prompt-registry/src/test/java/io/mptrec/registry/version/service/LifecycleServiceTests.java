@@ -1,12 +1,12 @@
 package io.mptrec.registry.version.service;
 
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.approval.Approval;
 import io.mptrec.registry.audit.AuditEntry;
 import io.mptrec.registry.testing.PostgresResource;
 import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.VersionStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
