@@ -177,6 +177,45 @@ class TwoInstancesIT {
         assertThat(approvals.stream().filter(e -> Integer.valueOf(n).equals(e.get("version")))).hasSize(1);
     }
 
+    /**
+     * Two experiments of one task started at the same moment, one per instance: one starts, the other gets a 409
+     * problem+json (it lost on the task's serving stamp at commit, or found the other one active), never a 500.
+     */
+    @Test
+    @Order(4)
+    void shouldStartOneOfTwoExperimentsStartedAtOnceOnTwoInstances() throws Exception {
+        int production = assertInvariants();
+        int treatment = approved(one);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                long a = experiment(one, "twin-race-" + round + "-a", production, treatment);
+                long b = experiment(two, "twin-race-" + round + "-b", production, treatment);
+                List<Response> responses = race(pool, List.of(
+                        () -> as(one, "erin").contentType("application/json").body("{}")
+                                .post("/api/v1/experiments/" + a + "/start"),
+                        () -> as(two, "erin").contentType("application/json").body("{}")
+                                .post("/api/v1/experiments/" + b + "/start")));
+                assertThat(responses).extracting(Response::statusCode).as("round %d", round)
+                        .containsExactlyInAnyOrder(200, 409);
+                Response refused = responses.stream().filter(r -> r.statusCode() == 409).findFirst().orElseThrow();
+                assertThat(refused.contentType()).startsWith("application/problem+json");
+                long winner = responses.get(0).statusCode() == 200 ? a : b;
+                as(two, "erin").contentType("application/json").body("{}")
+                        .post("/api/v1/experiments/" + winner + "/stop").then().statusCode(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long experiment(RequestSpecification instance, String name, int control, int treatment) {
+        return ((Number) as(instance, "erin").contentType("application/json").body(Map.of("name", name, "task", TASK,
+                        "arms", List.of(Map.of("name", "control", "version", control, "weight", 0.5),
+                                Map.of("name", "treatment", "version", treatment, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().path("id")).longValue();
+    }
+
     /** Exactly one RELEASED version, production points at it, and both instances say so. Returns its number. */
     private static int assertInvariants() {
         List<Map<String, Object>> versions = as(one, "erin").get("/api/v1/tasks/" + TASK + "/versions").then()
