@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.mptrec.ab.results.service.NativeRows.dbl;
+import static io.mptrec.ab.results.service.NativeRows.lng;
+import static io.mptrec.ab.results.service.NativeRows.rows;
+
 /**
  * An experiment's results over time, computed from the stored exposures and KPI events (nothing extra is stored),
  * per unit as the results are ({@link io.mptrec.ab.analysis.ExperimentAnalysis}).
@@ -142,7 +146,8 @@ public class TimeSeriesService {
                 + "GROUP BY unit_id HAVING COUNT(DISTINCT arm) > 1)";
         String window = " OVER (PARTITION BY unit_id ORDER BY t, kind, seq ROWS BETWEEN UNBOUNDED PRECEDING AND ";
         String changes = "SELECT e.unit_id AS unit_id, e.arm AS arm, " + epoch("e.scored_at") + " AS t, 0 AS kind, "
-                + "e.id AS seq, 1 AS dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM exposure e WHERE e.experiment_id = ?1" + singleArm
+                + "e.id AS seq, 1 AS dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM exposure e "
+                + "WHERE e.experiment_id = ?1" + singleArm
                 + " UNION ALL SELECT e.unit_id, e.arm, " + epoch("GREATEST(k.received_at, e.scored_at)") + ", 1, k.id, "
                 + "0, k.metric_value FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
                 + "WHERE e.experiment_id = ?1 AND k.metric = ?2 AND ABS(k.metric_value) <= "
@@ -157,7 +162,8 @@ public class TimeSeriesService {
             Arrays.fill(empty, UnitTotals.NONE);
             byArm.put(arm.name(), empty);
         }
-        for (Object[] r : rows("SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dy), SUM(sy * sy - py * py), "
+        for (Object[] r : rows(em, "SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dy), "
+                + "SUM(sy * sy - py * py), "
                 + "SUM(CASE WHEN sy > 0 THEN 1 ELSE 0 END - CASE WHEN py > 0 THEN 1 ELSE 0 END), SUM(dn), "
                 + "SUM(sn * sn - pn * pn), SUM(sy * sn - py * pn) FROM (" + running + ") x GROUP BY arm, b",
                 design.id(), metric, from, width)) {
@@ -204,22 +210,5 @@ public class TimeSeriesService {
     private static Instant instant(double epochSeconds) {
         long micros = Math.round(epochSeconds * 1_000_000d);
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-    }
-
-    private static long lng(Object o) {
-        return o == null ? 0 : ((Number) o).longValue();
-    }
-
-    private static double dbl(Object o) {
-        return o == null ? 0 : ((Number) o).doubleValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object[]> rows(String sql, Object... params) {
-        var q = em.createNativeQuery(sql);
-        for (int i = 0; i < params.length; i++) {
-            q.setParameter(i + 1, params[i]);
-        }
-        return q.getResultList();
     }
 }

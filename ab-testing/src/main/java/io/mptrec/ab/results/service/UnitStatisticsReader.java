@@ -17,6 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.mptrec.ab.results.service.NativeRows.dbl;
+import static io.mptrec.ab.results.service.NativeRows.lng;
+import static io.mptrec.ab.results.service.NativeRows.rows;
+
 /**
  * Reads an experiment's per-unit sufficient statistics from the exposures, KPI events and covariates, in a few
  * aggregate queries whose size does not depend on the number of events (the same SQL on H2 and PostgreSQL).
@@ -60,7 +64,7 @@ public class UnitStatisticsReader {
     public Observations read(ExperimentDesign design, String outcomeMetric) {
         Map<String, long[]> unitsByArm = new HashMap<>();
         long inMoreThanOneArm = 0;
-        for (Object[] r : rows("SELECT CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END, COUNT(*), SUM(u.n) FROM ("
+        for (Object[] r : rows(em, "SELECT CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END, COUNT(*), SUM(u.n) FROM ("
                 + UNITS + ") u GROUP BY CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END", design.id())) {
             if (r[0] == null) {
                 inMoreThanOneArm = ((Number) r[1]).longValue();
@@ -91,7 +95,7 @@ public class UnitStatisticsReader {
                             Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
         String indicator = "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END";
         String y = m.kind() == MetricKind.PROPORTION ? indicator : "u.y";
-        for (Object[] r : rows("SELECT u.arm, COUNT(*), SUM(u.y), SUM(u.y * u.y), "
+        for (Object[] r : rows(em, "SELECT u.arm, COUNT(*), SUM(u.y), SUM(u.y * u.y), "
                 + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.y * u.n), "
                 + "COUNT(c.covariate_value), COALESCE(SUM(c.covariate_value), 0.0), "
                 + "COALESCE(SUM(c.covariate_value * c.covariate_value), 0.0), "
@@ -132,22 +136,5 @@ public class UnitStatisticsReader {
             outcomes[i] = (int) lng(rows.get(i)[1]);
         }
         return ModelMetrics.of(scores, outcomes);
-    }
-
-    private static long lng(Object o) {
-        return o == null ? 0 : ((Number) o).longValue();
-    }
-
-    private static double dbl(Object o) {
-        return o == null ? 0 : ((Number) o).doubleValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object[]> rows(String sql, Object... params) {
-        var q = em.createNativeQuery(sql);
-        for (int i = 0; i < params.length; i++) {
-            q.setParameter(i + 1, params[i]);
-        }
-        return q.getResultList();
     }
 }
