@@ -1,7 +1,6 @@
 package io.mptrec.governance.ab;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.mptrec.ab.serving.Exposure;
 import io.mptrec.ab.serving.service.ExposureWriter;
 import io.mptrec.governance.Api;
 import io.mptrec.governance.TestArtifacts;
@@ -17,7 +16,6 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,9 +85,9 @@ class HostileInputH2Tests {
         long versionId = count("SELECT id FROM prompt_version WHERE task_id = " + taskId);
         double before = meters.find(ExposureWriter.DEAD_LETTERS).tag("kept", "table").counter().count();
         String bad = "h2-bad-" + UUID.randomUUID();
-        writer.write(exposure(bad, taskId, versionId, "u".repeat(201)));
+        writer.write(HostileInputTests.exposure(bad, taskId, versionId, "u".repeat(201)));
         for (int i = 0; i < 10; i++) {
-            writer.write(exposure("h2-good-" + i, taskId, versionId, "unit-" + i));
+            writer.write(HostileInputTests.exposure("h2-good-" + i, taskId, versionId, "unit-" + i));
         }
         writer.awaitStored();
         assertThat(count("SELECT COUNT(*) FROM exposure WHERE request_id LIKE 'h2-good-%'")).isEqualTo(10);
@@ -121,20 +119,6 @@ class HostileInputH2Tests {
             as("erin").contentType("application/json").body("{\"reason\":\"next round\"}")
                     .post("/api/v1/experiments/" + winner + "/stop").then().statusCode(200);
         }
-    }
-
-    private static Exposure exposure(String requestId, long taskId, long versionId, String unitId) {
-        Exposure e = new Exposure();
-        e.requestId = requestId;
-        e.taskId = taskId;
-        e.unitId = unitId;
-        e.promptVersionId = versionId;
-        e.scoredAt = Instant.now();
-        e.candidates = 1;
-        e.scoreFirst = 0.5;
-        e.scoreMean = 0.5;
-        e.scoreMax = 0.5;
-        return e;
     }
 
     private long count(String sql) throws Exception {

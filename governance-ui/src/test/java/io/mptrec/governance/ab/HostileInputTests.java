@@ -341,7 +341,8 @@ class HostileInputTests {
                 .statusCode(201).extract().jsonPath().getLong("id");
     }
 
-    private static Exposure exposure(String requestId, long taskId, long versionId, String unitId) {
+    /** An exposure as the serving path builds it (one candidate, score 0.5), for handing to the writer directly. */
+    static Exposure exposure(String requestId, long taskId, long versionId, String unitId) {
         Exposure e = new Exposure();
         e.requestId = requestId;
         e.taskId = taskId;
