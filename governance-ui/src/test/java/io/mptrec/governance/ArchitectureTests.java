@@ -1,11 +1,15 @@
 package io.mptrec.governance;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasAnnotations;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.library.freeze.FreezingArchRule;
+import io.mptrec.kernel.security.Permission;
+import jakarta.annotation.security.RolesAllowed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -82,6 +87,35 @@ class ArchitectureTests {
         noClasses().that().resideOutsideOfPackage("io.mptrec.registry..").should().dependOnClassesThat()
                 .resideInAPackage("io.mptrec.registry..rest..")
                 .check(classes);
+    }
+
+    /**
+     * Every role set the API states ({@code @RolesAllowed} on a resource method or class) is one permission of the one
+     * table, {@link Permission}, which the pages check: the API cannot grant a combination the pages do not know.
+     */
+    @Test
+    void everyRoleSetOfTheApiIsAPermissionOfTheOneTable() {
+        Set<Set<String>> table = new HashSet<>();
+        for (Permission p : Permission.values()) {
+            table.add(Set.copyOf(p.roles()));
+        }
+        List<String> unknown = new ArrayList<>();
+        int checked = 0;
+        for (JavaClass c : classes) {
+            List<HasAnnotations<?>> owners = new ArrayList<>(c.getMethods());
+            owners.add(c);
+            for (HasAnnotations<?> owner : owners) {
+                if (owner.isAnnotatedWith(RolesAllowed.class)) {
+                    checked++;
+                    Set<String> roles = Set.of(owner.getAnnotationOfType(RolesAllowed.class).value());
+                    if (!table.contains(roles)) {
+                        unknown.add(owner + " allows " + roles);
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("@RolesAllowed found").isGreaterThan(30);
+        assertThat(unknown).as("role sets that are not a Permission").isEmpty();
     }
 
     /** Frozen: the registry's entities and internal services still used by ab-testing and the UI are listed debt. */

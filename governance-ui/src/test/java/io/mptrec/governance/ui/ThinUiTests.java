@@ -51,6 +51,23 @@ class ThinUiTests {
         assertThat(uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
     }
 
+    /**
+     * Pages and API read one table of who may do what ({@code Permission}): every user is refused or allowed the
+     * experiment pages exactly as the experiments API refuses or allows them (a prompt author or approver used to read
+     * the pages the API refused them).
+     */
+    @Test
+    void shouldAllowTheExperimentPagesToExactlyTheUsersTheApiAllows() {
+        for (String user : List.of("alice", "bob", "carol", "erin", "dave", "admin")) {
+            int api = Api.as(user).get("/api/v1/experiments").statusCode();
+            int page = UiSession.signIn(user).get("/ui/experiments").statusCode();
+            assertThat(api).as(user + " on the API").isIn(200, 403);
+            assertThat(page).as(user + " on the page (the API says " + api + ")").isEqualTo(api);
+        }
+        String refused = UiSession.signIn("alice").get("/ui/experiments").asString();
+        assertThat(refused).contains("may not read experiments").contains("experimenter or release-manager or auditor");
+    }
+
     @Test
     void shouldRenderARefusalAsAPageUnderUiAndAsProblemJsonUnderApi() {
         UiSession erin = UiSession.signIn("erin");

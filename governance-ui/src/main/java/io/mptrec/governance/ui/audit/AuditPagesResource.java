@@ -4,7 +4,7 @@ import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.UiConfig;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.audit.AuditEntry;
 import io.mptrec.registry.audit.service.AuditExporter;
 import io.mptrec.registry.audit.service.AuditService.AuditFilter;
@@ -61,7 +61,7 @@ public class AuditPagesResource {
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance getLog(@RestQuery String task, @RestQuery String actor, @RestQuery String action,
                                    @RestQuery String from, @RestQuery String to, @RestQuery Integer page) {
-        viewer.require("read the audit log", Roles.AUDITOR, Roles.ADMIN);
+        viewer.require("read the audit log", Permission.READ_AUDIT);
         Filters f = filters(task, actor, action, from, to);
         AuditFilter filter = toFilter(f);
         long total = audit.count(filter);
@@ -78,7 +78,7 @@ public class AuditPagesResource {
     @Produces({"text/csv", MediaType.APPLICATION_JSON})
     public RestResponse<String> export(@RestQuery String format, @RestQuery String task, @RestQuery String actor,
                                        @RestQuery String action, @RestQuery String from, @RestQuery String to) {
-        viewer.require("export the audit log", Roles.AUDITOR, Roles.ADMIN);
+        viewer.require("export the audit log", Permission.READ_AUDIT);
         AuditFilter filter = toFilter(filters(task, actor, action, from, to));
         AuditExporter.Export file = exporter.export(filter, format);
         return RestResponse.ResponseBuilder.ok(file.body(), file.mediaType())

@@ -24,7 +24,7 @@ import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.version.service.VersionService;
@@ -135,13 +135,14 @@ public class ExperimentsResource {
 
     @GET
     public TemplateInstance getExperiments() {
+        viewer.require("read experiments", Permission.READ_EXPERIMENTS);
         return Templates.list(experiments.findAllExperimentViews(), taskNames());
     }
 
     @GET
     @Path("new")
     public TemplateInstance getCreate(@RestQuery String task) {
-        viewer.require("create an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
+        viewer.require("create an experiment", Permission.RUN_EXPERIMENTS);
         return Templates.create(taskNames(), task, null);
     }
 
@@ -151,7 +152,7 @@ public class ExperimentsResource {
                                   @RestForm Integer treatment, @RestForm Double treatmentShare, @RestForm Double ramp,
                                   @RestForm String successMetric, @RestForm String successKind,
                                   @RestForm String guardrailMetric, @RestForm Double guardrailMargin) {
-        viewer.require("create an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
+        viewer.require("create an experiment", Permission.RUN_EXPERIMENTS);
         if (blank(name) || blank(task) || control == null || treatment == null) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
                     task, "Name, task, control version and treatment version are required.")).build();
@@ -183,6 +184,7 @@ public class ExperimentsResource {
     @GET
     @Path("{id}")
     public TemplateInstance getExperiment(@RestPath String id, @RestQuery String done) {
+        viewer.require("read experiments", Permission.READ_EXPERIMENTS);
         long key = id(id);
         Optional<PilotProgress> progress = pilot.findProgress(key);
         return detail(key, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".", null);
@@ -193,7 +195,7 @@ public class ExperimentsResource {
     @Path("{id}/ramp")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<?> changeRamp(@RestPath String id, @RestForm String ramp, @RestForm String reason) {
-        viewer.require("change an experiment's ramp", Roles.EXPERIMENTER, Roles.ADMIN);
+        viewer.require("change an experiment's ramp", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         double percent;
         try {
@@ -221,7 +223,7 @@ public class ExperimentsResource {
     @GET
     @Path("{id}/promote")
     public TemplateInstance getPromote(@RestPath String id, @RestQuery String arm) {
-        viewer.require("promote an experiment's winner", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        viewer.require("promote an experiment's winner", Permission.RELEASE);
         long key = id(id);
         PromotionPreview preview = promotion.promotionPreview(key, blank(arm) ? null : arm.strip(), viewer.actor());
         return Templates.promote(preview.experiment(), plan(preview), null);
@@ -231,7 +233,7 @@ public class ExperimentsResource {
     @Path("{id}/promote")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<?> promote(@RestPath String id, @RestForm String arm, @RestForm String reason) {
-        viewer.require("promote an experiment's winner", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        viewer.require("promote an experiment's winner", Permission.RELEASE);
         long key = id(id);
         if (blank(reason)) {
             PromotionPreview preview = promotion.promotionPreview(key, blank(arm) ? null : arm.strip(), viewer.actor());
@@ -249,6 +251,7 @@ public class ExperimentsResource {
     @GET
     @Path("{id}/results")
     public TemplateInstance getResults(@RestPath String id) {
+        viewer.require("read experiments", Permission.READ_EXPERIMENTS);
         long key = id(id);
         ExperimentView e = experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
         ExperimentResults r = results.findResultsById(key).orElseThrow(() -> notFound(key));
@@ -271,7 +274,7 @@ public class ExperimentsResource {
     @Path("{id}/{action: start|pause|stop}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<Object> change(@RestPath String id, @RestPath String action, @RestForm String reason) {
-        viewer.require(action + " an experiment", Roles.EXPERIMENTER, Roles.ADMIN);
+        viewer.require(action + " an experiment", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         String why = blank(reason) ? null : reason.strip();
         try {
@@ -296,7 +299,7 @@ public class ExperimentsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<Object> startPilot(@RestPath String id, @RestForm Integer rows, @RestForm String rate,
                                              @RestForm String label) {
-        viewer.require("run a pilot", Roles.EXPERIMENTER, Roles.ADMIN);
+        viewer.require("run a pilot", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         if (rows == null || rows < 1) {
             throw ApiException.badRequest("invalid-input", "a pilot needs a number of rows (1 or more)", "rows");
@@ -316,7 +319,7 @@ public class ExperimentsResource {
     @Path("{id}/covariates")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public RestResponse<TemplateInstance> uploadCovariates(@RestPath String id, @RestForm("file") FileUpload file) {
-        viewer.require("upload covariates", Roles.EXPERIMENTER, Roles.ADMIN);
+        viewer.require("upload covariates", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         try {
             if (file == null || file.size() == 0) {

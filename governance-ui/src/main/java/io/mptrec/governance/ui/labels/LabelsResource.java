@@ -4,7 +4,7 @@ import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.task.Label;
 import io.mptrec.registry.task.Task;
 import io.mptrec.registry.version.service.LifecycleService;
@@ -61,7 +61,7 @@ public class LabelsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<TemplateInstance> setLabel(@RestPath String task, @RestForm String name,
                                                    @RestForm String version) {
-        viewer.require("set a label", Roles.AUTHOR, Roles.ADMIN);
+        viewer.require("set a label", Permission.AUTHOR_PROMPTS);
         String t = Names.requireName(task, "task");
         String label = name == null ? "" : name.strip();
         try {
@@ -77,7 +77,7 @@ public class LabelsResource {
     @Path("{name}/remove")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<TemplateInstance> removeLabel(@RestPath String task, @RestPath String name) {
-        viewer.require("remove a label", Roles.AUTHOR, Roles.ADMIN);
+        viewer.require("remove a label", Permission.AUTHOR_PROMPTS);
         String t = Names.requireName(task, "task");
         try {
             lifecycle.removeLabel(t, Names.requireName(name, "name"), viewer.actor());

@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.page;
 
 import io.mptrec.kernel.security.Actor;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.kernel.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
@@ -42,39 +43,39 @@ public class Viewer {
         return held.isEmpty() ? "no platform role" : String.join(", ", held);
     }
 
-    public boolean may(String... roles) {
-        return Arrays.stream(roles).anyMatch(identity::hasRole);
+    public boolean may(Permission permission) {
+        return permission.grantedTo(identity::hasRole);
     }
 
     public boolean isAuthor() {
-        return may(Roles.AUTHOR, Roles.ADMIN);
+        return may(Permission.AUTHOR_PROMPTS);
     }
 
     public boolean isApprover() {
-        return may(Roles.APPROVER, Roles.ADMIN);
+        return may(Permission.REVIEW);
     }
 
     public boolean isReleaseManager() {
-        return may(Roles.RELEASE_MANAGER, Roles.ADMIN);
+        return may(Permission.RELEASE);
     }
 
     public boolean isExperimenter() {
-        return may(Roles.EXPERIMENTER, Roles.ADMIN);
+        return may(Permission.RUN_EXPERIMENTS);
     }
 
     public boolean isAuditor() {
-        return may(Roles.AUDITOR, Roles.ADMIN);
+        return may(Permission.READ_AUDIT);
     }
 
     public boolean isAdmin() {
-        return may(Roles.ADMIN);
+        return may(Permission.BYPASS);
     }
 
-    /** Refuses, with a sentence a person can act on, unless the viewer holds one of the roles. */
-    public void require(String action, String... roles) {
-        if (!may(roles)) {
+    /** Refuses, with a sentence a person can act on, unless the viewer holds the permission. */
+    public void require(String action, Permission permission) {
+        if (!may(permission)) {
             throw new ActionForbidden(getName() + " (" + getRoles() + ") may not " + action + ": that needs the role "
-                    + String.join(" or ", roles) + ". Ask an administrator if you need it.");
+                    + String.join(" or ", permission.roles()) + ". Ask an administrator if you need it.");
         }
     }
 

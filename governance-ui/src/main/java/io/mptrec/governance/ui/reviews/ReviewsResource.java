@@ -4,7 +4,7 @@ import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.version.mapping.VersionMapper;
 import io.mptrec.registry.version.mapping.Views.VersionDetail;
@@ -70,7 +70,7 @@ public class ReviewsResource {
     @Path("{task}/{number}/approve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<Object> approve(@RestPath String task, @RestPath String number, @RestForm String comment) {
-        viewer.require("approve a version", Roles.APPROVER, Roles.ADMIN);
+        viewer.require("approve a version", Permission.REVIEW);
         int n = Names.requireVersionNumber(number, "version");
         lifecycle.approve(Names.requireName(task, "task"), n, viewer.actor(), blankToNull(comment), null);
         return Pages.seeOther("/ui/reviews?done=" + task + "-v" + n + "-approved");
@@ -80,7 +80,7 @@ public class ReviewsResource {
     @Path("{task}/{number}/reject")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<Object> reject(@RestPath String task, @RestPath String number, @RestForm String comment) {
-        viewer.require("reject a version", Roles.APPROVER, Roles.ADMIN);
+        viewer.require("reject a version", Permission.REVIEW);
         int n = Names.requireVersionNumber(number, "version");
         lifecycle.reject(Names.requireName(task, "task"), n, viewer.actor(), blankToNull(comment));
         return Pages.seeOther("/ui/reviews?done=" + task + "-v" + n + "-rejected");
@@ -90,7 +90,7 @@ public class ReviewsResource {
     @GET
     @Path("{task}/{number}/bypass")
     public TemplateInstance getBypass(@RestPath String task, @RestPath String number) {
-        viewer.require("bypass four-eyes", Roles.ADMIN);
+        viewer.require("bypass four-eyes", Permission.BYPASS);
         return Templates.bypass(bypassable(task, number), null);
     }
 
@@ -99,7 +99,7 @@ public class ReviewsResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<?> bypass(@RestPath String task, @RestPath String number, @RestForm String reason,
                                   @RestForm String comment) {
-        viewer.require("bypass four-eyes", Roles.ADMIN);
+        viewer.require("bypass four-eyes", Permission.BYPASS);
         VersionDetail v = bypassable(task, number);
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.bypass(v,

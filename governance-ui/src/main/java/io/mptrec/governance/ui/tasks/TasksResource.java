@@ -6,7 +6,7 @@ import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.VersionStatus;
@@ -92,7 +92,7 @@ public class TasksResource {
     @GET
     @Path("tasks/{task}/rollback")
     public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
-        viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        viewer.require("roll back production", Permission.RELEASE);
         String name = Names.requireName(task, "task");
         return Templates.rollback(name, plan(name, target), null);
     }
@@ -102,7 +102,7 @@ public class TasksResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<TemplateInstance> rollback(@RestPath String task, @RestForm String reason,
                                                    @RestForm Integer target) {
-        viewer.require("roll back production", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        viewer.require("roll back production", Permission.RELEASE);
         String name = Names.requireName(task, "task");
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,

@@ -4,7 +4,7 @@ import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.registry.version.service.VersionService;
@@ -49,14 +49,14 @@ public class UploadResource {
 
     @GET
     public TemplateInstance getUpload(@RestQuery String task) {
-        viewer.require("upload a task prompt", Roles.AUTHOR, Roles.ADMIN);
+        viewer.require("upload a task prompt", Permission.AUTHOR_PROMPTS);
         return Templates.upload(task, taskNames(), null);
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public RestResponse<TemplateInstance> upload(@RestForm String task, @RestForm("artifact") FileUpload artifact) {
-        viewer.require("upload a task prompt", Roles.AUTHOR, Roles.ADMIN);
+        viewer.require("upload a task prompt", Permission.AUTHOR_PROMPTS);
         String name = task == null ? "" : task.strip();
         try {
             Names.requireName(name, "task");

@@ -6,7 +6,7 @@ import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
-import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.security.Permission;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.registry.api.ApprovalFacts;
 import io.mptrec.registry.api.PromptRegistry;
@@ -147,7 +147,7 @@ public class VersionPagesResource {
     @Path("submit")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<Object> submit(@RestPath String task, @RestPath String number) {
-        viewer.require("submit a version for review", Roles.AUTHOR, Roles.ADMIN);
+        viewer.require("submit a version for review", Permission.AUTHOR_PROMPTS);
         PromptVersion v = lifecycle.submit(Names.requireName(task, "task"), version(number), viewer.actor());
         return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=submitted-for-review");
     }
@@ -155,7 +155,7 @@ public class VersionPagesResource {
     @GET
     @Path("release")
     public TemplateInstance getRelease(@RestPath String task, @RestPath String number) {
-        viewer.require("release a version", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        viewer.require("release a version", Permission.RELEASE);
         ReleasePreview preview = preview(task, number);
         return Templates.release(preview, plan(preview), null);
     }
@@ -164,7 +164,7 @@ public class VersionPagesResource {
     @Path("release")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public RestResponse<?> release(@RestPath String task, @RestPath String number, @RestForm String reason) {
-        viewer.require("release a version", Roles.RELEASE_MANAGER, Roles.ADMIN);
+        viewer.require("release a version", Permission.RELEASE);
         ReleasePreview v = preview(task, number);
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.release(v,
