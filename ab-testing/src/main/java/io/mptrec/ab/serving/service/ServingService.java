@@ -176,10 +176,11 @@ public class ServingService {
         }
         if (request.rows() != null) {
             for (int i = 0; i < n; i++) {
+                int row = i;
                 for (Map.Entry<String, String> cell : request.rows().get(i).entrySet()) {
-                    Names.requireNoControl(cell.getKey(), "rows[" + i + "]");
+                    Names.requireNoControl(cell.getKey(), () -> "rows[" + row + "]");
                     if (cell.getValue() != null) {
-                        Names.requireNoControl(cell.getValue(), "rows[" + i + "]." + cell.getKey());
+                        Names.requireNoControl(cell.getValue(), () -> "rows[" + row + "]." + cell.getKey());
                     }
                 }
             }
@@ -188,8 +189,9 @@ public class ServingService {
                 Names.requireNoControl(column.getKey(), "columns");
                 List<String> values = column.getValue();
                 for (int i = 0; i < values.size(); i++) {
+                    int row = i;
                     if (values.get(i) != null) {
-                        Names.requireNoControl(values.get(i), "columns." + column.getKey() + "[" + i + "]");
+                        Names.requireNoControl(values.get(i), () -> "columns." + column.getKey() + "[" + row + "]");
                     }
                 }
             }
