@@ -314,13 +314,7 @@ public class ExperimentService {
         }
         String refusal = "experiment " + e.id + " cannot be " + verb + " for live traffic: " + String.join("; ", refused)
                 + "; " + PromptRegistry.LIVE_TRAFFIC_RULE + ". A pilot (replayed held-out rows) may run without review";
-        if (!actor.admin()) {
-            throw ApiException.conflict("unreviewed-arm", refusal);
-        }
-        if (reason == null || reason.isBlank()) {
-            throw ApiException.conflict("bypass-needs-reason", refusal + "; an admin bypass needs a reason");
-        }
-        return true;
+        return actor.requireBypass("unreviewed-arm", refusal, reason);
     }
 
     /**

@@ -58,8 +58,8 @@ public class LifecycleService {
         requireStatus(version, VersionStatus.IN_REVIEW, "approved");
         boolean bypass = false;
         if (version.author.equals(actor.name())) {
-            bypass = requireBypass(actor, reason, "four-eyes: " + actor.name()
-                    + " uploaded version " + number + " and may not approve it");
+            bypass = actor.requireBypass("invalid-transition", "four-eyes: " + actor.name()
+                    + " uploaded version " + number + " and may not approve it", reason);
         }
         Approval approval = new Approval();
         approval.version = version;
@@ -106,7 +106,7 @@ public class LifecycleService {
         if (check.refusal() != null && !check.bypassable()) {
             throw ApiException.conflict(check.type(), check.refusal());
         }
-        boolean bypass = check.bypassable() && requireBypass(actor, reason, check.refusal());
+        boolean bypass = check.bypassable() && actor.requireBypass("invalid-transition", check.refusal(), reason);
         movedProduction(version.task, version, actor, AuditAction.RELEASE, VersionStatus.RETIRED, AuditAction.RETIRE, reason, bypass);
         return flushed(version);
     }
@@ -296,16 +296,6 @@ public class LifecycleService {
     private void touch(Task task) {
         task.updatedAt = clock.instant();
         Task.getEntityManager().lock(task, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
-    }
-
-    private static boolean requireBypass(Actor actor, String reason, String refusal) {
-        if (!actor.admin()) {
-            throw ApiException.conflict("invalid-transition", refusal);
-        }
-        if (reason == null || reason.isBlank()) {
-            throw ApiException.conflict("bypass-needs-reason", refusal + "; an admin bypass needs a reason");
-        }
-        return true;
     }
 
     private static void requireStatus(PromptVersion version, VersionStatus expected, String verb) {
