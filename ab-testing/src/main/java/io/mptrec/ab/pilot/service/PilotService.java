@@ -132,13 +132,12 @@ public class PilotService {
             }
             return new PilotTarget(e.task.name, request.label() == null ? e.task.name : request.label(), routings.route(e));
         });
-        String[] taskAndLabel = {target.task(), target.label()};
         Dataset data = dataset();
-        if (!data.tasks().contains(taskAndLabel[1])) {
-            throw ApiException.badRequest("invalid-input", "the pilot dataset has no label '" + taskAndLabel[1]
+        if (!data.tasks().contains(target.label())) {
+            throw ApiException.badRequest("invalid-input", "the pilot dataset has no label '" + target.label()
                     + "'; it has " + data.tasks(), "label");
         }
-        Run run = new Run(experimentId, request.rows(), rate, seed, taskAndLabel[1], clock.instant());
+        Run run = new Run(experimentId, request.rows(), rate, seed, target.label(), clock.instant());
         Run previous = runs.putIfAbsent(experimentId, run);
         if (previous != null) {
             if ("RUNNING".equals(previous.state)) {
@@ -149,7 +148,7 @@ public class PilotService {
         QuarkusTransaction.requiringNew().run(() -> experiments.record(Change.of(actor, AuditAction.PILOT_START,
                         experiments.findExperimentById(experimentId).orElseThrow().task.name)
                 .to("pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed)));
-        worker.submit(() -> replay(run, taskAndLabel[0], target.route(), data));
+        worker.submit(() -> replay(run, target.task(), target.route(), data));
         return run.progress();
     }
 
