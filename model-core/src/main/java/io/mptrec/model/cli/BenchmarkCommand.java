@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
  * finished (census.md then says which seed was running).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
+        header = "Run the canonical Census protocol against the baselines and write the results.",
         description = {"Run the canonical Census protocol: MPT-Rec against single-task, Shared-Bottom, MMoE, PLE and joint",
             "retraining, then the new task on each frozen model; write census-results.json and census.md."})
 final class BenchmarkCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import java.nio.file.Path;
@@ -16,5 +17,15 @@ final class DatasetOptions {
 
     Dataset load() {
         return Dataset.load(DatasetSchema.load(schema), schema, data);
+    }
+
+    /**
+     * The dataset, once its schema's input columns are known to be {@code encoder}'s: checked before the data file is
+     * read, so that a mismatch fails at once, naming the first differing column.
+     */
+    Dataset loadFor(EncoderArtifact encoder) {
+        DatasetSchema parsed = DatasetSchema.load(schema);
+        encoder.metadata().transform().requireInputs(parsed.numericFeatures(), parsed.categoricalFeatures());
+        return Dataset.load(parsed, schema, data);
     }
 }

@@ -34,7 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var encoder = folder.encoder();
         List<TaskPromptArtifact> prompts = task == null ? folder.prompts() : List.of(folder.prompt(task));
-        var data = dataset.load();
+        var data = dataset.loadFor(encoder);
         int[] rows = data.rows(split);
         var encoded = encoder.metadata().transform().encode(data, rows);
         for (TaskPromptArtifact prompt : prompts) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * experiment's verdict when it is done.
  */
 @Command(name = "pilot", mixinStandardHelpOptions = true,
+        header = "Replay held-out rows as traffic against a running experiment, then print its results.",
         description = {"Replay held-out labelled rows as traffic against a RUNNING experiment (POST .../pilot),",
             "show the progress, then print the experiment's results: verdict, SRM check and per-arm units and exposures."})
 final class PilotCommand implements Callable<Integer> {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
+        header = "Stage 1: train the multi-task model and write the frozen encoder and task prompts.",
         description = {"Stage 1: train the multi-task model on the existing tasks and write the frozen encoder",
             "and one task prompt per task into --out (encoder/, prompt-<task>/)."})
 final class PretrainCommand implements Callable<Integer> {
@@ -47,7 +48,7 @@ final class PretrainCommand implements Callable<Integer> {
         }
         var data = dataset.load();
         System.err.printf("pretraining %s on %s (%d rows), seed %d%n", tasks, data.schema().name(), data.rowCount(), seed);
-        Pretrainer.Result result = Pretrainer.run(data, tasks, config, seed, new ProgressBar(System.err));
+        Pretrainer.Result result = Pretrainer.run(data, tasks, config, seed, ProgressBar.onStandardError());
         ArtifactFolder folder = new ArtifactFolder(out);
         result.encoder().bundle().write(folder.encoderPath());
         for (TaskPromptArtifact prompt : result.prompts()) {

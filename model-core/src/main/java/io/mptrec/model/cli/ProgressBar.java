@@ -4,16 +4,26 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A one-line progress bar with ETA for training epochs, drawn on standard error. */
+/**
+ * Training progress: on a terminal, a one-line bar with ETA redrawn in place; elsewhere (a log file, a pipe) one plain
+ * line per epoch, since carriage-return redraws fill a log with tens of kilobytes of partial lines.
+ */
 final class ProgressBar implements io.mptrec.model.training.TrainingListener {
 
     private static final int WIDTH = 30;
     private final PrintStream out;
+    private final boolean terminal;
     private long epochStart;
     private int maxEpochs;
 
-    ProgressBar(PrintStream out) {
+    ProgressBar(PrintStream out, boolean terminal) {
         this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** On standard error, drawn as a bar only when the process is attached to a terminal. */
+    static ProgressBar onStandardError() {
+        return new ProgressBar(System.err, System.console() != null);
     }
 
     @Override
@@ -24,7 +34,7 @@ final class ProgressBar implements io.mptrec.model.training.TrainingListener {
 
     @Override
     public void stepDone(int epoch, int step, int steps, double loss) {
-        if (step % 10 != 0 && step != steps) {
+        if (!terminal || step % 10 != 0 && step != steps) {
             return;
         }
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
@@ -39,7 +49,7 @@ final class ProgressBar implements io.mptrec.model.training.TrainingListener {
     public void epochFinished(int epoch, Map<String, Double> validationAuc, boolean improved) {
         String aucs = validationAuc.entrySet().stream()
                 .map(e -> String.format("%s %.4f", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
-        out.printf("\repoch %2d/%d done in %.1fs: validation AUC %s%s%n", epoch, maxEpochs,
+        out.printf("%sepoch %2d/%d done in %.1fs: validation AUC %s%s%n", terminal ? "\r" : "", epoch, maxEpochs,
                 (System.nanoTime() - epochStart) / 1e9, aucs, improved ? " (best so far)" : "");
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "push", mixinStandardHelpOptions = true,
+        header = "Upload an encoder or a task prompt to the prompt registry.",
         description = {"Upload an artifact to the prompt registry: an encoder, or a task prompt as the task's next",
             "DRAFT version (identical content returns the existing version). The artifact is verified first."})
 final class PushCommand implements Callable<Integer> {

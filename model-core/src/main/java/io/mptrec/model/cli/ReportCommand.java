@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
+        header = "Write a task prompt's contribution report (JSON).",
         description = {"Write a task prompt's contribution report (JSON): gate split, attention over the existing tasks'",
             "prompts, per-field integrated gradients with their completeness error, occlusion, non-interference."})
 final class ReportCommand implements Callable<Integer> {
@@ -65,7 +66,7 @@ final class ReportCommand implements Callable<Integer> {
         if (!promptArtifact.task().equals(task)) {
             throw new IllegalArgumentException("the prompt at " + prompt + " is for task " + promptArtifact.task() + ", not " + task);
         }
-        var data = dataset.load();
+        var data = dataset.loadFor(encoder);
         ReportOptions options = new ReportOptions(split, rows, seed, steps, sliceField, ReportOptions.DEFAULT_TOP_SLICES,
                 baseline, baselineRows);
         long started = System.nanoTime();

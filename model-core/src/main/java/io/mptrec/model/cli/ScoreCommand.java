@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
+        header = "Score the rows of a CSV file for one task.",
         description = {"Score rows for one task: CSV in (a header row with column names, raw values as in the data),",
             "CSV out (row, score)."})
 final class ScoreCommand implements Callable<Integer> {
@@ -42,6 +43,9 @@ final class ScoreCommand implements Callable<Integer> {
         var taskPrompt = prompt != null ? io.mptrec.model.artifact.TaskPromptArtifact.read(prompt) : folder.prompt(task);
         Scorer scorer = new Scorer(folder.encoder(), taskPrompt);
         List<Map<String, String>> rows = readCsv(in);
+        if (!rows.isEmpty()) {
+            folder.encoder().metadata().transform().requireColumns(rows.get(0).keySet());
+        }
         float[] scores = scorer.score(rows);
         Path temporary = Files.createTempFile(out.toAbsolutePath().getParent(), ".score-", ".csv");
         try (BufferedWriter w = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "tune", mixinStandardHelpOptions = true,
+        header = "Stage 2: train a task prompt against the frozen encoder.",
         description = {"Stage 2: train a task prompt against the frozen encoder: a new task, or a new version of an",
             "existing one. Checks that every existing task's predictions stay bit-identical and stores the result."})
 final class TuneCommand implements Callable<Integer> {
@@ -37,6 +38,11 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", description = "Maximum epochs (default 30; early stopping with patience 3).")
     Integer epochs;
+
+    @Option(names = "--batch-size", description = {"Mini-batch size (default 256). An epoch makes (training rows / batch"
+            + " size) optimiser steps: with the defaults, 1,000 training rows make 4 steps an epoch and at most 120 in"
+            + " all, which is too few on a small dataset; lower the batch size (e.g. 32) or raise --epochs there."})
+    Integer batchSize;
 
     @Option(names = "--learning-rate", description = "Adam learning rate of the task prompt (default 1e-3).")
     Double learningRate;
@@ -64,6 +70,9 @@ final class TuneCommand implements Callable<Integer> {
         if (epochs != null) {
             config = config.withEpochs(epochs);
         }
+        if (batchSize != null) {
+            config = config.withBatchSize(batchSize);
+        }
         if (learningRate != null) {
             config = config.withLearningRate(learningRate);
         }
@@ -75,11 +84,11 @@ final class TuneCommand implements Callable<Integer> {
         List<TaskPromptArtifact> existing = folder.prompts().stream()
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
         TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
-        var data = dataset.load();
+        var data = dataset.loadFor(encoder);
         System.err.printf("tuning %s against encoder %s (%s)%n", task, encoder.contentSha256().substring(0, 12),
                 parent == null ? "new task" : "new version of " + parent.contentSha256().substring(0, 12));
         PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
-                parent == null ? null : parent.contentSha256(), new ProgressBar(System.err));
+                parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
         TaskPromptArtifact prompt = result.prompt();
         Path target = out != null ? out : parent == null ? folder.promptPath(task)
                 : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));

@@ -32,11 +32,13 @@ import java.util.TreeMap;
  * What a data file contains and how to read, label and split it. Loaded from a JSON schema file; the
  * format is documented in model-core/README.md, section "Dataset schema files".
  *
- * @param file   default data file, relative to the schema file's folder; may be null
- * @param labels task name to {@link LabelExpression} source, in task order
+ * @param file                default data file, relative to the schema file's folder; may be null
+ * @param labels              task name to {@link LabelExpression} source, in task order
+ * @param labelsMayReadInputs the opt-in that lets a label read a numeric or categorical column: off, a label reads
+ *                            only ignored columns, since a model that sees its own answer scores garbage in production
  */
 public record DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
-                            Map<String, String> labels, SplitRule split) {
+                            Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -57,7 +59,35 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         if (labels.isEmpty()) {
             throw new IllegalArgumentException("no labels");
         }
-        labels.values().forEach(expression -> LabelExpression.parse(expression, names));
+        Map<String, ColumnRole> roles = new HashMap<>();
+        columns.forEach(c -> roles.put(c.name(), c.role()));
+        labels.forEach((task, expression) -> {
+            LabelExpression parsed = LabelExpression.parse(expression, names);
+            if (!labelsMayReadInputs) {
+                requireNoInputs(task, parsed, roles);
+            }
+        });
+    }
+
+    /** A schema whose labels read only ignored columns (the usual case). */
+    public DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
+                         Map<String, String> labels, SplitRule split) {
+        this(name, file, format, columns, labels, split, false);
+    }
+
+    /**
+     * Refuses a label that reads an input column: the feature would give the model the answer during training, and
+     * nothing of the kind exists when a request is scored.
+     */
+    private static void requireNoInputs(String task, LabelExpression label, Map<String, ColumnRole> roles) {
+        for (String column : label.columns()) {
+            ColumnRole role = roles.get(column);
+            if (role != ColumnRole.IGNORED) {
+                throw new IllegalArgumentException("label '" + task + "' reads column '" + column + "', which is "
+                        + role.jsonName() + ": a label may read only ignored columns (make '" + column
+                        + "' ignored, or set \"labelsMayReadInputs\": true if the label really is known when scoring)");
+            }
+        }
     }
 
     /**
@@ -130,6 +160,9 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         root.put("columns", columnList);
         root.put("labels", labelList);
         root.put("split", splitMap);
+        if (labelsMayReadInputs) {
+            root.put("labelsMayReadInputs", true); // absent when off, so that existing fingerprints stay the same
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -170,14 +203,16 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                 throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
             }
             ObjectNode object = object(root, "");
-            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split");
+            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs");
             String name = string(required(object, "", "name"), "/name");
             String file = object.hasNonNull("file") ? string(object.get("file"), "/file") : null;
             FileFormat format = format(object.get("format"));
             List<ColumnSpec> columns = columns(required(object, "", "columns"));
-            Map<String, String> labels = labels(required(object, "", "labels"), columns);
+            boolean labelsMayReadInputs = object.has("labelsMayReadInputs")
+                    && bool(object.get("labelsMayReadInputs"), "/labelsMayReadInputs");
+            Map<String, String> labels = labels(required(object, "", "labels"), columns, labelsMayReadInputs);
             SplitRule split = split(required(object, "", "split"));
-            return new DatasetSchema(name, file, format, columns, labels, split);
+            return new DatasetSchema(name, file, format, columns, labels, split, labelsMayReadInputs);
         }
 
         private FileFormat format(JsonNode node) {
@@ -233,22 +268,34 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             return columns;
         }
 
-        private Map<String, String> labels(JsonNode node, List<ColumnSpec> columns) {
+        private Map<String, String> labels(JsonNode node, List<ColumnSpec> columns, boolean mayReadInputs) {
             ObjectNode object = object(node, "/labels");
             if (object.isEmpty()) {
                 throw fail("/labels", "no labels");
             }
             Set<String> names = new HashSet<>();
-            columns.forEach(c -> names.add(c.name()));
+            Map<String, ColumnRole> roles = new HashMap<>();
+            columns.forEach(c -> {
+                names.add(c.name());
+                roles.put(c.name(), c.role());
+            });
             Map<String, String> labels = new LinkedHashMap<>();
             for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
                 String task = it.next();
                 String at = "/labels/" + task;
                 String expression = string(object.get(task), at);
+                LabelExpression parsed;
                 try {
-                    LabelExpression.parse(expression, names);
+                    parsed = LabelExpression.parse(expression, names);
                 } catch (IllegalArgumentException e) {
                     throw fail(at, "label '" + task + "': " + e.getMessage());
+                }
+                if (!mayReadInputs) {
+                    try {
+                        requireNoInputs(task, parsed, roles);
+                    } catch (IllegalArgumentException e) {
+                        throw fail(at, e.getMessage());
+                    }
                 }
                 labels.put(task, expression);
             }

@@ -50,7 +50,12 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
         return new FeatureTransform(scalings, vocabularies, data.schema().format().missingTokens());
     }
 
+    /**
+     * @throws InputMismatchException when {@code data}'s numeric or categorical columns are not this transform's, in
+     *                                the same order (it reads them by position)
+     */
     public EncodedRows encode(Dataset data, int[] rows) {
+        requireInputs(data.numericFeatures(), data.categoricalFeatures());
         int fn = numeric.size();
         int fc = categorical.size();
         float[] x = new float[rows.length * fn];
@@ -64,6 +69,67 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
             }
         }
         return new EncodedRows(rows.length, fn, fc, x, c);
+    }
+
+    /**
+     * The input contract: a dataset's numeric and categorical columns, each in order, must be the ones this transform
+     * was fitted on (names and roles; ignored columns are free). Checked before any row is encoded.
+     *
+     * @throws InputMismatchException naming the first column that differs
+     */
+    public void requireInputs(List<String> numericFields, List<String> categoricalFields) {
+        List<String> expectedNumeric = numeric.stream().map(NumericScaling::field).toList();
+        List<String> expectedCategorical = categorical.stream().map(Vocabulary::field).toList();
+        if (expectedNumeric.equals(numericFields) && expectedCategorical.equals(categoricalFields)) {
+            return;
+        }
+        mismatch("numeric", expectedNumeric, numericFields, "categorical", categoricalFields);
+        mismatch("categorical", expectedCategorical, categoricalFields, "numeric", numericFields);
+    }
+
+    /**
+     * The input contract of a file of raw rows (a header row), where columns are found by name: every column the
+     * encoder reads must be there; other columns are free.
+     *
+     * @throws InputMismatchException naming the first of the encoder's columns that {@code columns} lacks
+     */
+    public void requireColumns(java.util.Collection<String> columns) {
+        for (NumericScaling n : numeric) {
+            if (!columns.contains(n.field())) {
+                throw new InputMismatchException(n.field(), "the encoder reads it as numeric; the input has no such column");
+            }
+        }
+        for (Vocabulary v : categorical) {
+            if (!columns.contains(v.field())) {
+                throw new InputMismatchException(v.field(), "the encoder reads it as categorical; the input has no such column");
+            }
+        }
+    }
+
+    private static void mismatch(String role, List<String> expected, List<String> actual, String otherRole,
+                                 List<String> otherActual) {
+        for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
+            String want = i < expected.size() ? expected.get(i) : null;
+            String got = i < actual.size() ? actual.get(i) : null;
+            if (want != null && want.equals(got)) {
+                continue;
+            }
+            if (want == null) {
+                throw new InputMismatchException(got, "the schema has " + role + " column '" + got
+                        + "' beyond the encoder's " + expected.size() + " " + role + " columns");
+            }
+            if (otherActual.contains(want)) {
+                throw new InputMismatchException(want, "the encoder reads it as " + role + ", the schema as "
+                        + otherRole);
+            }
+            if (!actual.contains(want)) {
+                throw new InputMismatchException(want, "the encoder reads it as " + role + " column " + (i + 1)
+                        + ", the schema has no " + role + " column of that name (ignored or absent)");
+            }
+            throw new InputMismatchException(want, "the encoder reads it as " + role + " column " + (i + 1)
+                    + ", the schema lists it in another position (" + role + " column " + (actual.indexOf(want) + 1)
+                    + ")");
+        }
     }
 
     /** Width of the input vector x: numeric fields plus one embedding per categorical field. */

@@ -3,12 +3,15 @@ package io.mptrec.model.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.data.DatasetSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,15 +66,48 @@ class MptrecCommandTests {
         String inspected = captureOut(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
         assertThat(inspected).contains(education.contentSha256()).contains("existing tasks bit-identical");
 
-        Path in = dir.resolve("rows.csv");
-        Files.write(in, List.of("age,class_worker,education,wage_per_hour", "39,Private,Bachelors degree(BA AB BS),0",
-                "17,Not in universe,10th grade,0"));
+        // score: the header must hold every column the encoder reads; a value may be missing ("?"), a column not
+        Path partial = dir.resolve("partial.csv");
+        Files.write(partial, List.of("age,class_worker,education,wage_per_hour", "39,Private,Bachelors degree(BA AB BS),0"));
         Path out = dir.resolve("scores.csv");
+        String refusedScore = captureErr(() -> assertThat(MptrecCommand.execute("score", "--artifacts",
+                artifacts.toString(), "--task", "education", "--in", partial.toString(), "--out", out.toString())).isEqualTo(2));
+        assertThat(refusedScore).contains("first at column 'capital_gains'").contains("the input has no such column");
+        assertThat(out).doesNotExist();
+
+        DatasetSchema census = DatasetSchema.load(Path.of(schema));
+        List<String> header = new ArrayList<>(census.numericFeatures());
+        header.addAll(census.categoricalFeatures());
+        Path in = dir.resolve("rows.csv");
+        Files.write(in, List.of(String.join(",", header), row(header, Map.of("age", "39", "class_worker", "Private")),
+                row(header, Map.of("age", "17", "class_worker", "Not in universe"))));
         assertThat(MptrecCommand.execute("score", "--artifacts", artifacts.toString(), "--task", "education", "--in",
                 in.toString(), "--out", out.toString())).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(3).first().isEqualTo("row,score");
         assertThat(Double.parseDouble(lines.get(1).split(",")[1])).isBetween(0.0, 1.0);
+
+        // a schema with the same number of input columns, but not the same ones, used to evaluate to wrong figures
+        Path other = dir.resolve("other-schema.json");
+        Files.writeString(other, Files.readString(Path.of(schema))
+                .replace("{\"name\": \"wage_per_hour\", \"role\": \"numeric\"}", "{\"name\": \"wage_per_hour\", \"role\": \"ignored\"}")
+                .replace("{\"name\": \"instance_weight\", \"role\": \"ignored\"}", "{\"name\": \"instance_weight\", \"role\": \"numeric\"}"));
+        Path data = Path.of(schema).resolveSibling("census-slice.csv.gz");
+        for (String command : List.of("evaluate", "tune", "report")) {
+            List<String> args = new ArrayList<>(List.of(command, "--schema", other.toString(), "--data", data.toString(),
+                    "--artifacts", artifacts.toString(), "--task", "education"));
+            if (!command.equals("evaluate")) {
+                args.addAll(List.of("--out", dir.resolve("unused-" + command).toString()));
+            }
+            String mismatch = captureErr(() -> assertThat(MptrecCommand.execute(args.toArray(String[]::new))).isEqualTo(2));
+            assertThat(mismatch).as(command).contains("mptrec: the schema's input columns do not match the encoder's, "
+                    + "first at column 'wage_per_hour'");
+        }
+    }
+
+    /** A CSV row with the given values and every other column missing. */
+    private static String row(List<String> header, Map<String, String> values) {
+        return String.join(",", header.stream().map(column -> values.getOrDefault(column, "?")).toList());
     }
 
     @Test

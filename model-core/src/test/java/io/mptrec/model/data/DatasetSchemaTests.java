@@ -101,6 +101,9 @@ class DatasetSchemaTests {
             '"type": "modulo"'            | '"type": "random"'               | 10 | unknown split type 'random'
             '"modulus": 4'                | '"modulus": 4.5'                 | 10 | expected an integer
             '{"buyer": "bought == \\"yes\\""}' | '{}'                       | 9  | no labels
+            'bought == '                  | 'color == '                      | 9  | label 'buyer' reads column 'color', which is categorical
+            'bought == '                  | 'age > 3 || bought == '          | 9  | label 'buyer' reads column 'age', which is numeric
+            '"name": "tiny",'             | '"name": "tiny", "labelsMayReadInputs": 1,' | 2 | expected true or false
             """)
     void shouldRejectMalformedSchema(String replaced, String replacement, long line, String reason) {
         String text = TinyData.SCHEMA.replace(replaced, replacement);
@@ -114,6 +117,22 @@ class DatasetSchemaTests {
                     assertThat(e.reason()).contains(reason);
                     assertThat(e.getMessage()).startsWith(file + ":" + line + ": ");
                 });
+    }
+
+    @Test
+    void shouldLetALabelReadAnInputColumnOnlyWhenTheSchemaSaysSo() {
+        String leaking = TinyData.SCHEMA.replace("bought == ", "color == ");
+        String optedIn = leaking.replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"labelsMayReadInputs\": true,");
+
+        DatasetSchema schema = DatasetSchema.load(TinyData.write(folder, "schema.json", optedIn));
+
+        assertThat(schema.labelsMayReadInputs()).isTrue();
+        assertThat(schema.canonicalJson()).contains("\"labelsMayReadInputs\":true");
+        assertThatThrownBy(() -> new DatasetSchema("tiny", null, schema.format(), schema.columns(), schema.labels(),
+                schema.split())).hasMessageContaining("label 'buyer' reads column 'color'");
+        // off by default and then absent from the canonical form, so that the fingerprints of existing schemas hold
+        assertThat(DatasetSchema.load(TinyData.write(folder, "plain.json", TinyData.SCHEMA)).canonicalJson())
+                .doesNotContain("labelsMayReadInputs");
     }
 
     @Test

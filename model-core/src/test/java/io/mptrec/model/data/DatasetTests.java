@@ -151,7 +151,8 @@ class DatasetTests {
     @Test
     void shouldRejectLabelComparingNumberWithText() {
         Path schemaFile = TinyData.write(folder, "schema.json",
-                TinyData.SCHEMA.replace("bought == \\\"yes\\\"", "color > 3"));
+                TinyData.SCHEMA.replace("bought == \\\"yes\\\"", "color > 3")
+                        .replace("\"name\": \"tiny\",", "\"name\": \"tiny\", \"labelsMayReadInputs\": true,"));
         Path dataFile = TinyData.write(folder, "data.csv", TinyData.DATA);
 
         assertError(schemaFile, dataFile, 0, "label 'buyer' on row 0: column 'color' has value 'red', which is not a number");
