@@ -1,7 +1,6 @@
 package io.mptrec.model.baseline;
 
 import io.mptrec.model.artifact.OfflineMetric;
-import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.training.EarlyStopping;
 import io.mptrec.model.training.EpochPlan;
@@ -9,10 +8,7 @@ import io.mptrec.model.training.Evaluation;
 import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Trains a baseline with the same loop as MPT-Rec's stages: seeded mini-batches ({@link EpochPlan}), Adam,
@@ -51,21 +47,8 @@ public final class BaselineTrainer {
                         listener.stepDone(epoch, step + 1, steps, loss);
                     }
                     return n;
-                }, () -> {
-                    float[][] predictions = model.predict(validation.encoded());
-                    Map<String, Double> aucs = new LinkedHashMap<>();
-                    for (int k = 0; k < tasks.size(); k++) {
-                        aucs.put(tasks.get(k), BinaryMetrics.auc(predictions[k], validation.labels()[k]));
-                    }
-                    return aucs;
-                });
-        List<OfflineMetric> metrics = new ArrayList<>();
-        for (SplitData split : List.of(validation, test)) {
-            float[][] predictions = model.predict(split.encoded());
-            for (int k = 0; k < tasks.size(); k++) {
-                metrics.addAll(Evaluation.metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k]));
-            }
-        }
+                }, () -> Evaluation.aucs(tasks, model::predict, validation));
+        List<OfflineMetric> metrics = Evaluation.metrics(tasks, model::predict, List.of(validation, test));
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainingReport(outcome.epochs(), outcome.bestEpoch(), seconds, outcome.samplesPerSecond(),
                 model.parameters().count(), model.nonEmbeddingParameters(), metrics);

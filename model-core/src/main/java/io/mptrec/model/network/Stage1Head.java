@@ -14,15 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Stage1Head implements TaskHead {
 
     record Pass(GatedFusion.Pass fusion, INDArray taskExpertOutput, Mlp.Pass tower) implements TaskHead.Pass {
-        @Override
-        public INDArray logits() {
-            return tower.output();
-        }
-
-        @Override
-        public INDArray gate() {
-            return fusion.gate();
-        }
     }
 
     private final int taskIndex;

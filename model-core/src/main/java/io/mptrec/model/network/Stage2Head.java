@@ -21,15 +21,6 @@ public final class Stage2Head implements TaskHead {
 
     public record Pass(Mlp.Pass projection, LayerNorm.Pass norm, INDArray attention, INDArray mixed,
                        GatedFusion.Pass fusion, Mlp.Pass tower) implements TaskHead.Pass {
-        @Override
-        public INDArray logits() {
-            return tower.output();
-        }
-
-        @Override
-        public INDArray gate() {
-            return fusion.gate();
-        }
     }
 
     private final TuneConfig config;

@@ -9,15 +9,12 @@ import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.Split;
-import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Stage 1: trains the multi-task model and freezes it into an encoder artifact and one task prompt per task. */
@@ -73,24 +70,11 @@ public final class Pretrainer {
                         reassignEnvironments(environments, rowLosses);
                     }
                     return n;
-                }, () -> {
-                    float[][] predictions = model.predict(validation.encoded());
-                    Map<String, Double> aucs = new LinkedHashMap<>();
-                    for (int k = 0; k < tasks.size(); k++) {
-                        aucs.put(tasks.get(k), BinaryMetrics.auc(predictions[k], validation.labels()[k]));
-                    }
-                    return aucs;
-                });
+                }, () -> Evaluation.aucs(tasks, model::predict, validation));
         int epoch = outcome.epochs();
         int bestEpoch = outcome.bestEpoch();
 
-        List<OfflineMetric> metrics = new ArrayList<>();
-        for (SplitData split : List.of(validation, test)) {
-            float[][] predictions = model.predict(split.encoded());
-            for (int k = 0; k < tasks.size(); k++) {
-                metrics.addAll(Evaluation.metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k]));
-            }
-        }
+        List<OfflineMetric> metrics = Evaluation.metrics(tasks, model::predict, List.of(validation, test));
         List<String> expressions = tasks.stream().map(t -> data.schema().labels().get(t)).toList();
         Lineage encoderLineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed,
                 CodeVersion.get(), null, null, epoch, bestEpoch, metrics);
