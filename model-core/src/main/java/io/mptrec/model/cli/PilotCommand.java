@@ -1,6 +1,7 @@
 package io.mptrec.model.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mptrec.model.format.Figures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -99,8 +100,9 @@ final class PilotCommand implements Callable<Integer> {
         double perSecond = seconds > 0 ? scored / seconds : 0;
         String left = perSecond > 0 && scored < requested
                 ? String.format(Locale.ROOT, ", %.0fs left", (requested - scored) / perSecond) : "";
-        out.printf(Locale.ROOT, "\rpilot [%s%s] %d/%d rows, %d KPI events, %.0f rows/s%s   ", "#".repeat(filled),
-                " ".repeat(WIDTH - filled), scored, requested, progress.path("events").asLong(), perSecond, left);
+        out.printf(Locale.ROOT, "\rpilot [%s%s] %s/%s rows, %s KPI events, %.0f rows/s%s   ", "#".repeat(filled),
+                " ".repeat(WIDTH - filled), Figures.count(scored), Figures.count(requested),
+                Figures.count(progress.path("events").asLong()), perSecond, left);
         out.flush();
     }
 
@@ -109,18 +111,20 @@ final class PilotCommand implements Callable<Integer> {
                 results.path("name").asText(), results.path("task").asText(), results.path("verdict").asText());
         System.out.println("  " + results.path("explanation").asText());
         JsonNode srm = results.path("srm");
-        System.out.printf(Locale.ROOT, "  sample ratio of units: p = %.4g%s%n", srm.path("pValue").asDouble(),
+        System.out.printf(Locale.ROOT, "  sample ratio of units: p = %s%s%n",
+                Figures.pValue(srm.path("pValue").asDouble()),
                 srm.path("mismatch").asBoolean() ? " (MISMATCH)" : "");
         long crossed = results.path("unitsInMoreThanOneArm").asLong();
         if (crossed > 0) {
-            System.out.printf(Locale.ROOT, "  %d units in more than one arm, left out of the analysis%n", crossed);
+            System.out.printf(Locale.ROOT, "  %s units in more than one arm, left out of the analysis%n",
+                    Figures.count(crossed));
         }
         for (JsonNode arm : results.path("arms")) {
             JsonNode auc = arm.path("model").path("auc");
-            System.out.printf(Locale.ROOT, "  arm %s (version %d): %d units, %d exposures%s%n",
-                    arm.path("name").asText(), arm.path("version").asInt(), arm.path("units").asLong(),
-                    arm.path("exposures").asLong(),
-                    auc.isNumber() ? String.format(Locale.ROOT, ", online AUC %.4f", auc.asDouble()) : "");
+            System.out.printf(Locale.ROOT, "  arm %s (version %d): %s units, %s exposures%s%n",
+                    arm.path("name").asText(), arm.path("version").asInt(), Figures.count(arm.path("units").asLong()),
+                    Figures.count(arm.path("exposures").asLong()),
+                    auc.isNumber() ? ", online AUC " + Figures.estimate(auc.asDouble()) : "");
         }
     }
 
