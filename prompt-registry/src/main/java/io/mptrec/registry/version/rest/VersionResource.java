@@ -142,6 +142,10 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not a DRAFT")
     public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
+        if (body != null) { // nothing of it is stored, but hostile text is refused as on every transition
+            LifecycleService.requireProse(body.comment(), "comment");
+            LifecycleService.requireProse(body.reason(), "reason");
+        }
         return views.toSummary(lifecycle.submit(name(task), version(number), actor()));
     }
 
