@@ -75,7 +75,8 @@ public class ProblemMappers {
         } else if (e instanceof MismatchedInputException m) {
             field = path(m.getPath());
             detail = m.getTargetType() == null ? "body does not match the expected shape"
-                    : (field == null ? "body" : field) + " must be " + typeName(m.getTargetType());
+                    : "body does not match the expected shape: " + (field == null ? "the body" : field) + " must be "
+                    + typeName(m.getTargetType());
         } else {
             detail = "body is not valid JSON";
         }
