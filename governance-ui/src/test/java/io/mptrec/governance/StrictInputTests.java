@@ -292,10 +292,12 @@ class StrictInputTests {
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 381));
         Api.released(task, TestArtifacts.prompt(ENCODER, task, 382));
         UiSession dave = UiSession.signIn("dave");
-        for (String far : List.of("-999999999-01-01", "+999999999-12-31", "9999-12-31", "1969-12-31")) {
+        for (String far : List.of("-999999999-01-01", "+999999999-12-31", "+10000-01-01", "1969-12-31")) {
             assertThat(dave.get("/ui/audit?from=" + far).statusCode()).as("from=" + far).isEqualTo(400);
             assertThat(dave.get("/ui/audit?to=" + far).statusCode()).as("to=" + far).isEqualTo(400);
         }
+        // to is inclusive: its day ends at the next midnight, which must lie in the range too
+        assertThat(dave.get("/ui/audit?to=9999-12-31").statusCode()).isEqualTo(400);
         assertThat(dave.get("/ui/audit?from=1970-01-01&to=9999-12-30").statusCode()).isEqualTo(200);
         UiSession carol = UiSession.signIn("carol");
         carol.get("/ui/tasks/" + task + "/rollback");
