@@ -104,6 +104,10 @@ class StrictInputTests {
                 .put("/api/v1/tasks/" + task + "/labels/staging"), 400, "version");
         refused(as("erin").contentType("application/json").body("{\"events\":[{\"eventId\":\"t1\",\"requestId\":\"r\","
                 + "\"metric\":\"spend\",\"value\":\"1\"}]}").post("/api/v1/events/kpi"), 400, "events[0].value");
+        refused(as("alice").contentType("application/json").body("{\"version\":99999999999}")
+                .put("/api/v1/tasks/" + task + "/labels/staging"), 400, "version");
+        as("erin").contentType("application/json").body("{\"events\":" + "[".repeat(5000) + "]".repeat(5000) + "}")
+                .post("/api/v1/events/kpi").then().statusCode(400).contentType("application/problem+json");
         refused(Api.transition("bob", task, v2, "approve", "{\"comment\":false}"), 400, "comment");
         refused(Api.transition("carol", task, v2, "release", "{\"reasn\":\"typo\"}"), 400, "reasn");
         assertThat(rows()).isEqualTo(before);

@@ -3,6 +3,7 @@ package io.mptrec.kernel.problem;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -63,9 +64,13 @@ public class ProblemMappers {
         String field = null;
         String detail;
         StreamReadException duplicate = duplicateKey(e);
+        InputCoercionException range = cause(e, InputCoercionException.class);
         if (duplicate != null) { // wrapped with the path of the list element it was found in, or not at all
-            field = duplicate(duplicate);
+            field = contextPath(duplicate);
             detail = "the key " + quoted(field) + " appears more than once in an object";
+        } else if (range != null) { // e.g. 1e20 for an integer
+            field = contextPath(range);
+            detail = (field == null ? "the body" : field) + " is a number out of range for its type";
         } else if (e instanceof UnrecognizedPropertyException u) {
             field = path(u.getPath());
             detail = "unknown property " + quoted(u.getPropertyName());
@@ -97,17 +102,23 @@ public class ProblemMappers {
     }
 
     private static StreamReadException duplicateKey(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof StreamReadException r && r.getOriginalMessage() != null
-                    && r.getOriginalMessage().startsWith("Duplicate field")) {
-                return r;
+        StreamReadException r = cause(e, StreamReadException.class);
+        return r != null && r.getOriginalMessage() != null && r.getOriginalMessage().startsWith("Duplicate field")
+                ? r : null;
+    }
+
+    /** The exception or its first cause of that type: parse errors come wrapped in the path of a list element. */
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
     }
 
-    /** The path of a duplicated key, from the parser's context at the point it saw the second one. */
-    private static String duplicate(StreamReadException e) {
+    /** The path where the parser stopped (a duplicated key, a number out of range), from its context. */
+    private static String contextPath(StreamReadException e) {
         JsonParser parser = e.getProcessor();
         Deque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = parser == null ? null : parser.getParsingContext(); c != null && !c.inRoot();
