@@ -40,7 +40,7 @@ class OpenApiDocumentTests {
                 "get /api/v1/audit", List.of("200", "400", "401", "403"),
                 "get /api/v1/encoders/{sha256}", List.of("200", "400", "401", "403", "404"),
                 "post /api/v1/experiments", List.of("201", "400", "401", "403", "404", "409"),
-                "post /api/v1/score", List.of("200", "400", "401", "403", "404", "409"),
+                "post /api/v1/score", List.of("200", "400", "401", "403", "404", "409", "413"),
                 "get /api/v1/experiments/{id}/results/timeseries", List.of("200", "400", "401", "403", "404"));
         expected.forEach((operation, codes) -> assertThat(responses(operation).keySet()).as(operation)
                 .containsExactlyInAnyOrderElementsOf(codes));

@@ -21,6 +21,14 @@ public interface AbConfig {
         @WithDefault("1000")
         @Min(1)
         int maxRows();
+
+        /**
+         * Largest score request body, in bytes (2 MiB: 1,000 candidates of 40 columns take about 1 MiB). The
+         * application's own limit (quarkus.http.limits.max-body-size) stays large for artifact uploads.
+         */
+        @WithDefault("2097152")
+        @Min(1)
+        long maxBodyBytes();
     }
 
     interface Results {

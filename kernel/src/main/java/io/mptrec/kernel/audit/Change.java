@@ -10,6 +10,34 @@ package io.mptrec.kernel.audit;
 public record Change(String actor, AuditAction action, String task, Integer version, String before, String after,
                      String reason, boolean adminBypass) {
 
+    /**
+     * The reason as it may be stored: the edges refuse control characters in a reason a person gives (400 naming the
+     * field), so this only ever changes text the platform writes itself (an exception's message in a guardrail error):
+     * a control character other than a line break or tab becomes U+FFFD, so that no audit entry can hold one (and
+     * PostgreSQL, which cannot store NUL, never refuses the entry).
+     */
+    public Change {
+        reason = printable(reason);
+    }
+
+    static String printable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean bad = Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t';
+            if (bad && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? '\uFFFD' : c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     public static Change of(String actor, AuditAction action, String task) {
         return new Change(actor, action, task, null, null, null, null, false);
     }

@@ -18,6 +18,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(Problem.of(400, slug, "Bad request", detail, field));
     }
 
+    /** A body larger than the operation takes; the detail says the limit. */
+    public static ApiException tooLarge(String detail, String field) {
+        return new ApiException(Problem.of(413, "body-too-large", "Content too large", detail, field));
+    }
+
     public static ApiException notFound(String detail, String field) {
         return new ApiException(Problem.of(404, "not-found", "Not found", detail, field));
     }

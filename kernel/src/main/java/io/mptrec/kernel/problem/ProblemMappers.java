@@ -1,8 +1,14 @@
 package io.mptrec.kernel.problem;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.ForbiddenException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
@@ -15,6 +21,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -43,15 +52,110 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> json(JsonProcessingException e) {
+        return respond(jsonProblem(e));
+    }
+
+    /**
+     * The 400 of a body that is not what the operation reads, naming the field where one applies: the path of a value
+     * of the wrong type ({@code events[1].value}), of an unknown property, or of a key given twice. Never echoes the
+     * parser's message (it may quote the body at length).
+     */
+    public static Problem jsonProblem(JsonProcessingException e) {
         String field = null;
-        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-            field = m.getPath().get(m.getPath().size() - 1).getFieldName();
+        String detail;
+        StreamReadException duplicate = duplicateKey(e);
+        InputCoercionException range = cause(e, InputCoercionException.class);
+        if (duplicate != null) { // wrapped with the path of the list element it was found in, or not at all
+            field = contextPath(duplicate);
+            detail = "the key " + quoted(field) + " appears more than once in an object";
+        } else if (range != null) { // e.g. 1e20 for an integer
+            field = contextPath(range);
+            detail = (field == null ? "the body" : field) + " is a number out of range for its type";
+        } else if (e instanceof UnrecognizedPropertyException u) {
+            field = path(u.getPath());
+            detail = "unknown property " + quoted(u.getPropertyName());
+        } else if (e instanceof InvalidFormatException f) {
+            field = path(f.getPath());
+            detail = "value " + quoted(String.valueOf(f.getValue())) + " is not " + typeName(f.getTargetType());
+        } else if (e instanceof MismatchedInputException m) {
+            field = path(m.getPath());
+            detail = m.getTargetType() == null ? "body does not match the expected shape"
+                    : "body does not match the expected shape: " + (field == null ? "the body" : field) + " must be "
+                    + typeName(m.getTargetType());
+        } else {
+            detail = "body is not valid JSON";
         }
-        String detail = e instanceof InvalidFormatException f
-                ? "value " + f.getValue() + " is not a " + f.getTargetType().getSimpleName()
-                : e instanceof MismatchedInputException ? "body does not match the expected shape"
-                : "body is not valid JSON";
-        return respond(Problem.of(400, "malformed-json", "Malformed JSON", detail, field));
+        return Problem.of(400, "malformed-json", "Malformed JSON", detail, field);
+    }
+
+    /** {@code a.b[2].c} from Jackson's reference chain; null for the whole body. */
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference r : references) {
+            if (r.getFieldName() != null) {
+                out.append(out.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                out.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return out.isEmpty() ? null : out.toString();
+    }
+
+    private static StreamReadException duplicateKey(Throwable e) {
+        StreamReadException r = cause(e, StreamReadException.class);
+        return r != null && r.getOriginalMessage() != null && r.getOriginalMessage().startsWith("Duplicate field")
+                ? r : null;
+    }
+
+    /** The exception or its first cause of that type: parse errors come wrapped in the path of a list element. */
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The path where the parser stopped (a duplicated key, a number out of range), from its context. */
+    private static String contextPath(StreamReadException e) {
+        JsonParser parser = e.getProcessor();
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = parser == null ? null : parser.getParsingContext(); c != null && !c.inRoot();
+             c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.addFirst("." + c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.addFirst("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            }
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path.isEmpty() ? null : path;
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == String.class) {
+            return "a text";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number (" + type.getSimpleName() + ")";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    /** At most 100 characters of a value taken from the body, quoted. */
+    private static String quoted(String value) {
+        String v = String.valueOf(value);
+        return "'" + (v.length() > 100 ? v.substring(0, 100) + "..." : v) + "'";
     }
 
     /** Declared apart: quarkus-rest-jackson ships its own (body-less) mapper for this subtype. */

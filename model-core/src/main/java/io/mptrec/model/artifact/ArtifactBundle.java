@@ -37,6 +37,11 @@ public final class ArtifactBundle {
     public static final String MANIFEST = "manifest.json";
     /** Uploads larger than this (uncompressed) are refused: an encoder for Census is about 1 MB. */
     public static final long MAX_UNCOMPRESSED_BYTES = 256L << 20;
+    /**
+     * The largest magnitude of any value in an artifact. Trained weights stay within a few units (the Census artifacts
+     * within 5); a weight of 3e38 is not a model but an overflow waiting to happen (every score would come out 0.0).
+     */
+    public static final float MAX_ABS_VALUE = 1000f;
 
     private final String kind;
     private final JsonNode metadata;
@@ -53,11 +58,18 @@ public final class ArtifactBundle {
     public static ArtifactBundle of(String kind, Object metadata, Map<String, FloatArray> arrays) {
         for (Map.Entry<String, FloatArray> e : arrays.entrySet()) {
             if (!e.getKey().matches("[a-z][a-z0-9_.]*")) {
-                throw new IllegalArgumentException("array name must be lower-case [a-z0-9_.]: " + e.getKey());
+                throw new ArtifactException("array name must be lower-case [a-z0-9_.]: " + e.getKey());
             }
             int bad = e.getValue().firstNonFinite();
             if (bad >= 0) {
                 throw new ArtifactException("array " + e.getKey() + " holds a non-finite value at index " + bad);
+            }
+            float[] data = e.getValue().data();
+            for (int i = 0; i < data.length; i++) {
+                if (Math.abs(data[i]) > MAX_ABS_VALUE) {
+                    throw new ArtifactException("array " + e.getKey() + " holds " + data[i] + " at index " + i
+                            + ": every value of an artifact lies within +-" + (int) MAX_ABS_VALUE);
+                }
             }
         }
         return new ArtifactBundle(kind, CanonicalJson.MAPPER.valueToTree(metadata), new TreeMap<>(arrays));
@@ -259,8 +271,13 @@ public final class ArtifactBundle {
                 throw new ArtifactException(source + ": array " + name + " is corrupted (SHA-256 differs from the manifest)");
             }
             FloatArray array = Npy.read(bytes, source + "/" + name);
-            int[] declared = CanonicalJson.MAPPER.convertValue(index.path("shape"), int[].class);
-            if (!array.hasShape(declared)) {
+            int[] declared;
+            try {
+                declared = CanonicalJson.MAPPER.convertValue(index.path("shape"), int[].class);
+            } catch (IllegalArgumentException e) {
+                declared = null;
+            }
+            if (declared == null || !array.hasShape(declared)) {
                 throw new ArtifactException(source + ": array " + name + " has a shape that differs from the manifest");
             }
             arrays.put(name, array);

@@ -39,37 +39,74 @@ public final class Npy {
         return out.array();
     }
 
-    /** Parses a float32 little-endian C-order .npy; anything else is refused with the reason. */
+    /** Parses a float32 little-endian C-order .npy; anything else is refused with the reason, naming the array. */
     public static FloatArray read(byte[] bytes, String name) {
         if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
-            throw new ArtifactException(name + ": not a .npy file (bad magic)");
+            throw new MalformedArrayException(name, "not a .npy file (bad magic)");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         in.position(6);
         int major = in.get();
         in.get();
-        int headerLength = major == 1 ? Short.toUnsignedInt(in.getShort()) : in.getInt();
-        if (in.position() + headerLength > bytes.length) {
-            throw new ArtifactException(name + ": truncated .npy header");
+        if (major < 1 || major > 3) {
+            throw new MalformedArrayException(name, ".npy format version " + major + " is not supported");
         }
-        String header = new String(bytes, in.position(), headerLength, StandardCharsets.US_ASCII).trim();
+        long headerLength = major == 1 ? Short.toUnsignedInt(in.getShort()) : Integer.toUnsignedLong(in.getInt());
+        if (in.position() + headerLength > bytes.length) {
+            throw new MalformedArrayException(name, "truncated .npy header (" + headerLength + " bytes declared)");
+        }
+        String header = new String(bytes, in.position(), (int) headerLength, StandardCharsets.US_ASCII).trim();
         Matcher m = HEADER.matcher(header);
         if (!m.matches()) {
-            throw new ArtifactException(name + ": unsupported .npy header " + header);
+            throw new MalformedArrayException(name, "unsupported .npy header " + shortened(header));
         }
         if (!m.group(1).equals("<f4") || m.group(2).equals("True")) {
-            throw new ArtifactException(name + ": expected little-endian float32 in C order, found " + header);
+            throw new MalformedArrayException(name, "expected little-endian float32 in C order, found "
+                    + shortened(header));
         }
-        int[] shape = Arrays.stream(m.group(3).split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
-        long count = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
-        in.position(in.position() + headerLength);
+        int[] shape = shape(m.group(3), name);
+        long count = 1;
+        for (int dimension : shape) {
+            count *= dimension; // no overflow: each dimension and the running product stay below MAX_VALUES
+            if (count > MAX_VALUES) {
+                throw new MalformedArrayException(name, "shape " + Arrays.toString(shape) + " holds more than "
+                        + MAX_VALUES + " values");
+            }
+        }
+        in.position(in.position() + (int) headerLength);
         if (in.remaining() != count * 4) {
-            throw new ArtifactException(name + ": truncated or oversized data: expected " + count * 4
+            throw new MalformedArrayException(name, "truncated or oversized data: expected " + count * 4
                     + " bytes for shape " + Arrays.toString(shape) + ", found " + in.remaining());
         }
         float[] data = new float[(int) count];
         in.asFloatBuffer().get(data);
         return new FloatArray(shape, data);
+    }
+
+    /** At most this many values in one array (the largest artifact a zip may hold, in float32). */
+    public static final long MAX_VALUES = ArtifactBundle.MAX_UNCOMPRESSED_BYTES / 4;
+
+    private static int[] shape(String dimensions, String name) {
+        String[] parts = Arrays.stream(dimensions.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
+        if (parts.length > 8) {
+            throw new MalformedArrayException(name, "a shape of " + parts.length + " dimensions (at most 8)");
+        }
+        int[] shape = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            // digits only (the header pattern); more than 10 of them cannot be a dimension we read
+            long dimension = parts[i].length() > 10 ? Long.MAX_VALUE : Long.parseLong(parts[i]);
+            if (dimension > MAX_VALUES) {
+                throw new MalformedArrayException(name, "dimension " + i + " of the shape is " + shortened(parts[i])
+                        + ", more than " + MAX_VALUES);
+            }
+            shape[i] = (int) dimension;
+        }
+        return shape;
+    }
+
+    private static String shortened(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 120 ? printable.substring(0, 120) + "..." : printable;
     }
 }

@@ -82,6 +82,12 @@ public final class TaskPromptArtifact {
         ModelConfig c = encoder.metadata().config();
         int inputWidth = encoder.encoder().inputWidth();
         int d = c.expertOutput();
+        // the manifest's declared widths are what tools and readers see first: they must be the arrays' own
+        if (metadata.inputWidth() != inputWidth || metadata.promptWidth() != d) {
+            throw new ArtifactException("task prompt " + bundle.shortHash() + " declares inputWidth "
+                    + metadata.inputWidth() + " and promptWidth " + metadata.promptWidth() + "; its encoder has input "
+                    + "width " + inputWidth + " and prompt width " + d);
+        }
         Arrays.requireShape(bundle, "prompt", d);
         int[] widths = {d, c.towerHidden1(), c.towerHidden2(), 1};
         for (int i = 0; i < 3; i++) {

@@ -163,9 +163,14 @@ public record ContributionReport(
     /** Reads a report written by {@link #toJson()}; unknown keys and other schema versions are refused. */
     public static ContributionReport fromJson(String json) {
         try {
-            return CanonicalJson.MAPPER.readerFor(ContributionReport.class)
+            ContributionReport report = CanonicalJson.MAPPER.readerFor(ContributionReport.class)
                     .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                     .readValue(json);
+            if (report == null) { // the JSON literal null
+                throw new IllegalArgumentException("the report is JSON null, not an object");
+            }
+            return report;
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
             throw new IllegalArgumentException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -93,7 +93,7 @@ public class ExperimentService {
             throw ApiException.badRequest("invalid-input", "hashVersion " + e.hashVersion
                     + " is not defined; only " + Assigner.HASH_VERSION_1 + " is", "hashVersion");
         }
-        e.ramp = req.ramp() == null ? 1.0 : req.ramp();
+        e.ramp = req.ramp() == null ? 1.0 : requireRamp(req.ramp());
         e.alpha = req.alpha() == null ? 0.05 : req.alpha();
         if (!(e.alpha > 0 && e.alpha < 0.5)) {
             throw ApiException.badRequest("invalid-input", "alpha must be in (0, 0.5)", "alpha");
@@ -255,6 +255,7 @@ public class ExperimentService {
      */
     public Experiment changeRamp(long id, double ramp, Actor actor, String reason) {
         requireReason(reason);
+        requireRamp(ramp);
         Experiment e = require(id);
         if (e.status == ExperimentStatus.STOPPED) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
@@ -342,6 +343,22 @@ public class ExperimentService {
         if (reason != null && !reason.isEmpty()) {
             Names.requireProse(reason, 4000, "reason");
         }
+    }
+
+    /** Ramp steps: multiples of 1/{@value #RAMP_STEPS}, from 0 to 1. */
+    public static final int RAMP_STEPS = 10_000;
+
+    /**
+     * A ramp is a share of units in [0, 1] in steps of 1/{@value #RAMP_STEPS} (0.01 %): finer shares mean nothing
+     * for real traffic, and a ramp of 1e-320 would be stored as a live experiment that takes in no one.
+     */
+    public static double requireRamp(double ramp) {
+        // the shortest decimal that reads back as this double, so 0.1234 has 4 places and 1e-320 has 320
+        if (!(ramp >= 0 && ramp <= 1) || java.math.BigDecimal.valueOf(ramp).stripTrailingZeros().scale() > 4) {
+            throw ApiException.badRequest("invalid-input", "ramp must be in [0, 1] in steps of 0.0001, got " + ramp,
+                    "ramp");
+        }
+        return ramp;
     }
 
     private static Experiment require(long id) {

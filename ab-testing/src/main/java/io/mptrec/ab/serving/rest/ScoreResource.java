@@ -48,6 +48,8 @@ public class ScoreResource {
     @APIResponse(responseCode = "403", description = "Role not allowed")
     @APIResponse(responseCode = "404", description = "Unknown task")
     @APIResponse(responseCode = "409", description = "The task has no production version")
+    @APIResponse(responseCode = "413", description = "Body larger than mptrec.ab.serving.max-body-bytes (2 MiB)")
+    @ScoringBodyLimit.Limited
     public RestResponse<ScoreResponse> score(@Valid @NotNull ScoreRequest body) {
         ServingService.Served served = serving.scoreTimed(body);
         // Server-Timing (W3C): the serving path's own phases, so a load test can tell them from HTTP and queueing.

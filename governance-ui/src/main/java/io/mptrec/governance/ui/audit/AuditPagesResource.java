@@ -3,8 +3,8 @@ package io.mptrec.governance.ui.audit;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.UiConfig;
 import io.mptrec.governance.ui.page.Viewer;
-import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Permission;
+import io.mptrec.kernel.time.Instants;
 import io.mptrec.registry.audit.AuditEntry;
 import io.mptrec.registry.audit.service.AuditExporter;
 import io.mptrec.registry.audit.service.AuditService.AuditFilter;
@@ -21,9 +21,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,14 +103,7 @@ public class AuditPagesResource {
     }
 
     private static Instant day(String value, String field, int plusDays) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value).plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-date", field + " must be a date such as 2026-01-31", field);
-        }
+        return Instants.requireDay(value, plusDays, field);
     }
 
     private static String blank(String s) {

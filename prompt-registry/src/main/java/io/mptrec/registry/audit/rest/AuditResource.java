@@ -2,6 +2,7 @@ package io.mptrec.registry.audit.rest;
 
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.kernel.time.Instants;
 import io.mptrec.registry.audit.AuditView;
 import io.mptrec.registry.audit.service.AuditExporter;
 import io.mptrec.registry.audit.service.AuditService.AuditFilter;
@@ -21,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Read-only by design: the audit log has no update or delete endpoint. */
@@ -87,13 +87,6 @@ public class AuditResource {
     }
 
     private static Instant instant(String value, String field) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-instant", field + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z", field);
-        }
+        return Instants.requireInstant(value, field);
     }
 }

@@ -42,6 +42,9 @@ import java.util.List;
 @Tag(name = "Versions", description = "Immutable task prompt versions and their review lifecycle")
 public class VersionResource {
 
+    private static final String BAD_TEXT = "A comment or reason with a control character or over 4000 characters, or a "
+            + "body that is not the operation's JSON";
+
     private final VersionService versions;
     private final LifecycleService lifecycle;
     private final VersionMapper views;
@@ -139,9 +142,14 @@ public class VersionResource {
     @Operation(summary = "Submit a DRAFT version for review")
     @APIResponse(responseCode = "200", description = "Now IN_REVIEW",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "400", description = BAD_TEXT)
     @APIResponse(responseCode = "409", description = "Not a DRAFT")
     public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
+        if (body != null) { // nothing of it is stored, but hostile text is refused as on every transition
+            LifecycleService.requireProse(body.comment(), "comment");
+            LifecycleService.requireProse(body.reason(), "reason");
+        }
         return views.toSummary(lifecycle.submit(name(task), version(number), actor()));
     }
 
@@ -152,6 +160,7 @@ public class VersionResource {
     @Operation(summary = "Approve a version IN_REVIEW (four-eyes: not by its author; admin bypass needs a reason)")
     @APIResponse(responseCode = "200", description = "Now APPROVED",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "400", description = BAD_TEXT)
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author")
     public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
@@ -166,7 +175,8 @@ public class VersionResource {
     @Operation(summary = "Reject a version IN_REVIEW, with a comment")
     @APIResponse(responseCode = "200", description = "Now REJECTED",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
-    @APIResponse(responseCode = "400", description = "No comment")
+    @APIResponse(responseCode = "400", description = "No comment, a comment with a control character or over 4000 "
+            + "characters, or a body that is not the operation's JSON")
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW")
     public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
@@ -181,6 +191,7 @@ public class VersionResource {
     @Operation(summary = "Release an APPROVED version: production moves to it, the previous one is RETIRED")
     @APIResponse(responseCode = "200", description = "Now RELEASED",
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
+    @APIResponse(responseCode = "400", description = BAD_TEXT)
     @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won")
     public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {

@@ -5,6 +5,7 @@ import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.registry.api.ApprovalFacts;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.RollbackPreview;
@@ -54,6 +55,8 @@ public class LifecycleService {
 
     /** Four-eyes: the approver may not be the author, unless an admin bypasses with a reason (flagged). */
     public PromptVersion approve(String taskName, int number, Actor actor, String comment, String reason) {
+        requireProse(comment, "comment");
+        requireProse(reason, "reason");
         PromptVersion version = versions.findVersion(taskName, number);
         requireStatus(version, VersionStatus.IN_REVIEW, "approved");
         boolean bypass = false;
@@ -76,6 +79,7 @@ public class LifecycleService {
     }
 
     public PromptVersion reject(String taskName, int number, Actor actor, String comment) {
+        requireProse(comment, "comment");
         if (comment == null || comment.isBlank()) {
             throw ApiException.badRequest("comment-required", "a rejection needs a comment", "comment");
         }
@@ -101,6 +105,7 @@ public class LifecycleService {
      * Checks exactly what {@link #releasePreview} shows.
      */
     public PromptVersion release(String taskName, int number, Actor actor, String reason) {
+        requireProse(reason, "reason");
         PromptVersion version = versions.findVersion(taskName, number);
         ReleaseCheck check = checkRelease(version);
         if (check.refusal() != null && !check.bypassable()) {
@@ -165,6 +170,7 @@ public class LifecycleService {
         if (reason == null || reason.isBlank()) {
             throw ApiException.badRequest("reason-required", "a rollback needs a reason", "reason");
         }
+        requireProse(reason, "reason");
         RollbackCheck check = checkRollback(taskName, targetNumber);
         if (check.refusal() != null) {
             throw ApiException.conflict(check.type(), check.refusal());
@@ -308,5 +314,19 @@ public class LifecycleService {
     private static PromptVersion flushed(PromptVersion version) {
         PromptVersion.flush();
         return version;
+    }
+
+    /** The longest comment or reason, in characters; the columns and the audit log hold it whole. */
+    public static final int MAX_TEXT = 4000;
+
+    /**
+     * A comment or reason is optional here (the callers say when one is required); given, it is stored (the approval,
+     * the audit log): at most {@link #MAX_TEXT} characters and no control character but line breaks and tabs, for
+     * the API and the pages alike.
+     */
+    public static void requireProse(String text, String field) {
+        if (text != null && !text.isEmpty()) {
+            Names.requireProse(text, MAX_TEXT, field);
+        }
     }
 }
