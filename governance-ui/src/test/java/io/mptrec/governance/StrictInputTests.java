@@ -34,6 +34,7 @@ import static io.mptrec.governance.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 /**
  * Issue 13, classes 1 and 4 on PostgreSQL: input that used to answer 500 (duplicate keys, a JSON null body, malformed
@@ -276,6 +277,45 @@ class StrictInputTests {
         assertThat(rows()).isEqualTo(before);
         as("erin").contentType("application/json").body("{\"ramp\":0.1234}")
                 .post("/api/v1/experiments/" + id + "/ramp").then().statusCode(200).body("ramp", equalTo(0.1234f));
+    }
+
+    /** Classes the fuzz test found beyond the issue's examples: null list elements, NUL in filters, leaky detail. */
+    @Test
+    void shouldRefuseNullListElementsNulFiltersAndMalformedReportsWithoutInternals() {
+        String task = "strict-fuzz";
+        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 391));
+        int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 392));
+        long experiment = experiment(task, "strict-fuzz-ab", v1, v2);
+        Map<String, Long> before = rows();
+        String arms = "\"arms\":[{\"name\":\"control\",\"version\":" + v1 + ",\"weight\":0.5},"
+                + "{\"name\":\"treatment\",\"version\":" + v2 + ",\"weight\":0.5}]";
+        refused(as("erin").contentType("application/json").body("{\"name\":\"x\",\"task\":\"" + task + "\","
+                + arms + ",\"guardrails\":[null]}").post("/api/v1/experiments"), 400, "guardrails[0]");
+        refused(as("erin").contentType("application/json").body("{\"name\":\"x\",\"task\":\"" + task + "\","
+                + "\"arms\":[null,null]}").post("/api/v1/experiments"), 400, "arms[0]");
+        refused(as("erin").contentType("application/json").body("{\"name\":\"x\",\"task\":\"" + task + "\","
+                + "\"arms\":[{\"name\":\"control\",\"version\":" + v1 + ",\"weight\":0.5},{\"version\":" + v2
+                + ",\"weight\":0.5}]}").post("/api/v1/experiments"), 400, "arms[1].name");
+        refused(as("erin").contentType("application/json").body("{\"events\":[null]}").post("/api/v1/events/kpi"),
+                400, "events[0]");
+        refused(as("erin").contentType("application/json").body("{\"covariates\":[null]}")
+                .post("/api/v1/experiments/" + experiment + "/covariates"), 400, "covariates[0]");
+        // PostgreSQL cannot compare a NUL: the filters are checked as stored text is
+        for (String filter : List.of("task", "actor", "action")) {
+            refused(as("dave").queryParam(filter, "a\u0000b").get("/api/v1/audit"), 400, filter);
+            refused(as("dave").queryParam(filter, "a\u0000b").get("/api/v1/audit/export"), 400, filter);
+        }
+        refused(as("dave").queryParam("task", "a\u0000b").get("/api/v1/events"), 400, "task");
+        // a malformed report is refused in the report's terms, never with Java class names
+        for (String body : List.of("\"x\"", "{\"extra\":1}", "[1,2]", "{\"schemaVersion\":\"one\"}", "{")) {
+            refused(as("alice").contentType("application/json").body(body)
+                    .put("/api/v1/tasks/" + task + "/versions/" + v2 + "/report"), 400, "body")
+                    .body("detail", not(containsString("io.mptrec")))
+                    .body("detail", not(containsString("Cannot")))
+                    .body("detail", not(containsString("not a contribution report: not a contribution report")));
+        }
+        assertThat(rows()).isEqualTo(before);
     }
 
     static long experiment(String task, String name, int v1, int v2) {

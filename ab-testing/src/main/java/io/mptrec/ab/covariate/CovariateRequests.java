@@ -11,7 +11,7 @@ public final class CovariateRequests {
     private CovariateRequests() {
     }
 
-    public record CovariateBatch(@NotNull List<@Valid CovariateValue> covariates) {
+    public record CovariateBatch(@NotNull List<@NotNull @Valid CovariateValue> covariates) {
     }
 
     /**

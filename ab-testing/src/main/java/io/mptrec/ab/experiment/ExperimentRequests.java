@@ -19,9 +19,9 @@ public final class ExperimentRequests {
      * @param plannedPerArm  units per arm the sequential intervals are tuned for; default 10,000
      */
     public record CreateExperiment(@NotNull String name, @NotNull String task, String salt, Integer hashVersion,
-                                   @NotNull List<@Valid ArmSpec> arms, Double ramp,
-                                   List<@Valid SuccessMetricSpec> successMetrics,
-                                   List<@Valid GuardrailSpec> guardrails, Double alpha, Long plannedPerArm) {
+                                   @NotNull List<@NotNull @Valid ArmSpec> arms, Double ramp,
+                                   List<@NotNull @Valid SuccessMetricSpec> successMetrics,
+                                   List<@NotNull @Valid GuardrailSpec> guardrails, Double alpha, Long plannedPerArm) {
     }
 
     public record ArmSpec(@NotNull String name, @NotNull Integer version, @NotNull Double weight) {

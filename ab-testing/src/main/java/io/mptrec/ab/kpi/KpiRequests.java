@@ -11,7 +11,7 @@ public final class KpiRequests {
     private KpiRequests() {
     }
 
-    public record KpiBatch(@NotNull List<@Valid KpiEventRequest> events) {
+    public record KpiBatch(@NotNull List<@NotNull @Valid KpiEventRequest> events) {
     }
 
     /**

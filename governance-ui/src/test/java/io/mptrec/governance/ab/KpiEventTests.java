@@ -102,7 +102,7 @@ class KpiEventTests {
                 .body("field", equalTo("events[1].metric"));
         as("erin").contentType("application/json").body(Map.of("events", List.of(
                         Map.of("requestId", "r", "metric", "click", "value", 1))))
-                .post("/api/v1/events/kpi").then().statusCode(400).body("field", equalTo("eventId"));
+                .post("/api/v1/events/kpi").then().statusCode(400).body("field", equalTo("events[0].eventId"));
         as("erin").contentType("application/json").body(Map.of("events", List.of()))
                 .post("/api/v1/events/kpi").then().statusCode(400).body("field", equalTo("events"));
         as("dave").contentType("application/json").body(Map.of("events", List.of()))

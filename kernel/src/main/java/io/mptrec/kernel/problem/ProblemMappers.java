@@ -44,10 +44,9 @@ public class ProblemMappers {
     public RestResponse<Problem> validation(ConstraintViolationException e) {
         ConstraintViolation<?> first = e.getConstraintViolations().iterator().next();
         String detail = e.getConstraintViolations().stream()
-                .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage())
+                .map(v -> field(v) + " " + v.getMessage())
                 .sorted().collect(Collectors.joining("; "));
-        return respond(Problem.of(400, "invalid-input", "Invalid input", detail,
-                lastNode(first.getPropertyPath().toString())));
+        return respond(Problem.of(400, "invalid-input", "Invalid input", detail, field(first)));
     }
 
     @ServerExceptionMapper
@@ -227,8 +226,33 @@ public class ProblemMappers {
                 "the request failed on the server; the server's log has the cause", null));
     }
 
-    private static String lastNode(String path) {
-        return path.substring(path.lastIndexOf('.') + 1);
+    /**
+     * The field a violation is about, as a client writes it ({@code arms[1].name}, {@code guardrails[0]}): the
+     * property path without the method, with list indices; the parameter's name ({@code body}) when the violation is
+     * about a whole parameter.
+     */
+    static String field(ConstraintViolation<?> violation) {
+        StringBuilder field = new StringBuilder();
+        String parameter = null;
+        for (jakarta.validation.Path.Node node : violation.getPropertyPath()) {
+            switch (node.getKind()) {
+                case PARAMETER -> parameter = node.getName();
+                case PROPERTY, BEAN, CONTAINER_ELEMENT -> {
+                    if (node.isInIterable() && node.getIndex() != null) {
+                        field.append('[').append(node.getIndex()).append(']');
+                    } else if (node.isInIterable() && node.getKey() != null) {
+                        field.append('[').append(node.getKey()).append(']');
+                    }
+                    if (node.getKind() == jakarta.validation.ElementKind.PROPERTY && node.getName() != null) {
+                        field.append(field.isEmpty() ? "" : ".").append(node.getName());
+                    }
+                }
+                default -> {
+                    // the method (or constructor) the parameter belongs to: not part of what the client sent
+                }
+            }
+        }
+        return field.isEmpty() ? parameter : field.toString();
     }
 
     /** The response that carries a problem, with its status and media type. */

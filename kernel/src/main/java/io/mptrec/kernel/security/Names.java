@@ -38,6 +38,14 @@ public final class Names {
     }
 
     /**
+     * An optional text, such as a query filter: null passes (no filter); otherwise as {@link #requireText}, so that a
+     * filter PostgreSQL cannot even compare (a NUL) is a 400 there as on H2.
+     */
+    public static String optionalText(String value, int maxLength, String field) {
+        return value == null ? null : requireText(value, maxLength, field);
+    }
+
+    /**
      * Free text a person writes (a reason, a comment): as {@link #requireText}, except that line breaks and tabs
      * (U+0009, U+000A, U+000D) are allowed.
      */

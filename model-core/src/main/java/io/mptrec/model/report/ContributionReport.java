@@ -173,8 +173,29 @@ public record ContributionReport(
             return report;
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
             throw new IllegalArgumentException(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), e);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            // Jackson's own message names Java classes; say which field, in the report's terms
+            String field = jsonPath(e.getPath());
+            throw new IllegalArgumentException(field.isEmpty()
+                    ? "the body does not have the shape of a contribution report"
+                    : "field " + field + " is unknown, repeated or of the wrong type", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("not a contribution report: " + e.getOriginalMessage(), e);
+            var at = e.getLocation();
+            throw new IllegalArgumentException("the body is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
         }
+    }
+
+    /** {@code nonInterference.checks[2].rows}: the path of a JSON value as a client would write it. */
+    private static String jsonPath(java.util.List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
+        StringBuilder text = new StringBuilder();
+        for (var reference : path) {
+            if (reference.getFieldName() != null) {
+                text.append(text.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                text.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return text.toString();
     }
 }

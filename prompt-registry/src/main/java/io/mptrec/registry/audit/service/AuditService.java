@@ -1,5 +1,6 @@
 package io.mptrec.registry.audit.service;
 
+import io.mptrec.kernel.security.Names;
 import io.mptrec.registry.audit.AuditEntry;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
@@ -23,8 +24,16 @@ public class AuditService {
         this.clock = clock;
     }
 
-    /** Filter for reading the log; null fields do not filter. */
+    /**
+     * Filter for reading the log; null fields do not filter. Text filters are checked as stored text is (no control
+     * character, at most 200 characters), so that PostgreSQL, which cannot hold a NUL, answers as H2 does: a 400.
+     */
     public record AuditFilter(String task, String actor, String action, Instant from, Instant to) {
+        public AuditFilter {
+            Names.optionalText(task, 200, "task");
+            Names.optionalText(actor, 200, "actor");
+            Names.optionalText(action, 200, "action");
+        }
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -1,6 +1,7 @@
 package io.mptrec.registry.events.rest;
 
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.registry.events.OutboxEvent;
 import io.mptrec.registry.events.WebhookDelivery;
@@ -44,7 +45,7 @@ public class EventResource {
     @Operation(summary = "List events, newest first, with their delivery state per webhook")
     @APIResponse(responseCode = "200", description = "One page of events",
             content = @Content(schema = @Schema(implementation = EventView.class)))
-    @APIResponse(responseCode = "400", description = "Invalid paging")
+    @APIResponse(responseCode = "400", description = "Invalid paging or task filter")
     public List<EventView> getEvents(@QueryParam("task") String task, @QueryParam("page") Integer page,
                                      @QueryParam("size") Integer size) {
         int p = page == null ? 0 : page;
@@ -52,6 +53,7 @@ public class EventResource {
         if (p < 0 || s < 1 || s > 500) {
             throw ApiException.badRequest("invalid-paging", "page must be >= 0 and size in 1..500", p < 0 ? "page" : "size");
         }
+        Names.optionalText(task, 200, "task");
         return events.findPage(task, p, s).stream().map(EventResource::toView).toList();
     }
 
