@@ -1,0 +1,633 @@
+package io.mptrec.governance.fuzz;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.mptrec.governance.TestArtifacts;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static io.mptrec.governance.fuzz.Mutations.JSON;
+import static io.mptrec.governance.fuzz.Mutations.quote;
+
+/**
+ * Generates hostile requests from the application's own OpenAPI document and sends them as a user holding the
+ * operation's role: per request one operation, one thing mutated (a path or query parameter, a JSON body field, the
+ * whole body, or a part of an uploaded artifact), everything else valid against seeded state. Every answer goes to a
+ * {@link FuzzChecks}; the random choices come from one seeded {@link Random}, so a seed replays a run.
+ */
+final class OpenApiFuzzer {
+
+    /** The embedded user that holds each role (application.properties). */
+    static final Map<String, String> USER_OF_ROLE = Map.of("prompt-author", "alice", "prompt-approver", "bob",
+            "release-manager", "carol", "experimenter", "erin", "auditor", "dave", "admin", "admin");
+
+    record Operation(String method, String path, List<String> pathParams, List<String> queryParams, String media,
+                     JsonNode schema, List<String> roles) {
+        String key() {
+            return method + " " + path;
+        }
+
+        boolean mutating() {
+            return !method.equals("GET");
+        }
+    }
+
+    /** One request: what was sent, as whom, and what was mutated. */
+    record Case(Operation operation, String user, String url, String contentType, byte[] body, String target,
+                String family, String expectedField, boolean hostile) {
+        String bodyPreview() {
+            if (body == null) {
+                return "(no body)";
+            }
+            if (contentType != null && contentType.contains("zip")) {
+                return "(zip, " + body.length + " bytes)";
+            }
+            String text = new String(body, StandardCharsets.UTF_8);
+            return abbreviate(text, 300);
+        }
+    }
+
+    record Answer(int status, String contentType, String body) {
+    }
+
+    private final JsonNode document;
+    private final Random random;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final String base;
+    private final List<Operation> operations;
+    private final String report;
+    private World world;
+    private int counter;
+
+    OpenApiFuzzer(JsonNode document, long seed, String base) throws Exception {
+        this.document = document;
+        this.random = new Random(seed);
+        this.base = base;
+        this.operations = operations(document);
+        this.report = Files.readString(Path.of("..", "data", "census-income-kdd", "artifacts",
+                "prompt-education.report.json"));
+    }
+
+    List<Operation> operations() {
+        return operations;
+    }
+
+    void world(World world) {
+        this.world = world;
+    }
+
+    /** Every API operation of the document (the pages under /ui are not part of it: they answer pages, not problems). */
+    static List<Operation> operations(JsonNode document) {
+        List<Operation> result = new ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> {
+            if (!path.getKey().startsWith("/api/")) {
+                return;
+            }
+            path.getValue().fields().forEachRemaining(entry -> {
+                JsonNode op = entry.getValue();
+                List<String> pathParams = new ArrayList<>();
+                List<String> queryParams = new ArrayList<>();
+                for (JsonNode p : op.path("parameters")) {
+                    (p.path("in").asText().equals("path") ? pathParams : queryParams).add(p.path("name").asText());
+                }
+                String media = null;
+                JsonNode schema = null;
+                Iterator<Map.Entry<String, JsonNode>> content = op.path("requestBody").path("content").fields();
+                if (content.hasNext()) {
+                    Map.Entry<String, JsonNode> first = content.next();
+                    media = first.getKey();
+                    schema = first.getValue().path("schema");
+                }
+                List<String> roles = new ArrayList<>();
+                for (JsonNode requirement : op.path("security")) {
+                    requirement.fields().forEachRemaining(s -> s.getValue().forEach(r -> roles.add(r.asText())));
+                }
+                result.add(new Operation(entry.getKey().toUpperCase(), path.getKey(), pathParams, queryParams, media,
+                        schema, roles));
+            });
+        });
+        return result;
+    }
+
+    // ---------------------------------------------------------------- case generation
+
+    Case next() {
+        Operation op = operations.get(random.nextInt(operations.size()));
+        counter++;
+        String user = op.roles().isEmpty() ? "admin"
+                : USER_OF_ROLE.getOrDefault(op.roles().get(random.nextInt(op.roles().size())), "admin");
+        Map<String, String> path = new LinkedHashMap<>();
+        op.pathParams().forEach(p -> path.put(p, validPathValue(p)));
+        Map<String, String> query = new LinkedHashMap<>();
+        op.queryParams().forEach(q -> query.put(q, validQueryValue(q, op)));
+        boolean json = op.media() != null && op.media().contains("json");
+        boolean zip = op.media() != null && op.media().contains("zip");
+        JsonNode body = json ? baseBody(op) : null;
+
+        List<String> kinds = new ArrayList<>();
+        kinds.add("valid");
+        if (!op.pathParams().isEmpty()) {
+            kinds.add("path");
+            kinds.add("path");
+        }
+        if (!op.queryParams().isEmpty()) {
+            kinds.add("query");
+            kinds.add("query");
+            kinds.add("query-repeat");
+        }
+        if (json) {
+            for (int i = 0; i < 6; i++) {
+                kinds.add("field");
+            }
+            kinds.add("whole");
+            kinds.add("whole");
+        } else if (zip) {
+            for (int i = 0; i < 5; i++) {
+                kinds.add("zip");
+            }
+        } else if (op.mutating()) {
+            kinds.add("whole-bodyless");
+        }
+        String kind = kinds.get(random.nextInt(kinds.size()));
+        String target = "";
+        String family = "valid";
+        String expectedField = null;
+        boolean hostile = false;
+        String contentType = json ? "application/json" : op.media();
+        byte[] bytes = json ? text(body, Map.of()) : zip ? baseZip(op) : null;
+        String extraQuery = "";
+
+        switch (kind) {
+            case "path" -> {
+                String name = pick(op.pathParams());
+                Mutations.Param value = pick(Mutations.forParam(name, false));
+                path.put(name, value.encoded());
+                target = "path " + name;
+                family = value.family();
+                expectedField = name;
+                hostile = value.hostile();
+            }
+            case "query" -> {
+                String name = pick(op.queryParams());
+                Mutations.Param value = pick(Mutations.forParam(name, true));
+                query.put(name, value.encoded());
+                target = "query " + name;
+                family = value.family();
+                expectedField = name;
+                hostile = value.hostile();
+            }
+            case "query-repeat" -> {
+                String name = pick(op.queryParams());
+                extraQuery = "&" + name + "=" + encode(validQueryValue(name, op));
+                target = "query " + name;
+                family = "repeated-param";
+            }
+            case "field" -> {
+                FieldMutation m = mutateField(body, op.schema());
+                bytes = m.bytes();
+                target = "body " + m.path();
+                family = m.family();
+                expectedField = m.expectField() ? m.path() : null;
+                hostile = m.hostile();
+            }
+            case "whole" -> {
+                WholeBody w = pick(wholeBodies(new String(bytes, StandardCharsets.UTF_8)));
+                bytes = w.body() == null ? null : w.body().getBytes(StandardCharsets.UTF_8);
+                contentType = w.contentType();
+                target = "body";
+                family = w.family();
+                hostile = w.hostile();
+            }
+            case "whole-bodyless" -> {
+                WholeBody w = pick(List.of(new WholeBody("json-body-on-bodyless", "application/json", "{\"a\":1}", false),
+                        new WholeBody("form-content-type", "application/x-www-form-urlencoded", null, false),
+                        new WholeBody("invalid-json", "application/json", "{\"a\":", false),
+                        new WholeBody("null-body", "application/json", "null", false)));
+                bytes = w.body() == null ? null : w.body().getBytes(StandardCharsets.UTF_8);
+                contentType = w.contentType();
+                target = "body";
+                family = w.family();
+            }
+            case "zip" -> {
+                ZipMutations.Mutated z = ZipMutations.mutate(random, bytes, this::mutateManifest);
+                bytes = z.bytes();
+                contentType = z.contentType() == null ? contentType : z.contentType();
+                target = "artifact " + z.target();
+                family = z.family();
+                hostile = z.hostile();
+            }
+            default -> {
+            }
+        }
+        StringBuilder url = new StringBuilder();
+        String template = op.path();
+        for (Map.Entry<String, String> p : path.entrySet()) {
+            template = template.replace("{" + p.getKey() + "}", p.getValue());
+        }
+        url.append(template);
+        if (!query.isEmpty()) {
+            url.append('?');
+            query.forEach((k, v) -> url.append(url.charAt(url.length() - 1) == '?' ? "" : "&").append(k).append('=')
+                    .append(v));
+            url.append(extraQuery);
+        }
+        return new Case(op, user, url.toString(), contentType, bytes, target, family, expectedField, hostile);
+    }
+
+    /** Sends the request; status 0 when the server closed the connection without an answer (twice). */
+    Answer send(Case c) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + c.url()))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((c.user() + ":" + c.user()).getBytes(StandardCharsets.UTF_8)));
+        if (c.contentType() != null && c.body() != null) {
+            request.header("Content-Type", c.contentType());
+        } else if (c.contentType() != null && c.family().equals("form-content-type")) {
+            request.header("Content-Type", c.contentType());
+        }
+        HttpRequest.BodyPublisher publisher = c.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(c.body());
+        request.method(c.operation().method(), publisher);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException first) {
+            // once more on a fresh connection: the server may have closed a kept-alive one after an earlier refusal
+            try {
+                response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                        .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (java.io.IOException second) {
+                return new Answer(0, "", "no answer: " + second);
+            }
+        }
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- valid values
+
+    private String validPathValue(String name) {
+        return switch (name) {
+            case "task" -> world.task();
+            case "number", "a", "b" -> String.valueOf(pick(world.versions()));
+            case "id" -> String.valueOf(pick(world.experiments()));
+            case "name" -> world.label();
+            case "sha256" -> world.encoderSha256();
+            default -> "1";
+        };
+    }
+
+    private String validQueryValue(String name, Operation op) {
+        return switch (name) {
+            case "page" -> "0";
+            case "size" -> "20";
+            case "task" -> world.task();
+            case "action" -> "RELEASED";
+            case "actor" -> "alice";
+            case "from" -> "2020-01-01T00:00:00Z";
+            case "to" -> "2100-01-01T00:00:00Z";
+            case "format" -> random.nextBoolean() ? "csv" : "json";
+            case "buckets" -> "10";
+            default -> "x";
+        };
+    }
+
+    private JsonNode baseBody(Operation op) {
+        String key = op.key();
+        if (key.equals("PUT /api/v1/tasks/{task}/versions/{number}/report")) {
+            try {
+                return JSON.readTree(report);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        ObjectNode body = (ObjectNode) example(op.schema(), "", 0);
+        if (key.equals("POST /api/v1/score")) {
+            body.remove("columns");
+            ArrayNode rows = body.putArray("rows");
+            rows.addObject().put("age", "40").put("sex", "f");
+        } else if (key.equals("POST /api/v1/experiments")) {
+            ArrayNode arms = body.putArray("arms");
+            arms.addObject().put("name", "control").put("version", world.released()).put("weight", 0.5);
+            arms.addObject().put("name", "treatment").put("version", world.approved()).put("weight", 0.5);
+            body.putArray("successMetrics").addObject().put("name", "click").put("kind", "PROPORTION")
+                    .put("direction", "HIGHER_IS_BETTER");
+            body.putArray("guardrails").addObject().put("name", "latency").put("kind", "MEAN")
+                    .put("direction", "LOWER_IS_BETTER").put("margin", 0.1).put("marginType", "RELATIVE");
+        } else if (key.equals("POST /api/v1/tasks/{task}/rollback")) {
+            body.put("targetVersion", world.released());
+        }
+        return body;
+    }
+
+    /** An example value for a schema, valid against the seeded world where the field's name says what it is. */
+    private JsonNode example(JsonNode schema, String name, int depth) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        schema = resolve(schema);
+        if (schema == null || depth > 6) {
+            return f.textNode("fuzz");
+        }
+        if (schema.has("enum")) {
+            return schema.get("enum").get(0);
+        }
+        String type = schema.path("type").asText("object");
+        switch (type) {
+            case "object" -> {
+                ObjectNode object = f.objectNode();
+                schema.path("properties").fields().forEachRemaining(p ->
+                        object.set(p.getKey(), example(p.getValue(), p.getKey(), depth + 1)));
+                if (schema.has("additionalProperties") && !schema.has("properties")) {
+                    object.set("age", example(schema.get("additionalProperties"), "age", depth + 1));
+                }
+                return object;
+            }
+            case "array" -> {
+                ArrayNode array = f.arrayNode();
+                array.add(example(schema.path("items"), singular(name), depth + 1));
+                return array;
+            }
+            case "integer" -> {
+                return f.numberNode(switch (name) {
+                    case "version" -> world.approved();
+                    case "targetVersion" -> world.released();
+                    case "rows" -> 1; // a pilot of one row ends at once, whatever pace a mutation asks for
+                    case "plannedPerArm" -> 1000;
+                    default -> 1;
+                });
+            }
+            case "number" -> {
+                return f.numberNode(switch (name) {
+                    case "alpha" -> 0.05;
+                    case "ratePerSecond" -> 0.0;
+                    case "value" -> 1.0;
+                    case "margin" -> 0.1;
+                    default -> 0.5;
+                });
+            }
+            case "boolean" -> {
+                return f.booleanNode(true);
+            }
+            default -> {
+                return f.textNode(switch (name) {
+                    case "task" -> world.task();
+                    case "unitId" -> "unit-" + counter;
+                    case "eventId" -> "fz-event-" + world.task() + "-" + counter;
+                    case "requestId" -> "fz-request";
+                    case "metric" -> "click";
+                    case "name" -> "fz-" + world.task() + "-" + counter;
+                    case "arm" -> "treatment";
+                    case "salt" -> "salt-" + counter;
+                    case "label" -> "income"; // a label of the pilot's dataset
+                    case "age" -> "40";
+                    default -> "fuzz " + name;
+                });
+            }
+        }
+    }
+
+    private static String singular(String name) {
+        return switch (name) {
+            case "events" -> "event";
+            case "covariates" -> "covariate";
+            default -> name;
+        };
+    }
+
+    private JsonNode resolve(JsonNode schema) {
+        for (int i = 0; schema != null && schema.has("$ref") && i < 10; i++) {
+            String ref = schema.get("$ref").asText();
+            schema = document.at(ref.substring(1));
+            if (schema.isMissingNode()) {
+                return null;
+            }
+        }
+        return schema;
+    }
+
+    // ---------------------------------------------------------------- body mutations
+
+    record FieldMutation(byte[] bytes, String path, String family, boolean expectField, boolean hostile) {
+    }
+
+    private record Slot(List<Object> path, JsonNode schema, boolean present) {
+        String display() {
+            StringBuilder out = new StringBuilder();
+            for (Object p : path) {
+                if (p instanceof Integer i) {
+                    out.append('[').append(i).append(']');
+                } else {
+                    out.append(out.isEmpty() ? "" : ".").append(p);
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    /** Every field of the body (present ones, and optional ones the schema declares but the body leaves out). */
+    private void slots(JsonNode node, JsonNode schema, List<Object> path, List<Slot> out) {
+        schema = resolve(schema);
+        if (node.isObject()) {
+            JsonNode properties = schema == null ? null : schema.get("properties");
+            node.fields().forEachRemaining(e -> {
+                List<Object> p = append(path, e.getKey());
+                JsonNode s = properties == null ? null : properties.get(e.getKey());
+                out.add(new Slot(p, s, true));
+                slots(e.getValue(), s, p, out);
+            });
+            if (properties != null) {
+                properties.fields().forEachRemaining(e -> {
+                    if (!node.has(e.getKey())) {
+                        out.add(new Slot(append(path, e.getKey()), e.getValue(), false));
+                    }
+                });
+            }
+        } else if (node.isArray() && node.size() > 0) {
+            JsonNode items = schema == null ? null : schema.get("items");
+            int last = node.size() - 1;
+            List<Object> p = append(path, last);
+            out.add(new Slot(p, items, true));
+            slots(node.get(last), items, p, out);
+        }
+    }
+
+    private static List<Object> append(List<Object> path, Object next) {
+        List<Object> p = new ArrayList<>(path);
+        p.add(next);
+        return p;
+    }
+
+    private String typeOf(JsonNode schema, JsonNode value) {
+        JsonNode s = resolve(schema);
+        if (s != null && s.has("enum")) {
+            return "string";
+        }
+        if (s != null && s.has("type")) {
+            return s.get("type").asText();
+        }
+        if (value == null) {
+            return null;
+        }
+        return value.isTextual() ? "string" : value.isIntegralNumber() ? "integer" : value.isNumber() ? "number"
+                : value.isBoolean() ? "boolean" : value.isArray() ? "array" : value.isObject() ? "object" : null;
+    }
+
+    FieldMutation mutateField(JsonNode body, JsonNode schema) {
+        List<Slot> slots = new ArrayList<>();
+        slots(body, schema, List.of(), slots);
+        Slot slot = pick(slots);
+        JsonNode copy = body.deepCopy();
+        JsonNode parent = at(copy, slot.path().subList(0, slot.path().size() - 1));
+        Object last = slot.path().get(slot.path().size() - 1);
+        JsonNode current = slot.present() ? child(parent, last) : null;
+        String display = slot.display();
+        int choice = random.nextInt(10);
+        if (slot.present() && choice == 0) {
+            remove(parent, last);
+            return new FieldMutation(text(copy, Map.of()), display, "missing-field", true, false);
+        }
+        if (choice == 1 && parent.isObject()) {
+            String key = (String) last;
+            String original = current == null ? "\"x\"" : current.toString();
+            String other = current == null || current.isTextual() ? quote("other") : current.isNumber() ? "2"
+                    : current.toString();
+            ((ObjectNode) parent).set(key, marker(0));
+            return new FieldMutation(text(copy, Map.of(0, original + "," + quote(key) + ":" + other)), display,
+                    "duplicate-key", true, true);
+        }
+        if (choice == 2) {
+            JsonNode holder = current != null && current.isObject() ? current : parent;
+            if (holder.isObject()) {
+                ((ObjectNode) holder).put("fuzzExtra", 1);
+                String where = holder == current ? display + ".fuzzExtra"
+                        : slot.path().size() == 1 ? "fuzzExtra" : display.replaceAll("[^.\\[]*$", "") + "fuzzExtra";
+                return new FieldMutation(text(copy, Map.of()), where, "extra-field", true, false);
+            }
+        }
+        Mutations.Value value = pick(Mutations.forField(typeOf(slot.schema(), current), current,
+                last instanceof String s ? s : "item"));
+        set(parent, last, marker(0));
+        return new FieldMutation(text(copy, Map.of(0, value.raw())), display, value.family(), value.parsable(),
+                value.hostile());
+    }
+
+    private byte[] mutateManifest(byte[] manifest) {
+        try {
+            JsonNode tree = JSON.readTree(manifest);
+            FieldMutation m = mutateField(tree, null);
+            lastManifestTarget = m.path() + " " + m.family();
+            return m.bytes();
+        } catch (Exception e) {
+            return manifest;
+        }
+    }
+
+    String lastManifestTarget = "";
+
+    private static TextNode marker(int i) {
+        return TextNode.valueOf("@@FUZZ_RAW_" + i + "@@");
+    }
+
+    private static byte[] text(JsonNode body, Map<Integer, String> raw) {
+        String text = body.toString();
+        for (Map.Entry<Integer, String> r : raw.entrySet()) {
+            text = text.replace("\"@@FUZZ_RAW_" + r.getKey() + "@@\"", r.getValue());
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode at(JsonNode node, List<Object> path) {
+        for (Object p : path) {
+            node = child(node, p);
+        }
+        return node;
+    }
+
+    private static JsonNode child(JsonNode node, Object key) {
+        return key instanceof Integer i ? node.get(i) : node.get((String) key);
+    }
+
+    private static void remove(JsonNode parent, Object key) {
+        if (key instanceof Integer i) {
+            ((ArrayNode) parent).remove(i);
+        } else {
+            ((ObjectNode) parent).remove((String) key);
+        }
+    }
+
+    private static void set(JsonNode parent, Object key, JsonNode value) {
+        if (key instanceof Integer i) {
+            ((ArrayNode) parent).set(i, value);
+        } else {
+            ((ObjectNode) parent).set((String) key, value);
+        }
+    }
+
+    record WholeBody(String family, String contentType, String body, boolean hostile) {
+    }
+
+    private static List<WholeBody> wholeBodies(String valid) {
+        return List.of(
+                new WholeBody("no-body", "application/json", null, true),
+                new WholeBody("no-body-no-content-type", null, null, true),
+                new WholeBody("null-body", "application/json", "null", true),
+                new WholeBody("empty-body", "application/json", "", true),
+                new WholeBody("array-body", "application/json", "[]", true),
+                new WholeBody("string-body", "application/json", "\"x\"", true),
+                new WholeBody("number-body", "application/json", "1", true),
+                new WholeBody("empty-object", "application/json", "{}", false),
+                new WholeBody("invalid-json", "application/json", valid.substring(0, valid.length() / 2), true),
+                new WholeBody("invalid-json", "application/json", "{'a':1}", true),
+                new WholeBody("trailing-garbage", "application/json", valid + " {}", false),
+                new WholeBody("byte-order-mark", "application/json", "\uFEFF" + valid, false),
+                new WholeBody("wrong-content-type", "text/plain", valid, false),
+                new WholeBody("wrong-content-type", "application/x-www-form-urlencoded", valid, true),
+                new WholeBody("wrong-content-type", "application/xml", "<a/>", true),
+                new WholeBody("deep-nesting", "application/json", Mutations.deepArray(20_000), true),
+                new WholeBody("deep-nesting", "application/json", Mutations.deepObject(20_000), true),
+                new WholeBody("huge-body", "application/json", " ".repeat(2_000_000) + valid, false));
+    }
+
+    private byte[] baseZip(Operation op) {
+        if (op.path().contains("/encoders")) {
+            return TestArtifacts.encoder(1_000_000 + random.nextInt(1000)).toZip();
+        }
+        return TestArtifacts.prompt(World.ENCODER, world.task(), 2_000_000 + random.nextInt(1000)).toZip();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    <T> T pick(List<T> list) {
+        return list.get(random.nextInt(list.size()));
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static String abbreviate(String text, int max) {
+        String flat = text.replace("\u0000", "\\u0000").replace("\n", "\\n").replace("\r", "\\r");
+        if (flat.length() <= max) {
+            return flat;
+        }
+        return flat.substring(0, max) + "...(" + text.length() + " chars)";
+    }
+}
