@@ -31,12 +31,13 @@ final class FuzzRun {
     /** One seed per test JVM, printed; {@code -Dmptrec.fuzz.seed=...} replays a run. */
     static final long SEED = Long.getLong("mptrec.fuzz.seed", System.nanoTime() % 1_000_000_007L);
     /** Requests per seeded world: accepted mutations wear the seeded state out (labels removed, experiments stopped). */
-    static final int PER_WORLD = 250;
+    static final int PER_WORLD = 1000;
 
     /** The checks that fail the test, and one that is only reported. */
     enum Check {
         SERVER_ERROR("5xx: the server failed instead of refusing"),
         NO_ANSWER("the connection closed without an answer"),
+        SESSION_LOST("a page request ended the signed-in session (redirect to the sign-in page)"),
         NOT_A_PROBLEM("4xx that is not application/problem+json"),
         PROBLEM_STATUS("problem+json whose status differs from the response's"),
         NO_FIELD("400 for a mutated field or parameter without a `field`"),
@@ -72,6 +73,8 @@ final class FuzzRun {
     private final Map<String, Integer> statuses = new TreeMap<>();
     private final Map<String, long[]> timeByFamily = new TreeMap<>();
     private int sent;
+    private int refusedChanges;
+    private World currentWorld;
     /** The tables as the last refused request left them; null when an accepted one may have changed them since. */
     private Tables.Snapshot last;
     private final Map<String, Map<Integer, Integer>> validAnswers = new TreeMap<>();
@@ -89,11 +92,24 @@ final class FuzzRun {
     String run(int requests) throws Exception {
         long started = System.nanoTime();
         for (int i = 0; i < requests; i++) {
+            long t = System.nanoTime();
             if (i % PER_WORLD == 0) {
-                fuzzer.world(World.seed("fuzz-" + database + "-" + (i / PER_WORLD), SEED % 100_000 * 100 + i / PER_WORLD * 10L));
+                Tables.Snapshot unseeded = tables.snapshot();
+                currentWorld = World.seed("fuzz-" + database + "-" + (i / PER_WORLD),
+                        SEED % 100_000 * 100 + i / PER_WORLD * 10L, i == 0);
+                fuzzer.world(currentWorld);
+                // the check that refusals change nothing must see a change when there is one: seeding made five versions
+                if (!tables.snapshot().changesTo(unseeded).contains("prompt_version")) {
+                    throw new IllegalStateException("the table snapshot does not see the seeded versions");
+                }
             }
+            phase("seed", t);
+            t = System.nanoTime();
             Case c = fuzzer.next();
+            phase("generate", t);
+            t = System.nanoTime();
             Tables.Snapshot before = !c.operation().mutating() ? null : last != null ? last : tables.snapshot();
+            phase("snapshot", t);
             long t0 = System.nanoTime();
             Answer answer = fuzzer.send(c);
             long[] time = timeByFamily.computeIfAbsent(c.family(), k -> new long[2]);
@@ -105,13 +121,21 @@ final class FuzzRun {
                 validAnswers.computeIfAbsent(c.operation().key(), k -> new TreeMap<>()).merge(answer.status(), 1,
                         Integer::sum);
             }
+            t = System.nanoTime();
             check(c, answer, before);
+            phase("check", t);
             if (i % PER_WORLD == PER_WORLD - 1) {
                 last = null; // the next world is seeded
             }
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
         return report(seconds);
+    }
+
+    private void phase(String name, long since) {
+        long[] time = timeByFamily.computeIfAbsent("(phase " + name + ")", k -> new long[2]);
+        time[0]++;
+        time[1] += System.nanoTime() - since;
     }
 
     boolean failed() {
@@ -134,7 +158,7 @@ final class FuzzRun {
                 fail(Check.NOT_A_PROBLEM, c, a, "problem+json that does not parse");
             }
         }
-        if (status >= 400 && status < 500 && status != 401 && status != 403) {
+        if (status >= 400 && status < 500 && status != 401 && status != 403 && !c.operation().page()) {
             if (!problem) {
                 fail(Check.NOT_A_PROBLEM, c, a, "Content-Type " + a.contentType());
             } else if (body != null) {
@@ -151,27 +175,34 @@ final class FuzzRun {
                 }
             }
         }
+        if (c.operation().page() && status == 302 && a.location().contains("/login")) {
+            fuzzer.world(currentWorld); // the page session ended: sign in again
+            fail(Check.SESSION_LOST, c, a, "redirected to " + a.location());
+        }
         if (status >= 200 && status < 300 && c.hostile()) {
             fail(Check.ACCEPTED_HOSTILE, c, a, "");
         }
         String text = a.body();
         for (String internal : List.of("Exception", "\tat ", "org.hibernate", "org.postgresql", "org.h2.", "SQLState",
                 "java.lang.", "io.mptrec.")) {
-            if (text.contains(internal) && !c.operation().key().contains("/artifact")) {
+            // a 5xx is failed above; in test mode its page carries Quarkus' stack trace, which production leaves out
+            if (status < 500 && text.contains(internal) && !c.operation().key().contains("/artifact")) {
                 fail(Check.LEAK, c, a, "contains " + internal.strip());
                 break;
             }
         }
         if (c.operation().mutating()) {
-            if (status >= 200 && status < 300) {
+            if (status >= 200 && status < 400) {
                 last = null;
-                settle.run();
-                if (c.operation().key().equals("POST /api/v1/experiments/{id}/pilot")) {
+                if (c.operation().key().equals("POST /api/v1/score")) {
+                    settle.run(); // exposures are written behind the answer
+                } else if (c.operation().key().equals("POST /api/v1/experiments/{id}/pilot")) {
                     awaitPilot(c);
                 }
             } else {
                 Tables.Snapshot after = tables.snapshot();
                 last = after;
+                refusedChanges++;
                 String changes = before.changesTo(after);
                 if (!changes.isEmpty()) {
                     fail(Check.CHANGED_WHEN_REFUSED, c, a, changes);
@@ -213,37 +244,30 @@ final class FuzzRun {
                 .append(seconds).append(" s, seed ").append(SEED).append(" (replay: -Dmptrec.fuzz.seed=").append(SEED)
                 .append(" -Dmptrec.fuzz.requests=").append(sent).append(")\n");
         out.append(fuzzer.operations().size()).append(" operations; answers by status: ")
-                .append(byStatus()).append('\n');
-        Map<String, List<Failure>> classes = new TreeMap<>();
-        failures.forEach(f -> classes.computeIfAbsent(f.classKey(), k -> new ArrayList<>()).add(f));
-        Map<Check, List<String>> byCheck = new LinkedHashMap<>();
-        classes.forEach((key, list) -> {
-            Failure shortest = list.stream().min((x, y) -> Integer.compare(length(x), length(y))).orElseThrow();
-            byCheck.computeIfAbsent(shortest.check(), k -> new ArrayList<>()).add(line(list.size(), shortest));
-        });
-        // the harness's own health: an operation whose unmutated request is refused tests only that refusal
-        validAnswers.forEach((op, counts) -> {
-            if (counts.keySet().stream().noneMatch(s -> s < 300)) {
-                out.append("  note: the unmutated request of ").append(op).append(" was never accepted: ")
-                        .append(counts).append('\n');
-            }
-        });
-        if (Boolean.getBoolean("mptrec.fuzz.timing")) {
-            timeByFamily.forEach((family, t) -> out.append("  time ").append(family).append(": ").append(t[0])
-                    .append(" requests, ").append(t[1] / 1_000_000).append(" ms\n"));
-        }
-        if (byCheck.isEmpty()) {
+                .append(byStatus()).append("; ").append(refusedChanges)
+                .append(" refused changes, tables compared before and after each\n");
+        // a class: the check, what kind of mutation, the answer's status; it lists every operation and field it hit
+        Map<Check, Map<String, List<Failure>>> classes = new TreeMap<>();
+        failures.forEach(f -> classes.computeIfAbsent(f.check(), k -> new TreeMap<>())
+                .computeIfAbsent(f.request().family() + " -> " + (f.answer().status() == 0 ? "no answer"
+                        : String.valueOf(f.answer().status())), k -> new ArrayList<>()).add(f));
+        if (classes.isEmpty()) {
             out.append("no failure\n");
         }
-        for (Check check : Check.values()) {
-            List<String> lines = byCheck.get(check);
-            if (lines == null) {
-                continue;
-            }
-            out.append("\n== ").append(check).append(": ").append(check.meaning).append(" (").append(lines.size())
+        classes.forEach((check, byClass) -> {
+            out.append("\n== ").append(check).append(": ").append(check.meaning).append(" (").append(byClass.size())
                     .append(" classes)\n");
-            lines.forEach(out::append);
-        }
+            byClass.forEach((name, list) -> {
+                Failure shortest = list.stream().min((x, y) -> Integer.compare(length(x), length(y))).orElseThrow();
+                TreeMap<String, Integer> where = new TreeMap<>();
+                list.forEach(f -> where.merge(f.request().operation().key().replace("/api/v1", "") + " "
+                        + f.request().target().replaceAll("\\[\\d+]", "[]"), 1, Integer::sum));
+                out.append("- ").append(name).append(": ").append(list.size()).append(" requests, ")
+                        .append(where.size()).append(" operation/field pairs: ")
+                        .append(OpenApiFuzzer.abbreviate(String.join("; ", where.keySet()), 1500)).append('\n');
+                out.append(repro(shortest, save(shortest)));
+            });
+        });
         return out.toString();
     }
 
@@ -257,13 +281,31 @@ final class FuzzRun {
         return (f.request().body() == null ? 0 : f.request().body().length) + f.request().url().length();
     }
 
-    private static String line(int count, Failure f) {
+    /** A binary (artifact) body is saved beside the report, to be replayed with curl --data-binary @file. */
+    private String save(Failure f) {
+        Case c = f.request();
+        if (c.body() == null || c.contentType() == null || !c.contentType().contains("zip")
+                && !c.operation().media().contains("zip")) {
+            return null;
+        }
+        try {
+            Path dir = Path.of("target", "fuzz");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(database + "-" + Integer.toHexString(f.classKey().hashCode()) + ".zip");
+            Files.write(file, c.body());
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String repro(Failure f, String savedAs) {
         Case c = f.request();
         Answer a = f.answer();
-        return "- " + c.operation().key() + " | " + c.target().replaceAll("\\[\\d+]", "[]") + " | " + c.family()
-                + " | " + count + "x" + (f.detail().isEmpty() ? "" : " | " + f.detail()) + "\n"
-                + "    as " + c.user() + ": " + c.operation().method() + " " + OpenApiFuzzer.abbreviate(c.url(), 200)
-                + (c.contentType() == null ? "" : " [" + c.contentType() + "]") + " " + c.bodyPreview() + "\n"
+        return "    e.g. as " + c.user() + ": " + c.operation().method() + " " + OpenApiFuzzer.abbreviate(c.url(), 200)
+                + (c.contentType() == null ? "" : " [" + c.contentType() + "]") + " "
+                + (savedAs == null ? c.bodyPreview() : "(" + c.body().length + " bytes: " + savedAs + ")")
+                + " (" + c.target() + ": " + c.family() + (f.detail().isEmpty() ? "" : "; " + f.detail()) + ")\n"
                 + "    -> " + a.status() + " " + a.contentType() + " " + OpenApiFuzzer.abbreviate(a.body(), 240) + "\n";
     }
 

@@ -37,6 +37,12 @@ final class Mutations {
         }
     }
 
+    private static final String DEEP_ARRAY = deepArray(3000);
+    private static final String DEEP_OBJECT = deepObject(3000);
+    private static final String STRING_100K = quote("x".repeat(100_000));
+    private static final String STRINGS_100K = hugeArray("\"x\"", 100_000);
+    private static final String NUMBERS_100K = hugeArray("1", 100_000);
+
     static String deepArray(int depth) {
         return "[".repeat(depth) + "]".repeat(depth);
     }
@@ -55,13 +61,14 @@ final class Mutations {
 
     /**
      * Replacement values for a field whose schema type is {@code type} ("string", "integer", "number", "boolean",
-     * "array", "object"; null when unknown) and whose current value is {@code current}.
+     * "array", "object"; null when unknown) and whose current value is {@code current}; {@code int64}: an integer
+     * field that holds a long, so that 2147483648 is fine there.
      */
-    static List<Value> forField(String type, JsonNode current, String name) {
+    static List<Value> forField(String type, JsonNode current, String name, boolean int64) {
         List<Value> values = new ArrayList<>();
         values.add(Value.of("null", "null", false));
-        values.add(new Value("deep-nesting", deepArray(3000), true, false));
-        values.add(new Value("deep-nesting", deepObject(3000), true, false));
+        values.add(new Value("deep-nesting", DEEP_ARRAY, true, false));
+        values.add(new Value("deep-nesting", DEEP_OBJECT, true, false));
         values.add(new Value("non-json-number", "NaN", true, false));
         values.add(new Value("non-json-number", "Infinity", true, false));
         switch (type == null ? "" : type) {
@@ -73,7 +80,7 @@ final class Mutations {
                 values.add(Value.of("empty-string", "\"\"", false));
                 values.add(Value.of("blank-string", "\"   \"", false));
                 values.add(Value.of("string-4001", quote("r".repeat(4001)), false));
-                values.add(Value.of("string-100k", quote("x".repeat(100_000)), false));
+                values.add(Value.of("string-100k", STRING_100K, false));
                 values.add(Value.of("nul", quote("a\u0000b"), true));
                 values.add(Value.of("nul", quote("\u0000"), true));
                 values.add(Value.of("control-char", quote("bell\u0007"), true));
@@ -83,7 +90,7 @@ final class Mutations {
                 values.add(Value.of("lone-surrogate", "\"a\\ud800b\"", false));
                 values.add(Value.of("unicode", quote("Zoë-日本-\uD83D\uDE00"), false));
                 values.add(Value.of("unknown-id", quote("no-such-" + name), false));
-                values.add(Value.of("huge-array", hugeArray("\"x\"", 100_000), true));
+                values.add(Value.of("huge-array", STRINGS_100K, true));
             }
             case "integer" -> {
                 values.add(Value.of("wrong-type", "\"abc\"", true));
@@ -92,8 +99,8 @@ final class Mutations {
                 values.add(Value.of("wrong-type", "[1]", true));
                 values.add(Value.of("wrong-type", "{}", true));
                 values.add(Value.of("fraction", "1.5", true));
-                values.add(Value.of("int-overflow", "2147483648", true));
-                values.add(Value.of("int-overflow", "-2147483649", true));
+                values.add(Value.of("int-overflow", "2147483648", !int64));
+                values.add(Value.of("int-overflow", "-2147483649", !int64));
                 values.add(Value.of("long-overflow", "9223372036854775808", true));
                 values.add(Value.of("long-overflow", "-9223372036854775809", true));
                 values.add(Value.of("number-1e309", "1e309", true));
@@ -101,7 +108,7 @@ final class Mutations {
                 values.add(Value.of("zero", "0", false));
                 values.add(Value.of("minus-zero", "-0", false));
                 values.add(Value.of("unknown-id", "999999", false));
-                values.add(Value.of("huge-array", hugeArray("1", 100_000), true));
+                values.add(Value.of("huge-array", NUMBERS_100K, true));
             }
             case "number" -> {
                 values.add(Value.of("wrong-type", "\"abc\"", true));
@@ -117,7 +124,7 @@ final class Mutations {
                 values.add(Value.of("huge-number", "3e38", false));
                 values.add(Value.of("negative", "-1", false));
                 values.add(Value.of("negative", "-1e155", false));
-                values.add(Value.of("huge-array", hugeArray("1", 100_000), true));
+                values.add(Value.of("huge-array", NUMBERS_100K, true));
             }
             case "boolean" -> {
                 values.add(Value.of("wrong-type", "\"true\"", true));
@@ -132,7 +139,7 @@ final class Mutations {
                 String element = current != null && current.size() > 0 ? current.get(0).toString() : "1";
                 values.add(Value.of("huge-array", hugeArray(element, Math.max(1000, 2_000_000 / (element.length() + 1))),
                         false));
-                values.add(Value.of("huge-array", hugeArray("1", 100_000), false));
+                values.add(Value.of("huge-array", NUMBERS_100K, false));
             }
             case "object" -> {
                 values.add(Value.of("wrong-type", "\"x\"", true));

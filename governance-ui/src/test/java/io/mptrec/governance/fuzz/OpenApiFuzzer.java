@@ -40,7 +40,7 @@ final class OpenApiFuzzer {
             "release-manager", "carol", "experimenter", "erin", "auditor", "dave", "admin", "admin");
 
     record Operation(String method, String path, List<String> pathParams, List<String> queryParams, String media,
-                     JsonNode schema, List<String> roles) {
+                     JsonNode schema, List<String> roles, boolean page) {
         String key() {
             return method + " " + path;
         }
@@ -52,7 +52,7 @@ final class OpenApiFuzzer {
 
     /** One request: what was sent, as whom, and what was mutated. */
     record Case(Operation operation, String user, String url, String contentType, byte[] body, String target,
-                String family, String expectedField, boolean hostile) {
+                String family, String expectedField, boolean hostile, String cookie) {
         String bodyPreview() {
             if (body == null) {
                 return "(no body)";
@@ -65,7 +65,7 @@ final class OpenApiFuzzer {
         }
     }
 
-    record Answer(int status, String contentType, String body) {
+    record Answer(int status, String contentType, String body, String location) {
     }
 
     private final JsonNode document;
@@ -93,13 +93,228 @@ final class OpenApiFuzzer {
 
     void world(World world) {
         this.world = world;
+        this.session = null; // signed in again with the next page request
     }
 
-    /** Every API operation of the document (the pages under /ui are not part of it: they answer pages, not problems). */
+    // ---------------------------------------------------------------- pages
+
+    private PageForms.Session session;
+
+    /** A page request: path and query parameters as for the API, url-encoded or multipart forms with the CSRF token. */
+    private Case nextPage(Operation op) throws Exception {
+        if (session == null) {
+            session = PageForms.Session.signIn(base, "admin");
+        }
+        Map<String, String> path = new LinkedHashMap<>();
+        op.pathParams().forEach(p -> path.put(p, p.equals("action")
+                ? pick(List.of("start", "pause", "resume", "stop")) : validPathValue(p)));
+        Map<String, String> query = new LinkedHashMap<>();
+        op.queryParams().forEach(q -> query.put(q, encode(validPageQueryValue(q))));
+        // a page action without fields (submit, remove a label) is still a form post: the CSRF token is its field
+        boolean form = op.media() != null && op.media().contains("urlencoded")
+                || op.media() == null && op.method().equals("POST");
+        boolean multipart = op.media() != null && op.media().contains("multipart");
+        List<String> kinds = new ArrayList<>(List.of("valid"));
+        if (!op.pathParams().isEmpty()) {
+            kinds.addAll(List.of("path", "path"));
+        }
+        if (!op.queryParams().isEmpty()) {
+            kinds.addAll(List.of("query", "query"));
+        }
+        if (form || multipart) {
+            kinds.addAll(List.of("field", "field", "field", "field", "whole"));
+        }
+        if (multipart) {
+            kinds.addAll(List.of("file", "file", "file"));
+        }
+        String kind = pick(kinds);
+        String target = "";
+        String family = "valid";
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (op.schema() != null) {
+            op.schema().path("properties").fieldNames().forEachRemaining(name -> {
+                if (!op.schema().path("properties").path(name).path("format").asText().equals("binary")) {
+                    fields.put(name, validFormValue(name, op));
+                }
+            });
+        }
+        String duplicate = null;
+        byte[] file = multipart ? (op.path().contains("covariates")
+                ? "unitId,metric,value\nunit-1,click,1\n".getBytes(StandardCharsets.UTF_8) : baseZip(op)) : null;
+        String fileName = multipart ? (op.path().contains("covariates") ? "covariates.csv" : "artifact.zip") : null;
+        String contentType = form ? "application/x-www-form-urlencoded" : multipart ? "multipart/form-data" : null;
+        byte[] bytes = null;
+        String whole = null;
+        switch (kind) {
+            case "path" -> {
+                String name = pick(op.pathParams());
+                Mutations.Param value = pick(Mutations.forParam(name, false));
+                path.put(name, value.encoded());
+                target = "path " + name;
+                family = value.family();
+            }
+            case "query" -> {
+                String name = pick(op.queryParams());
+                Mutations.Param value = pick(Mutations.forParam(name, true));
+                query.put(name, value.encoded());
+                target = "query " + name;
+                family = value.family();
+            }
+            case "field" -> {
+                if (fields.isEmpty() || random.nextInt(8) == 0) {
+                    fields.put("fuzzExtra", "1");
+                    target = "form fuzzExtra";
+                    family = "extra-field";
+                } else {
+                    String name = pick(new ArrayList<>(fields.keySet()));
+                    target = "form " + name;
+                    int choice = random.nextInt(8);
+                    if (choice == 0) {
+                        fields.remove(name);
+                        family = "missing-field";
+                    } else if (choice == 1) {
+                        duplicate = name;
+                        family = "duplicate-field";
+                    } else {
+                        PageForms.Value value = pick(PageForms.values());
+                        fields.put(name, value.raw());
+                        family = value.family();
+                    }
+                }
+            }
+            case "whole" -> {
+                whole = pick(List.of("no-body", "no-body-no-content-type", "json-body", "wrong-form-kind",
+                        "huge-body"));
+                target = "body";
+                family = whole;
+            }
+            case "file" -> {
+                target = "file " + fileName;
+                if (op.path().contains("covariates")) {
+                    PageForms.Value value = pick(PageForms.covariateFiles());
+                    file = value.raw().getBytes(StandardCharsets.UTF_8);
+                    family = value.family();
+                } else {
+                    ZipMutations.Mutated z = ZipMutations.mutate(random, file, this::mutateManifest);
+                    file = z.bytes();
+                    family = z.family();
+                    target += " " + z.target();
+                }
+                int part = random.nextInt(6);
+                if (part == 0) {
+                    fileName = "../../" + fileName;
+                    family += "+traversal-filename";
+                } else if (part == 1) {
+                    file = null;
+                    family = "missing-file-part";
+                }
+            }
+            default -> {
+            }
+        }
+        String boundary = "fuzz" + Long.toHexString(random.nextLong());
+        if (form) {
+            bytes = PageForms.urlEncoded(fields, session.token(), duplicate).getBytes(StandardCharsets.UTF_8);
+        } else if (multipart) {
+            contentType = "multipart/form-data; boundary=" + boundary;
+            List<PageForms.Part> parts = new ArrayList<>();
+            parts.add(PageForms.Part.text("csrf-token", session.token()));
+            fields.forEach((k, v) -> parts.add(PageForms.Part.text(k, v)));
+            if (duplicate != null) {
+                parts.add(PageForms.Part.text(duplicate, "other"));
+            }
+            if (file != null) {
+                parts.add(new PageForms.Part(op.path().contains("covariates") ? "file" : "artifact", fileName,
+                        "application/octet-stream", file));
+            }
+            bytes = PageForms.multipart(boundary, parts);
+        }
+        if (whole != null) {
+            switch (whole) {
+                case "no-body" -> bytes = null;
+                case "no-body-no-content-type" -> {
+                    bytes = null;
+                    contentType = null;
+                }
+                case "json-body" -> {
+                    bytes = "{\"reason\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+                    contentType = "application/json";
+                }
+                case "wrong-form-kind" -> contentType = form ? "multipart/form-data; boundary=" + boundary
+                        : "application/x-www-form-urlencoded";
+                default -> {
+                    byte[] padded = new byte[2_000_000 + (bytes == null ? 0 : bytes.length)];
+                    java.util.Arrays.fill(padded, (byte) 'x');
+                    byte[] prefix = ("fuzzPadding=").getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(prefix, 0, padded, 0, prefix.length);
+                    if (bytes != null && form) {
+                        padded[2_000_000 - 1] = '&';
+                        System.arraycopy(bytes, 0, padded, 2_000_000, bytes.length);
+                    }
+                    bytes = form ? padded : bytes;
+                    family = form ? "huge-body" : "huge-body-skipped";
+                }
+            }
+        }
+        String template = op.path();
+        for (Map.Entry<String, String> p : path.entrySet()) {
+            template = template.replace("{" + p.getKey() + "}", p.getValue());
+        }
+        StringBuilder url = new StringBuilder(template);
+        if (!query.isEmpty()) {
+            url.append('?');
+            query.forEach((k, v) -> url.append(url.charAt(url.length() - 1) == '?' ? "" : "&").append(k).append('=')
+                    .append(v));
+        }
+        return new Case(op, "admin", url.toString(), contentType, bytes, target, family, null, false,
+                session.cookies());
+    }
+
+    private String validPageQueryValue(String name) {
+        return switch (name) {
+            case "with", "version" -> String.valueOf(world.approved());
+            case "target" -> String.valueOf(world.released());
+            case "arm" -> "treatment";
+            case "task" -> world.task();
+            case "error", "expired", "signedOut" -> "true";
+            case "page" -> "0";
+            case "from" -> "2020-01-01T00:00:00Z";
+            case "to" -> "2100-01-01T00:00:00Z";
+            case "format" -> "csv";
+            case "action" -> "RELEASED";
+            case "actor" -> "alice";
+            default -> "x";
+        };
+    }
+
+    private String validFormValue(String name, Operation op) {
+        return switch (name) {
+            case "name" -> op.path().contains("labels") ? "fz-label" : "fz-page-" + world.task() + "-" + counter;
+            case "task" -> world.task();
+            case "control", "target" -> String.valueOf(world.released());
+            case "treatment", "version" -> String.valueOf(world.approved());
+            case "treatmentShare" -> "0.5";
+            case "ramp" -> "50";
+            case "successMetric" -> "click";
+            case "successKind" -> "PROPORTION";
+            case "guardrailMetric" -> "latency";
+            case "guardrailMargin" -> "0.1";
+            case "rows" -> "1";
+            case "rate" -> "0";
+            case "label" -> "income";
+            case "arm" -> "treatment";
+            default -> "fuzz " + name;
+        };
+    }
+
+    /**
+     * Every operation of the document: the API under /api, and the pages (under /ui, the sign-in page), which answer
+     * pages rather than problems. Sign-out is left out: it would end the fuzzer's page session.
+     */
     static List<Operation> operations(JsonNode document) {
         List<Operation> result = new ArrayList<>();
         document.get("paths").fields().forEachRemaining(path -> {
-            if (!path.getKey().startsWith("/api/")) {
+            if (path.getKey().startsWith("/q/") || path.getKey().equals("/ui/logout")) {
                 return;
             }
             path.getValue().fields().forEachRemaining(entry -> {
@@ -122,7 +337,7 @@ final class OpenApiFuzzer {
                     requirement.fields().forEachRemaining(s -> s.getValue().forEach(r -> roles.add(r.asText())));
                 }
                 result.add(new Operation(entry.getKey().toUpperCase(), path.getKey(), pathParams, queryParams, media,
-                        schema, roles));
+                        schema, roles, !path.getKey().startsWith("/api/")));
             });
         });
         return result;
@@ -130,9 +345,12 @@ final class OpenApiFuzzer {
 
     // ---------------------------------------------------------------- case generation
 
-    Case next() {
-        Operation op = operations.get(random.nextInt(operations.size()));
+    Case next() throws Exception {
+        Operation op = pickOperation();
         counter++;
+        if (op.page()) {
+            return nextPage(op);
+        }
         String user = op.roles().isEmpty() ? "admin"
                 : USER_OF_ROLE.getOrDefault(op.roles().get(random.nextInt(op.roles().size())), "admin");
         Map<String, String> path = new LinkedHashMap<>();
@@ -231,7 +449,7 @@ final class OpenApiFuzzer {
                 ZipMutations.Mutated z = ZipMutations.mutate(random, bytes, this::mutateManifest);
                 bytes = z.bytes();
                 contentType = z.contentType() == null ? contentType : z.contentType();
-                target = "artifact " + z.target();
+                target = "artifact " + z.target() + (z.family().equals("manifest-field") ? " " + lastManifestTarget : "");
                 family = z.family();
                 hostile = z.hostile();
             }
@@ -250,15 +468,28 @@ final class OpenApiFuzzer {
                     .append(v));
             url.append(extraQuery);
         }
-        return new Case(op, user, url.toString(), contentType, bytes, target, family, expectedField, hostile);
+        return new Case(op, user, url.toString(), contentType, bytes, target, family, expectedField, hostile, null);
+    }
+
+    /** An operation with nothing to mutate (no parameter, no body) is sent a quarter as often as the others. */
+    private Operation pickOperation() {
+        Operation op = operations.get(random.nextInt(operations.size()));
+        while (op.pathParams().isEmpty() && op.queryParams().isEmpty() && op.media() == null && random.nextInt(4) > 0) {
+            op = operations.get(random.nextInt(operations.size()));
+        }
+        return op;
     }
 
     /** Sends the request; status 0 when the server closed the connection without an answer (twice). */
     Answer send(Case c) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + c.url()))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((c.user() + ":" + c.user()).getBytes(StandardCharsets.UTF_8)));
+                .timeout(Duration.ofSeconds(60));
+        if (c.cookie() != null) {
+            request.header("Cookie", c.cookie());
+        } else {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((c.user() + ":" + c.user()).getBytes(StandardCharsets.UTF_8)));
+        }
         if (c.contentType() != null && c.body() != null) {
             request.header("Content-Type", c.contentType());
         } else if (c.contentType() != null && c.family().equals("form-content-type")) {
@@ -276,11 +507,12 @@ final class OpenApiFuzzer {
                 response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                         .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (java.io.IOException second) {
-                return new Answer(0, "", "no answer: " + second);
+                return new Answer(0, "", "no answer: " + second, "");
             }
         }
         return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                new String(response.body(), StandardCharsets.UTF_8));
+                new String(response.body(), StandardCharsets.UTF_8),
+                response.headers().firstValue("Location").orElse(""));
     }
 
     // ---------------------------------------------------------------- valid values
@@ -522,8 +754,10 @@ final class OpenApiFuzzer {
                 return new FieldMutation(text(copy, Map.of()), where, "extra-field", true, false);
             }
         }
+        JsonNode fieldSchema = resolve(slot.schema());
+        boolean int64 = fieldSchema != null && "int64".equals(fieldSchema.path("format").asText());
         Mutations.Value value = pick(Mutations.forField(typeOf(slot.schema(), current), current,
-                last instanceof String s ? s : "item"));
+                last instanceof String s ? s : "item", int64));
         set(parent, last, marker(0));
         return new FieldMutation(text(copy, Map.of(0, value.raw())), display, value.family(), value.parsable(),
                 value.hostile());
@@ -586,10 +820,10 @@ final class OpenApiFuzzer {
 
     private static List<WholeBody> wholeBodies(String valid) {
         return List.of(
-                new WholeBody("no-body", "application/json", null, true),
-                new WholeBody("no-body-no-content-type", null, null, true),
-                new WholeBody("null-body", "application/json", "null", true),
-                new WholeBody("empty-body", "application/json", "", true),
+                new WholeBody("no-body", "application/json", null, false),
+                new WholeBody("no-body-no-content-type", null, null, false),
+                new WholeBody("null-body", "application/json", "null", false),
+                new WholeBody("empty-body", "application/json", "", false),
                 new WholeBody("array-body", "application/json", "[]", true),
                 new WholeBody("string-body", "application/json", "\"x\"", true),
                 new WholeBody("number-body", "application/json", "1", true),
@@ -624,7 +858,13 @@ final class OpenApiFuzzer {
     }
 
     static String abbreviate(String text, int max) {
-        String flat = text.replace("\u0000", "\\u0000").replace("\n", "\\n").replace("\r", "\\r");
+        StringBuilder escaped = new StringBuilder(Math.min(text.length(), max + 16));
+        for (int i = 0; i < text.length() && escaped.length() <= max; i++) {
+            char ch = text.charAt(i);
+            // control characters shown as escapes, so that a reproduction can be read and copied
+            escaped.append(Character.isISOControl(ch) ? String.format("\\u%04x", (int) ch) : String.valueOf(ch));
+        }
+        String flat = escaped.toString();
         if (flat.length() <= max) {
             return flat;
         }

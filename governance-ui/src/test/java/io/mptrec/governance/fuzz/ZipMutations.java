@@ -97,8 +97,29 @@ final class ZipMutations {
                     family = "npy-truncated";
                 }
                 files.put(name, mutated);
-                return new Mutated(zip(files), null, name, family, true);
+                files.put("manifest.json", withSha256(files.get("manifest.json"), name, mutated));
+                String header = kind < HEADERS.size() ? " " + HEADERS.get(kind).replace("\u0000", "\\u0000") : "";
+                return new Mutated(zip(files), null, name + header, family, true);
             }
+        }
+    }
+
+    /**
+     * The manifest with the array's SHA-256 updated to the mutated file, so that the reader gets past the hash and
+     * parses the header (the artifact's content hash still differs: it is checked after the arrays are read).
+     */
+    private static byte[] withSha256(byte[] manifest, String file, byte[] bytes) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = Mutations.JSON.readTree(manifest);
+            for (com.fasterxml.jackson.databind.JsonNode entry : tree.path("arrays")) {
+                if (entry.path("file").asText().equals(file)) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) entry).put("sha256", java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+                }
+            }
+            return Mutations.JSON.writeValueAsBytes(tree);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
