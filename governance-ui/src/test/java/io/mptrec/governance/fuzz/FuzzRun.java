@@ -196,7 +196,8 @@ final class FuzzRun {
                 last = null;
                 if (c.operation().key().equals("POST /api/v1/score")) {
                     settle.run(); // exposures are written behind the answer
-                } else if (c.operation().key().equals("POST /api/v1/experiments/{id}/pilot")) {
+                } else if (c.operation().method().equals("POST") && c.operation().path().endsWith("/{id}/pilot")) {
+                    // API or page: the pilot replays rows behind the answer
                     awaitPilot(c);
                 }
             } else {
