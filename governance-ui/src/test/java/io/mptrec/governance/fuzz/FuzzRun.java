@@ -10,11 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static io.mptrec.governance.Api.as;
 import static io.mptrec.governance.fuzz.Mutations.JSON;
@@ -30,7 +28,7 @@ final class FuzzRun {
     static final int REQUESTS = Integer.getInteger("mptrec.fuzz.requests", 1500);
     /** One seed per test JVM, printed; {@code -Dmptrec.fuzz.seed=...} replays a run. */
     static final long SEED = Long.getLong("mptrec.fuzz.seed", System.nanoTime() % 1_000_000_007L);
-    /** Requests per seeded world: accepted mutations wear the seeded state out (labels removed, experiments stopped). */
+    /** Requests per seeded world: accepted mutations wear it out (labels removed, experiments stopped). */
     static final int PER_WORLD = 1000;
 
     /** The checks that fail the test, and one that is only reported. */
@@ -98,7 +96,7 @@ final class FuzzRun {
                 currentWorld = World.seed("fuzz-" + database + "-" + (i / PER_WORLD),
                         SEED % 100_000 * 100 + i / PER_WORLD * 10L, i == 0);
                 fuzzer.world(currentWorld);
-                // the check that refusals change nothing must see a change when there is one: seeding made five versions
+                // the check that refusals change nothing must see a change when there is one: five new versions
                 if (!tables.snapshot().changesTo(unseeded).contains("prompt_version")) {
                     throw new IllegalStateException("the table snapshot does not see the seeded versions");
                 }
@@ -274,7 +272,8 @@ final class FuzzRun {
 
     private String byStatus() {
         Map<Integer, Integer> counts = new TreeMap<>();
-        statuses.forEach((k, v) -> counts.merge(Integer.parseInt(k.substring(k.lastIndexOf(' ') + 1)), v, Integer::sum));
+        statuses.forEach((k, v) -> counts.merge(Integer.parseInt(k.substring(k.lastIndexOf(' ') + 1)), v,
+                Integer::sum));
         return counts.toString();
     }
 
@@ -318,11 +317,5 @@ final class FuzzRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    TreeSet<String> failingClasses() {
-        TreeSet<String> keys = new TreeSet<>();
-        failures.stream().filter(f -> f.check().fails()).forEach(f -> keys.add(f.classKey()));
-        return keys;
     }
 }

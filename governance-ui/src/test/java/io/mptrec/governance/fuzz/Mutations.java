@@ -137,8 +137,8 @@ final class Mutations {
                 values.add(Value.of("empty-array", "[]", false));
                 values.add(Value.of("array-of-nulls", "[null,null]", false));
                 String element = current != null && current.size() > 0 ? current.get(0).toString() : "1";
-                values.add(Value.of("huge-array", hugeArray(element, Math.max(1000, 2_000_000 / (element.length() + 1))),
-                        false));
+                int copies = Math.max(1000, 2_000_000 / (element.length() + 1));
+                values.add(Value.of("huge-array", hugeArray(element, copies), false));
                 values.add(Value.of("huge-array", NUMBERS_100K, false));
             }
             case "object" -> {

@@ -77,6 +77,8 @@ final class OpenApiFuzzer {
     private final String report;
     private World world;
     private int counter;
+    /** What the last manifest mutation did (path and family), for the request's target. */
+    private String lastManifestTarget = "";
 
     OpenApiFuzzer(JsonNode document, long seed, String base) throws Exception {
         this.document = document;
@@ -436,7 +438,8 @@ final class OpenApiFuzzer {
                 hostile = w.hostile();
             }
             case "whole-bodyless" -> {
-                WholeBody w = pick(List.of(new WholeBody("json-body-on-bodyless", "application/json", "{\"a\":1}", false),
+                WholeBody w = pick(List.of(
+                        new WholeBody("json-body-on-bodyless", "application/json", "{\"a\":1}", false),
                         new WholeBody("form-content-type", "application/x-www-form-urlencoded", null, false),
                         new WholeBody("invalid-json", "application/json", "{\"a\":", false),
                         new WholeBody("null-body", "application/json", "null", false)));
@@ -449,7 +452,8 @@ final class OpenApiFuzzer {
                 ZipMutations.Mutated z = ZipMutations.mutate(random, bytes, this::mutateManifest);
                 bytes = z.bytes();
                 contentType = z.contentType() == null ? contentType : z.contentType();
-                target = "artifact " + z.target() + (z.family().equals("manifest-field") ? " " + lastManifestTarget : "");
+                target = "artifact " + z.target()
+                        + (z.family().equals("manifest-field") ? " " + lastManifestTarget : "");
                 family = z.family();
                 hostile = z.hostile();
             }
@@ -773,8 +777,6 @@ final class OpenApiFuzzer {
             return manifest;
         }
     }
-
-    String lastManifestTarget = "";
 
     private static TextNode marker(int i) {
         return TextNode.valueOf("@@FUZZ_RAW_" + i + "@@");
