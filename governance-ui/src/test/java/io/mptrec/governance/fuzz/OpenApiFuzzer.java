@@ -753,8 +753,9 @@ final class OpenApiFuzzer {
             JsonNode holder = current != null && current.isObject() ? current : parent;
             if (holder.isObject()) {
                 ((ObjectNode) holder).put("fuzzExtra", 1);
-                String where = holder == current ? display + ".fuzzExtra"
-                        : slot.path().size() == 1 ? "fuzzExtra" : display.replaceAll("[^.\\[]*$", "") + "fuzzExtra";
+                String owner = holder == current ? display
+                        : new Slot(slot.path().subList(0, slot.path().size() - 1), null, true).display();
+                String where = owner.isEmpty() ? "fuzzExtra" : owner + ".fuzzExtra";
                 return new FieldMutation(text(copy, Map.of()), where, "extra-field", true, false);
             }
         }
