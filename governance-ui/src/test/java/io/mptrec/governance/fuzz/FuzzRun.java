@@ -136,6 +136,15 @@ final class FuzzRun {
         time[1] += System.nanoTime() - since;
     }
 
+    /** quarkus.http.limits.max-initial-line-length, Quarkus's default: "METHOD path?query HTTP/1.1". */
+    static final int MAX_REQUEST_LINE = 4096;
+
+    private static int requestLineLength(Case c) {
+        java.net.URI uri = java.net.URI.create(c.url());
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return c.operation().method().length() + 1 + target.length() + " HTTP/1.1".length();
+    }
+
     boolean failed() {
         return failures.stream().anyMatch(f -> f.check().fails());
     }
@@ -156,7 +165,10 @@ final class FuzzRun {
                 fail(Check.NOT_A_PROBLEM, c, a, "problem+json that does not parse");
             }
         }
-        if (status >= 400 && status < 500 && status != 401 && status != 403 && !c.operation().page()) {
+        // the HTTP layer's documented limit: Vert.x refuses an overlong request line before any handler of ours runs
+        // (Quarkus offers no hook to shape that answer), so a bare 414 is the expected refusal there
+        boolean overlongLine = status == 414 && !problem && requestLineLength(c) > MAX_REQUEST_LINE;
+        if (status >= 400 && status < 500 && status != 401 && status != 403 && !c.operation().page() && !overlongLine) {
             if (!problem) {
                 fail(Check.NOT_A_PROBLEM, c, a, "Content-Type " + a.contentType());
             } else if (body != null) {

@@ -103,17 +103,19 @@ public class ExperimentService {
             throw ApiException.badRequest("invalid-input", "plannedPerArm must be >= 100", "plannedPerArm");
         }
         Set<Integer> versionsUsed = new HashSet<>();
-        for (ArmSpec spec : req.arms()) {
+        for (int i = 0; i < req.arms().size(); i++) {
+            ArmSpec spec = req.arms().get(i);
+            String at = "arms[" + i + "].";
             ExperimentArm arm = new ExperimentArm();
-            arm.name = Names.requireName(spec.name(), "arms.name");
+            arm.name = Names.requireName(spec.name(), at + "name");
             PromptVersion version = versions.findVersion(task.name, spec.version());
             if (!version.encoderSha256.equals(task.encoder.contentSha256)) {
                 throw ApiException.badRequest("wrong-encoder", "version " + version.number
-                        + " was trained for another encoder than the task's", "arms.version");
+                        + " was trained for another encoder than the task's", at + "version");
             }
             if (!versionsUsed.add(version.number)) {
                 throw ApiException.badRequest("invalid-input", "version " + version.number
-                        + " appears in two arms", "arms.version");
+                        + " appears in two arms", at + "version");
             }
             arm.version = version;
             arm.weight = spec.weight();
@@ -122,24 +124,26 @@ public class ExperimentService {
         allocation(e); // validates arms, weights and ramp as the assignment spec requires
         Set<String> metricNames = new HashSet<>();
         List<SuccessMetricSpec> success = req.successMetrics() == null ? List.of() : req.successMetrics();
-        for (SuccessMetricSpec s : success) {
+        for (int i = 0; i < success.size(); i++) {
+            SuccessMetricSpec s = success.get(i);
             ExperimentMetric m = new ExperimentMetric();
             m.role = MetricRole.SUCCESS;
-            m.name = metricName(s.name(), "successMetrics.name", metricNames);
+            m.name = metricName(s.name(), "successMetrics[" + i + "].name", metricNames);
             m.kind = s.kind();
             m.direction = s.direction();
             e.metrics.add(m);
         }
         List<GuardrailSpec> guardrails = req.guardrails() == null ? List.of() : req.guardrails();
-        for (GuardrailSpec g : guardrails) {
+        for (int i = 0; i < guardrails.size(); i++) {
+            GuardrailSpec g = guardrails.get(i);
             ExperimentMetric m = new ExperimentMetric();
             m.role = MetricRole.GUARDRAIL;
-            m.name = metricName(g.name(), "guardrails.name", metricNames);
+            m.name = metricName(g.name(), "guardrails[" + i + "].name", metricNames);
             m.kind = g.kind();
             m.direction = g.direction();
             if (!(g.margin() >= 0) || g.margin().isInfinite()) {
                 throw ApiException.badRequest("invalid-input", "a guardrail margin must be finite and >= 0",
-                        "guardrails.margin");
+                        "guardrails[" + i + "].margin");
             }
             m.margin = g.margin();
             m.marginType = g.marginType();
