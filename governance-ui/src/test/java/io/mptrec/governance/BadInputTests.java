@@ -14,13 +14,11 @@ import org.junit.jupiter.api.Test;
 
 import io.restassured.RestAssured;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -32,9 +30,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import static io.mptrec.governance.Api.as;
 import static io.mptrec.governance.Api.uploadPrompt;
@@ -157,24 +152,9 @@ class BadInputTests {
     }
 
     private static byte[] edit(byte[] zip, Consumer<Map<String, byte[]>> change) {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                files.put(e.getName(), in.readAllBytes());
-            }
-            change.accept(files);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-                for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                    out.putNextEntry(new ZipEntry(f.getKey()));
-                    out.write(f.getValue());
-                    out.closeEntry();
-                }
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, byte[]> files = new TreeMap<>(TestArtifacts.unzip(zip));
+        change.accept(files);
+        return TestArtifacts.zip(files);
     }
 
     private static void editManifest(Map<String, byte[]> files, Consumer<ObjectNode> change) {

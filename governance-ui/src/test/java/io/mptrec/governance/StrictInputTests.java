@@ -12,8 +12,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,9 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 import static io.mptrec.governance.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -387,25 +382,12 @@ class StrictInputTests {
      */
     static byte[] replaced(ArtifactBundle bundle, String array, byte[] npy) {
         try {
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bundle.toZip()))) {
-                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                    files.put(e.getName(), in.readAllBytes());
-                }
-            }
+            Map<String, byte[]> files = TestArtifacts.unzip(bundle.toZip());
             files.put(array + ".npy", npy);
             ObjectNode manifest = (ObjectNode) JSON.readTree(files.get(ArtifactBundle.MANIFEST));
             ((ObjectNode) manifest.path("arrays").path(array)).put("sha256", Sha256.hex(npy));
             files.put(ArtifactBundle.MANIFEST, JSON.writeValueAsBytes(manifest));
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-                for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                    out.putNextEntry(new ZipEntry(f.getKey()));
-                    out.write(f.getValue());
-                    out.closeEntry();
-                }
-            }
-            return bytes.toByteArray();
+            return TestArtifacts.zip(files);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

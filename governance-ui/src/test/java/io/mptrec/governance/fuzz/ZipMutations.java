@@ -1,22 +1,16 @@
 package io.mptrec.governance.fuzz;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.mptrec.governance.TestArtifacts;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Mutations of an uploaded artifact (a zip of manifest.json and NumPy .npy arrays): broken zips, a manifest with one
@@ -47,7 +41,7 @@ final class ZipMutations {
             "");
 
     static Mutated mutate(Random random, byte[] zip, UnaryOperator<byte[]> manifestMutator) {
-        Map<String, byte[]> files = unzip(zip);
+        Map<String, byte[]> files = TestArtifacts.unzip(zip);
         int choice = random.nextInt(12);
         switch (choice) {
             case 0 -> {
@@ -66,12 +60,12 @@ final class ZipMutations {
             }
             case 4 -> {
                 files.remove("manifest.json");
-                return new Mutated(zip(files), null, "manifest.json", "missing-manifest", true);
+                return new Mutated(TestArtifacts.zip(files), null, "manifest.json", "missing-manifest", true);
             }
             case 5, 6, 7 -> {
                 byte[] manifest = files.get("manifest.json");
                 files.put("manifest.json", manifestMutator.apply(manifest));
-                return new Mutated(zip(files), null, "manifest.json", "manifest-field", false);
+                return new Mutated(TestArtifacts.zip(files), null, "manifest.json", "manifest-field", false);
             }
             default -> {
                 List<String> arrays = new ArrayList<>(files.keySet().stream().filter(n -> n.endsWith(".npy")).toList());
@@ -99,7 +93,7 @@ final class ZipMutations {
                 files.put(name, mutated);
                 files.put("manifest.json", withSha256(files.get("manifest.json"), name, mutated));
                 String header = kind < HEADERS.size() ? " " + HEADERS.get(kind).replace("\u0000", "\\u0000") : "";
-                return new Mutated(zip(files), null, name + header, family, true);
+                return new Mutated(TestArtifacts.zip(files), null, name + header, family, true);
             }
         }
     }
@@ -139,31 +133,5 @@ final class ZipMutations {
         out.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
         out.putShort((short) headerBytes.length).put(headerBytes).put(payload);
         return out.array();
-    }
-
-    static Map<String, byte[]> unzip(byte[] zip) {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                files.put(e.getName(), in.readAllBytes());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return files;
-    }
-
-    static byte[] zip(Map<String, byte[]> files) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                out.putNextEntry(new ZipEntry(f.getKey()));
-                out.write(f.getValue());
-                out.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }
