@@ -21,7 +21,8 @@ public enum Permission {
             Roles.ADMIN),
     READ_AUDIT("read and export the audit log", Roles.AUDITOR, Roles.ADMIN),
     READ_EVENTS("read the registry's outbox events", Roles.AUDITOR, Roles.RELEASE_MANAGER, Roles.ADMIN),
-    BYPASS("bypass four-eyes or the live-traffic rule, with a reason", Roles.ADMIN);
+    BYPASS("bypass four-eyes or the live-traffic rule, with a reason", Roles.ADMIN),
+    READ_OPERATIONS("read the application's metrics (/q/metrics)", Roles.AUDITOR, Roles.ADMIN);
 
     private final String description;
     private final List<String> roles;

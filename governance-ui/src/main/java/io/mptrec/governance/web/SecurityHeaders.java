@@ -1,0 +1,42 @@
+package io.mptrec.governance.web;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Security headers on every response (pages, API, static files, /q, refusals of authentication): no framing, no
+ * content sniffing, no referrer sent to other sites, and a Content-Security-Policy that allows scripts and styles
+ * from this origin only (the pages have no inline script, style or handler; their chart data sits in
+ * {@code <script type="application/json">}, which is data and never runs). Swagger UI's page starts itself with an
+ * inline script, so under /q/swagger-ui inline scripts and styles are allowed and nothing else changes.
+ */
+@ApplicationScoped
+public class SecurityHeaders {
+
+    static final String PAGES_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    static final String SWAGGER_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+            + "frame-ancestors 'none'";
+    /** Before every other filter, so that responses they end early carry the headers too. */
+    static final int PRIORITY = 1000;
+
+    void register(@Observes Filters filters) {
+        filters.register(this::addHeaders, PRIORITY);
+    }
+
+    void addHeaders(RoutingContext rc) {
+        String path = rc.normalizedPath();
+        rc.addHeadersEndHandler(ignored -> {
+            MultiMap headers = rc.response().headers();
+            headers.set("Content-Security-Policy", path.startsWith("/q/swagger-ui") ? SWAGGER_CSP : PAGES_CSP);
+            headers.set("X-Frame-Options", "DENY");
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("Referrer-Policy", "same-origin");
+        });
+        rc.next();
+    }
+}
