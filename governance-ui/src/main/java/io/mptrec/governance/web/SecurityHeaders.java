@@ -2,6 +2,8 @@ package io.mptrec.governance.web;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.impl.ServerCookie;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,6 +14,9 @@ import jakarta.enterprise.event.Observes;
  * from this origin only (the pages have no inline script, style or handler; their chart data sits in
  * {@code <script type="application/json">}, which is data and never runs). Swagger UI's page starts itself with an
  * inline script, so under /q/swagger-ui inline scripts and styles are allowed and nothing else changes.
+ *
+ * <p>Over HTTPS (also behind a TLS-terminating proxy once quarkus.http.proxy trusts its forwarded headers) every
+ * cookie set by the response is marked Secure: the session, the CSRF and the sign-in token cookies.
  */
 @ApplicationScoped
 public class SecurityHeaders {
@@ -36,6 +41,13 @@ public class SecurityHeaders {
             headers.set("X-Frame-Options", "DENY");
             headers.set("X-Content-Type-Options", "nosniff");
             headers.set("Referrer-Policy", "same-origin");
+            if ("https".equals(rc.request().scheme())) {
+                for (Cookie cookie : rc.request().cookies()) {
+                    if (cookie instanceof ServerCookie set && set.isChanged()) {
+                        set.setSecure(true);
+                    }
+                }
+            }
         });
         rc.next();
     }

@@ -29,7 +29,9 @@ class SignInLockoutTests {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("mptrec.sign-in.max-failures", "3", "mptrec.sign-in.max-failures-per-address", "8",
-                    "mptrec.sign-in.lockout", "PT6S");
+                    "mptrec.sign-in.lockout", "PT6S",
+                    // as behind a TLS-terminating proxy (see shouldMarkEveryCookieSecureOverHttps)
+                    "quarkus.http.proxy.proxy-address-forwarding", "true", "quarkus.http.proxy.allow-x-forwarded", "true");
         }
     }
 
@@ -78,6 +80,25 @@ class SignInLockoutTests {
         }
         as("erin").get("/api/v1/tasks").then().statusCode(429);
         assertThat(UiSession.signInPage().post("erin", "erin").header("Location")).contains("/login?locked=");
+    }
+
+    /** Served over HTTPS (here: a proxy that terminates TLS says so), the cookies are Secure; over HTTP they are not. */
+    @Test
+    void shouldMarkEveryCookieSecureOverHttpsOnly() {
+        Response page = RestAssured.given().header("X-Forwarded-Proto", "https").get("/login");
+        assertThat(page.getDetailedCookie("mptrec-sign-in").isSecured()).isTrue();
+        Response signedIn = RestAssured.given().redirects().follow(false).header("X-Forwarded-Proto", "https")
+                .cookie("mptrec-sign-in", page.getCookie("mptrec-sign-in")).formParam("j_username", "erin")
+                .formParam("j_password", "erin").post("/j_security_check?sign-in-token=" + page.getCookie("mptrec-sign-in"));
+        assertThat(signedIn.getDetailedCookie("quarkus-credential").isSecured()).as(signedIn.headers().toString())
+                .isTrue();
+        Response ui = RestAssured.given().header("X-Forwarded-Proto", "https")
+                .cookie("quarkus-credential", signedIn.getCookie("quarkus-credential")).get("/ui");
+        assertThat(ui.getDetailedCookie("csrf-token").isSecured()).isTrue();
+
+        assertThat(RestAssured.get("/login").getDetailedCookie("mptrec-sign-in").isSecured()).isFalse();
+        assertThat(UiSession.signInPage().post("erin", "erin").getDetailedCookie("quarkus-credential").isSecured())
+                .isFalse();
     }
 
     @Test
