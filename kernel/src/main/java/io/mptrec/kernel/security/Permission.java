@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The one table of who may do what: each permission and the roles that hold it. The pages check it
- * ({@code Viewer.require}); every role set the API's {@code @RolesAllowed} states must be one of these
- * ({@code RoleTableTests}), so that a page and its endpoint cannot disagree.
+ * The one table of who may do what: each permission and the roles that hold it. Each page method names the one it
+ * needs ({@code @Requires}); every role set the API's {@code @RolesAllowed} states must be one of these
+ * ({@code ArchitectureTests}), and {@code RoleParityTests} calls both per role, so that a page and its endpoint
+ * cannot disagree.
  */
 public enum Permission {
 
