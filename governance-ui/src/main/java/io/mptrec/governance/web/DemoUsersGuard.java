@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,6 +21,8 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class DemoUsersGuard {
+
+    private static final Logger LOG = Logger.getLogger(DemoUsersGuard.class);
 
     static final String USERS = "quarkus.security.users.embedded.users.";
 
@@ -40,6 +43,10 @@ public class DemoUsersGuard {
         refusal(embedded, host, defaults, allowed).ifPresent(message -> {
             throw new IllegalStateException(message);
         });
+        if (allowed) {
+            refusal(embedded, host, defaults, false).ifPresent(ignored -> LOG.warnf("MPTREC_ALLOW_DEMO_USERS=true: "
+                    + "listening on %s with the demo passwords of %s", host, String.join(", ", defaults)));
+        }
     }
 
     /** Why the application must not start, if it must not. */
