@@ -51,12 +51,14 @@ class WebDefaultsTests {
     void shouldOpenHealthToProbesAndTheRestOfQOnlyToTheRolesOfThePermissionTable() {
         RestAssured.get("/q/health").then().statusCode(200);
         RestAssured.get("/q/health/ready").then().statusCode(200);
-        for (String path : List.of("/q/metrics", "/q/openapi", "/q/swagger-ui/", "/q/openapi?format=json")) {
+        RestAssured.get("/q/health/live").then().statusCode(200);
+        for (String path : List.of("/q/metrics", "/q/openapi", "/q/swagger-ui/", "/q/openapi?format=json",
+                "/q/openapi.json", "/q/openapi.yaml", "/q/swagger-ui/index.html", "/q/no-such-endpoint")) {
             Response anonymous = RestAssured.given().redirects().follow(false).get(path);
             // an anonymous browser is sent to the sign-in page (its session then opens Swagger UI); a client sends Basic
             assertThat(anonymous.statusCode()).as("anonymous " + path).isEqualTo(302);
             assertThat(anonymous.header("Location")).as(path).endsWith("/login");
-            assertThat(RestAssured.given().auth().preemptive().basic("erin", "wrong").get(path).statusCode())
+            assertThat(RestAssured.given().auth().preemptive().basic("intruder-" + path.hashCode(), "wrong").get(path).statusCode())
                     .as("wrong password " + path).isEqualTo(401);
         }
         // metrics: READ_OPERATIONS (auditor, admin); the API description: READ_REGISTRY (every platform role)
