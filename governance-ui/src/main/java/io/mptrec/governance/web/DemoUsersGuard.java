@@ -56,7 +56,7 @@ public class DemoUsersGuard {
             return Optional.empty();
         }
         return Optional.of("Refusing to start: the application listens on " + host + " (beyond this machine) and the "
-                + "embedded users " + String.join(", ", usersWithDefaultPassword) + " still have their demo password "
+                + "embedded users " + String.join(", ", new TreeSet<>(usersWithDefaultPassword)) + " still have their demo password "
                 + "(the user name). Set real passwords with MPTREC_PASSWORD_<USER> (e.g. MPTREC_PASSWORD_ADMIN), listen "
                 + "on 127.0.0.1 only, or accept the demo users explicitly with MPTREC_ALLOW_DEMO_USERS=true.");
     }
