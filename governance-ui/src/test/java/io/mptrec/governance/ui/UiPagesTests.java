@@ -38,8 +38,7 @@ class UiPagesTests {
         RestAssured.given().redirects().follow(false).get("/api/v1/tasks").then().statusCode(401);
         RestAssured.given().get("/login").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("<label for=\"j_username\">"));
-        RestAssured.given().redirects().follow(false).formParam("j_username", "alice").formParam("j_password", "wrong")
-                .post("/j_security_check").then().statusCode(302)
+        UiSession.signInPage().post("alice", "wrong").then().statusCode(302)
                 .header("Location", org.hamcrest.Matchers.containsString("/login?error=true"));
     }
 

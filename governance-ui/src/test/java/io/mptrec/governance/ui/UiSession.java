@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class UiSession {
 
     private static final Pattern TOKEN = Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"");
+    private static final Pattern SIGN_IN_ACTION = Pattern.compile("action=\"(/j_security_check\\?[^\"]+)\"");
 
     private final String session;
     private String csrfCookie;
@@ -23,13 +24,28 @@ public final class UiSession {
     }
 
     public static UiSession signIn(String user) {
-        Response r = RestAssured.given().redirects().follow(false)
-                .formParam("j_username", user).formParam("j_password", user)
-                .post("/j_security_check");
+        Response r = signInPage().post(user, user);
         assertThat(r.statusCode()).as("sign-in of " + user).isEqualTo(302);
         String cookie = r.getCookie("quarkus-credential");
         assertThat(cookie).as("session cookie of " + user).isNotBlank();
         return new UiSession(cookie);
+    }
+
+    /** The sign-in page as a browser gets it: its CSRF cookie and the form's action, which repeats the token. */
+    public record SignInPage(String cookie, String action) {
+
+        /** Posts the sign-in form of this page (no redirects followed). */
+        public Response post(String user, String password) {
+            return RestAssured.given().redirects().follow(false).cookie("mptrec-sign-in", cookie)
+                    .formParam("j_username", user).formParam("j_password", password).post(action);
+        }
+    }
+
+    public static SignInPage signInPage() {
+        Response page = RestAssured.given().get("/login");
+        Matcher m = SIGN_IN_ACTION.matcher(page.asString());
+        assertThat(m.find()).as("sign-in form action").isTrue();
+        return new SignInPage(page.getCookie("mptrec-sign-in"), m.group(1).replace("&amp;", "&"));
     }
 
     public RequestSpecification given() {
@@ -59,6 +75,11 @@ public final class UiSession {
             spec = spec.formParam(fields[i], fields[i + 1]);
         }
         return spec.post(path);
+    }
+
+    /** The session's cookies as one Cookie header, for clients other than REST Assured. */
+    public String cookieHeader() {
+        return "quarkus-credential=" + session + (csrfCookie == null ? "" : "; csrf-token=" + csrfCookie);
     }
 
     public String csrfToken() {

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The one table of who may do what: each permission and the roles that hold it. The pages check it
- * ({@code Viewer.require}); every role set the API's {@code @RolesAllowed} states must be one of these
- * ({@code RoleTableTests}), so that a page and its endpoint cannot disagree.
+ * The one table of who may do what: each permission and the roles that hold it. Each page method names the one it
+ * needs ({@code @Requires}); every role set the API's {@code @RolesAllowed} states must be one of these
+ * ({@code ArchitectureTests}), and {@code RoleParityTests} calls both per role, so that a page and its endpoint
+ * cannot disagree.
  */
 public enum Permission {
 
@@ -21,7 +22,8 @@ public enum Permission {
             Roles.ADMIN),
     READ_AUDIT("read and export the audit log", Roles.AUDITOR, Roles.ADMIN),
     READ_EVENTS("read the registry's outbox events", Roles.AUDITOR, Roles.RELEASE_MANAGER, Roles.ADMIN),
-    BYPASS("bypass four-eyes or the live-traffic rule, with a reason", Roles.ADMIN);
+    BYPASS("bypass four-eyes or the live-traffic rule, with a reason", Roles.ADMIN),
+    READ_OPERATIONS("read the application's metrics (/q/metrics)", Roles.AUDITOR, Roles.ADMIN);
 
     private final String description;
     private final List<String> roles;

@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.audit;
 
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.UiConfig;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.security.Permission;
@@ -56,9 +57,9 @@ public class AuditPagesResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
+    @Requires(value = Permission.READ_AUDIT, action = "read the audit log")
     public TemplateInstance getLog(@RestQuery String task, @RestQuery String actor, @RestQuery String action,
                                    @RestQuery String from, @RestQuery String to, @RestQuery Integer page) {
-        viewer.require("read the audit log", Permission.READ_AUDIT);
         Filters f = filters(task, actor, action, from, to);
         AuditFilter filter = toFilter(f);
         long total = audit.count(filter);
@@ -73,9 +74,9 @@ public class AuditPagesResource {
     @GET
     @Path("export")
     @Produces({"text/csv", MediaType.APPLICATION_JSON})
+    @Requires(value = Permission.READ_AUDIT, action = "export the audit log")
     public RestResponse<String> export(@RestQuery String format, @RestQuery String task, @RestQuery String actor,
                                        @RestQuery String action, @RestQuery String from, @RestQuery String to) {
-        viewer.require("export the audit log", Permission.READ_AUDIT);
         AuditFilter filter = toFilter(filters(task, actor, action, from, to));
         AuditExporter.Export file = exporter.export(filter, format);
         return RestResponse.ResponseBuilder.ok(file.body(), file.mediaType())

@@ -21,6 +21,7 @@ import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;
 import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -134,25 +135,25 @@ public class ExperimentsResource {
     }
 
     @GET
+    @Requires(value = Permission.READ_EXPERIMENTS, action = "read experiments")
     public TemplateInstance getExperiments() {
-        viewer.require("read experiments", Permission.READ_EXPERIMENTS);
         return Templates.list(experiments.findAllExperimentViews(), taskNames());
     }
 
     @GET
     @Path("new")
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "create an experiment")
     public TemplateInstance getCreate(@RestQuery String task) {
-        viewer.require("create an experiment", Permission.RUN_EXPERIMENTS);
         return Templates.create(taskNames(), task, null);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "create an experiment")
     public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm Integer control,
                                   @RestForm Integer treatment, @RestForm Double treatmentShare, @RestForm Double ramp,
                                   @RestForm String successMetric, @RestForm String successKind,
                                   @RestForm String guardrailMetric, @RestForm Double guardrailMargin) {
-        viewer.require("create an experiment", Permission.RUN_EXPERIMENTS);
         if (blank(name) || blank(task) || control == null || treatment == null) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
                     task, "Name, task, control version and treatment version are required.")).build();
@@ -183,8 +184,8 @@ public class ExperimentsResource {
 
     @GET
     @Path("{id}")
+    @Requires(value = Permission.READ_EXPERIMENTS, action = "read experiments")
     public TemplateInstance getExperiment(@RestPath String id, @RestQuery String done) {
-        viewer.require("read experiments", Permission.READ_EXPERIMENTS);
         long key = id(id);
         Optional<PilotProgress> progress = pilot.findProgress(key);
         return detail(key, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".", null);
@@ -194,8 +195,8 @@ public class ExperimentsResource {
     @POST
     @Path("{id}/ramp")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "change an experiment's ramp")
     public RestResponse<?> changeRamp(@RestPath String id, @RestForm String ramp, @RestForm String reason) {
-        viewer.require("change an experiment's ramp", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         double percent;
         try {
@@ -222,8 +223,8 @@ public class ExperimentsResource {
     /** Promotion: a confirmation page (the verdicts, what production becomes, the approval's state), then the release. */
     @GET
     @Path("{id}/promote")
+    @Requires(value = Permission.RELEASE, action = "promote an experiment's winner")
     public TemplateInstance getPromote(@RestPath String id, @RestQuery String arm) {
-        viewer.require("promote an experiment's winner", Permission.RELEASE);
         long key = id(id);
         PromotionPreview preview = promotion.promotionPreview(key, blank(arm) ? null : arm.strip(), viewer.actor());
         return Templates.promote(preview.experiment(), plan(preview), null);
@@ -232,8 +233,8 @@ public class ExperimentsResource {
     @POST
     @Path("{id}/promote")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RELEASE, action = "promote an experiment's winner")
     public RestResponse<?> promote(@RestPath String id, @RestForm String arm, @RestForm String reason) {
-        viewer.require("promote an experiment's winner", Permission.RELEASE);
         long key = id(id);
         if (blank(reason)) {
             PromotionPreview preview = promotion.promotionPreview(key, blank(arm) ? null : arm.strip(), viewer.actor());
@@ -250,8 +251,8 @@ public class ExperimentsResource {
     /** The results block alone: the detail page reloads it every few seconds (htmx). */
     @GET
     @Path("{id}/results")
+    @Requires(value = Permission.READ_EXPERIMENTS, action = "read experiments")
     public TemplateInstance getResults(@RestPath String id) {
-        viewer.require("read experiments", Permission.READ_EXPERIMENTS);
         long key = id(id);
         ExperimentView e = experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
         ExperimentResults r = results.findResultsById(key).orElseThrow(() -> notFound(key));
@@ -273,8 +274,8 @@ public class ExperimentsResource {
     @POST
     @Path("{id}/{action: start|pause|stop}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "start, pause or stop an experiment")
     public RestResponse<Object> change(@RestPath String id, @RestPath String action, @RestForm String reason) {
-        viewer.require(action + " an experiment", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         String why = blank(reason) ? null : reason.strip();
         try {
@@ -297,9 +298,9 @@ public class ExperimentsResource {
     @POST
     @Path("{id}/pilot")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "run a pilot")
     public RestResponse<Object> startPilot(@RestPath String id, @RestForm Integer rows, @RestForm String rate,
                                              @RestForm String label) {
-        viewer.require("run a pilot", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         if (rows == null || rows < 1) {
             throw ApiException.badRequest("invalid-input", "a pilot needs a number of rows (1 or more)", "rows");
@@ -318,8 +319,8 @@ public class ExperimentsResource {
     @POST
     @Path("{id}/covariates")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "upload covariates")
     public RestResponse<TemplateInstance> uploadCovariates(@RestPath String id, @RestForm("file") FileUpload file) {
-        viewer.require("upload covariates", Permission.RUN_EXPERIMENTS);
         long key = id(id);
         try {
             if (file == null || file.size() == 0) {

@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.labels;
 
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
@@ -59,9 +60,9 @@ public class LabelsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.AUTHOR_PROMPTS, action = "set a label")
     public RestResponse<TemplateInstance> setLabel(@RestPath String task, @RestForm String name,
                                                    @RestForm String version) {
-        viewer.require("set a label", Permission.AUTHOR_PROMPTS);
         String t = Names.requireName(task, "task");
         String label = name == null ? "" : name.strip();
         try {
@@ -76,8 +77,8 @@ public class LabelsResource {
     @POST
     @Path("{name}/remove")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.AUTHOR_PROMPTS, action = "remove a label")
     public RestResponse<TemplateInstance> removeLabel(@RestPath String task, @RestPath String name) {
-        viewer.require("remove a label", Permission.AUTHOR_PROMPTS);
         String t = Names.requireName(task, "task");
         try {
             lifecycle.removeLabel(t, Names.requireName(name, "name"), viewer.actor());

@@ -7,14 +7,18 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Under /ui, responses made outside the pages become pages: the CSRF filter's bare 400 for a form post without this
- * session's token (an old tab, an expired token, or a post from another site), and the 404 of an unknown address.
+ * session's token (an old tab, an expired token, or a post from another site), a body of a type the page does not
+ * take (415: no page form sends one, so it is refused like a forged form), and the 404 of an unknown address.
  */
 public class RefusedFormFilter {
 
     @ServerResponseFilter
     public void explainRefusedForm(ContainerRequestContext request, ContainerResponseContext response) {
-        if (response.getStatus() == 400 && !response.hasEntity() && "POST".equals(request.getMethod())
-                && request.getUriInfo().getPath().startsWith("/ui")) {
+        boolean page = request.getUriInfo().getPath().startsWith("/ui");
+        boolean change = !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod());
+        boolean bare = !response.hasEntity() || response.getEntity() instanceof io.mptrec.kernel.problem.Problem;
+        if (page && change && bare && (response.getStatus() == 400 || response.getStatus() == 415)) {
+            response.setStatus(400);
             response.setEntity(Pages.Templates.refused().render(), null, MediaType.TEXT_HTML_TYPE);
         } else if (response.getStatus() == 404 && response.getEntity() instanceof io.mptrec.kernel.problem.Problem
                 && request.getUriInfo().getPath().startsWith("/ui")) {

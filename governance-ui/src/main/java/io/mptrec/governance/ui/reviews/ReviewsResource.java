@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.reviews;
 
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
@@ -69,8 +70,8 @@ public class ReviewsResource {
     @POST
     @Path("{task}/{number}/approve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.REVIEW, action = "approve a version")
     public RestResponse<Object> approve(@RestPath String task, @RestPath String number, @RestForm String comment) {
-        viewer.require("approve a version", Permission.REVIEW);
         int n = Names.requireVersionNumber(number, "version");
         lifecycle.approve(Names.requireName(task, "task"), n, viewer.actor(), blankToNull(comment), null);
         return Pages.seeOther("/ui/reviews?done=" + task + "-v" + n + "-approved");
@@ -79,8 +80,8 @@ public class ReviewsResource {
     @POST
     @Path("{task}/{number}/reject")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.REVIEW, action = "reject a version")
     public RestResponse<Object> reject(@RestPath String task, @RestPath String number, @RestForm String comment) {
-        viewer.require("reject a version", Permission.REVIEW);
         int n = Names.requireVersionNumber(number, "version");
         lifecycle.reject(Names.requireName(task, "task"), n, viewer.actor(), blankToNull(comment));
         return Pages.seeOther("/ui/reviews?done=" + task + "-v" + n + "-rejected");
@@ -89,17 +90,17 @@ public class ReviewsResource {
     /** The admin bypass of four-eyes: a page of its own that says what it is, and a reason that goes to the audit log. */
     @GET
     @Path("{task}/{number}/bypass")
+    @Requires(value = Permission.BYPASS, action = "bypass four-eyes")
     public TemplateInstance getBypass(@RestPath String task, @RestPath String number) {
-        viewer.require("bypass four-eyes", Permission.BYPASS);
         return Templates.bypass(bypassable(task, number), null);
     }
 
     @POST
     @Path("{task}/{number}/bypass")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.BYPASS, action = "bypass four-eyes")
     public RestResponse<?> bypass(@RestPath String task, @RestPath String number, @RestForm String reason,
                                   @RestForm String comment) {
-        viewer.require("bypass four-eyes", Permission.BYPASS);
         VersionDetail v = bypassable(task, number);
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.bypass(v,

@@ -5,6 +5,8 @@ import io.mptrec.governance.ui.page.UiConfig;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,15 +28,17 @@ public class SessionResource {
 
     private final SecurityIdentity identity;
     private final UiConfig config;
+    private final SignInCsrf csrf;
 
-    public SessionResource(SecurityIdentity identity, UiConfig config) {
+    public SessionResource(SecurityIdentity identity, UiConfig config, SignInCsrf csrf) {
         this.identity = identity;
         this.config = config;
+        this.csrf = csrf;
     }
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(String message, boolean error, boolean keycloak);
+        static native TemplateInstance login(String message, boolean error, boolean keycloak, String action);
 
         static native TemplateInstance signedOut();
     }
@@ -47,11 +51,23 @@ public class SessionResource {
     @GET
     @Path("login")
     public TemplateInstance getLogin(@RestQuery boolean error, @RestQuery boolean expired,
-                                     @RestQuery("signedOut") boolean signedOut,
-                                     @RestCookie(SESSION_COOKIE) String session) {
+                                     @RestQuery("signedOut") boolean signedOut, @RestQuery boolean refused,
+                                     @RestQuery Long locked, @RestCookie(SESSION_COOKIE) String session,
+                                     RoutingContext rc) {
+        // the form's own CSRF token: a cookie and the same value in the action (see SignInCsrf)
+        Cookie token = csrf.newCookie("https".equals(rc.request().scheme()));
+        rc.response().addCookie(token);
+        String action = "/j_security_check?" + SignInCsrf.PARAMETER + "=" + token.getValue();
         String message = null;
-        if (error) {
+        boolean failed = error || refused || locked != null;
+        if (locked != null) {
+            message = "Too many failed sign-ins for this user name or from this address. Try again in "
+                    + Math.max(1, (locked + 59) / 60) + " minute(s).";
+        } else if (error) {
             message = "The user name or password was not right. Try again.";
+        } else if (refused) {
+            message = "The sign-in form was not accepted: it was open for too long or sent from another site. "
+                    + "Sign in again on this page.";
         } else if (signedOut) {
             message = "You are signed out.";
         } else if (expired || (session != null && identity.isAnonymous())) {
@@ -59,7 +75,7 @@ public class SessionResource {
         } else if (!identity.isAnonymous()) {
             message = "You are already signed in as " + identity.getPrincipal().getName() + ".";
         }
-        return Templates.login(message, error, config.keycloak());
+        return Templates.login(message, failed, config.keycloak(), action);
     }
 
     @GET

@@ -3,6 +3,7 @@ package io.mptrec.governance.ui.tasks;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
@@ -91,8 +92,8 @@ public class TasksResource {
 
     @GET
     @Path("tasks/{task}/rollback")
+    @Requires(value = Permission.RELEASE, action = "roll back production")
     public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
-        viewer.require("roll back production", Permission.RELEASE);
         String name = Names.requireName(task, "task");
         return Templates.rollback(name, plan(name, target), null);
     }
@@ -100,9 +101,9 @@ public class TasksResource {
     @POST
     @Path("tasks/{task}/rollback")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RELEASE, action = "roll back production")
     public RestResponse<TemplateInstance> rollback(@RestPath String task, @RestForm String reason,
                                                    @RestForm Integer target) {
-        viewer.require("roll back production", Permission.RELEASE);
         String name = Names.requireName(task, "task");
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,

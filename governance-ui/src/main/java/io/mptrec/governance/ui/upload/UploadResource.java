@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.upload;
 
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
@@ -48,15 +49,15 @@ public class UploadResource {
     }
 
     @GET
+    @Requires(value = Permission.AUTHOR_PROMPTS, action = "upload a task prompt")
     public TemplateInstance getUpload(@RestQuery String task) {
-        viewer.require("upload a task prompt", Permission.AUTHOR_PROMPTS);
         return Templates.upload(task, taskNames(), null);
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Requires(value = Permission.AUTHOR_PROMPTS, action = "upload a task prompt")
     public RestResponse<TemplateInstance> upload(@RestForm String task, @RestForm("artifact") FileUpload artifact) {
-        viewer.require("upload a task prompt", Permission.AUTHOR_PROMPTS);
         String name = task == null ? "" : task.strip();
         try {
             Names.requireName(name, "task");

@@ -2,6 +2,7 @@ package io.mptrec.governance.ui.versions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -146,16 +147,16 @@ public class VersionPagesResource {
     @POST
     @Path("submit")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.AUTHOR_PROMPTS, action = "submit a version for review")
     public RestResponse<Object> submit(@RestPath String task, @RestPath String number) {
-        viewer.require("submit a version for review", Permission.AUTHOR_PROMPTS);
         PromptVersion v = lifecycle.submit(Names.requireName(task, "task"), version(number), viewer.actor());
         return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=submitted-for-review");
     }
 
     @GET
     @Path("release")
+    @Requires(value = Permission.RELEASE, action = "release a version")
     public TemplateInstance getRelease(@RestPath String task, @RestPath String number) {
-        viewer.require("release a version", Permission.RELEASE);
         ReleasePreview preview = preview(task, number);
         return Templates.release(preview, plan(preview), null);
     }
@@ -163,8 +164,8 @@ public class VersionPagesResource {
     @POST
     @Path("release")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RELEASE, action = "release a version")
     public RestResponse<?> release(@RestPath String task, @RestPath String number, @RestForm String reason) {
-        viewer.require("release a version", Permission.RELEASE);
         ReleasePreview v = preview(task, number);
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.release(v,
