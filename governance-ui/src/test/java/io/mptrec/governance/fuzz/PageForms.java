@@ -31,8 +31,11 @@ final class PageForms {
 
         static Session signIn(String base, String user) throws Exception {
             HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-            HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(base + "/j_security_check"))
+            // as a browser: the sign-in page's token cookie, and the form's action that repeats it
+            io.mptrec.governance.ui.UiSession.SignInPage form = io.mptrec.governance.ui.UiSession.signInPage();
+            HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(base + form.action()))
                     .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", "mptrec-sign-in=" + form.cookie())
                     .POST(HttpRequest.BodyPublishers.ofString("j_username=" + user + "&j_password=" + user)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String credential = cookie(signIn, "quarkus-credential");
