@@ -302,6 +302,11 @@ class StrictInputTests {
             refused(as("dave").queryParam(filter, "a\u0000b").get("/api/v1/audit/export"), 400, filter);
         }
         refused(as("dave").queryParam("task", "a\u0000b").get("/api/v1/events"), 400, "task");
+        // a text the operation does not use is checked all the same (a reject's reason, a release's comment)
+        refused(as("bob").contentType("application/json").body("{\"comment\":\"no\",\"reason\":\"c1\u0085\"}")
+                .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/reject"), 400, "reason");
+        refused(as("carol").contentType("application/json").body("{\"comment\":\"a\\u001bb\"}")
+                .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/release"), 400, "comment");
         // a form content type on the API (the CSRF filter's concern on pages) is a problem, not a bare 400
         refused(as("alice").contentType("application/x-www-form-urlencoded")
                 .delete("/api/v1/tasks/" + task + "/labels/candidate"), 400, "body");

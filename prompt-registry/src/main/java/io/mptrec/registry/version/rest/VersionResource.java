@@ -146,9 +146,8 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not a DRAFT")
     public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
-        if (body != null) { // nothing of it is stored, but hostile text is refused as on every transition
-            LifecycleService.requireProse(body.comment(), "comment");
-            LifecycleService.requireProse(body.reason(), "reason");
+        if (body != null) {
+            body.checked(); // nothing of it is stored, but hostile text is refused as on every transition
         }
         return views.toSummary(lifecycle.submit(name(task), version(number), actor()));
     }
@@ -164,7 +163,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author")
     public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
-        TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
+        TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
         return views.toSummary(lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason()));
     }
 
@@ -180,7 +179,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW")
     public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
-        TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
+        TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
         return views.toSummary(lifecycle.reject(name(task), version(number), actor(), req.comment()));
     }
 
@@ -195,7 +194,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won")
     public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
-        TransitionRequest req = body == null ? TransitionRequest.EMPTY : body;
+        TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
         return views.toSummary(lifecycle.release(name(task), version(number), actor(), req.reason()));
     }
 
