@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +22,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * A data file read in full, labelled and split as its schema says. Immutable.
@@ -182,6 +187,44 @@ public final class Dataset {
         }
     }
 
+    /**
+     * Reads a delimited file as {@code format} says (gzip, charset, delimiter, trimming) and returns the SHA-256 (hex)
+     * of its bytes as stored.
+     */
+    static String readRecords(Path file, FileFormat format, Consumer<DelimitedReader> body) {
+        MessageDigest digest = sha256();
+        try (InputStream stored = Files.newInputStream(file);
+             DigestInputStream hashed = new DigestInputStream(stored, digest)) {
+            InputStream in = format.isGzip(file) ? new GZIPInputStream(hashed, 1 << 16) : hashed;
+            Reader reader = new BufferedReader(new InputStreamReader(in, format.charset()), 1 << 16);
+            // Not closed here: that would close the stored stream, whose remaining bytes the hash still needs.
+            body.accept(new DelimitedReader(reader, format.delimiter(), format.trim()));
+            // Gzip may stop before the end of the stored bytes; the hash must cover all of them.
+            hashed.transferTo(OutputStream.nullOutputStream());
+        } catch (UncheckedIOException e) {
+            throw readFailure(file, e.getCause());
+        } catch (IOException e) {
+            throw readFailure(file, e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static DatasetException readFailure(Path file, IOException e) {
+        if (e instanceof ZipException) {
+            return new DatasetException(file, 0, "not a valid gzip file: " + e.getMessage(), e);
+        }
+        return new DatasetException(file, 0, "cannot read the data file: " + e, e);
+    }
+
+    /** The next record, a quoting error as a DatasetException at its line. */
+    static String[] next(DelimitedReader records, Path file) {
+        try {
+            return records.next();
+        } catch (DelimitedReader.MalformedException e) {
+            throw new DatasetException(file, e.line(), e.getMessage(), e);
+        }
+    }
+
     /** One pass over the file: split lines, code values per column, then label, split and check. */
     private static final class Loader {
         private final DatasetSchema schema;
@@ -209,20 +252,7 @@ public final class Dataset {
                 values.add(new ArrayList<>());
                 numbers.add(new ArrayList<>());
             }
-            MessageDigest digest = sha256();
-            try (InputStream file = Files.newInputStream(dataFile);
-                 DigestInputStream hashed = new DigestInputStream(file, digest)) {
-                InputStream in = format.isGzip(dataFile) ? new GZIPInputStream(hashed, 1 << 16) : hashed;
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, format.charset()), 1 << 16);
-                readLines(reader);
-                // Gzip may stop before the end of the stored bytes; the hash must cover all of them.
-                hashed.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (java.util.zip.ZipException e) {
-                throw new DatasetException(dataFile, 0, "not a valid gzip file: " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new DatasetException(dataFile, 0, "cannot read the data file: " + e, e);
-            }
-            String dataSha256 = HexFormat.of().formatHex(digest.digest());
+            String dataSha256 = readRecords(dataFile, format, this::readLines);
 
             Column[] columns = new Column[n];
             for (int c = 0; c < n; c++) {
@@ -241,26 +271,21 @@ public final class Dataset {
             return new Dataset(schema, dataFile, dataSha256, rowCount, columns, labels, rows);
         }
 
-        private void readLines(BufferedReader reader) throws IOException {
-            String delimiter = format.delimiter();
+        private void readLines(DelimitedReader records) {
             int n = specs.size();
-            String[] fields = new String[n];
-            long lineNumber = 0;
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (line.isEmpty()) {
-                    continue; // blank lines (e.g. a trailing one) carry no row
+            boolean first = true;
+            String[] fields;
+            while ((fields = next(records, dataFile)) != null) {
+                long lineNumber = records.line();
+                if (fields.length != n) {
+                    throw new DatasetException(dataFile, lineNumber, "expected " + n + " fields, found " + fields.length);
                 }
-                int count = splitLine(line, delimiter, fields);
-                if (count != n) {
-                    throw new DatasetException(dataFile, lineNumber,
-                            "expected " + n + " fields, found " + count);
-                }
-                if (format.header() && lineNumber == 1) {
-                    checkHeader(fields);
+                if (format.header() && first) {
+                    first = false;
+                    checkHeader(fields, lineNumber);
                     continue;
                 }
+                first = false;
                 if (rowCount == codes[0].length) {
                     for (int c = 0; c < n; c++) {
                         codes[c] = Arrays.copyOf(codes[c], rowCount * 2);
@@ -273,28 +298,10 @@ public final class Dataset {
             }
         }
 
-        /** Splits on the literal delimiter into {@code fields}; returns the field count (may exceed its length). */
-        private int splitLine(String line, String delimiter, String[] fields) {
-            int count = 0;
-            int start = 0;
-            while (true) {
-                int end = line.indexOf(delimiter, start);
-                String field = end < 0 ? line.substring(start) : line.substring(start, end);
-                if (count < fields.length) {
-                    fields[count] = format.trim() ? field.strip() : field;
-                }
-                count++;
-                if (end < 0) {
-                    return count;
-                }
-                start = end + delimiter.length();
-            }
-        }
-
-        private void checkHeader(String[] fields) {
+        private void checkHeader(String[] fields, long lineNumber) {
             List<String> expected = schema.columnNames();
             if (!Arrays.asList(fields).equals(expected)) {
-                throw new DatasetException(dataFile, 1,
+                throw new DatasetException(dataFile, lineNumber,
                         "the header " + Arrays.asList(fields) + " does not match the schema columns " + expected);
             }
         }
