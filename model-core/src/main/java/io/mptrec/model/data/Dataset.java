@@ -162,6 +162,24 @@ public final class Dataset {
         return selected;
     }
 
+    /**
+     * Per row, an id of its user (equal ids, equal users), or -1 when the row has no user value: the groups of GAUC.
+     *
+     * @throws IllegalStateException when the schema names no user column
+     */
+    public int[] users(int[] rows) {
+        if (schema.userColumn() == null) {
+            throw new IllegalStateException("the schema " + schema.name() + " names no user column");
+        }
+        Column column = java.util.Arrays.stream(columns).filter(c -> c.name().equals(schema.userColumn())).findFirst()
+                .orElseThrow();
+        int[] users = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            users[i] = column.isMissing(rows[i]) ? -1 : column.codes()[rows[i]];
+        }
+        return users;
+    }
+
     /** Row indices of a split, in file order. */
     public int[] rows(Split split) {
         return rows.get(split).clone();

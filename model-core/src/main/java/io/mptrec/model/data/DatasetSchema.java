@@ -38,10 +38,11 @@ import java.util.TreeMap;
  * @param labelsMayReadInputs the opt-in that lets a label read a numeric or categorical column: off, a label reads
  *                            only ignored columns, since a model that sees its own answer scores garbage in production
  * @param joins               side tables joined by key; their columns follow the data file's, in join order
+ * @param userColumn          the column that names the user of a row, for GAUC (per-user AUC); null when none
  */
 public record DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
                             Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs,
-                            List<SideTable> joins) {
+                            List<SideTable> joins, String userColumn) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -68,6 +69,9 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                         + " is not a column of the data file");
             }
         }
+        if (userColumn != null && !names.contains(userColumn)) {
+            throw new IllegalArgumentException("the user column '" + userColumn + "' is not a column of the schema");
+        }
         for (String column : split.columns()) {
             if (!names.contains(column)) {
                 throw new IllegalArgumentException("the split reads column '" + column + "', which the schema lacks");
@@ -84,6 +88,13 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                 requireNoInputs(task, parsed, roles);
             }
         });
+    }
+
+    /** A schema without a user column. */
+    public DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
+                         Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs,
+                         List<SideTable> joins) {
+        this(name, file, format, columns, labels, split, labelsMayReadInputs, joins, null);
     }
 
     /** A schema of one file (no side tables). */
@@ -209,6 +220,9 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         if (labelsMayReadInputs) {
             root.put("labelsMayReadInputs", true); // absent when off, so that existing fingerprints stay the same
         }
+        if (userColumn != null) {
+            root.put("userColumn", userColumn); // absent when none, so that existing fingerprints stay the same
+        }
         if (!joins.isEmpty()) { // absent when none, likewise; the side tables' file names are left out as "file" is
             root.put("joins", joins.stream().map(join -> Map.<String, Object>of("key", join.key(),
                     "columns", canonicalColumns(join.columns()))).toList());
@@ -275,7 +289,8 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                 throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
             }
             ObjectNode object = object(root, "");
-            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs", "joins");
+            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs", "joins",
+                    "userColumn");
             String name = string(required(object, "", "name"), "/name");
             String file = object.hasNonNull("file") ? string(object.get("file"), "/file") : null;
             FileFormat format = format(object.get("format"));
@@ -286,8 +301,17 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             List<ColumnSpec> columns = allColumns(fileColumns, joins);
             Map<String, String> labels = labels(required(object, "", "labels"), columns, labelsMayReadInputs);
             SplitRule split = split(required(object, "", "split"), columns);
+            String userColumn = null;
+            if (object.hasNonNull("userColumn")) {
+                userColumn = string(object.get("userColumn"), "/userColumn");
+                String named = userColumn;
+                if (columns.stream().noneMatch(c -> c.name().equals(named))) {
+                    throw fail("/userColumn", "unknown column '" + userColumn + "'");
+                }
+            }
             try {
-                return new DatasetSchema(name, file, format, fileColumns, labels, split, labelsMayReadInputs, joins);
+                return new DatasetSchema(name, file, format, fileColumns, labels, split, labelsMayReadInputs, joins,
+                        userColumn);
             } catch (IllegalArgumentException e) {
                 throw fail(0, e.getMessage()); // each rule is checked above with its line; this is a safety net
             }

@@ -18,8 +18,8 @@ class RecommenderLogTests {
     static final String SCHEMA = """
             {
               "name": "tiny-log",
-              "file": "log.csv",
-              "format": {"header": true},
+              "file": "log.csv", "userColumn": "user_id",
+              "format": {"header": true, "missingTokens": [""]},
               "columns": [
                 {"name": "user_id", "role": "categorical", "minCount": 2},
                 {"name": "video_id", "role": "categorical"},
@@ -212,6 +212,27 @@ class RecommenderLogTests {
                 VIDEOS);
 
         assertThat(data.labels("click", new int[] {1, 2, 3, 4, 5, 6, 7, 8})).containsExactly(1, 0, 0, 1, 1, 0, 1, 0);
+    }
+
+    @Test
+    void shouldGroupRowsByTheSchemasUserColumnForGauc() throws IOException {
+        Dataset data = load();
+
+        // rows 1-8: users 1, 2, 1, 3, 2, 1, 2, 4; equal users get equal ids, missing users -1
+        int[] users = data.users(new int[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThat(users[0]).isEqualTo(users[2]).isEqualTo(users[5]);
+        assertThat(users[1]).isEqualTo(users[4]).isEqualTo(users[6]);
+        assertThat(java.util.Arrays.stream(users).distinct().count()).isEqualTo(4);
+        assertThat(new ObjectMapper().readTree(data.schema().canonicalJson()).at("/userColumn").textValue())
+                .isEqualTo("user_id");
+        assertThat(load(SCHEMA, LOG.replace("\n4,11,", "\n,11,"), USERS, VIDEOS).users(new int[] {8})).containsExactly(-1);
+
+        assertSchemaError(SCHEMA.replace("\"userColumn\": \"user_id\"", "\"userColumn\": \"viewer\""), 3,
+                "unknown column 'viewer'");
+        Dataset withoutUsers = load(SCHEMA.replace("\"userColumn\": \"user_id\",", ""), LOG, USERS, VIDEOS);
+        assertThat(withoutUsers.schema().userColumn()).isNull();
+        assertThat(withoutUsers.schema().canonicalJson()).doesNotContain("userColumn");
+        assertThatThrownBy(() -> withoutUsers.users(new int[] {1})).hasMessageContaining("names no user column");
     }
 
     private void assertSchemaError(String schema, long line, String reason) {
