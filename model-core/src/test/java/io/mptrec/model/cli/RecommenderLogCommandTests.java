@@ -7,9 +7,7 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,37 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecommenderLogCommandTests {
 
-    private static final String SCHEMA = """
-            {
-              "name": "synthetic-log",
-              "file": "log.csv",
-              "userColumn": "user_id",
-              "format": {"header": true},
-              "columns": [
-                {"name": "user_id", "role": "categorical", "minCount": 3},
-                {"name": "video_id", "role": "categorical"},
-                {"name": "date", "role": "ignored"},
-                {"name": "is_click", "role": "ignored"},
-                {"name": "is_like", "role": "ignored"},
-                {"name": "long_view", "role": "ignored"}
-              ],
-              "joins": [
-                {"file": "users.csv", "key": "user_id", "columns": [
-                  {"name": "fans_range", "role": "categorical"}, {"name": "register_days", "role": "numeric"}]},
-                {"file": "videos.csv", "key": "video_id", "columns": [{"name": "tag", "role": "categorical"}]}
-              ],
-              "labels": {"click": "is_click == 1", "like": "is_like == 1", "long_view": "long_view == 1"},
-              "split": {"type": "range", "column": "date", "train": [20220425, 20220428],
-                        "validation": [20220429, 20220429], "test": [20220430, 20220430]}
-            }
-            """;
-
     @TempDir
     Path dir;
 
     @Test
     void shouldPretrainTuneAndEvaluateWithGaucFromTheSchemaAlone() throws Exception {
-        Path schema = writeDataset();
+        Path schema = SyntheticLog.write(dir);
         Path artifacts = dir.resolve("artifacts");
 
         String[] printed = new String[1];
@@ -79,37 +52,6 @@ class RecommenderLogCommandTests {
             assertThat(evaluated).contains(String.format("gauc     %.4f  (n=%d, positives=%d,", recorded.value(),
                     recorded.samples(), recorded.positives()));
         }
-    }
-
-    /** 40 users, 20 videos, 6 days of 200 impressions; clicks follow the video's tag, likes the user, with noise. */
-    private Path writeDataset() throws Exception {
-        StringBuilder users = new StringBuilder("user_id,fans_range,register_days\n");
-        for (int u = 0; u < 39; u++) { // user 39 is missing
-            users.append(u).append(",\"[").append(u % 4 * 10).append(',').append(u % 4 * 10 + 10).append(")\",")
-                    .append(100 + u * 7).append('\n');
-        }
-        StringBuilder videos = new StringBuilder("video_id,tag\n");
-        for (int v = 0; v < 20; v++) {
-            videos.append(v).append(v % 2 == 0 ? ",\"music, live\"\n" : ",sport\n");
-        }
-        StringBuilder log = new StringBuilder("user_id,video_id,date,is_click,is_like,long_view\n");
-        SplittableRandom random = new SplittableRandom(1);
-        for (int day = 0; day < 6; day++) {
-            for (int i = 0; i < 200; i++) {
-                int user = (day * 200 + i) % 40;
-                int video = random.nextInt(20);
-                boolean click = (video % 2 == 0) != random.nextDouble() < 0.2;
-                boolean like = click && (user % 3 == 0) != random.nextDouble() < 0.1;
-                boolean longView = (video % 4 < 2) != random.nextDouble() < 0.2;
-                log.append(user).append(',').append(video).append(',').append(20220425 + day).append(',')
-                        .append(click ? 1 : 0).append(',').append(like ? 1 : 0).append(',').append(longView ? 1 : 0)
-                        .append('\n');
-            }
-        }
-        Files.writeString(dir.resolve("users.csv"), users);
-        Files.writeString(dir.resolve("videos.csv"), videos);
-        Files.writeString(dir.resolve("log.csv"), log);
-        return Files.writeString(dir.resolve("schema.json"), SCHEMA);
     }
 
     private static String captureOut(Runnable action) {
