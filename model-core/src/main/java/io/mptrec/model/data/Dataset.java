@@ -18,10 +18,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -171,7 +173,7 @@ public final class Dataset {
         if (schema.userColumn() == null) {
             throw new IllegalStateException("the schema " + schema.name() + " names no user column");
         }
-        Column column = java.util.Arrays.stream(columns).filter(c -> c.name().equals(schema.userColumn())).findFirst()
+        Column column = Arrays.stream(columns).filter(c -> c.name().equals(schema.userColumn())).findFirst()
                 .orElseThrow();
         int[] users = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
@@ -357,7 +359,7 @@ public final class Dataset {
             int width = join.columns().size();
             int[] unmatched = null;
             int unmatchedRows = 0;
-            java.util.Set<String> unmatchedKeys = new java.util.HashSet<>();
+            Set<String> unmatchedKeys = new HashSet<>();
             for (int row = 0; row < rowCount; row++) {
                 String key = values.get(keyColumn).get(codes[keyColumn][row]);
                 int[] matched = format.isMissing(key) ? null : byKey.get(key);

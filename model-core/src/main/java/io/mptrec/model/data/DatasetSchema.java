@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,7 +253,7 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         return List.of(plain(bounds.from()), plain(bounds.to()));
     }
 
-    private static String plain(java.math.BigDecimal v) {
+    private static String plain(BigDecimal v) {
         return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
     }
 
@@ -484,14 +485,14 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             if (array.size() != 2) {
                 throw fail(at, "expected [from, to], inclusive");
             }
-            java.math.BigDecimal[] ends = new java.math.BigDecimal[2];
+            BigDecimal[] ends = new BigDecimal[2];
             for (int i = 0; i < 2; i++) {
                 JsonNode end = array.get(i);
                 String text = end.isNumber() ? end.decimalValue().toPlainString() : end.isTextual() ? end.textValue() : null;
                 if (text == null || !DecimalText.isDecimal(text)) {
                     throw fail(at + "/" + i, "expected a number (or a string holding one), e.g. \"20220425\"");
                 }
-                ends[i] = new java.math.BigDecimal(text);
+                ends[i] = new BigDecimal(text);
             }
             try {
                 return new SplitRule.Range.Bounds(ends[0], ends[1]);

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /** How rows are assigned to the train, validation and test splits; deterministic for a given row count. */
@@ -124,7 +125,7 @@ public sealed interface SplitRule {
         }
 
         public Range {
-            java.util.Objects.requireNonNull(column, "column");
+            Objects.requireNonNull(column, "column");
             if (train.overlaps(validation) || train.overlaps(test) || validation.overlaps(test)) {
                 throw new IllegalArgumentException("the ranges overlap: train " + train + ", validation " + validation
                         + ", test " + test);
