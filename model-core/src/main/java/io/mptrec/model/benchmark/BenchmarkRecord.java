@@ -1,11 +1,14 @@
 package io.mptrec.model.benchmark;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * One (model, setting, task, seed) result of the benchmark, as written to {@code census-results.json}.
+ * One (model, setting, task, seed) result of the benchmark, as written to {@code <protocol>-results.json}.
  *
+ * @param testGauc impression-weighted per-user AUC on the test split where the dataset's schema names a user column
+ *     (KuaiRand); null, and then left out of the JSON, where it does not (Census)
  * @param setting {@code stage1} (trained on the existing tasks) or {@code new_task} (after the new task arrived)
  * @param trainableParams values trained by the run that produced this figure: the whole model for a multi-task
  *     network (shared by its tasks' records), the new head alone for a new task on a frozen model, 0 for an
@@ -17,7 +20,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param existingOutputsBitIdentical for an existing task in the new-task setting: whether its test predictions
  *     stayed bit-identical when the new task was added; null where that question does not arise
  */
-@JsonPropertyOrder({"model", "setting", "task", "seed", "test_auc", "test_logloss", "trainable_params",
+@JsonPropertyOrder({"model", "setting", "task", "seed", "test_auc", "test_logloss", "test_gauc", "trainable_params",
     "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second", "epochs", "best_epoch",
     "existing_outputs_bit_identical"})
 public record BenchmarkRecord(
@@ -27,6 +30,7 @@ public record BenchmarkRecord(
         @JsonProperty("seed") long seed,
         @JsonProperty("test_auc") double testAuc,
         @JsonProperty("test_logloss") double testLogloss,
+        @JsonProperty("test_gauc") @JsonInclude(JsonInclude.Include.NON_NULL) Double testGauc,
         @JsonProperty("trainable_params") long trainableParams,
         @JsonProperty("trainable_params_nonembedding") long trainableParamsNonembedding,
         @JsonProperty("train_seconds") double trainSeconds,
@@ -35,6 +39,15 @@ public record BenchmarkRecord(
         @JsonProperty("epochs") int epochs,
         @JsonProperty("best_epoch") int bestEpoch,
         @JsonProperty("existing_outputs_bit_identical") Boolean existingOutputsBitIdentical) {
+
+    /** A record without GAUC (a dataset without a user column). */
+    public BenchmarkRecord(String model, String setting, String task, long seed, double testAuc, double testLogloss,
+                           long trainableParams, long trainableParamsNonembedding, double trainSeconds,
+                           double trainCpuSeconds, Double samplesPerSecond, int epochs, int bestEpoch,
+                           Boolean existingOutputsBitIdentical) {
+        this(model, setting, task, seed, testAuc, testLogloss, null, trainableParams, trainableParamsNonembedding,
+                trainSeconds, trainCpuSeconds, samplesPerSecond, epochs, bestEpoch, existingOutputsBitIdentical);
+    }
 
     public static final String STAGE1 = "stage1";
     public static final String NEW_TASK = "new_task";

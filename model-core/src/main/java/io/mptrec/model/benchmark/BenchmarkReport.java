@@ -17,8 +17,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Writes the benchmark's records ({@code <name>-results.json}) and their summary ({@code <name>.md}: one table per
- * setting with mean and standard deviation over seeds, the command, machine and date, and a reading of the
- * result against the targets of issue 3). Both files are written atomically.
+ * setting with mean and standard deviation over seeds, a test GAUC column where the records have one, the command,
+ * machine, date and peak memory, and a reading of the result against the targets of issue 3). Both files are written
+ * atomically.
  */
 public final class BenchmarkReport {
 
@@ -34,17 +35,33 @@ public final class BenchmarkReport {
      *     when the files were written (how much else was running)
      */
     public record Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs,
-                      double wallSeconds, double cpuSeconds, double loadAverage, boolean quick, String note) {
+                      double wallSeconds, double cpuSeconds, double loadAverage, boolean quick, String note,
+                      long peakResidentBytes) {
+
+        /** A run whose peak memory is not known. */
+        public Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs,
+                   double wallSeconds, double cpuSeconds, double loadAverage, boolean quick, String note) {
+            this(command, date, machine, plannedSeeds, maxEpochs, wallSeconds, cpuSeconds, loadAverage, quick, note, -1);
+        }
     }
 
     private final List<BenchmarkRecord> records;
     private final List<String> existingTasks;
     private final String newTask;
+    private final String title;
+    private final boolean gauc;
 
     public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask) {
+        this(records, existingTasks, newTask, "Census-Income");
+    }
+
+    /** @param title the dataset's name in the heading, e.g. "KuaiRand-Pure" */
+    public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask, String title) {
         this.records = List.copyOf(records);
         this.existingTasks = List.copyOf(existingTasks);
         this.newTask = newTask;
+        this.title = title;
+        this.gauc = this.records.stream().anyMatch(r -> r.testGauc() != null);
     }
 
     public void write(Path folder, String name, Run run) {
@@ -52,7 +69,7 @@ public final class BenchmarkReport {
             Files.createDirectories(folder);
             writeAtomically(folder.resolve(name + "-results.json"), CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(records) + "\n");
-            writeAtomically(folder.resolve(name + ".md"), markdown(run));
+            writeAtomically(folder.resolve(name + ".md"), markdown(name, run));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the benchmark results into " + folder + ": " + e.getMessage(), e);
         }
@@ -69,11 +86,16 @@ public final class BenchmarkReport {
     }
 
     String markdown(Run run) {
+        return markdown("census", run);
+    }
+
+    /** @param name the files' name: {@code <name>-results.json} holds the records */
+    String markdown(String name, Run run) {
         StringBuilder md = new StringBuilder();
         Set<Long> seeds = new LinkedHashSet<>();
         records.forEach(r -> seeds.add(r.seed()));
-        md.append("# Census-Income benchmark: MPT-Rec against its baselines\n\n");
-        md.append("Written by `mptrec benchmark` from `census-results.json`; do not edit by hand.\n\n");
+        md.append("# ").append(title).append(" benchmark: MPT-Rec against its baselines\n\n");
+        md.append("Written by `mptrec benchmark` from `").append(name).append("-results.json`; do not edit by hand.\n\n");
         md.append("- Command: `").append(run.command()).append("`\n");
         md.append("- Date: ").append(run.date()).append("\n");
         md.append("- Machine: ").append(run.machine()).append("\n");
@@ -85,6 +107,10 @@ public final class BenchmarkReport {
         md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min; CPU time of its process: %.1f min "
                 + "(load average when written: %.1f on %d cores)%n", run.wallSeconds() / 60, run.cpuSeconds() / 60,
                 run.loadAverage(), Runtime.getRuntime().availableProcessors()));
+        if (run.peakResidentBytes() > 0) {
+            md.append(String.format(Locale.ROOT, "- Peak resident memory of the process: %,d MB%n",
+                    run.peakResidentBytes() >> 20));
+        }
         if (run.note() != null && !run.note().isBlank()) {
             md.append("- Note: ").append(run.note()).append("\n");
         }
@@ -93,7 +119,9 @@ public final class BenchmarkReport {
                 + "whole model for a multi-task network; the new head alone on a frozen model; 0 for an existing task a "
                 + "frozen model keeps serving). Train s: wall time of that run, validation scoring included; CPU s: the "
                 + "process's CPU time over the run (all threads; unlike wall time not inflated by other load); samples/s: "
-                + "training passes only.\n");
+                + "training passes only."
+                + (gauc ? " GAUC: the AUC of each user's test rows, averaged with the user's rows as weight, over the "
+                        + "users with both classes." : "") + "\n");
 
         md.append("\n## Stage 1: existing tasks (").append(String.join(", ", existingTasks)).append(")\n\n");
         table(md, BenchmarkRecord.STAGE1, false);
@@ -105,15 +133,19 @@ public final class BenchmarkReport {
     }
 
     private void table(StringBuilder md, String setting, boolean identityColumn) {
-        md.append("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | CPU s | samples/s | epochs (best) |")
+        md.append("| model | task | test AUC | test log-loss |").append(gauc ? " test GAUC |" : "")
+                .append(" trainable params | non-embedding | train s | CPU s | samples/s | epochs (best) |")
                 .append(identityColumn ? " existing outputs bit-identical |" : "").append("\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |").append(identityColumn ? " --- |" : "").append("\n");
+        md.append("| --- | --- | --- | --- |").append(gauc ? " --- |" : "").append(" --- | --- | --- | --- | --- | --- |")
+                .append(identityColumn ? " --- |" : "").append("\n");
         for (String model : models(setting)) {
             for (String task : tasksOf(model, setting)) {
                 List<BenchmarkRecord> rs = select(model, setting, task);
                 md.append("| ").append(model).append(" | ").append(task)
                         .append(" | ").append(stat(rs, BenchmarkRecord::testAuc, "%.4f"))
                         .append(" | ").append(stat(rs, BenchmarkRecord::testLogloss, "%.4f"))
+                        .append(gauc ? " | " + (rs.stream().anyMatch(r -> r.testGauc() == null) ? "–"
+                                : stat(rs, BenchmarkRecord::testGauc, "%.4f")) : "")
                         .append(" | ").append(stat(rs, r -> r.trainableParams(), "%,.0f"))
                         .append(" | ").append(stat(rs, r -> r.trainableParamsNonembedding(), "%,.0f"))
                         .append(" | ").append(stat(rs, BenchmarkRecord::trainSeconds, "%.1f"))

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The canonical benchmark protocol of method.md: on one dataset, for each seed, MPT-Rec stage 1 and its
+ * The canonical benchmark protocol of method.md (Census's, and KuaiRand's with its own tasks): on one dataset, for each seed, MPT-Rec stage 1 and its
  * baselines on the existing tasks, then the new task on each frozen model (MPT-Rec stage 2, frozen
  * Shared-Bottom + new tower, frozen MMoE experts + new gate and tower) against joint retraining (MPT-Rec's
  * stage-1 network trained from scratch on all K + 1 tasks).
@@ -41,10 +41,23 @@ public final class CensusProtocol {
                     TuneConfig.defaults().withEpochs(maxEpochs), 3);
         }
 
+        /**
+         * KuaiRand-Pure's protocol (its README): click, long_view and like first, profile_enter as the new task; the
+         * model and tuning settings of method.md as for Census.
+         */
+        public static Settings kuairand(int maxEpochs) {
+            return new Settings(List.of("click", "long_view", "like"), "profile_enter",
+                    ModelConfig.defaults().withEpochs(maxEpochs), TuneConfig.defaults().withEpochs(maxEpochs), 3);
+        }
+
         /** A smoke test of the harness: experts 32 -> 16 instead of 256 -> 128, everything else as {@link #census}. */
         public static Settings quick(int maxEpochs) {
-            Settings s = census(maxEpochs);
-            return new Settings(s.existingTasks(), s.newTask(), s.model().withSizes(32, 16), s.tune(), s.mmoeExperts());
+            return census(maxEpochs).quick();
+        }
+
+        /** These settings with experts 32 -> 16: a smoke test of the harness. */
+        public Settings quick() {
+            return new Settings(existingTasks, newTask, model.withSizes(32, 16), tune, mmoeExperts);
         }
     }
 
@@ -183,8 +196,9 @@ public final class CensusProtocol {
 
     private void emit(String model, String setting, String task, long seed, TrainingReport r, double cpuSeconds,
                       Boolean identical, Consumer<BenchmarkRecord> out) {
+        var gauc = r.optionalMetric(task, "test", "gauc");
         BenchmarkRecord record = new BenchmarkRecord(model, setting, task, seed, r.metric(task, "test", "auc"),
-                r.metric(task, "test", "logloss"), r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
+                r.metric(task, "test", "logloss"), gauc.isPresent() ? gauc.getAsDouble() : null, r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
                 cpuSeconds, r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical);
         log(record);
         out.accept(record);
@@ -193,15 +207,18 @@ public final class CensusProtocol {
     /** An existing task that a frozen model keeps serving after the new task: its stage-1 figures, nothing trained. */
     private void emitKept(String model, String task, long seed, TrainingReport stage1, boolean identical,
                           Consumer<BenchmarkRecord> out) {
+        var gauc = stage1.optionalMetric(task, "test", "gauc");
         BenchmarkRecord record = new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed,
-                stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"), 0, 0, 0, 0, null, 0, 0, identical);
+                stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"),
+                gauc.isPresent() ? gauc.getAsDouble() : null, 0, 0, 0, 0, null, 0, 0, identical);
         log(record);
         out.accept(record);
     }
 
     private void log(BenchmarkRecord r) {
-        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f  %,d params (%,d non-embedding)  %.1f s (CPU %.1f s)  %d epochs (best %d)%s%n",
-                r.seed(), r.setting(), r.model(), r.task(), r.testAuc(), r.testLogloss(), r.trainableParams(),
+        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f%s  %,d params (%,d non-embedding)  %.1f s (CPU %.1f s)  %d epochs (best %d)%s%n",
+                r.seed(), r.setting(), r.model(), r.task(), r.testAuc(), r.testLogloss(),
+                r.testGauc() == null ? "" : String.format("  GAUC %.4f", r.testGauc()), r.trainableParams(),
                 r.trainableParamsNonembedding(), r.trainSeconds(), r.trainCpuSeconds(), r.epochs(), r.bestEpoch(),
                 r.existingOutputsBitIdentical() == null ? "" : "  bit-identical " + r.existingOutputsBitIdentical());
         log.flush();

@@ -23,4 +23,21 @@ public final class ProcessCpu {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? Double.NaN : load;
     }
+
+    /**
+     * The peak resident memory of this process so far (VmHWM of /proc/self/status: heap, ND4J's native arrays and
+     * everything else), in bytes; -1 where the platform does not report it.
+     */
+    public static long peakResidentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1; // not Linux
+        }
+        return -1;
+    }
 }

@@ -18,19 +18,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs the canonical benchmark protocol of method.md and writes {@code <out>/census-results.json} and
- * {@code <out>/census.md}, rewritten after every finished run so that an interrupted benchmark keeps what it
- * finished (census.md then says which seed was running).
+ * Runs the canonical benchmark protocol of method.md on Census or KuaiRand and writes {@code <out>/<protocol>-results.json}
+ * and {@code <out>/<protocol>.md}, rewritten after every finished run so that an interrupted benchmark keeps what it
+ * finished (the .md then says which seed was running).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        header = "Run the canonical Census protocol against the baselines and write the results.",
-        description = {"Run the canonical Census protocol: MPT-Rec against single-task, Shared-Bottom, MMoE, PLE and joint",
-            "retraining, then the new task on each frozen model; write census-results.json and census.md."})
+        header = "Run the canonical Census or KuaiRand protocol against the baselines and write the results.",
+        description = {"Run the canonical protocol: MPT-Rec against single-task, Shared-Bottom, MMoE, PLE and joint",
+            "retraining, then the new task on each frozen model; write <protocol>-results.json and <protocol>.md",
+            "(census: income, marital, then education; kuairand: click, long_view, like, then profile_enter, with GAUC)."})
 final class BenchmarkCommand implements Callable<Integer> {
 
-    static final String DEFAULT_SCHEMA = "data/census-income-kdd/schema.json";
+    /** A dataset with its tasks: the schema it reads by default and the settings of method.md for it. */
+    enum Protocol {
+        census("data/census-income-kdd/schema.json", "Census-Income"),
+        kuairand("data/kuairand-pure/schema.json", "KuaiRand-Pure");
 
-    enum Protocol { census }
+        final String defaultSchema;
+        final String title;
+
+        Protocol(String defaultSchema, String title) {
+            this.defaultSchema = defaultSchema;
+            this.title = title;
+        }
+
+        CensusProtocol.Settings settings(int maxEpochs) {
+            return this == census ? CensusProtocol.Settings.census(maxEpochs) : CensusProtocol.Settings.kuairand(maxEpochs);
+        }
+    }
 
     @Option(names = "--protocol", required = true, description = "Benchmark protocol: ${COMPLETION-CANDIDATES}.")
     Protocol protocol;
@@ -44,7 +59,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-epochs", description = "Cap on the epochs of every run (default 30; --quick: 1).")
     Integer maxEpochs;
 
-    @Option(names = "--schema", defaultValue = DEFAULT_SCHEMA, description = "Dataset schema (default ${DEFAULT-VALUE}).")
+    @Option(names = "--schema", description = "Dataset schema (default: the protocol's, data/census-income-kdd/schema.json "
+            + "or data/kuairand-pure/schema.json).")
     Path schema;
 
     @Option(names = "--data", description = "Data file; default: the schema's own \"file\".")
@@ -53,7 +69,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "benchmarks", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--note", description = "A remark written into census.md (e.g. why fewer seeds were run).")
+    @Option(names = "--note", description = "A remark written into <protocol>.md (e.g. why fewer seeds were run).")
     String note;
 
     private final Clock clock;
@@ -75,8 +91,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--max-epochs must be at least 1, was " + epochs);
         }
-        Dataset dataset = Dataset.load(DatasetSchema.load(schema), schema, data);
-        CensusProtocol.Settings settings = quick ? CensusProtocol.Settings.quick(epochs) : CensusProtocol.Settings.census(epochs);
+        Path schemaFile = schema != null ? schema : Path.of(protocol.defaultSchema);
+        Dataset dataset = DatasetOptions.reportJoins(Dataset.load(DatasetSchema.load(schemaFile), schemaFile, data));
+        CensusProtocol.Settings settings = quick ? protocol.settings(epochs).quick() : protocol.settings(epochs);
         CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
         List<Long> planned = LongStream.rangeClosed(1, seeds).boxed().toList();
         String machine = String.format("%d cores, Java %s (%s), %s %s %s", Runtime.getRuntime().availableProcessors(),
@@ -94,10 +111,10 @@ final class BenchmarkCommand implements Callable<Integer> {
                 write(records, settings, planned, epochs, machine, started, running);
             });
             write(records, settings, planned, epochs, machine, started, null);
-            System.err.printf("seed %d done; results in %s%n", seed, out.resolve("census.md"));
+            System.err.printf("seed %d done; results in %s%n", seed, out.resolve(protocol + ".md"));
         }
-        System.out.println(out.resolve("census-results.json"));
-        System.out.println(out.resolve("census.md"));
+        System.out.println(out.resolve(protocol + "-results.json"));
+        System.out.println(out.resolve(protocol + ".md"));
         return 0;
     }
 
@@ -106,10 +123,10 @@ final class BenchmarkCommand implements Callable<Integer> {
                        String machine, Instant started, String progress) {
         Instant now = clock.instant();
         String remark = progress == null ? note : note == null ? progress : note + "; " + progress;
-        new BenchmarkReport(records, settings.existingTasks(), settings.newTask()).write(out, "census",
-                new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(), machine,
-                        planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0, ProcessCpu.seconds(),
-                        ProcessCpu.loadAverage(), quick, remark));
+        new BenchmarkReport(records, settings.existingTasks(), settings.newTask(), protocol.title).write(out,
+                protocol.name(), new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(),
+                        machine, planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0,
+                        ProcessCpu.seconds(), ProcessCpu.loadAverage(), quick, remark, ProcessCpu.peakResidentBytes()));
     }
 
     private String commandLine(int epochs) {
@@ -120,7 +137,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (maxEpochs != null) {
             c.append(" --max-epochs ").append(epochs);
         }
-        if (!schema.toString().equals(DEFAULT_SCHEMA)) {
+        if (schema != null && !schema.toString().equals(protocol.defaultSchema)) {
             c.append(" --schema ").append(shown(schema));
         }
         if (data != null) {

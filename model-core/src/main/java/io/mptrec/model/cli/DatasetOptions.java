@@ -3,6 +3,7 @@ package io.mptrec.model.cli;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
+import io.mptrec.model.data.SideTable;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,7 @@ final class DatasetOptions {
     Path data;
 
     Dataset load() {
-        return Dataset.load(DatasetSchema.load(schema), schema, data);
+        return reportJoins(Dataset.load(DatasetSchema.load(schema), schema, data));
     }
 
     /**
@@ -26,6 +27,16 @@ final class DatasetOptions {
     Dataset loadFor(EncoderArtifact encoder) {
         DatasetSchema parsed = DatasetSchema.load(schema);
         encoder.metadata().transform().requireInputs(parsed.numericFeatures(), parsed.categoricalFeatures());
-        return Dataset.load(parsed, schema, data);
+        return reportJoins(Dataset.load(parsed, schema, data));
+    }
+
+    /** A side table that misses keys leaves features missing: say how many rows, so that a wrong join shows. */
+    static Dataset reportJoins(Dataset data) {
+        for (SideTable.Match join : data.joins()) {
+            System.err.printf("joined %s on %s (%d rows): %d of %d rows (%d distinct keys) have no match, its columns"
+                    + " are missing there%n", join.file(), join.key(), join.tableRows(), join.unmatchedRows(),
+                    data.rowCount(), join.unmatchedKeys());
+        }
+        return data;
     }
 }

@@ -3,6 +3,7 @@ package io.mptrec.model.cli;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.scoring.Scorer;
 import io.mptrec.model.training.Evaluation;
 import java.nio.file.Path;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Print AUC and log-loss (with sample sizes) of task prompts on a split of a dataset.")
+        header = "Print AUC, log-loss and GAUC of task prompts on a split of a dataset.",
+        description = {"Print AUC and log-loss (with sample sizes) of task prompts on a split of a dataset, and GAUC",
+            "(impression-weighted per-user AUC over users with both classes) when the schema names a userColumn."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
@@ -37,12 +40,19 @@ final class EvaluateCommand implements Callable<Integer> {
         var data = dataset.loadFor(encoder);
         int[] rows = data.rows(split);
         var encoded = encoder.metadata().transform().encode(data, rows);
+        int[] users = data.schema().userColumn() == null ? null : data.users(rows);
         for (TaskPromptArtifact prompt : prompts) {
             float[] scores = new Scorer(encoder, prompt).score(encoded);
-            for (OfflineMetric m : Evaluation.metrics(prompt.task(), split.name().toLowerCase(Locale.ROOT), scores,
-                    data.labels(prompt.task(), rows))) {
+            float[] labels = data.labels(prompt.task(), rows);
+            String splitName = split.name().toLowerCase(Locale.ROOT);
+            for (OfflineMetric m : Evaluation.metrics(prompt.task(), splitName, scores, labels)) {
                 System.out.printf("%-10s %-10s %-8s %.4f  (n=%d, positives=%d)%n", m.task(), m.split(), m.metric(),
                         m.value(), m.samples(), m.positives());
+            }
+            if (users != null) {
+                BinaryMetrics.GroupedAuc gauc = BinaryMetrics.gauc(scores, labels, users);
+                System.out.printf("%-10s %-10s %-8s %.4f  (n=%d, positives=%d, users with both classes=%d)%n",
+                        prompt.task(), splitName, "gauc", gauc.value(), gauc.samples(), gauc.positives(), gauc.groups());
             }
         }
         return 0;

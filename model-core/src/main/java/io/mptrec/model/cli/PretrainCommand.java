@@ -3,6 +3,7 @@ package io.mptrec.model.cli;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.training.Pretrainer;
+import io.mptrec.model.training.TrainingReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,11 +58,17 @@ final class PretrainCommand implements Callable<Integer> {
         var r = result.report();
         System.out.printf("encoder %s -> %s%n", result.encoder().contentSha256(), folder.encoderPath());
         for (TaskPromptArtifact prompt : result.prompts()) {
-            System.out.printf("task prompt %-10s %s test AUC %.4f  logloss %.4f%n", prompt.task(), prompt.contentSha256().substring(0, 12),
-                    r.metric(prompt.task(), "test", "auc"), r.metric(prompt.task(), "test", "logloss"));
+            System.out.printf("task prompt %-10s %s test AUC %.4f  logloss %.4f%s%n", prompt.task(), prompt.contentSha256().substring(0, 12),
+                    r.metric(prompt.task(), "test", "auc"), r.metric(prompt.task(), "test", "logloss"), gauc(r, prompt.task()));
         }
         System.out.printf("%d epochs (best %d), %.1f s, %.0f samples/s, %d trainable parameters (%d without embeddings)%n",
                 r.epochs(), r.bestEpoch(), r.trainSeconds(), r.samplesPerSecond(), r.trainableParameters(), r.nonEmbeddingParameters());
         return 0;
+    }
+
+    /** "  GAUC x" where the schema names a user column, else nothing. */
+    static String gauc(TrainingReport report, String task) {
+        var gauc = report.optionalMetric(task, "test", "gauc");
+        return gauc.isPresent() ? String.format("  GAUC %.4f", gauc.getAsDouble()) : "";
     }
 }

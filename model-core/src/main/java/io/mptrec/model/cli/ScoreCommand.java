@@ -1,5 +1,6 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.data.DelimitedReader;
 import io.mptrec.model.scoring.Scorer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -60,28 +61,24 @@ final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A plain CSV reader: comma-separated, optional double quotes around fields. */
+    /** A CSV file with a header row (RFC 4180 quoting, fields stripped of surrounding whitespace), as rows by name. */
     static List<Map<String, String>> readCsv(Path file) {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             DelimitedReader records = new DelimitedReader(r, ",", true)) {
+            String[] header = next(records, file);
             if (header == null) {
                 throw new IllegalArgumentException(file + ":1: empty file, expected a header row");
             }
-            List<String> columns = split(header);
             List<Map<String, String>> rows = new ArrayList<>();
-            String line;
-            for (int lineNumber = 2; (line = r.readLine()) != null; lineNumber++) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                List<String> values = split(line);
-                if (values.size() != columns.size()) {
-                    throw new IllegalArgumentException(file + ":" + lineNumber + ": expected " + columns.size()
-                            + " fields, found " + values.size());
+            String[] values;
+            while ((values = next(records, file)) != null) {
+                if (values.length != header.length) {
+                    throw new IllegalArgumentException(file + ":" + records.line() + ": expected " + header.length
+                            + " fields, found " + values.length);
                 }
                 Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 0; i < columns.size(); i++) {
-                    row.put(columns.get(i), values.get(i));
+                for (int i = 0; i < header.length; i++) {
+                    row.put(header[i], values[i]);
                 }
                 rows.add(row);
             }
@@ -91,27 +88,11 @@ final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> split(String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else {
-                    quoted = !quoted;
-                }
-            } else if (c == ',' && !quoted) {
-                fields.add(field.toString().trim());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
+    private static String[] next(DelimitedReader records, Path file) {
+        try {
+            return records.next();
+        } catch (DelimitedReader.MalformedException e) {
+            throw new IllegalArgumentException(file + ":" + e.line() + ": " + e.getMessage(), e);
         }
-        fields.add(field.toString().trim());
-        return fields;
     }
 }

@@ -96,8 +96,9 @@ final class TuneCommand implements Callable<Integer> {
         var check = prompt.metadata().nonInterference();
         var r = result.report();
         System.out.printf("task prompt %s %s -> %s%n", task, prompt.contentSha256(), target);
-        System.out.printf("test AUC %.4f  logloss %.4f (%d rows); %d trainable parameters; %d epochs (best %d), %.1f s%n",
-                r.metric(task, "test", "auc"), r.metric(task, "test", "logloss"), check.rows(), r.trainableParameters(),
+        System.out.printf("test AUC %.4f  logloss %.4f%s (%d rows); %d trainable parameters; %d epochs (best %d), %.1f s%n",
+                r.metric(task, "test", "auc"), r.metric(task, "test", "logloss"), PretrainCommand.gauc(r, task), check.rows(),
+                r.trainableParameters(),
                 r.epochs(), r.bestEpoch(), r.trainSeconds());
         System.out.printf("non-interference over %d %s rows: %s%n", check.rows(), check.split(),
                 check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");

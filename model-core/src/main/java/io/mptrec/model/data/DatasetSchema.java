@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +35,15 @@ import java.util.TreeMap;
  *
  * @param file                default data file, relative to the schema file's folder; may be null
  * @param labels              task name to {@link LabelExpression} source, in task order
+ * @param columns             the data file's columns, in file order
  * @param labelsMayReadInputs the opt-in that lets a label read a numeric or categorical column: off, a label reads
  *                            only ignored columns, since a model that sees its own answer scores garbage in production
+ * @param joins               side tables joined by key; their columns follow the data file's, in join order
+ * @param userColumn          the column that names the user of a row, for GAUC (per-user AUC); null when none
  */
 public record DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
-                            Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs) {
+                            Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs,
+                            List<SideTable> joins, String userColumn) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -48,19 +53,36 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(split, "split");
         columns = List.copyOf(columns);
+        joins = List.copyOf(joins);
         // Map.copyOf would lose the task order, which decides the task index in the model.
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        Set<String> fileColumns = new HashSet<>();
+        columns.forEach(c -> fileColumns.add(c.name()));
         Set<String> names = new HashSet<>();
-        for (ColumnSpec column : columns) {
+        for (ColumnSpec column : allColumns(columns, joins)) {
             if (!names.add(column.name())) {
                 throw new IllegalArgumentException("duplicate column '" + column.name() + "'");
+            }
+        }
+        for (SideTable join : joins) {
+            if (!fileColumns.contains(join.key())) {
+                throw new IllegalArgumentException("the join key '" + join.key() + "' of " + join.file()
+                        + " is not a column of the data file");
+            }
+        }
+        if (userColumn != null && !names.contains(userColumn)) {
+            throw new IllegalArgumentException("the user column '" + userColumn + "' is not a column of the schema");
+        }
+        for (String column : split.columns()) {
+            if (!names.contains(column)) {
+                throw new IllegalArgumentException("the split reads column '" + column + "', which the schema lacks");
             }
         }
         if (labels.isEmpty()) {
             throw new IllegalArgumentException("no labels");
         }
         Map<String, ColumnRole> roles = new HashMap<>();
-        columns.forEach(c -> roles.put(c.name(), c.role()));
+        allColumns(columns, joins).forEach(c -> roles.put(c.name(), c.role()));
         labels.forEach((task, expression) -> {
             LabelExpression parsed = LabelExpression.parse(expression, names);
             if (!labelsMayReadInputs) {
@@ -69,10 +91,34 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         });
     }
 
-    /** A schema whose labels read only ignored columns (the usual case). */
+    /** A schema without a user column. */
+    public DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
+                         Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs,
+                         List<SideTable> joins) {
+        this(name, file, format, columns, labels, split, labelsMayReadInputs, joins, null);
+    }
+
+    /** A schema of one file (no side tables). */
+    public DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
+                         Map<String, String> labels, SplitRule split, boolean labelsMayReadInputs) {
+        this(name, file, format, columns, labels, split, labelsMayReadInputs, List.of());
+    }
+
+    /** A schema of one file whose labels read only ignored columns (the usual case). */
     public DatasetSchema(String name, String file, FileFormat format, List<ColumnSpec> columns,
                          Map<String, String> labels, SplitRule split) {
         this(name, file, format, columns, labels, split, false);
+    }
+
+    private static List<ColumnSpec> allColumns(List<ColumnSpec> columns, List<SideTable> joins) {
+        List<ColumnSpec> all = new ArrayList<>(columns);
+        joins.forEach(join -> all.addAll(join.columns()));
+        return all;
+    }
+
+    /** The data file's columns, then each side table's, in join order: every column a row has. */
+    public List<ColumnSpec> allColumns() {
+        return allColumns(columns, joins);
     }
 
     /**
@@ -113,13 +159,20 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         return columnsWithRole(ColumnRole.CATEGORICAL);
     }
 
+    /** The data file's column names, in file order (without side-table columns). */
     public List<String> columnNames() {
         return columns.stream().map(ColumnSpec::name).toList();
     }
 
+    /** The minimum train count of a categorical column's values (1 when the schema sets none). */
+    public int minCount(String column) {
+        return allColumns().stream().filter(c -> c.name().equals(column)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown column '" + column + "'")).minCount();
+    }
+
     /** The parsed label expressions, in task order. */
     public Map<String, LabelExpression> labelExpressions() {
-        Set<String> names = new HashSet<>(columnNames());
+        Set<String> names = new HashSet<>(allColumns().stream().map(ColumnSpec::name).toList());
         Map<String, LabelExpression> parsed = new LinkedHashMap<>();
         labels.forEach((task, expression) -> parsed.put(task, LabelExpression.parse(expression, names)));
         return Collections.unmodifiableMap(parsed);
@@ -138,8 +191,7 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         formatMap.put("gzip", format.gzip());
         formatMap.put("missingTokens", format.missingTokens());
         formatMap.put("trim", format.trim());
-        List<Map<String, Object>> columnList = columns.stream()
-                .map(c -> Map.<String, Object>of("name", c.name(), "role", c.role().jsonName())).toList();
+        List<Map<String, Object>> columnList = canonicalColumns(columns);
         List<Map<String, Object>> labelList = labels.entrySet().stream()
                 .map(e -> Map.<String, Object>of("task", e.getKey(), "expression", e.getValue())).toList();
         Map<String, Object> splitMap = new TreeMap<>();
@@ -153,6 +205,12 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             splitMap.put("seed", ratio.seed());
             splitMap.put("validation", ratio.validation());
             splitMap.put("test", ratio.test());
+        } else if (split instanceof SplitRule.Range range) {
+            splitMap.put("type", "range");
+            splitMap.put("column", range.column());
+            splitMap.put("train", canonicalBounds(range.train()));
+            splitMap.put("validation", canonicalBounds(range.validation()));
+            splitMap.put("test", canonicalBounds(range.test()));
         }
         Map<String, Object> root = new TreeMap<>();
         root.put("name", name);
@@ -163,6 +221,13 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         if (labelsMayReadInputs) {
             root.put("labelsMayReadInputs", true); // absent when off, so that existing fingerprints stay the same
         }
+        if (userColumn != null) {
+            root.put("userColumn", userColumn); // absent when none, so that existing fingerprints stay the same
+        }
+        if (!joins.isEmpty()) { // absent when none, likewise; the side tables' file names are left out as "file" is
+            root.put("joins", joins.stream().map(join -> Map.<String, Object>of("key", join.key(),
+                    "columns", canonicalColumns(join.columns()))).toList());
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -170,8 +235,30 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         }
     }
 
+    /** name and role, and minCount only where it is not 1 (so that schemas written before it keep their fingerprint). */
+    private static List<Map<String, Object>> canonicalColumns(List<ColumnSpec> columns) {
+        return columns.stream().map(c -> {
+            Map<String, Object> column = new TreeMap<>();
+            column.put("name", c.name());
+            column.put("role", c.role().jsonName());
+            if (c.minCount() != 1) {
+                column.put("minCount", c.minCount());
+            }
+            return column;
+        }).toList();
+    }
+
+    /** Plain decimal text (no exponent, no trailing zeros), so that 20220425 and "20220425.0" are the same bound. */
+    private static List<String> canonicalBounds(SplitRule.Range.Bounds bounds) {
+        return List.of(plain(bounds.from()), plain(bounds.to()));
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+    }
+
     private List<String> columnsWithRole(ColumnRole role) {
-        return columns.stream().filter(c -> c.role() == role).map(ColumnSpec::name).toList();
+        return allColumns().stream().filter(c -> c.role() == role).map(ColumnSpec::name).toList();
     }
 
     /**
@@ -203,16 +290,32 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                 throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
             }
             ObjectNode object = object(root, "");
-            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs");
+            allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs", "joins",
+                    "userColumn");
             String name = string(required(object, "", "name"), "/name");
             String file = object.hasNonNull("file") ? string(object.get("file"), "/file") : null;
             FileFormat format = format(object.get("format"));
-            List<ColumnSpec> columns = columns(required(object, "", "columns"));
+            List<ColumnSpec> fileColumns = columns(required(object, "", "columns"), "/columns", Set.of());
+            List<SideTable> joins = object.has("joins") ? joins(object.get("joins"), fileColumns) : List.of();
             boolean labelsMayReadInputs = object.has("labelsMayReadInputs")
                     && bool(object.get("labelsMayReadInputs"), "/labelsMayReadInputs");
+            List<ColumnSpec> columns = allColumns(fileColumns, joins);
             Map<String, String> labels = labels(required(object, "", "labels"), columns, labelsMayReadInputs);
-            SplitRule split = split(required(object, "", "split"));
-            return new DatasetSchema(name, file, format, columns, labels, split, labelsMayReadInputs);
+            SplitRule split = split(required(object, "", "split"), columns);
+            String userColumn = null;
+            if (object.hasNonNull("userColumn")) {
+                userColumn = string(object.get("userColumn"), "/userColumn");
+                String named = userColumn;
+                if (columns.stream().noneMatch(c -> c.name().equals(named))) {
+                    throw fail("/userColumn", "unknown column '" + userColumn + "'");
+                }
+            }
+            try {
+                return new DatasetSchema(name, file, format, fileColumns, labels, split, labelsMayReadInputs, joins,
+                        userColumn);
+            } catch (IllegalArgumentException e) {
+                throw fail(0, e.getMessage()); // each rule is checked above with its line; this is a safety net
+            }
         }
 
         private FileFormat format(JsonNode node) {
@@ -243,17 +346,41 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                     format.has("trim") && bool(format.get("trim"), "/format/trim"));
         }
 
-        private List<ColumnSpec> columns(JsonNode node) {
-            ArrayNode array = array(node, "/columns");
+        private List<SideTable> joins(JsonNode node, List<ColumnSpec> fileColumns) {
+            ArrayNode array = array(node, "/joins");
+            List<SideTable> joins = new ArrayList<>();
+            Set<String> taken = new HashSet<>(fileColumns.stream().map(ColumnSpec::name).toList());
+            for (int i = 0; i < array.size(); i++) {
+                String at = "/joins/" + i;
+                ObjectNode join = object(array.get(i), at);
+                allowKeys(join, at, "file", "key", "columns");
+                String file = string(required(join, at, "file"), at + "/file");
+                if (file.isBlank()) {
+                    throw fail(at + "/file", "empty file name");
+                }
+                String key = string(required(join, at, "key"), at + "/key");
+                if (fileColumns.stream().noneMatch(c -> c.name().equals(key))) {
+                    throw fail(at + "/key", "the join key '" + key + "' is not a column of the data file");
+                }
+                List<ColumnSpec> columns = columns(required(join, at, "columns"), at + "/columns", taken);
+                columns.forEach(c -> taken.add(c.name()));
+                joins.add(new SideTable(file, key, columns));
+            }
+            return joins;
+        }
+
+        /** @param taken names of columns listed before, which these may not repeat */
+        private List<ColumnSpec> columns(JsonNode node, String pointer, Set<String> taken) {
+            ArrayNode array = array(node, pointer);
             if (array.isEmpty()) {
-                throw fail("/columns", "no columns");
+                throw fail(pointer, "no columns");
             }
             List<ColumnSpec> columns = new ArrayList<>();
-            Set<String> names = new HashSet<>();
+            Set<String> names = new HashSet<>(taken);
             for (int i = 0; i < array.size(); i++) {
-                String at = "/columns/" + i;
+                String at = pointer + "/" + i;
                 ObjectNode column = object(array.get(i), at);
-                allowKeys(column, at, "name", "role");
+                allowKeys(column, at, "name", "role", "minCount");
                 String name = string(required(column, at, "name"), at + "/name");
                 if (name.isBlank()) {
                     throw fail(at + "/name", "empty column name");
@@ -262,8 +389,20 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                     throw fail(at + "/name", "duplicate column '" + name + "'");
                 }
                 String role = string(required(column, at, "role"), at + "/role");
-                columns.add(new ColumnSpec(name, ColumnRole.fromJsonName(role).orElseThrow(() -> fail(at + "/role",
-                        "unknown role '" + role + "' of column '" + name + "' (numeric, categorical or ignored)"))));
+                ColumnRole parsed = ColumnRole.fromJsonName(role).orElseThrow(() -> fail(at + "/role",
+                        "unknown role '" + role + "' of column '" + name + "' (numeric, categorical or ignored)"));
+                int minCount = 1;
+                if (column.has("minCount")) {
+                    minCount = integer(column.get("minCount"), at + "/minCount");
+                    if (parsed != ColumnRole.CATEGORICAL) {
+                        throw fail(at + "/minCount", "minCount applies to categorical columns only; '" + name + "' is "
+                                + role);
+                    }
+                    if (minCount < 1) {
+                        throw fail(at + "/minCount", "minCount must be at least 1, was " + minCount);
+                    }
+                }
+                columns.add(new ColumnSpec(name, parsed, minCount));
             }
             return columns;
         }
@@ -302,7 +441,7 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             return labels;
         }
 
-        private SplitRule split(JsonNode node) {
+        private SplitRule split(JsonNode node, List<ColumnSpec> columns) {
             ObjectNode split = object(node, "/split");
             String type = string(required(split, "/split", "type"), "/split/type");
             try {
@@ -323,10 +462,42 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                                 number(required(split, "/split", "validation"), "/split/validation"),
                                 number(required(split, "/split", "test"), "/split/test"));
                     }
-                    default -> throw fail("/split/type", "unknown split type '" + type + "' (modulo or ratio)");
+                    case "range" -> {
+                        allowKeys(split, "/split", "type", "column", "train", "validation", "test");
+                        String column = string(required(split, "/split", "column"), "/split/column");
+                        if (columns.stream().noneMatch(c -> c.name().equals(column))) {
+                            throw fail("/split/column", "unknown column '" + column + "'");
+                        }
+                        return new SplitRule.Range(column, bounds(split, "train"), bounds(split, "validation"),
+                                bounds(split, "test"));
+                    }
+                    default -> throw fail("/split/type", "unknown split type '" + type + "' (modulo, ratio or range)");
                 }
             } catch (IllegalArgumentException e) {
                 throw fail("/split", "invalid split: " + e.getMessage());
+            }
+        }
+
+        /** [from, to] as two numbers or two strings holding decimal numbers. */
+        private SplitRule.Range.Bounds bounds(ObjectNode split, String key) {
+            String at = "/split/" + key;
+            ArrayNode array = array(required(split, "/split", key), at);
+            if (array.size() != 2) {
+                throw fail(at, "expected [from, to], inclusive");
+            }
+            BigDecimal[] ends = new BigDecimal[2];
+            for (int i = 0; i < 2; i++) {
+                JsonNode end = array.get(i);
+                String text = end.isNumber() ? end.decimalValue().toPlainString() : end.isTextual() ? end.textValue() : null;
+                if (text == null || !DecimalText.isDecimal(text)) {
+                    throw fail(at + "/" + i, "expected a number (or a string holding one), e.g. \"20220425\"");
+                }
+                ends[i] = new BigDecimal(text);
+            }
+            try {
+                return new SplitRule.Range.Bounds(ends[0], ends[1]);
+            } catch (IllegalArgumentException e) {
+                throw fail(at, key + " " + e.getMessage());
             }
         }
 

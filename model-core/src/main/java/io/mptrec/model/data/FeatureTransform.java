@@ -1,7 +1,9 @@
 package io.mptrec.model.data;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -18,7 +20,10 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
         missingTokens = List.copyOf(missingTokens);
     }
 
-    /** Statistics of {@code trainRows} only; a field missing in all of them scales everything to 0. */
+    /**
+     * Statistics of {@code trainRows} only; a field missing in all of them scales everything to 0. A categorical
+     * field's vocabulary holds the values seen at least its schema's minCount times (default 1) in those rows.
+     */
     public static FeatureTransform fit(Dataset data, int[] trainRows) {
         List<NumericScaling> scalings = new ArrayList<>();
         List<String> numericNames = data.numericFeatures();
@@ -38,14 +43,22 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
         List<Vocabulary> vocabularies = new ArrayList<>();
         List<String> categoricalNames = data.categoricalFeatures();
         for (int f = 0; f < categoricalNames.size(); f++) {
-            TreeSet<String> seen = new TreeSet<>();
+            Map<String, Integer> counts = new HashMap<>();
             for (int row : trainRows) {
                 String v = data.categorical(row, f);
                 if (v != null) {
-                    seen.add(v);
+                    counts.merge(v, 1, Integer::sum);
                 }
             }
-            vocabularies.add(new Vocabulary(categoricalNames.get(f), List.copyOf(seen)));
+            // Rarer values share the unseen slot: an id seen a few times would get an embedding trained on nothing.
+            int minCount = data.schema().minCount(categoricalNames.get(f));
+            TreeSet<String> kept = new TreeSet<>();
+            counts.forEach((value, count) -> {
+                if (count >= minCount) {
+                    kept.add(value);
+                }
+            });
+            vocabularies.add(new Vocabulary(categoricalNames.get(f), List.copyOf(kept)));
         }
         return new FeatureTransform(scalings, vocabularies, data.schema().format().missingTokens());
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a delimited text file is read. There is no quoting: the delimiter never occurs inside a value.
+ * How a delimited text file is read: fields quoted as RFC 4180 says may hold the delimiter ({@link DelimitedReader}).
  *
  * @param delimiter     the literal string between fields
  * @param header        whether the first line names the columns (it must then match the schema)

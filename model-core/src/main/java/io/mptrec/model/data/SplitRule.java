@@ -1,13 +1,41 @@
 package io.mptrec.model.data;
 
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /** How rows are assigned to the train, validation and test splits; deterministic for a given row count. */
 public sealed interface SplitRule {
 
-    /** The split of each row, rows numbered 0..rowCount-1 in file order (header excluded). */
-    Split[] assign(int rowCount);
+    /**
+     * The split of each row, rows numbered 0..rowCount-1 in file order (header excluded); null for a row that belongs
+     * to no split (only a range rule leaves rows out).
+     *
+     * @param values a column's value in a row as read (null when missing), for a rule that reads one
+     * @throws InvalidCellException when a row's value cannot be split on
+     */
+    Split[] assign(int rowCount, RowValues values);
+
+    /** For the rules that read no column (modulo and ratio). */
+    default Split[] assign(int rowCount) {
+        return assign(rowCount, (column, row) -> {
+            throw new IllegalStateException("this split rule reads column '" + column + "'");
+        });
+    }
+
+    /** The names of the columns the rule reads. */
+    default List<String> columns() {
+        return List.of();
+    }
+
+    /** A column's value in a row. */
+    @FunctionalInterface
+    interface RowValues {
+        String value(String column, int row);
+    }
 
     /** Row i goes to validation if i % modulus is in validation, to test if in test, else to train. */
     record Modulo(int modulus, List<Integer> validation, List<Integer> test) implements SplitRule {
@@ -32,7 +60,7 @@ public sealed interface SplitRule {
         }
 
         @Override
-        public Split[] assign(int rowCount) {
+        public Split[] assign(int rowCount, RowValues values) {
             Split[] splits = new Split[rowCount];
             for (int i = 0; i < rowCount; i++) {
                 int r = i % modulus;
@@ -55,7 +83,7 @@ public sealed interface SplitRule {
         }
 
         @Override
-        public Split[] assign(int rowCount) {
+        public Split[] assign(int rowCount, RowValues values) {
             SplittableRandom random = new SplittableRandom(seed);
             Split[] splits = new Split[rowCount];
             for (int i = 0; i < rowCount; i++) {
@@ -63,6 +91,83 @@ public sealed interface SplitRule {
                 splits[i] = u < test ? Split.TEST : u < test + validation ? Split.VALIDATION : Split.TRAIN;
             }
             return splits;
+        }
+    }
+
+    /**
+     * By the number in one column (a date as yyyymmdd, a timestamp): a row goes to the split whose inclusive range
+     * holds its value, compared as decimal numbers; a value in no range leaves the row out of every split. The ranges
+     * must not overlap. A missing or non-numeric value is an error.
+     */
+    record Range(String column, Bounds train, Bounds validation, Bounds test) implements SplitRule {
+
+        /** Inclusive bounds, from <= to. */
+        public record Bounds(BigDecimal from, BigDecimal to) {
+            public Bounds {
+                if (from.compareTo(to) > 0) {
+                    throw new IllegalArgumentException("range [" + from.toPlainString() + ", " + to.toPlainString()
+                            + "] is empty: its start is above its end");
+                }
+            }
+
+            boolean contains(BigDecimal v) {
+                return from.compareTo(v) <= 0 && v.compareTo(to) <= 0;
+            }
+
+            boolean overlaps(Bounds other) {
+                return from.compareTo(other.to) <= 0 && other.from.compareTo(to) <= 0;
+            }
+
+            @Override
+            public String toString() {
+                return "[" + from.toPlainString() + ", " + to.toPlainString() + "]";
+            }
+        }
+
+        public Range {
+            Objects.requireNonNull(column, "column");
+            if (train.overlaps(validation) || train.overlaps(test) || validation.overlaps(test)) {
+                throw new IllegalArgumentException("the ranges overlap: train " + train + ", validation " + validation
+                        + ", test " + test);
+            }
+        }
+
+        @Override
+        public List<String> columns() {
+            return List.of(column);
+        }
+
+        @Override
+        public Split[] assign(int rowCount, RowValues values) {
+            Split[] splits = new Split[rowCount];
+            Map<String, Split> byValue = new HashMap<>(); // a date column has few distinct values; parse each once
+            for (int row = 0; row < rowCount; row++) {
+                String value = values.value(column, row);
+                if (value == null) {
+                    throw new InvalidCellException(row, column, "no value to split on");
+                }
+                Split split = byValue.get(value);
+                if (split == null && !byValue.containsKey(value)) { // null: in no range
+                    split = splitOf(row, value);
+                    byValue.put(value, split);
+                }
+                splits[row] = split;
+            }
+            return splits;
+        }
+
+        private Split splitOf(int row, String value) {
+            if (!DecimalText.isDecimal(value)) {
+                throw new InvalidCellException(row, column, "'" + value + "' is not a number to split on");
+            }
+            BigDecimal v;
+            try {
+                v = new BigDecimal(value);
+            } catch (NumberFormatException e) {
+                throw new InvalidCellException(row, column, "'" + value + "' is not a number to split on");
+            }
+            return train.contains(v) ? Split.TRAIN : validation.contains(v) ? Split.VALIDATION
+                    : test.contains(v) ? Split.TEST : null;
         }
     }
 }

@@ -56,6 +56,71 @@ public final class BinaryMetrics {
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
+    /**
+     * GAUC: the AUC of each group (a user) over its own rows, averaged with the group's row count as weight, over the
+     * groups that have both classes (others have no AUC and are left out, rows and all). Rows whose group is negative
+     * (no user) are left out too.
+     *
+     * @param groups per row a group id; ids need not be dense
+     * @throws IllegalArgumentException if lengths differ, a label is not 0 or 1, a score is NaN, or no group has
+     *                                  both classes
+     */
+    public static GroupedAuc gauc(float[] scores, float[] labels, int[] groups) {
+        checkLengths(scores.length, labels.length);
+        checkLengths(scores.length, groups.length);
+        int n = scores.length;
+        long[] order = new long[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            checkLabel(labels, i);
+            if (groups[i] >= 0) {
+                order[m++] = ((long) groups[i] << 32) | i;
+            }
+        }
+        Arrays.sort(order, 0, m);
+        double weightedSum = 0;
+        int counted = 0;
+        int samples = 0;
+        int positives = 0;
+        for (int start = 0; start < m; ) {
+            int group = (int) (order[start] >>> 32);
+            int end = start;
+            int groupPositives = 0;
+            while (end < m && (int) (order[end] >>> 32) == group) {
+                groupPositives += labels[(int) order[end]] == 1f ? 1 : 0;
+                end++;
+            }
+            int size = end - start;
+            if (groupPositives > 0 && groupPositives < size) {
+                float[] s = new float[size];
+                float[] y = new float[size];
+                for (int k = 0; k < size; k++) {
+                    int row = (int) order[start + k];
+                    s[k] = scores[row];
+                    y[k] = labels[row];
+                }
+                weightedSum += size * auc(s, y);
+                counted++;
+                samples += size;
+                positives += groupPositives;
+            }
+            start = end;
+        }
+        if (counted == 0) {
+            throw new IllegalArgumentException("GAUC needs a group with both classes, found none among " + m + " rows");
+        }
+        return new GroupedAuc(weightedSum / samples, counted, samples, positives);
+    }
+
+    /**
+     * @param value     the impression-weighted mean of the groups' AUCs
+     * @param groups    the groups with both classes, which the mean is over
+     * @param samples   their rows
+     * @param positives their positive rows
+     */
+    public record GroupedAuc(double value, int groups, int samples, int positives) {
+    }
+
     /** Mean binary cross-entropy (natural log), probabilities clipped to [1e-7, 1 - 1e-7]. */
     public static double logLoss(float[] probabilities, float[] labels) {
         checkLengths(probabilities.length, labels.length);

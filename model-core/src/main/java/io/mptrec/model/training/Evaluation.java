@@ -16,6 +16,15 @@ public final class Evaluation {
     }
 
     public static List<OfflineMetric> metrics(String task, String split, float[] predictions, float[] labels) {
+        return metrics(task, split, predictions, labels, null);
+    }
+
+    /**
+     * AUC and log-loss, and with {@code users} (per row a user id, -1 for none) GAUC as well: over the users with both
+     * classes, whose rows and positives it records; left out when no user has both classes (a tiny split).
+     */
+    public static List<OfflineMetric> metrics(String task, String split, float[] predictions, float[] labels,
+                                              int[] users) {
         int positives = 0;
         for (float y : labels) {
             positives += y > 0.5f ? 1 : 0;
@@ -23,6 +32,10 @@ public final class Evaluation {
         List<OfflineMetric> metrics = new ArrayList<>();
         metrics.add(new OfflineMetric(task, split, "auc", BinaryMetrics.auc(predictions, labels), labels.length, positives));
         metrics.add(new OfflineMetric(task, split, "logloss", BinaryMetrics.logLoss(predictions, labels), labels.length, positives));
+        if (users != null && hasUserWithBothClasses(labels, users)) {
+            BinaryMetrics.GroupedAuc gauc = BinaryMetrics.gauc(predictions, labels, users);
+            metrics.add(new OfflineMetric(task, split, "gauc", gauc.value(), gauc.samples(), gauc.positives()));
+        }
         return metrics;
     }
 
@@ -43,9 +56,19 @@ public final class Evaluation {
         for (SplitData split : splits) {
             float[][] predictions = predict.apply(split.encoded());
             for (int k = 0; k < tasks.size(); k++) {
-                metrics.addAll(metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k]));
+                metrics.addAll(metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k], split.users()));
             }
         }
         return metrics;
+    }
+
+    private static boolean hasUserWithBothClasses(float[] labels, int[] users) {
+        java.util.Map<Integer, Integer> seen = new java.util.HashMap<>(); // user -> bit 1: a negative, bit 2: a positive
+        for (int i = 0; i < labels.length; i++) {
+            if (users[i] >= 0 && seen.merge(users[i], labels[i] == 1f ? 2 : 1, (a, b) -> a | b) == 3) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -74,7 +74,8 @@ public final class PromptTuner {
 
         List<OfflineMetric> metrics = new ArrayList<>();
         for (SplitData split : List.of(validation, test)) {
-            metrics.addAll(Evaluation.metrics(task, split.name(), model.predict(split.encoded()), split.labels()[0]));
+            metrics.addAll(Evaluation.metrics(task, split.name(), model.predict(split.encoded()), split.labels()[0],
+                    split.users()));
         }
         Lineage lineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed, CodeVersion.get(),
                 encoder.contentSha256(), parentSha256, epoch, bestEpoch, metrics);

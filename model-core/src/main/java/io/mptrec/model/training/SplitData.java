@@ -6,8 +6,16 @@ import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.Split;
 import java.util.List;
 
-/** One split of a dataset, encoded once, with the labels of the tasks being trained. */
-public record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels) {
+/**
+ * One split of a dataset, encoded once, with the labels of the tasks being trained.
+ *
+ * @param users per row its user's id ({@link Dataset#users}), for GAUC; null when the schema names no user column
+ */
+public record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels, int[] users) {
+
+    public SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels) {
+        this(split, rows, encoded, labels, null);
+    }
 
     public static SplitData of(Dataset data, FeatureTransform transform, Split split, List<String> tasks) {
         int[] rows = data.rows(split);
@@ -15,7 +23,8 @@ public record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] 
         for (int k = 0; k < tasks.size(); k++) {
             labels[k] = data.labels(tasks.get(k), rows);
         }
-        return new SplitData(split, rows, transform.encode(data, rows), labels);
+        int[] users = data.schema().userColumn() == null ? null : data.users(rows);
+        return new SplitData(split, rows, transform.encode(data, rows), labels, users);
     }
 
     public String name() {

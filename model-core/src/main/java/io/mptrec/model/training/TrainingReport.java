@@ -15,6 +15,12 @@ public record TrainingReport(int epochs, int bestEpoch, double trainSeconds, dou
         metrics = List.copyOf(metrics);
     }
 
+    /** A metric that may be absent (GAUC exists only where the schema names a user column). */
+    public java.util.OptionalDouble optionalMetric(String task, String split, String name) {
+        return metrics.stream().filter(m -> m.task().equals(task) && m.split().equals(split) && m.metric().equals(name))
+                .mapToDouble(OfflineMetric::value).findFirst();
+    }
+
     public double metric(String task, String split, String name) {
         return metrics.stream().filter(m -> m.task().equals(task) && m.split().equals(split) && m.metric().equals(name))
                 .mapToDouble(OfflineMetric::value).findFirst()

@@ -40,6 +40,7 @@ class BenchmarkCommandTests {
             assertThat(keys.add(r.get("model").asText() + "/" + r.get("setting").asText() + "/" + r.get("task").asText()
                     + "/" + r.get("seed").asLong())).as("one record per (model, setting, task, seed)").isTrue();
             assertThat(r.get("test_auc").asDouble()).isBetween(0.0, 1.0);
+            assertThat(r.has("test_gauc")).as("no user column, no GAUC").isFalse();
         }
         List<String> expected = new ArrayList<>();
         for (int seed = 1; seed <= 2; seed++) {
@@ -79,11 +80,52 @@ class BenchmarkCommandTests {
                 .contains("| frozen_shared_bottom | education | ").contains("| ple | marital | ")
                 .contains("`mptrec benchmark --protocol census --seeds 2 --quick --schema .../schema.json --out .../benchmarks`")
                 .contains("Machine: ").contains("Date: ").contains("quick mode")
-                .contains("## Reading").contains("4 of 4 (task, seed) checks").doesNotContain(dir.toString());
+                .contains("## Reading").contains("4 of 4 (task, seed) checks").doesNotContain(dir.toString())
+                .doesNotContain("GAUC");
         assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("census-results.json", "census.md");
         }
+    }
+
+    @Test
+    void shouldRunTheKuaiRandProtocolWithGaucOnALogWithSideTables() throws Exception {
+        Path schema = SyntheticLog.write(dir);
+        Path out = dir.resolve("benchmarks");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "kuairand", "--seeds", "1", "--quick",
+                "--schema", schema.toString(), "--out", out.toString())).isZero();
+
+        JsonNode records = new ObjectMapper().readTree(out.resolve("kuairand-results.json").toFile());
+        Set<String> keys = new HashSet<>();
+        for (JsonNode r : records) {
+            keys.add(r.get("model").asText() + "/" + r.get("setting").asText() + "/" + r.get("task").asText());
+            assertThat(r.get("test_gauc").asDouble()).as(r.toString()).isBetween(0.0, 1.0);
+        }
+        List<String> expected = new ArrayList<>();
+        for (String task : List.of("click", "long_view", "like")) {
+            for (String m : List.of("mpt_rec", "shared_bottom", "mmoe", "ple", "single_task")) {
+                expected.add(m + "/stage1/" + task);
+            }
+        }
+        for (String task : List.of("profile_enter", "click", "long_view", "like")) {
+            for (String m : List.of("mpt_rec", "frozen_shared_bottom", "frozen_mmoe", "joint_retraining")) {
+                expected.add(m + "/new_task/" + task);
+            }
+        }
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+        // an existing task a frozen model keeps serving carries its stage-1 GAUC
+        assertThat(find(records, "mpt_rec", "new_task", "click").get("test_gauc").asDouble())
+                .isEqualTo(find(records, "mpt_rec", "stage1", "click").get("test_gauc").asDouble());
+
+        String md = Files.readString(out.resolve("kuairand.md"));
+        assertThat(md).startsWith("# KuaiRand-Pure benchmark: MPT-Rec against its baselines")
+                .contains("from `kuairand-results.json`")
+                .contains("## Stage 1: existing tasks (click, long_view, like)")
+                .contains("## New task (profile_enter), and the existing tasks once it is added")
+                .contains("| model | task | test AUC | test log-loss | test GAUC | trainable params |")
+                .contains("`mptrec benchmark --protocol kuairand --seeds 1 --quick --schema .../schema.json --out .../benchmarks`")
+                .containsPattern("Peak resident memory of the process: [\\d,]+ MB");
+        assertThat(md).containsPattern("\\| mpt_rec \\| click \\| 0\\.\\d{4} ± n/a \\| \\d\\.\\d{4} ± n/a \\| [01]\\.\\d{4} ± n/a \\|");
     }
 
     private static JsonNode find(JsonNode records, String model, String setting, String task) {

@@ -56,6 +56,19 @@ class DatasetTests {
     }
 
     @Test
+    void shouldReadQuotedFieldsThatHoldTheDelimiter() {
+        Dataset data = TinyData.load(folder, TinyData.SCHEMA, TinyData.DATA.replace("40, blue, no", "40, \"blue, light\", no"));
+
+        assertThat(data.categorical(1, 0)).isEqualTo("blue, light");
+        assertThat(data.rowCount()).isEqualTo(8);
+    }
+
+    @Test
+    void shouldNameTheLineOfAnUnterminatedQuote() {
+        assertDataError(TinyData.DATA.replace("60, red, no", "60, \"red, no"), 4, "invalid quoting");
+    }
+
+    @Test
     void shouldRejectUnknownTask() {
         Dataset data = TinyData.load(folder);
 

@@ -69,4 +69,44 @@ class SplitRuleTests {
         assertThatThrownBy(() -> new SplitRule.Ratio(1, -0.1, 0.5)).hasMessageContaining("sum below 1");
         assertThatThrownBy(() -> new SplitRule.Ratio(1, Double.NaN, 0.5)).hasMessageContaining("sum below 1");
     }
+
+    private static SplitRule.Range.Bounds bounds(String from, String to) {
+        return new SplitRule.Range.Bounds(new java.math.BigDecimal(from), new java.math.BigDecimal(to));
+    }
+
+    @Test
+    void shouldAssignRangesInclusivelyAsNumbersAndLeaveOtherValuesOut() {
+        SplitRule rule = new SplitRule.Range("date", bounds("20220425", "20220504"), bounds("20220505", "20220506"),
+                bounds("20220507", "20220508"));
+        String[] dates = {"20220425", "20220504", "20220504.5", "20220505", "20220506", "20220507", "20220508",
+            "20220509", "20220424", "2.0220425e7"};
+
+        assertThat(rule.assign(dates.length, (column, row) -> dates[row]))
+                .containsExactly(TRAIN, TRAIN, null, VALIDATION, VALIDATION, TEST, TEST, null, null, TRAIN);
+        assertThat(rule.columns()).containsExactly("date");
+    }
+
+    @Test
+    void shouldNameTheRowOfAMissingOrNonNumericValue() {
+        SplitRule rule = new SplitRule.Range("day", bounds("1", "5"), bounds("6", "6"), bounds("7", "7"));
+
+        assertThatThrownBy(() -> rule.assign(3, (column, row) -> row == 2 ? "May 1" : "1"))
+                .isInstanceOfSatisfying(InvalidCellException.class, e -> {
+                    assertThat(e.row()).isEqualTo(2);
+                    assertThat(e.column()).isEqualTo("day");
+                    assertThat(e.reason()).contains("'May 1' is not a number");
+                });
+        assertThatThrownBy(() -> rule.assign(2, (column, row) -> row == 1 ? null : "1"))
+                .isInstanceOfSatisfying(InvalidCellException.class, e -> assertThat(e.row()).isEqualTo(1));
+        assertThatThrownBy(() -> rule.assign(1)).hasMessageContaining("reads column 'day'");
+    }
+
+    @Test
+    void shouldRejectOverlappingOrEmptyRanges() {
+        assertThatThrownBy(() -> new SplitRule.Range("d", bounds("1", "5"), bounds("5", "6"), bounds("7", "7")))
+                .hasMessageContaining("overlap");
+        assertThatThrownBy(() -> new SplitRule.Range("d", bounds("1", "5"), bounds("6", "6"), bounds("0", "1")))
+                .hasMessageContaining("overlap");
+        assertThatThrownBy(() -> bounds("6", "5")).hasMessageContaining("start is above its end");
+    }
 }

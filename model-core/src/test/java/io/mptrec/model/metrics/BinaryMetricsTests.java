@@ -96,4 +96,40 @@ class BinaryMetricsTests {
         assertThatThrownBy(() -> BinaryMetrics.logLoss(new float[0], new float[0]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows");
     }
+
+    @Test
+    void shouldWeightEachUsersAucByItsImpressionsOverUsersWithBothClasses() {
+        // user 0: positive 0.9 above both negatives, AUC 1 (3 rows)
+        // user 7: positives 0.3, 0.5 against negatives 0.8, 0.1: 2 of 4 pairs won, AUC 0.5 (4 rows)
+        // user 9: a tie 0.4+ vs 0.4-, AUC 0.5 (2 rows)
+        // user 3 (negatives only), user 5 (one positive) and a row without user (-1) have no AUC and are left out
+        float[] scores = {0.9f, 0.3f, 0.2f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.1f, 0.4f, 0.2f, 0.99f, 0.05f};
+        float[] labels = {1f, 1f, 0f, 0f, 0f, 0f, 1f, 1f, 0f, 0f, 0f, 1f, 1f};
+        int[] users = {0, 7, 0, 7, 3, 0, 7, 9, 7, 9, 3, 5, -1};
+
+        BinaryMetrics.GroupedAuc gauc = BinaryMetrics.gauc(scores, labels, users);
+
+        assertThat(gauc.value()).isCloseTo((3 * 1.0 + 4 * 0.5 + 2 * 0.5) / 9, within(1e-12));
+        assertThat(gauc.groups()).isEqualTo(3);
+        assertThat(gauc.samples()).isEqualTo(9);
+        assertThat(gauc.positives()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldEqualAucForOneUserAndRefuseWhenNoUserHasBothClasses() {
+        SplittableRandom random = new SplittableRandom(5);
+        float[] scores = new float[500];
+        float[] labels = new float[500];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (float) random.nextDouble();
+            labels[i] = random.nextDouble() < scores[i] ? 1f : 0f;
+        }
+
+        assertThat(BinaryMetrics.gauc(scores, labels, new int[500]).value())
+                .isEqualTo(BinaryMetrics.auc(scores, labels));
+        assertThatThrownBy(() -> BinaryMetrics.gauc(new float[] {0.1f, 0.9f}, new float[] {0f, 1f}, new int[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both classes");
+        assertThatThrownBy(() -> BinaryMetrics.gauc(new float[] {0.1f}, new float[] {0f}, new int[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lengths differ");
+    }
 }
