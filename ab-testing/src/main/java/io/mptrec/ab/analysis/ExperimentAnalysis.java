@@ -93,7 +93,7 @@ public final class ExperimentAnalysis {
                 .orElse(treatments.get(0));
         return new ExperimentResults(design.id(), design.name(), design.task(), design.status(), design.alpha(),
                 CORRECTION.name(), computedAt, armResults, srm, observed.unitsInMoreThanOneArm(), treatments,
-                decisive.verdict(), decisive.explanation());
+                decisive.verdict(), decisive.explanation(), design.outcomeMetric());
     }
 
     private static TreatmentResult treatment(ExperimentDesign design, Observations observed,

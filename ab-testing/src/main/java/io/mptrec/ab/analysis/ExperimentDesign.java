@@ -22,6 +22,16 @@ public record ExperimentDesign(long id, String name, String task, ExperimentStat
         metrics = List.copyOf(metrics);
     }
 
+    /**
+     * The metric online model quality (AUC, log-loss per exposure) is measured against: the first PROPORTION metric,
+     * a success metric before a guardrail; null when the experiment has none (then there is no online model quality).
+     */
+    public String outcomeMetric() {
+        return metrics.stream().filter(m -> m.kind() == MetricKind.PROPORTION)
+                .min(java.util.Comparator.comparing(m -> m.role() == MetricRole.SUCCESS ? 0 : 1))
+                .map(Metric::name).orElse(null);
+    }
+
     public record Arm(String name, int version, String contentSha256, double weight) {
     }
 

@@ -24,11 +24,13 @@ import java.util.Map;
  * @param unitsInMoreThanOneArm units seen in two or more arms: counted here and left out of every statistic
  * @param verdict               overall: ROLL_BACK if any treatment must roll back, SHIP if one ships, else KEEP_RUNNING
  * @param explanation           the decision rule's words for that verdict
+ * @param modelQualityMetric    the PROPORTION metric each arm's online model quality is measured against; null when
+ *                              the experiment has none, and then no arm has an online model quality
  */
 public record ExperimentResults(long experimentId, String name, String task, ExperimentStatus status, double alpha,
                                 String correction, Instant computedAt, List<ArmResult> arms, SampleRatioMismatch srm,
                                 long unitsInMoreThanOneArm, List<TreatmentResult> treatments,
-                                DecisionRule.Verdict verdict, String explanation) {
+                                DecisionRule.Verdict verdict, String explanation, String modelQualityMetric) {
 
     /**
      * @param units     units analysed in the arm (the sample size of every metric)

@@ -207,7 +207,7 @@ public class ExperimentService {
     public Experiment start(long id, Actor actor, String reason) {
         requireReason(reason);
         Experiment e = require(id);
-        if (e.status != ExperimentStatus.DRAFT && e.status != ExperimentStatus.PAUSED) {
+        if (!e.status.canStart()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
                     + "; only a DRAFT or PAUSED experiment can be started");
         }
@@ -242,7 +242,7 @@ public class ExperimentService {
     public Experiment stop(long id, String actor, String reason) {
         requireReason(reason);
         Experiment e = require(id);
-        if (e.status == ExperimentStatus.STOPPED) {
+        if (!e.status.canStop()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is already STOPPED");
         }
         String before = describe(e);
@@ -261,7 +261,7 @@ public class ExperimentService {
         requireReason(reason);
         requireRamp(ramp);
         Experiment e = require(id);
-        if (e.status == ExperimentStatus.STOPPED) {
+        if (!e.status.canRamp()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
         }
         String before = describe(e);
@@ -294,7 +294,7 @@ public class ExperimentService {
     }
 
     private Experiment pause(Experiment e, String actor, AuditAction action, String reason) {
-        if (e.status != ExperimentStatus.RUNNING) {
+        if (!e.status.canPause()) {
             throw ApiException.conflict("invalid-transition", "experiment " + e.id + " is " + e.status
                     + "; only a RUNNING experiment can be paused");
         }

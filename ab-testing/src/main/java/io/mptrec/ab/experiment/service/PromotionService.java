@@ -2,7 +2,6 @@ package io.mptrec.ab.experiment.service;
 
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
-import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.PromotionPreview;
 import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
@@ -84,7 +83,7 @@ public class PromotionService {
     private Experiment promotable(long id) {
         Experiment e = experiments.findExperimentById(id)
                 .orElseThrow(() -> ApiException.notFound("no experiment " + id, "id"));
-        if (e.status != ExperimentStatus.RUNNING && e.status != ExperimentStatus.PAUSED) {
+        if (!e.status.canPromote()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
                     + "; only a RUNNING or PAUSED experiment can be promoted");
         }

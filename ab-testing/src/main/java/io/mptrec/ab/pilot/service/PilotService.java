@@ -2,7 +2,6 @@ package io.mptrec.ab.pilot.service;
 
 import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.experiment.Experiment;
-import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
 import io.mptrec.ab.kpi.service.KpiEventService;
@@ -126,7 +125,7 @@ public class PilotService {
         PilotTarget target = QuarkusTransaction.requiringNew().call(() -> {
             Experiment e = experiments.findExperimentById(experimentId)
                     .orElseThrow(() -> ApiException.notFound("no experiment " + experimentId, "id"));
-            if (e.status != ExperimentStatus.DRAFT && e.status != ExperimentStatus.RUNNING) {
+            if (!e.status.canPilot()) {
                 throw ApiException.conflict("invalid-transition", "experiment " + experimentId + " is " + e.status
                         + "; a pilot replays traffic against a DRAFT or RUNNING experiment");
             }

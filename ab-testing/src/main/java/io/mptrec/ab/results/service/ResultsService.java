@@ -4,14 +4,11 @@ import io.mptrec.ab.analysis.ExperimentAnalysis;
 import io.mptrec.ab.analysis.ExperimentDesign;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
-import io.mptrec.ab.experiment.MetricKind;
-import io.mptrec.ab.experiment.MetricRole;
 import io.mptrec.ab.results.ExperimentResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -40,10 +37,7 @@ public class ResultsService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public ExperimentResults results(Experiment e) {
         ExperimentDesign design = design(e);
-        String outcomeMetric = design.metrics().stream().filter(m -> m.kind() == MetricKind.PROPORTION)
-                .min(Comparator.comparing(m -> m.role() == MetricRole.SUCCESS ? 0 : 1))
-                .map(ExperimentDesign.Metric::name).orElse(null);
-        return ExperimentAnalysis.analyse(design, reader.read(design, outcomeMetric), clock.instant());
+        return ExperimentAnalysis.analyse(design, reader.read(design, design.outcomeMetric()), clock.instant());
     }
 
     /** The experiment as the analysis reads it. */

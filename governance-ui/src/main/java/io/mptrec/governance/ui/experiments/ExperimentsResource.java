@@ -30,6 +30,7 @@ import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.qute.CheckedTemplate;
+import io.mptrec.model.format.Figures;
 import io.quarkus.qute.TemplateExtension;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.validation.ConstraintViolationException;
@@ -94,12 +95,12 @@ public class ExperimentsResource {
     public record Cell(String metric, double estimate, Double lower, Double upper, long count) {
 
         public String estimateText() {
-            return String.format(java.util.Locale.ROOT, "%.4f", estimate);
+            return Figures.estimate(estimate);
         }
 
         public String intervalText() {
             return lower == null ? "too little data"
-                    : String.format(java.util.Locale.ROOT, "%.4f – %.4f", lower, upper);
+                    : "[" + Figures.estimate(lower) + ", " + Figures.estimate(upper) + "]";
         }
     }
 
@@ -264,8 +265,12 @@ public class ExperimentsResource {
             a.metrics().forEach((metric, s) -> cells.add(new Cell(metric, s.estimate(),
                     s.interval() == null ? null : s.interval().lower(), s.interval() == null ? null : s.interval().upper(),
                     s.count())));
-            String model = a.model() == null ? "no scored outcomes yet"
-                    : String.format("AUC %.3f, log-loss %.3f (n=%d)", a.model().auc(), a.model().logLoss(), a.model().count());
+            String model = r.modelQualityMetric() == null
+                    ? "needs a PROPORTION (0/1 outcome) metric to pair scores with; this experiment has none: create it"
+                    + " with one (the create form's metric kind), e.g. the label a pilot replays"
+                    : a.model() == null ? "no scored exposure with a " + r.modelQualityMetric() + " outcome yet"
+                    : "AUC " + Figures.estimate(a.model().auc()) + ", log-loss " + Figures.estimate(a.model().logLoss())
+                    + " against " + r.modelQualityMetric() + " (n = " + Figures.count(a.model().count()) + ")";
             arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
         }
         return Templates.results(e, r, arms, json.write(chart(arms)), ts, TrendCharts.of(ts, json));

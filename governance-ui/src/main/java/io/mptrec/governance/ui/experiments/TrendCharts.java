@@ -5,6 +5,7 @@ import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.MetricSeries;
 import io.mptrec.governance.ui.page.ScriptJson;
+import io.mptrec.model.format.Figures;
 
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -51,8 +52,9 @@ final class TrendCharts {
                         false, 2));
                 ArmPoint last = arm.points().get(arm.points().size() - 1);
                 latest.add(name + " " + (last.estimate() == null ? "not enough data"
-                        : String.format(java.util.Locale.ROOT, "%.4f (%.4f – %.4f, n=%d units)", last.estimate(),
-                        last.lower(), last.upper(), last.units())));
+                        : Figures.estimate(last.estimate()) + (last.lower() == null ? "" : " ["
+                        + Figures.estimate(last.lower()) + ", " + Figures.estimate(last.upper()) + "]") + ", n = "
+                        + Figures.count(last.units()) + " units"));
             }
             Map<String, Object> chart = new LinkedHashMap<>();
             chart.put("type", "line");

@@ -35,6 +35,8 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.mptrec.model.artifact.CanonicalJson;
+import io.mptrec.model.artifact.NonInterference;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.registry.report.service.ReportService;
 import java.util.ArrayList;
@@ -82,7 +84,7 @@ public class VersionPagesResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance detail(VersionDetail v, List<Fact> lineage, String nonInterference,
+        static native TemplateInstance detail(VersionDetail v, List<Fact> lineage, NonInterference nonInterference,
                                               String chart, List<AuditEntry> trail, List<Integer> others, String done,
                                               ContributionReport report, String attributionChart, String gateChart,
                                               String attentionChart);
@@ -109,12 +111,24 @@ public class VersionPagesResource {
         List<Integer> others = versions.findAllVersions(v.task.name).stream().map(o -> o.number)
                 .filter(n -> n != v.number).toList();
         ContributionReport report = reports.findReport(v).orElse(null);
-        return Templates.detail(detail, lineage, ni == null || ni.isMissingNode() || ni.isNull() ? null : text(ni),
+        return Templates.detail(detail, lineage, nonInterference(ni),
                 json.write(metricChart(detail.metrics())), trail, others,
                 done == null ? null : "Done: version " + v.number + " " + done.replace('-', ' ') + ".",
                 report, report == null ? null : json.write(attributionChart(report)),
                 report == null ? null : json.write(gateChart(report)),
                 report == null || report.attention() == null ? null : json.write(attentionChart(report)));
+    }
+
+    /** The stored check as the model wrote it, for the page's table; null for a stage-1 prompt (no check). */
+    private static NonInterference nonInterference(JsonNode stored) {
+        if (stored == null || stored.isMissingNode() || stored.isNull()) {
+            return null;
+        }
+        try {
+            return CanonicalJson.MAPPER.treeToValue(stored, NonInterference.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored non-interference check does not parse", e);
+        }
     }
 
     @GET
@@ -225,11 +239,35 @@ public class VersionPagesResource {
         return node.isNull() ? "none" : node.isValueNode() ? node.asText() : node.toString();
     }
 
+    /**
+     * The offline metrics grouped by task and split, one dataset and one y axis per metric (AUC on [0, 1] on the left,
+     * log-loss on its own scale on the right): two kinds of number on one axis read as one.
+     */
     private static Map<String, Object> metricChart(List<OfflineMetric> metrics) {
-        List<String> labels = metrics.stream()
-                .map(m -> m.task() + " " + m.split() + " " + m.metric() + " (n=" + m.samples() + ")").toList();
-        List<Double> values = metrics.stream().map(OfflineMetric::value).toList();
-        return barChart(labels, List.of(Map.of("label", "value", "data", values, "backgroundColor", "#1f5fbf")));
+        List<String> groups = metrics.stream().map(m -> m.task() + " " + m.split() + " (n = "
+                + io.mptrec.model.format.Figures.count(m.samples()) + ")").distinct().toList();
+        List<String> kinds = metrics.stream().map(OfflineMetric::metric).distinct().toList();
+        String[] colours = {"#1f5fbf", "#b35900", "#2e7d32"};
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        Map<String, Object> scales = new LinkedHashMap<>();
+        for (int k = 0; k < kinds.size(); k++) {
+            String kind = kinds.get(k);
+            List<Double> values = new ArrayList<>();
+            for (String group : groups) {
+                values.add(metrics.stream().filter(m -> m.metric().equals(kind) && group.startsWith(m.task() + " "
+                        + m.split() + " ")).map(OfflineMetric::value).findFirst().orElse(null));
+            }
+            datasets.add(Map.of("label", kind, "data", values, "backgroundColor", colours[k % colours.length],
+                    "yAxisID", kind));
+            scales.put(kind, "auc".equals(kind)
+                    ? Map.of("position", "left", "min", 0, "max", 1, "title", Map.of("display", true, "text", kind))
+                    : Map.of("position", k == 0 ? "left" : "right", "beginAtZero", true,
+                    "grid", Map.of("drawOnChartArea", false), "title", Map.of("display", true, "text", kind)));
+        }
+        Map<String, Object> chart = barChart(groups, datasets);
+        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
+                "scales", scales));
+        return chart;
     }
 
     /** Mean |integrated gradients| per field (ranked) beside occlusion's mean |change| of the logit. */
