@@ -67,7 +67,7 @@ class ExperimentPagesTests {
             // the results block refreshes itself every 5 s; wait until the pilot's KPI events show up in it
             new WebDriverWait(b.driver(), Duration.ofMinutes(3)).until(ExpectedConditions.textToBePresentInElementLocated(
                     By.id("results-body"), "log_loss"));
-            String results = b.find(By.id("results-body")).getText();
+            String results = (String) b.script("return document.getElementById('results-body').innerText;");
             assertThat(results).contains("Verdict:").contains("Sample ratio").contains("control v" + v1)
                     .contains("treatment v" + v2).contains("conversion");
             new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(d -> "true".equals(
@@ -90,7 +90,9 @@ class ExperimentPagesTests {
             assertThat((List<Object>) trend.get(2)).containsExactly("", "", "control v" + v1, "", "", "treatment v" + v2);
             assertThat(((Number) trend.get(3)).intValue()).as("time points").isGreaterThan(1);
             assertThat(trend.get(4)).as("the band fills down to the lower edge").isEqualTo("-1");
-            assertThat(b.find(By.id("trends-span")).getText()).contains("steps from the first exposure");
+            // read in one script: the results refresh every 5 seconds and a found element may be replaced under us
+            assertThat((String) b.script("return document.getElementById('trends-span').textContent;"))
+                    .contains("steps from the first exposure");
             b.script("document.getElementById('trends-span').scrollIntoView();");
             b.screenshot("10-experiment-trends");
 
