@@ -86,7 +86,9 @@ class DecisionPagesTests {
         assertThat(RAW.matcher(results).find()).as("a raw double or timestamp in: %s", results).isFalse();
         assertThat(results).containsPattern("Computed \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC")
                 .containsPattern("p = (0\\.\\d{1,3}|1\\.0|< 0\\.001)")
-                .contains("needs a PROPORTION (0/1 outcome) metric");
+                .contains("needs a PROPORTION (0/1 outcome) metric")
+                .contains("data-chart=\"lift-chart-" + id + "\"")
+                .containsPattern("[+-]?\\d+\\.\\d %( \\[[+-]?\\d+\\.\\d %, [+-]?\\d+\\.\\d %\\])?, p = ");
         String detail = shown(erin.get("/ui/experiments/" + id).body().asString());
         assertThat(RAW.matcher(detail).find()).isFalse();
         assertThat(detail).containsPattern("<progress|No pilot has run");

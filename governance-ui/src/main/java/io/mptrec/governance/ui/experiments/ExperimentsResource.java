@@ -132,7 +132,7 @@ public class ExperimentsResource {
         static native TemplateInstance promote(ExperimentView e, PromotionPlan plan, String error);
 
         static native TemplateInstance results(ExperimentView e, ExperimentResults r, List<ArmRow> arms, String chart,
-                                               ExperimentTimeSeries ts, List<TrendChart> trends);
+                                               String liftChart, ExperimentTimeSeries ts, List<TrendChart> trends);
     }
 
     @GET
@@ -273,7 +273,9 @@ public class ExperimentsResource {
                     + " against " + r.modelQualityMetric() + " (n = " + Figures.count(a.model().count()) + ")";
             arms.add(new ArmRow(a.name(), a.version(), a.weight(), a.units(), a.exposures(), cells, model));
         }
-        return Templates.results(e, r, arms, json.write(chart(arms)), ts, TrendCharts.of(ts, json));
+        Map<String, Object> lifts = liftChart(r);
+        return Templates.results(e, r, arms, json.write(chart(arms)), lifts == null ? null : json.write(lifts), ts,
+                TrendCharts.of(ts, json));
     }
 
     @POST
@@ -424,6 +426,41 @@ public class ExperimentsResource {
                         "borderColor", "#1f5fbf", "borderWidth", 1))));
         chart.put("options", Map.of("indexAxis", "y", "responsive", true, "maintainAspectRatio", false,
                 "animation", false));
+        return chart;
+    }
+
+    /**
+     * Treatments against control: per treatment and success metric, the relative lift (percent) as a point and its
+     * fixed-horizon interval as a floating bar, around the zero line; null when no metric has data yet.
+     */
+    private static Map<String, Object> liftChart(ExperimentResults r) {
+        List<String> labels = new ArrayList<>();
+        List<Object> bands = new ArrayList<>();
+        List<Object> points = new ArrayList<>();
+        for (ExperimentResults.TreatmentResult t : r.treatments()) {
+            for (ExperimentResults.MetricComparison m : t.successMetrics()) {
+                if (m.fixedHorizon() == null) {
+                    continue;
+                }
+                labels.add(t.arm() + " · " + m.metric());
+                points.add(100 * m.fixedHorizon().relativeLift());
+                var interval = m.fixedHorizon().liftInterval();
+                bands.add(interval == null ? null : List.of(100 * interval.lower(), 100 * interval.upper()));
+            }
+        }
+        if (labels.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("type", "bar");
+        chart.put("data", Map.of("labels", labels, "datasets", List.of(
+                Map.of("type", "line", "label", "lift (%)", "data", points, "showLine", false,
+                        "pointRadius", 6, "backgroundColor", "#1d2430", "borderColor", "#1d2430"),
+                Map.of("label", "interval (%)", "data", bands, "backgroundColor", "rgba(31,95,191,0.35)",
+                        "borderColor", "#1f5fbf", "borderWidth", 1))));
+        chart.put("options", Map.of("indexAxis", "y", "responsive", true, "maintainAspectRatio", false,
+                "animation", false, "scales", Map.of("x", Map.of("title", Map.of("display", true,
+                        "text", "relative lift against control, %")))));
         return chart;
     }
 
