@@ -152,6 +152,38 @@ public final class Browser implements AutoCloseable {
                 + ".filter(c => !c.getAttribute('aria-label')).map(c => c.outerHTML);");
         assertThat(undescribed).as(page + ": charts without a text alternative").isEmpty();
         assertThat((String) script("return document.documentElement.lang;")).as(page + ": page language").isNotBlank();
+        assertThat(axeViolations()).as(page + ": serious or critical WCAG 2.1 A/AA violations (axe-core)").isEmpty();
+    }
+
+    /** axe-core's serious and critical violations of WCAG 2.0/2.1 A and AA on the current page, one line each. */
+    @SuppressWarnings("unchecked")
+    public List<String> axeViolations() {
+        script(Axe.SOURCE);
+        Object found = ((JavascriptExecutor) driver).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then(function (r) { done(r.violations.filter(function (v) {"
+                + "  return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) {"
+                + "  return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.map(function (n) {"
+                + "    return n.target.join(' '); }).join(', '); })); })"
+                + ".catch(function (e) { done(['axe failed: ' + e]); });");
+        return (List<String>) found;
+    }
+
+    /** The axe-core script from its WebJar on the test classpath, read once (when first used). */
+    private static final class Axe {
+        static final String SOURCE = read();
+
+        private static String read() {
+            try (var in = Browser.class.getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+                if (in == null) {
+                    throw new IllegalStateException("axe-core is not on the test classpath");
+                }
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @Override
