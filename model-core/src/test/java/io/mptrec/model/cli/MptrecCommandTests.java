@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.DatasetSchema;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,18 +56,18 @@ class MptrecCommandTests {
                 expected.toString())).isZero();
         assertThat(Files.readString(expected)).contains("\"baselineKind\":\"expected-gradients\"")
                 .contains("\"baselineRows\":3");
-        String refused = captureErr(() -> assertThat(MptrecCommand.execute("report", "--schema", schema, "--artifacts",
+        String refused = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("report", "--schema", schema, "--artifacts",
                 artifacts.toString(), "--task", "education", "--baseline", "median", "--out", expected.toString())).isEqualTo(2));
         assertThat(refused).contains("unknown attribution baseline 'median'");
 
-        String inspected = captureOut(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
+        String inspected = ConsoleCapture.out(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
         assertThat(inspected).contains(education.contentSha256()).contains("existing tasks bit-identical");
 
         // score: the header must hold every column the encoder reads; a value may be missing ("?"), a column not
         Path partial = dir.resolve("partial.csv");
         Files.write(partial, List.of("age,class_worker,education,wage_per_hour", "39,Private,Bachelors degree(BA AB BS),0"));
         Path out = dir.resolve("scores.csv");
-        String refusedScore = captureErr(() -> assertThat(MptrecCommand.execute("score", "--artifacts",
+        String refusedScore = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("score", "--artifacts",
                 artifacts.toString(), "--task", "education", "--in", partial.toString(), "--out", out.toString())).isEqualTo(2));
         assertThat(refusedScore).contains("first at column 'capital_gains'").contains("the input has no such column");
         assertThat(out).doesNotExist();
@@ -99,7 +96,7 @@ class MptrecCommandTests {
             if (!command.equals("evaluate")) {
                 args.addAll(List.of("--out", dir.resolve("unused-" + command).toString()));
             }
-            String mismatch = captureErr(() -> assertThat(MptrecCommand.execute(args.toArray(String[]::new))).isEqualTo(2));
+            String mismatch = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute(args.toArray(String[]::new))).isEqualTo(2));
             assertThat(mismatch).as(command).contains("mptrec: the schema's input columns do not match the encoder's, "
                     + "first at column 'wage_per_hour'");
         }
@@ -113,38 +110,14 @@ class MptrecCommandTests {
     @Test
     void shouldExitNonZeroWithAOneLineReasonOnBadInput() throws Exception {
         String schema = schema();
-        String err = captureErr(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
+        String err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
                 "nosuchtask", "--out", dir.toString())).isEqualTo(2));
         // (native-library log lines may come first; the reason is one line, without a stack trace)
         assertThat(err.lines().filter(l -> l.startsWith("mptrec:")).toList())
                 .containsExactly("mptrec: unknown task nosuchtask; the schema defines [income, marital, education]");
         assertThat(err).doesNotContain("\tat ");
 
-        err = captureErr(() -> assertThat(MptrecCommand.execute("inspect", dir.resolve("missing").toString())).isEqualTo(2));
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("inspect", dir.resolve("missing").toString())).isEqualTo(2));
         assertThat(err).contains("no such artifact");
-    }
-
-    private static String captureOut(Runnable action) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String captureErr(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +23,7 @@ class RecommenderLogCommandTests {
         Path artifacts = dir.resolve("artifacts");
 
         String[] printed = new String[1];
-        String pretrained = captureErr(() -> printed[0] = captureOut(() -> assertThat(MptrecCommand.execute("pretrain",
+        String pretrained = ConsoleCapture.err(() -> printed[0] = ConsoleCapture.out(() -> assertThat(MptrecCommand.execute("pretrain",
                 "--schema", schema.toString(), "--tasks", "click,like", "--out", artifacts.toString(), "--epochs", "1",
                 "--batch-size", "32")).isZero()));
         assertThat(printed[0]).containsPattern("task prompt click .* test AUC 0\\.\\d{4}  logloss \\d\\.\\d{4}  GAUC [01]\\.\\d{4}");
@@ -34,12 +31,12 @@ class RecommenderLogCommandTests {
         assertThat(pretrained).contains("joined users.csv on user_id (39 rows): 30 of 1200 rows (1 distinct keys) have no match")
                 .contains("joined videos.csv on video_id (20 rows): 0 of 1200 rows (0 distinct keys) have no match");
 
-        String tuned = captureOut(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema.toString(),
+        String tuned = ConsoleCapture.out(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema.toString(),
                 "--artifacts", artifacts.toString(), "--task", "long_view", "--epochs", "1", "--batch-size", "32",
                 "--no-report")).isZero());
         assertThat(tuned).containsPattern("test AUC 0\\.\\d{4}  logloss \\d\\.\\d{4}  GAUC [01]\\.\\d{4} \\(200 rows\\)");
 
-        String evaluated = captureOut(() -> assertThat(MptrecCommand.execute("evaluate", "--schema", schema.toString(),
+        String evaluated = ConsoleCapture.out(() -> assertThat(MptrecCommand.execute("evaluate", "--schema", schema.toString(),
                 "--artifacts", artifacts.toString())).isZero());
         for (String task : new String[] {"click", "like", "long_view"}) {
             assertThat(evaluated).containsPattern(task + " +test +auc +0\\.\\d{4}  \\(n=200, positives=\\d+\\)")
@@ -52,29 +49,5 @@ class RecommenderLogCommandTests {
             assertThat(evaluated).contains(String.format("gauc     %.4f  (n=%d, positives=%d,", recorded.value(),
                     recorded.samples(), recorded.positives()));
         }
-    }
-
-    private static String captureOut(Runnable action) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String captureErr(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

@@ -417,15 +417,23 @@ public class ExperimentsResource {
                 points.add(c.estimate());
             }
         }
+        return intervalChart(labels, points, bands, "estimate", "interval", Map.of());
+    }
+
+    /** Horizontal: per label, a point (the estimate) and a floating bar (its interval); options added to the defaults. */
+    private static Map<String, Object> intervalChart(List<String> labels, List<Object> points, List<Object> bands,
+                                                     String pointLabel, String bandLabel, Map<String, Object> options) {
         Map<String, Object> chart = new LinkedHashMap<>();
         chart.put("type", "bar");
         chart.put("data", Map.of("labels", labels, "datasets", List.of(
-                Map.of("type", "line", "label", "estimate", "data", points, "showLine", false,
+                Map.of("type", "line", "label", pointLabel, "data", points, "showLine", false,
                         "pointRadius", 6, "backgroundColor", "#1d2430", "borderColor", "#1d2430"),
-                Map.of("label", "interval", "data", bands, "backgroundColor", "rgba(31,95,191,0.35)",
+                Map.of("label", bandLabel, "data", bands, "backgroundColor", "rgba(31,95,191,0.35)",
                         "borderColor", "#1f5fbf", "borderWidth", 1))));
-        chart.put("options", Map.of("indexAxis", "y", "responsive", true, "maintainAspectRatio", false,
-                "animation", false));
+        Map<String, Object> all = new LinkedHashMap<>(Map.of("indexAxis", "y", "responsive", true,
+                "maintainAspectRatio", false, "animation", false));
+        all.putAll(options);
+        chart.put("options", all);
         return chart;
     }
 
@@ -451,17 +459,8 @@ public class ExperimentsResource {
         if (labels.isEmpty()) {
             return null;
         }
-        Map<String, Object> chart = new LinkedHashMap<>();
-        chart.put("type", "bar");
-        chart.put("data", Map.of("labels", labels, "datasets", List.of(
-                Map.of("type", "line", "label", "lift (%)", "data", points, "showLine", false,
-                        "pointRadius", 6, "backgroundColor", "#1d2430", "borderColor", "#1d2430"),
-                Map.of("label", "interval (%)", "data", bands, "backgroundColor", "rgba(31,95,191,0.35)",
-                        "borderColor", "#1f5fbf", "borderWidth", 1))));
-        chart.put("options", Map.of("indexAxis", "y", "responsive", true, "maintainAspectRatio", false,
-                "animation", false, "scales", Map.of("x", Map.of("title", Map.of("display", true,
-                        "text", "relative lift against control, %")))));
-        return chart;
+        return intervalChart(labels, points, bands, "lift (%)", "interval (%)", Map.of("scales", Map.of("x",
+                Map.of("title", Map.of("display", true, "text", "relative lift against control, %")))));
     }
 
     /** The ramp as the page shows and takes it: percent of units, without trailing zeros ({@code e.rampPercent}). */
