@@ -50,7 +50,7 @@ class PilotCommandTests {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).contains("pilot [").contains("] 300/300 rows, 600 KPI events");
         assertThat(run.out()).contains("experiment " + id + " (cli-pilot, task " + TASK + "): verdict ")
-                .contains("sample ratio of units: p = ")
+                .containsPattern("sample ratio of units: p (= [01]\\.\\d+|< 0\\.001)")
                 .containsPattern("arm control \\(version 1\\): \\d+ units, \\d+ exposures, online AUC 0\\.\\d{4}")
                 .containsPattern("arm treatment \\(version 2\\): \\d+ units, \\d+ exposures");
         JsonPath results = as("dave").get("/api/v1/experiments/" + id + "/results").then().statusCode(200)

@@ -85,10 +85,10 @@ class DecisionPagesTests {
         String results = shown(erin.get("/ui/experiments/" + id + "/results").body().asString());
         assertThat(RAW.matcher(results).find()).as("a raw double or timestamp in: %s", results).isFalse();
         assertThat(results).containsPattern("Computed \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC")
-                .containsPattern("p = (0\\.\\d{1,3}|1\\.0|< 0\\.001)")
+                .containsPattern("p (= (0\\.\\d{1,3}|1\\.0)|< 0\\.001)")
                 .contains("needs a PROPORTION (0/1 outcome) metric")
                 .contains("data-chart=\"lift-chart-" + id + "\"")
-                .containsPattern("[+-]?\\d+\\.\\d %( \\[[+-]?\\d+\\.\\d %, [+-]?\\d+\\.\\d %\\])?, p = ");
+                .containsPattern("[+-]?\\d+\\.\\d %( \\[[+-]?\\d+\\.\\d %, [+-]?\\d+\\.\\d %\\])?, p [=<] ");
         String detail = shown(erin.get("/ui/experiments/" + id).body().asString());
         assertThat(RAW.matcher(detail).find()).isFalse();
         assertThat(detail).containsPattern("<progress|No pilot has run");

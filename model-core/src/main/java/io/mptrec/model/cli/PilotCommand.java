@@ -111,8 +111,7 @@ final class PilotCommand implements Callable<Integer> {
                 results.path("name").asText(), results.path("task").asText(), results.path("verdict").asText());
         System.out.println("  " + results.path("explanation").asText());
         JsonNode srm = results.path("srm");
-        System.out.printf(Locale.ROOT, "  sample ratio of units: p = %s%s%n",
-                Figures.pValue(srm.path("pValue").asDouble()),
+        System.out.printf(Locale.ROOT, "  sample ratio of units: %s%s%n", Figures.p(srm.path("pValue").asDouble()),
                 srm.path("mismatch").asBoolean() ? " (MISMATCH)" : "");
         long crossed = results.path("unitsInMoreThanOneArm").asLong();
         if (crossed > 0) {

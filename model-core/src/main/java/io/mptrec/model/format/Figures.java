@@ -69,6 +69,12 @@ public final class Figures {
         return significant(Math.min(p, 1.0), 2);
     }
 
+    /** A p-value as a person writes it: {@code p = 0.79}, {@code p < 0.001}. */
+    public static String p(double p) {
+        String shown = pValue(p);
+        return shown.startsWith("<") ? "p " + shown : "p = " + shown;
+    }
+
     /** A count with thousands separators: 6,000. */
     public static String count(long n) {
         return grouping().format(n);

@@ -54,6 +54,12 @@ class FiguresTests {
     }
 
     @Test
+    void aPValueReadsAsWritten() {
+        assertThat(Figures.p(0.7918)).isEqualTo("p = 0.79");
+        assertThat(Figures.p(1e-10)).isEqualTo("p < 0.001");
+    }
+
+    @Test
     void countsHashesAndTimesAreShortAndReadable() {
         assertThat(Figures.count(6000)).isEqualTo("6,000");
         assertThat(Figures.count(228329)).isEqualTo("228,329");

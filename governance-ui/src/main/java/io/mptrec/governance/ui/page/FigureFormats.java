@@ -24,6 +24,11 @@ public final class FigureFormats {
         return p == null ? Figures.NONE : Figures.pValue(p.doubleValue());
     }
 
+    /** {@code p = 0.79} or {@code p < 0.001}. */
+    static String p(Number p) {
+        return p == null ? Figures.NONE : Figures.p(p.doubleValue());
+    }
+
     static String percent(Number fraction) {
         return fraction == null ? Figures.NONE : Figures.percent(fraction.doubleValue());
     }
