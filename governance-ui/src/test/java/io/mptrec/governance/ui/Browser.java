@@ -93,9 +93,15 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Waits for the next page (after a click that navigates) by its h1. */
+    /**
+     * Waits for the h1 to contain {@code part}, reading it in one script: while a form's answer replaces the page, an
+     * element found a moment before may already belong to the old document (Chrome then answers an error, not a
+     * stale element).
+     */
     public void awaitH1(String part) {
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), part));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> String.valueOf(script("var h = document.querySelector('h1'); return h ? h.textContent : '';"))
+                        .contains(part));
     }
 
     public String text() {

@@ -97,7 +97,8 @@ class ExperimentPagesTests {
             b.screenshot("10-experiment-trends");
 
             // the pilot's progress bar, once the pilot is done (the page shows the progress as of its loading)
-            new WebDriverWait(b.driver(), Duration.ofMinutes(2), Duration.ofSeconds(1)).until(d -> {
+            new WebDriverWait(b.driver(), Duration.ofMinutes(2), Duration.ofSeconds(1))
+                    .ignoring(org.openqa.selenium.WebDriverException.class).until(d -> {
                 d.navigate().refresh();
                 return d.findElement(By.id("pilot-state")).getText().contains("DONE");
             });

@@ -447,8 +447,8 @@ public class ExperimentsResource {
         List<Object> points = new ArrayList<>();
         for (ExperimentResults.TreatmentResult t : r.treatments()) {
             for (ExperimentResults.MetricComparison m : t.successMetrics()) {
-                if (m.fixedHorizon() == null) {
-                    continue;
+                if (m.fixedHorizon() == null || !Double.isFinite(m.fixedHorizon().relativeLift())) {
+                    continue; // no data yet, or a control mean of 0: no relative lift to draw
                 }
                 labels.add(t.arm() + " · " + m.metric());
                 points.add(100 * m.fixedHorizon().relativeLift());
