@@ -2,6 +2,7 @@ package io.mptrec.model.network;
 
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.Dense;
+import java.lang.ref.Reference;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,13 +34,23 @@ final class GatedFusion {
         INDArray g = gate == null
                 ? Nd4j.create(FIXED, new long[] {1, 2}, DataType.FLOAT).repeat(0, x.size(0))
                 : Activations.softmaxRows(gate.forward(x));
-        INDArray fused = taskPart.mulColumnVector(column(g, 0)).addi(sharedPart.mulColumnVector(column(g, 1)));
+        INDArray taskGate = column(g, 0);
+        INDArray sharedGate = column(g, 1);
+        INDArray fused = taskPart.mulColumnVector(taskGate).addi(sharedPart.mulColumnVector(sharedGate));
+        // ND4J passes an operand's native pointers on and drops the array: without a fence the collector may free a
+        // temporary column's buffers while the broadcast still reads them (a SIGSEGV in execBroadcast, #15)
+        Reference.reachabilityFence(taskGate);
+        Reference.reachabilityFence(sharedGate);
         return new Pass(g, taskPart, sharedPart, fused);
     }
 
     Gradients backward(INDArray x, Pass pass, INDArray dFused, boolean needInputGradient) {
-        INDArray dTask = dFused.mulColumnVector(column(pass.gate(), 0));
-        INDArray dShared = dFused.mulColumnVector(column(pass.gate(), 1));
+        INDArray taskGate = column(pass.gate(), 0);
+        INDArray sharedGate = column(pass.gate(), 1);
+        INDArray dTask = dFused.mulColumnVector(taskGate);
+        INDArray dShared = dFused.mulColumnVector(sharedGate);
+        Reference.reachabilityFence(taskGate);
+        Reference.reachabilityFence(sharedGate);
         if (gate == null) {
             return new Gradients(dTask, dShared, needInputGradient ? Nd4j.zeros(DataType.FLOAT, x.size(0), x.size(1)) : null);
         }
