@@ -397,20 +397,12 @@ final class OpenApiFuzzer {
         String extraQuery = "";
 
         switch (kind) {
-            case "path" -> {
-                String name = pick(op.pathParams());
-                Mutations.Param value = pick(Mutations.forParam(name, false));
-                path.put(name, value.encoded());
-                target = "path " + name;
-                family = value.family();
-                expectedField = name;
-                hostile = value.hostile();
-            }
-            case "query" -> {
-                String name = pick(op.queryParams());
-                Mutations.Param value = pick(Mutations.forParam(name, true));
-                query.put(name, value.encoded());
-                target = "query " + name;
+            case "path", "query" -> {
+                boolean inQuery = kind.equals("query");
+                String name = pick(inQuery ? op.queryParams() : op.pathParams());
+                Mutations.Param value = pick(Mutations.forParam(name, inQuery));
+                (inQuery ? query : path).put(name, value.encoded());
+                target = kind + " " + name;
                 family = value.family();
                 expectedField = name;
                 hostile = value.hostile();
