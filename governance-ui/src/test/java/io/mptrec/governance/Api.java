@@ -42,4 +42,17 @@ public final class Api {
         transition("carol", task, number, "release", null).then().statusCode(200);
         return number;
     }
+
+    /** A two-arm experiment (control v1, treatment v2, half each) created by erin; its id. */
+    public static long experiment(String task, String name, int v1, int v2) {
+        return as("erin").contentType("application/json").body(java.util.Map.of("name", name, "task", task,
+                        "arms", java.util.List.of(java.util.Map.of("name", "control", "version", v1, "weight", 0.5),
+                                java.util.Map.of("name", "treatment", "version", v2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /** An experiment's status as the API reports it. */
+    public static String experimentStatus(long id) {
+        return as("erin").get("/api/v1/experiments/" + id).then().statusCode(200).extract().path("status");
+    }
 }

@@ -57,7 +57,7 @@ class StrictInputTests {
         int approved = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 302));
         int draft = Api.uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 303)).then().statusCode(201)
                 .extract().path("number");
-        long experiment = experiment(task, "strict-dup-ab", released, approved);
+        long experiment = Api.experiment(task, "strict-dup-ab", released, approved);
         String dup = "{\"reason\":\"a\",\"reason\":\"b\"}";
         Map<String, Long> before = rows();
         for (String[] call : new String[][]{{"alice", "submit", "" + draft}, {"bob", "approve", "" + draft},
@@ -75,7 +75,7 @@ class StrictInputTests {
         refused(as("erin").contentType("application/json").body("{\"events\":[{\"eventId\":\"d1\",\"requestId\":\"r\","
                 + "\"metric\":\"spend\",\"value\":1,\"value\":2}]}").post("/api/v1/events/kpi"), 400, "events[0].value");
         assertThat(rows()).isEqualTo(before);
-        assertThat(status(experiment)).isEqualTo("DRAFT");
+        assertThat(Api.experimentStatus(experiment)).isEqualTo("DRAFT");
     }
 
     @Test
@@ -119,7 +119,7 @@ class StrictInputTests {
         String task = "strict-null";
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 321));
-        long experiment = experiment(task, "strict-null-ab", v1,
+        long experiment = Api.experiment(task, "strict-null-ab", v1,
                 Api.approved(task, TestArtifacts.prompt(ENCODER, task, 322)));
         Map<String, Long> before = rows();
         refused(as("alice").contentType("application/json").body("null")
@@ -259,7 +259,7 @@ class StrictInputTests {
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 371));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 372));
-        long id = experiment(task, "strict-ramp-ab", v1, v2);
+        long id = Api.experiment(task, "strict-ramp-ab", v1, v2);
         Map<String, Long> before = rows();
         for (String ramp : List.of("1e-320", "0.00001", "0.12345", "-0.0001", "1.0001")) {
             refused(as("erin").contentType("application/json").body("{\"ramp\":" + ramp + "}")
@@ -281,7 +281,7 @@ class StrictInputTests {
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 391));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 392));
-        long experiment = experiment(task, "strict-fuzz-ab", v1, v2);
+        long experiment = Api.experiment(task, "strict-fuzz-ab", v1, v2);
         Map<String, Long> before = rows();
         String arms = "\"arms\":[{\"name\":\"control\",\"version\":" + v1 + ",\"weight\":0.5},"
                 + "{\"name\":\"treatment\",\"version\":" + v2 + ",\"weight\":0.5}]";
@@ -319,17 +319,6 @@ class StrictInputTests {
                     .body("detail", not(containsString("not a contribution report: not a contribution report")));
         }
         assertThat(rows()).isEqualTo(before);
-    }
-
-    static long experiment(String task, String name, int v1, int v2) {
-        return as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
-                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
-                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-    }
-
-    static String status(long id) {
-        return as("erin").get("/api/v1/experiments/" + id).then().statusCode(200).extract().path("status");
     }
 
     @Test

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,8 +37,8 @@ class ExperimentConcurrencyTests {
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 181));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 182));
         for (int round = 0; round < 5; round++) {
-            long a = create(task, "race-start-a" + round, v1, v2);
-            long b = create(task, "race-start-b" + round, v1, v2);
+            long a = Api.experiment(task, "race-start-a" + round, v1, v2);
+            long b = Api.experiment(task, "race-start-b" + round, v1, v2);
             List<Callable<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 long id = i % 2 == 0 ? a : b;
@@ -50,9 +49,9 @@ class ExperimentConcurrencyTests {
             assertEvery200Or409(responses);
             assertThat(responses.stream().filter(r -> r.statusCode() == 200).count())
                     .as("round " + round + ": exactly one start wins").isEqualTo(1);
-            List<String> statuses = List.of(status(a), status(b));
+            List<String> statuses = List.of(Api.experimentStatus(a), Api.experimentStatus(b));
             assertThat(statuses).containsExactlyInAnyOrder("RUNNING", "DRAFT");
-            long winner = status(a).equals("RUNNING") ? a : b;
+            long winner = Api.experimentStatus(a).equals("RUNNING") ? a : b;
             as("erin").contentType("application/json").body("{\"reason\":\"next round\"}")
                     .post("/api/v1/experiments/" + winner + "/stop").then().statusCode(200);
         }
@@ -64,7 +63,7 @@ class ExperimentConcurrencyTests {
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 191));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 192));
-        long id = create(task, "race-pause-ab", v1, v2);
+        long id = Api.experiment(task, "race-pause-ab", v1, v2);
         int conflicts = 0;
         for (int round = 0; round < 6; round++) {
             as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
@@ -77,24 +76,13 @@ class ExperimentConcurrencyTests {
             List<Response> responses = race(calls);
             assertEvery200Or409(responses);
             conflicts += (int) responses.stream().filter(r -> r.statusCode() == 409).count();
-            if (status(id).equals("RUNNING")) {
+            if (Api.experimentStatus(id).equals("RUNNING")) {
                 as("erin").contentType("application/json").body("{\"reason\":\"tidy\"}")
                         .post("/api/v1/experiments/" + id + "/pause").then().statusCode(200);
             }
         }
         // not asserted: whether a round overlapped closely enough to conflict depends on the machine
         System.out.println("pause vs release: " + conflicts + " conflicts in 6 rounds");
-    }
-
-    static long create(String task, String name, int v1, int v2) {
-        return as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
-                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
-                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-    }
-
-    static String status(long id) {
-        return as("erin").get("/api/v1/experiments/" + id).then().statusCode(200).extract().path("status");
     }
 
     static List<Response> race(List<Callable<Response>> calls) throws Exception {

@@ -104,8 +104,8 @@ class HostileInputH2Tests {
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 221));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 222));
         for (int round = 0; round < 3; round++) {
-            long a = ExperimentConcurrencyTests.create(task, "h2-race-a" + round, v1, v2);
-            long b = ExperimentConcurrencyTests.create(task, "h2-race-b" + round, v1, v2);
+            long a = Api.experiment(task, "h2-race-a" + round, v1, v2);
+            long b = Api.experiment(task, "h2-race-b" + round, v1, v2);
             List<Callable<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 long id = i % 2 == 0 ? a : b;
@@ -115,7 +115,7 @@ class HostileInputH2Tests {
             List<Response> responses = ExperimentConcurrencyTests.race(calls);
             ExperimentConcurrencyTests.assertEvery200Or409(responses);
             assertThat(responses.stream().filter(r -> r.statusCode() == 200).count()).isEqualTo(1);
-            long winner = ExperimentConcurrencyTests.status(a).equals("RUNNING") ? a : b;
+            long winner = Api.experimentStatus(a).equals("RUNNING") ? a : b;
             as("erin").contentType("application/json").body("{\"reason\":\"next round\"}")
                     .post("/api/v1/experiments/" + winner + "/stop").then().statusCode(200);
         }

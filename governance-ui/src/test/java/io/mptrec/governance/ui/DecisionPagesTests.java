@@ -31,10 +31,7 @@ class DecisionPagesTests {
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 501));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 502));
-        long id = as("erin").contentType("application/json").body(Map.of("name", "decision-ab", "task", task,
-                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
-                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = Api.experiment(task, "decision-ab", v1, v2);
         UiSession erin = UiSession.signIn("erin");
         String page = "/ui/experiments/" + id;
 
