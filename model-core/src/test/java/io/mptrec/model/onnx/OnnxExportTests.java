@@ -3,14 +3,17 @@ package io.mptrec.model.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.cli.MptrecCommand;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.scoring.Scorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -67,15 +71,38 @@ class OnnxExportTests {
         }
 
         assertThat(theirs).hasSize(rows.rows());
-        double maxDifference = 0;
-        for (int i = 0; i < ours.length; i++) {
-            maxDifference = Math.max(maxDifference, Math.abs(ours[i] - theirs[i]));
-        }
+        double maxDifference = maxDifference(ours, theirs);
         System.out.printf("ONNX export, %s: max abs difference from our engine over %d Census test rows: %.1e%n",
                 task, rows.rows(), maxDifference);
         assertThat(maxDifference).as("max abs difference of %s's probabilities", task).isLessThanOrEqualTo(TOLERANCE);
         // the scores are not all alike, so agreeing on them says something
         assertThat(spread(ours)).as("spread of our scores").isGreaterThan(0.01);
+    }
+
+    /**
+     * The other stage-2 paths (the authors' ablations), on education's arrays: uniform and prompt-similarity attention,
+     * and the fixed gate. Our engine and ONNX Runtime score the same altered prompt.
+     */
+    @ParameterizedTest
+    @CsvSource({"UNIFORM, false", "TASK_SIMILARITY, false", "ATTENTION, true"})
+    void shouldScoreEveryStage2FusionAsOurEngine(TuneConfig.Fusion fusion, boolean fixedGate) {
+        TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
+        TaskPromptMetadata m = education.metadata();
+        TaskPromptMetadata altered = new TaskPromptMetadata(m.task(), m.labelExpression(), m.stage(), m.taskIndex(),
+                m.tune().withFusion(fusion, fixedGate), m.encoderSha256(), m.inputWidth(), m.promptWidth(), m.lineage(),
+                m.nonInterference());
+        TaskPromptArtifact prompt = TaskPromptArtifact.from(ArtifactBundle.of(TaskPromptArtifact.KIND, altered,
+                education.bundle().arrays()));
+
+        float[] ours = new Scorer(encoder, prompt).score(rows);
+        float[] theirs;
+        try (OnnxRuntimeScorer peer = new OnnxRuntimeScorer(OnnxExport.export(encoder, prompt))) {
+            theirs = peer.score(rows);
+        }
+
+        assertThat(maxDifference(ours, theirs)).as("max abs difference, %s, fixed gate %s", fusion, fixedGate)
+                .isLessThanOrEqualTo(TOLERANCE);
+        assertThat(ours).isNotEqualTo(new Scorer(encoder, education).score(rows));
     }
 
     @Test
@@ -102,6 +129,14 @@ class OnnxExportTests {
         assertThatThrownBy(() -> OnnxExport.export(encoder, foreign))
                 .isInstanceOf(ArtifactException.class)
                 .hasMessageContaining("was trained against encoder " + foreign.metadata().encoderSha256());
+    }
+
+    private static double maxDifference(float[] ours, float[] theirs) {
+        double max = 0;
+        for (int i = 0; i < ours.length; i++) {
+            max = Math.max(max, Math.abs(ours[i] - theirs[i]));
+        }
+        return max;
     }
 
     private static double spread(float[] scores) {
