@@ -12,8 +12,10 @@ import io.mptrec.model.training.CodeVersion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import onnx.Onnx;
@@ -145,7 +147,7 @@ public final class OnnxExport {
                     scalar("temperature", (float) tune.temperature())));
             case UNIFORM -> {
                 float[] uniform = new float[tasks];
-                java.util.Arrays.fill(uniform, 1.0f / tasks);
+                Arrays.fill(uniform, 1.0f / tasks);
                 yield floats("uniform_attention", new long[] {1, tasks}, uniform);
             }
         };
@@ -259,7 +261,7 @@ public final class OnnxExport {
 
     private String array(String name, FloatArray a) {
         if (initializers.add(name)) {
-            graph.addInitializer(tensor(name, java.util.Arrays.stream(a.shape()).asLongStream().toArray(), a.data()));
+            graph.addInitializer(tensor(name, Arrays.stream(a.shape()).asLongStream().toArray(), a.data()));
         }
         return name;
     }
@@ -313,7 +315,7 @@ public final class OnnxExport {
     }
 
     private String fresh(String type) {
-        return type.toLowerCase(java.util.Locale.ROOT) + "_" + values++;
+        return type.toLowerCase(Locale.ROOT) + "_" + values++;
     }
 
     private static Onnx.AttributeProto intAttribute(String name, long value) {
