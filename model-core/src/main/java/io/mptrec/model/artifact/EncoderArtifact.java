@@ -64,7 +64,8 @@ public final class EncoderArtifact {
         return metadata.tasks().indexOf(task);
     }
 
-    int[] vocabularySizes() {
+    /** Rows of each categorical field's block in the embedding table, in field order (the lookup's offsets add these up). */
+    public int[] vocabularySizes() {
         return metadata.transform().categorical().stream().mapToInt(v -> v.size() + 1).toArray();
     }
 

@@ -1,5 +1,7 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
@@ -8,6 +10,10 @@ import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.NativeThreads;
+import io.mptrec.model.onnx.OnnxExport;
+import io.mptrec.model.onnx.OnnxRuntimeScorer;
+import io.mptrec.model.scoring.Scorer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -33,6 +39,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "5", description = "Measuring time per figure (default ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--peer-artifacts", defaultValue = "data/census-income-kdd/artifacts",
+            description = "Folder whose encoder/ and prompt-income/ are exported for ONNX Runtime (default ${DEFAULT-VALUE}).")
+    Path peerArtifacts;
 
     @Override
     public Integer call() {
@@ -74,7 +84,37 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("scoring   100 rows, one task                %8.3f ms  %.0f rows/s%n", scoreHundred * 1e3, 100 / scoreHundred);
         System.out.printf("          native buffers registered with ND4J's deallocator per 100-row pass: %s%n",
                 Double.isNaN(registrations) ? "n/a" : String.format("%.0f", registrations));
+        printOnnxRuntimePeer();
         return 0;
+    }
+
+    /**
+     * Our engine as a server calls it ({@link Scorer}) and ONNX Runtime (one intra-op thread, as ours) score the same
+     * artifact, exported as {@code mptrec export} does, on the same random rows: medians of 1 and 100 rows, and the ratio.
+     */
+    private void printOnnxRuntimePeer() {
+        EncoderArtifact encoder = EncoderArtifact.read(peerArtifacts.resolve("encoder"));
+        TaskPromptArtifact prompt = new ArtifactFolder(peerArtifacts).prompt("income");
+        Scorer ours = new Scorer(encoder, prompt);
+        SplittableRandom random = new SplittableRandom(5);
+        int[] sizes = encoder.vocabularySizes();
+        int numeric = encoder.encoder().numericFields();
+        try (OnnxRuntimeScorer peer = new OnnxRuntimeScorer(OnnxExport.export(encoder, prompt))) {
+            for (int n : new int[] {1, 100}) {
+                float[] values = new float[n * numeric];
+                int[] categories = new int[n * sizes.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) random.nextDouble();
+                }
+                // the encoding gives indices 0..size-2: each field's block in the table has one row more than it looks up
+                Arrays.setAll(categories, i -> random.nextInt(sizes[i % sizes.length] - 1));
+                EncodedRows rows = new EncodedRows(n, numeric, sizes.length, values, categories);
+                double oursSeconds = median(() -> ours.score(rows));
+                double peerSeconds = median(() -> peer.score(rows));
+                System.out.printf("peer      %3d %-4s, %s: ours %8.3f ms, ONNX Runtime (1 thread) %8.3f ms, ours/ONNX Runtime %.2f%n",
+                        n, n == 1 ? "row" : "rows", prompt.task(), oursSeconds * 1e3, peerSeconds * 1e3, oursSeconds / peerSeconds);
+            }
+        }
     }
 
     /**

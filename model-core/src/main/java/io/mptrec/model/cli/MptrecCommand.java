@@ -16,11 +16,12 @@ import picocli.CommandLine.Command;
             "  mptrec score --artifacts artifacts --task education --in rows.csv --out scores.csv",
             "  mptrec report --schema data/census-income-kdd/schema.json --artifacts artifacts --task education --out r.json",
             "  mptrec inspect artifacts/prompt-education",
+            "  mptrec export --format onnx --encoder artifacts/encoder --prompt artifacts/prompt-education --out model.onnx",
             "  mptrec push artifacts/prompt-education --user alice --password alice",
             "  mptrec pilot --experiment 1 --rows 2000 --rate 100 --user erin --password erin",
             "  mptrec benchmark --protocol census --seeds 3"},
         subcommands = {PretrainCommand.class, TuneCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            InspectCommand.class, ReportCommand.class, PushCommand.class, PilotCommand.class, BenchCommand.class,
+            InspectCommand.class, ExportCommand.class, ReportCommand.class, PushCommand.class, PilotCommand.class, BenchCommand.class,
             BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class MptrecCommand implements Runnable {
 

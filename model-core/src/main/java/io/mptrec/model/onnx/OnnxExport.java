@@ -1,0 +1,340 @@
+package io.mptrec.model.onnx;
+
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.FloatArray;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.artifact.TaskPromptMetadata;
+import io.mptrec.model.data.FeatureTransform;
+import io.mptrec.model.data.NumericScaling;
+import io.mptrec.model.data.Vocabulary;
+import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.training.CodeVersion;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import onnx.Onnx;
+import org.nd4j.shade.protobuf.ByteString;
+
+/**
+ * The frozen encoder plus one task prompt as one standard ONNX model (opset 13), so that a released prompt can be
+ * served by any ONNX runtime. Only the path the task uses is written, as {@code Scorer} runs it: a stage-1 prompt
+ * reads its own expert and the shared one, a stage-2 prompt all of them. Every operation is the engine's, in its
+ * order (no fused or rewritten steps), so the scores agree to rounding.
+ *
+ * <p>Inputs: {@value #NUMERIC} float32 [N, numeric fields], the values as {@code RawEncoder} scales them, and
+ * {@value #CATEGORIES} int64 [N, categorical fields], each field's vocabulary index (0: unseen or missing).
+ * Output: {@value #PROBABILITY} float32 [N, 1]. The model's metadata names the task, both artifacts' content
+ * hashes and the input fields in order.
+ *
+ * <p>Uses the ONNX protobuf classes ND4J ships (with its shaded protobuf runtime), so no other protobuf is needed.
+ */
+public final class OnnxExport {
+
+    public static final int OPSET = 13;
+    /** ONNX IR version 7: the first with opset 13. */
+    static final long IR_VERSION = 7;
+    public static final String NUMERIC = "numeric";
+    public static final String CATEGORIES = "categories";
+    public static final String PROBABILITY = "probability";
+
+    private static final int FLOAT = Onnx.TensorProto.DataType.FLOAT.getNumber();
+    private static final int INT64 = Onnx.TensorProto.DataType.INT64.getNumber();
+    /** As {@code LayerNorm}. */
+    private static final float LAYER_NORM_EPSILON = 1e-5f;
+    /** As {@code GatedFusion.FIXED}: task part, shared part. */
+    private static final float[] FIXED_GATE = {0.1f, 0.9f};
+
+    private final EncoderArtifact encoder;
+    private final TaskPromptArtifact prompt;
+    private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder();
+    private final Set<String> initializers = new HashSet<>();
+    private int nodes;
+    private int values;
+
+    private OnnxExport(EncoderArtifact encoder, TaskPromptArtifact prompt) {
+        this.encoder = encoder;
+        this.prompt = prompt;
+    }
+
+    /**
+     * The serialised model.
+     *
+     * @throws io.mptrec.model.artifact.ArtifactException when the prompt was not trained on this encoder or its arrays do not fit it
+     */
+    public static byte[] export(EncoderArtifact encoder, TaskPromptArtifact prompt) {
+        prompt.checkFits(encoder);
+        return new OnnxExport(encoder, prompt).model().toByteArray();
+    }
+
+    private Onnx.ModelProto model() {
+        FeatureTransform transform = encoder.metadata().transform();
+        List<String> numericFields = transform.numeric().stream().map(NumericScaling::field).toList();
+        List<String> categoricalFields = transform.categorical().stream().map(Vocabulary::field).toList();
+        graph.setName("mptrec-" + prompt.task());
+        graph.addInput(input(NUMERIC, FLOAT, numericFields.size(),
+                "min-max scaled values, clipped to [0, 1], missing = 0; columns: " + String.join(", ", numericFields)));
+        graph.addInput(input(CATEGORIES, INT64, categoricalFields.size(),
+                "vocabulary index per field (0: unseen or missing); columns: " + String.join(", ", categoricalFields)));
+
+        String x = encoderInput();
+        TaskPromptMetadata metadata = prompt.metadata();
+        String logits = metadata.stage() == 1 ? stage1(x, metadata.taskIndex()) : stage2(x, metadata.tune());
+        node("Sigmoid", List.of(logits), PROBABILITY);
+        graph.addOutput(Onnx.ValueInfoProto.newBuilder().setName(PROBABILITY)
+                .setDocString("probability of task " + prompt.task() + ", one per row")
+                .setType(tensorType(FLOAT, 1)));
+
+        String doc = "MPT-Rec task " + prompt.task() + ": frozen encoder " + encoder.contentSha256() + " with task prompt "
+                + prompt.contentSha256() + ". Inputs: " + NUMERIC + " float32 [N, " + numericFields.size() + "] ("
+                + String.join(", ", numericFields) + "), " + CATEGORIES + " int64 [N, " + categoricalFields.size() + "] ("
+                + String.join(", ", categoricalFields) + "). Output: " + PROBABILITY + " float32 [N, 1].";
+        return Onnx.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName("mptrec")
+                .setProducerVersion(CodeVersion.get())
+                .setDocString(doc)
+                .setGraph(graph)
+                .addMetadataProps(property("task", prompt.task()))
+                .addMetadataProps(property("encoder_sha256", encoder.contentSha256()))
+                .addMetadataProps(property("prompt_sha256", prompt.contentSha256()))
+                .addMetadataProps(property("numeric_fields", String.join(",", numericFields)))
+                .addMetadataProps(property("categorical_fields", String.join(",", categoricalFields)))
+                .addMetadataProps(property("vocabulary_sizes", transform.categorical().stream()
+                        .map(v -> Integer.toString(v.size())).collect(Collectors.joining(","))))
+                .build();
+    }
+
+    /** x = [numeric, embedding of each field]: as {@code EmbeddingLookup}, per-field offsets into the one table. */
+    private String encoderInput() {
+        int[] sizes = encoder.vocabularySizes();
+        long[] offsets = new long[sizes.length];
+        for (int f = 1; f < offsets.length; f++) {
+            offsets[f] = offsets[f - 1] + sizes[f - 1];
+        }
+        int dimension = encoder.metadata().config().embeddingDim();
+        String rows = op("Add", CATEGORIES, int64s("field_offsets", offsets));
+        String embedded = op("Gather", encoderArray("embeddings"), rows);
+        String flat = op("Reshape", embedded, int64s("embedded_shape", new long[] {0, (long) offsets.length * dimension}));
+        return node("Concat", List.of(NUMERIC, flat), fresh("Concat"), intAttribute("axis", 1));
+    }
+
+    /** h~ = h_k (.) p_k, z = gate fusion of h~ and h_s, y = tower(z). */
+    private String stage1(String x, int k) {
+        String taskPart = op("Mul", expert(x, "expert." + k), promptArray("prompt"));
+        return tower(fusion(x, taskPart, expert(x, "expert.shared"), false));
+    }
+
+    /** a = attention over the stage-1 prompts, h = sum_k a_k h_k, h~ = h (.) p, then as stage 1. */
+    private String stage2(String x, TuneConfig tune) {
+        int tasks = encoder.metadata().tasks().size();
+        String keys = transposedPrompts();
+        String attention = switch (tune.fusion()) {
+            case ATTENTION -> {
+                String projected = op("MatMul", op("Relu", op("MatMul", x, promptArray("projection.0.w"))),
+                        promptArray("projection.1.w"));
+                String query = layerNorm(projected);
+                yield softmax(op("Div", op("MatMul", query, keys), scalar("temperature", (float) tune.temperature())));
+            }
+            // one row, broadcast over the batch as the engine repeats it
+            case TASK_SIMILARITY -> softmax(op("Div", op("MatMul", promptRow(), keys),
+                    scalar("temperature", (float) tune.temperature())));
+            case UNIFORM -> {
+                float[] uniform = new float[tasks];
+                Arrays.fill(uniform, 1.0f / tasks);
+                yield floats("uniform_attention", new long[] {1, tasks}, uniform);
+            }
+        };
+        List<String> weights = split(attention, tasks);
+        String mixed = null;
+        for (int k = 0; k < tasks; k++) {
+            String term = op("Mul", expert(x, "expert." + k), weights.get(k));
+            mixed = mixed == null ? term : op("Add", mixed, term);
+        }
+        String taskPart = op("Mul", mixed, promptArray("prompt"));
+        return tower(fusion(x, taskPart, expert(x, "expert.shared"), tune.fixedGate()));
+    }
+
+    /** As {@code GatedFusion}: z = g[0] taskPart + g[1] sharedPart, g = softmax(x W) or the fixed gate. */
+    private String fusion(String x, String taskPart, String sharedPart, boolean fixedGate) {
+        String taskGate;
+        String sharedGate;
+        if (fixedGate) {
+            taskGate = scalar("fixed_gate_task", FIXED_GATE[0]);
+            sharedGate = scalar("fixed_gate_shared", FIXED_GATE[1]);
+        } else {
+            List<String> gate = split(softmax(op("MatMul", x, promptArray("gate.w"))), 2);
+            taskGate = gate.get(0);
+            sharedGate = gate.get(1);
+        }
+        return op("Add", op("Mul", taskPart, taskGate), op("Mul", sharedPart, sharedGate));
+    }
+
+    /** As {@code LayerNorm}: (u - mean) * (var + eps)^-0.5 * gamma + beta, over each row. */
+    private String layerNorm(String u) {
+        String centred = op("Sub", u, reduceMean(u));
+        String variance = reduceMean(op("Mul", centred, centred));
+        String inverseStd = op("Pow", op("Add", variance, scalar("layer_norm_epsilon", LAYER_NORM_EPSILON)),
+                scalar("minus_half", -0.5f));
+        return op("Add", op("Mul", op("Mul", centred, inverseStd), promptArray("projection.norm.gamma")),
+                promptArray("projection.norm.beta"));
+    }
+
+    /** An encoder expert: ReLU after both layers. */
+    private String expert(String x, String name) {
+        String h = op("Relu", dense(x, encoderArray(name + ".0.w"), encoderArray(name + ".0.b")));
+        return op("Relu", dense(h, encoderArray(name + ".1.w"), encoderArray(name + ".1.b")));
+    }
+
+    /** The task's tower: ReLU between its layers, a logit out. */
+    private String tower(String z) {
+        String h = op("Relu", dense(z, promptArray("tower.0.w"), promptArray("tower.0.b")));
+        h = op("Relu", dense(h, promptArray("tower.1.w"), promptArray("tower.1.b")));
+        return dense(h, promptArray("tower.2.w"), promptArray("tower.2.b"));
+    }
+
+    private String dense(String x, String weight, String bias) {
+        return op("Add", op("MatMul", x, weight), bias);
+    }
+
+    private String softmax(String logits) {
+        return node("Softmax", List.of(logits), fresh("Softmax"), intAttribute("axis", 1));
+    }
+
+    private String reduceMean(String x) {
+        return node("ReduceMean", List.of(x), fresh("ReduceMean"),
+                Onnx.AttributeProto.newBuilder().setName("axes").setType(Onnx.AttributeProto.AttributeType.INTS).addInts(1).build(),
+                intAttribute("keepdims", 1));
+    }
+
+    /** The columns of a [rows, n] tensor, each [rows, 1]. */
+    private List<String> split(String x, int n) {
+        List<String> outputs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            outputs.add(fresh("Split"));
+        }
+        graph.addNode(Onnx.NodeProto.newBuilder().setOpType("Split").setName("node" + nodes++).addInput(x)
+                .addAllOutput(outputs).addAttribute(intAttribute("axis", 1)));
+        return outputs;
+    }
+
+    /** The stage-1 prompts P (K x D) transposed: the keys of the attention. */
+    private String transposedPrompts() {
+        String name = "encoder.prompts.transposed";
+        if (initializers.add(name)) {
+            FloatArray p = encoder.bundle().array("prompts");
+            int rows = p.shape()[0];
+            int columns = p.shape()[1];
+            float[] t = new float[p.data().length];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < columns; j++) {
+                    t[j * rows + i] = p.data()[i * columns + j];
+                }
+            }
+            graph.addInitializer(tensor(name, new long[] {columns, rows}, t));
+        }
+        return name;
+    }
+
+    private String promptRow() {
+        String name = "prompt.prompt.row";
+        if (initializers.add(name)) {
+            float[] p = prompt.bundle().array("prompt").data();
+            graph.addInitializer(tensor(name, new long[] {1, p.length}, p));
+        }
+        return name;
+    }
+
+    private String encoderArray(String name) {
+        return array("encoder." + name, encoder.bundle().array(name));
+    }
+
+    private String promptArray(String name) {
+        return array("prompt." + name, prompt.bundle().array(name));
+    }
+
+    private String array(String name, FloatArray a) {
+        if (initializers.add(name)) {
+            graph.addInitializer(tensor(name, Arrays.stream(a.shape()).asLongStream().toArray(), a.data()));
+        }
+        return name;
+    }
+
+    private String scalar(String name, float value) {
+        return floats(name, new long[0], new float[] {value});
+    }
+
+    private String floats(String name, long[] shape, float[] values) {
+        if (initializers.add(name)) {
+            graph.addInitializer(tensor(name, shape, values));
+        }
+        return name;
+    }
+
+    private String int64s(String name, long[] values) {
+        if (initializers.add(name)) {
+            ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (long v : values) {
+                bytes.putLong(v);
+            }
+            graph.addInitializer(Onnx.TensorProto.newBuilder().setName(name).setDataType(INT64).addDims(values.length)
+                    .setRawData(ByteString.copyFrom(bytes.array())));
+        }
+        return name;
+    }
+
+    private static Onnx.TensorProto tensor(String name, long[] shape, float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (long d : shape) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    private String op(String type, String... inputs) {
+        return node(type, List.of(inputs), fresh(type));
+    }
+
+    private String node(String type, List<String> inputs, String output, Onnx.AttributeProto... attributes) {
+        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder().setOpType(type).setName("node" + nodes++)
+                .addAllInput(inputs).addOutput(output);
+        for (Onnx.AttributeProto a : attributes) {
+            node.addAttribute(a);
+        }
+        graph.addNode(node);
+        return output;
+    }
+
+    private String fresh(String type) {
+        return type.toLowerCase(Locale.ROOT) + "_" + values++;
+    }
+
+    private static Onnx.AttributeProto intAttribute(String name, long value) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static Onnx.ValueInfoProto input(String name, int type, int columns, String doc) {
+        return Onnx.ValueInfoProto.newBuilder().setName(name).setDocString(doc).setType(tensorType(type, columns)).build();
+    }
+
+    /** A [N, columns] tensor type, N free. */
+    private static Onnx.TypeProto tensorType(int type, int columns) {
+        return Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(type)
+                .setShape(Onnx.TensorShapeProto.newBuilder()
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(columns)))).build();
+    }
+
+    private static Onnx.StringStringEntryProto property(String key, String value) {
+        return Onnx.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+}
