@@ -110,7 +110,7 @@ class BrowserFlowTests {
             b.screenshot("00-tasks-overview");
             b.signOut();
 
-            // dave reads the audit log: every entry, newest first, then the rollback by a filter
+            // dave reads the audit log: the whole log first, then the rollback by a filter
             b.signIn("dave");
             b.find(By.linkText("Audit log")).click();
             b.awaitH1("Audit log");
