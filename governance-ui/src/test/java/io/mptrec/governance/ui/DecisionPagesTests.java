@@ -100,6 +100,8 @@ class DecisionPagesTests {
         String diff = erin.get("/ui/tasks/" + task + "/versions/" + v2 + "/diff?with=" + v1).body().asString();
         assertThat(diff).contains("<td class=\"hash\" title=\"" + ENCODER.contentSha256() + "\">"
                 + ENCODER.contentSha256().substring(0, 12) + "</td>");
+        // the change column says which way it subtracts (the other version minus this one)
+        assertThat(diff).contains("Change (v" + v1 + " − v" + v2 + ")");
         assertThat(RawFigures.in(text(diff))).isEmpty();
         String audit = shown(UiSession.signIn("dave").get("/ui/audit?task=" + task).body().asString());
         assertThat(RAW.matcher(audit).find()).isFalse();

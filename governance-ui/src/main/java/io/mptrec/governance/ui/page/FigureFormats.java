@@ -11,14 +11,13 @@ import java.util.regex.Pattern;
  * The formatting policy ({@link Figures}) in the page templates, as {@code {fig:estimate(x)}}, {@code
  * {fig:pValue(p)}}, {@code {fig:lift(lift, lower, upper)}}, {@code {fig:count(n)}}, {@code {fig:time(t)}} and
  * {@code {fig:hash(h)}}, and a stored record's values by {@code {fig:value(v)}}: so that no page prints a raw double, a
- * timestamp with microseconds or a whole 64-character hash. Null reads as "–".
+ * timestamp with microseconds or a whole 64-character hash. A null figure reads as "–".
  */
 @TemplateExtension(namespace = "fig")
 public final class FigureFormats {
 
-    /** A hex digest (SHA-1 and longer), as the artifacts' lineage and the audit log record them. */
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{40,}");
-    private static final Pattern HASH_IN_TEXT = Pattern.compile("(?<![0-9a-fA-F])[0-9a-f]{40,}(?![0-9a-fA-F])");
+    /** A hex digest (SHA-1 and longer), as the artifacts' lineage and the audit log record them, alone or in text. */
+    private static final Pattern HASH = Pattern.compile("(?<![0-9a-fA-F])[0-9a-f]{40,}(?![0-9a-fA-F])");
 
     private FigureFormats() {
     }
@@ -95,12 +94,12 @@ public final class FigureFormats {
 
     /** Free text (an audit entry's before and after) with every hash in it shortened; null reads as nothing. */
     static String text(String text) {
-        return text == null ? "" : HASH_IN_TEXT.matcher(text).replaceAll(m -> Figures.shortHash(m.group()));
+        return text == null ? "" : HASH.matcher(text).replaceAll(m -> Figures.shortHash(m.group()));
     }
 
     /** The whole text that {@link #text} shortened, for its title; null when it had no hash to shorten. */
     static String fullText(String text) {
-        return text != null && HASH_IN_TEXT.matcher(text).find() ? text : null;
+        return text != null && HASH.matcher(text).find() ? text : null;
     }
 
     private static boolean isHash(JsonNode value) {
