@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -22,7 +23,10 @@ import static io.mptrec.governance.Api.uploadEncoder;
 import static io.mptrec.governance.Api.uploadPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Accessibility smoke check: labels, one h1 and ordered headings on the main pages, the main forms by keyboard only. */
+/**
+ * Accessibility smoke check: labels, one h1 and ordered headings on the main pages, axe-core, figures by the formatting
+ * policy; review, release and rollback by keyboard only (Tab and Enter, no click).
+ */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class AccessibilityTests {
@@ -48,6 +52,9 @@ class AccessibilityTests {
             b.script("document.querySelector('button').textContent = '';"
                     + "document.body.appendChild(document.createElement('img')).src = '/assets/none.png';");
             assertThat(b.axeViolations()).anyMatch(v -> v.contains("button-name")).anyMatch(v -> v.contains("image-alt"));
+            // and so can the figures check: a raw double, a time with seconds, a whole hash
+            b.script("document.querySelector('main').append(' p = 0.7918108422484955 at 11:27:03.123456, hash ' + 'ab'.repeat(32));");
+            assertThat(b.rawFigures()).hasSize(3);
 
             b.open("/login");
             b.assertAccessible("sign-in");
@@ -59,12 +66,13 @@ class AccessibilityTests {
                     "/ui/tasks/" + TASK + "/labels"}) {
                 b.open(page);
                 b.assertAccessible(page);
+                b.assertReadableFigures(page);
             }
         }
     }
 
     @Test
-    void shouldWorkTheMainFormsWithTheKeyboardAlone() {
+    void shouldReviewAndReleaseWithTheKeyboardAlone() {
         try (Browser b = Browser.start(base)) {
             assertThat(uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
             String task = TASK + "-keys";
@@ -73,44 +81,112 @@ class AccessibilityTests {
                     .extract().path("number");
             transition("alice", task, v2, "submit", null).then().statusCode(200);
 
-            // sign-in: the user name has the focus; Tab to the password; Enter submits
-            b.open("/login");
-            active(b).sendKeys("bob");
-            active(b).sendKeys(Keys.TAB);
-            assertThat(active(b).getAttribute("id")).isEqualTo("j_password");
-            active(b).sendKeys("bob", Keys.ENTER);
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/ui"));
+            signIn(b, "bob");
 
             // the first Tab stop is the skip link, and it moves the focus to the content
             b.open("/ui/reviews");
-            b.find(By.tagName("body")).sendKeys(Keys.TAB);
+            b.awaitH1("Review queue");
+            press(b, Keys.TAB);
             assertThat(active(b).getText()).isEqualTo("Skip to content");
-            active(b).sendKeys(Keys.ENTER);
+            press(b, Keys.ENTER);
             assertThat(active(b).getAttribute("id")).isEqualTo("main");
 
-            // review: comment, Tab to Approve, Enter
-            b.find(By.id("comment-" + task + "-" + v2)).click();
-            active(b).sendKeys("approved by keyboard");
-            active(b).sendKeys(Keys.TAB);
+            // review: Tab to this version's comment, type, Tab to Approve, Enter
+            tabTo(b, "the comment on " + task + " v" + v2, e -> ("comment-" + task + "-" + v2).equals(e.getAttribute("id")));
+            type(b, "approved by keyboard");
+            press(b, Keys.TAB);
             assertThat(active(b).getText()).isEqualTo("Approve");
-            active(b).sendKeys(Keys.ENTER);
+            press(b, Keys.ENTER);
             new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
                     By.tagName("main"), "approved"));
-            b.signOut();
+            signOut(b);
 
-            // release: reason, Tab to Confirm, Enter
-            b.signIn("carol");
-            b.open("/ui/tasks/" + task + "/versions/" + v2 + "/release");
-            b.find(By.id("reason")).click();
-            active(b).sendKeys("released by keyboard");
-            active(b).sendKeys(Keys.TAB);
+            // release: from the version page, Tab to the release link, Enter; the reason, Tab to Confirm, Enter
+            signIn(b, "carol");
+            b.open("/ui/tasks/" + task + "/versions/" + v2);
+            b.awaitH1(task + " v" + v2);
+            tabTo(b, "the release link", e -> e.getText().startsWith("Release to production"));
+            press(b, Keys.ENTER);
+            b.awaitH1("Release " + task);
+            tabTo(b, "the reason", e -> "reason".equals(e.getAttribute("id")));
+            type(b, "released by keyboard");
+            press(b, Keys.TAB);
             assertThat(active(b).getText()).startsWith("Confirm release");
-            active(b).sendKeys(Keys.ENTER);
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("h1"), "RELEASED"));
+            press(b, Keys.ENTER);
+            b.awaitH1("RELEASED");
             Api.as("erin").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v2));
             assertThat(v1).isLessThan(v2);
         }
+    }
+
+    @Test
+    void shouldRollBackWithTheKeyboardAlone() {
+        try (Browser b = Browser.start(base)) {
+            assertThat(uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+            String task = TASK + "-rollback-keys";
+            int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 56));
+            int v2 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 57));
+
+            signIn(b, "carol");
+            // from the task page: Tab to the rollback link, Enter
+            b.open("/ui/tasks/" + task);
+            b.awaitH1("Task " + task);
+            tabTo(b, "the rollback link", e -> e.getText().startsWith("Roll back production"));
+            press(b, Keys.ENTER);
+            b.awaitH1("Roll back production of " + task);
+            assertThat(b.find(By.id("change")).getText()).contains("moves from v" + v2 + " back to v" + v1);
+            // the reason, Tab to Confirm, Enter
+            tabTo(b, "the reason", e -> "reason".equals(e.getAttribute("id")));
+            type(b, "rolled back by keyboard");
+            press(b, Keys.TAB);
+            assertThat(active(b).getText()).isEqualTo("Confirm rollback to v" + v1);
+            press(b, Keys.ENTER);
+            b.awaitH1("Task " + task);
+            assertThat(b.text()).contains("rolled back to v" + v1);
+            Api.as("erin").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
+            signOut(b);
+        }
+    }
+
+    /** Sign in as a keyboard user does: the user name has the focus; type, Tab to the password, type, Enter. */
+    private static void signIn(Browser b, String user) {
+        b.open("/login");
+        b.awaitH1("Sign in");
+        assertThat(active(b).getAttribute("id")).as("the user name has the focus").isEqualTo("j_username");
+        type(b, user);
+        press(b, Keys.TAB);
+        assertThat(active(b).getAttribute("id")).isEqualTo("j_password");
+        type(b, user);
+        press(b, Keys.ENTER);
+        new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/ui"));
+    }
+
+    /** Sign out by Tab and Enter from the top of the current page. */
+    private static void signOut(Browser b) {
+        b.open("/ui");
+        b.awaitH1("Tasks");
+        tabTo(b, "Sign out", e -> "Sign out".equals(e.getText()));
+        press(b, Keys.ENTER);
+        new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/login"));
+    }
+
+    /** Tab (as a keyboard does, to whatever has the focus) until {@code target} has the focus; fails if it never does. */
+    private static void tabTo(Browser b, String what, java.util.function.Predicate<WebElement> target) {
+        for (int i = 0; i < 80; i++) {
+            press(b, Keys.TAB);
+            if (target.test(active(b))) {
+                return;
+            }
+        }
+        org.junit.jupiter.api.Assertions.fail(what + " is not reachable by Tab within 80 stops");
+    }
+
+    private static void press(Browser b, Keys key) {
+        new Actions(b.driver()).sendKeys(key).perform();
+    }
+
+    private static void type(Browser b, String text) {
+        new Actions(b.driver()).sendKeys(text).perform();
     }
 
     private static WebElement active(Browser b) {

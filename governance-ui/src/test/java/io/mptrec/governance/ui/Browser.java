@@ -88,6 +88,11 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(by));
     }
 
+    public List<WebElement> findAll(By by) {
+        find(by);
+        return driver.findElements(by);
+    }
+
     public String h1() {
         return find(By.tagName("h1")).getText();
     }
@@ -130,6 +135,19 @@ public final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What breaks the formatting policy in the text a person reads on the current page (hover titles aside): a
+     * number with more than 4 significant digits, a time with seconds, a whole hash. Empty when there is none.
+     */
+    public List<String> rawFigures() {
+        return RawFigures.in((String) script("var m = document.querySelector('main'); return m ? m.innerText : '';"));
+    }
+
+    /** Fails with what breaks the formatting policy on the current page ({@link #rawFigures}). */
+    public void assertReadableFigures(String page) {
+        assertThat(rawFigures()).as(page + ": raw numbers, times with seconds or whole hashes").isEmpty();
     }
 
     public Object script(String js, Object... args) {

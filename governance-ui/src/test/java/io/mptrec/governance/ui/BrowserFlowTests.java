@@ -86,12 +86,14 @@ class BrowserFlowTests {
             // the metrics chart was drawn by Chart.js (loaded from the WebJar)
             new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.attributeToBe(
                     By.cssSelector("canvas[data-chart=metrics-chart]"), "data-drawn", "true"));
+            b.assertReadableFigures("version");
             b.screenshot("02-version-detail");
 
             // the diff against the previous version
             new org.openqa.selenium.support.ui.Select(b.find(By.id("with"))).selectByVisibleText("v" + v1);
             b.find(By.xpath("//button[text()='Compare']")).click();
             b.awaitH1(TASK + ": v" + v2 + " against v" + v1);
+            b.assertReadableFigures("diff");
             b.screenshot("05-diff");
 
             // and rolls back, again after reading what will change
@@ -108,10 +110,14 @@ class BrowserFlowTests {
             b.screenshot("00-tasks-overview");
             b.signOut();
 
-            // dave reads the audit entry
+            // dave reads the audit log: the whole log first, then the rollback by a filter
             b.signIn("dave");
             b.find(By.linkText("Audit log")).click();
             b.awaitH1("Audit log");
+            assertThat(b.findAll(By.cssSelector("#audit-table tbody tr")).size()).as("this flow's entries at least")
+                    .isGreaterThanOrEqualTo(9);
+            b.assertReadableFigures("audit log");
+            b.screenshot("07-audit-log");
             b.find(By.id("f-task")).sendKeys(TASK);
             new org.openqa.selenium.support.ui.Select(b.find(By.id("f-action"))).selectByVisibleText("ROLLBACK");
             b.find(By.xpath("//form[@id='audit-filters']//button[text()='Filter']")).click();
@@ -121,7 +127,7 @@ class BrowserFlowTests {
             assertThat(row).contains("carol").contains("ROLLBACK").contains("conversion dropped after the release");
             assertThat(b.driver().getCurrentUrl()).contains("action=ROLLBACK");  // htmx pushed the filter into the address
             assertThat(b.find(By.id("export-csv")).getAttribute("href")).contains("format=csv").contains("task=" + TASK);
-            b.screenshot("07-audit-log");
+            b.screenshot("07-audit-log-filtered");
         }
     }
 }

@@ -93,9 +93,24 @@ class DecisionPagesTests {
         String hash = as("erin").get("/api/v1/tasks/" + task + "/versions/" + v1).then().extract().path("contentSha256");
         String version = erin.get("/ui/tasks/" + task + "/versions/" + v1).body().asString();
         assertThat(version).contains("title=\"" + hash + "\">" + hash.substring(0, 12) + "<");
+        // the lineage's hashes (data, encoder) short too, the full value on hover; no whole hash in the text
+        String data = "0".repeat(64);  // the test artifacts' data hash
+        assertThat(version).contains("<dt>dataSha256</dt><dd class=\"hash\" title=\"" + data + "\">" + data.substring(0, 12) + "</dd>");
+        assertThat(RawFigures.in(text(version))).isEmpty();
+        String diff = erin.get("/ui/tasks/" + task + "/versions/" + v2 + "/diff?with=" + v1).body().asString();
+        assertThat(diff).contains("<td class=\"hash\" title=\"" + ENCODER.contentSha256() + "\">"
+                + ENCODER.contentSha256().substring(0, 12) + "</td>");
+        // the change column says which way it subtracts (the other version minus this one)
+        assertThat(diff).contains("Change (v" + v1 + " − v" + v2 + ")");
+        assertThat(RawFigures.in(text(diff))).isEmpty();
         String audit = shown(UiSession.signIn("dave").get("/ui/audit?task=" + task).body().asString());
         assertThat(RAW.matcher(audit).find()).isFalse();
         assertThat(audit).containsPattern("<td>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC</td>");
+    }
+
+    /** The page's text, without its markup and its charts' data: what a person reads. */
+    private static String text(String html) {
+        return shown(html).replaceAll("<[^>]+>", " ").replace("&nbsp;", " ");
     }
 
     /** What a person reads: the page without its charts' data (JSON for the chart library, in script elements). */

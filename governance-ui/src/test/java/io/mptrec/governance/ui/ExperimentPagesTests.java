@@ -73,6 +73,7 @@ class ExperimentPagesTests {
             new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(d -> "true".equals(
                     d.findElement(By.cssSelector("#results-body canvas")).getDomAttribute("data-drawn")));
             b.assertAccessible("experiment results");
+            b.assertReadableFigures("experiment results");
             b.script("document.getElementById('results').scrollIntoView();");
             b.screenshot("09-experiment-results");
 
@@ -104,6 +105,13 @@ class ExperimentPagesTests {
             });
             assertThat(b.find(By.id("pilot-progress")).getDomAttribute("max")).isEqualTo("300");
             assertThat(b.find(By.id("pilot-progress")).getDomProperty("value")).isEqualTo("300");
+            // the page as an operator opens it later (no "pilot started" notice), results loaded, the pilot in view
+            b.open(java.net.URI.create(b.driver().getCurrentUrl()).getPath());
+            new WebDriverWait(b.driver(), Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("results-body"), "log_loss"));
+            b.assertReadableFigures("experiment with a finished pilot");
+            b.script("document.getElementById('pilot-progress').scrollIntoView({block: 'center'});");
+            b.screenshot("17-pilot-census-done");
 
             b.find(By.xpath("//form[@id='experiment-actions']//button[text()='Pause']")).click();
             b.awaitH1("PAUSED");

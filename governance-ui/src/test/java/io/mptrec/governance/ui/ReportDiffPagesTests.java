@@ -78,6 +78,7 @@ class ReportDiffPagesTests {
             assertThat(browser.text()).contains("Attribution baselines: training-mean and zero")
                     .contains("compare the fields' ranks rather than their sizes");
             browser.assertAccessible("report diff");
+            browser.assertReadableFigures("report diff");
 
             browser.script("document.querySelector('canvas[data-chart=gate-diff-chart]').scrollIntoView()");
             browser.screenshot("08-report-diff-gate-and-fields");
@@ -88,6 +89,13 @@ class ReportDiffPagesTests {
             browser.open("/ui/tasks/" + TASK + "/versions/" + b);
             browser.awaitH1(TASK + " v" + b);
             assertThat(browser.text()).contains("Integrated gradients against the training-mean baseline");
+            browser.assertReadableFigures("version");
+            // a trained stage-2 version: the non-interference certificate as a table, its metrics one axis per kind
+            assertThat(browser.find(By.id("non-interference")).getText()).contains("income").contains("marital");
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(d -> "true".equals(d.findElement(
+                    By.cssSelector("canvas[data-chart=metrics-chart]")).getDomAttribute("data-drawn")));
+            browser.script("document.getElementById('offline-metrics').scrollIntoView()");
+            browser.screenshot("16-version-metrics-and-certificate");
         }
     }
 

@@ -2,6 +2,7 @@ package io.mptrec.model.cli;
 
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.format.Figures;
 import io.mptrec.model.data.Split;
 import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.scoring.Scorer;
@@ -46,15 +47,23 @@ final class EvaluateCommand implements Callable<Integer> {
             float[] labels = data.labels(prompt.task(), rows);
             String splitName = split.name().toLowerCase(Locale.ROOT);
             for (OfflineMetric m : Evaluation.metrics(prompt.task(), splitName, scores, labels)) {
-                System.out.printf("%-10s %-10s %-8s %.4f  (n=%d, positives=%d)%n", m.task(), m.split(), m.metric(),
-                        m.value(), m.samples(), m.positives());
+                System.out.println(line(m, ""));
             }
             if (users != null) {
                 BinaryMetrics.GroupedAuc gauc = BinaryMetrics.gauc(scores, labels, users);
-                System.out.printf("%-10s %-10s %-8s %.4f  (n=%d, positives=%d, users with both classes=%d)%n",
-                        prompt.task(), splitName, "gauc", gauc.value(), gauc.samples(), gauc.positives(), gauc.groups());
+                System.out.println(line(new OfflineMetric(prompt.task(), splitName, "gauc", gauc.value(), gauc.samples(),
+                        gauc.positives()), ", users with both classes=" + Figures.count(gauc.groups())));
             }
         }
         return 0;
+    }
+
+    /**
+     * One metric as the summaries print it, by the formatting policy, with more sample sizes after the positives:
+     * {@code income     test       auc      0.8558  (n=12,345, positives=3,210)}.
+     */
+    static String line(OfflineMetric m, String moreSizes) {
+        return String.format("%-10s %-10s %-8s %s  (n=%s, positives=%s%s)", m.task(), m.split(), m.metric(),
+                Figures.estimate(m.value()), Figures.count(m.samples()), Figures.count(m.positives()), moreSizes);
     }
 }

@@ -3,6 +3,8 @@ package io.mptrec.model.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.CanonicalJson;
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.format.Figures;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -28,29 +30,31 @@ final class InspectCommand implements Callable<Integer> {
             return 0;
         }
         JsonNode m = bundle.metadata();
+        // short hashes, as everywhere people read them; --manifest prints the full values
         System.out.printf("%s artifact, format version %d, content SHA-256 %s (verified)%n", bundle.kind(),
-                ArtifactBundle.FORMAT_VERSION, bundle.contentSha256());
+                ArtifactBundle.FORMAT_VERSION, Figures.shortHash(bundle.contentSha256()));
         if (m.has("task")) {
             System.out.printf("task %s (stage %d), label %s%nencoder %s%n", m.path("task").asText(), m.path("stage").asInt(),
-                    m.path("labelExpression").asText(), m.path("encoderSha256").asText());
+                    m.path("labelExpression").asText(), Figures.shortHash(m.path("encoderSha256").asText()));
         } else {
             System.out.printf("tasks %s%n", m.path("tasks"));
         }
         JsonNode lineage = m.path("lineage");
         System.out.printf("dataset %s, fingerprint %s%nseed %d, code %s, epochs %d (best %d)%n", lineage.path("datasetName").asText(),
-                lineage.path("datasetFingerprint").asText(), lineage.path("seed").asLong(), lineage.path("codeVersion").asText(),
+                Figures.shortHash(lineage.path("datasetFingerprint").asText()), lineage.path("seed").asLong(), lineage.path("codeVersion").asText(),
                 lineage.path("epochs").asInt(), lineage.path("bestEpoch").asInt());
         if (!lineage.path("parentSha256").isMissingNode() && !lineage.path("parentSha256").isNull()) {
-            System.out.printf("parent %s%n", lineage.path("parentSha256").asText());
+            System.out.printf("parent %s%n", Figures.shortHash(lineage.path("parentSha256").asText()));
         }
         for (JsonNode metric : lineage.path("metrics")) {
-            System.out.printf("  %-10s %-10s %-8s %.4f  (n=%d, positives=%d)%n", metric.path("task").asText(),
+            System.out.println("  " + EvaluateCommand.line(new OfflineMetric(metric.path("task").asText(),
                     metric.path("split").asText(), metric.path("metric").asText(), metric.path("value").asDouble(),
-                    metric.path("samples").asInt(), metric.path("positives").asInt());
+                    metric.path("samples").asInt(), metric.path("positives").asInt()), ""));
         }
         JsonNode check = m.path("nonInterference");
         if (check.isObject()) {
-            System.out.printf("non-interference over %d %s rows: %s%n", check.path("rows").asInt(), check.path("split").asText(),
+            System.out.printf("non-interference over %s %s rows: %s%n", Figures.count(check.path("rows").asLong()),
+                    check.path("split").asText(),
                     check.path("identical").asBoolean() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
         }
         long values = 0;
@@ -58,7 +62,7 @@ final class InspectCommand implements Callable<Integer> {
             values += e.getValue().data().length;
             System.out.printf("  array %-24s %s%n", e.getKey(), Arrays.toString(e.getValue().shape()));
         }
-        System.out.printf("%d values in %d arrays%n", values, bundle.arrays().size());
+        System.out.printf("%s values in %d arrays%n", Figures.count(values), bundle.arrays().size());
         return 0;
     }
 }

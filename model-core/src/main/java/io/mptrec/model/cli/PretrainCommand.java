@@ -1,11 +1,13 @@
 package io.mptrec.model.cli;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.training.Pretrainer;
 import io.mptrec.model.training.TrainingReport;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,19 +58,22 @@ final class PretrainCommand implements Callable<Integer> {
             prompt.bundle().write(folder.promptPath(prompt.task()));
         }
         var r = result.report();
-        System.out.printf("encoder %s -> %s%n", result.encoder().contentSha256(), folder.encoderPath());
+        System.out.printf("encoder %s -> %s%n", Figures.shortHash(result.encoder().contentSha256()), folder.encoderPath());
         for (TaskPromptArtifact prompt : result.prompts()) {
-            System.out.printf("task prompt %-10s %s test AUC %.4f  logloss %.4f%s%n", prompt.task(), prompt.contentSha256().substring(0, 12),
-                    r.metric(prompt.task(), "test", "auc"), r.metric(prompt.task(), "test", "logloss"), gauc(r, prompt.task()));
+            System.out.printf("task prompt %-10s %s %s%n", prompt.task(), Figures.shortHash(prompt.contentSha256()),
+                    testMetrics(r, prompt.task()));
         }
-        System.out.printf("%d epochs (best %d), %.1f s, %.0f samples/s, %d trainable parameters (%d without embeddings)%n",
-                r.epochs(), r.bestEpoch(), r.trainSeconds(), r.samplesPerSecond(), r.trainableParameters(), r.nonEmbeddingParameters());
+        System.out.printf(Locale.ROOT, "%d epochs (best %d), %.1f s, %s samples/s, %s trainable parameters (%s without embeddings)%n",
+                r.epochs(), r.bestEpoch(), r.trainSeconds(), Figures.count(Math.round(r.samplesPerSecond())),
+                Figures.count(r.trainableParameters()), Figures.count(r.nonEmbeddingParameters()));
         return 0;
     }
 
-    /** "  GAUC x" where the schema names a user column, else nothing. */
-    static String gauc(TrainingReport report, String task) {
+    /** "test AUC a  logloss b", and "  GAUC c" where the schema names a user column, each by the formatting policy. */
+    static String testMetrics(TrainingReport report, String task) {
         var gauc = report.optionalMetric(task, "test", "gauc");
-        return gauc.isPresent() ? String.format("  GAUC %.4f", gauc.getAsDouble()) : "";
+        return "test AUC " + Figures.estimate(report.metric(task, "test", "auc"))
+                + "  logloss " + Figures.estimate(report.metric(task, "test", "logloss"))
+                + (gauc.isPresent() ? "  GAUC " + Figures.estimate(gauc.getAsDouble()) : "");
     }
 }

@@ -1,6 +1,8 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.format.Figures;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -40,16 +42,16 @@ final class ProgressBar implements io.mptrec.model.training.TrainingListener {
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
         double eta = elapsed / step * (steps - step);
         int filled = (int) Math.round(WIDTH * (double) step / steps);
-        out.printf("\repoch %2d/%d [%s%s] %5d/%d loss %.4f  %.0fs left   ", epoch, maxEpochs, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), step, steps, loss, eta);
+        out.printf(Locale.ROOT, "\repoch %2d/%d [%s%s] %5d/%d loss %s  %.0fs left   ", epoch, maxEpochs, "#".repeat(filled),
+                " ".repeat(WIDTH - filled), step, steps, Figures.estimate(loss), eta);
         out.flush();
     }
 
     @Override
     public void epochFinished(int epoch, Map<String, Double> validationAuc, boolean improved) {
         String aucs = validationAuc.entrySet().stream()
-                .map(e -> String.format("%s %.4f", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
-        out.printf("%sepoch %2d/%d done in %.1fs: validation AUC %s%s%n", terminal ? "\r" : "", epoch, maxEpochs,
+                .map(e -> e.getKey() + " " + Figures.estimate(e.getValue())).collect(Collectors.joining(", "));
+        out.printf(Locale.ROOT, "%sepoch %2d/%d done in %.1fs: validation AUC %s%s%n", terminal ? "\r" : "", epoch, maxEpochs,
                 (System.nanoTime() - epochStart) / 1e9, aucs, improved ? " (best so far)" : "");
     }
 }

@@ -1,11 +1,13 @@
 package io.mptrec.model.cli;
 
 import io.mptrec.model.data.Split;
+import io.mptrec.model.format.Figures;
 import io.mptrec.model.report.AttributionBaseline;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -78,14 +80,16 @@ final class ReportCommand implements Callable<Integer> {
 
     static void print(ContributionReport report, Path out, double seconds) {
         var a = report.attributions();
-        System.out.printf("contribution report for %s (%s) over %d %s rows -> %s, %.1f s%n", report.task(),
-                report.promptSha256().substring(0, 12), report.evaluation().sampleSize(), report.evaluation().split(), out, seconds);
-        System.out.printf("baseline: %s (%d rows); ", a.baselineUsed().key(), a.baselineRows());
-        System.out.printf("gate: task-specific %.3f, shared %.3f; IG completeness error %.2g (relative %.2g); "
-                + "IG vs occlusion rank correlation %.2f%n", report.gate().meanTaskSpecific(), report.gate().meanShared(),
-                a.completeness().meanAbsError(), a.completeness().relativeError(), a.occlusionRankCorrelation());
-        a.fields().stream().limit(5).forEach(f -> System.out.printf("  %2d %-20s mean |IG| %.4f  occlusion #%d%n", f.rank(),
-                f.field(), f.meanAbsAttribution(), f.occlusionRank()));
+        System.out.printf(Locale.ROOT, "contribution report for %s (%s) over %s %s rows -> %s, %.1f s%n", report.task(),
+                Figures.shortHash(report.promptSha256()), Figures.count(report.evaluation().sampleSize()),
+                report.evaluation().split(), out, seconds);
+        System.out.printf("baseline: %s (%s rows); ", a.baselineUsed().key(), Figures.count(a.baselineRows()));
+        System.out.printf("gate: task-specific %s, shared %s; IG completeness error %s (relative %s); "
+                + "IG vs occlusion rank correlation %s%n", Figures.estimate(report.gate().meanTaskSpecific()),
+                Figures.estimate(report.gate().meanShared()), Figures.estimate(a.completeness().meanAbsError()),
+                Figures.estimate(a.completeness().relativeError()), Figures.estimate(a.occlusionRankCorrelation()));
+        a.fields().stream().limit(5).forEach(f -> System.out.printf("  %2d %-20s mean |IG| %s  occlusion #%d%n", f.rank(),
+                f.field(), Figures.estimate(f.meanAbsAttribution()), f.occlusionRank()));
     }
 
     /** Baselines by their report names (zero, training-mean, expected-gradients). */

@@ -1,6 +1,7 @@
 package io.mptrec.model.cli;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
@@ -9,6 +10,7 @@ import io.mptrec.model.training.PromptTuner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,8 +87,8 @@ final class TuneCommand implements Callable<Integer> {
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
         TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
         var data = dataset.loadFor(encoder);
-        System.err.printf("tuning %s against encoder %s (%s)%n", task, encoder.contentSha256().substring(0, 12),
-                parent == null ? "new task" : "new version of " + parent.contentSha256().substring(0, 12));
+        System.err.printf("tuning %s against encoder %s (%s)%n", task, Figures.shortHash(encoder.contentSha256()),
+                parent == null ? "new task" : "new version of " + Figures.shortHash(parent.contentSha256()));
         PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
                 parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
         TaskPromptArtifact prompt = result.prompt();
@@ -95,12 +97,11 @@ final class TuneCommand implements Callable<Integer> {
         prompt.bundle().write(target);
         var check = prompt.metadata().nonInterference();
         var r = result.report();
-        System.out.printf("task prompt %s %s -> %s%n", task, prompt.contentSha256(), target);
-        System.out.printf("test AUC %.4f  logloss %.4f%s (%d rows); %d trainable parameters; %d epochs (best %d), %.1f s%n",
-                r.metric(task, "test", "auc"), r.metric(task, "test", "logloss"), PretrainCommand.gauc(r, task), check.rows(),
-                r.trainableParameters(),
+        System.out.printf("task prompt %s %s -> %s%n", task, Figures.shortHash(prompt.contentSha256()), target);
+        System.out.printf(Locale.ROOT, "%s (%s rows); %s trainable parameters; %d epochs (best %d), %.1f s%n",
+                PretrainCommand.testMetrics(r, task), Figures.count(check.rows()), Figures.count(r.trainableParameters()),
                 r.epochs(), r.bestEpoch(), r.trainSeconds());
-        System.out.printf("non-interference over %d %s rows: %s%n", check.rows(), check.split(),
+        System.out.printf("non-interference over %s %s rows: %s%n", Figures.count(check.rows()), check.split(),
                 check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
         if (!noReport) {
             // beside the artifact folder, never inside it: the folder's content is hashed

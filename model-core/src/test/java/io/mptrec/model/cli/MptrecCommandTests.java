@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.DatasetSchema;
+import io.mptrec.model.format.Figures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +62,13 @@ class MptrecCommandTests {
         assertThat(refused).contains("unknown attribution baseline 'median'");
 
         String inspected = ConsoleCapture.out(() -> MptrecCommand.execute("inspect", artifacts.resolve("prompt-education").toString()));
-        assertThat(inspected).contains(education.contentSha256()).contains("existing tasks bit-identical");
+        // by the formatting policy: a short hash (the full one is in --manifest), 4 significant digits, grouped counts
+        assertThat(inspected).contains("content SHA-256 " + Figures.shortHash(education.contentSha256()) + " (verified)")
+                .doesNotContain(education.contentSha256()).contains("existing tasks bit-identical")
+                .containsPattern("education +test +auc +0\\.\\d{4}  \\(n=\\d+, positives=\\d+\\)")
+                .containsPattern("\\d{1,3}(,\\d{3})+ values in \\d+ arrays");
+        assertThat(ConsoleCapture.out(() -> MptrecCommand.execute("inspect", "--manifest",
+                artifacts.resolve("prompt-education").toString()))).contains(education.contentSha256());
 
         // score: the header must hold every column the encoder reads; a value may be missing ("?"), a column not
         Path partial = dir.resolve("partial.csv");

@@ -9,6 +9,7 @@ import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
 import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.format.Figures;
 import io.mptrec.registry.api.ApprovalFacts;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.ReleasePreview;
@@ -71,7 +72,8 @@ public class VersionPagesResource {
         this.json = json;
     }
 
-    public record Fact(String name, String value) {
+    /** A lineage field and its stored value, shown by {@code fig:value}. */
+    public record Fact(String name, JsonNode value) {
     }
 
     /**
@@ -102,7 +104,7 @@ public class VersionPagesResource {
         List<Fact> lineage = new ArrayList<>();
         detail.lineage().fields().forEachRemaining(f -> {
             if (!"metrics".equals(f.getKey())) {
-                lineage.add(new Fact(f.getKey(), text(f.getValue())));
+                lineage.add(new Fact(f.getKey(), f.getValue()));
             }
         });
         JsonNode ni = detail.nonInterference();
@@ -217,7 +219,7 @@ public class VersionPagesResource {
         } else if (!v.allowed()) {
             approval = "The server will refuse the release: " + v.refusal() + ".";
         } else {
-            approval = "Approved by " + a.reviewer() + " at " + a.decidedAt()
+            approval = "Approved by " + a.reviewer() + " at " + Figures.time(a.decidedAt())
                     + "; the approval still covers this content and encoder.";
         }
         return new ReleasePlan(from, change, approval, v.allowed(), v.bypass(), bypassWhy);
@@ -235,17 +237,13 @@ public class VersionPagesResource {
         return chart == null ? null : json.write(chart);
     }
 
-    private static String text(JsonNode node) {
-        return node.isNull() ? "none" : node.isValueNode() ? node.asText() : node.toString();
-    }
-
     /**
      * The offline metrics grouped by task and split, one dataset and one y axis per metric (AUC on [0, 1] on the left,
      * log-loss on its own scale on the right): two kinds of number on one axis read as one.
      */
     private static Map<String, Object> metricChart(List<OfflineMetric> metrics) {
         List<String> groups = metrics.stream().map(m -> m.task() + " " + m.split() + " (n = "
-                + io.mptrec.model.format.Figures.count(m.samples()) + ")").distinct().toList();
+                + Figures.count(m.samples()) + ")").distinct().toList();
         List<String> kinds = metrics.stream().map(OfflineMetric::metric).distinct().toList();
         String[] colours = {"#1f5fbf", "#b35900", "#2e7d32"};
         List<Map<String, Object>> datasets = new ArrayList<>();
