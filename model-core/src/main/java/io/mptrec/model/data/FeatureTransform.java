@@ -145,6 +145,14 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
         }
     }
 
+    /**
+     * Embedding-table rows per categorical field, in order: one per vocabulary value plus the unseen/missing row 0
+     * ({@link Vocabulary#size()}). The embedding table stacks the fields' rows in this order.
+     */
+    public int[] embeddingRows() {
+        return categorical.stream().mapToInt(Vocabulary::size).toArray();
+    }
+
     /** Width of the input vector x: numeric fields plus one embedding per categorical field. */
     public int inputWidth(int embeddingDim) {
         return numeric.size() + categorical.size() * embeddingDim;
