@@ -1,10 +1,12 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The frozen encoder's input and expert outputs for every training row, computed once: stage 2 then spends its
@@ -28,26 +30,33 @@ final class FrozenOutputs {
 
     static FrozenOutputs of(Encoder encoder, EncodedRows rows) {
         int n = rows.rows();
-        java.util.List<INDArray> inputs = new java.util.ArrayList<>();
-        java.util.List<INDArray> shared = new java.util.ArrayList<>();
-        java.util.List<java.util.List<INDArray>> tasks = new java.util.ArrayList<>();
-        for (int k = 0; k < encoder.tasks(); k++) {
-            tasks.add(new java.util.ArrayList<>());
-        }
+        // Filled chunk by chunk into arrays of their final size: stacking chunks at the end held everything twice.
+        INDArray inputs = null;
+        INDArray shared = null;
+        INDArray[] tasks = new INDArray[encoder.tasks()];
         for (int start = 0; start < n; start += CHUNK) {
-            INDArray x = encoder.input(io.mptrec.model.network.Batches.range(rows, start, Math.min(n, start + CHUNK)));
-            inputs.add(x);
-            shared.add(encoder.sharedExpert().forward(x).output());
-            for (int k = 0; k < encoder.tasks(); k++) {
-                tasks.get(k).add(encoder.taskExpert(k).forward(x).output());
+            int end = Math.min(n, start + CHUNK);
+            INDArray x = encoder.input(Batches.range(rows, start, end));
+            INDArray s = encoder.sharedExpert().forward(x).output();
+            if (inputs == null) {
+                inputs = Nd4j.create(x.dataType(), n, x.columns());
+                shared = Nd4j.create(s.dataType(), n, s.columns());
+            }
+            rowsOf(inputs, start, end).assign(x);
+            rowsOf(shared, start, end).assign(s);
+            for (int k = 0; k < tasks.length; k++) {
+                INDArray t = encoder.taskExpert(k).forward(x).output();
+                if (tasks[k] == null) {
+                    tasks[k] = Nd4j.create(t.dataType(), n, t.columns());
+                }
+                rowsOf(tasks[k], start, end).assign(t);
             }
         }
-        INDArray[] taskOutputs = new INDArray[encoder.tasks()];
-        for (int k = 0; k < taskOutputs.length; k++) {
-            taskOutputs[k] = Nd4j.vstack(tasks.get(k).toArray(INDArray[]::new));
-        }
-        return new FrozenOutputs(encoder, Nd4j.vstack(inputs.toArray(INDArray[]::new)),
-                Nd4j.vstack(shared.toArray(INDArray[]::new)), taskOutputs);
+        return new FrozenOutputs(encoder, inputs, shared, tasks);
+    }
+
+    private static INDArray rowsOf(INDArray matrix, int start, int end) {
+        return matrix.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
     }
 
     EncoderPass pass(int[] positions) {

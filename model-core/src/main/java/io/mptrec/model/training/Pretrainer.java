@@ -37,8 +37,8 @@ public final class Pretrainer {
         SplitData train = SplitData.of(data, transform, Split.TRAIN, tasks);
         SplitData validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
         SplitData test = SplitData.of(data, transform, Split.TEST, tasks);
-        int[] vocabularySizes = transform.categorical().stream().mapToInt(v -> v.size() + 1).toArray();
-        MultiTaskModel model = MultiTaskModel.create(config, transform.numeric().size(), vocabularySizes, tasks, seed);
+        MultiTaskModel model = MultiTaskModel.create(config, transform.numeric().size(), transform.embeddingRows(), tasks,
+                seed);
 
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
