@@ -6,6 +6,7 @@ import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
 import io.mptrec.model.training.PromptTuner;
+import io.mptrec.model.training.TrainingData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +62,8 @@ final class TuneCommand implements Callable<Integer> {
             description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
     int reportRows;
 
-    @Option(names = "--no-report", description = "Do not write the contribution report <prompt folder>.report.json.")
+    @Option(names = "--no-report", description = {"Do not write the contribution report <prompt folder>.report.json.",
+            "The report reads the data into memory: skip it for a data file larger than memory."})
     boolean noReport;
 
     @Override
@@ -84,11 +86,13 @@ final class TuneCommand implements Callable<Integer> {
         List<TaskPromptArtifact> existing = folder.prompts().stream()
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
         TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
-        var data = dataset.loadFor(encoder);
-        System.err.printf("tuning %s against encoder %s (%s)%n", task, encoder.contentSha256().substring(0, 12),
-                parent == null ? "new task" : "new version of " + parent.contentSha256().substring(0, 12));
-        PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
-                parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
+        PromptTuner.Result result;
+        try (TrainingData data = dataset.stream(encoder)) {
+            System.err.printf("tuning %s against encoder %s (%s)%n", task, encoder.contentSha256().substring(0, 12),
+                    parent == null ? "new task" : "new version of " + parent.contentSha256().substring(0, 12));
+            result = PromptTuner.run(data, encoder, existing, task, config, seed,
+                    parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
+        }
         TaskPromptArtifact prompt = result.prompt();
         Path target = out != null ? out : parent == null ? folder.promptPath(task)
                 : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));
@@ -106,7 +110,8 @@ final class TuneCommand implements Callable<Integer> {
             // beside the artifact folder, never inside it: the folder's content is hashed
             Path reportFile = ContributionReports.besideArtifact(target);
             long started = System.nanoTime();
-            ContributionReport report = ContributionReports.compute(data, encoder, prompt,
+            // the report samples rows of the dataset read into memory; --no-report skips it for a file too large
+            ContributionReport report = ContributionReports.compute(dataset.loadFor(encoder), encoder, prompt,
                     ReportOptions.defaults().withRows(reportRows));
             ContributionReports.write(report, reportFile);
             ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);

@@ -64,7 +64,7 @@ public final class ContributionReports {
         double[] attention = stage2 ? new double[n * tasks] : null;
         for (int start = 0; start < n; start += ROWS_PER_PASS) {
             int end = Math.min(n, start + ROWS_PER_PASS);
-            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, encoder.input(Batches.range(rows, start, end))));
+            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, encoder.input(rows.range(start, end))));
             float[] g = FloatVectors.of(pass.gate());
             for (int i = 0; i < end - start; i++) {
                 gate[start + i] = g[i * 2];
