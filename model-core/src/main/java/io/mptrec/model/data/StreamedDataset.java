@@ -114,7 +114,7 @@ public final class StreamedDataset {
         Map<Split, Growing> kept = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
             writers.put(split, new EncodedFile.Writer(folder.resolve(split.name().toLowerCase() + ".rows"), fn, fc));
-            kept.put(split, new Growing(tasks.size()));
+            kept.put(split, new Growing(tasks.size(), userColumn >= 0));
         }
         Map<String, Integer> userIds = new HashMap<>();
         float[] numbers = new float[fn];
@@ -170,23 +170,26 @@ public final class StreamedDataset {
     private static final class Growing {
         int size;
         int[] rows = new int[1024];
-        int[] users = new int[1024];
+        int[] users;
         final float[][] labels;
 
-        Growing(int tasks) {
+        Growing(int tasks, boolean withUsers) {
             labels = new float[tasks][1024];
+            users = withUsers ? new int[1024] : null;
         }
 
         void add(int row, boolean[] rowLabels, int[] taskIndex, int user) {
             if (size == rows.length) {
                 rows = Arrays.copyOf(rows, size * 2);
-                users = Arrays.copyOf(users, size * 2);
+                users = users == null ? null : Arrays.copyOf(users, size * 2);
                 for (int k = 0; k < labels.length; k++) {
                     labels[k] = Arrays.copyOf(labels[k], size * 2);
                 }
             }
             rows[size] = row;
-            users[size] = user;
+            if (users != null) {
+                users[size] = user;
+            }
             for (int k = 0; k < taskIndex.length; k++) {
                 labels[k][size] = rowLabels[taskIndex[k]] ? 1f : 0f;
             }
