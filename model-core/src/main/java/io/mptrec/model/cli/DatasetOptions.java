@@ -18,20 +18,6 @@ final class DatasetOptions {
     @Option(names = "--data", description = "Data file; default: the schema's own \"file\".")
     Path data;
 
-    Dataset load() {
-        return reportJoins(Dataset.load(DatasetSchema.load(schema), schema, data));
-    }
-
-    /**
-     * The dataset, once its schema's input columns are known to be {@code encoder}'s: checked before the data file is
-     * read, so that a mismatch fails at once, naming the first differing column.
-     */
-    Dataset loadFor(EncoderArtifact encoder) {
-        DatasetSchema parsed = DatasetSchema.load(schema);
-        encoder.metadata().transform().requireInputs(parsed.numericFeatures(), parsed.categoricalFeatures());
-        return reportJoins(Dataset.load(parsed, schema, data));
-    }
-
     /**
      * The dataset for training, streamed from its file (it may be larger than memory), its splits encoded to temporary
      * files; with an encoder, its schema's input columns are checked against the encoder's first.

@@ -63,7 +63,7 @@ final class TuneCommand implements Callable<Integer> {
     int reportRows;
 
     @Option(names = "--no-report", description = {"Do not write the contribution report <prompt folder>.report.json.",
-            "The report reads the data into memory: skip it for a data file larger than memory."})
+            "It reads the data file once more."})
     boolean noReport;
 
     @Override
@@ -86,36 +86,33 @@ final class TuneCommand implements Callable<Integer> {
         List<TaskPromptArtifact> existing = folder.prompts().stream()
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
         TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
-        PromptTuner.Result result;
         try (TrainingData data = dataset.stream(encoder)) {
             System.err.printf("tuning %s against encoder %s (%s)%n", task, encoder.contentSha256().substring(0, 12),
                     parent == null ? "new task" : "new version of " + parent.contentSha256().substring(0, 12));
-            result = PromptTuner.run(data, encoder, existing, task, config, seed,
+            PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
                     parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
+            TaskPromptArtifact prompt = result.prompt();
+            Path target = out != null ? out : parent == null ? folder.promptPath(task)
+                    : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));
+            prompt.bundle().write(target);
+            var check = prompt.metadata().nonInterference();
+            var r = result.report();
+            System.out.printf("task prompt %s %s -> %s%n", task, prompt.contentSha256(), target);
+            System.out.printf("test AUC %.4f  logloss %.4f%s (%d rows); %d trainable parameters; %d epochs (best %d), %.1f s%n",
+                    r.metric(task, "test", "auc"), r.metric(task, "test", "logloss"), PretrainCommand.gauc(r, task),
+                    check.rows(), r.trainableParameters(), r.epochs(), r.bestEpoch(), r.trainSeconds());
+            System.out.printf("non-interference over %d %s rows: %s%n", check.rows(), check.split(),
+                    check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
+            if (!noReport) {
+                // beside the artifact folder, never inside it: the folder's content is hashed
+                Path reportFile = ContributionReports.besideArtifact(target);
+                long started = System.nanoTime();
+                ContributionReport report = ContributionReports.compute(data, encoder, prompt,
+                        ReportOptions.defaults().withRows(reportRows));
+                ContributionReports.write(report, reportFile);
+                ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);
+            }
+            return check.identical() ? 0 : 1;
         }
-        TaskPromptArtifact prompt = result.prompt();
-        Path target = out != null ? out : parent == null ? folder.promptPath(task)
-                : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));
-        prompt.bundle().write(target);
-        var check = prompt.metadata().nonInterference();
-        var r = result.report();
-        System.out.printf("task prompt %s %s -> %s%n", task, prompt.contentSha256(), target);
-        System.out.printf("test AUC %.4f  logloss %.4f%s (%d rows); %d trainable parameters; %d epochs (best %d), %.1f s%n",
-                r.metric(task, "test", "auc"), r.metric(task, "test", "logloss"), PretrainCommand.gauc(r, task), check.rows(),
-                r.trainableParameters(),
-                r.epochs(), r.bestEpoch(), r.trainSeconds());
-        System.out.printf("non-interference over %d %s rows: %s%n", check.rows(), check.split(),
-                check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
-        if (!noReport) {
-            // beside the artifact folder, never inside it: the folder's content is hashed
-            Path reportFile = ContributionReports.besideArtifact(target);
-            long started = System.nanoTime();
-            // the report samples rows of the dataset read into memory; --no-report skips it for a file too large
-            ContributionReport report = ContributionReports.compute(dataset.loadFor(encoder), encoder, prompt,
-                    ReportOptions.defaults().withRows(reportRows));
-            ContributionReports.write(report, reportFile);
-            ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);
-        }
-        return check.identical() ? 0 : 1;
     }
 }

@@ -23,6 +23,13 @@ public final class TrainingData implements AutoCloseable {
 
     /** The three splits of one encoding: train, validation, test. */
     public record Splits(SplitData train, SplitData validation, SplitData test) {
+        public SplitData of(Split split) {
+            return switch (split) {
+                case TRAIN -> train;
+                case VALIDATION -> validation;
+                case TEST -> test;
+            };
+        }
     }
 
     @FunctionalInterface
