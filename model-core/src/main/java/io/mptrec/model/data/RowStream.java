@@ -252,6 +252,33 @@ public final class RowStream {
         }
     }
 
+    /**
+     * The schema's side tables, read once, as a function that adds to a row (column name to raw value) the side
+     * tables' columns of its keys: for rows that arrive without their features, such as candidates to score. A key
+     * missing from its table leaves that table's columns null (missing). The row's own columns win.
+     */
+    public java.util.function.UnaryOperator<Map<String, String>> sideTableJoin() {
+        List<Map<String, String[]>> tables = new ArrayList<>();
+        for (SideTable join : schema.joins()) {
+            Path file = schemaFolder.resolve(join.file());
+            Map<String, String[]> byKey = new HashMap<>();
+            readRecords(file, format, records -> readSideTable(records, file, join, byKey));
+            tables.add(byKey);
+        }
+        return row -> {
+            Map<String, String> joined = new java.util.LinkedHashMap<>(row);
+            for (int j = 0; j < tables.size(); j++) {
+                SideTable table = schema.joins().get(j);
+                String key = row.get(table.key());
+                String[] matched = key == null || format.isMissing(key) ? null : tables.get(j).get(key);
+                for (int c = 0; c < table.columns().size(); c++) {
+                    joined.putIfAbsent(table.columns().get(c).name(), matched == null ? null : matched[c]);
+                }
+            }
+            return joined;
+        };
+    }
+
     /** Distinct unmatched keys counted exactly up to this many (the count is a diagnostic, not worth the memory). */
     static final int MAX_UNMATCHED_KEYS = 1_000_000;
 
