@@ -1,5 +1,7 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.DatasetSchema;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A data file several times larger than the Java heap pretrains and tunes: the commands stream it. Each command runs
- * in a JVM of its own with a small heap; as a control, a command that reads the whole file into memory (evaluate)
- * runs out of that heap on the same file, so the file is really too large to hold.
+ * in a JVM of its own with a small heap, and so does evaluate; as a control, reading the whole file into memory
+ * ({@link Dataset#load}) runs out of that heap on the same file, so the file is really too large to hold.
  */
 class LargerThanHeapTests {
 
@@ -30,7 +32,7 @@ class LargerThanHeapTests {
     Path dir;
 
     @Test
-    void shouldPretrainAndTuneOnAFileFourTimesTheHeap() throws Exception {
+    void shouldPretrainTuneAndEvaluateAFileFourTimesTheHeap() throws Exception {
         Path schema = writeData(4L * HEAP_MB << 20);
         Path out = dir.resolve("artifacts");
 
@@ -47,8 +49,21 @@ class LargerThanHeapTests {
         assertThat(out.resolve("prompt-c/manifest.json")).exists();
 
         Run evaluate = run("evaluate", "--schema", schema.toString(), "--artifacts", out.toString());
-        assertThat(evaluate.exit()).as(evaluate.output()).isNotZero();
-        assertThat(evaluate.output()).contains("OutOfMemoryError");
+        assertThat(evaluate.exit()).as(evaluate.output()).isZero();
+        assertThat(evaluate.output()).containsPattern("c +test +auc +0\\.[6-9]");
+
+        // the control: the same heap cannot hold the file read into memory
+        Run inMemory = runMain(ReadIntoMemory.class.getName(), schema.toString());
+        assertThat(inMemory.exit()).as(inMemory.output()).isNotZero();
+        assertThat(inMemory.output()).contains("OutOfMemoryError");
+    }
+
+    /** Reads a dataset into memory, as the streamed commands do not. */
+    static final class ReadIntoMemory {
+        public static void main(String[] args) {
+            Path schema = Path.of(args[0]);
+            Dataset.load(DatasetSchema.load(schema), schema, null);
+        }
     }
 
     /** A census-like table: an id, three small categories, 24 numbers, a comment, and three labels that depend on them. */
@@ -110,20 +125,26 @@ class LargerThanHeapTests {
 
     /** The command in a JVM of its own with a heap of {@link #HEAP_MB}. */
     private Run run(String... args) throws Exception {
+        List<String> mainAndArgs = new ArrayList<>(List.of(MptrecCommand.class.getName()));
+        mainAndArgs.addAll(List.of(args));
+        return runMain(mainAndArgs.toArray(String[]::new));
+    }
+
+    private Run runMain(String... mainAndArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + HEAP_MB + "m", "-Dorg.bytedeco.javacpp.maxbytes=512m",
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), MptrecCommand.class.getName()));
+                "-cp", System.getProperty("java.class.path")));
         String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (cacheDir != null) {
             command.add(1, "-Dorg.bytedeco.javacpp.cachedir=" + cacheDir);
         }
-        command.addAll(List.of(args));
+        command.addAll(List.of(mainAndArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("output.txt").toFile()).start();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new AssertionError(args[0] + " did not finish in 10 minutes");
+            throw new AssertionError(mainAndArgs[0] + " did not finish in 10 minutes");
         }
         return new Run(process.exitValue(), Files.readString(dir.resolve("output.txt")));
     }
