@@ -23,9 +23,10 @@ public abstract class H2FileProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        // the default set-up also seeds the shipped Census artifacts (surefire runs in the module folder)
+        // the default set-up seeds the shipped Census artifacts; here the opt-in KuaiRand ones too (surefire runs in
+        // the module folder)
         return Map.of("mptrec.seed.enabled", "true",
-                "mptrec.seed.dir", "../data/census-income-kdd/artifacts",
+                "mptrec.seed.dirs", "../data/census-income-kdd/artifacts,../data/kuairand-pure/artifacts",
                 "quarkus.datasource.db-kind", "h2",
                 "quarkus.datasource.username", "sa",
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:./" + DIR.resolve("registry").toString().replace('\\', '/'));

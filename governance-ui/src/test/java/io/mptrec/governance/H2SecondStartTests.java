@@ -4,6 +4,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.mptrec.governance.Api.as;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -27,18 +29,22 @@ class H2SecondStartTests {
 
     @Test
     void shouldHaveSeededTheShippedPromptsOnceOnly() {
-        for (String task : new String[] {"income", "marital", "education"}) {
+        List<String> tasks = List.of("income", "marital", "education", "click", "long_view", "like", "profile_enter");
+        for (String task : tasks) {
             as("erin").get("/api/v1/tasks/" + task).then().statusCode(200).body("production", equalTo(1))
                     .body("versions", equalTo(1));
         }
         // seeded at the first start only: the second start found a non-empty registry
         as("dave").get("/api/v1/audit?actor=system&action=SEED_RELEASE").then().statusCode(200)
-                .body("total", equalTo(3));
+                .body("total", equalTo(tasks.size()));
         // and the contribution reports shipped beside them were attached, once
         as("dave").get("/api/v1/audit?actor=system&action=REPORT_ATTACHED").then().statusCode(200)
-                .body("total", equalTo(3));
+                .body("total", equalTo(tasks.size()));
         as("erin").get("/api/v1/tasks/education/versions/1/report").then().statusCode(200)
                 .body("task", equalTo("education"));
-        as("dave").get("/api/v1/audit?actor=system&action=REGISTER_ENCODER").then().body("total", equalTo(1));
+        as("erin").get("/api/v1/tasks/profile_enter/versions/1/report").then().statusCode(200)
+                .body("task", equalTo("profile_enter"));
+        // two encoders: Census's and, opted in, KuaiRand's
+        as("dave").get("/api/v1/audit?actor=system&action=REGISTER_ENCODER").then().body("total", equalTo(2));
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * At first start (empty registry), registers the shipped encoder and its task prompts as released versions,
+ * At first start (empty registry), registers the shipped encoders and their task prompts as released versions,
  * audited as the actor {@code system}, so a new user sees a populated registry. Absent folder: a log line.
  */
 @ApplicationScoped
@@ -48,16 +48,21 @@ public class RegistrySeeder {
         if (!config.enabled()) {
             return;
         }
-        Path dir = Path.of(config.dir());
-        if (!Files.isDirectory(dir.resolve("encoder"))) {
-            LOG.infof("no seed artifacts at %s; starting with the registry as it is", dir.toAbsolutePath());
+        List<Path> dirs = config.dirs().stream().map(Path::of).filter(dir -> {
+            boolean present = Files.isDirectory(dir.resolve("encoder"));
+            if (!present) {
+                LOG.infof("no seed artifacts at %s; not seeding from there", dir.toAbsolutePath());
+            }
+            return present;
+        }).toList();
+        if (dirs.isEmpty()) {
             return;
         }
         QuarkusTransaction.requiringNew().run(() -> {
             if (RegisteredEncoder.count() > 0) {
                 return;
             }
-            seed(dir);
+            dirs.forEach(this::seed);
         });
     }
 

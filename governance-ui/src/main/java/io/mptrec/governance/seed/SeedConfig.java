@@ -10,7 +10,11 @@ public interface SeedConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** A folder with {@code encoder/} and {@code prompt-*} artifact folders (relative to the working directory). */
+    /**
+     * Folders, each with {@code encoder/} and {@code prompt-*} artifact folders (relative to the working directory),
+     * seeded in order. The shipped KuaiRand encoder and its tasks are opt-in:
+     * {@code data/census-income-kdd/artifacts,data/kuairand-pure/artifacts}.
+     */
     @WithDefault("data/census-income-kdd/artifacts")
-    String dir();
+    java.util.List<String> dirs();
 }

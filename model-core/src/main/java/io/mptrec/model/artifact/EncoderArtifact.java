@@ -1,6 +1,6 @@
 package io.mptrec.model.artifact;
 
-import io.mptrec.model.data.Vocabulary;
+import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import java.nio.file.Path;
@@ -64,15 +64,28 @@ public final class EncoderArtifact {
         return metadata.tasks().indexOf(task);
     }
 
-    /** Rows of each categorical field's block in the embedding table, in field order (the lookup's offsets add these up). */
+    /**
+     * Embedding-table rows per categorical field as this artifact stores them: {@link FeatureTransform#embeddingRows()},
+     * or, in artifacts written before that count was fixed, one more row per field. That extra row (the last of each
+     * field) no vocabulary index reaches, so both layouts score the same; older artifacts keep their content hash and
+     * their outputs. The embedding lookup's offsets add these up; a table that fits neither layout is refused when the
+     * artifact is read.
+     */
     public int[] vocabularySizes() {
-        return metadata.transform().categorical().stream().mapToInt(v -> v.size() + 1).toArray();
+        int[] rows = metadata.transform().embeddingRows();
+        FloatArray table = bundle.arrays().get(Encoder.EMBEDDINGS);
+        long stored = table == null || table.shape().length == 0 ? -1 : table.shape()[0];
+        long compact = java.util.Arrays.stream(rows).sum();
+        if (stored == compact + rows.length) {
+            return java.util.Arrays.stream(rows).map(n -> n + 1).toArray();
+        }
+        return rows;
     }
 
     private void checkShapes() {
         ModelConfig c = metadata.config();
         int inputWidth = metadata.transform().inputWidth(c.embeddingDim());
-        int vocabulary = metadata.transform().categorical().stream().mapToInt(Vocabulary::size).map(n -> n + 1).sum();
+        int vocabulary = java.util.Arrays.stream(vocabularySizes()).sum();
         Arrays.requireShape(bundle, Encoder.EMBEDDINGS, vocabulary, c.embeddingDim());
         Arrays.requireShape(bundle, Encoder.PROMPTS, metadata.tasks().size(), c.expertOutput());
         for (int k = -1; k < metadata.tasks().size(); k++) {

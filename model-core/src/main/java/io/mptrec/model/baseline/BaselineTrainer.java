@@ -43,7 +43,7 @@ public final class BaselineTrainer {
                         for (int k = 0; k < tasks.size(); k++) {
                             labels[k] = Batches.select(train.labels()[k], positions);
                         }
-                        double loss = model.trainStep(Batches.select(train.encoded(), positions), labels);
+                        double loss = model.trainStep(train.encoded().select(positions), labels);
                         listener.stepDone(epoch, step + 1, steps, loss);
                     }
                     return n;

@@ -1,6 +1,7 @@
 package io.mptrec.model.baseline;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
@@ -262,11 +263,11 @@ public final class ExpertNetwork {
     }
 
     /** Predicted probabilities per task, in batches. */
-    public float[][] predict(EncodedRows rows) {
+    public float[][] predict(EncodedSource rows) {
         float[][] out = new float[tasks.size()][rows.rows()];
         for (int start = 0; start < rows.rows(); start += PREDICT_BATCH) {
             int end = Math.min(rows.rows(), start + PREDICT_BATCH);
-            Pass pass = forward(Batches.range(rows, start, end));
+            Pass pass = forward(rows.range(start, end));
             for (int k = 0; k < tasks.size(); k++) {
                 INDArray p = Transforms.sigmoid(pass.towers()[k].output(), true);
                 System.arraycopy(FloatVectors.of(p), 0, out[k], start, end - start);

@@ -104,7 +104,7 @@ public final class CensusProtocol {
 
         FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
         int numeric = transform.numeric().size();
-        int[] vocabularies = transform.categorical().stream().mapToInt(v -> v.size() + 1).toArray();
+        int[] vocabularies = transform.embeddingRows();
         Splits existingSplits = new Splits(transform, existing);
         Splits newSplits = new Splits(transform, List.of(newTask));
 

@@ -4,6 +4,8 @@ import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.SideTable;
+import io.mptrec.model.data.StreamedDataset;
+import io.mptrec.model.training.TrainingData;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,27 +18,31 @@ final class DatasetOptions {
     @Option(names = "--data", description = "Data file; default: the schema's own \"file\".")
     Path data;
 
-    Dataset load() {
-        return reportJoins(Dataset.load(DatasetSchema.load(schema), schema, data));
+    /**
+     * The dataset for training, streamed from its file (it may be larger than memory), its splits encoded to temporary
+     * files; with an encoder, its schema's input columns are checked against the encoder's first.
+     */
+    TrainingData stream(EncoderArtifact encoder) {
+        DatasetSchema parsed = DatasetSchema.load(schema);
+        if (encoder != null) {
+            encoder.metadata().transform().requireInputs(parsed.numericFeatures(), parsed.categoricalFeatures());
+        }
+        StreamedDataset streamed = StreamedDataset.open(parsed, schema, data);
+        reportJoins(streamed.joins(), streamed.rowCount());
+        return TrainingData.streamed(streamed);
     }
 
-    /**
-     * The dataset, once its schema's input columns are known to be {@code encoder}'s: checked before the data file is
-     * read, so that a mismatch fails at once, naming the first differing column.
-     */
-    Dataset loadFor(EncoderArtifact encoder) {
-        DatasetSchema parsed = DatasetSchema.load(schema);
-        encoder.metadata().transform().requireInputs(parsed.numericFeatures(), parsed.categoricalFeatures());
-        return reportJoins(Dataset.load(parsed, schema, data));
+    static Dataset reportJoins(Dataset data) {
+        reportJoins(data.joins(), data.rowCount());
+        return data;
     }
 
     /** A side table that misses keys leaves features missing: say how many rows, so that a wrong join shows. */
-    static Dataset reportJoins(Dataset data) {
-        for (SideTable.Match join : data.joins()) {
+    private static void reportJoins(java.util.List<SideTable.Match> joins, int rows) {
+        for (SideTable.Match join : joins) {
             System.err.printf("joined %s on %s (%d rows): %d of %d rows (%d distinct keys) have no match, its columns"
                     + " are missing there%n", join.file(), join.key(), join.tableRows(), join.unmatchedRows(),
-                    data.rowCount(), join.unmatchedKeys());
+                    rows, join.unmatchedKeys());
         }
-        return data;
     }
 }

@@ -1,12 +1,16 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.format.Figures;
 import io.mptrec.model.data.Split;
 import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.scoring.Scorer;
 import io.mptrec.model.training.Evaluation;
+import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -33,18 +37,26 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "TEST", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Split split;
 
+    private static final int CHUNK = 4096;
+
     @Override
     public Integer call() {
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var encoder = folder.encoder();
         List<TaskPromptArtifact> prompts = task == null ? folder.prompts() : List.of(folder.prompt(task));
-        var data = dataset.loadFor(encoder);
-        int[] rows = data.rows(split);
-        var encoded = encoder.metadata().transform().encode(data, rows);
-        int[] users = data.schema().userColumn() == null ? null : data.users(rows);
-        for (TaskPromptArtifact prompt : prompts) {
-            float[] scores = new Scorer(encoder, prompt).score(encoded);
-            float[] labels = data.labels(prompt.task(), rows);
+        List<String> tasks = prompts.stream().map(TaskPromptArtifact::task).toList();
+        try (TrainingData data = dataset.stream(encoder)) {
+            print(encoder, prompts, data.encode(encoder.metadata().transform(), tasks).of(split));
+        }
+        return 0;
+    }
+
+    private void print(EncoderArtifact encoder, List<TaskPromptArtifact> prompts, SplitData data) {
+        int[] users = data.users();
+        for (int t = 0; t < prompts.size(); t++) {
+            TaskPromptArtifact prompt = prompts.get(t);
+            float[] scores = scores(new Scorer(encoder, prompt), data.encoded());
+            float[] labels = data.labels()[t];
             String splitName = split.name().toLowerCase(Locale.ROOT);
             for (OfflineMetric m : Evaluation.metrics(prompt.task(), splitName, scores, labels)) {
                 System.out.println(line(m, ""));
@@ -55,7 +67,16 @@ final class EvaluateCommand implements Callable<Integer> {
                         gauc.positives()), ", users with both classes=" + Figures.count(gauc.groups())));
             }
         }
-        return 0;
+    }
+
+    /** Scored a chunk at a time: the split may be larger than memory. */
+    private static float[] scores(Scorer scorer, EncodedSource rows) {
+        float[] scores = new float[rows.rows()];
+        for (int start = 0; start < rows.rows(); start += CHUNK) {
+            int end = Math.min(rows.rows(), start + CHUNK);
+            System.arraycopy(scorer.score(rows.range(start, end)), 0, scores, start, end - start);
+        }
+        return scores;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.training.Pretrainer;
+import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.training.TrainingReport;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,9 +50,12 @@ final class PretrainCommand implements Callable<Integer> {
         if (batchSize != null) {
             config = config.withBatchSize(batchSize);
         }
-        var data = dataset.load();
-        System.err.printf("pretraining %s on %s (%d rows), seed %d%n", tasks, data.schema().name(), data.rowCount(), seed);
-        Pretrainer.Result result = Pretrainer.run(data, tasks, config, seed, ProgressBar.onStandardError());
+        Pretrainer.Result result;
+        try (TrainingData data = dataset.stream(null)) {
+            System.err.printf("pretraining %s on %s (%d rows), seed %d%n", tasks, data.schema().name(), data.rowCount(),
+                    seed);
+            result = Pretrainer.run(data, tasks, config, seed, ProgressBar.onStandardError());
+        }
         ArtifactFolder folder = new ArtifactFolder(out);
         result.encoder().bundle().write(folder.encoderPath());
         for (TaskPromptArtifact prompt : result.prompts()) {

@@ -6,6 +6,7 @@ import io.mptrec.model.report.AttributionBaseline;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
+import io.mptrec.model.training.TrainingData;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -68,11 +69,13 @@ final class ReportCommand implements Callable<Integer> {
         if (!promptArtifact.task().equals(task)) {
             throw new IllegalArgumentException("the prompt at " + prompt + " is for task " + promptArtifact.task() + ", not " + task);
         }
-        var data = dataset.loadFor(encoder);
         ReportOptions options = new ReportOptions(split, rows, seed, steps, sliceField, ReportOptions.DEFAULT_TOP_SLICES,
                 baseline, baselineRows);
         long started = System.nanoTime();
-        ContributionReport report = ContributionReports.compute(data, encoder, promptArtifact, options);
+        ContributionReport report;
+        try (TrainingData data = dataset.stream(encoder)) {
+            report = ContributionReports.compute(data, encoder, promptArtifact, options);
+        }
         ContributionReports.write(report, out);
         print(report, out, (System.nanoTime() - started) / 1e9);
         return 0;

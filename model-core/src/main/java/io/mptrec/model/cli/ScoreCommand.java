@@ -1,6 +1,8 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.DelimitedReader;
+import io.mptrec.model.data.RowStream;
 import io.mptrec.model.scoring.Scorer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -38,12 +40,20 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output CSV.")
     Path out;
 
+    @Option(names = "--schema", description = {"A dataset schema whose side tables (joins) add their columns to each",
+            "input row by its keys, as in training: rows then need only the keys and the data file's own columns."})
+    Path schema;
+
     @Override
     public Integer call() throws IOException {
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var taskPrompt = prompt != null ? io.mptrec.model.artifact.TaskPromptArtifact.read(prompt) : folder.prompt(task);
         Scorer scorer = new Scorer(folder.encoder(), taskPrompt);
         List<Map<String, String>> rows = readCsv(in);
+        if (schema != null) {
+            var join = new RowStream(DatasetSchema.load(schema), schema, in).sideTableJoin();
+            rows = rows.stream().map(join).toList();
+        }
         if (!rows.isEmpty()) {
             folder.encoder().metadata().transform().requireColumns(rows.get(0).keySet());
         }

@@ -7,6 +7,7 @@ import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
 import io.mptrec.model.training.PromptTuner;
+import io.mptrec.model.training.TrainingData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +64,8 @@ final class TuneCommand implements Callable<Integer> {
             description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
     int reportRows;
 
-    @Option(names = "--no-report", description = "Do not write the contribution report <prompt folder>.report.json.")
+    @Option(names = "--no-report", description = {"Do not write the contribution report <prompt folder>.report.json.",
+            "It reads the data file once more."})
     boolean noReport;
 
     @Override
@@ -86,32 +88,33 @@ final class TuneCommand implements Callable<Integer> {
         List<TaskPromptArtifact> existing = folder.prompts().stream()
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
         TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
-        var data = dataset.loadFor(encoder);
-        System.err.printf("tuning %s against encoder %s (%s)%n", task, Figures.shortHash(encoder.contentSha256()),
-                parent == null ? "new task" : "new version of " + Figures.shortHash(parent.contentSha256()));
-        PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
-                parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
-        TaskPromptArtifact prompt = result.prompt();
-        Path target = out != null ? out : parent == null ? folder.promptPath(task)
-                : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));
-        prompt.bundle().write(target);
-        var check = prompt.metadata().nonInterference();
-        var r = result.report();
-        System.out.printf("task prompt %s %s -> %s%n", task, Figures.shortHash(prompt.contentSha256()), target);
-        System.out.printf(Locale.ROOT, "%s (%s rows); %s trainable parameters; %d epochs (best %d), %.1f s%n",
-                PretrainCommand.testMetrics(r, task), Figures.count(check.rows()), Figures.count(r.trainableParameters()),
-                r.epochs(), r.bestEpoch(), r.trainSeconds());
-        System.out.printf("non-interference over %s %s rows: %s%n", Figures.count(check.rows()), check.split(),
-                check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
-        if (!noReport) {
-            // beside the artifact folder, never inside it: the folder's content is hashed
-            Path reportFile = ContributionReports.besideArtifact(target);
-            long started = System.nanoTime();
-            ContributionReport report = ContributionReports.compute(data, encoder, prompt,
-                    ReportOptions.defaults().withRows(reportRows));
-            ContributionReports.write(report, reportFile);
-            ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);
+        try (TrainingData data = dataset.stream(encoder)) {
+            System.err.printf("tuning %s against encoder %s (%s)%n", task, Figures.shortHash(encoder.contentSha256()),
+                    parent == null ? "new task" : "new version of " + Figures.shortHash(parent.contentSha256()));
+            PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
+                    parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
+            TaskPromptArtifact prompt = result.prompt();
+            Path target = out != null ? out : parent == null ? folder.promptPath(task)
+                    : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));
+            prompt.bundle().write(target);
+            var check = prompt.metadata().nonInterference();
+            var r = result.report();
+            System.out.printf("task prompt %s %s -> %s%n", task, Figures.shortHash(prompt.contentSha256()), target);
+            System.out.printf(Locale.ROOT, "%s (%s rows); %s trainable parameters; %d epochs (best %d), %.1f s%n",
+                    PretrainCommand.testMetrics(r, task), Figures.count(check.rows()),
+                    Figures.count(r.trainableParameters()), r.epochs(), r.bestEpoch(), r.trainSeconds());
+            System.out.printf("non-interference over %s %s rows: %s%n", Figures.count(check.rows()), check.split(),
+                    check.identical() ? "existing tasks bit-identical" : "EXISTING TASKS CHANGED");
+            if (!noReport) {
+                // beside the artifact folder, never inside it: the folder's content is hashed
+                Path reportFile = ContributionReports.besideArtifact(target);
+                long started = System.nanoTime();
+                ContributionReport report = ContributionReports.compute(data, encoder, prompt,
+                        ReportOptions.defaults().withRows(reportRows));
+                ContributionReports.write(report, reportFile);
+                ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);
+            }
+            return check.identical() ? 0 : 1;
         }
-        return check.identical() ? 0 : 1;
     }
 }

@@ -1,32 +1,14 @@
 package io.mptrec.model.data;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
 /**
  * A data file read in full, labelled and split as its schema says. Immutable.
@@ -59,14 +41,13 @@ public final class Dataset {
         }
     }
 
-    private Dataset(DatasetSchema schema, Path dataFile, String dataSha256, List<String> sideTableSha256,
+    private Dataset(DatasetSchema schema, Path dataFile, String dataSha256, String fingerprint,
                     int rowCount, Column[] columns, Map<String, float[]> labels, Map<Split, int[]> rows,
                     List<SideTable.Match> joins) {
         this.schema = schema;
         this.dataFile = dataFile;
         this.dataSha256 = dataSha256;
-        this.fingerprint = sha256Hex((dataSha256 + String.join("", sideTableSha256)
-                + sha256Hex(schema.canonicalJson().getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8));
+        this.fingerprint = fingerprint;
         this.rowCount = rowCount;
         this.columns = columns;
         this.joins = List.copyOf(joins);
@@ -85,14 +66,7 @@ public final class Dataset {
      * @throws DatasetException naming the file, the 1-based line (0 for the whole file) and the reason
      */
     public static Dataset load(DatasetSchema schema, Path schemaFile, Path dataFile) {
-        if (dataFile == null) {
-            if (schema.file() == null) {
-                throw new DatasetException(schemaFile, 0, "no data file given and the schema names none");
-            }
-            Path folder = schemaFile.toAbsolutePath().getParent();
-            dataFile = folder.resolve(schema.file());
-        }
-        return new Loader(schema, dataFile, schemaFile.toAbsolutePath().getParent()).load();
+        return new Loader(schema, new RowStream(schema, schemaFile, dataFile)).load();
     }
 
     public DatasetSchema schema() {
@@ -207,97 +181,38 @@ public final class Dataset {
         return values;
     }
 
-    static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-    }
-
-    /**
-     * Reads a delimited file as {@code format} says (gzip, charset, delimiter, trimming) and returns the SHA-256 (hex)
-     * of its bytes as stored.
-     */
-    static String readRecords(Path file, FileFormat format, Consumer<DelimitedReader> body) {
-        MessageDigest digest = sha256();
-        try (InputStream stored = Files.newInputStream(file);
-             DigestInputStream hashed = new DigestInputStream(stored, digest)) {
-            InputStream in = format.isGzip(file) ? new GZIPInputStream(hashed, 1 << 16) : hashed;
-            Reader reader = new BufferedReader(new InputStreamReader(in, format.charset()), 1 << 16);
-            // Not closed here: that would close the stored stream, whose remaining bytes the hash still needs.
-            body.accept(new DelimitedReader(reader, format.delimiter(), format.trim()));
-            // Gzip may stop before the end of the stored bytes; the hash must cover all of them.
-            hashed.transferTo(OutputStream.nullOutputStream());
-        } catch (UncheckedIOException e) {
-            throw readFailure(file, e.getCause());
-        } catch (IOException e) {
-            throw readFailure(file, e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static DatasetException readFailure(Path file, IOException e) {
-        if (e instanceof ZipException) {
-            return new DatasetException(file, 0, "not a valid gzip file: " + e.getMessage(), e);
-        }
-        return new DatasetException(file, 0, "cannot read the data file: " + e, e);
-    }
-
-    /** The next record, a quoting error as a DatasetException at its line. */
-    static String[] next(DelimitedReader records, Path file) {
-        try {
-            return records.next();
-        } catch (DelimitedReader.MalformedException e) {
-            throw new DatasetException(file, e.line(), e.getMessage(), e);
-        }
-    }
-
-    /** One pass over the file: split lines, code values per column, then label, split and check. */
+    /** One pass of a {@link RowStream}: codes each column's values, keeps each row's split and labels. */
     private static final class Loader {
         private final DatasetSchema schema;
-        private final Path dataFile;
+        private final RowStream stream;
         private final FileFormat format;
         private final List<ColumnSpec> specs;
         private final List<Map<String, Integer>> dictionaries = new ArrayList<>();
         private final List<List<String>> values = new ArrayList<>();
         private final List<List<Float>> numbers = new ArrayList<>();
-        private final Path schemaFolder;
-        private final int fileColumns;
         private int[][] codes;
-        private long[] lines;
+        private byte[] splits;
+        private float[][] labels;
         private int rowCount;
 
-        Loader(DatasetSchema schema, Path dataFile, Path schemaFolder) {
+        Loader(DatasetSchema schema, RowStream stream) {
             this.schema = schema;
-            this.dataFile = dataFile;
-            this.schemaFolder = schemaFolder;
+            this.stream = stream;
             this.format = schema.format();
             this.specs = schema.allColumns();
-            this.fileColumns = schema.columns().size();
         }
 
         Dataset load() {
             int n = specs.size();
             codes = new int[n][1024];
-            lines = new long[1024];
+            splits = new byte[1024];
+            labels = new float[stream.tasks().size()][1024];
             for (int c = 0; c < n; c++) {
                 dictionaries.add(new HashMap<>());
                 values.add(new ArrayList<>());
                 numbers.add(new ArrayList<>());
             }
-            String dataSha256 = readRecords(dataFile, format, this::readLines);
-            List<String> sideTableSha256 = new ArrayList<>();
-            List<SideTable.Match> matches = new ArrayList<>();
-            int offset = fileColumns;
-            for (SideTable join : schema.joins()) {
-                matches.add(join(join, offset, sideTableSha256));
-                offset += join.columns().size();
-            }
+            RowStream.Summary summary = stream.read(this::row);
 
             Column[] columns = new Column[n];
             for (int c = 0; c < n; c++) {
@@ -311,222 +226,67 @@ public final class Dataset {
                 columns[c] = new Column(specs.get(c).name(), Arrays.copyOf(codes[c], rowCount),
                         distinct.toArray(String[]::new), missing, parsed);
             }
-            Map<Split, int[]> rows = split(columns);
-            Map<String, float[]> labels = label(columns, rows);
-            return new Dataset(schema, dataFile, dataSha256, sideTableSha256, rowCount, columns, labels, rows, matches);
-        }
-
-        private void readLines(DelimitedReader records) {
-            int n = fileColumns;
-            boolean first = true;
-            String[] fields;
-            while ((fields = next(records, dataFile)) != null) {
-                long lineNumber = records.line();
-                if (fields.length != n) {
-                    throw new DatasetException(dataFile, lineNumber, "expected " + n + " fields, found " + fields.length);
-                }
-                if (format.header() && first) {
-                    first = false;
-                    checkHeader(fields, lineNumber);
-                    continue;
-                }
-                first = false;
-                if (rowCount == lines.length) {
-                    for (int c = 0; c < codes.length; c++) {
-                        codes[c] = Arrays.copyOf(codes[c], rowCount * 2);
+            Map<Split, int[]> rows = new EnumMap<>(Split.class);
+            for (Split split : Split.values()) {
+                int[] selected = new int[summary.splitRows().get(split)];
+                int count = 0;
+                for (int row = 0; row < rowCount; row++) {
+                    if (splits[row] == split.ordinal() + 1) {
+                        selected[count++] = row;
                     }
-                    lines = Arrays.copyOf(lines, rowCount * 2);
                 }
-                for (int c = 0; c < n; c++) {
-                    codes[c][rowCount] = code(c, fields[c], dataFile, lineNumber);
-                }
-                lines[rowCount] = lineNumber;
-                rowCount++;
+                rows.put(split, selected);
             }
+            Map<String, float[]> byTask = new LinkedHashMap<>();
+            for (int k = 0; k < labels.length; k++) {
+                byTask.put(stream.tasks().get(k), Arrays.copyOf(labels[k], rowCount));
+            }
+            return new Dataset(schema, stream.dataFile(), summary.dataSha256(), summary.fingerprint(), rowCount, columns,
+                    Collections.unmodifiableMap(byTask), rows, summary.joins());
         }
 
-        /**
-         * Reads a side table (header required) and gives each data row the codes of its key's row, or of null (missing)
-         * when the key is missing or not in the table.
-         *
-         * @param offset the index of the side table's first column among all columns
-         */
-        private SideTable.Match join(SideTable join, int offset, List<String> sha256) {
-            Path file = schemaFolder.resolve(join.file());
-            Map<String, int[]> byKey = new HashMap<>();
-            sha256.add(readRecords(file, format, records -> readSideTable(records, file, join, offset, byKey)));
-            int keyColumn = schema.columnNames().indexOf(join.key());
-            int width = join.columns().size();
-            int[] unmatched = null;
-            int unmatchedRows = 0;
-            Set<String> unmatchedKeys = new HashSet<>();
-            for (int row = 0; row < rowCount; row++) {
-                String key = values.get(keyColumn).get(codes[keyColumn][row]);
-                int[] matched = format.isMissing(key) ? null : byKey.get(key);
-                if (matched == null) {
-                    if (unmatched == null) {
-                        unmatched = new int[width];
-                        for (int j = 0; j < width; j++) {
-                            unmatched[j] = code(offset + j, null, file, 0);
-                        }
-                    }
-                    matched = unmatched;
-                    unmatchedRows++;
-                    unmatchedKeys.add(key);
+        private void row(int row, long line, Split split, String[] rowValues, boolean[] rowLabels) {
+            if (rowCount == splits.length) {
+                for (int c = 0; c < codes.length; c++) {
+                    codes[c] = Arrays.copyOf(codes[c], rowCount * 2);
                 }
-                for (int j = 0; j < width; j++) {
-                    codes[offset + j][row] = matched[j];
+                for (int k = 0; k < labels.length; k++) {
+                    labels[k] = Arrays.copyOf(labels[k], rowCount * 2);
                 }
+                splits = Arrays.copyOf(splits, rowCount * 2);
             }
-            return new SideTable.Match(join.file(), join.key(), byKey.size(), unmatchedRows, unmatchedKeys.size());
+            for (int c = 0; c < codes.length; c++) {
+                codes[c][rowCount] = code(c, rowValues[c], line);
+            }
+            for (int k = 0; k < labels.length; k++) {
+                labels[k][rowCount] = rowLabels[k] ? 1f : 0f;
+            }
+            splits[rowCount] = (byte) (split == null ? 0 : split.ordinal() + 1);
+            rowCount++;
         }
 
-        private void readSideTable(DelimitedReader records, Path file, SideTable join, int offset, Map<String, int[]> byKey) {
-            String[] header = next(records, file);
-            if (header == null) {
-                throw new DatasetException(file, 0, "empty side table, expected a header row");
-            }
-            List<String> names = Arrays.asList(header);
-            int keyIndex = names.indexOf(join.key());
-            if (keyIndex < 0) {
-                throw new DatasetException(file, records.line(), "the header " + names + " has no key column '"
-                        + join.key() + "'");
-            }
-            int[] taken = new int[join.columns().size()];
-            for (int j = 0; j < taken.length; j++) {
-                String name = join.columns().get(j).name();
-                taken[j] = names.indexOf(name);
-                if (taken[j] < 0) {
-                    throw new DatasetException(file, records.line(), "the header " + names + " has no column '"
-                            + name + "'");
-                }
-            }
-            Map<String, Long> keyLines = new HashMap<>();
-            String[] fields;
-            while ((fields = next(records, file)) != null) {
-                long line = records.line();
-                if (fields.length != header.length) {
-                    throw new DatasetException(file, line, "expected " + header.length + " fields, found " + fields.length);
-                }
-                String key = fields[keyIndex];
-                if (format.isMissing(key)) {
-                    throw new DatasetException(file, line, "the key column '" + join.key() + "' has no value");
-                }
-                Long before = keyLines.putIfAbsent(key, line);
-                if (before != null) {
-                    throw new DatasetException(file, line, "key '" + key + "' repeats line " + before);
-                }
-                int[] row = new int[taken.length];
-                for (int j = 0; j < taken.length; j++) {
-                    row[j] = code(offset + j, fields[taken[j]], file, line);
-                }
-                byKey.put(key, row);
-            }
-        }
-
-        private void checkHeader(String[] fields, long lineNumber) {
-            List<String> expected = schema.columnNames();
-            if (!Arrays.asList(fields).equals(expected)) {
-                throw new DatasetException(dataFile, lineNumber,
-                        "the header " + Arrays.asList(fields) + " does not match the schema columns " + expected);
-            }
-        }
-
-        private int code(int column, String value, Path file, long lineNumber) {
+        private int code(int column, String value, long line) {
             Map<String, Integer> dictionary = dictionaries.get(column);
             Integer code = dictionary.get(value);
             if (code == null) {
                 code = dictionary.size();
                 dictionary.put(value, code);
                 values.get(column).add(value);
-                numbers.get(column).add(number(column, value, file, lineNumber));
+                numbers.get(column).add(number(column, value, line));
             }
             return code;
         }
 
-        private float number(int column, String value, Path file, long lineNumber) {
+        private float number(int column, String value, long line) {
             ColumnSpec spec = specs.get(column);
             if (spec.role() != ColumnRole.NUMERIC || format.isMissing(value)) {
                 return Float.NaN;
             }
             if (!DecimalText.isDecimal(value)) {
-                throw new DatasetException(file, lineNumber,
+                throw new DatasetException(stream.dataFile(), line,
                         "column '" + spec.name() + "' is numeric but has '" + value + "'");
             }
             return Float.parseFloat(value);
-        }
-
-        private Map<Split, int[]> split(Column[] columns) {
-            Map<String, Column> byName = new HashMap<>();
-            for (Column column : columns) {
-                byName.put(column.name(), column);
-            }
-            Split[] assigned;
-            try {
-                assigned = schema.split().assign(rowCount, (name, row) -> {
-                    Column column = byName.get(name);
-                    return column.isMissing(row) ? null : column.value(row);
-                });
-            } catch (InvalidCellException e) {
-                throw new DatasetException(dataFile, lines[e.row()], "the split's column '" + e.column() + "': "
-                        + e.reason());
-            }
-            Map<Split, int[]> rows = new EnumMap<>(Split.class);
-            for (Split split : Split.values()) {
-                int[] selected = new int[rowCount];
-                int count = 0;
-                for (int row = 0; row < rowCount; row++) {
-                    if (assigned[row] == split) {
-                        selected[count++] = row;
-                    }
-                }
-                if (count == 0) {
-                    throw new DatasetException(dataFile, 0, "the " + split.name().toLowerCase()
-                            + " split is empty (" + rowCount + " rows, split " + schema.split() + ")");
-                }
-                rows.put(split, Arrays.copyOf(selected, count));
-            }
-            return rows;
-        }
-
-        private Map<String, float[]> label(Column[] columns, Map<Split, int[]> rows) {
-            Map<String, Integer> index = new HashMap<>();
-            for (int c = 0; c < columns.length; c++) {
-                index.put(columns[c].name(), c);
-            }
-            Map<String, float[]> labels = new LinkedHashMap<>();
-            schema.labelExpressions().forEach((task, expression) -> {
-                float[] y = new float[rowCount];
-                for (int row = 0; row < rowCount; row++) {
-                    int r = row;
-                    try {
-                        y[row] = expression.test(name -> {
-                            Column column = columns[index.get(name)];
-                            return column.isMissing(r) ? null : column.value(r);
-                        }) ? 1f : 0f;
-                    } catch (IllegalArgumentException e) {
-                        throw new DatasetException(dataFile, 0,
-                                "label '" + task + "' on row " + row + ": " + e.getMessage(), e);
-                    }
-                }
-                for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
-                    checkBothClasses(task, split, y, rows.get(split));
-                }
-                labels.put(task, y);
-            });
-            return Collections.unmodifiableMap(labels);
-        }
-
-        /** A single class leaves nothing to learn (train) or makes the validation AUC undefined. */
-        private void checkBothClasses(String task, Split split, float[] y, int[] rows) {
-            int positives = 0;
-            for (int row : rows) {
-                positives += (int) y[row];
-            }
-            if (positives == 0 || positives == rows.length) {
-                throw new DatasetException(dataFile, 0, "label '" + task + "' has a single class ("
-                        + (positives == 0 ? "0" : "1") + ") in the " + split.name().toLowerCase() + " split");
-            }
         }
     }
 }

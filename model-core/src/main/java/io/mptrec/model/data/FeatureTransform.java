@@ -25,42 +25,84 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
      * field's vocabulary holds the values seen at least its schema's minCount times (default 1) in those rows.
      */
     public static FeatureTransform fit(Dataset data, int[] trainRows) {
-        List<NumericScaling> scalings = new ArrayList<>();
-        List<String> numericNames = data.numericFeatures();
-        for (int f = 0; f < numericNames.size(); f++) {
-            float min = Float.POSITIVE_INFINITY;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int row : trainRows) {
-                float v = data.numeric(row, f);
+        Fitter fitter = new Fitter(data.schema());
+        float[] numbers = new float[data.numericFeatures().size()];
+        String[] categories = new String[data.categoricalFeatures().size()];
+        for (int row : trainRows) {
+            for (int f = 0; f < numbers.length; f++) {
+                numbers[f] = data.numeric(row, f);
+            }
+            for (int f = 0; f < categories.length; f++) {
+                categories[f] = data.categorical(row, f);
+            }
+            fitter.add(numbers, categories);
+        }
+        return fitter.transform();
+    }
+
+    /**
+     * Fits a transform one training row at a time, in memory that grows with the distinct categorical values, not
+     * with the rows: min and max per numeric field, a count per categorical value.
+     */
+    public static final class Fitter {
+        private final DatasetSchema schema;
+        private final float[] min;
+        private final float[] max;
+        private final List<Map<String, Integer>> counts = new ArrayList<>();
+
+        public Fitter(DatasetSchema schema) {
+            this.schema = schema;
+            int numericFields = schema.numericFeatures().size();
+            this.min = new float[numericFields];
+            this.max = new float[numericFields];
+            java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
+            java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            for (int f = 0; f < schema.categoricalFeatures().size(); f++) {
+                counts.add(new HashMap<>());
+            }
+        }
+
+        /**
+         * @param numbers    per numeric field, the value (NaN when missing)
+         * @param categories per categorical field, the value (null when missing)
+         */
+        public void add(float[] numbers, String[] categories) {
+            for (int f = 0; f < numbers.length; f++) {
+                float v = numbers[f];
                 if (!Float.isNaN(v)) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
+                    min[f] = Math.min(min[f], v);
+                    max[f] = Math.max(max[f], v);
                 }
             }
-            scalings.add(min <= max ? new NumericScaling(numericNames.get(f), min, max)
-                    : new NumericScaling(numericNames.get(f), 0f, 0f));
-        }
-        List<Vocabulary> vocabularies = new ArrayList<>();
-        List<String> categoricalNames = data.categoricalFeatures();
-        for (int f = 0; f < categoricalNames.size(); f++) {
-            Map<String, Integer> counts = new HashMap<>();
-            for (int row : trainRows) {
-                String v = data.categorical(row, f);
-                if (v != null) {
-                    counts.merge(v, 1, Integer::sum);
+            for (int f = 0; f < categories.length; f++) {
+                if (categories[f] != null) {
+                    counts.get(f).merge(categories[f], 1, Integer::sum);
                 }
             }
-            // Rarer values share the unseen slot: an id seen a few times would get an embedding trained on nothing.
-            int minCount = data.schema().minCount(categoricalNames.get(f));
-            TreeSet<String> kept = new TreeSet<>();
-            counts.forEach((value, count) -> {
-                if (count >= minCount) {
-                    kept.add(value);
-                }
-            });
-            vocabularies.add(new Vocabulary(categoricalNames.get(f), List.copyOf(kept)));
         }
-        return new FeatureTransform(scalings, vocabularies, data.schema().format().missingTokens());
+
+        public FeatureTransform transform() {
+            List<NumericScaling> scalings = new ArrayList<>();
+            List<String> numericNames = schema.numericFeatures();
+            for (int f = 0; f < numericNames.size(); f++) {
+                scalings.add(min[f] <= max[f] ? new NumericScaling(numericNames.get(f), min[f], max[f])
+                        : new NumericScaling(numericNames.get(f), 0f, 0f));
+            }
+            List<Vocabulary> vocabularies = new ArrayList<>();
+            List<String> categoricalNames = schema.categoricalFeatures();
+            for (int f = 0; f < categoricalNames.size(); f++) {
+                // Rarer values share the unseen slot: an id seen a few times would get an embedding trained on nothing.
+                int minCount = schema.minCount(categoricalNames.get(f));
+                TreeSet<String> kept = new TreeSet<>();
+                counts.get(f).forEach((value, count) -> {
+                    if (count >= minCount) {
+                        kept.add(value);
+                    }
+                });
+                vocabularies.add(new Vocabulary(categoricalNames.get(f), List.copyOf(kept)));
+            }
+            return new FeatureTransform(scalings, vocabularies, schema.format().missingTokens());
+        }
     }
 
     /**
@@ -73,15 +115,33 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
         int fc = categorical.size();
         float[] x = new float[rows.length * fn];
         int[] c = new int[rows.length * fc];
+        float[] numbers = new float[fn];
+        String[] categories = new String[fc];
         for (int i = 0; i < rows.length; i++) {
             for (int f = 0; f < fn; f++) {
-                x[i * fn + f] = numeric.get(f).scale(data.numeric(rows[i], f));
+                numbers[f] = data.numeric(rows[i], f);
             }
             for (int f = 0; f < fc; f++) {
-                c[i * fc + f] = categorical.get(f).indexOf(data.categorical(rows[i], f));
+                categories[f] = data.categorical(rows[i], f);
             }
+            encodeRow(numbers, categories, x, i * fn, c, i * fc);
         }
         return new EncodedRows(rows.length, fn, fc, x, c);
+    }
+
+    /**
+     * One row into network input at the given offsets.
+     *
+     * @param numbers    per numeric field, the value (NaN when missing)
+     * @param categories per categorical field, the value (null when missing)
+     */
+    public void encodeRow(float[] numbers, String[] categories, float[] x, int xOffset, int[] c, int cOffset) {
+        for (int f = 0; f < numbers.length; f++) {
+            x[xOffset + f] = numeric.get(f).scale(numbers[f]);
+        }
+        for (int f = 0; f < categories.length; f++) {
+            c[cOffset + f] = categorical.get(f).indexOf(categories[f]);
+        }
     }
 
     /**
@@ -143,6 +203,14 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
                     + ", the schema lists it in another position (" + role + " column " + (actual.indexOf(want) + 1)
                     + ")");
         }
+    }
+
+    /**
+     * Embedding-table rows per categorical field, in order: one per vocabulary value plus the unseen/missing row 0
+     * ({@link Vocabulary#size()}). The embedding table stacks the fields' rows in this order.
+     */
+    public int[] embeddingRows() {
+        return categorical.stream().mapToInt(Vocabulary::size).toArray();
     }
 
     /** Width of the input vector x: numeric fields plus one embedding per categorical field. */

@@ -17,7 +17,32 @@ public sealed interface SplitRule {
      * @param values a column's value in a row as read (null when missing), for a rule that reads one
      * @throws InvalidCellException when a row's value cannot be split on
      */
-    Split[] assign(int rowCount, RowValues values);
+    default Split[] assign(int rowCount, RowValues values) {
+        Assigner assigner = assigner();
+        Split[] splits = new Split[rowCount];
+        for (int row = 0; row < rowCount; row++) {
+            int r = row;
+            splits[row] = assigner.next(row, column -> values.value(column, r));
+        }
+        return splits;
+    }
+
+    /**
+     * Assigns rows one at a time, as a file is streamed: call {@link Assigner#next} once per row, in file order,
+     * starting at row 0. Gives the same splits as {@link #assign(int, RowValues)}.
+     */
+    Assigner assigner();
+
+    /** The split of the next row; null for a row in no split. */
+    @FunctionalInterface
+    interface Assigner {
+        /**
+         * @param row    the row's number (rows 0, 1, 2, ... in turn)
+         * @param values the row's value of a column, null when missing
+         * @throws InvalidCellException when the row's value cannot be split on
+         */
+        Split next(int row, java.util.function.Function<String, String> values);
+    }
 
     /** For the rules that read no column (modulo and ratio). */
     default Split[] assign(int rowCount) {
@@ -60,13 +85,11 @@ public sealed interface SplitRule {
         }
 
         @Override
-        public Split[] assign(int rowCount, RowValues values) {
-            Split[] splits = new Split[rowCount];
-            for (int i = 0; i < rowCount; i++) {
-                int r = i % modulus;
-                splits[i] = validation.contains(r) ? Split.VALIDATION : test.contains(r) ? Split.TEST : Split.TRAIN;
-            }
-            return splits;
+        public Assigner assigner() {
+            return (row, values) -> {
+                int r = row % modulus;
+                return validation.contains(r) ? Split.VALIDATION : test.contains(r) ? Split.TEST : Split.TRAIN;
+            };
         }
     }
 
@@ -83,14 +106,12 @@ public sealed interface SplitRule {
         }
 
         @Override
-        public Split[] assign(int rowCount, RowValues values) {
+        public Assigner assigner() {
             SplittableRandom random = new SplittableRandom(seed);
-            Split[] splits = new Split[rowCount];
-            for (int i = 0; i < rowCount; i++) {
+            return (row, values) -> {
                 double u = random.nextDouble();
-                splits[i] = u < test ? Split.TEST : u < test + validation ? Split.VALIDATION : Split.TRAIN;
-            }
-            return splits;
+                return u < test ? Split.TEST : u < test + validation ? Split.VALIDATION : Split.TRAIN;
+            };
         }
     }
 
@@ -124,6 +145,8 @@ public sealed interface SplitRule {
             }
         }
 
+        private static final int CACHED_VALUES = 4096;
+
         public Range {
             Objects.requireNonNull(column, "column");
             if (train.overlaps(validation) || train.overlaps(test) || validation.overlaps(test)) {
@@ -138,22 +161,22 @@ public sealed interface SplitRule {
         }
 
         @Override
-        public Split[] assign(int rowCount, RowValues values) {
-            Split[] splits = new Split[rowCount];
+        public Assigner assigner() {
             Map<String, Split> byValue = new HashMap<>(); // a date column has few distinct values; parse each once
-            for (int row = 0; row < rowCount; row++) {
-                String value = values.value(column, row);
+            return (row, values) -> {
+                String value = values.apply(column);
                 if (value == null) {
                     throw new InvalidCellException(row, column, "no value to split on");
                 }
                 Split split = byValue.get(value);
                 if (split == null && !byValue.containsKey(value)) { // null: in no range
                     split = splitOf(row, value);
-                    byValue.put(value, split);
+                    if (byValue.size() < CACHED_VALUES) { // a timestamp column would otherwise grow it with the file
+                        byValue.put(value, split);
+                    }
                 }
-                splits[row] = split;
-            }
-            return splits;
+                return split;
+            };
         }
 
         private Split splitOf(int row, String value) {

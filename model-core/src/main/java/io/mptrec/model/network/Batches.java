@@ -9,23 +9,11 @@ public final class Batches {
     }
 
     public static EncodedRows range(EncodedRows all, int start, int end) {
-        int[] positions = new int[end - start];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = start + i;
-        }
-        return select(all, positions);
+        return all.range(start, end);
     }
 
     public static EncodedRows select(EncodedRows all, int[] positions) {
-        int n = all.numericFields();
-        int c = all.categoricalFields();
-        float[] numeric = new float[positions.length * n];
-        int[] categories = new int[positions.length * c];
-        for (int i = 0; i < positions.length; i++) {
-            System.arraycopy(all.numeric(), positions[i] * n, numeric, i * n, n);
-            System.arraycopy(all.categories(), positions[i] * c, categories, i * c, c);
-        }
-        return new EncodedRows(positions.length, n, c, numeric, categories);
+        return all.select(positions);
     }
 
     public static float[] select(float[] values, int[] positions) {

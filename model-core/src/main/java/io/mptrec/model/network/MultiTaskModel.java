@@ -1,6 +1,7 @@
 package io.mptrec.model.network;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
@@ -159,7 +160,7 @@ public final class MultiTaskModel {
     }
 
     /** Predicted probabilities per task, in batches. */
-    public float[][] predict(EncodedRows rows) {
+    public float[][] predict(EncodedSource rows) {
         return Predictions.of(encoder, new ArrayList<TaskHead>(heads), rows);
     }
 

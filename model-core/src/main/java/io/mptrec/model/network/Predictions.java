@@ -1,7 +1,7 @@
 package io.mptrec.model.network;
 
 import io.mptrec.model.nn.FloatVectors;
-import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -14,11 +14,11 @@ public final class Predictions {
     private Predictions() {
     }
 
-    public static float[][] of(Encoder encoder, List<TaskHead> heads, EncodedRows rows) {
+    public static float[][] of(Encoder encoder, List<TaskHead> heads, EncodedSource rows) {
         float[][] out = new float[heads.size()][rows.rows()];
         for (int start = 0; start < rows.rows(); start += BATCH) {
             int end = Math.min(rows.rows(), start + BATCH);
-            EncoderPass ep = new EncoderPass(encoder, encoder.input(Batches.range(rows, start, end)));
+            EncoderPass ep = new EncoderPass(encoder, encoder.input(rows.range(start, end)));
             for (int h = 0; h < heads.size(); h++) {
                 INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
                 System.arraycopy(FloatVectors.of(p), 0, out[h], start, end - start);

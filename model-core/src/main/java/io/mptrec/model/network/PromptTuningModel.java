@@ -1,6 +1,7 @@
 package io.mptrec.model.network;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
 import io.mptrec.model.nn.Parameters;
@@ -63,7 +64,7 @@ public final class PromptTuningModel {
         return bce.loss() + parameters.applyL2();
     }
 
-    public float[] predict(EncodedRows rows) {
+    public float[] predict(EncodedSource rows) {
         return Predictions.of(encoder, java.util.List.of(head), rows)[0];
     }
 

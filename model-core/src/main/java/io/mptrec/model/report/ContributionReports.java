@@ -3,6 +3,8 @@ package io.mptrec.model.report;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
+import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.NumericScaling;
@@ -49,12 +51,19 @@ public final class ContributionReports {
 
     public static ContributionReport compute(Dataset data, EncoderArtifact encoderArtifact, TaskPromptArtifact prompt,
                                              ReportOptions options) {
+        return compute(TrainingData.of(data), encoderArtifact, prompt, options);
+    }
+
+    /** The same report from a dataset in memory or streamed: it reads the sampled rows by their position. */
+    public static ContributionReport compute(TrainingData data, EncoderArtifact encoderArtifact, TaskPromptArtifact prompt,
+                                             ReportOptions options) {
         TaskHead head = prompt.head(encoderArtifact);
         Encoder encoder = encoderArtifact.encoder();
         FeatureTransform transform = encoderArtifact.metadata().transform();
-        int[] splitRows = data.rows(options.split());
-        int[] sample = sample(splitRows, options.rows(), options.seed());
-        EncodedRows rows = transform.encode(data, sample);
+        TrainingData.Splits splits = data.encode(transform, List.of());
+        SplitData evaluated = splits.of(options.split());
+        int[] splitRows = evaluated.rows();
+        EncodedRows rows = evaluated.encoded().select(positions(splitRows, sample(splitRows, options.rows(), options.seed())));
         int n = rows.rows();
 
         // gate and attention, in chunks
@@ -64,7 +73,7 @@ public final class ContributionReports {
         double[] attention = stage2 ? new double[n * tasks] : null;
         for (int start = 0; start < n; start += ROWS_PER_PASS) {
             int end = Math.min(n, start + ROWS_PER_PASS);
-            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, encoder.input(Batches.range(rows, start, end))));
+            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, encoder.input(rows.range(start, end))));
             float[] g = FloatVectors.of(pass.gate());
             for (int i = 0; i < end - start; i++) {
                 gate[start + i] = g[i * 2];
@@ -88,7 +97,7 @@ public final class ContributionReports {
             kinds.add("categorical");
         });
 
-        Baselines baselines = baselines(data, encoder, transform, options);
+        Baselines baselines = baselines(splits.train(), encoder, options);
         IntegratedGradients.Result ig = IntegratedGradients.attribute(encoder, head, rows, options.steps(), baselines.points());
         double[][] occlusion = occlusion(encoder, head, rows, ig.logits(), baselines.points());
         List<FeatureAttribution> fields = attributions(fieldNames, kinds, ig, occlusion);
@@ -164,16 +173,25 @@ public final class ContributionReports {
     record Baselines(float[][] points, int rows) {
     }
 
-    static Baselines baselines(Dataset data, Encoder encoder, FeatureTransform transform, ReportOptions options) {
+    /** Where each of {@code chosen} (rows of the file, ascending) lies in {@code rows} (a split's rows, ascending). */
+    private static int[] positions(int[] rows, int[] chosen) {
+        int[] positions = new int[chosen.length];
+        for (int i = 0; i < chosen.length; i++) {
+            positions[i] = Arrays.binarySearch(rows, chosen[i]);
+        }
+        return positions;
+    }
+
+    static Baselines baselines(SplitData trainSplit, Encoder encoder, ReportOptions options) {
         int d = encoder.inputWidth();
         return switch (options.baseline()) {
             case ZERO -> new Baselines(new float[][] {FloatVectors.of(encoder.input(IntegratedGradients.baselineRow(encoder)))}, 1);
             case TRAINING_MEAN -> {
-                int[] train = data.rows(Split.TRAIN);
+                int[] train = trainSplit.rows();
                 double[] sum = new double[d];
                 for (int start = 0; start < train.length; start += ROWS_PER_PASS) {
-                    int[] chunk = Arrays.copyOfRange(train, start, Math.min(train.length, start + ROWS_PER_PASS));
-                    float[] x = FloatVectors.of(encoder.input(transform.encode(data, chunk)));
+                    int end = Math.min(train.length, start + ROWS_PER_PASS);
+                    float[] x = FloatVectors.of(encoder.input(trainSplit.encoded().range(start, end)));
                     for (int i = 0; i < x.length; i++) {
                         sum[i % d] += x[i];
                     }
@@ -186,8 +204,8 @@ public final class ContributionReports {
             }
             case EXPECTED_GRADIENTS -> {
                 // the same sampling rule and seed as the evaluation rows, over the train split
-                int[] picked = sample(data.rows(Split.TRAIN), options.baselineRows(), options.seed());
-                float[] x = FloatVectors.of(encoder.input(transform.encode(data, picked)));
+                int[] picked = sample(trainSplit.rows(), options.baselineRows(), options.seed());
+                float[] x = FloatVectors.of(encoder.input(trainSplit.encoded().select(positions(trainSplit.rows(), picked))));
                 float[][] points = new float[picked.length][];
                 for (int k = 0; k < picked.length; k++) {
                     points[k] = Arrays.copyOfRange(x, k * d, (k + 1) * d);

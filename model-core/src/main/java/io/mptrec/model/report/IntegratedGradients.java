@@ -109,7 +109,7 @@ public final class IntegratedGradients {
         for (int start = 0; start < rows.rows(); start += chunk) {
             int end = Math.min(rows.rows(), start + chunk);
             int r = end - start;
-            INDArray xChunk = encoder.input(Batches.range(rows, start, end));
+            INDArray xChunk = encoder.input(rows.range(start, end));
             float[] x = FloatVectors.of(xChunk);
             float[] fx = logits(encoder, head, xChunk);
             for (int i = 0; i < r; i++) {

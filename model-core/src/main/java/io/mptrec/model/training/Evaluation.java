@@ -1,7 +1,7 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.artifact.OfflineMetric;
-import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.metrics.BinaryMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +40,7 @@ public final class Evaluation {
     }
 
     /** Each task's AUC on one split, in task order: what early stopping watches on the validation split. */
-    public static Map<String, Double> aucs(List<String> tasks, Function<EncodedRows, float[][]> predict, SplitData split) {
+    public static Map<String, Double> aucs(List<String> tasks, Function<EncodedSource, float[][]> predict, SplitData split) {
         float[][] predictions = predict.apply(split.encoded());
         Map<String, Double> aucs = new LinkedHashMap<>();
         for (int k = 0; k < tasks.size(); k++) {
@@ -50,7 +50,7 @@ public final class Evaluation {
     }
 
     /** AUC and log-loss of every task on each split, in split then task order: what an artifact records. */
-    public static List<OfflineMetric> metrics(List<String> tasks, Function<EncodedRows, float[][]> predict,
+    public static List<OfflineMetric> metrics(List<String> tasks, Function<EncodedSource, float[][]> predict,
                                               List<SplitData> splits) {
         List<OfflineMetric> metrics = new ArrayList<>();
         for (SplitData split : splits) {

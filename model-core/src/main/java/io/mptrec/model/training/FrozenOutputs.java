@@ -1,56 +1,85 @@
 package io.mptrec.model.training;
 
-import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
+import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The frozen encoder's input and expert outputs for every training row, computed once: stage 2 then spends its
- * epochs on the head alone. About (K + 1) x D floats per row (Census: 80k x 384 x 4 bytes, 120 MB).
+ * epochs on the head alone. About d_in + (K + 1) x D floats per row (Census: 80k x 515 x 4 bytes, 165 MB). Above
+ * {@link #MAX_BYTES} (a training split too large to hold them) each batch's pass is computed when it is asked for
+ * instead: more arithmetic per step and memory that no longer grows with the rows. The numbers agree to float
+ * rounding (about 1e-7), not bit for bit: OpenBLAS sums a product in an order that depends on its row count.
  */
 final class FrozenOutputs {
 
     private static final int CHUNK = 4096;
 
+    /** The most native memory the precomputed outputs may take. */
+    static final long MAX_BYTES = 256L << 20;
+
     private final Encoder encoder;
+    private final EncodedSource rows; // set when the outputs are computed per batch
     private final INDArray inputs;
     private final INDArray shared;
     private final INDArray[] tasks;
 
-    private FrozenOutputs(Encoder encoder, INDArray inputs, INDArray shared, INDArray[] tasks) {
+    private FrozenOutputs(Encoder encoder, EncodedSource rows, INDArray inputs, INDArray shared, INDArray[] tasks) {
         this.encoder = encoder;
+        this.rows = rows;
         this.inputs = inputs;
         this.shared = shared;
         this.tasks = tasks;
     }
 
-    static FrozenOutputs of(Encoder encoder, EncodedRows rows) {
+    static FrozenOutputs of(Encoder encoder, EncodedSource rows) {
+        return of(encoder, rows, MAX_BYTES);
+    }
+
+    /** @param maxBytes above this size of the precomputed outputs, each batch's pass is computed when asked for */
+    static FrozenOutputs of(Encoder encoder, EncodedSource rows, long maxBytes) {
         int n = rows.rows();
-        java.util.List<INDArray> inputs = new java.util.ArrayList<>();
-        java.util.List<INDArray> shared = new java.util.ArrayList<>();
-        java.util.List<java.util.List<INDArray>> tasks = new java.util.ArrayList<>();
-        for (int k = 0; k < encoder.tasks(); k++) {
-            tasks.add(new java.util.ArrayList<>());
+        long rowBytes = 4L * (encoder.inputWidth() + (encoder.tasks() + 1L) * encoder.config().expertOutput());
+        if (n * rowBytes > maxBytes) {
+            return new FrozenOutputs(encoder, rows, null, null, null);
         }
+        // Filled chunk by chunk into arrays of their final size: stacking chunks at the end held everything twice.
+        INDArray inputs = null;
+        INDArray shared = null;
+        INDArray[] tasks = new INDArray[encoder.tasks()];
         for (int start = 0; start < n; start += CHUNK) {
-            INDArray x = encoder.input(io.mptrec.model.network.Batches.range(rows, start, Math.min(n, start + CHUNK)));
-            inputs.add(x);
-            shared.add(encoder.sharedExpert().forward(x).output());
-            for (int k = 0; k < encoder.tasks(); k++) {
-                tasks.get(k).add(encoder.taskExpert(k).forward(x).output());
+            int end = Math.min(n, start + CHUNK);
+            INDArray x = encoder.input(rows.range(start, end));
+            INDArray s = encoder.sharedExpert().forward(x).output();
+            if (inputs == null) {
+                inputs = Nd4j.create(x.dataType(), n, x.columns());
+                shared = Nd4j.create(s.dataType(), n, s.columns());
+            }
+            rowsOf(inputs, start, end).assign(x);
+            rowsOf(shared, start, end).assign(s);
+            for (int k = 0; k < tasks.length; k++) {
+                INDArray t = encoder.taskExpert(k).forward(x).output();
+                if (tasks[k] == null) {
+                    tasks[k] = Nd4j.create(t.dataType(), n, t.columns());
+                }
+                rowsOf(tasks[k], start, end).assign(t);
             }
         }
-        INDArray[] taskOutputs = new INDArray[encoder.tasks()];
-        for (int k = 0; k < taskOutputs.length; k++) {
-            taskOutputs[k] = Nd4j.vstack(tasks.get(k).toArray(INDArray[]::new));
-        }
-        return new FrozenOutputs(encoder, Nd4j.vstack(inputs.toArray(INDArray[]::new)),
-                Nd4j.vstack(shared.toArray(INDArray[]::new)), taskOutputs);
+        return new FrozenOutputs(encoder, null, inputs, shared, tasks);
+    }
+
+    private static INDArray rowsOf(INDArray matrix, int start, int end) {
+        return matrix.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
     }
 
     EncoderPass pass(int[] positions) {
+        if (rows != null) {
+            return new EncoderPass(encoder, encoder.input(rows.select(positions)));
+        }
         INDArray[] taskOutputs = new INDArray[tasks.length];
         for (int k = 0; k < tasks.length; k++) {
             taskOutputs[k] = rows(tasks[k], positions);

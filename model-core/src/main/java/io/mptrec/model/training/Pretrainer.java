@@ -27,18 +27,24 @@ public final class Pretrainer {
     }
 
     public static Result run(Dataset data, List<String> tasks, ModelConfig config, long seed, TrainingListener listener) {
+        return run(TrainingData.of(data), tasks, config, seed, listener);
+    }
+
+    public static Result run(TrainingData data, List<String> tasks, ModelConfig config, long seed,
+                             TrainingListener listener) {
         for (String task : tasks) {
             if (!data.tasks().contains(task)) {
                 throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
             }
         }
         long started = System.nanoTime();
-        FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
-        SplitData train = SplitData.of(data, transform, Split.TRAIN, tasks);
-        SplitData validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
-        SplitData test = SplitData.of(data, transform, Split.TEST, tasks);
-        int[] vocabularySizes = transform.categorical().stream().mapToInt(v -> v.size() + 1).toArray();
-        MultiTaskModel model = MultiTaskModel.create(config, transform.numeric().size(), vocabularySizes, tasks, seed);
+        FeatureTransform transform = data.fittedTransform();
+        TrainingData.Splits splits = data.encode(transform, tasks);
+        SplitData train = splits.train();
+        SplitData validation = splits.validation();
+        SplitData test = splits.test();
+        MultiTaskModel model = MultiTaskModel.create(config, transform.numeric().size(), transform.embeddingRows(), tasks,
+                seed);
 
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
@@ -55,7 +61,7 @@ public final class Pretrainer {
                         }
                         double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
                         int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
-                        MultiTaskModel.StepResult result = model.trainStep(Batches.select(train.encoded(), positions), labels,
+                        MultiTaskModel.StepResult result = model.trainStep(train.encoded().select(positions), labels,
                                 batchEnvironments, reversal(progress));
                         if (config.disentangle()) {
                             for (int k = 0; k < tasks.size(); k++) {

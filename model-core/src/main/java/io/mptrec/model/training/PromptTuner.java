@@ -39,15 +39,21 @@ public final class PromptTuner {
      */
     public static Result run(Dataset data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
                              TuneConfig config, long seed, String parentSha256, TrainingListener listener) {
+        return run(TrainingData.of(data), encoder, existing, task, config, seed, parentSha256, listener);
+    }
+
+    public static Result run(TrainingData data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
+                             TuneConfig config, long seed, String parentSha256, TrainingListener listener) {
         if (!data.tasks().contains(task)) {
             throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
         }
         long started = System.nanoTime();
         FeatureTransform transform = encoder.metadata().transform();
         List<String> tasks = List.of(task);
-        SplitData train = SplitData.of(data, transform, Split.TRAIN, tasks);
-        SplitData validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
-        SplitData test = SplitData.of(data, transform, Split.TEST, tasks);
+        TrainingData.Splits splits = data.encode(transform, tasks);
+        SplitData train = splits.train();
+        SplitData validation = splits.validation();
+        SplitData test = splits.test();
 
         List<TaskHead> existingHeads = existing.stream().map(p -> p.head(encoder)).toList();
         float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded());

@@ -1,7 +1,7 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.data.Dataset;
-import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.Split;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.List;
  *
  * @param users per row its user's id ({@link Dataset#users}), for GAUC; null when the schema names no user column
  */
-public record SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels, int[] users) {
+public record SplitData(Split split, int[] rows, EncodedSource encoded, float[][] labels, int[] users) {
 
-    public SplitData(Split split, int[] rows, EncodedRows encoded, float[][] labels) {
+    public SplitData(Split split, int[] rows, EncodedSource encoded, float[][] labels) {
         this(split, rows, encoded, labels, null);
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.format.Figures;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,5 +55,37 @@ class RecommenderLogCommandTests {
             assertThat(evaluated).contains("gauc     " + Figures.estimate(recorded.value()) + "  (n="
                     + Figures.count(recorded.samples()) + ", positives=" + Figures.count(recorded.positives()) + ",");
         }
+    }
+
+    @Test
+    void shouldScoreCandidatesByTheirKeysWithTheSchemasSideTables() throws Exception {
+        Path schema = SyntheticLog.write(dir);
+        Path artifacts = dir.resolve("artifacts");
+        ConsoleCapture.err(() -> ConsoleCapture.out(() -> assertThat(MptrecCommand.execute("pretrain", "--schema",
+                schema.toString(), "--tasks", "click,like", "--out", artifacts.toString(), "--epochs", "1",
+                "--batch-size", "32")).isZero()));
+        // the same two candidates, once by key alone, once with the side tables' columns written out
+        Path keys = Files.writeString(dir.resolve("keys.csv"), "user_id,video_id\n1,2\n7,3\n39,3\n");
+        Path joined = Files.writeString(dir.resolve("joined.csv"), """
+                user_id,video_id,fans_range,register_days,tag
+                1,2,"[10,20)",107,"music, live"
+                7,3,"[30,40)",149,sport
+                """);
+
+        Path byKey = dir.resolve("by-key.csv");
+        Path written = dir.resolve("written.csv");
+        ConsoleCapture.err(() -> {
+            assertThat(MptrecCommand.execute("score", "--artifacts", artifacts.toString(), "--task", "click",
+                    "--schema", schema.toString(), "--in", keys.toString(), "--out", byKey.toString())).isZero();
+            assertThat(MptrecCommand.execute("score", "--artifacts", artifacts.toString(), "--task", "click",
+                    "--in", joined.toString(), "--out", written.toString())).isZero();
+        });
+        List<String> scoredByKey = Files.readAllLines(byKey);
+        assertThat(scoredByKey).hasSize(4); // header and three rows; user 39 is in no side table: its columns missing
+        assertThat(scoredByKey.subList(0, 3)).isEqualTo(Files.readAllLines(written));
+
+        String refused = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("score", "--artifacts",
+                artifacts.toString(), "--task", "click", "--in", keys.toString(), "--out", byKey.toString())).isNotZero());
+        assertThat(refused).contains("register_days");
     }
 }

@@ -1,12 +1,14 @@
 package io.mptrec.model.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.StreamedDataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
 import io.mptrec.model.network.ModelConfig;
@@ -55,6 +57,46 @@ class EndToEndTests {
         assertThat(again.encoder().contentSha256()).isEqualTo(stage1.encoder().contentSha256());
         assertThat(again.prompts().get(0).contentSha256()).isEqualTo(stage1.prompts().get(0).contentSha256());
         assertThat(again.report().metric("income", "test", "auc")).isEqualTo(stage1.report().metric("income", "test", "auc"));
+    }
+
+    @Test
+    void shouldTrainAndTuneTheSameFromAStreamedFileAsFromMemory() throws URISyntaxException {
+        Path schema = Path.of(EndToEndTests.class.getResource("/census-slice/schema.json").toURI());
+        PromptTuner.Result inMemory = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "education", TUNE, 7,
+                null, TrainingListener.SILENT);
+        try (TrainingData streamed = TrainingData.streamed(StreamedDataset.open(DatasetSchema.load(schema), schema, null))) {
+            Pretrainer.Result again = Pretrainer.run(streamed, List.of("income", "marital"), SMALL, 42,
+                    TrainingListener.SILENT);
+            assertThat(again.encoder().contentSha256()).isEqualTo(stage1.encoder().contentSha256());
+            assertThat(again.prompts().get(1).contentSha256()).isEqualTo(stage1.prompts().get(1).contentSha256());
+
+            PromptTuner.Result tuned = PromptTuner.run(streamed, stage1.encoder(), stage1.prompts(), "education", TUNE, 7,
+                    null, TrainingListener.SILENT);
+            assertThat(tuned.prompt().contentSha256()).isEqualTo(inMemory.prompt().contentSha256());
+        }
+    }
+
+    @Test
+    void shouldGiveOneEmbeddingRowPerVocabularyValueAndOneForUnseenValues() {
+        var transform = stage1.encoder().metadata().transform();
+        int rows = transform.categorical().stream().mapToInt(v -> v.values().size() + 1).sum();
+        assertThat(stage1.encoder().bundle().arrays().get("embeddings").shape()).containsExactly(rows,
+                SMALL.embeddingDim());
+    }
+
+    @Test
+    void shouldComputeTheFrozenPassPerBatchAsPrecomputed() {
+        var encoder = stage1.encoder().encoder();
+        var rows = stage1.encoder().metadata().transform().encode(slice, slice.rows(Split.TRAIN));
+        int[] positions = {5, 0, 17, 3};
+        var precomputed = FrozenOutputs.of(encoder, rows).pass(positions);
+        var perBatch = FrozenOutputs.of(encoder, rows, 0).pass(positions);
+        // OpenBLAS's summation order depends on how many rows a product has: equal to float rounding, not bitwise
+        assertThat(perBatch.input().ravel().toFloatVector()).containsExactly(precomputed.input().ravel().toFloatVector());
+        assertThat(perBatch.shared().output().ravel().toFloatVector())
+                .containsExactly(precomputed.shared().output().ravel().toFloatVector(), within(1e-5f));
+        assertThat(perBatch.task(1).output().ravel().toFloatVector())
+                .containsExactly(precomputed.task(1).output().ravel().toFloatVector(), within(1e-5f));
     }
 
     @Test
