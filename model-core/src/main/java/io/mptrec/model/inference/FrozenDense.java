@@ -39,9 +39,11 @@ final class FrozenDense {
         return weight.length == 0 ? 0 : weight[0].length;
     }
 
-    /** Multiply-adds of one row. */
-    long multiplyAdds() {
-        return (long) inputs() * outputs();
+    /** Row by row over the first n rows of x into those of y. */
+    void forward(float[][] x, float[][] y, int n, boolean relu) {
+        for (int r = 0; r < n; r++) {
+            forward(x[r], y[r], relu);
+        }
     }
 
     /** y = x W (+ b), then ReLU when asked; x holds at least {@link #inputs()} values, y exactly {@link #outputs()}. */

@@ -9,25 +9,32 @@ import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.Vocabulary;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.TuneConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * The forward pass of one task on a frozen encoder in plain Java: the same arithmetic as {@code Stage1Head} and
- * {@code Stage2Head} over ND4J, on copies of the arrays the task uses, one row at a time into per-thread scratch
- * rows. It touches no native memory, so a pass registers nothing with ND4J's deallocator and the collector cannot
- * free anything it reads; any number of threads may share one kernel. Scores agree with the ND4J path to float32
- * summation order (about 1e-7; {@code InferenceKernelTests}).
+ * {@code Stage2Head} over ND4J, on copies of the arrays the task uses, into per-thread scratch rows. It touches no
+ * native memory, so a pass registers nothing with ND4J's deallocator and the collector cannot free anything it reads;
+ * any number of threads may share one kernel. Scores agree with the ND4J heads to float32 summation order (at most
+ * 3.3e-7 on the Census artifacts; {@code InferenceKernelTests}).
  *
- * <p>Row by row is the fast order for these widths: each layer is a sweep over the weights, which stay in the
- * core's cache between rows, and a 1-row pass pays for its arithmetic and nothing else.
+ * <p>A 1-row pass pays for its arithmetic and little else, where ND4J's per-operation overhead made it about 100
+ * times its arithmetic; large batches are where a blocked GEMM is faster ({@code mptrec bench} prints both).
  */
 public final class InferenceKernel {
 
     /** The fixed gate of the authors' ablation (GatedFusion.FIXED): 0.1 on the task part, 0.9 on the shared part. */
     private static final float FIXED_TASK_GATE = 0.1f;
     private static final float FIXED_SHARED_GATE = 0.9f;
+    /**
+     * Rows per block. A block goes through the network layer by layer, so each layer's weights are read from the
+     * cache once per block rather than once per row (all of a pass's weights, about 0.6 MB for Census, do not stay in
+     * a core's cache); the block's intermediate rows, about 4 KB each, stay there too.
+     */
+    private static final int BLOCK = 32;
     /** As LayerNorm's. */
     private static final double NORM_EPSILON = 1e-5;
 
@@ -38,9 +45,9 @@ public final class InferenceKernel {
                     new FrozenDense(encoder.array(name + ".1.w"), encoder.array(name + ".1.b")));
         }
 
-        void forward(float[] x, float[] hiddenRow, float[] out) {
-            hidden.forward(x, hiddenRow, true);
-            output.forward(hiddenRow, out, true);
+        void forward(float[][] x, float[][] hiddenRows, float[][] out, int n) {
+            hidden.forward(x, hiddenRows, n, true);
+            output.forward(hiddenRows, out, n, true);
         }
     }
 
@@ -130,23 +137,33 @@ public final class InferenceKernel {
         return new InferenceKernel(encoder, task);
     }
 
-    /** Multiply-adds of one row's matrix products (the layers and the attention scores; element-wise work aside). */
-    public long multiplyAddsPerRow() {
-        long total = shared.hidden().multiplyAdds() + shared.output().multiplyAdds();
+    /** One matrix product of a row's pass: a row of {@code inputs} values times an inputs x outputs matrix. */
+    public record Product(int inputs, int outputs) {
+    }
+
+    /** The matrix products of one row's pass (the layers and the attention scores; element-wise work aside). */
+    public List<Product> products() {
+        List<FrozenDense> layers = new ArrayList<>(List.of(shared.hidden(), shared.output()));
         for (Expert expert : experts) {
-            total += expert.hidden().multiplyAdds() + expert.output().multiplyAdds();
-        }
-        for (FrozenDense layer : tower) {
-            total += layer.multiplyAdds();
+            layers.addAll(List.of(expert.hidden(), expert.output()));
         }
         if (gate != null) {
-            total += gate.multiplyAdds();
+            layers.add(gate);
         }
         if (attention != null) {
-            total += attention.first().multiplyAdds() + attention.second().multiplyAdds()
-                    + (long) attention.keys().length * attention.keys()[0].length;
+            layers.addAll(List.of(attention.first(), attention.second()));
         }
-        return total;
+        layers.addAll(List.of(tower));
+        List<Product> products = new ArrayList<>(layers.stream().map(l -> new Product(l.inputs(), l.outputs())).toList());
+        if (attention != null) {
+            products.add(new Product(attention.keys()[0].length, attention.keys().length));
+        }
+        return products;
+    }
+
+    /** Multiply-adds of one row's {@link #products()}. */
+    public long multiplyAddsPerRow() {
+        return products().stream().mapToLong(p -> (long) p.inputs() * p.outputs()).sum();
     }
 
     /** The task's probability for each row. */
@@ -158,9 +175,12 @@ public final class InferenceKernel {
         }
         Scratch s = scratch.get();
         float[] out = new float[rows.rows()];
-        for (int r = 0; r < out.length; r++) {
-            input(rows, r, s.x);
-            out[r] = probability(s);
+        for (int start = 0; start < out.length; start += BLOCK) {
+            int n = Math.min(BLOCK, out.length - start);
+            for (int r = 0; r < n; r++) {
+                input(rows, start + r, s.x[r]);
+            }
+            block(s, n, out, start);
         }
         return out;
     }
@@ -178,47 +198,53 @@ public final class InferenceKernel {
         }
     }
 
-    private float probability(Scratch s) {
-        float[] x = s.x;
-        shared.forward(x, s.hidden, s.shared);
+    /** The pass of the block's first n rows (inputs in s.x) into out[offset..]: layer by layer, row by row. */
+    private void block(Scratch s, int n, float[] out, int offset) {
+        shared.forward(s.x, s.hidden, s.shared, n);
         for (int e = 0; e < experts.size(); e++) {
-            experts.get(e).forward(x, s.hidden, s.experts[e]);
+            experts.get(e).forward(s.x, s.hidden, s.experts[e], n);
         }
-        float[] weights = fixedWeights != null ? fixedWeights : attend(s);
-        // the same order of operations as the ND4J heads: mixed = sum_k a_k h_k, fused = g0 (mixed . p) + g1 h_s
+        if (attention != null) {
+            attention.first().forward(s.x, s.projectionHidden, n, true);
+            attention.second().forward(s.projectionHidden, s.query, n, false);
+        }
         float[] mixed = s.mixed;
-        Arrays.fill(mixed, 0f);
-        for (int e = 0; e < experts.size(); e++) {
-            float a = weights[e];
-            float[] h = s.experts[e];
-            for (int j = 0; j < mixed.length; j++) {
-                mixed[j] += h[j] * a;
+        for (int r = 0; r < n; r++) {
+            float[] weights = fixedWeights != null ? fixedWeights : attend(s.query[r], s.weights);
+            // the same order of operations as the ND4J heads: mixed = sum_k a_k h_k, fused = g0 (mixed . p) + g1 h_s
+            Arrays.fill(mixed, 0f);
+            for (int e = 0; e < experts.size(); e++) {
+                float a = weights[e];
+                float[] h = s.experts[e][r];
+                for (int j = 0; j < mixed.length; j++) {
+                    mixed[j] += h[j] * a;
+                }
+            }
+            float taskGate = FIXED_TASK_GATE;
+            float sharedGate = FIXED_SHARED_GATE;
+            if (gate != null) {
+                gate.forward(s.x[r], s.gate, false);
+                softmax(s.gate);
+                taskGate = s.gate[0];
+                sharedGate = s.gate[1];
+            }
+            float[] fused = s.fused[r];
+            float[] hs = s.shared[r];
+            for (int j = 0; j < fused.length; j++) {
+                fused[j] = mixed[j] * prompt[j] * taskGate + hs[j] * sharedGate;
             }
         }
-        float taskGate = FIXED_TASK_GATE;
-        float sharedGate = FIXED_SHARED_GATE;
-        if (gate != null) {
-            gate.forward(x, s.gate, false);
-            softmax(s.gate);
-            taskGate = s.gate[0];
-            sharedGate = s.gate[1];
+        tower[0].forward(s.fused, s.tower1, n, true);
+        tower[1].forward(s.tower1, s.tower2, n, true);
+        tower[2].forward(s.tower2, s.logit, n, false);
+        for (int r = 0; r < n; r++) {
+            out[offset + r] = (float) (1.0 / (1.0 + Math.exp(-s.logit[r][0])));
         }
-        float[] fused = s.fused;
-        float[] hs = s.shared;
-        for (int j = 0; j < fused.length; j++) {
-            fused[j] = mixed[j] * prompt[j] * taskGate + hs[j] * sharedGate;
-        }
-        tower[0].forward(fused, s.tower1, true);
-        tower[1].forward(s.tower1, s.tower2, true);
-        tower[2].forward(s.tower2, s.logit, false);
-        return (float) (1.0 / (1.0 + Math.exp(-s.logit[0])));
     }
 
-    private float[] attend(Scratch s) {
+    /** Stage 2's attention weights from the projected row u (normalised here, in place) into weights. */
+    private float[] attend(float[] u, float[] weights) {
         Attention a = attention;
-        a.first().forward(s.x, s.projectionHidden, true);
-        float[] u = s.query;
-        a.second().forward(s.projectionHidden, u, false);
         double mean = 0;
         for (float v : u) {
             mean += v;
@@ -233,7 +259,6 @@ public final class InferenceKernel {
         for (int j = 0; j < u.length; j++) {
             u[j] = (float) (u[j] - mean) * inverseStd * a.gamma()[j] + a.beta()[j];
         }
-        float[] weights = s.weights;
         for (int k = 0; k < weights.length; k++) {
             weights[k] = dot(u, a.keys()[k]) / a.temperature();
         }
@@ -276,16 +301,16 @@ public final class InferenceKernel {
 
     private Scratch newScratch() {
         int d = prompt.length;
-        return new Scratch(new float[inputWidth], new float[shared.hidden().outputs()], new float[d],
-                new float[experts.size()][d], new float[d], new float[d], new float[2],
-                new float[tower[0].outputs()], new float[tower[1].outputs()], new float[1],
-                attention == null ? null : new float[attention.first().outputs()], new float[d],
-                new float[experts.size()]);
+        return new Scratch(new float[BLOCK][inputWidth], new float[BLOCK][shared.hidden().outputs()], new float[BLOCK][d],
+                new float[experts.size()][BLOCK][d], new float[d], new float[BLOCK][d], new float[2],
+                new float[BLOCK][tower[0].outputs()], new float[BLOCK][tower[1].outputs()], new float[BLOCK][1],
+                attention == null ? null : new float[BLOCK][attention.first().outputs()],
+                attention == null ? null : new float[BLOCK][d], new float[experts.size()]);
     }
 
-    /** One thread's rows of intermediate values, reused by every row and pass of that thread. */
-    private record Scratch(float[] x, float[] hidden, float[] shared, float[][] experts, float[] mixed, float[] fused,
-                           float[] gate, float[] tower1, float[] tower2, float[] logit, float[] projectionHidden,
-                           float[] query, float[] weights) {
+    /** One thread's rows of intermediate values for a block, reused by every block and pass of that thread. */
+    private record Scratch(float[][] x, float[][] hidden, float[][] shared, float[][][] experts, float[] mixed,
+                           float[][] fused, float[] gate, float[][] tower1, float[][] tower2, float[][] logit,
+                           float[][] projectionHidden, float[][] query, float[] weights) {
     }
 }

@@ -2,6 +2,7 @@ package io.mptrec.model.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.EncoderArtifact;
@@ -73,6 +74,21 @@ class InferenceKernelTests {
         long expected = 2L * (in * 256 + 256 * 128) + in * 2 + 128 * 64 + 64 * 32 + 32;
 
         assertThat(InferenceKernel.of(encoder, income).multiplyAddsPerRow()).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldRegisterNoNativeBufferPerPassWhereTheNd4jHeadsRegisterMany() {
+        TaskPromptArtifact income = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-income"));
+        InferenceKernel kernel = InferenceKernel.of(encoder, income);
+        var head = income.head(encoder);
+        EncodedRows rows = testRows(100);
+
+        double nd4j = NativeBuffers.registeredPerRun(() -> Predictions.of(encoder.encoder(), List.of(head), rows), 10);
+        double java = NativeBuffers.registeredPerRun(() -> kernel.probabilities(rows), 10);
+
+        assumeThat(nd4j).as("this ND4J version's deallocator registry is readable").isNotNaN();
+        assertThat(nd4j).as("the counter sees the ND4J path's buffers").isGreaterThan(10);
+        assertThat(java).isZero();
     }
 
     @Test
