@@ -12,17 +12,18 @@ import io.mptrec.model.network.TuneConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.stream.IntStream;
 
 /**
- * The forward pass of one task on a frozen encoder in plain Java: the same arithmetic as {@code Stage1Head} and
- * {@code Stage2Head} over ND4J, on copies of the arrays the task uses, into per-thread scratch rows. It touches no
- * native memory, so a pass registers nothing with ND4J's deallocator and the collector cannot free anything it reads;
- * any number of threads may share one kernel. Scores agree with the ND4J heads to float32 summation order (at most
- * 3.3e-7 on the Census artifacts; {@code InferenceKernelTests}).
+ * The forward pass of one task on a frozen encoder without ND4J: the same arithmetic as {@code Stage1Head} and
+ * {@code Stage2Head}, on copies of the arrays the task uses, in Java arrays, with the larger matrix products in
+ * OpenBLAS ({@link FrozenDense}). A pass allocates no native memory, so it registers nothing with ND4J's deallocator
+ * and the collector cannot free anything it reads; any number of threads may share one kernel. Scores agree with the
+ * ND4J heads to float32 summation order (at most 2.4e-7 on the Census artifacts; {@code InferenceKernelTests}).
  *
  * <p>A 1-row pass pays for its arithmetic and little else, where ND4J's per-operation overhead made it about 100
- * times its arithmetic; large batches are where a blocked GEMM is faster ({@code mptrec bench} prints both).
+ * times its arithmetic; from {@link FrozenDense#BLAS_ROWS} rows a block's products run at OpenBLAS's speed.
  */
 public final class InferenceKernel {
 
@@ -30,11 +31,13 @@ public final class InferenceKernel {
     private static final float FIXED_TASK_GATE = 0.1f;
     private static final float FIXED_SHARED_GATE = 0.9f;
     /**
-     * Rows per block. A block goes through the network layer by layer, so each layer's weights are read from the
-     * cache once per block rather than once per row (all of a pass's weights, about 0.6 MB for Census, do not stay in
-     * a core's cache); the block's intermediate rows, about 4 KB each, stay there too.
+     * Rows per block: a block goes through the network layer by layer, so each layer's weights are read once per
+     * block and OpenBLAS gets products large enough to run near its peak, while a block's intermediate values (about
+     * 3.5 KB a row for Census) stay in the core's cache.
      */
-    private static final int BLOCK = 32;
+    private static final int BLOCK = 128;
+    /** Scratch blocks kept for reuse: about as many as passes run at once. */
+    private static final int POOLED = 2 * Runtime.getRuntime().availableProcessors();
     /** As LayerNorm's. */
     private static final double NORM_EPSILON = 1e-5;
 
@@ -45,9 +48,9 @@ public final class InferenceKernel {
                     new FrozenDense(encoder.array(name + ".1.w"), encoder.array(name + ".1.b")));
         }
 
-        void forward(float[][] x, float[][] hiddenRows, float[][] out, int n) {
-            hidden.forward(x, hiddenRows, n, true);
-            output.forward(hiddenRows, out, n, true);
+        void forward(Scratch s, float[] out, int n) {
+            hidden.forward(s.x, s.hidden, n, true, s.rowIn, s.rowOut);
+            output.forward(s.hidden, out, n, true, s.rowIn, s.rowOut);
         }
     }
 
@@ -71,7 +74,7 @@ public final class InferenceKernel {
     /** The learned gate (bias-free, 2 outputs), or null for the fixed one. */
     private final FrozenDense gate;
     private final FrozenDense[] tower;
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::newScratch);
+    private final ArrayBlockingQueue<Scratch> idle = new ArrayBlockingQueue<>(POOLED);
 
     private InferenceKernel(EncoderArtifact encoder, TaskPromptArtifact task) {
         task.checkFits(encoder);
@@ -120,7 +123,7 @@ public final class InferenceKernel {
                 for (int k = 0; k < tasks; k++) {
                     scores[k] = dot(prompt, keys[k]) / temperature;
                 }
-                softmax(scores);
+                softmax(scores, 0, tasks);
                 this.fixedWeights = scores;
                 this.attention = null;
             }
@@ -173,96 +176,108 @@ public final class InferenceKernel {
             throw new IllegalArgumentException("rows have " + rows.numericFields() + " numeric and " + rows.categoricalFields()
                     + " categorical fields; the encoder expects " + numericFields + " and " + fields);
         }
-        Scratch s = scratch.get();
         float[] out = new float[rows.rows()];
+        Scratch s = idle.poll();
+        if (s == null) {
+            s = newScratch();
+        }
         for (int start = 0; start < out.length; start += BLOCK) {
             int n = Math.min(BLOCK, out.length - start);
             for (int r = 0; r < n; r++) {
-                input(rows, start + r, s.x[r]);
+                input(rows, start + r, s.x, r * inputWidth);
             }
             block(s, n, out, start);
         }
+        idle.offer(s);
         return out;
     }
 
-    /** x = [scaled numeric fields, embedding of each categorical field] for row r, as EmbeddingLookup builds it. */
-    private void input(EncodedRows rows, int r, float[] x) {
-        System.arraycopy(rows.numeric(), r * numericFields, x, 0, numericFields);
+    /** x = [scaled numeric fields, embedding of each categorical field] of row r at x[at..], as EmbeddingLookup builds it. */
+    private void input(EncodedRows rows, int r, float[] x, int at) {
+        System.arraycopy(rows.numeric(), r * numericFields, x, at, numericFields);
         int fields = fieldOffsets.length - 1;
         for (int f = 0; f < fields; f++) {
             int index = rows.categories()[r * fields + f];
             if (index < 0 || index >= fieldOffsets[f + 1] - fieldOffsets[f]) {
                 throw new IllegalArgumentException("category index " + index + " out of range for field " + f);
             }
-            System.arraycopy(embeddings, (fieldOffsets[f] + index) * dimension, x, numericFields + f * dimension, dimension);
+            System.arraycopy(embeddings, (fieldOffsets[f] + index) * dimension, x, at + numericFields + f * dimension, dimension);
         }
     }
 
-    /** The pass of the block's first n rows (inputs in s.x) into out[offset..]: layer by layer, row by row. */
+    /** The pass of the block's first n rows (inputs in s.x) into out[offset..]. */
     private void block(Scratch s, int n, float[] out, int offset) {
-        shared.forward(s.x, s.hidden, s.shared, n);
+        shared.forward(s, s.shared, n);
         for (int e = 0; e < experts.size(); e++) {
-            experts.get(e).forward(s.x, s.hidden, s.experts[e], n);
+            experts.get(e).forward(s, s.experts[e], n);
         }
         if (attention != null) {
-            attention.first().forward(s.x, s.projectionHidden, n, true);
-            attention.second().forward(s.projectionHidden, s.query, n, false);
+            attention.first().forward(s.x, s.projectionHidden, n, true, s.rowIn, s.rowOut);
+            attention.second().forward(s.projectionHidden, s.query, n, false, s.rowIn, s.rowOut);
         }
+        if (gate != null) {
+            gate.forward(s.x, s.gate, n, false, s.rowIn, s.rowOut);
+        }
+        int d = prompt.length;
         float[] mixed = s.mixed;
         for (int r = 0; r < n; r++) {
-            float[] weights = fixedWeights != null ? fixedWeights : attend(s.query[r], s.weights);
+            int at = r * d;
+            float[] weights = fixedWeights != null ? fixedWeights : attend(s.query, at, s.weights);
             // the same order of operations as the ND4J heads: mixed = sum_k a_k h_k, fused = g0 (mixed . p) + g1 h_s
             Arrays.fill(mixed, 0f);
             for (int e = 0; e < experts.size(); e++) {
                 float a = weights[e];
-                float[] h = s.experts[e][r];
-                for (int j = 0; j < mixed.length; j++) {
-                    mixed[j] += h[j] * a;
+                float[] h = s.experts[e];
+                for (int j = 0; j < d; j++) {
+                    mixed[j] += h[at + j] * a;
                 }
             }
             float taskGate = FIXED_TASK_GATE;
             float sharedGate = FIXED_SHARED_GATE;
             if (gate != null) {
-                gate.forward(s.x[r], s.gate, false);
-                softmax(s.gate);
-                taskGate = s.gate[0];
-                sharedGate = s.gate[1];
+                softmax(s.gate, 2 * r, 2);
+                taskGate = s.gate[2 * r];
+                sharedGate = s.gate[2 * r + 1];
             }
-            float[] fused = s.fused[r];
-            float[] hs = s.shared[r];
-            for (int j = 0; j < fused.length; j++) {
-                fused[j] = mixed[j] * prompt[j] * taskGate + hs[j] * sharedGate;
+            for (int j = 0; j < d; j++) {
+                s.fused[at + j] = mixed[j] * prompt[j] * taskGate + s.shared[at + j] * sharedGate;
             }
         }
-        tower[0].forward(s.fused, s.tower1, n, true);
-        tower[1].forward(s.tower1, s.tower2, n, true);
-        tower[2].forward(s.tower2, s.logit, n, false);
+        tower[0].forward(s.fused, s.tower1, n, true, s.rowIn, s.rowOut);
+        tower[1].forward(s.tower1, s.tower2, n, true, s.rowIn, s.rowOut);
+        tower[2].forward(s.tower2, s.logit, n, false, s.rowIn, s.rowOut);
         for (int r = 0; r < n; r++) {
-            out[offset + r] = (float) (1.0 / (1.0 + Math.exp(-s.logit[r][0])));
+            out[offset + r] = (float) (1.0 / (1.0 + Math.exp(-s.logit[r])));
         }
     }
 
-    /** Stage 2's attention weights from the projected row u (normalised here, in place) into weights. */
-    private float[] attend(float[] u, float[] weights) {
+    /** Stage 2's attention weights from the projected row u[at..] (normalised there, in place) into weights. */
+    private float[] attend(float[] u, int at, float[] weights) {
         Attention a = attention;
+        int d = a.gamma().length;
         double mean = 0;
-        for (float v : u) {
-            mean += v;
+        for (int j = 0; j < d; j++) {
+            mean += u[at + j];
         }
-        mean /= u.length;
+        mean /= d;
         double variance = 0;
-        for (float v : u) {
-            variance += (v - mean) * (v - mean);
+        for (int j = 0; j < d; j++) {
+            variance += (u[at + j] - mean) * (u[at + j] - mean);
         }
-        variance /= u.length;
+        variance /= d;
         float inverseStd = (float) (1.0 / Math.sqrt(variance + NORM_EPSILON));
-        for (int j = 0; j < u.length; j++) {
-            u[j] = (float) (u[j] - mean) * inverseStd * a.gamma()[j] + a.beta()[j];
+        for (int j = 0; j < d; j++) {
+            u[at + j] = (float) (u[at + j] - mean) * inverseStd * a.gamma()[j] + a.beta()[j];
         }
         for (int k = 0; k < weights.length; k++) {
-            weights[k] = dot(u, a.keys()[k]) / a.temperature();
+            float score = 0f;
+            float[] key = a.keys()[k];
+            for (int j = 0; j < d; j++) {
+                score += u[at + j] * key[j];
+            }
+            weights[k] = score / a.temperature();
         }
-        softmax(weights);
+        softmax(weights, 0, weights.length);
         return weights;
     }
 
@@ -274,18 +289,18 @@ public final class InferenceKernel {
         return sum;
     }
 
-    /** In place, stabilised by the largest value. */
-    private static void softmax(float[] v) {
+    /** Softmax of v[from..from+length] in place, stabilised by the largest value. */
+    private static void softmax(float[] v, int from, int length) {
         float max = Float.NEGATIVE_INFINITY;
-        for (float value : v) {
-            max = Math.max(max, value);
+        for (int i = from; i < from + length; i++) {
+            max = Math.max(max, v[i]);
         }
         float sum = 0f;
-        for (int i = 0; i < v.length; i++) {
+        for (int i = from; i < from + length; i++) {
             v[i] = (float) Math.exp(v[i] - max);
             sum += v[i];
         }
-        for (int i = 0; i < v.length; i++) {
+        for (int i = from; i < from + length; i++) {
             v[i] /= sum;
         }
     }
@@ -301,16 +316,21 @@ public final class InferenceKernel {
 
     private Scratch newScratch() {
         int d = prompt.length;
-        return new Scratch(new float[BLOCK][inputWidth], new float[BLOCK][shared.hidden().outputs()], new float[BLOCK][d],
-                new float[experts.size()][BLOCK][d], new float[d], new float[BLOCK][d], new float[2],
-                new float[BLOCK][tower[0].outputs()], new float[BLOCK][tower[1].outputs()], new float[BLOCK][1],
-                attention == null ? null : new float[BLOCK][attention.first().outputs()],
-                attention == null ? null : new float[BLOCK][d], new float[experts.size()]);
+        int widest = Math.max(inputWidth, shared.hidden().outputs());
+        return new Scratch(new float[BLOCK * inputWidth], new float[BLOCK * shared.hidden().outputs()], new float[BLOCK * d],
+                new float[experts.size()][BLOCK * d], new float[d], new float[BLOCK * d], new float[BLOCK * 2],
+                new float[BLOCK * tower[0].outputs()], new float[BLOCK * tower[1].outputs()], new float[BLOCK],
+                attention == null ? null : new float[BLOCK * attention.first().outputs()],
+                attention == null ? null : new float[BLOCK * d], new float[experts.size()],
+                new float[Math.max(widest, d)], new float[Math.max(widest, d)]);
     }
 
-    /** One thread's rows of intermediate values for a block, reused by every block and pass of that thread. */
-    private record Scratch(float[][] x, float[][] hidden, float[][] shared, float[][][] experts, float[] mixed,
-                           float[][] fused, float[] gate, float[][] tower1, float[][] tower2, float[][] logit,
-                           float[][] projectionHidden, float[][] query, float[] weights) {
+    /**
+     * A block's intermediate values, row-major, plus the rows the Java loop works in; taken by one pass at a time and
+     * returned to {@link #idle} after it.
+     */
+    private record Scratch(float[] x, float[] hidden, float[] shared, float[][] experts, float[] mixed, float[] fused,
+                           float[] gate, float[] tower1, float[] tower2, float[] logit, float[] projectionHidden,
+                           float[] query, float[] weights, float[] rowIn, float[] rowOut) {
     }
 }

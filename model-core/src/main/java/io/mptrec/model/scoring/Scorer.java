@@ -13,12 +13,12 @@ import java.util.Map;
  * serves every request for that version, each pass on its caller's thread. It runs only the experts that task's
  * head uses.
  *
- * <p>Passes run in {@link InferenceKernel}, plain Java on copies of the frozen arrays, not in ND4J: a pass then
- * registers no native buffer and the collector can free nothing a pass still reads. The ND4J heads did both (about
- * 130 native buffers per pass, whose bookkeeping lived on the heap until a collection), and under many threads and
- * frequent collections ND4J 1.0.0-M2.1 crashed the JVM (SIGSEGV in {@code execBroadcast}: the collector freed a
- * buffer that ND4J's executioner had made and dropped inside the call), which had kept every pass on one thread.
- * {@code ScorerConcurrencyTests} is the check, and its forced-collection soak the proof.
+ * <p>Passes run in {@link InferenceKernel} (Java arrays, the larger matrix products in OpenBLAS on those arrays), not
+ * in ND4J: a pass then registers no native buffer and the collector can free nothing a pass still reads. The ND4J
+ * heads did both (about 130 native buffers per pass, whose bookkeeping lived on the heap until a collection), and
+ * under many threads and frequent collections ND4J 1.0.0-M2.1 crashed the JVM (SIGSEGV in {@code execBroadcast}: the
+ * collector freed a buffer that ND4J's executioner had made and dropped inside the call), which had kept every pass
+ * on one thread. {@code ScorerConcurrencyTests} is the check, and its forced-collection soak the proof.
  */
 public final class Scorer {
 

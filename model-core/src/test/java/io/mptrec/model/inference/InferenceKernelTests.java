@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The Java kernel gives the ND4J heads' scores on the bundled Census artifacts, for 1, 10, 100 and 4096 rows of the
  * Census test file: the largest absolute difference allowed is {@value #TOLERANCE}. The two sum in different orders in
- * float32 (OpenBLAS blocks its products), so they differ in the last bits: at most 3.3e-7 when written (education,
- * 4096 rows), 1.8e-7 for the stage-1 tasks.
+ * float32 (OpenBLAS blocks its products differently in each), so they differ in the last bits: at most 2.4e-7 when
+ * written (education, 4096 rows), 1.8e-7 for the stage-1 tasks. 1 and 10 rows take the kernel's Java loop, 100 and
+ * 4096 rows OpenBLAS, and 140 rows both (a block of 128 and one of 12).
  */
 class InferenceKernelTests {
 
@@ -44,7 +45,7 @@ class InferenceKernelTests {
     }
 
     @ParameterizedTest
-    @CsvSource({"income, 1", "income, 10", "income, 100", "income, 4096", "marital, 100", "education, 1",
+    @CsvSource({"income, 1", "income, 10", "income, 100", "income, 140", "income, 4096", "marital, 100", "education, 1",
         "education, 10", "education, 100", "education, 4096"})
     void shouldGiveTheNd4jScoresOnTheCensusArtifacts(String task, int rows) {
         TaskPromptArtifact prompt = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-" + task));
