@@ -18,8 +18,9 @@ import java.util.stream.IntStream;
 /**
  * The forward pass of one task on a frozen encoder without ND4J: the same arithmetic as {@code Stage1Head} and
  * {@code Stage2Head}, on copies of the arrays the task uses, in Java arrays, with the larger matrix products in
- * OpenBLAS ({@link FrozenDense}). A pass allocates no native memory, so it registers nothing with ND4J's deallocator
- * and the collector cannot free anything it reads; any number of threads may share one kernel. Scores agree with the
+ * OpenBLAS ({@link FrozenDense}). A pass makes no ND4J array, so it registers nothing with ND4J's deallocator, and
+ * OpenBLAS reads the pass's own Java arrays (the JNI layer copies them for the call and releases the copies with
+ * it), so the collector cannot free anything a pass reads; any number of threads may share one kernel. Scores agree with the
  * ND4J heads to float32 summation order (at most 2.4e-7 on the Census artifacts; {@code InferenceKernelTests}).
  *
  * <p>A 1-row pass pays for its arithmetic and little else, where ND4J's per-operation overhead made it about 100
@@ -181,15 +182,18 @@ public final class InferenceKernel {
         if (s == null) {
             s = newScratch();
         }
-        for (int start = 0; start < out.length; start += BLOCK) {
-            int n = Math.min(BLOCK, out.length - start);
-            for (int r = 0; r < n; r++) {
-                input(rows, start + r, s.x, r * inputWidth);
+        try {
+            for (int start = 0; start < out.length; start += BLOCK) {
+                int n = Math.min(BLOCK, out.length - start);
+                for (int r = 0; r < n; r++) {
+                    input(rows, start + r, s.x, r * inputWidth);
+                }
+                block(s, n, out, start);
             }
-            block(s, n, out, start);
+            return out;
+        } finally {
+            idle.offer(s);
         }
-        idle.offer(s);
-        return out;
     }
 
     /** x = [scaled numeric fields, embedding of each categorical field] of row r at x[at..], as EmbeddingLookup builds it. */
