@@ -1,10 +1,13 @@
 package io.mptrec.model.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,12 +45,18 @@ class RecommenderLogCommandTests {
             assertThat(evaluated).containsPattern(task + " +test +auc +0\\.\\d{4}  \\(n=200, positives=\\d+\\)")
                     .containsPattern(task + " +test +logloss +\\d\\.\\d{4}")
                     .containsPattern(task + " +test +gauc +[01]\\.\\d{4}  \\(n=\\d+, positives=\\d+, users with both classes=\\d+\\)");
-            // the artifact records the test GAUC that evaluate recomputes from the stored weights
+            // the artifact records the test GAUC that evaluate recomputes from the stored weights: recorded from the
+            // ND4J heads during training, recomputed by the scoring kernel, whose scores differ in the last float bits
+            // (4.5e-8 here); on this 1-epoch model's nearly constant scores that breaks a few exact ties (3 of 13
+            // for like), which moves a GAUC over 20 users by a few thousandths
             OfflineMetric recorded = TaskPromptArtifact.read(artifacts.resolve("prompt-" + task)).metadata().lineage()
                     .metrics().stream().filter(m -> m.task().equals(task) && m.split().equals("test") && m.metric().equals("gauc"))
                     .findFirst().orElseThrow();
-            assertThat(evaluated).contains(String.format("gauc     %.4f  (n=%d, positives=%d,", recorded.value(),
-                    recorded.samples(), recorded.positives()));
+            Matcher gauc = Pattern.compile(task + " +test +gauc +([01]\\.\\d{4})  \\(n=(\\d+), positives=(\\d+),").matcher(evaluated);
+            assertThat(gauc.find()).isTrue();
+            assertThat(Double.parseDouble(gauc.group(1))).isCloseTo(recorded.value(), within(0.01));
+            assertThat(Integer.parseInt(gauc.group(2))).isEqualTo(recorded.samples());
+            assertThat(Integer.parseInt(gauc.group(3))).isEqualTo(recorded.positives());
         }
     }
 }
