@@ -178,13 +178,17 @@ public final class InferenceKernel {
                     + " categorical fields; the encoder expects " + numericFields + " and " + fields);
         }
         float[] out = new float[rows.rows()];
+        if (out.length == 0) {
+            return out;
+        }
         Scratch s = idle.poll();
-        if (s == null) {
-            s = newScratch();
+        if (s == null || s.capacity() < Math.min(BLOCK, out.length)) {
+            // too small a block for this pass is dropped: the pool converges on the passes' usual size
+            s = newScratch(Math.min(BLOCK, out.length));
         }
         try {
-            for (int start = 0; start < out.length; start += BLOCK) {
-                int n = Math.min(BLOCK, out.length - start);
+            for (int start = 0; start < out.length; start += s.capacity()) {
+                int n = Math.min(s.capacity(), out.length - start);
                 for (int r = 0; r < n; r++) {
                     input(rows, start + r, s.x, r * inputWidth);
                 }
@@ -318,23 +322,23 @@ public final class InferenceKernel {
         return rows;
     }
 
-    private Scratch newScratch() {
+    private Scratch newScratch(int rows) {
         int d = prompt.length;
-        int widest = Math.max(inputWidth, shared.hidden().outputs());
-        return new Scratch(new float[BLOCK * inputWidth], new float[BLOCK * shared.hidden().outputs()], new float[BLOCK * d],
-                new float[experts.size()][BLOCK * d], new float[d], new float[BLOCK * d], new float[BLOCK * 2],
-                new float[BLOCK * tower[0].outputs()], new float[BLOCK * tower[1].outputs()], new float[BLOCK],
-                attention == null ? null : new float[BLOCK * attention.first().outputs()],
-                attention == null ? null : new float[BLOCK * d], new float[experts.size()],
-                new float[Math.max(widest, d)], new float[Math.max(widest, d)]);
+        int widest = Math.max(Math.max(inputWidth, shared.hidden().outputs()), d);
+        return new Scratch(rows, new float[rows * inputWidth], new float[rows * shared.hidden().outputs()],
+                new float[rows * d], new float[experts.size()][rows * d], new float[d], new float[rows * d],
+                new float[rows * 2], new float[rows * tower[0].outputs()], new float[rows * tower[1].outputs()],
+                new float[rows], attention == null ? null : new float[rows * attention.first().outputs()],
+                attention == null ? null : new float[rows * d], new float[experts.size()], new float[widest],
+                new float[widest]);
     }
 
     /**
-     * A block's intermediate values, row-major, plus the rows the Java loop works in; taken by one pass at a time and
-     * returned to {@link #idle} after it.
+     * A block's intermediate values for up to {@code capacity} rows, row-major, plus the rows the Java loop works in;
+     * taken by one pass at a time and returned to {@link #idle} after it.
      */
-    private record Scratch(float[] x, float[] hidden, float[] shared, float[][] experts, float[] mixed, float[] fused,
-                           float[] gate, float[] tower1, float[] tower2, float[] logit, float[] projectionHidden,
+    private record Scratch(int capacity, float[] x, float[] hidden, float[] shared, float[][] experts, float[] mixed,
+                           float[] fused, float[] gate, float[] tower1, float[] tower2, float[] logit, float[] projectionHidden,
                            float[] query, float[] weights, float[] rowIn, float[] rowOut) {
     }
 }
