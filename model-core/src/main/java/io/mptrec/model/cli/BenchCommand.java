@@ -3,16 +3,20 @@ package io.mptrec.model.cli;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.inference.InferenceKernel;
+import io.mptrec.model.inference.NativeBuffers;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
-import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
+import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.NativeThreads;
 import io.mptrec.model.onnx.OnnxExport;
 import io.mptrec.model.onnx.OnnxRuntimeScorer;
 import io.mptrec.model.scoring.Scorer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +30,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Prints speed figures measured in one run: the machine's practical ceiling (a large ND4J matrix product),
- * one stage-1 training step at Census shapes, and scoring 1 and 100 rows for one task.
+ * one stage-1 training step at Census shapes, and scoring 1 to 1000 rows for one task of an artifact folder in the
+ * Java kernel and in the ND4J heads.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training-step and scoring speed against this machine's matrix-product ceiling.")
@@ -37,18 +42,21 @@ final class BenchCommand implements Callable<Integer> {
     static final int[] VOCABULARIES = {10, 53, 48, 4, 25, 16, 6, 11, 3, 4, 7, 9, 7, 7, 7, 52, 39, 9, 11, 10, 11, 4, 5, 6,
         44, 44, 44, 6, 4, 4, 4};
 
+    @Option(names = "--artifacts", defaultValue = "data/census-income-kdd/artifacts",
+            description = "Folder with encoder/ and prompt-<task>/ whose task is scored (default ${DEFAULT-VALUE}).")
+    Path artifacts;
+
+    @Option(names = "--task", defaultValue = "income", description = "Task scored (default ${DEFAULT-VALUE}).")
+    String task;
+
     @Option(names = "--seconds", defaultValue = "5", description = "Measuring time per figure (default ${DEFAULT-VALUE}).")
     double seconds;
-
-    @Option(names = "--peer-artifacts", defaultValue = "data/census-income-kdd/artifacts",
-            description = "Folder whose encoder/ and prompt-income/ are exported for ONNX Runtime (default ${DEFAULT-VALUE}).")
-    Path peerArtifacts;
 
     @Override
     public Integer call() {
         ModelConfig config = ModelConfig.defaults();
         MultiTaskModel model = MultiTaskModel.create(config, NUMERIC, VOCABULARIES, List.of("income", "marital"), 1);
-        EncodedRows rows = rows(4096, 2);
+        EncodedRows rows = rows(4096, NUMERIC, VOCABULARIES, 2);
         float[][] labels = {labels(256, 3), labels(256, 4)};
         EncodedRows batch = Batches.range(rows, 0, 256);
 
@@ -64,26 +72,16 @@ final class BenchCommand implements Callable<Integer> {
         double stepSeconds = median(() -> model.trainStep(batch, labels, null, 0));
         double stepGflop = trainingFlops(config, model.encoder().inputWidth(), 256, 2) / 1e9;
 
-        Encoder frozen = Encoder.frozen(config, NUMERIC, VOCABULARIES, 2, model.encoderArrays());
-        TaskHead head = io.mptrec.model.network.Stage1Head.frozen(0, model.headArrays(0));
-        EncodedRows one = Batches.range(rows, 0, 1);
-        EncodedRows hundred = Batches.range(rows, 0, 100);
-        double scoreOne = median(() -> head.forward(new EncoderPass(frozen, frozen.input(one))).logits().getFloat(0));
-        double scoreHundred = median(() -> head.forward(new EncoderPass(frozen, frozen.input(hundred))).logits().getFloat(0));
-        double registrations = deallocatorRegistrations(() -> head.forward(new EncoderPass(frozen, frozen.input(hundred))));
-
         System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
         System.out.printf("ceiling   ND4J gemm 1024x1024x1024, %d threads %8.2f ms  %6.1f GFLOP/s%n",
                 Runtime.getRuntime().availableProcessors(), gemmSeconds * 1e3, ceiling);
+        double gemmRate = 2.0 * 1024 * 1024 * 1024 / gemmSecondsConfigured;
         System.out.printf("          same product, model's threads      %8.2f ms  %6.1f GFLOP/s%n", gemmSecondsConfigured * 1e3,
-                2.0 * 1024 * 1024 * 1024 / gemmSecondsConfigured / 1e9);
+                gemmRate / 1e9);
         System.out.printf("training  stage-1 step, batch 256, K=2      %8.2f ms  %6.1f GFLOP/s (%.0f %% of ceiling), %.0f samples/s%n",
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling, 256 / stepSeconds);
-        System.out.printf("scoring   1 row, one task                   %8.3f ms%n", scoreOne * 1e3);
-        System.out.printf("scoring   100 rows, one task                %8.3f ms  %.0f rows/s%n", scoreHundred * 1e3, 100 / scoreHundred);
-        System.out.printf("          native buffers registered with ND4J's deallocator per 100-row pass: %s%n",
-                Double.isNaN(registrations) ? "n/a" : String.format("%.0f", registrations));
+        scoring(gemmRate);
         printOnnxRuntimePeer();
         return 0;
     }
@@ -93,8 +91,9 @@ final class BenchCommand implements Callable<Integer> {
      * artifact, exported as {@code mptrec export} does, on the same random rows: medians of 1 and 100 rows, and the ratio.
      */
     private void printOnnxRuntimePeer() {
-        EncoderArtifact encoder = EncoderArtifact.read(peerArtifacts.resolve("encoder"));
-        TaskPromptArtifact prompt = new ArtifactFolder(peerArtifacts).prompt("income");
+        ArtifactFolder folder = new ArtifactFolder(artifacts);
+        EncoderArtifact encoder = folder.encoder();
+        TaskPromptArtifact prompt = folder.prompt(task);
         Scorer ours = new Scorer(encoder, prompt);
         SplittableRandom random = new SplittableRandom(5);
         int[] sizes = encoder.vocabularySizes();
@@ -106,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = (float) random.nextDouble();
                 }
-                // the encoding gives indices 0..size-2: each field's block in the table has one row more than it looks up
+                // indices below each block's last row: valid in both embedding layouts (EncoderArtifact.vocabularySizes)
                 Arrays.setAll(categories, i -> random.nextInt(sizes[i % sizes.length] - 1));
                 EncodedRows rows = new EncodedRows(n, numeric, sizes.length, values, categories);
                 double oursSeconds = median(() -> ours.score(rows));
@@ -114,36 +113,6 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("peer      %3d %-4s, %s: ours %8.3f ms, ONNX Runtime (1 thread) %8.3f ms, ours/ONNX Runtime %.2f%n",
                         n, n == 1 ? "row" : "rows", prompt.task(), oursSeconds * 1e3, peerSeconds * 1e3, oursSeconds / peerSeconds);
             }
-        }
-    }
-
-    /**
-     * How many native buffers one run of {@code action} registers with ND4J's deallocator: each leaves a phantom
-     * reference and its bookkeeping on the Java heap until the collection after the buffer dies, which is what makes
-     * a serving JVM's young collections long (ab-testing/BENCHMARK.md). Read from the registry's size, a private field
-     * of ND4J; NaN when this ND4J version has no such field.
-     */
-    static double deallocatorRegistrations(Runnable action) {
-        try {
-            Object service = Nd4j.getDeallocatorService();
-            java.lang.reflect.Field field = service.getClass().getDeclaredField("referenceMap");
-            field.setAccessible(true);
-            java.util.Map<?, ?> registry = (java.util.Map<?, ?>) field.get(service);
-            // let the deallocator threads drain what earlier collections found, so the registry only grows below
-            System.gc();
-            Thread.sleep(500);
-            int runs = 10;
-            int before = registry.size();
-            for (int i = 0; i < runs; i++) {
-                action.run();
-            }
-            // a collection during the runs would remove entries and undercount; it shows as a negative or small figure
-            return (registry.size() - before) / (double) runs;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Double.NaN;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return Double.NaN;
         }
     }
 
@@ -159,36 +128,110 @@ final class BenchCommand implements Callable<Integer> {
         return 2 * 3 * forward;
     }
 
+    /**
+     * Scoring one task of the artifacts for 1 to 1000 rows, in the Java kernel that serves (the Scorer's) and in the
+     * ND4J heads, beside two measures of the pass's arithmetic: the same matrix products alone in ND4J (into arrays
+     * made beforehand) and the multiply-adds at the model's-threads GEMM rate measured above. Each pass's native
+     * buffers registered with ND4J's deallocator are counted too.
+     */
+    private void scoring(double gemmFlopsPerSecond) {
+        ArtifactFolder folder = new ArtifactFolder(artifacts);
+        EncoderArtifact encoder = folder.encoder();
+        TaskPromptArtifact prompt = folder.prompt(task);
+        InferenceKernel kernel = InferenceKernel.of(encoder, prompt);
+        TaskHead head = prompt.head(encoder);
+        Encoder frozen = encoder.encoder();
+        int[] vocabularies = encoder.metadata().transform().categorical().stream().mapToInt(v -> v.size() + 1).toArray();
+        EncodedRows all = rows(1000, frozen.numericFields(), vocabularies, 5);
+        System.out.printf("scoring   task %s of %s: %,d multiply-adds a row; ratios of CPU times%n", task, artifacts,
+                kernel.multiplyAddsPerRow());
+        System.out.println("          rows  engine  wall ms    cpu ms  x products alone  x at GEMM rate  rows/s (cpu)"
+                + "  native buffers per pass");
+        for (int n : new int[] {1, 10, 100, 1000}) {
+            EncodedRows rows = Batches.range(all, 0, n);
+            Medians products = medians(productsAlone(kernel.products(), n));
+            double arithmetic = 2.0 * kernel.multiplyAddsPerRow() * n / gemmFlopsPerSecond;
+            System.out.printf("          %4d  %-6s  %7.3f  %8.4f  %16s  %14s  (the pass's matrix products alone, ND4J)%n", n,
+                    "gemm", products.wall() * 1e3, products.cpu() * 1e3, "", "");
+            System.out.printf("          %4d  %-6s  %7s  %8.4f  %16s  %14s  (its multiply-adds at the GEMM rate above)%n", n,
+                    "rate", "", arithmetic * 1e3, "", "");
+            Runnable java = () -> kernel.probabilities(rows);
+            Runnable nd4j = () -> Predictions.of(frozen, List.of(head), rows);
+            for (String engine : List.of("java", "nd4j")) {
+                Runnable run = engine.equals("java") ? java : nd4j;
+                Medians pass = medians(run);
+                double buffers = NativeBuffers.registeredPerRun(run, 10);
+                System.out.printf("          %4d  %-6s  %7.3f  %8.4f  %15.2fx  %13.2fx  %12.0f  %s%n", n, engine,
+                        pass.wall() * 1e3, pass.cpu() * 1e3, pass.cpu() / products.cpu(), pass.cpu() / arithmetic,
+                        n / pass.cpu(), Double.isNaN(buffers) ? "n/a" : String.format("%.0f", buffers));
+            }
+        }
+    }
+
+    /** The pass's matrix products for n rows in ND4J, into outputs made beforehand: no allocation, no other work. */
+    private static Runnable productsAlone(List<InferenceKernel.Product> shapes, int n) {
+        List<INDArray[]> operands = shapes.stream().map(p -> new INDArray[] {
+            Nd4j.rand(DataType.FLOAT, n, p.inputs()), Nd4j.rand(DataType.FLOAT, p.inputs(), p.outputs()),
+            Nd4j.create(DataType.FLOAT, n, p.outputs())}).toList();
+        return () -> {
+            for (INDArray[] o : operands) {
+                Nd4j.gemm(o[0], o[1], o[2], false, false, 1.0, 0.0);
+            }
+        };
+    }
+
     private double median(Runnable action) {
-        for (int i = 0; i < 5; i++) {
+        return medians(action).wall();
+    }
+
+    /** Medians of the wall-clock time and of this thread's CPU time per run, in seconds. */
+    record Medians(double wall, double cpu) {
+    }
+
+    /**
+     * Runs {@code action} for a quarter of the measuring time to let the JIT compile it, then for the measuring time.
+     * The CPU time of the calling thread is the figure to compare on a busy machine (where the wall clock includes the
+     * time other processes held the core); both engines run on the calling thread with the default one native thread.
+     */
+    private Medians medians(Runnable action) {
+        ThreadMXBean clock = ManagementFactory.getThreadMXBean();
+        long warm = System.nanoTime() + (long) (seconds * 0.25e9);
+        for (int i = 0; i < 5 || System.nanoTime() < warm; i++) {
             action.run();
         }
-        double[] samples = new double[2000];
+        double[] wall = new double[20_000];
+        double[] cpu = new double[wall.length];
         int n = 0;
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (n < samples.length && (n < 5 || System.nanoTime() < end)) {
+        while (n < wall.length && (n < 5 || System.nanoTime() < end)) {
+            long startCpu = clock.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             action.run();
-            samples[n++] = (System.nanoTime() - start) / 1e9;
+            wall[n] = (System.nanoTime() - start) / 1e9;
+            cpu[n++] = (clock.getCurrentThreadCpuTime() - startCpu) / 1e9;
         }
+        return new Medians(middle(wall, n), middle(cpu, n));
+    }
+
+    private static double middle(double[] samples, int n) {
         double[] taken = Arrays.copyOf(samples, n);
         Arrays.sort(taken);
         return taken[n / 2];
     }
 
-    private static EncodedRows rows(int n, long seed) {
+    private static EncodedRows rows(int n, int numericFields, int[] vocabularies, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] numeric = new float[n * NUMERIC];
-        int[] categories = new int[n * VOCABULARIES.length];
+        float[] numeric = new float[n * numericFields];
+        int[] categories = new int[n * vocabularies.length];
         for (int i = 0; i < numeric.length; i++) {
             numeric[i] = (float) random.nextDouble();
         }
         for (int r = 0; r < n; r++) {
-            for (int f = 0; f < VOCABULARIES.length; f++) {
-                categories[r * VOCABULARIES.length + f] = random.nextInt(VOCABULARIES[f]);
+            for (int f = 0; f < vocabularies.length; f++) {
+                categories[r * vocabularies.length + f] = random.nextInt(vocabularies[f]);
             }
         }
-        return new EncodedRows(n, NUMERIC, VOCABULARIES.length, numeric, categories);
+        return new EncodedRows(n, numericFields, vocabularies.length, numeric, categories);
     }
 
     private static float[] labels(int n, long seed) {

@@ -1,6 +1,7 @@
 package io.mptrec.model.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
@@ -8,7 +9,11 @@ import io.mptrec.model.scoring.Scorer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Artifacts written by an earlier build in format version 1 must still load and predict the same. */
+/**
+ * Artifacts written by an earlier build in format version 1 must still load and predict the same: to float32
+ * summation order, since the expected predictions came from the ND4J heads and scoring now runs in the Java kernel
+ * (they differ by about 3e-8 here; 1e-6 allowed).
+ */
 class GoldenArtifactTests {
 
     @Test
@@ -20,7 +25,7 @@ class GoldenArtifactTests {
 
         Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
         Dataset slice = Dataset.load(DatasetSchema.load(schema), schema, null);
-        assertThat(new Scorer(encoder, income).score(GoldenArtifacts.rows(slice))).containsExactly(expected);
+        assertThat(new Scorer(encoder, income).score(GoldenArtifacts.rows(slice))).containsExactly(expected, within(1e-6f));
         assertThat(income.metadata().encoderSha256()).isEqualTo(encoder.contentSha256());
     }
 }

