@@ -6,7 +6,6 @@ import io.mptrec.model.artifact.FloatArray;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.EncodedRows;
-import io.mptrec.model.data.Vocabulary;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.TuneConfig;
 import java.util.ArrayList;
@@ -84,11 +83,11 @@ public final class InferenceKernel {
         Encoder network = encoder.encoder();
         this.numericFields = network.numericFields();
         this.dimension = encoder.metadata().config().embeddingDim();
-        List<Vocabulary> vocabularies = encoder.metadata().transform().categorical();
-        this.fieldOffsets = new int[vocabularies.size() + 1];
-        for (int f = 0; f < vocabularies.size(); f++) {
+        int[] blockRows = encoder.vocabularySizes();
+        this.fieldOffsets = new int[blockRows.length + 1];
+        for (int f = 0; f < blockRows.length; f++) {
             // each field's block of the stacked table starts with row 0: unseen or missing
-            fieldOffsets[f + 1] = fieldOffsets[f] + vocabularies.get(f).size() + 1;
+            fieldOffsets[f + 1] = fieldOffsets[f] + blockRows[f];
         }
         this.embeddings = e.array(Encoder.EMBEDDINGS).data().clone();
         this.inputWidth = network.inputWidth();
