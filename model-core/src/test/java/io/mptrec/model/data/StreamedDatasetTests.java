@@ -19,10 +19,7 @@ class StreamedDatasetTests {
 
     @Test
     void shouldEncodeARecommenderLogAsTheDatasetDoes() {
-        TinyData.write(folder, "log.csv", RecommenderLogTests.LOG);
-        TinyData.write(folder, "users.csv", RecommenderLogTests.USERS);
-        TinyData.write(folder, "videos.csv", RecommenderLogTests.VIDEOS);
-        Path schema = TinyData.write(folder, "schema.json", RecommenderLogTests.SCHEMA);
+        Path schema = writeLog(RecommenderLogTests.LOG);
 
         assertSameAsDataset(schema, List.of("click"));
     }
@@ -82,10 +79,7 @@ class StreamedDatasetTests {
 
     @Test
     void shouldRefuseABadNumberAsTheDatasetDoes() {
-        TinyData.write(folder, "log.csv", RecommenderLogTests.LOG.replace("20220426,4,1", "20220426,four,1"));
-        TinyData.write(folder, "users.csv", RecommenderLogTests.USERS);
-        TinyData.write(folder, "videos.csv", RecommenderLogTests.VIDEOS);
-        Path schemaFile = TinyData.write(folder, "schema.json", RecommenderLogTests.SCHEMA);
+        Path schemaFile = writeLog(RecommenderLogTests.LOG.replace("20220426,4,1", "20220426,four,1"));
         DatasetSchema schema = DatasetSchema.load(schemaFile);
 
         String inMemory = catchMessage(() -> Dataset.load(schema, schemaFile, null));
@@ -96,15 +90,20 @@ class StreamedDatasetTests {
 
     @Test
     void shouldRefuseAnEncoderWhoseInputsDiffer() {
-        TinyData.write(folder, "log.csv", RecommenderLogTests.LOG);
-        TinyData.write(folder, "users.csv", RecommenderLogTests.USERS);
-        TinyData.write(folder, "videos.csv", RecommenderLogTests.VIDEOS);
-        Path schemaFile = TinyData.write(folder, "schema.json", RecommenderLogTests.SCHEMA);
+        Path schemaFile = writeLog(RecommenderLogTests.LOG);
         StreamedDataset streamed = StreamedDataset.open(DatasetSchema.load(schemaFile), schemaFile, null);
         FeatureTransform other = new FeatureTransform(List.of(new NumericScaling("age", 0, 1)), List.of(), List.of());
 
         assertThatThrownBy(() -> streamed.encode(other, List.of("click"), folder))
                 .isInstanceOf(InputMismatchException.class).hasMessageContaining("age");
+    }
+
+    /** The recommender log's files with this log; the schema file. */
+    private Path writeLog(String log) {
+        TinyData.write(folder, "log.csv", log);
+        TinyData.write(folder, "users.csv", RecommenderLogTests.USERS);
+        TinyData.write(folder, "videos.csv", RecommenderLogTests.VIDEOS);
+        return TinyData.write(folder, "schema.json", RecommenderLogTests.SCHEMA);
     }
 
     private static String catchMessage(Runnable r) {
