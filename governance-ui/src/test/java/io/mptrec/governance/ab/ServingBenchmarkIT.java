@@ -5,9 +5,12 @@ import io.mptrec.governance.PostgresResource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.scoring.Scorer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +60,11 @@ class ServingBenchmarkIT {
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
     /**
-     * JVM options of the application, space-separated: by default the small young generation that ab-testing/README.md
-     * recommends for serving; add e.g. a JFR recording to profile the serving path.
+     * JVM options of the application, space-separated: by default none, as a user starts it with the README's run
+     * command (scoring leaves no native garbage since the Java kernel, so the small young generation once needed is
+     * not); add e.g. a JFR recording to profile the serving path.
      */
-    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "-Xmn32m");
+    static final String APP_JVM_ARGS = System.getProperty("mptrec.benchmark.jvm-args", "");
     /**
      * {@code h2} (default: the embedded file, as shipped) or {@code postgresql}: the PostgreSQL build that packaging
      * makes (target/quarkus-app-postgresql) against the test PostgreSQL ({@link PostgresResource}), as in production.
@@ -133,6 +137,7 @@ class ServingBenchmarkIT {
             closedLoop("score, 1 candidate", i -> score(one), SECONDS);
             closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
             closedLoop("score, 100 candidates as columns", i -> score(hundredColumns), SECONDS);
+            inProcess(rows);
             openLoop("ping, open loop at " + RATE + "/s", () -> get("/api/v1/score/ping"));
             openLoop("score, 100 candidates, open loop at " + RATE + "/s", () -> score(hundred));
             openLoop("score, 100 candidates as columns, open loop at " + RATE + "/s", () -> score(hundredColumns));
@@ -150,6 +155,39 @@ class ServingBenchmarkIT {
                 postgres.stop();
             }
         }
+    }
+
+    /**
+     * The same 100 candidates scored in this process by the {@link Scorer} the server runs (raw values encoded, as the
+     * server does), one thread per core, while the application idles: the rate the HTTP path is measured against.
+     */
+    private void inProcess(List<Map<String, String>> rows) throws Exception {
+        Path artifacts = Path.of("..", "data", "census-income-kdd", "artifacts");
+        Scorer scorer = new Scorer(EncoderArtifact.read(artifacts.resolve("encoder")),
+                TaskPromptArtifact.read(artifacts.resolve("prompt-income")));
+        int threads = Runtime.getRuntime().availableProcessors();
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        for (boolean counted : new boolean[] {false, true}) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(counted ? SECONDS : 2);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long started = System.nanoTime();
+                        scorer.score(rows);
+                        if (counted) {
+                            latencies.add(System.nanoTime() - started);
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(SECONDS + 10L, TimeUnit.SECONDS);
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        line(String.format(Locale.ROOT, "| in-process Scorer, 100 candidates, %d threads (no HTTP) | %d | 0 | %.1f | %.2f | %.2f | – |",
+                threads, sorted.length, sorted.length / (double) SECONDS, sorted[sorted.length / 2] / 1e6,
+                sorted[(int) (sorted.length * 0.99)] / 1e6));
     }
 
     private void closedLoop(String name, IntFunction<HttpRequest> request, int seconds) throws Exception {
