@@ -2,7 +2,6 @@ package io.mptrec.model.baseline;
 
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.Stage1Head;

@@ -5,7 +5,6 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.inference.InferenceKernel;
 import io.mptrec.model.inference.NativeBuffers;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
@@ -58,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
         MultiTaskModel model = MultiTaskModel.create(config, NUMERIC, VOCABULARIES, List.of("income", "marital"), 1);
         EncodedRows rows = rows(4096, NUMERIC, VOCABULARIES, 2);
         float[][] labels = {labels(256, 3), labels(256, 4)};
-        EncodedRows batch = Batches.range(rows, 0, 256);
+        EncodedRows batch = rows.range(0, 256);
 
         INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024);
         INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
@@ -148,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("          rows  engine  wall ms    cpu ms  x products alone  x at GEMM rate  rows/s (cpu)"
                 + "  native buffers per pass");
         for (int n : new int[] {1, 10, 100, 1000}) {
-            EncodedRows rows = Batches.range(all, 0, n);
+            EncodedRows rows = all.range(0, n);
             Medians products = medians(productsAlone(kernel.products(), n));
             double arithmetic = 2.0 * kernel.multiplyAddsPerRow() * n / gemmFlopsPerSecond;
             System.out.printf("          %4d  %-6s  %7.3f  %8.4f  %16s  %14s  (the pass's matrix products alone, ND4J)%n", n,

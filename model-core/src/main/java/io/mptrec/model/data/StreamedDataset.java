@@ -1,7 +1,6 @@
 package io.mptrec.model.data;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;

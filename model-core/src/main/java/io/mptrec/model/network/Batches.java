@@ -1,19 +1,12 @@
 package io.mptrec.model.network;
 
-import io.mptrec.model.data.EncodedRows;
-
-/** Row selections of encoded data: mini-batches and inference chunks. */
+/**
+ * Row selections of per-row values (labels) for mini-batches; encoded rows select their own
+ * ({@link io.mptrec.model.data.EncodedSource}).
+ */
 public final class Batches {
 
     private Batches() {
-    }
-
-    public static EncodedRows range(EncodedRows all, int start, int end) {
-        return all.range(start, end);
-    }
-
-    public static EncodedRows select(EncodedRows all, int[] positions) {
-        return all.select(positions);
     }
 
     public static float[] select(float[] values, int[] positions) {

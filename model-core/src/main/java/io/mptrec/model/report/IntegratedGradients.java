@@ -1,7 +1,6 @@
 package io.mptrec.model.report;
 
 import io.mptrec.model.data.EncodedRows;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.TaskHead;

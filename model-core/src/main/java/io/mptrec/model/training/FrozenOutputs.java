@@ -1,7 +1,6 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.data.EncodedSource;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -9,7 +9,6 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
-import io.mptrec.model.data.Split;
 import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Predictions;

@@ -7,7 +7,6 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.Split;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.TaskHead;
@@ -168,6 +167,6 @@ class IntegratedGradientsTests {
     static EncodedRows rows(int n) {
         int[] test = data.rows(Split.TEST);
         EncodedRows all = encoder.metadata().transform().encode(data, test);
-        return Batches.range(all, 0, Math.min(n, test.length));
+        return all.range(0, Math.min(n, test.length));
     }
 }
