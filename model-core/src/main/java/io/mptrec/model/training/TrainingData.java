@@ -42,12 +42,12 @@ public final class TrainingData implements AutoCloseable {
     private final String dataSha256;
     private final int rowCount;
     private final List<String> tasks;
-    private final FeatureTransform fitted;
+    private final java.util.function.Supplier<FeatureTransform> fitted;
     private final Encoder encoder;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     private TrainingData(DatasetSchema schema, String fingerprint, String dataSha256, int rowCount, List<String> tasks,
-                         FeatureTransform fitted, Encoder encoder) {
+                         java.util.function.Supplier<FeatureTransform> fitted, Encoder encoder) {
         this.schema = schema;
         this.fingerprint = fingerprint;
         this.dataSha256 = dataSha256;
@@ -60,7 +60,7 @@ public final class TrainingData implements AutoCloseable {
     /** A dataset read into memory. */
     public static TrainingData of(Dataset data) {
         return new TrainingData(data.schema(), data.fingerprint(), data.dataSha256(), data.rowCount(), data.tasks(),
-                FeatureTransform.fit(data, data.rows(Split.TRAIN)),
+                () -> FeatureTransform.fit(data, data.rows(Split.TRAIN)), // only stage 1 asks for it
                 (transform, tasks) -> new Splits(SplitData.of(data, transform, Split.TRAIN, tasks),
                         SplitData.of(data, transform, Split.VALIDATION, tasks),
                         SplitData.of(data, transform, Split.TEST, tasks)));
@@ -70,7 +70,7 @@ public final class TrainingData implements AutoCloseable {
     public static TrainingData streamed(StreamedDataset data) {
         TrainingData[] self = new TrainingData[1];
         self[0] = new TrainingData(data.schema(), data.fingerprint(), data.dataSha256(), data.rowCount(), data.tasks(),
-                data.transform(), (transform, tasks) -> {
+                data::transform, (transform, tasks) -> {
                     Path folder;
                     try {
                         folder = Files.createTempDirectory("mptrec-encoded-");
@@ -113,7 +113,7 @@ public final class TrainingData implements AutoCloseable {
 
     /** The transform fitted on the train split (stage 1's). */
     public FeatureTransform fittedTransform() {
-        return fitted;
+        return fitted.get();
     }
 
     /** The three splits encoded with {@code transform}, with the labels of {@code tasks}. */
