@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.report.ContributionReport;
-import io.mptrec.registry.report.ReportDiff;
+import io.mptrec.registry.api.ReportDiff;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package io.mptrec.ab.experiment;
 
 import io.mptrec.ab.assignment.Allocation;
 import io.mptrec.ab.assignment.Arm;
-import io.mptrec.registry.task.Task;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -15,7 +14,6 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
@@ -40,9 +38,12 @@ public class Experiment extends PanacheEntityBase {
     @Column(nullable = false, updatable = false)
     public String name;
 
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "task_id", nullable = false, updatable = false)
-    public Task task;
+    /** The task's id and name in the registry, copied at creation (a task's name never changes). */
+    @Column(name = "task_id", nullable = false, updatable = false)
+    public long taskId;
+
+    @Column(name = "task_name", nullable = false, updatable = false)
+    public String taskName;
 
     @Column(nullable = false, updatable = false)
     public String salt;
@@ -118,7 +119,7 @@ public class Experiment extends PanacheEntityBase {
 
     /** The experiment that routes the task's traffic now (RUNNING or PAUSED); at most one per task. */
     public static Optional<Experiment> findActiveByTaskName(String taskName) {
-        return find("task.name = ?1 and status in ?2", taskName,
+        return find("taskName = ?1 and status in ?2", taskName,
                 List.of(ExperimentStatus.RUNNING, ExperimentStatus.PAUSED)).firstResultOptional();
     }
 

@@ -1,11 +1,7 @@
 package io.mptrec.ab.experiment;
 
-import io.mptrec.registry.version.PromptVersion;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 
 /** One arm: a name, the task prompt version it serves and its traffic weight. Arm 0 is the control. */
 @Embeddable
@@ -14,9 +10,18 @@ public class ExperimentArm {
     @Column(nullable = false)
     public String name;
 
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "prompt_version_id", nullable = false)
-    public PromptVersion version;
+    /** The version's id, number and hashes in the registry, copied at creation: fixed once a version is stored. */
+    @Column(name = "prompt_version_id", nullable = false)
+    public long versionId;
+
+    @Column(name = "version_number", nullable = false)
+    public int versionNumber;
+
+    @Column(name = "content_sha256", nullable = false)
+    public String contentSha256;
+
+    @Column(name = "encoder_sha256", nullable = false)
+    public String encoderSha256;
 
     @Column(nullable = false)
     public double weight;

@@ -21,9 +21,9 @@ public record ExperimentView(long id, String name, String task, ExperimentStatus
     }
 
     public static ExperimentView of(Experiment e) {
-        return new ExperimentView(e.id, e.name, e.task.name, e.status, e.salt, e.hashVersion, e.ramp, e.alpha,
+        return new ExperimentView(e.id, e.name, e.taskName, e.status, e.salt, e.hashVersion, e.ramp, e.alpha,
                 e.plannedPerArm,
-                e.arms.stream().map(a -> new ArmView(a.name, a.version.number, a.version.contentSha256, a.weight)).toList(),
+                e.arms.stream().map(a -> new ArmView(a.name, a.versionNumber, a.contentSha256, a.weight)).toList(),
                 metrics(e, MetricRole.SUCCESS), metrics(e, MetricRole.GUARDRAIL), e.createdBy, e.createdAt,
                 e.startedAt, e.stoppedAt, e.statusReason, e.rowVersion, e.liveTrafficBypass);
     }

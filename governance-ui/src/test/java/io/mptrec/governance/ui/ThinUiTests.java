@@ -7,7 +7,7 @@ import io.mptrec.governance.PostgresResource;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.VersionStatus;
@@ -41,7 +41,7 @@ class ThinUiTests {
     static final Actor ADMIN = new Actor("admin", true);
 
     @Inject
-    PromptRegistry registry;
+    Lifecycle lifecycle;
 
     @Inject
     PromotionService promotion;
@@ -104,7 +104,7 @@ class ThinUiTests {
                 .extract().path("number");
         transition("alice", task, v3, "submit", null).then().statusCode(200);
 
-        ReleasePreview approved = registry.releasePreview(task, v2, CAROL);
+        ReleasePreview approved = lifecycle.releasePreview(task, v2, CAROL);
         assertThat(approved.allowed()).isTrue();
         assertThat(approved.bypass()).isFalse();
         assertThat(approved.refusal()).isNull();
@@ -115,14 +115,14 @@ class ThinUiTests {
         assertThat(approved.approval().valid()).isTrue();
 
         // IN_REVIEW: refused for a release manager, an admin bypass (with a reason) for an admin; the release agrees
-        ReleasePreview inReview = registry.releasePreview(task, v3, CAROL);
+        ReleasePreview inReview = lifecycle.releasePreview(task, v3, CAROL);
         assertThat(inReview.allowed()).isFalse();
         assertThat(inReview.bypass()).isTrue();
         assertThat(inReview.refusal()).isEqualTo("version " + v3 + " is IN_REVIEW; only an APPROVED version can be released");
         Response refused = transition("carol", task, v3, "release", null);
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.jsonPath().getString("detail")).isEqualTo(inReview.refusal());
-        ReleasePreview asAdmin = registry.releasePreview(task, v3, ADMIN);
+        ReleasePreview asAdmin = lifecycle.releasePreview(task, v3, ADMIN);
         assertThat(asAdmin.allowed()).isTrue();
         assertThat(asAdmin.bypass()).isTrue();
         assertThat(asAdmin.reasonRequired()).isTrue();
@@ -137,7 +137,7 @@ class ThinUiTests {
 
         // RETIRED after a release: refused for everyone, as the release says
         transition("carol", task, v2, "release", "{\"reason\":\"better\"}").then().statusCode(200);
-        ReleasePreview retired = registry.releasePreview(task, v1, ADMIN);
+        ReleasePreview retired = lifecycle.releasePreview(task, v1, ADMIN);
         assertThat(retired.allowed()).isFalse();
         assertThat(retired.bypass()).isFalse();
         assertThat(transition("admin", task, v1, "release", "{\"reason\":\"x\"}").jsonPath().getString("detail"))
@@ -150,14 +150,14 @@ class ThinUiTests {
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 81));
         int v2 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 82));
 
-        RollbackPreview back = registry.rollbackPreview(task, null, CAROL);
+        RollbackPreview back = lifecycle.rollbackPreview(task, null, CAROL);
         assertThat(back.allowed()).isTrue();
         assertThat(back.productionNow()).isEqualTo(v2);
         assertThat(back.productionNowBecomes()).isEqualTo(VersionStatus.ROLLED_BACK);
         assertThat(back.target()).isEqualTo(v1);
         assertThat(back.candidates()).containsExactly(v1);
 
-        RollbackPreview toProduction = registry.rollbackPreview(task, v2, CAROL);
+        RollbackPreview toProduction = lifecycle.rollbackPreview(task, v2, CAROL);
         assertThat(toProduction.allowed()).isFalse();
         Response refused = as("carol").contentType("application/json")
                 .body(Map.of("reason", "x", "targetVersion", v2)).post("/api/v1/tasks/" + task + "/rollback");

@@ -111,4 +111,17 @@ public final class Names {
         }
         throw ApiException.badRequest("invalid-version", field + " must be a positive integer", field);
     }
+
+    /** Entity ids arrive as path segments too: a positive long, else 400 {@code invalid-id} naming the field. */
+    public static long requireId(String value, String field) {
+        try {
+            long id = Long.parseLong(value);
+            if (id >= 1) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw ApiException.badRequest("invalid-id", field + " must be a positive integer", field);
+    }
 }

@@ -1,6 +1,5 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.registry.api.VersionStatus;
 
 /**
  * The registry's answer to "may this version take live traffic?".

@@ -1,13 +1,16 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.kernel.security.Actor;
+import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.TaskPromptArtifact;
 
 import java.util.Optional;
 
 /**
- * What the registry offers other modules (implemented by an application-scoped bean of the registry; inject this
- * interface). The A/B module resolves what serves a task, asks whether a version may take live traffic, and tells the
- * registry when it moved a task's traffic, all through here; it never writes a registry table.
+ * What the registry offers the modules that serve traffic (implemented by an application-scoped bean of the registry;
+ * inject this interface). The A/B module resolves what serves a task, asks whether a version may take live traffic,
+ * loads what scores a version, and tells the registry when it moved a task's traffic, all through here; it never
+ * reads or writes a registry table. The registry's other published interfaces: {@link Catalog} (what it holds),
+ * {@link Lifecycle} (review, release, rollback, labels, with previews) and {@link AuditTrail}.
  *
  * <p>The registry also fires {@link VersionWithdrawn} (a synchronous CDI event, inside the transaction of the
  * change) when a version is rejected, retired or rolled back, so that a module serving it can react in the same
@@ -33,24 +36,20 @@ public interface PromptRegistry {
     Optional<ServedVersion> production(long taskId);
 
     /**
-     * Reports that the caller changed what serves the task: bumps the task's serving stamp (its optimistic lock) in the
-     * caller's transaction, which must be active. Of two concurrent changes of one task's serving (two experiment
-     * starts, a pause and a release) one then fails at flush or commit with an optimistic-lock conflict (409).
+     * Reports that the caller is changing what serves the task: reads the task's serving stamp (its optimistic lock)
+     * into the caller's transaction, which must be active, and bumps it at commit. Call it before reading anything the
+     * change depends on: of two concurrent changes of one task's serving (two experiment starts, a pause and a
+     * release) that both read the same stamp, one then fails at flush or commit with an optimistic-lock conflict (409).
      */
     void servingChanged(String task);
 
     /**
-     * What releasing the version would do for this actor: production now and after, the approval it relies on, whether
-     * the actor may do it (and why not), whether it would be an admin bypass that needs a reason. The release itself
-     * runs the same checks, so a preview and the release that follows cannot disagree (unless the state changed in
-     * between). 404 problem for an unknown task or version.
+     * The scoring inputs of a version: its reference, the task prompt and the encoder it was trained for, parsed (the
+     * encoder once per process). Read in a transaction of its own; 404 problem for an unknown version id.
      */
-    ReleasePreview releasePreview(String task, int number, Actor actor);
+    Servable servable(long versionId);
 
-    /**
-     * What rolling the task's production back (to {@code target}, or when null to the previously released version)
-     * would do, computed by the same checks as the rollback. 404 problem for an unknown task or target version, 409
-     * problem ({@code no-production}) when the task has no production version.
-     */
-    RollbackPreview rollbackPreview(String task, Integer target, Actor actor);
+    /** What scores a version: both artifacts, verified when stored. */
+    record Servable(VersionRef version, EncoderArtifact encoder, TaskPromptArtifact prompt) {
+    }
 }

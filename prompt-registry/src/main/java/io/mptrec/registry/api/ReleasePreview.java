@@ -1,10 +1,9 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.registry.api.VersionStatus;
 
 /**
  * What releasing a version would do, computed by the same code that then performs the release
- * ({@link PromptRegistry#releasePreview}).
+ * ({@link Lifecycle#releasePreview}).
  *
  * @param status              the version's status now
  * @param productionNow       the version production points to now; null when the task has none

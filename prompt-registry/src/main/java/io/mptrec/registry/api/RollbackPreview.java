@@ -1,12 +1,11 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.registry.api.VersionStatus;
 
 import java.util.List;
 
 /**
  * What rolling a task's production back would do, computed by the same code that then performs the rollback
- * ({@link PromptRegistry#rollbackPreview}). A rollback always needs a reason.
+ * ({@link Lifecycle#rollbackPreview}). A rollback always needs a reason.
  *
  * @param productionNow        the version production points to now
  * @param productionNowBecomes what it becomes (ROLLED_BACK)

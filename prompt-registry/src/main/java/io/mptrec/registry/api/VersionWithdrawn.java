@@ -1,6 +1,5 @@
 package io.mptrec.registry.api;
 
-import io.mptrec.registry.api.VersionStatus;
 
 /**
  * Fired synchronously by the registry, inside the transaction of the change, when a version is withdrawn from where it

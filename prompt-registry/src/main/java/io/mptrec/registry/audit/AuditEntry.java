@@ -1,5 +1,6 @@
 package io.mptrec.registry.audit;
 
+import io.mptrec.registry.api.AuditView;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -45,4 +46,8 @@ public class AuditEntry extends PanacheEntityBase {
 
     @Column(name = "admin_bypass", nullable = false, updatable = false)
     public boolean adminBypass;
+
+    public AuditView view() {
+        return new AuditView(id, occurredAt, actor, action, task, versionNumber, before, after, reason, adminBypass);
+    }
 }

@@ -1,7 +1,6 @@
 package io.mptrec.registry.version;
 
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.task.Task;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Basic;
 import jakarta.persistence.Column;

@@ -17,6 +17,7 @@ import io.mptrec.ab.pilot.service.PilotService;
 import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -253,15 +254,7 @@ public class ExperimentResource {
     }
 
     private static long id(String id) {
-        try {
-            long v = Long.parseLong(id);
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw ApiException.badRequest("invalid-id", "id must be a positive integer", "id");
+        return Names.requireId(id, "id");
     }
 
     private static String reason(Transition body) {

@@ -21,9 +21,9 @@ import io.mptrec.kernel.security.Names;
 import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.VersionWithdrawn;
-import io.mptrec.registry.task.Task;
-import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.service.VersionService;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.VersionRef;
+import io.mptrec.registry.api.Views.TaskView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
@@ -56,13 +56,13 @@ public class ExperimentService {
     public static final String SYSTEM = "system";
 
     private final Clock clock;
-    private final VersionService versions;
+    private final Catalog catalog;
     private final Ledger ledger;
     private final PromptRegistry registry;
 
-    public ExperimentService(Clock clock, VersionService versions, Ledger ledger, PromptRegistry registry) {
+    public ExperimentService(Clock clock, Catalog catalog, Ledger ledger, PromptRegistry registry) {
         this.clock = clock;
-        this.versions = versions;
+        this.catalog = catalog;
         this.ledger = ledger;
         this.registry = registry;
     }
@@ -74,18 +74,18 @@ public class ExperimentService {
     /** The registry's answer for every arm's version, control first. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<ArmTraffic> liveTraffic(Experiment e) {
-        return e.arms.stream().map(a -> new ArmTraffic(a.name, registry.liveTraffic(a.version.id))).toList();
+        return e.arms.stream().map(a -> new ArmTraffic(a.name, registry.liveTraffic(a.versionId))).toList();
     }
 
     public Experiment persistExperiment(@Valid @NotNull CreateExperiment req, String actor) {
         String name = Names.requireName(req.name(), "name");
-        Task task = versions.findTask(Names.requireName(req.task(), "task"));
+        TaskView task = catalog.task(Names.requireName(req.task(), "task"));
         if (Experiment.findByName(name).isPresent()) {
             throw ApiException.conflict("duplicate-name", "an experiment named '" + name + "' exists");
         }
         Experiment e = new Experiment();
         e.name = name;
-        e.task = task;
+        e.taskName = task.name();
         e.salt = req.salt() == null ? name : req.salt();
         Names.requireText(e.salt, 100, "salt");
         e.hashVersion = req.hashVersion() == null ? Assigner.HASH_VERSION_1 : req.hashVersion();
@@ -108,16 +108,20 @@ public class ExperimentService {
             String at = "arms[" + i + "].";
             ExperimentArm arm = new ExperimentArm();
             arm.name = Names.requireName(spec.name(), at + "name");
-            PromptVersion version = versions.findVersion(task.name, spec.version());
-            if (!version.encoderSha256.equals(task.encoder.contentSha256)) {
-                throw ApiException.badRequest("wrong-encoder", "version " + version.number
+            VersionRef version = catalog.ref(task.name(), spec.version());
+            if (!version.encoderSha256().equals(task.encoderSha256())) {
+                throw ApiException.badRequest("wrong-encoder", "version " + version.number()
                         + " was trained for another encoder than the task's", at + "version");
             }
-            if (!versionsUsed.add(version.number)) {
-                throw ApiException.badRequest("invalid-input", "version " + version.number
+            if (!versionsUsed.add(version.number())) {
+                throw ApiException.badRequest("invalid-input", "version " + version.number()
                         + " appears in two arms", at + "version");
             }
-            arm.version = version;
+            e.taskId = version.taskId();
+            arm.versionId = version.id();
+            arm.versionNumber = version.number();
+            arm.contentSha256 = version.contentSha256();
+            arm.encoderSha256 = version.encoderSha256();
             arm.weight = spec.weight();
             e.arms.add(arm);
         }
@@ -154,7 +158,7 @@ public class ExperimentService {
         e.createdAt = clock.instant();
         e.persist();
         Experiment.flush();
-        record(Change.of(actor, AuditAction.EXPERIMENT_CREATE, e.task.name).to(describe(e)));
+        record(Change.of(actor, AuditAction.EXPERIMENT_CREATE, e.taskName).to(describe(e)));
         return e;
     }
 
@@ -206,14 +210,14 @@ public class ExperimentService {
      */
     public Experiment start(long id, Actor actor, String reason) {
         requireReason(reason);
-        Experiment e = require(id);
+        Experiment e = changing(id);
         if (!e.status.canStart()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
                     + "; only a DRAFT or PAUSED experiment can be started");
         }
-        Optional<Experiment> other = Experiment.findActiveByTaskName(e.task.name);
+        Optional<Experiment> other = Experiment.findActiveByTaskName(e.taskName);
         if (other.isPresent() && !other.get().id.equals(e.id)) {
-            throw ApiException.conflict("experiment-active", "task '" + e.task.name + "' already routes traffic through "
+            throw ApiException.conflict("experiment-active", "task '" + e.taskName + "' already routes traffic through "
                     + "experiment " + other.get().id + " (" + other.get().status + "); stop it first");
         }
         boolean bypass = requireLiveTraffic(e, actor, reason, "started");
@@ -231,17 +235,17 @@ public class ExperimentService {
     /** RUNNING -> PAUSED: every request of the task is then served the control version. */
     public Experiment pause(long id, String actor, String reason) {
         requireReason(reason);
-        return pause(require(id), actor, AuditAction.EXPERIMENT_PAUSE, reason);
+        return pause(changing(id), actor, AuditAction.EXPERIMENT_PAUSE, reason);
     }
 
     /** The guardrail evaluator's pause (actor {@code system}). */
     public Experiment pauseForGuardrail(long id, String reason) {
-        return pause(require(id), SYSTEM, AuditAction.GUARDRAIL_PAUSE, reason);
+        return pause(changing(id), SYSTEM, AuditAction.GUARDRAIL_PAUSE, reason);
     }
 
     public Experiment stop(long id, String actor, String reason) {
         requireReason(reason);
-        Experiment e = require(id);
+        Experiment e = changing(id);
         if (!e.status.canStop()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is already STOPPED");
         }
@@ -260,7 +264,7 @@ public class ExperimentService {
     public Experiment changeRamp(long id, double ramp, Actor actor, String reason) {
         requireReason(reason);
         requireRamp(ramp);
-        Experiment e = require(id);
+        Experiment e = changing(id);
         if (!e.status.canRamp()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
         }
@@ -281,11 +285,12 @@ public class ExperimentService {
      * transaction; an admin bypass of that experiment ends with it.
      */
     void onVersionWithdrawn(@Observes VersionWithdrawn withdrawn) {
+        registry.servingChanged(withdrawn.task());
         Experiment e = Experiment.findActiveByTaskName(withdrawn.task()).orElse(null);
         if (e == null || e.status != ExperimentStatus.RUNNING) {
             return;
         }
-        String arm = e.arms.stream().filter(a -> a.version.id == withdrawn.versionId()).map(a -> "'" + a.name + "'")
+        String arm = e.arms.stream().filter(a -> a.versionId == withdrawn.versionId()).map(a -> "'" + a.name + "'")
                 .collect(Collectors.joining(", "));
         if (!arm.isEmpty()) {
             pause(e, SYSTEM, AuditAction.WITHDRAWN_PAUSE, "version " + withdrawn.number() + " (arm " + arm + ") became "
@@ -322,15 +327,10 @@ public class ExperimentService {
         return actor.requireBypass("unreviewed-arm", refusal, reason);
     }
 
-    /**
-     * Every status or ramp change also bumps the task's serving stamp (the registry's optimistic lock of the task): two
-     * experiments of one task cannot both start, and every replica re-reads the task's routing on its next request.
-     */
     private Experiment changed(String actor, AuditAction action, Experiment e, String before, String reason,
                                boolean bypass) {
-        registry.servingChanged(e.task.name);
         Experiment.flush(); // the loser of a concurrent change gets its 409 here
-        record(Change.of(actor, action, e.task.name).from(before).to(describe(e)).because(reason).bypass(bypass));
+        record(Change.of(actor, action, e.taskName).from(before).to(describe(e)).because(reason).bypass(bypass));
         return e;
     }
 
@@ -368,6 +368,18 @@ public class ExperimentService {
     private static Experiment require(long id) {
         return Experiment.<Experiment>findByIdOptional(id)
                 .orElseThrow(() -> ApiException.notFound("no experiment " + id, "id"));
+    }
+
+    /**
+     * The experiment a status or ramp change is about, with its task's serving stamp taken into this transaction
+     * before the change reads anything it depends on (another active experiment, the arms' live-traffic answers): the
+     * stamp is bumped at commit, so of two concurrent changes of one task's serving (two starts, a pause and a
+     * release) one fails with 409, and every replica re-reads the task's routing on its next request.
+     */
+    private Experiment changing(long id) {
+        Experiment e = require(id);
+        registry.servingChanged(e.taskName);
+        return e;
     }
 
     private static Allocation allocation(Experiment e) {

@@ -12,10 +12,9 @@ import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
-import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.ReleasePreview;
-import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.api.Views.VersionSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -32,15 +31,12 @@ public class PromotionService {
 
     private final ExperimentService experiments;
     private final ResultsService results;
-    private final LifecycleService lifecycle;
-    private final PromptRegistry registry;
+    private final Lifecycle lifecycle;
 
-    public PromotionService(ExperimentService experiments, ResultsService results, LifecycleService lifecycle,
-                            PromptRegistry registry) {
+    public PromotionService(ExperimentService experiments, ResultsService results, Lifecycle lifecycle) {
         this.experiments = experiments;
         this.results = results;
         this.lifecycle = lifecycle;
-        this.registry = registry;
     }
 
     public record Promoted(ExperimentView experiment, int releasedVersion, String explanation) {
@@ -52,12 +48,12 @@ public class PromotionService {
         Choice choice = choose(e, armName);
         ExperimentArm arm = choice.arm();
         ReleasePreview release = arm == null ? null
-                : registry.releasePreview(e.task.name, arm.version.number, actor);
+                : lifecycle.releasePreview(e.taskName, arm.versionNumber, actor);
         List<PromotionPreview.Candidate> candidates = choice.results().treatments().stream()
-                .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).version.number, t.verdict().name(),
+                .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).versionNumber, t.verdict().name(),
                         t.explanation(), t.verdict() == DecisionRule.Verdict.SHIP)).toList();
         return new PromotionPreview(ExperimentView.of(e), candidates, arm == null ? null : arm.name,
-                arm == null ? null : arm.version.number, release, release != null && release.allowed(),
+                arm == null ? null : arm.versionNumber, release, release != null && release.allowed(),
                 choice.refusal());
     }
 
@@ -71,13 +67,13 @@ public class PromotionService {
         ExperimentArm arm = choice.arm();
         String why = reason == null || reason.isBlank() ? "promoted by experiment '" + e.name + "'" : reason;
         // stopped first: the release retires the control's version, which would otherwise pause the experiment
-        experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.version.number + "): "
+        experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.versionNumber + "): "
                 + choice.chosen().explanation());
         // the registry's release runs the checks its releasePreview shows (approval, four-eyes, admin bypass)
-        PromptVersion released = lifecycle.release(e.task.name, arm.version.number, actor, why);
-        experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.task.name)
-                .to("arm " + arm.name + " v" + arm.version.number + " released").because(why));
-        return new Promoted(ExperimentView.of(e), released.number, choice.chosen().explanation());
+        VersionSummary released = lifecycle.release(e.taskName, arm.versionNumber, actor, why);
+        experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.taskName)
+                .to("arm " + arm.name + " v" + arm.versionNumber + " released").because(why));
+        return new Promoted(ExperimentView.of(e), released.number(), choice.chosen().explanation());
     }
 
     private Experiment promotable(long id) {

@@ -132,7 +132,7 @@ public class GuardrailService {
                 + "); its guardrails are not checked until an evaluation succeeds";
         try {
             QuarkusTransaction.requiringNew().run(() -> experiments.findExperimentById(id).ifPresent(e ->
-                    experiments.record(Change.of(ExperimentService.SYSTEM, AuditAction.GUARDRAIL_ERROR, e.task.name)
+                    experiments.record(Change.of(ExperimentService.SYSTEM, AuditAction.GUARDRAIL_ERROR, e.taskName)
                             .because(reason.length() > 4000 ? reason.substring(0, 4000) : reason))));
         } catch (RuntimeException auditFailure) {
             failing.remove(id); // audited on the next sweep instead

@@ -129,7 +129,7 @@ public class PilotService {
                 throw ApiException.conflict("invalid-transition", "experiment " + experimentId + " is " + e.status
                         + "; a pilot replays traffic against a DRAFT or RUNNING experiment");
             }
-            return new PilotTarget(e.task.name, request.label() == null ? e.task.name : request.label(), routings.route(e));
+            return new PilotTarget(e.taskName, request.label() == null ? e.taskName : request.label(), routings.route(e));
         });
         Dataset data = dataset();
         if (!data.tasks().contains(target.label())) {
@@ -145,7 +145,7 @@ public class PilotService {
             runs.put(experimentId, run);
         }
         QuarkusTransaction.requiringNew().run(() -> experiments.record(Change.of(actor, AuditAction.PILOT_START,
-                        experiments.findExperimentById(experimentId).orElseThrow().task.name)
+                        experiments.findExperimentById(experimentId).orElseThrow().taskName)
                 .to("pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed)));
         worker.submit(() -> replay(run, target.task(), target.route(), data));
         return run.progress();

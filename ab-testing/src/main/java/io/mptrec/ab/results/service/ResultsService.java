@@ -42,8 +42,8 @@ public class ResultsService {
 
     /** The experiment as the analysis reads it. */
     public static ExperimentDesign design(Experiment e) {
-        return new ExperimentDesign(e.id, e.name, e.task.name, e.status, e.alpha, e.plannedPerArm,
-                e.arms.stream().map(a -> new ExperimentDesign.Arm(a.name, a.version.number, a.version.contentSha256,
+        return new ExperimentDesign(e.id, e.name, e.taskName, e.status, e.alpha, e.plannedPerArm,
+                e.arms.stream().map(a -> new ExperimentDesign.Arm(a.name, a.versionNumber, a.contentSha256,
                         a.weight)).toList(),
                 e.metrics.stream().map(ResultsService::metric).toList());
     }

@@ -88,7 +88,7 @@ public class RoutingCache {
     /** The experiment's route (needs a transaction): its arms and whether the registry lets them take live traffic. */
     public ExperimentRoute route(Experiment e) {
         boolean bypass = e.status == ExperimentStatus.RUNNING && e.liveTrafficBypass;
-        List<Boolean> allowed = e.arms.stream().map(a -> registry.liveTraffic(a.version.id).allowed()).toList();
+        List<Boolean> allowed = e.arms.stream().map(a -> registry.liveTraffic(a.versionId).allowed()).toList();
         return new ExperimentRoute(new ExperimentRef(e.id, e.name, e.status), e.allocation(),
                 e.arms.stream().map(RoutingCache::target).toList(),
                 e.status == ExperimentStatus.RUNNING && (bypass || !allowed.contains(false)), bypass || allowed.get(0));
@@ -102,7 +102,7 @@ public class RoutingCache {
     }
 
     private static Target target(ExperimentArm arm) {
-        return new Target(arm.name, arm.version.id, arm.version.number, arm.version.contentSha256,
-                arm.version.encoderSha256);
+        return new Target(arm.name, arm.versionId, arm.versionNumber, arm.contentSha256,
+                arm.encoderSha256);
     }
 }

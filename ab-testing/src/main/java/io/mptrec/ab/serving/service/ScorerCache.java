@@ -1,12 +1,8 @@
 package io.mptrec.ab.serving.service;
 
-import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.scoring.Scorer;
-import io.mptrec.registry.encoder.service.EncoderService;
-import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.api.PromptRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,25 +16,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ScorerCache {
 
     private final Map<String, Scorer> scorers = new ConcurrentHashMap<>();
-    private final EncoderService encoders;
+    private final PromptRegistry registry;
 
-    public ScorerCache(EncoderService encoders) {
-        this.encoders = encoders;
+    public ScorerCache(PromptRegistry registry) {
+        this.registry = registry;
     }
 
-    /** The scorer of a version, loading its artifact (and the encoder) in a transaction of its own on first use. */
+    /** The scorer of a version, loading its artifacts from the registry (in a transaction of its own) on first use. */
     public Scorer scorerFor(String encoderSha256, String contentSha256, long versionId) {
         String key = encoderSha256 + ":" + contentSha256;
         Scorer cached = scorers.get(key);
         if (cached != null) {
             return cached;
         }
-        return scorers.computeIfAbsent(key, k -> QuarkusTransaction.requiringNew().call(() -> {
-            PromptVersion version = PromptVersion.findById(versionId);
-            TaskPromptArtifact prompt = TaskPromptArtifact.from(
-                    ArtifactBundle.fromZip(version.artifact, "task prompt " + version.task.name + " v" + version.number));
-            return new Scorer(encoders.parsedEncoder(version.task.encoder), prompt);
-        }));
+        return scorers.computeIfAbsent(key, k -> {
+            PromptRegistry.Servable servable = registry.servable(versionId);
+            return new Scorer(servable.encoder(), servable.prompt());
+        });
     }
 
     public int size() {

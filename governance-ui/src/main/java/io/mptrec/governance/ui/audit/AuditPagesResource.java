@@ -6,10 +6,9 @@ import io.mptrec.governance.ui.page.UiConfig;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.security.Permission;
 import io.mptrec.kernel.time.Instants;
-import io.mptrec.registry.audit.AuditEntry;
-import io.mptrec.registry.audit.service.AuditExporter;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
-import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.api.AuditFilter;
+import io.mptrec.registry.api.AuditTrail;
+import io.mptrec.registry.api.AuditView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
@@ -31,14 +30,12 @@ import java.util.stream.Collectors;
 @Path("/ui/audit")
 public class AuditPagesResource {
 
-    private final AuditService audit;
-    private final AuditExporter exporter;
+    private final AuditTrail audit;
     private final Viewer viewer;
     private final UiConfig config;
 
-    public AuditPagesResource(AuditService audit, AuditExporter exporter, Viewer viewer, UiConfig config) {
+    public AuditPagesResource(AuditTrail audit, Viewer viewer, UiConfig config) {
         this.audit = audit;
-        this.exporter = exporter;
         this.viewer = viewer;
         this.config = config;
     }
@@ -52,7 +49,7 @@ public class AuditPagesResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance log(Filters filters, List<String> actions, List<AuditEntry> entries, Paging paging);
+        static native TemplateInstance log(Filters filters, List<String> actions, List<AuditView> entries, Paging paging);
     }
 
     @GET
@@ -68,7 +65,7 @@ public class AuditPagesResource {
         int p = page == null ? 0 : Math.min(Math.max(page, 0), pages - 1);
         String base = "/ui/audit?" + (f.query().isEmpty() ? "" : f.query() + "&") + "page=";
         Paging paging = new Paging(p, p + 1, pages, total, p > 0 ? base + (p - 1) : null, p + 1 < pages ? base + (p + 1) : null);
-        return Templates.log(f, audit.actions(), audit.findPage(filter, p, size), paging);
+        return Templates.log(f, audit.actions(), audit.page(filter, p, size), paging);
     }
 
     @GET
@@ -78,7 +75,7 @@ public class AuditPagesResource {
     public RestResponse<String> export(@RestQuery String format, @RestQuery String task, @RestQuery String actor,
                                        @RestQuery String action, @RestQuery String from, @RestQuery String to) {
         AuditFilter filter = toFilter(filters(task, actor, action, from, to));
-        AuditExporter.Export file = exporter.export(filter, format);
+        AuditTrail.Export file = audit.export(filter, format);
         return RestResponse.ResponseBuilder.ok(file.body(), file.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"").build();
     }

@@ -25,10 +25,12 @@ import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.version.service.VersionService;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Views.TaskView;
 import io.quarkus.qute.CheckedTemplate;
 import io.mptrec.model.format.Figures;
 import io.quarkus.qute.TemplateExtension;
@@ -72,20 +74,20 @@ public class ExperimentsResource {
     private final TimeSeriesService timeSeries;
     private final PilotService pilot;
     private final PromotionService promotion;
-    private final VersionService versions;
+    private final Catalog catalog;
     private final CovariateService covariates;
     private final Viewer viewer;
     private final ScriptJson json;
 
     public ExperimentsResource(ExperimentService experiments, ResultsService results, TimeSeriesService timeSeries,
-                               PilotService pilot, PromotionService promotion, VersionService versions,
+                               PilotService pilot, PromotionService promotion, Catalog catalog,
                                CovariateService covariates, Viewer viewer, ScriptJson json) {
         this.experiments = experiments;
         this.results = results;
         this.timeSeries = timeSeries;
         this.pilot = pilot;
         this.promotion = promotion;
-        this.versions = versions;
+        this.catalog = catalog;
         this.covariates = covariates;
         this.viewer = viewer;
         this.json = json;
@@ -402,7 +404,7 @@ public class ExperimentsResource {
     }
 
     private List<String> taskNames() {
-        return versions.findAllTasks().stream().map(t -> t.name).toList();
+        return catalog.tasks().stream().map(TaskView::name).toList();
     }
 
     /** Per arm and metric: the estimate as a point and its interval as a floating bar (the band). */
@@ -471,15 +473,7 @@ public class ExperimentsResource {
     }
 
     private static long id(String id) {
-        try {
-            long v = Long.parseLong(id);
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw ApiException.badRequest("invalid-id", "experiment id must be a positive integer", "id");
+        return Names.requireId(id, "id");
     }
 
     private static ApiException notFound(long id) {

@@ -6,10 +6,10 @@ import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
-import io.mptrec.registry.task.Label;
-import io.mptrec.registry.task.Task;
-import io.mptrec.registry.version.service.LifecycleService;
-import io.mptrec.registry.version.service.VersionService;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
+import io.mptrec.registry.api.Views.TaskView;
+import io.mptrec.registry.api.Views.VersionSummary;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -34,12 +34,12 @@ import java.util.List;
 @Produces(MediaType.TEXT_HTML)
 public class LabelsResource {
 
-    private final VersionService versions;
-    private final LifecycleService lifecycle;
+    private final Catalog catalog;
+    private final Lifecycle lifecycle;
     private final Viewer viewer;
 
-    public LabelsResource(VersionService versions, LifecycleService lifecycle, Viewer viewer) {
-        this.versions = versions;
+    public LabelsResource(Catalog catalog, Lifecycle lifecycle, Viewer viewer) {
+        this.catalog = catalog;
         this.lifecycle = lifecycle;
         this.viewer = viewer;
     }
@@ -99,10 +99,10 @@ public class LabelsResource {
 
     private TemplateInstance page(String task, String done, String error, String name, Integer version) {
         // reads only: no transaction of the page's own
-        Task t = versions.findTask(Names.requireName(task, "task"));
-        List<LabelRow> labels = Label.listByTask(t).stream().map(l -> new LabelRow(l.name, l.version.number,
-                l.movedBy, l.movedAt, Label.PRODUCTION.equals(l.name))).toList();
-        List<Integer> numbers = versions.findAllVersions(t.name).stream().map(v -> v.number).toList();
-        return Templates.labels(t.name, labels, numbers, done, error, name, version);
+        TaskView t = catalog.task(Names.requireName(task, "task"));
+        List<LabelRow> labels = t.labels().stream().map(l -> new LabelRow(l.name(), l.version(), l.movedBy(),
+                l.movedAt(), Lifecycle.PRODUCTION.equals(l.name()))).toList();
+        List<Integer> numbers = catalog.versions(t.name()).stream().map(VersionSummary::number).toList();
+        return Templates.labels(t.name(), labels, numbers, done, error, name, version);
     }
 }

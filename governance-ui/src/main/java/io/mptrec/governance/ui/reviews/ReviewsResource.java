@@ -6,11 +6,11 @@ import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
+import io.mptrec.registry.api.ApprovalPreview;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.version.mapping.VersionMapper;
-import io.mptrec.registry.version.mapping.Views.VersionDetail;
-import io.mptrec.registry.version.service.LifecycleService;
-import io.mptrec.registry.version.service.VersionService;
+import io.mptrec.registry.api.Views.VersionDetail;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -31,15 +31,13 @@ import java.util.List;
 @Produces(MediaType.TEXT_HTML)
 public class ReviewsResource {
 
-    private final VersionService versions;
-    private final LifecycleService lifecycle;
-    private final VersionMapper views;
+    private final Catalog catalog;
+    private final Lifecycle lifecycle;
     private final Viewer viewer;
 
-    public ReviewsResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer) {
-        this.versions = versions;
+    public ReviewsResource(Catalog catalog, Lifecycle lifecycle, Viewer viewer) {
+        this.catalog = catalog;
         this.lifecycle = lifecycle;
-        this.views = views;
         this.viewer = viewer;
     }
 
@@ -59,10 +57,10 @@ public class ReviewsResource {
 
     @GET
     public TemplateInstance getQueue(@RestQuery String done) {
-        List<Review> reviews = versions.findAllTasks().stream()
-                .flatMap(t -> versions.findAllVersions(t.name).stream())
-                .filter(v -> v.status == VersionStatus.IN_REVIEW)
-                .map(v -> review(views.toDetail(v)))
+        List<Review> reviews = catalog.tasks().stream()
+                .flatMap(t -> catalog.versions(t.name()).stream())
+                .filter(v -> VersionStatus.IN_REVIEW.name().equals(v.status()))
+                .map(v -> review(catalog.version(v.task(), v.number())))
                 .toList();
         return Templates.queue(reviews, done);
     }
@@ -116,23 +114,23 @@ public class ReviewsResource {
         if (!viewer.isApprover()) {
             return new Review(v, false, false, false, "Only a prompt-approver decides; you can read the queue.");
         }
-        if (v.author().equals(viewer.getName())) {
-            return new Review(v, false, true, viewer.isAdmin(), "You uploaded this version, so another approver must "
-                    + "approve it (four-eyes)" + (viewer.isAdmin() ? ", unless you bypass that as admin, with a reason." : "."));
+        ApprovalPreview approval = lifecycle.approvalPreview(v.task(), v.number(), viewer.actor());
+        if (approval.bypass()) {
+            return new Review(v, false, true, approval.allowed(), "You uploaded this version, so another approver must "
+                    + "approve it (four-eyes)" + (approval.allowed() ? ", unless you bypass that as admin, with a reason." : "."));
         }
         return new Review(v, true, true, false, null);
     }
 
     /** Only the author's own IN_REVIEW version needs (and may get) a bypass; anything else is refused in words. */
     private VersionDetail bypassable(String task, String number) {
-        VersionDetail v = views.toDetail(versions.findVersion(Names.requireName(task, "task"),
-                Names.requireVersionNumber(number, "version")));
-        if (!VersionStatus.IN_REVIEW.name().equals(v.status())) {
-            throw ApiException.conflict("invalid-transition", "version " + v.number() + " is " + v.status()
-                    + "; only a version IN_REVIEW can be approved");
+        VersionDetail v = catalog.version(Names.requireName(task, "task"), Names.requireVersionNumber(number, "version"));
+        ApprovalPreview approval = lifecycle.approvalPreview(v.task(), v.number(), viewer.actor());
+        if (approval.status() != VersionStatus.IN_REVIEW) {
+            throw ApiException.conflict("invalid-transition", approval.refusal());
         }
-        if (!v.author().equals(viewer.getName())) {
-            throw ApiException.conflict("no-bypass-needed", v.author() + " uploaded version " + v.number()
+        if (!approval.bypass()) {
+            throw ApiException.conflict("no-bypass-needed", approval.author() + " uploaded version " + v.number()
                     + ", not you: four-eyes holds, so approve it in the review queue without a bypass");
         }
         return v;

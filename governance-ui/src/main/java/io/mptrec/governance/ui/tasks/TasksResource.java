@@ -5,19 +5,16 @@ import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
+import io.mptrec.registry.api.RollbackPreview;
+import io.mptrec.registry.api.VersionRef;
+import io.mptrec.registry.api.VersionStatus;
+import io.mptrec.registry.api.Views.TaskView;
+import io.mptrec.registry.api.Views.VersionSummary;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
-import io.mptrec.registry.api.PromptRegistry;
-import io.mptrec.registry.api.RollbackPreview;
-import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.task.Task;
-import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.mapping.VersionMapper;
-import io.mptrec.registry.version.mapping.Views.TaskView;
-import io.mptrec.registry.version.mapping.Views.VersionSummary;
-import io.mptrec.registry.version.service.LifecycleService;
-import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -39,21 +36,16 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML)
 public class TasksResource {
 
-    private final VersionService versions;
-    private final LifecycleService lifecycle;
-    private final VersionMapper views;
+    private final Catalog catalog;
+    private final Lifecycle lifecycle;
     private final Viewer viewer;
     private final ExperimentService experiments;
-    private final PromptRegistry registry;
 
-    public TasksResource(VersionService versions, LifecycleService lifecycle, VersionMapper views, Viewer viewer,
-                         ExperimentService experiments, PromptRegistry registry) {
-        this.registry = registry;
-        this.experiments = experiments;
-        this.versions = versions;
+    public TasksResource(Catalog catalog, Lifecycle lifecycle, Viewer viewer, ExperimentService experiments) {
+        this.catalog = catalog;
         this.lifecycle = lifecycle;
-        this.views = views;
         this.viewer = viewer;
+        this.experiments = experiments;
     }
 
     /** One row of the overview. {@code health} is a sentence; {@code level} is ok, warn or bad. */
@@ -79,14 +71,14 @@ public class TasksResource {
 
     @GET
     public TemplateInstance getOverview() {
-        return Templates.overview(versions.findAllTasks().stream().map(this::row).toList());
+        return Templates.overview(catalog.tasks().stream().map(this::row).toList());
     }
 
     @GET
     @Path("tasks/{task}")
     public TemplateInstance getTask(@RestPath String task, @RestQuery String done) {
-        Task t = versions.findTask(Names.requireName(task, "task"));
-        return Templates.task(row(t), versions.findAllVersions(t.name).stream().map(views::toSummary).toList(),
+        TaskView t = catalog.task(Names.requireName(task, "task"));
+        return Templates.task(row(t), catalog.versions(t.name()),
                 done == null ? null : "Done: " + done.replace('-', ' ') + ".");
     }
 
@@ -109,14 +101,14 @@ public class TasksResource {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
                     Templates.rollback(name, plan(name, target), "A rollback needs a reason: say why production goes back.")).build();
         }
-        int now = lifecycle.rollback(name, target, viewer.actor(), reason.strip()).number;
+        int now = lifecycle.rollback(name, target, viewer.actor(), reason.strip()).number();
         return Pages.seeOther("/ui/tasks/" + name + "?done=rolled-back-to-v" + now);
     }
 
 
 
     private RollbackPlan plan(String task, Integer target) {
-        RollbackPreview p = registry.rollbackPreview(task, target, viewer.actor());
+        RollbackPreview p = lifecycle.rollbackPreview(task, target, viewer.actor());
         if (!p.allowed()) {
             return new RollbackPlan(p.productionNow(), null, p.candidates(), "A rollback is not possible: "
                     + p.refusal() + ".");
@@ -127,31 +119,30 @@ public class TasksResource {
         return new RollbackPlan(p.productionNow(), p.target(), p.candidates(), change);
     }
 
-    private TaskRow row(Task task) {
-        TaskView view = views.toTaskView(task);
-        List<PromptVersion> all = PromptVersion.listByTask(task);
-        long open = all.stream().filter(v -> v.status == VersionStatus.IN_REVIEW).count();
-        long approved = all.stream().filter(v -> v.status == VersionStatus.APPROVED).count();
-        Optional<PromptVersion> production = all.stream()
-                .filter(v -> view.production() != null && v.number == view.production()).findFirst();
+    private TaskRow row(TaskView task) {
+        List<VersionSummary> all = catalog.versions(task.name());
+        long open = all.stream().filter(v -> VersionStatus.IN_REVIEW.name().equals(v.status())).count();
+        long approved = all.stream().filter(v -> VersionStatus.APPROVED.name().equals(v.status())).count();
+        Optional<VersionRef> production = Optional.ofNullable(task.production())
+                .map(number -> catalog.ref(task.name(), number));
         String health;
         String level;
         if (production.isEmpty()) {
             health = "no production version: requests for this task cannot be served";
             level = "bad";
-        } else if (!production.get().encoderSha256.equals(task.encoder.contentSha256)) {
+        } else if (!production.get().encoderSha256().equals(task.encoderSha256())) {
             health = "production was trained for another encoder";
             level = "bad";
         } else if (open > 0) {
-            health = "serving v" + view.production() + "; " + open + " waiting for review";
+            health = "serving v" + task.production() + "; " + open + " waiting for review";
             level = "warn";
         } else {
-            health = "serving v" + view.production();
+            health = "serving v" + task.production();
             level = "ok";
         }
         long running = experiments.findAllExperimentViews().stream()
-                .filter(e -> e.status() == ExperimentStatus.RUNNING && e.task().equals(task.name)).count();
-        return new TaskRow(task.name, task.encoder.contentSha256, view.production(), all.size(), open, approved,
+                .filter(e -> e.status() == ExperimentStatus.RUNNING && e.task().equals(task.name())).count();
+        return new TaskRow(task.name(), task.encoderSha256(), task.production(), all.size(), open, approved,
                 running, health, level);
     }
 }

@@ -8,7 +8,8 @@ import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.ArtifactException;
-import io.mptrec.registry.version.service.VersionService;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Views.TaskView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -35,11 +36,11 @@ import java.util.List;
 @Produces(MediaType.TEXT_HTML)
 public class UploadResource {
 
-    private final VersionService versions;
+    private final Catalog catalog;
     private final Viewer viewer;
 
-    public UploadResource(VersionService versions, Viewer viewer) {
-        this.versions = versions;
+    public UploadResource(Catalog catalog, Viewer viewer) {
+        this.catalog = catalog;
         this.viewer = viewer;
     }
 
@@ -66,8 +67,8 @@ public class UploadResource {
             }
             ArtifactBundle bundle = ArtifactBundle.fromZip(Files.readAllBytes(artifact.uploadedFile()),
                     "uploaded task prompt");
-            VersionService.Upload upload = versions.uploadVersion(name, bundle, viewer.getName());
-            int number = upload.version().number;
+            Catalog.Upload upload = catalog.upload(name, bundle, viewer.getName());
+            int number = upload.version().number();
             return Pages.seeOther("/ui/tasks/" + name + "/versions/" + number + "?done="
                     + (upload.created() ? "uploaded-as-a-draft" : "already-stored-with-the-same-content"));
         } catch (ApiException e) {
@@ -87,6 +88,6 @@ public class UploadResource {
     }
 
     private List<String> taskNames() {
-        return versions.findAllTasks().stream().map(t -> t.name).toList();
+        return catalog.tasks().stream().map(TaskView::name).toList();
     }
 }

@@ -1,9 +1,9 @@
 package io.mptrec.governance.ui.versions;
 
 import io.mptrec.model.report.ContributionReport;
-import io.mptrec.registry.report.ReportDiff;
-import io.mptrec.registry.report.ReportDiff.AttentionMove;
-import io.mptrec.registry.report.ReportDiff.FieldMove;
+import io.mptrec.registry.api.ReportDiff;
+import io.mptrec.registry.api.ReportDiff.AttentionMove;
+import io.mptrec.registry.api.ReportDiff.FieldMove;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

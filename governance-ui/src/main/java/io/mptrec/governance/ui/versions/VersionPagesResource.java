@@ -11,18 +11,16 @@ import io.mptrec.kernel.security.Permission;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.format.Figures;
 import io.mptrec.registry.api.ApprovalFacts;
-import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.AuditFilter;
+import io.mptrec.registry.api.AuditTrail;
+import io.mptrec.registry.api.AuditView;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.audit.AuditEntry;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
-import io.mptrec.registry.audit.service.AuditService;
-import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.mapping.VersionMapper;
-import io.mptrec.registry.version.mapping.Views.VersionDetail;
-import io.mptrec.registry.version.mapping.Views.VersionDiff;
-import io.mptrec.registry.version.service.LifecycleService;
-import io.mptrec.registry.version.service.VersionService;
+import io.mptrec.registry.api.Views.VersionDetail;
+import io.mptrec.registry.api.Views.VersionDiff;
+import io.mptrec.registry.api.Views.VersionSummary;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -39,7 +37,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 import io.mptrec.model.artifact.CanonicalJson;
 import io.mptrec.model.artifact.NonInterference;
 import io.mptrec.model.report.ContributionReport;
-import io.mptrec.registry.report.service.ReportService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,23 +47,16 @@ import java.util.Map;
 @Produces(MediaType.TEXT_HTML)
 public class VersionPagesResource {
 
-    private final VersionService versions;
-    private final LifecycleService lifecycle;
-    private final VersionMapper views;
-    private final AuditService audit;
+    private final Catalog catalog;
+    private final Lifecycle lifecycle;
+    private final AuditTrail audit;
     private final Viewer viewer;
     private final ScriptJson json;
-    private final ReportService reports;
-    private final PromptRegistry registry;
 
-    public VersionPagesResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
-                                AuditService audit, Viewer viewer, ScriptJson json, ReportService reports,
-                                PromptRegistry registry) {
-        this.registry = registry;
-        this.reports = reports;
-        this.versions = versions;
+    public VersionPagesResource(Catalog catalog, Lifecycle lifecycle, AuditTrail audit, Viewer viewer,
+                                ScriptJson json) {
+        this.catalog = catalog;
         this.lifecycle = lifecycle;
-        this.views = views;
         this.audit = audit;
         this.viewer = viewer;
         this.json = json;
@@ -87,7 +77,7 @@ public class VersionPagesResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance detail(VersionDetail v, List<Fact> lineage, NonInterference nonInterference,
-                                              String chart, List<AuditEntry> trail, List<Integer> others, String done,
+                                              String chart, List<AuditView> trail, List<Integer> others, String done,
                                               ContributionReport report, String attributionChart, String gateChart,
                                               String attentionChart);
 
@@ -99,8 +89,7 @@ public class VersionPagesResource {
 
     @GET
     public TemplateInstance getVersion(@RestPath String task, @RestPath String number, @RestQuery String done) {
-        PromptVersion v = find(task, number);
-        VersionDetail detail = views.toDetail(v);
+        VersionDetail detail = catalog.version(name(task), version(number));
         List<Fact> lineage = new ArrayList<>();
         detail.lineage().fields().forEachRemaining(f -> {
             if (!"metrics".equals(f.getKey())) {
@@ -108,14 +97,14 @@ public class VersionPagesResource {
             }
         });
         JsonNode ni = detail.nonInterference();
-        List<AuditEntry> trail = audit.findAll(new AuditFilter(v.task.name, null, null, null, null)).stream()
-                .filter(e -> e.versionNumber != null && e.versionNumber == v.number).toList();
-        List<Integer> others = versions.findAllVersions(v.task.name).stream().map(o -> o.number)
-                .filter(n -> n != v.number).toList();
-        ContributionReport report = reports.findReport(v).orElse(null);
+        List<AuditView> trail = audit.all(new AuditFilter(detail.task(), null, null, null, null)).stream()
+                .filter(e -> e.version() != null && e.version() == detail.number()).toList();
+        List<Integer> others = catalog.versions(detail.task()).stream().map(VersionSummary::number)
+                .filter(n -> n != detail.number()).toList();
+        ContributionReport report = catalog.report(detail.task(), detail.number()).orElse(null);
         return Templates.detail(detail, lineage, nonInterference(ni),
                 json.write(metricChart(detail.metrics())), trail, others,
-                done == null ? null : "Done: version " + v.number + " " + done.replace('-', ' ') + ".",
+                done == null ? null : "Done: version " + detail.number() + " " + done.replace('-', ' ') + ".",
                 report, report == null ? null : json.write(attributionChart(report)),
                 report == null ? null : json.write(gateChart(report)),
                 report == null || report.attention() == null ? null : json.write(attentionChart(report)));
@@ -139,12 +128,12 @@ public class VersionPagesResource {
         if (with == null || with.isBlank()) {
             throw ApiException.badRequest("invalid-version", "choose a version to compare with", "with");
         }
-        var left = find(task, number);
-        var right = find(task, with);
-        ContributionReport reportA = reports.findReport(left).orElse(null);
-        ContributionReport reportB = reports.findReport(right).orElse(null);
-        VersionDiff d = views.diff(left, right, reports.diffReports(left, right));
-        ReportDiffCharts reportCharts = ReportDiffCharts.of(left.number, right.number, d.reports(), reportA, reportB);
+        String name = name(task);
+        VersionDiff d = catalog.diff(name, version(number), version(with));
+        ContributionReport reportA = catalog.report(name, d.a().number()).orElse(null);
+        ContributionReport reportB = catalog.report(name, d.b().number()).orElse(null);
+        ReportDiffCharts reportCharts = ReportDiffCharts.of(d.a().number(), d.b().number(), d.reports(), reportA,
+                reportB);
         List<String> labels = new ArrayList<>();
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -165,8 +154,8 @@ public class VersionPagesResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.AUTHOR_PROMPTS, action = "submit a version for review")
     public RestResponse<Object> submit(@RestPath String task, @RestPath String number) {
-        PromptVersion v = lifecycle.submit(Names.requireName(task, "task"), version(number), viewer.actor());
-        return Pages.seeOther("/ui/tasks/" + v.task.name + "/versions/" + v.number + "?done=submitted-for-review");
+        VersionSummary v = lifecycle.submit(name(task), version(number), viewer.actor());
+        return Pages.seeOther("/ui/tasks/" + v.task() + "/versions/" + v.number() + "?done=submitted-for-review");
     }
 
     @GET
@@ -194,7 +183,7 @@ public class VersionPagesResource {
 
 
     private ReleasePreview preview(String task, String number) {
-        return registry.releasePreview(Names.requireName(task, "task"), version(number), viewer.actor());
+        return lifecycle.releasePreview(name(task), version(number), viewer.actor());
     }
 
     /** The preview in words: what production becomes, and the approval the release relies on (or why not). */
@@ -225,8 +214,8 @@ public class VersionPagesResource {
         return new ReleasePlan(from, change, approval, v.allowed(), v.bypass(), bypassWhy);
     }
 
-    private PromptVersion find(String task, String number) {
-        return versions.findVersion(Names.requireName(task, "task"), version(number));
+    private static String name(String task) {
+        return Names.requireName(task, "task");
     }
 
     private static int version(String number) {

@@ -3,10 +3,9 @@ package io.mptrec.registry.audit.rest;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.kernel.time.Instants;
-import io.mptrec.registry.audit.AuditView;
-import io.mptrec.registry.audit.service.AuditExporter;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
-import io.mptrec.registry.audit.service.AuditService;
+import io.mptrec.registry.api.AuditView;
+import io.mptrec.registry.api.AuditFilter;
+import io.mptrec.registry.api.AuditTrail;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,12 +31,10 @@ public class AuditResource {
 
     private static final int MAX_PAGE_SIZE = 500;
 
-    private final AuditService audit;
-    private final AuditExporter exporter;
+    private final AuditTrail audit;
 
-    public AuditResource(AuditService audit, AuditExporter exporter) {
+    public AuditResource(AuditTrail audit) {
         this.audit = audit;
-        this.exporter = exporter;
     }
 
     public record AuditPage(List<AuditView> items, int page, int size, long total) {
@@ -61,7 +58,7 @@ public class AuditResource {
                     p < 0 ? "page" : "size");
         }
         AuditFilter filter = filter(task, actor, action, from, to);
-        return new AuditPage(audit.findPage(filter, p, s).stream().map(AuditView::of).toList(), p, s,
+        return new AuditPage(audit.page(filter, p, s), p, s,
                 audit.count(filter));
     }
 
@@ -77,7 +74,7 @@ public class AuditResource {
                                             @QueryParam("task") String task, @QueryParam("actor") String actor,
                                             @QueryParam("action") String action,
                                             @QueryParam("from") String from, @QueryParam("to") String to) {
-        AuditExporter.Export file = exporter.export(filter(task, actor, action, from, to), format);
+        AuditTrail.Export file = audit.export(filter(task, actor, action, from, to), format);
         return RestResponse.ResponseBuilder.ok(file.body(), file.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"").build();
     }

@@ -1,6 +1,6 @@
 package io.mptrec.registry.audit.service;
 
-import io.mptrec.registry.audit.AuditView;
+import io.mptrec.registry.api.AuditView;
 
 import java.util.List;
 

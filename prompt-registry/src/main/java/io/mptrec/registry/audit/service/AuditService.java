@@ -1,6 +1,11 @@
 package io.mptrec.registry.audit.service;
 
-import io.mptrec.kernel.security.Names;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.registry.api.AuditFilter;
+import io.mptrec.registry.api.AuditTrail;
+import io.mptrec.registry.api.AuditView;
 import io.mptrec.registry.audit.AuditEntry;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
@@ -10,30 +15,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
-import java.time.Instant;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes audit entries inside the caller's transaction (MANDATORY: an entry never commits without its change). */
+/**
+ * The audit log: writes entries inside the caller's transaction (MANDATORY: an entry never commits without its change)
+ * and reads them for the API, its exports and the pages ({@link AuditTrail}).
+ */
 @ApplicationScoped
-public class AuditService {
+public class AuditService implements AuditTrail {
 
     private final Clock clock;
+    private final ObjectMapper mapper;
 
-    public AuditService(Clock clock) {
+    public AuditService(Clock clock, ObjectMapper mapper) {
         this.clock = clock;
-    }
-
-    /**
-     * Filter for reading the log; null fields do not filter. Text filters are checked as stored text is (no control
-     * character, at most 200 characters), so that PostgreSQL, which cannot hold a NUL, answers as H2 does: a 400.
-     */
-    public record AuditFilter(String task, String actor, String action, Instant from, Instant to) {
-        public AuditFilter {
-            Names.optionalText(task, 200, "task");
-            Names.optionalText(actor, 200, "actor");
-            Names.optionalText(action, 200, "action");
-        }
+        this.mapper = mapper;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -53,26 +51,50 @@ public class AuditService {
         return entry;
     }
 
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<AuditEntry> findPage(AuditFilter filter, int page, int size) {
-        return query(filter).page(Page.of(page, size)).list();
+    public List<AuditView> page(AuditFilter filter, int page, int size) {
+        return query(filter).page(Page.of(page, size)).list().stream().map(AuditEntry::view).toList();
     }
 
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public long count(AuditFilter filter) {
         return query(filter).count();
     }
 
     /** Every action the log holds, sorted: what a filter by action can find, with no list to keep in step. */
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<String> actions() {
         return AuditEntry.getEntityManager()
                 .createQuery("select distinct a.action from AuditEntry a order by a.action", String.class).getResultList();
     }
 
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<AuditEntry> findAll(AuditFilter filter) {
-        return query(filter).list();
+    public List<AuditView> all(AuditFilter filter) {
+        return query(filter).list().stream().map(AuditEntry::view).toList();
+    }
+
+    /** The log of a filter as a file: CSV (RFC 4180) or JSON. */
+    @Override
+    public Export export(AuditFilter filter, String format) {
+        if ("json".equals(format)) {
+            return new Export(json(all(filter)), "application/json", "audit.json");
+        }
+        if (format == null || "csv".equals(format)) {
+            return new Export(AuditCsv.write(all(filter)), "text/csv", "audit.csv");
+        }
+        throw ApiException.badRequest("invalid-format", "format must be csv or json", "format");
+    }
+
+    private String json(List<AuditView> rows) {
+        try {
+            return mapper.writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static PanacheQuery<AuditEntry> query(AuditFilter f) {

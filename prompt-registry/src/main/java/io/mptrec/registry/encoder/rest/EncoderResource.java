@@ -8,7 +8,8 @@ import io.mptrec.kernel.security.Roles;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
-import io.mptrec.registry.task.Task;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Views.TaskView;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -44,8 +45,10 @@ public class EncoderResource {
     private final EncoderService encoders;
     private final SecurityIdentity identity;
     private final ObjectMapper mapper;
+    private final Catalog catalog;
 
-    public EncoderResource(EncoderService encoders, SecurityIdentity identity, ObjectMapper mapper) {
+    public EncoderResource(EncoderService encoders, SecurityIdentity identity, ObjectMapper mapper, Catalog catalog) {
+        this.catalog = catalog;
         this.encoders = encoders;
         this.identity = identity;
         this.mapper = mapper;
@@ -99,8 +102,10 @@ public class EncoderResource {
         return toView(encoder, taskNames(encoder));
     }
 
-    private static List<String> taskNames(RegisteredEncoder encoder) {
-        return Task.listByEncoder(encoder).stream().map(t -> t.name).toList();
+    /** The tasks on this encoder, by name (a task's encoder is the registry's version aggregate to tell). */
+    private List<String> taskNames(RegisteredEncoder encoder) {
+        return catalog.tasks().stream().filter(t -> t.encoderSha256().equals(encoder.contentSha256))
+                .map(TaskView::name).toList();
     }
 
     private EncoderView toView(RegisteredEncoder e, List<String> registeredTasks) {

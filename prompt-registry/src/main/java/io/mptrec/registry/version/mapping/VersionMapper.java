@@ -4,18 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.model.artifact.OfflineMetric;
-import io.mptrec.registry.approval.Approval;
-import io.mptrec.registry.task.Label;
-import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.Approval;
+import io.mptrec.registry.version.Label;
+import io.mptrec.registry.version.Task;
 import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.mapping.Views.ApprovalView;
-import io.mptrec.registry.version.mapping.Views.FieldDiff;
-import io.mptrec.registry.version.mapping.Views.LabelView;
-import io.mptrec.registry.version.mapping.Views.MetricDiff;
-import io.mptrec.registry.version.mapping.Views.TaskView;
-import io.mptrec.registry.version.mapping.Views.VersionDetail;
-import io.mptrec.registry.version.mapping.Views.VersionDiff;
-import io.mptrec.registry.version.mapping.Views.VersionSummary;
+import io.mptrec.registry.api.ReportDiff;
+import io.mptrec.registry.api.VersionRef;
+import io.mptrec.registry.api.Views.ApprovalView;
+import io.mptrec.registry.api.Views.FieldDiff;
+import io.mptrec.registry.api.Views.LabelView;
+import io.mptrec.registry.api.Views.MetricDiff;
+import io.mptrec.registry.api.Views.TaskView;
+import io.mptrec.registry.api.Views.VersionDetail;
+import io.mptrec.registry.api.Views.VersionDiff;
+import io.mptrec.registry.api.Views.VersionSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.UncheckedIOException;
@@ -41,8 +43,16 @@ public class VersionMapper {
         Integer production = labels.stream().filter(l -> Label.PRODUCTION.equals(l.name))
                 .map(l -> l.version.number).findFirst().orElse(null);
         return new TaskView(task.name, task.encoder.contentSha256, production,
-                labels.stream().map(l -> new LabelView(l.name, l.version.number, l.movedBy, l.movedAt)).toList(),
+                labels.stream().map(VersionMapper::toLabelView).toList(),
                 PromptVersion.listByTask(task).size());
+    }
+
+    public static LabelView toLabelView(Label l) {
+        return new LabelView(l.name, l.version.number, l.movedBy, l.movedAt);
+    }
+
+    public static VersionRef toRef(PromptVersion v) {
+        return new VersionRef(v.id, v.task.id, v.task.name, v.number, v.contentSha256, v.encoderSha256);
     }
 
     public VersionSummary toSummary(PromptVersion v) {
@@ -62,7 +72,7 @@ public class VersionMapper {
     }
 
     /** Metrics matched by (task, split, metric), and every lineage field side by side. */
-    public VersionDiff diff(PromptVersion a, PromptVersion b, io.mptrec.registry.report.ReportDiff reports) {
+    public VersionDiff diff(PromptVersion a, PromptVersion b, ReportDiff reports) {
         Map<String, OfflineMetric> left = byKey(metrics(a));
         Map<String, OfflineMetric> right = byKey(metrics(b));
         List<MetricDiff> metrics = new ArrayList<>();

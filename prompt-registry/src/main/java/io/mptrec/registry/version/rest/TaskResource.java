@@ -3,13 +3,12 @@ package io.mptrec.registry.version.rest;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
-import io.mptrec.registry.version.mapping.VersionMapper;
-import io.mptrec.registry.version.mapping.Views.TaskView;
-import io.mptrec.registry.version.mapping.Views.VersionSummary;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
+import io.mptrec.registry.api.Views.TaskView;
+import io.mptrec.registry.api.Views.VersionSummary;
 import io.mptrec.registry.version.rest.Requests.LabelRequest;
 import io.mptrec.registry.version.rest.Requests.RollbackRequest;
-import io.mptrec.registry.version.service.LifecycleService;
-import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -36,16 +35,13 @@ import java.util.List;
 @Tag(name = "Tasks", description = "Tasks, their labels, and rollback of production")
 public class TaskResource {
 
-    private final VersionService versions;
-    private final LifecycleService lifecycle;
-    private final VersionMapper views;
+    private final Catalog catalog;
+    private final Lifecycle lifecycle;
     private final SecurityIdentity identity;
 
-    public TaskResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
-                        SecurityIdentity identity) {
-        this.versions = versions;
+    public TaskResource(Catalog catalog, Lifecycle lifecycle, SecurityIdentity identity) {
+        this.catalog = catalog;
         this.lifecycle = lifecycle;
-        this.views = views;
         this.identity = identity;
     }
 
@@ -55,7 +51,7 @@ public class TaskResource {
     @APIResponse(responseCode = "200", description = "Tasks by name",
             content = @Content(schema = @Schema(implementation = TaskView.class)))
     public List<TaskView> getTasks() {
-        return versions.findAllTasks().stream().map(views::toTaskView).toList();
+        return catalog.tasks();
     }
 
     @GET
@@ -66,7 +62,7 @@ public class TaskResource {
             content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "404", description = "Unknown task")
     public TaskView getTask(@PathParam("task") String task) {
-        return views.toTaskView(versions.findTask(Names.requireName(task, "task")));
+        return catalog.task(Names.requireName(task, "task"));
     }
 
     @POST
@@ -79,8 +75,7 @@ public class TaskResource {
     @APIResponse(responseCode = "400", description = "No reason, or a malformed body")
     @APIResponse(responseCode = "409", description = "Nothing to roll back to, or a concurrent change won")
     public VersionSummary rollbackTask(@PathParam("task") String task, @Valid @NotNull RollbackRequest body) {
-        return views.toSummary(lifecycle.rollback(Names.requireName(task, "task"), body.targetVersion(), actor(),
-                body.reason()));
+        return lifecycle.rollback(Names.requireName(task, "task"), body.targetVersion(), actor(), body.reason());
     }
 
     @PUT

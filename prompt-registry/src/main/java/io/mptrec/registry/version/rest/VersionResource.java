@@ -4,14 +4,13 @@ import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.registry.report.service.ReportService;
 import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.mapping.VersionMapper;
-import io.mptrec.registry.version.mapping.Views.VersionDetail;
-import io.mptrec.registry.version.mapping.Views.VersionDiff;
-import io.mptrec.registry.version.mapping.Views.VersionSummary;
+import io.mptrec.registry.api.Views.VersionDetail;
+import io.mptrec.registry.api.Views.VersionDiff;
+import io.mptrec.registry.api.Views.VersionSummary;
 import io.mptrec.registry.version.rest.Requests.TransitionRequest;
-import io.mptrec.registry.version.service.LifecycleService;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -45,18 +44,15 @@ public class VersionResource {
     private static final String BAD_TEXT = "A comment or reason with a control character or over 4000 characters, or a "
             + "body that is not the operation's JSON";
 
+    private final Catalog catalog;
+    private final Lifecycle lifecycle;
     private final VersionService versions;
-    private final LifecycleService lifecycle;
-    private final VersionMapper views;
     private final SecurityIdentity identity;
-    private final ReportService reports;
 
-    public VersionResource(VersionService versions, LifecycleService lifecycle, VersionMapper views,
-                           SecurityIdentity identity, ReportService reports) {
-        this.reports = reports;
-        this.versions = versions;
+    public VersionResource(Catalog catalog, Lifecycle lifecycle, VersionService versions, SecurityIdentity identity) {
+        this.catalog = catalog;
         this.lifecycle = lifecycle;
-        this.views = views;
+        this.versions = versions;
         this.identity = identity;
     }
 
@@ -76,12 +72,12 @@ public class VersionResource {
                                                       byte[] body, @Context UriInfo uri) {
         Names.requireName(task, "task");
         ArtifactBundle bundle = ArtifactBundle.fromZip(body == null ? new byte[0] : body, "uploaded task prompt");
-        VersionService.Upload upload = versions.uploadVersion(task, bundle, identity.getPrincipal().getName());
-        VersionSummary view = views.toSummary(upload.version());
+        Catalog.Upload upload = catalog.upload(task, bundle, identity.getPrincipal().getName());
+        VersionSummary view = upload.version();
         if (!upload.created()) {
             return RestResponse.ok(view);
         }
-        URI location = uri.getAbsolutePathBuilder().path(Integer.toString(upload.version().number)).build();
+        URI location = uri.getAbsolutePathBuilder().path(Integer.toString(view.number())).build();
         return RestResponse.ResponseBuilder.<VersionSummary>created(location).entity(view).build();
     }
 
@@ -93,7 +89,7 @@ public class VersionResource {
     @APIResponse(responseCode = "404", description = "Unknown task")
     public List<VersionSummary> getVersions(@PathParam("task") String task) {
         Names.requireName(task, "task");
-        return versions.findAllVersions(task).stream().map(views::toSummary).toList();
+        return catalog.versions(task);
     }
 
     @GET
@@ -105,7 +101,7 @@ public class VersionResource {
     @APIResponse(responseCode = "400", description = "Invalid task name or version number")
     @APIResponse(responseCode = "404", description = "Unknown task or version")
     public VersionDetail getVersion(@PathParam("task") String task, @PathParam("number") String number) {
-        return views.toDetail(find(task, number));
+        return catalog.version(name(task), version(number));
     }
 
     @GET
@@ -116,7 +112,7 @@ public class VersionResource {
     @APIResponse(responseCode = "200", description = "The zip", content = @Content(mediaType = "application/zip"))
     @APIResponse(responseCode = "404", description = "Unknown task or version")
     public RestResponse<byte[]> getVersionArtifact(@PathParam("task") String task, @PathParam("number") String number) {
-        PromptVersion v = find(task, number);
+        PromptVersion v = versions.findVersion(name(task), version(number));
         return RestResponse.ResponseBuilder.ok(v.artifact, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"" + v.task.name + "-v" + v.number + ".zip\"")
                 .build();
@@ -130,9 +126,7 @@ public class VersionResource {
             content = @Content(schema = @Schema(implementation = VersionDiff.class)))
     @APIResponse(responseCode = "404", description = "Unknown task or version")
     public VersionDiff getVersionDiff(@PathParam("task") String task, @PathParam("a") String a, @PathParam("b") String b) {
-        PromptVersion left = find(task, a);
-        PromptVersion right = find(task, b);
-        return views.diff(left, right, reports.diffReports(left, right));
+        return catalog.diff(name(task), version(a), version(b));
     }
 
     @POST
@@ -149,7 +143,7 @@ public class VersionResource {
         if (body != null) {
             body.checked(); // nothing of it is stored, but hostile text is refused as on every transition
         }
-        return views.toSummary(lifecycle.submit(name(task), version(number), actor()));
+        return lifecycle.submit(name(task), version(number), actor());
     }
 
     @POST
@@ -164,7 +158,7 @@ public class VersionResource {
     public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
         TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
-        return views.toSummary(lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason()));
+        return lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason());
     }
 
     @POST
@@ -180,7 +174,7 @@ public class VersionResource {
     public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
         TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
-        return views.toSummary(lifecycle.reject(name(task), version(number), actor(), req.comment()));
+        return lifecycle.reject(name(task), version(number), actor(), req.comment());
     }
 
     @POST
@@ -195,11 +189,7 @@ public class VersionResource {
     public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
         TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
-        return views.toSummary(lifecycle.release(name(task), version(number), actor(), req.reason()));
-    }
-
-    private PromptVersion find(String task, String number) {
-        return versions.findVersion(name(task), version(number));
+        return lifecycle.release(name(task), version(number), actor(), req.reason());
     }
 
     private static String name(String task) {

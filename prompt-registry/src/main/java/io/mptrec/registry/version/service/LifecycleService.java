@@ -7,13 +7,18 @@ import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.registry.api.ApprovalFacts;
+import io.mptrec.registry.api.ApprovalPreview;
+import io.mptrec.registry.api.Lifecycle;
+import io.mptrec.registry.api.Views.LabelView;
+import io.mptrec.registry.api.Views.VersionSummary;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.api.VersionWithdrawn;
-import io.mptrec.registry.approval.Approval;
-import io.mptrec.registry.task.Label;
-import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.Approval;
+import io.mptrec.registry.version.Label;
+import io.mptrec.registry.version.Task;
+import io.mptrec.registry.version.mapping.VersionMapper;
 import io.mptrec.registry.version.PromptVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -32,21 +37,25 @@ import java.util.List;
  */
 @ApplicationScoped
 @Transactional
-public class LifecycleService {
+public class LifecycleService implements Lifecycle {
 
     private final Clock clock;
     private final VersionService versions;
     private final Ledger ledger;
     private final Event<VersionWithdrawn> withdrawn;
+    private final VersionMapper views;
 
-    public LifecycleService(Clock clock, VersionService versions, Ledger ledger, Event<VersionWithdrawn> withdrawn) {
+    public LifecycleService(Clock clock, VersionService versions, Ledger ledger, Event<VersionWithdrawn> withdrawn,
+                            VersionMapper views) {
+        this.views = views;
         this.clock = clock;
         this.versions = versions;
         this.ledger = ledger;
         this.withdrawn = withdrawn;
     }
 
-    public PromptVersion submit(String taskName, int number, Actor actor) {
+    @Override
+    public VersionSummary submit(String taskName, int number, Actor actor) {
         PromptVersion version = versions.findVersion(taskName, number);
         requireStatus(version, VersionStatus.DRAFT, "submitted for review");
         transition(version, VersionStatus.IN_REVIEW, AuditAction.SUBMIT, actor, null, false);
@@ -54,19 +63,36 @@ public class LifecycleService {
     }
 
     /** Four-eyes: the approver may not be the author, unless an admin bypasses with a reason (flagged). */
-    public PromptVersion approve(String taskName, int number, Actor actor, String comment, String reason) {
+    @Override
+    public VersionSummary approve(String taskName, int number, Actor actor, String comment, String reason) {
         requireProse(comment, "comment");
         requireProse(reason, "reason");
         PromptVersion version = versions.findVersion(taskName, number);
         requireStatus(version, VersionStatus.IN_REVIEW, "approved");
-        boolean bypass = false;
-        if (version.author.equals(actor.name())) {
-            bypass = actor.requireBypass("invalid-transition", "four-eyes: " + actor.name()
-                    + " uploaded version " + number + " and may not approve it", reason);
-        }
+        String fourEyes = fourEyes(version, actor);
+        boolean bypass = fourEyes != null && actor.requireBypass("invalid-transition", fourEyes, reason);
+        decide(version, Approval.APPROVED, actor, comment, bypass);
+        transition(version, VersionStatus.APPROVED, AuditAction.APPROVE, actor, bypass ? reason : comment, bypass);
+        return flushed(version);
+    }
+
+    @Override
+    public ApprovalPreview approvalPreview(String taskName, int number, Actor actor) {
+        PromptVersion version = versions.findVersion(taskName, number);
+        String refusal = version.status == VersionStatus.IN_REVIEW ? null : statusRefusal(version,
+                VersionStatus.IN_REVIEW, "approved");
+        String fourEyes = fourEyes(version, actor);
+        boolean bypass = refusal == null && fourEyes != null;
+        boolean allowed = refusal == null && (fourEyes == null || actor.admin());
+        return new ApprovalPreview(version.task.name, version.number, version.status, version.author, allowed, bypass,
+                allowed ? null : refusal != null ? refusal : fourEyes);
+    }
+
+    /** Stores a review decision: it covers the version's content and the task's encoder as they are now. */
+    private void decide(PromptVersion version, String decision, Actor actor, String comment, boolean bypass) {
         Approval approval = new Approval();
         approval.version = version;
-        approval.decision = Approval.APPROVED;
+        approval.decision = decision;
         approval.reviewer = actor.name();
         approval.comment = comment;
         approval.contentSha256 = version.contentSha256;
@@ -74,27 +100,23 @@ public class LifecycleService {
         approval.adminBypass = bypass;
         approval.decidedAt = clock.instant();
         approval.persist();
-        transition(version, VersionStatus.APPROVED, AuditAction.APPROVE, actor, bypass ? reason : comment, bypass);
-        return flushed(version);
     }
 
-    public PromptVersion reject(String taskName, int number, Actor actor, String comment) {
+    /** The four-eyes rule: the refusal when the actor uploaded the version, else null. */
+    private static String fourEyes(PromptVersion version, Actor actor) {
+        return version.author.equals(actor.name()) ? "four-eyes: " + actor.name() + " uploaded version "
+                + version.number + " and may not approve it" : null;
+    }
+
+    @Override
+    public VersionSummary reject(String taskName, int number, Actor actor, String comment) {
         requireProse(comment, "comment");
         if (comment == null || comment.isBlank()) {
             throw ApiException.badRequest("comment-required", "a rejection needs a comment", "comment");
         }
         PromptVersion version = versions.findVersion(taskName, number);
         requireStatus(version, VersionStatus.IN_REVIEW, "rejected");
-        Approval rejection = new Approval();
-        rejection.version = version;
-        rejection.decision = Approval.REJECTED;
-        rejection.reviewer = actor.name();
-        rejection.comment = comment;
-        rejection.contentSha256 = version.contentSha256;
-        rejection.encoderSha256 = version.task.encoder.contentSha256;
-        rejection.adminBypass = false;
-        rejection.decidedAt = clock.instant();
-        rejection.persist();
+        decide(version, Approval.REJECTED, actor, comment, false);
         transition(version, VersionStatus.REJECTED, AuditAction.REJECT, actor, comment, false);
         return flushed(version);
     }
@@ -104,7 +126,8 @@ public class LifecycleService {
      * cover the version's content and the task's encoder. An admin may release an unapproved version with a reason.
      * Checks exactly what {@link #releasePreview} shows.
      */
-    public PromptVersion release(String taskName, int number, Actor actor, String reason) {
+    @Override
+    public VersionSummary release(String taskName, int number, Actor actor, String reason) {
         requireProse(reason, "reason");
         PromptVersion version = versions.findVersion(taskName, number);
         ReleaseCheck check = checkRelease(version);
@@ -116,7 +139,7 @@ public class LifecycleService {
         return flushed(version);
     }
 
-    /** What {@link #release} would do for this actor, without doing it. */
+        @Override
     public ReleasePreview releasePreview(String taskName, int number, Actor actor) {
         PromptVersion version = versions.findVersion(taskName, number);
         ReleaseCheck check = checkRelease(version);
@@ -166,7 +189,8 @@ public class LifecycleService {
      * Returns production to the previously released version (or the named retired one); the current one is
      * ROLLED_BACK. Checks exactly what {@link #rollbackPreview} shows.
      */
-    public PromptVersion rollback(String taskName, Integer targetNumber, Actor actor, String reason) {
+    @Override
+    public VersionSummary rollback(String taskName, Integer targetNumber, Actor actor, String reason) {
         if (reason == null || reason.isBlank()) {
             throw ApiException.badRequest("reason-required", "a rollback needs a reason", "reason");
         }
@@ -180,7 +204,7 @@ public class LifecycleService {
         return flushed(check.target());
     }
 
-    /** What {@link #rollback} would do (given a reason), without doing it. */
+        @Override
     public RollbackPreview rollbackPreview(String taskName, Integer targetNumber, Actor actor) {
         RollbackCheck check = checkRollback(taskName, targetNumber);
         List<Integer> candidates = PromptVersion.listByTask(check.task()).stream()
@@ -220,7 +244,8 @@ public class LifecycleService {
     }
 
     /** Free labels (staging, canary, ...) move freely; production only through release and rollback. */
-    public Label setLabel(String taskName, String labelName, int number, Actor actor) {
+    @Override
+    public LabelView setLabel(String taskName, String labelName, int number, Actor actor) {
         if (Label.PRODUCTION.equals(labelName)) {
             throw ApiException.conflict("protected-label",
                     "'production' moves only through release and rollback");
@@ -229,10 +254,11 @@ public class LifecycleService {
         Label label = moveLabel(version.task, labelName, version, actor, null, false);
         touch(version.task);
         Label.flush();
-        return label;
+        return VersionMapper.toLabelView(label);
     }
 
     /** Takes a free label off its version (audited); production is only ever moved, never removed. */
+    @Override
     public void removeLabel(String taskName, String labelName, Actor actor) {
         if (Label.PRODUCTION.equals(labelName)) {
             throw ApiException.conflict("protected-label",
@@ -250,7 +276,7 @@ public class LifecycleService {
     }
 
     /** First-start seeding: registers a shipped, already released prompt as production, audited as the system. */
-    public PromptVersion seedRelease(String taskName, int number) {
+    public VersionSummary seedRelease(String taskName, int number) {
         PromptVersion version = versions.findVersion(taskName, number);
         movedProduction(version.task, version, Actor.SYSTEM, AuditAction.SEED_RELEASE, VersionStatus.RETIRED, AuditAction.RETIRE,
                 "shipped with the application", false);
@@ -306,14 +332,18 @@ public class LifecycleService {
 
     private static void requireStatus(PromptVersion version, VersionStatus expected, String verb) {
         if (version.status != expected) {
-            throw ApiException.conflict("invalid-transition", "version " + version.number + " is " + version.status
-                    + "; only a " + expected + " version can be " + verb);
+            throw ApiException.conflict("invalid-transition", statusRefusal(version, expected, verb));
         }
     }
 
-    private static PromptVersion flushed(PromptVersion version) {
+    private static String statusRefusal(PromptVersion version, VersionStatus expected, String verb) {
+        return "version " + version.number + " is " + version.status + "; only a " + expected + " version can be "
+                + verb;
+    }
+
+    private VersionSummary flushed(PromptVersion version) {
         PromptVersion.flush();
-        return version;
+        return views.toSummary(version);
     }
 
     /** The longest comment or reason, in characters; the columns and the audit log hold it whole. */

@@ -1,16 +1,18 @@
 package io.mptrec.registry.version.service;
 
 import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.security.Actor;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.version.mapping.VersionMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
-import io.mptrec.registry.api.ReleasePreview;
-import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.ServedVersion;
 import io.mptrec.registry.api.ServingStamp;
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.task.Label;
-import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.Label;
+import io.mptrec.registry.version.Task;
 import io.mptrec.registry.version.PromptVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -36,11 +38,11 @@ public class PromptRegistryService implements PromptRegistry {
     private static final String STAMP = "SELECT id, row_version FROM task WHERE name = ?";
 
     private final DataSource dataSource;
-    private final LifecycleService lifecycle;
+    private final EncoderService encoders;
 
-    public PromptRegistryService(DataSource dataSource, LifecycleService lifecycle) {
+    public PromptRegistryService(DataSource dataSource, EncoderService encoders) {
         this.dataSource = dataSource;
-        this.lifecycle = lifecycle;
+        this.encoders = encoders;
     }
 
     @Override
@@ -100,12 +102,13 @@ public class PromptRegistryService implements PromptRegistry {
     }
 
     @Override
-    public ReleasePreview releasePreview(String task, int number, Actor actor) {
-        return lifecycle.releasePreview(task, number, actor);
-    }
-
-    @Override
-    public RollbackPreview rollbackPreview(String task, Integer target, Actor actor) {
-        return lifecycle.rollbackPreview(task, target, actor);
+    public Servable servable(long versionId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            PromptVersion v = PromptVersion.<PromptVersion>findByIdOptional(versionId)
+                    .orElseThrow(() -> ApiException.notFound("no version with id " + versionId, "version"));
+            TaskPromptArtifact prompt = TaskPromptArtifact.from(
+                    ArtifactBundle.fromZip(v.artifact, "task prompt " + v.task.name + " v" + v.number));
+            return new Servable(VersionMapper.toRef(v), encoders.parsedEncoder(v.task.encoder), prompt);
+        });
     }
 }

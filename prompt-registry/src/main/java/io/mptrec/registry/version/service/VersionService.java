@@ -9,7 +9,7 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
-import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.Task;
 import io.mptrec.registry.version.PromptVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

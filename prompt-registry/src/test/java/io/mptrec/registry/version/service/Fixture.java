@@ -4,13 +4,13 @@ import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.audit.AuditEntry;
-import io.mptrec.registry.audit.service.AuditService.AuditFilter;
+import io.mptrec.registry.api.AuditView;
+import io.mptrec.registry.api.AuditFilter;
 import io.mptrec.registry.audit.service.AuditService;
 import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.events.OutboxEvent;
-import io.mptrec.registry.task.Label;
-import io.mptrec.registry.task.Task;
+import io.mptrec.registry.version.Label;
+import io.mptrec.registry.version.Task;
 import io.mptrec.registry.testing.TestArtifacts;
 import io.mptrec.registry.version.PromptVersion;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -80,8 +80,8 @@ public class Fixture {
                 Task.findByName(task).orElseThrow(), Label.PRODUCTION).orElseThrow().version.number);
     }
 
-    List<AuditEntry> audit(String task, String action) {
-        return QuarkusTransaction.requiringNew().call(() -> audit.findAll(new AuditFilter(task, null, action, null, null)));
+    List<AuditView> audit(String task, String action) {
+        return QuarkusTransaction.requiringNew().call(() -> audit.all(new AuditFilter(task, null, action, null, null)));
     }
 
     List<String> outboxTypes(String task) {

@@ -3,8 +3,8 @@ package io.mptrec.registry.version.service;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.api.VersionWithdrawn;
-import io.mptrec.registry.approval.Approval;
-import io.mptrec.registry.audit.AuditEntry;
+import io.mptrec.registry.version.Approval;
+import io.mptrec.registry.api.AuditView;
 import io.mptrec.registry.testing.PostgresResource;
 import io.mptrec.registry.version.PromptVersion;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -42,12 +42,12 @@ class LifecycleServiceTests {
     WithdrawnEvents withdrawn;
 
     @Test
-    void shouldWalkSubmitApproveReleaseRollbackWithAnAuditEntryForEachChange() {
+    void shouldWalkSubmitApproveReleaseRollbackWithAnAuditViewForEachChange() {
         String task = "walk";
         int v1 = fixture.upload(task, 1, "alice");
-        assertThat(lifecycle.submit(task, v1, ALICE).status).isEqualTo(VersionStatus.IN_REVIEW);
-        assertThat(lifecycle.approve(task, v1, BOB, "looks right", null).status).isEqualTo(VersionStatus.APPROVED);
-        assertThat(lifecycle.release(task, v1, CAROL, null).status).isEqualTo(VersionStatus.RELEASED);
+        assertThat(lifecycle.submit(task, v1, ALICE).status()).isEqualTo("IN_REVIEW");
+        assertThat(lifecycle.approve(task, v1, BOB, "looks right", null).status()).isEqualTo("APPROVED");
+        assertThat(lifecycle.release(task, v1, CAROL, null).status()).isEqualTo("RELEASED");
         assertThat(fixture.production(task)).isEqualTo(v1);
 
         int v2 = fixture.reviewed(task, 2);
@@ -56,13 +56,13 @@ class LifecycleServiceTests {
         assertThat(fixture.status(task, v2)).isEqualTo(VersionStatus.RELEASED);
         assertThat(fixture.production(task)).isEqualTo(v2);
 
-        assertThat(lifecycle.rollback(task, null, CAROL, "conversion dropped").number).isEqualTo(v1);
+        assertThat(lifecycle.rollback(task, null, CAROL, "conversion dropped").number()).isEqualTo(v1);
         assertThat(fixture.status(task, v1)).isEqualTo(VersionStatus.RELEASED);
         assertThat(fixture.status(task, v2)).isEqualTo(VersionStatus.ROLLED_BACK);
         assertThat(fixture.production(task)).isEqualTo(v1);
 
-        List<AuditEntry> entries = fixture.audit(task, null);
-        assertThat(entries).extracting(e -> e.action + " v" + e.versionNumber + " " + e.before + "->" + e.after + " by " + e.actor)
+        List<AuditView> entries = fixture.audit(task, null);
+        assertThat(entries).extracting(e -> e.action() + " v" + e.version() + " " + e.before() + "->" + e.after() + " by " + e.actor())
                 .containsExactly(
                         "UPLOAD v1 null->DRAFT by alice",
                         "SUBMIT v1 DRAFT->IN_REVIEW by alice",
@@ -78,9 +78,9 @@ class LifecycleServiceTests {
                         "ROLLBACK v2 RELEASED->ROLLED_BACK by carol",
                         "REINSTATE v1 RETIRED->RELEASED by carol",
                         "MOVE_LABEL v1 production=v2->production=v1 by carol");
-        assertThat(entries).filteredOn(e -> e.action.equals("ROLLBACK")).extracting(e -> e.reason)
+        assertThat(entries).filteredOn(e -> e.action().equals("ROLLBACK")).extracting(e -> e.reason())
                 .containsExactly("conversion dropped");
-        assertThat(entries).noneMatch(e -> e.adminBypass);
+        assertThat(entries).noneMatch(e -> e.adminBypass());
         assertThat(fixture.outboxTypes(task)).contains("VERSION_SUBMIT", "VERSION_APPROVE", "VERSION_RELEASE",
                 "VERSION_RETIRE", "VERSION_ROLLBACK", "VERSION_REINSTATE", "LABEL_MOVED");
     }
@@ -124,7 +124,7 @@ class LifecycleServiceTests {
         refused(() -> lifecycle.rollback(task, v3, CAROL, "why"), 409, "invalid-transition");
 
         assertThat(fixture.audit(task, null).stream().skip(before)
-                .map(e -> e.action).toList()).containsExactly("SUBMIT", "REJECT",
+                .map(e -> e.action()).toList()).containsExactly("SUBMIT", "REJECT",
                 "UPLOAD", "SUBMIT", "APPROVE", "RELEASE", "MOVE_LABEL",
                 "UPLOAD", "SUBMIT", "APPROVE", "RETIRE", "RELEASE", "MOVE_LABEL",
                 "ROLLBACK", "REINSTATE", "MOVE_LABEL");
@@ -144,9 +144,9 @@ class LifecycleServiceTests {
         refused(() -> lifecycle.approve(task, admins, ADMIN, "fine", null), 409, "bypass-needs-reason");
         refused(() -> lifecycle.approve(task, admins, ADMIN, "fine", " "), 409, "bypass-needs-reason");
         lifecycle.approve(task, admins, ADMIN, "fine", "no second approver on call");
-        AuditEntry approval = only(task, "APPROVE");
-        assertThat(approval.adminBypass).isTrue();
-        assertThat(approval.reason).isEqualTo("no second approver on call");
+        AuditView approval = only(task, "APPROVE");
+        assertThat(approval.adminBypass()).isTrue();
+        assertThat(approval.reason()).isEqualTo("no second approver on call");
         assertThat(QuarkusTransaction.requiringNew().call(() -> Approval.findLatestApproval(
                 PromptVersion.findByTaskAndNumber(versions.findTask(task), admins).orElseThrow()).orElseThrow().adminBypass))
                 .isTrue();
@@ -155,10 +155,10 @@ class LifecycleServiceTests {
         refused(() -> lifecycle.release(task, mine, CAROL, "trust me"), 409, "invalid-transition");
         refused(() -> lifecycle.release(task, mine, ADMIN, null), 409, "bypass-needs-reason");
         lifecycle.release(task, mine, ADMIN, "incident 42: hotfix");
-        AuditEntry release = only(task, "RELEASE");
-        assertThat(release.adminBypass).isTrue();
-        assertThat(release.reason).isEqualTo("incident 42: hotfix");
-        assertThat(release.before).isEqualTo("IN_REVIEW");
+        AuditView release = only(task, "RELEASE");
+        assertThat(release.adminBypass()).isTrue();
+        assertThat(release.reason()).isEqualTo("incident 42: hotfix");
+        assertThat(release.before()).isEqualTo("IN_REVIEW");
     }
 
     @Test
@@ -173,7 +173,7 @@ class LifecycleServiceTests {
         refused(() -> lifecycle.release(task, v1, ADMIN, null), 409, "bypass-needs-reason");
         assertThat(fixture.status(task, v1)).isEqualTo(VersionStatus.APPROVED);
         lifecycle.release(task, v1, ADMIN, "re-approved out of band");
-        assertThat(only(task, "RELEASE").adminBypass).isTrue();
+        assertThat(only(task, "RELEASE").adminBypass()).isTrue();
     }
 
     @Test
@@ -209,8 +209,8 @@ class LifecycleServiceTests {
         assertThat(fixture.outboxTypes(task)).doesNotContain("VERSION_REJECT");
     }
 
-    private AuditEntry only(String task, String action) {
-        List<AuditEntry> entries = fixture.audit(task, action);
+    private AuditView only(String task, String action) {
+        List<AuditView> entries = fixture.audit(task, action);
         assertThat(entries).hasSize(1);
         return entries.get(0);
     }

@@ -1,6 +1,5 @@
-package io.mptrec.registry.report;
+package io.mptrec.registry.version;
 
-import io.mptrec.registry.version.PromptVersion;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

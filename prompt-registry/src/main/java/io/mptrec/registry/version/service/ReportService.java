@@ -1,14 +1,14 @@
-package io.mptrec.registry.report.service;
+package io.mptrec.registry.version.service;
 
+import io.mptrec.registry.api.ReportDiff;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.model.artifact.Sha256;
 import io.mptrec.model.report.ContributionReport;
-import io.mptrec.registry.report.AttachedReport;
+import io.mptrec.registry.version.AttachedReport;
 import io.mptrec.registry.version.PromptVersion;
-import io.mptrec.registry.version.service.VersionService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -77,11 +77,11 @@ public class ReportService {
 
     /** What moved between the two versions' reports, or null when neither has one. */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public io.mptrec.registry.report.ReportDiff diffReports(PromptVersion a, PromptVersion b) {
+    public ReportDiff diffReports(PromptVersion a, PromptVersion b) {
         Optional<ContributionReport> left = findReport(a);
         Optional<ContributionReport> right = findReport(b);
         return left.isEmpty() && right.isEmpty() ? null
-                : io.mptrec.registry.report.ReportDiff.of(left.orElse(null), right.orElse(null));
+                : ReportDiff.of(left.orElse(null), right.orElse(null));
     }
 
     private static ContributionReport parse(String json) {

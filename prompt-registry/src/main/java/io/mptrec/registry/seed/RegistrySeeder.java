@@ -1,9 +1,9 @@
-package io.mptrec.governance.seed;
+package io.mptrec.registry.seed;
 
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
-import io.mptrec.registry.report.service.ReportService;
+import io.mptrec.registry.version.service.ReportService;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.version.service.LifecycleService;
 import io.mptrec.registry.version.service.VersionService;

@@ -1,11 +1,11 @@
-package io.mptrec.registry.report.rest;
+package io.mptrec.registry.version.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
-import io.mptrec.registry.report.service.ReportService;
+import io.mptrec.registry.version.service.ReportService;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;

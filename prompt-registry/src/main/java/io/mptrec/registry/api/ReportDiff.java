@@ -1,4 +1,4 @@
-package io.mptrec.registry.report;
+package io.mptrec.registry.api;
 
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReport.FeatureAttribution;

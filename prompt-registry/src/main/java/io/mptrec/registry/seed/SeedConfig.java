@@ -1,4 +1,4 @@
-package io.mptrec.governance.seed;
+package io.mptrec.registry.seed;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

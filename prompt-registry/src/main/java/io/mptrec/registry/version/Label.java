@@ -1,6 +1,6 @@
-package io.mptrec.registry.task;
+package io.mptrec.registry.version;
 
-import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.api.Lifecycle;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -21,7 +21,7 @@ import java.util.Optional;
 @Table(name = "label")
 public class Label extends PanacheEntityBase {
 
-    public static final String PRODUCTION = "production";
+    public static final String PRODUCTION = Lifecycle.PRODUCTION;
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,4 +1,4 @@
-package io.mptrec.registry.version.mapping;
+package io.mptrec.registry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mptrec.model.artifact.OfflineMetric;
@@ -42,6 +42,6 @@ public final class Views {
 
     /** @param reports what moved between the versions' contribution reports (null when neither has one) */
     public record VersionDiff(VersionSummary a, VersionSummary b, List<MetricDiff> metrics, List<FieldDiff> lineage,
-                              io.mptrec.registry.report.ReportDiff reports) {
+                              ReportDiff reports) {
     }
 }

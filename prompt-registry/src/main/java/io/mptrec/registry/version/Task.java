@@ -1,4 +1,4 @@
-package io.mptrec.registry.task;
+package io.mptrec.registry.version;
 
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
@@ -52,9 +52,5 @@ public class Task extends PanacheEntityBase {
 
     public static List<Task> listAllOrdered() {
         return list("order by name");
-    }
-
-    public static List<Task> listByEncoder(RegisteredEncoder encoder) {
-        return list("encoder = ?1 order by name", encoder);
     }
 }
