@@ -1,5 +1,6 @@
 package io.mptrec.ab.experiment.rest;
 
+import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateBatch;
 import io.mptrec.ab.covariate.service.CovariateService;
@@ -14,7 +15,6 @@ import io.mptrec.ab.guardrail.service.GuardrailService;
 import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
 import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.pilot.service.PilotService;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;

@@ -1,11 +1,11 @@
 package io.mptrec.ab.experiment.service;
 
+import io.mptrec.ab.analysis.ExperimentResults;
+import io.mptrec.ab.analysis.ExperimentResults.TreatmentResult;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.PromotionPreview;
-import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.kernel.audit.AuditAction;

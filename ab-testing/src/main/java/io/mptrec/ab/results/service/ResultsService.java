@@ -2,9 +2,9 @@ package io.mptrec.ab.results.service;
 
 import io.mptrec.ab.analysis.ExperimentAnalysis;
 import io.mptrec.ab.analysis.ExperimentDesign;
+import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
-import io.mptrec.ab.results.ExperimentResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
