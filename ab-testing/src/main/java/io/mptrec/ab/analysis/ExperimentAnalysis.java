@@ -1,15 +1,14 @@
 package io.mptrec.ab.analysis;
 
+import io.mptrec.ab.analysis.ExperimentResults.ArmResult;
+import io.mptrec.ab.analysis.ExperimentResults.CupedArm;
+import io.mptrec.ab.analysis.ExperimentResults.CupedComparison;
+import io.mptrec.ab.analysis.ExperimentResults.GuardrailResult;
+import io.mptrec.ab.analysis.ExperimentResults.MetricComparison;
+import io.mptrec.ab.analysis.ExperimentResults.TreatmentResult;
 import io.mptrec.ab.analysis.Observations.ArmObservations;
 import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.MetricRole;
-import io.mptrec.ab.results.ExperimentResults;
-import io.mptrec.ab.results.ExperimentResults.ArmResult;
-import io.mptrec.ab.results.ExperimentResults.CupedArm;
-import io.mptrec.ab.results.ExperimentResults.CupedComparison;
-import io.mptrec.ab.results.ExperimentResults.GuardrailResult;
-import io.mptrec.ab.results.ExperimentResults.MetricComparison;
-import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
 import io.mptrec.ab.statistics.ArmSummary;
 import io.mptrec.ab.statistics.Comparison;
 import io.mptrec.ab.statistics.Cuped;

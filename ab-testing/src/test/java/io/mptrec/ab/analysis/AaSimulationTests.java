@@ -1,11 +1,10 @@
 package io.mptrec.ab.analysis;
 
+import io.mptrec.ab.analysis.ExperimentResults.MetricComparison;
 import io.mptrec.ab.analysis.Observations.ArmObservations;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.MetricRole;
-import io.mptrec.ab.results.ExperimentResults;
-import io.mptrec.ab.results.ExperimentResults.MetricComparison;
 import io.mptrec.ab.statistics.ArmSummary;
 import io.mptrec.ab.statistics.ConfidenceInterval;
 import io.mptrec.ab.statistics.MetricData;

@@ -4,7 +4,6 @@ import io.mptrec.ab.analysis.Observations.ArmObservations;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.MetricRole;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.ab.statistics.MetricData;
 import io.mptrec.ab.statistics.NonInferiority;

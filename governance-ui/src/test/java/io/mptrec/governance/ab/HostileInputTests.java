@@ -1,9 +1,9 @@
 package io.mptrec.governance.ab;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.guardrail.service.GuardrailService;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.serving.Exposure;
 import io.mptrec.ab.serving.service.ExposureWriter;

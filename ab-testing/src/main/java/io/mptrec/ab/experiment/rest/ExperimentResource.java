@@ -1,8 +1,5 @@
 package io.mptrec.ab.experiment.rest;
 
-import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
-import io.mptrec.ab.covariate.CovariateRequests.CovariateBatch;
-import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.Promotion;
 import io.mptrec.ab.experiment.ExperimentRequests.RampChange;
@@ -10,14 +7,6 @@ import io.mptrec.ab.experiment.ExperimentRequests.Transition;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.experiment.service.PromotionService;
-import io.mptrec.ab.guardrail.service.GuardrailService;
-import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
-import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
-import io.mptrec.ab.pilot.service.PilotService;
-import io.mptrec.ab.results.ExperimentResults;
-import io.mptrec.ab.results.service.ResultsService;
-import io.mptrec.kernel.problem.ApiException;
-import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -46,8 +35,10 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Experiments. Changes need {@code experimenter} (or {@code admin}); promotion needs {@code release-manager} (or
- * {@code admin}), as any release does; reads are open to every role that may read the registry.
+ * Experiments: creation, lifecycle and promotion. Changes need {@code experimenter} (or {@code admin}); promotion needs
+ * {@code release-manager} (or {@code admin}), as any release does; reads are open to every role that may read the
+ * registry. The features built on an experiment serve their own paths under {@code /{id}} (results, guardrails,
+ * covariates, pilot), so the aggregate root does not depend on them.
  */
 @Path("/api/v1/experiments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,22 +46,12 @@ import java.util.List;
 public class ExperimentResource {
 
     private final ExperimentService experiments;
-    private final ResultsService results;
-    private final GuardrailService guardrails;
     private final PromotionService promotion;
-    private final PilotService pilot;
-    private final CovariateService covariates;
     private final SecurityIdentity identity;
 
-    public ExperimentResource(ExperimentService experiments, ResultsService results, GuardrailService guardrails,
-                              PromotionService promotion, PilotService pilot, CovariateService covariates,
-                              SecurityIdentity identity) {
+    public ExperimentResource(ExperimentService experiments, PromotionService promotion, SecurityIdentity identity) {
         this.experiments = experiments;
-        this.results = results;
-        this.guardrails = guardrails;
         this.promotion = promotion;
-        this.pilot = pilot;
-        this.covariates = covariates;
         this.identity = identity;
     }
 
@@ -109,8 +90,8 @@ public class ExperimentResource {
     @APIResponse(responseCode = "400", description = "Non-numeric id")
     @APIResponse(responseCode = "404", description = "Unknown experiment")
     public ExperimentView getExperiment(@Parameter(description = "experiment id") @PathParam("id") String id) {
-        long key = id(id);
-        return experiments.findExperimentViewById(key).orElseThrow(() -> notFound(key));
+        long key = ExperimentIds.parse(id);
+        return experiments.findExperimentViewById(key).orElseThrow(() -> ExperimentIds.notFound(key));
     }
 
     @POST
@@ -127,7 +108,7 @@ public class ExperimentResource {
     @APIResponse(responseCode = "409", description = "Wrong status, an arm's version may not take live traffic "
             + "(unreviewed-arm, bypass-needs-reason), another experiment of the task is active, or a concurrent change won")
     public ExperimentView startExperiment(@PathParam("id") String id, Transition body) {
-        long key = id(id);
+        long key = ExperimentIds.parse(id);
         return experiments.startView(key, actor(), reason(body));
     }
 
@@ -140,7 +121,7 @@ public class ExperimentResource {
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "409", description = "Not RUNNING, or a concurrent change won (e.g. a release of the task)")
     public ExperimentView pauseExperiment(@PathParam("id") String id, Transition body) {
-        long key = id(id);
+        long key = ExperimentIds.parse(id);
         return experiments.pauseView(key, actor().name(), reason(body));
     }
 
@@ -153,7 +134,7 @@ public class ExperimentResource {
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "409", description = "Already STOPPED, or a concurrent change won")
     public ExperimentView stopExperiment(@PathParam("id") String id, Transition body) {
-        long key = id(id);
+        long key = ExperimentIds.parse(id);
         return experiments.stopView(key, actor().name(), reason(body));
     }
 
@@ -169,31 +150,8 @@ public class ExperimentResource {
     @APIResponse(responseCode = "409", description = "STOPPED, an arm's version may not take live traffic "
             + "(raising the ramp of a RUNNING experiment), or a concurrent change won")
     public ExperimentView changeRamp(@PathParam("id") String id, @Valid @NotNull RampChange body) {
-        long key = id(id);
+        long key = ExperimentIds.parse(id);
         return experiments.changeRampView(key, body.ramp(), actor(), body.reason());
-    }
-
-    @GET
-    @Path("/{id}/results")
-    @RolesAllowed({Roles.EXPERIMENTER, Roles.RELEASE_MANAGER, Roles.AUDITOR, Roles.ADMIN})
-    @Operation(summary = "Results: per arm exposures, metrics with intervals, online AUC/log-loss; lift, always-valid intervals, SRM, guardrails, verdict")
-    @APIResponse(responseCode = "200", description = "The results",
-            content = @Content(schema = @Schema(implementation = ExperimentResults.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment")
-    public ExperimentResults getResults(@PathParam("id") String id) {
-        long key = id(id);
-        return results.findResultsById(key).orElseThrow(() -> notFound(key));
-    }
-
-    @POST
-    @Path("/{id}/guardrails/evaluate")
-    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Evaluate the guardrails now; a breach pauses the experiment (audited as 'system')")
-    @APIResponse(responseCode = "200", description = "Results after the evaluation (status PAUSED after a breach)",
-            content = @Content(schema = @Schema(implementation = GuardrailService.Evaluation.class)))
-    @APIResponse(responseCode = "404", description = "Unknown experiment")
-    public GuardrailService.Evaluation evaluateGuardrails(@PathParam("id") String id) {
-        return guardrails.evaluate(id(id));
     }
 
     @POST
@@ -205,64 +163,13 @@ public class ExperimentResource {
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "409", description = "The verdict is not SHIP, or the registry refuses the release")
     public ExperimentView promoteExperiment(@PathParam("id") String id, Promotion body) {
-        long key = id(id);
+        long key = ExperimentIds.parse(id);
         Promotion p = body == null ? Promotion.EMPTY : body;
         return promotion.promote(key, p.arm(), actor(), p.reason()).experiment();
     }
 
-    @POST
-    @Path("/{id}/covariates")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Store units' pre-period values of the experiment's metrics; results then apply CUPED to those metrics",
-            description = "One value per (metric, unit): the unit's value of the metric in a period before the experiment "
-                    + "(never measured after its first exposure). Idempotent: the first value stays, repeats count as "
-                    + "duplicates. Acknowledged after commit. Units without a value get the mean of the observed ones.")
-    @APIResponse(responseCode = "200", description = "Committed: counts of stored and duplicate values",
-            content = @Content(schema = @Schema(implementation = CovariateAck.class)))
-    @APIResponse(responseCode = "400", description = "Invalid value (the field names it, e.g. covariates[3].metric)")
-    @APIResponse(responseCode = "404", description = "Unknown experiment")
-    public CovariateAck createCovariates(@PathParam("id") String id, @Valid @NotNull CovariateBatch body) {
-        return covariates.persistCovariates(id(id), body.covariates());
-    }
-
-    @POST
-    @Path("/{id}/pilot")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Replay held-out labelled rows against the experiment's arms (asynchronous); DRAFT or RUNNING",
-            description = "Not live traffic: each row is routed to the experiment's arms by its allocation, whatever "
-                    + "the task's live routing, so a DRAFT experiment with an unreviewed version can run a pilot.")
-    @APIResponse(responseCode = "202", description = "Started; follow it with GET .../pilot",
-            content = @Content(schema = @Schema(implementation = PilotProgress.class)))
-    @APIResponse(responseCode = "400", description = "Invalid rows, rate or label")
-    @APIResponse(responseCode = "409", description = "PAUSED or STOPPED, or a pilot is already running")
-    public RestResponse<PilotProgress> createPilot(@PathParam("id") String id, @Valid @NotNull PilotRequest body) {
-        return RestResponse.accepted(pilot.start(id(id), body, actor().name()));
-    }
-
-    @GET
-    @Path("/{id}/pilot")
-    @RolesAllowed({Roles.EXPERIMENTER, Roles.RELEASE_MANAGER, Roles.AUDITOR, Roles.ADMIN})
-    @Operation(summary = "Progress of the experiment's latest pilot run")
-    @APIResponse(responseCode = "200", description = "Progress",
-            content = @Content(schema = @Schema(implementation = PilotProgress.class)))
-    @APIResponse(responseCode = "404", description = "No pilot has run for this experiment since the server started")
-    public PilotProgress getPilot(@PathParam("id") String id) {
-        long key = id(id);
-        return pilot.findProgress(key).orElseThrow(() -> ApiException.notFound("no pilot run of experiment " + key, "id"));
-    }
-
-    private static long id(String id) {
-        return Names.requireId(id, "id");
-    }
-
     private static String reason(Transition body) {
         return body == null ? null : body.reason();
-    }
-
-    private static ApiException notFound(long id) {
-        return ApiException.notFound("no experiment " + id, "id");
     }
 
     private Actor actor() {

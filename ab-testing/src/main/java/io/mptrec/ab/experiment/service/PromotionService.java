@@ -4,9 +4,9 @@ import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentArm;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.PromotionPreview;
-import io.mptrec.ab.results.ExperimentResults.TreatmentResult;
-import io.mptrec.ab.results.ExperimentResults;
-import io.mptrec.ab.results.service.ResultsService;
+import io.mptrec.ab.experiment.VerdictSource;
+import io.mptrec.ab.experiment.VerdictSource.TreatmentVerdict;
+import io.mptrec.ab.experiment.VerdictSource.Verdicts;
 import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
@@ -30,12 +30,12 @@ import java.util.List;
 public class PromotionService {
 
     private final ExperimentService experiments;
-    private final ResultsService results;
+    private final VerdictSource verdicts;
     private final Lifecycle lifecycle;
 
-    public PromotionService(ExperimentService experiments, ResultsService results, Lifecycle lifecycle) {
+    public PromotionService(ExperimentService experiments, VerdictSource verdicts, Lifecycle lifecycle) {
         this.experiments = experiments;
-        this.results = results;
+        this.verdicts = verdicts;
         this.lifecycle = lifecycle;
     }
 
@@ -49,7 +49,7 @@ public class PromotionService {
         ExperimentArm arm = choice.arm();
         ReleasePreview release = arm == null ? null
                 : lifecycle.releasePreview(e.taskName, arm.versionNumber, actor);
-        List<PromotionPreview.Candidate> candidates = choice.results().treatments().stream()
+        List<PromotionPreview.Candidate> candidates = choice.verdicts().treatments().stream()
                 .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).versionNumber, t.verdict().name(),
                         t.explanation(), t.verdict() == DecisionRule.Verdict.SHIP)).toList();
         return new PromotionPreview(ExperimentView.of(e), candidates, arm == null ? null : arm.name,
@@ -87,14 +87,14 @@ public class PromotionService {
     }
 
     /** The arm to promote, or why none: a named treatment must exist (else 400) and ship; unnamed, exactly one ships. */
-    private record Choice(ExperimentResults results, TreatmentResult chosen, ExperimentArm arm, String refusal) {
+    private record Choice(Verdicts verdicts, TreatmentVerdict chosen, ExperimentArm arm, String refusal) {
     }
 
     private Choice choose(Experiment e, String armName) {
-        ExperimentResults r = results.results(e);
-        TreatmentResult chosen;
+        Verdicts r = verdicts.verdicts(e);
+        TreatmentVerdict chosen;
         if (armName == null) {
-            List<TreatmentResult> ship = r.treatments().stream()
+            List<TreatmentVerdict> ship = r.treatments().stream()
                     .filter(t -> t.verdict() == DecisionRule.Verdict.SHIP).toList();
             if (ship.size() != 1) {
                 return new Choice(r, null, null, ship.isEmpty()

@@ -2,10 +2,10 @@ package io.mptrec.ab.guardrail.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.kernel.audit.AuditAction;

@@ -19,8 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * An experiment's results over time. A resource of the results feature beside ExperimentResource (same tag and
- * roles as its {@code GET .../results}), so the time series grows without touching the experiment lifecycle's edge.
+ * An experiment's results over time. A resource of the results feature beside ResultsResource (same tag and roles as
+ * its {@code GET .../results}), so the time series grows without touching the experiment lifecycle's edge.
  */
 @Path("/api/v1/experiments/{id}/results/timeseries")
 @Produces(MediaType.APPLICATION_JSON)

@@ -2,9 +2,10 @@ package io.mptrec.ab.results.service;
 
 import io.mptrec.ab.analysis.ExperimentAnalysis;
 import io.mptrec.ab.analysis.ExperimentDesign;
+import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
-import io.mptrec.ab.results.ExperimentResults;
+import io.mptrec.ab.experiment.VerdictSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -15,10 +16,11 @@ import java.util.Optional;
  * An experiment's results: its per-unit sufficient statistics read from the database ({@link UnitStatisticsReader})
  * and analysed by the pure {@link ExperimentAnalysis}, which says how (unit of analysis, intervals, tests, verdict).
  * Online model quality pairs each scored exposure's first-candidate score with the outcome of the first PROPORTION
- * metric (success metrics first, then guardrails).
+ * metric (success metrics first, then guardrails). The experiment's promotion reads the verdicts through
+ * {@link VerdictSource}.
  */
 @ApplicationScoped
-public class ResultsService {
+public class ResultsService implements VerdictSource {
 
     private final UnitStatisticsReader reader;
     private final Clock clock;
@@ -38,6 +40,14 @@ public class ResultsService {
     public ExperimentResults results(Experiment e) {
         ExperimentDesign design = design(e);
         return ExperimentAnalysis.analyse(design, reader.read(design, design.outcomeMetric()), clock.instant());
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Verdicts verdicts(Experiment e) {
+        ExperimentResults r = results(e);
+        return new Verdicts(r.explanation(), r.treatments().stream()
+                .map(t -> new TreatmentVerdict(t.arm(), t.verdict(), t.explanation())).toList());
     }
 
     /** The experiment as the analysis reads it. */

@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.experiments;
 
+import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.Experiment;
@@ -15,7 +16,6 @@ import io.mptrec.ab.experiment.service.PromotionService;
 import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
 import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.pilot.service.PilotService;
-import io.mptrec.ab.results.ExperimentResults;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;

@@ -1,4 +1,4 @@
-package io.mptrec.ab.results;
+package io.mptrec.ab.analysis;
 
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.MetricKind;
@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * What an operator reads about an experiment: per arm units, exposures, metrics with intervals and online model
  * quality; per treatment the comparisons with control (fixed-horizon and always-valid), guardrails and the verdict.
- * Every statistic but the online model quality is computed over units, the entity that was randomised.
+ * Every statistic but the online model quality is computed over units, the entity that was randomised. Computed by
+ * {@link ExperimentAnalysis}, so it lives with it; the results feature reads the data it is computed from.
  *
  * @param srm                   sample-ratio check on the units per arm
  * @param unitsInMoreThanOneArm units seen in two or more arms: counted here and left out of every statistic
