@@ -12,9 +12,6 @@ import jakarta.annotation.security.RolesAllowed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +34,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * cycle fails the build.
  */
 class ArchitectureTests {
-
-    static final Path KNOWN_CYCLES = Path.of("src/test/resources/architecture-known-cycles.txt");
 
     static JavaClasses classes;
 
@@ -141,18 +136,12 @@ class ArchitectureTests {
     }
 
     /**
-     * No package cycle inside a module but the known ones, listed (as chains of packages) in
-     * {@code src/test/resources/architecture-known-cycles.txt}: the debt still to pay. A new cycle fails the build; a
-     * known one that is gone is printed, to be struck from the list.
+     * No package cycle inside any module: a feature package may depend on the aggregate it builds on (results on
+     * experiment, encoder on the published registry package), never the other way round. A cycle is reported as its
+     * chain of packages.
      */
     @Test
-    void noNewPackageCyclesInsideAModule() throws IOException {
-        Set<String> known = new TreeSet<>();
-        for (String line : Files.readAllLines(KNOWN_CYCLES)) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                known.add(line.strip());
-            }
-        }
+    void noPackageCyclesInsideAModule() {
         Set<String> found = new TreeSet<>();
         for (String module : new String[] {"model", "kernel", "registry", "ab", "governance"}) {
             EvaluationResult result = slices().matching("io.mptrec." + module + ".(*)..").should().beFreeOfCycles()
@@ -161,13 +150,7 @@ class ArchitectureTests {
                 found.add(module + ": " + chain(detail));
             }
         }
-        Set<String> gone = new TreeSet<>(known);
-        gone.removeAll(found);
-        if (!gone.isEmpty()) {
-            System.out.println("package cycles no longer present (strike them from " + KNOWN_CYCLES + "): " + gone);
-        }
-        assertThat(found).as("package cycles inside a module; the known ones are in " + KNOWN_CYCLES)
-                .isSubsetOf(known);
+        assertThat(found).as("package cycles inside a module").isEmpty();
     }
 
     /** "Cycle detected: Slice a -> Slice b -> Slice a ..." as "a -> b -> a", starting at its smallest package. */
