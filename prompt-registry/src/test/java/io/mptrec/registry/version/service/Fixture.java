@@ -1,6 +1,7 @@
 package io.mptrec.registry.version.service;
 
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.api.VersionStatus;
@@ -19,9 +20,10 @@ import jakarta.inject.Inject;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** What the registry's service tests share: the actors, versions brought to a status, reads in a transaction of their own. */
 @ApplicationScoped
@@ -42,9 +44,14 @@ public class Fixture {
     @Inject
     AuditService audit;
 
+    /** Registers {@link #ENCODER} (a no-op when it already is): what every task of these tests runs on. */
+    void registerEncoder() {
+        encoders.registerEncoder(ENCODER, "alice");
+    }
+
     /** A new DRAFT version of the task (the encoder registered first; identical calls are no-ops). */
     int upload(String task, long seed, String author) {
-        encoders.registerEncoder(ENCODER, "alice");
+        registerEncoder();
         return versions.uploadVersion(task, TestArtifacts.prompt(ENCODER, task, seed), author).version().number;
     }
 
@@ -62,6 +69,14 @@ public class Fixture {
 
     long versionId(String task, int number) {
         return QuarkusTransaction.requiringNew().call(() -> version(task, number).id);
+    }
+
+    /**
+     * A read in a transaction of its own, as another module's request or transaction reads: a test method runs in one
+     * request context, whose persistence context would answer a later read with the entities an earlier one loaded.
+     */
+    static <T> T fresh(Callable<T> read) {
+        return QuarkusTransaction.requiringNew().call(read);
     }
 
     /** Runs SQL in a transaction of its own: for states the service never makes (versions are immutable). */
@@ -95,9 +110,22 @@ public class Fixture {
 
     /** The call is refused with this status and problem type ({@code /problems/<slug>}). */
     static void refused(ThrowingCallable call, int status, String slug) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.problem().status()).as(e.getMessage()).isEqualTo(status);
-            assertThat(e.problem().type()).as(e.getMessage()).isEqualTo("/problems/" + slug);
-        });
+        problem(call, status, slug);
+    }
+
+    /** As {@link #refused(ThrowingCallable, int, String)}, and the problem names this input field. */
+    static void refused(ThrowingCallable call, int status, String slug, String field) {
+        Problem problem = problem(call, status, slug);
+        assertThat(problem.field()).as(problem.detail()).isEqualTo(field);
+    }
+
+    /** The problem the call is refused with, checked for its status and type. */
+    static Problem problem(ThrowingCallable call, int status, String slug) {
+        Throwable thrown = catchThrowable(call);
+        assertThat(thrown).isInstanceOf(ApiException.class);
+        Problem problem = ((ApiException) thrown).problem();
+        assertThat(problem.status()).as(problem.detail()).isEqualTo(status);
+        assertThat(problem.type()).as(problem.detail()).isEqualTo("/problems/" + slug);
+        return problem;
     }
 }

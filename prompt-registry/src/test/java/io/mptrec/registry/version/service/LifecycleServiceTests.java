@@ -1,6 +1,11 @@
 package io.mptrec.registry.version.service;
 
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Actor;
+import io.mptrec.registry.api.ApprovalFacts;
+import io.mptrec.registry.api.Lifecycle;
+import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.version.Approval;
@@ -19,6 +24,7 @@ import static io.mptrec.registry.version.service.Fixture.ADMIN;
 import static io.mptrec.registry.version.service.Fixture.ALICE;
 import static io.mptrec.registry.version.service.Fixture.BOB;
 import static io.mptrec.registry.version.service.Fixture.CAROL;
+import static io.mptrec.registry.version.service.Fixture.problem;
 import static io.mptrec.registry.version.service.Fixture.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +43,7 @@ class LifecycleServiceTests {
     @Inject
     VersionService versions;
     @Inject
-    LifecycleService lifecycle;
+    Lifecycle lifecycle;
     @Inject
     WithdrawnEvents withdrawn;
 
@@ -207,6 +213,150 @@ class LifecycleServiceTests {
         assertThat(fixture.status(task, v1)).isEqualTo(VersionStatus.IN_REVIEW);
         assertThat(fixture.audit(task, null)).hasSize((int) before);
         assertThat(fixture.outboxTypes(task)).doesNotContain("VERSION_REJECT");
+    }
+
+    @Test
+    void shouldPreviewAReleaseAsTheReleaseThenDecides() {
+        String task = "release-preview";
+        // APPROVED, nothing in production yet
+        int v1 = fixture.reviewed(task, 1);
+        ReleasePreview first = lifecycle.releasePreview(task, v1, CAROL);
+        assertThat(first).extracting(ReleasePreview::task, ReleasePreview::number, ReleasePreview::status,
+                        ReleasePreview::productionNow, ReleasePreview::productionNowBecomes, ReleasePreview::allowed,
+                        ReleasePreview::bypass, ReleasePreview::refusal)
+                .containsExactly(task, v1, VersionStatus.APPROVED, null, null, true, false, null);
+        assertThat(first.reasonRequired()).isFalse();
+        assertThat(first.approval()).extracting(ApprovalFacts::reviewer, ApprovalFacts::author, ApprovalFacts::valid,
+                ApprovalFacts::adminBypass).containsExactly("bob", "alice", true, false);
+        assertThat(first.approval().decidedAt()).isNotNull();
+        assertThat(lifecycle.release(task, v1, CAROL, null).status()).isEqualTo("RELEASED");
+
+        // APPROVED, with a production version that the release retires
+        int v2 = fixture.reviewed(task, 2);
+        ReleasePreview second = lifecycle.releasePreview(task, v2, CAROL);
+        assertThat(second.productionNow()).isEqualTo(v1);
+        assertThat(second.productionNowBecomes()).isEqualTo(VersionStatus.RETIRED);
+        assertThat(second.allowed()).isTrue();
+        lifecycle.release(task, v2, CAROL, null);
+        assertThat(fixture.status(task, v1)).isEqualTo(second.productionNowBecomes());
+        assertThat(fixture.production(task)).isEqualTo(v2);
+
+        // IN_REVIEW: a release manager is refused in the preview's words; an admin may, as a bypass with a reason
+        int v3 = fixture.upload(task, 3, "alice");
+        lifecycle.submit(task, v3, ALICE);
+        ReleasePreview managers = lifecycle.releasePreview(task, v3, CAROL);
+        assertThat(managers.status()).isEqualTo(VersionStatus.IN_REVIEW);
+        assertThat(managers.approval()).isNull();
+        assertThat(managers.allowed()).isFalse();
+        assertThat(managers.refusal()).isNotBlank();
+        assertThat(problem(() -> lifecycle.release(task, v3, CAROL, "trust me"), 409, "invalid-transition").detail())
+                .isEqualTo(managers.refusal());
+        ReleasePreview admins = lifecycle.releasePreview(task, v3, ADMIN);
+        assertThat(admins).extracting(ReleasePreview::productionNow, ReleasePreview::allowed, ReleasePreview::bypass,
+                ReleasePreview::refusal).containsExactly(v2, true, true, null);
+        assertThat(admins.reasonRequired()).isTrue();
+        refused(() -> lifecycle.release(task, v3, ADMIN, null), 409, "bypass-needs-reason");
+        assertThat(lifecycle.release(task, v3, ADMIN, "incident 7: hotfix").status()).isEqualTo("RELEASED");
+        assertThat(only(task, "RELEASE", v3).adminBypass()).isTrue();
+
+        // RETIRED: refused to everyone in the preview's words (rollback is the way back)
+        for (Actor actor : List.of(CAROL, ADMIN)) {
+            ReleasePreview retired = lifecycle.releasePreview(task, v1, actor);
+            assertThat(retired).extracting(ReleasePreview::status, ReleasePreview::allowed, ReleasePreview::bypass)
+                    .containsExactly(VersionStatus.RETIRED, false, false);
+            assertThat(retired.refusal()).contains("use rollback");
+            assertThat(problem(() -> lifecycle.release(task, v1, actor, "why not"), 409, "invalid-transition")
+                    .detail()).isEqualTo(retired.refusal());
+        }
+        assertThat(fixture.status(task, v1)).isEqualTo(VersionStatus.RETIRED);
+
+        // APPROVED, but the approval no longer covers the version: void, open only to an admin bypass
+        int v4 = fixture.reviewed(task, 4);
+        fixture.sql("UPDATE approval SET content_sha256 = ?1 WHERE prompt_version_id = ?2", "0".repeat(64),
+                fixture.versionId(task, v4));
+        ReleasePreview voided = lifecycle.releasePreview(task, v4, CAROL);
+        assertThat(voided.approval().valid()).isFalse();
+        assertThat(voided.allowed()).isFalse();
+        assertThat(problem(() -> lifecycle.release(task, v4, CAROL, null), 409, "invalid-transition").detail())
+                .isEqualTo(voided.refusal());
+        assertThat(lifecycle.releasePreview(task, v4, ADMIN)).extracting(ReleasePreview::allowed,
+                ReleasePreview::bypass).containsExactly(true, true);
+
+        refused(() -> lifecycle.releasePreview(task, 99, CAROL), 404, "not-found", "version");
+        refused(() -> lifecycle.releasePreview("no-such-task", 1, CAROL), 404, "not-found", "task");
+    }
+
+    @Test
+    void shouldPreviewARollbackAsTheRollbackThenDecides() {
+        String task = "rollback-preview";
+        int v1 = fixture.reviewed(task, 1);
+        refused(() -> lifecycle.rollbackPreview(task, null, CAROL), 409, "no-production");
+        lifecycle.release(task, v1, CAROL, null);
+
+        // nothing released before production: nothing to return to
+        RollbackPreview nothing = lifecycle.rollbackPreview(task, null, CAROL);
+        assertThat(nothing).extracting(RollbackPreview::productionNow, RollbackPreview::target,
+                RollbackPreview::candidates, RollbackPreview::allowed).containsExactly(v1, null, List.of(), false);
+        assertThat(problem(() -> lifecycle.rollback(task, null, CAROL, "why"), 409, "no-previous-release").detail())
+                .isEqualTo(nothing.refusal());
+
+        int v2 = fixture.reviewed(task, 2);
+        lifecycle.release(task, v2, CAROL, null);
+        int v3 = fixture.reviewed(task, 3);
+        lifecycle.release(task, v3, CAROL, null);
+
+        // production itself is no target
+        RollbackPreview itself = lifecycle.rollbackPreview(task, v3, CAROL);
+        assertThat(itself.allowed()).isFalse();
+        assertThat(problem(() -> lifecycle.rollback(task, v3, CAROL, "why"), 409, "invalid-transition").detail())
+                .isEqualTo(itself.refusal());
+
+        // a RETIRED version named as the target
+        RollbackPreview named = lifecycle.rollbackPreview(task, v1, CAROL);
+        assertThat(named).extracting(RollbackPreview::target, RollbackPreview::allowed, RollbackPreview::refusal)
+                .containsExactly(v1, true, null);
+
+        // by default, the previously released version
+        RollbackPreview previous = lifecycle.rollbackPreview(task, null, CAROL);
+        assertThat(previous).extracting(RollbackPreview::task, RollbackPreview::productionNow,
+                        RollbackPreview::productionNowBecomes, RollbackPreview::target, RollbackPreview::candidates,
+                        RollbackPreview::allowed, RollbackPreview::refusal)
+                .containsExactly(task, v3, VersionStatus.ROLLED_BACK, v2, List.of(v1, v2), true, null);
+        assertThat(lifecycle.rollback(task, null, CAROL, "conversion dropped").number()).isEqualTo(previous.target());
+        assertThat(fixture.status(task, v3)).isEqualTo(previous.productionNowBecomes());
+        assertThat(fixture.production(task)).isEqualTo(v2);
+
+        // a ROLLED_BACK version is never a target again
+        RollbackPreview rolledBack = lifecycle.rollbackPreview(task, v3, CAROL);
+        assertThat(rolledBack).extracting(RollbackPreview::productionNow, RollbackPreview::candidates,
+                RollbackPreview::allowed).containsExactly(v2, List.of(v1), false);
+        assertThat(problem(() -> lifecycle.rollback(task, v3, CAROL, "why"), 409, "invalid-transition").detail())
+                .isEqualTo(rolledBack.refusal());
+
+        refused(() -> lifecycle.rollbackPreview(task, 99, CAROL), 404, "not-found", "version");
+        refused(() -> lifecycle.rollbackPreview("no-such-task", null, CAROL), 404, "not-found", "task");
+    }
+
+    @Test
+    void shouldMoveProductionOnlyByReleaseAndRollback() {
+        String task = "protected-label";
+        int v1 = fixture.reviewed(task, 1);
+        lifecycle.release(task, v1, CAROL, null);
+        int v2 = fixture.reviewed(task, 2);
+        long before = fixture.audit(task, null).size();
+        for (Actor actor : List.of(ALICE, ADMIN)) {
+            refused(() -> lifecycle.setLabel(task, Lifecycle.PRODUCTION, v2, actor), 409, "protected-label");
+            refused(() -> lifecycle.removeLabel(task, Lifecycle.PRODUCTION, actor), 409, "protected-label");
+        }
+        assertThat(fixture.production(task)).isEqualTo(v1);
+        assertThat(fixture.audit(task, null)).hasSize((int) before);
+    }
+
+    private AuditView only(String task, String action, int version) {
+        List<AuditView> entries = fixture.audit(task, action).stream()
+                .filter(e -> Integer.valueOf(version).equals(e.version())).toList();
+        assertThat(entries).hasSize(1);
+        return entries.get(0);
     }
 
     private AuditView only(String task, String action) {

@@ -1,8 +1,12 @@
 package io.mptrec.registry.version.service;
 
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
+import io.mptrec.registry.api.PromptRegistry.Servable;
 import io.mptrec.registry.api.ServedVersion;
+import io.mptrec.registry.api.VersionRef;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.testing.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -31,7 +35,9 @@ class PromptRegistryServiceTests {
     @Inject
     PromptRegistry registry;
     @Inject
-    LifecycleService lifecycle;
+    Lifecycle lifecycle;
+    @Inject
+    Catalog catalog;
     @Inject
     Fixture fixture;
 
@@ -116,5 +122,27 @@ class PromptRegistryServiceTests {
         refused(() -> QuarkusTransaction.requiringNew().run(() -> registry.servingChanged("no-such-task")), 404,
                 "not-found");
         assertThat(QuarkusTransaction.requiringNew().call(() -> registry.production(Long.MAX_VALUE))).isEmpty();
+    }
+
+    @Test
+    void shouldServeTheArtifactsWhoseHashesTheVersionsRefNames() {
+        String task = "servable";
+        int v1 = fixture.upload(task, 1, "alice");
+        int v2 = fixture.reviewed(task, 2);
+        lifecycle.release(task, v2, CAROL, null);
+
+        for (int number : new int[] {v1, v2}) {
+            VersionRef ref = catalog.ref(task, number);
+            Servable servable = registry.servable(ref.id());
+            assertThat(servable.version()).isEqualTo(ref);
+            assertThat(servable.prompt().task()).isEqualTo(task);
+            assertThat(servable.prompt().contentSha256()).isEqualTo(ref.contentSha256());
+            assertThat(servable.prompt().metadata().encoderSha256()).isEqualTo(ref.encoderSha256());
+            assertThat(servable.encoder().contentSha256()).isEqualTo(ref.encoderSha256());
+        }
+        // the encoder is parsed once per process
+        assertThat(registry.servable(catalog.ref(task, v1).id()).encoder())
+                .isSameAs(registry.servable(catalog.ref(task, v2).id()).encoder());
+        refused(() -> registry.servable(Long.MAX_VALUE), 404, "not-found", "version");
     }
 }
