@@ -3,6 +3,7 @@ package io.mptrec.registry.version.service;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.api.ApprovalFacts;
+import io.mptrec.registry.api.ApprovalPreview;
 import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.RollbackPreview;
@@ -363,5 +364,43 @@ class LifecycleServiceTests {
         List<AuditView> entries = fixture.audit(task, action);
         assertThat(entries).hasSize(1);
         return entries.get(0);
+    }
+
+    @Test
+    void shouldPreviewAnApprovalAsTheApprovalThenDecides() {
+        String task = "preview-approval";
+        int draft = fixture.upload(task, 1, "alice");
+        ApprovalPreview notInReview = lifecycle.approvalPreview(task, draft, BOB);
+        assertThat(notInReview.allowed()).isFalse();
+        assertThat(notInReview.bypass()).isFalse();
+        assertThat(problem(() -> lifecycle.approve(task, draft, BOB, null, null), 409, "invalid-transition").detail())
+                .isEqualTo(notInReview.refusal());
+
+        lifecycle.submit(task, draft, ALICE);
+        // the author: four-eyes refuses her; the preview says so in the approval's own words
+        ApprovalPreview own = lifecycle.approvalPreview(task, draft, ALICE);
+        assertThat(own.author()).isEqualTo("alice");
+        assertThat(own.allowed()).isFalse();
+        assertThat(own.bypass()).isTrue();
+        assertThat(problem(() -> lifecycle.approve(task, draft, ALICE, null, "mine"), 409, "invalid-transition")
+                .detail()).isEqualTo(own.refusal());
+        // another approver: allowed, no bypass, and the approval goes through
+        ApprovalPreview other = lifecycle.approvalPreview(task, draft, BOB);
+        assertThat(other.allowed()).isTrue();
+        assertThat(other.bypass()).isFalse();
+        assertThat(other.refusal()).isNull();
+        assertThat(lifecycle.approve(task, draft, BOB, "fine", null).status()).isEqualTo("APPROVED");
+
+        // an admin who uploaded the version: allowed as a flagged bypass, which needs a reason
+        int admins = fixture.upload(task, 2, ADMIN.name());
+        lifecycle.submit(task, admins, ADMIN);
+        ApprovalPreview bypass = lifecycle.approvalPreview(task, admins, ADMIN);
+        assertThat(bypass.allowed()).isTrue();
+        assertThat(bypass.bypass()).isTrue();
+        assertThat(bypass.refusal()).isNull();
+        refused(() -> lifecycle.approve(task, admins, ADMIN, null, null), 409, "bypass-needs-reason");
+        assertThat(lifecycle.approve(task, admins, ADMIN, null, "on call alone").status()).isEqualTo("APPROVED");
+        assertThat(only(task, "APPROVE", draft).adminBypass()).isFalse();
+        assertThat(only(task, "APPROVE", admins).adminBypass()).isTrue();
     }
 }
