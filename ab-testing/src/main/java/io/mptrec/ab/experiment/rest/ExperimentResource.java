@@ -173,6 +173,6 @@ public class ExperimentResource {
     }
 
     private Actor actor() {
-        return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
+        return Actor.of(identity);
     }
 }

@@ -80,6 +80,6 @@ public class Viewer {
     }
 
     public Actor actor() {
-        return new Actor(getName(), identity.hasRole(Roles.ADMIN));
+        return Actor.of(identity);
     }
 }

@@ -105,6 +105,6 @@ public class TaskResource {
     }
 
     private Actor actor() {
-        return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
+        return Actor.of(identity);
     }
 }

@@ -201,6 +201,6 @@ public class VersionResource {
     }
 
     private Actor actor() {
-        return new Actor(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
+        return Actor.of(identity);
     }
 }
