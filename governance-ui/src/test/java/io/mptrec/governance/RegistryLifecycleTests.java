@@ -44,8 +44,17 @@ class RegistryLifecycleTests {
         as("dave").get("/api/v1/encoders/" + other.contentSha256()).then().statusCode(200)
                 .body("tasks", equalTo(List.of("income", "marital")))
                 .body("lineage.seed", equalTo(77))
-                .body("config.embeddingDim", equalTo(2));
-        as("dave").get("/api/v1/encoders").then().statusCode(200);
+                .body("config.embeddingDim", equalTo(2))
+                .body("registeredTasks", equalTo(List.of()));
+        // the tasks on an encoder: one read of the catalog, the same for the list and for one encoder
+        uploadPrompt("alice", "on-encoder-77", TestArtifacts.prompt(other, "on-encoder-77", 1)).then().statusCode(201);
+        as("dave").get("/api/v1/encoders/" + other.contentSha256()).then().statusCode(200)
+                .body("registeredTasks", equalTo(List.of("on-encoder-77")));
+        as("dave").get("/api/v1/encoders").then().statusCode(200)
+                .body("find { it.contentSha256 == '" + other.contentSha256() + "' }.registeredTasks",
+                        equalTo(List.of("on-encoder-77")))
+                .body("find { it.contentSha256 == '" + ENCODER.contentSha256() + "' }.registeredTasks",
+                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("on-encoder-77")));
     }
 
     /** The artifacts shipped with the project (a real Census encoder and its stage-1 prompts) pass the same checks. */

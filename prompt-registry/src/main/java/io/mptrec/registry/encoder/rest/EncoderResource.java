@@ -33,6 +33,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 @Path("/api/v1/encoders")
@@ -82,7 +84,9 @@ public class EncoderResource {
     @APIResponse(responseCode = "200", description = "Encoders, oldest first",
             content = @Content(schema = @Schema(implementation = EncoderView.class)))
     public List<EncoderView> getEncoders() {
-        return encoders.findAllEncoders().stream().map(e -> toView(e, taskNames(e))).toList();
+        Map<String, List<String>> tasks = tasksByEncoder();
+        return encoders.findAllEncoders().stream()
+                .map(e -> toView(e, tasks.getOrDefault(e.contentSha256, List.of()))).toList();
     }
 
     @GET
@@ -99,13 +103,16 @@ public class EncoderResource {
         }
         RegisteredEncoder encoder = encoders.findEncoderByHash(sha256)
                 .orElseThrow(() -> ApiException.notFound("no encoder " + sha256, "sha256"));
-        return toView(encoder, taskNames(encoder));
+        return toView(encoder, tasksByEncoder().getOrDefault(encoder.contentSha256, List.of()));
     }
 
-    /** The tasks on this encoder, by name (a task's encoder is the registry's version aggregate to tell). */
-    private List<String> taskNames(RegisteredEncoder encoder) {
-        return catalog.tasks().stream().filter(t -> t.encoderSha256().equals(encoder.contentSha256))
-                .map(TaskView::name).toList();
+    /**
+     * Task names by their encoder's hash, read once per request (a task's encoder is the version aggregate's to
+     * tell); the catalog lists tasks by name, so each list keeps that order.
+     */
+    private Map<String, List<String>> tasksByEncoder() {
+        return catalog.tasks().stream().collect(Collectors.groupingBy(TaskView::encoderSha256,
+                Collectors.mapping(TaskView::name, Collectors.toList())));
     }
 
     private EncoderView toView(RegisteredEncoder e, List<String> registeredTasks) {
