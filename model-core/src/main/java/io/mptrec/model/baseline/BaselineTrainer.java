@@ -36,16 +36,11 @@ public final class BaselineTrainer {
         int steps = EpochPlan.steps(n, batchSize);
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(),
                 model.config().patience(), steps, listener, epoch -> {
-                    int[] order = EpochPlan.shuffled(n, seed, epoch);
-                    for (int step = 0; step < steps; step++) {
-                        int[] positions = EpochPlan.batch(order, step, batchSize);
-                        float[][] labels = new float[tasks.size()][];
-                        for (int k = 0; k < tasks.size(); k++) {
-                            labels[k] = Batches.select(train.labels()[k], positions);
-                        }
-                        double loss = model.trainStep(train.encoded().select(positions), labels);
+                    EpochPlan.forEachBatch(n, seed, epoch, batchSize, (step, positions) -> {
+                        double loss = model.trainStep(train.encoded().select(positions),
+                                Batches.select(train.labels(), positions));
                         listener.stepDone(epoch, step + 1, steps, loss);
-                    }
+                    });
                     return n;
                 }, () -> Evaluation.aucs(tasks, model::predict, validation));
         List<OfflineMetric> metrics = Evaluation.metrics(tasks, model::predict, List.of(validation, test));

@@ -109,29 +109,15 @@ public final class CensusProtocol {
         Splits newSplits = new Splits(transform, List.of(newTask));
 
         for (String task : existing) {
-            Splits single = new Splits(transform, List.of(task));
-            ExpertNetwork network = ExpertNetwork.sharedBottom(config, numeric, vocabularies, List.of(task), seed);
-            startCpu();
-            TrainingReport report = single.train(network, seed);
-            emitAll(network.name(), BenchmarkRecord.STAGE1, List.of(task), seed, report, cpuSinceStart(), out);
+            List<String> one = List.of(task);
+            stage1(ExpertNetwork.sharedBottom(config, numeric, vocabularies, one, seed), new Splits(transform, one), seed,
+                    out);
         }
-
         ExpertNetwork sharedBottom = ExpertNetwork.sharedBottom(config, numeric, vocabularies, existing, seed);
-        startCpu();
-        TrainingReport sharedBottomReport = existingSplits.train(sharedBottom, seed);
-        emitAll(sharedBottom.name(), BenchmarkRecord.STAGE1, existing, seed, sharedBottomReport, cpuSinceStart(), out);
-        newTaskOnFrozen(sharedBottom, sharedBottomReport, existingSplits, newSplits, seed, out);
-
+        newTaskOnFrozen(sharedBottom, stage1(sharedBottom, existingSplits, seed, out), existingSplits, newSplits, seed, out);
         ExpertNetwork mmoe = ExpertNetwork.mmoe(config, numeric, vocabularies, existing, settings.mmoeExperts(), seed);
-        startCpu();
-        TrainingReport mmoeReport = existingSplits.train(mmoe, seed);
-        emitAll(mmoe.name(), BenchmarkRecord.STAGE1, existing, seed, mmoeReport, cpuSinceStart(), out);
-        newTaskOnFrozen(mmoe, mmoeReport, existingSplits, newSplits, seed, out);
-
-        ExpertNetwork ple = ExpertNetwork.ple(config, numeric, vocabularies, existing, seed);
-        startCpu();
-        TrainingReport pleReport = existingSplits.train(ple, seed);
-        emitAll(ple.name(), BenchmarkRecord.STAGE1, existing, seed, pleReport, cpuSinceStart(), out);
+        newTaskOnFrozen(mmoe, stage1(mmoe, existingSplits, seed, out), existingSplits, newSplits, seed, out);
+        stage1(ExpertNetwork.ple(config, numeric, vocabularies, existing, seed), existingSplits, seed, out);
 
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
         startCpu();
@@ -141,6 +127,14 @@ public final class CensusProtocol {
         for (String task : existing) {
             emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint.report(), jointCpu, false, out);
         }
+    }
+
+    /** Trains a baseline on its splits' tasks and emits a stage-1 record per task, with the CPU time it took. */
+    private TrainingReport stage1(ExpertNetwork network, Splits splits, long seed, Consumer<BenchmarkRecord> out) {
+        startCpu();
+        TrainingReport report = splits.train(network, seed);
+        emitAll(network.name(), BenchmarkRecord.STAGE1, network.tasks(), seed, report, cpuSinceStart(), out);
+        return report;
     }
 
     /** The baselines' new-task setting; the trained network's test predictions are compared bit for bit around it. */

@@ -51,9 +51,8 @@ public final class Dataset {
         this.rowCount = rowCount;
         this.columns = columns;
         this.joins = List.copyOf(joins);
-        List<String> names = schema.allColumns().stream().map(ColumnSpec::name).toList();
-        this.numericColumns = schema.numericFeatures().stream().mapToInt(names::indexOf).toArray();
-        this.categoricalColumns = schema.categoricalFeatures().stream().mapToInt(names::indexOf).toArray();
+        this.numericColumns = schema.numericPositions();
+        this.categoricalColumns = schema.categoricalPositions();
         this.labels = labels;
         this.rows = rows;
     }

@@ -159,6 +159,26 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         return columnsWithRole(ColumnRole.CATEGORICAL);
     }
 
+    /** Where each numeric feature stands in a row of {@link #allColumns()}, in feature order. */
+    public int[] numericPositions() {
+        return positions(numericFeatures());
+    }
+
+    /** Where each categorical feature stands in a row of {@link #allColumns()}, in feature order. */
+    public int[] categoricalPositions() {
+        return positions(categoricalFeatures());
+    }
+
+    /** Where the user column stands in a row of {@link #allColumns()}, or -1 when the schema names none. */
+    public int userPosition() {
+        return userColumn() == null ? -1 : positions(List.of(userColumn()))[0];
+    }
+
+    private int[] positions(List<String> features) {
+        List<String> names = allColumns().stream().map(ColumnSpec::name).toList();
+        return features.stream().mapToInt(names::indexOf).toArray();
+    }
+
     /** The data file's column names, in file order (without side-table columns). */
     public List<String> columnNames() {
         return columns.stream().map(ColumnSpec::name).toList();

@@ -37,10 +37,9 @@ public final class StreamedDataset {
     private StreamedDataset(DatasetSchema schema, RowStream stream) {
         this.schema = schema;
         this.stream = stream;
-        List<String> names = schema.allColumns().stream().map(ColumnSpec::name).toList();
-        this.numericColumns = schema.numericFeatures().stream().mapToInt(names::indexOf).toArray();
-        this.categoricalColumns = schema.categoricalFeatures().stream().mapToInt(names::indexOf).toArray();
-        this.userColumn = schema.userColumn() == null ? -1 : names.indexOf(schema.userColumn());
+        this.numericColumns = schema.numericPositions();
+        this.categoricalColumns = schema.categoricalPositions();
+        this.userColumn = schema.userPosition();
         FeatureTransform.Fitter fitter = new FeatureTransform.Fitter(schema);
         float[] numbers = new float[numericColumns.length];
         String[] categories = new String[categoricalColumns.length];

@@ -16,4 +16,13 @@ public final class Batches {
         }
         return out;
     }
+
+    /** Each task's labels at the batch's rows. */
+    public static float[][] select(float[][] perTask, int[] positions) {
+        float[][] out = new float[perTask.length][];
+        for (int k = 0; k < perTask.length; k++) {
+            out[k] = select(perTask[k], positions);
+        }
+        return out;
+    }
 }

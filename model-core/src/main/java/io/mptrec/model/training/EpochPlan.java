@@ -8,6 +8,21 @@ public final class EpochPlan {
     private EpochPlan() {
     }
 
+    /** One step of an epoch: its index (from 0) and the positions of the rows it trains on. */
+    @FunctionalInterface
+    public interface Step {
+        void run(int step, int[] positions);
+    }
+
+    /** Runs one epoch: the rows in this epoch's seeded order, cut into batches of {@code batchSize}, one step each. */
+    public static void forEachBatch(int n, long seed, int epoch, int batchSize, Step step) {
+        int[] order = shuffled(n, seed, epoch);
+        int steps = steps(n, batchSize);
+        for (int s = 0; s < steps; s++) {
+            step.run(s, batch(order, s, batchSize));
+        }
+    }
+
     public static int[] shuffled(int n, long seed, int epoch) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

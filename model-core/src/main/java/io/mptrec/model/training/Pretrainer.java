@@ -51,17 +51,11 @@ public final class Pretrainer {
         float[][] rowLosses = new float[tasks.size()][n];
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
                 listener, epoch -> {
-                    int[] order = EpochPlan.shuffled(n, seed, epoch);
-                    for (int step = 0; step < steps; step++) {
-                        int[] positions = EpochPlan.batch(order, step, config.batchSize());
-                        float[][] labels = new float[tasks.size()][];
-                        for (int k = 0; k < tasks.size(); k++) {
-                            labels[k] = Batches.select(train.labels()[k], positions);
-                        }
+                    EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
                         double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
                         int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
-                        MultiTaskModel.StepResult result = model.trainStep(train.encoded().select(positions), labels,
-                                batchEnvironments, reversal(progress));
+                        MultiTaskModel.StepResult result = model.trainStep(train.encoded().select(positions),
+                                Batches.select(train.labels(), positions), batchEnvironments, reversal(progress));
                         if (config.disentangle()) {
                             for (int k = 0; k < tasks.size(); k++) {
                                 for (int i = 0; i < positions.length; i++) {
@@ -70,7 +64,7 @@ public final class Pretrainer {
                             }
                         }
                         listener.stepDone(epoch, step + 1, steps, result.loss());
-                    }
+                    });
                     if (config.disentangle() && epoch % config.environmentEvery() == 0) {
                         reassignEnvironments(environments, rowLosses);
                     }

@@ -63,12 +63,10 @@ public final class PromptTuner {
         int steps = EpochPlan.steps(n, config.batchSize());
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
                 listener, epoch -> {
-                    int[] order = EpochPlan.shuffled(n, seed, epoch);
-                    for (int step = 0; step < steps; step++) {
-                        int[] positions = EpochPlan.batch(order, step, config.batchSize());
+                    EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
                         double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
                         listener.stepDone(epoch, step + 1, steps, loss);
-                    }
+                    });
                     return n;
                 }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])));
         int epoch = outcome.epochs();

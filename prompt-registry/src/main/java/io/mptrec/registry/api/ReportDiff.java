@@ -7,7 +7,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What moved between the contribution reports of two versions: the fields whose attributions moved most
@@ -32,33 +34,36 @@ public record ReportDiff(boolean reportA, boolean reportB, List<FieldMove> field
     }
 
     public static ReportDiff of(ContributionReport a, ContributionReport b) {
-        Map<String, FeatureAttribution> left = fields(a);
-        Map<String, FeatureAttribution> right = fields(b);
-        List<FieldMove> fields = new ArrayList<>();
-        for (String field : new TreeSet<>(union(left.keySet(), right.keySet()))) {
-            FeatureAttribution l = left.get(field);
-            FeatureAttribution r = right.get(field);
-            fields.add(new FieldMove(field, l == null ? null : l.rank(), r == null ? null : r.rank(),
-                    l == null ? null : l.meanAbsAttribution(), r == null ? null : r.meanAbsAttribution(),
-                    l == null || r == null ? null : r.meanAbsAttribution() - l.meanAbsAttribution()));
-        }
-        fields.sort(byMagnitude(FieldMove::delta));
-        Map<String, Double> attentionA = attention(a);
-        Map<String, Double> attentionB = attention(b);
-        List<AttentionMove> attention = new ArrayList<>();
-        for (String task : new TreeSet<>(union(attentionA.keySet(), attentionB.keySet()))) {
-            Double l = attentionA.get(task);
-            Double r = attentionB.get(task);
-            attention.add(new AttentionMove(task, l, r, l == null || r == null ? null : r - l));
-        }
-        attention.sort(byMagnitude(AttentionMove::delta));
+        List<FieldMove> fields = moves(fields(a), fields(b), (field, l, r) -> new FieldMove(field,
+                l == null ? null : l.rank(), r == null ? null : r.rank(),
+                l == null ? null : l.meanAbsAttribution(), r == null ? null : r.meanAbsAttribution(),
+                l == null || r == null ? null : r.meanAbsAttribution() - l.meanAbsAttribution()), FieldMove::delta);
+        List<AttentionMove> attention = moves(attention(a), attention(b),
+                (task, l, r) -> new AttentionMove(task, l, r, l == null || r == null ? null : r - l), AttentionMove::delta);
         return new ReportDiff(a != null, b != null, fields, attention,
                 a == null ? null : a.gate().meanTaskSpecific(), b == null ? null : b.gate().meanTaskSpecific(),
                 baseline(a), baseline(b));
     }
 
+    /** What moved between a's value and b's value of one key (either may be absent: null). */
+    private interface Move<V, M> {
+        M of(String key, V a, V b);
+    }
+
+    /** One move per key of either side, largest |delta| first, then those on one side only, in key order. */
+    private static <V, M> List<M> moves(Map<String, V> a, Map<String, V> b, Move<V, M> move, Function<M, Double> delta) {
+        Set<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        List<M> moves = new ArrayList<>();
+        for (String key : keys) {
+            moves.add(move.of(key, a.get(key), b.get(key)));
+        }
+        moves.sort(byMagnitude(delta));
+        return moves;
+    }
+
     /** Largest |delta| first; moves that exist on one side only (null delta) last, in name order. */
-    private static <T> Comparator<T> byMagnitude(java.util.function.Function<T, Double> delta) {
+    private static <T> Comparator<T> byMagnitude(Function<T, Double> delta) {
         return Comparator.comparing((T t) -> delta.apply(t) == null)
                 .thenComparing(t -> delta.apply(t) == null ? 0.0 : -Math.abs(delta.apply(t)));
     }
@@ -83,11 +88,5 @@ public record ReportDiff(boolean reportA, boolean reportB, List<FieldMove> field
             }
         }
         return map;
-    }
-
-    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-        java.util.Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 }

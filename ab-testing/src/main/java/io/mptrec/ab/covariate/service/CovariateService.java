@@ -5,14 +5,13 @@ import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
 import io.mptrec.ab.kpi.KpiValues;
+import io.mptrec.ab.store.InsertIfAbsent;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -42,6 +41,8 @@ public class CovariateService {
             + "ON t.experiment_id = s.experiment_id AND t.metric = s.metric AND t.unit_id = s.unit_id "
             + "WHEN NOT MATCHED THEN INSERT (experiment_id, metric, unit_id, covariate_value, received_at) "
             + "VALUES (s.experiment_id, s.metric, s.unit_id, s.covariate_value, s.received_at)";
+
+    private static final InsertIfAbsent INSERT = new InsertIfAbsent(POSTGRES, STANDARD);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -81,25 +82,16 @@ public class CovariateService {
 
     private int insert(long experimentId, Collection<CovariateValue> values) {
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        int stored = 0;
-        try (Connection c = dataSource.getConnection()) {
-            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-            try (PreparedStatement s = c.prepareStatement(postgres ? POSTGRES : STANDARD)) {
-                for (CovariateValue v : values) {
-                    s.setLong(1, experimentId);
-                    s.setString(2, v.metric());
-                    s.setString(3, v.unitId());
-                    s.setDouble(4, v.value());
-                    s.setObject(5, now);
-                    s.addBatch();
-                }
-                for (int n : s.executeBatch()) {
-                    stored += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
-                }
-            }
+        try {
+            return INSERT.run(dataSource, values, (s, v) -> {
+                s.setLong(1, experimentId);
+                s.setString(2, v.metric());
+                s.setString(3, v.unitId());
+                s.setDouble(4, v.value());
+                s.setObject(5, now);
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("could not store the covariates: " + e.getMessage(), e);
         }
-        return stored;
     }
 }

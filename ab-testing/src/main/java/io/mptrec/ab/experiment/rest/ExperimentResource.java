@@ -7,6 +7,7 @@ import io.mptrec.ab.experiment.ExperimentRequests.Transition;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.experiment.service.PromotionService;
+import io.mptrec.kernel.rest.Created;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,7 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -68,8 +68,7 @@ public class ExperimentResource {
     @APIResponse(responseCode = "409", description = "Name taken")
     public RestResponse<ExperimentView> createExperiment(@Valid @NotNull CreateExperiment body, @Context UriInfo uri) {
         ExperimentView view = experiments.createExperimentView(body, actor().name());
-        URI location = uri.getAbsolutePathBuilder().path(Long.toString(view.id())).build();
-        return RestResponse.ResponseBuilder.<ExperimentView>created(location).entity(view).build();
+        return Created.at(uri, Long.toString(view.id()), view);
     }
 
     @GET

@@ -11,18 +11,20 @@ import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
+import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.MetricRole;
+import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
+import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.LiveTrafficDecision;
 import io.mptrec.registry.api.PromptRegistry;
-import io.mptrec.registry.api.VersionWithdrawn;
-import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.VersionRef;
+import io.mptrec.registry.api.VersionWithdrawn;
 import io.mptrec.registry.api.Views.TaskView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -130,21 +132,14 @@ public class ExperimentService {
         List<SuccessMetricSpec> success = req.successMetrics() == null ? List.of() : req.successMetrics();
         for (int i = 0; i < success.size(); i++) {
             SuccessMetricSpec s = success.get(i);
-            ExperimentMetric m = new ExperimentMetric();
-            m.role = MetricRole.SUCCESS;
-            m.name = metricName(s.name(), "successMetrics[" + i + "].name", metricNames);
-            m.kind = s.kind();
-            m.direction = s.direction();
-            e.metrics.add(m);
+            e.metrics.add(metric(MetricRole.SUCCESS, metricName(s.name(), "successMetrics[" + i + "].name", metricNames),
+                    s.kind(), s.direction()));
         }
         List<GuardrailSpec> guardrails = req.guardrails() == null ? List.of() : req.guardrails();
         for (int i = 0; i < guardrails.size(); i++) {
             GuardrailSpec g = guardrails.get(i);
-            ExperimentMetric m = new ExperimentMetric();
-            m.role = MetricRole.GUARDRAIL;
-            m.name = metricName(g.name(), "guardrails[" + i + "].name", metricNames);
-            m.kind = g.kind();
-            m.direction = g.direction();
+            ExperimentMetric m = metric(MetricRole.GUARDRAIL, metricName(g.name(), "guardrails[" + i + "].name",
+                    metricNames), g.kind(), g.direction());
             if (!(g.margin() >= 0) || g.margin().isInfinite()) {
                 throw ApiException.badRequest("invalid-input", "a guardrail margin must be finite and >= 0",
                         "guardrails[" + i + "].margin");
@@ -160,6 +155,16 @@ public class ExperimentService {
         Experiment.flush();
         record(Change.of(actor, AuditAction.EXPERIMENT_CREATE, e.taskName).to(describe(e)));
         return e;
+    }
+
+    private static ExperimentMetric metric(MetricRole role, String name, MetricKind kind,
+                                           NonInferiority.Direction direction) {
+        ExperimentMetric m = new ExperimentMetric();
+        m.role = role;
+        m.name = name;
+        m.kind = kind;
+        m.direction = direction;
+        return m;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -3,14 +3,13 @@ package io.mptrec.ab.kpi.service;
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
 import io.mptrec.ab.kpi.KpiValues;
+import io.mptrec.ab.store.InsertIfAbsent;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -43,6 +42,8 @@ public class KpiEventService {
             + "CAST(? AS TIMESTAMP WITH TIME ZONE))) s (event_id, request_id, metric, metric_value, received_at) "
             + "ON t.event_id = s.event_id WHEN NOT MATCHED THEN INSERT (event_id, request_id, metric, metric_value, "
             + "received_at) VALUES (s.event_id, s.request_id, s.metric, s.metric_value, s.received_at)";
+
+    private static final InsertIfAbsent INSERT = new InsertIfAbsent(POSTGRES, STANDARD);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -85,26 +86,17 @@ public class KpiEventService {
 
     private int insert(Collection<KpiEventRequest> events) {
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        int stored = 0;
-        try (Connection c = dataSource.getConnection()) {
-            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-            try (PreparedStatement s = c.prepareStatement(postgres ? POSTGRES : STANDARD)) {
-                for (KpiEventRequest e : events) {
-                    s.setString(1, e.eventId());
-                    s.setString(2, e.requestId());
-                    s.setString(3, e.metric());
-                    s.setDouble(4, e.value());
-                    s.setObject(5, now);
-                    s.addBatch();
-                }
-                for (int n : s.executeBatch()) {
-                    stored += n == PreparedStatement.SUCCESS_NO_INFO ? 1 : n;
-                }
-            }
-        } catch (SQLException e) {
-            throw new KpiStoreException(e);
+        try {
+            return INSERT.run(dataSource, events, (s, e) -> {
+                s.setString(1, e.eventId());
+                s.setString(2, e.requestId());
+                s.setString(3, e.metric());
+                s.setDouble(4, e.value());
+                s.setObject(5, now);
+            });
+        } catch (SQLException ex) {
+            throw new KpiStoreException(ex);
         }
-        return stored;
     }
 
     /** Deadlock (40P01), serialization failure (40001) or a unique violation (23505) raced in by another batch. */

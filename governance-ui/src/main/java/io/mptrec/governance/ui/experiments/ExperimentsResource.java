@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.experiments;
 
+import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.service.CovariateService;
@@ -425,18 +426,13 @@ public class ExperimentsResource {
     /** Horizontal: per label, a point (the estimate) and a floating bar (its interval); options added to the defaults. */
     private static Map<String, Object> intervalChart(List<String> labels, List<Object> points, List<Object> bands,
                                                      String pointLabel, String bandLabel, Map<String, Object> options) {
-        Map<String, Object> chart = new LinkedHashMap<>();
-        chart.put("type", "bar");
-        chart.put("data", Map.of("labels", labels, "datasets", List.of(
+        Map<String, Object> all = new LinkedHashMap<>(Map.of("indexAxis", "y"));
+        all.putAll(options);
+        return Charts.chart("bar", labels, List.of(
                 Map.of("type", "line", "label", pointLabel, "data", points, "showLine", false,
                         "pointRadius", 6, "backgroundColor", "#1d2430", "borderColor", "#1d2430"),
                 Map.of("label", bandLabel, "data", bands, "backgroundColor", "rgba(31,95,191,0.35)",
-                        "borderColor", "#1f5fbf", "borderWidth", 1))));
-        Map<String, Object> all = new LinkedHashMap<>(Map.of("indexAxis", "y", "responsive", true,
-                "maintainAspectRatio", false, "animation", false));
-        all.putAll(options);
-        chart.put("options", all);
-        return chart;
+                        "borderColor", "#1f5fbf", "borderWidth", 1)), all);
     }
 
     /**

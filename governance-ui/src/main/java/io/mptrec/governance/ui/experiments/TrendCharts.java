@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.experiments;
 
+import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmSeries;
@@ -56,10 +57,7 @@ final class TrendCharts {
                         + Figures.estimate(last.lower()) + ", " + Figures.estimate(last.upper()) + "]") + ", n = "
                         + Figures.count(last.units()) + " units"));
             }
-            Map<String, Object> chart = new LinkedHashMap<>();
-            chart.put("type", "line");
-            chart.put("data", Map.of("labels", labels, "datasets", datasets));
-            chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
+            Map<String, Object> chart = Charts.chart("line", labels, datasets, Map.of(
                     "interaction", Map.of("mode", "index", "intersect", false),
                     // app.js hides the unnamed band edges from the legend
                     "plugins", Map.of("legend", Map.of("hideUnlabelled", true)),

@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.versions;
 
+import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.registry.api.ReportDiff;
 import io.mptrec.registry.api.ReportDiff.AttentionMove;
@@ -8,7 +9,6 @@ import io.mptrec.registry.api.ReportDiff.FieldMove;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,12 +54,7 @@ record ReportDiffCharts(Map<String, Object> fields, Map<String, Object> gate, Ma
             return null;
         }
         ContributionReport.Histogram h = any.gate().taskSpecificHistogram();
-        int bins = h.counts().size();
-        double width = (h.max() - h.min()) / bins;
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < bins; i++) {
-            labels.add(String.format(Locale.ROOT, "%.2f-%.2f", h.min() + i * width, h.min() + (i + 1) * width));
-        }
+        List<String> labels = Charts.binLabels(h.min(), h.max(), h.counts().size());
         List<Map<String, Object>> datasets = new ArrayList<>();
         if (a != null) {
             datasets.add(overlaid("v" + numberA + " (n=" + a.evaluation().sampleSize() + ")", shares(a), COLOR_A, "rgba(31,95,191,0.45)"));
@@ -106,11 +101,7 @@ record ReportDiffCharts(Map<String, Object> fields, Map<String, Object> gate, Ma
     }
 
     private static Map<String, Object> chart(String type, List<String> labels, List<Map<String, Object>> datasets, String yTitle) {
-        Map<String, Object> chart = new LinkedHashMap<>();
-        chart.put("type", type);
-        chart.put("data", Map.of("labels", labels, "datasets", datasets));
-        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
-                "scales", Map.of("y", Map.of("beginAtZero", true, "title", Map.of("display", true, "text", yTitle)))));
-        return chart;
+        return Charts.chart(type, labels, datasets,
+                Map.of("scales", Map.of("y", Map.of("beginAtZero", true, "title", Map.of("display", true, "text", yTitle)))));
     }
 }

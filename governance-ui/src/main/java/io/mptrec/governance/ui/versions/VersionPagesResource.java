@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.versions;
 
+import io.mptrec.governance.ui.page.Charts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
@@ -251,10 +252,7 @@ public class VersionPagesResource {
                     : Map.of("position", k == 0 ? "left" : "right", "beginAtZero", true,
                     "grid", Map.of("drawOnChartArea", false), "title", Map.of("display", true, "text", kind)));
         }
-        Map<String, Object> chart = barChart(groups, datasets);
-        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
-                "scales", scales));
-        return chart;
+        return Charts.chart("bar", groups, datasets, Map.of("scales", scales));
     }
 
     /** Mean |integrated gradients| per field (ranked) beside occlusion's mean |change| of the logit. */
@@ -270,17 +268,9 @@ public class VersionPagesResource {
     /** How the gate splits each row between the task-specific (share g[0]) and the shared representation. */
     private static Map<String, Object> gateChart(ContributionReport report) {
         var histogram = report.gate().taskSpecificHistogram();
-        int bins = histogram.counts().size();
-        double width = (histogram.max() - histogram.min()) / bins;
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < bins; i++) {
-            labels.add(String.format(java.util.Locale.ROOT, "%.2f-%.2f", histogram.min() + i * width,
-                    histogram.min() + (i + 1) * width));
-        }
-        Map<String, Object> chart = barChart(labels, List.of(Map.of("label", "rows", "data", histogram.counts(),
-                "backgroundColor", "#1f5fbf")));
-        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false));
-        return chart;
+        List<String> labels = Charts.binLabels(histogram.min(), histogram.max(), histogram.counts().size());
+        return Charts.chart("bar", labels, List.of(Map.of("label", "rows", "data", histogram.counts(),
+                "backgroundColor", "#1f5fbf")), Map.of());
     }
 
     /** Which existing tasks' prompts a stage-2 prompt borrows from, on average. */
@@ -289,12 +279,9 @@ public class VersionPagesResource {
                 report.attention().mean(), "backgroundColor", "#1f5fbf")));
     }
 
+    /** Bars on a y axis from 0, suggested up to 1 (attributions and attention are shares). */
     private static Map<String, Object> barChart(List<String> labels, List<Map<String, Object>> datasets) {
-        Map<String, Object> chart = new LinkedHashMap<>();
-        chart.put("type", "bar");
-        chart.put("data", Map.of("labels", labels, "datasets", datasets));
-        chart.put("options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
-                "scales", Map.of("y", Map.of("beginAtZero", true, "suggestedMax", 1))));
-        return chart;
+        return Charts.chart("bar", labels, datasets,
+                Map.of("scales", Map.of("y", Map.of("beginAtZero", true, "suggestedMax", 1))));
     }
 }

@@ -1,15 +1,16 @@
 package io.mptrec.registry.encoder.rest;
 
+import io.mptrec.kernel.rest.Created;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.registry.encoder.RegisteredEncoder;
-import io.mptrec.registry.encoder.service.EncoderService;
 import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.Views.TaskView;
+import io.mptrec.registry.encoder.RegisteredEncoder;
+import io.mptrec.registry.encoder.service.EncoderService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -31,7 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -70,12 +70,7 @@ public class EncoderResource {
     public RestResponse<EncoderView> createEncoder(byte[] body, @Context UriInfo uri) {
         ArtifactBundle bundle = ArtifactBundle.fromZip(body == null ? new byte[0] : body, "uploaded encoder");
         EncoderService.Registration reg = encoders.registerEncoder(bundle, identity.getPrincipal().getName());
-        EncoderView view = toView(reg.encoder(), List.of());
-        if (!reg.created()) {
-            return RestResponse.ok(view);
-        }
-        URI location = uri.getAbsolutePathBuilder().path(reg.encoder().contentSha256).build();
-        return RestResponse.ResponseBuilder.<EncoderView>created(location).entity(view).build();
+        return Created.orExisting(reg.created(), uri, reg.encoder().contentSha256, toView(reg.encoder(), List.of()));
     }
 
     @GET

@@ -1,16 +1,17 @@
 package io.mptrec.registry.version.rest;
 
+import io.mptrec.kernel.rest.Created;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.registry.version.PromptVersion;
+import io.mptrec.registry.api.Catalog;
+import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.Views.VersionDetail;
 import io.mptrec.registry.api.Views.VersionDiff;
 import io.mptrec.registry.api.Views.VersionSummary;
+import io.mptrec.registry.version.PromptVersion;
 import io.mptrec.registry.version.rest.Requests.TransitionRequest;
-import io.mptrec.registry.api.Catalog;
-import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.version.service.VersionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,7 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.net.URI;
 import java.util.List;
 
 @Path("/api/v1/tasks/{task}/versions")
@@ -73,12 +73,7 @@ public class VersionResource {
         Names.requireName(task, "task");
         ArtifactBundle bundle = ArtifactBundle.fromZip(body == null ? new byte[0] : body, "uploaded task prompt");
         Catalog.Upload upload = catalog.upload(task, bundle, identity.getPrincipal().getName());
-        VersionSummary view = upload.version();
-        if (!upload.created()) {
-            return RestResponse.ok(view);
-        }
-        URI location = uri.getAbsolutePathBuilder().path(Integer.toString(view.number())).build();
-        return RestResponse.ResponseBuilder.<VersionSummary>created(location).entity(view).build();
+        return Created.orExisting(upload.created(), uri, Integer.toString(upload.version().number()), upload.version());
     }
 
     @GET
@@ -140,9 +135,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not a DRAFT")
     public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
-        if (body != null) {
-            body.checked(); // nothing of it is stored, but hostile text is refused as on every transition
-        }
+        checked(body); // nothing of it is stored, but hostile text is refused as on every transition
         return lifecycle.submit(name(task), version(number), actor());
     }
 
@@ -157,7 +150,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author")
     public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
-        TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
+        TransitionRequest req = checked(body);
         return lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason());
     }
 
@@ -173,7 +166,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW")
     public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
-        TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
+        TransitionRequest req = checked(body);
         return lifecycle.reject(name(task), version(number), actor(), req.comment());
     }
 
@@ -188,8 +181,13 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won")
     public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
-        TransitionRequest req = (body == null ? TransitionRequest.EMPTY : body).checked();
+        TransitionRequest req = checked(body);
         return lifecycle.release(name(task), version(number), actor(), req.reason());
+    }
+
+    /** The request's comment and reason, refused if hostile; no body is an empty one. */
+    private static TransitionRequest checked(TransitionRequest body) {
+        return (body == null ? TransitionRequest.EMPTY : body).checked();
     }
 
     private static String name(String task) {
