@@ -13,6 +13,7 @@ import io.mptrec.model.nn.EmbeddingLookup;
 import io.mptrec.model.nn.FloatVectors;
 import io.mptrec.model.nn.Mlp;
 import io.mptrec.model.nn.Parameters;
+import io.mptrec.model.nn.StepWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -215,9 +216,11 @@ public final class ExpertNetwork {
     }
 
     public double trainStep(EncodedRows batch, float[][] labels) {
-        double loss = computeGradients(batch, labels);
-        optimizer.step();
-        return loss;
+        return StepWorkspace.run("baseline-step", () -> {
+            double loss = computeGradients(batch, labels);
+            optimizer.step();
+            return loss;
+        });
     }
 
     /** The loss of a batch, leaving its gradients in {@link #parameters()} (no step). */

@@ -78,8 +78,11 @@ final class BenchCommand implements Callable<Integer> {
         double gemmRate = 2.0 * 1024 * 1024 * 1024 / gemmSecondsConfigured;
         System.out.printf("          same product, model's threads      %8.2f ms  %6.1f GFLOP/s%n", gemmSecondsConfigured * 1e3,
                 gemmRate / 1e9);
-        System.out.printf("training  stage-1 step, batch 256, K=2      %8.2f ms  %6.1f GFLOP/s (%.0f %% of ceiling), %.0f samples/s%n",
-                stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling, 256 / stepSeconds);
+        double stepBuffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels, null, 0), 20);
+        System.out.printf("training  stage-1 step, batch 256, K=2      %8.2f ms  %6.1f GFLOP/s (%.0f %% of ceiling, %.0f %% of the "
+                        + "model's-threads product), %.0f samples/s, %.0f native buffers per step%n",
+                stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling,
+                100 * stepGflop * 1e9 / stepSeconds / gemmRate, 256 / stepSeconds, stepBuffers);
         scoring(gemmRate);
         printOnnxRuntimePeer();
         return 0;

@@ -7,6 +7,7 @@ import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.Parameters;
+import io.mptrec.model.nn.StepWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -101,9 +102,11 @@ public final class MultiTaskModel {
      * @param reversal the gradient-reversal factor alpha (ramped by the caller)
      */
     public StepResult trainStep(EncodedRows batch, float[][] labels, int[] environments, double reversal) {
-        StepResult result = computeGradients(batch, labels, environments, reversal);
-        optimizer.step();
-        return result;
+        return StepWorkspace.run("stage1-step", () -> {
+            StepResult result = computeGradients(batch, labels, environments, reversal);
+            optimizer.step();
+            return result;
+        });
     }
 
     /** The loss of a batch, leaving its gradients in {@link #parameters()} (no step). */

@@ -5,6 +5,7 @@ import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
 import io.mptrec.model.nn.Parameters;
+import io.mptrec.model.nn.StepWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,9 +41,11 @@ public final class PromptTuningModel {
     }
 
     public double trainStep(EncodedRows batch, float[] labels) {
-        double loss = computeGradients(batch, labels);
-        optimizer.step();
-        return loss;
+        return StepWorkspace.run("stage2-step", () -> {
+            double loss = computeGradients(batch, labels);
+            optimizer.step();
+            return loss;
+        });
     }
 
     public double computeGradients(EncodedRows batch, float[] labels) {
@@ -51,9 +54,11 @@ public final class PromptTuningModel {
 
     /** One Adam step on a batch whose expert outputs are already known ({@link EncoderPass#ofOutputs}). */
     public double trainStep(EncoderPass ep, float[] labels) {
-        double loss = computeGradients(ep, labels);
-        optimizer.step();
-        return loss;
+        return StepWorkspace.run("stage2-step", () -> {
+            double loss = computeGradients(ep, labels);
+            optimizer.step();
+            return loss;
+        });
     }
 
     private double computeGradients(EncoderPass ep, float[] labels) {

@@ -1,6 +1,5 @@
 package io.mptrec.model.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +17,8 @@ public final class Activations {
 
     /** dL/dx of y = relu(x), given y: the gradient passes where the unit was active. */
     public static INDArray reluBackward(INDArray y, INDArray dy) {
-        return dy.mul(y.gt(0).castTo(DataType.FLOAT));
+        // the unit step of y (1 where y > 0) as a float mask, times dy: two element-wise ops, no boolean array to cast
+        return Transforms.step(y, true).muli(dy);
     }
 
     /** Row-wise softmax. */

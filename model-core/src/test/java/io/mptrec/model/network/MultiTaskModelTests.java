@@ -3,8 +3,11 @@ package io.mptrec.model.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.nn.AdamOptimizer;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 
 class MultiTaskModelTests {
 
@@ -44,6 +47,33 @@ class MultiTaskModelTests {
         float[] second = trainedWeights(11);
         assertThat(second).containsExactly(first);
         assertThat(trainedWeights(12)).isNotEqualTo(first);
+    }
+
+    /**
+     * trainStep runs in an ND4J workspace that the next step reuses. The same gradients and Adam updates computed
+     * outside any workspace give the same weights and losses bit for bit, over batches of two sizes (the workspace
+     * learns its size, then serves smaller and larger steps) and with the adversary's extra arrays.
+     */
+    @Test
+    void shouldStepInItsWorkspaceExactlyAsOutsideIt() {
+        ModelConfig config = GradientCheck.tinyConfig().withDisentangle(true);
+        MultiTaskModel inWorkspace = MultiTaskModel.create(config, 3, GradientCheck.TINY_VOCABULARIES, List.of("a", "b"), 5);
+        MultiTaskModel outside = MultiTaskModel.create(config, 3, GradientCheck.TINY_VOCABULARIES, List.of("a", "b"), 5);
+        AdamOptimizer adam = new AdamOptimizer(outside.parameters(), config.learningRate());
+        int[] environments = {0, 1, 1, 0, 0, 1, 0, 1};
+        for (int i = 0; i < 12; i++) {
+            int n = i % 3 == 1 ? 5 : 8;
+            EncodedRows rows = ROWS.range(0, n);
+            float[][] labels = {Arrays.copyOf(LABELS[0], n), Arrays.copyOf(LABELS[1], n)};
+            int[] env = Arrays.copyOf(environments, n);
+            MultiTaskModel.StepResult a = inWorkspace.trainStep(rows, labels, env, 0.5);
+            MultiTaskModel.StepResult b = outside.computeGradients(rows, labels, env, 0.5);
+            adam.step();
+            assertThat(a.loss()).isEqualTo(b.loss());
+            assertThat(a.rowLosses()[1]).containsExactly(b.rowLosses()[1]);
+        }
+        assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
+        assertThat(Nd4j.getWorkspaceManager().checkIfWorkspaceExists("stage1-step")).isTrue();
     }
 
     private static float[] trainedWeights(long seed) {

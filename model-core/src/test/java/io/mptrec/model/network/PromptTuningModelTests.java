@@ -4,7 +4,10 @@ import io.mptrec.model.nn.FloatVectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.nn.AdamOptimizer;
+import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,6 +34,24 @@ class PromptTuningModelTests {
         TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-3, 8, 3e-3, 1, 1);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
         GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, LABELS), List.of());
+    }
+
+    /** trainStep runs in a reused ND4J workspace; outside any workspace the same steps give the same prompt, bit for bit. */
+    @Test
+    void shouldStepInItsWorkspaceExactlyAsOutsideIt() {
+        TuneConfig config = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 1.0, 1e-2, 8, 1e-4, 1, 1);
+        Encoder encoder = frozenEncoder();
+        PromptTuningModel inWorkspace = new PromptTuningModel(encoder, config, 4);
+        PromptTuningModel outside = new PromptTuningModel(encoder, config, 4);
+        AdamOptimizer adam = new AdamOptimizer(outside.parameters(), config.learningRate());
+        for (int i = 0; i < 10; i++) {
+            int n = i % 3 == 1 ? 5 : 8;
+            float[] labels = Arrays.copyOf(LABELS, n);
+            double loss = inWorkspace.trainStep(ROWS.range(0, n), labels);
+            assertThat(loss).isEqualTo(outside.computeGradients(ROWS.range(0, n), labels));
+            adam.step();
+        }
+        assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
     }
 
     @ParameterizedTest(name = "{0}")
