@@ -11,8 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Runs one training step inside an ND4J workspace: every array the step creates (activations, gradients of
  * activations, temporaries) is carved from one native block that the next step reuses, instead of a native
- * allocation each, registered with the deallocator and freed only after a garbage collection. The block learns its
- * size on the first step. Parameters, their gradients and the optimizer's state live outside and are only written in
+ * allocation each that is freed only after a garbage collection. (ND4J 1.0.0-M2.1 still registers a small Java
+ * wrapper per array and per shape with its deallocator; those hold no step data.) The block learns its size on the
+ * first step. Parameters, their gradients and the optimizer's state live outside and are only written in
  * place; nothing created inside may escape the step (results leave as Java values).
  */
 public final class StepWorkspace {
