@@ -1,6 +1,5 @@
 package io.mptrec.governance.ui.experiments;
 
-import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.ab.analysis.ExperimentResults;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.service.CovariateService;
@@ -21,6 +20,7 @@ import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;
 import io.mptrec.ab.statistics.NonInferiority;
+import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;
@@ -28,9 +28,9 @@ import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
+import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.VersionStatus;
-import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.Views.TaskView;
 import io.quarkus.qute.CheckedTemplate;
 import io.mptrec.model.format.Figures;

@@ -1,10 +1,10 @@
 package io.mptrec.governance.ui.experiments;
 
-import io.mptrec.governance.ui.page.Charts;
-import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.MetricSeries;
+import io.mptrec.ab.results.ExperimentTimeSeries;
+import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.model.format.Figures;
 

@@ -2,9 +2,9 @@ package io.mptrec.governance.ui.versions;
 
 import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.model.report.ContributionReport;
-import io.mptrec.registry.api.ReportDiff;
 import io.mptrec.registry.api.ReportDiff.AttentionMove;
 import io.mptrec.registry.api.ReportDiff.FieldMove;
+import io.mptrec.registry.api.ReportDiff;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

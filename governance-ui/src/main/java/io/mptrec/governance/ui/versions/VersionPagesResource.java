@@ -1,7 +1,7 @@
 package io.mptrec.governance.ui.versions;
 
-import io.mptrec.governance.ui.page.Charts;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;

@@ -1,10 +1,10 @@
 package io.mptrec.registry.encoder.rest;
 
-import io.mptrec.kernel.rest.Created;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.rest.Created;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.registry.api.Catalog;
