@@ -46,8 +46,7 @@ class AuditTrailTests {
     @Test
     void shouldFindALifecycleWalkByItsFiltersAndPageThroughIt() {
         String task = "audit-walk";
-        int v1 = fixture.reviewed(task, 1);
-        lifecycle.release(task, v1, CAROL, null);
+        int v1 = fixture.released(task, 1);
         int v2 = fixture.reviewed(task, 2);
         lifecycle.release(task, v2, CAROL, null);
         lifecycle.rollback(task, null, CAROL, "conversion dropped");

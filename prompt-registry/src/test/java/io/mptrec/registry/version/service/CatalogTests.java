@@ -90,8 +90,7 @@ class CatalogTests {
     @Test
     void shouldListTheVersionsOfATaskOldestFirst() {
         String task = "catalog-versions";
-        int v1 = fixture.reviewed(task, 1);
-        lifecycle.release(task, v1, CAROL, null);
+        int v1 = fixture.released(task, 1);
         int v2 = fixture.upload(task, 2, "alice");
         lifecycle.submit(task, v2, ALICE);
         int v3 = fixture.upload(task, 3, "bob");

@@ -63,6 +63,13 @@ public class Fixture {
         return number;
     }
 
+    /** Reviewed as above, then released by carol: the task's production version. */
+    int released(String task, long seed) {
+        int number = reviewed(task, seed);
+        lifecycle.release(task, number, CAROL, null);
+        return number;
+    }
+
     VersionStatus status(String task, int number) {
         return QuarkusTransaction.requiringNew().call(() -> version(task, number).status);
     }

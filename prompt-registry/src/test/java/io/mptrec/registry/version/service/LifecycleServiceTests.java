@@ -341,8 +341,7 @@ class LifecycleServiceTests {
     @Test
     void shouldMoveProductionOnlyByReleaseAndRollback() {
         String task = "protected-label";
-        int v1 = fixture.reviewed(task, 1);
-        lifecycle.release(task, v1, CAROL, null);
+        int v1 = fixture.released(task, 1);
         int v2 = fixture.reviewed(task, 2);
         long before = fixture.audit(task, null).size();
         for (Actor actor : List.of(ALICE, ADMIN)) {
