@@ -1,6 +1,7 @@
 package io.mptrec.model.cli;
 
 import io.mptrec.model.nn.NativeThreads;
+import io.mptrec.model.nn.OpenBlasCore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,6 +35,7 @@ public final class MptrecCommand implements Runnable {
 
     /** Runs the command; bad input ends with exit code 2 and a one-line reason, never a stack trace. */
     public static int execute(String... args) {
+        OpenBlasCore.selectBeforeLoading();
         NativeThreads.configureDefault();
         CommandLine line = new CommandLine(new MptrecCommand());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -1,0 +1,18 @@
+package io.mptrec.governance;
+
+import io.mptrec.model.nn.OpenBlasCore;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/** The server's entry point: picks OpenBLAS's kernels before anything loads it, then starts Quarkus. */
+@QuarkusMain
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String... args) {
+        OpenBlasCore.selectBeforeLoading();
+        Quarkus.run(args);
+    }
+}

@@ -1,0 +1,87 @@
+package io.mptrec.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenBlasCoreTests {
+
+    private static final Set<String> ZEN4 = Set.of("fma", "avx", "avx2", "avx512f", "avx512dq", "avx512cd", "avx512bw",
+            "avx512vl", "avx512_bf16");
+
+    @Test
+    void shouldAskForSkylakeXOnlyWhenTheCpuHasItsAvx512SubsetsAndTheUserHasNotChosen() {
+        assertThat(OpenBlasCore.choose(ZEN4, null)).contains("SkylakeX");
+        assertThat(OpenBlasCore.choose(ZEN4, " ")).contains("SkylakeX");
+        assertThat(OpenBlasCore.choose(ZEN4, "Haswell")).isEmpty();
+        assertThat(OpenBlasCore.choose(Set.of("fma", "avx", "avx2", "avx512f"), null)).isEmpty();
+        assertThat(OpenBlasCore.choose(Set.of(), null)).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheFirstProcessorsFlags(@TempDir Path dir) throws IOException {
+        Path cpuinfo = Files.writeString(dir.resolve("cpuinfo"), """
+                processor\t: 0
+                flags\t\t: fpu avx2 avx512f
+                processor\t: 1
+                flags\t\t: fpu
+                """);
+        assertThat(OpenBlasCore.cpuFlags(cpuinfo)).containsExactlyInAnyOrder("fpu", "avx2", "avx512f");
+        assertThat(OpenBlasCore.cpuFlags(dir.resolve("absent"))).isEmpty();
+    }
+
+    /** OpenBLAS, loaded in a fresh JVM after the call, says which core it took (OPENBLAS_VERBOSE=2). */
+    @Test
+    void shouldMakeOpenBlasLoadTheChosenKernels() throws Exception {
+        Optional<String> expected = OpenBlasCore.choose(OpenBlasCore.cpuFlags(Path.of("/proc/cpuinfo")), null);
+        String detected = loadedCore(null, false);
+        assertThat(loadedCore(null, true)).isEqualTo(expected.orElse(detected));
+        // the user's choice stands
+        assertThat(loadedCore("Haswell", true)).isEqualTo("Haswell");
+    }
+
+    private static String loadedCore(String userSetting, boolean select) throws Exception {
+        ProcessBuilder child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", "target/javacpp"),
+                Probe.class.getName(), Boolean.toString(select)));
+        Map<String, String> environment = child.environment();
+        environment.put("OPENBLAS_VERBOSE", "2");
+        environment.remove(OpenBlasCore.VARIABLE);
+        if (userSetting != null) {
+            environment.put(OpenBlasCore.VARIABLE, userSetting);
+        }
+        child.redirectErrorStream(true);
+        Process process = child.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        Matcher core = Pattern.compile("Core: (\\S+)").matcher(output);
+        assertThat(core.find()).as(output).isTrue();
+        return core.group(1);
+    }
+
+    /** The child: select (or not), then load OpenBLAS. */
+    public static final class Probe {
+        public static void main(String[] args) {
+            if (Boolean.parseBoolean(args[0])) {
+                OpenBlasCore.selectBeforeLoading();
+            }
+            Loader.load(openblas_nolapack.class);
+        }
+    }
+}
