@@ -2,13 +2,15 @@ package io.mptrec.model.inference;
 
 import io.mptrec.model.artifact.FloatArray;
 import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
  * A frozen layer y = x W (+ b) over a block of rows held row-major in Java arrays. From {@link #BLAS_ROWS} rows the
- * block goes to OpenBLAS's {@code sgemm} on the Java arrays themselves (JavaCPP hands them over for the call; nothing
- * is registered with ND4J and nothing outlives the call); below, a Java loop one row at a time is faster, since
- * {@code sgemm} costs about 25 us a call before any arithmetic.
+ * block goes to OpenBLAS's {@code sgemm}: W lives in native memory from the layer's construction on, and the block's
+ * rows go through the pass's own native blocks ({@link LayerWork}), so a call copies the block in and out but never the
+ * weights, and registers nothing. Handing sgemm Java arrays instead made JNI copy W in and out at every call (a fifth
+ * of the call at 100 rows, a third at 16). Below, a Java loop one row at a time is faster.
  *
  * <p>The Java loop keeps W as one array per input unit and runs over one output row copied out of the block, so the
  * inner loop indexes no array with an offset: that is the form C2 vectorises on Java 17 (with an offset it stays
@@ -16,12 +18,16 @@ import org.bytedeco.openblas.global.openblas;
  */
 final class FrozenDense {
 
-    /** Measured per layer at Census widths: the Java loop is faster at 10 rows, OpenBLAS from about 20. */
-    static final int BLAS_ROWS = 16;
+    /**
+     * Measured at Census widths with W held natively (model-core/BENCHMARKS.md): a 10-row pass takes a fifth (AVX-512
+     * kernels) to three quarters (AVX2 kernels) of its time in the Java loop; one row stays faster in the loop.
+     */
+    static final int BLAS_ROWS = 4;
 
     private final int inputs;
     private final int outputs;
-    private final float[] weight;
+    /** W in native memory, for sgemm; freed with the layer (by the collector: the kernel lives as long as its artifacts). */
+    private final FloatPointer nativeWeight;
     private final float[][] weightRows;
     private final float[] bias;
 
@@ -35,10 +41,10 @@ final class FrozenDense {
         if (bias != null && bias.data().length != outputs) {
             throw new IllegalArgumentException("bias of " + bias.data().length + " values for a layer of " + outputs + " outputs");
         }
-        this.weight = weight.data().clone();
+        this.nativeWeight = new FloatPointer(weight.data());
         this.weightRows = new float[inputs][];
         for (int k = 0; k < inputs; k++) {
-            weightRows[k] = Arrays.copyOfRange(this.weight, k * outputs, (k + 1) * outputs);
+            weightRows[k] = Arrays.copyOfRange(weight.data(), k * outputs, (k + 1) * outputs);
         }
         this.bias = bias == null ? null : bias.data().clone();
     }
@@ -53,28 +59,26 @@ final class FrozenDense {
 
     /**
      * The first n rows of x (n x {@link #inputs()}, row-major) into those of y (n x {@link #outputs()}), then ReLU when
-     * asked. rowIn and rowOut are the caller's scratch rows, at least as long as the layer's widths.
+     * asked, in the pass's working memory.
      */
-    void forward(float[] x, float[] y, int n, boolean relu, float[] rowIn, float[] rowOut) {
+    void forward(float[] x, float[] y, int n, boolean relu, LayerWork work) {
         if (n < BLAS_ROWS) {
             for (int r = 0; r < n; r++) {
-                System.arraycopy(x, r * inputs, rowIn, 0, inputs);
-                forwardRow(rowIn, rowOut, relu);
-                System.arraycopy(rowOut, 0, y, r * outputs, outputs);
+                System.arraycopy(x, r * inputs, work.rowIn, 0, inputs);
+                forwardRow(work.rowIn, work.rowOut, relu);
+                System.arraycopy(work.rowOut, 0, y, r * outputs, outputs);
             }
             return;
         }
-        if (bias != null) {
-            for (int r = 0; r < n; r++) {
-                System.arraycopy(bias, 0, y, r * outputs, outputs);
-            }
-        }
+        work.in.put(x, 0, n * inputs);
         openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, outputs, inputs,
-                1f, x, inputs, weight, outputs, bias == null ? 0f : 1f, y, outputs);
-        if (relu) {
-            int length = n * outputs;
-            for (int i = 0; i < length; i++) {
-                y[i] = Math.max(y[i], 0f);
+                1f, work.in, inputs, nativeWeight, outputs, 0f, work.out, outputs);
+        work.out.get(y, 0, n * outputs);
+        for (int r = 0; r < n; r++) {
+            int at = r * outputs;
+            for (int j = 0; j < outputs; j++) {
+                float v = bias == null ? y[at + j] : y[at + j] + bias[j];
+                y[at + j] = relu ? Math.max(v, 0f) : v;
             }
         }
     }

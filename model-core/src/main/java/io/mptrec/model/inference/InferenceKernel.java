@@ -18,9 +18,9 @@ import java.util.stream.IntStream;
  * The forward pass of one task on a frozen encoder without ND4J: the same arithmetic as {@code Stage1Head} and
  * {@code Stage2Head}, on copies of the arrays the task uses, in Java arrays, with the larger matrix products in
  * OpenBLAS ({@link FrozenDense}). A pass makes no ND4J array, so it registers nothing with ND4J's deallocator, and
- * OpenBLAS reads the pass's own Java arrays (the JNI layer copies them for the call and releases the copies with
- * it), so the collector cannot free anything a pass reads; any number of threads may share one kernel. Scores agree with the
- * ND4J heads to float32 summation order (at most 2.4e-7 on the Census artifacts; {@code InferenceKernelTests}).
+ * OpenBLAS reads native memory that lives as long as the kernel (the weights) or the pass's pooled scratch (the block's
+ * rows), and every such buffer is an argument of the call that reads it, so the collector cannot free anything a pass
+ * reads; any number of threads may share one kernel. Scores agree with the ND4J heads to float32 summation order (at most 2.4e-7 on the Census artifacts; {@code InferenceKernelTests}).
  *
  * <p>A 1-row pass pays for its arithmetic and little else, where ND4J's per-operation overhead made it about 100
  * times its arithmetic; from {@link FrozenDense#BLAS_ROWS} rows a block's products run at OpenBLAS's speed.
@@ -49,8 +49,8 @@ public final class InferenceKernel {
         }
 
         void forward(Scratch s, float[] out, int n) {
-            hidden.forward(s.x, s.hidden, n, true, s.rowIn, s.rowOut);
-            output.forward(s.hidden, out, n, true, s.rowIn, s.rowOut);
+            hidden.forward(s.x, s.hidden, n, true, s.work);
+            output.forward(s.hidden, out, n, true, s.work);
         }
     }
 
@@ -146,6 +146,14 @@ public final class InferenceKernel {
 
     /** The matrix products of one row's pass (the layers and the attention scores; element-wise work aside). */
     public List<Product> products() {
+        List<Product> products = new ArrayList<>(layers().stream().map(l -> new Product(l.inputs(), l.outputs())).toList());
+        if (attention != null) {
+            products.add(new Product(attention.keys()[0].length, attention.keys().length));
+        }
+        return products;
+    }
+
+    private List<FrozenDense> layers() {
         List<FrozenDense> layers = new ArrayList<>(List.of(shared.hidden(), shared.output()));
         for (Expert expert : experts) {
             layers.addAll(List.of(expert.hidden(), expert.output()));
@@ -157,11 +165,7 @@ public final class InferenceKernel {
             layers.addAll(List.of(attention.first(), attention.second()));
         }
         layers.addAll(List.of(tower));
-        List<Product> products = new ArrayList<>(layers.stream().map(l -> new Product(l.inputs(), l.outputs())).toList());
-        if (attention != null) {
-            products.add(new Product(attention.keys()[0].length, attention.keys().length));
-        }
-        return products;
+        return layers;
     }
 
     /** Multiply-adds of one row's {@link #products()}. */
@@ -183,6 +187,9 @@ public final class InferenceKernel {
         Scratch s = idle.poll();
         if (s == null || s.capacity() < Math.min(BLOCK, out.length)) {
             // too small a block for this pass is dropped: the pool converges on the passes' usual size
+            if (s != null) {
+                s.work().close();
+            }
             s = newScratch(Math.min(BLOCK, out.length));
         }
         try {
@@ -195,7 +202,9 @@ public final class InferenceKernel {
             }
             return out;
         } finally {
-            idle.offer(s);
+            if (!idle.offer(s)) {
+                s.work().close();
+            }
         }
     }
 
@@ -219,11 +228,11 @@ public final class InferenceKernel {
             experts.get(e).forward(s, s.experts[e], n);
         }
         if (attention != null) {
-            attention.first().forward(s.x, s.projectionHidden, n, true, s.rowIn, s.rowOut);
-            attention.second().forward(s.projectionHidden, s.query, n, false, s.rowIn, s.rowOut);
+            attention.first().forward(s.x, s.projectionHidden, n, true, s.work);
+            attention.second().forward(s.projectionHidden, s.query, n, false, s.work);
         }
         if (gate != null) {
-            gate.forward(s.x, s.gate, n, false, s.rowIn, s.rowOut);
+            gate.forward(s.x, s.gate, n, false, s.work);
         }
         int d = prompt.length;
         float[] mixed = s.mixed;
@@ -250,9 +259,9 @@ public final class InferenceKernel {
                 s.fused[at + j] = mixed[j] * prompt[j] * taskGate + s.shared[at + j] * sharedGate;
             }
         }
-        tower[0].forward(s.fused, s.tower1, n, true, s.rowIn, s.rowOut);
-        tower[1].forward(s.tower1, s.tower2, n, true, s.rowIn, s.rowOut);
-        tower[2].forward(s.tower2, s.logit, n, false, s.rowIn, s.rowOut);
+        tower[0].forward(s.fused, s.tower1, n, true, s.work);
+        tower[1].forward(s.tower1, s.tower2, n, true, s.work);
+        tower[2].forward(s.tower2, s.logit, n, false, s.work);
         for (int r = 0; r < n; r++) {
             out[offset + r] = (float) (1.0 / (1.0 + Math.exp(-s.logit[r])));
         }
@@ -323,21 +332,20 @@ public final class InferenceKernel {
 
     private Scratch newScratch(int rows) {
         int d = prompt.length;
-        int widest = Math.max(Math.max(inputWidth, shared.hidden().outputs()), d);
+        int widest = layers().stream().mapToInt(l -> Math.max(l.inputs(), l.outputs())).max().orElseThrow();
         return new Scratch(rows, new float[rows * inputWidth], new float[rows * shared.hidden().outputs()],
                 new float[rows * d], new float[experts.size()][rows * d], new float[d], new float[rows * d],
                 new float[rows * 2], new float[rows * tower[0].outputs()], new float[rows * tower[1].outputs()],
                 new float[rows], attention == null ? null : new float[rows * attention.first().outputs()],
-                attention == null ? null : new float[rows * d], new float[experts.size()], new float[widest],
-                new float[widest]);
+                attention == null ? null : new float[rows * d], new float[experts.size()], new LayerWork(rows, widest));
     }
 
     /**
-     * A block's intermediate values for up to {@code capacity} rows, row-major, plus the rows the Java loop works in;
-     * taken by one pass at a time and returned to {@link #idle} after it.
+     * A block's intermediate values for up to {@code capacity} rows, row-major, plus the layers' working memory; taken
+     * by one pass at a time and returned to {@link #idle} after it.
      */
     private record Scratch(int capacity, float[] x, float[] hidden, float[] shared, float[][] experts, float[] mixed,
                            float[] fused, float[] gate, float[] tower1, float[] tower2, float[] logit, float[] projectionHidden,
-                           float[] query, float[] weights, float[] rowIn, float[] rowOut) {
+                           float[] query, float[] weights, LayerWork work) {
     }
 }

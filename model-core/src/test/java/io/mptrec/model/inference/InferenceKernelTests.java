@@ -17,6 +17,7 @@ import io.mptrec.model.network.TuneConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +91,24 @@ class InferenceKernelTests {
         assumeThat(nd4j).as("this ND4J version's deallocator registry is readable").isNotNaN();
         assertThat(nd4j).as("the counter sees the ND4J path's buffers").isGreaterThan(10);
         assertThat(java).isZero();
+    }
+
+    @Test
+    void shouldLeaveNoNativeMemoryForTheCollectorAfterItsPasses() {
+        InferenceKernel kernel = InferenceKernel.of(encoder, TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-income")));
+        EncodedRows rows = testRows(100);
+        kernel.probabilities(rows);
+        long pointers = Pointer.totalCount();
+        long bytes = Pointer.totalBytes();
+
+        for (int i = 0; i < 200; i++) {
+            kernel.probabilities(rows);
+        }
+
+        // pooled scratch is reused, dropped scratch is freed at once: the count cannot grow (the collector's
+        // deallocator threads may free other tests' buffers meanwhile)
+        assertThat(Pointer.totalCount()).isLessThanOrEqualTo(pointers);
+        assertThat(Pointer.totalBytes()).isLessThanOrEqualTo(bytes);
     }
 
     @Test
