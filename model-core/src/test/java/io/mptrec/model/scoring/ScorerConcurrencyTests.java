@@ -21,10 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Many serving threads on one scorer, each pass on its caller's thread, while the collector runs all the time. With the
  * ND4J heads this crashed the JVM (ND4J 1.0.0-M2.1, SIGSEGV in {@code execBroadcast}: the collector freed a native
  * buffer a broadcast still read, #15): 16 threads with a collection forced every 10 ms crashed within seconds, and
- * even one forward-pass thread crashed within 60 to 90 s. Scoring now runs in {@code InferenceKernel} on Java arrays
- * (OpenBLAS reads them only during its call), which leaves the collector nothing native to free, so the build runs the
- * same check briefly with forced collections (100 rows: the OpenBLAS path, 16 threads at once), and the soak is a
- * command (90 s of it, 16 threads, a collection every 10 ms, ran clean on 2026-12-01; the 10 minutes are to be run):
+ * even one forward-pass thread crashed within 60 to 90 s. Scoring now runs in {@code InferenceKernel}, whose native
+ * memory (the weights, each pass's pooled scratch) is freed by the kernel itself, never by the collector, and is an
+ * argument of every call that reads it, so the build runs the same check briefly with forced collections (100 rows: the
+ * OpenBLAS path, 16 threads at once), and the soak is a command (10 minutes, 16 threads, a collection every 10 ms: ran
+ * clean on 2026-12-02, model-core/BENCHMARKS.md):
  * <pre>
  * ./mvnw -pl model-core test -Dtest=ScorerConcurrencyTests -Dmptrec.stress.seconds=600 \
  *     -Dmptrec.stress.threads=16 -Dmptrec.stress.gc-millis=10
