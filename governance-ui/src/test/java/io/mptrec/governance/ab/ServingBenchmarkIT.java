@@ -10,6 +10,7 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.scoring.Scorer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -45,14 +46,20 @@ import java.util.regex.Pattern;
 /**
  * Load benchmark of the packaged application on loopback (skipped unless {@code -Dmptrec.benchmark=true}):
  * closed-loop throughput and latency of {@code GET /api/v1/score/ping} (trivial, same server, same auth) and
- * {@code POST /api/v1/score} with 1 and 100 Census candidates; an open-loop run at a fixed rate (latency measured
- * from the scheduled send time, so queueing is not hidden); KPI events/s. Every phase is bounded in time. Writes
+ * {@code POST /api/v1/score} with 1 and 100 Census candidates; open-loop runs (latency measured from the scheduled send
+ * time, so queueing is not hidden) at half of the closed-loop capacity just measured and at a fixed rate; KPI events/s;
+ * issue #15's serving targets computed from the run. Every phase is bounded in time. Writes
  * {@code target/benchmark-report.md}.
  *
  * <pre>./mvnw -B -pl governance-ui -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dit.test=ServingBenchmarkIT -Dmptrec.benchmark=true</pre>
  */
 class ServingBenchmarkIT {
+
+    static {
+        // the in-process rate runs on the OpenBLAS kernels the server picks in its main (io.mptrec.governance.Main)
+        OpenBlasCore.selectBeforeLoading();
+    }
 
     static final Pattern TIMING = Pattern.compile("dur=([0-9.]+)");
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
@@ -125,7 +132,8 @@ class ServingBenchmarkIT {
             line("# Serving benchmark (loopback, packaged app, " + ("postgresql".equals(DATABASE)
                     ? "PostgreSQL build against the test PostgreSQL)" : "embedded H2 file as shipped)"));
             line("");
-            line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at %d requests/s; "
+            line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at half of each layout's "
+                    + "closed-loop capacity, then at %d requests/s; "
                     + "cores: %d; load average before: %s; application JVM options: `%s`", CLIENTS, SECONDS, RATE,
                     Runtime.getRuntime().availableProcessors(), loadAverage(), APP_JVM_ARGS));
             line("");
@@ -135,15 +143,25 @@ class ServingBenchmarkIT {
             closedLoop("warm-up score x100 as columns (not counted)", i -> score(hundredColumns), 2);
             closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
             closedLoop("score, 1 candidate", i -> score(one), SECONDS);
-            closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
-            closedLoop("score, 100 candidates as columns", i -> score(hundredColumns), SECONDS);
-            inProcess(rows);
-            openLoop("ping, open loop at " + RATE + "/s", () -> get("/api/v1/score/ping"));
-            openLoop("score, 100 candidates, open loop at " + RATE + "/s", () -> score(hundred));
-            openLoop("score, 100 candidates as columns, open loop at " + RATE + "/s", () -> score(hundredColumns));
+            Phase rowsClosed = closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
+            Phase columnsClosed = closedLoop("score, 100 candidates as columns", i -> score(hundredColumns), SECONDS);
+            double inProcess = inProcess(rows);
+            // issue #15's open loop runs at half of each layout's closed-loop capacity just measured; then the fixed rate
+            int rowsHalf = (int) Math.max(1, Math.round(rowsClosed.throughput() / 2));
+            int columnsHalf = (int) Math.max(1, Math.round(columnsClosed.throughput() / 2));
+            Phase rowsAtHalf = openLoop("score, 100 candidates, open loop at " + rowsHalf + "/s (half capacity)", rowsHalf,
+                    () -> score(hundred));
+            Phase columnsAtHalf = openLoop("score, 100 candidates as columns, open loop at " + columnsHalf
+                    + "/s (half capacity)", columnsHalf, () -> score(hundredColumns));
+            openLoop("ping, open loop at " + RATE + "/s", RATE, () -> get("/api/v1/score/ping"));
+            Phase rowsAtRate = openLoop("score, 100 candidates, open loop at " + RATE + "/s", RATE, () -> score(hundred));
+            Phase columnsAtRate = openLoop("score, 100 candidates as columns, open loop at " + RATE + "/s", RATE,
+                    () -> score(hundredColumns));
             events();
             serverTimings();
             gcPauses();
+            targets(inProcess, List.of(rowsClosed, columnsClosed), List.of(rowsAtHalf, columnsAtHalf),
+                    List.of(rowsAtRate, columnsAtRate));
             line("");
             line("load average after: " + loadAverage());
             Files.writeString(Path.of("target", "benchmark-report.md"), report.toString());
@@ -161,7 +179,7 @@ class ServingBenchmarkIT {
      * The same 100 candidates scored in this process by the {@link Scorer} the server runs (raw values encoded, as the
      * server does), one thread per core, while the application idles: the rate the HTTP path is measured against.
      */
-    private void inProcess(List<Map<String, String>> rows) throws Exception {
+    private double inProcess(List<Map<String, String>> rows) throws Exception {
         Path artifacts = Path.of("..", "data", "census-income-kdd", "artifacts");
         Scorer scorer = new Scorer(EncoderArtifact.read(artifacts.resolve("encoder")),
                 TaskPromptArtifact.read(artifacts.resolve("prompt-income")));
@@ -188,9 +206,43 @@ class ServingBenchmarkIT {
         line(String.format(Locale.ROOT, "| in-process Scorer, 100 candidates, %d threads (no HTTP) | %d | 0 | %.1f | %.2f | %.2f | – |",
                 threads, sorted.length, sorted.length / (double) SECONDS, sorted[sorted.length / 2] / 1e6,
                 sorted[(int) (sorted.length * 0.99)] / 1e6));
+        return sorted.length / (double) SECONDS;
     }
 
-    private void closedLoop(String name, IntFunction<HttpRequest> request, int seconds) throws Exception {
+    /** Issue #15's serving targets, computed from this run's phases. */
+    private void targets(double inProcess, List<Phase> closed, List<Phase> atHalf, List<Phase> atRate) {
+        line("");
+        line("Against issue #15's serving targets (this run; rows, then columns):");
+        line("");
+        line("| target | rows | columns | |");
+        line("|---|---|---|---|");
+        double rows = closed.get(0).throughput() / inProcess;
+        double columns = closed.get(1).throughput() / inProcess;
+        line(String.format(Locale.ROOT, "| closed loop, 100 candidates, >= 60 %% of the in-process rate (%.0f passes/s) "
+                + "| %.0f %% | %.0f %% | %s |", inProcess, 100 * rows, 100 * columns, verdict(rows >= 0.6, columns >= 0.6)));
+        boolean[] tail = new boolean[2];
+        String[] cells = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Phase p = atHalf.get(i);
+            tail[i] = p.errors() == 0 && p.p99() <= 4 * p.p50();
+            cells[i] = String.format(Locale.ROOT, "%d errors, p99/p50 = %.1f/%.1f = %.1fx", p.errors(), p.p99(), p.p50(),
+                    p.p99() / p.p50());
+        }
+        line("| open loop at half the closed-loop capacity: 0 errors, p99 <= 4x p50 | " + cells[0] + " | " + cells[1] + " | "
+                + verdict(tail[0], tail[1]) + " |");
+        line(String.format(Locale.ROOT, "| absolute p99 at %d requests/s | %.1f ms (%d errors) | %.1f ms (%d errors) | reported |",
+                RATE, atRate.get(0).p99(), atRate.get(0).errors(), atRate.get(1).p99(), atRate.get(1).errors()));
+    }
+
+    private static String verdict(boolean rows, boolean columns) {
+        return rows && columns ? "met" : rows || columns ? "met for " + (rows ? "rows" : "columns") + " only" : "missed";
+    }
+
+    /** A measured phase: its throughput (requests/s), median and 99th percentile latency (ms) and failed requests. */
+    record Phase(double throughput, double p50, double p99, int errors) {
+    }
+
+    private Phase closedLoop(String name, IntFunction<HttpRequest> request, int seconds) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
@@ -219,16 +271,14 @@ class ServingBenchmarkIT {
         pool.shutdown();
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        if (!name.startsWith("warm-up")) {
-            row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu);
-        }
+        return name.startsWith("warm-up") ? null : row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu);
     }
 
-    private void openLoop(String name, Supplier<HttpRequest> request) throws Exception {
+    private Phase openLoop(String name, int rate, Supplier<HttpRequest> request) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
-        int total = RATE * SECONDS;
+        int total = rate * SECONDS;
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         ConcurrentLinkedQueue<double[]> requests = new ConcurrentLinkedQueue<>();
         openLoopRequests.put(name, requests);
@@ -236,7 +286,7 @@ class ServingBenchmarkIT {
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         for (int i = 0; i < total; i++) {
-            long due = start + (long) (i * 1e9 / RATE);
+            long due = start + (long) (i * 1e9 / rate);
             double dueMillis = startMillis + (due - start) / 1e6;
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -255,7 +305,7 @@ class ServingBenchmarkIT {
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(120, TimeUnit.SECONDS);
-        row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu);
+        return row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu);
     }
 
     private void events() throws Exception {
@@ -369,11 +419,12 @@ class ServingBenchmarkIT {
         });
     }
 
-    private void row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis) {
+    private Phase row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        Phase phase = new Phase(sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), errors);
         line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f |", name, sorted.length, errors,
-                sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
-                cpuMillis / Math.max(1, sorted.length)));
+                phase.throughput(), phase.p50(), phase.p99(), cpuMillis / Math.max(1, sorted.length)));
+        return phase;
     }
 
     /** CPU time (user + system) the application has used so far, in ms; NaN where /proc is missing. */
