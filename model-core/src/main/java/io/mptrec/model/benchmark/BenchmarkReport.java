@@ -1,6 +1,7 @@
 package io.mptrec.model.benchmark;
 
 import io.mptrec.model.artifact.CanonicalJson;
+import io.mptrec.model.training.Evaluation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,8 @@ public final class BenchmarkReport {
     private final String newTask;
     private final String title;
     private final boolean gauc;
+    /** Whether the results measured calibration (results written before it was measured have none). */
+    private final boolean ece;
 
     public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask) {
         this(records, existingTasks, newTask, "Census-Income");
@@ -62,6 +65,7 @@ public final class BenchmarkReport {
         this.newTask = newTask;
         this.title = title;
         this.gauc = this.records.stream().anyMatch(r -> r.testGauc() != null);
+        this.ece = this.records.stream().anyMatch(r -> r.testEce() != null);
     }
 
     public void write(Path folder, String name, Run run) {
@@ -120,6 +124,9 @@ public final class BenchmarkReport {
                 + "frozen model keeps serving). Train s: wall time of that run, validation scoring included; CPU s: the "
                 + "process's CPU time over the run (all threads; unlike wall time not inflated by other load); samples/s: "
                 + "training passes only."
+                + (ece ? " ECE: expected calibration error, " + Evaluation.CALIBRATION_BINS + " equal-width bins of the predicted probability (Guo et al., "
+                        + "2017): the mean over bins, weighted by their rows, of |positive rate - mean prediction|; lower is "
+                        + "better." : "")
                 + (gauc ? " GAUC: the AUC of each user's test rows, averaged with the user's rows as weight, over the "
                         + "users with both classes." : "") + "\n");
 
@@ -133,10 +140,10 @@ public final class BenchmarkReport {
     }
 
     private void table(StringBuilder md, String setting, boolean identityColumn) {
-        md.append("| model | task | test AUC | test log-loss |").append(gauc ? " test GAUC |" : "")
+        md.append("| model | task | test AUC | test log-loss |").append(ece ? " test ECE |" : "").append(gauc ? " test GAUC |" : "")
                 .append(" trainable params | non-embedding | train s | CPU s | samples/s | epochs (best) |")
                 .append(identityColumn ? " existing outputs bit-identical |" : "").append("\n");
-        md.append("| --- | --- | --- | --- |").append(gauc ? " --- |" : "").append(" --- | --- | --- | --- | --- | --- |")
+        md.append("| --- | --- | --- | --- |").append(ece ? " --- |" : "").append(gauc ? " --- |" : "").append(" --- | --- | --- | --- | --- | --- |")
                 .append(identityColumn ? " --- |" : "").append("\n");
         for (String model : models(setting)) {
             for (String task : tasksOf(model, setting)) {
@@ -144,6 +151,8 @@ public final class BenchmarkReport {
                 md.append("| ").append(model).append(" | ").append(task)
                         .append(" | ").append(stat(rs, BenchmarkRecord::testAuc, "%.4f"))
                         .append(" | ").append(stat(rs, BenchmarkRecord::testLogloss, "%.4f"))
+                        .append(ece ? " | " + (rs.stream().anyMatch(r -> r.testEce() == null) ? "–"
+                                : stat(rs, BenchmarkRecord::testEce, "%.4f")) : "")
                         .append(gauc ? " | " + (rs.stream().anyMatch(r -> r.testGauc() == null) ? "–"
                                 : stat(rs, BenchmarkRecord::testGauc, "%.4f")) : "")
                         .append(" | ").append(stat(rs, r -> r.trainableParams(), "%,.0f"))

@@ -190,9 +190,8 @@ public final class CensusProtocol {
 
     private void emit(String model, String setting, String task, long seed, TrainingReport r, double cpuSeconds,
                       Boolean identical, Consumer<BenchmarkRecord> out) {
-        var gauc = r.optionalMetric(task, "test", "gauc");
         BenchmarkRecord record = new BenchmarkRecord(model, setting, task, seed, r.metric(task, "test", "auc"),
-                r.metric(task, "test", "logloss"), gauc.isPresent() ? gauc.getAsDouble() : null, r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
+                r.metric(task, "test", "logloss"), optional(r, task, "ece"), optional(r, task, "gauc"), r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
                 cpuSeconds, r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical);
         log(record);
         out.accept(record);
@@ -201,18 +200,23 @@ public final class CensusProtocol {
     /** An existing task that a frozen model keeps serving after the new task: its stage-1 figures, nothing trained. */
     private void emitKept(String model, String task, long seed, TrainingReport stage1, boolean identical,
                           Consumer<BenchmarkRecord> out) {
-        var gauc = stage1.optionalMetric(task, "test", "gauc");
         BenchmarkRecord record = new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed,
                 stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"),
-                gauc.isPresent() ? gauc.getAsDouble() : null, 0, 0, 0, 0, null, 0, 0, identical);
+                optional(stage1, task, "ece"), optional(stage1, task, "gauc"), 0, 0, 0, 0, null, 0, 0, identical);
         log(record);
         out.accept(record);
     }
 
+    /** A test metric that not every report has (GAUC needs a user column; older reports lack ECE), or null. */
+    private static Double optional(TrainingReport r, String task, String metric) {
+        var value = r.optionalMetric(task, "test", metric);
+        return value.isPresent() ? value.getAsDouble() : null;
+    }
+
     private void log(BenchmarkRecord r) {
-        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f%s  %,d params (%,d non-embedding)  %.1f s (CPU %.1f s)  %d epochs (best %d)%s%n",
+        log.printf("seed %d  %-8s %-20s %-10s test AUC %.4f  logloss %.4f%s%s  %,d params (%,d non-embedding)  %.1f s (CPU %.1f s)  %d epochs (best %d)%s%n",
                 r.seed(), r.setting(), r.model(), r.task(), r.testAuc(), r.testLogloss(),
-                r.testGauc() == null ? "" : String.format("  GAUC %.4f", r.testGauc()), r.trainableParams(),
+                r.testEce() == null ? "" : String.format("  ECE %.4f", r.testEce()), r.testGauc() == null ? "" : String.format("  GAUC %.4f", r.testGauc()), r.trainableParams(),
                 r.trainableParamsNonembedding(), r.trainSeconds(), r.trainCpuSeconds(), r.epochs(), r.bestEpoch(),
                 r.existingOutputsBitIdentical() == null ? "" : "  bit-identical " + r.existingOutputsBitIdentical());
         log.flush();

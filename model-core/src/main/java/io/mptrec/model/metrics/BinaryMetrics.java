@@ -136,6 +136,44 @@ public final class BinaryMetrics {
         return sum / probabilities.length;
     }
 
+    /**
+     * Expected calibration error (Guo, Pleiss, Sun and Weinberger, "On Calibration of Modern Neural Networks", 2017):
+     * the rows fall into {@code bins} equal-width bins of predicted probability over [0, 1] (1 in the last), and the
+     * error is the mean over bins, weighted by their rows, of |observed positive rate - mean prediction|. 0 for a
+     * perfectly calibrated model, at most 1.
+     *
+     * @throws IllegalArgumentException if lengths differ, there are no rows or fewer than one bin, a label is not 0 or 1,
+     *                                  or a probability is NaN or outside [0, 1]
+     */
+    public static double expectedCalibrationError(float[] probabilities, float[] labels, int bins) {
+        checkLengths(probabilities.length, labels.length);
+        if (probabilities.length == 0) {
+            throw new IllegalArgumentException("no rows");
+        }
+        if (bins < 1) {
+            throw new IllegalArgumentException("bins must be at least 1, was " + bins);
+        }
+        long[] rows = new long[bins];
+        double[] predicted = new double[bins];
+        double[] observed = new double[bins];
+        for (int i = 0; i < probabilities.length; i++) {
+            checkLabel(labels, i);
+            float p = probabilities[i];
+            if (!(p >= 0f && p <= 1f)) {
+                throw new IllegalArgumentException("probability " + i + " is " + p + ", not in [0, 1]");
+            }
+            int bin = Math.min(bins - 1, (int) (p * bins));
+            rows[bin]++;
+            predicted[bin] += p;
+            observed[bin] += labels[i];
+        }
+        double error = 0;
+        for (int b = 0; b < bins; b++) {
+            error += Math.abs(observed[b] - predicted[b]);
+        }
+        return error / probabilities.length;
+    }
+
     /** Maps float bits so that signed int order equals float order (and -0 equals +0). */
     private static int sortableBits(float score) {
         int bits = Float.floatToIntBits(score == 0f ? 0f : score);

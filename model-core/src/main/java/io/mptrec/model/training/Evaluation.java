@@ -12,6 +12,9 @@ import java.util.function.Function;
 /** Offline metrics of predictions, always with their sample size and positives. */
 public final class Evaluation {
 
+    /** Bins of the expected calibration error, as in Guo et al. (2017). */
+    public static final int CALIBRATION_BINS = 15;
+
     private Evaluation() {
     }
 
@@ -20,7 +23,7 @@ public final class Evaluation {
     }
 
     /**
-     * AUC and log-loss, and with {@code users} (per row a user id, -1 for none) GAUC as well: over the users with both
+     * AUC, log-loss and expected calibration error ({@value #CALIBRATION_BINS} bins, {@code ece}), and with {@code users} (per row a user id, -1 for none) GAUC as well: over the users with both
      * classes, whose rows and positives it records; left out when no user has both classes (a tiny split).
      */
     public static List<OfflineMetric> metrics(String task, String split, float[] predictions, float[] labels,
@@ -32,6 +35,8 @@ public final class Evaluation {
         List<OfflineMetric> metrics = new ArrayList<>();
         metrics.add(new OfflineMetric(task, split, "auc", BinaryMetrics.auc(predictions, labels), labels.length, positives));
         metrics.add(new OfflineMetric(task, split, "logloss", BinaryMetrics.logLoss(predictions, labels), labels.length, positives));
+        metrics.add(new OfflineMetric(task, split, "ece", BinaryMetrics.expectedCalibrationError(predictions, labels,
+                CALIBRATION_BINS), labels.length, positives));
         if (users != null && hasUserWithBothClasses(labels, users)) {
             BinaryMetrics.GroupedAuc gauc = BinaryMetrics.gauc(predictions, labels, users);
             metrics.add(new OfflineMetric(task, split, "gauc", gauc.value(), gauc.samples(), gauc.positives()));

@@ -39,6 +39,27 @@ class BenchmarkReportTests {
                 .contains("0 of 6 (task, seed) checks");
     }
 
+    @Test
+    void shouldShowCalibrationWhereTheResultsMeasuredItAndADashWhereARecordDidNot() {
+        List<BenchmarkRecord> rs = new ArrayList<>(records(0.9490, 0.8800, true));
+        assertThat(new BenchmarkReport(rs, List.of("income", "marital"), "education").markdown(RUN)).doesNotContain("ECE");
+
+        for (int i = 0; i < rs.size(); i++) {
+            BenchmarkRecord r = rs.get(i);
+            boolean measured = !(r.model().equals("mmoe") && r.task().equals("income") && r.seed() == 3);
+            rs.set(i, new BenchmarkRecord(r.model(), r.setting(), r.task(), r.seed(), r.testAuc(), r.testLogloss(),
+                    measured ? 0.01 * r.seed() : null, r.testGauc(), r.trainableParams(), r.trainableParamsNonembedding(),
+                    r.trainSeconds(), r.trainCpuSeconds(), r.samplesPerSecond(), r.epochs(), r.bestEpoch(),
+                    r.existingOutputsBitIdentical()));
+        }
+        String md = new BenchmarkReport(rs, List.of("income", "marital"), "education").markdown(RUN);
+
+        assertThat(md).contains("| model | task | test AUC | test log-loss | test ECE |")
+                .contains("| mpt_rec | income | 0.9490 ± 0.0000 | 0.2000 ± 0.0000 | 0.0200 ± 0.0100 |")
+                .contains("| mmoe | income | 0.9500 ± 0.0000 | 0.2000 ± 0.0000 | – |")
+                .contains("ECE: expected calibration error, 15 equal-width bins");
+    }
+
     private static List<BenchmarkRecord> records(double mptIncome, double mptEducation, boolean identical) {
         List<BenchmarkRecord> rs = new ArrayList<>();
         for (long seed = 1; seed <= 3; seed++) {

@@ -75,7 +75,7 @@ class BenchmarkCommandTests {
         String md = Files.readString(out.resolve("census.md"));
         assertThat(md).contains("## Stage 1: existing tasks (income, marital)")
                 .contains("## New task (education), and the existing tasks once it is added")
-                .contains("| model | task | test AUC | test log-loss | trainable params | non-embedding | train s | CPU s | samples/s |")
+                .contains("| model | task | test AUC | test log-loss | test ECE | trainable params | non-embedding | train s | CPU s | samples/s |")
                 .contains("| mpt_rec | income | ").contains("| joint_retraining | education | ")
                 .contains("| frozen_shared_bottom | education | ").contains("| ple | marital | ")
                 .contains("`mptrec benchmark --protocol census --seeds 2 --quick --schema .../schema.json --out .../benchmarks`")
@@ -100,6 +100,7 @@ class BenchmarkCommandTests {
         for (JsonNode r : records) {
             keys.add(r.get("model").asText() + "/" + r.get("setting").asText() + "/" + r.get("task").asText());
             assertThat(r.get("test_gauc").asDouble()).as(r.toString()).isBetween(0.0, 1.0);
+            assertThat(r.get("test_ece").asDouble()).as(r.toString()).isBetween(0.0, 1.0);
         }
         List<String> expected = new ArrayList<>();
         for (String task : List.of("click", "long_view", "like")) {
@@ -116,16 +117,18 @@ class BenchmarkCommandTests {
         // an existing task a frozen model keeps serving carries its stage-1 GAUC
         assertThat(find(records, "mpt_rec", "new_task", "click").get("test_gauc").asDouble())
                 .isEqualTo(find(records, "mpt_rec", "stage1", "click").get("test_gauc").asDouble());
+        assertThat(find(records, "mpt_rec", "new_task", "click").get("test_ece").asDouble())
+                .isEqualTo(find(records, "mpt_rec", "stage1", "click").get("test_ece").asDouble());
 
         String md = Files.readString(out.resolve("kuairand.md"));
         assertThat(md).startsWith("# KuaiRand-Pure benchmark: MPT-Rec against its baselines")
                 .contains("from `kuairand-results.json`")
                 .contains("## Stage 1: existing tasks (click, long_view, like)")
                 .contains("## New task (profile_enter), and the existing tasks once it is added")
-                .contains("| model | task | test AUC | test log-loss | test GAUC | trainable params |")
+                .contains("| model | task | test AUC | test log-loss | test ECE | test GAUC | trainable params |")
                 .contains("`mptrec benchmark --protocol kuairand --seeds 1 --quick --schema .../schema.json --out .../benchmarks`")
                 .containsPattern("Peak resident memory of the process: [\\d,]+ MB");
-        assertThat(md).containsPattern("\\| mpt_rec \\| click \\| 0\\.\\d{4} ± n/a \\| \\d\\.\\d{4} ± n/a \\| [01]\\.\\d{4} ± n/a \\|");
+        assertThat(md).containsPattern("\\| mpt_rec \\| click \\| 0\\.\\d{4} ± n/a \\| \\d\\.\\d{4} ± n/a \\| 0\\.\\d{4} ± n/a \\| [01]\\.\\d{4} ± n/a \\|");
     }
 
     private static JsonNode find(JsonNode records, String model, String setting, String task) {

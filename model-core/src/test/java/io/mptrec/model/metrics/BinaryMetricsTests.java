@@ -132,4 +132,47 @@ class BinaryMetricsTests {
         assertThatThrownBy(() -> BinaryMetrics.gauc(new float[] {0.1f}, new float[] {0f}, new int[] {1, 2}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lengths differ");
     }
+
+    @Test
+    void shouldComputeTheCalibrationErrorBinByBin() {
+        // 0.1 (bin 1) is a positive: |1 - 0.1|; 0.9 (bin 13) a negative: |0 - 0.9|; weighted by 1 row each
+        assertThat(BinaryMetrics.expectedCalibrationError(new float[] {0.1f, 0.9f}, new float[] {1, 0}, 15))
+                .isCloseTo(0.9, within(1e-7));
+        // one bin holding 0.25 four times with one positive in four: calibrated
+        assertThat(BinaryMetrics.expectedCalibrationError(new float[] {0.25f, 0.25f, 0.25f, 0.25f},
+                new float[] {1, 0, 0, 0}, 15)).isCloseTo(0.0, within(1e-7));
+        // 1.0 belongs to the last bin, 0.0 to the first
+        assertThat(BinaryMetrics.expectedCalibrationError(new float[] {0f, 1f}, new float[] {0, 1}, 15)).isZero();
+    }
+
+    @Test
+    void shouldFindCalibratedScoresCalibratedAndSquaredOnesOffByASixth() {
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 400_000;
+        float[] p = new float[n];
+        float[] calibrated = new float[n];
+        float[] squared = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) random.nextDouble();
+            double u = random.nextDouble();
+            calibrated[i] = u < p[i] ? 1 : 0;
+            squared[i] = u < (double) p[i] * p[i] ? 1 : 0;
+        }
+        assertThat(BinaryMetrics.expectedCalibrationError(p, calibrated, 15)).isLessThan(0.005);
+        // the labels' rate is p^2 where the model says p: the error is the integral of p - p^2 over [0, 1] = 1/6,
+        // less a little from averaging within each bin
+        assertThat(BinaryMetrics.expectedCalibrationError(p, squared, 15)).isCloseTo(1.0 / 6, within(0.005));
+    }
+
+    @Test
+    void shouldRefuseAProbabilityOutsideTheUnitIntervalOrNoBins() {
+        assertThatThrownBy(() -> BinaryMetrics.expectedCalibrationError(new float[] {1.5f}, new float[] {1}, 15))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("probability 0 is 1.5, not in [0, 1]");
+        assertThatThrownBy(() -> BinaryMetrics.expectedCalibrationError(new float[] {Float.NaN}, new float[] {1}, 15))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("probability 0 is NaN, not in [0, 1]");
+        assertThatThrownBy(() -> BinaryMetrics.expectedCalibrationError(new float[] {0.5f}, new float[] {1}, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bins must be at least 1, was 0");
+        assertThatThrownBy(() -> BinaryMetrics.expectedCalibrationError(new float[0], new float[0], 15))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("no rows");
+    }
 }
