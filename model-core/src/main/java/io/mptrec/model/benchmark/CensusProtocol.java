@@ -3,6 +3,7 @@ package io.mptrec.model.benchmark;
 import io.mptrec.model.artifact.NonInterference;
 import io.mptrec.model.baseline.BaselineTrainer;
 import io.mptrec.model.baseline.ExpertNetwork;
+import io.mptrec.model.baseline.GradientBoostedTrees;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.Split;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * The canonical benchmark protocol of method.md (Census's, and KuaiRand's with its own tasks): on one dataset, for each seed, MPT-Rec stage 1 and its
  * baselines on the existing tasks, then the new task on each frozen model (MPT-Rec stage 2, frozen
  * Shared-Bottom + new tower, frozen MMoE experts + new gate and tower) against joint retraining (MPT-Rec's
- * stage-1 network trained from scratch on all K + 1 tasks).
+ * stage-1 network trained from scratch on all K + 1 tasks), and gradient-boosted trees per task in both settings.
  */
 public final class CensusProtocol {
 
@@ -119,6 +120,17 @@ public final class CensusProtocol {
         newTaskOnFrozen(mmoe, stage1(mmoe, existingSplits, seed, out), existingSplits, newSplits, seed, out);
         stage1(ExpertNetwork.ple(config, numeric, vocabularies, existing, seed), existingSplits, seed, out);
 
+        // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
+        for (String task : existing) {
+            Splits one = new Splits(transform, List.of(task));
+            startCpu();
+            emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, one.trainTrees(task, seed), cpuSinceStart(),
+                    null, out);
+        }
+        startCpu();
+        emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, newSplits.trainTrees(newTask, seed),
+                cpuSinceStart(), null, out);
+
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
         startCpu();
         Pretrainer.Result joint = Pretrainer.run(data, allTasks(), config, seed, TrainingListener.SILENT);
@@ -169,6 +181,10 @@ public final class CensusProtocol {
 
         TrainingReport train(ExpertNetwork network, long seed) {
             return BaselineTrainer.train(network, train, validation, test, seed, TrainingListener.SILENT);
+        }
+
+        TrainingReport trainTrees(String task, long seed) {
+            return GradientBoostedTrees.train(task, train, validation, test, seed);
         }
     }
 

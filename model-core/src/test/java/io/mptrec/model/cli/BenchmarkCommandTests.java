@@ -53,6 +53,9 @@ class BenchmarkCommandTests {
                 expected.add(m + "/new_task/income/" + seed);
                 expected.add(m + "/new_task/marital/" + seed);
             }
+            expected.add("gbdt/stage1/income/" + seed);
+            expected.add("gbdt/stage1/marital/" + seed);
+            expected.add("gbdt/new_task/education/" + seed);
         }
         assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         for (JsonNode r : records) {
@@ -78,6 +81,8 @@ class BenchmarkCommandTests {
                 .contains("| model | task | test AUC | test log-loss | test ECE | trainable params | non-embedding | train s | CPU s | samples/s |")
                 .contains("| mpt_rec | income | ").contains("| joint_retraining | education | ")
                 .contains("| frozen_shared_bottom | education | ").contains("| ple | marital | ")
+                .contains("| gbdt | income | ").contains("| gbdt | education | ")
+                .containsPattern("- New task against gradient-boosted trees \\(XGBoost, trained on education alone\\): MPT-Rec 0\\.\\d{4}, trees 0\\.\\d{4}")
                 .contains("`mptrec benchmark --protocol census --seeds 2 --quick --schema .../schema.json --out .../benchmarks`")
                 .contains("Machine: ").contains("Date: ").contains("quick mode")
                 .contains("## Reading").contains("4 of 4 (task, seed) checks").doesNotContain(dir.toString())
@@ -113,6 +118,10 @@ class BenchmarkCommandTests {
                 expected.add(m + "/new_task/" + task);
             }
         }
+        for (String task : List.of("click", "long_view", "like")) {
+            expected.add("gbdt/stage1/" + task);
+        }
+        expected.add("gbdt/new_task/profile_enter");
         assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         // an existing task a frozen model keeps serving carries its stage-1 GAUC
         assertThat(find(records, "mpt_rec", "new_task", "click").get("test_gauc").asDouble())

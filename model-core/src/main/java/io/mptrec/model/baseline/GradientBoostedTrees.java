@@ -1,0 +1,129 @@
+package io.mptrec.model.baseline;
+
+import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.data.EncodedSource;
+import io.mptrec.model.training.Evaluation;
+import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingReport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * The baseline a practitioner tries first on tabular features: gradient-boosted trees, one model per task, in XGBoost
+ * (XGBoost4J, Apache-2.0; Smile, the other well-kept JVM library, is GPL-3.0, which would bind this project's licence).
+ * The trees read the inputs the networks read: each numeric field as the network gets it (scaled), and each
+ * categorical field's index as a categorical feature that XGBoost splits on natively. Histogram method, one thread
+ * (as the networks' one native thread), depth 6, learning rate 0.1, up to {@value #MAX_ROUNDS} rounds with early
+ * stopping after {@value #PATIENCE} rounds without a better validation AUC; predictions use the best round's trees.
+ */
+public final class GradientBoostedTrees {
+
+    public static final String NAME = "gbdt";
+    static final int MAX_ROUNDS = 1000;
+    static final int PATIENCE = 20;
+
+    private GradientBoostedTrees() {
+    }
+
+    /**
+     * Trains on the first (only) task of the splits and reports its validation and test metrics.
+     *
+     * @return the report: epochs are boosting rounds, parameters the leaf values of the kept trees
+     */
+    public static TrainingReport train(String task, SplitData train, SplitData validation, SplitData test, long seed) {
+        if (train.labels().length != 1) {
+            throw new IllegalArgumentException("one task per model; the splits carry " + train.labels().length);
+        }
+        long started = System.nanoTime();
+        Map<String, Object> params = new HashMap<>();
+        params.put("objective", "binary:logistic");
+        params.put("tree_method", "hist");
+        params.put("max_depth", 6);
+        params.put("eta", 0.1);
+        params.put("nthread", 1);
+        params.put("seed", seed);
+        params.put("eval_metric", "auc");
+        params.put("maximize_evaluation_metrics", "true");
+        params.put("verbosity", 0);
+        params.put("verbose_eval", 0); // XGBoost4J prints every round unless this is 0 (an int or "false")
+        DMatrix trainMatrix = matrix(train);
+        DMatrix validationMatrix = matrix(validation);
+        DMatrix testMatrix = matrix(test);
+        Booster booster = null;
+        try {
+            Map<String, DMatrix> watches = new LinkedHashMap<>();
+            watches.put("validation", validationMatrix);
+            booster = XGBoost.train(trainMatrix, params, MAX_ROUNDS, watches, null, null, null, PATIENCE);
+            String best = booster.getAttr("best_iteration");
+            int rounds = booster.getNumBoostedRound();
+            int kept = best == null ? rounds : Integer.parseInt(best) + 1;
+            List<OfflineMetric> metrics = new ArrayList<>();
+            for (var split : List.of(Map.entry(validation, validationMatrix), Map.entry(test, testMatrix))) {
+                float[] scores = column(booster.predict(split.getValue(), false, kept));
+                metrics.addAll(Evaluation.metrics(task, split.getKey().name(), scores, split.getKey().labels()[0],
+                        split.getKey().users()));
+            }
+            long leaves = 0;
+            String[] trees = booster.getModelDump("", false);
+            for (int t = 0; t < Math.min(kept, trees.length); t++) {
+                leaves += trees[t].split("leaf=", -1).length - 1;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new TrainingReport(rounds, kept, seconds, (double) train.rows().length * rounds / seconds, leaves, leaves,
+                    metrics);
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost failed on " + task + ": " + e.getMessage(), e);
+        } finally {
+            if (booster != null) {
+                booster.dispose();
+            }
+            trainMatrix.dispose();
+            validationMatrix.dispose();
+            testMatrix.dispose();
+        }
+    }
+
+    /** The split's rows as a dense matrix: numeric fields, then categorical indices typed as categories. */
+    static DMatrix matrix(SplitData split) {
+        EncodedSource source = split.encoded();
+        EncodedRows rows = source.range(0, source.rows());
+        int numeric = rows.numericFields();
+        int categorical = rows.categoricalFields();
+        int width = numeric + categorical;
+        float[] values = new float[rows.rows() * width];
+        for (int r = 0; r < rows.rows(); r++) {
+            System.arraycopy(rows.numeric(), r * numeric, values, r * width, numeric);
+            for (int f = 0; f < categorical; f++) {
+                values[r * width + numeric + f] = rows.categories()[r * categorical + f];
+            }
+        }
+        String[] types = new String[width];
+        for (int f = 0; f < width; f++) {
+            types[f] = f < numeric ? "q" : "c";
+        }
+        try {
+            DMatrix matrix = new DMatrix(values, rows.rows(), width, Float.NaN);
+            matrix.setLabel(split.labels()[0]);
+            matrix.setFeatureTypes(types);
+            return matrix;
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost refused the " + split.name() + " split: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] column(float[][] predictions) {
+        float[] scores = new float[predictions.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = predictions[i][0];
+        }
+        return scores;
+    }
+}
