@@ -9,8 +9,8 @@ import org.bytedeco.openblas.global.openblas;
  * A frozen layer y = x W (+ b) over a block of rows held row-major in Java arrays. From {@link #BLAS_ROWS} rows the
  * block goes to OpenBLAS's {@code sgemm}: W lives in native memory from the layer's construction on, and the block's
  * rows go through the pass's own native blocks ({@link LayerWork}), so a call copies the block in and out but never the
- * weights, and registers nothing. Handing sgemm Java arrays instead made JNI copy W in and out at every call (a fifth
- * of the call at 100 rows, a third at 16). Below, a Java loop one row at a time is faster.
+ * weights, and registers nothing (handing sgemm Java arrays made JNI copy W in and out at every call). Below
+ * {@link #BLAS_ROWS} rows a Java loop one row at a time is faster.
  *
  * <p>The Java loop keeps W as one array per input unit and runs over one output row copied out of the block, so the
  * inner loop indexes no array with an offset: that is the form C2 vectorises on Java 17 (with an offset it stays
