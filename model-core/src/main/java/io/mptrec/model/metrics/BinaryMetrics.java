@@ -153,7 +153,6 @@ public final class BinaryMetrics {
         if (bins < 1) {
             throw new IllegalArgumentException("bins must be at least 1, was " + bins);
         }
-        long[] rows = new long[bins];
         double[] predicted = new double[bins];
         double[] observed = new double[bins];
         for (int i = 0; i < probabilities.length; i++) {
@@ -163,7 +162,6 @@ public final class BinaryMetrics {
                 throw new IllegalArgumentException("probability " + i + " is " + p + ", not in [0, 1]");
             }
             int bin = Math.min(bins - 1, (int) (p * bins));
-            rows[bin]++;
             predicted[bin] += p;
             observed[bin] += labels[i];
         }
