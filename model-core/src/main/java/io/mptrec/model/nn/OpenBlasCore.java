@@ -76,7 +76,8 @@ public final class OpenBlasCore {
             return;
         }
         try {
-            Native.load("c", CLibrary.class).setenv(VARIABLE, core.get(), 0);
+            // overwrite: choose() returned a core only if the variable is unset or blank, and a blank one must go too
+            Native.load("c", CLibrary.class).setenv(VARIABLE, core.get(), 1);
             LOG.log(System.Logger.Level.DEBUG, "OpenBLAS core: {0}", core.get());
         } catch (LinkageError | RuntimeException e) {
             // a missing C library or JNA stub only costs speed: OpenBLAS then detects its core itself

@@ -50,8 +50,9 @@ class OpenBlasCoreTests {
         Optional<String> expected = OpenBlasCore.choose(OpenBlasCore.cpuFlags(Path.of("/proc/cpuinfo")), null);
         String detected = loadedCore(null, false);
         assertThat(loadedCore(null, true)).isEqualTo(expected.orElse(detected));
-        // the user's choice stands
+        // the user's choice stands; a blank value is no choice
         assertThat(loadedCore("Haswell", true)).isEqualTo("Haswell");
+        assertThat(loadedCore(" ", true)).isEqualTo(expected.orElse(detected));
     }
 
     private static String loadedCore(String userSetting, boolean select) throws Exception {
