@@ -1,5 +1,6 @@
 package io.mptrec.model.artifact;
 
+import io.mptrec.model.network.ExpertAdapter;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.Stage1Head;
 import io.mptrec.model.network.Stage2Head;
@@ -113,6 +114,18 @@ public final class TaskPromptArtifact {
             Arrays.requireShape(bundle, "projection.norm.gamma", d);
             Arrays.requireShape(bundle, "projection.norm.beta", d);
         }
+        if (tune.attendShared()) {
+            Arrays.requireShape(bundle, Stage2Head.SHARED_KEY, d);
+        }
+        if (tune.adapterRank() > 0) {
+            for (String expert : Stage2Head.expertNames(encoder.metadata().tasks().size())) {
+                Arrays.requireShape(bundle, ExpertAdapter.downName(expert), inputWidth, tune.adapterRank());
+                Arrays.requireShape(bundle, ExpertAdapter.upName(expert), tune.adapterRank(), c.expertHidden());
+            }
+        }
+        if (tune.wide()) {
+            Arrays.requireShape(bundle, Stage2Head.WIDE, java.util.Arrays.stream(encoder.vocabularySizes()).sum());
+        }
     }
 
     /** The frozen head, after {@link #checkFits}; immutable and safe to share between threads. */
@@ -121,6 +134,6 @@ public final class TaskPromptArtifact {
         Map<String, INDArray> arrays = Arrays.toNd4j(bundle.arrays());
         return metadata.stage() == 1
                 ? Stage1Head.frozen(metadata.taskIndex(), arrays)
-                : Stage2Head.frozen(metadata.tune(), arrays);
+                : Stage2Head.frozen(metadata.tune(), encoder.encoder(), arrays);
     }
 }

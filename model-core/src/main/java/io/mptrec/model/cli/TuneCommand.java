@@ -60,6 +60,25 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--fixed-gate", description = "Use the fixed gate [0.1, 0.9] instead of a learned one.")
     boolean fixedGate;
 
+    @Option(names = "--paper", description = {"Start from method.md's configuration: none of the options beyond the"
+            + " paper below (the benchmark's mpt_rec_paper). Options given explicitly still apply."})
+    boolean paper;
+
+    @Option(names = "--attend-shared", negatable = true, description = {"Beyond the paper: the attention also weighs"
+            + " the task-sharing expert, through a key the task learns (ATTENTION fusion only). Default: on."})
+    Boolean attendShared;
+
+    @Option(names = "--adapter-rank", description = {"Beyond the paper: rank of a low-rank adapter on the first layer"
+            + " of every frozen expert, on this task's path only (default 0: none). The existing tasks stay"
+            + " bit-identical; each rank adds (input width + expert hidden width) parameters per expert."})
+    Integer adapterRank;
+
+    @Option(names = "--wide", negatable = true, description = {"Beyond the paper: a learned bias per categorical value"
+            + " added to the task's logit (the wide part of Wide & Deep): the task's own per-user and per-item"
+            + " effects, which frozen embeddings trained for other tasks may lack. One parameter per vocabulary value."
+            + " Default: on."})
+    Boolean wide;
+
     @Option(names = "--report-rows", defaultValue = "2000",
             description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
     int reportRows;
@@ -70,7 +89,10 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TuneConfig config = TuneConfig.defaults().withFusion(fusion, fixedGate);
+        TuneConfig base = paper ? TuneConfig.paper() : TuneConfig.defaults();
+        TuneConfig config = TuneConfig.paper().withFusion(fusion, fixedGate).withPath(
+                attendShared != null ? attendShared : base.attendShared() && fusion == TuneConfig.Fusion.ATTENTION,
+                adapterRank != null ? adapterRank : base.adapterRank(), wide != null ? wide : base.wide());
         if (epochs != null) {
             config = config.withEpochs(epochs);
         }

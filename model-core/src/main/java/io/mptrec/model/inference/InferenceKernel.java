@@ -7,6 +7,8 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.network.Encoder;
+import io.mptrec.model.network.ExpertAdapter;
+import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,6 +51,12 @@ public final class InferenceKernel {
                     new FrozenDense(encoder.array(name + ".1.w"), encoder.array(name + ".1.b")));
         }
 
+        /** The expert as a task's low-rank adapter sees it: its first layer's weight is W0 + A B. */
+        static Expert adapted(ArtifactBundle encoder, ArtifactBundle prompt, String name) {
+            return new Expert(new FrozenDense(ExpertAdapter.mergedFirstWeight(encoder, prompt, name),
+                    encoder.array(name + ".0.b")), new FrozenDense(encoder.array(name + ".1.w"), encoder.array(name + ".1.b")));
+        }
+
         void forward(Scratch s, float[] out, int n) {
             hidden.forward(s.x, s.hidden, n, true, s.work);
             output.forward(s.hidden, out, n, true, s.work);
@@ -68,13 +76,17 @@ public final class InferenceKernel {
     private final Expert shared;
     /** The task-specific experts the head mixes: task k's alone in stage 1, all K in stage 2. */
     private final List<Expert> experts;
-    /** Their weights when they do not depend on the row (stage 1: {1}; uniform; prompt similarity), else null. */
+    /** Whether the mixture weighs the shared expert too, as its last term ({@code TuneConfig#attendShared}). */
+    private final boolean attendShared;
+    /** The mixture's weights when they do not depend on the row (stage 1: {1}; uniform; prompt similarity), else null. */
     private final float[] fixedWeights;
     private final Attention attention;
     private final float[] prompt;
     /** The learned gate (bias-free, 2 outputs), or null for the fixed one. */
     private final FrozenDense gate;
     private final FrozenDense[] tower;
+    /** The wide part's bias per value, in the stacked vocabulary order ({@code TuneConfig#wide}), or null. */
+    private final float[] wide;
     private final ArrayBlockingQueue<Scratch> idle = new ArrayBlockingQueue<>(POOLED);
 
     private InferenceKernel(EncoderArtifact encoder, TaskPromptArtifact task) {
@@ -92,14 +104,17 @@ public final class InferenceKernel {
         }
         this.embeddings = e.array(Encoder.EMBEDDINGS).data().clone();
         this.inputWidth = network.inputWidth();
-        this.shared = Expert.of(e, "expert.shared");
+        TaskPromptMetadata metadata = task.metadata();
+        boolean adapted = metadata.stage() == 2 && metadata.tune().adapterRank() > 0;
+        this.wide = metadata.stage() == 2 && metadata.tune().wide() ? p.array(Stage2Head.WIDE).data().clone() : null;
+        this.shared = adapted ? Expert.adapted(e, p, "expert.shared") : Expert.of(e, "expert.shared");
         this.prompt = p.array("prompt").data().clone();
         this.tower = new FrozenDense[] {
             new FrozenDense(p.array("tower.0.w"), p.array("tower.0.b")),
             new FrozenDense(p.array("tower.1.w"), p.array("tower.1.b")),
             new FrozenDense(p.array("tower.2.w"), p.array("tower.2.b"))};
-        TaskPromptMetadata metadata = task.metadata();
         if (metadata.stage() == 1) {
+            this.attendShared = false;
             this.experts = List.of(Expert.of(e, "expert." + metadata.taskIndex()));
             this.fixedWeights = new float[] {1f};
             this.attention = null;
@@ -108,8 +123,14 @@ public final class InferenceKernel {
         }
         TuneConfig tune = metadata.tune();
         int tasks = network.tasks();
-        this.experts = IntStream.range(0, tasks).mapToObj(k -> Expert.of(e, "expert." + k)).toList();
+        this.experts = IntStream.range(0, tasks)
+                .mapToObj(k -> adapted ? Expert.adapted(e, p, "expert." + k) : Expert.of(e, "expert." + k)).toList();
+        this.attendShared = tune.attendShared();
         float[][] keys = rows(e.array(Encoder.PROMPTS));
+        if (attendShared) {
+            keys = Arrays.copyOf(keys, tasks + 1);
+            keys[tasks] = p.array(Stage2Head.SHARED_KEY).data().clone();
+        }
         float temperature = (float) tune.temperature();
         this.gate = tune.fixedGate() ? null : new FrozenDense(p.array("gate.w"), null);
         switch (tune.fusion()) {
@@ -198,6 +219,9 @@ public final class InferenceKernel {
                 int n = Math.min(s.capacity(), out.length - start);
                 for (int r = 0; r < n; r++) {
                     input(rows, start + r, s.x, r * inputWidth);
+                    if (wide != null) {
+                        s.wide[r] = wideSum(rows, start + r);
+                    }
                 }
                 block(s, n, out, start);
             }
@@ -222,7 +246,17 @@ public final class InferenceKernel {
         }
     }
 
-    /** The pass of the block's first n rows (inputs in s.x) into out[offset..]. */
+    /** The wide part of row r: its values' biases summed in field order, as {@code CategoryBias} sums them. */
+    private float wideSum(EncodedRows rows, int r) {
+        int fields = fieldOffsets.length - 1;
+        float sum = 0f;
+        for (int f = 0; f < fields; f++) {
+            sum += wide[fieldOffsets[f] + rows.categories()[r * fields + f]];
+        }
+        return sum;
+    }
+
+    /** The pass of the block's first n rows (inputs in s.x; wide parts in s.wide) into out[offset..]. */
     private void block(Scratch s, int n, float[] out, int offset) {
         shared.forward(s, s.shared, n);
         for (int e = 0; e < experts.size(); e++) {
@@ -249,6 +283,12 @@ public final class InferenceKernel {
                     mixed[j] += h[at + j] * a;
                 }
             }
+            if (attendShared) {
+                float a = weights[experts.size()];
+                for (int j = 0; j < d; j++) {
+                    mixed[j] += s.shared[at + j] * a;
+                }
+            }
             float taskGate = FIXED_TASK_GATE;
             float sharedGate = FIXED_SHARED_GATE;
             if (gate != null) {
@@ -264,7 +304,8 @@ public final class InferenceKernel {
         tower[1].forward(s.tower1, s.tower2, n, true, s.work);
         tower[2].forward(s.tower2, s.logit, n, false, s.work);
         for (int r = 0; r < n; r++) {
-            out[offset + r] = (float) (1.0 / (1.0 + Math.exp(-s.logit[r])));
+            float logit = wide == null ? s.logit[r] : s.logit[r] + s.wide[r];
+            out[offset + r] = (float) (1.0 / (1.0 + Math.exp(-logit)));
         }
     }
 
@@ -337,8 +378,9 @@ public final class InferenceKernel {
         return new Scratch(rows, new float[rows * inputWidth], new float[rows * shared.hidden().outputs()],
                 new float[rows * d], new float[experts.size()][rows * d], new float[d], new float[rows * d],
                 new float[rows * 2], new float[rows * tower[0].outputs()], new float[rows * tower[1].outputs()],
-                new float[rows], attention == null ? null : new float[rows * attention.first().outputs()],
-                attention == null ? null : new float[rows * d], new float[experts.size()], new LayerWork(rows, widest));
+                new float[rows], new float[rows], attention == null ? null : new float[rows * attention.first().outputs()],
+                attention == null ? null : new float[rows * d], new float[experts.size() + (attendShared ? 1 : 0)],
+                new LayerWork(rows, widest));
     }
 
     /**
@@ -346,7 +388,8 @@ public final class InferenceKernel {
      * by one pass at a time and returned to {@link #idle} after it.
      */
     private record Scratch(int capacity, float[] x, float[] hidden, float[] shared, float[][] experts, float[] mixed,
-                           float[] fused, float[] gate, float[] tower1, float[] tower2, float[] logit, float[] projectionHidden,
+                           float[] fused, float[] gate, float[] tower1, float[] tower2, float[] logit, float[] wide,
+                           float[] projectionHidden,
                            float[] query, float[] weights, LayerWork work) {
     }
 }

@@ -132,6 +132,11 @@ public final class Encoder {
         embeddings.backward(rows, dx);
     }
 
+    /** Where each categorical field's values start in the stacked embedding table, and (last) its row count. */
+    public int[] vocabularyOffsets() {
+        return embeddings.rowOffsets();
+    }
+
     /** Start and end (exclusive) of categorical field f's columns in x. */
     public int[] fieldColumns(int f) {
         return embeddings.fieldColumns(f);

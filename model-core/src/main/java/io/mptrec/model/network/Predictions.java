@@ -18,7 +18,7 @@ public final class Predictions {
         float[][] out = new float[heads.size()][rows.rows()];
         for (int start = 0; start < rows.rows(); start += BATCH) {
             int end = Math.min(rows.rows(), start + BATCH);
-            EncoderPass ep = new EncoderPass(encoder, encoder.input(rows.range(start, end)));
+            EncoderPass ep = new EncoderPass(encoder, rows.range(start, end));
             for (int h = 0; h < heads.size(); h++) {
                 INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
                 System.arraycopy(FloatVectors.of(p), 0, out[h], start, end - start);

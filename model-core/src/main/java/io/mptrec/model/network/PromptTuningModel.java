@@ -23,8 +23,8 @@ public final class PromptTuningModel {
     public PromptTuningModel(Encoder encoder, TuneConfig config, long seed) {
         this.encoder = encoder;
         this.config = config;
-        this.parameters = Stage2Head.declare(config, encoder.config(), encoder.inputWidth(), seed);
-        this.head = Stage2Head.trainable(config, parameters);
+        this.parameters = Stage2Head.declare(config, encoder, seed);
+        this.head = Stage2Head.trainable(config, encoder, parameters);
         this.optimizer = new AdamOptimizer(parameters, config.learningRate());
     }
 
@@ -49,7 +49,7 @@ public final class PromptTuningModel {
     }
 
     public double computeGradients(EncodedRows batch, float[] labels) {
-        return computeGradients(new EncoderPass(encoder, encoder.input(batch)), labels);
+        return computeGradients(new EncoderPass(encoder, batch), labels);
     }
 
     /** One Adam step on a batch whose expert outputs are already known ({@link EncoderPass#ofOutputs}). */

@@ -5,7 +5,10 @@ import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.LayerNorm;
 import io.mptrec.model.nn.Mlp;
 import io.mptrec.model.nn.Parameters;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,33 +19,71 @@ import org.nd4j.linalg.factory.Nd4j;
  * Phi = LayerNorm(relu(x A1) A2). Artifact arrays: {@code prompt}, {@code projection.0.w},
  * {@code projection.1.w}, {@code projection.norm.gamma}, {@code projection.norm.beta} (attention only),
  * {@code gate.w} (learned gate only), {@code tower.{0,1,2}.{w,b}}.
+ *
+ * <p>Beyond the paper ({@link TuneConfig#isPaper()} false): with {@code attendShared} the attention also weighs the
+ * task-sharing expert h_s, through a learned key {@code attention.shared_key}; with an adapter rank r every expert the
+ * task reads is a {@link ExpertAdapter} ({@code adapter.<expert>.down}, {@code adapter.<expert>.up}); with
+ * {@code wide} a {@link CategoryBias} ({@code wide.w}) adds the row's per-value biases to the logit. A pass of points
+ * with no rows behind them (attributions) has no wide part: its logit is the deep part's alone.
  */
 public final class Stage2Head implements TaskHead {
 
+    /**
+     * @param experts the expert outputs the task read: task experts 0..K-1, then the shared one
+     * @param adapted the adapters' passes in the same order, or null without an adapter
+     * @param logits the tower's output, plus the wide part when the pass has rows
+     */
     public record Pass(Mlp.Pass projection, LayerNorm.Pass norm, INDArray attention, INDArray mixed,
-                       GatedFusion.Pass fusion, Mlp.Pass tower) implements TaskHead.Pass {
+                       GatedFusion.Pass fusion, Mlp.Pass tower, INDArray[] experts, ExpertAdapter.Pass[] adapted,
+                       INDArray logits) implements TaskHead.Pass {
     }
+
+    public static final String SHARED_KEY = "attention.shared_key";
+    public static final String WIDE = CategoryBias.NAME;
 
     private final TuneConfig config;
     private final INDArray prompt;
     private final INDArray promptGradient;
+    private final INDArray sharedKey;
+    private final INDArray sharedKeyGradient;
     private final Mlp projection;
     private final LayerNorm norm;
     private final GatedFusion fusion;
     private final Mlp tower;
+    /** One per task expert, then the shared expert's; null without an adapter. */
+    private final List<ExpertAdapter> adapters;
+    private final CategoryBias wide;
 
-    private Stage2Head(TuneConfig config, INDArray prompt, INDArray promptGradient, Mlp projection, LayerNorm norm,
-                       Dense gate, Mlp tower) {
+    private Stage2Head(TuneConfig config, INDArray prompt, INDArray promptGradient, INDArray sharedKey,
+                       INDArray sharedKeyGradient, Mlp projection, LayerNorm norm, Dense gate, Mlp tower,
+                       List<ExpertAdapter> adapters, CategoryBias wide) {
         this.config = config;
         this.prompt = prompt.reshape(1, prompt.length());
         this.promptGradient = promptGradient == null ? null : promptGradient.reshape(1, promptGradient.length());
+        this.sharedKey = sharedKey == null ? null : sharedKey.reshape(1, sharedKey.length());
+        this.sharedKeyGradient = sharedKeyGradient == null ? null : sharedKeyGradient.reshape(1, sharedKeyGradient.length());
         this.projection = projection;
         this.norm = norm;
         this.fusion = new GatedFusion(gate);
         this.tower = tower;
+        this.adapters = adapters;
+        this.wide = wide;
     }
 
-    public static Parameters declare(TuneConfig config, ModelConfig encoderConfig, int inputWidth, long seed) {
+    /** The expert names a stage-2 task reads, in {@link Pass#experts()} order. */
+    public static List<String> expertNames(int tasks) {
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < tasks; k++) {
+            names.add("expert." + k);
+        }
+        names.add("expert.shared");
+        return names;
+    }
+
+    public static Parameters declare(TuneConfig config, Encoder encoder, long seed) {
+        ModelConfig encoderConfig = encoder.config();
+        int inputWidth = encoder.inputWidth();
+        int tasks = encoder.tasks();
         Parameters.Builder b = Parameters.builder();
         float l2 = (float) config.l2Dense();
         int d = encoderConfig.expertOutput();
@@ -53,6 +94,10 @@ public final class Stage2Head implements TaskHead {
             b.add("projection.norm.gamma", Parameters.Init.ONES, 0f, d);
             b.add("projection.norm.beta", Parameters.Init.ZEROS, 0f, d);
         }
+        if (config.attendShared()) {
+            // as the stage-1 prompts, which are the other keys, start
+            b.add(SHARED_KEY, Parameters.Init.ONES, 0f, d);
+        }
         if (!config.fixedGate()) {
             b.add("gate.w", Parameters.Init.GLOROT_UNIFORM, 0f, inputWidth, 2);
         }
@@ -62,32 +107,71 @@ public final class Stage2Head implements TaskHead {
             b.add("tower." + i + ".w", Parameters.Init.GLOROT_UNIFORM, l2, widths[i], widths[i + 1]);
             b.add("tower." + i + ".b", Parameters.Init.ZEROS, 0f, widths[i + 1]);
         }
+        if (config.adapterRank() > 0) {
+            for (String expert : expertNames(tasks)) {
+                ExpertAdapter.declare(b, expert, inputWidth, encoderConfig.expertHidden(), config.adapterRank());
+            }
+        }
+        if (config.wide()) {
+            // no L2: applied to the whole table at every step, Adam's scaling turns it into a pull of about the learning
+            // rate per step on every value a batch does not hold, which erases a rare user's bias between its visits
+            // (measured on KuaiRand: no gain with the embeddings' 6e-3); early stopping on validation regularises it
+            int[] offsets = encoder.vocabularyOffsets();
+            b.add(CategoryBias.NAME, Parameters.Init.ZEROS, 0f, offsets[offsets.length - 1]);
+        }
         return b.build(seed);
     }
 
-    public static Stage2Head trainable(TuneConfig config, Parameters p) {
+    public static Stage2Head trainable(TuneConfig config, Encoder encoder, Parameters p) {
         boolean attention = config.fusion() == TuneConfig.Fusion.ATTENTION;
         return new Stage2Head(config, p.get("prompt").value(), p.get("prompt").gradient(),
-                attention ? new Mlp(java.util.List.of(Dense.trainable(p.get("projection.0.w"), null),
+                config.attendShared() ? p.get(SHARED_KEY).value() : null,
+                config.attendShared() ? p.get(SHARED_KEY).gradient() : null,
+                attention ? new Mlp(List.of(Dense.trainable(p.get("projection.0.w"), null),
                         Dense.trainable(p.get("projection.1.w"), null)), false) : null,
                 attention ? LayerNorm.trainable(p.get("projection.norm.gamma"), p.get("projection.norm.beta")) : null,
                 config.fixedGate() ? null : Dense.trainable(p.get("gate.w"), null),
-                Stage1Head.trainableTower(p, ""));
+                Stage1Head.trainableTower(p, ""),
+                adapters(config, encoder, (expert, name) -> ExpertAdapter.trainable(expert, name, p)),
+                config.wide() ? CategoryBias.trainable(encoder, p.get(CategoryBias.NAME).value(),
+                        p.get(CategoryBias.NAME).gradient()) : null);
     }
 
-    public static Stage2Head frozen(TuneConfig config, Map<String, INDArray> arrays) {
+    public static Stage2Head frozen(TuneConfig config, Encoder encoder, Map<String, INDArray> arrays) {
         boolean attention = config.fusion() == TuneConfig.Fusion.ATTENTION;
         return new Stage2Head(config, Stage1Head.require(arrays, "prompt"), null,
-                attention ? new Mlp(java.util.List.of(Dense.frozen(Stage1Head.require(arrays, "projection.0.w"), null),
+                config.attendShared() ? Stage1Head.require(arrays, SHARED_KEY) : null, null,
+                attention ? new Mlp(List.of(Dense.frozen(Stage1Head.require(arrays, "projection.0.w"), null),
                         Dense.frozen(Stage1Head.require(arrays, "projection.1.w"), null)), false) : null,
                 attention ? LayerNorm.frozen(Stage1Head.require(arrays, "projection.norm.gamma"),
                         Stage1Head.require(arrays, "projection.norm.beta")) : null,
                 config.fixedGate() ? null : Dense.frozen(Stage1Head.require(arrays, "gate.w"), null),
-                Stage1Head.frozenTower(arrays));
+                Stage1Head.frozenTower(arrays),
+                adapters(config, encoder, (expert, name) -> ExpertAdapter.frozen(expert, name,
+                        array -> Stage1Head.require(arrays, array))),
+                config.wide() ? CategoryBias.frozen(encoder, Stage1Head.require(arrays, CategoryBias.NAME)) : null);
+    }
+
+    private static List<ExpertAdapter> adapters(TuneConfig config, Encoder encoder,
+                                                BiFunction<Mlp, String, ExpertAdapter> adapter) {
+        if (config.adapterRank() == 0) {
+            return null;
+        }
+        List<String> names = expertNames(encoder.tasks());
+        List<ExpertAdapter> adapters = new ArrayList<>();
+        for (int e = 0; e < names.size(); e++) {
+            adapters.add(adapter.apply(e < encoder.tasks() ? encoder.taskExpert(e) : encoder.sharedExpert(), names.get(e)));
+        }
+        return adapters;
     }
 
     public TuneConfig config() {
         return config;
+    }
+
+    /** Whether the head reads the experts' inputs rather than their frozen outputs (it adapts them). */
+    public boolean adaptsExperts() {
+        return adapters != null;
     }
 
     @Override
@@ -95,7 +179,18 @@ public final class Stage2Head implements TaskHead {
         INDArray x = ep.input();
         long rows = x.size(0);
         int tasks = ep.encoder().tasks();
-        INDArray keys = ep.encoder().prompts();
+        INDArray[] experts = new INDArray[tasks + 1];
+        ExpertAdapter.Pass[] adapted = adapters == null ? null : new ExpertAdapter.Pass[tasks + 1];
+        for (int e = 0; e <= tasks; e++) {
+            if (adapted != null) {
+                adapted[e] = adapters.get(e).forward(x);
+                experts[e] = adapted[e].output();
+            } else {
+                experts[e] = (e < tasks ? ep.task(e) : ep.shared()).output();
+            }
+        }
+        INDArray keys = keys(ep.encoder());
+        int attended = (int) keys.size(0);
         Mlp.Pass projected = null;
         LayerNorm.Pass normalised = null;
         INDArray attention;
@@ -108,14 +203,23 @@ public final class Stage2Head implements TaskHead {
             }
             case TASK_SIMILARITY -> attention = Activations.softmaxRows(
                     prompt.mmul(keys.transpose()).divi(config.temperature())).repeat(0, rows);
-            default -> attention = Nd4j.valueArrayOf(new long[] {rows, tasks}, 1.0f / tasks, DataType.FLOAT);
+            default -> attention = Nd4j.valueArrayOf(new long[] {rows, attended}, 1.0f / attended, DataType.FLOAT);
         }
         INDArray mixed = Nd4j.zeros(DataType.FLOAT, rows, keys.size(1));
-        for (int k = 0; k < tasks; k++) {
-            mixed.addi(ep.task(k).output().mulColumnVector(GatedFusion.column(attention, k)));
+        for (int k = 0; k < attended; k++) {
+            // with attendShared, column K weighs the shared expert (experts[K])
+            mixed.addi(experts[k].mulColumnVector(GatedFusion.column(attention, k)));
         }
-        GatedFusion.Pass fused = fusion.forward(x, mixed.mulRowVector(prompt), ep.shared().output());
-        return new Pass(projected, normalised, attention, mixed, fused, tower.forward(fused.fused()));
+        GatedFusion.Pass fused = fusion.forward(x, mixed.mulRowVector(prompt), experts[tasks]);
+        Mlp.Pass towerPass = tower.forward(fused.fused());
+        INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
+                : towerPass.output().add(wide.forward(ep.rows()));
+        return new Pass(projected, normalised, attention, mixed, fused, towerPass, experts, adapted, logits);
+    }
+
+    /** The attention's keys: the stage-1 prompts, and the shared expert's learned key when it is attended. */
+    private INDArray keys(Encoder encoder) {
+        return sharedKey == null ? encoder.prompts() : Nd4j.vstack(encoder.prompts(), sharedKey);
     }
 
     @Override
@@ -123,21 +227,29 @@ public final class Stage2Head implements TaskHead {
         Pass pass = (Pass) taskPass;
         INDArray x = ep.input();
         int tasks = ep.encoder().tasks();
-        INDArray keys = ep.encoder().prompts();
+        INDArray keys = keys(ep.encoder());
+        int attended = (int) keys.size(0);
+        if (wide != null && ep.rows() != null) {
+            wide.backward(ep.rows(), dLogits);
+        }
         INDArray dFused = tower.backward(pass.tower(), dLogits, true);
         GatedFusion.Gradients g = fusion.backward(x, pass.fusion(), dFused, inputGradient);
         if (promptGradient != null) {
             promptGradient.addi(g.dTaskPart().mul(pass.mixed()).sum(true, 0));
         }
         INDArray dMixed = g.dTaskPart().mulRowVector(prompt);
-        INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0), tasks);
-        for (int k = 0; k < tasks; k++) {
-            GatedFusion.column(dAttention, k).assign(dMixed.mul(ep.task(k).output()).sum(true, 1));
+        INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0), attended);
+        for (int k = 0; k < attended; k++) {
+            GatedFusion.column(dAttention, k).assign(dMixed.mul(pass.experts()[k]).sum(true, 1));
         }
         INDArray dScores = Activations.softmaxRowsBackward(pass.attention(), dAttention).divi(config.temperature());
         INDArray dx = inputGradient ? g.dInput() : null;
         switch (config.fusion()) {
             case ATTENTION -> {
+                INDArray query = norm.forward(pass.norm());
+                if (sharedKeyGradient != null) {
+                    sharedKeyGradient.addi(GatedFusion.column(dScores, tasks).transpose().mmul(query));
+                }
                 INDArray dQuery = dScores.mmul(keys);
                 INDArray dProjected = norm.backward(pass.norm(), dQuery);
                 INDArray dxProjection = projection.backward(pass.projection(), dProjected, inputGradient);
@@ -152,14 +264,25 @@ public final class Stage2Head implements TaskHead {
             }
             default -> { }
         }
-        if (!inputGradient) {
+        if (!inputGradient && adapters == null) {
             return null;
         }
+        // dL/d(each expert's output): through the mixture, and for the shared expert through the gate as well
+        INDArray[] dExperts = new INDArray[tasks + 1];
+        for (int e = 0; e <= tasks; e++) {
+            dExperts[e] = e < attended ? dMixed.mulColumnVector(GatedFusion.column(pass.attention(), e)) : null;
+        }
+        dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart() : dExperts[tasks].addi(g.dSharedPart());
         Encoder encoder = ep.encoder();
-        dx.addi(encoder.sharedExpert().backward(ep.shared(), g.dSharedPart(), true));
-        for (int k = 0; k < tasks; k++) {
-            INDArray dTask = dMixed.mulColumnVector(GatedFusion.column(pass.attention(), k));
-            dx.addi(encoder.taskExpert(k).backward(ep.task(k), dTask, true));
+        for (int i = 0; i <= tasks; i++) {
+            int e = (i + tasks) % (tasks + 1); // the shared expert first: the summation order of the paper's head
+            INDArray dxExpert = adapters != null
+                    ? adapters.get(e).backward(x, pass.adapted()[e], dExperts[e], inputGradient)
+                    : (e < tasks ? encoder.taskExpert(e).backward(ep.task(e), dExperts[e], true)
+                            : encoder.sharedExpert().backward(ep.shared(), dExperts[e], true));
+            if (inputGradient) {
+                dx.addi(dxExpert);
+            }
         }
         return dx;
     }

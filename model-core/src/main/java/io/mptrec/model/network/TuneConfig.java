@@ -1,11 +1,21 @@
 package io.mptrec.model.network;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Stage-2 configuration: how a task prompt is trained against the frozen encoder.
  *
  * @param fusion how the new task mixes the existing task-specific representations
  * @param fixedGate use the fixed gate [0.1, 0.9] (task part, shared part) instead of a learned one
  * @param temperature tau of the attention over the frozen prompts (150 in the paper)
+ * @param attendShared beyond the paper: the attention also weighs the task-sharing expert, through a key of its own
+ *     that the task learns (ATTENTION only)
+ * @param adapterRank beyond the paper: rank r of a low-rank adapter (LoRA) on the first layer of every frozen expert,
+ *     used only on this task's path; 0 for none (the paper). The encoder's arrays are never written, so the
+ *     existing tasks stay bit-identical by construction.
+ * @param wide beyond the paper: a learned bias per categorical value added to the task's logit (the wide part of
+ *     Wide &amp; Deep), the task's own per-value main effects where the frozen embeddings lack them
  */
 public record TuneConfig(
         Fusion fusion,
@@ -15,13 +25,26 @@ public record TuneConfig(
         int batchSize,
         double l2Dense,
         int maxEpochs,
-        int patience) {
+        int patience,
+        // left out of the manifest at their defaults: artifacts of the paper's configuration keep their hash
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean attendShared,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int adapterRank,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wide) {
 
     /** The authors' ablations: projection attention (the method), uniform weights ("FW"), prompt similarity. */
     public enum Fusion { ATTENTION, UNIFORM, TASK_SIMILARITY }
 
+    /** method.md's configuration (the paper's): reported by the benchmark as {@code mpt_rec_paper}. */
+    public static TuneConfig paper() {
+        return new TuneConfig(Fusion.ATTENTION, false, 150.0, 1e-3, 256, 3e-5, 30, 3, false, 0, false);
+    }
+
+    /**
+     * The default: the paper's configuration with the options beyond it that won on validation on both benchmark
+     * datasets ({@code benchmarks/stage2-variants.md}).
+     */
     public static TuneConfig defaults() {
-        return new TuneConfig(Fusion.ATTENTION, false, 150.0, 1e-3, 256, 3e-5, 30, 3);
+        return paper().withPath(true, 0, true);
     }
 
     public TuneConfig {
@@ -34,25 +57,52 @@ public record TuneConfig(
         if (batchSize <= 0 || maxEpochs <= 0 || patience <= 0) {
             throw new IllegalArgumentException("batchSize, maxEpochs and patience must be > 0");
         }
+        if (attendShared && fusion != Fusion.ATTENTION) {
+            throw new IllegalArgumentException("attendShared needs the ATTENTION fusion, not " + fusion);
+        }
+        if (adapterRank < 0 || adapterRank > MAX_ADAPTER_RANK) {
+            throw new IllegalArgumentException("adapterRank must be between 0 and " + MAX_ADAPTER_RANK + ", was "
+                    + adapterRank);
+        }
+    }
+
+    /** A low-rank adapter is small by definition; beyond this it costs more than a task expert of its own. */
+    public static final int MAX_ADAPTER_RANK = 64;
+
+    /** The configuration of method.md, kept selectable and reported as {@code mpt_rec_paper}. */
+    @JsonIgnore // derived, not a setting of its own
+    public boolean isPaper() {
+        return !attendShared && adapterRank == 0 && !wide;
     }
 
     public TuneConfig withEpochs(int epochs) {
-        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, epochs, patience);
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, epochs, patience,
+                attendShared, adapterRank, wide);
     }
 
     public TuneConfig withBatchSize(int batch) {
-        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batch, l2Dense, maxEpochs, patience);
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batch, l2Dense, maxEpochs, patience,
+                attendShared, adapterRank, wide);
     }
 
     public TuneConfig withLearningRate(double rate) {
-        return new TuneConfig(fusion, fixedGate, temperature, rate, batchSize, l2Dense, maxEpochs, patience);
+        return new TuneConfig(fusion, fixedGate, temperature, rate, batchSize, l2Dense, maxEpochs, patience,
+                attendShared, adapterRank, wide);
     }
 
     public TuneConfig withPatience(int epochs) {
-        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, epochs);
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, epochs,
+                attendShared, adapterRank, wide);
     }
 
     public TuneConfig withFusion(Fusion f, boolean fixed) {
-        return new TuneConfig(f, fixed, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience);
+        return new TuneConfig(f, fixed, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
+                attendShared, adapterRank, wide);
+    }
+
+    /** The beyond-the-paper options of the new task's path. */
+    public TuneConfig withPath(boolean attend, int rank, boolean wideBias) {
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
+                attend, rank, wideBias);
     }
 }

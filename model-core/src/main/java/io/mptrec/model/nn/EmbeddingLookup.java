@@ -54,6 +54,11 @@ public final class EmbeddingLookup {
         return new EmbeddingLookup(numericFields, sizes, dimension, table.dup(), null);
     }
 
+    /** Where each field's block starts in the stacked table, and (last) the table's row count. */
+    public int[] rowOffsets() {
+        return fieldOffsets.clone();
+    }
+
     /** Rows of the stacked table: the sum of the vocabulary sizes. */
     public static int totalVocabulary(int[] vocabularySizes) {
         return Arrays.stream(vocabularySizes).sum();

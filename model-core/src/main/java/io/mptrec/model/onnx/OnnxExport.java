@@ -7,6 +7,8 @@ import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.NumericScaling;
 import io.mptrec.model.data.Vocabulary;
+import io.mptrec.model.network.ExpertAdapter;
+import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.training.CodeVersion;
 import java.nio.ByteBuffer;
@@ -56,6 +58,8 @@ public final class OnnxExport {
     private final Set<String> initializers = new HashSet<>();
     private int nodes;
     private int values;
+    /** Each row's category indices into the stacked vocabulary (N x fields), as the embedding lookup reads them. */
+    private String tableRows;
 
     private OnnxExport(EncoderArtifact encoder, TaskPromptArtifact prompt) {
         this.encoder = encoder;
@@ -120,6 +124,7 @@ public final class OnnxExport {
         }
         int dimension = encoder.metadata().config().embeddingDim();
         String rows = op("Add", CATEGORIES, int64s("field_offsets", offsets));
+        tableRows = rows;
         String embedded = op("Gather", encoderArray("embeddings"), rows);
         String flat = op("Reshape", embedded, int64s("embedded_shape", new long[] {0, (long) offsets.length * dimension}));
         return node("Concat", List.of(NUMERIC, flat), fresh("Concat"), intAttribute("axis", 1));
@@ -151,14 +156,23 @@ public final class OnnxExport {
                 yield floats("uniform_attention", new long[] {1, tasks}, uniform);
             }
         };
-        List<String> weights = split(attention, tasks);
+        String shared = expert(x, "expert.shared");
+        int attended = tasks + (tune.attendShared() ? 1 : 0);
+        List<String> weights = split(attention, attended);
         String mixed = null;
-        for (int k = 0; k < tasks; k++) {
-            String term = op("Mul", expert(x, "expert." + k), weights.get(k));
+        for (int k = 0; k < attended; k++) {
+            // with attendShared, the last weight is the shared expert's
+            String term = op("Mul", k < tasks ? expert(x, "expert." + k) : shared, weights.get(k));
             mixed = mixed == null ? term : op("Add", mixed, term);
         }
         String taskPart = op("Mul", mixed, promptArray("prompt"));
-        return tower(fusion(x, taskPart, expert(x, "expert.shared"), tune.fixedGate()));
+        String logits = tower(fusion(x, taskPart, shared, tune.fixedGate()));
+        if (!tune.wide()) {
+            return logits;
+        }
+        // the wide part: each row's values' biases, summed over its fields
+        String biases = op("Gather", promptArray(Stage2Head.WIDE), tableRows);
+        return op("Add", logits, op("ReduceSum", biases, int64s("wide_axes", new long[] {1})));
     }
 
     /** As {@code GatedFusion}: z = g[0] taskPart + g[1] sharedPart, g = softmax(x W) or the fixed gate. */
@@ -186,9 +200,14 @@ public final class OnnxExport {
                 promptArray("projection.norm.beta"));
     }
 
-    /** An encoder expert: ReLU after both layers. */
+    /** An encoder expert: ReLU after both layers; on an adapted task's path its first weight is W0 + A B. */
     private String expert(String x, String name) {
-        String h = op("Relu", dense(x, encoderArray(name + ".0.w"), encoderArray(name + ".0.b")));
+        boolean adapted = prompt.metadata().stage() == 2 && prompt.metadata().tune().adapterRank() > 0;
+        String firstWeight = adapted
+                ? array("prompt.adapted." + name + ".0.w",
+                        ExpertAdapter.mergedFirstWeight(encoder.bundle(), prompt.bundle(), name))
+                : encoderArray(name + ".0.w");
+        String h = op("Relu", dense(x, firstWeight, encoderArray(name + ".0.b")));
         return op("Relu", dense(h, encoderArray(name + ".1.w"), encoderArray(name + ".1.b")));
     }
 
@@ -224,17 +243,23 @@ public final class OnnxExport {
         return outputs;
     }
 
-    /** The stage-1 prompts P (K x D) transposed: the keys of the attention. */
+    /** The stage-1 prompts P (K x D), then the shared expert's key when it is attended, transposed: the attention's keys. */
     private String transposedPrompts() {
         String name = "encoder.prompts.transposed";
         if (initializers.add(name)) {
             FloatArray p = encoder.bundle().array("prompts");
-            int rows = p.shape()[0];
+            float[] keys = p.data();
+            if (prompt.metadata().stage() == 2 && prompt.metadata().tune().attendShared()) {
+                float[] sharedKey = prompt.bundle().array(Stage2Head.SHARED_KEY).data();
+                keys = Arrays.copyOf(keys, keys.length + sharedKey.length);
+                System.arraycopy(sharedKey, 0, keys, p.data().length, sharedKey.length);
+            }
             int columns = p.shape()[1];
-            float[] t = new float[p.data().length];
+            int rows = keys.length / columns;
+            float[] t = new float[keys.length];
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < columns; j++) {
-                    t[j * rows + i] = p.data()[i * columns + j];
+                    t[j * rows + i] = keys[i * columns + j];
                 }
             }
             graph.addInitializer(tensor(name, new long[] {columns, rows}, t));

@@ -66,12 +66,13 @@ public final class ContributionReports {
 
         // gate and attention, in chunks
         double[] gate = new double[n];
-        int tasks = encoder.tasks();
         boolean stage2 = prompt.metadata().stage() == 2;
+        // the attention's columns: the existing tasks' experts, and the shared expert when the task attends it
+        int tasks = encoder.tasks() + (stage2 && prompt.metadata().tune().attendShared() ? 1 : 0);
         double[] attention = stage2 ? new double[n * tasks] : null;
         for (int start = 0; start < n; start += ROWS_PER_PASS) {
             int end = Math.min(n, start + ROWS_PER_PASS);
-            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, encoder.input(rows.range(start, end))));
+            TaskHead.Pass pass = head.forward(new EncoderPass(encoder, rows.range(start, end)));
             float[] g = FloatVectors.of(pass.gate());
             for (int i = 0; i < end - start; i++) {
                 gate[start + i] = g[i * 2];
@@ -104,7 +105,10 @@ public final class ContributionReports {
 
         Attention attentionSection = null;
         if (stage2) {
-            List<String> taskNames = encoderArtifact.metadata().tasks();
+            List<String> taskNames = new ArrayList<>(encoderArtifact.metadata().tasks());
+            if (tasks > taskNames.size()) {
+                taskNames.add(SHARED_EXPERT);
+            }
             Slices slices = options.sliceField() == null ? null
                     : slices(transform, rows, options, gate, attention, tasks);
             attentionSection = new Attention(prompt.metadata().tune().fusion().name(), taskNames,
@@ -125,6 +129,9 @@ public final class ContributionReports {
                         completeness(ig), Statistics.spearman(igMeans, occlusionMeans)),
                 ContributionReport.NonInterferenceResult.of(prompt.metadata().nonInterference()));
     }
+
+    /** The attention column of the task-sharing expert ({@code TuneConfig#attendShared}). */
+    public static final String SHARED_EXPERT = "(shared expert)";
 
     /** Path of the report written next to a task prompt artifact folder: {@code <folder>.report.json}. */
     public static Path besideArtifact(Path promptFolder) {

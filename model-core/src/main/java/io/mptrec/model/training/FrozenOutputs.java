@@ -1,5 +1,6 @@
 package io.mptrec.model.training;
 
+import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link #MAX_BYTES} (a training split too large to hold them) each batch's pass is computed when it is asked for
  * instead: more arithmetic per step and memory that no longer grows with the rows. The numbers agree to float
  * rounding (about 1e-7), not bit for bit: OpenBLAS sums a product in an order that depends on its row count.
+ * A head that adapts the experts ({@code Stage2Head#adaptsExperts}) needs their inputs alone: only those are kept.
  */
 final class FrozenOutputs {
 
@@ -22,43 +24,55 @@ final class FrozenOutputs {
     static final long MAX_BYTES = 256L << 20;
 
     private final Encoder encoder;
-    private final EncodedSource rows; // set when the outputs are computed per batch
+    private final EncodedSource source;
+    private final boolean perBatch;
     private final INDArray inputs;
     private final INDArray shared;
     private final INDArray[] tasks;
 
-    private FrozenOutputs(Encoder encoder, EncodedSource rows, INDArray inputs, INDArray shared, INDArray[] tasks) {
+    private FrozenOutputs(Encoder encoder, EncodedSource source, boolean perBatch, INDArray inputs, INDArray shared,
+                          INDArray[] tasks) {
         this.encoder = encoder;
-        this.rows = rows;
+        this.source = source;
+        this.perBatch = perBatch;
         this.inputs = inputs;
         this.shared = shared;
         this.tasks = tasks;
     }
 
-    static FrozenOutputs of(Encoder encoder, EncodedSource rows) {
-        return of(encoder, rows, MAX_BYTES);
+    static FrozenOutputs of(Encoder encoder, EncodedSource rows, boolean inputsOnly) {
+        return of(encoder, rows, inputsOnly, MAX_BYTES);
     }
 
-    /** @param maxBytes above this size of the precomputed outputs, each batch's pass is computed when asked for */
-    static FrozenOutputs of(Encoder encoder, EncodedSource rows, long maxBytes) {
+    /**
+     * @param inputsOnly keep the encoder's inputs, not the experts' outputs
+     * @param maxBytes above this size of the precomputed outputs, each batch's pass is computed when asked for
+     */
+    static FrozenOutputs of(Encoder encoder, EncodedSource rows, boolean inputsOnly, long maxBytes) {
         int n = rows.rows();
-        long rowBytes = 4L * (encoder.inputWidth() + (encoder.tasks() + 1L) * encoder.config().expertOutput());
+        long rowBytes = 4L * (encoder.inputWidth()
+                + (inputsOnly ? 0 : (encoder.tasks() + 1L) * encoder.config().expertOutput()));
         if (n * rowBytes > maxBytes) {
-            return new FrozenOutputs(encoder, rows, null, null, null);
+            return new FrozenOutputs(encoder, rows, true, null, null, null);
         }
         // Filled chunk by chunk into arrays of their final size: stacking chunks at the end held everything twice.
         INDArray inputs = null;
         INDArray shared = null;
-        INDArray[] tasks = new INDArray[encoder.tasks()];
+        INDArray[] tasks = inputsOnly ? null : new INDArray[encoder.tasks()];
         for (int start = 0; start < n; start += CHUNK) {
             int end = Math.min(n, start + CHUNK);
             INDArray x = encoder.input(rows.range(start, end));
-            INDArray s = encoder.sharedExpert().forward(x).output();
             if (inputs == null) {
                 inputs = Nd4j.create(x.dataType(), n, x.columns());
-                shared = Nd4j.create(s.dataType(), n, s.columns());
             }
             rowsOf(inputs, start, end).assign(x);
+            if (inputsOnly) {
+                continue;
+            }
+            INDArray s = encoder.sharedExpert().forward(x).output();
+            if (shared == null) {
+                shared = Nd4j.create(s.dataType(), n, s.columns());
+            }
             rowsOf(shared, start, end).assign(s);
             for (int k = 0; k < tasks.length; k++) {
                 INDArray t = encoder.taskExpert(k).forward(x).output();
@@ -68,22 +82,28 @@ final class FrozenOutputs {
                 rowsOf(tasks[k], start, end).assign(t);
             }
         }
-        return new FrozenOutputs(encoder, null, inputs, shared, tasks);
+        return new FrozenOutputs(encoder, rows, false, inputs, shared, tasks);
     }
 
     private static INDArray rowsOf(INDArray matrix, int start, int end) {
         return matrix.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
     }
 
+    /** The batch's pass, with its rows (a head may read their category indices). */
     EncoderPass pass(int[] positions) {
-        if (rows != null) {
-            return new EncoderPass(encoder, encoder.input(rows.select(positions)));
+        EncodedRows batch = source.select(positions);
+        if (perBatch) {
+            return new EncoderPass(encoder, batch);
         }
-        INDArray[] taskOutputs = new INDArray[tasks.length];
-        for (int k = 0; k < tasks.length; k++) {
-            taskOutputs[k] = rows(tasks[k], positions);
+        INDArray[] taskOutputs = null;
+        if (tasks != null) {
+            taskOutputs = new INDArray[tasks.length];
+            for (int k = 0; k < tasks.length; k++) {
+                taskOutputs[k] = rows(tasks[k], positions);
+            }
         }
-        return EncoderPass.ofOutputs(encoder, rows(inputs, positions), rows(shared, positions), taskOutputs);
+        return EncoderPass.ofOutputs(encoder, rows(inputs, positions), batch,
+                shared == null ? null : rows(shared, positions), taskOutputs);
     }
 
     /** One native gather per matrix; INDArray.getRows copies row by row, one native call each. */

@@ -13,6 +13,7 @@ import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.PromptTuningModel;
+import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.network.TuneConfig;
 import java.nio.ByteBuffer;
@@ -58,7 +59,7 @@ public final class PromptTuner {
         float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
 
         PromptTuningModel model = new PromptTuningModel(encoder.encoder(), config, seed);
-        FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded());
+        FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), model.head().adaptsExperts());
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
@@ -87,8 +88,10 @@ public final class PromptTuner {
                 encoder.metadata().config().expertOutput(), lineage, nonInterference), model.arrays());
         double seconds = (System.nanoTime() - started) / 1e9;
         long trainable = model.parameters().count();
+        // the wide part is a table with one value per vocabulary entry: counted with the embeddings, as stage 1's table
+        long embedding = config.wide() ? model.parameters().get(Stage2Head.WIDE).size() : 0;
         return new Result(prompt, new TrainingReport(epoch, bestEpoch, seconds, outcome.samplesPerSecond(),
-                trainable, trainable, metrics));
+                trainable, trainable - embedding, metrics));
     }
 
     static NonInterference compare(List<TaskPromptArtifact> existing, float[][] before, float[][] after, int rows) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.format.Figures;
+import io.mptrec.model.network.TuneConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,31 @@ class MptrecCommandTests {
         assertThat(education.metadata().stage()).isEqualTo(2);
         assertThat(education.metadata().tune().learningRate()).isEqualTo(0.002);
         assertThat(education.metadata().tune().patience()).isEqualTo(2);
+        assertThat(education.metadata().tune()).as("the default path").isEqualTo(TuneConfig.defaults().withEpochs(1)
+                .withLearningRate(0.002).withPatience(2));
+
+        // the paper's configuration, and options given one by one on top of either
+        record Case(List<String> options, TuneConfig expected) {
+        }
+        for (Case c : List.of(
+                new Case(List.of("--paper"), TuneConfig.paper()),
+                new Case(List.of("--paper", "--wide"), TuneConfig.paper().withPath(false, 0, true)),
+                new Case(List.of("--no-wide", "--adapter-rank", "1"), TuneConfig.defaults().withPath(true, 1, false)),
+                new Case(List.of("--fusion", "UNIFORM"), TuneConfig.paper().withFusion(TuneConfig.Fusion.UNIFORM, false)
+                        .withPath(false, 0, TuneConfig.defaults().wide())))) {
+            Path out = dir.resolve("variant-" + String.join("", c.options()));
+            List<String> args = new ArrayList<>(List.of("tune", "--schema", schema, "--artifacts", artifacts.toString(),
+                    "--task", "education", "--epochs", "1", "--no-report", "--out", out.toString()));
+            args.addAll(c.options());
+            assertThat(MptrecCommand.execute(args.toArray(String[]::new))).as(c.options().toString()).isZero();
+            assertThat(TaskPromptArtifact.read(out).metadata().tune()).as(c.options().toString())
+                    .isEqualTo(c.expected().withEpochs(1));
+        }
+        String refusedPath = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema,
+                "--artifacts", artifacts.toString(), "--task", "education", "--fusion", "UNIFORM", "--attend-shared",
+                "--out", dir.resolve("refused").toString())).isEqualTo(2));
+        assertThat(refusedPath).contains("attendShared needs the ATTENTION fusion, not UNIFORM");
+        assertThat(dir.resolve("refused")).doesNotExist();
 
         // tune wrote the contribution report beside the artifact folder, not inside it (the folder is hashed)
         Path tuneReport = artifacts.resolve("prompt-education.report.json");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.PromptVariants;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.Dataset;
@@ -66,6 +67,23 @@ class InferenceKernelTests {
                 education.bundle().arrays()));
 
         assertThat(maxAbsDifference(variant, testRows(100))).isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    /**
+     * Beyond the paper, over education's arrays with random adapter, key and bias arrays: the shared expert attended, a
+     * rank-4 adapter (the kernel serves W0 + A B as one weight, where ND4J computes x W0 + (x A) B), the wide part,
+     * and all three.
+     */
+    @ParameterizedTest
+    @CsvSource({"true, 0, false, 1", "false, 4, false, 1", "false, 0, true, 1", "true, 4, true, 1", "true, 4, true, 100",
+            "true, 4, true, 140"})
+    void shouldGiveTheNd4jScoresForTheNewTaskPathOptions(boolean attendShared, int adapterRank, boolean wide, int rows) {
+        TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
+        TaskPromptArtifact variant = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide), 5);
+
+        assertThat(maxAbsDifference(variant, testRows(rows))).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(InferenceKernel.of(encoder, variant).probabilities(testRows(rows)))
+                .isNotEqualTo(InferenceKernel.of(encoder, education).probabilities(testRows(rows)));
     }
 
     @Test

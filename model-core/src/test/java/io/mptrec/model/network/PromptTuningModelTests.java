@@ -27,19 +27,47 @@ class PromptTuningModelTests {
         return Encoder.frozen(stage1.config(), 3, GradientCheck.TINY_VOCABULARIES, 3, stage1.encoderArrays());
     }
 
-    @ParameterizedTest(name = "{0}, fixed gate {1}")
-    @CsvSource({"ATTENTION,false", "ATTENTION,true", "UNIFORM,false", "TASK_SIMILARITY,false"})
-    void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate) {
+    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}")
+    @CsvSource({"ATTENTION,false,false,0,false", "ATTENTION,true,false,0,false", "UNIFORM,false,false,0,false",
+            "TASK_SIMILARITY,false,false,0,false", "ATTENTION,false,true,0,false", "ATTENTION,false,false,2,false",
+            "UNIFORM,false,false,3,false", "ATTENTION,false,false,0,true", "ATTENTION,false,true,2,true"})
+    void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate,
+                                                            boolean attendShared, int adapterRank, boolean wide) {
         // a low temperature makes the attention's gradient large enough to check in float32
-        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-3, 8, 3e-3, 1, 1);
+        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
+        moveAdapterAwayFromZero(model);
         GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, LABELS), List.of());
+    }
+
+    /** An adapter's B starts at zero, where A's gradient is zero too: a few steps make both checkable. */
+    private static void moveAdapterAwayFromZero(PromptTuningModel model) {
+        if (model.head().adaptsExperts()) {
+            for (int i = 0; i < 5; i++) {
+                model.trainStep(ROWS, LABELS);
+            }
+            assertThat(FloatVectors.of(model.parameters().get(ExpertAdapter.upName("expert.0")).value()))
+                    .as("B after 5 steps").isNotEqualTo(new float[GradientCheck.tinyConfig().expertHidden() * model.head()
+                            .config().adapterRank()]);
+        }
+    }
+
+    @Test
+    void shouldStartAnAdaptedPathFromTheFrozenExpertsOutput() {
+        Encoder encoder = frozenEncoder();
+        TuneConfig config = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 0.5, 1e-3, 8, 0, 1, 1, false, 4, false);
+        PromptTuningModel adapted = new PromptTuningModel(encoder, config, 9);
+        Stage2Head.Pass pass = adapted.head().forward(new EncoderPass(encoder, encoder.input(ROWS)));
+        EncoderPass frozen = new EncoderPass(encoder, encoder.input(ROWS));
+        // B = 0: x (W0 + A B) + b0 is x W0 + b0 up to adding exact zeros
+        assertThat(FloatVectors.of(pass.experts()[0])).containsExactly(FloatVectors.of(frozen.task(0).output()));
+        assertThat(FloatVectors.of(pass.experts()[3])).containsExactly(FloatVectors.of(frozen.shared().output()));
     }
 
     /** trainStep runs in a reused ND4J workspace; outside any workspace the same steps give the same prompt, bit for bit. */
     @Test
     void shouldStepInItsWorkspaceExactlyAsOutsideIt() {
-        TuneConfig config = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 1.0, 1e-2, 8, 1e-4, 1, 1);
+        TuneConfig config = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 1.0, 1e-2, 8, 1e-4, 1, 1, true, 2, true);
         Encoder encoder = frozenEncoder();
         PromptTuningModel inWorkspace = new PromptTuningModel(encoder, config, 4);
         PromptTuningModel outside = new PromptTuningModel(encoder, config, 4);
@@ -54,11 +82,13 @@ class PromptTuningModelTests {
         assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"ATTENTION", "UNIFORM", "TASK_SIMILARITY"})
-    void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion) {
-        TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-3, 8, 0, 1, 1);
+    @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}")
+    @CsvSource({"ATTENTION,false,0", "UNIFORM,false,0", "TASK_SIMILARITY,false,0", "ATTENTION,true,0", "ATTENTION,true,2",
+            "UNIFORM,false,2"})
+    void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion, boolean attendShared, int adapterRank) {
+        TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-2, 8, 0, 1, 1, attendShared, adapterRank, false);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
+        moveAdapterAwayFromZero(model);
         Encoder encoder = model.encoder();
         org.nd4j.linalg.api.ndarray.INDArray x = encoder.input(ROWS);
         EncoderPass ep = new EncoderPass(encoder, x);

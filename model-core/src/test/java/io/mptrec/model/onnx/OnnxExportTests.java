@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.model.artifact.EncoderArtifact;
+import io.mptrec.model.artifact.PromptVariants;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.cli.MptrecCommand;
@@ -106,6 +107,26 @@ class OnnxExportTests {
                 maxDifference);
         assertThat(maxDifference).as("max abs difference, %s, fixed gate %s", fusion, fixedGate)
                 .isLessThanOrEqualTo(TOLERANCE);
+        assertThat(ours).isNotEqualTo(new Scorer(encoder, education).score(rows));
+    }
+
+    /**
+     * Beyond the paper: the shared expert attended, a rank-4 adapter (exported with W0 + A B as each expert's weight),
+     * the wide part (a Gather of each row's values' biases, summed), and all three.
+     */
+    @ParameterizedTest
+    @CsvSource({"true, 0, false", "false, 4, false", "false, 0, true", "true, 4, true"})
+    void shouldScoreTheNewTaskPathOptionsAsOurEngine(boolean attendShared, int adapterRank, boolean wide) {
+        TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
+        TaskPromptArtifact prompt = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide), 5);
+
+        float[] ours = new Scorer(encoder, prompt).score(rows);
+        float[] theirs;
+        try (OnnxRuntimeScorer peer = new OnnxRuntimeScorer(OnnxExport.export(encoder, prompt))) {
+            theirs = peer.score(rows);
+        }
+
+        assertThat(maxDifference(ours, theirs)).as("max abs difference").isLessThanOrEqualTo(TOLERANCE);
         assertThat(ours).isNotEqualTo(new Scorer(encoder, education).score(rows));
     }
 

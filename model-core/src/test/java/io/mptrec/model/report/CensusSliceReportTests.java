@@ -30,7 +30,7 @@ class CensusSliceReportTests {
         ModelConfig config = ModelConfig.defaults().withSizes(32, 16).withBatchSize(64).withEpochs(2);
         Pretrainer.Result stage1 = Pretrainer.run(slice, List.of("income", "marital"), config, 42, TrainingListener.SILENT);
         var education = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "education",
-                TuneConfig.defaults().withBatchSize(64).withEpochs(2), 7, null, TrainingListener.SILENT).prompt();
+                TuneConfig.paper().withBatchSize(64).withEpochs(2), 7, null, TrainingListener.SILENT).prompt();
 
         long started = System.nanoTime();
         ContributionReport report = ContributionReports.compute(slice, stage1.encoder(), education,

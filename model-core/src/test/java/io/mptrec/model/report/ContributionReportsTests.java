@@ -46,7 +46,7 @@ class ContributionReportsTests {
         byColor = result.prompts().get(0);
         byAmount = result.prompts().get(1);
         byRedBlue = PromptTuner.run(data, encoder, result.prompts(), "byredblue",
-                TuneConfig.defaults().withBatchSize(64).withEpochs(4), 5, null, TrainingListener.SILENT).prompt();
+                TuneConfig.paper().withBatchSize(64).withEpochs(4), 5, null, TrainingListener.SILENT).prompt();
     }
 
     @Test
@@ -168,6 +168,26 @@ class ContributionReportsTests {
         assertThat(ContributionReport.fromJson(report.toJson())).isEqualTo(report);
         String otherSeed = ContributionReports.compute(data, encoder, byRedBlue, options.withSeed(9)).toJson();
         assertThat(otherSeed).isNotEqualTo(report.toJson());
+    }
+
+    /**
+     * A prompt with every option beyond the paper: the attention has a column for the shared expert, and the
+     * attributions explain the deep part of the logit (the wide part is a per-value bias of the row, not a function of
+     * x), with completeness as for any prompt.
+     */
+    @Test
+    void shouldDescribeAPromptWithTheOptionsBeyondThePaper() {
+        TaskPromptArtifact beyond = PromptTuner.run(data, encoder, List.of(byColor, byAmount), "byredblue",
+                TuneConfig.paper().withBatchSize(64).withEpochs(2).withPath(true, 2, true), 5, null,
+                TrainingListener.SILENT).prompt();
+
+        ContributionReport report = ContributionReports.compute(data, encoder, beyond, OPTIONS.withRows(60));
+
+        assertThat(report.attention().tasks()).containsExactly("bycolor", "byamount", ContributionReports.SHARED_EXPERT);
+        assertThat(report.attention().mean()).hasSize(3);
+        assertThat(report.attention().mean().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1, within(1e-5));
+        assertThat(report.attributions().completeness().relativeError()).isLessThan(0.05);
+        assertThat(report.nonInterference().check().identical()).isTrue();
     }
 
     /** The baseline changes what is explained (f(x) - f(b)), so different baselines give different numbers. */

@@ -46,7 +46,7 @@ class IntegratedGradientsTests {
         encoder = result.encoder();
         stage1 = result.prompts().get(0);
         stage2 = PromptTuner.run(data, encoder, result.prompts(), "byredblue",
-                TuneConfig.defaults().withBatchSize(64).withEpochs(1), 5, null, TrainingListener.SILENT).prompt();
+                TuneConfig.paper().withBatchSize(64).withEpochs(1), 5, null, TrainingListener.SILENT).prompt();
     }
 
     static Stream<Arguments> heads() {

@@ -8,6 +8,7 @@ import io.mptrec.model.artifact.ArtifactException;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.StreamedDataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndTests {
 
     static final ModelConfig SMALL = ModelConfig.defaults().withSizes(32, 16).withBatchSize(64).withEpochs(4);
-    static final TuneConfig TUNE = TuneConfig.defaults().withBatchSize(64).withEpochs(4);
+    static final TuneConfig TUNE = TuneConfig.paper().withBatchSize(64).withEpochs(4);
 
     static Dataset slice;
     static Pretrainer.Result stage1;
@@ -89,8 +90,8 @@ class EndToEndTests {
         var encoder = stage1.encoder().encoder();
         var rows = stage1.encoder().metadata().transform().encode(slice, slice.rows(Split.TRAIN));
         int[] positions = {5, 0, 17, 3};
-        var precomputed = FrozenOutputs.of(encoder, rows).pass(positions);
-        var perBatch = FrozenOutputs.of(encoder, rows, 0).pass(positions);
+        var precomputed = FrozenOutputs.of(encoder, rows, false).pass(positions);
+        var perBatch = FrozenOutputs.of(encoder, rows, false, 0).pass(positions);
         // OpenBLAS's summation order depends on how many rows a product has: equal to float rounding, not bitwise
         assertThat(perBatch.input().ravel().toFloatVector()).containsExactly(precomputed.input().ravel().toFloatVector());
         assertThat(perBatch.shared().output().ravel().toFloatVector())
@@ -126,6 +127,43 @@ class EndToEndTests {
         assertThat(loaded).containsExactly(original);
         float[] fromEncoded = new Scorer(encoder, prompt).score(encoder.metadata().transform().encode(slice, testRows));
         assertThat(fromEncoded).containsExactly(original);
+    }
+
+    /**
+     * Beyond the paper: the shared expert attended, a low-rank adapter and the wide part on the new task's path. The existing tasks
+     * stay bit-identical, the configuration survives the artifact's round trip, and a paper configuration's manifest
+     * does not name the new options (so artifacts written before them keep their content hash).
+     */
+    @Test
+    void shouldTuneWithTheNewTaskPathOptionsWithoutMovingTheExistingOnes(@TempDir Path dir) throws Exception {
+        TuneConfig beyond = TUNE.withPath(true, 2, true);
+        PromptTuner.Result tuned = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "education", beyond, 7, null,
+                TrainingListener.SILENT);
+        assertThat(tuned.prompt().metadata().nonInterference().identical()).isTrue();
+        assertThat(tuned.report().metric("education", "test", "auc")).isGreaterThan(0.7);
+        int inputWidth = stage1.encoder().encoder().inputWidth();
+        int hidden = SMALL.expertHidden();
+        TaskPromptArtifact paper = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "education",
+                TUNE.withEpochs(1), 7, null, TrainingListener.SILENT).prompt();
+        long paperParameters = paper.parameterCount();
+        // the shared key (D), A (d_in x 2) and B (2 x H1) for each of the 3 experts, a bias per vocabulary value
+        long vocabulary = Arrays.stream(stage1.encoder().vocabularySizes()).sum();
+        assertThat(tuned.prompt().parameterCount())
+                .isEqualTo(paperParameters + SMALL.expertOutput() + 3L * 2 * (inputWidth + hidden) + vocabulary);
+        // the wide part's table counts with the embeddings
+        assertThat(tuned.report().nonEmbeddingParameters()).isEqualTo(tuned.prompt().parameterCount() - vocabulary);
+
+        tuned.prompt().bundle().write(dir.resolve("prompt-education"));
+        TaskPromptArtifact read = TaskPromptArtifact.read(dir.resolve("prompt-education"));
+        assertThat(read.metadata().tune()).isEqualTo(beyond);
+        int[] testRows = Arrays.copyOf(slice.rows(Split.TEST), 50);
+        EncodedRows encoded = stage1.encoder().metadata().transform().encode(slice, testRows);
+        assertThat(new Scorer(stage1.encoder(), read).score(encoded))
+                .containsExactly(new Scorer(stage1.encoder(), tuned.prompt()).score(encoded));
+        String manifest = Files.readString(dir.resolve("prompt-education").resolve("manifest.json"));
+        assertThat(manifest).contains("\"adapterRank\" : 2", "\"attendShared\" : true", "\"wide\" : true");
+        assertThat(paper.bundle().manifest().toString()).contains("\"fusion\"")
+                .doesNotContain("adapterRank", "attendShared", "wide");
     }
 
     @Test

@@ -1,0 +1,101 @@
+package io.mptrec.model.network;
+
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.FloatArray;
+import io.mptrec.model.nn.Activations;
+import io.mptrec.model.nn.Dense;
+import io.mptrec.model.nn.Mlp;
+import io.mptrec.model.nn.Parameters;
+import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A low-rank adapter (LoRA: Hu et al., "LoRA: Low-Rank Adaptation of Large Language Models", 2021) on one frozen
+ * expert, on a stage-2 task's path only: the expert's first layer reads x (W0 + A B) + b0 instead of x W0 + b0. A
+ * (d_in x r) and B (r x H1) belong to the task prompt; the expert's own arrays are read, never written, so every other
+ * task still sees the frozen expert. B starts at zero: training starts from the frozen expert's output.
+ */
+public final class ExpertAdapter {
+
+    /** What the backward pass needs: x A, the adapted hidden layer and the expert's output. */
+    record Pass(INDArray down, INDArray hidden, INDArray output) {
+    }
+
+    private final Mlp expert;
+    private final Dense down;
+    private final Dense up;
+
+    private ExpertAdapter(Mlp expert, Dense down, Dense up) {
+        if (expert.layers().size() != 2) {
+            throw new IllegalArgumentException("an adapter fits a two-layer expert, not " + expert.layers().size());
+        }
+        this.expert = expert;
+        this.down = down;
+        this.up = up;
+    }
+
+    /** The artifact names of the adapter on {@code expertName}: A then B. */
+    public static String downName(String expertName) {
+        return "adapter." + expertName + ".down";
+    }
+
+    public static String upName(String expertName) {
+        return "adapter." + expertName + ".up";
+    }
+
+    static void declare(Parameters.Builder b, String expertName, int inputWidth, int hidden, int rank) {
+        b.add(downName(expertName), Parameters.Init.GLOROT_UNIFORM, 0f, inputWidth, rank);
+        b.add(upName(expertName), Parameters.Init.ZEROS, 0f, rank, hidden);
+    }
+
+    static ExpertAdapter trainable(Mlp expert, String expertName, Parameters p) {
+        return new ExpertAdapter(expert, Dense.trainable(p.get(downName(expertName)), null),
+                Dense.trainable(p.get(upName(expertName)), null));
+    }
+
+    static ExpertAdapter frozen(Mlp expert, String expertName, Function<String, INDArray> array) {
+        return new ExpertAdapter(expert, Dense.frozen(array.apply(downName(expertName)), null),
+                Dense.frozen(array.apply(upName(expertName)), null));
+    }
+
+    Pass forward(INDArray x) {
+        INDArray down = this.down.forward(x);
+        INDArray hidden = Activations.relu(expert.layers().get(0).forward(x).addi(up.forward(down)));
+        return new Pass(down, hidden, Activations.relu(expert.layers().get(1).forward(hidden)));
+    }
+
+    /** Accumulates A's and B's gradients; returns dL/dx, or null when {@code inputGradient} is false. */
+    INDArray backward(INDArray x, Pass pass, INDArray dOutput, boolean inputGradient) {
+        INDArray dHidden = expert.layers().get(1).backward(pass.hidden(),
+                Activations.reluBackward(pass.output(), dOutput), true);
+        INDArray dPre = Activations.reluBackward(pass.hidden(), dHidden);
+        INDArray dDown = up.backward(pass.down(), dPre, true);
+        INDArray dx = down.backward(x, dDown, inputGradient);
+        return inputGradient ? dx.addi(expert.layers().get(0).backward(x, dPre, true)) : null;
+    }
+
+    /**
+     * W0 + A B, summed in double: the first layer the adapted expert amounts to, for engines that serve it as a plain
+     * expert (the inference kernel, the ONNX export). Scores differ from the training path's x W0 + (x A) B by float
+     * rounding only.
+     */
+    public static FloatArray mergedFirstWeight(ArtifactBundle encoder, ArtifactBundle prompt, String expertName) {
+        FloatArray w = encoder.array(expertName + ".0.w");
+        FloatArray a = prompt.array(downName(expertName));
+        FloatArray b = prompt.array(upName(expertName));
+        int inputs = w.shape()[0];
+        int outputs = w.shape()[1];
+        int rank = a.shape()[1];
+        float[] merged = new float[inputs * outputs];
+        for (int i = 0; i < inputs; i++) {
+            for (int j = 0; j < outputs; j++) {
+                double sum = w.data()[i * outputs + j];
+                for (int r = 0; r < rank; r++) {
+                    sum += (double) a.data()[i * rank + r] * b.data()[r * outputs + j];
+                }
+                merged[i * outputs + j] = (float) sum;
+            }
+        }
+        return new FloatArray(new int[] {inputs, outputs}, merged);
+    }
+}
