@@ -10,6 +10,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param testEce expected calibration error on the test split, 15 bins; null in results written before it was measured
  * @param testGauc impression-weighted per-user AUC on the test split where the dataset's schema names a user column
  *     (KuaiRand); null, and then left out of the JSON, where it does not (Census)
+ * @param validationAuc AUC on the validation split, which picks between variants; null in results written before it
+ *     was recorded
  * @param setting {@code stage1} (trained on the existing tasks) or {@code new_task} (after the new task arrived)
  * @param trainableParams values trained by the run that produced this figure: the whole model for a multi-task
  *     network (shared by its tasks' records), the new head alone for a new task on a frozen model, 0 for an
@@ -21,7 +23,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param existingOutputsBitIdentical for an existing task in the new-task setting: whether its test predictions
  *     stayed bit-identical when the new task was added; null where that question does not arise
  */
-@JsonPropertyOrder({"model", "setting", "task", "seed", "test_auc", "test_logloss", "test_ece", "test_gauc", "trainable_params",
+@JsonPropertyOrder({"model", "setting", "task", "seed", "test_auc", "test_logloss", "test_ece", "test_gauc", "validation_auc", "trainable_params",
     "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second", "epochs", "best_epoch",
     "existing_outputs_bit_identical"})
 public record BenchmarkRecord(
@@ -33,6 +35,7 @@ public record BenchmarkRecord(
         @JsonProperty("test_logloss") double testLogloss,
         @JsonProperty("test_ece") @JsonInclude(JsonInclude.Include.NON_NULL) Double testEce,
         @JsonProperty("test_gauc") @JsonInclude(JsonInclude.Include.NON_NULL) Double testGauc,
+        @JsonProperty("validation_auc") @JsonInclude(JsonInclude.Include.NON_NULL) Double validationAuc,
         @JsonProperty("trainable_params") long trainableParams,
         @JsonProperty("trainable_params_nonembedding") long trainableParamsNonembedding,
         @JsonProperty("train_seconds") double trainSeconds,
@@ -42,12 +45,12 @@ public record BenchmarkRecord(
         @JsonProperty("best_epoch") int bestEpoch,
         @JsonProperty("existing_outputs_bit_identical") Boolean existingOutputsBitIdentical) {
 
-    /** A record without calibration error or GAUC. */
+    /** A record without calibration error, GAUC or validation AUC. */
     public BenchmarkRecord(String model, String setting, String task, long seed, double testAuc, double testLogloss,
                            long trainableParams, long trainableParamsNonembedding, double trainSeconds,
                            double trainCpuSeconds, Double samplesPerSecond, int epochs, int bestEpoch,
                            Boolean existingOutputsBitIdentical) {
-        this(model, setting, task, seed, testAuc, testLogloss, null, null, trainableParams, trainableParamsNonembedding,
+        this(model, setting, task, seed, testAuc, testLogloss, null, null, null, trainableParams, trainableParamsNonembedding,
                 trainSeconds, trainCpuSeconds, samplesPerSecond, epochs, bestEpoch, existingOutputsBitIdentical);
     }
 

@@ -231,6 +231,7 @@ public final class BenchmarkReport {
                     mptNew.get(), trees.get(), gap > 0 ? String.format(Locale.ROOT, "%.4f below", gap)
                             : String.format(Locale.ROOT, "%.4f above", -gap), gap <= 0.005 ? "met" : "missed"));
         }
+        variants(md, jointNew, jointParams);
         List<BenchmarkRecord> kept = records.stream().filter(r -> r.model().equals("mpt_rec")
                 && r.setting().equals(BenchmarkRecord.NEW_TASK) && r.existingOutputsBitIdentical() != null).toList();
         if (!kept.isEmpty()) {
@@ -253,6 +254,36 @@ public final class BenchmarkReport {
                     + "tasks; a negative change is the negative transfer prompt tuning avoids): ")
                     .append(String.join(", ", effects)).append(".\n");
         }
+    }
+
+    /** The stage-2 variants' ablation (issue 16): each on validation, which picks the default, and on test. */
+    private void variants(StringBuilder md, Optional<Double> jointAuc, Optional<Double> jointParams) {
+        List<String> variants = models(BenchmarkRecord.NEW_TASK).stream().filter(m -> m.startsWith("mpt_rec_")).toList();
+        if (variants.isEmpty()) {
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        String bestOnValidation = null;
+        double best = Double.NEGATIVE_INFINITY;
+        for (String v : variants) {
+            Optional<Double> validation = select(v, BenchmarkRecord.NEW_TASK, newTask).stream()
+                    .anyMatch(r -> r.validationAuc() == null) ? Optional.empty()
+                    : mean(v, BenchmarkRecord.NEW_TASK, newTask, BenchmarkRecord::validationAuc);
+            double test = mean(v, BenchmarkRecord.NEW_TASK, newTask, BenchmarkRecord::testAuc).orElseThrow();
+            double params = mean(v, BenchmarkRecord.NEW_TASK, newTask, r -> r.trainableParamsNonembedding()).orElseThrow();
+            lines.add(String.format(Locale.ROOT, "%s %s / %.4f%s, %,.0f parameters%s", v,
+                    validation.map(a -> String.format(Locale.ROOT, "%.4f", a)).orElse("–"), test,
+                    jointAuc.map(j -> String.format(Locale.ROOT, " (%.2f %% of joint retraining)", 100 * test / j)).orElse(""),
+                    params, jointParams.map(j -> String.format(Locale.ROOT, " (%.1f %%)", 100 * params / j)).orElse("")));
+            if (validation.isPresent() && validation.get() > best) {
+                best = validation.get();
+                bestOnValidation = v;
+            }
+        }
+        md.append("- New-task variants on the same frozen encoders, validation / test AUC of ").append(newTask)
+                .append(" and non-embedding parameters: ").append(String.join("; ", lines)).append(". Best on validation: ")
+                .append(bestOnValidation == null ? "not recorded" : bestOnValidation)
+                .append(". Every variant left the existing tasks' test outputs bit-identical (the run stops otherwise).\n");
     }
 
     private List<String> models(String setting) {

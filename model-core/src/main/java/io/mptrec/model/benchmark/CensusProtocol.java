@@ -16,7 +16,9 @@ import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -60,6 +62,29 @@ public final class CensusProtocol {
         public Settings quick() {
             return new Settings(existingTasks, newTask, model.withSizes(32, 16), tune, mmoeExperts);
         }
+
+        /**
+         * The stage-2 configurations the protocol runs on the same frozen encoder, the default ({@link #tune}) first:
+         * the paper's ({@code mpt_rec_paper}) and each option beyond it on its own, for the ablation rows.
+         */
+        public List<TuneConfig> stage2Variants() {
+            TuneConfig paper = tune.withPath(false, 0, false);
+            Set<TuneConfig> variants = new LinkedHashSet<>(List.of(tune, paper, paper.withPath(true, 0, false),
+                    paper.withPath(false, ABLATION_ADAPTER_RANK, false), paper.withPath(false, 0, true)));
+            return List.copyOf(variants);
+        }
+    }
+
+    /** The adapter rank of the ablation rows. */
+    static final int ABLATION_ADAPTER_RANK = 4;
+
+    /** The model name of a stage-2 configuration in the results: mpt_rec_paper, mpt_rec_attend_shared_adapter_r4_wide, ... */
+    static String variantName(TuneConfig tune) {
+        if (tune.isPaper()) {
+            return "mpt_rec_paper";
+        }
+        return "mpt_rec" + (tune.attendShared() ? "_attend_shared" : "")
+                + (tune.adapterRank() > 0 ? "_adapter_r" + tune.adapterRank() : "") + (tune.wide() ? "_wide" : "");
     }
 
     private final Dataset data;
@@ -94,13 +119,23 @@ public final class CensusProtocol {
         startCpu();
         Pretrainer.Result stage1 = Pretrainer.run(data, existing, config, seed, TrainingListener.SILENT);
         emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1.report(), cpuSinceStart(), out);
-        startCpu();
-        PromptTuner.Result stage2 = PromptTuner.run(data, stage1.encoder(), stage1.prompts(), newTask, settings.tune(), seed,
-                null, TrainingListener.SILENT);
-        NonInterference check = stage2.prompt().metadata().nonInterference();
-        emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), cpuSinceStart(), null, out);
-        for (NonInterference.TaskCheck task : check.tasks()) {
-            emitKept("mpt_rec", task.task(), seed, stage1.report(), task.identical(), out);
+        // each stage-2 variant on the same frozen encoder; mpt_rec is the default's figures, under its own name too
+        for (TuneConfig variant : settings.stage2Variants()) {
+            startCpu();
+            PromptTuner.Result stage2 = PromptTuner.run(data, stage1.encoder(), stage1.prompts(), newTask, variant, seed,
+                    null, TrainingListener.SILENT);
+            double cpu = cpuSinceStart();
+            NonInterference check = stage2.prompt().metadata().nonInterference();
+            if (variant.equals(settings.tune())) {
+                emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), cpu, null, out);
+                for (NonInterference.TaskCheck task : check.tasks()) {
+                    emitKept("mpt_rec", task.task(), seed, stage1.report(), task.identical(), out);
+                }
+            } else if (!check.identical()) {
+                // never expected: a variant trains only its own arrays; the default's rows show the check per task
+                throw new IllegalStateException(variantName(variant) + " moved an existing task's outputs: " + check);
+            }
+            emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), cpu, check.identical(), out);
         }
 
         FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
@@ -130,6 +165,11 @@ public final class CensusProtocol {
         startCpu();
         emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, newSplits.trainTrees(newTask, seed),
                 cpuSinceStart(), null, out);
+        // the new task's own network from scratch on its labels alone: what a team without a multi-task model would train
+        ExpertNetwork single = ExpertNetwork.sharedBottom(config, numeric, vocabularies, List.of(newTask), seed);
+        startCpu();
+        emit(single.name(), BenchmarkRecord.NEW_TASK, newTask, seed, newSplits.train(single, seed), cpuSinceStart(), null,
+                out);
 
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
         startCpu();
@@ -207,8 +247,10 @@ public final class CensusProtocol {
     private void emit(String model, String setting, String task, long seed, TrainingReport r, double cpuSeconds,
                       Boolean identical, Consumer<BenchmarkRecord> out) {
         BenchmarkRecord record = new BenchmarkRecord(model, setting, task, seed, r.metric(task, "test", "auc"),
-                r.metric(task, "test", "logloss"), optional(r, task, "ece"), optional(r, task, "gauc"), r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(),
-                cpuSeconds, r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical);
+                r.metric(task, "test", "logloss"), optional(r, task, "test", "ece"), optional(r, task, "test", "gauc"),
+                optional(r, task, "validation", "auc"),
+                r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(), cpuSeconds, r.samplesPerSecond(),
+                r.epochs(), r.bestEpoch(), identical);
         log(record);
         out.accept(record);
     }
@@ -218,14 +260,14 @@ public final class CensusProtocol {
                           Consumer<BenchmarkRecord> out) {
         BenchmarkRecord record = new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, task, seed,
                 stage1.metric(task, "test", "auc"), stage1.metric(task, "test", "logloss"),
-                optional(stage1, task, "ece"), optional(stage1, task, "gauc"), 0, 0, 0, 0, null, 0, 0, identical);
+                optional(stage1, task, "test", "ece"), optional(stage1, task, "test", "gauc"), null, 0, 0, 0, 0, null, 0, 0, identical);
         log(record);
         out.accept(record);
     }
 
-    /** A test metric that not every report has (GAUC needs a user column; older reports lack ECE), or null. */
-    private static Double optional(TrainingReport r, String task, String metric) {
-        var value = r.optionalMetric(task, "test", metric);
+    /** A metric that not every report has (GAUC needs a user column; the trees report no validation AUC), or null. */
+    private static Double optional(TrainingReport r, String task, String split, String metric) {
+        var value = r.optionalMetric(task, split, metric);
         return value.isPresent() ? value.getAsDouble() : null;
     }
 

@@ -48,7 +48,7 @@ class BenchmarkReportTests {
             BenchmarkRecord r = rs.get(i);
             boolean measured = !(r.model().equals("mmoe") && r.task().equals("income") && r.seed() == 3);
             rs.set(i, new BenchmarkRecord(r.model(), r.setting(), r.task(), r.seed(), r.testAuc(), r.testLogloss(),
-                    measured ? 0.01 * r.seed() : null, r.testGauc(), r.trainableParams(), r.trainableParamsNonembedding(),
+                    measured ? 0.01 * r.seed() : null, r.testGauc(), r.validationAuc(), r.trainableParams(), r.trainableParamsNonembedding(),
                     r.trainSeconds(), r.trainCpuSeconds(), r.samplesPerSecond(), r.epochs(), r.bestEpoch(),
                     r.existingOutputsBitIdentical()));
         }
@@ -58,6 +58,29 @@ class BenchmarkReportTests {
                 .contains("| mpt_rec | income | 0.9490 ± 0.0000 | 0.2000 ± 0.0000 | 0.0200 ± 0.0100 |")
                 .contains("| mmoe | income | 0.9500 ± 0.0000 | 0.2000 ± 0.0000 | – |")
                 .contains("ECE: expected calibration error, 15 equal-width bins");
+    }
+
+    @Test
+    void shouldNameTheVariantThatWinsOnValidationWhateverItsTestFigure() {
+        List<BenchmarkRecord> rs = new ArrayList<>(records(0.9490, 0.8800, true));
+        for (long seed = 1; seed <= 3; seed++) {
+            rs.add(variant("mpt_rec_paper", seed, 0.80, 0.79 + seed * 0.001, 20_000));
+            // best on validation, worse on test: validation decides, as it must
+            rs.add(variant("mpt_rec_adapter_r4", seed, 0.82, 0.78, 26_000));
+        }
+
+        String md = new BenchmarkReport(rs, List.of("income", "marital"), "education").markdown(RUN);
+
+        assertThat(md).contains("- New-task variants on the same frozen encoders, validation / test AUC of education and "
+                + "non-embedding parameters: mpt_rec_paper 0.8000 / 0.7920 (89.49 % of joint retraining), 20,000 parameters "
+                + "(5.0 %); mpt_rec_adapter_r4 0.8200 / 0.7800 (88.14 % of joint retraining), 26,000 parameters (6.5 %). "
+                + "Best on validation: mpt_rec_adapter_r4.")
+                .contains("| mpt_rec_adapter_r4 | education | 0.7800 ± 0.0000 |");
+    }
+
+    private static BenchmarkRecord variant(String model, long seed, double validationAuc, double testAuc, long params) {
+        return new BenchmarkRecord(model, BenchmarkRecord.NEW_TASK, "education", seed, testAuc, 0.3, null, null,
+                validationAuc, params, params, 10, 9, 9000.0, 5, 2, true);
     }
 
     private static List<BenchmarkRecord> records(double mptIncome, double mptEducation, boolean identical) {

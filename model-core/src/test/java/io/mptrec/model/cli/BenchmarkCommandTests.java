@@ -18,6 +18,9 @@ class BenchmarkCommandTests {
 
     private static final List<String> FIELDS = List.of("model", "setting", "task", "seed", "test_auc", "test_logloss",
             "trainable_params", "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second");
+    /** The stage-2 ablation rows beside mpt_rec, the default's figures. */
+    private static final List<String> VARIANTS = List.of("mpt_rec_attend_shared_wide", "mpt_rec_paper",
+            "mpt_rec_attend_shared", "mpt_rec_adapter_r4", "mpt_rec_wide");
 
     @TempDir
     Path dir;
@@ -56,6 +59,10 @@ class BenchmarkCommandTests {
             expected.add("gbdt/stage1/income/" + seed);
             expected.add("gbdt/stage1/marital/" + seed);
             expected.add("gbdt/new_task/education/" + seed);
+            expected.add("single_task/new_task/education/" + seed);
+            for (String variant : VARIANTS) {
+                expected.add(variant + "/new_task/education/" + seed);
+            }
         }
         assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         for (JsonNode r : records) {
@@ -86,6 +93,10 @@ class BenchmarkCommandTests {
                 .contains("`mptrec benchmark --protocol census --seeds 2 --quick --schema .../schema.json --out .../benchmarks`")
                 .contains("Machine: ").contains("Date: ").contains("quick mode")
                 .contains("## Reading").contains("4 of 4 (task, seed) checks").doesNotContain(dir.toString())
+                .containsPattern("- New-task variants on the same frozen encoders, validation / test AUC of education and "
+                        + "non-embedding parameters: mpt_rec_attend_shared_wide 0\\.\\d{4} / 0\\.\\d{4} \\(\\d+\\.\\d\\d % of joint retraining\\), "
+                        + "[\\d,]+ parameters \\(\\d+\\.\\d %\\); mpt_rec_paper .*Best on validation: mpt_rec_")
+                .contains("| mpt_rec_adapter_r4 | education | ").contains("| single_task | education | ")
                 .doesNotContain("GAUC");
         assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
         try (var files = Files.list(out)) {
@@ -122,6 +133,10 @@ class BenchmarkCommandTests {
             expected.add("gbdt/stage1/" + task);
         }
         expected.add("gbdt/new_task/profile_enter");
+        expected.add("single_task/new_task/profile_enter");
+        for (String variant : VARIANTS) {
+            expected.add(variant + "/new_task/profile_enter");
+        }
         assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
         // an existing task a frozen model keeps serving carries its stage-1 GAUC
         assertThat(find(records, "mpt_rec", "new_task", "click").get("test_gauc").asDouble())
