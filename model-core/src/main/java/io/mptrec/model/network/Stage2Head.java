@@ -246,8 +246,8 @@ public final class Stage2Head implements TaskHead {
         INDArray dx = inputGradient ? g.dInput() : null;
         switch (config.fusion()) {
             case ATTENTION -> {
-                INDArray query = norm.forward(pass.norm());
                 if (sharedKeyGradient != null) {
+                    INDArray query = norm.forward(pass.norm());
                     sharedKeyGradient.addi(GatedFusion.column(dScores, tasks).transpose().mmul(query));
                 }
                 INDArray dQuery = dScores.mmul(keys);

@@ -25,16 +25,14 @@ final class FrozenOutputs {
 
     private final Encoder encoder;
     private final EncodedSource source;
-    private final boolean perBatch;
+    /** null when each batch's pass is computed when asked for */
     private final INDArray inputs;
     private final INDArray shared;
     private final INDArray[] tasks;
 
-    private FrozenOutputs(Encoder encoder, EncodedSource source, boolean perBatch, INDArray inputs, INDArray shared,
-                          INDArray[] tasks) {
+    private FrozenOutputs(Encoder encoder, EncodedSource source, INDArray inputs, INDArray shared, INDArray[] tasks) {
         this.encoder = encoder;
         this.source = source;
-        this.perBatch = perBatch;
         this.inputs = inputs;
         this.shared = shared;
         this.tasks = tasks;
@@ -53,7 +51,7 @@ final class FrozenOutputs {
         long rowBytes = 4L * (encoder.inputWidth()
                 + (inputsOnly ? 0 : (encoder.tasks() + 1L) * encoder.config().expertOutput()));
         if (n * rowBytes > maxBytes) {
-            return new FrozenOutputs(encoder, rows, true, null, null, null);
+            return new FrozenOutputs(encoder, rows, null, null, null);
         }
         // Filled chunk by chunk into arrays of their final size: stacking chunks at the end held everything twice.
         INDArray inputs = null;
@@ -82,7 +80,7 @@ final class FrozenOutputs {
                 rowsOf(tasks[k], start, end).assign(t);
             }
         }
-        return new FrozenOutputs(encoder, rows, false, inputs, shared, tasks);
+        return new FrozenOutputs(encoder, rows, inputs, shared, tasks);
     }
 
     private static INDArray rowsOf(INDArray matrix, int start, int end) {
@@ -92,7 +90,7 @@ final class FrozenOutputs {
     /** The batch's pass, with its rows (a head may read their category indices). */
     EncoderPass pass(int[] positions) {
         EncodedRows batch = source.select(positions);
-        if (perBatch) {
+        if (inputs == null) {
             return new EncoderPass(encoder, batch);
         }
         INDArray[] taskOutputs = null;
