@@ -265,7 +265,7 @@ public final class CensusProtocol {
         out.accept(record);
     }
 
-    /** A metric that not every report has (GAUC needs a user column; the trees report no validation AUC), or null. */
+    /** A metric that not every report has (GAUC needs a user column), or null. */
     private static Double optional(TrainingReport r, String task, String split, String metric) {
         var value = r.optionalMetric(task, split, metric);
         return value.isPresent() ? value.getAsDouble() : null;
