@@ -128,6 +128,31 @@ public final class TaskPromptArtifact {
         }
     }
 
+    /**
+     * W0 + A B, summed in double: the first-layer weight expert {@code expertName} amounts to on this prompt's path when
+     * it has a low-rank adapter ({@code TuneConfig#adapterRank}), for engines that serve it as a plain expert (the
+     * inference kernel, the ONNX export). Scores differ from the training path's x W0 + (x A) B by float rounding only.
+     */
+    public FloatArray adaptedFirstWeight(EncoderArtifact encoder, String expertName) {
+        FloatArray w = encoder.bundle().array(expertName + ".0.w");
+        FloatArray a = bundle.array(ExpertAdapter.downName(expertName));
+        FloatArray b = bundle.array(ExpertAdapter.upName(expertName));
+        int inputs = w.shape()[0];
+        int outputs = w.shape()[1];
+        int rank = a.shape()[1];
+        float[] merged = new float[inputs * outputs];
+        for (int i = 0; i < inputs; i++) {
+            for (int j = 0; j < outputs; j++) {
+                double sum = w.data()[i * outputs + j];
+                for (int r = 0; r < rank; r++) {
+                    sum += (double) a.data()[i * rank + r] * b.data()[r * outputs + j];
+                }
+                merged[i * outputs + j] = (float) sum;
+            }
+        }
+        return new FloatArray(new int[] {inputs, outputs}, merged);
+    }
+
     /** The frozen head, after {@link #checkFits}; immutable and safe to share between threads. */
     public TaskHead head(EncoderArtifact encoder) {
         checkFits(encoder);

@@ -7,7 +7,6 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.network.Encoder;
-import io.mptrec.model.network.ExpertAdapter;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
 import java.util.ArrayList;
@@ -52,9 +51,10 @@ public final class InferenceKernel {
         }
 
         /** The expert as a task's low-rank adapter sees it: its first layer's weight is W0 + A B. */
-        static Expert adapted(ArtifactBundle encoder, ArtifactBundle prompt, String name) {
-            return new Expert(new FrozenDense(ExpertAdapter.mergedFirstWeight(encoder, prompt, name),
-                    encoder.array(name + ".0.b")), new FrozenDense(encoder.array(name + ".1.w"), encoder.array(name + ".1.b")));
+        static Expert adapted(EncoderArtifact encoder, TaskPromptArtifact prompt, String name) {
+            ArtifactBundle e = encoder.bundle();
+            return new Expert(new FrozenDense(prompt.adaptedFirstWeight(encoder, name), e.array(name + ".0.b")),
+                    new FrozenDense(e.array(name + ".1.w"), e.array(name + ".1.b")));
         }
 
         void forward(Scratch s, float[] out, int n) {
@@ -107,7 +107,7 @@ public final class InferenceKernel {
         TaskPromptMetadata metadata = task.metadata();
         boolean adapted = metadata.stage() == 2 && metadata.tune().adapterRank() > 0;
         this.wide = metadata.stage() == 2 && metadata.tune().wide() ? p.array(Stage2Head.WIDE).data().clone() : null;
-        this.shared = adapted ? Expert.adapted(e, p, "expert.shared") : Expert.of(e, "expert.shared");
+        this.shared = adapted ? Expert.adapted(encoder, task, "expert.shared") : Expert.of(e, "expert.shared");
         this.prompt = p.array("prompt").data().clone();
         this.tower = new FrozenDense[] {
             new FrozenDense(p.array("tower.0.w"), p.array("tower.0.b")),
@@ -124,7 +124,7 @@ public final class InferenceKernel {
         TuneConfig tune = metadata.tune();
         int tasks = network.tasks();
         this.experts = IntStream.range(0, tasks)
-                .mapToObj(k -> adapted ? Expert.adapted(e, p, "expert." + k) : Expert.of(e, "expert." + k)).toList();
+                .mapToObj(k -> adapted ? Expert.adapted(encoder, task, "expert." + k) : Expert.of(e, "expert." + k)).toList();
         this.attendShared = tune.attendShared();
         float[][] keys = rows(e.array(Encoder.PROMPTS));
         if (attendShared) {

@@ -1,7 +1,5 @@
 package io.mptrec.model.network;
 
-import io.mptrec.model.artifact.ArtifactBundle;
-import io.mptrec.model.artifact.FloatArray;
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.Mlp;
@@ -72,30 +70,5 @@ public final class ExpertAdapter {
         INDArray dDown = up.backward(pass.down(), dPre, true);
         INDArray dx = down.backward(x, dDown, inputGradient);
         return inputGradient ? dx.addi(expert.layers().get(0).backward(x, dPre, true)) : null;
-    }
-
-    /**
-     * W0 + A B, summed in double: the first layer the adapted expert amounts to, for engines that serve it as a plain
-     * expert (the inference kernel, the ONNX export). Scores differ from the training path's x W0 + (x A) B by float
-     * rounding only.
-     */
-    public static FloatArray mergedFirstWeight(ArtifactBundle encoder, ArtifactBundle prompt, String expertName) {
-        FloatArray w = encoder.array(expertName + ".0.w");
-        FloatArray a = prompt.array(downName(expertName));
-        FloatArray b = prompt.array(upName(expertName));
-        int inputs = w.shape()[0];
-        int outputs = w.shape()[1];
-        int rank = a.shape()[1];
-        float[] merged = new float[inputs * outputs];
-        for (int i = 0; i < inputs; i++) {
-            for (int j = 0; j < outputs; j++) {
-                double sum = w.data()[i * outputs + j];
-                for (int r = 0; r < rank; r++) {
-                    sum += (double) a.data()[i * rank + r] * b.data()[r * outputs + j];
-                }
-                merged[i * outputs + j] = (float) sum;
-            }
-        }
-        return new FloatArray(new int[] {inputs, outputs}, merged);
     }
 }

@@ -7,7 +7,6 @@ import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.NumericScaling;
 import io.mptrec.model.data.Vocabulary;
-import io.mptrec.model.network.ExpertAdapter;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.training.CodeVersion;
@@ -204,8 +203,7 @@ public final class OnnxExport {
     private String expert(String x, String name) {
         boolean adapted = prompt.metadata().stage() == 2 && prompt.metadata().tune().adapterRank() > 0;
         String firstWeight = adapted
-                ? array("prompt.adapted." + name + ".0.w",
-                        ExpertAdapter.mergedFirstWeight(encoder.bundle(), prompt.bundle(), name))
+                ? array("prompt.adapted." + name + ".0.w", prompt.adaptedFirstWeight(encoder, name))
                 : encoderArray(name + ".0.w");
         String h = op("Relu", dense(x, firstWeight, encoderArray(name + ".0.b")));
         return op("Relu", dense(h, encoderArray(name + ".1.w"), encoderArray(name + ".1.b")));
