@@ -27,7 +27,7 @@ public final class EncoderArtifact {
         this.metadata = bundle.metadata(EncoderMetadata.class);
         checkShapes();
         ModelConfig c = metadata.config();
-        this.encoder = Encoder.frozen(c, metadata.transform().numeric().size(), vocabularySizes(),
+        this.encoder = Encoder.frozen(c, metadata.transform().numericWidth(), vocabularySizes(),
                 metadata.tasks().size(), Arrays.toNd4j(bundle.arrays()));
     }
 

@@ -139,7 +139,7 @@ public final class CensusProtocol {
         }
 
         FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
-        int numeric = transform.numeric().size();
+        int numeric = transform.numericWidth();
         int[] vocabularies = transform.embeddingRows();
         Splits existingSplits = new Splits(transform, existing);
         Splits newSplits = new Splits(transform, List.of(newTask));

@@ -143,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
         InferenceKernel kernel = InferenceKernel.of(encoder, prompt);
         TaskHead head = prompt.head(encoder);
         Encoder frozen = encoder.encoder();
-        int[] vocabularies = encoder.metadata().transform().categorical().stream().mapToInt(v -> v.size() + 1).toArray();
+        int[] vocabularies = encoder.metadata().transform().embeddingRows();
         EncodedRows all = rows(1000, frozen.numericFields(), vocabularies, 5);
         System.out.printf("scoring   task %s of %s: %,d multiply-adds a row; ratios of CPU times%n", task, artifacts,
                 kernel.multiplyAddsPerRow());

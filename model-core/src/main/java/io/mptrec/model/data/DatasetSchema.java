@@ -186,8 +186,13 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
 
     /** The minimum train count of a categorical column's values (1 when the schema sets none). */
     public int minCount(String column) {
-        return allColumns().stream().filter(c -> c.name().equals(column)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown column '" + column + "'")).minCount();
+        return column(column).minCount();
+    }
+
+    /** A column by name, side-table columns included. */
+    public ColumnSpec column(String name) {
+        return allColumns().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown column '" + name + "'"));
     }
 
     /** The parsed label expressions, in task order. */
@@ -255,7 +260,10 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         }
     }
 
-    /** name and role, and minCount only where it is not 1 (so that schemas written before it keep their fingerprint). */
+    /**
+     * name and role; minCount only where it is not 1, encoding and bins only for a binned encoding (so that schemas
+     * written before them keep their fingerprint).
+     */
     private static List<Map<String, Object>> canonicalColumns(List<ColumnSpec> columns) {
         return columns.stream().map(c -> {
             Map<String, Object> column = new TreeMap<>();
@@ -263,6 +271,10 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             column.put("role", c.role().jsonName());
             if (c.minCount() != 1) {
                 column.put("minCount", c.minCount());
+            }
+            if (c.encoding().binned()) {
+                column.put("encoding", c.encoding().jsonName());
+                column.put("bins", c.bins());
             }
             return column;
         }).toList();
@@ -400,7 +412,7 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             for (int i = 0; i < array.size(); i++) {
                 String at = pointer + "/" + i;
                 ObjectNode column = object(array.get(i), at);
-                allowKeys(column, at, "name", "role", "minCount");
+                allowKeys(column, at, "name", "role", "minCount", "encoding", "bins");
                 String name = string(required(column, at, "name"), at + "/name");
                 if (name.isBlank()) {
                     throw fail(at + "/name", "empty column name");
@@ -422,7 +434,28 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                         throw fail(at + "/minCount", "minCount must be at least 1, was " + minCount);
                     }
                 }
-                columns.add(new ColumnSpec(name, parsed, minCount));
+                NumericEncoding encoding = NumericEncoding.SCALED;
+                if (column.has("encoding")) {
+                    String text = string(column.get("encoding"), at + "/encoding");
+                    encoding = NumericEncoding.fromJsonName(text).orElseThrow(() -> fail(at + "/encoding",
+                            "unknown encoding '" + text + "' of column '" + name
+                                    + "' (scaled, piecewise_linear or quantile_bucket)"));
+                    if (parsed != ColumnRole.NUMERIC) {
+                        throw fail(at + "/encoding", "encoding applies to numeric columns only; '" + name + "' is "
+                                + role);
+                    }
+                }
+                int bins = encoding.binned() ? NumericEncoding.DEFAULT_BINS : 0;
+                if (column.has("bins")) {
+                    if (!encoding.binned()) {
+                        throw fail(at + "/bins", "bins apply to the piecewise_linear and quantile_bucket encodings only");
+                    }
+                    bins = integer(column.get("bins"), at + "/bins");
+                    if (bins < 2 || bins > NumericEncoding.MAX_BINS) {
+                        throw fail(at + "/bins", "bins must be 2 to " + NumericEncoding.MAX_BINS + ", was " + bins);
+                    }
+                }
+                columns.add(new ColumnSpec(name, parsed, minCount, encoding, bins));
             }
             return columns;
         }

@@ -20,12 +20,14 @@ import java.util.Set;
  */
 public final class RawEncoder {
 
+    private final FeatureTransform transform;
     private final List<NumericScaling> numeric;
     private final List<Vocabulary> categorical;
     private final List<Map<String, Integer>> indices;
     private final Set<String> missingTokens;
 
     public RawEncoder(FeatureTransform transform) {
+        this.transform = transform;
         this.numeric = transform.numeric();
         this.categorical = transform.categorical();
         this.indices = categorical.stream().map(RawEncoder::indexMap).toList();
@@ -37,18 +39,20 @@ public final class RawEncoder {
      */
     public EncodedRows encodeRows(List<Map<String, String>> rows) {
         int n = rows.size();
-        int fn = numeric.size();
-        int fc = categorical.size();
+        int fn = transform.numericWidth();
+        int fc = transform.categoricalWidth();
         float[] x = new float[n * fn];
         int[] c = new int[n * fc];
+        float[] numbers = new float[numeric.size()];
         for (int i = 0; i < n; i++) {
             Map<String, String> row = rows.get(i);
-            for (int f = 0; f < fn; f++) {
-                x[i * fn + f] = scaled(f, row.get(numeric.get(f).field()), i);
+            for (int f = 0; f < numbers.length; f++) {
+                numbers[f] = number(f, row.get(numeric.get(f).field()), i);
             }
-            for (int f = 0; f < fc; f++) {
+            for (int f = 0; f < categorical.size(); f++) {
                 c[i * fc + f] = index(f, row.get(categorical.get(f).field()));
             }
+            transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
         return new EncodedRows(n, fn, fc, x, c);
     }
@@ -62,21 +66,27 @@ public final class RawEncoder {
      */
     public EncodedRows encodeColumns(Map<String, List<String>> columns) {
         int n = rowCount(columns);
-        int fn = numeric.size();
-        int fc = categorical.size();
+        int fn = transform.numericWidth();
+        int fc = transform.categoricalWidth();
         float[] x = new float[n * fn];
         int[] c = new int[n * fc];
-        for (int f = 0; f < fn; f++) {
+        float[] numbers = new float[n * numeric.size()];
+        for (int f = 0; f < numeric.size(); f++) {
             List<String> values = columns.get(numeric.get(f).field());
             for (int i = 0; i < n; i++) {
-                x[i * fn + f] = scaled(f, values == null ? null : values.get(i), i);
+                numbers[i * numeric.size() + f] = number(f, values == null ? null : values.get(i), i);
             }
         }
-        for (int f = 0; f < fc; f++) {
+        for (int f = 0; f < categorical.size(); f++) {
             List<String> values = columns.get(categorical.get(f).field());
             for (int i = 0; i < n; i++) {
                 c[i * fc + f] = index(f, values == null ? null : values.get(i));
             }
+        }
+        float[] row = new float[numeric.size()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(numbers, i * row.length, row, 0, row.length);
+            transform.encodeNumbers(row, x, i * fn, c, i * fc);
         }
         return new EncodedRows(n, fn, fc, x, c);
     }
@@ -104,16 +114,16 @@ public final class RawEncoder {
         return n;
     }
 
-    private float scaled(int field, String raw, int row) {
-        NumericScaling scaling = numeric.get(field);
+    /** The raw value as a number, NaN when missing. */
+    private float number(int field, String raw, int row) {
         String v = present(raw);
         if (v == null) {
-            return scaling.scale(Float.NaN);
+            return Float.NaN;
         }
         if (!DecimalText.isDecimal(v)) {
-            throw new InvalidCellException(row, scaling.field(), "'" + v + "' is not a number");
+            throw new InvalidCellException(row, numeric.get(field).field(), "'" + v + "' is not a number");
         }
-        return scaling.scale(Float.parseFloat(v));
+        return Float.parseFloat(v);
     }
 
     private int index(int field, String raw) {

@@ -106,8 +106,8 @@ public final class StreamedDataset {
             }
             return k;
         }).toArray();
-        int fn = numericColumns.length;
-        int fc = categoricalColumns.length;
+        int fn = encoding.numericWidth();
+        int fc = encoding.categoricalWidth();
         Map<Split, EncodedFile.Writer> writers = new EnumMap<>(Split.class);
         Map<Split, Growing> kept = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
@@ -115,8 +115,8 @@ public final class StreamedDataset {
             kept.put(split, new Growing(tasks.size(), userColumn >= 0));
         }
         Map<String, Integer> userIds = new HashMap<>();
-        float[] numbers = new float[fn];
-        String[] categories = new String[fc];
+        float[] numbers = new float[numericColumns.length];
+        String[] categories = new String[categoricalColumns.length];
         float[] x = new float[fn];
         int[] c = new int[fc];
         stream.read((row, line, split, values, labels) -> {

@@ -5,8 +5,6 @@ import io.mptrec.model.artifact.FloatArray;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.FeatureTransform;
-import io.mptrec.model.data.NumericScaling;
-import io.mptrec.model.data.Vocabulary;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.training.CodeVersion;
@@ -77,13 +75,15 @@ public final class OnnxExport {
 
     private Onnx.ModelProto model() {
         FeatureTransform transform = encoder.metadata().transform();
-        List<String> numericFields = transform.numeric().stream().map(NumericScaling::field).toList();
-        List<String> categoricalFields = transform.categorical().stream().map(Vocabulary::field).toList();
+        List<String> numericFields = transform.numericColumnNames();
+        List<String> categoricalFields = transform.categoricalColumnNames();
         graph.setName("mptrec-" + prompt.task());
         graph.addInput(input(NUMERIC, FLOAT, numericFields.size(),
-                "min-max scaled values, clipped to [0, 1], missing = 0; columns: " + String.join(", ", numericFields)));
+                "encoded values as the encoder's feature transform gives them (min-max scaled to [0, 1], or one"
+                        + " piecewise-linear value per bin), missing = 0; columns: " + String.join(", ", numericFields)));
         graph.addInput(input(CATEGORIES, INT64, categoricalFields.size(),
-                "vocabulary index per field (0: unseen or missing); columns: " + String.join(", ", categoricalFields)));
+                "vocabulary or quantile-bucket index per field (0: unseen or missing); columns: "
+                        + String.join(", ", categoricalFields)));
 
         String x = encoderInput();
         TaskPromptMetadata metadata = prompt.metadata();
@@ -109,8 +109,8 @@ public final class OnnxExport {
                 .addMetadataProps(property("prompt_sha256", prompt.contentSha256()))
                 .addMetadataProps(property("numeric_fields", String.join(",", numericFields)))
                 .addMetadataProps(property("categorical_fields", String.join(",", categoricalFields)))
-                .addMetadataProps(property("vocabulary_sizes", transform.categorical().stream()
-                        .map(v -> Integer.toString(v.size())).collect(Collectors.joining(","))))
+                .addMetadataProps(property("vocabulary_sizes", Arrays.stream(transform.embeddingRows())
+                        .mapToObj(Integer::toString).collect(Collectors.joining(","))))
                 .build();
     }
 

@@ -7,7 +7,6 @@ import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.FeatureTransform;
-import io.mptrec.model.data.NumericScaling;
 import io.mptrec.model.data.Vocabulary;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
@@ -85,20 +84,16 @@ public final class ContributionReports {
             }
         }
 
-        List<String> fieldNames = new ArrayList<>();
-        List<String> kinds = new ArrayList<>();
-        transform.numeric().stream().map(NumericScaling::field).forEach(f -> {
-            fieldNames.add(f);
-            kinds.add("numeric");
-        });
-        transform.categorical().stream().map(Vocabulary::field).forEach(f -> {
-            fieldNames.add(f);
-            kinds.add("categorical");
-        });
+        // one field per column of the data, whatever its encoding spans in x (a piecewise-linear field: a column per bin)
+        List<FeatureTransform.InputField> inputs = transform.inputFields(encoderArtifact.metadata().config().embeddingDim());
+        List<String> fieldNames = inputs.stream().map(FeatureTransform.InputField::field).toList();
+        List<String> kinds = inputs.stream().map(i -> i.role().jsonName()).toList();
+        int[][] columns = inputs.stream().map(i -> new int[] {i.start(), i.end()}).toArray(int[][]::new);
 
         Baselines baselines = baselines(splits.train(), encoder, options);
-        IntegratedGradients.Result ig = IntegratedGradients.attribute(encoder, head, rows, options.steps(), baselines.points());
-        double[][] occlusion = occlusion(encoder, head, rows, ig.logits(), baselines.points());
+        IntegratedGradients.Result ig = IntegratedGradients.attribute(encoder, head, rows, options.steps(),
+                baselines.points(), columns);
+        double[][] occlusion = occlusion(encoder, head, rows, ig.logits(), baselines.points(), columns);
         List<FeatureAttribution> fields = attributions(fieldNames, kinds, ig, occlusion);
         double[] igMeans = fields.stream().mapToDouble(FeatureAttribution::meanAbsAttribution).toArray();
         double[] occlusionMeans = fields.stream().mapToDouble(FeatureAttribution::occlusionMeanAbsChange).toArray();
@@ -226,10 +221,10 @@ public final class ContributionReports {
      * fields are stacked (field-major) and scored {@link #ROWS_PER_PASS} rows at a time. With the zero baseline this is
      * the field set to 0 / to category index 0.
      */
-    static double[][] occlusion(Encoder encoder, TaskHead head, EncodedRows rows, double[] logits, float[][] baselines) {
+    static double[][] occlusion(Encoder encoder, TaskHead head, EncodedRows rows, double[] logits, float[][] baselines,
+                                int[][] columns) {
         int n = rows.rows();
         int d = encoder.inputWidth();
-        int[][] columns = IntegratedGradients.fieldColumns(encoder);
         int fields = columns.length;
         float[] x = FloatVectors.of(encoder.input(rows));
         double[] occluded = new double[fields * n];

@@ -54,7 +54,10 @@ public final class IntegratedGradients {
                 new float[encoder.numericFields()], new int[encoder.categoricalFields()]);
     }
 
-    /** The input columns [start, end) of each feature field: numeric fields first, then categorical ones. */
+    /**
+     * The input columns [start, end) of each input field of the network: one per numeric column first, then each
+     * categorical field's embedding. A report groups a piecewise-linear field's columns with the transform's fields.
+     */
     public static int[][] fieldColumns(Encoder encoder) {
         int n = encoder.numericFields();
         int[][] columns = new int[n + encoder.categoricalFields()][];
@@ -82,6 +85,15 @@ public final class IntegratedGradients {
      *                  K integrated-gradients runs, the baseline logit the mean of the K f(b_k)
      */
     public static Result attribute(Encoder encoder, TaskHead head, EncodedRows rows, int steps, float[][] baselines) {
+        return attribute(encoder, head, rows, steps, baselines, fieldColumns(encoder));
+    }
+
+    /**
+     * @param columns per field, its input columns [start, end) in x; together they must cover x once ({@link
+     *                io.mptrec.model.data.FeatureTransform#inputFields}), so that completeness holds over the fields
+     */
+    public static Result attribute(Encoder encoder, TaskHead head, EncodedRows rows, int steps, float[][] baselines,
+                                   int[][] columns) {
         if (steps < 1) {
             throw new IllegalArgumentException("integrated gradients need at least one step, got " + steps);
         }
@@ -95,7 +107,6 @@ public final class IntegratedGradients {
             }
         }
         int k = baselines.length;
-        int[][] columns = fieldColumns(encoder);
         int fields = columns.length;
         double baselineLogit = 0;
         for (float[] b : baselines) {

@@ -42,7 +42,7 @@ public final class Pretrainer {
         SplitData train = splits.train();
         SplitData validation = splits.validation();
         SplitData test = splits.test();
-        MultiTaskModel model = MultiTaskModel.create(config, transform.numeric().size(), transform.embeddingRows(), tasks,
+        MultiTaskModel model = MultiTaskModel.create(config, transform.numericWidth(), transform.embeddingRows(), tasks,
                 seed);
 
         int n = train.rows().length;

@@ -104,6 +104,12 @@ class DatasetSchemaTests {
             'bought == '                  | 'color == '                      | 9  | label 'buyer' reads column 'color', which is categorical
             'bought == '                  | 'age > 3 || bought == '          | 9  | label 'buyer' reads column 'age', which is numeric
             '"name": "tiny",'             | '"name": "tiny", "labelsMayReadInputs": 1,' | 2 | expected true or false
+            '"role": "numeric"}'          | '"role": "numeric", "encoding": "log"}' | 5 | unknown encoding 'log' of column 'age'
+            '"role": "categorical"}'      | '"role": "categorical", "encoding": "quantile_bucket"}' | 6 | encoding applies to numeric columns only
+            '"role": "numeric"}'          | '"role": "numeric", "bins": 8}'  | 5  | bins apply to the piecewise_linear and quantile_bucket encodings only
+            '"role": "numeric"}'          | '"role": "numeric", "encoding": "piecewise_linear", "bins": 1}' | 5 | bins must be 2 to 256, was 1
+            '"role": "numeric"}'          | '"role": "numeric", "encoding": "quantile_bucket", "bins": 257}' | 5 | bins must be 2 to 256, was 257
+            '"role": "numeric"}'          | '"role": "numeric", "encoding": "quantile_bucket", "bins": "8"}' | 5 | expected an integer
             """)
     void shouldRejectMalformedSchema(String replaced, String replacement, long line, String reason) {
         String text = TinyData.SCHEMA.replace(replaced, replacement);
@@ -117,6 +123,22 @@ class DatasetSchemaTests {
                     assertThat(e.reason()).contains(reason);
                     assertThat(e.getMessage()).startsWith(file + ":" + line + ": ");
                 });
+    }
+
+    /** A binned column names its encoding and bins in the canonical form; a scaled one names neither (old fingerprints hold). */
+    @Test
+    void shouldReadANumericColumnsEncodingWithDefaultBins() {
+        DatasetSchema scaled = DatasetSchema.load(TinyData.write(folder, "schema.json", TinyData.SCHEMA));
+        String binnedText = TinyData.SCHEMA.replace("{\"name\": \"age\", \"role\": \"numeric\"}",
+                "{\"name\": \"age\", \"role\": \"numeric\", \"encoding\": \"piecewise_linear\"}");
+        DatasetSchema binned = DatasetSchema.load(TinyData.write(folder, "binned.json", binnedText));
+
+        assertThat(scaled.column("age").encoding()).isEqualTo(NumericEncoding.SCALED);
+        assertThat(scaled.column("age").bins()).isZero();
+        assertThat(scaled.canonicalJson()).contains("{\"name\":\"age\",\"role\":\"numeric\"}").doesNotContain("bins");
+        assertThat(binned.column("age").encoding()).isEqualTo(NumericEncoding.PIECEWISE_LINEAR);
+        assertThat(binned.column("age").bins()).isEqualTo(NumericEncoding.DEFAULT_BINS);
+        assertThat(binned.canonicalJson()).contains("\"encoding\":\"piecewise_linear\"", "\"bins\":16");
     }
 
     @Test
