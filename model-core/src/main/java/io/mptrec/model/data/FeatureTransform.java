@@ -1,9 +1,11 @@
 package io.mptrec.model.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
@@ -56,15 +58,15 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
         /** Per binned numeric field a uniform sample of its training values (all of them up to the capacity), else null. */
         private final float[][] samples;
         private final long[] seen;
-        private final java.util.SplittableRandom random = new java.util.SplittableRandom(SAMPLE_SEED);
+        private final SplittableRandom random = new SplittableRandom(SAMPLE_SEED);
 
         public Fitter(DatasetSchema schema) {
             this.schema = schema;
             int numericFields = schema.numericFeatures().size();
             this.min = new float[numericFields];
             this.max = new float[numericFields];
-            java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-            java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            Arrays.fill(min, Float.POSITIVE_INFINITY);
+            Arrays.fill(max, Float.NEGATIVE_INFINITY);
             for (int f = 0; f < schema.categoricalFeatures().size(); f++) {
                 counts.add(new HashMap<>());
             }
@@ -104,7 +106,7 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
             long i = seen[f]++;
             if (i < SAMPLE_CAPACITY) {
                 if (i == samples[f].length) {
-                    samples[f] = java.util.Arrays.copyOf(samples[f], (int) Math.min(SAMPLE_CAPACITY, 2L * i));
+                    samples[f] = Arrays.copyOf(samples[f], (int) Math.min(SAMPLE_CAPACITY, 2L * i));
                 }
                 samples[f][(int) i] = v;
             } else {
@@ -121,8 +123,8 @@ public record FeatureTransform(List<NumericScaling> numeric, List<Vocabulary> ca
             for (int f = 0; f < numericNames.size(); f++) {
                 ColumnSpec column = schema.column(numericNames.get(f));
                 float[] sorted = samples[f] == null ? new float[0]
-                        : java.util.Arrays.copyOf(samples[f], (int) Math.min(seen[f], SAMPLE_CAPACITY));
-                java.util.Arrays.sort(sorted);
+                        : Arrays.copyOf(samples[f], (int) Math.min(seen[f], SAMPLE_CAPACITY));
+                Arrays.sort(sorted);
                 boolean any = min[f] <= max[f];
                 scalings.add(NumericScaling.fit(numericNames.get(f), any ? min[f] : 0f, any ? max[f] : 0f,
                         column.encoding(), column.bins(), sorted));
