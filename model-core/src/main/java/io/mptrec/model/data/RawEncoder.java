@@ -70,23 +70,20 @@ public final class RawEncoder {
         int fc = transform.categoricalWidth();
         float[] x = new float[n * fn];
         int[] c = new int[n * fc];
-        float[] numbers = new float[n * numeric.size()];
-        for (int f = 0; f < numeric.size(); f++) {
-            List<String> values = columns.get(numeric.get(f).field());
-            for (int i = 0; i < n; i++) {
-                numbers[i * numeric.size() + f] = number(f, values == null ? null : values.get(i), i);
-            }
-        }
         for (int f = 0; f < categorical.size(); f++) {
             List<String> values = columns.get(categorical.get(f).field());
             for (int i = 0; i < n; i++) {
                 c[i * fc + f] = index(f, values == null ? null : values.get(i));
             }
         }
-        float[] row = new float[numeric.size()];
+        List<List<String>> numericColumns = numeric.stream().map(field -> columns.get(field.field())).toList();
+        float[] numbers = new float[numeric.size()];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(numbers, i * row.length, row, 0, row.length);
-            transform.encodeNumbers(row, x, i * fn, c, i * fc);
+            for (int f = 0; f < numbers.length; f++) {
+                List<String> values = numericColumns.get(f);
+                numbers[f] = number(f, values == null ? null : values.get(i), i);
+            }
+            transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
         return new EncodedRows(n, fn, fc, x, c);
     }
