@@ -7,6 +7,8 @@ import io.mptrec.governance.fuzz.OpenApiFuzzer.Case;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +45,8 @@ final class FuzzRun {
         ACCEPTED_HOSTILE("2xx for a value that must be refused (NUL, control character, wrong JSON type, "
                 + "overflowing number, duplicate key, broken artifact)"),
         LEAK("the answer shows internals (exception, stack trace, SQL)"),
+        PILOT_UNSETTLED("a pilot the request started could not be read back or did not end (its writes would be "
+                + "taken for a later request's)"),
         FIELD_DIFFERS("(reported, not failed) 400 names another field than the mutated one");
 
         final String meaning;
@@ -208,7 +212,7 @@ final class FuzzRun {
                     settle.run(); // exposures are written behind the answer
                 } else if (c.operation().method().equals("POST") && c.operation().path().endsWith("/{id}/pilot")) {
                     // API or page: the pilot replays rows behind the answer
-                    awaitPilot(c);
+                    awaitPilot(c, a);
                 }
             } else {
                 Tables.Snapshot after = tables.snapshot();
@@ -232,16 +236,28 @@ final class FuzzRun {
                 || expected.startsWith(field + ".");
     }
 
-    private void awaitPilot(Case c) throws InterruptedException {
-        String id = c.url().replaceAll(".*/experiments/([^/]+)/pilot.*", "$1");
-        for (int i = 0; i < 300; i++) {
-            String state = as("erin").get("/api/v1/experiments/" + id + "/pilot").then().extract().path("state");
+    /**
+     * Waits for the pilot the request started, so that its writes are not taken for a later refused request's. The id
+     * is read back decoded ("%2B1", a plus sign, names experiment 1); a pilot that cannot be read or does not end is a
+     * failure of its own rather than a silent return.
+     */
+    private void awaitPilot(Case c, Answer a) throws InterruptedException {
+        String id = URLDecoder.decode(c.url().replaceAll(".*/experiments/([^/?]+)/pilot.*", "$1"),
+                StandardCharsets.UTF_8);
+        for (int i = 0; i < 600; i++) {
+            var progress = as("erin").get("/api/v1/experiments/{id}/pilot", id);
+            String state = progress.statusCode() == 200 ? progress.then().extract().path("state") : null;
+            if (state == null) {
+                fail(Check.PILOT_UNSETTLED, c, a, "GET pilot of " + id + " -> " + progress.statusCode());
+                return;
+            }
             if (!"RUNNING".equals(state)) {
                 settle.run();
                 return;
             }
             Thread.sleep(100);
         }
+        fail(Check.PILOT_UNSETTLED, c, a, "pilot of " + id + " still RUNNING after 60 s");
     }
 
     private void fail(Check check, Case c, Answer a, String detail) {
