@@ -114,6 +114,10 @@ public final class TaskPromptArtifact {
             Arrays.requireShape(bundle, "projection.norm.gamma", d);
             Arrays.requireShape(bundle, "projection.norm.beta", d);
         }
+        if (d % tune.promptTokens() != 0) {
+            throw new ArtifactException("task prompt " + bundle.shortHash() + " reads its prompt as "
+                    + tune.promptTokens() + " tokens, which do not divide its width " + d);
+        }
         if (tune.attendShared()) {
             Arrays.requireShape(bundle, Stage2Head.SHARED_KEY, d);
         }

@@ -70,7 +70,8 @@ public final class CensusProtocol {
         public List<TuneConfig> stage2Variants() {
             TuneConfig paper = tune.withPath(false, 0, false);
             Set<TuneConfig> variants = new LinkedHashSet<>(List.of(tune, paper, paper.withPath(true, 0, false),
-                    paper.withPath(false, ABLATION_ADAPTER_RANK, false), paper.withPath(false, 0, true)));
+                    paper.withPath(false, ABLATION_ADAPTER_RANK, false), paper.withPath(false, 0, true),
+                    paper.withPromptTokens(ABLATION_PROMPT_TOKENS)));
             return List.copyOf(variants);
         }
     }
@@ -78,13 +79,20 @@ public final class CensusProtocol {
     /** The adapter rank of the ablation rows. */
     static final int ABLATION_ADAPTER_RANK = 4;
 
-    /** The model name of a stage-2 configuration in the results: mpt_rec_paper, mpt_rec_attend_shared_adapter_r4_wide, ... */
+    /** The prompt tokens of the ablation rows: 4 slices of 32 values with the default D = 128. */
+    static final int ABLATION_PROMPT_TOKENS = 4;
+
+    /**
+     * The model name of a stage-2 configuration in the results: mpt_rec_paper, mpt_rec_attend_shared_adapter_r4_wide,
+     * mpt_rec_tokens4, ...
+     */
     static String variantName(TuneConfig tune) {
         if (tune.isPaper()) {
             return "mpt_rec_paper";
         }
         return "mpt_rec" + (tune.attendShared() ? "_attend_shared" : "")
-                + (tune.adapterRank() > 0 ? "_adapter_r" + tune.adapterRank() : "") + (tune.wide() ? "_wide" : "");
+                + (tune.adapterRank() > 0 ? "_adapter_r" + tune.adapterRank() : "") + (tune.wide() ? "_wide" : "")
+                + (tune.promptTokens() > 1 ? "_tokens" + tune.promptTokens() : "");
     }
 
     private final Dataset data;

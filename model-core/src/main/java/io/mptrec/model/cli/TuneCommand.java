@@ -79,6 +79,12 @@ final class TuneCommand implements Callable<Integer> {
             + " Default: on."})
     Boolean wide;
 
+    @Option(names = "--prompt-tokens", description = {"Beyond the paper: read the prompt as this many tokens (default"
+            + " 1, the paper's one vector; up to " + TuneConfig.MAX_PROMPT_TOKENS + ", dividing the prompt width). Each"
+            + " token attends over the existing tasks on its own slice of the representation. No extra parameter;"
+            + " ATTENTION fusion only."})
+    Integer promptTokens;
+
     @Option(names = "--report-rows", defaultValue = "2000",
             description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
     int reportRows;
@@ -93,6 +99,12 @@ final class TuneCommand implements Callable<Integer> {
         TuneConfig config = TuneConfig.paper().withFusion(fusion, fixedGate).withPath(
                 attendShared != null ? attendShared : base.attendShared() && fusion == TuneConfig.Fusion.ATTENTION,
                 adapterRank != null ? adapterRank : base.adapterRank(), wide != null ? wide : base.wide());
+        if (promptTokens != null) {
+            if (promptTokens < 1) { // TuneConfig reads 0 as a manifest that predates the option
+                throw new IllegalArgumentException("--prompt-tokens must be at least 1, was " + promptTokens);
+            }
+            config = config.withPromptTokens(promptTokens);
+        }
         if (epochs != null) {
             config = config.withEpochs(epochs);
         }

@@ -63,9 +63,12 @@ public final class InferenceKernel {
         }
     }
 
-    /** Stage 2's projection attention: a = softmax(LayerNorm(relu(x A1) A2) P^T / tau). */
+    /**
+     * Stage 2's projection attention: a = softmax(LayerNorm(relu(x A1) A2) P^T / tau); with several prompt tokens, one
+     * softmax per token over its slice of the query and the keys, at tau / tokens ({@code Stage2Head}).
+     */
     private record Attention(FrozenDense first, FrozenDense second, float[] gamma, float[] beta, float[][] keys,
-                             float temperature) {
+                             float temperature, int tokens) {
     }
 
     private final int numericFields;
@@ -81,6 +84,8 @@ public final class InferenceKernel {
     /** The mixture's weights when they do not depend on the row (stage 1: {1}; uniform; prompt similarity), else null. */
     private final float[] fixedWeights;
     private final Attention attention;
+    /** Prompt tokens: the mixture's columns fall into this many slices, each with its own weights. */
+    private final int tokens;
     private final float[] prompt;
     /** The learned gate (bias-free, 2 outputs), or null for the fixed one. */
     private final FrozenDense gate;
@@ -118,6 +123,7 @@ public final class InferenceKernel {
             this.experts = List.of(Expert.of(e, "expert." + metadata.taskIndex()));
             this.fixedWeights = new float[] {1f};
             this.attention = null;
+            this.tokens = 1;
             this.gate = new FrozenDense(p.array("gate.w"), null);
             return;
         }
@@ -132,13 +138,15 @@ public final class InferenceKernel {
             keys[tasks] = p.array(Stage2Head.SHARED_KEY).data().clone();
         }
         float temperature = (float) tune.temperature();
+        this.tokens = tune.promptTokens();
         this.gate = tune.fixedGate() ? null : new FrozenDense(p.array("gate.w"), null);
         switch (tune.fusion()) {
             case ATTENTION -> {
                 this.fixedWeights = null;
                 this.attention = new Attention(new FrozenDense(p.array("projection.0.w"), null),
                         new FrozenDense(p.array("projection.1.w"), null), p.array("projection.norm.gamma").data().clone(),
-                        p.array("projection.norm.beta").data().clone(), keys, temperature);
+                        p.array("projection.norm.beta").data().clone(), keys,
+                        (float) (tune.temperature() / tune.promptTokens()), tune.promptTokens());
             }
             case TASK_SIMILARITY -> {
                 float[] scores = new float[tasks];
@@ -170,7 +178,9 @@ public final class InferenceKernel {
     public List<Product> products() {
         List<Product> products = new ArrayList<>(layers().stream().map(l -> new Product(l.inputs(), l.outputs())).toList());
         if (attention != null) {
-            products.add(new Product(attention.keys()[0].length, attention.keys().length));
+            for (int t = 0; t < attention.tokens(); t++) {
+                products.add(new Product(attention.keys()[0].length / attention.tokens(), attention.keys().length));
+            }
         }
         return products;
     }
@@ -274,19 +284,18 @@ public final class InferenceKernel {
         for (int r = 0; r < n; r++) {
             int at = r * d;
             float[] weights = fixedWeights != null ? fixedWeights : attend(s.query, at, s.weights);
-            // the same order of operations as the ND4J heads: mixed = sum_k a_k h_k, fused = g0 (mixed . p) + g1 h_s
+            // the same order of operations as the ND4J heads: mixed = sum_k a_k h_k, fused = g0 (mixed . p) + g1 h_s;
+            // prompt token t owns columns [t * width, (t + 1) * width) and the weights from t * attended
             Arrays.fill(mixed, 0f);
-            for (int e = 0; e < experts.size(); e++) {
-                float a = weights[e];
-                float[] h = s.experts[e];
-                for (int j = 0; j < d; j++) {
-                    mixed[j] += h[at + j] * a;
-                }
-            }
-            if (attendShared) {
-                float a = weights[experts.size()];
-                for (int j = 0; j < d; j++) {
-                    mixed[j] += s.shared[at + j] * a;
+            int attended = experts.size() + (attendShared ? 1 : 0);
+            int width = d / tokens;
+            for (int t = 0; t < tokens; t++) {
+                for (int e = 0; e < attended; e++) {
+                    float a = weights[t * attended + e];
+                    float[] h = e < experts.size() ? s.experts[e] : s.shared;
+                    for (int j = t * width; j < (t + 1) * width; j++) {
+                        mixed[j] += h[at + j] * a;
+                    }
                 }
             }
             float taskGate = FIXED_TASK_GATE;
@@ -327,15 +336,19 @@ public final class InferenceKernel {
         for (int j = 0; j < d; j++) {
             u[at + j] = (float) (u[at + j] - mean) * inverseStd * a.gamma()[j] + a.beta()[j];
         }
-        for (int k = 0; k < weights.length; k++) {
-            float score = 0f;
-            float[] key = a.keys()[k];
-            for (int j = 0; j < d; j++) {
-                score += u[at + j] * key[j];
+        int attended = a.keys().length;
+        int width = d / a.tokens();
+        for (int t = 0; t < a.tokens(); t++) {
+            for (int k = 0; k < attended; k++) {
+                float score = 0f;
+                float[] key = a.keys()[k];
+                for (int j = t * width; j < (t + 1) * width; j++) {
+                    score += u[at + j] * key[j];
+                }
+                weights[t * attended + k] = score / a.temperature();
             }
-            weights[k] = score / a.temperature();
+            softmax(weights, t * attended, attended);
         }
-        softmax(weights, 0, weights.length);
         return weights;
     }
 
@@ -379,7 +392,8 @@ public final class InferenceKernel {
                 new float[rows * d], new float[experts.size()][rows * d], new float[d], new float[rows * d],
                 new float[rows * 2], new float[rows * tower[0].outputs()], new float[rows * tower[1].outputs()],
                 new float[rows], new float[rows], attention == null ? null : new float[rows * attention.first().outputs()],
-                attention == null ? null : new float[rows * d], new float[experts.size() + (attendShared ? 1 : 0)],
+                attention == null ? null : new float[rows * d],
+                new float[tokens * (experts.size() + (attendShared ? 1 : 0))],
                 new LayerWork(rows, widest));
     }
 

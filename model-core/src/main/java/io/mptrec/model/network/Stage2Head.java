@@ -12,6 +12,7 @@ import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A task prompt trained against the frozen encoder (stage 2): a new task, or a new version of an existing one.
@@ -24,24 +25,42 @@ import org.nd4j.linalg.factory.Nd4j;
  * task-sharing expert h_s, through a learned key {@code attention.shared_key}; with an adapter rank r every expert the
  * task reads is a {@link ExpertAdapter} ({@code adapter.<expert>.down}, {@code adapter.<expert>.up}); with
  * {@code wide} a {@link CategoryBias} ({@code wide.w}) adds the row's per-value biases to the logit. A pass of points
- * with no rows behind them (attributions) has no wide part: its logit is the deep part's alone.
+ * with no rows behind them (attributions) has no wide part: its logit is the deep part's alone. With M prompt tokens
+ * the query, the keys, the experts' outputs and the mixture are read as M slices of D/M columns: slice m of the mixture
+ * is sum_k a^m_k h_k[m], with a^m = softmax(q[m] K[m]^T / (tau / M)) (the scale keeps a slice's scores those of the
+ * whole vector's share); one token is the paper's head, operation for operation.
  */
 public final class Stage2Head implements TaskHead {
 
     /**
      * @param experts the expert outputs the task read: task experts 0..K-1, then the shared one
      * @param adapted the adapters' passes in the same order, or null without an adapter
+     * @param attention the attention weights, rows x (tokens x attended experts), token after token
      * @param logits the tower's output, plus the wide part when the pass has rows
      */
-    public record Pass(Mlp.Pass projection, LayerNorm.Pass norm, INDArray attention, INDArray mixed,
+    public record Pass(Mlp.Pass projection, LayerNorm.Pass norm, INDArray attention, int tokens, INDArray mixed,
                        GatedFusion.Pass fusion, Mlp.Pass tower, INDArray[] experts, ExpertAdapter.Pass[] adapted,
                        INDArray logits) implements TaskHead.Pass {
+
+        /** The share of each attended expert in the mixture, rows x attended: the mean of the tokens' weights. */
+        public INDArray expertShares() {
+            if (tokens == 1) {
+                return attention;
+            }
+            long attended = attention.size(1) / tokens;
+            INDArray shares = Nd4j.zeros(DataType.FLOAT, attention.size(0), attended);
+            for (int t = 0; t < tokens; t++) {
+                shares.addi(attention.get(NDArrayIndex.all(), NDArrayIndex.interval(t * attended, (t + 1) * attended)));
+            }
+            return shares.divi(tokens);
+        }
     }
 
     public static final String SHARED_KEY = "attention.shared_key";
     public static final String WIDE = CategoryBias.NAME;
 
     private final TuneConfig config;
+    private final int tokens;
     private final INDArray prompt;
     private final INDArray promptGradient;
     private final INDArray sharedKey;
@@ -58,6 +77,7 @@ public final class Stage2Head implements TaskHead {
                        INDArray sharedKeyGradient, Mlp projection, LayerNorm norm, Dense gate, Mlp tower,
                        List<ExpertAdapter> adapters, CategoryBias wide) {
         this.config = config;
+        this.tokens = config.promptTokens();
         this.prompt = prompt.reshape(1, prompt.length());
         this.promptGradient = promptGradient == null ? null : promptGradient.reshape(1, promptGradient.length());
         this.sharedKey = sharedKey == null ? null : sharedKey.reshape(1, sharedKey.length());
@@ -87,6 +107,10 @@ public final class Stage2Head implements TaskHead {
         Parameters.Builder b = Parameters.builder();
         float l2 = (float) config.l2Dense();
         int d = encoderConfig.expertOutput();
+        if (d % config.promptTokens() != 0) {
+            throw new IllegalArgumentException("promptTokens " + config.promptTokens()
+                    + " must divide the prompt width D = " + d);
+        }
         b.add("prompt", Parameters.Init.ONES, 0f, d);
         if (config.fusion() == TuneConfig.Fusion.ATTENTION) {
             b.add("projection.0.w", Parameters.Init.GLOROT_UNIFORM, 0f, inputWidth, d / 2);
@@ -199,22 +223,51 @@ public final class Stage2Head implements TaskHead {
                 projected = projection.forward(x);
                 normalised = norm.normalise(projected.output());
                 INDArray query = norm.forward(normalised);
-                attention = Activations.softmaxRows(query.mmul(keys.transpose()).divi(config.temperature()));
+                INDArray[] weights = new INDArray[tokens];
+                for (int t = 0; t < tokens; t++) {
+                    weights[t] = Activations.softmaxRows(token(query, t).mmul(token(keys, t).transpose())
+                            .divi(tokenTemperature()));
+                }
+                attention = tokens == 1 ? weights[0] : Nd4j.hstack(weights);
             }
             case TASK_SIMILARITY -> attention = Activations.softmaxRows(
                     prompt.mmul(keys.transpose()).divi(config.temperature())).repeat(0, rows);
             default -> attention = Nd4j.valueArrayOf(new long[] {rows, attended}, 1.0f / attended, DataType.FLOAT);
         }
         INDArray mixed = Nd4j.zeros(DataType.FLOAT, rows, keys.size(1));
-        for (int k = 0; k < attended; k++) {
-            // with attendShared, column K weighs the shared expert (experts[K])
-            mixed.addi(experts[k].mulColumnVector(GatedFusion.column(attention, k)));
+        for (int t = 0; t < tokens; t++) {
+            INDArray part = token(mixed, t);
+            INDArray weights = tokenWeights(attention, t, attended);
+            for (int k = 0; k < attended; k++) {
+                // with attendShared, column K weighs the shared expert (experts[K])
+                part.addi(token(experts[k], t).mulColumnVector(GatedFusion.column(weights, k)));
+            }
         }
         GatedFusion.Pass fused = fusion.forward(x, mixed.mulRowVector(prompt), experts[tasks]);
         Mlp.Pass towerPass = tower.forward(fused.fused());
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
                 : towerPass.output().add(wide.forward(ep.rows()));
-        return new Pass(projected, normalised, attention, mixed, fused, towerPass, experts, adapted, logits);
+        return new Pass(projected, normalised, attention, tokens, mixed, fused, towerPass, experts, adapted, logits);
+    }
+
+    /** Token t's columns of m (a view), or m itself with one token. */
+    private INDArray token(INDArray m, int t) {
+        if (tokens == 1) {
+            return m;
+        }
+        long width = m.size(1) / tokens;
+        return m.get(NDArrayIndex.all(), NDArrayIndex.interval(t * width, (t + 1) * width));
+    }
+
+    /** Token t's attention weights over the attended experts (a view), or all of them with one token. */
+    private INDArray tokenWeights(INDArray attention, int t, int attended) {
+        return tokens == 1 ? attention
+                : attention.get(NDArrayIndex.all(), NDArrayIndex.interval((long) t * attended, (long) (t + 1) * attended));
+    }
+
+    /** tau / M: a token's scores are dot products over D/M values. */
+    private double tokenTemperature() {
+        return config.temperature() / tokens;
     }
 
     /** The attention's keys: the stage-1 prompts, and the shared expert's learned key when it is attended. */
@@ -238,19 +291,30 @@ public final class Stage2Head implements TaskHead {
             promptGradient.addi(g.dTaskPart().mul(pass.mixed()).sum(true, 0));
         }
         INDArray dMixed = g.dTaskPart().mulRowVector(prompt);
-        INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0), attended);
-        for (int k = 0; k < attended; k++) {
-            GatedFusion.column(dAttention, k).assign(dMixed.mul(pass.experts()[k]).sum(true, 1));
+        INDArray[] dScores = new INDArray[tokens];
+        for (int t = 0; t < tokens; t++) {
+            INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0), attended);
+            for (int k = 0; k < attended; k++) {
+                GatedFusion.column(dAttention, k).assign(token(dMixed, t).mul(token(pass.experts()[k], t)).sum(true, 1));
+            }
+            dScores[t] = Activations.softmaxRowsBackward(tokenWeights(pass.attention(), t, attended), dAttention)
+                    .divi(tokenTemperature());
         }
-        INDArray dScores = Activations.softmaxRowsBackward(pass.attention(), dAttention).divi(config.temperature());
         INDArray dx = inputGradient ? g.dInput() : null;
         switch (config.fusion()) {
             case ATTENTION -> {
                 if (sharedKeyGradient != null) {
                     INDArray query = norm.forward(pass.norm());
-                    sharedKeyGradient.addi(GatedFusion.column(dScores, tasks).transpose().mmul(query));
+                    for (int t = 0; t < tokens; t++) {
+                        token(sharedKeyGradient, t).addi(GatedFusion.column(dScores[t], tasks).transpose()
+                                .mmul(token(query, t)));
+                    }
                 }
-                INDArray dQuery = dScores.mmul(keys);
+                INDArray[] dQueries = new INDArray[tokens];
+                for (int t = 0; t < tokens; t++) {
+                    dQueries[t] = dScores[t].mmul(token(keys, t));
+                }
+                INDArray dQuery = tokens == 1 ? dQueries[0] : Nd4j.hstack(dQueries);
                 INDArray dProjected = norm.backward(pass.norm(), dQuery);
                 INDArray dxProjection = projection.backward(pass.projection(), dProjected, inputGradient);
                 if (inputGradient) {
@@ -259,7 +323,7 @@ public final class Stage2Head implements TaskHead {
             }
             case TASK_SIMILARITY -> {
                 if (promptGradient != null) {
-                    promptGradient.addi(dScores.sum(true, 0).mmul(keys));
+                    promptGradient.addi(dScores[0].sum(true, 0).mmul(keys)); // one token: ATTENTION only beyond
                 }
             }
             default -> { }
@@ -270,7 +334,18 @@ public final class Stage2Head implements TaskHead {
         // dL/d(each expert's output): through the mixture, and for the shared expert through the gate as well
         INDArray[] dExperts = new INDArray[tasks + 1];
         for (int e = 0; e <= tasks; e++) {
-            dExperts[e] = e < attended ? dMixed.mulColumnVector(GatedFusion.column(pass.attention(), e)) : null;
+            if (e >= attended) {
+                continue;
+            }
+            if (tokens == 1) {
+                dExperts[e] = dMixed.mulColumnVector(GatedFusion.column(pass.attention(), e));
+            } else {
+                dExperts[e] = Nd4j.zeros(DataType.FLOAT, dMixed.size(0), dMixed.size(1));
+                for (int t = 0; t < tokens; t++) {
+                    token(dExperts[e], t).assign(token(dMixed, t)
+                            .mulColumnVector(GatedFusion.column(tokenWeights(pass.attention(), t, attended), e)));
+                }
+            }
         }
         dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart() : dExperts[tasks].addi(g.dSharedPart());
         Encoder encoder = ep.encoder();

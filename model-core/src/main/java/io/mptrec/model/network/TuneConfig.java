@@ -16,6 +16,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     existing tasks stay bit-identical by construction.
  * @param wide beyond the paper: a learned bias per categorical value added to the task's logit (the wide part of
  *     Wide &amp; Deep), the task's own per-value main effects where the frozen embeddings lack them
+ * @param promptTokens beyond the paper: the prompt read as M tokens of D/M values each (1: the paper's one vector).
+ *     Token m has its own attention over the keys' m-th slices, from the m-th slice of the one query, and mixes the
+ *     experts' m-th slices with it, so that each part of the representation draws on its own mixture of the existing
+ *     tasks. It adds no parameter (ATTENTION only; M divides D).
  */
 public record TuneConfig(
         Fusion fusion,
@@ -29,14 +33,22 @@ public record TuneConfig(
         // left out of the manifest at their defaults: artifacts of the paper's configuration keep their hash
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean attendShared,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int adapterRank,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wide) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wide,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneToken.class) int promptTokens) {
 
     /** The authors' ablations: projection attention (the method), uniform weights ("FW"), prompt similarity. */
     public enum Fusion { ATTENTION, UNIFORM, TASK_SIMILARITY }
 
     /** method.md's configuration (the paper's): reported by the benchmark as {@code mpt_rec_paper}. */
     public static TuneConfig paper() {
-        return new TuneConfig(Fusion.ATTENTION, false, 150.0, 1e-3, 256, 3e-5, 30, 3, false, 0, false);
+        return new TuneConfig(Fusion.ATTENTION, false, 150.0, 1e-3, 256, 3e-5, 30, 3, false, 0, false, 1);
+    }
+
+    /** A configuration with the paper's one prompt token. */
+    public TuneConfig(Fusion fusion, boolean fixedGate, double temperature, double learningRate, int batchSize,
+                      double l2Dense, int maxEpochs, int patience, boolean attendShared, int adapterRank, boolean wide) {
+        this(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience, attendShared,
+                adapterRank, wide, 1);
     }
 
     /**
@@ -60,6 +72,16 @@ public record TuneConfig(
         if (attendShared && fusion != Fusion.ATTENTION) {
             throw new IllegalArgumentException("attendShared needs the ATTENTION fusion, not " + fusion);
         }
+        if (promptTokens == 0) {
+            promptTokens = 1; // a manifest written before the option does not name it
+        }
+        if (promptTokens < 1 || promptTokens > MAX_PROMPT_TOKENS) {
+            throw new IllegalArgumentException("promptTokens must be between 1 and " + MAX_PROMPT_TOKENS + ", was "
+                    + promptTokens);
+        }
+        if (promptTokens > 1 && fusion != Fusion.ATTENTION) {
+            throw new IllegalArgumentException("several prompt tokens need the ATTENTION fusion, not " + fusion);
+        }
         if (adapterRank < 0 || adapterRank > MAX_ADAPTER_RANK) {
             throw new IllegalArgumentException("adapterRank must be between 0 and " + MAX_ADAPTER_RANK + ", was "
                     + adapterRank);
@@ -69,40 +91,62 @@ public record TuneConfig(
     /** A low-rank adapter is small by definition; beyond this it costs more than a task expert of its own. */
     public static final int MAX_ADAPTER_RANK = 64;
 
+    /** Beyond a handful of tokens each slice of the prompt is too narrow to tell the tasks apart. */
+    public static final int MAX_PROMPT_TOKENS = 16;
+
+    /** Leaves {@code promptTokens} out of the manifest at 1: artifacts with one token keep their hash. */
+    static final class OneToken {
+        @Override
+        public boolean equals(Object value) {
+            return Integer.valueOf(1).equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
     /** The configuration of method.md, kept selectable and reported as {@code mpt_rec_paper}. */
     @JsonIgnore // derived, not a setting of its own
     public boolean isPaper() {
-        return !attendShared && adapterRank == 0 && !wide;
+        return !attendShared && adapterRank == 0 && !wide && promptTokens == 1;
     }
 
     public TuneConfig withEpochs(int epochs) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, epochs, patience,
-                attendShared, adapterRank, wide);
+                attendShared, adapterRank, wide, promptTokens);
     }
 
     public TuneConfig withBatchSize(int batch) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batch, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide);
+                attendShared, adapterRank, wide, promptTokens);
     }
 
     public TuneConfig withLearningRate(double rate) {
         return new TuneConfig(fusion, fixedGate, temperature, rate, batchSize, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide);
+                attendShared, adapterRank, wide, promptTokens);
     }
 
     public TuneConfig withPatience(int epochs) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, epochs,
-                attendShared, adapterRank, wide);
+                attendShared, adapterRank, wide, promptTokens);
     }
 
     public TuneConfig withFusion(Fusion f, boolean fixed) {
         return new TuneConfig(f, fixed, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide);
+                attendShared, adapterRank, wide, promptTokens);
     }
 
     /** The beyond-the-paper options of the new task's path. */
     public TuneConfig withPath(boolean attend, int rank, boolean wideBias) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
-                attend, rank, wideBias);
+                attend, rank, wideBias, promptTokens);
+    }
+
+    /** The prompt read as {@code tokens} tokens (1: the paper's one vector). */
+    public TuneConfig withPromptTokens(int tokens) {
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
+                attendShared, adapterRank, wide, tokens);
     }
 }

@@ -12,9 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import onnx.Onnx;
@@ -53,6 +55,8 @@ public final class OnnxExport {
     private final TaskPromptArtifact prompt;
     private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder();
     private final Set<String> initializers = new HashSet<>();
+    /** The output of each expert already in the graph, by name. */
+    private final Map<String, String> expertOutputs = new HashMap<>();
     private int nodes;
     private int values;
     /** Each row's category indices into the stacked vocabulary (N x fields), as the embedding lookup reads them. */
@@ -135,15 +139,19 @@ public final class OnnxExport {
         return tower(fusion(x, taskPart, expert(x, "expert.shared"), false));
     }
 
-    /** a = attention over the stage-1 prompts, h = sum_k a_k h_k, h~ = h (.) p, then as stage 1. */
+    /**
+     * a = attention over the stage-1 prompts, h = sum_k a_k h_k, h~ = h (.) p, then as stage 1; with several prompt
+     * tokens, each token's slice of the columns is mixed with the weights of its own attention.
+     */
     private String stage2(String x, TuneConfig tune) {
         int tasks = encoder.metadata().tasks().size();
         String keys = transposedPrompts();
+        if (tune.promptTokens() > 1) {
+            return stage2Tail(x, tune, tokenMixture(x, tune, keys));
+        }
         String attention = switch (tune.fusion()) {
             case ATTENTION -> {
-                String projected = op("MatMul", op("Relu", op("MatMul", x, promptArray("projection.0.w"))),
-                        promptArray("projection.1.w"));
-                String query = layerNorm(projected);
+                String query = query(x);
                 yield softmax(op("Div", op("MatMul", query, keys), scalar("temperature", (float) tune.temperature())));
             }
             // one row, broadcast over the batch as the engine repeats it
@@ -155,15 +163,70 @@ public final class OnnxExport {
                 yield floats("uniform_attention", new long[] {1, tasks}, uniform);
             }
         };
-        String shared = expert(x, "expert.shared");
         int attended = tasks + (tune.attendShared() ? 1 : 0);
+        List<String> experts = attendedExperts(x, attended);
         List<String> weights = split(attention, attended);
         String mixed = null;
         for (int k = 0; k < attended; k++) {
             // with attendShared, the last weight is the shared expert's
-            String term = op("Mul", k < tasks ? expert(x, "expert." + k) : shared, weights.get(k));
+            String term = op("Mul", experts.get(k), weights.get(k));
             mixed = mixed == null ? term : op("Add", mixed, term);
         }
+        return stage2Tail(x, tune, mixed);
+    }
+
+    /** The projection's normalised output, the attention's query. */
+    private String query(String x) {
+        String projected = op("MatMul", op("Relu", op("MatMul", x, promptArray("projection.0.w"))),
+                promptArray("projection.1.w"));
+        return layerNorm(projected);
+    }
+
+    /** The task experts' outputs, then the shared expert's when it is attended. */
+    private List<String> attendedExperts(String x, int attended) {
+        int tasks = encoder.metadata().tasks().size();
+        List<String> experts = new ArrayList<>();
+        for (int k = 0; k < attended; k++) {
+            experts.add(expert(x, k < tasks ? "expert." + k : "expert.shared"));
+        }
+        return experts;
+    }
+
+    /** Several prompt tokens: slice t of the mixture is sum_k a^t_k h_k[t], a^t = softmax(q[t] K[t]^T / (tau / M)). */
+    private String tokenMixture(String x, TuneConfig tune, String transposedKeys) {
+        int tokens = tune.promptTokens();
+        int attended = encoder.metadata().tasks().size() + (tune.attendShared() ? 1 : 0);
+        int width = encoder.metadata().config().expertOutput() / tokens;
+        String query = query(x);
+        List<String> experts = attendedExperts(x, attended);
+        String temperature = scalar("token_temperature", (float) (tune.temperature() / tokens));
+        List<String> slices = new ArrayList<>();
+        for (int t = 0; t < tokens; t++) {
+            long from = (long) t * width;
+            long to = from + width;
+            // the keys are stored transposed (D x attended): token t's are rows from..to
+            String keys = slice(transposedKeys, from, to, 0);
+            List<String> weights = split(softmax(op("Div", op("MatMul", slice(query, from, to, 1), keys), temperature)),
+                    attended);
+            String mixed = null;
+            for (int k = 0; k < attended; k++) {
+                String term = op("Mul", slice(experts.get(k), from, to, 1), weights.get(k));
+                mixed = mixed == null ? term : op("Add", mixed, term);
+            }
+            slices.add(mixed);
+        }
+        return node("Concat", slices, fresh("Concat"), intAttribute("axis", 1));
+    }
+
+    /** Entries from..to of a tensor along one axis. */
+    private String slice(String tensor, long from, long to, int axis) {
+        return op("Slice", tensor, int64s("slice_from_" + from, new long[] {from}), int64s("slice_to_" + to, new long[] {to}),
+                int64s("axis_" + axis, new long[] {axis}));
+    }
+
+    /** h~ = mixed (.) p, the gate's fusion with the shared expert, the tower, and the wide part when the task has one. */
+    private String stage2Tail(String x, TuneConfig tune, String mixed) {
+        String shared = expert(x, "expert.shared");
         String taskPart = op("Mul", mixed, promptArray("prompt"));
         String logits = tower(fusion(x, taskPart, shared, tune.fixedGate()));
         if (!tune.wide()) {
@@ -201,6 +264,16 @@ public final class OnnxExport {
 
     /** An encoder expert: ReLU after both layers; on an adapted task's path its first weight is W0 + A B. */
     private String expert(String x, String name) {
+        // each expert once in the graph, however many terms read it
+        String computed = expertOutputs.get(name);
+        if (computed == null) {
+            computed = expertGraph(x, name);
+            expertOutputs.put(name, computed);
+        }
+        return computed;
+    }
+
+    private String expertGraph(String x, String name) {
         boolean adapted = prompt.metadata().stage() == 2 && prompt.metadata().tune().adapterRank() > 0;
         String firstWeight = adapted
                 ? array("prompt.adapted." + name + ".0.w", prompt.adaptedFirstWeight(encoder, name))

@@ -77,7 +77,7 @@ public final class ContributionReports {
                 gate[start + i] = g[i * 2];
             }
             if (stage2) {
-                float[] a = FloatVectors.of(((Stage2Head.Pass) pass).attention());
+                float[] a = FloatVectors.of(((Stage2Head.Pass) pass).expertShares());
                 for (int i = 0; i < a.length; i++) {
                     attention[start * tasks + i] = a[i];
                 }

@@ -49,6 +49,7 @@ class MptrecCommandTests {
                 new Case(List.of("--paper"), TuneConfig.paper()),
                 new Case(List.of("--paper", "--wide"), TuneConfig.paper().withPath(false, 0, true)),
                 new Case(List.of("--no-wide", "--adapter-rank", "1"), TuneConfig.defaults().withPath(true, 1, false)),
+                new Case(List.of("--paper", "--prompt-tokens", "4"), TuneConfig.paper().withPromptTokens(4)),
                 new Case(List.of("--fusion", "UNIFORM"), TuneConfig.paper().withFusion(TuneConfig.Fusion.UNIFORM, false)
                         .withPath(false, 0, TuneConfig.defaults().wide())))) {
             Path out = dir.resolve("variant-" + String.join("", c.options()));
@@ -64,6 +65,14 @@ class MptrecCommandTests {
                 "--out", dir.resolve("refused").toString())).isEqualTo(2));
         assertThat(refusedPath).contains("attendShared needs the ATTENTION fusion, not UNIFORM");
         assertThat(dir.resolve("refused")).doesNotExist();
+        for (var refusal : Map.of("3", "promptTokens 3 must divide the prompt width D = 128", "0",
+                "--prompt-tokens must be at least 1, was 0").entrySet()) {
+            String refusedTokens = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema,
+                    "--artifacts", artifacts.toString(), "--task", "education", "--prompt-tokens", refusal.getKey(),
+                    "--out", dir.resolve("refused").toString())).isEqualTo(2));
+            assertThat(refusedTokens).contains(refusal.getValue());
+            assertThat(dir.resolve("refused")).doesNotExist();
+        }
 
         // tune wrote the contribution report beside the artifact folder, not inside it (the folder is hashed)
         Path tuneReport = artifacts.resolve("prompt-education.report.json");

@@ -72,14 +72,17 @@ class InferenceKernelTests {
     /**
      * Beyond the paper, over education's arrays with random adapter, key and bias arrays: the shared expert attended, a
      * rank-4 adapter (the kernel serves W0 + A B as one weight, where ND4J computes x W0 + (x A) B), the wide part,
-     * and all three.
+     * and all three; several prompt tokens, alone and with all three.
      */
     @ParameterizedTest
-    @CsvSource({"true, 0, false, 1", "false, 4, false, 1", "false, 0, true, 1", "true, 4, true, 1", "true, 4, true, 100",
-            "true, 4, true, 140"})
-    void shouldGiveTheNd4jScoresForTheNewTaskPathOptions(boolean attendShared, int adapterRank, boolean wide, int rows) {
+    @CsvSource({"true, 0, false, 1, 1", "false, 4, false, 1, 1", "false, 0, true, 1, 1", "true, 4, true, 1, 1",
+            "true, 4, true, 1, 100", "true, 4, true, 1, 140", "false, 0, false, 4, 1", "false, 0, false, 4, 100",
+            "true, 4, true, 2, 140"})
+    void shouldGiveTheNd4jScoresForTheNewTaskPathOptions(boolean attendShared, int adapterRank, boolean wide,
+                                                         int promptTokens, int rows) {
         TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
-        TaskPromptArtifact variant = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide), 5);
+        TaskPromptArtifact variant = PromptVariants.of(encoder, education,
+                t -> t.withPath(attendShared, adapterRank, wide).withPromptTokens(promptTokens), 5);
 
         assertThat(maxAbsDifference(variant, testRows(rows))).isLessThanOrEqualTo(TOLERANCE);
         assertThat(InferenceKernel.of(encoder, variant).probabilities(testRows(rows)))
@@ -127,6 +130,18 @@ class InferenceKernelTests {
         // deallocator threads may free other tests' buffers meanwhile)
         assertThat(Pointer.totalCount()).isLessThanOrEqualTo(pointers);
         assertThat(Pointer.totalBytes()).isLessThanOrEqualTo(bytes);
+    }
+
+    /** A manifest naming tokens that do not divide the prompt is refused before any engine reads it. */
+    @Test
+    void shouldRefuseAPromptWhoseTokensDoNotDivideItsWidth() {
+        TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
+        TaskPromptArtifact threeTokens = PromptVariants.of(encoder, education, t -> t.withPromptTokens(3), 5);
+
+        assertThatThrownBy(() -> InferenceKernel.of(encoder, threeTokens))
+                .isInstanceOf(io.mptrec.model.artifact.ArtifactException.class)
+                .hasMessageEndingWith("reads its prompt as 3 tokens, which do not divide its width 128");
+        assertThatThrownBy(() -> threeTokens.head(encoder)).hasMessageContaining("do not divide its width 128");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.mptrec.model.network;
 
 import io.mptrec.model.nn.FloatVectors;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.nn.AdamOptimizer;
@@ -27,14 +28,17 @@ class PromptTuningModelTests {
         return Encoder.frozen(stage1.config(), 3, GradientCheck.TINY_VOCABULARIES, 3, stage1.encoderArrays());
     }
 
-    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}")
-    @CsvSource({"ATTENTION,false,false,0,false", "ATTENTION,true,false,0,false", "UNIFORM,false,false,0,false",
-            "TASK_SIMILARITY,false,false,0,false", "ATTENTION,false,true,0,false", "ATTENTION,false,false,2,false",
-            "UNIFORM,false,false,3,false", "ATTENTION,false,false,0,true", "ATTENTION,false,true,2,true"})
+    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}, tokens {5}")
+    @CsvSource({"ATTENTION,false,false,0,false,1", "ATTENTION,true,false,0,false,1", "UNIFORM,false,false,0,false,1",
+            "TASK_SIMILARITY,false,false,0,false,1", "ATTENTION,false,true,0,false,1", "ATTENTION,false,false,2,false,1",
+            "UNIFORM,false,false,3,false,1", "ATTENTION,false,false,0,true,1", "ATTENTION,false,true,2,true,1",
+            "ATTENTION,false,false,0,false,2", "ATTENTION,false,true,2,true,2", "ATTENTION,true,true,0,false,4"})
     void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate,
-                                                            boolean attendShared, int adapterRank, boolean wide) {
+                                                            boolean attendShared, int adapterRank, boolean wide,
+                                                            int promptTokens) {
         // a low temperature makes the attention's gradient large enough to check in float32
-        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide);
+        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide,
+                promptTokens);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
         moveAdapterAwayFromZero(model);
         GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, LABELS), List.of());
@@ -82,11 +86,13 @@ class PromptTuningModelTests {
         assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
     }
 
-    @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}")
-    @CsvSource({"ATTENTION,false,0", "UNIFORM,false,0", "TASK_SIMILARITY,false,0", "ATTENTION,true,0", "ATTENTION,true,2",
-            "UNIFORM,false,2"})
-    void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion, boolean attendShared, int adapterRank) {
-        TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-2, 8, 0, 1, 1, attendShared, adapterRank, false);
+    @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}, tokens {3}")
+    @CsvSource({"ATTENTION,false,0,1", "UNIFORM,false,0,1", "TASK_SIMILARITY,false,0,1", "ATTENTION,true,0,1",
+            "ATTENTION,true,2,1", "UNIFORM,false,2,1", "ATTENTION,false,0,2", "ATTENTION,true,2,4"})
+    void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion, boolean attendShared, int adapterRank,
+                                                         int promptTokens) {
+        TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-2, 8, 0, 1, 1, attendShared, adapterRank, false,
+                promptTokens);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
         moveAdapterAwayFromZero(model);
         Encoder encoder = model.encoder();
@@ -109,5 +115,33 @@ class PromptTuningModelTests {
 
     private static double sumLogits(PromptTuningModel model, Encoder encoder, org.nd4j.linalg.api.ndarray.INDArray x) {
         return model.head().forward(new EncoderPass(encoder, x)).logits().sumNumber().doubleValue();
+    }
+
+    /** One token is the paper's head; several must divide the prompt width (tiny D = 4) and need the attention. */
+    @Test
+    void shouldRefuseTokensThatDoNotDivideThePromptWidthOrLackTheAttention() {
+        Encoder encoder = frozenEncoder();
+        TuneConfig paper = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 0.5, 1e-2, 8, 0, 1, 1, false, 0, false);
+        assertThat(paper.promptTokens()).isEqualTo(1);
+        assertThat(paper.isPaper()).isTrue();
+        assertThat(paper.withPromptTokens(2).isPaper()).isFalse();
+        assertThatThrownBy(() -> new PromptTuningModel(encoder, paper.withPromptTokens(3), 9))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("promptTokens 3 must divide the prompt width D = 4");
+        assertThatThrownBy(() -> paper.withFusion(TuneConfig.Fusion.UNIFORM, false).withPromptTokens(2))
+                .hasMessage("several prompt tokens need the ATTENTION fusion, not UNIFORM");
+        assertThatThrownBy(() -> paper.withPromptTokens(TuneConfig.MAX_PROMPT_TOKENS + 1))
+                .hasMessage("promptTokens must be between 1 and 16, was 17");
+    }
+
+    /** A manifest names the tokens only when there are several: one-token artifacts keep their content hash. */
+    @Test
+    void shouldNameThePromptTokensInTheManifestOnlyWhenSeveral() throws Exception {
+        String paper = io.mptrec.model.artifact.CanonicalJson.write(TuneConfig.paper());
+        assertThat(paper).doesNotContain("promptTokens");
+        String tokens = io.mptrec.model.artifact.CanonicalJson.write(TuneConfig.paper().withPromptTokens(4));
+        assertThat(tokens).contains("\"promptTokens\":4");
+        var mapper = io.mptrec.model.artifact.CanonicalJson.MAPPER;
+        assertThat(mapper.readValue(paper, TuneConfig.class)).isEqualTo(TuneConfig.paper());
+        assertThat(mapper.readValue(tokens, TuneConfig.class)).isEqualTo(TuneConfig.paper().withPromptTokens(4));
     }
 }
