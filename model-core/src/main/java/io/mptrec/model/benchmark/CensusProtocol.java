@@ -65,13 +65,16 @@ public final class CensusProtocol {
 
         /**
          * The stage-2 configurations the protocol runs on the same frozen encoder, the default ({@link #tune}) first:
-         * the paper's ({@code mpt_rec_paper}) and each option beyond it on its own, for the ablation rows.
+         * the paper's ({@code mpt_rec_paper}) and each option beyond it on its own, for the ablation rows, and the
+         * default with several prompt tokens.
          */
         public List<TuneConfig> stage2Variants() {
             TuneConfig paper = tune.withPath(false, 0, false);
             Set<TuneConfig> variants = new LinkedHashSet<>(List.of(tune, paper, paper.withPath(true, 0, false),
                     paper.withPath(false, ABLATION_ADAPTER_RANK, false), paper.withPath(false, 0, true),
                     paper.withPromptTokens(ABLATION_PROMPT_TOKENS)));
+            // the one option that costs no parameter, on top of the default: a candidate for the default itself
+            variants.add(tune.withPromptTokens(ABLATION_PROMPT_TOKENS));
             return List.copyOf(variants);
         }
     }

@@ -20,7 +20,8 @@ class BenchmarkCommandTests {
             "trainable_params", "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second");
     /** The stage-2 ablation rows beside mpt_rec, the default's figures. */
     private static final List<String> VARIANTS = List.of("mpt_rec_attend_shared_wide", "mpt_rec_paper",
-            "mpt_rec_attend_shared", "mpt_rec_adapter_r4", "mpt_rec_wide", "mpt_rec_tokens4");
+            "mpt_rec_attend_shared", "mpt_rec_adapter_r4", "mpt_rec_wide", "mpt_rec_tokens4",
+            "mpt_rec_attend_shared_wide_tokens4");
 
     @TempDir
     Path dir;
