@@ -47,10 +47,9 @@ public final class Stage2Head implements TaskHead {
             if (tokens == 1) {
                 return attention;
             }
-            long attended = attention.size(1) / tokens;
-            INDArray shares = Nd4j.zeros(DataType.FLOAT, attention.size(0), attended);
+            INDArray shares = Nd4j.zeros(DataType.FLOAT, attention.size(0), attention.size(1) / tokens);
             for (int t = 0; t < tokens; t++) {
-                shares.addi(attention.get(NDArrayIndex.all(), NDArrayIndex.interval(t * attended, (t + 1) * attended)));
+                shares.addi(tokenWeights(attention, tokens, t));
             }
             return shares.divi(tokens);
         }
@@ -237,7 +236,7 @@ public final class Stage2Head implements TaskHead {
         INDArray mixed = Nd4j.zeros(DataType.FLOAT, rows, keys.size(1));
         for (int t = 0; t < tokens; t++) {
             INDArray part = token(mixed, t);
-            INDArray weights = tokenWeights(attention, t, attended);
+            INDArray weights = tokenWeights(attention, tokens, t);
             for (int k = 0; k < attended; k++) {
                 // with attendShared, column K weighs the shared expert (experts[K])
                 part.addi(token(experts[k], t).mulColumnVector(GatedFusion.column(weights, k)));
@@ -260,9 +259,12 @@ public final class Stage2Head implements TaskHead {
     }
 
     /** Token t's attention weights over the attended experts (a view), or all of them with one token. */
-    private INDArray tokenWeights(INDArray attention, int t, int attended) {
-        return tokens == 1 ? attention
-                : attention.get(NDArrayIndex.all(), NDArrayIndex.interval((long) t * attended, (long) (t + 1) * attended));
+    private static INDArray tokenWeights(INDArray attention, int tokens, int t) {
+        if (tokens == 1) {
+            return attention;
+        }
+        long attended = attention.size(1) / tokens;
+        return attention.get(NDArrayIndex.all(), NDArrayIndex.interval(t * attended, (t + 1) * attended));
     }
 
     /** tau / M: a token's scores are dot products over D/M values. */
@@ -297,7 +299,7 @@ public final class Stage2Head implements TaskHead {
             for (int k = 0; k < attended; k++) {
                 GatedFusion.column(dAttention, k).assign(token(dMixed, t).mul(token(pass.experts()[k], t)).sum(true, 1));
             }
-            dScores[t] = Activations.softmaxRowsBackward(tokenWeights(pass.attention(), t, attended), dAttention)
+            dScores[t] = Activations.softmaxRowsBackward(tokenWeights(pass.attention(), tokens, t), dAttention)
                     .divi(tokenTemperature());
         }
         INDArray dx = inputGradient ? g.dInput() : null;
@@ -343,7 +345,7 @@ public final class Stage2Head implements TaskHead {
                 dExperts[e] = Nd4j.zeros(DataType.FLOAT, dMixed.size(0), dMixed.size(1));
                 for (int t = 0; t < tokens; t++) {
                     token(dExperts[e], t).assign(token(dMixed, t)
-                            .mulColumnVector(GatedFusion.column(tokenWeights(pass.attention(), t, attended), e)));
+                            .mulColumnVector(GatedFusion.column(tokenWeights(pass.attention(), tokens, t), e)));
                 }
             }
         }
