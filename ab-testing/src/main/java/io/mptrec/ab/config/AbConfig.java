@@ -2,7 +2,10 @@ package io.mptrec.ab.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+
+import java.util.Optional;
 
 /** A/B testing settings ({@code mptrec.ab.*}). */
 @ConfigMapping(prefix = "mptrec.ab")
@@ -15,6 +18,8 @@ public interface AbConfig {
     Pilot pilot();
 
     Guardrails guardrails();
+
+    Events events();
 
     interface Serving {
         /** Most candidate rows one score request may carry. */
@@ -48,5 +53,62 @@ public interface AbConfig {
         /** How often RUNNING experiments' guardrails are evaluated (read by GuardrailService's @Scheduled); "off" disables. */
         @WithDefault("30s")
         String every();
+    }
+
+    /** Where exposures and KPI events go, and where results read them from ({@code io.mptrec.ab.events}). */
+    interface Events {
+
+        enum Transport {
+            /** Straight into the database's exposure and kpi_event tables; results read them (the default). */
+            DATABASE,
+            /** Published to Kafka; an aggregator folds them into per-unit sums, which results read. */
+            KAFKA
+        }
+
+        @WithDefault("database")
+        Transport transport();
+
+        Kafka kafka();
+
+        Aggregator aggregator();
+
+        interface Kafka {
+            /** The brokers, e.g. 127.0.0.1:9092; required with transport=kafka or a running aggregator. */
+            Optional<String> bootstrapServers();
+
+            /** Exposures and KPI events, keyed by request id (so an exposure and its events share a partition). */
+            @WithDefault("mptrec.ab-events")
+            String topic();
+
+            /** Records the aggregator can never apply, with the reason in their headers. */
+            @WithDefault("mptrec.ab-events.dead-letter")
+            String deadLetterTopic();
+
+            /** Partitions of the topic when the application creates it (the most aggregators that can share it). */
+            @WithDefault("6")
+            @Min(1)
+            @Max(1000)
+            int partitions();
+
+            /** How long a KPI batch waits for the brokers' acknowledgement before the request fails (503). */
+            @WithDefault("30s")
+            java.time.Duration ackTimeout();
+        }
+
+        interface Aggregator {
+            /** Whether this process runs an aggregator (any number of processes may: they share the partitions). */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** The consumer group; its offsets live in the database beside the aggregates. */
+            @WithDefault("mptrec-aggregator")
+            String group();
+
+            /** Most records applied in one database transaction. */
+            @WithDefault("2000")
+            @Min(1)
+            @Max(100000)
+            int maxBatch();
+        }
     }
 }

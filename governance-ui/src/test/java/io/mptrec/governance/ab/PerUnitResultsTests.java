@@ -1,6 +1,6 @@
 package io.mptrec.governance.ab;
 
-import io.mptrec.ab.serving.service.ExposureWriter;
+import io.mptrec.ab.events.EventLog;
 import io.mptrec.governance.Api;
 import io.mptrec.governance.PostgresResource;
 import io.mptrec.governance.TestArtifacts;
@@ -45,7 +45,7 @@ class PerUnitResultsTests {
     static final JsonPathConfig DOUBLES = new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE);
 
     @Inject
-    ExposureWriter exposures;
+    EventLog eventLog;
 
     @Inject
     DataSource dataSource;
@@ -106,7 +106,7 @@ class PerUnitResultsTests {
         }
         as("erin").contentType("application/json").body(Map.of("events", events)).post("/api/v1/events/kpi")
                 .then().statusCode(200).body("stored", equalTo(events.size()));
-        exposures.awaitStored();
+        eventLog.awaitReadable();
 
         assertResultsMatch(id, units, 0);
 
@@ -204,7 +204,8 @@ class PerUnitResultsTests {
         }
     }
 
-    private void exposureInOtherArm(long experiment, String unit, String arm) throws SQLException {
+    /** Stores an exposure of {@code unit} in {@code arm}, as a client bug would have it served, readable once returned. */
+    protected void exposureInOtherArm(long experiment, String unit, String arm) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement(
                 "INSERT INTO exposure (request_id, task_id, experiment_id, arm, unit_id, prompt_version_id, scored_at, "
                         + "candidates, score_first, score_mean, score_max) SELECT ?, t.id, ?, ?, ?, a.prompt_version_id, "

@@ -2,7 +2,7 @@ package io.mptrec.ab.kpi.rest;
 
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiBatch;
-import io.mptrec.ab.kpi.service.KpiEventService;
+import io.mptrec.ab.events.EventLog;
 import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -23,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "KPI events", description = "Outcomes of scored requests, idempotent by event id")
 public class KpiEventResource {
 
-    private final KpiEventService events;
+    private final EventLog events;
 
-    public KpiEventResource(KpiEventService events) {
+    public KpiEventResource(EventLog events) {
         this.events = events;
     }
 
@@ -39,6 +39,6 @@ public class KpiEventResource {
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
     public KpiAck createKpiEvents(@Valid @NotNull KpiBatch body) {
-        return events.persistEvents(body.events());
+        return events.kpiEvents(body.events());
     }
 }

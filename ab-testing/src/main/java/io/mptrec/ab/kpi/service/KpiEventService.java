@@ -55,23 +55,7 @@ public class KpiEventService {
 
     /** Validates, then stores in a transaction of its own; returns after the commit. */
     public KpiAck persistEvents(List<KpiEventRequest> events) {
-        if (events.isEmpty() || events.size() > MAX_BATCH) {
-            throw ApiException.badRequest("invalid-input", "a batch holds 1 to " + MAX_BATCH + " events, got "
-                    + events.size(), "events");
-        }
-        Map<String, KpiEventRequest> unique = new TreeMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            KpiEventRequest e = events.get(i);
-            String at = "events[" + i + "].";
-            if (e == null) {
-                throw ApiException.badRequest("invalid-input", "event " + i + " is null", "events[" + i + "]");
-            }
-            requireText(e.eventId(), 100, at + "eventId");
-            requireText(e.requestId(), 64, at + "requestId");
-            Names.requireName(e.metric(), at + "metric");
-            KpiValues.requireValue(e.value(), at + "value");
-            unique.putIfAbsent(e.eventId(), e);
-        }
+        Map<String, KpiEventRequest> unique = validate(events);
         for (int attempt = 1; ; attempt++) {
             try {
                 int stored = QuarkusTransaction.requiringNew().call(() -> insert(unique.values()));
@@ -82,6 +66,35 @@ public class KpiEventService {
                 }
             }
         }
+    }
+
+    /**
+     * The edge's rules for a batch, whichever way it then travels (400 naming the field of the first bad event):
+     * returns its events by id, the first of repeated ids kept, in id order.
+     */
+    public static Map<String, KpiEventRequest> validate(List<KpiEventRequest> events) {
+        if (events.isEmpty() || events.size() > MAX_BATCH) {
+            throw ApiException.badRequest("invalid-input", "a batch holds 1 to " + MAX_BATCH + " events, got "
+                    + events.size(), "events");
+        }
+        Map<String, KpiEventRequest> unique = new TreeMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            KpiEventRequest e = events.get(i);
+            if (e == null) {
+                throw ApiException.badRequest("invalid-input", "event " + i + " is null", "events[" + i + "]");
+            }
+            validate(e, "events[" + i + "].");
+            unique.putIfAbsent(e.eventId(), e);
+        }
+        return unique;
+    }
+
+    /** One event's rules; {@code at} prefixes the field names (e.g. {@code events[3].}). */
+    public static void validate(KpiEventRequest e, String at) {
+        requireText(e.eventId(), 100, at + "eventId");
+        requireText(e.requestId(), 64, at + "requestId");
+        Names.requireName(e.metric(), at + "metric");
+        KpiValues.requireValue(e.value(), at + "value");
     }
 
     private int insert(Collection<KpiEventRequest> events) {
@@ -122,7 +135,7 @@ public class KpiEventService {
     }
 
     private static void requireText(String value, int max, String field) {
-        if (value.isBlank()) {
+        if (value == null || value.isBlank()) {
             throw ApiException.badRequest("invalid-input", "must have 1 to " + max + " characters", field);
         }
         Names.requireText(value, max, field);

@@ -4,12 +4,11 @@ import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
-import io.mptrec.ab.kpi.service.KpiEventService;
+import io.mptrec.ab.events.EventLog;
 import io.mptrec.ab.pilot.PilotRequests.PilotProgress;
 import io.mptrec.ab.pilot.PilotRequests.PilotRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
-import io.mptrec.ab.serving.service.ExposureWriter;
 import io.mptrec.ab.serving.service.RoutingCache.ExperimentRoute;
 import io.mptrec.ab.serving.service.RoutingCache;
 import io.mptrec.ab.serving.service.ServingService;
@@ -60,10 +59,9 @@ public class PilotService {
     private final AbConfig config;
     private final Clock clock;
     private final ServingService serving;
-    private final KpiEventService kpi;
+    private final EventLog events;
     private final ExperimentService experiments;
-    private final ExposureWriter exposures;
-    private final RoutingCache routings;
+        private final RoutingCache routings;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "mptrec-pilot");
         t.setDaemon(true);
@@ -72,14 +70,13 @@ public class PilotService {
     private final Map<Long, Run> runs = new ConcurrentHashMap<>();
     private volatile Dataset dataset;
 
-    public PilotService(AbConfig config, Clock clock, ServingService serving, KpiEventService kpi,
-                        ExperimentService experiments, ExposureWriter exposures, RoutingCache routings) {
+    public PilotService(AbConfig config, Clock clock, ServingService serving, EventLog events,
+                        ExperimentService experiments, RoutingCache routings) {
         this.config = config;
         this.clock = clock;
         this.serving = serving;
-        this.kpi = kpi;
+        this.events = events;
         this.experiments = experiments;
-        this.exposures = exposures;
         this.routings = routings;
     }
 
@@ -188,14 +185,14 @@ public class PilotService {
                 pending.add(new KpiEventRequest(response.requestId() + ":log_loss", response.requestId(),
                         "log_loss", logLoss));
                 if (pending.size() >= EVENT_BATCH) {
-                    run.events.addAndGet(kpi.persistEvents(pending).stored());
+                    run.events.addAndGet(events.kpiEvents(pending).stored());
                     pending.clear();
                 }
             }
             if (!pending.isEmpty()) {
-                run.events.addAndGet(kpi.persistEvents(pending).stored());
+                run.events.addAndGet(events.kpiEvents(pending).stored());
             }
-            exposures.awaitStored(); // DONE means the pilot's exposures can be read back (they are written behind)
+            events.awaitReadable(); // DONE means the results can read the pilot's traffic (it is written behind)
             run.state = "DONE";
         } catch (RuntimeException e) {
             LOG.errorf(e, "pilot of experiment %d failed", run.experimentId);

@@ -1,5 +1,7 @@
 package io.mptrec.ab.serving.service;
 
+import io.mptrec.ab.events.EventLog;
+
 import io.mptrec.ab.assignment.Assigner;
 import io.mptrec.ab.assignment.Assignment;
 import io.mptrec.ab.config.AbConfig;
@@ -51,11 +53,11 @@ public class ServingService {
     private final AbConfig config;
     private final ScorerCache scorers;
     private final RoutingCache routings;
-    private final ExposureWriter exposures;
+    private final EventLog exposures;
     private final Assigner assigner = new Assigner();
 
     public ServingService(Clock clock, AbConfig config, ScorerCache scorers, RoutingCache routings,
-                          ExposureWriter exposures) {
+                          EventLog exposures) {
         this.clock = clock;
         this.config = config;
         this.scorers = scorers;
@@ -85,7 +87,7 @@ public class ServingService {
         return served(request, pilot).response();
     }
 
-    /** Resolves (usually from memory), scores, then stores the exposure through {@link ExposureWriter}. */
+    /** Resolves (usually from memory), scores, then stores the exposure through the {@link EventLog}. */
     public Served scoreTimed(@Valid @NotNull ScoreRequest request) {
         return served(request, null);
     }
@@ -132,7 +134,7 @@ public class ServingService {
         exposure.scoreFirst = scores[0];
         exposure.scoreMean = sum / scores.length;
         exposure.scoreMax = max;
-        exposures.write(exposure);
+        exposures.exposure(exposure);
         long t3 = System.nanoTime();
 
         ExperimentRef ref = "outside-ramp".equals(how) ? null : resolved.ref();

@@ -1,0 +1,339 @@
+package io.mptrec.ab.events;
+
+import io.mptrec.ab.events.EventRecord.ExposureRecord;
+import io.mptrec.ab.events.EventRecord.KpiRecord;
+import io.mptrec.ab.kpi.KpiValues;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Applies records of the event topic to the database in one transaction per batch (PostgreSQL): the raw exposure and
+ * KPI rows (the audit trail; time series and online model quality read them), the per-unit sums they change, and the
+ * partitions' offsets, moved with a compare-and-set from the offset the aggregator started from. Hence the effect is
+ * exactly once: a batch whose offsets moved meanwhile (another aggregator took the partition over) changes nothing,
+ * and a batch applied twice cannot be, since its offsets no longer match. Rows already stored (a replay) add nothing:
+ * only newly inserted exposures and events change the sums.
+ *
+ * <p>An event before its exposure (the client was quick, or the exposure sat in a producer's buffer) is stored and
+ * counted when its exposure arrives: a new exposure adds the events already stored for its request.
+ */
+@ApplicationScoped
+public class AggregateStore {
+
+    /** One partition's share of a batch: records at offsets [from, next), {@code from} as read from the database. */
+    public record PartitionBatch(int partition, long from, long next, boolean caughtUp, List<EventRecord> records) {
+    }
+
+    /** The partition's offset in the database is no longer the one the batch started from: nothing was applied. */
+    public static final class StaleOffset extends RuntimeException {
+        StaleOffset(int partition, long expected) {
+            super("partition " + partition + " is no longer at offset " + expected + " in the database");
+        }
+    }
+
+    private static final String CLAIM = "INSERT INTO event_offset (consumer_group, topic, partition_id, next_offset) "
+            + "VALUES (?, ?, ?, 0) ON CONFLICT (consumer_group, topic, partition_id) DO NOTHING";
+    private static final String READ = "SELECT next_offset FROM event_offset WHERE consumer_group = ? AND topic = ? "
+            + "AND partition_id = ?";
+    private static final String MOVE = "UPDATE event_offset SET next_offset = ?, caught_up_at = CASE WHEN ? THEN ? "
+            + "ELSE caught_up_at END WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND next_offset = ?";
+    private static final String CAUGHT_UP = "UPDATE event_offset SET caught_up_at = ? WHERE consumer_group = ? "
+            + "AND topic = ? AND partition_id = ? AND next_offset = ?";
+    private static final String EXPOSURES = "INSERT INTO exposure (request_id, task_id, experiment_id, arm, unit_id, "
+            + "prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) SELECT * FROM unnest("
+            + "?::varchar[], ?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[], "
+            + "?::text[]::timestamptz[], ?::int[], ?::float8[], ?::float8[], ?::float8[]) "
+            + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id, experiment_id, arm, unit_id";
+    private static final String STORED_EVENTS = "SELECT request_id, metric, SUM(metric_value) FROM kpi_event "
+            + "WHERE request_id = ANY(?) AND ABS(metric_value) <= " + KpiValues.MAX_ABS + " GROUP BY request_id, metric";
+    private static final String EVENTS = "INSERT INTO kpi_event (event_id, request_id, metric, metric_value, "
+            + "received_at) SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::float8[], "
+            + "?::text[]::timestamptz[]) ON CONFLICT (event_id) DO NOTHING RETURNING request_id, metric, metric_value";
+    private static final String EXPOSED = "SELECT request_id, experiment_id, arm, unit_id FROM exposure "
+            + "WHERE request_id = ANY(?) AND experiment_id IS NOT NULL";
+    private static final String ADD_EXPOSURES = "INSERT INTO unit_aggregate (experiment_id, unit_id, arm, exposures) "
+            + "SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[]) "
+            + "ON CONFLICT (experiment_id, unit_id, arm) DO UPDATE SET exposures = unit_aggregate.exposures "
+            + "+ EXCLUDED.exposures";
+    private static final String ADD_TOTALS = "INSERT INTO unit_metric_aggregate (experiment_id, unit_id, arm, metric, "
+            + "total) SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::float8[]) "
+            + "ON CONFLICT (experiment_id, unit_id, arm, metric) DO UPDATE SET total = unit_metric_aggregate.total "
+            + "+ EXCLUDED.total";
+
+    /** Where a request's exposure counts: its experiment, unit and arm. */
+    private record Slot(long experimentId, String unitId, String arm) implements Comparable<Slot> {
+        @Override
+        public int compareTo(Slot o) {
+            int c = Long.compare(experimentId, o.experimentId);
+            c = c != 0 ? c : unitId.compareTo(o.unitId);
+            return c != 0 ? c : arm.compareTo(o.arm);
+        }
+    }
+
+    private record MetricSlot(Slot slot, String metric) implements Comparable<MetricSlot> {
+        @Override
+        public int compareTo(MetricSlot o) {
+            int c = slot.compareTo(o.slot);
+            return c != 0 ? c : metric.compareTo(o.metric);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public AggregateStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** The partition's next offset for the group, creating its row at 0 the first time. */
+    public long claim(String group, String topic, int partition) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement s = c.prepareStatement(CLAIM)) {
+                    s.setString(1, group);
+                    s.setString(2, topic);
+                    s.setInt(3, partition);
+                    s.executeUpdate();
+                }
+                try (PreparedStatement s = c.prepareStatement(READ)) {
+                    s.setString(1, group);
+                    s.setString(2, topic);
+                    s.setInt(3, partition);
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        return r.getLong(1);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Stamps partitions that have nothing left to apply (an idle aggregator), if they are still at {@code next}. */
+    public void caughtUp(String group, String topic, Map<Integer, Long> nextByPartition) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CAUGHT_UP)) {
+                for (Map.Entry<Integer, Long> p : nextByPartition.entrySet()) {
+                    s.setObject(1, now());
+                    s.setString(2, group);
+                    s.setString(3, topic);
+                    s.setInt(4, p.getKey());
+                    s.setLong(5, p.getValue());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot stamp the offsets: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Applies the batches in one transaction, or nothing ({@link StaleOffset}, or the database's error). */
+    public void apply(String group, String topic, List<PartitionBatch> batches) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                apply(c, group, topic, batches);
+            } catch (SQLException e) {
+                throw new AggregateStoreException(e);
+            }
+        });
+    }
+
+    private void apply(Connection c, String group, String topic, List<PartitionBatch> batches) throws SQLException {
+        OffsetDateTime now = now();
+        try (PreparedStatement s = c.prepareStatement(MOVE)) {
+            for (PartitionBatch b : batches) {
+                s.setLong(1, b.next());
+                s.setBoolean(2, b.caughtUp());
+                s.setObject(3, now);
+                s.setString(4, group);
+                s.setString(5, topic);
+                s.setInt(6, b.partition());
+                s.setLong(7, b.from());
+                if (s.executeUpdate() != 1) {
+                    throw new StaleOffset(b.partition(), b.from());
+                }
+            }
+        }
+        List<ExposureRecord> exposures = new ArrayList<>();
+        Map<String, KpiRecord> events = new TreeMap<>(); // by event id, the first kept (as the direct path does)
+        for (PartitionBatch b : batches) {
+            for (EventRecord r : b.records()) {
+                if (r instanceof ExposureRecord e) {
+                    exposures.add(e);
+                } else if (r instanceof KpiRecord k) {
+                    events.putIfAbsent(k.eventId(), k);
+                }
+            }
+        }
+        Map<Slot, Long> addExposures = new TreeMap<>();
+        Map<MetricSlot, Double> addTotals = new TreeMap<>();
+        if (!exposures.isEmpty()) {
+            Map<String, Slot> newInExperiments = insertExposures(c, exposures);
+            newInExperiments.values().forEach(slot -> addExposures.merge(slot, 1L, Long::sum));
+            if (!newInExperiments.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement(STORED_EVENTS)) {
+                    s.setArray(1, c.createArrayOf("varchar", newInExperiments.keySet().toArray()));
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            addTotals.merge(new MetricSlot(newInExperiments.get(r.getString(1)), r.getString(2)),
+                                    r.getDouble(3), Double::sum);
+                        }
+                    }
+                }
+            }
+        }
+        if (!events.isEmpty()) {
+            List<Object[]> inserted = insertEvents(c, events.values());
+            Map<String, Slot> exposed = exposed(c, inserted);
+            for (Object[] e : inserted) {
+                Slot slot = exposed.get((String) e[0]);
+                if (slot != null) {
+                    addTotals.merge(new MetricSlot(slot, (String) e[1]), (Double) e[2], Double::sum);
+                }
+            }
+        }
+        upsertExposures(c, addExposures);
+        upsertTotals(c, addTotals);
+    }
+
+    /** Inserts the exposures; returns the new ones that belong to an experiment, by request id. */
+    private Map<String, Slot> insertExposures(Connection c, List<ExposureRecord> exposures) throws SQLException {
+        int n = exposures.size();
+        Object[][] columns = new Object[11][n];
+        for (int i = 0; i < n; i++) {
+            ExposureRecord e = exposures.get(i);
+            columns[0][i] = e.requestId();
+            columns[1][i] = e.taskId();
+            columns[2][i] = e.experimentId();
+            columns[3][i] = e.arm();
+            columns[4][i] = e.unitId();
+            columns[5][i] = e.promptVersionId();
+            columns[6][i] = e.scoredAt().toString();
+            columns[7][i] = e.candidates();
+            columns[8][i] = e.scoreFirst();
+            columns[9][i] = e.scoreMean();
+            columns[10][i] = e.scoreMax();
+        }
+        String[] types = {"varchar", "int8", "int8", "varchar", "varchar", "int8", "text", "int4", "float8", "float8",
+                "float8"};
+        Map<String, Slot> slots = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement(EXPOSURES)) {
+            for (int col = 0; col < columns.length; col++) {
+                s.setArray(col + 1, c.createArrayOf(types[col], columns[col]));
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long experiment = r.getLong(2);
+                    if (!r.wasNull()) {
+                        slots.put(r.getString(1), new Slot(experiment, r.getString(4), r.getString(3)));
+                    }
+                }
+            }
+        }
+        return slots;
+    }
+
+    /** Inserts the events; returns the new ones as (request id, metric, value). */
+    private static List<Object[]> insertEvents(Connection c, java.util.Collection<KpiRecord> events)
+            throws SQLException {
+        List<KpiRecord> list = List.copyOf(events);
+        int n = list.size();
+        Object[][] columns = new Object[5][n];
+        for (int i = 0; i < n; i++) {
+            KpiRecord k = list.get(i);
+            columns[0][i] = k.eventId();
+            columns[1][i] = k.requestId();
+            columns[2][i] = k.metric();
+            columns[3][i] = k.value();
+            columns[4][i] = k.receivedAt().toString();
+        }
+        String[] types = {"varchar", "varchar", "varchar", "float8", "text"};
+        List<Object[]> inserted = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(EVENTS)) {
+            for (int col = 0; col < columns.length; col++) {
+                s.setArray(col + 1, c.createArrayOf(types[col], columns[col]));
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    inserted.add(new Object[] {r.getString(1), r.getString(2), r.getDouble(3)});
+                }
+            }
+        }
+        return inserted;
+    }
+
+    /** The experiment slots of the events' requests, for those exposed in an experiment. */
+    private static Map<String, Slot> exposed(Connection c, List<Object[]> events) throws SQLException {
+        Map<String, Slot> slots = new HashMap<>();
+        if (events.isEmpty()) {
+            return slots;
+        }
+        try (PreparedStatement s = c.prepareStatement(EXPOSED)) {
+            s.setArray(1, c.createArrayOf("varchar", events.stream().map(e -> e[0]).distinct().toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    slots.put(r.getString(1), new Slot(r.getLong(2), r.getString(4), r.getString(3)));
+                }
+            }
+        }
+        return slots;
+    }
+
+    /** Adds exposures per slot, in key order (two aggregators lock shared units' rows in the same order). */
+    private static void upsertExposures(Connection c, Map<Slot, Long> add) throws SQLException {
+        if (add.isEmpty()) {
+            return;
+        }
+        List<Slot> slots = List.copyOf(add.keySet());
+        try (PreparedStatement s = c.prepareStatement(ADD_EXPOSURES)) {
+            s.setArray(1, c.createArrayOf("int8", slots.stream().map(Slot::experimentId).toArray()));
+            s.setArray(2, c.createArrayOf("varchar", slots.stream().map(Slot::unitId).toArray()));
+            s.setArray(3, c.createArrayOf("varchar", slots.stream().map(Slot::arm).toArray()));
+            s.setArray(4, c.createArrayOf("int8", add.values().toArray()));
+            s.executeUpdate();
+        }
+    }
+
+    private static void upsertTotals(Connection c, Map<MetricSlot, Double> add) throws SQLException {
+        if (add.isEmpty()) {
+            return;
+        }
+        List<MetricSlot> slots = List.copyOf(add.keySet());
+        try (PreparedStatement s = c.prepareStatement(ADD_TOTALS)) {
+            s.setArray(1, c.createArrayOf("int8", slots.stream().map(m -> m.slot().experimentId()).toArray()));
+            s.setArray(2, c.createArrayOf("varchar", slots.stream().map(m -> m.slot().unitId()).toArray()));
+            s.setArray(3, c.createArrayOf("varchar", slots.stream().map(m -> m.slot().arm()).toArray()));
+            s.setArray(4, c.createArrayOf("varchar", slots.stream().map(MetricSlot::metric).toArray()));
+            s.setArray(5, c.createArrayOf("float8", add.values().toArray()));
+            s.executeUpdate();
+        }
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** The database refused or failed the batch; nothing of it was applied. */
+    public static final class AggregateStoreException extends RuntimeException {
+        AggregateStoreException(SQLException cause) {
+            super("could not apply the batch: " + cause.getMessage(), cause);
+        }
+    }
+}
