@@ -26,13 +26,14 @@ CREATE TABLE unit_metric_aggregate (
 CREATE INDEX ix_unit_metric_aggregate_metric ON unit_metric_aggregate (experiment_id, metric);
 
 -- Where the aggregates stand in each partition of the topic: the next offset to apply, moved in the same transaction
--- as the sums it covers (exactly-once effect); caught_up_at is the last time the partition had nothing left to
--- apply, so the oldest of them says how fresh the results are.
+-- as the sums it covers (exactly-once effect). applied_until: the records the partition got before this time are
+-- applied (the last applied record's time, or the moment the partition was seen with nothing left); the oldest over
+-- the partitions says how fresh the results are.
 CREATE TABLE event_offset (
     consumer_group VARCHAR(100)             NOT NULL,
     topic          VARCHAR(249)             NOT NULL,
     partition_id   INTEGER                  NOT NULL,
     next_offset    BIGINT                   NOT NULL,
-    caught_up_at   TIMESTAMP WITH TIME ZONE,
+    applied_until  TIMESTAMP WITH TIME ZONE,
     CONSTRAINT pk_event_offset PRIMARY KEY (consumer_group, topic, partition_id)
 );

@@ -79,7 +79,13 @@ class RoleMatrixTests {
                 new Endpoint("GET report", ALL, r -> r.get(V + "/1/report")),
                 new Endpoint("GET audit", Set.of("auditor", "admin"), r -> r.get("/api/v1/audit")),
                 new Endpoint("GET audit export", Set.of("auditor", "admin"), r -> r.get("/api/v1/audit/export?format=csv")),
-                new Endpoint("GET events", Set.of("auditor", "release-manager", "admin"), r -> r.get("/api/v1/events")));
+                new Endpoint("GET events", Set.of("auditor", "release-manager", "admin"), r -> r.get("/api/v1/events")),
+                new Endpoint("GET event pipeline", Set.of("experimenter", "release-manager", "auditor", "admin"),
+                        r -> r.get("/api/v1/events/pipeline")),
+                new Endpoint("POST event pipeline rebuild", Set.of("experimenter", "admin"),
+                        r -> r.contentType(json).body("{}").post("/api/v1/events/pipeline/rebuild")),
+                new Endpoint("POST event pipeline replay", Set.of("experimenter", "admin"),
+                        r -> r.contentType(json).body("{\"fromOffset\":0}").post("/api/v1/events/pipeline/replay")));
     }
 
     static Stream<Arguments> cases() {

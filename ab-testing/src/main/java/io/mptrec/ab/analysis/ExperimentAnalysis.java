@@ -92,7 +92,7 @@ public final class ExperimentAnalysis {
                 .orElse(treatments.get(0));
         return new ExperimentResults(design.id(), design.name(), design.task(), design.status(), design.alpha(),
                 CORRECTION.name(), computedAt, armResults, srm, observed.unitsInMoreThanOneArm(), treatments,
-                decisive.verdict(), decisive.explanation(), design.outcomeMetric());
+                decisive.verdict(), decisive.explanation(), design.outcomeMetric(), computedAt);
     }
 
     private static TreatmentResult treatment(ExperimentDesign design, Observations observed,

@@ -27,11 +27,29 @@ import java.util.Map;
  * @param explanation           the decision rule's words for that verdict
  * @param modelQualityMetric    the PROPORTION metric each arm's online model quality is measured against; null when
  *                              the experiment has none, and then no arm has an online model quality
+ * @param dataAsOf              every exposure and KPI event received before this time is counted: {@code computedAt}
+ *                              when results read the tables; through Kafka, how far the aggregator has got (null
+ *                              while that is unknown)
  */
 public record ExperimentResults(long experimentId, String name, String task, ExperimentStatus status, double alpha,
                                 String correction, Instant computedAt, List<ArmResult> arms, SampleRatioMismatch srm,
                                 long unitsInMoreThanOneArm, List<TreatmentResult> treatments,
-                                DecisionRule.Verdict verdict, String explanation, String modelQualityMetric) {
+                                DecisionRule.Verdict verdict, String explanation, String modelQualityMetric,
+                                Instant dataAsOf) {
+
+    /**
+     * Seconds between the data's time and the computation: 0 when results read the tables, null while unknown. A
+     * method, not a component: the API carries {@code dataAsOf}, pages show this.
+     */
+    public Long dataAgeSeconds() {
+        return dataAsOf == null ? null : Math.max(0, java.time.Duration.between(dataAsOf, computedAt).toSeconds());
+    }
+
+    /** These results, saying how fresh the data they read was. */
+    public ExperimentResults withDataAsOf(Instant asOf) {
+        return new ExperimentResults(experimentId, name, task, status, alpha, correction, computedAt, arms, srm,
+                unitsInMoreThanOneArm, treatments, verdict, explanation, modelQualityMetric, asOf);
+    }
 
     /**
      * @param units     units analysed in the arm (the sample size of every metric)

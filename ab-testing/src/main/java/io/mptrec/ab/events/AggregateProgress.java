@@ -64,18 +64,24 @@ public class AggregateProgress {
     }
 
     /**
-     * The time up to which every record is in the aggregates: the oldest partition's last moment with nothing left
-     * to apply; null until every partition has been caught up once.
+     * The time before which every record published is in the aggregates: the oldest of the partitions'
+     * {@code applied_until}; null while a partition has none yet, or when the brokers cannot say how many there are.
      */
     public Instant asOf() {
+        int partitions;
+        try {
+            partitions = topics.endOffsets().size();
+        } catch (IllegalStateException brokersAway) {
+            return null;
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT COUNT(caught_up_at), MIN(caught_up_at) FROM event_offset WHERE consumer_group = ? "
+                "SELECT COUNT(applied_until), MIN(applied_until) FROM event_offset WHERE consumer_group = ? "
                         + "AND topic = ?")) {
             s.setString(1, config.aggregator().group());
             s.setString(2, config.kafka().topic());
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                if (r.getLong(1) < config.kafka().partitions()) {
+                if (r.getLong(1) < partitions) {
                     return null;
                 }
                 return r.getObject(2, OffsetDateTime.class).toInstant();

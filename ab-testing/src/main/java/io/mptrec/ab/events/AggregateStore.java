@@ -7,12 +7,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
+import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,8 +36,14 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class AggregateStore {
 
-    /** One partition's share of a batch: records at offsets [from, next), {@code from} as read from the database. */
-    public record PartitionBatch(int partition, long from, long next, boolean caughtUp, List<EventRecord> records) {
+    /**
+     * One partition's share of a batch: records at offsets [from, next), {@code from} as read from the database.
+     *
+     * @param appliedUntil the partition's records before this time are applied with this batch (the last record's
+     *                     time, or the poll's when nothing was left); null leaves the stored time
+     */
+    public record PartitionBatch(int partition, long from, long next, Instant appliedUntil,
+                                 List<EventRecord> records) {
     }
 
     /** The partition's offset in the database is no longer the one the batch started from: nothing was applied. */
@@ -51,9 +57,9 @@ public class AggregateStore {
             + "VALUES (?, ?, ?, 0) ON CONFLICT (consumer_group, topic, partition_id) DO NOTHING";
     private static final String READ = "SELECT next_offset FROM event_offset WHERE consumer_group = ? AND topic = ? "
             + "AND partition_id = ?";
-    private static final String MOVE = "UPDATE event_offset SET next_offset = ?, caught_up_at = CASE WHEN ? THEN ? "
-            + "ELSE caught_up_at END WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND next_offset = ?";
-    private static final String CAUGHT_UP = "UPDATE event_offset SET caught_up_at = ? WHERE consumer_group = ? "
+    private static final String MOVE = "UPDATE event_offset SET next_offset = ?, applied_until = COALESCE(?, "
+            + "applied_until) WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND next_offset = ?";
+    private static final String IDLE = "UPDATE event_offset SET applied_until = ? WHERE consumer_group = ? "
             + "AND topic = ? AND partition_id = ? AND next_offset = ?";
     private static final String EXPOSURES = "INSERT INTO exposure (request_id, task_id, experiment_id, arm, unit_id, "
             + "prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) SELECT * FROM unnest("
@@ -95,11 +101,9 @@ public class AggregateStore {
     }
 
     private final DataSource dataSource;
-    private final Clock clock;
 
-    public AggregateStore(DataSource dataSource, Clock clock) {
+    public AggregateStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.clock = clock;
     }
 
     /** The partition's next offset for the group, creating its row at 0 the first time. */
@@ -125,22 +129,26 @@ public class AggregateStore {
         });
     }
 
-    /** Stamps partitions that have nothing left to apply (an idle aggregator), if they are still at {@code next}. */
-    public void caughtUp(String group, String topic, Map<Integer, Long> nextByPartition) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CAUGHT_UP)) {
+    /**
+     * Stamps partitions that had nothing left to apply at {@code at}, if they are still at the given offsets; returns
+     * those that are not (another member, or a replay, moved them: the caller seeks again).
+     */
+    public List<Integer> idle(String group, String topic, Map<Integer, Long> nextByPartition, Instant at) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Integer> moved = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(IDLE)) {
                 for (Map.Entry<Integer, Long> p : nextByPartition.entrySet()) {
-                    s.setObject(1, now());
+                    s.setObject(1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
                     s.setString(2, group);
                     s.setString(3, topic);
                     s.setInt(4, p.getKey());
                     s.setLong(5, p.getValue());
-                    s.addBatch();
+                    if (s.executeUpdate() != 1) {
+                        moved.add(p.getKey());
+                    }
                 }
-                s.executeBatch();
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot stamp the offsets: " + e.getMessage(), e);
             }
+            return moved;
         });
     }
 
@@ -156,16 +164,18 @@ public class AggregateStore {
     }
 
     private void apply(Connection c, String group, String topic, List<PartitionBatch> batches) throws SQLException {
-        OffsetDateTime now = now();
         try (PreparedStatement s = c.prepareStatement(MOVE)) {
             for (PartitionBatch b : batches) {
                 s.setLong(1, b.next());
-                s.setBoolean(2, b.caughtUp());
-                s.setObject(3, now);
-                s.setString(4, group);
-                s.setString(5, topic);
-                s.setInt(6, b.partition());
-                s.setLong(7, b.from());
+                if (b.appliedUntil() == null) {
+                    s.setNull(2, Types.TIMESTAMP_WITH_TIMEZONE);
+                } else {
+                    s.setObject(2, OffsetDateTime.ofInstant(b.appliedUntil(), ZoneOffset.UTC));
+                }
+                s.setString(3, group);
+                s.setString(4, topic);
+                s.setInt(5, b.partition());
+                s.setLong(6, b.from());
                 if (s.executeUpdate() != 1) {
                     throw new StaleOffset(b.partition(), b.from());
                 }
@@ -324,10 +334,6 @@ public class AggregateStore {
             s.setArray(5, c.createArrayOf("float8", add.values().toArray()));
             s.executeUpdate();
         }
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     /** The database refused or failed the batch; nothing of it was applied. */

@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -161,16 +162,17 @@ public class EventAggregator {
             });
             long lastStamp = 0;
             while (!stopping) {
+                Instant polledAt = Instant.now();
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) {
                     if (System.currentTimeMillis() - lastStamp > IDLE_STAMP_MILLIS) {
-                        stampCaughtUp(c, group, topic);
+                        stampIdle(c, group, topic, polledAt);
                         lastStamp = System.currentTimeMillis();
                     }
                     continue;
                 }
                 try {
-                    applyOrDeadLetter(c, deadLetterProducer, group, topic, records);
+                    applyOrDeadLetter(c, deadLetterProducer, group, topic, records, polledAt);
                 } catch (StaleOffset e) {
                     LOG.warnf("%s; seeking to the stored offsets", e.getMessage());
                     c.assignment().forEach(p -> seekToStored(c, p));
@@ -201,7 +203,8 @@ public class EventAggregator {
 
     /** Applies the polled records in one transaction; if the database refuses their data, one record at a time. */
     private void applyOrDeadLetter(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> deadLetterProducer,
-                                   String group, String topic, ConsumerRecords<String, byte[]> records) {
+                                   String group, String topic, ConsumerRecords<String, byte[]> records,
+                                   Instant polledAt) {
         List<PartitionBatch> batches = new ArrayList<>();
         for (TopicPartition p : records.partitions()) {
             List<ConsumerRecord<String, byte[]>> polled = records.records(p);
@@ -219,10 +222,10 @@ public class EventAggregator {
                     deadLetter(deadLetterProducer, r, reason(e));
                 }
             }
-            long next = polled.get(polled.size() - 1).offset() + 1;
+            ConsumerRecord<String, byte[]> last = polled.get(polled.size() - 1);
             OptionalLong lag = c.currentLag(p);
-            batches.add(new PartitionBatch(p.partition(), from, next, lag.isPresent() && lag.getAsLong() == 0,
-                    events));
+            Instant until = lag.isPresent() && lag.getAsLong() == 0 ? polledAt : Instant.ofEpochMilli(last.timestamp());
+            batches.add(new PartitionBatch(p.partition(), from, last.offset() + 1, until, events));
         }
         try {
             store.apply(group, topic, batches);
@@ -252,7 +255,7 @@ public class EventAggregator {
                 } catch (IOException | ApiException e) {
                     one = List.of(); // already dead-lettered above
                 }
-                PartitionBatch single = new PartitionBatch(b.partition(), from, r.offset() + 1, false, one);
+                PartitionBatch single = new PartitionBatch(b.partition(), from, r.offset() + 1, null, one);
                 try {
                     store.apply(group, topic, List.of(single));
                 } catch (AggregateStore.AggregateStoreException e) {
@@ -260,7 +263,7 @@ public class EventAggregator {
                         throw e;
                     }
                     deadLetter(deadLetterProducer, r, "refused by the database: " + e.getMessage());
-                    store.apply(group, topic, List.of(new PartitionBatch(b.partition(), from, r.offset() + 1, false,
+                    store.apply(group, topic, List.of(new PartitionBatch(b.partition(), from, r.offset() + 1, null,
                             List.of())));
                 }
                 expected.put(b.partition(), r.offset() + 1);
@@ -288,7 +291,8 @@ public class EventAggregator {
                 cut(EventCodec.text(r.value()), 2000));
     }
 
-    private void stampCaughtUp(KafkaConsumer<String, byte[]> c, String group, String topic) {
+    /** Stamps the partitions with nothing left as applied until the poll; seeks again where the offset moved. */
+    private void stampIdle(KafkaConsumer<String, byte[]> c, String group, String topic, Instant polledAt) {
         Map<Integer, Long> idle = new HashMap<>();
         for (TopicPartition p : c.assignment()) {
             OptionalLong lag = c.currentLag(p);
@@ -299,7 +303,10 @@ public class EventAggregator {
         }
         if (!idle.isEmpty()) {
             try {
-                store.caughtUp(group, topic, idle);
+                for (int moved : store.idle(group, topic, idle, polledAt)) {
+                    LOG.infof("partition %d of %s moved in the database (a replay?); seeking to it", moved, topic);
+                    seekToStored(c, new TopicPartition(topic, moved));
+                }
             } catch (RuntimeException e) {
                 LOG.warnf("cannot stamp the offsets: %s", e.getMessage());
             }

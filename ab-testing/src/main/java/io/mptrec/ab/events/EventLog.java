@@ -1,10 +1,7 @@
 package io.mptrec.ab.events;
 
-import io.mptrec.ab.kpi.KpiRequests.KpiAck;
-import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
-import io.mptrec.ab.serving.Exposure;
-
-import java.util.List;
+import io.mptrec.ab.kpi.KpiSink;
+import io.mptrec.ab.serving.ExposureSink;
 
 /**
  * Where the serving path sends exposures and KPI events: straight into the database (the embedded default) or to
@@ -12,13 +9,7 @@ import java.util.List;
  * an exposure is written behind the response (bounded loss on a crash, never blocking unless the buffer is full);
  * a KPI batch is acknowledged only once it is durable (committed, or acknowledged by all in-sync brokers).
  */
-public interface EventLog {
-
-    /** Queues the exposure; returns at once unless the buffer in front of the store is full. */
-    void exposure(Exposure exposure);
-
-    /** Validates the batch (400 naming the field) and returns once it is durable. */
-    KpiAck kpiEvents(List<KpiEventRequest> events);
+public interface EventLog extends ExposureSink, KpiSink {
 
     /**
      * Returns once everything sent before this call can be read back by the results (the pilot's end, tests): the

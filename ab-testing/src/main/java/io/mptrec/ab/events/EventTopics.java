@@ -57,21 +57,30 @@ public class EventTopics {
 
     /** Per partition of the event topic, the offset the next record will get. */
     public Map<Integer, Long> endOffsets() {
+        return offsets(OffsetSpec.latest());
+    }
+
+    /** Per partition of the event topic, the first offset it still holds (retention removes older records). */
+    public Map<Integer, Long> firstOffsets() {
+        return offsets(OffsetSpec.earliest());
+    }
+
+    private Map<Integer, Long> offsets(OffsetSpec spec) {
         String topic = config.kafka().topic();
         try {
             TopicDescription d = admin().describeTopics(List.of(topic)).allTopicNames()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), spec));
             Map<Integer, Long> ends = new HashMap<>();
             admin().listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
             return ends;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the end offsets of " + topic, e);
+            throw new IllegalStateException("interrupted while reading the offsets of " + topic, e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e, e);
+            throw new IllegalStateException("cannot read the offsets of " + topic + ": " + e, e);
         }
     }
 

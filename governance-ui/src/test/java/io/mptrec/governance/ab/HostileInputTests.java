@@ -248,7 +248,7 @@ class HostileInputTests {
                 .then().statusCode(200);
         // To prove that the sweep isolates a failing experiment, make this one's evaluation fail another way.
         ResultsService real = ClientProxy.unwrap(results);
-        QuarkusMock.installMockForType(new ResultsService(null, null) {
+        QuarkusMock.installMockForType(new ResultsService(null, null, null, null) {
             @Override
             public ExperimentResults results(Experiment e) {
                 if (e.id == broken) {

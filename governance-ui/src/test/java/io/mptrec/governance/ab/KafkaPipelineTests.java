@@ -199,6 +199,69 @@ class KafkaPipelineTests extends PerUnitResultsTests {
     }
 
     @Test
+    void shouldReportWhereTheAggregatesStandAndRebuildAndReplayThem() {
+        long id = experiment("kafka-ops", "kafka-ops");
+        List<Map<String, Object>> kpi = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String request = as("erin").contentType("application/json").body(Map.of("task", "kafka-ops",
+                            "unitId", "ops-" + i % 7, "rows", List.of(Map.of("age", "40", "sex", "f"))))
+                    .post("/api/v1/score").then().statusCode(200).extract().path("requestId");
+            kpi.add(Map.of("eventId", request + ":spend", "requestId", request, "metric", "spend", "value", i));
+        }
+        as("erin").contentType("application/json").body(Map.of("events", kpi)).post("/api/v1/events/kpi")
+                .then().statusCode(200);
+        eventLog.awaitReadable();
+        Map<String, String> before = sums(id);
+        assertThat(before).hasSize(7);
+
+        // where it stands: every partition applied to its end, and results say how fresh they are
+        JsonPath status = awaitStatusWithAsOf();
+        assertThat(status.getString("transport")).isEqualTo("KAFKA");
+        assertThat(status.getLong("lag")).isZero();
+        assertThat(status.getList("partitions")).hasSize(4);
+        for (int p = 0; p < 4; p++) {
+            assertThat(status.getLong("partitions[" + p + "].nextOffset"))
+                    .isEqualTo(status.getLong("partitions[" + p + "].endOffset"));
+        }
+        JsonPath results = as("dave").get("/api/v1/experiments/" + id + "/results").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(Instant.parse(results.getString("dataAsOf")))
+                .isBeforeOrEqualTo(Instant.parse(results.getString("computedAt")));
+        assertThat(as("admin").get("/q/metrics").then().extract().asString())
+                .containsPattern("mptrec_events_lag(\\{[^}]*\\})? 0\\.0");
+
+        // sums left wrong by hand are rebuilt from the raw rows
+        update("UPDATE unit_aggregate SET exposures = exposures + 100 WHERE experiment_id = " + id);
+        update("DELETE FROM unit_metric_aggregate WHERE experiment_id = " + id);
+        assertThat(sums(id)).isNotEqualTo(before);
+        as("admin").contentType("application/json").body("{}").post("/api/v1/events/pipeline/rebuild").then()
+                .statusCode(200)
+                .body("operation", equalTo("rebuild-from-rows"));
+        assertThat(sums(id)).isEqualTo(before);
+
+        // rows and sums lost (a restore from an old backup, say) come back from the topic
+        update("DELETE FROM unit_metric_aggregate WHERE experiment_id = " + id);
+        update("DELETE FROM unit_aggregate WHERE experiment_id = " + id);
+        update("DELETE FROM kpi_event WHERE request_id IN (SELECT request_id FROM exposure WHERE experiment_id = "
+                + id + ")");
+        update("DELETE FROM exposure WHERE experiment_id = " + id);
+        as("admin").contentType("application/json").body(Map.of("fromOffset", 0))
+                .post("/api/v1/events/pipeline/replay").then().statusCode(200).body("operation", equalTo("replay"));
+        eventLog.awaitReadable();
+        assertThat(sums(id)).isEqualTo(before);
+        // and a replay of what is stored adds nothing
+        as("admin").contentType("application/json").body(Map.of("fromOffset", 0))
+                .post("/api/v1/events/pipeline/replay").then().statusCode(200);
+        eventLog.awaitReadable();
+        assertThat(sums(id)).isEqualTo(before);
+
+        as("admin").contentType("application/json").body(Map.of("fromOffset", -1))
+                .post("/api/v1/events/pipeline/replay").then().statusCode(400).body("field", equalTo("fromOffset"));
+        as("dave").contentType("application/json").body("{}").post("/api/v1/events/pipeline/rebuild").then()
+                .statusCode(403);
+    }
+
+    @Test
     void shouldApplyNothingWhenThePartitionsOffsetMovedMeanwhile() {
         long id = experiment("kafka-stale", "kafka-stale");
         long[] ids = taskAndVersion(id, "control");
@@ -208,7 +271,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                 Instant.now(), 1, 0.5, 0.5, 0.5);
         // a member that lost partition 0 still holds a batch that starts at offset -1: it must change nothing
         assertThatThrownBy(() -> store.apply("mptrec-aggregator", topic,
-                List.of(new AggregateStore.PartitionBatch(0, -1, 5, false, List.of(e)))))
+                List.of(new AggregateStore.PartitionBatch(0, -1, 5, null, List.of(e)))))
                 .isInstanceOf(AggregateStore.StaleOffset.class);
         assertThat(countExposures()).isEqualTo(before);
         assertThat(exposures(id, "stale-unit")).isZero();
@@ -298,6 +361,51 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                     s.setLong(1, experiment);
                     s.setString(2, unit);
                 }, r -> r.getLong(1));
+    }
+
+    /** unit|arm -> "exposures spend-total" of the experiment's sums. */
+    private Map<String, String> sums(long experiment) {
+        Map<String, String> sums = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT a.unit_id, a.arm, a.exposures, m.total FROM unit_aggregate a LEFT JOIN unit_metric_aggregate m "
+                        + "ON m.experiment_id = a.experiment_id AND m.unit_id = a.unit_id AND m.arm = a.arm "
+                        + "AND m.metric = 'spend' WHERE a.experiment_id = ?")) {
+            s.setLong(1, experiment);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    sums.put(r.getString(1) + "|" + r.getString(2), r.getLong(3) + " " + r.getObject(4));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return sums;
+    }
+
+    private void update(String sql) {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The pipeline's status once every partition has reported how far it got (the idle stamp, within seconds). */
+    private JsonPath awaitStatusWithAsOf() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonPath status = as("dave").get("/api/v1/events/pipeline").then().statusCode(200).extract().jsonPath();
+            if (status.getString("asOf") != null || System.nanoTime() > deadline) {
+                assertThat(status.getString("asOf")).as("asOf").isNotNull();
+                return status;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private long countExposures() {

@@ -2,7 +2,7 @@ package io.mptrec.ab.kpi.rest;
 
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiBatch;
-import io.mptrec.ab.events.EventLog;
+import io.mptrec.ab.kpi.KpiSink;
 import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -23,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "KPI events", description = "Outcomes of scored requests, idempotent by event id")
 public class KpiEventResource {
 
-    private final EventLog events;
+    private final KpiSink events;
 
-    public KpiEventResource(EventLog events) {
+    public KpiEventResource(KpiSink events) {
         this.events = events;
     }
 

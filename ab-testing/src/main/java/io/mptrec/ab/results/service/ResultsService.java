@@ -3,6 +3,8 @@ package io.mptrec.ab.results.service;
 import io.mptrec.ab.analysis.ExperimentAnalysis;
 import io.mptrec.ab.analysis.ExperimentDesign;
 import io.mptrec.ab.analysis.ExperimentResults;
+import io.mptrec.ab.events.AggregateProgress;
+import io.mptrec.ab.events.EventLogs;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentMetric;
 import io.mptrec.ab.experiment.VerdictSource;
@@ -10,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -24,10 +27,14 @@ public class ResultsService implements VerdictSource {
 
     private final UnitStatisticsReader reader;
     private final Clock clock;
+    private final EventLogs eventLogs;
+    private final AggregateProgress progress;
 
-    public ResultsService(UnitStatisticsReader reader, Clock clock) {
+    public ResultsService(UnitStatisticsReader reader, Clock clock, EventLogs eventLogs, AggregateProgress progress) {
         this.reader = reader;
         this.clock = clock;
+        this.eventLogs = eventLogs;
+        this.progress = progress;
     }
 
     /** Results of an experiment by id, read in one transaction. */
@@ -39,7 +46,11 @@ public class ResultsService implements VerdictSource {
     @Transactional(Transactional.TxType.SUPPORTS)
     public ExperimentResults results(Experiment e) {
         ExperimentDesign design = design(e);
-        return ExperimentAnalysis.analyse(design, reader.read(design, design.outcomeMetric()), clock.instant());
+        // read before the sums: whatever the aggregator adds meanwhile only makes the results fresher than stated
+        Instant asOf = eventLogs.readsAggregates() ? progress.asOf() : null;
+        ExperimentResults results = ExperimentAnalysis.analyse(design, reader.read(design, design.outcomeMetric()),
+                clock.instant());
+        return eventLogs.readsAggregates() ? results.withDataAsOf(asOf) : results;
     }
 
     @Override

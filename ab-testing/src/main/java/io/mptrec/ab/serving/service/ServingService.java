@@ -1,12 +1,12 @@
 package io.mptrec.ab.serving.service;
 
-import io.mptrec.ab.events.EventLog;
 
 import io.mptrec.ab.assignment.Assigner;
 import io.mptrec.ab.assignment.Assignment;
 import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.serving.Exposure;
+import io.mptrec.ab.serving.ExposureSink;
 import io.mptrec.ab.serving.ScoreRequests.ExperimentRef;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
@@ -53,11 +53,11 @@ public class ServingService {
     private final AbConfig config;
     private final ScorerCache scorers;
     private final RoutingCache routings;
-    private final EventLog exposures;
+    private final ExposureSink exposures;
     private final Assigner assigner = new Assigner();
 
     public ServingService(Clock clock, AbConfig config, ScorerCache scorers, RoutingCache routings,
-                          EventLog exposures) {
+                          ExposureSink exposures) {
         this.clock = clock;
         this.config = config;
         this.scorers = scorers;
@@ -87,7 +87,7 @@ public class ServingService {
         return served(request, pilot).response();
     }
 
-    /** Resolves (usually from memory), scores, then stores the exposure through the {@link EventLog}. */
+    /** Resolves (usually from memory), scores, then stores the exposure through the {@link ExposureSink}. */
     public Served scoreTimed(@Valid @NotNull ScoreRequest request) {
         return served(request, null);
     }
