@@ -37,3 +37,8 @@ CREATE TABLE event_offset (
     applied_until  TIMESTAMP WITH TIME ZONE,
     CONSTRAINT pk_event_offset PRIMARY KEY (consumer_group, topic, partition_id)
 );
+
+-- Online model quality reads an arm's newest exposures first: the arm's index gains the id, so that this is an index
+-- scan of the pairs read, not a sort of every exposure of the arm.
+DROP INDEX ix_exposure_experiment_arm;
+CREATE INDEX ix_exposure_experiment_arm ON exposure (experiment_id, arm, id);

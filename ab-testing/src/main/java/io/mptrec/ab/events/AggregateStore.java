@@ -106,6 +106,19 @@ public class AggregateStore {
         this.dataSource = dataSource;
     }
 
+    /** Refuses to go on, saying who needs it, unless the database is PostgreSQL (the SQL here is PostgreSQL's). */
+    static void requirePostgresql(DataSource dataSource, String who) {
+        try (Connection c = dataSource.getConnection()) {
+            String product = c.getMetaData().getDatabaseProductName();
+            if (!product.toLowerCase().contains("postgres")) {
+                throw new IllegalStateException(who + " needs PostgreSQL; this database is " + product
+                        + " (the embedded H2 run keeps the default mptrec.ab.events.transport=database)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the database: " + e.getMessage(), e);
+        }
+    }
+
     /** The partition's next offset for the group, creating its row at 0 the first time. */
     public long claim(String group, String topic, int partition) {
         return QuarkusTransaction.requiringNew().call(() -> {

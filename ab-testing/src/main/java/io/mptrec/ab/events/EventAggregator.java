@@ -29,7 +29,6 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +90,7 @@ public class EventAggregator {
         if (!config.aggregator().enabled()) {
             return;
         }
-        requirePostgresql();
+        AggregateStore.requirePostgresql(dataSource, "the aggregator (mptrec.ab.events.aggregator.enabled)");
         topics.ensureTopics();
         Thread t = new Thread(this::run, "mptrec-aggregator");
         t.setDaemon(true);
@@ -113,17 +112,6 @@ public class EventAggregator {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private void requirePostgresql() {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
-                throw new IllegalStateException("the aggregator (mptrec.ab.events.aggregator.enabled) needs "
-                        + "PostgreSQL; this database is " + c.getMetaData().getDatabaseProductName());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot reach the database: " + e.getMessage(), e);
         }
     }
 

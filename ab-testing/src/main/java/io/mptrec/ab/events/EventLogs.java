@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
+import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,12 +29,15 @@ public class EventLogs {
     private final EventTopics topics;
     private final AggregateProgress progress;
     private final MeterRegistry meters;
+    private final DataSource dataSource;
 
-    public EventLogs(AbConfig config, EventTopics topics, AggregateProgress progress, MeterRegistry meters) {
+    public EventLogs(AbConfig config, EventTopics topics, AggregateProgress progress, MeterRegistry meters,
+                     DataSource dataSource) {
         this.config = config;
         this.topics = topics;
         this.progress = progress;
         this.meters = meters;
+        this.dataSource = dataSource;
     }
 
     @Produces
@@ -60,6 +64,7 @@ public class EventLogs {
         if (config.events().transport() != Transport.KAFKA) {
             return;
         }
+        AggregateStore.requirePostgresql(dataSource, "mptrec.ab.events.transport=kafka (its aggregates)");
         topics.ensureTopics();
         Gauge.builder(LAG, progress, p -> orNaN(() -> (double) p.lag()))
                 .description("Event records published to Kafka and not yet applied to the aggregates")

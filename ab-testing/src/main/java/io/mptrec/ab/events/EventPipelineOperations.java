@@ -44,6 +44,8 @@ public class EventPipelineOperations {
     public record Outcome(String operation, long unitRows, long metricRows, Map<Integer, Long> offsets) {
     }
 
+    static final int REBUILD_SECONDS = 3600;
+
     private final AbConfig.Events config;
     private final DataSource dataSource;
     private final EventTopics topics;
@@ -85,7 +87,8 @@ public class EventPipelineOperations {
      */
     public Outcome rebuildFromRows() {
         requireKafka();
-        return QuarkusTransaction.requiringNew().call(() -> {
+        // minutes for tens of millions of rows, not the default transaction's 60 s
+        return QuarkusTransaction.requiringNew().timeout(REBUILD_SECONDS).call(() -> {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("LOCK TABLE event_offset, unit_aggregate, unit_metric_aggregate IN EXCLUSIVE MODE");
                 s.executeUpdate("DELETE FROM unit_metric_aggregate");

@@ -145,10 +145,11 @@ public class UnitStatisticsReader {
     /** Per scored exposure (not per unit): the latest pairs of first-candidate score and outcome. */
     private ModelMetrics modelMetrics(long experimentId, String arm, String metric) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT e.score_first, CASE WHEN k.v > 0 THEN 1 ELSE 0 END "
-                        + "FROM exposure e LEFT JOIN (SELECT request_id, SUM(metric_value) AS v FROM kpi_event "
-                        + "WHERE metric = ?2 AND " + EVENTS_IN_RANGE + " AND request_id IN (SELECT request_id FROM "
-                        + "exposure WHERE experiment_id = ?1) GROUP BY request_id) k ON k.request_id = e.request_id "
+        // newest first through the index (experiment_id, arm, id), each outcome looked up by its request: the cost
+        // grows with the pairs read, not with the experiment's exposures and events
+        List<Object[]> rows = em.createNativeQuery("SELECT e.score_first, CASE WHEN (SELECT SUM(k.metric_value) "
+                        + "FROM kpi_event k WHERE k.request_id = e.request_id AND k.metric = ?2 AND ABS(k.metric_value) "
+                        + "<= " + VALUE_LIMIT + ") > 0 THEN 1 ELSE 0 END FROM exposure e "
                         + "WHERE e.experiment_id = ?1 AND e.arm = ?3 ORDER BY e.id DESC")
                 .setParameter(1, experimentId).setParameter(2, metric).setParameter(3, arm)
                 .setMaxResults(config.results().maxModelPairs()).getResultList();
