@@ -7,32 +7,20 @@ import io.mptrec.governance.PostgresResource;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.restassured.RestAssured;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,24 +41,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EventPipelineBenchmarkIT {
 
-    static final Path JAR = Path.of("target", "quarkus-app-postgresql", "quarkus-run.jar");
     static final String TASK = "bench-events";
     static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
-    static final Pattern REQUEST_ID = Pattern.compile("\"requestId\":\"([^\"]+)\"");
-    static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
     static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final long EXPOSURES = Long.getLong("mptrec.benchmark.exposures", 10_000_000L);
     static final long UNITS = Long.getLong("mptrec.benchmark.units", 100_000L);
     static final int BATCH = 500;
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final StringBuilder report = new StringBuilder();
 
     @Test
     void shouldMeasureIngestionAndResultsOnBothPaths() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("mptrec.benchmark"), "benchmark runs only with -Dmptrec.benchmark=true");
-        assertThat(JAR).as("the PostgreSQL build (mvn verify)").exists();
+        assertThat(KafkaApps.JAR).as("the PostgreSQL build (mvn verify)").exists();
         PostgresResource postgres = new PostgresResource();
         KafkaResource kafka = new KafkaResource();
         Map<String, String> db = postgres.start();
@@ -82,8 +64,8 @@ class EventPipelineBenchmarkIT {
             Path logs = Files.createDirectories(Path.of("target", "event-pipeline-bench"));
             int direct = PackagedApp.freePort();
             int viaKafka = PackagedApp.freePort();
-            processes.add(start(direct, db, broker, false, logs.resolve("direct.log")));
-            processes.add(start(viaKafka, db, broker, true, logs.resolve("kafka.log")));
+            processes.add(KafkaApps.start(direct, db, broker, false, false, "1g", logs.resolve("direct.log")));
+            processes.add(KafkaApps.start(viaKafka, db, broker, true, true, "1g", logs.resolve("kafka.log")));
             for (int port : new int[] {direct, viaKafka}) {
                 PackagedApp.awaitReady(port, Duration.ofSeconds(180), logs, processes);
             }
@@ -119,7 +101,7 @@ class EventPipelineBenchmarkIT {
                            boolean throughKafka) throws Exception {
         List<String> requests = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
-            requests.add(score(port, "ingest-" + (i % 200)));
+            requests.add(KafkaApps.score(port, TASK, "ingest-" + (i % 200)));
         }
         AtomicLong events = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -140,7 +122,7 @@ class EventPipelineBenchmarkIT {
                                 .append(request).append("\",\"metric\":\"click\",\"value\":1}");
                     }
                     sequence++;
-                    HttpResponse<String> r = post(port, "/api/v1/events/kpi", body.append("]}").toString());
+                    HttpResponse<String> r = KafkaApps.post(port, "/api/v1/events/kpi", body.append("]}").toString());
                     if (r.statusCode() == 200) {
                         events.addAndGet(BATCH);
                     } else {
@@ -159,7 +141,7 @@ class EventPipelineBenchmarkIT {
                 + "%d failed batches", name, events.get(), acknowledgedSeconds, events.get() / acknowledgedSeconds,
                 failed.get());
         if (throughKafka) {
-            awaitApplied(broker.get(KafkaResource.BOOTSTRAP), db);
+            KafkaApps.awaitApplied(broker, db, Duration.ofMinutes(10));
             double appliedSeconds = (System.nanoTime() - start) / 1e9;
             line += String.format(Locale.ROOT, "; all applied to the aggregates %.1f s after the first send = "
                     + "**%,.0f events/s into aggregates**", appliedSeconds, events.get() / appliedSeconds);
@@ -172,7 +154,7 @@ class EventPipelineBenchmarkIT {
         long experiment = experimentThrough(direct, "bench-results", TASK + "-results");
         line("");
         long started = System.nanoTime();
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
+        try (Connection c = KafkaApps.connect(db); Statement s = c.createStatement()) {
             long task = 0;
             long[] version = new long[2]; // control, treatment
             try (ResultSet r = s.executeQuery("SELECT e.task_id, a.prompt_version_id FROM experiment e JOIN "
@@ -202,7 +184,7 @@ class EventPipelineBenchmarkIT {
                     UNITS, 2 * EXPOSURES, exposuresSeconds, (System.nanoTime() - started) / 1e9 - exposuresSeconds));
         }
         long rebuild = System.nanoTime();
-        HttpResponse<String> rebuilt = post(viaKafka, "/api/v1/events/pipeline/rebuild", "{}");
+        HttpResponse<String> rebuilt = KafkaApps.post(viaKafka, "/api/v1/events/pipeline/rebuild", "{}");
         assertThat(rebuilt.statusCode()).as(rebuilt.body()).isEqualTo(200);
         line(String.format(Locale.ROOT, "- the aggregates rebuilt from those rows (`POST /api/v1/events/pipeline/"
                 + "rebuild`): %.1f s, %s", (System.nanoTime() - rebuild) / 1e9, rebuilt.body()));
@@ -220,7 +202,7 @@ class EventPipelineBenchmarkIT {
         line(String.format(Locale.ROOT, "- ratio tables / aggregates: %.1fx", median(tables) / median(aggregates)));
         // where the aggregates' time goes: their per-unit queries alone, as the results run them, per metric
         double[] perUnit = new double[5];
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
+        try (Connection c = KafkaApps.connect(db); Statement s = c.createStatement()) {
             for (int i = 0; i < perUnit.length; i++) {
                 long t = System.nanoTime();
                 for (String metric : List.of("click", "spend")) {
@@ -246,9 +228,7 @@ class EventPipelineBenchmarkIT {
         double[] ms = new double[times];
         for (int i = 0; i < times; i++) {
             long t = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/api/v1/experiments/" + experiment + "/results")).timeout(Duration.ofMinutes(10))
-                    .header("Authorization", AUTH).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = KafkaApps.get(port, "/api/v1/experiments/" + experiment + "/results");
             ms[i] = (System.nanoTime() - t) / 1e6;
             if (r.statusCode() != 200) {
                 failures.add(String.format(Locale.ROOT, "%d after %.0f ms", r.statusCode(), ms[i]));
@@ -263,38 +243,6 @@ class EventPipelineBenchmarkIT {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    /** Waits until the aggregator's offsets in the database reach the topic's end. */
-    private static void awaitApplied(String brokers, Map<String, String> db) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 4; p++) {
-                latest.put(new TopicPartition("mptrec.ab-events", p), OffsetSpec.latest());
-            }
-            Map<Integer, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, o) -> ends.put(tp.partition(), o.offset()));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                Map<Integer, Long> applied = new HashMap<>();
-                try (Connection c = connect(db); Statement s = c.createStatement();
-                     ResultSet r = s.executeQuery("SELECT partition_id, next_offset FROM event_offset")) {
-                    while (r.next()) {
-                        applied.put(r.getInt(1), r.getLong(2));
-                    }
-                }
-                if (ends.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("the aggregator did not catch up within 10 minutes");
-        }
-    }
-
-    private static Connection connect(Map<String, String> db) throws SQLException {
-        return DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
-                db.get("quarkus.datasource.username"), "");
     }
 
     /**
@@ -322,37 +270,6 @@ class EventPipelineBenchmarkIT {
         } finally {
             RestAssured.reset();
         }
-    }
-
-    private String score(int port, String unit) throws IOException, InterruptedException {
-        HttpResponse<String> r = post(port, "/api/v1/score", "{\"task\":\"" + TASK + "\",\"unitId\":\"" + unit
-                + "\",\"rows\":[{\"age\":\"40\",\"sex\":\"f\"}]}");
-        Matcher m = REQUEST_ID.matcher(r.body());
-        assertThat(r.statusCode() == 200 && m.find()).as(r.body()).isTrue();
-        return m.group(1);
-    }
-
-    private HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofMinutes(10)).header("Authorization", AUTH)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Process start(int port, Map<String, String> db, Map<String, String> broker, boolean kafka,
-                                 Path log) throws IOException {
-        Files.deleteIfExists(log);
-        Map<String, String> environment = Map.of("MPTREC_DB_URL", db.get("quarkus.datasource.jdbc.url"),
-                "MPTREC_DB_USER", db.get("quarkus.datasource.username"), "MPTREC_DB_PASSWORD", "");
-        List<String> options = new ArrayList<>(List.of("-Xmx1g",
-                "-Dorg.bytedeco.javacpp.cachedir=" + Path.of("target", "javacpp").toAbsolutePath()));
-        if (kafka) {
-            options.addAll(List.of("-Dmptrec.ab.events.transport=kafka",
-                    "-Dmptrec.ab.events.kafka.bootstrap-servers=" + broker.get(KafkaResource.BOOTSTRAP),
-                    "-Dmptrec.ab.events.kafka.partitions=" + broker.get("mptrec.ab.events.kafka.partitions"),
-                    "-Dmptrec.ab.events.aggregator.enabled=true"));
-        }
-        return PackagedApp.start(JAR, Path.of("."), port, environment, log, options);
     }
 
     private static String loadAverage() {

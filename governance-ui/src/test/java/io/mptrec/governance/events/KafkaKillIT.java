@@ -6,29 +6,18 @@ import io.mptrec.governance.PostgresResource;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.restassured.RestAssured;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,18 +40,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaKillIT {
 
-    static final Path JAR = Path.of("target", "quarkus-app-postgresql", "quarkus-run.jar");
     static final String TASK = "kafka-kill";
     static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
-    static final Pattern REQUEST_ID = Pattern.compile("\"requestId\":\"([^\"]+)\"");
-    static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
     static final int BATCHES_PER_PHASE = 15;
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void shouldLoseNoAcknowledgedEventAndCountNoneTwiceWhenAReplicaAndAnAggregatorAreKilled() throws Exception {
-        assertThat(JAR).as("the PostgreSQL build (mvn verify)").exists();
+        assertThat(KafkaApps.JAR).as("the PostgreSQL build (mvn verify)").exists();
         PostgresResource postgres = new PostgresResource();
         KafkaResource kafka = new KafkaResource();
         Map<String, String> db = postgres.start();
@@ -74,11 +56,11 @@ class KafkaKillIT {
             Map<String, String> broker = kafka.start();
             Path logs = Files.createDirectories(Path.of("target", "kafka-kill-logs"));
             int[] ports = {PackagedApp.freePort(), PackagedApp.freePort(), PackagedApp.freePort()};
-            Process a = start(ports[0], db, broker, false, logs.resolve("replica-a.log"));
+            Process a = KafkaApps.start(ports[0], db, broker, true, false, "512m", logs.resolve("replica-a.log"));
             processes.add(a);
-            Process b = start(ports[1], db, broker, true, logs.resolve("replica-b.log"));
+            Process b = KafkaApps.start(ports[1], db, broker, true, true, "512m", logs.resolve("replica-b.log"));
             processes.add(b);
-            Process c = start(ports[2], db, broker, true, logs.resolve("aggregator-c.log"));
+            Process c = KafkaApps.start(ports[2], db, broker, true, true, "512m", logs.resolve("aggregator-c.log"));
             processes.add(c);
             for (int port : ports) {
                 PackagedApp.awaitReady(port, Duration.ofSeconds(180), logs, processes);
@@ -101,7 +83,7 @@ class KafkaKillIT {
                             List<String> events = new ArrayList<>();
                             StringBuilder body = new StringBuilder("{\"events\":[");
                             for (int i = 0; i < 5; i++) {
-                                String request = score(port, "unit-" + random.nextInt(40));
+                                String request = KafkaApps.score(port, TASK, "unit-" + random.nextInt(40));
                                 String event = request + ":click";
                                 body.append(i == 0 ? "" : ",").append("{\"eventId\":\"").append(event)
                                         .append("\",\"requestId\":\"").append(request)
@@ -109,7 +91,7 @@ class KafkaKillIT {
                                         .append('}');
                                 events.add(event);
                             }
-                            HttpResponse<String> r = post(port, "/api/v1/events/kpi", body.append("]}").toString());
+                            HttpResponse<String> r = KafkaApps.post(port, "/api/v1/events/kpi", body.append("]}").toString());
                             if (r.statusCode() == 200) {
                                 acknowledged.addAll(events);
                                 acks.incrementAndGet();
@@ -133,8 +115,8 @@ class KafkaKillIT {
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             System.out.printf("kafka kill -9: %d batches acknowledged (%d events)%n", acks.get(), acknowledged.size());
 
-            awaitApplied(broker.get(KafkaResource.BOOTSTRAP), db);
-            try (Connection connection = connect(db)) {
+            KafkaApps.awaitApplied(broker, db, Duration.ofSeconds(120));
+            try (Connection connection = KafkaApps.connect(db)) {
                 List<String> missing = missing(connection, List.copyOf(acknowledged));
                 assertThat(missing).as("acknowledged KPI events not stored").isEmpty();
                 Map<String, String> fromRows = perUnit(connection, experiment, ""
@@ -169,33 +151,6 @@ class KafkaKillIT {
         assertThat(acks.get()).as("acknowledged batches").isGreaterThanOrEqualTo(atLeast);
     }
 
-    /** Waits until the aggregators' offsets in the database reach the topic's end, partition by partition. */
-    private static void awaitApplied(String brokers, Map<String, String> db) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            IntStream.range(0, 4).forEach(p -> latest.put(new TopicPartition("mptrec.ab-events", p), OffsetSpec.latest()));
-            Map<Integer, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, o) -> ends.put(tp.partition(), o.offset()));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            Map<Integer, Long> applied = new HashMap<>();
-            while (System.nanoTime() < deadline) {
-                applied.clear();
-                try (Connection c = connect(db); Statement s = c.createStatement();
-                     ResultSet r = s.executeQuery("SELECT partition_id, next_offset FROM event_offset")) {
-                    while (r.next()) {
-                        applied.put(r.getInt(1), r.getLong(2));
-                    }
-                }
-                if (ends.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
-            throw new AssertionError("the surviving aggregator did not apply the topic: ends " + ends + ", applied "
-                    + applied);
-        }
-    }
-
     private static List<String> missing(Connection c, List<String> eventIds) throws SQLException {
         List<String> missing = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT e.id FROM unnest(?::varchar[]) AS e(id) "
@@ -224,11 +179,6 @@ class KafkaKillIT {
         return rows;
     }
 
-    private static Connection connect(Map<String, String> db) throws SQLException {
-        return DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
-                db.get("quarkus.datasource.username"), "");
-    }
-
     /** A released control, an approved treatment and a running experiment on them, through replica B. */
     private static long experimentThrough(int port) {
         RestAssured.baseURI = "http://127.0.0.1";
@@ -244,36 +194,5 @@ class KafkaKillIT {
         } finally {
             RestAssured.reset();
         }
-    }
-
-    private String score(int port, String unit) throws IOException, InterruptedException {
-        HttpResponse<String> r = post(port, "/api/v1/score", "{\"task\":\"" + TASK + "\",\"unitId\":\"" + unit
-                + "\",\"rows\":[{\"age\":\"40\",\"sex\":\"f\"}]}");
-        Matcher m = REQUEST_ID.matcher(r.body());
-        if (r.statusCode() != 200 || !m.find()) {
-            throw new IllegalStateException("score answered " + r.statusCode() + ": " + r.body());
-        }
-        return m.group(1);
-    }
-
-    private HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", AUTH)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Process start(int port, Map<String, String> db, Map<String, String> broker, boolean aggregator,
-                                 Path log) throws IOException {
-        Files.deleteIfExists(log);
-        Map<String, String> environment = Map.of("MPTREC_DB_URL", db.get("quarkus.datasource.jdbc.url"),
-                "MPTREC_DB_USER", db.get("quarkus.datasource.username"), "MPTREC_DB_PASSWORD", "");
-        return PackagedApp.start(JAR, Path.of("."), port, environment, log, List.of("-Xmx512m",
-                "-Dmptrec.ab.events.transport=kafka",
-                "-Dmptrec.ab.events.kafka.bootstrap-servers=" + broker.get(KafkaResource.BOOTSTRAP),
-                "-Dmptrec.ab.events.kafka.partitions=" + broker.get("mptrec.ab.events.kafka.partitions"),
-                "-Dmptrec.ab.events.aggregator.enabled=" + aggregator,
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir",
-                        Path.of("target", "javacpp").toAbsolutePath().toString())));
     }
 }
