@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -35,21 +36,34 @@ public class AggregateProgress {
         this.config = config.events();
     }
 
-    /** Per partition, the next offset the group will apply (partitions it never applied are absent). */
-    public Map<Integer, Long> applied(String topic, String group) {
-        Map<Integer, Long> next = new HashMap<>();
+    /** One partition as the database holds it: the next offset to apply, and the time applied until (or null). */
+    public record Stored(long nextOffset, Instant appliedUntil) {
+    }
+
+    /** Per partition, where the group stands (partitions it never applied are absent), in partition order. */
+    public Map<Integer, Stored> stored(String topic, String group) {
+        Map<Integer, Stored> rows = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT partition_id, next_offset FROM event_offset WHERE consumer_group = ? AND topic = ?")) {
+                "SELECT partition_id, next_offset, applied_until FROM event_offset WHERE consumer_group = ? "
+                        + "AND topic = ?")) {
             s.setString(1, group);
             s.setString(2, topic);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    next.put(r.getInt(1), r.getLong(2));
+                    OffsetDateTime until = r.getObject(3, OffsetDateTime.class);
+                    rows.put(r.getInt(1), new Stored(r.getLong(2), until == null ? null : until.toInstant()));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the aggregator's offsets: " + e.getMessage(), e);
         }
+        return rows;
+    }
+
+    /** Per partition, the next offset the group will apply (partitions it never applied are absent). */
+    public Map<Integer, Long> applied(String topic, String group) {
+        Map<Integer, Long> next = new HashMap<>();
+        stored(topic, group).forEach((partition, row) -> next.put(partition, row.nextOffset()));
         return next;
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.events.AggregateStore.PartitionBatch;
 import io.mptrec.ab.events.AggregateStore.StaleOffset;
+import io.mptrec.ab.store.SqlErrors;
 import io.mptrec.kernel.problem.ApiException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,7 +30,6 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -218,7 +218,7 @@ public class EventAggregator {
         try {
             store.apply(group, topic, batches);
         } catch (AggregateStore.AggregateStoreException e) {
-            if (!refusedData(e)) {
+            if (!SqlErrors.refusedData(e)) {
                 throw e;
             }
             LOG.warnf("a batch of %d records was refused (%s); applying it one record at a time", records.count(),
@@ -247,7 +247,7 @@ public class EventAggregator {
                 try {
                     store.apply(group, topic, List.of(single));
                 } catch (AggregateStore.AggregateStoreException e) {
-                    if (!refusedData(e)) {
+                    if (!SqlErrors.refusedData(e)) {
                         throw e;
                     }
                     deadLetter(deadLetterProducer, r, "refused by the database: " + e.getMessage());
@@ -304,17 +304,6 @@ public class EventAggregator {
     private static String reason(Exception e) {
         return e instanceof ApiException a ? a.problem().field() + ": " + a.problem().detail()
                 : "not an event record: " + cut(String.valueOf(e.getMessage()), 500);
-    }
-
-    /** A data exception (SQLSTATE class 22) or a constraint (23): the record can never be stored. */
-    private static boolean refusedData(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String cut(String s, int max) {

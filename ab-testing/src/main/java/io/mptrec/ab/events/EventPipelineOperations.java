@@ -10,11 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,16 +64,16 @@ public class EventPipelineOperations {
         String group = config.aggregator().group();
         Map<Integer, Long> ends = topics.endOffsets();
         Map<Integer, Long> firsts = topics.firstOffsets();
-        Map<Integer, Object[]> stored = stored(topic, group);
+        Map<Integer, AggregateProgress.Stored> stored = progress.stored(topic, group);
         List<PartitionStatus> partitions = new ArrayList<>();
         long lag = 0;
         for (Map.Entry<Integer, Long> end : new TreeMap<>(ends).entrySet()) {
-            Object[] row = stored.get(end.getKey());
-            Long next = row == null ? null : (Long) row[0];
+            AggregateProgress.Stored row = stored.get(end.getKey());
+            Long next = row == null ? null : row.nextOffset();
             long behind = Math.max(0, end.getValue() - (next == null ? firsts.getOrDefault(end.getKey(), 0L) : next));
             lag += behind;
             partitions.add(new PartitionStatus(end.getKey(), next, end.getValue(), firsts.getOrDefault(end.getKey(), 0L),
-                    behind, row == null ? null : (Instant) row[1]));
+                    behind, row == null ? null : row.appliedUntil()));
         }
         return new Status(config.transport().name(), topic, group, lag, progress.asOf(), partitions);
     }
@@ -145,25 +142,6 @@ public class EventPipelineOperations {
             }
             return new Outcome("replay", 0, 0, moved);
         });
-    }
-
-    private Map<Integer, Object[]> stored(String topic, String group) {
-        Map<Integer, Object[]> rows = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT partition_id, next_offset, applied_until FROM event_offset WHERE consumer_group = ? "
-                        + "AND topic = ?")) {
-            s.setString(1, group);
-            s.setString(2, topic);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    OffsetDateTime until = r.getObject(3, OffsetDateTime.class);
-                    rows.put(r.getInt(1), new Object[] {r.getLong(2), until == null ? null : until.toInstant()});
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the aggregator's offsets: " + e.getMessage(), e);
-        }
-        return rows;
     }
 
     private void requireKafka() {

@@ -280,22 +280,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
     // --- helpers
 
     private long experiment(String task, String name) {
-        Api.uploadEncoder(ENCODER);
-        Api.released(task, TestArtifacts.prompt(ENCODER, task, name.hashCode() & 0xffff));
-        Api.approved(task, TestArtifacts.prompt(ENCODER, task, (name.hashCode() & 0xffff) + 1));
-        long id = as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
-                        "plannedPerArm", 200,
-                        "arms", List.of(Map.of("name", "control", "version", 1, "weight", 0.5),
-                                Map.of("name", "treatment", "version", 2, "weight", 0.5)),
-                        "successMetrics", List.of(
-                                Map.of("name", "purchase", "kind", "PROPORTION", "direction", "HIGHER_IS_BETTER"),
-                                Map.of("name", "click", "kind", "RATIO", "direction", "HIGHER_IS_BETTER")),
-                        "guardrails", List.of(Map.of("name", "spend", "kind", "MEAN", "direction", "HIGHER_IS_BETTER",
-                                "margin", 0.5, "marginType", "RELATIVE"))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-        as("erin").contentType("application/json").body(Map.of("reason", "kafka test"))
-                .post("/api/v1/experiments/" + id + "/start").then().statusCode(200);
-        return id;
+        return runningExperiment(task, name, name.hashCode() & 0xffff);
     }
 
     private Observations observations(long id, UnitStatisticsReader.Source source) {

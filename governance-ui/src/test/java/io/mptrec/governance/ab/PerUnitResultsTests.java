@@ -61,21 +61,7 @@ class PerUnitResultsTests {
 
     @Test
     void shouldAnalyseUnitsNotExposuresAndLeaveOutAUnitSeenInTwoArms() throws SQLException {
-        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
-        Api.released(TASK, TestArtifacts.prompt(ENCODER, TASK, 171));
-        Api.approved(TASK, TestArtifacts.prompt(ENCODER, TASK, 172));
-        long id = as("erin").contentType("application/json").body(Map.of("name", "per-unit", "task", TASK,
-                        "plannedPerArm", 200,
-                        "arms", List.of(Map.of("name", "control", "version", 1, "weight", 0.5),
-                                Map.of("name", "treatment", "version", 2, "weight", 0.5)),
-                        "successMetrics", List.of(
-                                Map.of("name", "purchase", "kind", "PROPORTION", "direction", "HIGHER_IS_BETTER"),
-                                Map.of("name", "click", "kind", "RATIO", "direction", "HIGHER_IS_BETTER")),
-                        "guardrails", List.of(Map.of("name", "spend", "kind", "MEAN", "direction", "HIGHER_IS_BETTER",
-                                "margin", 0.5, "marginType", "RELATIVE"))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-        as("erin").contentType("application/json").body(Map.of("reason", "per-unit test"))
-                .post("/api/v1/experiments/" + id + "/start").then().statusCode(200);
+        long id = runningExperiment(TASK, "per-unit", 171);
 
         Map<String, Unit> units = new LinkedHashMap<>();
         List<Map<String, Object>> events = new ArrayList<>();
@@ -141,6 +127,29 @@ class PerUnitResultsTests {
         assertThat(refused).contains("Success metric kind: must be one of [PROPORTION, MEAN, RATIO]");
         as("erin").get("/api/v1/experiments").then().body("name", org.hamcrest.Matchers.not(
                 org.hamcrest.Matchers.hasItem("odd-kind")));
+    }
+
+    /**
+     * A RUNNING two-arm experiment on {@code task} (control version 1 released, treatment version 2 approved, prompts
+     * from {@code seed} and the next): success metrics purchase (PROPORTION) and click (RATIO), guardrail spend (MEAN).
+     */
+    static long runningExperiment(String task, String name, int seed) {
+        assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+        Api.released(task, TestArtifacts.prompt(ENCODER, task, seed));
+        Api.approved(task, TestArtifacts.prompt(ENCODER, task, seed + 1));
+        long id = as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
+                        "plannedPerArm", 200,
+                        "arms", List.of(Map.of("name", "control", "version", 1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", 2, "weight", 0.5)),
+                        "successMetrics", List.of(
+                                Map.of("name", "purchase", "kind", "PROPORTION", "direction", "HIGHER_IS_BETTER"),
+                                Map.of("name", "click", "kind", "RATIO", "direction", "HIGHER_IS_BETTER")),
+                        "guardrails", List.of(Map.of("name", "spend", "kind", "MEAN", "direction", "HIGHER_IS_BETTER",
+                                "margin", 0.5, "marginType", "RELATIVE"))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body(Map.of("reason", "per-unit test"))
+                .post("/api/v1/experiments/" + id + "/start").then().statusCode(200);
+        return id;
     }
 
     private void assertResultsMatch(long id, Map<String, Unit> units, long inTwoArms) {

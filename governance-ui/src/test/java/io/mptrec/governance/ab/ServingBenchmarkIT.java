@@ -135,7 +135,7 @@ class ServingBenchmarkIT {
             line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at half of each layout's "
                     + "closed-loop capacity, then at %d requests/s; "
                     + "cores: %d; load average before: %s; application JVM options: `%s`", CLIENTS, SECONDS, RATE,
-                    Runtime.getRuntime().availableProcessors(), loadAverage(), APP_JVM_ARGS));
+                    Runtime.getRuntime().availableProcessors(), PackagedApp.loadAverage(), APP_JVM_ARGS));
             line("");
             line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) |");
             line("|---|---|---|---|---|---|---|");
@@ -163,7 +163,7 @@ class ServingBenchmarkIT {
             targets(inProcess, List.of(rowsClosed, columnsClosed), List.of(rowsAtHalf, columnsAtHalf),
                     List.of(rowsAtRate, columnsAtRate));
             line("");
-            line("load average after: " + loadAverage());
+            line("load average after: " + PackagedApp.loadAverage());
             Files.writeString(Path.of("target", "benchmark-report.md"), report.toString());
             System.out.println(report);
         } finally {
@@ -482,14 +482,6 @@ class ServingBenchmarkIT {
 
     private static String auth(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String loadAverage() {
-        try {
-            return Arrays.toString(Files.readString(Path.of("/proc/loadavg")).split(" ", 4)).replaceAll(", [^,]*]$", "]");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private void line(String s) {

@@ -73,14 +73,14 @@ class EventPipelineBenchmarkIT {
             line("");
             line(String.format(Locale.ROOT, "%d cores, load average before: %s; %d clients, batches of %d, %d s per "
                     + "phase; PostgreSQL, one Kafka broker (KRaft), both on this machine.",
-                    Runtime.getRuntime().availableProcessors(), loadAverage(), CLIENTS, BATCH, SECONDS));
+                    Runtime.getRuntime().availableProcessors(), PackagedApp.loadAverage(), CLIENTS, BATCH, SECONDS));
             line("");
             long experiment = experimentThrough(direct, "bench-ingest", TASK);
             ingestion("database (direct)", direct, broker, db, false);
             ingestion("Kafka into aggregates", viaKafka, broker, db, true);
             results(direct, viaKafka, db);
             line("");
-            line("load average after: " + loadAverage());
+            line("load average after: " + PackagedApp.loadAverage());
             assertThat(experiment).isPositive();
         } finally {
             for (Process p : processes) {
@@ -146,7 +146,7 @@ class EventPipelineBenchmarkIT {
             line += String.format(Locale.ROOT, "; all applied to the aggregates %.1f s after the first send = "
                     + "**%,.0f events/s into aggregates**", appliedSeconds, events.get() / appliedSeconds);
         }
-        line(line + " (load average " + loadAverage() + ")");
+        line(line + " (load average " + PackagedApp.loadAverage() + ")");
     }
 
     /** Generates EXPOSURES exposures over UNITS units and two events per exposure, then times results on both paths. */
@@ -269,14 +269,6 @@ class EventPipelineBenchmarkIT {
             return id;
         } finally {
             RestAssured.reset();
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Arrays.toString(Files.readString(Path.of("/proc/loadavg")).split(" ", 4)).replaceAll(", [^,]*]$", "]");
-        } catch (IOException e) {
-            return "unknown";
         }
     }
 

@@ -3,6 +3,7 @@ package io.mptrec.ab.serving.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mptrec.ab.serving.Exposure;
+import io.mptrec.ab.store.SqlErrors;
 import io.mptrec.kernel.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -186,7 +187,7 @@ public class ExposureWriter {
                 if (!rowByRow && refusedData(e)) {
                     // Some row of the batch can never be stored: find it, without waiting.
                     LOG.warnf("a batch of %d exposures was refused (%s); storing it row by row", batch.size(),
-                            sqlState(e));
+                            SqlErrors.sqlState(e));
                     rowByRow = true;
                     continue;
                 }
@@ -227,7 +228,7 @@ public class ExposureWriter {
     /** Keeps a refused row in exposure_dead_letter, or in the log if even that is refused; counted either way. */
     private void deadLetter(Exposure exposure, RuntimeException refusal) {
         String row = json(exposure);
-        String state = sqlState(refusal);
+        String state = SqlErrors.sqlState(refusal);
         String error = cut(escape(String.valueOf(refusal.getCause() != null ? refusal.getCause().getMessage()
                 : refusal.getMessage())), 2000);
         try {
@@ -259,32 +260,7 @@ public class ExposureWriter {
 
     /** Whether the failure is about the rows' data (SQLSTATE class 22 or 23, or a row that cannot be bound). */
     private static boolean refusedData(Throwable e) {
-        if (chain(e).anyMatch(t -> t instanceof UnboundRow)) {
-            return true;
-        }
-        String state = sqlState(e);
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
-    }
-
-    /** The first SQLSTATE in the cause chain (and each SQLException's next exceptions), or null. */
-    private static String sqlState(Throwable e) {
-        return chain(e).filter(t -> t instanceof SQLException).map(t -> (SQLException) t)
-                .flatMap(sql -> {
-                    List<String> states = new ArrayList<>();
-                    for (SQLException n = sql; n != null; n = n.getNextException()) {
-                        states.add(n.getSQLState());
-                    }
-                    return states.stream();
-                })
-                .filter(state -> state != null).findFirst().orElse(null);
-    }
-
-    private static java.util.stream.Stream<Throwable> chain(Throwable e) {
-        List<Throwable> chain = new ArrayList<>();
-        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
-            chain.add(t);
-        }
-        return chain.stream();
+        return SqlErrors.chain(e).anyMatch(t -> t instanceof UnboundRow) || SqlErrors.refusedData(e);
     }
 
     /** The row as JSON, every control character and unpaired surrogate escaped, so that any database stores it. */
