@@ -2,7 +2,6 @@ package io.mptrec.ab.events;
 
 import io.mptrec.ab.events.EventRecord.ExposureRecord;
 import io.mptrec.ab.events.EventRecord.KpiRecord;
-import io.mptrec.ab.kpi.KpiValues;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,15 +19,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Applies records of the event topic to the database in one transaction per batch (PostgreSQL): the raw exposure and
- * KPI rows (the audit trail; time series and online model quality read them), the per-unit sums they change, and the
- * partitions' offsets, moved with a compare-and-set from the offset the aggregator started from. Hence the effect is
- * exactly once: a batch whose offsets moved meanwhile (another aggregator took the partition over) changes nothing,
- * and a batch applied twice cannot be, since its offsets no longer match. Rows already stored (a replay) add nothing:
- * only newly inserted exposures and events change the sums.
+ * KPI rows (the audit trail; the time series reads them), the per-unit sums they change, the per-arm sums and score
+ * bins the results read ({@link ArmAggregates}), and the partitions' offsets, moved with a compare-and-set from the
+ * offset the aggregator started from. Hence the effect is exactly once: a batch whose offsets moved meanwhile (another
+ * aggregator took the partition over) changes nothing, and a batch applied twice cannot be, since its offsets no longer
+ * match. Rows already stored (a replay) add nothing: only newly inserted exposures and events change the sums.
  *
  * <p>An event before its exposure (the client was quick, or the exposure sat in a producer's buffer) is stored and
  * counted when its exposure arrives: a new exposure adds the events already stored for its request.
@@ -65,31 +66,44 @@ public class AggregateStore {
             + "prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) SELECT * FROM unnest("
             + "?::varchar[], ?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[], "
             + "?::text[]::timestamptz[], ?::int[], ?::float8[], ?::float8[], ?::float8[]) "
-            + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id, experiment_id, arm, unit_id";
+            + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id, experiment_id, arm, unit_id, score_first";
     private static final String STORED_EVENTS = "SELECT request_id, metric, SUM(metric_value) FROM kpi_event "
-            + "WHERE request_id = ANY(?) AND ABS(metric_value) <= " + KpiValues.MAX_ABS + " GROUP BY request_id, metric";
+            + "WHERE request_id = ANY(?) AND " + ArmAggregates.inRange() + " GROUP BY request_id, metric";
+    /** Per request and metric, its total with and without the events of this batch. */
+    private static final String OUTCOMES = "SELECT request_id, metric, " + ArmAggregates.REQUEST_TOTAL + ", "
+            + ArmAggregates.REQUEST_TOTAL + " FILTER (WHERE NOT (event_id = ANY(?))) FROM kpi_event "
+            + "WHERE request_id = ANY(?) AND " + ArmAggregates.inRange() + " GROUP BY request_id, metric";
     private static final String EVENTS = "INSERT INTO kpi_event (event_id, request_id, metric, metric_value, "
             + "received_at) SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::float8[], "
-            + "?::text[]::timestamptz[]) ON CONFLICT (event_id) DO NOTHING RETURNING request_id, metric, metric_value";
-    private static final String EXPOSED = "SELECT request_id, experiment_id, arm, unit_id FROM exposure "
+            + "?::text[]::timestamptz[]) ON CONFLICT (event_id) DO NOTHING "
+            + "RETURNING request_id, metric, metric_value, event_id";
+    private static final String EXPOSED = "SELECT request_id, experiment_id, arm, unit_id, score_first FROM exposure "
             + "WHERE request_id = ANY(?) AND experiment_id IS NOT NULL";
     private static final String ADD_EXPOSURES = "INSERT INTO unit_aggregate (experiment_id, unit_id, arm, exposures) "
             + "SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[]) "
             + "ON CONFLICT (experiment_id, unit_id, arm) DO UPDATE SET exposures = unit_aggregate.exposures "
-            + "+ EXCLUDED.exposures";
+            + "+ EXCLUDED.exposures RETURNING experiment_id, unit_id, arm, exposures";
     private static final String ADD_TOTALS = "INSERT INTO unit_metric_aggregate (experiment_id, unit_id, arm, metric, "
             + "total) SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::float8[]) "
             + "ON CONFLICT (experiment_id, unit_id, arm, metric) DO UPDATE SET total = unit_metric_aggregate.total "
-            + "+ EXCLUDED.total";
+            + "+ EXCLUDED.total RETURNING experiment_id, unit_id, arm, metric, total";
 
     /** Where a request's exposure counts: its experiment, unit and arm. */
     private record Slot(long experimentId, String unitId, String arm) implements Comparable<Slot> {
+        ArmAggregates.Unit unit() {
+            return new ArmAggregates.Unit(experimentId, unitId);
+        }
+
         @Override
         public int compareTo(Slot o) {
             int c = Long.compare(experimentId, o.experimentId);
             c = c != 0 ? c : unitId.compareTo(o.unitId);
             return c != 0 ? c : arm.compareTo(o.arm);
         }
+    }
+
+    /** A request's exposure in an experiment: where it counts and its first candidate's score. */
+    private record Exposed(Slot slot, double score, boolean newInBatch) {
     }
 
     private record MetricSlot(Slot slot, String metric) implements Comparable<MetricSlot> {
@@ -207,16 +221,19 @@ public class AggregateStore {
         }
         Map<Slot, Long> addExposures = new TreeMap<>();
         Map<MetricSlot, Double> addTotals = new TreeMap<>();
+        Map<String, Exposed> touched = new HashMap<>(); // requests whose outcomes may change, by id
+        List<String> newEventIds = new ArrayList<>();
         if (!exposures.isEmpty()) {
-            Map<String, Slot> newInExperiments = insertExposures(c, exposures);
-            newInExperiments.values().forEach(slot -> addExposures.merge(slot, 1L, Long::sum));
+            Map<String, Exposed> newInExperiments = insertExposures(c, exposures);
+            newInExperiments.values().forEach(e -> addExposures.merge(e.slot(), 1L, Long::sum));
+            touched.putAll(newInExperiments);
             if (!newInExperiments.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement(STORED_EVENTS)) {
                     s.setArray(1, c.createArrayOf("varchar", newInExperiments.keySet().toArray()));
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
-                            addTotals.merge(new MetricSlot(newInExperiments.get(r.getString(1)), r.getString(2)),
-                                    r.getDouble(3), Double::sum);
+                            addTotals.merge(new MetricSlot(newInExperiments.get(r.getString(1)).slot(),
+                                    r.getString(2)), r.getDouble(3), Double::sum);
                         }
                     }
                 }
@@ -224,20 +241,67 @@ public class AggregateStore {
         }
         if (!events.isEmpty()) {
             List<Object[]> inserted = insertEvents(c, events.values());
-            Map<String, Slot> exposed = exposed(c, inserted);
+            Map<String, Exposed> exposed = exposed(c, inserted);
             for (Object[] e : inserted) {
-                Slot slot = exposed.get((String) e[0]);
-                if (slot != null) {
-                    addTotals.merge(new MetricSlot(slot, (String) e[1]), (Double) e[2], Double::sum);
+                Exposed exposure = exposed.get((String) e[0]);
+                if (exposure != null) {
+                    addTotals.merge(new MetricSlot(exposure.slot(), (String) e[1]), (Double) e[2], Double::sum);
+                    touched.putIfAbsent((String) e[0], exposure);
+                    newEventIds.add((String) e[3]);
                 }
             }
         }
-        upsertExposures(c, addExposures);
-        upsertTotals(c, addTotals);
+        if (addExposures.isEmpty() && addTotals.isEmpty()) {
+            return;
+        }
+        SortedSet<Long> experiments = new TreeSet<>();
+        SortedSet<ArmAggregates.Unit> units = new TreeSet<>();
+        addExposures.keySet().forEach(slot -> units.add(slot.unit()));
+        addTotals.keySet().forEach(m -> units.add(m.slot().unit()));
+        units.forEach(u -> experiments.add(u.experimentId()));
+        ArmAggregates.lock(c, experiments);
+        Map<ArmAggregates.Unit, ArmAggregates.UnitState> before = ArmAggregates.read(c, units);
+        Map<ArmAggregates.Unit, ArmAggregates.UnitState> after = new HashMap<>();
+        before.forEach((unit, state) -> after.put(unit, state.copy()));
+        upsertExposures(c, addExposures, after);
+        upsertTotals(c, addTotals, after);
+        ArmAggregates.addChanges(c, before, after);
+        ArmAggregates.addScores(c, touched.values().stream().filter(Exposed::newInBatch)
+                .map(e -> new ArmAggregates.ScoredExposure(e.slot().experimentId(), e.slot().arm(), e.score()))
+                .toList(), outcomeChanges(c, touched, newEventIds));
+    }
+
+    /**
+     * The outcomes that changed: per touched request and metric, its total's sign before the batch's events (none for
+     * an exposure new in the batch) against after.
+     */
+    private static List<ArmAggregates.OutcomeChange> outcomeChanges(Connection c, Map<String, Exposed> touched,
+                                                                     List<String> newEventIds) throws SQLException {
+        List<ArmAggregates.OutcomeChange> changes = new ArrayList<>();
+        if (touched.isEmpty()) {
+            return changes;
+        }
+        try (PreparedStatement s = c.prepareStatement(OUTCOMES)) {
+            s.setArray(1, c.createArrayOf("varchar", newEventIds.toArray()));
+            s.setArray(2, c.createArrayOf("varchar", touched.keySet().toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Exposed e = touched.get(r.getString(1));
+                    boolean positiveAfter = r.getDouble(3) > 0;
+                    double without = r.getDouble(4);
+                    boolean positiveBefore = !e.newInBatch() && !r.wasNull() && without > 0;
+                    if (positiveAfter != positiveBefore) {
+                        changes.add(new ArmAggregates.OutcomeChange(e.slot().experimentId(), e.slot().arm(),
+                                r.getString(2), e.score(), positiveAfter ? 1 : -1));
+                    }
+                }
+            }
+        }
+        return changes;
     }
 
     /** Inserts the exposures; returns the new ones that belong to an experiment, by request id. */
-    private Map<String, Slot> insertExposures(Connection c, List<ExposureRecord> exposures) throws SQLException {
+    private Map<String, Exposed> insertExposures(Connection c, List<ExposureRecord> exposures) throws SQLException {
         int n = exposures.size();
         Object[][] columns = new Object[11][n];
         for (int i = 0; i < n; i++) {
@@ -256,7 +320,7 @@ public class AggregateStore {
         }
         String[] types = {"varchar", "int8", "int8", "varchar", "varchar", "int8", "text", "int4", "float8", "float8",
                 "float8"};
-        Map<String, Slot> slots = new LinkedHashMap<>();
+        Map<String, Exposed> slots = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement(EXPOSURES)) {
             for (int col = 0; col < columns.length; col++) {
                 s.setArray(col + 1, c.createArrayOf(types[col], columns[col]));
@@ -265,7 +329,8 @@ public class AggregateStore {
                 while (r.next()) {
                     long experiment = r.getLong(2);
                     if (!r.wasNull()) {
-                        slots.put(r.getString(1), new Slot(experiment, r.getString(4), r.getString(3)));
+                        slots.put(r.getString(1), new Exposed(new Slot(experiment, r.getString(4), r.getString(3)),
+                                r.getDouble(5), true));
                     }
                 }
             }
@@ -273,7 +338,7 @@ public class AggregateStore {
         return slots;
     }
 
-    /** Inserts the events; returns the new ones as (request id, metric, value). */
+    /** Inserts the events; returns the new ones as (request id, metric, value, event id). */
     private static List<Object[]> insertEvents(Connection c, java.util.Collection<KpiRecord> events)
             throws SQLException {
         List<KpiRecord> list = List.copyOf(events);
@@ -295,7 +360,7 @@ public class AggregateStore {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    inserted.add(new Object[] {r.getString(1), r.getString(2), r.getDouble(3)});
+                    inserted.add(new Object[] {r.getString(1), r.getString(2), r.getDouble(3), r.getString(4)});
                 }
             }
         }
@@ -303,8 +368,8 @@ public class AggregateStore {
     }
 
     /** The experiment slots of the events' requests, for those exposed in an experiment. */
-    private static Map<String, Slot> exposed(Connection c, List<Object[]> events) throws SQLException {
-        Map<String, Slot> slots = new HashMap<>();
+    private static Map<String, Exposed> exposed(Connection c, List<Object[]> events) throws SQLException {
+        Map<String, Exposed> slots = new HashMap<>();
         if (events.isEmpty()) {
             return slots;
         }
@@ -312,15 +377,17 @@ public class AggregateStore {
             s.setArray(1, c.createArrayOf("varchar", events.stream().map(e -> e[0]).distinct().toArray()));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    slots.put(r.getString(1), new Slot(r.getLong(2), r.getString(4), r.getString(3)));
+                    slots.put(r.getString(1), new Exposed(new Slot(r.getLong(2), r.getString(4), r.getString(3)),
+                            r.getDouble(5), false));
                 }
             }
         }
         return slots;
     }
 
-    /** Adds exposures per slot, in key order (two aggregators lock shared units' rows in the same order). */
-    private static void upsertExposures(Connection c, Map<Slot, Long> add) throws SQLException {
+    /** Adds exposures per slot, in key order, and records the units' new counts in {@code after}. */
+    private static void upsertExposures(Connection c, Map<Slot, Long> add,
+                                        Map<ArmAggregates.Unit, ArmAggregates.UnitState> after) throws SQLException {
         if (add.isEmpty()) {
             return;
         }
@@ -330,11 +397,18 @@ public class AggregateStore {
             s.setArray(2, c.createArrayOf("varchar", slots.stream().map(Slot::unitId).toArray()));
             s.setArray(3, c.createArrayOf("varchar", slots.stream().map(Slot::arm).toArray()));
             s.setArray(4, c.createArrayOf("int8", add.values().toArray()));
-            s.executeUpdate();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    after.get(new ArmAggregates.Unit(r.getLong(1), r.getString(2))).exposures
+                            .put(r.getString(3), r.getLong(4));
+                }
+            }
         }
     }
 
-    private static void upsertTotals(Connection c, Map<MetricSlot, Double> add) throws SQLException {
+    /** Adds totals per metric slot, in key order, and records the units' new totals in {@code after}. */
+    private static void upsertTotals(Connection c, Map<MetricSlot, Double> add,
+                                     Map<ArmAggregates.Unit, ArmAggregates.UnitState> after) throws SQLException {
         if (add.isEmpty()) {
             return;
         }
@@ -345,7 +419,12 @@ public class AggregateStore {
             s.setArray(3, c.createArrayOf("varchar", slots.stream().map(m -> m.slot().arm()).toArray()));
             s.setArray(4, c.createArrayOf("varchar", slots.stream().map(MetricSlot::metric).toArray()));
             s.setArray(5, c.createArrayOf("float8", add.values().toArray()));
-            s.executeUpdate();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    after.get(new ArmAggregates.Unit(r.getLong(1), r.getString(2))).totals
+                            .computeIfAbsent(r.getString(3), a -> new TreeMap<>()).put(r.getString(4), r.getDouble(5));
+                }
+            }
         }
     }
 

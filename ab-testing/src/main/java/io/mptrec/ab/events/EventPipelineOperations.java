@@ -87,7 +87,9 @@ public class EventPipelineOperations {
         // minutes for tens of millions of rows, not the default transaction's 60 s
         return QuarkusTransaction.requiringNew().timeout(REBUILD_SECONDS).call(() -> {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("LOCK TABLE event_offset, unit_aggregate, unit_metric_aggregate IN EXCLUSIVE MODE");
+                s.execute("LOCK TABLE event_offset, unit_aggregate, unit_metric_aggregate, experiment_aggregate, "
+                        + "arm_aggregate, arm_metric_aggregate, score_bin_aggregate, score_bin_metric_aggregate "
+                        + "IN EXCLUSIVE MODE");
                 s.executeUpdate("DELETE FROM unit_metric_aggregate");
                 s.executeUpdate("DELETE FROM unit_aggregate");
                 long units = s.executeUpdate("INSERT INTO unit_aggregate (experiment_id, unit_id, arm, exposures) "
@@ -98,6 +100,7 @@ public class EventPipelineOperations {
                         + "FROM exposure e JOIN kpi_event k ON k.request_id = e.request_id "
                         + "WHERE e.experiment_id IS NOT NULL AND ABS(k.metric_value) <= " + KpiValues.MAX_ABS
                         + " GROUP BY e.experiment_id, e.unit_id, e.arm, k.metric");
+                ArmAggregates.rebuild(s);
                 return new Outcome("rebuild-from-rows", units, metrics, Map.of());
             }
         });

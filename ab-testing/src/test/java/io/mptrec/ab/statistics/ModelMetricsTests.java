@@ -64,4 +64,56 @@ class ModelMetricsTests {
         assertThatThrownBy(() -> ModelMetrics.of(new double[] {1.2}, new int[] {1})).hasMessageStartingWith("scores:");
         assertThatThrownBy(() -> ModelMetrics.of(new double[] {0.2}, new int[] {2})).hasMessageStartingWith("outcomes:");
     }
+
+    @Test
+    void shouldGiveTheExactAucFromBinsWhenEachBinHoldsOneScoreAndStayWithinTheTiesBoundOtherwise() {
+        SplittableRandom random = new SplittableRandom(5L);
+        int n = 2_000;
+        double[] scores = new double[n];
+        boolean[] outcomes = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            outcomes[i] = random.nextDouble() < 0.2;
+            scores[i] = Math.round((random.nextDouble() * 0.7 + (outcomes[i] ? 0.2 : 0.0)) * 50) / 50.0;
+        }
+        ModelMetrics exact = ModelMetrics.of(scores, outcomes);
+        double loss = exact.logLoss() * n;
+
+        // one bin per distinct score (51 of them): the same statistic
+        ModelMetrics perScore = ModelMetrics.ofBins(bins(scores, outcomes, 51, s -> (int) Math.round(s * 50), true),
+                bins(scores, outcomes, 51, s -> (int) Math.round(s * 50), false), loss);
+        assertThat(perScore.auc()).isCloseTo(exact.auc(), within(1e-12));
+        assertThat(perScore.count()).isEqualTo(n);
+        assertThat(perScore.positives()).isEqualTo(exact.positives());
+        assertThat(perScore.logLoss()).isCloseTo(exact.logLoss(), within(1e-12));
+
+        // ten coarse bins: off by at most half the share of positive-negative pairs that share a bin
+        long[] pairs = bins(scores, outcomes, 10, s -> Math.min(9, (int) (s * 10)), true);
+        long[] positives = bins(scores, outcomes, 10, s -> Math.min(9, (int) (s * 10)), false);
+        double sharing = 0;
+        for (int b = 0; b < 10; b++) {
+            sharing += (double) positives[b] * (pairs[b] - positives[b]);
+        }
+        double bound = 0.5 * sharing / ((double) exact.positives() * (n - exact.positives()));
+        double coarse = ModelMetrics.ofBins(pairs, positives, loss).auc();
+        assertThat(Math.abs(coarse - exact.auc())).isLessThanOrEqualTo(bound).isPositive();
+    }
+
+    @Test
+    void shouldReadNoBinsAsNoPairsAndRefuseMorePositivesThanPairs() {
+        assertThat(ModelMetrics.ofBins(new long[] {0, 0}, new long[] {0, 0}, 0)).isNull();
+        assertThat(ModelMetrics.ofBins(new long[] {3}, new long[] {3}, 1.0).auc()).isNaN();
+        assertThatThrownBy(() -> ModelMetrics.ofBins(new long[] {1}, new long[] {2}, 0))
+                .hasMessageStartingWith("positives:");
+    }
+
+    private static long[] bins(double[] scores, boolean[] outcomes, int count,
+                               java.util.function.DoubleToIntFunction bin, boolean all) {
+        long[] bins = new long[count];
+        for (int i = 0; i < scores.length; i++) {
+            if (all || outcomes[i]) {
+                bins[bin.applyAsInt(scores[i])]++;
+            }
+        }
+        return bins;
+    }
 }

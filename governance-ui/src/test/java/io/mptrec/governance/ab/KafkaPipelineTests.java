@@ -4,11 +4,13 @@ import io.mptrec.ab.analysis.Observations;
 import io.mptrec.ab.events.AggregateStore;
 import io.mptrec.ab.events.EventCodec;
 import io.mptrec.ab.events.EventRecord;
+import io.mptrec.ab.events.ScoreBins;
 import io.mptrec.ab.events.EventRecord.ExposureRecord;
 import io.mptrec.ab.events.EventRecord.KpiRecord;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.UnitStatisticsReader;
+import io.mptrec.ab.statistics.ModelMetrics;
 import io.mptrec.governance.Api;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.governance.events.KafkaProfile;
@@ -89,16 +91,23 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         long id = experiment("kafka-same", "kafka-same");
         Random random = new Random(7);
         List<Map<String, Object>> kpi = new ArrayList<>();
+        List<Map<String, Object>> refunds = new ArrayList<>();
         java.util.Set<String> drawn = new java.util.HashSet<>();
         for (int i = 0; i < 300; i++) {
             String unit = "u-" + random.nextInt(80);
             drawn.add(unit);
             String request = as("erin").contentType("application/json").body(Map.of("task", "kafka-same",
-                            "unitId", unit, "rows", List.of(Map.of("age", "40", "sex", "f"))))
+                            "unitId", unit, "rows", List.of(Map.of("age", String.valueOf(18 + random.nextInt(60)),
+                                    "sex", random.nextBoolean() ? "f" : "m"))))
                     .post("/api/v1/score").then().statusCode(200).extract().path("requestId");
             if (random.nextDouble() < 0.3) {
                 kpi.add(Map.of("eventId", request + ":purchase", "requestId", request, "metric", "purchase",
                         "value", 1));
+                if (random.nextDouble() < 0.2) {
+                    // refunded later: the request's total and its outcome go back to 0
+                    refunds.add(Map.of("eventId", request + ":refund", "requestId", request, "metric", "purchase",
+                            "value", -1));
+                }
             }
             kpi.add(Map.of("eventId", request + ":spend", "requestId", request, "metric", "spend",
                     "value", Math.round(random.nextDouble() * 1000) / 8.0));
@@ -107,6 +116,8 @@ class KafkaPipelineTests extends PerUnitResultsTests {
             }
         }
         kpi.add(Map.of("eventId", "orphan:click", "requestId", "never-scored", "metric", "click", "value", 1));
+        assertThat(refunds).isNotEmpty();
+        kpi.addAll(refunds); // in the last batch, after the purchases were applied
         for (int from = 0; from < kpi.size(); from += 250) {
             List<Map<String, Object>> batch = kpi.subList(from, Math.min(kpi.size(), from + 250));
             as("erin").contentType("application/json").body(Map.of("events", batch)).post("/api/v1/events/kpi")
@@ -114,8 +125,8 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         }
         eventLog.awaitReadable();
 
-        Observations fromTables = observations(id, UnitStatisticsReader.TABLES);
-        Observations fromAggregates = observations(id, UnitStatisticsReader.AGGREGATES);
+        Observations fromTables = observations(id, UnitStatisticsReader.Source.TABLES);
+        Observations fromAggregates = observations(id, UnitStatisticsReader.Source.AGGREGATES);
         assertThat(fromAggregates.unitsInMoreThanOneArm()).isEqualTo(fromTables.unitsInMoreThanOneArm());
         assertThat(fromAggregates.arms()).hasSameSizeAs(fromTables.arms());
         long units = 0;
@@ -129,6 +140,19 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                 // the values are multiples of 1/8, so every sum is exact in either order
                 assertThat(g.metric(metric)).as(metric).isEqualTo(t.metric(metric));
             }
+            // model quality against purchase: the same pairs and log loss; the AUC the one of the pairs binned at
+            // once from the tables, off the exact one by no more than half the share of pairs tied in a bin
+            assertThat(g.model().count()).isEqualTo(t.model().count());
+            assertThat(g.model().positives()).isEqualTo(t.model().positives()).isPositive();
+            assertThat(g.model().logLoss()).isCloseTo(t.model().logLoss(), within(1e-9));
+            long[][] bins = binnedPairs(id, a == 0 ? "control" : "treatment");
+            assertThat(g.model().auc()).isCloseTo(ModelMetrics.ofBins(bins[0], bins[1], 0).auc(), within(1e-12));
+            double tied = 0;
+            for (int b = 0; b < bins[0].length; b++) {
+                tied += (double) bins[1][b] * (bins[0][b] - bins[1][b]);
+            }
+            double bound = 0.5 * tied / ((double) t.model().positives() * (t.model().count() - t.model().positives()));
+            assertThat(Math.abs(g.model().auc() - t.model().auc())).isLessThanOrEqualTo(bound + 1e-12);
         }
         assertThat(units).isEqualTo(drawn.size());
         assertThat(fromTables.arms().get(0).metric("spend").units()).isPositive();
@@ -213,6 +237,8 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         eventLog.awaitReadable();
         Map<String, String> before = sums(id);
         assertThat(before).hasSize(7);
+        Map<String, String> armsBefore = armSums(id);
+        assertThat(armsBefore).containsKeys("arm|control", "metric|control|spend", "mixed");
 
         // where it stands: every partition applied to its end, and results say how fresh they are
         JsonPath status = awaitStatusWithAsOf();
@@ -238,6 +264,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                 .statusCode(200)
                 .body("operation", equalTo("rebuild-from-rows"));
         assertThat(sums(id)).isEqualTo(before);
+        assertThat(armSums(id)).isEqualTo(armsBefore);
 
         // rows and sums lost (a restore from an old backup, say) come back from the topic
         update("DELETE FROM unit_metric_aggregate WHERE experiment_id = " + id);
@@ -245,15 +272,21 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         update("DELETE FROM kpi_event WHERE request_id IN (SELECT request_id FROM exposure WHERE experiment_id = "
                 + id + ")");
         update("DELETE FROM exposure WHERE experiment_id = " + id);
+        for (String table : List.of("arm_aggregate", "arm_metric_aggregate", "score_bin_aggregate",
+                "score_bin_metric_aggregate")) {
+            update("DELETE FROM " + table + " WHERE experiment_id = " + id);
+        }
         as("admin").contentType("application/json").body(Map.of("fromOffset", 0))
                 .post("/api/v1/events/pipeline/replay").then().statusCode(200).body("operation", equalTo("replay"));
         eventLog.awaitReadable();
         assertThat(sums(id)).isEqualTo(before);
+        assertThat(armSums(id)).isEqualTo(armsBefore);
         // and a replay of what is stored adds nothing
         as("admin").contentType("application/json").body(Map.of("fromOffset", 0))
                 .post("/api/v1/events/pipeline/replay").then().statusCode(200);
         eventLog.awaitReadable();
         assertThat(sums(id)).isEqualTo(before);
+        assertThat(armSums(id)).isEqualTo(armsBefore);
 
         as("admin").contentType("application/json").body(Map.of("fromOffset", -1))
                 .post("/api/v1/events/pipeline/replay").then().statusCode(400).body("field", equalTo("fromOffset"));
@@ -359,6 +392,55 @@ class KafkaPipelineTests extends PerUnitResultsTests {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     sums.put(r.getString(1) + "|" + r.getString(2), r.getLong(3) + " " + r.getObject(4));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return sums;
+    }
+
+    /** An arm's (score, purchase outcome) pairs from the tables, counted per score bin: {pairs, positives}. */
+    private long[][] binnedPairs(long experiment, String arm) {
+        List<long[]> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT b, "
+                + "COUNT(*), SUM(o) FROM (SELECT " + ScoreBins.bin("e.score_first") + " AS b, CASE WHEN (SELECT "
+                + "SUM(k.metric_value) FROM kpi_event k WHERE k.request_id = e.request_id AND k.metric = 'purchase') "
+                + "> 0 THEN 1 ELSE 0 END AS o FROM exposure e WHERE e.experiment_id = ? AND e.arm = ?) x GROUP BY b ORDER BY b")) {
+            s.setLong(1, experiment);
+            s.setString(2, arm);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new long[] {r.getLong(2), r.getLong(3)});
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new long[][] {rows.stream().mapToLong(r -> r[0]).toArray(),
+                rows.stream().mapToLong(r -> r[1]).toArray()};
+    }
+
+    /** The experiment's per-arm sums and score bins, one entry per row, the sums as doubles in text. */
+    private Map<String, String> armSums(long experiment) {
+        Map<String, String> sums = new java.util.TreeMap<>();
+        String where = " WHERE experiment_id = " + experiment;
+        List<String> queries = List.of(
+                "SELECT 'mixed', mixed_units FROM experiment_aggregate" + where,
+                "SELECT 'arm|' || arm, units || ' ' || sum_n::float8 || ' ' || sum_n2::float8 "
+                        + "FROM arm_aggregate" + where,
+                "SELECT 'metric|' || arm || '|' || metric, positives || ' ' || sum_y::float8 || ' ' "
+                        + "|| sum_y2::float8 || ' ' || sum_yn::float8 FROM arm_metric_aggregate" + where,
+                "SELECT 'bin|' || arm || '|' || bin, exposures || ' ' || sum_loss_if_negative::float8 "
+                        + "FROM score_bin_aggregate" + where,
+                "SELECT 'bin|' || arm || '|' || metric || '|' || bin, positives || ' ' "
+                        + "|| sum_loss_change_if_positive::float8 FROM score_bin_metric_aggregate" + where);
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            for (String sql : queries) {
+                try (ResultSet r = s.executeQuery(sql)) {
+                    while (r.next()) {
+                        sums.put(r.getString(1), r.getString(2));
+                    }
                 }
             }
         } catch (SQLException e) {

@@ -1,6 +1,5 @@
 package io.mptrec.governance.events;
 
-import io.mptrec.ab.results.service.UnitStatisticsReader;
 import io.mptrec.governance.Api;
 import io.mptrec.governance.PackagedApp;
 import io.mptrec.governance.PostgresResource;
@@ -200,27 +199,15 @@ class EventPipelineBenchmarkIT {
                         + "(target: under 200 ms)", median(aggregates),
                 Arrays.toString(Arrays.stream(aggregates).mapToLong(Math::round).toArray())));
         line(String.format(Locale.ROOT, "- ratio tables / aggregates: %.1fx", median(tables) / median(aggregates)));
-        // where the aggregates' time goes: their per-unit queries alone, as the results run them, per metric
-        double[] perUnit = new double[5];
-        try (Connection c = KafkaApps.connect(db); Statement s = c.createStatement()) {
-            for (int i = 0; i < perUnit.length; i++) {
-                long t = System.nanoTime();
-                for (String metric : List.of("click", "spend")) {
-                    for (String sql : List.of(UnitStatisticsReader.AGGREGATES.units(),
-                            UnitStatisticsReader.AGGREGATES.unitTotals())) {
-                        try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM (" + sql.replace("?1",
-                                Long.toString(experiment)).replace("?2", "'" + metric + "'") + ") x")) {
-                            r.next();
-                        }
-                    }
-                }
-                perUnit[i] = (System.nanoTime() - t) / 1e6;
-            }
+        // what the aggregates' results read: rows per arm and metric, and score bins, not units or events
+        try (Connection c = KafkaApps.connect(db); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT (SELECT COUNT(*) FROM arm_aggregate WHERE experiment_id = "
+                     + experiment + "), (SELECT COUNT(*) FROM arm_metric_aggregate WHERE experiment_id = " + experiment
+                     + "), (SELECT COUNT(*) FROM score_bin_aggregate WHERE experiment_id = " + experiment + ")")) {
+            r.next();
+            line(String.format(Locale.ROOT, "- rows the aggregates' results read: %d arm, %d arm x metric, %d score "
+                    + "bin rows (and as many per metric)", r.getLong(1), r.getLong(2), r.getLong(3)));
         }
-        line(String.format(Locale.ROOT, "- of which the per-unit queries on the aggregates (both metrics, over JDBC): "
-                + "median %.0f ms, all %s; the rest is online model quality (the newest %s (score, outcome) pairs per "
-                + "arm, each outcome looked up in kpi_event) and the analysis", median(perUnit),
-                Arrays.toString(Arrays.stream(perUnit).mapToLong(Math::round).toArray()), "200,000"));
     }
 
     /** Times the results {@code times} times; a failed request is timed too and named in {@code failures}. */

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,9 @@ import static io.mptrec.ab.results.service.NativeRows.lng;
 import static io.mptrec.ab.results.service.NativeRows.rows;
 
 /**
- * Reads an experiment's per-unit sufficient statistics from the exposures and KPI events (or, with the Kafka
- * transport, from the per-unit aggregates the aggregator keeps of them) and the covariates, in a few aggregate
- * queries whose size does not depend on the number of events (the same SQL on H2 and PostgreSQL).
+ * Reads an experiment's per-unit sufficient statistics from the exposures and KPI events and the covariates, in a few
+ * aggregate queries (the same SQL on H2 and PostgreSQL); or, with the Kafka transport, the same statistics from the
+ * per-arm sums the aggregator keeps ({@link Source#AGGREGATES}), whose cost does not grow with units or events.
  *
  * <p>Per unit: its arm, its exposures N, and per metric its total Y = the sum of the values of the KPI events joined
  * to any of its exposures by request id. A unit exposed in more than one arm is counted apart and left out. KPI
@@ -41,32 +42,32 @@ public class UnitStatisticsReader {
     private static final String EVENTS_IN_RANGE = "ABS(metric_value) <= " + VALUE_LIMIT;
 
     /**
-     * Where the per-unit rows come from: the exposure and KPI tables (the direct path), or the aggregates the Kafka
-     * path keeps (the same rows, in as many rows as units, whatever the number of events).
-     *
-     * @param units      one row per unit of experiment ?1: unit_id, arm, arms (distinct), n (exposures)
-     * @param unitTotals one row per unit in one arm: unit_id, arm, n, y (its total of metric ?2)
+     * Where the statistics come from: the exposure and KPI tables, unit by unit (the direct path), or the per-arm sums
+     * and score bins the Kafka path's aggregator keeps ({@code ArmAggregates}: as many rows as arms x metrics, plus the
+     * units that have a covariate, whatever the number of units and events).
      */
-    public record Source(String units, String unitTotals) {
+    public enum Source {
+        TABLES, AGGREGATES
     }
 
-    public static final Source TABLES = new Source(
-            "SELECT unit_id, MIN(arm) AS arm, COUNT(DISTINCT arm) AS arms, COUNT(*) AS n "
-                    + "FROM exposure WHERE experiment_id = ?1 GROUP BY unit_id",
-            "SELECT e.unit_id AS unit_id, MIN(e.arm) AS arm, COUNT(*) AS n, "
-                    + "COALESCE(SUM(k.v), 0.0) AS y FROM exposure e LEFT JOIN (SELECT request_id, SUM(metric_value) AS v "
-                    + "FROM kpi_event WHERE metric = ?2 AND " + EVENTS_IN_RANGE + " AND request_id IN "
-                    + "(SELECT request_id FROM exposure WHERE experiment_id = ?1) GROUP BY request_id) k "
-                    + "ON k.request_id = e.request_id WHERE e.experiment_id = ?1 GROUP BY e.unit_id "
-                    + "HAVING COUNT(DISTINCT e.arm) = 1");
+    /** One row per unit of experiment ?1 in the tables: unit_id, arm, arms (distinct), n (exposures). */
+    private static final String UNITS = "SELECT unit_id, MIN(arm) AS arm, COUNT(DISTINCT arm) AS arms, COUNT(*) AS n "
+            + "FROM exposure WHERE experiment_id = ?1 GROUP BY unit_id";
 
-    public static final Source AGGREGATES = new Source(
-            "SELECT unit_id, MIN(arm) AS arm, COUNT(DISTINCT arm) AS arms, SUM(exposures) AS n "
-                    + "FROM unit_aggregate WHERE experiment_id = ?1 GROUP BY unit_id",
-            "SELECT a.unit_id AS unit_id, MIN(a.arm) AS arm, SUM(a.exposures) AS n, COALESCE(SUM(m.total), 0.0) AS y "
-                    + "FROM unit_aggregate a LEFT JOIN unit_metric_aggregate m ON m.experiment_id = a.experiment_id "
-                    + "AND m.unit_id = a.unit_id AND m.arm = a.arm AND m.metric = ?2 WHERE a.experiment_id = ?1 "
-                    + "GROUP BY a.unit_id HAVING COUNT(DISTINCT a.arm) = 1");
+    /** One row per unit in one arm: unit_id, arm, n, y (its total of metric ?2), from the tables. */
+    private static final String UNIT_TOTALS = "SELECT e.unit_id AS unit_id, MIN(e.arm) AS arm, COUNT(*) AS n, "
+            + "COALESCE(SUM(k.v), 0.0) AS y FROM exposure e LEFT JOIN (SELECT request_id, SUM(metric_value) AS v "
+            + "FROM kpi_event WHERE metric = ?2 AND " + EVENTS_IN_RANGE + " AND request_id IN "
+            + "(SELECT request_id FROM exposure WHERE experiment_id = ?1) GROUP BY request_id) k "
+            + "ON k.request_id = e.request_id WHERE e.experiment_id = ?1 GROUP BY e.unit_id "
+            + "HAVING COUNT(DISTINCT e.arm) = 1";
+
+    /** The same rows from the per-unit aggregates, for the units that have a covariate of metric ?2 only. */
+    private static final String COVARIATE_UNIT_TOTALS = "SELECT a.unit_id AS unit_id, MIN(a.arm) AS arm, "
+            + "COALESCE(SUM(m.total), 0.0) AS y FROM unit_aggregate a LEFT JOIN unit_metric_aggregate m "
+            + "ON m.experiment_id = a.experiment_id AND m.unit_id = a.unit_id AND m.arm = a.arm AND m.metric = ?2 "
+            + "WHERE a.experiment_id = ?1 AND a.unit_id IN (SELECT unit_id FROM experiment_covariate "
+            + "WHERE experiment_id = ?1 AND metric = ?2) GROUP BY a.unit_id HAVING COUNT(DISTINCT a.arm) = 1";
 
     private final EntityManager em;
     private final AbConfig config;
@@ -82,32 +83,50 @@ public class UnitStatisticsReader {
      * @param outcomeMetric the PROPORTION metric online model quality is measured against; null for none
      */
     public Observations read(ExperimentDesign design, String outcomeMetric) {
-        return read(design, outcomeMetric, eventLogs.readsAggregates() ? AGGREGATES : TABLES);
+        return read(design, outcomeMetric, eventLogs.readsAggregates() ? Source.AGGREGATES : Source.TABLES);
     }
 
     /** The observations from the given source (tests compare the two on the same traffic). */
     public Observations read(ExperimentDesign design, String outcomeMetric, Source source) {
         Map<String, long[]> unitsByArm = new HashMap<>();
         long inMoreThanOneArm = 0;
-        for (Object[] r : rows(em, "SELECT CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END, COUNT(*), SUM(u.n) FROM ("
-                + source.units() + ") u GROUP BY CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END", design.id())) {
-            if (r[0] == null) {
-                inMoreThanOneArm = ((Number) r[1]).longValue();
-            } else {
-                unitsByArm.put((String) r[0], new long[] {((Number) r[1]).longValue(), ((Number) r[2]).longValue()});
-            }
-        }
         Map<String, Map<String, UnitTotals>> totals = new HashMap<>();
         Map<String, Map<String, Cuped.PartialCovariateData>> covariates = new HashMap<>();
-        for (ExperimentDesign.Metric m : design.metrics()) {
-            readMetric(design.id(), m, source, totals, covariates);
+        if (source == Source.TABLES) {
+            for (Object[] r : rows(em, "SELECT CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END, COUNT(*), SUM(u.n) "
+                    + "FROM (" + UNITS + ") u GROUP BY CASE WHEN u.arms > 1 THEN NULL ELSE u.arm END", design.id())) {
+                if (r[0] == null) {
+                    inMoreThanOneArm = lng(r[1]);
+                } else {
+                    unitsByArm.put((String) r[0], new long[] {lng(r[1]), lng(r[2])});
+                }
+            }
+            for (ExperimentDesign.Metric m : design.metrics()) {
+                readMetric(design.id(), m, totals, covariates);
+            }
+        } else {
+            // an experiment's row appears with its first batch
+            List<?> mixed = em.createNativeQuery("SELECT mixed_units FROM experiment_aggregate "
+                    + "WHERE experiment_id = ?1").setParameter(1, design.id()).getResultList();
+            inMoreThanOneArm = mixed.isEmpty() ? 0 : lng(mixed.get(0));
+            Map<String, Object[]> arms = new HashMap<>();
+            for (Object[] r : rows(em, "SELECT arm, units, CAST(sum_n AS DOUBLE PRECISION), CAST(sum_n2 AS DOUBLE "
+                    + "PRECISION) FROM arm_aggregate WHERE experiment_id = ?1 AND units > 0", design.id())) {
+                arms.put((String) r[0], r);
+                unitsByArm.put((String) r[0], new long[] {lng(r[1]), Math.round(dbl(r[2]))});
+            }
+            for (ExperimentDesign.Metric m : design.metrics()) {
+                readAggregatedMetric(design.id(), m, arms, totals, covariates);
+            }
         }
         List<ArmObservations> arms = new ArrayList<>();
         for (ExperimentDesign.Arm arm : design.arms()) {
             long[] units = unitsByArm.getOrDefault(arm.name(), new long[2]);
+            ModelMetrics model = outcomeMetric == null ? null : source == Source.TABLES
+                    ? modelMetrics(design.id(), arm.name(), outcomeMetric)
+                    : binnedModelMetrics(design.id(), arm.name(), outcomeMetric);
             arms.add(new ArmObservations(units[0], units[1], totals.getOrDefault(arm.name(), Map.of()),
-                    covariates.getOrDefault(arm.name(), Map.of()),
-                    outcomeMetric == null ? null : modelMetrics(design.id(), arm.name(), outcomeMetric)));
+                    covariates.getOrDefault(arm.name(), Map.of()), model));
         }
         return new Observations(arms, inMoreThanOneArm);
     }
@@ -116,31 +135,88 @@ public class UnitStatisticsReader {
      * One metric: per arm the per-unit totals and, joined by unit, CUPED's sums (the covariate X with the unit's
      * total and with its 0/1 indicator; the analysis takes the one its kind reads).
      */
-    private void readMetric(long experimentId, ExperimentDesign.Metric m, Source source,
-                            Map<String, Map<String, UnitTotals>> totals,
+    private void readMetric(long experimentId, ExperimentDesign.Metric m, Map<String, Map<String, UnitTotals>> totals,
                             Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        String indicator = "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END";
-        String y = m.kind() == MetricKind.PROPORTION ? indicator : "u.y";
         for (Object[] r : rows(em, "SELECT u.arm, COUNT(*), SUM(u.y), SUM(u.y * u.y), "
                 + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.y * u.n), "
-                + "COUNT(c.covariate_value), COALESCE(SUM(c.covariate_value), 0.0), "
-                + "COALESCE(SUM(c.covariate_value * c.covariate_value), 0.0), "
-                + "COALESCE(SUM(c.covariate_value * " + y + "), 0.0), "
-                + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0.0 ELSE " + y + " END), 0.0) "
-                + "FROM (" + source.unitTotals() + ") u LEFT JOIN experiment_covariate c ON c.experiment_id = ?1 "
-                + "AND c.metric = ?2 AND c.unit_id = u.unit_id AND ABS(c.covariate_value) <= " + VALUE_LIMIT
-                + " GROUP BY u.arm", experimentId, m.name())) {
-            String arm = (String) r[0];
+                + covariateSums(m) + " FROM (" + UNIT_TOTALS + ") u LEFT JOIN experiment_covariate c "
+                + "ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND ABS(c.covariate_value) <= "
+                + VALUE_LIMIT + " GROUP BY u.arm", experimentId, m.name())) {
             UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[2]), dbl(r[3]), lng(r[4]), dbl(r[5]), dbl(r[6]), dbl(r[7]));
-            totals.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), t);
-            if (t.units() >= 2) {
-                boolean proportion = m.kind() == MetricKind.PROPORTION;
-                covariates.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), new Cuped.PartialCovariateData(
-                        t.units(), proportion ? t.positives() : t.sumY(), proportion ? t.positives() : t.sumYSquares(),
-                        lng(r[8]), dbl(r[9]), dbl(r[10]), dbl(r[11]), dbl(r[12])));
-            }
+            put((String) r[0], m, t, Arrays.copyOfRange(r, 8, 13), totals, covariates);
         }
     }
+
+    /**
+     * One metric from the per-arm sums: an arm's units and N sums with the metric's sums over the units that have
+     * events of it (the others have Y = 0); CUPED's sums from the units that have a covariate.
+     */
+    private void readAggregatedMetric(long experimentId, ExperimentDesign.Metric m, Map<String, Object[]> arms,
+                                      Map<String, Map<String, UnitTotals>> totals,
+                                      Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
+        Map<String, Object[]> sums = new HashMap<>();
+        for (Object[] r : rows(em, "SELECT arm, positives, CAST(sum_y AS DOUBLE PRECISION), CAST(sum_y2 AS DOUBLE "
+                + "PRECISION), CAST(sum_yn AS DOUBLE PRECISION) FROM arm_metric_aggregate WHERE experiment_id = ?1 "
+                + "AND metric = ?2", experimentId, m.name())) {
+            sums.put((String) r[0], r);
+        }
+        Map<String, Object[]> withCovariate = new HashMap<>();
+        for (Object[] r : rows(em, "SELECT u.arm, " + covariateSums(m) + " FROM (" + COVARIATE_UNIT_TOTALS + ") u "
+                + "JOIN experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id "
+                + "AND ABS(c.covariate_value) <= " + VALUE_LIMIT + " GROUP BY u.arm", experimentId, m.name())) {
+            withCovariate.put((String) r[0], Arrays.copyOfRange(r, 1, 6));
+        }
+        for (Map.Entry<String, Object[]> arm : arms.entrySet()) {
+            Object[] a = arm.getValue();
+            Object[] y = sums.getOrDefault(arm.getKey(), new Object[5]);
+            UnitTotals t = new UnitTotals(lng(a[1]), dbl(y[2]), dbl(y[3]), lng(y[1]), dbl(a[2]), dbl(a[3]), dbl(y[4]));
+            put(arm.getKey(), m, t, withCovariate.getOrDefault(arm.getKey(), new Object[5]), totals, covariates);
+        }
+    }
+
+    /**
+     * CUPED's sums over units u (columns y, unit_id) joined to their covariates c: how many have one, and the sums
+     * of X, X^2, X Y and Y over them, Y the unit's total or, for a proportion, its 0/1 indicator.
+     */
+    private static String covariateSums(ExperimentDesign.Metric m) {
+        String y = m.kind() == MetricKind.PROPORTION ? "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END" : "u.y";
+        return "COUNT(c.covariate_value), COALESCE(SUM(c.covariate_value), 0.0), "
+                + "COALESCE(SUM(c.covariate_value * c.covariate_value), 0.0), "
+                + "COALESCE(SUM(c.covariate_value * " + y + "), 0.0), "
+                + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0.0 ELSE " + y + " END), 0.0)";
+    }
+
+    /** An arm's totals of the metric, and CUPED's data from them and the covariate sums when it has two units. */
+    private static void put(String arm, ExperimentDesign.Metric m, UnitTotals t, Object[] covariate,
+                            Map<String, Map<String, UnitTotals>> totals,
+                            Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
+        totals.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), t);
+        if (t.units() >= 2) {
+            boolean proportion = m.kind() == MetricKind.PROPORTION;
+            covariates.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), new Cuped.PartialCovariateData(
+                    t.units(), proportion ? t.positives() : t.sumY(), proportion ? t.positives() : t.sumYSquares(),
+                    lng(covariate[0]), dbl(covariate[1]), dbl(covariate[2]), dbl(covariate[3]), dbl(covariate[4])));
+        }
+    }
+
+    /** Per scored exposure from the score bins: all of the arm's exposures, the AUC within a bin's ties. */
+    private ModelMetrics binnedModelMetrics(long experimentId, String arm, String metric) {
+        List<Object[]> bins = rows(em, "SELECT b.exposures, COALESCE(m.positives, 0), CAST(b.sum_loss_if_negative "
+                + "+ COALESCE(m.sum_loss_change_if_positive, 0) AS DOUBLE PRECISION) FROM score_bin_aggregate b "
+                + "LEFT JOIN score_bin_metric_aggregate m ON m.experiment_id = b.experiment_id AND m.arm = b.arm "
+                + "AND m.bin = b.bin AND m.metric = ?3 WHERE b.experiment_id = ?1 AND b.arm = ?2 ORDER BY b.bin",
+                experimentId, arm, metric);
+        long[] pairs = new long[bins.size()];
+        long[] positives = new long[bins.size()];
+        double loss = 0;
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = lng(bins.get(i)[0]);
+            positives[i] = lng(bins.get(i)[1]);
+            loss += dbl(bins.get(i)[2]);
+        }
+        return ModelMetrics.ofBins(pairs, positives, loss);
+    }
+
 
     /** Per scored exposure (not per unit): the latest pairs of first-candidate score and outcome. */
     private ModelMetrics modelMetrics(long experimentId, String arm, String metric) {
