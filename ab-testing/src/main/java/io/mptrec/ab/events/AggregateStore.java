@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * Applies records of the event topic to the database in one transaction per batch (PostgreSQL): the raw exposure and
@@ -66,8 +67,10 @@ public class AggregateStore {
             + "prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) SELECT * FROM unnest("
             + "?::varchar[], ?::bigint[], ?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[], "
             + "?::text[]::timestamptz[], ?::int[], ?::float8[], ?::float8[], ?::float8[]) "
-            + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id, experiment_id, arm, unit_id, score_first";
-    private static final String STORED_EVENTS = "SELECT request_id, metric, SUM(metric_value) FROM kpi_event "
+            + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id, experiment_id, arm, unit_id, score_first, "
+            + "scored_at";
+    private static final String STORED_EVENTS = "SELECT request_id, metric, SUM(metric_value), MAX(received_at) "
+            + "FROM kpi_event "
             + "WHERE request_id = ANY(?) AND " + ArmAggregates.inRange() + " GROUP BY request_id, metric";
     /** Per request and metric, its total with and without the events of this batch. */
     private static final String OUTCOMES = "SELECT request_id, metric, " + ArmAggregates.REQUEST_TOTAL + ", "
@@ -76,8 +79,9 @@ public class AggregateStore {
     private static final String EVENTS = "INSERT INTO kpi_event (event_id, request_id, metric, metric_value, "
             + "received_at) SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::float8[], "
             + "?::text[]::timestamptz[]) ON CONFLICT (event_id) DO NOTHING "
-            + "RETURNING request_id, metric, metric_value, event_id";
-    private static final String EXPOSED = "SELECT request_id, experiment_id, arm, unit_id, score_first FROM exposure "
+            + "RETURNING request_id, metric, metric_value, event_id, received_at";
+    private static final String EXPOSED = "SELECT request_id, experiment_id, arm, unit_id, score_first, scored_at "
+            + "FROM exposure "
             + "WHERE request_id = ANY(?) AND experiment_id IS NOT NULL";
     private static final String ADD_EXPOSURES = "INSERT INTO unit_aggregate (experiment_id, unit_id, arm, exposures) "
             + "SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[]) "
@@ -103,7 +107,7 @@ public class AggregateStore {
     }
 
     /** A request's exposure in an experiment: where it counts and its first candidate's score. */
-    private record Exposed(Slot slot, double score, boolean newInBatch) {
+    private record Exposed(Slot slot, double score, Instant scoredAt, boolean newInBatch) {
     }
 
     private record MetricSlot(Slot slot, String metric) implements Comparable<MetricSlot> {
@@ -223,17 +227,24 @@ public class AggregateStore {
         Map<MetricSlot, Double> addTotals = new TreeMap<>();
         Map<String, Exposed> touched = new HashMap<>(); // requests whose outcomes may change, by id
         List<String> newEventIds = new ArrayList<>();
+        Map<ArmAggregates.Unit, Long> minutes = new HashMap<>(); // per unit, the minute of its latest change
+        BiConsumer<Slot, Instant> changed = (slot, at) -> minutes.merge(slot.unit(),
+                Math.floorDiv(at.getEpochSecond(), 60), Math::max);
         if (!exposures.isEmpty()) {
             Map<String, Exposed> newInExperiments = insertExposures(c, exposures);
-            newInExperiments.values().forEach(e -> addExposures.merge(e.slot(), 1L, Long::sum));
+            newInExperiments.values().forEach(e -> {
+                addExposures.merge(e.slot(), 1L, Long::sum);
+                changed.accept(e.slot(), e.scoredAt());
+            });
             touched.putAll(newInExperiments);
             if (!newInExperiments.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement(STORED_EVENTS)) {
                     s.setArray(1, c.createArrayOf("varchar", newInExperiments.keySet().toArray()));
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
-                            addTotals.merge(new MetricSlot(newInExperiments.get(r.getString(1)).slot(),
-                                    r.getString(2)), r.getDouble(3), Double::sum);
+                            Slot slot = newInExperiments.get(r.getString(1)).slot();
+                            addTotals.merge(new MetricSlot(slot, r.getString(2)), r.getDouble(3), Double::sum);
+                            changed.accept(slot, instant(r, 4)); // an event earlier than its exposure's arrival
                         }
                     }
                 }
@@ -248,6 +259,9 @@ public class AggregateStore {
                     addTotals.merge(new MetricSlot(exposure.slot(), (String) e[1]), (Double) e[2], Double::sum);
                     touched.putIfAbsent((String) e[0], exposure);
                     newEventIds.add((String) e[3]);
+                    Instant received = (Instant) e[4];
+                    changed.accept(exposure.slot(), received.isAfter(exposure.scoredAt()) ? received
+                            : exposure.scoredAt());
                 }
             }
         }
@@ -265,7 +279,7 @@ public class AggregateStore {
         before.forEach((unit, state) -> after.put(unit, state.copy()));
         upsertExposures(c, addExposures, after);
         upsertTotals(c, addTotals, after);
-        ArmAggregates.addChanges(c, before, after);
+        ArmAggregates.addChanges(c, before, after, minutes);
         ArmAggregates.addScores(c, touched.values().stream().filter(Exposed::newInBatch)
                 .map(e -> new ArmAggregates.ScoredExposure(e.slot().experimentId(), e.slot().arm(), e.score()))
                 .toList(), outcomeChanges(c, touched, newEventIds));
@@ -330,7 +344,7 @@ public class AggregateStore {
                     long experiment = r.getLong(2);
                     if (!r.wasNull()) {
                         slots.put(r.getString(1), new Exposed(new Slot(experiment, r.getString(4), r.getString(3)),
-                                r.getDouble(5), true));
+                                r.getDouble(5), instant(r, 6), true));
                     }
                 }
             }
@@ -338,7 +352,7 @@ public class AggregateStore {
         return slots;
     }
 
-    /** Inserts the events; returns the new ones as (request id, metric, value, event id). */
+    /** Inserts the events; returns the new ones as (request id, metric, value, event id, received at). */
     private static List<Object[]> insertEvents(Connection c, java.util.Collection<KpiRecord> events)
             throws SQLException {
         List<KpiRecord> list = List.copyOf(events);
@@ -360,7 +374,8 @@ public class AggregateStore {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    inserted.add(new Object[] {r.getString(1), r.getString(2), r.getDouble(3), r.getString(4)});
+                    inserted.add(new Object[] {r.getString(1), r.getString(2), r.getDouble(3), r.getString(4),
+                            instant(r, 5)});
                 }
             }
         }
@@ -378,7 +393,7 @@ public class AggregateStore {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     slots.put(r.getString(1), new Exposed(new Slot(r.getLong(2), r.getString(4), r.getString(3)),
-                            r.getDouble(5), false));
+                            r.getDouble(5), instant(r, 6), false));
                 }
             }
         }
@@ -426,6 +441,10 @@ public class AggregateStore {
                 }
             }
         }
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        return r.getObject(column, OffsetDateTime.class).toInstant();
     }
 
     /** The database refused or failed the batch; nothing of it was applied. */

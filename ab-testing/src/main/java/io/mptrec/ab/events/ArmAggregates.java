@@ -68,19 +68,10 @@ final class ArmAggregates {
     private static final String METRIC_TERMS = "SUM(s * CASE WHEN y > 0 THEN 1 ELSE 0 END), "
             + "SUM(s * CAST(y AS NUMERIC)), SUM(s * CAST(y AS NUMERIC) * CAST(y AS NUMERIC)), "
             + "SUM(s * CAST(y AS NUMERIC) * CAST(n AS NUMERIC))";
-    private static final String ADD_ARMS = "INSERT INTO arm_aggregate (experiment_id, arm, units, sum_n, sum_n2) "
-            + "SELECT e, a, " + ARM_TERMS + " FROM unnest(?::bigint[], ?::varchar[], ?::int[], ?::bigint[]) "
-            + "AS t(e, a, s, n) GROUP BY e, a ORDER BY e, a ON CONFLICT (experiment_id, arm) DO UPDATE SET "
-            + "units = arm_aggregate.units + EXCLUDED.units, sum_n = arm_aggregate.sum_n + EXCLUDED.sum_n, "
-            + "sum_n2 = arm_aggregate.sum_n2 + EXCLUDED.sum_n2";
-    private static final String ADD_METRICS = "INSERT INTO arm_metric_aggregate (experiment_id, arm, metric, "
-            + "positives, sum_y, sum_y2, sum_yn) SELECT e, a, m, " + METRIC_TERMS + " FROM unnest(?::bigint[], "
-            + "?::varchar[], ?::varchar[], ?::int[], ?::bigint[], ?::float8[]) AS t(e, a, m, s, n, y) "
-            + "GROUP BY e, a, m ORDER BY e, a, m ON CONFLICT (experiment_id, arm, metric) DO UPDATE SET "
-            + "positives = arm_metric_aggregate.positives + EXCLUDED.positives, "
-            + "sum_y = arm_metric_aggregate.sum_y + EXCLUDED.sum_y, "
-            + "sum_y2 = arm_metric_aggregate.sum_y2 + EXCLUDED.sum_y2, "
-            + "sum_yn = arm_metric_aggregate.sum_yn + EXCLUDED.sum_yn";
+    private static final String ADD_ARMS = addArms("arm_aggregate", false);
+    private static final String ADD_ARM_MINUTES = addArms("arm_minute_aggregate", true);
+    private static final String ADD_METRICS = addMetrics("arm_metric_aggregate", false);
+    private static final String ADD_METRIC_MINUTES = addMetrics("arm_metric_minute_aggregate", true);
     private static final String ADD_MIXED = "UPDATE experiment_aggregate SET mixed_units = mixed_units + ? "
             + "WHERE experiment_id = ?";
     private static final String ADD_BINS = "INSERT INTO score_bin_aggregate (experiment_id, arm, bin, exposures, "
@@ -100,6 +91,39 @@ final class ArmAggregates {
     static final String REQUEST_TOTAL = "SUM(metric_value ORDER BY id)";
 
     private ArmAggregates() {
+    }
+
+    /**
+     * Adds per-unit contribution rows (experiment e, arm a, sign s, exposures n, minute t) to the per-arm sums, or to
+     * the per-minute ones.
+     */
+    private static String addArms(String table, boolean perMinute) {
+        String key = perMinute ? "e, a, t" : "e, a";
+        return "INSERT INTO " + table + " (experiment_id, arm, " + (perMinute ? "minute, " : "") + "units, sum_n, "
+                + "sum_n2) SELECT " + key + ", " + ARM_TERMS + " FROM unnest(?::bigint[], ?::varchar[], ?::int[], "
+                + "?::bigint[], ?::bigint[]) AS x(e, a, s, n, t) GROUP BY " + key + " ORDER BY " + key
+                + " ON CONFLICT (experiment_id, arm" + (perMinute ? ", minute" : "") + ") DO UPDATE SET "
+                + added(table, "units", "sum_n", "sum_n2");
+    }
+
+    /** The same with a metric m and the unit's total y of it per row. */
+    private static String addMetrics(String table, boolean perMinute) {
+        String key = perMinute ? "e, a, m, t" : "e, a, m";
+        return "INSERT INTO " + table + " (experiment_id, arm, metric, " + (perMinute ? "minute, " : "")
+                + "positives, sum_y, sum_y2, sum_yn) SELECT " + key + ", " + METRIC_TERMS + " FROM unnest("
+                + "?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::bigint[], ?::float8[], ?::bigint[]) "
+                + "AS x(e, a, m, s, n, y, t) GROUP BY " + key + " ORDER BY " + key + " ON CONFLICT (experiment_id, "
+                + (perMinute ? "metric, arm, minute" : "arm, metric") + ") DO UPDATE SET "
+                + added(table, "positives", "sum_y", "sum_y2", "sum_yn");
+    }
+
+    private static String added(String table, String... columns) {
+        StringBuilder set = new StringBuilder();
+        for (String column : columns) {
+            set.append(set.isEmpty() ? "" : ", ").append(column).append(" = ").append(table).append('.')
+                    .append(column).append(" + EXCLUDED.").append(column);
+        }
+        return set.toString();
     }
 
     /**
@@ -150,13 +174,17 @@ final class ArmAggregates {
         return states;
     }
 
-    /** Adds to the per-arm sums each unit's contribution after the batch less its contribution before. */
-    static void addChanges(Connection c, Map<Unit, UnitState> before, Map<Unit, UnitState> after)
-            throws SQLException {
+    /**
+     * Adds to the per-arm sums each unit's contribution after the batch less its contribution before, and the same
+     * to the minute the unit changed in ({@code minutes}: that of the latest record the batch applied to it).
+     */
+    static void addChanges(Connection c, Map<Unit, UnitState> before, Map<Unit, UnitState> after,
+                           Map<Unit, Long> minutes) throws SQLException {
         Contributions changes = new Contributions();
         for (Map.Entry<Unit, UnitState> unit : after.entrySet()) {
-            changes.add(unit.getKey().experimentId(), before.get(unit.getKey()), -1);
-            changes.add(unit.getKey().experimentId(), unit.getValue(), 1);
+            long minute = minutes.get(unit.getKey());
+            changes.add(unit.getKey().experimentId(), before.get(unit.getKey()), -1, minute);
+            changes.add(unit.getKey().experimentId(), unit.getValue(), 1, minute);
         }
         changes.write(c);
     }
@@ -187,7 +215,7 @@ final class ArmAggregates {
     /** Recomputes every per-arm sum and score bin from the per-unit sums and the raw rows (the rebuild). */
     static void rebuild(Statement s) throws SQLException {
         for (String table : List.of("score_bin_metric_aggregate", "score_bin_aggregate", "arm_metric_aggregate",
-                "arm_aggregate", "experiment_aggregate")) {
+                "arm_aggregate", "arm_metric_minute_aggregate", "arm_minute_aggregate", "experiment_aggregate")) {
             s.executeUpdate("DELETE FROM " + table);
         }
         String singleArm = "SELECT experiment_id, unit_id FROM unit_aggregate GROUP BY experiment_id, unit_id "
@@ -203,6 +231,7 @@ final class ArmAggregates {
                 + "m.metric AS m, 1 AS s, x.exposures AS n, m.total AS y FROM unit_aggregate x "
                 + "JOIN unit_metric_aggregate m ON m.experiment_id = x.experiment_id AND m.unit_id = x.unit_id "
                 + "AND m.arm = x.arm WHERE (x.experiment_id, x.unit_id) IN (" + singleArm + ")) t GROUP BY e, a, m");
+        rebuildMinutes(s, singleArm);
         s.executeUpdate("INSERT INTO score_bin_aggregate (experiment_id, arm, bin, exposures, sum_loss_if_negative) "
                 + "SELECT experiment_id, arm, " + bin("score_first") + ", COUNT(*), SUM("
                 + lossIfNegative("score_first") + ") FROM exposure WHERE experiment_id IS NOT NULL GROUP BY 1, 2, 3");
@@ -212,6 +241,43 @@ final class ArmAggregates {
                 + "SELECT request_id, metric FROM kpi_event WHERE " + inRange() + " GROUP BY request_id, metric "
                 + "HAVING " + REQUEST_TOTAL + " > 0) k ON k.request_id = e.request_id "
                 + "WHERE e.experiment_id IS NOT NULL GROUP BY 1, 2, 3, 4");
+    }
+
+    /**
+     * The per-minute sums from the raw rows, change by change as the direct path's time series counts them: per unit
+     * (and metric) its exposures and events in time order, each change taking away the unit's running contribution
+     * before it (n, y: lagged running sums) and adding the one after (sn, sy), in the minute it happened.
+     */
+    private static void rebuildMinutes(Statement s, String singleArm) throws SQLException {
+        String single = " AND (x.experiment_id, x.unit_id) IN (" + singleArm + ")";
+        String before = " UNION ALL SELECT e, a, m, t, -1 AS s, pn AS n, py AS y FROM r WHERE pn > 0) c";
+        s.executeUpdate("WITH r AS (SELECT x.experiment_id AS e, x.arm AS a, '' AS m, " + minute("x.scored_at")
+                + " AS t, ROW_NUMBER() OVER w AS sn, ROW_NUMBER() OVER w - 1 AS pn, 0.0 AS sy, 0.0 AS py "
+                + "FROM exposure x WHERE x.experiment_id IS NOT NULL" + single
+                + " WINDOW w AS (PARTITION BY x.experiment_id, x.unit_id ORDER BY x.scored_at, x.id)) "
+                + "INSERT INTO arm_minute_aggregate (experiment_id, arm, minute, units, sum_n, sum_n2) SELECT e, a, t, "
+                + ARM_TERMS + " FROM (SELECT e, a, m, t, 1 AS s, sn AS n, sy AS y FROM r" + before
+                + " GROUP BY e, a, t");
+        // per metric a unit has events of: its exposures (dn = 1) and those events (dy = value), in time order
+        String changes = "SELECT x.experiment_id AS e, x.unit_id AS u, x.arm AS a, k.metric AS m, x.scored_at AS t, "
+                + "0 AS kind, x.id AS seq, 1 AS dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM exposure x JOIN "
+                + "(SELECT DISTINCT experiment_id, unit_id, metric FROM unit_metric_aggregate) k "
+                + "ON k.experiment_id = x.experiment_id AND k.unit_id = x.unit_id WHERE x.experiment_id IS NOT NULL"
+                + single + " UNION ALL SELECT x.experiment_id, x.unit_id, x.arm, k.metric, "
+                + "GREATEST(k.received_at, x.scored_at), 1, k.id, 0, k.metric_value FROM kpi_event k "
+                + "JOIN exposure x ON x.request_id = k.request_id WHERE x.experiment_id IS NOT NULL AND "
+                + inRange().replace("metric_value", "k.metric_value") + single;
+        String order = " OVER (PARTITION BY e, u, m ORDER BY t, kind, seq)";
+        s.executeUpdate("WITH z AS (SELECT e, u, a, m, t, kind, seq, SUM(dn)" + order + " AS sn, SUM(dy)" + order
+                + " AS sy FROM (" + changes + ") c), r AS (SELECT e, a, m, " + minute("t") + " AS t, sn, sy, "
+                + "COALESCE(LAG(sn)" + order + ", 0) AS pn, COALESCE(LAG(sy)" + order + ", 0.0) AS py FROM z) "
+                + "INSERT INTO arm_metric_minute_aggregate (experiment_id, arm, metric, minute, positives, sum_y, "
+                + "sum_y2, sum_yn) SELECT e, a, m, t, " + METRIC_TERMS + " FROM (SELECT e, a, m, t, 1 AS s, sn AS n, "
+                + "sy AS y FROM r" + before + " GROUP BY e, a, m, t");
+    }
+
+    private static String minute(String timestamp) {
+        return "CAST(FLOOR(EXTRACT(EPOCH FROM " + timestamp + ") / 60) AS BIGINT)";
     }
 
     /** KPI values that enter a statistic (beyond the accepted bound only rows written behind the API's back). */
@@ -225,7 +291,7 @@ final class ArmAggregates {
         final List<Object[]> metrics = new ArrayList<>();
         final Map<Long, Long> mixed = new TreeMap<>();
 
-        void add(long experimentId, UnitState state, int sign) {
+        void add(long experimentId, UnitState state, int sign, long minute) {
             if (state.exposures.isEmpty()) {
                 return;
             }
@@ -234,21 +300,21 @@ final class ArmAggregates {
                 return;
             }
             Map.Entry<String, Long> arm = state.exposures.entrySet().iterator().next();
-            arms.add(new Object[] {experimentId, arm.getKey(), sign, arm.getValue()});
+            arms.add(new Object[] {experimentId, arm.getKey(), sign, arm.getValue(), minute});
             state.totals.getOrDefault(arm.getKey(), Map.of()).forEach((metric, y) ->
-                    metrics.add(new Object[] {experimentId, arm.getKey(), metric, sign, arm.getValue(), y}));
+                    metrics.add(new Object[] {experimentId, arm.getKey(), metric, sign, arm.getValue(), y, minute}));
         }
 
         void write(Connection c) throws SQLException {
-            if (!arms.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(ADD_ARMS)) {
-                    bindColumns(c, s, arms, "int8", "varchar", "int4", "int8");
+            for (String sql : arms.isEmpty() ? List.<String>of() : List.of(ADD_ARMS, ADD_ARM_MINUTES)) {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    bindColumns(c, s, arms, "int8", "varchar", "int4", "int8", "int8");
                     s.executeUpdate();
                 }
             }
-            if (!metrics.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(ADD_METRICS)) {
-                    bindColumns(c, s, metrics, "int8", "varchar", "varchar", "int4", "int8", "float8");
+            for (String sql : metrics.isEmpty() ? List.<String>of() : List.of(ADD_METRICS, ADD_METRIC_MINUTES)) {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    bindColumns(c, s, metrics, "int8", "varchar", "varchar", "int4", "int8", "float8", "int8");
                     s.executeUpdate();
                 }
             }

@@ -239,6 +239,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         assertThat(before).hasSize(7);
         Map<String, String> armsBefore = armSums(id);
         assertThat(armsBefore).containsKeys("arm|control", "metric|control|spend", "mixed");
+        assertMinutesEndAtTheArmSums(id);
 
         // where it stands: every partition applied to its end, and results say how fresh they are
         JsonPath status = awaitStatusWithAsOf();
@@ -265,6 +266,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                 .body("operation", equalTo("rebuild-from-rows"));
         assertThat(sums(id)).isEqualTo(before);
         assertThat(armSums(id)).isEqualTo(armsBefore);
+        assertMinutesEndAtTheArmSums(id);
 
         // rows and sums lost (a restore from an old backup, say) come back from the topic
         update("DELETE FROM unit_metric_aggregate WHERE experiment_id = " + id);
@@ -273,7 +275,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                 + id + ")");
         update("DELETE FROM exposure WHERE experiment_id = " + id);
         for (String table : List.of("arm_aggregate", "arm_metric_aggregate", "score_bin_aggregate",
-                "score_bin_metric_aggregate")) {
+                "score_bin_metric_aggregate", "arm_minute_aggregate", "arm_metric_minute_aggregate")) {
             update("DELETE FROM " + table + " WHERE experiment_id = " + id);
         }
         as("admin").contentType("application/json").body(Map.of("fromOffset", 0))
@@ -281,12 +283,14 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         eventLog.awaitReadable();
         assertThat(sums(id)).isEqualTo(before);
         assertThat(armSums(id)).isEqualTo(armsBefore);
+        assertMinutesEndAtTheArmSums(id);
         // and a replay of what is stored adds nothing
         as("admin").contentType("application/json").body(Map.of("fromOffset", 0))
                 .post("/api/v1/events/pipeline/replay").then().statusCode(200);
         eventLog.awaitReadable();
         assertThat(sums(id)).isEqualTo(before);
         assertThat(armSums(id)).isEqualTo(armsBefore);
+        assertMinutesEndAtTheArmSums(id);
 
         as("admin").contentType("application/json").body(Map.of("fromOffset", -1))
                 .post("/api/v1/events/pipeline/replay").then().statusCode(400).body("field", equalTo("fromOffset"));
@@ -398,6 +402,29 @@ class KafkaPipelineTests extends PerUnitResultsTests {
             throw new IllegalStateException(e);
         }
         return sums;
+    }
+
+    /** The time series' per-minute changes add up to the per-arm sums the results read, for arms and metrics. */
+    private void assertMinutesEndAtTheArmSums(long experiment) {
+        String arms = "SELECT arm, units, sum_n, sum_n2 FROM arm_aggregate WHERE experiment_id = " + experiment;
+        String armMinutes = "SELECT arm, SUM(units), SUM(sum_n), SUM(sum_n2) FROM arm_minute_aggregate "
+                + "WHERE experiment_id = " + experiment + " GROUP BY arm";
+        String metrics = "SELECT arm, metric, positives, sum_y, sum_y2, sum_yn FROM arm_metric_aggregate "
+                + "WHERE experiment_id = " + experiment;
+        String metricMinutes = "SELECT arm, metric, SUM(positives), SUM(sum_y), SUM(sum_y2), SUM(sum_yn) "
+                + "FROM arm_metric_minute_aggregate WHERE experiment_id = " + experiment + " GROUP BY arm, metric";
+        for (String[] pair : new String[][] {{arms, armMinutes}, {metrics, metricMinutes}}) {
+            assertThat(count("SELECT COUNT(*) FROM (" + pair[0] + ") x")).isPositive();
+            for (String sql : List.of("(" + pair[0] + ") EXCEPT (" + pair[1] + ")",
+                    "(" + pair[1] + ") EXCEPT (" + pair[0] + ")")) {
+                assertThat(count("SELECT COUNT(*) FROM (" + sql + ") x")).as(sql).isZero();
+            }
+        }
+    }
+
+    private long count(String sql) {
+        return this.<Long>query(sql, s -> {
+        }, r -> r.getLong(1));
     }
 
     /** An arm's (score, purchase outcome) pairs from the tables, counted per score bin: {pairs, positives}. */

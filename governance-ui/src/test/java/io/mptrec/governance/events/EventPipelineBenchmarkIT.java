@@ -189,8 +189,8 @@ class EventPipelineBenchmarkIT {
                 + "rebuild`): %.1f s, %s", (System.nanoTime() - rebuild) / 1e9, rebuilt.body()));
         List<String> failures = new ArrayList<>();
         List<String> aggregateFailures = new ArrayList<>();
-        double[] tables = time(direct, experiment, 2, failures);
-        double[] aggregates = time(viaKafka, experiment, 10, aggregateFailures);
+        double[] tables = time(direct, experiment, "/results", 2, failures);
+        double[] aggregates = time(viaKafka, experiment, "/results", 10, aggregateFailures);
         assertThat(aggregateFailures).as("results from the aggregates").isEmpty();
         line(String.format(Locale.ROOT, "- `GET /results` from the tables (today's path, D): median %.0f ms, all %s%s",
                 median(tables), Arrays.toString(Arrays.stream(tables).mapToLong(Math::round).toArray()),
@@ -199,23 +199,36 @@ class EventPipelineBenchmarkIT {
                         + "(target: under 200 ms)", median(aggregates),
                 Arrays.toString(Arrays.stream(aggregates).mapToLong(Math::round).toArray())));
         line(String.format(Locale.ROOT, "- ratio tables / aggregates: %.1fx", median(tables) / median(aggregates)));
+        List<String> seriesFailures = new ArrayList<>();
+        double[] seriesFromTables = time(direct, experiment, "/results/timeseries", 1, seriesFailures);
+        double[] series = time(viaKafka, experiment, "/results/timeseries", 10, aggregateFailures);
+        assertThat(aggregateFailures).as("time series from the aggregates").isEmpty();
+        line(String.format(Locale.ROOT, "- `GET /results/timeseries` (50 buckets): from the tables %.0f ms%s; from the "
+                        + "aggregates median **%.0f ms**, all %s", seriesFromTables[0],
+                seriesFailures.isEmpty() ? "" : " (failed: " + seriesFailures + ")", median(series),
+                Arrays.toString(Arrays.stream(series).mapToLong(Math::round).toArray())));
         // what the aggregates' results read: rows per arm and metric, and score bins, not units or events
         try (Connection c = KafkaApps.connect(db); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT COUNT(*) FROM arm_aggregate WHERE experiment_id = "
                      + experiment + "), (SELECT COUNT(*) FROM arm_metric_aggregate WHERE experiment_id = " + experiment
-                     + "), (SELECT COUNT(*) FROM score_bin_aggregate WHERE experiment_id = " + experiment + ")")) {
+                     + "), (SELECT COUNT(*) FROM score_bin_aggregate WHERE experiment_id = " + experiment
+                     + "), (SELECT COUNT(*) FROM arm_minute_aggregate WHERE experiment_id = " + experiment + ")")) {
             r.next();
             line(String.format(Locale.ROOT, "- rows the aggregates' results read: %d arm, %d arm x metric, %d score "
-                    + "bin rows (and as many per metric)", r.getLong(1), r.getLong(2), r.getLong(3)));
+                    + "bin rows (and those of the outcome metric); the time series: %d arm x minute rows and as many "
+                    + "per metric", r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)));
         }
     }
 
-    /** Times the results {@code times} times; a failed request is timed too and named in {@code failures}. */
-    private double[] time(int port, long experiment, int times, List<String> failures) throws Exception {
+    /**
+     * Times the experiment's results (or its time series) {@code times} times; a failed request is timed too and named
+     * in {@code failures}.
+     */
+    private double[] time(int port, long experiment, String what, int times, List<String> failures) throws Exception {
         double[] ms = new double[times];
         for (int i = 0; i < times; i++) {
             long t = System.nanoTime();
-            HttpResponse<String> r = KafkaApps.get(port, "/api/v1/experiments/" + experiment + "/results");
+            HttpResponse<String> r = KafkaApps.get(port, "/api/v1/experiments/" + experiment + what);
             ms[i] = (System.nanoTime() - t) / 1e6;
             if (r.statusCode() != 200) {
                 failures.add(String.format(Locale.ROOT, "%d after %.0f ms", r.statusCode(), ms[i]));

@@ -131,6 +131,29 @@ class KafkaKillIT {
                         + "WHERE a.experiment_id = ?");
                 assertThat(fromRows).as("units with exposures").hasSizeGreaterThan(10);
                 assertThat(fromAggregates).as("per unit and arm: exposures, clicks").isEqualTo(fromRows);
+
+                // the per-arm sums two aggregators kept under kills are those of the per-unit sums, and the time
+                // series' per-minute changes add up to them
+                String units = "(SELECT a.unit_id, MIN(a.arm) AS arm, SUM(a.exposures) AS n, COALESCE(SUM(m.total), 0) "
+                        + "AS y FROM unit_aggregate a LEFT JOIN unit_metric_aggregate m ON m.experiment_id = "
+                        + "a.experiment_id AND m.unit_id = a.unit_id AND m.arm = a.arm AND m.metric = 'click' "
+                        + "WHERE a.experiment_id = ? GROUP BY a.unit_id HAVING COUNT(DISTINCT a.arm) = 1) u";
+                Map<String, String> armsFromUnits = perArm(connection, experiment, "SELECT arm, COUNT(*), SUM(n), "
+                        + "SUM(n * n), SUM(CASE WHEN y > 0 THEN 1 ELSE 0 END), SUM(y), SUM(y * y), SUM(y * n) FROM "
+                        + units + " GROUP BY arm");
+                Map<String, String> arms = perArm(connection, experiment, "SELECT a.arm, a.units, a.sum_n, a.sum_n2, "
+                        + "m.positives, m.sum_y, m.sum_y2, m.sum_yn FROM arm_aggregate a JOIN arm_metric_aggregate m "
+                        + "ON m.experiment_id = a.experiment_id AND m.arm = a.arm AND m.metric = 'click' "
+                        + "WHERE a.experiment_id = ? AND a.units > 0");
+                Map<String, String> minutes = perArm(connection, experiment, "SELECT a.arm, a.units, a.n, a.n2, "
+                        + "m.positives, m.y, m.y2, m.yn FROM (SELECT arm, SUM(units) AS units, SUM(sum_n) AS n, "
+                        + "SUM(sum_n2) AS n2 FROM arm_minute_aggregate WHERE experiment_id = ? GROUP BY arm) a "
+                        + "JOIN (SELECT arm, SUM(positives) AS positives, SUM(sum_y) AS y, SUM(sum_y2) AS y2, "
+                        + "SUM(sum_yn) AS yn FROM arm_metric_minute_aggregate WHERE experiment_id = "
+                        + experiment + " AND metric = 'click' GROUP BY arm) m ON m.arm = a.arm WHERE a.units > 0");
+                assertThat(arms).as("per arm: units, N, N^2, clicks > 0, Y, Y^2, YN").isEqualTo(armsFromUnits)
+                        .hasSize(2);
+                assertThat(minutes).as("the minutes' changes, summed").isEqualTo(arms);
             }
             assertThat(Files.readString(logs.resolve("aggregator-c.log"))).contains("aggregator started");
         } finally {
@@ -173,6 +196,24 @@ class KafkaKillIT {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     rows.put(r.getString(1) + "|" + r.getString(2), r.getLong(3) + " " + r.getDouble(4));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** arm -> its columns as doubles, from the query (experiment as its parameter). */
+    private static Map<String, String> perArm(Connection c, long experiment, String sql) throws SQLException {
+        Map<String, String> rows = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, experiment);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    StringBuilder values = new StringBuilder();
+                    for (int i = 2; i <= r.getMetaData().getColumnCount(); i++) {
+                        values.append(' ').append(r.getDouble(i));
+                    }
+                    rows.put(r.getString(1), values.toString());
                 }
             }
         }

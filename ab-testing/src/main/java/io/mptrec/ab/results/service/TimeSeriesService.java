@@ -3,6 +3,7 @@ package io.mptrec.ab.results.service;
 import io.mptrec.ab.analysis.ExperimentAnalysis;
 import io.mptrec.ab.analysis.ExperimentDesign;
 import io.mptrec.ab.analysis.UnitTotals;
+import io.mptrec.ab.events.EventLogs;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
@@ -44,6 +45,11 @@ import static io.mptrec.ab.results.service.NativeRows.rows;
  * sums over the buckets then give, at each bucket's end, the sufficient statistics the results would have had, and
  * from them the same per-arm intervals and always-valid differences. Units seen in more than one arm are left out,
  * as in the results.
+ *
+ * <p>With the Kafka transport the same sums come from the per-minute changes the aggregator keeps
+ * ({@code arm_minute_aggregate}, {@code arm_metric_minute_aggregate}): the span is cut at whole minutes, and a change
+ * is dated by the latest record of the batch that made it, so a record that arrived late counts at its arrival
+ * against the unit's sums then. The running sums end at the results' all the same.
  */
 @ApplicationScoped
 public class TimeSeriesService {
@@ -53,10 +59,12 @@ public class TimeSeriesService {
 
     private final EntityManager em;
     private final Clock clock;
+    private final EventLogs eventLogs;
 
-    public TimeSeriesService(EntityManager em, Clock clock) {
+    public TimeSeriesService(EntityManager em, Clock clock, EventLogs eventLogs) {
         this.em = em;
         this.clock = clock;
+        this.eventLogs = eventLogs;
     }
 
     /** Empty for an unknown experiment; {@code buckets} must be in [1, {@value #MAX_BUCKETS}] (400 otherwise). */
@@ -70,8 +78,12 @@ public class TimeSeriesService {
     public ExperimentTimeSeries timeSeries(Experiment e, int buckets) {
         requireBuckets(buckets);
         ExperimentDesign design = ResultsService.design(e);
-        Object[] span = (Object[]) em.createNativeQuery("SELECT MIN(" + epoch("scored_at") + "), MAX("
-                        + epoch("scored_at") + ") FROM exposure WHERE experiment_id = ?1")
+        boolean aggregates = eventLogs.readsAggregates();
+        Object[] span = (Object[]) em.createNativeQuery(aggregates
+                        ? "SELECT MIN(minute) * 60.0, (MAX(minute) + 1) * 60.0 FROM arm_minute_aggregate "
+                        + "WHERE experiment_id = ?1"
+                        : "SELECT MIN(" + epoch("scored_at") + "), MAX(" + epoch("scored_at") + ") FROM exposure "
+                        + "WHERE experiment_id = ?1")
                 .setParameter(1, e.id).getSingleResult();
         Instant now = clock.instant();
         if (span[0] == null) {
@@ -85,8 +97,10 @@ public class TimeSeriesService {
         }
         double from = ((Number) span[0]).doubleValue();
         double to = ((Number) span[1]).doubleValue();
-        Object lastEvent = em.createNativeQuery("SELECT MAX(" + epoch("GREATEST(k.received_at, e.scored_at)")
-                        + ") FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id WHERE e.experiment_id = ?1")
+        // the aggregates' span covers the events' minutes already
+        Object lastEvent = aggregates ? null : em.createNativeQuery("SELECT MAX("
+                        + epoch("GREATEST(k.received_at, e.scored_at)") + ") FROM kpi_event k JOIN exposure e "
+                        + "ON e.request_id = k.request_id WHERE e.experiment_id = ?1")
                 .setParameter(1, e.id).getSingleResult();
         if (lastEvent != null) {
             to = Math.max(to, ((Number) lastEvent).doubleValue());
@@ -101,7 +115,8 @@ public class TimeSeriesService {
         double level = 1 - e.alpha;
         List<MetricSeries> metrics = new ArrayList<>();
         for (ExperimentDesign.Metric m : design.metrics()) {
-            Map<String, UnitTotals[]> byArm = cumulativeTotals(design, m.name(), from, width, n);
+            Map<String, UnitTotals[]> byArm = aggregates ? aggregatedTotals(design, m.name(), from, width, n)
+                    : cumulativeTotals(design, m.name(), from, width, n);
             List<ArmSeries> arms = new ArrayList<>();
             for (ExperimentDesign.Arm arm : design.arms()) {
                 UnitTotals[] c = byArm.get(arm.name());
@@ -156,26 +171,64 @@ public class TimeSeriesService {
                 + "SUM(dn)" + window + "CURRENT ROW) AS sn, COALESCE(SUM(dn)" + window + "1 PRECEDING), 0) AS pn, "
                 + "SUM(dy)" + window + "CURRENT ROW) AS sy, COALESCE(SUM(dy)" + window + "1 PRECEDING), 0.0) AS py "
                 + "FROM (" + changes + ") c";
+        Map<String, UnitTotals[]> byArm = noChanges(design, n);
+        for (Object[] r : rows(em, "SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dy), "
+                + "SUM(sy * sy - py * py), "
+                + "SUM(CASE WHEN sy > 0 THEN 1 ELSE 0 END - CASE WHEN py > 0 THEN 1 ELSE 0 END), SUM(dn), "
+                + "SUM(sn * sn - pn * pn), SUM(sy * sn - py * pn) FROM (" + running + ") x GROUP BY arm, b",
+                design.id(), metric, from, width)) {
+            add(byArm, r, new UnitTotals(lng(r[2]), dbl(r[3]), dbl(r[4]), lng(r[5]), dbl(r[6]), dbl(r[7]),
+                    dbl(r[8])), n);
+        }
+        return accumulated(byArm);
+    }
+
+    /**
+     * The same from the aggregator's per-minute changes: per arm and bucket, the units' changes (units, N, N^2) and
+     * the metric's (Y > 0, Y, Y^2, YN), then accumulated.
+     */
+    private Map<String, UnitTotals[]> aggregatedTotals(ExperimentDesign design, String metric, double from,
+                                                       double width, int n) {
+        Map<String, UnitTotals[]> byArm = noChanges(design, n);
+        String bucket = "FLOOR((minute * 60.0 - ?2) / ?3)";
+        for (Object[] r : rows(em, "SELECT arm, " + bucket + ", SUM(units), CAST(SUM(sum_n) AS DOUBLE PRECISION), "
+                + "CAST(SUM(sum_n2) AS DOUBLE PRECISION) FROM arm_minute_aggregate WHERE experiment_id = ?1 "
+                + "GROUP BY 1, 2", design.id(), from, width)) {
+            add(byArm, r, new UnitTotals(lng(r[2]), 0, 0, 0, dbl(r[3]), dbl(r[4]), 0), n);
+        }
+        for (Object[] r : rows(em, "SELECT arm, " + bucket + ", SUM(positives), CAST(SUM(sum_y) AS DOUBLE PRECISION), "
+                + "CAST(SUM(sum_y2) AS DOUBLE PRECISION), CAST(SUM(sum_yn) AS DOUBLE PRECISION) "
+                + "FROM arm_metric_minute_aggregate WHERE experiment_id = ?1 AND metric = ?4 GROUP BY 1, 2",
+                design.id(), from, width, metric)) {
+            add(byArm, r, new UnitTotals(0, dbl(r[3]), dbl(r[4]), lng(r[2]), 0, 0, dbl(r[5])), n);
+        }
+        return accumulated(byArm);
+    }
+
+    /** Per arm of the design, n buckets without a change. */
+    private static Map<String, UnitTotals[]> noChanges(ExperimentDesign design, int n) {
         Map<String, UnitTotals[]> byArm = new HashMap<>();
         for (ExperimentDesign.Arm arm : design.arms()) {
             UnitTotals[] empty = new UnitTotals[n];
             Arrays.fill(empty, UnitTotals.NONE);
             byArm.put(arm.name(), empty);
         }
-        for (Object[] r : rows(em, "SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dy), "
-                + "SUM(sy * sy - py * py), "
-                + "SUM(CASE WHEN sy > 0 THEN 1 ELSE 0 END - CASE WHEN py > 0 THEN 1 ELSE 0 END), SUM(dn), "
-                + "SUM(sn * sn - pn * pn), SUM(sy * sn - py * pn) FROM (" + running + ") x GROUP BY arm, b",
-                design.id(), metric, from, width)) {
-            UnitTotals[] c = byArm.get((String) r[0]);
-            if (c != null) {
-                int b = bucket(r[1], n);
-                c[b] = c[b].plus(new UnitTotals(lng(r[2]), dbl(r[3]), dbl(r[4]), lng(r[5]), dbl(r[6]), dbl(r[7]),
-                        dbl(r[8])));
-            }
+        return byArm;
+    }
+
+    /** Adds a row's change (arm in column 0, bucket in column 1) to its arm's bucket. */
+    private static void add(Map<String, UnitTotals[]> byArm, Object[] row, UnitTotals change, int n) {
+        UnitTotals[] c = byArm.get((String) row[0]);
+        if (c != null) {
+            int b = bucket(row[1], n);
+            c[b] = c[b].plus(change);
         }
+    }
+
+    /** Each bucket's sums from the changes up to its end. */
+    private static Map<String, UnitTotals[]> accumulated(Map<String, UnitTotals[]> byArm) {
         for (UnitTotals[] c : byArm.values()) {
-            for (int i = 1; i < n; i++) {
+            for (int i = 1; i < c.length; i++) {
                 c[i] = c[i - 1].plus(c[i]);
             }
         }
