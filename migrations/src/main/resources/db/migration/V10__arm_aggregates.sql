@@ -62,3 +62,13 @@ CREATE TABLE score_bin_metric_aggregate (
     CONSTRAINT pk_score_bin_metric_aggregate PRIMARY KEY (experiment_id, arm, metric, bin),
     CONSTRAINT fk_score_bin_metric_aggregate_experiment FOREIGN KEY (experiment_id) REFERENCES experiment (id)
 );
+
+-- Per request exposed in an experiment and metric: the total of its KPI events, in the order they were applied; its
+-- sign is the exposure's outcome. A batch reads the totals of the requests it touches, not their events, so a
+-- request with many events costs no more per batch than one with a few.
+CREATE TABLE request_outcome (
+    request_id VARCHAR(100)     NOT NULL,
+    metric     VARCHAR(64)      NOT NULL,
+    total      DOUBLE PRECISION NOT NULL,
+    CONSTRAINT pk_request_outcome PRIMARY KEY (request_id, metric)
+);

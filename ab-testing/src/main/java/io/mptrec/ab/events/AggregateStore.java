@@ -72,10 +72,11 @@ public class AggregateStore {
     private static final String STORED_EVENTS = "SELECT request_id, metric, SUM(metric_value), MAX(received_at) "
             + "FROM kpi_event "
             + "WHERE request_id = ANY(?) AND " + ArmAggregates.inRange() + " GROUP BY request_id, metric";
-    /** Per request and metric, its total with and without the events of this batch. */
-    private static final String OUTCOMES = "SELECT request_id, metric, " + ArmAggregates.REQUEST_TOTAL + ", "
-            + ArmAggregates.REQUEST_TOTAL + " FILTER (WHERE NOT (event_id = ANY(?))) FROM kpi_event "
-            + "WHERE request_id = ANY(?) AND " + ArmAggregates.inRange() + " GROUP BY request_id, metric";
+    private static final String OUTCOMES = "SELECT request_id, metric, total FROM request_outcome "
+            + "WHERE request_id = ANY(?)";
+    private static final String SET_OUTCOMES = "INSERT INTO request_outcome (request_id, metric, total) "
+            + "SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::float8[]) ON CONFLICT (request_id, metric) "
+            + "DO UPDATE SET total = EXCLUDED.total";
     private static final String EVENTS = "INSERT INTO kpi_event (event_id, request_id, metric, metric_value, "
             + "received_at) SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::float8[], "
             + "?::text[]::timestamptz[]) ON CONFLICT (event_id) DO NOTHING "
@@ -226,7 +227,7 @@ public class AggregateStore {
         Map<Slot, Long> addExposures = new TreeMap<>();
         Map<MetricSlot, Double> addTotals = new TreeMap<>();
         Map<String, Exposed> touched = new HashMap<>(); // requests whose outcomes may change, by id
-        List<String> newEventIds = new ArrayList<>();
+        Map<String, Map<String, Double>> requestAdds = new TreeMap<>(); // what the batch adds to their totals
         Map<ArmAggregates.Unit, Long> minutes = new HashMap<>(); // per unit, the minute of its latest change
         BiConsumer<Slot, Instant> changed = (slot, at) -> minutes.merge(slot.unit(),
                 Math.floorDiv(at.getEpochSecond(), 60), Math::max);
@@ -244,6 +245,8 @@ public class AggregateStore {
                         while (r.next()) {
                             Slot slot = newInExperiments.get(r.getString(1)).slot();
                             addTotals.merge(new MetricSlot(slot, r.getString(2)), r.getDouble(3), Double::sum);
+                            requestAdds.computeIfAbsent(r.getString(1), k -> new TreeMap<>())
+                                    .merge(r.getString(2), r.getDouble(3), Double::sum);
                             changed.accept(slot, instant(r, 4)); // an event earlier than its exposure's arrival
                         }
                     }
@@ -258,7 +261,8 @@ public class AggregateStore {
                 if (exposure != null) {
                     addTotals.merge(new MetricSlot(exposure.slot(), (String) e[1]), (Double) e[2], Double::sum);
                     touched.putIfAbsent((String) e[0], exposure);
-                    newEventIds.add((String) e[3]);
+                    requestAdds.computeIfAbsent((String) e[0], k -> new TreeMap<>())
+                            .merge((String) e[1], (Double) e[2], Double::sum);
                     Instant received = (Instant) e[4];
                     changed.accept(exposure.slot(), received.isAfter(exposure.scoredAt()) ? received
                             : exposure.scoredAt());
@@ -282,34 +286,52 @@ public class AggregateStore {
         ArmAggregates.addChanges(c, before, after, minutes);
         ArmAggregates.addScores(c, touched.values().stream().filter(Exposed::newInBatch)
                 .map(e -> new ArmAggregates.ScoredExposure(e.slot().experimentId(), e.slot().arm(), e.score()))
-                .toList(), outcomeChanges(c, touched, newEventIds));
+                .toList(), outcomeChanges(c, touched, requestAdds));
     }
 
     /**
-     * The outcomes that changed: per touched request and metric, its total's sign before the batch's events (none for
-     * an exposure new in the batch) against after.
+     * The outcomes that changed: per touched request and metric, the sign of its stored total (none for an exposure new
+     * in the batch) against the sign of that total plus what the batch adds, which is then stored.
      */
     private static List<ArmAggregates.OutcomeChange> outcomeChanges(Connection c, Map<String, Exposed> touched,
-                                                                     List<String> newEventIds) throws SQLException {
+                                                                     Map<String, Map<String, Double>> adds)
+            throws SQLException {
         List<ArmAggregates.OutcomeChange> changes = new ArrayList<>();
-        if (touched.isEmpty()) {
+        // a new exposure starts from the events stored for it: a total left from before (rows restored or deleted by
+        // hand) does not count
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM request_outcome WHERE request_id = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("varchar", touched.entrySet().stream()
+                    .filter(e -> e.getValue().newInBatch()).map(Map.Entry::getKey).toArray()));
+            s.executeUpdate();
+        }
+        if (adds.isEmpty()) {
             return changes;
         }
+        Map<String, Double> stored = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(OUTCOMES)) {
-            s.setArray(1, c.createArrayOf("varchar", newEventIds.toArray()));
-            s.setArray(2, c.createArrayOf("varchar", touched.keySet().toArray()));
+            s.setArray(1, c.createArrayOf("varchar", adds.keySet().stream()
+                    .filter(r -> !touched.get(r).newInBatch()).toArray()));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    Exposed e = touched.get(r.getString(1));
-                    boolean positiveAfter = r.getDouble(3) > 0;
-                    double without = r.getDouble(4);
-                    boolean positiveBefore = !e.newInBatch() && !r.wasNull() && without > 0;
-                    if (positiveAfter != positiveBefore) {
-                        changes.add(new ArmAggregates.OutcomeChange(e.slot().experimentId(), e.slot().arm(),
-                                r.getString(2), e.score(), positiveAfter ? 1 : -1));
-                    }
+                    stored.put(r.getString(1) + '\n' + r.getString(2), r.getDouble(3));
                 }
             }
+        }
+        List<Object[]> totals = new ArrayList<>();
+        adds.forEach((request, byMetric) -> byMetric.forEach((metric, add) -> {
+            Exposed e = touched.get(request);
+            double before = stored.getOrDefault(request + '\n' + metric, 0.0);
+            double after = before + add;
+            boolean positiveBefore = !e.newInBatch() && before > 0;
+            if ((after > 0) != positiveBefore) {
+                changes.add(new ArmAggregates.OutcomeChange(e.slot().experimentId(), e.slot().arm(), metric,
+                        e.score(), after > 0 ? 1 : -1));
+            }
+            totals.add(new Object[] {request, metric, after});
+        }));
+        try (PreparedStatement s = c.prepareStatement(SET_OUTCOMES)) {
+            ArmAggregates.bindColumns(c, s, totals, "varchar", "varchar", "float8");
+            s.executeUpdate();
         }
         return changes;
     }

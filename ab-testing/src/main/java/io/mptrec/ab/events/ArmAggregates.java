@@ -87,8 +87,6 @@ final class ArmAggregates {
             + "ON CONFLICT (experiment_id, arm, metric, bin) DO UPDATE SET "
             + "positives = score_bin_metric_aggregate.positives + EXCLUDED.positives, sum_loss_change_if_positive = "
             + "score_bin_metric_aggregate.sum_loss_change_if_positive + EXCLUDED.sum_loss_change_if_positive";
-    /** A request's total of a metric, summed in event order: the sign of the same events is always the same. */
-    static final String REQUEST_TOTAL = "SUM(metric_value ORDER BY id)";
 
     private ArmAggregates() {
     }
@@ -214,8 +212,10 @@ final class ArmAggregates {
 
     /** Recomputes every per-arm sum and score bin from the per-unit sums and the raw rows (the rebuild). */
     static void rebuild(Statement s) throws SQLException {
+        s.execute("SET LOCAL work_mem = '256MB'"); // the sorts below over every exposure and event, in memory
         for (String table : List.of("score_bin_metric_aggregate", "score_bin_aggregate", "arm_metric_aggregate",
-                "arm_aggregate", "arm_metric_minute_aggregate", "arm_minute_aggregate", "experiment_aggregate")) {
+                "arm_aggregate", "arm_metric_minute_aggregate", "arm_minute_aggregate", "experiment_aggregate",
+                "request_outcome")) {
             s.executeUpdate("DELETE FROM " + table);
         }
         String singleArm = "SELECT experiment_id, unit_id FROM unit_aggregate GROUP BY experiment_id, unit_id "
@@ -235,45 +235,51 @@ final class ArmAggregates {
         s.executeUpdate("INSERT INTO score_bin_aggregate (experiment_id, arm, bin, exposures, sum_loss_if_negative) "
                 + "SELECT experiment_id, arm, " + bin("score_first") + ", COUNT(*), SUM("
                 + lossIfNegative("score_first") + ") FROM exposure WHERE experiment_id IS NOT NULL GROUP BY 1, 2, 3");
+        s.executeUpdate("INSERT INTO request_outcome (request_id, metric, total) SELECT k.request_id, k.metric, "
+                + "SUM(k.metric_value ORDER BY k.id) FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
+                + "WHERE e.experiment_id IS NOT NULL AND " + inRange().replace("metric_value", "k.metric_value")
+                + " GROUP BY 1, 2");
         s.executeUpdate("INSERT INTO score_bin_metric_aggregate (experiment_id, arm, metric, bin, positives, "
-                + "sum_loss_change_if_positive) SELECT e.experiment_id, e.arm, k.metric, " + bin("e.score_first")
-                + ", COUNT(*), SUM(" + lossChangeIfPositive("e.score_first") + ") FROM exposure e JOIN ("
-                + "SELECT request_id, metric FROM kpi_event WHERE " + inRange() + " GROUP BY request_id, metric "
-                + "HAVING " + REQUEST_TOTAL + " > 0) k ON k.request_id = e.request_id "
-                + "WHERE e.experiment_id IS NOT NULL GROUP BY 1, 2, 3, 4");
+                + "sum_loss_change_if_positive) SELECT e.experiment_id, e.arm, o.metric, " + bin("e.score_first")
+                + ", COUNT(*), SUM(" + lossChangeIfPositive("e.score_first") + ") FROM exposure e "
+                + "JOIN request_outcome o ON o.request_id = e.request_id WHERE e.experiment_id IS NOT NULL "
+                + "AND o.total > 0 GROUP BY 1, 2, 3, 4");
     }
 
     /**
-     * The per-minute sums from the raw rows, change by change as the direct path's time series counts them: per unit
-     * (and metric) its exposures and events in time order, each change taking away the unit's running contribution
-     * before it (n, y: lagged running sums) and adding the one after (sn, sy), in the minute it happened.
+     * The per-minute sums from the raw rows, as the direct path's time series counts them: per unit (and metric) its
+     * running N and Y at the end of each minute in which it changed (exposures at their scoring, events at their
+     * arrival or their exposure's scoring, whichever is later); each such minute takes away the unit's contribution
+     * at the end of its previous one (pn, py) and adds the one at its end (sn, sy).
      */
     private static void rebuildMinutes(Statement s, String singleArm) throws SQLException {
         String single = " AND (x.experiment_id, x.unit_id) IN (" + singleArm + ")";
-        String before = " UNION ALL SELECT e, a, m, t, -1 AS s, pn AS n, py AS y FROM r WHERE pn > 0) c";
-        s.executeUpdate("WITH r AS (SELECT x.experiment_id AS e, x.arm AS a, '' AS m, " + minute("x.scored_at")
-                + " AS t, ROW_NUMBER() OVER w AS sn, ROW_NUMBER() OVER w - 1 AS pn, 0.0 AS sy, 0.0 AS py "
-                + "FROM exposure x WHERE x.experiment_id IS NOT NULL" + single
-                + " WINDOW w AS (PARTITION BY x.experiment_id, x.unit_id ORDER BY x.scored_at, x.id)) "
-                + "INSERT INTO arm_minute_aggregate (experiment_id, arm, minute, units, sum_n, sum_n2) SELECT e, a, t, "
-                + ARM_TERMS + " FROM (SELECT e, a, m, t, 1 AS s, sn AS n, sy AS y FROM r" + before
+        String exposures = "SELECT x.experiment_id AS e, x.unit_id AS u, x.arm AS a, " + minute("x.scored_at")
+                + " AS t, COUNT(*) AS dn FROM exposure x WHERE x.experiment_id IS NOT NULL" + single
+                + " GROUP BY 1, 2, 3, 4";
+        String running = " OVER (PARTITION BY e, u, m ORDER BY t)";
+        String contributions = "SELECT e, a, m, t, SUM(dn)" + running + " AS sn, SUM(dy)" + running + " AS sy, "
+                + "COALESCE(SUM(dn)" + running.replace("ORDER BY t", "ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING "
+                + "AND 1 PRECEDING") + ", 0) AS pn, COALESCE(SUM(dy)" + running.replace("ORDER BY t", "ORDER BY t "
+                + "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING") + ", 0.0) AS py FROM c";
+        String signed = "(SELECT e, a, m, t, 1 AS s, sn AS n, sy AS y FROM r UNION ALL "
+                + "SELECT e, a, m, t, -1, pn, py FROM r WHERE pn > 0) x";
+        s.executeUpdate("WITH c AS (SELECT e, u, a, '' AS m, t, dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM ("
+                + exposures + ") ex), r AS (" + contributions + ") INSERT INTO arm_minute_aggregate (experiment_id, "
+                + "arm, minute, units, sum_n, sum_n2) SELECT e, a, t, " + ARM_TERMS + " FROM " + signed
                 + " GROUP BY e, a, t");
-        // per metric a unit has events of: its exposures (dn = 1) and those events (dy = value), in time order
-        String changes = "SELECT x.experiment_id AS e, x.unit_id AS u, x.arm AS a, k.metric AS m, x.scored_at AS t, "
-                + "0 AS kind, x.id AS seq, 1 AS dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM exposure x JOIN "
-                + "(SELECT DISTINCT experiment_id, unit_id, metric FROM unit_metric_aggregate) k "
-                + "ON k.experiment_id = x.experiment_id AND k.unit_id = x.unit_id WHERE x.experiment_id IS NOT NULL"
-                + single + " UNION ALL SELECT x.experiment_id, x.unit_id, x.arm, k.metric, "
-                + "GREATEST(k.received_at, x.scored_at), 1, k.id, 0, k.metric_value FROM kpi_event k "
+        // per metric a unit has events of: its exposures and those events, per minute
+        String events = "SELECT x.experiment_id AS e, x.unit_id AS u, x.arm AS a, k.metric AS m, "
+                + minute("GREATEST(k.received_at, x.scored_at)") + " AS t, SUM(k.metric_value) AS dy FROM kpi_event k "
                 + "JOIN exposure x ON x.request_id = k.request_id WHERE x.experiment_id IS NOT NULL AND "
-                + inRange().replace("metric_value", "k.metric_value") + single;
-        String order = " OVER (PARTITION BY e, u, m ORDER BY t, kind, seq)";
-        s.executeUpdate("WITH z AS (SELECT e, u, a, m, t, kind, seq, SUM(dn)" + order + " AS sn, SUM(dy)" + order
-                + " AS sy FROM (" + changes + ") c), r AS (SELECT e, a, m, " + minute("t") + " AS t, sn, sy, "
-                + "COALESCE(LAG(sn)" + order + ", 0) AS pn, COALESCE(LAG(sy)" + order + ", 0.0) AS py FROM z) "
-                + "INSERT INTO arm_metric_minute_aggregate (experiment_id, arm, metric, minute, positives, sum_y, "
-                + "sum_y2, sum_yn) SELECT e, a, m, t, " + METRIC_TERMS + " FROM (SELECT e, a, m, t, 1 AS s, sn AS n, "
-                + "sy AS y FROM r" + before + " GROUP BY e, a, m, t");
+                + inRange().replace("metric_value", "k.metric_value") + single + " GROUP BY 1, 2, 3, 4, 5";
+        s.executeUpdate("WITH ex AS (" + exposures + "), ev AS (" + events + "), c AS (SELECT e, u, a, m, t, "
+                + "SUM(dn) AS dn, SUM(dy) AS dy FROM (SELECT ex.e, ex.u, ex.a, um.m, ex.t, ex.dn, "
+                + "CAST(0 AS DOUBLE PRECISION) AS dy FROM ex JOIN (SELECT DISTINCT e, u, m FROM ev) um "
+                + "ON um.e = ex.e AND um.u = ex.u UNION ALL SELECT e, u, a, m, t, 0, dy FROM ev) z "
+                + "GROUP BY 1, 2, 3, 4, 5), r AS (" + contributions + ") INSERT INTO arm_metric_minute_aggregate "
+                + "(experiment_id, arm, metric, minute, positives, sum_y, sum_y2, sum_yn) SELECT e, a, m, t, "
+                + METRIC_TERMS + " FROM " + signed + " GROUP BY e, a, m, t");
     }
 
     private static String minute(String timestamp) {

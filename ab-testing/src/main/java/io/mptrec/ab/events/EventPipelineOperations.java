@@ -88,8 +88,8 @@ public class EventPipelineOperations {
         return QuarkusTransaction.requiringNew().timeout(REBUILD_SECONDS).call(() -> {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("LOCK TABLE event_offset, unit_aggregate, unit_metric_aggregate, experiment_aggregate, "
-                        + "arm_aggregate, arm_metric_aggregate, score_bin_aggregate, score_bin_metric_aggregate "
-                        + "IN EXCLUSIVE MODE");
+                        + "arm_aggregate, arm_metric_aggregate, score_bin_aggregate, score_bin_metric_aggregate, "
+                        + "arm_minute_aggregate, arm_metric_minute_aggregate, request_outcome IN EXCLUSIVE MODE");
                 s.executeUpdate("DELETE FROM unit_metric_aggregate");
                 s.executeUpdate("DELETE FROM unit_aggregate");
                 long units = s.executeUpdate("INSERT INTO unit_aggregate (experiment_id, unit_id, arm, exposures) "

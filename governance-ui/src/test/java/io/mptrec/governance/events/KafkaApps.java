@@ -74,9 +74,10 @@ final class KafkaApps {
         return m.group(1);
     }
 
+    /** POSTs as admin; waits up to an hour, the rebuild's transaction timeout. */
     static HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofMinutes(10)).header("Authorization", AUTH)
+                .timeout(Duration.ofMinutes(60)).header("Authorization", AUTH)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
