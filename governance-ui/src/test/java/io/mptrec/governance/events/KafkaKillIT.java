@@ -188,32 +188,33 @@ class KafkaKillIT {
         return missing;
     }
 
-    /** unit|arm -> "exposures clicks" from the query (experiment as its parameter). */
+    /** unit|arm -> "exposures clicks" (as doubles) from the query (experiment as its parameter). */
     private static Map<String, String> perUnit(Connection c, long experiment, String sql) throws SQLException {
-        Map<String, String> rows = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setLong(1, experiment);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    rows.put(r.getString(1) + "|" + r.getString(2), r.getLong(3) + " " + r.getDouble(4));
-                }
-            }
-        }
-        return rows;
+        return keyed(c, experiment, sql, 2);
     }
 
     /** arm -> its columns as doubles, from the query (experiment as its parameter). */
     private static Map<String, String> perArm(Connection c, long experiment, String sql) throws SQLException {
+        return keyed(c, experiment, sql, 1);
+    }
+
+    /** The first {@code keys} columns joined by '|' -> the other columns as doubles. */
+    private static Map<String, String> keyed(Connection c, long experiment, String sql, int keys)
+            throws SQLException {
         Map<String, String> rows = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setLong(1, experiment);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
+                    StringBuilder key = new StringBuilder(r.getString(1));
+                    for (int i = 2; i <= keys; i++) {
+                        key.append('|').append(r.getString(i));
+                    }
                     StringBuilder values = new StringBuilder();
-                    for (int i = 2; i <= r.getMetaData().getColumnCount(); i++) {
+                    for (int i = keys + 1; i <= r.getMetaData().getColumnCount(); i++) {
                         values.append(' ').append(r.getDouble(i));
                     }
-                    rows.put(r.getString(1), values.toString());
+                    rows.put(key.toString(), values.toString());
                 }
             }
         }
