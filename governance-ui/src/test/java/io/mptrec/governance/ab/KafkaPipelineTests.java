@@ -124,6 +124,17 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                     .then().statusCode(200).body("stored", equalTo(batch.size()));
         }
         eventLog.awaitReadable();
+        // pre-period covariates for two units in three, of spend and purchase: CUPED's sums on both paths
+        List<Map<String, Object>> covariates = new ArrayList<>();
+        for (String unit : new java.util.TreeSet<>(drawn)) {
+            if (unit.hashCode() % 3 != 0) {
+                for (String metric : List.of("spend", "purchase")) {
+                    covariates.add(Map.of("unitId", unit, "metric", metric, "value", random.nextInt(800) / 8.0));
+                }
+            }
+        }
+        as("erin").contentType("application/json").body(Map.of("covariates", covariates))
+                .post("/api/v1/experiments/" + id + "/covariates").then().statusCode(200);
 
         Observations fromTables = observations(id, UnitStatisticsReader.Source.TABLES);
         Observations fromAggregates = observations(id, UnitStatisticsReader.Source.AGGREGATES);
@@ -140,6 +151,8 @@ class KafkaPipelineTests extends PerUnitResultsTests {
                 // the values are multiples of 1/8, so every sum is exact in either order
                 assertThat(g.metric(metric)).as(metric).isEqualTo(t.metric(metric));
             }
+            assertThat(g.covariates()).isEqualTo(t.covariates()).containsKeys("spend", "purchase");
+            assertThat(t.covariates().get("spend").withCovariate()).isPositive();
             // model quality against purchase: the same pairs and log loss; the AUC the one of the pairs binned at
             // once from the tables, off the exact one by no more than half the share of pairs tied in a bin
             assertThat(g.model().count()).isEqualTo(t.model().count());

@@ -109,14 +109,12 @@ public class UnitStatisticsReader {
             List<?> mixed = em.createNativeQuery("SELECT mixed_units FROM experiment_aggregate "
                     + "WHERE experiment_id = ?1").setParameter(1, design.id()).getResultList();
             inMoreThanOneArm = mixed.isEmpty() ? 0 : lng(mixed.get(0));
-            Map<String, Object[]> arms = new HashMap<>();
-            for (Object[] r : rows(em, "SELECT arm, units, CAST(sum_n AS DOUBLE PRECISION), CAST(sum_n2 AS DOUBLE "
-                    + "PRECISION) FROM arm_aggregate WHERE experiment_id = ?1 AND units > 0", design.id())) {
-                arms.put((String) r[0], r);
+            for (Object[] r : rows(em, "SELECT arm, units, CAST(sum_n AS DOUBLE PRECISION) FROM arm_aggregate "
+                    + "WHERE experiment_id = ?1 AND units > 0", design.id())) {
                 unitsByArm.put((String) r[0], new long[] {lng(r[1]), Math.round(dbl(r[2]))});
             }
             for (ExperimentDesign.Metric m : design.metrics()) {
-                readAggregatedMetric(design.id(), m, arms, totals, covariates);
+                readAggregatedMetric(design.id(), m, totals, covariates);
             }
         }
         List<ArmObservations> arms = new ArrayList<>();
@@ -149,28 +147,22 @@ public class UnitStatisticsReader {
 
     /**
      * One metric from the per-arm sums: an arm's units and N sums with the metric's sums over the units that have
-     * events of it (the others have Y = 0); CUPED's sums from the units that have a covariate.
+     * events of it (the others have Y = 0), and CUPED's sums from the units that have a covariate; in one statement,
+     * so that all of them come from one snapshot while the aggregator goes on.
      */
-    private void readAggregatedMetric(long experimentId, ExperimentDesign.Metric m, Map<String, Object[]> arms,
+    private void readAggregatedMetric(long experimentId, ExperimentDesign.Metric m,
                                       Map<String, Map<String, UnitTotals>> totals,
                                       Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        Map<String, Object[]> sums = new HashMap<>();
-        for (Object[] r : rows(em, "SELECT arm, positives, CAST(sum_y AS DOUBLE PRECISION), CAST(sum_y2 AS DOUBLE "
-                + "PRECISION), CAST(sum_yn AS DOUBLE PRECISION) FROM arm_metric_aggregate WHERE experiment_id = ?1 "
-                + "AND metric = ?2", experimentId, m.name())) {
-            sums.put((String) r[0], r);
-        }
-        Map<String, Object[]> withCovariate = new HashMap<>();
-        for (Object[] r : rows(em, "SELECT u.arm, " + covariateSums(m) + " FROM (" + COVARIATE_UNIT_TOTALS + ") u "
-                + "JOIN experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id "
-                + "AND ABS(c.covariate_value) <= " + VALUE_LIMIT + " GROUP BY u.arm", experimentId, m.name())) {
-            withCovariate.put((String) r[0], Arrays.copyOfRange(r, 1, 6));
-        }
-        for (Map.Entry<String, Object[]> arm : arms.entrySet()) {
-            Object[] a = arm.getValue();
-            Object[] y = sums.getOrDefault(arm.getKey(), new Object[5]);
-            UnitTotals t = new UnitTotals(lng(a[1]), dbl(y[2]), dbl(y[3]), lng(y[1]), dbl(a[2]), dbl(a[3]), dbl(y[4]));
-            put(arm.getKey(), m, t, withCovariate.getOrDefault(arm.getKey(), new Object[5]), totals, covariates);
+        for (Object[] r : rows(em, "SELECT a.arm, a.units, CAST(a.sum_n AS DOUBLE PRECISION), CAST(a.sum_n2 AS DOUBLE "
+                + "PRECISION), m.positives, CAST(m.sum_y AS DOUBLE PRECISION), CAST(m.sum_y2 AS DOUBLE PRECISION), "
+                + "CAST(m.sum_yn AS DOUBLE PRECISION), cv.* FROM arm_aggregate a LEFT JOIN arm_metric_aggregate m "
+                + "ON m.experiment_id = a.experiment_id AND m.arm = a.arm AND m.metric = ?2 LEFT JOIN (SELECT u.arm "
+                + "AS covariate_arm, " + covariateSums(m) + " FROM (" + COVARIATE_UNIT_TOTALS + ") u JOIN "
+                + "experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
+                + "ABS(c.covariate_value) <= " + VALUE_LIMIT + " GROUP BY u.arm) cv ON cv.covariate_arm = a.arm "
+                + "WHERE a.experiment_id = ?1 AND a.units > 0", experimentId, m.name())) {
+            UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[5]), dbl(r[6]), lng(r[4]), dbl(r[2]), dbl(r[3]), dbl(r[7]));
+            put((String) r[0], m, t, Arrays.copyOfRange(r, 9, 14), totals, covariates);
         }
     }
 
