@@ -20,7 +20,7 @@ import static io.mptrec.ab.events.ScoreBins.lossChangeIfPositive;
 import static io.mptrec.ab.events.ScoreBins.lossIfNegative;
 
 /**
- * The per-arm sums the results read on the Kafka path (V10), kept by the aggregator in the transaction that changes
+ * The per-arm sums the results read on the Kafka path (V10, V11), kept by the aggregator in the transaction that changes
  * the per-unit sums they are made of, and rebuilt from those. A unit adds to its arm's sums (1 unit, N, N^2 and per
  * metric Y > 0, Y, Y^2, YN) while it is seen in that arm only, and to its experiment's mixed units once it is seen in
  * more: so a batch takes away every touched unit's contribution before the batch and adds the one after. The
@@ -28,8 +28,9 @@ import static io.mptrec.ab.events.ScoreBins.lossIfNegative;
  * later taken away cancels exactly.
  *
  * <p>Online model quality is kept per exposure in bins of its first candidate's score ({@link ScoreBins}): exposures
- * and loss terms per bin, and per metric the exposures whose request's total of the metric is > 0 (a total summed in
- * event order, so that the same events always give the same sign).
+ * and loss terms per bin, and per metric the exposures whose request's total of the metric is > 0 (the totals stored
+ * per request and metric in {@code request_outcome}, so that a batch reads one row per request, not its events).
+ * The same changes also go to the minute of the unit's latest record in the batch, for the time series (V11).
  */
 final class ArmAggregates {
 
