@@ -20,17 +20,17 @@ import static io.mptrec.ab.events.ScoreBins.lossChangeIfPositive;
 import static io.mptrec.ab.events.ScoreBins.lossIfNegative;
 
 /**
- * The per-arm sums the results read on the Kafka path (V10, V11), kept by the aggregator in the transaction that changes
- * the per-unit sums they are made of, and rebuilt from those. A unit adds to its arm's sums (1 unit, N, N^2 and per
- * metric Y > 0, Y, Y^2, YN) while it is seen in that arm only, and to its experiment's mixed units once it is seen in
- * more: so a batch takes away every touched unit's contribution before the batch and adds the one after. The
- * contributions are computed by the same SQL terms here and in the rebuild, in NUMERIC, so that what is added and
- * later taken away cancels exactly.
+ * The per-arm sums the results read on the Kafka path (V10, V11), kept by the aggregator in the transaction that
+ * changes the per-unit sums they are made of, and rebuilt from those. A unit adds to its arm's sums (1 unit, N, N^2 and
+ * per metric Y > 0, Y, Y^2, YN) while it is seen in that arm only, and to its experiment's mixed units once it is seen
+ * in more: so a batch takes away every touched unit's contribution before the batch and adds the one after. The
+ * contributions are computed by the same SQL terms here and in the rebuild, in NUMERIC, so that what is added and later
+ * taken away cancels exactly.
  *
  * <p>Online model quality is kept per exposure in bins of its first candidate's score ({@link ScoreBins}): exposures
  * and loss terms per bin, and per metric the exposures whose request's total of the metric is > 0 (the totals stored
- * per request and metric in {@code request_outcome}, so that a batch reads one row per request, not its events).
- * The same changes also go to the minute of the unit's latest record in the batch, for the time series (V11).
+ * per request and metric in {@code request_outcome}, so that a batch reads one row per request, not its events). The
+ * same changes also go to the minute of the unit's latest record in the batch, for the time series (V11).
  */
 final class ArmAggregates {
 
@@ -98,21 +98,21 @@ final class ArmAggregates {
      */
     private static String addArms(String table, boolean perMinute) {
         String key = perMinute ? "e, a, t" : "e, a";
-        return "INSERT INTO " + table + " (experiment_id, arm, " + (perMinute ? "minute, " : "") + "units, sum_n, "
-                + "sum_n2) SELECT " + key + ", " + ARM_TERMS + " FROM unnest(?::bigint[], ?::varchar[], ?::int[], "
-                + "?::bigint[], ?::bigint[]) AS x(e, a, s, n, t) GROUP BY " + key + " ORDER BY " + key
-                + " ON CONFLICT (experiment_id, arm" + (perMinute ? ", minute" : "") + ") DO UPDATE SET "
-                + added(table, "units", "sum_n", "sum_n2");
+        return "INSERT INTO " + table + " (experiment_id, arm, " + (perMinute ? "epoch_minute, " : "")
+                + "units, sum_n, sum_n2) SELECT " + key + ", " + ARM_TERMS + " FROM unnest(?::bigint[], "
+                + "?::varchar[], ?::int[], ?::bigint[], ?::bigint[]) AS x(e, a, s, n, t) GROUP BY " + key
+                + " ORDER BY " + key + " ON CONFLICT (experiment_id, arm" + (perMinute ? ", epoch_minute" : "")
+                + ") DO UPDATE SET " + added(table, "units", "sum_n", "sum_n2");
     }
 
     /** The same with a metric m and the unit's total y of it per row. */
     private static String addMetrics(String table, boolean perMinute) {
         String key = perMinute ? "e, a, m, t" : "e, a, m";
-        return "INSERT INTO " + table + " (experiment_id, arm, metric, " + (perMinute ? "minute, " : "")
+        return "INSERT INTO " + table + " (experiment_id, arm, metric, " + (perMinute ? "epoch_minute, " : "")
                 + "positives, sum_y, sum_y2, sum_yn) SELECT " + key + ", " + METRIC_TERMS + " FROM unnest("
                 + "?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::bigint[], ?::float8[], ?::bigint[]) "
                 + "AS x(e, a, m, s, n, y, t) GROUP BY " + key + " ORDER BY " + key + " ON CONFLICT (experiment_id, "
-                + (perMinute ? "metric, arm, minute" : "arm, metric") + ") DO UPDATE SET "
+                + (perMinute ? "metric, arm, epoch_minute" : "arm, metric") + ") DO UPDATE SET "
                 + added(table, "positives", "sum_y", "sum_y2", "sum_yn");
     }
 
@@ -267,7 +267,7 @@ final class ArmAggregates {
                 + "SELECT e, a, m, t, -1, pn, py FROM r WHERE pn > 0) x";
         s.executeUpdate("WITH c AS (SELECT e, u, a, '' AS m, t, dn, CAST(0 AS DOUBLE PRECISION) AS dy FROM ("
                 + exposures + ") ex), r AS (" + contributions + ") INSERT INTO arm_minute_aggregate (experiment_id, "
-                + "arm, minute, units, sum_n, sum_n2) SELECT e, a, t, " + ARM_TERMS + " FROM " + signed
+                + "arm, epoch_minute, units, sum_n, sum_n2) SELECT e, a, t, " + ARM_TERMS + " FROM " + signed
                 + " GROUP BY e, a, t");
         // per metric a unit has events of: its exposures and those events, per minute
         String events = "SELECT x.experiment_id AS e, x.unit_id AS u, x.arm AS a, k.metric AS m, "
@@ -279,7 +279,7 @@ final class ArmAggregates {
                 + "CAST(0 AS DOUBLE PRECISION) AS dy FROM ex JOIN (SELECT DISTINCT e, u, m FROM ev) um "
                 + "ON um.e = ex.e AND um.u = ex.u UNION ALL SELECT e, u, a, m, t, 0, dy FROM ev) z "
                 + "GROUP BY 1, 2, 3, 4, 5), r AS (" + contributions + ") INSERT INTO arm_metric_minute_aggregate "
-                + "(experiment_id, arm, metric, minute, positives, sum_y, sum_y2, sum_yn) SELECT e, a, m, t, "
+                + "(experiment_id, arm, metric, epoch_minute, positives, sum_y, sum_y2, sum_yn) SELECT e, a, m, t, "
                 + METRIC_TERMS + " FROM " + signed + " GROUP BY e, a, m, t");
     }
 

@@ -80,7 +80,7 @@ public class TimeSeriesService {
         ExperimentDesign design = ResultsService.design(e);
         boolean aggregates = eventLogs.readsAggregates();
         Object[] span = (Object[]) em.createNativeQuery(aggregates
-                        ? "SELECT MIN(minute) * 60.0, (MAX(minute) + 1) * 60.0 FROM arm_minute_aggregate "
+                        ? "SELECT MIN(epoch_minute) * 60.0, (MAX(epoch_minute) + 1) * 60.0 FROM arm_minute_aggregate "
                         + "WHERE experiment_id = ?1"
                         : "SELECT MIN(" + epoch("scored_at") + "), MAX(" + epoch("scored_at") + ") FROM exposure "
                         + "WHERE experiment_id = ?1")
@@ -190,7 +190,7 @@ public class TimeSeriesService {
     private Map<String, UnitTotals[]> aggregatedTotals(ExperimentDesign design, String metric, double from,
                                                        double width, int n) {
         Map<String, UnitTotals[]> byArm = noChanges(design, n);
-        String bucket = "FLOOR((minute * 60.0 - ?2) / ?3)";
+        String bucket = "FLOOR((epoch_minute * 60.0 - ?2) / ?3)";
         for (Object[] r : rows(em, "SELECT arm, " + bucket + ", SUM(units), CAST(SUM(sum_n) AS DOUBLE PRECISION), "
                 + "CAST(SUM(sum_n2) AS DOUBLE PRECISION) FROM arm_minute_aggregate WHERE experiment_id = ?1 "
                 + "GROUP BY 1, 2", design.id(), from, width)) {
