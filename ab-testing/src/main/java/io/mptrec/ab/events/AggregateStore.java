@@ -2,6 +2,7 @@ package io.mptrec.ab.events;
 
 import io.mptrec.ab.events.EventRecord.ExposureRecord;
 import io.mptrec.ab.events.EventRecord.KpiRecord;
+import io.mptrec.ab.kpi.KpiValues;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -70,8 +71,8 @@ public class AggregateStore {
             + "ON CONFLICT (request_id) DO NOTHING RETURNING request_id, experiment_id, arm, unit_id, score_first, "
             + "scored_at";
     private static final String STORED_EVENTS = "SELECT request_id, metric, SUM(metric_value), MAX(received_at) "
-            + "FROM kpi_event "
-            + "WHERE request_id = ANY(?) AND " + ArmAggregates.inRange() + " GROUP BY request_id, metric";
+            + "FROM kpi_event WHERE request_id = ANY(?) AND " + KpiValues.withinBoundSql("metric_value")
+            + " GROUP BY request_id, metric";
     private static final String OUTCOMES = "SELECT request_id, metric, total FROM request_outcome "
             + "WHERE request_id = ANY(?)";
     private static final String SET_OUTCOMES = "INSERT INTO request_outcome (request_id, metric, total) "

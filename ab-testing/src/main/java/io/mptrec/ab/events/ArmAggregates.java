@@ -193,19 +193,15 @@ final class ArmAggregates {
             throws SQLException {
         if (!exposures.isEmpty()) {
             try (PreparedStatement s = c.prepareStatement(ADD_BINS)) {
-                s.setArray(1, c.createArrayOf("int8", exposures.stream().map(ScoredExposure::experimentId).toArray()));
-                s.setArray(2, c.createArrayOf("varchar", exposures.stream().map(ScoredExposure::arm).toArray()));
-                s.setArray(3, c.createArrayOf("float8", exposures.stream().map(ScoredExposure::score).toArray()));
+                bindColumns(c, s, exposures.stream().map(e -> new Object[] {e.experimentId(), e.arm(), e.score()})
+                        .toList(), "int8", "varchar", "float8");
                 s.executeUpdate();
             }
         }
         if (!outcomes.isEmpty()) {
             try (PreparedStatement s = c.prepareStatement(ADD_METRIC_BINS)) {
-                s.setArray(1, c.createArrayOf("int8", outcomes.stream().map(OutcomeChange::experimentId).toArray()));
-                s.setArray(2, c.createArrayOf("varchar", outcomes.stream().map(OutcomeChange::arm).toArray()));
-                s.setArray(3, c.createArrayOf("varchar", outcomes.stream().map(OutcomeChange::metric).toArray()));
-                s.setArray(4, c.createArrayOf("float8", outcomes.stream().map(OutcomeChange::score).toArray()));
-                s.setArray(5, c.createArrayOf("int4", outcomes.stream().map(OutcomeChange::sign).toArray()));
+                bindColumns(c, s, outcomes.stream().map(o -> new Object[] {o.experimentId(), o.arm(), o.metric(),
+                        o.score(), o.sign()}).toList(), "int8", "varchar", "varchar", "float8", "int4");
                 s.executeUpdate();
             }
         }
@@ -238,7 +234,7 @@ final class ArmAggregates {
                 + lossIfNegative("score_first") + ") FROM exposure WHERE experiment_id IS NOT NULL GROUP BY 1, 2, 3");
         s.executeUpdate("INSERT INTO request_outcome (request_id, metric, total) SELECT k.request_id, k.metric, "
                 + "SUM(k.metric_value ORDER BY k.id) FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
-                + "WHERE e.experiment_id IS NOT NULL AND " + inRange().replace("metric_value", "k.metric_value")
+                + "WHERE e.experiment_id IS NOT NULL AND " + KpiValues.withinBoundSql("k.metric_value")
                 + " GROUP BY 1, 2");
         s.executeUpdate("INSERT INTO score_bin_metric_aggregate (experiment_id, arm, metric, bin, positives, "
                 + "sum_loss_change_if_positive) SELECT e.experiment_id, e.arm, o.metric, " + bin("e.score_first")
@@ -273,7 +269,7 @@ final class ArmAggregates {
         String events = "SELECT x.experiment_id AS e, x.unit_id AS u, x.arm AS a, k.metric AS m, "
                 + minute("GREATEST(k.received_at, x.scored_at)") + " AS t, SUM(k.metric_value) AS dy FROM kpi_event k "
                 + "JOIN exposure x ON x.request_id = k.request_id WHERE x.experiment_id IS NOT NULL AND "
-                + inRange().replace("metric_value", "k.metric_value") + single + " GROUP BY 1, 2, 3, 4, 5";
+                + KpiValues.withinBoundSql("k.metric_value") + single + " GROUP BY 1, 2, 3, 4, 5";
         s.executeUpdate("WITH ex AS (" + exposures + "), ev AS (" + events + "), c AS (SELECT e, u, a, m, t, "
                 + "SUM(dn) AS dn, SUM(dy) AS dy FROM (SELECT ex.e, ex.u, ex.a, um.m, ex.t, ex.dn, "
                 + "CAST(0 AS DOUBLE PRECISION) AS dy FROM ex JOIN (SELECT DISTINCT e, u, m FROM ev) um "
@@ -285,11 +281,6 @@ final class ArmAggregates {
 
     private static String minute(String timestamp) {
         return "CAST(FLOOR(EXTRACT(EPOCH FROM " + timestamp + ") / 60) AS BIGINT)";
-    }
-
-    /** KPI values that enter a statistic (beyond the accepted bound only rows written behind the API's back). */
-    static String inRange() {
-        return "ABS(metric_value) <= " + KpiValues.MAX_ABS;
     }
 
     /** Per-unit contributions with their signs, as the columns of the two upserts and the mixed counts. */

@@ -98,7 +98,7 @@ public class EventPipelineOperations {
                 long metrics = s.executeUpdate("INSERT INTO unit_metric_aggregate (experiment_id, unit_id, arm, "
                         + "metric, total) SELECT e.experiment_id, e.unit_id, e.arm, k.metric, SUM(k.metric_value) "
                         + "FROM exposure e JOIN kpi_event k ON k.request_id = e.request_id "
-                        + "WHERE e.experiment_id IS NOT NULL AND ABS(k.metric_value) <= " + KpiValues.MAX_ABS
+                        + "WHERE e.experiment_id IS NOT NULL AND " + KpiValues.withinBoundSql("k.metric_value")
                         + " GROUP BY e.experiment_id, e.unit_id, e.arm, k.metric");
                 ArmAggregates.rebuild(s);
                 return new Outcome("rebuild-from-rows", units, metrics, Map.of());

@@ -19,6 +19,14 @@ public final class KpiValues {
     private KpiValues() {
     }
 
+    /**
+     * The bound as an SQL condition on a column, for the queries that sum stored values: a value beyond it (only rows
+     * written behind the API's back can hold one) never enters a statistic, so that no square can overflow.
+     */
+    public static String withinBoundSql(String column) {
+        return "ABS(" + column + ") <= " + MAX_ABS;
+    }
+
     /** The value, if finite and within [-{@link #MAX_ABS}, {@link #MAX_ABS}]; else a 400 naming {@code field}. */
     public static double requireValue(double value, String field) {
         if (!(Math.abs(value) <= MAX_ABS)) {

@@ -5,6 +5,7 @@ import io.mptrec.ab.analysis.ExperimentDesign;
 import io.mptrec.ab.analysis.UnitTotals;
 import io.mptrec.ab.events.EventLogs;
 import io.mptrec.ab.experiment.Experiment;
+import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmSeries;
@@ -114,8 +115,10 @@ public class TimeSeriesService {
 
         double level = 1 - e.alpha;
         List<MetricSeries> metrics = new ArrayList<>();
+        Map<String, UnitTotals[]> armChanges = aggregates ? armChanges(design, from, width, n) : null;
         for (ExperimentDesign.Metric m : design.metrics()) {
-            Map<String, UnitTotals[]> byArm = aggregates ? aggregatedTotals(design, m.name(), from, width, n)
+            Map<String, UnitTotals[]> byArm = aggregates
+                    ? aggregatedTotals(armChanges, m.name(), design.id(), from, width, n)
                     : cumulativeTotals(design, m.name(), from, width, n);
             List<ArmSeries> arms = new ArrayList<>();
             for (ExperimentDesign.Arm arm : design.arms()) {
@@ -165,8 +168,8 @@ public class TimeSeriesService {
                 + "WHERE e.experiment_id = ?1" + singleArm
                 + " UNION ALL SELECT e.unit_id, e.arm, " + epoch("GREATEST(k.received_at, e.scored_at)") + ", 1, k.id, "
                 + "0, k.metric_value FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
-                + "WHERE e.experiment_id = ?1 AND k.metric = ?2 AND ABS(k.metric_value) <= "
-                + UnitStatisticsReader.VALUE_LIMIT + singleArm;
+                + "WHERE e.experiment_id = ?1 AND k.metric = ?2 AND "
+                + KpiValues.withinBoundSql("k.metric_value") + singleArm;
         String running = "SELECT arm, FLOOR((t - ?3) / ?4) AS b, dn, dy, "
                 + "SUM(dn)" + window + "CURRENT ROW) AS sn, COALESCE(SUM(dn)" + window + "1 PRECEDING), 0) AS pn, "
                 + "SUM(dy)" + window + "CURRENT ROW) AS sy, COALESCE(SUM(dy)" + window + "1 PRECEDING), 0.0) AS py "
@@ -183,23 +186,31 @@ public class TimeSeriesService {
         return accumulated(byArm);
     }
 
+    private static final String MINUTE_BUCKET = "FLOOR((epoch_minute * 60.0 - ?2) / ?3)";
+
     /**
-     * The same from the aggregator's per-minute changes: per arm and bucket, the units' changes (units, N, N^2) and
-     * the metric's (Y > 0, Y, Y^2, YN), then accumulated.
+     * The units' changes per arm and bucket from the aggregator's per-minute changes (units, N, N^2), not accumulated:
+     * the same for every metric, read once per series.
      */
-    private Map<String, UnitTotals[]> aggregatedTotals(ExperimentDesign design, String metric, double from,
-                                                       double width, int n) {
+    private Map<String, UnitTotals[]> armChanges(ExperimentDesign design, double from, double width, int n) {
         Map<String, UnitTotals[]> byArm = noChanges(design, n);
-        String bucket = "FLOOR((epoch_minute * 60.0 - ?2) / ?3)";
-        for (Object[] r : rows(em, "SELECT arm, " + bucket + ", SUM(units), CAST(SUM(sum_n) AS DOUBLE PRECISION), "
-                + "CAST(SUM(sum_n2) AS DOUBLE PRECISION) FROM arm_minute_aggregate WHERE experiment_id = ?1 "
-                + "GROUP BY 1, 2", design.id(), from, width)) {
+        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", SUM(units), CAST(SUM(sum_n) AS DOUBLE "
+                + "PRECISION), CAST(SUM(sum_n2) AS DOUBLE PRECISION) FROM arm_minute_aggregate "
+                + "WHERE experiment_id = ?1 GROUP BY 1, 2", design.id(), from, width)) {
             add(byArm, r, new UnitTotals(lng(r[2]), 0, 0, 0, dbl(r[3]), dbl(r[4]), 0), n);
         }
-        for (Object[] r : rows(em, "SELECT arm, " + bucket + ", SUM(positives), CAST(SUM(sum_y) AS DOUBLE PRECISION), "
-                + "CAST(SUM(sum_y2) AS DOUBLE PRECISION), CAST(SUM(sum_yn) AS DOUBLE PRECISION) "
+        return byArm;
+    }
+
+    /** One metric from the per-minute changes: the units' changes with the metric's (Y > 0, Y, Y^2, YN), summed up. */
+    private Map<String, UnitTotals[]> aggregatedTotals(Map<String, UnitTotals[]> armChanges, String metric,
+                                                       long experimentId, double from, double width, int n) {
+        Map<String, UnitTotals[]> byArm = new HashMap<>();
+        armChanges.forEach((arm, changes) -> byArm.put(arm, changes.clone()));
+        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", SUM(positives), CAST(SUM(sum_y) AS DOUBLE "
+                + "PRECISION), CAST(SUM(sum_y2) AS DOUBLE PRECISION), CAST(SUM(sum_yn) AS DOUBLE PRECISION) "
                 + "FROM arm_metric_minute_aggregate WHERE experiment_id = ?1 AND metric = ?4 GROUP BY 1, 2",
-                design.id(), from, width, metric)) {
+                experimentId, from, width, metric)) {
             add(byArm, r, new UnitTotals(0, dbl(r[3]), dbl(r[4]), lng(r[2]), 0, 0, dbl(r[5])), n);
         }
         return accumulated(byArm);

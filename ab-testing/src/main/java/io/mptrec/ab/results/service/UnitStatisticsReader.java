@@ -36,10 +36,6 @@ import static io.mptrec.ab.results.service.NativeRows.rows;
 @ApplicationScoped
 public class UnitStatisticsReader {
 
-    /** The accepted bound, as an SQL literal: values beyond it never enter a statistic. */
-    static final String VALUE_LIMIT = Double.toString(KpiValues.MAX_ABS);
-
-    private static final String EVENTS_IN_RANGE = "ABS(metric_value) <= " + VALUE_LIMIT;
 
     /**
      * Where the statistics come from: the exposure and KPI tables, unit by unit (the direct path), or the per-arm sums
@@ -57,7 +53,7 @@ public class UnitStatisticsReader {
     /** One row per unit in one arm: unit_id, arm, n, y (its total of metric ?2), from the tables. */
     private static final String UNIT_TOTALS = "SELECT e.unit_id AS unit_id, MIN(e.arm) AS arm, COUNT(*) AS n, "
             + "COALESCE(SUM(k.v), 0.0) AS y FROM exposure e LEFT JOIN (SELECT request_id, SUM(metric_value) AS v "
-            + "FROM kpi_event WHERE metric = ?2 AND " + EVENTS_IN_RANGE + " AND request_id IN "
+            + "FROM kpi_event WHERE metric = ?2 AND " + KpiValues.withinBoundSql("metric_value") + " AND request_id IN "
             + "(SELECT request_id FROM exposure WHERE experiment_id = ?1) GROUP BY request_id) k "
             + "ON k.request_id = e.request_id WHERE e.experiment_id = ?1 GROUP BY e.unit_id "
             + "HAVING COUNT(DISTINCT e.arm) = 1";
@@ -138,8 +134,8 @@ public class UnitStatisticsReader {
         for (Object[] r : rows(em, "SELECT u.arm, COUNT(*), SUM(u.y), SUM(u.y * u.y), "
                 + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.y * u.n), "
                 + covariateSums(m) + " FROM (" + UNIT_TOTALS + ") u LEFT JOIN experiment_covariate c "
-                + "ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND ABS(c.covariate_value) <= "
-                + VALUE_LIMIT + " GROUP BY u.arm", experimentId, m.name())) {
+                + "ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
+                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm", experimentId, m.name())) {
             UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[2]), dbl(r[3]), lng(r[4]), dbl(r[5]), dbl(r[6]), dbl(r[7]));
             put((String) r[0], m, t, Arrays.copyOfRange(r, 8, 13), totals, covariates);
         }
@@ -159,7 +155,7 @@ public class UnitStatisticsReader {
                 + "ON m.experiment_id = a.experiment_id AND m.arm = a.arm AND m.metric = ?2 LEFT JOIN (SELECT u.arm "
                 + "AS covariate_arm, " + covariateSums(m) + " FROM (" + COVARIATE_UNIT_TOTALS + ") u JOIN "
                 + "experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
-                + "ABS(c.covariate_value) <= " + VALUE_LIMIT + " GROUP BY u.arm) cv ON cv.covariate_arm = a.arm "
+                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm) cv ON cv.covariate_arm = a.arm "
                 + "WHERE a.experiment_id = ?1 AND a.units > 0", experimentId, m.name())) {
             UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[5]), dbl(r[6]), lng(r[4]), dbl(r[2]), dbl(r[3]), dbl(r[7]));
             put((String) r[0], m, t, Arrays.copyOfRange(r, 9, 14), totals, covariates);
@@ -216,8 +212,8 @@ public class UnitStatisticsReader {
         // newest first through the index (experiment_id, arm, id), each outcome looked up by its request: the cost
         // grows with the pairs read, not with the experiment's exposures and events
         List<Object[]> rows = em.createNativeQuery("SELECT e.score_first, CASE WHEN (SELECT SUM(k.metric_value) "
-                        + "FROM kpi_event k WHERE k.request_id = e.request_id AND k.metric = ?2 AND ABS(k.metric_value) "
-                        + "<= " + VALUE_LIMIT + ") > 0 THEN 1 ELSE 0 END FROM exposure e "
+                        + "FROM kpi_event k WHERE k.request_id = e.request_id AND k.metric = ?2 AND "
+                        + KpiValues.withinBoundSql("k.metric_value") + ") > 0 THEN 1 ELSE 0 END FROM exposure e "
                         + "WHERE e.experiment_id = ?1 AND e.arm = ?3 ORDER BY e.id DESC")
                 .setParameter(1, experimentId).setParameter(2, metric).setParameter(3, arm)
                 .setMaxResults(config.results().maxModelPairs()).getResultList();
