@@ -65,22 +65,20 @@ public final class CensusProtocol {
 
         /**
          * The stage-2 configurations the protocol runs on the same frozen encoder, the default ({@link #tune}) first:
-         * the paper's ({@code mpt_rec_paper}) and each option beyond it on its own, for the ablation rows, and the
-         * default with several prompt tokens.
+         * the paper's ({@code mpt_rec_paper}), each option beyond it on its own, for the ablation rows, and the
+         * default without its adapter (the default before the adapter joined it), which shows what the adapter adds.
          */
         public List<TuneConfig> stage2Variants() {
             TuneConfig paper = tune.withPath(false, 0, false);
             Set<TuneConfig> variants = new LinkedHashSet<>(List.of(tune, paper, paper.withPath(true, 0, false),
                     paper.withPath(false, ABLATION_ADAPTER_RANK, false), paper.withPath(false, 0, true),
-                    paper.withPromptTokens(ABLATION_PROMPT_TOKENS)));
-            // the one option that costs no parameter, on top of the default: a candidate for the default itself
-            variants.add(tune.withPromptTokens(ABLATION_PROMPT_TOKENS));
+                    paper.withPromptTokens(ABLATION_PROMPT_TOKENS), tune.withPath(tune.attendShared(), 0, tune.wide())));
             return List.copyOf(variants);
         }
     }
 
-    /** The adapter rank of the ablation rows. */
-    static final int ABLATION_ADAPTER_RANK = 4;
+    /** The adapter rank of the ablation rows: the default's. */
+    static final int ABLATION_ADAPTER_RANK = TuneConfig.DEFAULT_ADAPTER_RANK;
 
     /** The prompt tokens of the ablation rows: 4 slices of 32 values with the default D = 128. */
     static final int ABLATION_PROMPT_TOKENS = 4;

@@ -51,7 +51,7 @@ class MptrecCommandTests {
                 new Case(List.of("--no-wide", "--adapter-rank", "1"), TuneConfig.defaults().withPath(true, 1, false)),
                 new Case(List.of("--paper", "--prompt-tokens", "4"), TuneConfig.paper().withPromptTokens(4)),
                 new Case(List.of("--fusion", "UNIFORM"), TuneConfig.paper().withFusion(TuneConfig.Fusion.UNIFORM, false)
-                        .withPath(false, 0, TuneConfig.defaults().wide())))) {
+                        .withPath(false, TuneConfig.defaults().adapterRank(), TuneConfig.defaults().wide())))) {
             Path out = dir.resolve("variant-" + String.join("", c.options()));
             List<String> args = new ArrayList<>(List.of("tune", "--schema", schema, "--artifacts", artifacts.toString(),
                     "--task", "education", "--epochs", "1", "--no-report", "--out", out.toString()));
