@@ -151,6 +151,13 @@ public final class ExpertNetwork {
      * Shared-Bottom). Only the new head is in the optimiser; {@code trained} is never written.
      */
     public static ExpertNetwork newTask(ExpertNetwork trained, String task, long seed) {
+        return newTask(trained, task, seed, trained.config.learningRate(), trained.config.patience());
+    }
+
+    /** As {@link #newTask(ExpertNetwork, String, long)}, the head trained with this learning rate and patience. */
+    public static ExpertNetwork newTask(ExpertNetwork trained, String task, long seed, double learningRate,
+                                        int patience) {
+        ModelConfig config = trained.config.withOptimiser(learningRate, patience);
         int expertCount = trained.experts.size();
         int[] all = new int[expertCount];
         for (int i = 0; i < expertCount; i++) {
@@ -158,7 +165,7 @@ public final class ExpertNetwork {
         }
         TaskRoute route = new TaskRoute(all);
         Parameters.Builder builder = Parameters.builder();
-        declareHead(builder, trained.config, trained.embeddings.inputWidth(), route, headPrefix(0));
+        declareHead(builder, config, trained.embeddings.inputWidth(), route, headPrefix(0));
         Parameters p = builder.build(seed);
         Map<String, INDArray> frozen = new TreeMap<>();
         for (Parameters.Parameter parameter : trained.parameters.all()) {
@@ -171,7 +178,7 @@ public final class ExpertNetwork {
             experts.add(Encoder.frozenExpert(frozen::get, "expert." + i));
         }
         EmbeddingLookup embeddings = trained.embeddings.frozenCopy();
-        return new ExpertNetwork("frozen_" + trained.name, trained.config, List.of(task), p, embeddings, experts,
+        return new ExpertNetwork("frozen_" + trained.name, config, List.of(task), p, embeddings, experts,
                 List.of(route), java.util.Collections.singletonList(trainableGate(p, route, headPrefix(0))),
                 List.of(Stage1Head.trainableTower(p, headPrefix(0))), false);
     }

@@ -28,7 +28,8 @@ public final class GradientBoostedTrees {
 
     public static final String NAME = "gbdt";
     static final int MAX_ROUNDS = 1000;
-    static final int PATIENCE = 20;
+    public static final int PATIENCE = 20;
+    public static final double LEARNING_RATE = 0.1;
 
     private GradientBoostedTrees() {
     }
@@ -39,6 +40,15 @@ public final class GradientBoostedTrees {
      * @return the report: epochs are boosting rounds, parameters the leaf values of the kept trees
      */
     public static TrainingReport train(String task, SplitData train, SplitData validation, SplitData test, long seed) {
+        return train(task, train, validation, test, seed, LEARNING_RATE, PATIENCE);
+    }
+
+    /**
+     * As {@link #train(String, SplitData, SplitData, SplitData, long)}, with XGBoost's learning rate (eta) and the
+     * rounds without a better validation AUC after which boosting stops: a point of the benchmark's tuning grid.
+     */
+    public static TrainingReport train(String task, SplitData train, SplitData validation, SplitData test, long seed,
+                                       double learningRate, int patience) {
         if (train.labels().length != 1) {
             throw new IllegalArgumentException("one task per model; the splits carry " + train.labels().length);
         }
@@ -47,7 +57,7 @@ public final class GradientBoostedTrees {
         params.put("objective", "binary:logistic");
         params.put("tree_method", "hist");
         params.put("max_depth", 6);
-        params.put("eta", 0.1);
+        params.put("eta", learningRate);
         params.put("nthread", 1);
         params.put("seed", seed);
         params.put("eval_metric", "auc");
@@ -62,7 +72,7 @@ public final class GradientBoostedTrees {
             Map<String, DMatrix> watches = new LinkedHashMap<>();
             watches.put("validation", validationMatrix);
             long boosting = System.nanoTime();
-            booster = XGBoost.train(trainMatrix, params, MAX_ROUNDS, watches, null, null, null, PATIENCE);
+            booster = XGBoost.train(trainMatrix, params, MAX_ROUNDS, watches, null, null, null, patience);
             double boostingSeconds = (System.nanoTime() - boosting) / 1e9;
             String best = booster.getAttr("best_iteration");
             int rounds = booster.getNumBoostedRound();

@@ -113,7 +113,8 @@ public final class BenchmarkReport {
         md.append("- Machine: ").append(run.machine()).append("\n");
         md.append("- Seeds completed: ").append(seeds).append(" of ").append(run.plannedSeeds())
                 .append("; at most ").append(run.maxEpochs()).append(" epochs per run, early stopping on the sum of "
-                        + "validation AUCs (patience 3), best weights restored")
+                        + "validation AUCs (patience ").append(tuned() ? "and learning rate from the tuning grid, see the reading" : "3")
+                .append("), best weights restored")
                 .append(run.quick() ? "; **quick mode** (experts 32 -> 16, a smoke test of the harness: the figures mean nothing)" : "")
                 .append("\n");
         md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min; CPU time of its process: %.1f min "
@@ -187,6 +188,9 @@ public final class BenchmarkReport {
                     .append(", so the reading below is indicative only.\n\n");
         }
         md.append("Targets (issue 3, then issue 16's) and what this run shows:\n\n");
+        if (tuned()) {
+            grid(md);
+        }
         List<String> stage1Gaps = new ArrayList<>();
         boolean stage1Within = true;
         for (String task : existingTasks) {
@@ -297,6 +301,40 @@ public final class BenchmarkReport {
         List<BenchmarkRecord> rs = select(model, BenchmarkRecord.NEW_TASK, newTask);
         return rs.isEmpty() || rs.stream().anyMatch(r -> r.testGauc() == null) ? Optional.empty()
                 : Optional.of(rs.stream().mapToDouble(BenchmarkRecord::testGauc).average().orElseThrow());
+    }
+
+    /** Whether the records come from a run over a tuning grid. */
+    private boolean tuned() {
+        return records.stream().anyMatch(r -> !r.grid().isEmpty());
+    }
+
+    /** What the tuning grid was and which point each model's runs took, per seed. */
+    private void grid(StringBuilder md) {
+        Set<String> networkPoints = new LinkedHashSet<>();
+        Set<String> treePoints = new LinkedHashSet<>();
+        List<String> chosen = new ArrayList<>();
+        for (String setting : List.of(BenchmarkRecord.STAGE1, BenchmarkRecord.NEW_TASK)) {
+            for (String model : models(setting)) {
+                List<BenchmarkRecord> trained = records.stream().filter(r -> r.setting().equals(setting)
+                        && r.model().equals(model) && !r.grid().isEmpty()).toList();
+                if (trained.isEmpty()) {
+                    continue;
+                }
+                Set<String> perSeed = new LinkedHashSet<>(); // a multi-task run's records share their run's point
+                for (BenchmarkRecord r : trained) {
+                    perSeed.add(r.seed() + ":" + TuningGrid.Point.format(r.learningRate(), r.patience()));
+                    r.grid().forEach(t -> (model.equals(GradientBoostedTrees.NAME) ? treePoints : networkPoints)
+                            .add(TuningGrid.Point.format(t.learningRate(), t.patience())));
+                }
+                chosen.add(model + (setting.equals(BenchmarkRecord.STAGE1) ? " (stage 1) " : " (new task) ")
+                        + String.join(", ", perSeed.stream().map(p -> p.substring(p.indexOf(':') + 1)).toList()));
+            }
+        }
+        md.append("- Tuning grid (issue 16's fair harness): every method trained once per point, learning rate/patience: ")
+                .append("networks ").append(String.join(", ", networkPoints)).append(" (patience in epochs), trees ")
+                .append(String.join(", ", treePoints)).append(" (patience in boosting rounds); the run with the best sum "
+                        + "of validation AUCs over its tasks gives the figures, test never takes part. Chosen, per seed: ")
+                .append(String.join("; ", chosen)).append(".\n");
     }
 
     /** The stage-2 variants' ablation (issue 16): each on validation, which picks the default, and on test. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The canonical benchmark protocol of method.md (Census's, and KuaiRand's with its own tasks): on one dataset, for each seed, MPT-Rec stage 1 and its
@@ -32,10 +33,21 @@ public final class CensusProtocol {
     /**
      * @param existingTasks the stage-1 tasks (income, marital); {@code newTask} the task added later (education)
      * @param mmoeExperts experts of MMoE (3)
+     * @param grid the tuning grid every method is trained over ({@link TuningGrid#none()}: each at its configuration)
      */
-    public record Settings(List<String> existingTasks, String newTask, ModelConfig model, TuneConfig tune, int mmoeExperts) {
+    public record Settings(List<String> existingTasks, String newTask, ModelConfig model, TuneConfig tune, int mmoeExperts,
+                           TuningGrid grid) {
         public Settings {
             existingTasks = List.copyOf(existingTasks);
+        }
+
+        public Settings(List<String> existingTasks, String newTask, ModelConfig model, TuneConfig tune, int mmoeExperts) {
+            this(existingTasks, newTask, model, tune, mmoeExperts, TuningGrid.none());
+        }
+
+        /** These settings with every method trained over {@code tuning}. */
+        public Settings withGrid(TuningGrid tuning) {
+            return new Settings(existingTasks, newTask, model, tune, mmoeExperts, tuning);
         }
 
         /** method.md's configuration, with at most {@code maxEpochs} epochs per run. */
@@ -60,7 +72,7 @@ public final class CensusProtocol {
 
         /** These settings with experts 32 -> 16: a smoke test of the harness. */
         public Settings quick() {
-            return new Settings(existingTasks, newTask, model.withSizes(32, 16), tune, mmoeExperts);
+            return new Settings(existingTasks, newTask, model.withSizes(32, 16), tune, mmoeExperts, grid);
         }
 
         /**
@@ -123,20 +135,22 @@ public final class CensusProtocol {
         List<String> existing = settings.existingTasks();
         String newTask = settings.newTask();
         ModelConfig config = settings.model();
+        List<TuningGrid.Point> networkGrid = settings.grid().networks();
 
         // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
-        startCpu();
-        Pretrainer.Result stage1 = Pretrainer.run(data, existing, config, seed, TrainingListener.SILENT);
-        emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1.report(), cpuSinceStart(), out);
+        Tuned<Pretrainer.Result> stage1 = tuned(networkGrid, point(config), existing,
+                p -> Pretrainer.run(data, existing, config.withOptimiser(p.learningRate(), p.patience()), seed,
+                        TrainingListener.SILENT), Pretrainer.Result::report);
+        emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1, out);
         // each stage-2 variant on the same frozen encoder; mpt_rec is the default's figures, under its own name too
         for (TuneConfig variant : settings.stage2Variants()) {
-            startCpu();
-            PromptTuner.Result stage2 = PromptTuner.run(data, stage1.encoder(), stage1.prompts(), newTask, variant, seed,
-                    null, TrainingListener.SILENT);
-            double cpu = cpuSinceStart();
-            NonInterference check = stage2.prompt().metadata().nonInterference();
+            Tuned<PromptTuner.Result> stage2 = tuned(networkGrid, new TuningGrid.Point(variant.learningRate(),
+                    variant.patience()), List.of(newTask), p -> PromptTuner.run(data, stage1.result().encoder(),
+                    stage1.result().prompts(), newTask, variant.withLearningRate(p.learningRate()).withPatience(p.patience()),
+                    seed, null, TrainingListener.SILENT), PromptTuner.Result::report);
+            NonInterference check = stage2.result().prompt().metadata().nonInterference();
             if (variant.equals(settings.tune())) {
-                emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), cpu, null, out);
+                emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2, null, out);
                 for (NonInterference.TaskCheck task : check.tasks()) {
                     emitKept("mpt_rec", task.task(), seed, stage1.report(), task.identical(), out);
                 }
@@ -144,7 +158,7 @@ public final class CensusProtocol {
                 // never expected: a variant trains only its own arrays; the default's rows show the check per task
                 throw new IllegalStateException(variantName(variant) + " moved an existing task's outputs: " + check);
             }
-            emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2.report(), cpu, check.identical(), out);
+            emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2, check.identical(), out);
         }
 
         FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
@@ -155,61 +169,119 @@ public final class CensusProtocol {
 
         for (String task : existing) {
             List<String> one = List.of(task);
-            stage1(ExpertNetwork.sharedBottom(config, numeric, vocabularies, one, seed), new Splits(transform, one), seed,
+            stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, one, seed), new Splits(transform, one), seed,
                     out);
         }
-        ExpertNetwork sharedBottom = ExpertNetwork.sharedBottom(config, numeric, vocabularies, existing, seed);
-        newTaskOnFrozen(sharedBottom, stage1(sharedBottom, existingSplits, seed, out), existingSplits, newSplits, seed, out);
-        ExpertNetwork mmoe = ExpertNetwork.mmoe(config, numeric, vocabularies, existing, settings.mmoeExperts(), seed);
-        newTaskOnFrozen(mmoe, stage1(mmoe, existingSplits, seed, out), existingSplits, newSplits, seed, out);
-        stage1(ExpertNetwork.ple(config, numeric, vocabularies, existing, seed), existingSplits, seed, out);
+        Tuned<TrainedNetwork> sharedBottom = stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, existing,
+                seed), existingSplits, seed, out);
+        newTaskOnFrozen(sharedBottom, existingSplits, newSplits, seed, out);
+        Tuned<TrainedNetwork> mmoe = stage1(c -> ExpertNetwork.mmoe(c, numeric, vocabularies, existing,
+                settings.mmoeExperts(), seed), existingSplits, seed, out);
+        newTaskOnFrozen(mmoe, existingSplits, newSplits, seed, out);
+        stage1(c -> ExpertNetwork.ple(c, numeric, vocabularies, existing, seed), existingSplits, seed, out);
 
         // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
+        TuningGrid.Point trees = new TuningGrid.Point(GradientBoostedTrees.LEARNING_RATE, GradientBoostedTrees.PATIENCE);
         for (String task : existing) {
             Splits one = new Splits(transform, List.of(task));
-            startCpu();
-            emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, one.trainTrees(task, seed), cpuSinceStart(),
-                    null, out);
+            emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, tuned(settings.grid().trees(), trees,
+                    List.of(task), p -> one.trainTrees(task, seed, p), r -> r), null, out);
         }
-        startCpu();
-        emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, newSplits.trainTrees(newTask, seed),
-                cpuSinceStart(), null, out);
+        emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, tuned(settings.grid().trees(), trees,
+                List.of(newTask), p -> newSplits.trainTrees(newTask, seed, p), r -> r), null, out);
         // the new task's own network from scratch on its labels alone: what a team without a multi-task model would train
-        ExpertNetwork single = ExpertNetwork.sharedBottom(config, numeric, vocabularies, List.of(newTask), seed);
-        startCpu();
-        emit(single.name(), BenchmarkRecord.NEW_TASK, newTask, seed, newSplits.train(single, seed), cpuSinceStart(), null,
-                out);
+        Tuned<TrainingReport> single = tuned(networkGrid, point(config), List.of(newTask),
+                p -> newSplits.train(ExpertNetwork.sharedBottom(config.withOptimiser(p.learningRate(), p.patience()),
+                        numeric, vocabularies, List.of(newTask), seed), seed), r -> r);
+        emit("single_task", BenchmarkRecord.NEW_TASK, newTask, seed, single, null, out);
 
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
-        startCpu();
-        Pretrainer.Result joint = Pretrainer.run(data, allTasks(), config, seed, TrainingListener.SILENT);
-        double jointCpu = cpuSinceStart();
-        emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint.report(), jointCpu, null, out);
+        Tuned<Pretrainer.Result> joint = tuned(networkGrid, point(config), allTasks(),
+                p -> Pretrainer.run(data, allTasks(), config.withOptimiser(p.learningRate(), p.patience()), seed,
+                        TrainingListener.SILENT), Pretrainer.Result::report);
+        emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint, null, out);
         for (String task : existing) {
-            emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint.report(), jointCpu, false, out);
+            emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint, false, out);
         }
     }
 
-    /** Trains a baseline on its splits' tasks and emits a stage-1 record per task, with the CPU time it took. */
-    private TrainingReport stage1(ExpertNetwork network, Splits splits, long seed, Consumer<BenchmarkRecord> out) {
-        startCpu();
-        TrainingReport report = splits.train(network, seed);
-        emitAll(network.name(), BenchmarkRecord.STAGE1, network.tasks(), seed, report, cpuSinceStart(), out);
-        return report;
+    /**
+     * A method's run chosen from its grid: the result, its report and CPU time, the point it ran at, and every run of
+     * the grid with its validation score.
+     */
+    private record Tuned<T>(T result, TrainingReport report, double cpuSeconds, TuningGrid.Point point,
+                            List<TuningGrid.Trial> trials) {
+    }
+
+    /**
+     * Trains once per point of {@code grid} (or once at {@code configured} without a grid) and keeps the run with the
+     * best sum of validation AUCs over {@code tasks}; the first of equal runs wins. Only the kept run's result stays
+     * referenced.
+     */
+    private <T> Tuned<T> tuned(List<TuningGrid.Point> grid, TuningGrid.Point configured, List<String> tasks,
+                               Function<TuningGrid.Point, T> train, Function<T, TrainingReport> reportOf) {
+        Tuned<T> best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        List<TuningGrid.Trial> trials = new ArrayList<>();
+        List<TuningGrid.Point> points = TuningGrid.orConfigured(grid, configured);
+        for (TuningGrid.Point p : points) {
+            startCpu();
+            T result = train.apply(p);
+            double cpu = cpuSinceStart();
+            TrainingReport report = reportOf.apply(result);
+            double score = 0;
+            for (String task : tasks) {
+                score += report.metric(task, "validation", "auc");
+            }
+            trials.add(new TuningGrid.Trial(p.learningRate(), p.patience(), score));
+            if (points.size() > 1) {
+                log.printf("  grid: learning rate/patience %s on %s, validation AUC sum %.4f%n", p,
+                        String.join(",", tasks), score);
+            }
+            if (score > bestScore) {
+                bestScore = score;
+                best = new Tuned<>(result, report, cpu, p, null);
+            }
+        }
+        return new Tuned<>(best.result(), best.report(), best.cpuSeconds(), best.point(),
+                points.size() > 1 ? trials : List.of());
+    }
+
+    private static TuningGrid.Point point(ModelConfig config) {
+        return new TuningGrid.Point(config.learningRate(), config.patience());
+    }
+
+    /** A baseline trained on its splits, and its report. */
+    private record TrainedNetwork(ExpertNetwork network, TrainingReport report) {
+    }
+
+    /** Trains a baseline over the grid on its splits' tasks and emits a stage-1 record per task. */
+    private Tuned<TrainedNetwork> stage1(Function<ModelConfig, ExpertNetwork> network, Splits splits, long seed,
+                                         Consumer<BenchmarkRecord> out) {
+        ModelConfig config = settings.model();
+        Tuned<TrainedNetwork> tuned = tuned(settings.grid().networks(), point(config), splits.tasks(), p -> {
+            ExpertNetwork n = network.apply(config.withOptimiser(p.learningRate(), p.patience()));
+            return new TrainedNetwork(n, splits.train(n, seed));
+        }, TrainedNetwork::report);
+        ExpertNetwork trained = tuned.result().network();
+        emitAll(trained.name(), BenchmarkRecord.STAGE1, trained.tasks(), seed, tuned, out);
+        return tuned;
     }
 
     /** The baselines' new-task setting; the trained network's test predictions are compared bit for bit around it. */
-    private void newTaskOnFrozen(ExpertNetwork trained, TrainingReport trainedReport, Splits existingSplits, Splits newSplits,
-                                 long seed, Consumer<BenchmarkRecord> out) {
-        float[][] before = trained.predict(existingSplits.test().encoded());
-        ExpertNetwork head = ExpertNetwork.newTask(trained, settings.newTask(), seed);
-        startCpu();
-        TrainingReport headReport = newSplits.train(head, seed);
-        emit(head.name(), BenchmarkRecord.NEW_TASK, settings.newTask(), seed, headReport, cpuSinceStart(), null, out);
-        float[][] after = trained.predict(existingSplits.test().encoded());
-        for (int k = 0; k < trained.tasks().size(); k++) {
+    private void newTaskOnFrozen(Tuned<TrainedNetwork> trained, Splits existingSplits, Splits newSplits, long seed,
+                                 Consumer<BenchmarkRecord> out) {
+        ExpertNetwork network = trained.result().network();
+        float[][] before = network.predict(existingSplits.test().encoded());
+        Tuned<TrainingReport> head = tuned(settings.grid().networks(), point(network.config()),
+                List.of(settings.newTask()), p -> newSplits.train(ExpertNetwork.newTask(network, settings.newTask(), seed,
+                        p.learningRate(), p.patience()), seed), r -> r);
+        String name = "frozen_" + network.name();
+        emit(name, BenchmarkRecord.NEW_TASK, settings.newTask(), seed, head, null, out);
+        float[][] after = network.predict(existingSplits.test().encoded());
+        for (int k = 0; k < network.tasks().size(); k++) {
             boolean identical = PromptTuner.hash(before[k]).equals(PromptTuner.hash(after[k]));
-            emitKept(head.name(), trained.tasks().get(k), seed, trainedReport, identical, out);
+            emitKept(name, network.tasks().get(k), seed, trained.report(), identical, out);
         }
     }
 
@@ -217,8 +289,10 @@ public final class CensusProtocol {
         private final SplitData train;
         private final SplitData validation;
         private final SplitData test;
+        private final List<String> tasks;
 
         Splits(FeatureTransform transform, List<String> tasks) {
+            this.tasks = List.copyOf(tasks);
             train = SplitData.of(data, transform, Split.TRAIN, tasks);
             validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
             test = SplitData.of(data, transform, Split.TEST, tasks);
@@ -228,12 +302,16 @@ public final class CensusProtocol {
             return test;
         }
 
+        List<String> tasks() {
+            return tasks;
+        }
+
         TrainingReport train(ExpertNetwork network, long seed) {
             return BaselineTrainer.train(network, train, validation, test, seed, TrainingListener.SILENT);
         }
 
-        TrainingReport trainTrees(String task, long seed) {
-            return GradientBoostedTrees.train(task, train, validation, test, seed);
+        TrainingReport trainTrees(String task, long seed, TuningGrid.Point point) {
+            return GradientBoostedTrees.train(task, train, validation, test, seed, point.learningRate(), point.patience());
         }
     }
 
@@ -246,20 +324,22 @@ public final class CensusProtocol {
     }
 
     /** The records of one multi-task run, one per task; they share the run's cost. */
-    private void emitAll(String model, String setting, List<String> tasks, long seed, TrainingReport report, double cpuSeconds,
+    private void emitAll(String model, String setting, List<String> tasks, long seed, Tuned<?> run,
                          Consumer<BenchmarkRecord> out) {
         for (String task : tasks) {
-            emit(model, setting, task, seed, report, cpuSeconds, null, out);
+            emit(model, setting, task, seed, run, null, out);
         }
     }
 
-    private void emit(String model, String setting, String task, long seed, TrainingReport r, double cpuSeconds,
-                      Boolean identical, Consumer<BenchmarkRecord> out) {
+    private void emit(String model, String setting, String task, long seed, Tuned<?> run, Boolean identical,
+                      Consumer<BenchmarkRecord> out) {
+        TrainingReport r = run.report();
         BenchmarkRecord record = new BenchmarkRecord(model, setting, task, seed, r.metric(task, "test", "auc"),
                 r.metric(task, "test", "logloss"), optional(r, task, "test", "ece"), optional(r, task, "test", "gauc"),
                 optional(r, task, "validation", "auc"),
-                r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(), cpuSeconds, r.samplesPerSecond(),
-                r.epochs(), r.bestEpoch(), identical);
+                r.trainableParameters(), r.nonEmbeddingParameters(), r.trainSeconds(), run.cpuSeconds(),
+                r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical, run.point().learningRate(),
+                run.point().patience(), run.trials());
         log(record);
         out.accept(record);
     }

@@ -4,6 +4,7 @@ import io.mptrec.model.benchmark.BenchmarkRecord;
 import io.mptrec.model.benchmark.BenchmarkReport;
 import io.mptrec.model.benchmark.CensusProtocol;
 import io.mptrec.model.benchmark.ProcessCpu;
+import io.mptrec.model.benchmark.TuningGrid;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import java.nio.file.Path;
@@ -72,6 +73,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "benchmarks", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--grid", description = {"Issue 16's fair harness: train every method once per point of a small"
+            + " grid (networks: learning rate 1e-3, 3e-3 x patience 3, 5 epochs; trees: learning rate 0.1, 0.05 x"
+            + " patience 20, 50 rounds) and keep the run with the best validation AUC sum. Four times the runs."})
+    boolean grid;
+
     @Option(names = "--note", description = "A remark written into <protocol>.md (e.g. why fewer seeds were run).")
     String note;
 
@@ -96,7 +102,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         Path schemaFile = schema != null ? schema : Path.of(protocol.defaultSchema);
         Dataset dataset = DatasetOptions.reportJoins(Dataset.load(DatasetSchema.load(schemaFile), schemaFile, data));
-        CensusProtocol.Settings settings = quick ? protocol.settings(epochs).quick() : protocol.settings(epochs);
+        CensusProtocol.Settings settings = (quick ? protocol.settings(epochs).quick() : protocol.settings(epochs))
+                .withGrid(grid ? TuningGrid.standard() : TuningGrid.none());
         CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
         List<Long> planned = LongStream.rangeClosed(1, seeds).boxed().toList();
         String machine = String.format("%d cores, Java %s (%s), %s %s %s", Runtime.getRuntime().availableProcessors(),
@@ -140,6 +147,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         if (maxEpochs != null) {
             c.append(" --max-epochs ").append(epochs);
+        }
+        if (grid) {
+            c.append(" --grid");
         }
         if (schema != null && !schema.toString().equals(protocol.defaultSchema)) {
             c.append(" --schema ").append(shown(schema));

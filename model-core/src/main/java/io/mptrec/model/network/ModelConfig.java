@@ -62,6 +62,12 @@ public record ModelConfig(
                 batchSize, l2Embedding, l2Dense, epochs, patience, lambdaGen, disentangle, lambdaAdv, environmentEvery);
     }
 
+    /** The same network with another learning rate and early-stopping patience: a point of the benchmark's grid. */
+    public ModelConfig withOptimiser(double rate, int epochs) {
+        return new ModelConfig(embeddingDim, expertHidden, expertOutput, towerHidden1, towerHidden2, rate,
+                batchSize, l2Embedding, l2Dense, maxEpochs, epochs, lambdaGen, disentangle, lambdaAdv, environmentEvery);
+    }
+
     public ModelConfig withBatchSize(int batch) {
         return new ModelConfig(embeddingDim, expertHidden, expertOutput, towerHidden1, towerHidden2, learningRate,
                 batch, l2Embedding, l2Dense, maxEpochs, patience, lambdaGen, disentangle, lambdaAdv, environmentEvery);

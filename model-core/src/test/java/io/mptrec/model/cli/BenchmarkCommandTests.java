@@ -156,6 +156,60 @@ class BenchmarkCommandTests {
         assertThat(md).containsPattern("\\| mpt_rec \\| click \\| 0\\.\\d{4} ± n/a \\| \\d\\.\\d{4} ± n/a \\| 0\\.\\d{4} ± n/a \\| [01]\\.\\d{4} ± n/a \\|");
     }
 
+    @Test
+    void shouldTrainEveryMethodOverTheGridAndKeepTheRunBestOnValidation() throws Exception {
+        Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
+        Path out = dir.resolve("grid");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "1", "--quick", "--grid",
+                "--schema", schema.toString(), "--out", out.toString())).isZero();
+
+        JsonNode records = new ObjectMapper().readTree(out.resolve("census-results.json").toFile());
+        Set<String> networkPoints = Set.of("0.001/3", "0.001/5", "0.003/3", "0.003/5");
+        Set<String> treePoints = Set.of("0.1/20", "0.1/50", "0.05/20", "0.05/50");
+        int trained = 0;
+        for (JsonNode r : records) {
+            if (r.get("trainable_params").asLong() == 0) {
+                assertThat(r.has("grid")).as("nothing trained, nothing tuned: " + r).isFalse();
+                continue;
+            }
+            trained++;
+            Set<String> expected = r.get("model").asText().equals("gbdt") ? treePoints : networkPoints;
+            Set<String> points = new HashSet<>();
+            double best = Double.NEGATIVE_INFINITY;
+            double chosen = Double.NaN;
+            for (JsonNode t : r.get("grid")) {
+                String point = point(t.get("learning_rate").asDouble(), t.get("patience").asInt());
+                points.add(point);
+                best = Math.max(best, t.get("validation_auc").asDouble());
+                if (point.equals(point(r.get("learning_rate").asDouble(), r.get("patience").asInt()))) {
+                    chosen = t.get("validation_auc").asDouble();
+                }
+            }
+            assertThat(points).as("every method ran every point of its grid: " + r).isEqualTo(expected);
+            assertThat(chosen).as("the figures are the run best on validation: " + r).isEqualTo(best);
+        }
+        assertThat(trained).as("every trained record").isGreaterThan(20);
+        // a one-task run is chosen by that task's validation AUC, so the record's validation AUC is the winning score
+        JsonNode tuned = find(records, "mpt_rec", "new_task", "education");
+        double max = 0;
+        for (JsonNode t : tuned.get("grid")) {
+            max = Math.max(max, t.get("validation_auc").asDouble());
+        }
+        assertThat(tuned.get("validation_auc").asDouble()).isEqualTo(max);
+
+        String md = Files.readString(out.resolve("census.md"));
+        assertThat(md).contains("--quick --grid --schema")
+                .contains("- Tuning grid (issue 16's fair harness): every method trained once per point, learning "
+                        + "rate/patience: networks 0.001/3, 0.001/5, 0.003/3, 0.003/5 (patience in epochs), trees 0.1/20, "
+                        + "0.1/50, 0.05/20, 0.05/50 (patience in boosting rounds)")
+                .containsPattern("Chosen, per seed: mpt_rec \\(stage 1\\) 0\\.00\\d/\\d; ")
+                .contains("patience and learning rate from the tuning grid");
+    }
+
+    private static String point(double learningRate, int patience) {
+        return java.math.BigDecimal.valueOf(learningRate).stripTrailingZeros().toPlainString() + "/" + patience;
+    }
+
     private static JsonNode find(JsonNode records, String model, String setting, String task) {
         for (JsonNode r : records) {
             if (r.get("model").asText().equals(model) && r.get("setting").asText().equals(setting)
