@@ -1,6 +1,5 @@
 package io.mptrec.ab.serving;
 
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import jakarta.validation.constraints.NotNull;
 
@@ -22,8 +21,7 @@ public final class ScoreRequests {
      *                column as long as the others; a column left out is missing for every candidate). Cheaper to send
      *                and to parse for many candidates: a few arrays instead of one object per candidate.
      */
-    public record ScoreRequest(@NotNull String task, @NotNull String unitId,
-                               @JsonDeserialize(using = CandidateRows.Deserializer.class) List<Map<String, String>> rows,
+    public record ScoreRequest(@NotNull String task, @NotNull String unitId, List<Map<String, String>> rows,
                                Map<String, List<String>> columns) {
     }
 
