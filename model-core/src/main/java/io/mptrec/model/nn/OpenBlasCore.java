@@ -37,6 +37,8 @@ public final class OpenBlasCore {
     /** The C library's setenv, the one OpenBLAS's getenv reads. */
     private interface CLibrary extends Library {
         int setenv(String name, String value, int overwrite);
+
+        int unsetenv(String name);
     }
 
     /**
@@ -71,17 +73,25 @@ public final class OpenBlasCore {
             return;
         }
         done = true;
-        Optional<String> core = choose(cpuFlags(Path.of("/proc/cpuinfo")), System.getenv(VARIABLE));
-        if (core.isEmpty()) {
+        String userSetting = System.getenv(VARIABLE);
+        Optional<String> core = choose(cpuFlags(Path.of("/proc/cpuinfo")), userSetting);
+        boolean blank = userSetting != null && userSetting.isBlank();
+        if (core.isEmpty() && !blank) {
             return;
         }
         try {
-            // overwrite: choose() returned a core only if the variable is unset or blank, and a blank one must go too
-            Native.load("c", CLibrary.class).setenv(VARIABLE, core.get(), 1);
-            LOG.log(System.Logger.Level.DEBUG, "OpenBLAS core: {0}", core.get());
+            CLibrary c = Native.load("c", CLibrary.class);
+            if (core.isPresent()) {
+                // overwrite: choose() returned a core only if the variable is unset or blank, and a blank one must go too
+                c.setenv(VARIABLE, core.get(), 1);
+                LOG.log(System.Logger.Level.DEBUG, "OpenBLAS core: {0}", core.get());
+            } else {
+                // a blank value is no choice, but OpenBLAS would read it as an unknown core: let it detect its own
+                c.unsetenv(VARIABLE);
+            }
         } catch (LinkageError | RuntimeException e) {
             // a missing C library or JNA stub only costs speed: OpenBLAS then detects its core itself
-            LOG.log(System.Logger.Level.WARNING, "could not select OpenBLAS's " + core.get() + " kernels: " + e);
+            LOG.log(System.Logger.Level.WARNING, "could not set " + VARIABLE + " for OpenBLAS: " + e);
         }
     }
 }
