@@ -315,19 +315,21 @@ public final class BenchmarkReport {
         List<String> chosen = new ArrayList<>();
         for (String setting : List.of(BenchmarkRecord.STAGE1, BenchmarkRecord.NEW_TASK)) {
             for (String model : models(setting)) {
-                List<BenchmarkRecord> trained = records.stream().filter(r -> r.setting().equals(setting)
-                        && r.model().equals(model) && !r.grid().isEmpty()).toList();
-                if (trained.isEmpty()) {
-                    continue;
+                Set<String> points = model.equals(GradientBoostedTrees.NAME) ? treePoints : networkPoints;
+                for (String task : tasksOf(model, setting)) {
+                    // per task, seeds in order: the trees train one run per task, a network one run for all its tasks
+                    List<String> perSeed = new ArrayList<>();
+                    for (BenchmarkRecord r : select(model, setting, task)) {
+                        if (!r.grid().isEmpty()) {
+                            perSeed.add(TuningGrid.Point.format(r.learningRate(), r.patience()));
+                            r.grid().forEach(t -> points.add(TuningGrid.Point.format(t.learningRate(), t.patience())));
+                        }
+                    }
+                    if (!perSeed.isEmpty()) {
+                        chosen.add(model + (setting.equals(BenchmarkRecord.STAGE1) ? " (stage 1) " : " (new task) ")
+                                + task + " " + String.join(", ", perSeed));
+                    }
                 }
-                Set<String> perSeed = new LinkedHashSet<>(); // a multi-task run's records share their run's point
-                for (BenchmarkRecord r : trained) {
-                    perSeed.add(r.seed() + ":" + TuningGrid.Point.format(r.learningRate(), r.patience()));
-                    r.grid().forEach(t -> (model.equals(GradientBoostedTrees.NAME) ? treePoints : networkPoints)
-                            .add(TuningGrid.Point.format(t.learningRate(), t.patience())));
-                }
-                chosen.add(model + (setting.equals(BenchmarkRecord.STAGE1) ? " (stage 1) " : " (new task) ")
-                        + String.join(", ", perSeed.stream().map(p -> p.substring(p.indexOf(':') + 1)).toList()));
             }
         }
         md.append("- Tuning grid (issue 16's fair harness): every method trained once per point, learning rate/patience: ")

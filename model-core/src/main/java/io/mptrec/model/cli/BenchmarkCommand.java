@@ -73,9 +73,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "benchmarks", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--grid", description = {"Issue 16's fair harness: train every method once per point of a small"
-            + " grid (networks: learning rate 1e-3, 3e-3 x patience 3, 5 epochs; trees: learning rate 0.1, 0.05 x"
-            + " patience 20, 50 rounds) and keep the run with the best validation AUC sum. Four times the runs."})
+    @Option(names = "--grid", description = {"Issue 16's fair harness: train every method once per point of the same"
+            + " small grid of learning rate x patience (TuningGrid.standard(), listed in model-core/README.md) and keep"
+            + " the run with the best validation AUC sum. Four times the runs."})
     boolean grid;
 
     @Option(names = "--note", description = "A remark written into <protocol>.md (e.g. why fewer seeds were run).")

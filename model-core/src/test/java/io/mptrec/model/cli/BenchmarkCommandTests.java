@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mptrec.model.benchmark.TuningGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,10 +179,10 @@ class BenchmarkCommandTests {
             double best = Double.NEGATIVE_INFINITY;
             double chosen = Double.NaN;
             for (JsonNode t : r.get("grid")) {
-                String point = point(t.get("learning_rate").asDouble(), t.get("patience").asInt());
+                String point = TuningGrid.Point.format(t.get("learning_rate").asDouble(), t.get("patience").asInt());
                 points.add(point);
                 best = Math.max(best, t.get("validation_auc").asDouble());
-                if (point.equals(point(r.get("learning_rate").asDouble(), r.get("patience").asInt()))) {
+                if (point.equals(TuningGrid.Point.format(r.get("learning_rate").asDouble(), r.get("patience").asInt()))) {
                     chosen = t.get("validation_auc").asDouble();
                 }
             }
@@ -202,12 +203,10 @@ class BenchmarkCommandTests {
                 .contains("- Tuning grid (issue 16's fair harness): every method trained once per point, learning "
                         + "rate/patience: networks 0.001/3, 0.001/5, 0.003/3, 0.003/5 (patience in epochs), trees 0.1/20, "
                         + "0.1/50, 0.05/20, 0.05/50 (patience in boosting rounds)")
-                .containsPattern("Chosen, per seed: mpt_rec \\(stage 1\\) 0\\.00\\d/\\d; ")
+                .containsPattern("Chosen, per seed: mpt_rec \\(stage 1\\) income 0\\.00\\d/\\d; mpt_rec \\(stage 1\\) "
+                        + "marital 0\\.00\\d/\\d; ")
+                .containsPattern("gbdt \\(stage 1\\) income 0\\.[01]5?/[25]0; gbdt \\(stage 1\\) marital ")
                 .contains("patience and learning rate from the tuning grid");
-    }
-
-    private static String point(double learningRate, int patience) {
-        return java.math.BigDecimal.valueOf(learningRate).stripTrailingZeros().toPlainString() + "/" + patience;
     }
 
     private static JsonNode find(JsonNode records, String model, String setting, String task) {
