@@ -10,6 +10,7 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.nn.NativeThreads;
 import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.scoring.Scorer;
 import org.junit.jupiter.api.Assumptions;
@@ -57,8 +58,9 @@ import java.util.regex.Pattern;
 class ServingBenchmarkIT {
 
     static {
-        // the in-process rate runs on the OpenBLAS kernels the server picks in its main (io.mptrec.governance.Main)
+        // the in-process rate runs on the native set-up the server makes in its main (io.mptrec.governance.Main)
         OpenBlasCore.selectBeforeLoading();
+        NativeThreads.defaultBeforeLoading();
     }
 
     static final Pattern TIMING = Pattern.compile("dur=([0-9.]+)");

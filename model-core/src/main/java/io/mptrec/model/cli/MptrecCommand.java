@@ -36,6 +36,7 @@ public final class MptrecCommand implements Runnable {
     /** Runs the command; bad input ends with exit code 2 and a one-line reason, never a stack trace. */
     public static int execute(String... args) {
         OpenBlasCore.selectBeforeLoading();
+        NativeThreads.defaultBeforeLoading();
         NativeThreads.configureDefault();
         CommandLine line = new CommandLine(new MptrecCommand());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -1,7 +1,5 @@
 package io.mptrec.model.nn;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +30,6 @@ public final class OpenBlasCore {
     private static boolean done;
 
     private OpenBlasCore() {
-    }
-
-    /** The C library's setenv, the one OpenBLAS's getenv reads. */
-    private interface CLibrary extends Library {
-        int setenv(String name, String value, int overwrite);
-
-        int unsetenv(String name);
     }
 
     /**
@@ -80,14 +71,13 @@ public final class OpenBlasCore {
             return;
         }
         try {
-            CLibrary c = Native.load("c", CLibrary.class);
             if (core.isPresent()) {
                 // overwrite: choose() returned a core only if the variable is unset or blank, and a blank one must go too
-                c.setenv(VARIABLE, core.get(), 1);
+                ProcessEnvironment.set(VARIABLE, core.get());
                 LOG.log(System.Logger.Level.DEBUG, "OpenBLAS core: {0}", core.get());
             } else {
                 // a blank value is no choice, but OpenBLAS would read it as an unknown core: let it detect its own
-                c.unsetenv(VARIABLE);
+                ProcessEnvironment.unset(VARIABLE);
             }
         } catch (LinkageError | RuntimeException e) {
             // a missing C library or JNA stub only costs speed: OpenBLAS then detects its core itself
