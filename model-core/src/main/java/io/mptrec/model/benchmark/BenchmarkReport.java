@@ -33,19 +33,17 @@ public final class BenchmarkReport {
      * @param date when the run finished (ISO-8601, UTC)
      * @param machine cores, Java and OS
      * @param plannedSeeds seeds the command was asked for; {@code note} says what was cut short, if anything
-     * @param workers training runs that ran at once
      * @param cpuSeconds CPU time of the whole run's process; {@code loadAverage} the machine's one-minute load average
      *     when the files were written (how much else was running)
      */
-    public record Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs, int workers,
+    public record Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs,
                       double wallSeconds, double cpuSeconds, double loadAverage, boolean quick, String note,
                       long peakResidentBytes) {
 
-        /** A run on one worker whose peak memory is not known. */
+        /** A run whose peak memory is not known. */
         public Run(String command, String date, String machine, List<Long> plannedSeeds, int maxEpochs,
                    double wallSeconds, double cpuSeconds, double loadAverage, boolean quick, String note) {
-            this(command, date, machine, plannedSeeds, maxEpochs, 1, wallSeconds, cpuSeconds, loadAverage, quick, note,
-                    -1);
+            this(command, date, machine, plannedSeeds, maxEpochs, wallSeconds, cpuSeconds, loadAverage, quick, note, -1);
         }
     }
 
@@ -119,9 +117,8 @@ public final class BenchmarkReport {
                 .append("), best weights restored")
                 .append(run.quick() ? "; **quick mode** (experts 32 -> 16, a smoke test of the harness: the figures mean nothing)" : "")
                 .append("\n");
-        md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min%s; CPU time of its process: %.1f min "
-                + "(load average when written: %.1f on %d cores)%n", run.wallSeconds() / 60,
-                run.workers() > 1 ? " with " + run.workers() + " runs at a time" : "", run.cpuSeconds() / 60,
+        md.append(String.format(Locale.ROOT, "- Wall time of the whole run: %.1f min; CPU time of its process: %.1f min "
+                + "(load average when written: %.1f on %d cores)%n", run.wallSeconds() / 60, run.cpuSeconds() / 60,
                 run.loadAverage(), Runtime.getRuntime().availableProcessors()));
         if (run.peakResidentBytes() > 0) {
             md.append(String.format(Locale.ROOT, "- Peak resident memory of the process: %,d MB%n",
@@ -133,10 +130,9 @@ public final class BenchmarkReport {
         md.append("\nFigures are mean ± sample standard deviation over the seeds (± n/a with one seed). AUC and log-loss "
                 + "on the test split. Trainable parameters are those trained by the run that produced the figure (the "
                 + "whole model for a multi-task network; the new head alone on a frozen model; 0 for an existing task a "
-                + "frozen model keeps serving). Train s: wall time of that run, validation scoring included"
-                + (run.workers() > 1 ? " (with the cores shared by the runs at a time)" : "") + "; CPU s: the CPU time "
-                + "of the thread that trained it, its native kernels included (unlike wall time not inflated by other "
-                + "load); samples/s: training passes only."
+                + "frozen model keeps serving). Train s: wall time of that run, validation scoring included; CPU s: the "
+                + "process's CPU time over the run (all threads; unlike wall time not inflated by other load); samples/s: "
+                + "training passes only."
                 + (ece ? " ECE: expected calibration error, " + Evaluation.CALIBRATION_BINS + " equal-width bins of the predicted probability (Guo et al., "
                         + "2017): the mean over bins, weighted by their rows, of |positive rate - mean prediction|; lower is "
                         + "better." : "")

@@ -16,34 +16,17 @@ import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The canonical benchmark protocol of method.md (Census's, and KuaiRand's with its own tasks): on one dataset, for each seed, MPT-Rec stage 1 and its
  * baselines on the existing tasks, then the new task on each frozen model (MPT-Rec stage 2, frozen
  * Shared-Bottom + new tower, frozen MMoE experts + new gate and tower) against joint retraining (MPT-Rec's
  * stage-1 network trained from scratch on all K + 1 tasks), and gradient-boosted trees per task in both settings.
- *
- * <p>Every training run is a job; independent jobs (the seeds, the baselines, the stage-2 variants once stage 1 is
- * done) run on a small pool of worker threads, each with its one native thread, so a 2-core machine runs two at once.
- * A run draws only from its own seeded generators, so its figures do not depend on the number of workers.
  */
 public final class CensusProtocol {
 
@@ -128,6 +111,7 @@ public final class CensusProtocol {
     private final Dataset data;
     private final Settings settings;
     private final PrintStream log;
+    private double cpuMark;
 
     public CensusProtocol(Dataset data, Settings settings, PrintStream log) {
         this.data = data;
@@ -146,247 +130,78 @@ public final class CensusProtocol {
         return all;
     }
 
-    /**
-     * Runs every model of every seed on {@code workers} threads and returns when all are done (or rethrows the first
-     * failure, after which no further run starts). After each finished run, {@code progress} receives all records so far
-     * in the protocol's order (seed by seed, models as {@link Jobs} lists them), whatever order the runs finished in.
-     */
-    public void run(List<Long> seeds, int workers, Consumer<List<BenchmarkRecord>> progress) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
-        }
-        FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
-        Splits existingSplits = new Splits(transform, settings.existingTasks());
-        Splits newSplits = new Splits(transform, List.of(settings.newTask()));
-        List<Splits> perTask = settings.existingTasks().stream().map(t -> new Splits(transform, List.of(t))).toList();
-        Results results = new Results(progress);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicInteger threads = new AtomicInteger();
-        // the lowest (seed, order) waiting runs first: with one worker exactly the order of the listing
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
-                new PriorityBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "benchmark-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<CompletableFuture<?>> all = new ArrayList<>();
-            for (long seed : seeds) {
-                all.addAll(new Jobs(seed, pool, failure, results, transform, existingSplits, newSplits, perTask).submit());
-            }
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            Throwable first = failure.get() != null ? failure.get() : e.getCause();
-            if (first instanceof Error error) {
-                throw error;
-            }
-            throw first instanceof RuntimeException r ? r : new IllegalStateException(first);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
+    /** Runs every model of one seed, handing each record to {@code out} as soon as it exists. */
+    public void runSeed(long seed, Consumer<BenchmarkRecord> out) {
+        List<String> existing = settings.existingTasks();
+        String newTask = settings.newTask();
+        ModelConfig config = settings.model();
+        List<TuningGrid.Point> networkGrid = settings.grid().networks();
 
-    /** The runs of one seed, in the protocol's order; a run that needs another's model starts when that one is done. */
-    private final class Jobs {
-        private final long seed;
-        private final ThreadPoolExecutor pool;
-        private final AtomicReference<Throwable> failure;
-        private final Results results;
-        private final FeatureTransform transform;
-        private final Splits existingSplits;
-        private final Splits newSplits;
-        private final List<Splits> perTask;
-        private final List<CompletableFuture<?>> submitted = new ArrayList<>();
-        private int order;
-
-        Jobs(long seed, ThreadPoolExecutor pool, AtomicReference<Throwable> failure, Results results,
-             FeatureTransform transform, Splits existingSplits, Splits newSplits, List<Splits> perTask) {
-            this.seed = seed;
-            this.pool = pool;
-            this.failure = failure;
-            this.results = results;
-            this.transform = transform;
-            this.existingSplits = existingSplits;
-            this.newSplits = newSplits;
-            this.perTask = perTask;
-        }
-
-        List<CompletableFuture<?>> submit() {
-            List<String> existing = settings.existingTasks();
-            String newTask = settings.newTask();
-            ModelConfig config = settings.model();
-            List<TuningGrid.Point> networkGrid = settings.grid().networks();
-            int numeric = transform.numericWidth();
-            int[] vocabularies = transform.embeddingRows();
-
-            // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
-            CompletableFuture<Tuned<Pretrainer.Result>> stage1 = start(out -> {
-                Tuned<Pretrainer.Result> run = tuned(networkGrid, point(config), existing,
-                        p -> Pretrainer.run(data, existing, config.withOptimiser(p.learningRate(), p.patience()), seed,
-                                TrainingListener.SILENT), Pretrainer.Result::report);
-                emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, run, out);
-                return run;
-            });
-            // each stage-2 variant on the same frozen encoder (immutable, shared by the variants' threads); mpt_rec is
-            // the default's figures, under its own name too
-            for (TuneConfig variant : settings.stage2Variants()) {
-                after(stage1, (s1, out) -> {
-                    Tuned<PromptTuner.Result> stage2 = tuned(networkGrid, new TuningGrid.Point(variant.learningRate(),
-                            variant.patience()), List.of(newTask), p -> PromptTuner.run(data, s1.result().encoder(),
-                            s1.result().prompts(), newTask, variant.withLearningRate(p.learningRate())
-                                    .withPatience(p.patience()), seed, null, TrainingListener.SILENT),
-                            PromptTuner.Result::report);
-                    NonInterference check = stage2.result().prompt().metadata().nonInterference();
-                    if (variant.equals(settings.tune())) {
-                        emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2, null, out);
-                        for (NonInterference.TaskCheck task : check.tasks()) {
-                            emitKept("mpt_rec", task.task(), seed, s1.report(), task.identical(), out);
-                        }
-                    } else if (!check.identical()) {
-                        // never expected: a variant trains only its own arrays; the default's rows show the check per task
-                        throw new IllegalStateException(variantName(variant) + " moved an existing task's outputs: "
-                                + check);
-                    }
-                    emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2, check.identical(), out);
-                    return null;
-                });
-            }
-
-            for (int k = 0; k < existing.size(); k++) {
-                List<String> one = List.of(existing.get(k));
-                Splits splits = perTask.get(k);
-                start(out -> stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, one, seed), splits, seed,
-                        out));
-            }
-            CompletableFuture<Tuned<TrainedNetwork>> sharedBottom = start(out -> stage1(c -> ExpertNetwork.sharedBottom(
-                    c, numeric, vocabularies, existing, seed), existingSplits, seed, out));
-            after(sharedBottom, (trained, out) -> newTaskOnFrozen(trained, existingSplits, newSplits, seed, out));
-            CompletableFuture<Tuned<TrainedNetwork>> mmoe = start(out -> stage1(c -> ExpertNetwork.mmoe(c, numeric,
-                    vocabularies, existing, settings.mmoeExperts(), seed), existingSplits, seed, out));
-            after(mmoe, (trained, out) -> newTaskOnFrozen(trained, existingSplits, newSplits, seed, out));
-            start(out -> stage1(c -> ExpertNetwork.ple(c, numeric, vocabularies, existing, seed), existingSplits, seed,
-                    out));
-
-            // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
-            TuningGrid.Point trees = new TuningGrid.Point(GradientBoostedTrees.LEARNING_RATE,
-                    GradientBoostedTrees.PATIENCE);
-            for (int k = 0; k < existing.size(); k++) {
-                String task = existing.get(k);
-                Splits one = perTask.get(k);
-                start(out -> emitted(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, tuned(
-                        settings.grid().trees(), trees, List.of(task), p -> one.trainTrees(task, seed, p), r -> r), out));
-            }
-            start(out -> emitted(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, tuned(
-                    settings.grid().trees(), trees, List.of(newTask), p -> newSplits.trainTrees(newTask, seed, p),
-                    r -> r), out));
-            // the new task's own network from scratch on its labels alone: what a team without a multi-task model
-            // would train
-            start(out -> emitted("single_task", BenchmarkRecord.NEW_TASK, newTask, tuned(networkGrid, point(config),
-                    List.of(newTask), p -> newSplits.train(ExpertNetwork.sharedBottom(config.withOptimiser(
-                            p.learningRate(), p.patience()), numeric, vocabularies, List.of(newTask), seed), seed),
-                    r -> r), out));
-
-            // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing
-            // tasks' models
-            start(out -> {
-                Tuned<Pretrainer.Result> joint = tuned(networkGrid, point(config), allTasks(),
-                        p -> Pretrainer.run(data, allTasks(), config.withOptimiser(p.learningRate(), p.patience()), seed,
-                                TrainingListener.SILENT), Pretrainer.Result::report);
-                emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint, null, out);
-                for (String task : existing) {
-                    emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint, false, out);
+        // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
+        Tuned<Pretrainer.Result> stage1 = tuned(networkGrid, point(config), existing,
+                p -> Pretrainer.run(data, existing, config.withOptimiser(p.learningRate(), p.patience()), seed,
+                        TrainingListener.SILENT), Pretrainer.Result::report);
+        emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1, out);
+        // each stage-2 variant on the same frozen encoder; mpt_rec is the default's figures, under its own name too
+        for (TuneConfig variant : settings.stage2Variants()) {
+            Tuned<PromptTuner.Result> stage2 = tuned(networkGrid, new TuningGrid.Point(variant.learningRate(),
+                    variant.patience()), List.of(newTask), p -> PromptTuner.run(data, stage1.result().encoder(),
+                    stage1.result().prompts(), newTask, variant.withLearningRate(p.learningRate()).withPatience(p.patience()),
+                    seed, null, TrainingListener.SILENT), PromptTuner.Result::report);
+            NonInterference check = stage2.result().prompt().metadata().nonInterference();
+            if (variant.equals(settings.tune())) {
+                emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2, null, out);
+                for (NonInterference.TaskCheck task : check.tasks()) {
+                    emitKept("mpt_rec", task.task(), seed, stage1.report(), task.identical(), out);
                 }
-                return null;
-            });
-            return submitted;
-        }
-
-        /** Emits a single-task run's record; returns it, as a run's result. */
-        private Tuned<?> emitted(String model, String setting, String task, Tuned<?> run, Consumer<BenchmarkRecord> out) {
-            emit(model, setting, task, seed, run, null, out);
-            return run;
-        }
-
-        /** A run that needs nothing else; its records go to {@code out}. */
-        private <T> CompletableFuture<T> start(Function<Consumer<BenchmarkRecord>, T> run) {
-            JobKey key = new JobKey(seed, order++);
-            return track(CompletableFuture.supplyAsync(() -> guarded(key, () -> run.apply(results.sink(key))),
-                    at(key)));
-        }
-
-        /** A run that starts once {@code parent} is done, with its result. */
-        private <P, T> CompletableFuture<T> after(CompletableFuture<P> parent,
-                                                 BiFunction<P, Consumer<BenchmarkRecord>, T> run) {
-            JobKey key = new JobKey(seed, order++);
-            return track(parent.thenApplyAsync(p -> guarded(key, () -> run.apply(p, results.sink(key))), at(key)));
-        }
-
-        private <T> CompletableFuture<T> track(CompletableFuture<T> future) {
-            submitted.add(future);
-            return future;
-        }
-
-        /** Queues a task behind every waiting one of a lower key. */
-        private Executor at(JobKey key) {
-            return task -> pool.execute(new Queued(key, task));
-        }
-
-        /** Runs {@code body} unless a run has failed; a failure is kept so that no further run starts. */
-        private <T> T guarded(JobKey key, Supplier<T> body) {
-            if (failure.get() != null) {
-                throw new CancellationException("not started: an earlier run failed");
+            } else if (!check.identical()) {
+                // never expected: a variant trains only its own arrays; the default's rows show the check per task
+                throw new IllegalStateException(variantName(variant) + " moved an existing task's outputs: " + check);
             }
-            try {
-                return body.get();
-            } catch (RuntimeException | Error e) {
-                failure.compareAndSet(null, e);
-                throw e;
-            }
-        }
-    }
-
-    /** A run's place in the protocol: its seed, then its position in {@link Jobs}'s listing. */
-    private record JobKey(long seed, int order) implements Comparable<JobKey> {
-        private static final Comparator<JobKey> ORDER = Comparator.comparingLong(JobKey::seed)
-                .thenComparingInt(JobKey::order);
-
-        @Override
-        public int compareTo(JobKey other) {
-            return ORDER.compare(this, other);
-        }
-    }
-
-    /** A queued run, ordered by its key in the pool's priority queue. */
-    private record Queued(JobKey key, Runnable task) implements Runnable, Comparable<Queued> {
-        @Override
-        public void run() {
-            task.run();
+            emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2, check.identical(), out);
         }
 
-        @Override
-        public int compareTo(Queued other) {
-            return key.compareTo(other.key);
+        FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
+        int numeric = transform.numericWidth();
+        int[] vocabularies = transform.embeddingRows();
+        Splits existingSplits = new Splits(transform, existing);
+        Splits newSplits = new Splits(transform, List.of(newTask));
+
+        for (String task : existing) {
+            List<String> one = List.of(task);
+            stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, one, seed), new Splits(transform, one), seed,
+                    out);
         }
-    }
+        Tuned<TrainedNetwork> sharedBottom = stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, existing,
+                seed), existingSplits, seed, out);
+        newTaskOnFrozen(sharedBottom, existingSplits, newSplits, seed, out);
+        Tuned<TrainedNetwork> mmoe = stage1(c -> ExpertNetwork.mmoe(c, numeric, vocabularies, existing,
+                settings.mmoeExperts(), seed), existingSplits, seed, out);
+        newTaskOnFrozen(mmoe, existingSplits, newSplits, seed, out);
+        stage1(c -> ExpertNetwork.ple(c, numeric, vocabularies, existing, seed), existingSplits, seed, out);
 
-    /** The records so far, by run in the protocol's order; each new record is handed on with all the others. */
-    private static final class Results {
-        private final TreeMap<JobKey, List<BenchmarkRecord>> byRun = new TreeMap<>();
-        private final Consumer<List<BenchmarkRecord>> progress;
-
-        Results(Consumer<List<BenchmarkRecord>> progress) {
-            this.progress = progress;
+        // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
+        TuningGrid.Point trees = new TuningGrid.Point(GradientBoostedTrees.LEARNING_RATE, GradientBoostedTrees.PATIENCE);
+        for (String task : existing) {
+            Splits one = new Splits(transform, List.of(task));
+            emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, tuned(settings.grid().trees(), trees,
+                    List.of(task), p -> one.trainTrees(task, seed, p), r -> r), null, out);
         }
+        emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, tuned(settings.grid().trees(), trees,
+                List.of(newTask), p -> newSplits.trainTrees(newTask, seed, p), r -> r), null, out);
+        // the new task's own network from scratch on its labels alone: what a team without a multi-task model would train
+        Tuned<TrainingReport> single = tuned(networkGrid, point(config), List.of(newTask),
+                p -> newSplits.train(ExpertNetwork.sharedBottom(config.withOptimiser(p.learningRate(), p.patience()),
+                        numeric, vocabularies, List.of(newTask), seed), seed), r -> r);
+        emit("single_task", BenchmarkRecord.NEW_TASK, newTask, seed, single, null, out);
 
-        Consumer<BenchmarkRecord> sink(JobKey key) {
-            return record -> add(key, record);
-        }
-
-        private synchronized void add(JobKey key, BenchmarkRecord record) {
-            byRun.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
-            List<BenchmarkRecord> all = new ArrayList<>();
-            byRun.values().forEach(all::addAll);
-            progress.accept(List.copyOf(all));
+        // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
+        Tuned<Pretrainer.Result> joint = tuned(networkGrid, point(config), allTasks(),
+                p -> Pretrainer.run(data, allTasks(), config.withOptimiser(p.learningRate(), p.patience()), seed,
+                        TrainingListener.SILENT), Pretrainer.Result::report);
+        emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint, null, out);
+        for (String task : existing) {
+            emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint, false, out);
         }
     }
 
@@ -410,9 +225,9 @@ public final class CensusProtocol {
         List<TuningGrid.Trial> trials = new ArrayList<>();
         List<TuningGrid.Point> points = TuningGrid.orConfigured(grid, configured);
         for (TuningGrid.Point p : points) {
-            double cpuStart = ProcessCpu.threadSeconds();
+            startCpu();
             T result = train.apply(p);
-            double cpu = ProcessCpu.threadSeconds() - cpuStart;
+            double cpu = cpuSinceStart();
             TrainingReport report = reportOf.apply(result);
             double score = 0;
             for (String task : tasks) {
@@ -454,7 +269,7 @@ public final class CensusProtocol {
     }
 
     /** The baselines' new-task setting; the trained network's test predictions are compared bit for bit around it. */
-    private Void newTaskOnFrozen(Tuned<TrainedNetwork> trained, Splits existingSplits, Splits newSplits, long seed,
+    private void newTaskOnFrozen(Tuned<TrainedNetwork> trained, Splits existingSplits, Splits newSplits, long seed,
                                  Consumer<BenchmarkRecord> out) {
         ExpertNetwork network = trained.result().network();
         float[][] before = network.predict(existingSplits.test().encoded());
@@ -468,7 +283,6 @@ public final class CensusProtocol {
             boolean identical = PromptTuner.hash(before[k]).equals(PromptTuner.hash(after[k]));
             emitKept(name, network.tasks().get(k), seed, trained.report(), identical, out);
         }
-        return null;
     }
 
     private final class Splits {
@@ -499,6 +313,14 @@ public final class CensusProtocol {
         TrainingReport trainTrees(String task, long seed, TuningGrid.Point point) {
             return GradientBoostedTrees.train(task, train, validation, test, seed, point.learningRate(), point.patience());
         }
+    }
+
+    private void startCpu() {
+        cpuMark = ProcessCpu.seconds();
+    }
+
+    private double cpuSinceStart() {
+        return ProcessCpu.seconds() - cpuMark;
     }
 
     /** The records of one multi-task run, one per task; they share the run's cost. */

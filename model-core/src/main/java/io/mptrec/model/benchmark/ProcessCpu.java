@@ -18,14 +18,6 @@ public final class ProcessCpu {
         return Double.NaN;
     }
 
-    /**
-     * CPU time of the calling thread. A benchmark run trains on one thread, with its native kernels on that thread too
-     * (one OpenMP and BLAS thread), so this is the run's own CPU time even when other runs share the process.
-     */
-    public static double threadSeconds() {
-        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
-    }
-
     /** The machine's load average over the last minute, or NaN where the platform does not report one. */
     public static double loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();

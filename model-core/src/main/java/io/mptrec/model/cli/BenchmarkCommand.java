@@ -78,12 +78,6 @@ final class BenchmarkCommand implements Callable<Integer> {
             + " the run with the best validation AUC sum. Four times the runs."})
     boolean grid;
 
-    @Option(names = "--workers", defaultValue = "1", description = {"Training runs at once (default ${DEFAULT-VALUE}),"
-            + " each on one thread with one native thread: up to the machine's cores. The figures do not depend on it;"
-            + " each run's wall time (train s) then includes sharing the cores, its CPU s does not. Each worker holds"
-            + " its own model and data copies, so memory grows with it."})
-    int workers;
-
     @Option(names = "--note", description = "A remark written into <protocol>.md (e.g. why fewer seeds were run).")
     String note;
 
@@ -102,9 +96,6 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds must be at least 1, was " + seeds);
         }
-        if (workers < 1) {
-            throw new IllegalArgumentException("--workers must be at least 1, was " + workers);
-        }
         int epochs = maxEpochs != null ? maxEpochs : quick ? 1 : 30;
         if (epochs < 1) {
             throw new IllegalArgumentException("--max-epochs must be at least 1, was " + epochs);
@@ -118,18 +109,20 @@ final class BenchmarkCommand implements Callable<Integer> {
         String machine = String.format("%d cores, Java %s (%s), %s %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("os.arch"));
-        System.err.printf("benchmark %s on %s (%d rows), seeds %s, at most %d epochs per run, %d worker(s)%n", protocol,
-                dataset.schema().name(), dataset.rowCount(), planned, epochs, workers);
+        System.err.printf("benchmark %s on %s (%d rows), seeds %s, at most %d epochs per run%n", protocol,
+                dataset.schema().name(), dataset.rowCount(), planned, epochs);
         Instant started = clock.instant();
-        String running = "written while the benchmark was running: the tables hold the runs finished so far; a model "
-                + "or task missing from them has not finished";
-        List<List<BenchmarkRecord>> latest = new ArrayList<>(List.of(List.of()));
-        census.run(planned, workers, records -> {
-            latest.set(0, records);
-            write(records, settings, planned, epochs, machine, started, running);
-        });
-        write(latest.get(0), settings, planned, epochs, machine, started, null);
-        System.err.printf("done; results in %s%n", out.resolve(protocol + ".md"));
+        List<BenchmarkRecord> records = new ArrayList<>();
+        for (long seed : planned) {
+            String running = "written while seed " + seed + " was running: the tables hold the runs finished so far; "
+                    + "a model or task missing from them was not run";
+            census.runSeed(seed, record -> {
+                records.add(record);
+                write(records, settings, planned, epochs, machine, started, running);
+            });
+            write(records, settings, planned, epochs, machine, started, null);
+            System.err.printf("seed %d done; results in %s%n", seed, out.resolve(protocol + ".md"));
+        }
         System.out.println(out.resolve(protocol + "-results.json"));
         System.out.println(out.resolve(protocol + ".md"));
         return 0;
@@ -143,7 +136,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         new BenchmarkReport(records, settings.existingTasks(), settings.newTask(), protocol.title,
                 protocol.newTaskTarget).write(out,
                 protocol.name(), new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(),
-                        machine, planned, epochs, workers, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0,
+                        machine, planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0,
                         ProcessCpu.seconds(), ProcessCpu.loadAverage(), quick, remark, ProcessCpu.peakResidentBytes()));
     }
 
@@ -157,9 +150,6 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         if (grid) {
             c.append(" --grid");
-        }
-        if (workers != 1) {
-            c.append(" --workers ").append(workers);
         }
         if (schema != null && !schema.toString().equals(protocol.defaultSchema)) {
             c.append(" --schema ").append(shown(schema));

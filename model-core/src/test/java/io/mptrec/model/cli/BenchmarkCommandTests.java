@@ -107,33 +107,6 @@ class BenchmarkCommandTests {
     }
 
     @Test
-    void shouldWriteTheSameRecordsInTheSameOrderWhateverTheNumberOfWorkers() throws Exception {
-        Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
-        List<JsonNode> figures = new ArrayList<>();
-        for (String workers : List.of("1", "3")) {
-            Path out = dir.resolve("workers-" + workers);
-            assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "2", "--quick",
-                    "--workers", workers, "--schema", schema.toString(), "--out", out.toString())).isZero();
-            JsonNode records = new ObjectMapper().readTree(out.resolve("census-results.json").toFile());
-            for (JsonNode r : records) {
-                // what the run learnt stays; how long it took depends on what ran beside it
-                ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove(List.of("train_seconds",
-                        "train_cpu_seconds", "samples_per_second"));
-            }
-            figures.add(records);
-            assertThat(Files.readString(out.resolve("census.md"))).contains(workers.equals("1")
-                    ? "--seeds 2 --quick --schema" : "--seeds 2 --quick --workers 3 --schema");
-        }
-        assertThat(figures.get(0).size()).isGreaterThan(40);
-        assertThat(figures.get(1)).isEqualTo(figures.get(0));
-    }
-
-    @Test
-    void shouldRefuseNoWorkers() {
-        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--workers", "0")).isNotZero();
-    }
-
-    @Test
     void shouldRunTheKuaiRandProtocolWithGaucOnALogWithSideTables() throws Exception {
         Path schema = SyntheticLog.write(dir);
         Path out = dir.resolve("benchmarks");
