@@ -9,19 +9,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Writes the benchmark's records ({@code <name>-results.json}) and their summary ({@code <name>.md}: one table per
  * setting with mean and standard deviation over seeds, a test GAUC column where the records have one, the command,
- * machine, date and peak memory, and a reading of the result against the targets of issue 3). Both files are written
- * atomically.
+ * machine, date and peak memory, and a reading of the result against the targets of issue 3), with the run's own
+ * figures ({@code <name>-run.json}), so that runs of separate seeds can be merged into one report ({@link #merge}). The
+ * files are written atomically.
  */
 public final class BenchmarkReport {
 
@@ -81,10 +87,88 @@ public final class BenchmarkReport {
             Files.createDirectories(folder);
             writeAtomically(folder.resolve(name + "-results.json"), CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(records) + "\n");
+            writeAtomically(folder.resolve(name + "-run.json"), CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(run) + "\n");
             writeAtomically(folder.resolve(name + ".md"), markdown(name, run));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the benchmark results into " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A finished benchmark run as written into a folder: its records and its own figures. */
+    public record Part(Path folder, List<BenchmarkRecord> records, Run run) {
+
+        /** Reads {@code <name>-results.json} and {@code <name>-run.json} from {@code folder}. */
+        public static Part read(Path folder, String name) {
+            try {
+                List<BenchmarkRecord> records = List.of(CanonicalJson.MAPPER.readValue(
+                        folder.resolve(name + "-results.json").toFile(), BenchmarkRecord[].class));
+                Run run = CanonicalJson.MAPPER.readValue(folder.resolve(name + "-run.json").toFile(), Run.class);
+                return new Part(folder, records, run);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read a finished benchmark from " + folder + " ("
+                        + name + "-results.json and " + name + "-run.json): " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Runs of separate seeds on one machine (processes side by side, or one after another) as one: the records seed by
+     * seed; wall time from the first part's start to the last one's end, CPU time summed over the parts, the highest
+     * load average and the largest part's peak memory. Parts must not share a seed and must agree on the machine, the
+     * epoch cap and quick mode; the note names each part's command.
+     */
+    public static Part merge(List<Part> parts, String command, Instant now) {
+        if (parts.size() < 2) {
+            throw new IllegalArgumentException("--merge needs at least two folders, got " + parts.size());
+        }
+        Run first = parts.get(0).run();
+        Map<Long, Path> seedOwner = new HashMap<>();
+        List<BenchmarkRecord> records = new ArrayList<>();
+        Set<Long> planned = new TreeSet<>();
+        Instant start = Instant.MAX;
+        Instant end = Instant.MIN;
+        double cpu = 0;
+        double load = Double.NaN;
+        long peak = -1;
+        List<String> notes = new ArrayList<>();
+        for (Part part : parts) {
+            Run run = part.run();
+            if (!run.machine().equals(first.machine()) || run.maxEpochs() != first.maxEpochs()
+                    || run.quick() != first.quick()) {
+                throw new IllegalArgumentException(part.folder() + " ran with another machine, epoch cap or mode than "
+                        + parts.get(0).folder() + ": " + run.machine() + ", " + run.maxEpochs() + " epochs"
+                        + (run.quick() ? ", quick" : "") + " against " + first.machine() + ", " + first.maxEpochs()
+                        + " epochs" + (first.quick() ? ", quick" : ""));
+            }
+            for (BenchmarkRecord r : part.records()) {
+                Path owner = seedOwner.putIfAbsent(r.seed(), part.folder());
+                if (owner != null && !owner.equals(part.folder())) {
+                    throw new IllegalArgumentException("seed " + r.seed() + " is in both " + owner + " and "
+                            + part.folder());
+                }
+            }
+            records.addAll(part.records());
+            planned.addAll(run.plannedSeeds());
+            Instant finished = Instant.parse(run.date());
+            start = min(start, finished.minusMillis(Math.round(run.wallSeconds() * 1000)));
+            end = finished.isAfter(end) ? finished : end;
+            cpu += run.cpuSeconds();
+            load = Double.isNaN(load) || run.loadAverage() > load ? run.loadAverage() : load;
+            peak = Math.max(peak, run.peakResidentBytes());
+            notes.add("`" + run.command() + "`" + (run.note() == null || run.note().isBlank() ? "" : " (" + run.note()
+                    + ")"));
+        }
+        records.sort(Comparator.comparingLong(BenchmarkRecord::seed));
+        String note = "merged from " + parts.size() + " runs: " + String.join("; ", notes) + "; wall time from the "
+                + "first one's start to the last one's end, CPU time summed, the largest run's peak memory";
+        return new Part(null, records, new Run(command, now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString(), first.machine(), List.copyOf(planned), first.maxEpochs(), (end.toEpochMilli()
+                - start.toEpochMilli()) / 1000.0, cpu, load, first.quick(), note, peak));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {

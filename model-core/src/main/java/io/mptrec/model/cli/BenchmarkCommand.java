@@ -54,8 +54,13 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--protocol", required = true, description = "Benchmark protocol: ${COMPLETION-CANDIDATES}.")
     Protocol protocol;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Seeds 1..N (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", defaultValue = "3", description = "How many seeds: F..F+N-1, F from --first-seed (default ${DEFAULT-VALUE}).")
     int seeds;
+
+    @Option(names = "--first-seed", defaultValue = "1", description = {"The first seed (default ${DEFAULT-VALUE}):"
+            + " runs of one seed depend on nothing else, so processes side by side (one per seed, each with its --out)"
+            + " share a multi-core machine's work; --merge then writes one report from their folders."})
+    long firstSeed;
 
     @Option(names = "--quick", description = "Smoke test of the harness: experts 32 -> 16 and 1 epoch per run (use with a small --schema).")
     boolean quick;
@@ -78,6 +83,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             + " the run with the best validation AUC sum. Four times the runs."})
     boolean grid;
 
+    @Option(names = "--merge", arity = "2..*", paramLabel = "FOLDER", description = {"Write one report into --out from"
+            + " the finished runs in these folders (each the --out of a run of other seeds, e.g. side by side with"
+            + " --first-seed); trains nothing."})
+    List<Path> merge;
+
     @Option(names = "--note", description = "A remark written into <protocol>.md (e.g. why fewer seeds were run).")
     String note;
 
@@ -96,6 +106,12 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds must be at least 1, was " + seeds);
         }
+        if (firstSeed < 1) {
+            throw new IllegalArgumentException("--first-seed must be at least 1, was " + firstSeed);
+        }
+        if (merge != null) {
+            return merged();
+        }
         int epochs = maxEpochs != null ? maxEpochs : quick ? 1 : 30;
         if (epochs < 1) {
             throw new IllegalArgumentException("--max-epochs must be at least 1, was " + epochs);
@@ -105,7 +121,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         CensusProtocol.Settings settings = (quick ? protocol.settings(epochs).quick() : protocol.settings(epochs))
                 .withGrid(grid ? TuningGrid.standard() : TuningGrid.none());
         CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
-        List<Long> planned = LongStream.rangeClosed(1, seeds).boxed().toList();
+        List<Long> planned = LongStream.range(firstSeed, firstSeed + seeds).boxed().toList();
         String machine = String.format("%d cores, Java %s (%s), %s %s %s", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("os.arch"));
@@ -128,6 +144,27 @@ final class BenchmarkCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The report of runs of separate seeds, from their folders. */
+    private int merged() {
+        List<BenchmarkReport.Part> parts = merge.stream().map(f -> BenchmarkReport.Part.read(f, protocol.name())).toList();
+        String command = "mptrec benchmark --protocol " + protocol + " --merge " + String.join(" ",
+                merge.stream().map(BenchmarkCommand::shown).toList())
+                + (out.toString().equals("benchmarks") ? "" : " --out " + shown(out));
+        BenchmarkReport.Part all = BenchmarkReport.merge(parts, command, clock.instant());
+        BenchmarkReport.Run run = all.run();
+        if (note != null) {
+            run = new BenchmarkReport.Run(run.command(), run.date(), run.machine(), run.plannedSeeds(), run.maxEpochs(),
+                    run.wallSeconds(), run.cpuSeconds(), run.loadAverage(), run.quick(), note + "; " + run.note(),
+                    run.peakResidentBytes());
+        }
+        CensusProtocol.Settings settings = protocol.settings(run.maxEpochs());
+        new BenchmarkReport(all.records(), settings.existingTasks(), settings.newTask(), protocol.title,
+                protocol.newTaskTarget).write(out, protocol.name(), run);
+        System.out.println(out.resolve(protocol + "-results.json"));
+        System.out.println(out.resolve(protocol + ".md"));
+        return 0;
+    }
+
     /** Rewrites both files (atomically) with the records so far; {@code progress} says what is still running. */
     private void write(List<BenchmarkRecord> records, CensusProtocol.Settings settings, List<Long> planned, int epochs,
                        String machine, Instant started, String progress) {
@@ -142,6 +179,9 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     private String commandLine(int epochs) {
         StringBuilder c = new StringBuilder("mptrec benchmark --protocol ").append(protocol).append(" --seeds ").append(seeds);
+        if (firstSeed != 1) {
+            c.append(" --first-seed ").append(firstSeed);
+        }
         if (quick) {
             c.append(" --quick");
         }

@@ -102,8 +102,59 @@ class BenchmarkCommandTests {
                 .doesNotContain("GAUC");
         assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("census-results.json", "census.md");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("census-results.json",
+                    "census-run.json", "census.md");
         }
+    }
+
+    /** Seeds run apart (as processes side by side would) and merged give the records of one run over all of them. */
+    @Test
+    void shouldMergeRunsOfSeparateSeedsIntoTheReportOfOneRun() throws Exception {
+        Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
+        Path together = dir.resolve("together");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "2", "--quick",
+                "--schema", schema.toString(), "--out", together.toString())).isZero();
+        for (String seed : List.of("2", "1")) {
+            assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "1", "--first-seed", seed,
+                    "--quick", "--schema", schema.toString(), "--out", dir.resolve("seed-" + seed).toString())).isZero();
+        }
+        assertThat(Files.readString(dir.resolve("seed-2/census.md"))).contains("--seeds 1 --first-seed 2 --quick")
+                .contains("Seeds completed: [2] of [2]");
+        Path merged = dir.resolve("merged");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--merge", dir.resolve("seed-2").toString(),
+                dir.resolve("seed-1").toString(), "--out", merged.toString())).isZero();
+
+        assertThat(figures(merged)).isEqualTo(figures(together));
+        String md = Files.readString(merged.resolve("census.md"));
+        assertThat(md).contains("Seeds completed: [1, 2] of [1, 2]").contains("merged from 2 runs: `mptrec benchmark "
+                + "--protocol census --seeds 1 --first-seed 2 --quick").contains("CPU time summed")
+                .doesNotContain(dir.toString());
+        JsonNode run = new ObjectMapper().readTree(merged.resolve("census-run.json").toFile());
+        JsonNode[] parts = {new ObjectMapper().readTree(dir.resolve("seed-1/census-run.json").toFile()),
+            new ObjectMapper().readTree(dir.resolve("seed-2/census-run.json").toFile())};
+        assertThat(run.get("cpuSeconds").asDouble()).isCloseTo(parts[0].get("cpuSeconds").asDouble()
+                + parts[1].get("cpuSeconds").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+        // one after the other: the whole takes at least both
+        assertThat(run.get("wallSeconds").asDouble()).isGreaterThanOrEqualTo(parts[0].get("wallSeconds").asDouble()
+                + parts[1].get("wallSeconds").asDouble() - 2);
+
+        // the same seed twice, or a folder without a finished run, is refused and writes nothing
+        Path refused = dir.resolve("refused");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--merge", dir.resolve("seed-1").toString(),
+                together.toString(), "--out", refused.toString())).isEqualTo(2);
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--merge", dir.resolve("seed-1").toString(),
+                dir.resolve("absent").toString(), "--out", refused.toString())).isEqualTo(2);
+        assertThat(refused).doesNotExist();
+    }
+
+    /** The records as written, without how long each run took (that depends on what ran beside it). */
+    private static JsonNode figures(Path out) throws Exception {
+        JsonNode records = new ObjectMapper().readTree(out.resolve("census-results.json").toFile());
+        for (JsonNode r : records) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove(List.of("train_seconds", "train_cpu_seconds",
+                    "samples_per_second"));
+        }
+        return records;
     }
 
     @Test
