@@ -115,10 +115,9 @@ public class TimeSeriesService {
 
         double level = 1 - e.alpha;
         List<MetricSeries> metrics = new ArrayList<>();
-        Map<String, UnitTotals[]> armChanges = aggregates ? armChanges(design, from, width, n) : null;
+        Map<String, Map<String, UnitTotals[]>> aggregated = aggregates ? aggregatedTotals(design, from, width, n) : null;
         for (ExperimentDesign.Metric m : design.metrics()) {
-            Map<String, UnitTotals[]> byArm = aggregates
-                    ? aggregatedTotals(armChanges, m.name(), design.id(), from, width, n)
+            Map<String, UnitTotals[]> byArm = aggregates ? aggregated.get(m.name())
                     : cumulativeTotals(design, m.name(), from, width, n);
             List<ArmSeries> arms = new ArrayList<>();
             for (ExperimentDesign.Arm arm : design.arms()) {
@@ -189,31 +188,43 @@ public class TimeSeriesService {
     private static final String MINUTE_BUCKET = "FLOOR((epoch_minute * 60.0 - ?2) / ?3)";
 
     /**
-     * The units' changes per arm and bucket from the aggregator's per-minute changes (units, N, N^2), not accumulated:
-     * the same for every metric, read once per series.
+     * Every metric from the aggregator's per-minute changes: per arm and bucket, the units' changes (units, N, N^2)
+     * with each metric's (Y > 0, Y, Y^2, YN), accumulated. One statement reads both tables, so that the units' and the
+     * metrics' sums come from one snapshot while the aggregator goes on (a batch changes both); a batch committed after
+     * the span was read falls into the first or last bucket.
      */
-    private Map<String, UnitTotals[]> armChanges(ExperimentDesign design, double from, double width, int n) {
-        Map<String, UnitTotals[]> byArm = noChanges(design, n);
-        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", SUM(units), CAST(SUM(sum_n) AS DOUBLE "
-                + "PRECISION), CAST(SUM(sum_n2) AS DOUBLE PRECISION) FROM arm_minute_aggregate "
-                + "WHERE experiment_id = ?1 GROUP BY 1, 2", design.id(), from, width)) {
-            add(byArm, r, new UnitTotals(lng(r[2]), 0, 0, 0, dbl(r[3]), dbl(r[4]), 0), n);
+    private Map<String, Map<String, UnitTotals[]>> aggregatedTotals(ExperimentDesign design, double from, double width,
+                                                                     int n) {
+        Map<String, UnitTotals[]> armChanges = noChanges(design, n);
+        Map<String, Map<String, UnitTotals[]>> metricChanges = new HashMap<>();
+        for (ExperimentDesign.Metric m : design.metrics()) {
+            metricChanges.put(m.name(), noChanges(design, n));
         }
-        return byArm;
-    }
-
-    /** One metric from the per-minute changes: the units' changes with the metric's (Y > 0, Y, Y^2, YN), summed up. */
-    private Map<String, UnitTotals[]> aggregatedTotals(Map<String, UnitTotals[]> armChanges, String metric,
-                                                       long experimentId, double from, double width, int n) {
-        Map<String, UnitTotals[]> byArm = new HashMap<>();
-        armChanges.forEach((arm, changes) -> byArm.put(arm, changes.clone()));
-        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", SUM(positives), CAST(SUM(sum_y) AS DOUBLE "
-                + "PRECISION), CAST(SUM(sum_y2) AS DOUBLE PRECISION), CAST(SUM(sum_yn) AS DOUBLE PRECISION) "
-                + "FROM arm_metric_minute_aggregate WHERE experiment_id = ?1 AND metric = ?4 GROUP BY 1, 2",
-                experimentId, from, width, metric)) {
-            add(byArm, r, new UnitTotals(0, dbl(r[3]), dbl(r[4]), lng(r[2]), 0, 0, dbl(r[5])), n);
+        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", CAST(NULL AS VARCHAR(64)), SUM(units), "
+                + "CAST(SUM(sum_n) AS DOUBLE PRECISION), CAST(SUM(sum_n2) AS DOUBLE PRECISION), 0, 0.0, 0.0, 0.0 "
+                + "FROM arm_minute_aggregate WHERE experiment_id = ?1 GROUP BY 1, 2 "
+                + "UNION ALL SELECT arm, " + MINUTE_BUCKET + ", metric, 0, 0.0, 0.0, SUM(positives), CAST(SUM(sum_y) "
+                + "AS DOUBLE PRECISION), CAST(SUM(sum_y2) AS DOUBLE PRECISION), CAST(SUM(sum_yn) AS DOUBLE PRECISION) "
+                + "FROM arm_metric_minute_aggregate WHERE experiment_id = ?1 GROUP BY 1, 2, 3", design.id(), from,
+                width)) {
+            if (r[2] == null) {
+                add(armChanges, r, new UnitTotals(lng(r[3]), 0, 0, 0, dbl(r[4]), dbl(r[5]), 0), n);
+            } else if (metricChanges.containsKey((String) r[2])) {
+                add(metricChanges.get((String) r[2]), r, new UnitTotals(0, dbl(r[7]), dbl(r[8]), lng(r[6]), 0, 0,
+                        dbl(r[9])), n);
+            }
         }
-        return accumulated(byArm);
+        Map<String, Map<String, UnitTotals[]>> byMetric = new HashMap<>();
+        metricChanges.forEach((metric, byArm) -> {
+            byArm.forEach((arm, changes) -> {
+                UnitTotals[] units = armChanges.get(arm);
+                for (int i = 0; i < n; i++) {
+                    changes[i] = changes[i].plus(units[i]);
+                }
+            });
+            byMetric.put(metric, accumulated(byArm));
+        });
+        return byMetric;
     }
 
     /** Per arm of the design, n buckets without a change. */
