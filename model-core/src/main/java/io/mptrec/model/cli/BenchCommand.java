@@ -17,10 +17,16 @@ import io.mptrec.model.scoring.Scorer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,9 +89,60 @@ final class BenchCommand implements Callable<Integer> {
                         + "model's-threads product), %.0f samples/s, %.0f native buffers per step%n",
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling,
                 100 * stepGflop * 1e9 / stepSeconds / gemmRate, 256 / stepSeconds, stepBuffers);
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores > 1) {
+            double one = concurrentStepsPerSecond(1, config, batch, labels);
+            double all = concurrentStepsPerSecond(cores, config, batch, labels);
+            System.out.printf("training  same step, threads of this process at once, each its own model: 1 thread %.1f "
+                    + "steps/s, %d threads %.1f steps/s in all (%.2fx one thread's)%n", one, cores, all, all / one);
+        }
         scoring(gemmRate);
         printOnnxRuntimePeer();
         return 0;
+    }
+
+    /**
+     * Steps per second of all {@code threads} threads together, each training its own stage-1 model on its own copy of
+     * the batch for the measuring time after a warm-up. Whether training runs can share a process: with each step's
+     * arrays made through ND4J's shared bookkeeping, they may contend instead (model-core/BENCHMARKS.md).
+     */
+    private double concurrentStepsPerSecond(int threads, ModelConfig config, EncodedRows batch, float[][] labels) {
+        CyclicBarrier measuring = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Long>> counts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = 1 + t;
+                counts.add(pool.submit(() -> {
+                    MultiTaskModel model = MultiTaskModel.create(config, NUMERIC, VOCABULARIES, List.of("income",
+                            "marital"), seed);
+                    long warm = System.nanoTime() + (long) (seconds * 0.25e9);
+                    while (System.nanoTime() < warm) {
+                        model.trainStep(batch, labels, null, 0);
+                    }
+                    measuring.await();
+                    long end = System.nanoTime() + (long) (seconds * 1e9);
+                    long steps = 0;
+                    while (System.nanoTime() < end) {
+                        model.trainStep(batch, labels, null, 0);
+                        steps++;
+                    }
+                    return steps;
+                }));
+            }
+            long steps = 0;
+            for (Future<Long> count : counts) {
+                steps += count.get();
+            }
+            return steps / seconds;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a measuring thread failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
