@@ -1,6 +1,7 @@
 package io.mptrec.model.artifact;
 
 import io.mptrec.model.nn.FloatVectors;
+import io.mptrec.model.nn.Subnormals;
 import java.util.Map;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,9 +21,10 @@ final class Arrays {
         return stored;
     }
 
+    /** ND4J copies to compute with, subnormal values zero ({@link Subnormals}); the stored arrays stay as they are. */
     static Map<String, INDArray> toNd4j(Map<String, FloatArray> arrays) {
         Map<String, INDArray> out = new TreeMap<>();
-        arrays.forEach((name, a) -> out.put(name, Nd4j.create(a.data(),
+        arrays.forEach((name, a) -> out.put(name, Nd4j.create(Subnormals.flushed(a.data()),
                 java.util.Arrays.stream(a.shape()).asLongStream().toArray(), DataType.FLOAT)));
         return out;
     }

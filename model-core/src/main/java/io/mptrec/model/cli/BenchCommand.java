@@ -11,6 +11,7 @@ import io.mptrec.model.network.MultiTaskModel;
 import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.NativeThreads;
+import io.mptrec.model.nn.Subnormals;
 import io.mptrec.model.onnx.OnnxExport;
 import io.mptrec.model.onnx.OnnxRuntimeScorer;
 import io.mptrec.model.scoring.Scorer;
@@ -89,6 +90,7 @@ final class BenchCommand implements Callable<Integer> {
                         + "model's-threads product), %.0f samples/s, %.0f native buffers per step%n",
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling,
                 100 * stepGflop * 1e9 / stepSeconds / gemmRate, 256 / stepSeconds, stepBuffers);
+        subnormalCost();
         int cores = Runtime.getRuntime().availableProcessors();
         if (cores > 1) {
             double one = concurrentStepsPerSecond(1, config, batch, labels);
@@ -99,6 +101,44 @@ final class BenchCommand implements Callable<Integer> {
         scoring(gemmRate);
         printOnnxRuntimePeer();
         return 0;
+    }
+
+    /**
+     * What subnormal weights cost on this CPU: a product of 256 rows with a 131 x 256 weight matrix (a Census expert's
+     * first layer) whose every other weight is subnormal, against the same matrix with those weights zero
+     * ({@link Subnormals}), in ND4J's sgemm and in a plain Java loop over one row.
+     */
+    private void subnormalCost() {
+        int inputs = 131;
+        int outputs = 256;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] weights = new float[inputs * outputs];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = i % 2 == 0 ? (float) (random.nextDouble() - 0.5) * 0.1f
+                    : Float.MIN_NORMAL * (float) random.nextDouble() * 0.5f;
+        }
+        float[] flushed = Subnormals.flushed(weights);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 256, inputs);
+        INDArray out = Nd4j.create(DataType.FLOAT, 256, outputs);
+        float[] row = x.getRow(0).toFloatVector();
+        float[] sums = new float[outputs];
+        double[] seconds = new double[4];
+        int k = 0;
+        for (float[] w : List.of(weights, flushed)) {
+            INDArray matrix = Nd4j.create(w, new long[] {inputs, outputs}, DataType.FLOAT);
+            seconds[k++] = medians(() -> Nd4j.gemm(x, matrix, out, false, false, 1.0, 0.0)).cpu();
+            seconds[k++] = medians(() -> {
+                Arrays.fill(sums, 0f);
+                for (int i = 0; i < inputs; i++) {
+                    for (int j = 0; j < outputs; j++) {
+                        sums[j] += row[i] * w[i * outputs + j];
+                    }
+                }
+            }).cpu();
+        }
+        System.out.printf("subnormal half the weights of 256 x %d x %d subnormal, against zero (cpu): sgemm %.3f ms vs "
+                + "%.3f ms (%.1fx); Java loop, 1 row, %.4f ms vs %.4f ms (%.1fx)%n", inputs, outputs, seconds[0] * 1e3,
+                seconds[2] * 1e3, seconds[0] / seconds[2], seconds[1] * 1e3, seconds[3] * 1e3, seconds[1] / seconds[3]);
     }
 
     /**

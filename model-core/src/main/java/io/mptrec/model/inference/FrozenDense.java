@@ -1,6 +1,7 @@
 package io.mptrec.model.inference;
 
 import io.mptrec.model.artifact.FloatArray;
+import io.mptrec.model.nn.Subnormals;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -41,12 +42,13 @@ final class FrozenDense {
         if (bias != null && bias.data().length != outputs) {
             throw new IllegalArgumentException("bias of " + bias.data().length + " values for a layer of " + outputs + " outputs");
         }
-        this.nativeWeight = new FloatPointer(weight.data());
+        float[] w = Subnormals.flushed(weight.data());
+        this.nativeWeight = new FloatPointer(w);
         this.weightRows = new float[inputs][];
         for (int k = 0; k < inputs; k++) {
-            weightRows[k] = Arrays.copyOfRange(weight.data(), k * outputs, (k + 1) * outputs);
+            weightRows[k] = Arrays.copyOfRange(w, k * outputs, (k + 1) * outputs);
         }
-        this.bias = bias == null ? null : bias.data().clone();
+        this.bias = bias == null ? null : Subnormals.flushed(bias.data());
     }
 
     int inputs() {

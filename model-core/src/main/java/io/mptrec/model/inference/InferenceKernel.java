@@ -9,6 +9,7 @@ import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.nn.Subnormals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,13 +108,13 @@ public final class InferenceKernel {
             // each field's block of the stacked table starts with row 0: unseen or missing
             fieldOffsets[f + 1] = fieldOffsets[f] + blockRows[f];
         }
-        this.embeddings = e.array(Encoder.EMBEDDINGS).data().clone();
+        this.embeddings = Subnormals.flushed(e.array(Encoder.EMBEDDINGS).data());
         this.inputWidth = network.inputWidth();
         TaskPromptMetadata metadata = task.metadata();
         boolean adapted = metadata.stage() == 2 && metadata.tune().adapterRank() > 0;
-        this.wide = metadata.stage() == 2 && metadata.tune().wide() ? p.array(Stage2Head.WIDE).data().clone() : null;
+        this.wide = metadata.stage() == 2 && metadata.tune().wide() ? Subnormals.flushed(p.array(Stage2Head.WIDE).data()) : null;
         this.shared = adapted ? Expert.adapted(encoder, task, "expert.shared") : Expert.of(e, "expert.shared");
-        this.prompt = p.array("prompt").data().clone();
+        this.prompt = Subnormals.flushed(p.array("prompt").data());
         this.tower = new FrozenDense[] {
             new FrozenDense(p.array("tower.0.w"), p.array("tower.0.b")),
             new FrozenDense(p.array("tower.1.w"), p.array("tower.1.b")),
@@ -135,7 +136,7 @@ public final class InferenceKernel {
         float[][] keys = rows(e.array(Encoder.PROMPTS));
         if (attendShared) {
             keys = Arrays.copyOf(keys, tasks + 1);
-            keys[tasks] = p.array(Stage2Head.SHARED_KEY).data().clone();
+            keys[tasks] = Subnormals.flushed(p.array(Stage2Head.SHARED_KEY).data());
         }
         float temperature = (float) tune.temperature();
         this.tokens = tune.promptTokens();
@@ -144,8 +145,8 @@ public final class InferenceKernel {
             case ATTENTION -> {
                 this.fixedWeights = null;
                 this.attention = new Attention(new FrozenDense(p.array("projection.0.w"), null),
-                        new FrozenDense(p.array("projection.1.w"), null), p.array("projection.norm.gamma").data().clone(),
-                        p.array("projection.norm.beta").data().clone(), keys,
+                        new FrozenDense(p.array("projection.1.w"), null), Subnormals.flushed(p.array("projection.norm.gamma").data()),
+                        Subnormals.flushed(p.array("projection.norm.beta").data()), keys,
                         (float) (tune.temperature() / tune.promptTokens()), tune.promptTokens());
             }
             case TASK_SIMILARITY -> {
@@ -378,9 +379,10 @@ public final class InferenceKernel {
 
     private static float[][] rows(FloatArray matrix) {
         int columns = matrix.shape()[1];
+        float[] values = Subnormals.flushed(matrix.data());
         float[][] rows = new float[matrix.shape()[0]][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = Arrays.copyOfRange(matrix.data(), i * columns, (i + 1) * columns);
+            rows[i] = Arrays.copyOfRange(values, i * columns, (i + 1) * columns);
         }
         return rows;
     }
