@@ -7,6 +7,7 @@ import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.nn.Subnormals;
 import io.mptrec.model.training.CodeVersion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -385,9 +386,10 @@ public final class OnnxExport {
         return name;
     }
 
+    /** An initializer; subnormal values are written as zero, as our engines compute ({@link Subnormals}). */
     private static Onnx.TensorProto tensor(String name, long[] shape, float[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
+        bytes.asFloatBuffer().put(Subnormals.flushed(values));
         Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(FLOAT)
                 .setRawData(ByteString.copyFrom(bytes.array()));
         for (long d : shape) {
