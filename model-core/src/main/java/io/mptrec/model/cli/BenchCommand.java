@@ -36,8 +36,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Prints speed figures measured in one run: the machine's practical ceiling (a large ND4J matrix product),
- * one stage-1 training step at Census shapes, and scoring 1 to 1000 rows for one task of an artifact folder in the
- * Java kernel and in the ND4J heads.
+ * one stage-1 training step at Census shapes, what subnormal weights cost on this CPU, the training step on several
+ * threads of the process at once, and scoring 1 to 1000 rows for one task of an artifact folder in the Java kernel and
+ * in the ND4J heads, beside ONNX Runtime.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training-step and scoring speed against this machine's matrix-product ceiling.")
