@@ -3,11 +3,6 @@ package io.mptrec.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,22 +22,12 @@ class NativeThreadsTests {
     }
 
     private static int laterThreadTeam(String userSetting, boolean setDefault) throws Exception {
-        ProcessBuilder child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", "target/javacpp"),
-                Probe.class.getName(), Boolean.toString(setDefault)));
-        child.environment().remove(NativeThreads.VARIABLE);
-        if (userSetting != null) {
-            child.environment().put(NativeThreads.VARIABLE, userSetting);
-        }
-        child.redirectErrorStream(true);
-        Process process = child.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        Matcher team = Pattern.compile("team=(\\d+)").matcher(output);
-        assertThat(team.find()).as(output).isTrue();
-        return Integer.parseInt(team.group(1));
+        return Integer.parseInt(FreshJvm.run(Probe.class, environment -> {
+            environment.remove(NativeThreads.VARIABLE);
+            if (userSetting != null) {
+                environment.put(NativeThreads.VARIABLE, userSetting);
+            }
+        }, Pattern.compile("team=(\\d+)"), Boolean.toString(setDefault)));
     }
 
     /** The child: set the default (or not), load ND4J, then ask OpenMP in a new thread. */

@@ -3,15 +3,10 @@ package io.mptrec.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -56,24 +51,13 @@ class OpenBlasCoreTests {
     }
 
     private static String loadedCore(String userSetting, boolean select) throws Exception {
-        ProcessBuilder child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", "target/javacpp"),
-                Probe.class.getName(), Boolean.toString(select)));
-        Map<String, String> environment = child.environment();
-        environment.put("OPENBLAS_VERBOSE", "2");
-        environment.remove(OpenBlasCore.VARIABLE);
-        if (userSetting != null) {
-            environment.put(OpenBlasCore.VARIABLE, userSetting);
-        }
-        child.redirectErrorStream(true);
-        Process process = child.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        Matcher core = Pattern.compile("Core: (\\S+)").matcher(output);
-        assertThat(core.find()).as(output).isTrue();
-        return core.group(1);
+        return FreshJvm.run(Probe.class, environment -> {
+            environment.put("OPENBLAS_VERBOSE", "2");
+            environment.remove(OpenBlasCore.VARIABLE);
+            if (userSetting != null) {
+                environment.put(OpenBlasCore.VARIABLE, userSetting);
+            }
+        }, Pattern.compile("Core: (\\S+)"), Boolean.toString(select));
     }
 
     /** The child: select (or not), then load OpenBLAS. */
