@@ -10,7 +10,6 @@ import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
 import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.TaskHead;
-import io.mptrec.model.nn.DataParallel;
 import io.mptrec.model.nn.NativeThreads;
 import io.mptrec.model.nn.Subnormals;
 import io.mptrec.model.onnx.OnnxExport;
@@ -99,13 +98,6 @@ final class BenchCommand implements Callable<Integer> {
             double all = concurrentStepsPerSecond(cores, config, batch, labels);
             System.out.printf("training  same step, threads of this process at once, each its own model: 1 thread %.1f "
                     + "steps/s, %d threads %.1f steps/s in all (%.2fx one thread's)%n", one, cores, all, all / one);
-            int parts = DataParallel.parts(cores, 256);
-            MultiTaskModel inParts = MultiTaskModel.create(config, NUMERIC, VOCABULARIES, List.of("income", "marital"), 1)
-                    .trainOn(parts);
-            double partsSeconds = median(() -> inParts.trainStep(batch, labels, null, 0));
-            System.out.printf("training  stage-1 step, batch 256, in %d parts on as many threads (pretrain's default "
-                    + "here) %8.2f ms, %.0f samples/s (%.2fx the one-thread step)%n", parts, partsSeconds * 1e3,
-                    256 / partsSeconds, stepSeconds / partsSeconds);
         }
         scoring(gemmRate);
         printOnnxRuntimePeer();

@@ -3,7 +3,6 @@ package io.mptrec.model.cli;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.ModelConfig;
-import io.mptrec.model.nn.DataParallel;
 import io.mptrec.model.training.Pretrainer;
 import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.training.TrainingReport;
@@ -42,9 +41,6 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--disentangle", description = "Add the gradient-reversal task classifier on the shared expert.")
     boolean disentangle;
 
-    @Mixin
-    TrainingThreads threads;
-
     @Override
     public Integer call() {
         ModelConfig config = ModelConfig.defaults().withDisentangle(disentangle);
@@ -56,10 +52,9 @@ final class PretrainCommand implements Callable<Integer> {
         }
         Pretrainer.Result result;
         try (TrainingData data = dataset.stream(null)) {
-            int stepThreads = threads.resolve();
-            System.err.printf("pretraining %s on %s (%d rows), seed %d, %d thread(s) per step%n", tasks,
-                    data.schema().name(), data.rowCount(), seed, DataParallel.parts(stepThreads, config.batchSize()));
-            result = Pretrainer.run(data, tasks, config, seed, stepThreads, ProgressBar.onStandardError());
+            System.err.printf("pretraining %s on %s (%d rows), seed %d%n", tasks, data.schema().name(), data.rowCount(),
+                    seed);
+            result = Pretrainer.run(data, tasks, config, seed, ProgressBar.onStandardError());
         }
         ArtifactFolder folder = new ArtifactFolder(out);
         result.encoder().bundle().write(folder.encoderPath());

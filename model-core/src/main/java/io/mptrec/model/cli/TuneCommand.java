@@ -3,7 +3,6 @@ package io.mptrec.model.cli;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.TuneConfig;
-import io.mptrec.model.nn.DataParallel;
 import io.mptrec.model.report.ContributionReport;
 import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
@@ -94,9 +93,6 @@ final class TuneCommand implements Callable<Integer> {
             "It reads the data file once more."})
     boolean noReport;
 
-    @Mixin
-    TrainingThreads threads;
-
     @Override
     public Integer call() {
         TuneConfig base = paper ? TuneConfig.paper() : TuneConfig.defaults();
@@ -126,14 +122,11 @@ final class TuneCommand implements Callable<Integer> {
         List<TaskPromptArtifact> existing = folder.prompts().stream()
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();
         TaskPromptArtifact parent = Files.isDirectory(folder.promptPath(task)) ? folder.prompt(task) : null;
-        int stepThreads = threads.resolve();
         try (TrainingData data = dataset.stream(encoder)) {
-            System.err.printf("tuning %s against encoder %s (%s), %d thread(s) per step%n", task,
-                    Figures.shortHash(encoder.contentSha256()),
-                    parent == null ? "new task" : "new version of " + Figures.shortHash(parent.contentSha256()),
-                    DataParallel.parts(stepThreads, config.batchSize()));
+            System.err.printf("tuning %s against encoder %s (%s)%n", task, Figures.shortHash(encoder.contentSha256()),
+                    parent == null ? "new task" : "new version of " + Figures.shortHash(parent.contentSha256()));
             PromptTuner.Result result = PromptTuner.run(data, encoder, existing, task, config, seed,
-                    parent == null ? null : parent.contentSha256(), stepThreads, ProgressBar.onStandardError());
+                    parent == null ? null : parent.contentSha256(), ProgressBar.onStandardError());
             TaskPromptArtifact prompt = result.prompt();
             Path target = out != null ? out : parent == null ? folder.promptPath(task)
                     : artifacts.resolve("prompt-" + task + "-" + prompt.contentSha256().substring(0, 12));

@@ -5,14 +5,11 @@ import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
-import io.mptrec.model.nn.DataParallel;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.Parameters;
 import io.mptrec.model.nn.StepWorkspace;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,9 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class MultiTaskModel {
 
-    /** The ND4J workspace of a training step, one per thread. */
-    private static final String STEP = "stage1-step";
-
     /** Per-row losses of one step, per task, for the disentanglement term's environment re-assignment. */
     public record StepResult(double loss, float[][] rowLosses) {
     }
@@ -37,29 +31,17 @@ public final class MultiTaskModel {
     private final Encoder encoder;
     private final List<Stage1Head> heads;
     private final Dense adversary;
-    private final int numericFields;
-    private final int[] vocabularySizes;
-    /** Null in a replica: only the model its replicas belong to takes optimizer steps. */
     private final AdamOptimizer optimizer;
-    /** Models sharing these weights, each computing a slice of a step's batch on a thread of its own. */
-    private List<MultiTaskModel> replicas = List.of();
 
-    private MultiTaskModel(ModelConfig config, List<String> tasks, int numericFields, int[] vocabularySizes,
-                           Parameters parameters, boolean replica) {
+    private MultiTaskModel(ModelConfig config, List<String> tasks, Parameters parameters, Encoder encoder,
+                           List<Stage1Head> heads, Dense adversary) {
         this.config = config;
         this.tasks = List.copyOf(tasks);
-        this.numericFields = numericFields;
-        this.vocabularySizes = vocabularySizes.clone();
         this.parameters = parameters;
-        this.encoder = Encoder.trainable(config, numericFields, vocabularySizes, tasks.size(), parameters);
-        List<Stage1Head> heads = new ArrayList<>();
-        for (int k = 0; k < tasks.size(); k++) {
-            heads.add(Stage1Head.trainable(k, parameters, headPrefix(k)));
-        }
+        this.encoder = encoder;
         this.heads = List.copyOf(heads);
-        this.adversary = config.disentangle()
-                ? Dense.trainable(parameters.get("adversary.w"), parameters.get("adversary.b")) : null;
-        this.optimizer = replica ? null : new AdamOptimizer(parameters, config.learningRate());
+        this.adversary = adversary;
+        this.optimizer = new AdamOptimizer(parameters, config.learningRate());
     }
 
     public static MultiTaskModel create(ModelConfig config, int numericFields, int[] vocabularySizes,
@@ -78,30 +60,14 @@ public final class MultiTaskModel {
             builder.add("adversary.w", Parameters.Init.GLOROT_UNIFORM, (float) config.l2Dense(), config.expertOutput(), tasks.size());
             builder.add("adversary.b", Parameters.Init.ZEROS, 0f, tasks.size());
         }
-        return new MultiTaskModel(config, tasks, numericFields, vocabularySizes, builder.build(seed), false);
-    }
-
-    /**
-     * Trains each step in {@code parts} parts from now on, each on a thread of its own: the batch is cut into
-     * contiguous slices whose gradients are computed at once and added up before the one optimizer step. The step is
-     * the same full-batch step; its sums are rounded in another order, so the weights equal those of one part only to
-     * rounding, and the same seed and number of parts give the same weights bit for bit. (How many parts pay:
-     * {@link DataParallel#parts}.)
-     */
-    public MultiTaskModel trainOn(int parts) {
-        if (optimizer == null) {
-            throw new IllegalStateException("a replica does not train on its own");
+        Parameters p = builder.build(seed);
+        Encoder encoder = Encoder.trainable(config, numericFields, vocabularySizes, tasks.size(), p);
+        List<Stage1Head> heads = new ArrayList<>();
+        for (int k = 0; k < tasks.size(); k++) {
+            heads.add(Stage1Head.trainable(k, p, headPrefix(k)));
         }
-        if (parts < 1) {
-            throw new IllegalArgumentException("parts must be at least 1, not " + parts);
-        }
-        List<MultiTaskModel> made = new ArrayList<>();
-        for (int p = 1; p < parts; p++) {
-            made.add(new MultiTaskModel(config, tasks, numericFields, vocabularySizes, parameters.withOwnGradients(),
-                    true));
-        }
-        replicas = List.copyOf(made);
-        return this;
+        Dense adversary = config.disentangle() ? Dense.trainable(p.get("adversary.w"), p.get("adversary.b")) : null;
+        return new MultiTaskModel(config, tasks, p, encoder, heads, adversary);
     }
 
     public static String headPrefix(int k) {
@@ -136,10 +102,8 @@ public final class MultiTaskModel {
      * @param reversal the gradient-reversal factor alpha (ramped by the caller)
      */
     public StepResult trainStep(EncodedRows batch, float[][] labels, int[] environments, double reversal) {
-        return StepWorkspace.run(STEP, () -> {
-            StepResult result = replicas.isEmpty() || batch.rows() < replicas.size() + 1
-                    ? computeGradients(batch, labels, environments, reversal)
-                    : computeGradientsInParts(batch, labels, environments, reversal);
+        return StepWorkspace.run("stage1-step", () -> {
+            StepResult result = computeGradients(batch, labels, environments, reversal);
             optimizer.step();
             return result;
         });
@@ -147,56 +111,6 @@ public final class MultiTaskModel {
 
     /** The loss of a batch, leaving its gradients in {@link #parameters()} (no step). */
     public StepResult computeGradients(EncodedRows batch, float[][] labels, int[] environments, double reversal) {
-        StepResult data = dataGradients(batch, labels, environments, reversal);
-        return new StepResult(data.loss() + parameters.applyL2(), data.rowLosses());
-    }
-
-    /**
-     * {@link #computeGradients} with the batch cut into one slice per replica and this model: each slice's mean loss
-     * and gradients, weighted by its share of the rows, add up to the batch's (the L2 term is added once, here).
-     */
-    private StepResult computeGradientsInParts(EncodedRows batch, float[][] labels, int[] environments,
-                                               double reversal) {
-        int rows = batch.rows();
-        int parts = replicas.size() + 1;
-        List<Supplier<StepResult>> work = new ArrayList<>();
-        for (int p = 0; p < parts; p++) {
-            int from = DataParallel.start(rows, parts, p);
-            int to = DataParallel.start(rows, parts, p + 1);
-            EncodedRows slice = batch.range(from, to);
-            float[][] sliceLabels = new float[labels.length][];
-            for (int k = 0; k < labels.length; k++) {
-                sliceLabels[k] = Arrays.copyOfRange(labels[k], from, to);
-            }
-            int[] sliceEnvironments = environments == null ? null : Arrays.copyOfRange(environments, from, to);
-            MultiTaskModel model = p == 0 ? this : replicas.get(p - 1);
-            Supplier<StepResult> part = () -> model.dataGradients(slice, sliceLabels, sliceEnvironments, reversal);
-            // this thread is inside its workspace already; each other thread opens its own
-            work.add(p == 0 ? part : () -> StepWorkspace.run(STEP, part));
-        }
-        List<StepResult> results = DataParallel.run(work);
-        double loss = 0;
-        float[][] rowLosses = new float[tasks.size()][rows];
-        for (int p = 0; p < parts; p++) {
-            int from = DataParallel.start(rows, parts, p);
-            int to = DataParallel.start(rows, parts, p + 1);
-            double share = (to - from) / (double) rows;
-            loss += share * results.get(p).loss();
-            if (p == 0) {
-                parameters.gradients().muli(share);
-            } else {
-                Nd4j.getBlasWrapper().level1().axpy(parameters.count(), share,
-                        replicas.get(p - 1).parameters.gradients(), parameters.gradients());
-            }
-            for (int k = 0; k < tasks.size(); k++) {
-                System.arraycopy(results.get(p).rowLosses()[k], 0, rowLosses[k], from, to - from);
-            }
-        }
-        return new StepResult(loss + parameters.applyL2(), rowLosses);
-    }
-
-    /** The data's part of the loss (no L2 term), its gradients left in {@link #parameters()}. */
-    private StepResult dataGradients(EncodedRows batch, float[][] labels, int[] environments, double reversal) {
         parameters.zeroGradients();
         INDArray x = encoder.input(batch);
         EncoderPass ep = new EncoderPass(encoder, x);
@@ -227,6 +141,7 @@ public final class MultiTaskModel {
         }
         dx.addi(encoder.sharedExpert().backward(ep.shared(), dShared, true));
         encoder.backwardInput(batch, dx);
+        loss += parameters.applyL2();
         return new StepResult(loss, rowLosses);
     }
 
@@ -247,9 +162,9 @@ public final class MultiTaskModel {
         return config.lambdaAdv() * crossEntropy;
     }
 
-    /** Predicted probabilities per task, in batches, on as many threads as a step (bit-identical on any number). */
+    /** Predicted probabilities per task, in batches. */
     public float[][] predict(EncodedSource rows) {
-        return Predictions.of(encoder, new ArrayList<TaskHead>(heads), rows, replicas.size() + 1);
+        return Predictions.of(encoder, new ArrayList<TaskHead>(heads), rows);
     }
 
     /** Freezes a copy of the current weights as named arrays (for artifacts): encoder arrays and head k arrays. */

@@ -65,25 +65,6 @@ public final class Parameters {
         return values.length();
     }
 
-    /**
-     * The same parameters, values shared, with a gradient buffer of their own: a replica that computes the gradients
-     * of part of a batch on another thread ({@code io.mptrec.model.training.DataParallel}) while reading the one set
-     * of weights.
-     */
-    public Parameters withOwnGradients() {
-        INDArray ownGradients = Nd4j.zeros(DataType.FLOAT, values.length());
-        Map<String, Parameter> replica = new LinkedHashMap<>();
-        long offset = 0;
-        for (Parameter p : byName.values()) {
-            long n = p.size();
-            long[] shape = Arrays.stream(p.shape()).asLongStream().toArray();
-            INDArray gradient = ownGradients.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shape);
-            replica.put(p.name(), new Parameter(p.name(), p.shape(), p.value(), gradient, p.l2()));
-            offset += n;
-        }
-        return new Parameters(replica, values, ownGradients);
-    }
-
     public void zeroGradients() {
         gradients.assign(0);
     }

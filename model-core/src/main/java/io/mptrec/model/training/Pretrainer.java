@@ -12,7 +12,6 @@ import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
-import io.mptrec.model.nn.DataParallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,16 +31,6 @@ public final class Pretrainer {
 
     public static Result run(TrainingData data, List<String> tasks, ModelConfig config, long seed,
                              TrainingListener listener) {
-        return run(data, tasks, config, seed, 1, listener);
-    }
-
-    /**
-     * @param threads threads a step's batch may be shared among ({@link DataParallel#parts}, {@link
-     *                MultiTaskModel#trainOn}); the weights depend on it only through rounding, and the same seed and
-     *                thread count give the same weights bit for bit
-     */
-    public static Result run(TrainingData data, List<String> tasks, ModelConfig config, long seed, int threads,
-                             TrainingListener listener) {
         for (String task : tasks) {
             if (!data.tasks().contains(task)) {
                 throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
@@ -54,7 +43,7 @@ public final class Pretrainer {
         SplitData validation = splits.validation();
         SplitData test = splits.test();
         MultiTaskModel model = MultiTaskModel.create(config, transform.numericWidth(), transform.embeddingRows(), tasks,
-                seed).trainOn(DataParallel.parts(threads, config.batchSize()));
+                seed);
 
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());

@@ -16,7 +16,6 @@ import io.mptrec.model.network.PromptTuningModel;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.network.TuneConfig;
-import io.mptrec.model.nn.DataParallel;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +44,6 @@ public final class PromptTuner {
 
     public static Result run(TrainingData data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
                              TuneConfig config, long seed, String parentSha256, TrainingListener listener) {
-        return run(data, encoder, existing, task, config, seed, parentSha256, 1, listener);
-    }
-
-    /** @param threads as {@link Pretrainer#run(TrainingData, List, io.mptrec.model.network.ModelConfig, long, int,
-     *                 TrainingListener)}: the weights depend on it only through rounding */
-    public static Result run(TrainingData data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
-                             TuneConfig config, long seed, String parentSha256, int threads,
-                             TrainingListener listener) {
         if (!data.tasks().contains(task)) {
             throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
         }
@@ -65,18 +56,16 @@ public final class PromptTuner {
         SplitData test = splits.test();
 
         List<TaskHead> existingHeads = existing.stream().map(p -> p.head(encoder)).toList();
-        float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded(), threads);
+        float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
 
-        PromptTuningModel model = new PromptTuningModel(encoder.encoder(), config, seed)
-                .trainOn(DataParallel.parts(threads, config.batchSize()));
+        PromptTuningModel model = new PromptTuningModel(encoder.encoder(), config, seed);
         FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), model.head().adaptsExperts());
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
                 listener, epoch -> {
                     EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
-                        double loss = model.trainStep(positions, frozen::pass,
-                                Batches.select(train.labels()[0], positions));
+                        double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
                         listener.stepDone(epoch, step + 1, steps, loss);
                     });
                     return n;
@@ -84,7 +73,7 @@ public final class PromptTuner {
         int epoch = outcome.epochs();
         int bestEpoch = outcome.bestEpoch();
 
-        float[][] after = Predictions.of(encoder.encoder(), existingHeads, test.encoded(), threads);
+        float[][] after = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
         NonInterference nonInterference = compare(existing, before, after, test.rows().length);
 
         List<OfflineMetric> metrics = new ArrayList<>();

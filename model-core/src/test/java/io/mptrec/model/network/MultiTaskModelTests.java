@@ -76,60 +76,6 @@ class MultiTaskModelTests {
         assertThat(Nd4j.getWorkspaceManager().checkIfWorkspaceExists("stage1-step")).isTrue();
     }
 
-    /**
-     * A step in parts (the batch cut into slices, each slice's gradients computed on a thread of its own in a replica
-     * sharing the weights) is the full-batch step: the same loss, per-row losses and weights to float rounding, the
-     * adversary and a batch not divisible by the parts included; and the same parts give the same weights bit for bit.
-     */
-    @Test
-    void shouldTakeTheSameStepInPartsOnSeveralThreads() {
-        ModelConfig config = GradientCheck.tinyConfig().withDisentangle(true);
-        MultiTaskModel whole = MultiTaskModel.create(config, 3, GradientCheck.TINY_VOCABULARIES, List.of("a", "b"), 5);
-        MultiTaskModel inParts = MultiTaskModel.create(config, 3, GradientCheck.TINY_VOCABULARIES, List.of("a", "b"), 5)
-                .trainOn(3);
-        MultiTaskModel again = MultiTaskModel.create(config, 3, GradientCheck.TINY_VOCABULARIES, List.of("a", "b"), 5)
-                .trainOn(3);
-        int[] environments = {0, 1, 1, 0, 0, 1, 0, 1};
-        for (int i = 0; i < 6; i++) {
-            int n = i % 2 == 1 ? 7 : 8;
-            EncodedRows rows = ROWS.range(0, n);
-            float[][] labels = {Arrays.copyOf(LABELS[0], n), Arrays.copyOf(LABELS[1], n)};
-            int[] env = Arrays.copyOf(environments, n);
-            MultiTaskModel.StepResult a = whole.trainStep(rows, labels, env, 0.5);
-            MultiTaskModel.StepResult b = inParts.trainStep(rows, labels, env, 0.5);
-            again.trainStep(rows, labels, env, 0.5);
-            assertThat(b.loss()).isCloseTo(a.loss(), org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a.loss())));
-            for (int k = 0; k < 2; k++) {
-                for (int r = 0; r < n; r++) {
-                    assertThat(b.rowLosses()[k][r]).isCloseTo(a.rowLosses()[k][r], org.assertj.core.data.Offset.offset(1e-4f));
-                }
-            }
-        }
-        float[] expected = whole.parameters().snapshot();
-        float[] actual = inParts.parameters().snapshot();
-        for (int i = 0; i < expected.length; i++) {
-            // Adam's first steps move each weight by about the learning rate whatever the gradient's size
-            assertThat(actual[i]).as("weight %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
-        }
-        assertThat(again.parameters().snapshot()).containsExactly(actual);
-    }
-
-    /** Predictions share their batches of 4,096 rows among the model's threads: bit-identical on any number. */
-    @Test
-    void shouldPredictTheSameBitsOnSeveralThreads() {
-        EncodedRows rows = GradientCheck.tinyRows(4096 * 2 + 1000, 3); // three batches on two threads
-        MultiTaskModel one = MultiTaskModel.create(GradientCheck.tinyConfig(), 3, GradientCheck.TINY_VOCABULARIES,
-                List.of("a", "b"), 9);
-        MultiTaskModel two = MultiTaskModel.create(GradientCheck.tinyConfig(), 3, GradientCheck.TINY_VOCABULARIES,
-                List.of("a", "b"), 9).trainOn(2);
-        float[][] expected = one.predict(rows);
-        float[][] actual = two.predict(rows);
-        for (int k = 0; k < 2; k++) {
-            assertThat(actual[k]).containsExactly(expected[k]);
-            assertThat(actual[k][rows.rows() - 1]).isGreaterThan(0f); // the last batch was written
-        }
-    }
-
     private static float[] trainedWeights(long seed) {
         MultiTaskModel model = MultiTaskModel.create(GradientCheck.tinyConfig(), 3, GradientCheck.TINY_VOCABULARIES,
                 List.of("a", "b"), seed);

@@ -86,37 +86,6 @@ class PromptTuningModelTests {
         assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
     }
 
-    /**
-     * A step in parts (slices of the batch on threads of their own, in replicas sharing the head's weights) is the
-     * full-batch step to float rounding, adapter and wide part included; the same parts give the same prompt bit for bit.
-     */
-    @Test
-    void shouldTakeTheSameStepInPartsOnSeveralThreads() {
-        TuneConfig config = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 1.0, 1e-2, 8, 1e-4, 1, 1, true, 2, true);
-        Encoder encoder = frozenEncoder();
-        PromptTuningModel whole = new PromptTuningModel(encoder, config, 4);
-        PromptTuningModel inParts = new PromptTuningModel(encoder, config, 4).trainOn(3);
-        PromptTuningModel again = new PromptTuningModel(encoder, config, 4).trainOn(3);
-        java.util.function.Function<int[], EncoderPass> passOf = positions -> new EncoderPass(encoder, ROWS.select(positions));
-        for (int i = 0; i < 6; i++) {
-            int[] positions = i % 2 == 1 ? new int[] {6, 0, 3, 1, 5, 2, 7} : new int[] {0, 1, 2, 3, 4, 5, 6, 7};
-            float[] labels = new float[positions.length];
-            for (int r = 0; r < positions.length; r++) {
-                labels[r] = LABELS[positions[r]];
-            }
-            double a = whole.trainStep(positions, passOf, labels);
-            double b = inParts.trainStep(positions, passOf, labels);
-            again.trainStep(positions, passOf, labels);
-            assertThat(b).isCloseTo(a, org.assertj.core.data.Offset.offset(1e-5 * Math.abs(a)));
-        }
-        float[] expected = whole.parameters().snapshot();
-        float[] actual = inParts.parameters().snapshot();
-        for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("weight %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
-        }
-        assertThat(again.parameters().snapshot()).containsExactly(actual);
-    }
-
     @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}, tokens {3}")
     @CsvSource({"ATTENTION,false,0,1", "UNIFORM,false,0,1", "TASK_SIMILARITY,false,0,1", "ATTENTION,true,0,1",
             "ATTENTION,true,2,1", "UNIFORM,false,2,1", "ATTENTION,false,0,2", "ATTENTION,true,2,4"})
