@@ -1,5 +1,8 @@
 package io.mptrec.model.nn;
 
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -18,10 +21,30 @@ public final class Subnormals {
     private Subnormals() {
     }
 
-    /** Sets every subnormal value of {@code a} to zero, in place (one native pass). */
+    /**
+     * Sets every subnormal value of {@code a} to zero, in place. A float array that owns its whole buffer (the
+     * optimizer's parameters and moments, after every step) is read and written in place through the buffer's memory:
+     * this loop instead of ND4J's conditional replace made Census pretraining's epochs about 13 % shorter, with the
+     * same weights bit for bit (BENCHMARKS.md). Any other array (a view, another type) takes the conditional replace.
+     */
     public static void flush(INDArray a) {
+        if (a.dataType() == DataType.FLOAT && !a.isView() && a.offset() == 0 && a.data().length() == a.length()) {
+            IntBuffer bits = a.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
+            for (int i = 0, n = (int) a.length(); i < n; i++) {
+                int b = bits.get(i);
+                if ((b & EXPONENT) == 0 && (b & MAGNITUDE) != 0) {
+                    bits.put(i, 0); // +0, as the replace below writes
+                }
+            }
+            return;
+        }
         BooleanIndexing.replaceWhere(a, 0.0, Conditions.absLessThan(Float.MIN_NORMAL));
     }
+
+    /** A float's exponent bits: all zero for zero and the subnormals. */
+    private static final int EXPONENT = 0x7F800000;
+    /** Every bit but the sign: zero only for +0 and -0. */
+    private static final int MAGNITUDE = 0x7FFFFFFF;
 
     /** A copy of {@code values} with every subnormal value zero. */
     public static float[] flushed(float[] values) {

@@ -21,6 +21,20 @@ class SubnormalsTests {
         assertThat(array.toFloatVector()).containsExactly(expected);
     }
 
+    /** A view (here one row of a matrix) is flushed within itself; the rest of its buffer stays as it was. */
+    @Test
+    void shouldFlushAViewAndNothingBesideIt() {
+        float[] row = {SUBNORMAL, 0.5f, -SUBNORMAL, -2f};
+        var matrix = Nd4j.create(new float[][] {row, row});
+        Subnormals.flush(matrix.getRow(1));
+        assertThat(matrix.getRow(1).toFloatVector()).containsExactly(0f, 0.5f, 0f, -2f);
+        assertThat(matrix.getRow(0).toFloatVector()).containsExactly(row);
+
+        var whole = Nd4j.create(new float[][] {row, row});
+        Subnormals.flush(whole);
+        assertThat(whole.reshape(8).toFloatVector()).containsExactly(0f, 0.5f, 0f, -2f, 0f, 0.5f, 0f, -2f);
+    }
+
     /**
      * Weights that training left subnormal (16 % to 44 % of the bundled encoders' expert weights): after an Adam step,
      * even one that moves nothing, none is left there, and the others are where they were.
