@@ -18,6 +18,11 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  */
 public final class Subnormals {
 
+    /** A float's exponent bits: all zero for zero and the subnormals. */
+    private static final int EXPONENT = 0x7F800000;
+    /** Every bit but the sign: zero only for +0 and -0. */
+    private static final int MAGNITUDE = 0x7FFFFFFF;
+
     private Subnormals() {
     }
 
@@ -31,8 +36,7 @@ public final class Subnormals {
         if (a.dataType() == DataType.FLOAT && !a.isView() && a.offset() == 0 && a.data().length() == a.length()) {
             IntBuffer bits = a.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
             for (int i = 0, n = (int) a.length(); i < n; i++) {
-                int b = bits.get(i);
-                if ((b & EXPONENT) == 0 && (b & MAGNITUDE) != 0) {
+                if (isSubnormal(bits.get(i))) {
                     bits.put(i, 0); // +0, as the replace below writes
                 }
             }
@@ -41,19 +45,19 @@ public final class Subnormals {
         BooleanIndexing.replaceWhere(a, 0.0, Conditions.absLessThan(Float.MIN_NORMAL));
     }
 
-    /** A float's exponent bits: all zero for zero and the subnormals. */
-    private static final int EXPONENT = 0x7F800000;
-    /** Every bit but the sign: zero only for +0 and -0. */
-    private static final int MAGNITUDE = 0x7FFFFFFF;
-
     /** A copy of {@code values} with every subnormal value zero. */
     public static float[] flushed(float[] values) {
         float[] copy = values.clone();
         for (int i = 0; i < copy.length; i++) {
-            if (copy[i] != 0 && Math.abs(copy[i]) < Float.MIN_NORMAL) {
+            if (isSubnormal(Float.floatToRawIntBits(copy[i]))) {
                 copy[i] = 0;
             }
         }
         return copy;
+    }
+
+    /** Whether a float, given by its bits, is subnormal: exponent bits all zero, and not +0 or -0. */
+    private static boolean isSubnormal(int bits) {
+        return (bits & EXPONENT) == 0 && (bits & MAGNITUDE) != 0;
     }
 }
