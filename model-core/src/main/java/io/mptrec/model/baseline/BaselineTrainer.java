@@ -1,7 +1,6 @@
 package io.mptrec.model.baseline;
 
 import io.mptrec.model.artifact.OfflineMetric;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.training.EarlyStopping;
 import io.mptrec.model.training.EpochPlan;
 import io.mptrec.model.training.Evaluation;
@@ -36,9 +35,8 @@ public final class BaselineTrainer {
         int steps = EpochPlan.steps(n, batchSize);
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(),
                 model.config().patience(), steps, listener, epoch -> {
-                    EpochPlan.forEachBatch(n, seed, epoch, batchSize, (step, positions) -> {
-                        double loss = model.trainStep(train.encoded().select(positions),
-                                Batches.select(train.labels(), positions));
+                    EpochPlan.forEachBatch(train, seed, epoch, batchSize, (step, positions, batch) -> {
+                        double loss = model.trainStep(batch.rows(), batch.labels());
                         listener.stepDone(epoch, step + 1, steps, loss);
                     });
                     return n;

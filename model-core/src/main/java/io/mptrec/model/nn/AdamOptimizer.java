@@ -1,35 +1,120 @@
 package io.mptrec.model.nn;
 
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Adam over the whole flat parameter buffer: one native update per step. */
+/**
+ * Adam over the whole flat parameter buffer, in one Java loop over the parameters', gradients' and moments' memory:
+ * each value's moments, its update, the update's subtraction and the subnormal flush ({@link Subnormals}) in one
+ * pass. This replaced ND4J's Adam op followed by a subtraction and two flushes, four passes and their native calls
+ * (BENCHMARKS.md); it does ND4J's float arithmetic in ND4J's order, so the weights are the same bit for bit
+ * (AdamOptimizerTests).
+ */
 public final class AdamOptimizer {
 
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-7f;
+
+    /** The bias correction's powers are computed for this many iterations at a time. */
+    private static final int POWER_BLOCK = 1024;
+
+    /** Values per chunk of the loop: four chunks fit in a core's L1 cache. */
+    private static final int CHUNK = 1024;
+
     private final Parameters parameters;
-    /** Adam's first and second moments, side by side. */
-    private final INDArray state;
-    private final GradientUpdater<?> updater;
+    /** Adam's first moments, then its second moments, in native memory as the parameters are. */
+    private final INDArray moments;
+    private final int count;
+    private final float learningRate;
     private int iteration;
+    private int powersFrom = -1;
+    private float[] beta1Powers;
+    private float[] beta2Powers;
+    private final float[] g = new float[CHUNK];
+    private final float[] p = new float[CHUNK];
+    private final float[] m = new float[CHUNK];
+    private final float[] v = new float[CHUNK];
 
     public AdamOptimizer(Parameters parameters, double learningRate) {
         this.parameters = parameters;
-        this.state = Nd4j.zeros(DataType.FLOAT, 1, 2 * parameters.count());
-        this.updater = new Adam(learningRate, 0.9, 0.999, 1e-7).instantiate(state, true);
+        this.count = Math.toIntExact(parameters.count());
+        this.moments = Nd4j.zeros(DataType.FLOAT, 2L * count);
+        this.learningRate = (float) learningRate;
+    }
+
+    /** The memory of a float array that owns its whole buffer, as floats. */
+    private static FloatBuffer floats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.isView() || a.offset() != 0 || a.data().length() != a.length()) {
+            throw new IllegalArgumentException("Adam needs float arrays that own their buffer, got " + a.shapeInfoToString());
+        }
+        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /**
      * Turns the accumulated gradients into Adam's update and applies it; then no parameter and no moment is left
-     * subnormal ({@link Subnormals}), so no later step multiplies one.
+     * subnormal ({@link Subnormals}), so no later step multiplies one. The gradients are left as they were.
      */
     public void step() {
-        INDArray gradient = parameters.gradients().reshape(1, parameters.count());
-        updater.applyUpdater(gradient, iteration++, 0);
-        parameters.values().subi(gradient.reshape(parameters.count()));
-        Subnormals.flush(parameters.values());
-        Subnormals.flush(state);
+        // buffers over the arrays' memory, taken while this method holds the arrays, so that none is freed under them
+        FloatBuffer values = floats(parameters.values());
+        FloatBuffer gradients = floats(parameters.gradients());
+        FloatBuffer allMoments = floats(moments);
+        FloatBuffer firstMoment = allMoments.slice(0, count);
+        FloatBuffer secondMoment = allMoments.slice(count, count);
+        float stepSize = stepSize();
+        // a chunk at a time through heap arrays, so that the loop reads plain arrays, not native memory
+        for (int from = 0; from < count; from += CHUNK) {
+            int n = Math.min(CHUNK, count - from);
+            gradients.get(from, g, 0, n);
+            values.get(from, p, 0, n);
+            firstMoment.get(from, m, 0, n);
+            secondMoment.get(from, v, 0, n);
+            for (int i = 0; i < n; i++) {
+                float mi = BETA1 * m[i] + g[i] * (1 - BETA1);
+                float vi = BETA2 * v[i] + g[i] * g[i] * (1 - BETA2);
+                float update = (mi * stepSize) / ((float) Math.sqrt(vi) + EPSILON);
+                p[i] = Subnormals.flushed(p[i] - update);
+                m[i] = Subnormals.flushed(mi);
+                v[i] = Subnormals.flushed(vi);
+            }
+            values.put(from, p, 0, n);
+            firstMoment.put(from, m, 0, n);
+            secondMoment.put(from, v, 0, n);
+        }
+        iteration++;
+    }
+
+    /**
+     * The bias-corrected step size, lr * sqrt(1 - beta2^t) / (1 - beta1^t) at t = iteration + 1, rounded where ND4J's
+     * Adam op rounds it: in float but for the division, in double.
+     */
+    private float stepSize() {
+        int t = iteration + 1;
+        if (powersFrom < 0 || t >= powersFrom + POWER_BLOCK) {
+            powersFrom = t;
+            beta1Powers = powers(BETA1, t);
+            beta2Powers = powers(BETA2, t);
+        }
+        float root = (float) Math.sqrt((float) (1.0 - beta2Powers[t - powersFrom]));
+        float size = (float) ((learningRate * root) / (1.0 - beta1Powers[t - powersFrom]));
+        return Float.isNaN(size) || Float.isInfinite(size) || size == 0 ? EPSILON : size;
+    }
+
+    /**
+     * beta^t for {@link #POWER_BLOCK} exponents from t, by ND4J's float power, the function its Adam op calls: Java's
+     * {@code Math.pow} rounded to float differs from it by an ulp now and then (0.9^685).
+     */
+    private static float[] powers(float beta, int from) {
+        float[] exponents = new float[POWER_BLOCK];
+        for (int i = 0; i < POWER_BLOCK; i++) {
+            exponents[i] = from + i;
+        }
+        return Transforms.pow(Nd4j.valueArrayOf(new long[] {POWER_BLOCK}, beta), Nd4j.create(exponents), false)
+                .toFloatVector();
     }
 }

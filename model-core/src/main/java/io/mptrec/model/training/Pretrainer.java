@@ -8,7 +8,6 @@ import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
-import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
@@ -51,11 +50,11 @@ public final class Pretrainer {
         float[][] rowLosses = new float[tasks.size()][n];
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
                 listener, epoch -> {
-                    EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
+                    EpochPlan.forEachBatch(train, seed, epoch, config.batchSize(), (step, positions, batch) -> {
                         double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
                         int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
-                        MultiTaskModel.StepResult result = model.trainStep(train.encoded().select(positions),
-                                Batches.select(train.labels(), positions), batchEnvironments, reversal(progress));
+                        MultiTaskModel.StepResult result = model.trainStep(batch.rows(), batch.labels(),
+                                batchEnvironments, reversal(progress));
                         if (config.disentangle()) {
                             for (int k = 0; k < tasks.size(); k++) {
                                 for (int i = 0; i < positions.length; i++) {

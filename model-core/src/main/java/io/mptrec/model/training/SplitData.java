@@ -1,9 +1,11 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.data.Dataset;
+import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.network.Batches;
 import java.util.List;
 
 /**
@@ -25,6 +27,15 @@ public record SplitData(Split split, int[] rows, EncodedSource encoded, float[][
         }
         int[] users = data.schema().userColumn() == null ? null : data.users(rows);
         return new SplitData(split, rows, transform.encode(data, rows), labels, users);
+    }
+
+    /** Some rows of a split with each task's labels, in the order asked for. */
+    public record Batch(EncodedRows rows, float[][] labels) {
+    }
+
+    /** The rows at {@code positions} (indices into this split) with their labels. */
+    public Batch batch(int[] positions) {
+        return new Batch(encoded.select(positions), Batches.select(labels, positions));
     }
 
     public String name() {

@@ -1,0 +1,67 @@
+package io.mptrec.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+/** The Java loop against what it replaced: ND4J's Adam op, a subtraction and a subnormal flush of every array. */
+class AdamOptimizerTests {
+
+    private static final int COUNT = 4_000;
+    private static final double LEARNING_RATE = 3e-3;
+
+    @Test
+    void shouldGiveNd4jsAdamWeightsBitForBit() {
+        Parameters parameters = Parameters.builder().add("w", Parameters.Init.ZEROS, 0f, COUNT).build(1);
+        SplittableRandom random = new SplittableRandom(7);
+        float[] start = new float[COUNT];
+        for (int i = 0; i < COUNT; i++) {
+            start[i] = (float) random.nextGaussian() * scale(random);
+        }
+        parameters.values().assign(Nd4j.create(start));
+        AdamOptimizer adam = new AdamOptimizer(parameters, LEARNING_RATE);
+
+        INDArray expected = Nd4j.create(start);
+        INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2 * COUNT);
+        GradientUpdater<?> nd4j = new Adam(LEARNING_RATE, 0.9, 0.999, 1e-7).instantiate(state, true);
+
+        for (int iteration = 0; iteration < 1_500; iteration++) { // past a block of the step sizes' powers (1,024)
+            float[] gradient = new float[COUNT];
+            for (int i = 0; i < COUNT; i++) {
+                // gradients from large to fading: their squares underflow, so the moments and weights meet subnormals
+                gradient[i] = (float) random.nextGaussian() * scale(random);
+            }
+            parameters.gradients().assign(Nd4j.create(gradient));
+            adam.step();
+            assertThat(parameters.gradients().toFloatVector()).as("the gradients stay").containsExactly(gradient);
+
+            INDArray update = Nd4j.create(gradient).reshape(1, COUNT);
+            nd4j.applyUpdater(update, iteration, 0);
+            expected.subi(update.reshape(COUNT));
+            expected.assign(Nd4j.create(Subnormals.flushed(expected.toFloatVector())));
+            state.assign(Nd4j.create(Subnormals.flushed(state.toFloatVector())).reshape(1, 2 * COUNT));
+
+            assertBitIdentical(parameters.values().toFloatVector(), expected.toFloatVector(), iteration);
+        }
+    }
+
+    /** Magnitudes from 1 down to 1e-25. */
+    private static float scale(SplittableRandom random) {
+        return (float) Math.pow(10, -random.nextInt(26));
+    }
+
+    private static void assertBitIdentical(float[] actual, float[] expected, int iteration) {
+        for (int i = 0; i < actual.length; i++) {
+            if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
+                throw new AssertionError("iteration " + iteration + ", weight " + i + ": " + actual[i] + " against ND4J's "
+                        + expected[i]);
+            }
+        }
+    }
+}
