@@ -35,7 +35,7 @@ public final class BaselineTrainer {
         int steps = EpochPlan.steps(n, batchSize);
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(),
                 model.config().patience(), steps, listener, epoch -> {
-                    EpochPlan.forEachBatch(train, seed, epoch, batchSize, (step, positions, batch) -> {
+                    EpochPlan.forEachBatch(train, seed, epoch, batchSize, (step, batch) -> {
                         double loss = model.trainStep(batch.rows(), batch.labels());
                         listener.stepDone(epoch, step + 1, steps, loss);
                     });

@@ -30,7 +30,7 @@ public final class EpochPlan {
     /** One step of an epoch given its batch, read ahead. */
     @FunctionalInterface
     public interface BatchStep {
-        void run(int step, int[] positions, SplitData.Batch batch);
+        void run(int step, SplitData.Batch batch);
     }
 
     /**
@@ -49,16 +49,13 @@ public final class EpochPlan {
         try {
             int[] first = batch(order, 0, batchSize);
             Future<SplitData.Batch> next = reader.submit(() -> split.batch(first));
-            int[] nextPositions = first;
             for (int s = 0; s < steps; s++) {
-                int[] positions = nextPositions;
                 SplitData.Batch batch = await(next);
                 if (s + 1 < steps) {
                     int[] following = batch(order, s + 1, batchSize);
                     next = reader.submit(() -> split.batch(following));
-                    nextPositions = following;
                 }
-                step.run(s, positions, batch);
+                step.run(s, batch);
             }
         } finally {
             reader.shutdownNow();

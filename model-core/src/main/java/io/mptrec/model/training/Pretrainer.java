@@ -50,8 +50,9 @@ public final class Pretrainer {
         float[][] rowLosses = new float[tasks.size()][n];
         EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
                 listener, epoch -> {
-                    EpochPlan.forEachBatch(train, seed, epoch, config.batchSize(), (step, positions, batch) -> {
+                    EpochPlan.forEachBatch(train, seed, epoch, config.batchSize(), (step, batch) -> {
                         double progress = ((epoch - 1) * (double) steps + step) / (config.maxEpochs() * (double) steps);
+                        int[] positions = batch.positions();
                         int[] batchEnvironments = config.disentangle() ? select(environments, positions) : null;
                         MultiTaskModel.StepResult result = model.trainStep(batch.rows(), batch.labels(),
                                 batchEnvironments, reversal(progress));

@@ -29,13 +29,17 @@ public record SplitData(Split split, int[] rows, EncodedSource encoded, float[][
         return new SplitData(split, rows, transform.encode(data, rows), labels, users);
     }
 
-    /** Some rows of a split with each task's labels, in the order asked for. */
-    public record Batch(EncodedRows rows, float[][] labels) {
+    /**
+     * Some rows of a split with each task's labels, in the order asked for.
+     *
+     * @param positions the rows' indices into the split
+     */
+    public record Batch(int[] positions, EncodedRows rows, float[][] labels) {
     }
 
     /** The rows at {@code positions} (indices into this split) with their labels. */
     public Batch batch(int[] positions) {
-        return new Batch(encoded.select(positions), Batches.select(labels, positions));
+        return new Batch(positions, encoded.select(positions), Batches.select(labels, positions));
     }
 
     public String name() {

@@ -41,8 +41,9 @@ class EpochPlanTests {
         EpochPlan.forEachBatch(ROWS, 5, 2, BATCH, (step, positions) -> planned.add(positions));
 
         List<int[]> read = new ArrayList<>();
-        EpochPlan.forEachBatch(numbered(numberedRows()), 5, 2, BATCH, (step, positions, batch) -> {
+        EpochPlan.forEachBatch(numbered(numberedRows()), 5, 2, BATCH, (step, batch) -> {
             assertThat(step).isEqualTo(read.size());
+            int[] positions = batch.positions();
             float[] expected = new float[positions.length];
             for (int i = 0; i < positions.length; i++) {
                 expected[i] = positions[i];
@@ -80,7 +81,7 @@ class EpochPlanTests {
         };
         AtomicInteger steps = new AtomicInteger();
         assertThatThrownBy(() -> EpochPlan.forEachBatch(numbered(failingThird), 5, 1, BATCH,
-                (step, positions, batch) -> steps.incrementAndGet()))
+                (step, batch) -> steps.incrementAndGet()))
                 .isInstanceOf(IllegalStateException.class).hasMessage("disk gone");
         assertThat(steps).hasValue(2);
     }
