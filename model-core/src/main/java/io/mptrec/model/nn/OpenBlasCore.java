@@ -1,14 +1,21 @@
 package io.mptrec.model.nn;
 
+import com.sun.jna.Function;
+import com.sun.jna.Library;
+import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Which kernels OpenBLAS runs in this process. ND4J 1.0.0-M2.1 bundles OpenBLAS 0.3.19, whose CPU detection predates
@@ -18,6 +25,10 @@ import java.util.stream.Stream;
  * process's own environment (through the C library's {@code setenv}: Java has no way to change its environment) when
  * the CPU has the AVX-512 subsets those kernels use and the user has not chosen a core; on other CPUs OpenBLAS's own
  * choice stands. It takes effect only before ND4J or OpenBLAS loads, so the command line and the server call it first.
+ *
+ * <p>A user's {@code OPENBLAS_CORETYPE} always stands, but one that names older kernels than the CPU runs (Haswell on
+ * an AVX-512 CPU, say, as some machines' login environments set) costs about half the speed of every product, so it
+ * is logged as a warning, and {@link #loadedCore()} says which kernels run (the {@code bench} command prints it).
  */
 public final class OpenBlasCore {
 
@@ -25,7 +36,12 @@ public final class OpenBlasCore {
     static final String SKYLAKE_X = "SkylakeX";
     /** The instruction subsets OpenBLAS's SkylakeX kernels are built for. */
     static final List<String> SKYLAKE_X_FLAGS = List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl");
+    /** OpenBLAS's cores whose single-precision kernels are SkylakeX's or newer (lower case). */
+    static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
 
+    /** dlopen's flags (Linux): resolve lazily; only return the handle of a library already loaded. */
+    private static final int RTLD_LAZY = 1;
+    private static final int RTLD_NOLOAD = 4;
     private static final System.Logger LOG = System.getLogger(OpenBlasCore.class.getName());
     private static boolean done;
 
@@ -58,6 +74,42 @@ public final class OpenBlasCore {
         }
     }
 
+    /**
+     * Why the user's setting is slower than the CPU allows, or empty: it names a core without the AVX-512 kernels on a CPU
+     * that has them.
+     */
+    static Optional<String> slowerThanCpu(Set<String> cpuFlags, String userSetting) {
+        if (userSetting == null || userSetting.isBlank() || choose(cpuFlags, null).isEmpty()
+                || AVX512_CORES.contains(userSetting.trim().toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return Optional.of(VARIABLE + "=" + userSetting.trim() + " is set, so OpenBLAS runs those kernels, although this "
+                + "CPU has the AVX-512 subsets of its " + SKYLAKE_X + " kernels, which multiply matrices about twice as "
+                + "fast (model-core/BENCHMARKS.md); unset it to let mptrec choose");
+    }
+
+    /**
+     * The kernels OpenBLAS runs in this process, by its own name for them ({@code openblas_get_corename}), loading it if it
+     * is not yet loaded; "unknown" where it cannot say.
+     */
+    public static String loadedCore() {
+        try {
+            Loader.load(openblas_nolapack.class);
+            for (Map.Entry<String, String> library : Loader.getLoadedLibraries().entrySet()) {
+                String path = library.getValue();
+                if (path != null && Path.of(path).getFileName().toString().startsWith("libopenblas")) {
+                    // the loaded library's own handle: RTLD_NOLOAD opens nothing new, and its symbols stay local
+                    Function name = NativeLibrary.getInstance(path, Map.of(Library.OPTION_OPEN_FLAGS,
+                            RTLD_LAZY | RTLD_NOLOAD)).getFunction("openblas_get_corename");
+                    return (String) name.invoke(String.class, new Object[0]);
+                }
+            }
+        } catch (LinkageError | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot ask OpenBLAS for its core: " + e);
+        }
+        return "unknown";
+    }
+
     /** Sets {@code OPENBLAS_CORETYPE} for this process where {@link #choose} says so; once; never fails the caller. */
     public static synchronized void selectBeforeLoading() {
         if (done) {
@@ -65,7 +117,9 @@ public final class OpenBlasCore {
         }
         done = true;
         String userSetting = System.getenv(VARIABLE);
-        Optional<String> core = choose(cpuFlags(Path.of("/proc/cpuinfo")), userSetting);
+        Set<String> flags = cpuFlags(Path.of("/proc/cpuinfo"));
+        slowerThanCpu(flags, userSetting).ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+        Optional<String> core = choose(flags, userSetting);
         boolean blank = userSetting != null && userSetting.isBlank();
         if (core.isEmpty() && !blank) {
             return;

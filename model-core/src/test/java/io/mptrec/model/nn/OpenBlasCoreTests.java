@@ -28,6 +28,30 @@ class OpenBlasCoreTests {
     }
 
     @Test
+    void shouldWarnOnlyWhenTheUsersCoreIsOlderThanTheCpusAvx512Kernels() {
+        assertThat(OpenBlasCore.slowerThanCpu(ZEN4, "Haswell")).hasValueSatisfying(warning -> assertThat(warning)
+                .contains("OPENBLAS_CORETYPE=Haswell").contains("SkylakeX").contains("unset it"));
+        assertThat(OpenBlasCore.slowerThanCpu(ZEN4, "Zen")).isPresent();
+        assertThat(OpenBlasCore.slowerThanCpu(ZEN4, "SkylakeX")).isEmpty();
+        assertThat(OpenBlasCore.slowerThanCpu(ZEN4, "cooperlake")).isEmpty();
+        assertThat(OpenBlasCore.slowerThanCpu(ZEN4, null)).isEmpty();
+        assertThat(OpenBlasCore.slowerThanCpu(ZEN4, " ")).isEmpty();
+        // a CPU without AVX-512: Haswell is the best there is
+        assertThat(OpenBlasCore.slowerThanCpu(Set.of("fma", "avx", "avx2"), "Haswell")).isEmpty();
+    }
+
+    /** What the process reports as its kernels is what OpenBLAS said it took when it loaded (OPENBLAS_VERBOSE=2). */
+    @Test
+    void shouldReportTheKernelsOpenBlasLoaded() throws Exception {
+        for (String setting : new String[] {"Haswell", "SkylakeX"}) {
+            String reported = FreshJvm.run(ReportProbe.class, environment -> {
+                environment.put(OpenBlasCore.VARIABLE, setting);
+            }, Pattern.compile("reported core: (\\S+)"));
+            assertThat(reported).isEqualTo(loadedCore(setting, false));
+        }
+    }
+
+    @Test
     void shouldReadTheFirstProcessorsFlags(@TempDir Path dir) throws IOException {
         Path cpuinfo = Files.writeString(dir.resolve("cpuinfo"), """
                 processor\t: 0
@@ -58,6 +82,13 @@ class OpenBlasCoreTests {
                 environment.put(OpenBlasCore.VARIABLE, userSetting);
             }
         }, Pattern.compile("Core: (\\S+)"), Boolean.toString(select));
+    }
+
+    /** The child: prints the kernels {@link OpenBlasCore#loadedCore()} reports. */
+    public static final class ReportProbe {
+        public static void main(String[] args) {
+            System.out.println("reported core: " + OpenBlasCore.loadedCore());
+        }
     }
 
     /** The child: select (or not), then load OpenBLAS. */
