@@ -31,6 +31,8 @@ final class FrozenDense {
     private final FloatPointer nativeWeight;
     private final float[][] weightRows;
     private final float[] bias;
+    /** The bias repeated for a block's rows, so that adding it indexes both arrays alike; null without a bias. */
+    private final float[] biasRows;
 
     /** @param bias the bias, or null for a bias-free layer */
     FrozenDense(FloatArray weight, FloatArray bias) {
@@ -49,6 +51,10 @@ final class FrozenDense {
             weightRows[k] = Arrays.copyOfRange(w, k * outputs, (k + 1) * outputs);
         }
         this.bias = bias == null ? null : Subnormals.flushed(bias.data());
+        this.biasRows = this.bias == null ? null : new float[InferenceKernel.BLOCK * outputs];
+        for (int r = 0; this.bias != null && r < InferenceKernel.BLOCK; r++) {
+            System.arraycopy(this.bias, 0, biasRows, r * outputs, outputs);
+        }
     }
 
     int inputs() {
@@ -76,11 +82,32 @@ final class FrozenDense {
         openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, outputs, inputs,
                 1f, work.in, inputs, nativeWeight, outputs, 0f, work.out, outputs);
         work.out.get(y, 0, n * outputs);
-        for (int r = 0; r < n; r++) {
-            int at = r * outputs;
-            for (int j = 0; j < outputs; j++) {
-                float v = bias == null ? y[at + j] : y[at + j] + bias[j];
-                y[at + j] = relu ? Math.max(v, 0f) : v;
+        int values = n * outputs;
+        if (bias == null) {
+            if (relu) {
+                for (int i = 0; i < values; i++) {
+                    y[i] = Math.max(y[i], 0f);
+                }
+            }
+        } else if (n <= InferenceKernel.BLOCK) {
+            // y and the bias rows at the same index: the form C2 vectorises (with an offset it stays scalar)
+            float[] b = biasRows;
+            if (relu) {
+                for (int i = 0; i < values; i++) {
+                    y[i] = Math.max(y[i] + b[i], 0f);
+                }
+            } else {
+                for (int i = 0; i < values; i++) {
+                    y[i] = y[i] + b[i];
+                }
+            }
+        } else {
+            for (int r = 0; r < n; r++) {
+                int at = r * outputs;
+                for (int j = 0; j < outputs; j++) {
+                    float v = y[at + j] + bias[j];
+                    y[at + j] = relu ? Math.max(v, 0f) : v;
+                }
             }
         }
     }

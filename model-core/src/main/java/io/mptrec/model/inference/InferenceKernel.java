@@ -38,7 +38,7 @@ public final class InferenceKernel {
      * block and OpenBLAS gets products large enough to run near its peak, while a block's intermediate values (about
      * 3.5 KB a row for Census) stay in the core's cache.
      */
-    private static final int BLOCK = 128;
+    static final int BLOCK = 128;
     /** Scratch blocks kept for reuse: about as many as passes run at once. */
     private static final int POOLED = 2 * Runtime.getRuntime().availableProcessors();
     /** As LayerNorm's. */
