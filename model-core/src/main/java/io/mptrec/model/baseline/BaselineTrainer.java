@@ -8,6 +8,7 @@ import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Trains a baseline with the same loop as MPT-Rec's stages: seeded mini-batches ({@link EpochPlan}), Adam,
@@ -25,6 +26,18 @@ public final class BaselineTrainer {
      */
     public static TrainingReport train(ExpertNetwork model, SplitData train, SplitData validation, SplitData test,
                                        long seed, TrainingListener listener) {
+        return train(model, train, validation, test, seed, listener, new int[0], (report, patience) -> {
+        });
+    }
+
+    /**
+     * As {@link #train(ExpertNetwork, SplitData, SplitData, SplitData, long, TrainingListener)}, also handing
+     * {@code ended} the report of the run with each patience of {@code shorter} (below the config's) as that run would
+     * have ended, while {@code model} holds that run's best weights ({@link EarlyStopping}).
+     */
+    public static TrainingReport train(ExpertNetwork model, SplitData train, SplitData validation, SplitData test,
+                                       long seed, TrainingListener listener, int[] shorter,
+                                       ObjIntConsumer<TrainingReport> ended) {
         List<String> tasks = model.tasks();
         if (train.labels().length != tasks.size()) {
             throw new IllegalArgumentException("splits carry " + train.labels().length + " label sets for " + tasks);
@@ -40,8 +53,14 @@ public final class BaselineTrainer {
                         listener.stepDone(epoch, step + 1, steps, loss);
                     });
                     return n;
-                }, () -> Evaluation.aucs(tasks, model::predict, validation));
-        List<OfflineMetric> metrics = Evaluation.metrics(tasks, model::predict, List.of(validation, test));
+                }, () -> Evaluation.aucs(tasks, model::predict, validation), shorter,
+                (end, patience) -> ended.accept(report(model, validation, test, end, started), patience));
+        return report(model, validation, test, outcome, started);
+    }
+
+    private static TrainingReport report(ExpertNetwork model, SplitData validation, SplitData test,
+                                         EarlyStopping.Outcome outcome, long started) {
+        List<OfflineMetric> metrics = Evaluation.metrics(model.tasks(), model::predict, List.of(validation, test));
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainingReport(outcome.epochs(), outcome.bestEpoch(), seconds, outcome.samplesPerSecond(),
                 model.parameters().count(), model.nonEmbeddingParameters(), metrics);

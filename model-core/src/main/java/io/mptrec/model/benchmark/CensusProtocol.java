@@ -12,15 +12,22 @@ import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.training.PromptTuner;
 import io.mptrec.model.training.Pretrainer;
 import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The canonical benchmark protocol of method.md (Census's, and KuaiRand's with its own tasks): on one dataset, for each seed, MPT-Rec stage 1 and its
@@ -139,15 +146,17 @@ public final class CensusProtocol {
 
         // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
         Tuned<Pretrainer.Result> stage1 = tuned(networkGrid, point(config), existing,
-                p -> Pretrainer.run(data, existing, config.withOptimiser(p.learningRate(), p.patience()), seed,
-                        TrainingListener.SILENT), Pretrainer.Result::report);
+                (p, shorter, ended) -> Pretrainer.run(TrainingData.of(data), existing,
+                        config.withOptimiser(p.learningRate(), p.patience()), seed, TrainingListener.SILENT, shorter,
+                        ended), Pretrainer.Result::report);
         emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1, out);
         // each stage-2 variant on the same frozen encoder; mpt_rec is the default's figures, under its own name too
         for (TuneConfig variant : settings.stage2Variants()) {
             Tuned<PromptTuner.Result> stage2 = tuned(networkGrid, new TuningGrid.Point(variant.learningRate(),
-                    variant.patience()), List.of(newTask), p -> PromptTuner.run(data, stage1.result().encoder(),
-                    stage1.result().prompts(), newTask, variant.withLearningRate(p.learningRate()).withPatience(p.patience()),
-                    seed, null, TrainingListener.SILENT), PromptTuner.Result::report);
+                    variant.patience()), List.of(newTask), (p, shorter, ended) -> PromptTuner.run(TrainingData.of(data),
+                    stage1.result().encoder(), stage1.result().prompts(), newTask,
+                    variant.withLearningRate(p.learningRate()).withPatience(p.patience()), seed, null,
+                    TrainingListener.SILENT, shorter, ended), PromptTuner.Result::report);
             NonInterference check = stage2.result().prompt().metadata().nonInterference();
             if (variant.equals(settings.tune())) {
                 emit("mpt_rec", BenchmarkRecord.NEW_TASK, newTask, seed, stage2, null, out);
@@ -185,20 +194,21 @@ public final class CensusProtocol {
         for (String task : existing) {
             Splits one = new Splits(transform, List.of(task));
             emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, tuned(settings.grid().trees(), trees,
-                    List.of(task), p -> one.trainTrees(task, seed, p), r -> r), null, out);
+                    List.of(task), separately(p -> one.trainTrees(task, seed, p)), r -> r), null, out);
         }
         emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, tuned(settings.grid().trees(), trees,
-                List.of(newTask), p -> newSplits.trainTrees(newTask, seed, p), r -> r), null, out);
+                List.of(newTask), separately(p -> newSplits.trainTrees(newTask, seed, p)), r -> r), null, out);
         // the new task's own network from scratch on its labels alone: what a team without a multi-task model would train
         Tuned<TrainingReport> single = tuned(networkGrid, point(config), List.of(newTask),
-                p -> newSplits.train(ExpertNetwork.sharedBottom(config.withOptimiser(p.learningRate(), p.patience()),
-                        numeric, vocabularies, List.of(newTask), seed), seed), r -> r);
+                (p, shorter, ended) -> newSplits.train(ExpertNetwork.sharedBottom(config.withOptimiser(p.learningRate(),
+                        p.patience()), numeric, vocabularies, List.of(newTask), seed), seed, shorter, ended), r -> r);
         emit("single_task", BenchmarkRecord.NEW_TASK, newTask, seed, single, null, out);
 
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
         Tuned<Pretrainer.Result> joint = tuned(networkGrid, point(config), allTasks(),
-                p -> Pretrainer.run(data, allTasks(), config.withOptimiser(p.learningRate(), p.patience()), seed,
-                        TrainingListener.SILENT), Pretrainer.Result::report);
+                (p, shorter, ended) -> Pretrainer.run(TrainingData.of(data), allTasks(),
+                        config.withOptimiser(p.learningRate(), p.patience()), seed, TrainingListener.SILENT, shorter,
+                        ended), Pretrainer.Result::report);
         emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint, null, out);
         for (String task : existing) {
             emit("joint_retraining", BenchmarkRecord.NEW_TASK, task, seed, joint, false, out);
@@ -213,22 +223,58 @@ public final class CensusProtocol {
                             List<TuningGrid.Trial> trials) {
     }
 
+    /** Trains a method at a point of the grid, handing {@code ended} on the way the runs with shorter patiences. */
+    @FunctionalInterface
+    private interface Trainer<T> {
+        T train(TuningGrid.Point point, int[] shorter, ObjIntConsumer<T> ended);
+    }
+
+    /** A trainer that runs each patience on its own (the trees: XGBoost stops by itself). */
+    private <T> Trainer<T> separately(Function<TuningGrid.Point, T> train) {
+        return (point, shorter, ended) -> {
+            for (int patience : shorter) {
+                startCpu();
+                ended.accept(train.apply(new TuningGrid.Point(point.learningRate(), patience)), patience);
+            }
+            startCpu();
+            return train.apply(point);
+        };
+    }
+
+    /** A run of the grid: its result and the process's CPU seconds from its start to its end. */
+    private record Run<T>(T result, double cpuSeconds) {
+    }
+
     /**
-     * Trains once per point of {@code grid} (or once at {@code configured} without a grid) and keeps the run with the
-     * best sum of validation AUCs over {@code tasks}; the first of equal runs wins. Only the kept run's result stays
-     * referenced.
+     * Trains at every point of {@code grid} (or once at {@code configured} without a grid) and keeps the run with the
+     * best sum of validation AUCs over {@code tasks}; the first of equal runs wins. Each learning rate trains once, at
+     * its longest patience: the runs with its shorter patiences are the start of that run and are handed over on the way
+     * ({@link io.mptrec.model.training.EarlyStopping}), the same results as runs of their own at half the cost of the
+     * grid. A handed-over run's CPU and wall time are those up to its end.
      */
     private <T> Tuned<T> tuned(List<TuningGrid.Point> grid, TuningGrid.Point configured, List<String> tasks,
-                               Function<TuningGrid.Point, T> train, Function<T, TrainingReport> reportOf) {
+                               Trainer<T> train, Function<T, TrainingReport> reportOf) {
+        List<TuningGrid.Point> points = TuningGrid.orConfigured(grid, configured);
+        Map<Double, SortedSet<Integer>> patiences = new LinkedHashMap<>();
+        for (TuningGrid.Point p : points) {
+            patiences.computeIfAbsent(p.learningRate(), r -> new TreeSet<>()).add(p.patience());
+        }
+        Map<TuningGrid.Point, Run<T>> runs = new HashMap<>();
+        for (Map.Entry<Double, SortedSet<Integer>> rate : patiences.entrySet()) {
+            double learningRate = rate.getKey();
+            int longest = rate.getValue().last();
+            int[] shorter = rate.getValue().headSet(longest).stream().mapToInt(Integer::intValue).toArray();
+            startCpu();
+            T result = train.train(new TuningGrid.Point(learningRate, longest), shorter, (r, patience) ->
+                    runs.put(new TuningGrid.Point(learningRate, patience), new Run<>(r, cpuSinceStart())));
+            runs.put(new TuningGrid.Point(learningRate, longest), new Run<>(result, cpuSinceStart()));
+        }
         Tuned<T> best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         List<TuningGrid.Trial> trials = new ArrayList<>();
-        List<TuningGrid.Point> points = TuningGrid.orConfigured(grid, configured);
         for (TuningGrid.Point p : points) {
-            startCpu();
-            T result = train.apply(p);
-            double cpu = cpuSinceStart();
-            TrainingReport report = reportOf.apply(result);
+            Run<T> run = runs.get(p);
+            TrainingReport report = reportOf.apply(run.result());
             double score = 0;
             for (String task : tasks) {
                 score += report.metric(task, "validation", "auc");
@@ -240,7 +286,7 @@ public final class CensusProtocol {
             }
             if (score > bestScore) {
                 bestScore = score;
-                best = new Tuned<>(result, report, cpu, p, null);
+                best = new Tuned<>(run.result(), report, run.cpuSeconds(), p, null);
             }
         }
         return new Tuned<>(best.result(), best.report(), best.cpuSeconds(), best.point(),
@@ -259,10 +305,17 @@ public final class CensusProtocol {
     private Tuned<TrainedNetwork> stage1(Function<ModelConfig, ExpertNetwork> network, Splits splits, long seed,
                                          Consumer<BenchmarkRecord> out) {
         ModelConfig config = settings.model();
-        Tuned<TrainedNetwork> tuned = tuned(settings.grid().networks(), point(config), splits.tasks(), p -> {
-            ExpertNetwork n = network.apply(config.withOptimiser(p.learningRate(), p.patience()));
-            return new TrainedNetwork(n, splits.train(n, seed));
-        }, TrainedNetwork::report);
+        Tuned<TrainedNetwork> tuned = tuned(settings.grid().networks(), point(config), splits.tasks(),
+                (p, shorter, ended) -> {
+                    ExpertNetwork n = network.apply(config.withOptimiser(p.learningRate(), p.patience()));
+                    TrainingReport report = splits.train(n, seed, shorter, (r, patience) -> {
+                        // the shorter run's network: a new one of its config, given the best weights n holds now
+                        ExpertNetwork copy = network.apply(config.withOptimiser(p.learningRate(), patience));
+                        copy.parameters().restore(n.parameters().snapshot());
+                        ended.accept(new TrainedNetwork(copy, r), patience);
+                    });
+                    return new TrainedNetwork(n, report);
+                }, TrainedNetwork::report);
         ExpertNetwork trained = tuned.result().network();
         emitAll(trained.name(), BenchmarkRecord.STAGE1, trained.tasks(), seed, tuned, out);
         return tuned;
@@ -274,8 +327,8 @@ public final class CensusProtocol {
         ExpertNetwork network = trained.result().network();
         float[][] before = network.predict(existingSplits.test().encoded());
         Tuned<TrainingReport> head = tuned(settings.grid().networks(), point(network.config()),
-                List.of(settings.newTask()), p -> newSplits.train(ExpertNetwork.newTask(network, settings.newTask(), seed,
-                        p.learningRate(), p.patience()), seed), r -> r);
+                List.of(settings.newTask()), (p, shorter, ended) -> newSplits.train(ExpertNetwork.newTask(network,
+                        settings.newTask(), seed, p.learningRate(), p.patience()), seed, shorter, ended), r -> r);
         String name = "frozen_" + network.name();
         emit(name, BenchmarkRecord.NEW_TASK, settings.newTask(), seed, head, null, out);
         float[][] after = network.predict(existingSplits.test().encoded());
@@ -306,8 +359,8 @@ public final class CensusProtocol {
             return tasks;
         }
 
-        TrainingReport train(ExpertNetwork network, long seed) {
-            return BaselineTrainer.train(network, train, validation, test, seed, TrainingListener.SILENT);
+        TrainingReport train(ExpertNetwork network, long seed, int[] shorter, ObjIntConsumer<TrainingReport> ended) {
+            return BaselineTrainer.train(network, train, validation, test, seed, TrainingListener.SILENT, shorter, ended);
         }
 
         TrainingReport trainTrees(String task, long seed, TuningGrid.Point point) {

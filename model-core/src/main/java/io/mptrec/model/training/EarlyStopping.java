@@ -1,14 +1,21 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.nn.Parameters;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.IntToLongFunction;
+import java.util.function.ObjIntConsumer;
 import java.util.function.Supplier;
 
 /**
  * The epoch loop every trainer shares: train an epoch, score the validation split, keep the weights of the
  * best epoch (highest sum of validation AUCs), stop after {@code patience} epochs without improvement or at
  * {@code maxEpochs}, and restore the best weights.
+ *
+ * <p>A run with a shorter patience, at the same seed and learning rate, is the start of this one: its epochs are this
+ * loop's first epochs, and it ends at the first epoch after which this loop has gone that many epochs without a better
+ * score (or at {@code maxEpochs}). So one loop can also hand over the runs with shorter patiences, which is how the
+ * benchmark's tuning grid trains each learning rate once for all of its patiences.
  */
 public final class EarlyStopping {
 
@@ -19,6 +26,8 @@ public final class EarlyStopping {
         }
     }
 
+    private static final int[] NONE = {};
+
     private EarlyStopping() {
     }
 
@@ -28,12 +37,33 @@ public final class EarlyStopping {
      */
     public static Outcome run(Parameters parameters, int maxEpochs, int patience, int steps, TrainingListener listener,
                               IntToLongFunction trainEpoch, Supplier<Map<String, Double>> validationAuc) {
+        return run(parameters, maxEpochs, patience, steps, listener, trainEpoch, validationAuc, NONE, (o, p) -> {
+        });
+    }
+
+    /**
+     * As {@link #run(Parameters, int, int, int, TrainingListener, IntToLongFunction, Supplier)}, and where the run with
+     * each of {@code shorter} (patiences below {@code patience}) would have ended, {@code ended} gets that run's outcome
+     * and its patience, with that run's best weights in {@code parameters}; after it returns, the loop goes on from its
+     * own weights. {@code ended} must not change anything the training reads.
+     */
+    public static Outcome run(Parameters parameters, int maxEpochs, int patience, int steps, TrainingListener listener,
+                              IntToLongFunction trainEpoch, Supplier<Map<String, Double>> validationAuc, int[] shorter,
+                              ObjIntConsumer<Outcome> ended) {
+        int[] pending = Arrays.stream(shorter).sorted().distinct().toArray();
+        for (int p : pending) {
+            if (p < 1 || p >= patience) {
+                throw new IllegalArgumentException("a shorter patience must be between 1 and " + (patience - 1)
+                        + ", got " + p);
+            }
+        }
         double bestScore = Double.NEGATIVE_INFINITY;
         float[] best = null;
         int bestEpoch = 0;
         int epoch = 0;
         long trainedSamples = 0;
         long trainNanos = 0;
+        int next = 0; // pending[next] is the shortest patience not yet handed over
         for (int sinceBest = 0; epoch < maxEpochs && sinceBest < patience; ) {
             epoch++;
             listener.epochStarted(epoch, maxEpochs, steps);
@@ -52,6 +82,13 @@ public final class EarlyStopping {
                 sinceBest++;
             }
             listener.epochFinished(epoch, aucs, improved);
+            // the runs that stop here: their patience is used up, or this was the last epoch any run may take
+            for (; next < pending.length && (sinceBest >= pending[next] || epoch == maxEpochs); next++) {
+                float[] own = parameters.snapshot();
+                parameters.restore(best);
+                ended.accept(new Outcome(epoch, bestEpoch, trainedSamples, trainNanos), pending[next]);
+                parameters.restore(own);
+            }
         }
         parameters.restore(best);
         return new Outcome(epoch, bestEpoch, trainedSamples, trainNanos);

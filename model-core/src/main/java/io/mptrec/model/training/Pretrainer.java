@@ -14,6 +14,7 @@ import io.mptrec.model.network.MultiTaskModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ObjIntConsumer;
 
 /** Stage 1: trains the multi-task model and freezes it into an encoder artifact and one task prompt per task. */
 public final class Pretrainer {
@@ -30,6 +31,17 @@ public final class Pretrainer {
 
     public static Result run(TrainingData data, List<String> tasks, ModelConfig config, long seed,
                              TrainingListener listener) {
+        return run(data, tasks, config, seed, listener, new int[0], (result, patience) -> {
+        });
+    }
+
+    /**
+     * As {@link #run(TrainingData, List, ModelConfig, long, TrainingListener)}, also handing {@code ended} the result of
+     * the run with each patience of {@code shorter} (below the config's) as that run would have ended: the same
+     * artifacts, bit for bit, with that patience in their config ({@link EarlyStopping}).
+     */
+    public static Result run(TrainingData data, List<String> tasks, ModelConfig config, long seed,
+                             TrainingListener listener, int[] shorter, ObjIntConsumer<Result> ended) {
         for (String task : tasks) {
             if (!data.tasks().contains(task)) {
                 throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
@@ -69,7 +81,16 @@ public final class Pretrainer {
                         reassignEnvironments(environments, rowLosses);
                     }
                     return n;
-                }, () -> Evaluation.aucs(tasks, model::predict, validation));
+                }, () -> Evaluation.aucs(tasks, model::predict, validation), shorter,
+                (end, patience) -> ended.accept(result(data, tasks, config.withOptimiser(config.learningRate(), patience),
+                        seed, transform, model, validation, test, end, started), patience));
+        return result(data, tasks, config, seed, transform, model, validation, test, outcome, started);
+    }
+
+    /** The artifacts and report of a run that ended with {@code outcome}, its best weights in {@code model}. */
+    private static Result result(TrainingData data, List<String> tasks, ModelConfig config, long seed,
+                                 FeatureTransform transform, MultiTaskModel model, SplitData validation, SplitData test,
+                                 EarlyStopping.Outcome outcome, long started) {
         int epoch = outcome.epochs();
         int bestEpoch = outcome.bestEpoch();
 

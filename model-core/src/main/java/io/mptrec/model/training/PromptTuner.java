@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Stage 2: trains one task prompt (a new task, or a new version of an existing one) against a frozen encoder,
@@ -44,6 +45,18 @@ public final class PromptTuner {
 
     public static Result run(TrainingData data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
                              TuneConfig config, long seed, String parentSha256, TrainingListener listener) {
+        return run(data, encoder, existing, task, config, seed, parentSha256, listener, new int[0], (result, p) -> {
+        });
+    }
+
+    /**
+     * As {@link #run(TrainingData, EncoderArtifact, List, String, TuneConfig, long, String, TrainingListener)}, also
+     * handing {@code ended} the result of the run with each patience of {@code shorter} (below the config's) as that
+     * run would have ended: the same prompt, bit for bit, with that patience in its config ({@link EarlyStopping}).
+     */
+    public static Result run(TrainingData data, EncoderArtifact encoder, List<TaskPromptArtifact> existing, String task,
+                             TuneConfig config, long seed, String parentSha256, TrainingListener listener,
+                             int[] shorter, ObjIntConsumer<Result> ended) {
         if (!data.tasks().contains(task)) {
             throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
         }
@@ -69,7 +82,18 @@ public final class PromptTuner {
                         listener.stepDone(epoch, step + 1, steps, loss);
                     });
                     return n;
-                }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])));
+                }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])),
+                shorter, (end, patience) -> ended.accept(result(data, encoder, existing, existingHeads, before, task,
+                        config.withPatience(patience), seed, parentSha256, model, validation, test, end, started), patience));
+        return result(data, encoder, existing, existingHeads, before, task, config, seed, parentSha256, model, validation,
+                test, outcome, started);
+    }
+
+    /** The prompt and report of a run that ended with {@code outcome}, its best weights in {@code model}. */
+    private static Result result(TrainingData data, EncoderArtifact encoder, List<TaskPromptArtifact> existing,
+                                 List<TaskHead> existingHeads, float[][] before, String task, TuneConfig config,
+                                 long seed, String parentSha256, PromptTuningModel model, SplitData validation,
+                                 SplitData test, EarlyStopping.Outcome outcome, long started) {
         int epoch = outcome.epochs();
         int bestEpoch = outcome.bestEpoch();
 

@@ -60,6 +60,38 @@ class EndToEndTests {
         assertThat(again.report().metric("income", "test", "auc")).isEqualTo(stage1.report().metric("income", "test", "auc"));
     }
 
+    /** The tuning grid trains each learning rate once: a shorter patience's run, handed over, is that run bit for bit. */
+    @Test
+    void shouldHandOverTheRunOfAShorterPatienceAsItsOwnRun() {
+        ModelConfig longer = SMALL.withEpochs(8).withOptimiser(SMALL.learningRate(), 3);
+        TrainingData data = TrainingData.of(slice);
+        Map<Integer, Pretrainer.Result> ended = new java.util.TreeMap<>();
+        Pretrainer.Result three = Pretrainer.run(data, List.of("income", "marital"), longer, 42, TrainingListener.SILENT,
+                new int[] {1, 2}, (result, patience) -> ended.put(patience, result));
+        assertThat(ended).containsOnlyKeys(1, 2);
+        for (int patience : new int[] {1, 2, 3}) {
+            Pretrainer.Result alone = Pretrainer.run(slice, List.of("income", "marital"),
+                    longer.withOptimiser(longer.learningRate(), patience), 42, TrainingListener.SILENT);
+            Pretrainer.Result handed = patience == 3 ? three : ended.get(patience);
+            assertThat(handed.encoder().contentSha256()).isEqualTo(alone.encoder().contentSha256());
+            assertThat(handed.prompts().get(1).contentSha256()).isEqualTo(alone.prompts().get(1).contentSha256());
+            assertThat(handed.report().epochs()).isEqualTo(alone.report().epochs());
+            assertThat(handed.report().metric("income", "test", "auc"))
+                    .isEqualTo(alone.report().metric("income", "test", "auc"));
+        }
+        assertThat(ended.get(1).report().epochs()).isLessThan(three.report().epochs());
+
+        TuneConfig tune = TUNE.withEpochs(8).withPatience(3);
+        Map<Integer, PromptTuner.Result> tuned = new java.util.TreeMap<>();
+        PromptTuner.Result tunedThree = PromptTuner.run(data, stage1.encoder(), stage1.prompts(), "education", tune, 7,
+                null, TrainingListener.SILENT, new int[] {1}, (result, patience) -> tuned.put(patience, result));
+        PromptTuner.Result aloneOne = PromptTuner.run(slice, stage1.encoder(), stage1.prompts(), "education",
+                tune.withPatience(1), 7, null, TrainingListener.SILENT);
+        assertThat(tuned.get(1).prompt().contentSha256()).isEqualTo(aloneOne.prompt().contentSha256());
+        assertThat(tunedThree.prompt().contentSha256()).isEqualTo(PromptTuner.run(slice, stage1.encoder(),
+                stage1.prompts(), "education", tune, 7, null, TrainingListener.SILENT).prompt().contentSha256());
+    }
+
     @Test
     void shouldTrainAndTuneTheSameFromAStreamedFileAsFromMemory() throws URISyntaxException {
         Path schema = Path.of(EndToEndTests.class.getResource("/census-slice/schema.json").toURI());
