@@ -83,11 +83,9 @@ final class BenchCommand implements Callable<Integer> {
         double stepSeconds = median(() -> model.trainStep(batch, labels, null, 0));
         double stepGflop = trainingFlops(config, model.encoder().inputWidth(), 256, 2) / 1e9;
 
-        String userCore = System.getenv("OPENBLAS_CORETYPE");
-        System.out.printf("machine: %d cores, %s %s, Java %s, OpenBLAS kernels %s (%s)%n",
+        System.out.printf("machine: %d cores, %s %s, Java %s, OpenBLAS kernels %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), OpenBlasCore.loadedCore(), userCore == null || userCore.isBlank()
-                        ? "chosen for this CPU" : "OPENBLAS_CORETYPE=" + userCore.trim() + " set by the user");
+                System.getProperty("java.version"), OpenBlasCore.loadedCoreAndChoice());
         System.out.printf("ceiling   ND4J gemm 1024x1024x1024, %d threads %8.2f ms  %6.1f GFLOP/s%n",
                 Runtime.getRuntime().availableProcessors(), gemmSeconds * 1e3, ceiling);
         double gemmRate = 2.0 * 1024 * 1024 * 1024 / gemmSecondsConfigured;

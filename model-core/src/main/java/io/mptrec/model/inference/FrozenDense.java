@@ -89,8 +89,9 @@ final class FrozenDense {
                     y[i] = Math.max(y[i], 0f);
                 }
             }
-        } else if (n <= InferenceKernel.BLOCK) {
-            // y and the bias rows at the same index: the form C2 vectorises (with an offset it stays scalar)
+        } else {
+            // y and the bias rows at the same index: the form C2 vectorises (with an offset it stays scalar); a block
+            // has at most InferenceKernel.BLOCK rows, as many as the bias rows
             float[] b = biasRows;
             if (relu) {
                 for (int i = 0; i < values; i++) {
@@ -99,14 +100,6 @@ final class FrozenDense {
             } else {
                 for (int i = 0; i < values; i++) {
                     y[i] = y[i] + b[i];
-                }
-            }
-        } else {
-            for (int r = 0; r < n; r++) {
-                int at = r * outputs;
-                for (int j = 0; j < outputs; j++) {
-                    float v = y[at + j] + bias[j];
-                    y[at + j] = relu ? Math.max(v, 0f) : v;
                 }
             }
         }

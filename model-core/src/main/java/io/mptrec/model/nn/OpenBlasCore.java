@@ -110,6 +110,13 @@ public final class OpenBlasCore {
         return "unknown";
     }
 
+    /** The kernels OpenBLAS runs and who chose them: "SkylakeX (chosen for this CPU)", or the user's setting. */
+    public static String loadedCoreAndChoice() {
+        String userSetting = System.getenv(VARIABLE);
+        return loadedCore() + " (" + (userSetting == null || userSetting.isBlank() ? "chosen for this CPU"
+                : VARIABLE + "=" + userSetting.trim() + " set by the user") + ")";
+    }
+
     /** Sets {@code OPENBLAS_CORETYPE} for this process where {@link #choose} says so; once; never fails the caller. */
     public static synchronized void selectBeforeLoading() {
         if (done) {
