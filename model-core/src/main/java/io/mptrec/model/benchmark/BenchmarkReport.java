@@ -114,7 +114,8 @@ public final class BenchmarkReport {
 
     /**
      * Runs of separate seeds on one machine (processes side by side, or one after another) as one: the records seed by
-     * seed; wall time from the first part's start to the last one's end, CPU time summed over the parts, the highest
+     * seed; wall time the time during which at least one part ran (parts side by side count once, parts on different
+     * days do not count the time between them), CPU time summed over the parts, the highest
      * load average and the largest part's peak memory. Parts must not share a seed and must agree on the machine, the
      * epoch cap and quick mode; the note names each part's command.
      */
@@ -126,8 +127,7 @@ public final class BenchmarkReport {
         Map<Long, Path> seedOwner = new HashMap<>();
         List<BenchmarkRecord> records = new ArrayList<>();
         Set<Long> planned = new TreeSet<>();
-        Instant start = Instant.MAX;
-        Instant end = Instant.MIN;
+        List<Instant[]> spans = new ArrayList<>();
         double cpu = 0;
         double load = Double.NaN;
         long peak = -1;
@@ -151,8 +151,7 @@ public final class BenchmarkReport {
             records.addAll(part.records());
             planned.addAll(run.plannedSeeds());
             Instant finished = Instant.parse(run.date());
-            start = min(start, finished.minusMillis(Math.round(run.wallSeconds() * 1000)));
-            end = finished.isAfter(end) ? finished : end;
+            spans.add(new Instant[] {finished.minusMillis(Math.round(run.wallSeconds() * 1000)), finished});
             cpu += run.cpuSeconds();
             load = Double.isNaN(load) || run.loadAverage() > load ? run.loadAverage() : load;
             peak = Math.max(peak, run.peakResidentBytes());
@@ -161,14 +160,25 @@ public final class BenchmarkReport {
         }
         records.sort(Comparator.comparingLong(BenchmarkRecord::seed));
         String note = "merged from " + parts.size() + " runs: " + String.join("; ", notes) + "; wall time from the "
-                + "first one's start to the last one's end, CPU time summed, the largest run's peak memory";
+                + "time during which at least one of them ran, CPU time summed, the largest run's peak memory";
         return new Part(null, records, new Run(command, now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                .toString(), first.machine(), List.copyOf(planned), first.maxEpochs(), (end.toEpochMilli()
-                - start.toEpochMilli()) / 1000.0, cpu, load, first.quick(), note, peak));
+                .toString(), first.machine(), List.copyOf(planned), first.maxEpochs(), coveredMillis(spans) / 1000.0, cpu, load, first.quick(), note, peak));
     }
 
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
+    /** The length of the union of the spans [start, end]: overlapping spans count once, gaps between them not at all. */
+    static long coveredMillis(List<Instant[]> spans) {
+        List<Instant[]> sorted = new ArrayList<>(spans);
+        sorted.sort(Comparator.comparing(span -> span[0]));
+        long covered = 0;
+        Instant reached = Instant.MIN;
+        for (Instant[] span : sorted) {
+            Instant from = span[0].isAfter(reached) ? span[0] : reached;
+            if (span[1].isAfter(from)) {
+                covered += span[1].toEpochMilli() - from.toEpochMilli();
+                reached = span[1];
+            }
+        }
+        return covered;
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {

@@ -2,6 +2,7 @@ package io.mptrec.model.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,19 @@ class BenchmarkReportTests {
         List<BenchmarkRecord> rs = List.of(stage1("m", "t", 1, 0.80), stage1("m", "t", 2, 0.82), stage1("m", "t", 3, 0.84));
         assertThat(BenchmarkReport.stat(rs, BenchmarkRecord::testAuc, "%.4f")).isEqualTo("0.8200 ± 0.0200");
         assertThat(BenchmarkReport.stat(rs.subList(0, 1), BenchmarkRecord::testAuc, "%.4f")).isEqualTo("0.8000 ± n/a");
+    }
+
+    /** A merge's wall time: runs side by side count once, runs on different days not the days between them. */
+    @Test
+    void shouldCountTheTimeDuringWhichAtLeastOneRunRan() {
+        assertThat(BenchmarkReport.coveredMillis(List.of(span(0, 60), span(30, 90)))).isEqualTo(90_000);
+        assertThat(BenchmarkReport.coveredMillis(List.of(span(86_400, 86_430), span(0, 60)))).isEqualTo(90_000);
+        assertThat(BenchmarkReport.coveredMillis(List.of(span(0, 100), span(10, 20), span(50, 120))))
+                .isEqualTo(120_000);
+    }
+
+    private static Instant[] span(long fromSecond, long toSecond) {
+        return new Instant[] {Instant.ofEpochSecond(fromSecond), Instant.ofEpochSecond(toSecond)};
     }
 
     @Test
