@@ -1,7 +1,9 @@
 package io.mptrec.model.inference;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.mptrec.model.artifact.FloatArray;
 import io.mptrec.model.nn.Subnormals;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -15,7 +17,11 @@ import org.bytedeco.openblas.global.openblas;
  *
  * <p>The Java loop keeps W as one array per input unit and runs over one output row copied out of the block, so the
  * inner loop indexes no array with an offset: that is the form C2 vectorises on Java 17 (with an offset it stays
- * scalar, about 4x slower). Four input units per sweep of the output row cut its loads and stores by four.
+ * scalar, about 4x slower). Four input units per sweep of the output row cut its loads and stores by four. Where the
+ * CPU has fused multiply-add (every x86-64 CPU since 2013, every ARMv8 one; HotSpot's {@code UseFMA}), the loop adds
+ * each product with {@link Math#fma}, which C2 turns into vector FMA instructions: a 1-row Census pass took about 12
+ * instead of 17 microseconds (model-core/BENCHMARKS.md). Without it {@code Math.fma} falls back to software and would be
+ * far slower, so the loop multiplies and adds; the two differ in the last bits, as OpenBLAS's kernels differ from both.
  */
 final class FrozenDense {
 
@@ -24,6 +30,8 @@ final class FrozenDense {
      * kernels) to three quarters (AVX2 kernels) of its time in the Java loop; one row stays faster in the loop.
      */
     static final int BLAS_ROWS = 4;
+    /** Whether the JIT compiles {@link Math#fma} to the CPU's own instruction; false where that cannot be read. */
+    static final boolean HARDWARE_FMA = hardwareFma();
 
     private final int inputs;
     private final int outputs;
@@ -73,7 +81,7 @@ final class FrozenDense {
         if (n < BLAS_ROWS) {
             for (int r = 0; r < n; r++) {
                 System.arraycopy(x, r * inputs, work.rowIn, 0, inputs);
-                forwardRow(work.rowIn, work.rowOut, relu);
+                forwardRow(work.rowIn, work.rowOut, relu, HARDWARE_FMA);
                 System.arraycopy(work.rowOut, 0, y, r * outputs, outputs);
             }
             return;
@@ -105,13 +113,25 @@ final class FrozenDense {
         }
     }
 
-    private void forwardRow(float[] x, float[] y, boolean relu) {
+    /** One row: y = x W (+ b), then ReLU when asked; with {@code fused}, each product is added by {@link Math#fma}. */
+    void forwardRow(float[] x, float[] y, boolean relu, boolean fused) {
         int out = outputs;
         if (bias == null) {
             Arrays.fill(y, 0, out, 0f);
         } else {
             System.arraycopy(bias, 0, y, 0, out);
         }
+        // the sweeps in a method of their own: a small forward() keeps the JIT's code of the blocks' path as it was
+        addProducts(x, y, fused);
+        if (relu) {
+            for (int j = 0; j < out; j++) {
+                y[j] = Math.max(y[j], 0f);
+            }
+        }
+    }
+
+    private void addProducts(float[] x, float[] y, boolean fused) {
+        int out = outputs;
         int k = 0;
         for (; k + 3 < inputs; k += 4) {
             float a0 = x[k];
@@ -122,21 +142,37 @@ final class FrozenDense {
             float[] w1 = weightRows[k + 1];
             float[] w2 = weightRows[k + 2];
             float[] w3 = weightRows[k + 3];
-            for (int j = 0; j < out; j++) {
-                y[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
+            if (fused) {
+                for (int j = 0; j < out; j++) {
+                    y[j] = Math.fma(a3, w3[j], Math.fma(a2, w2[j], Math.fma(a1, w1[j], Math.fma(a0, w0[j], y[j]))));
+                }
+            } else {
+                for (int j = 0; j < out; j++) {
+                    y[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
+                }
             }
         }
         for (; k < inputs; k++) {
             float a = x[k];
             float[] w = weightRows[k];
-            for (int j = 0; j < out; j++) {
-                y[j] += a * w[j];
+            if (fused) {
+                for (int j = 0; j < out; j++) {
+                    y[j] = Math.fma(a, w[j], y[j]);
+                }
+            } else {
+                for (int j = 0; j < out; j++) {
+                    y[j] += a * w[j];
+                }
             }
         }
-        if (relu) {
-            for (int j = 0; j < out; j++) {
-                y[j] = Math.max(y[j], 0f);
-            }
+    }
+
+    private static boolean hardwareFma() {
+        try {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseFMA").getValue());
+        } catch (RuntimeException e) { // not HotSpot, or no such option: the plain loop is right everywhere
+            return false;
         }
     }
 }

@@ -1,0 +1,55 @@
+package io.mptrec.model.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.mptrec.model.artifact.FloatArray;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A row through a frozen layer, with the loop that adds products by fused multiply-add and the one that multiplies
+ * then adds: both give x W + b (then ReLU) as computed in double precision, to float32 rounding, at the widths of the
+ * Census layers and at ones that leave input units over after the sweeps of four. Which of the two a machine serves
+ * with is {@link FrozenDense#HARDWARE_FMA}; {@code InferenceKernelTests} checks that one against the ND4J heads.
+ */
+class FrozenDenseTests {
+
+    /** Sums of up to 256 products of values about 1, in float32: a few units in the last place of the result. */
+    static final double TOLERANCE = 1e-5;
+
+    @ParameterizedTest
+    @CsvSource({"131, 256, true, true", "131, 256, false, true", "256, 128, true, false", "256, 128, false, false",
+        "131, 2, true, false", "32, 1, false, true", "7, 5, true, true", "3, 9, false, true"})
+    void shouldGiveTheProductInBothLoops(int inputs, int outputs, boolean relu, boolean withBias) {
+        SplittableRandom random = new SplittableRandom(inputs * 31L + outputs);
+        float[] w = values(random, inputs * outputs);
+        float[] b = withBias ? values(random, outputs) : null;
+        float[] x = values(random, inputs);
+        FrozenDense layer = new FrozenDense(FloatArray.matrix(inputs, outputs, w), b == null ? null : FloatArray.vector(b));
+
+        float[] fused = new float[outputs];
+        float[] plain = new float[outputs];
+        layer.forwardRow(x, fused, relu, true);
+        layer.forwardRow(x, plain, relu, false);
+
+        for (int j = 0; j < outputs; j++) {
+            double expected = b == null ? 0 : b[j];
+            for (int k = 0; k < inputs; k++) {
+                expected += (double) x[k] * w[k * outputs + j];
+            }
+            expected = relu ? Math.max(expected, 0) : expected;
+            assertThat((double) fused[j]).as("fused, output %d", j).isCloseTo(expected, offset(TOLERANCE));
+            assertThat((double) plain[j]).as("plain, output %d", j).isCloseTo(expected, offset(TOLERANCE));
+        }
+    }
+
+    private static float[] values(SplittableRandom random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+}
