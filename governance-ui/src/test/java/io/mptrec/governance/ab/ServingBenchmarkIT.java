@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,7 +82,14 @@ class ServingBenchmarkIT {
      */
     static final String DATABASE = System.getProperty("mptrec.benchmark.database", "h2");
 
+    /**
+     * The HTTP version the load generator speaks: {@code 2} (default: HTTP/2 over cleartext, all requests on one
+     * connection) or {@code 1.1} (a keep-alive connection per request in flight, as many HTTP/1.1 clients do).
+     */
+    static final String HTTP_VERSION = System.getProperty("mptrec.benchmark.http", "2");
+
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .version("1.1".equals(HTTP_VERSION) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
             .executor(Executors.newFixedThreadPool(8)).build();
     final ObjectMapper json = new ObjectMapper();
     final StringBuilder report = new StringBuilder();
@@ -88,6 +97,8 @@ class ServingBenchmarkIT {
     final Map<String, ConcurrentLinkedQueue<double[]>> serverTimings = new LinkedHashMap<>();
     /** Per open-loop phase: each request's scheduled send time (epoch ms) and latency (ms). */
     final Map<String, ConcurrentLinkedQueue<double[]>> openLoopRequests = new LinkedHashMap<>();
+    /** Per open-loop phase: how late the generator sent its requests, p50, p99 and max, and its own GC time (ms). */
+    final Map<String, double[]> senderLateness = new LinkedHashMap<>();
     Path gcLog;
     int port;
     /** The application's process id, for its CPU time per phase (from /proc: load-independent cost per request). */
@@ -124,23 +135,25 @@ class ServingBenchmarkIT {
             for (int i = 0; i < 100; i++) {
                 rows.add(data.rawRow(test[i]));
             }
-            String one = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "rows", rows.subList(0, 1)));
-            String hundred = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "rows", rows));
+            byte[] one = json.writeValueAsBytes(Map.of("task", "income", "unitId", "u", "rows", rows.subList(0, 1)));
+            byte[] hundred = json.writeValueAsBytes(Map.of("task", "income", "unitId", "u", "rows", rows));
             Map<String, List<String>> columns = new LinkedHashMap<>();
             for (String column : rows.get(0).keySet()) {
                 columns.put(column, rows.stream().map(r -> r.get(column)).toList());
             }
-            String hundredColumns = json.writeValueAsString(Map.of("task", "income", "unitId", "u", "columns", columns));
+            byte[] hundredColumns = json.writeValueAsBytes(Map.of("task", "income", "unitId", "u", "columns", columns));
             line("# Serving benchmark (loopback, packaged app, " + ("postgresql".equals(DATABASE)
                     ? "PostgreSQL build against the test PostgreSQL)" : "embedded H2 file as shipped)"));
             line("");
             line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at half of each layout's "
                     + "closed-loop capacity, then at %d requests/s; "
-                    + "cores: %d; load average before: %s; application JVM options: `%s`", CLIENTS, SECONDS, RATE,
-                    Runtime.getRuntime().availableProcessors(), PackagedApp.loadAverage(), APP_JVM_ARGS));
+                    + "cores: %d; load average before: %s; application JVM options: `%s`; the load generator speaks "
+                    + "HTTP/%s", CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(),
+                    PackagedApp.loadAverage(), APP_JVM_ARGS, "1.1".equals(HTTP_VERSION) ? "1.1" : "2 (cleartext)"));
             line("");
-            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) |");
-            line("|---|---|---|---|---|---|---|");
+            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) "
+                    + "| load generator CPU per request (ms) |");
+            line("|---|---|---|---|---|---|---|---|");
             closedLoop("warm-up score x100 (not counted)", i -> score(hundred), 3);
             closedLoop("warm-up score x100 as columns (not counted)", i -> score(hundredColumns), 2);
             closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
@@ -205,7 +218,8 @@ class ServingBenchmarkIT {
             pool.awaitTermination(SECONDS + 10L, TimeUnit.SECONDS);
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        line(String.format(Locale.ROOT, "| in-process Scorer, 100 candidates, %d threads (no HTTP) | %d | 0 | %.1f | %.2f | %.2f | – |",
+        line(String.format(Locale.ROOT, "| in-process Scorer, 100 candidates, %d threads (no HTTP) | %d | 0 | %.1f | %.2f "
+                + "| %.2f | – | – |",
                 threads, sorted.length, sorted.length / (double) SECONDS, sorted[sorted.length / 2] / 1e6,
                 sorted[(int) (sorted.length * 0.99)] / 1e6));
         return sorted.length / (double) SECONDS;
@@ -251,6 +265,7 @@ class ServingBenchmarkIT {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         double cpu = cpuMillis();
+        double ownCpu = ownCpuMillis();
         long start = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             pool.submit(() -> {
@@ -273,7 +288,8 @@ class ServingBenchmarkIT {
         pool.shutdown();
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return name.startsWith("warm-up") ? null : row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu);
+        return name.startsWith("warm-up") ? null
+                : row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu, ownCpuMillis() - ownCpu);
     }
 
     private Phase openLoop(String name, int rate, Supplier<HttpRequest> request) throws Exception {
@@ -284,7 +300,12 @@ class ServingBenchmarkIT {
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         ConcurrentLinkedQueue<double[]> requests = new ConcurrentLinkedQueue<>();
         openLoopRequests.put(name, requests);
+        // how late the generator itself sent each request (its own threads, collections, the scheduler): latency is
+        // counted from the due time, so a late sender shows as the server's latency unless it is reported apart
+        double[] lateness = new double[total];
+        long ownGc = ownGcMillis();
         double cpu = cpuMillis();
+        double ownCpu = ownCpuMillis();
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
         for (int i = 0; i < total; i++) {
@@ -294,6 +315,7 @@ class ServingBenchmarkIT {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
+            lateness[i] = (System.nanoTime() - due) / 1e6;
             inFlight.add(http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 200) {
                     errors.incrementAndGet();
@@ -307,7 +329,11 @@ class ServingBenchmarkIT {
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(120, TimeUnit.SECONDS);
-        return row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu);
+        Arrays.sort(lateness);
+        senderLateness.put(name, new double[] {lateness[(int) Math.ceil(0.5 * total) - 1],
+            lateness[(int) Math.ceil(0.99 * total) - 1], lateness[total - 1], ownGcMillis() - ownGc});
+        return row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu,
+                ownCpuMillis() - ownCpu);
     }
 
     private void events() throws Exception {
@@ -365,8 +391,9 @@ class ServingBenchmarkIT {
         line("");
         line("The application's GC pauses in the open-loop phases (from its GC log) and the slow requests:");
         line("");
-        line("| phase | GC pauses | pause total (ms) | longest (ms) | requests > 20 ms | of which sent in or < 50 ms after a pause |");
-        line("|---|---|---|---|---|---|");
+        line("| phase | GC pauses | pause total (ms) | longest (ms) | requests > 20 ms | of which sent in or < 50 ms after a pause "
+                + "| generator's own lateness in sending, p50 / p99 / max (ms) | generator's own GC time (ms) |");
+        line("|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ConcurrentLinkedQueue<double[]>> phase : openLoopRequests.entrySet()) {
             double first = phase.getValue().stream().mapToDouble(r -> r[0]).min().orElse(0);
             double last = phase.getValue().stream().mapToDouble(r -> r[0] + r[1]).max().orElse(0);
@@ -374,9 +401,11 @@ class ServingBenchmarkIT {
             List<double[]> slow = phase.getValue().stream().filter(r -> r[1] > 20).toList();
             long nearPause = slow.stream()
                     .filter(r -> inPhase.stream().anyMatch(p -> r[0] + r[1] >= p[0] && r[0] <= p[1] + 50)).count();
-            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d |", phase.getKey(), inPhase.size(),
-                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
-                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause));
+            double[] late = senderLateness.get(phase.getKey());
+            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d | %.2f / %.2f / %.1f | %.0f |", phase.getKey(),
+                    inPhase.size(), inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
+                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause,
+                    late[0], late[1], late[2], late[3]));
         }
     }
 
@@ -421,12 +450,26 @@ class ServingBenchmarkIT {
         });
     }
 
-    private Phase row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis) {
+    private Phase row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis,
+                      double ownCpuMillis) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         Phase phase = new Phase(sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), errors);
-        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f |", name, sorted.length, errors,
-                phase.throughput(), phase.p50(), phase.p99(), cpuMillis / Math.max(1, sorted.length)));
+        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f | %.2f |", name, sorted.length, errors,
+                phase.throughput(), phase.p50(), phase.p99(), cpuMillis / Math.max(1, sorted.length),
+                ownCpuMillis / Math.max(1, sorted.length)));
         return phase;
+    }
+
+    /**
+     * CPU time this process (the load generator: HTTP client, JSON bodies, bookkeeping) has used so far, in ms: it
+     * runs on the same cores as the application, so what it takes per request is not the application's to use.
+     */
+    private static long ownGcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    private static double ownCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e6;
     }
 
     /** CPU time (user + system) the application has used so far, in ms; NaN where /proc is missing. */
@@ -455,14 +498,18 @@ class ServingBenchmarkIT {
         expect(send("carol", "/api/v1/tasks/income/versions/1/release", "application/json", "{}".getBytes()), 200);
     }
 
-    private HttpRequest score(String body) {
-        return post("/api/v1/score", body);
+    /** A score request over a body encoded once: the generator should not spend its CPU re-encoding the same text. */
+    private HttpRequest score(byte[] body) {
+        return post("/api/v1/score", HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
     private HttpRequest post(String path, String body) {
+        return post(path, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private HttpRequest post(String path, HttpRequest.BodyPublisher body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", auth("erin")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", auth("erin")).header("Content-Type", "application/json").POST(body).build();
     }
 
     private HttpRequest get(String path) {
