@@ -460,14 +460,15 @@ class ServingBenchmarkIT {
         return phase;
     }
 
-    /**
-     * CPU time this process (the load generator: HTTP client, JSON bodies, bookkeeping) has used so far, in ms: it
-     * runs on the same cores as the application, so what it takes per request is not the application's to use.
-     */
+    /** Time this process (the load generator) has spent in its collector so far, in ms. */
     private static long ownGcMillis() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
+    /**
+     * CPU time this process (the load generator: HTTP client, JSON bodies, bookkeeping) has used so far, in ms: it
+     * runs on the same cores as the application, so what it takes per request is not the application's to use.
+     */
     private static double ownCpuMillis() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e6;
     }

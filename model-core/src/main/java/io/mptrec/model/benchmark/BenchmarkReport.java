@@ -162,7 +162,8 @@ public final class BenchmarkReport {
         String note = "merged from " + parts.size() + " runs: " + String.join("; ", notes) + "; wall time from the "
                 + "time during which at least one of them ran, CPU time summed, the largest run's peak memory";
         return new Part(null, records, new Run(command, now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                .toString(), first.machine(), List.copyOf(planned), first.maxEpochs(), coveredMillis(spans) / 1000.0, cpu, load, first.quick(), note, peak));
+                .toString(), first.machine(), List.copyOf(planned), first.maxEpochs(), coveredMillis(spans) / 1000.0, cpu, load,
+                first.quick(), note, peak));
     }
 
     /** The length of the union of the spans [start, end]: overlapping spans count once, gaps between them not at all. */

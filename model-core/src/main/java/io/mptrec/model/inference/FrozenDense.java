@@ -121,7 +121,8 @@ final class FrozenDense {
         } else {
             System.arraycopy(bias, 0, y, 0, out);
         }
-        // the sweeps in a method of their own: a small forward() keeps the JIT's code of the blocks' path as it was
+        // the sweeps in a method of their own: inlined here, they slowed the 10-row pass, which never runs them
+        // (model-core/BENCHMARKS.md, "The 1-row loop adds by fused multiply-add")
         addProducts(x, y, fused);
         if (relu) {
             for (int j = 0; j < out; j++) {
