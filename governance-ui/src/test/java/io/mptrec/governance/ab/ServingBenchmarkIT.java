@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
+import io.mptrec.model.benchmark.ProcessCpu;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
@@ -86,10 +87,11 @@ class ServingBenchmarkIT {
      * The HTTP version the load generator speaks: {@code 2} (default: HTTP/2 over cleartext, all requests on one
      * connection) or {@code 1.1} (a keep-alive connection per request in flight, as many HTTP/1.1 clients do).
      */
-    static final String HTTP_VERSION = System.getProperty("mptrec.benchmark.http", "2");
+    static final HttpClient.Version HTTP_VERSION = "1.1".equals(System.getProperty("mptrec.benchmark.http", "2"))
+            ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version("1.1".equals(HTTP_VERSION) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+            .version(HTTP_VERSION)
             .executor(Executors.newFixedThreadPool(8)).build();
     final ObjectMapper json = new ObjectMapper();
     final StringBuilder report = new StringBuilder();
@@ -149,7 +151,7 @@ class ServingBenchmarkIT {
                     + "closed-loop capacity, then at %d requests/s; "
                     + "cores: %d; load average before: %s; application JVM options: `%s`; the load generator speaks "
                     + "HTTP/%s", CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(),
-                    PackagedApp.loadAverage(), APP_JVM_ARGS, "1.1".equals(HTTP_VERSION) ? "1.1" : "2 (cleartext)"));
+                    PackagedApp.loadAverage(), APP_JVM_ARGS, HTTP_VERSION == HttpClient.Version.HTTP_1_1 ? "1.1" : "2 (cleartext)"));
             line("");
             line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) "
                     + "| load generator CPU per request (ms) |");
@@ -302,7 +304,7 @@ class ServingBenchmarkIT {
         openLoopRequests.put(name, requests);
         // how late the generator itself sent each request (its own threads, collections, the scheduler): latency is
         // counted from the due time, so a late sender shows as the server's latency unless it is reported apart
-        double[] lateness = new double[total];
+        long[] lateness = new long[total];
         long ownGc = ownGcMillis();
         double cpu = cpuMillis();
         double ownCpu = ownCpuMillis();
@@ -315,7 +317,7 @@ class ServingBenchmarkIT {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            lateness[i] = (System.nanoTime() - due) / 1e6;
+            lateness[i] = System.nanoTime() - due;
             inFlight.add(http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 200) {
                     errors.incrementAndGet();
@@ -330,8 +332,8 @@ class ServingBenchmarkIT {
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
                 .get(120, TimeUnit.SECONDS);
         Arrays.sort(lateness);
-        senderLateness.put(name, new double[] {lateness[(int) Math.ceil(0.5 * total) - 1],
-            lateness[(int) Math.ceil(0.99 * total) - 1], lateness[total - 1], ownGcMillis() - ownGc});
+        senderLateness.put(name, new double[] {percentile(lateness, 0.5), percentile(lateness, 0.99),
+            percentile(lateness, 1.0), ownGcMillis() - ownGc});
         return row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu,
                 ownCpuMillis() - ownCpu);
     }
@@ -470,7 +472,7 @@ class ServingBenchmarkIT {
      * runs on the same cores as the application, so what it takes per request is not the application's to use.
      */
     private static double ownCpuMillis() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e6;
+        return ProcessCpu.seconds() * 1e3;
     }
 
     /** CPU time (user + system) the application has used so far, in ms; NaN where /proc is missing. */
