@@ -76,7 +76,7 @@ public interface AbConfig {
             /** The brokers, e.g. 127.0.0.1:9092; required with transport=kafka or a running aggregator. */
             Optional<String> bootstrapServers();
 
-            /** Exposures and KPI events, keyed by request id (so an exposure and its events share a partition). */
+            /** Exposures and KPI events, keyed by unit (so a unit's exposures and their events share a partition). */
             @WithDefault("mptrec.ab-events")
             String topic();
 

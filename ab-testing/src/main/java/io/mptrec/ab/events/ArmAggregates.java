@@ -127,7 +127,9 @@ final class ArmAggregates {
 
     /**
      * Locks the experiments' rows (creating them the first time), in id order: one aggregator at a time changes an
-     * experiment's sums, since a unit's contribution depends on all of its rows, which other partitions change too.
+     * experiment's sums. Every partition changes the per-arm rows, and a unit's contribution depends on all of its
+     * rows, which sit in one partition only for requests whose ids carry the unit's key
+     * ({@link io.mptrec.ab.serving.RequestIds}; ids from before that format are keyed by themselves).
      */
     static void lock(Connection c, SortedSet<Long> experiments) throws SQLException {
         if (experiments.isEmpty()) {

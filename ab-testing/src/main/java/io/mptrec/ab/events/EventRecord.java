@@ -5,14 +5,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.mptrec.ab.kpi.KpiRequests.KpiEventRequest;
 import io.mptrec.ab.kpi.service.KpiEventService;
 import io.mptrec.ab.serving.Exposure;
+import io.mptrec.ab.serving.RequestIds;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 
 import java.time.Instant;
 
 /**
- * One record of the event topic (JSON, told apart by {@code type}), keyed by its request id so that an exposure and
- * the KPI events joined to it land in one partition, in the order they were published.
+ * One record of the event topic (JSON, told apart by {@code type}), keyed by {@link #partitionKey()} so that a unit's
+ * exposures and the KPI events joined to them land in one partition, in the order they were published.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = EventRecord.ExposureRecord.class, name = "exposure"),
@@ -20,6 +21,14 @@ import java.time.Instant;
 public sealed interface EventRecord permits EventRecord.ExposureRecord, EventRecord.KpiRecord {
 
     String requestId();
+
+    /**
+     * The record's key on the topic: the unit's key, which the request id carries ({@link RequestIds}). An exposure
+     * and its events always share it, since both derive it from the request id alone.
+     */
+    default String partitionKey() {
+        return RequestIds.partitionKey(requestId());
+    }
 
     /**
      * The rules the database's columns and the edge set, checked again on the way out of the topic (anything may

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Kafka path: one idempotent producer ({@code acks=all}) per process publishes exposures and KPI events to the
- * event topic, keyed by request id.
+ * event topic, keyed by their unit ({@link EventRecord#partitionKey()}).
  *
  * <p>Durability, stated plainly: an exposure is handed to the producer's buffer and the response goes out; it is
  * durable once the brokers acknowledge it (milliseconds; the producer retries meanwhile). A kill -9 loses what is
@@ -115,7 +115,7 @@ final class KafkaEventLog implements EventLog, AutoCloseable {
 
     private Future<RecordMetadata> send(EventRecord record, org.apache.kafka.clients.producer.Callback callback) {
         try {
-            return producer.send(new ProducerRecord<>(config.kafka().topic(), record.requestId(),
+            return producer.send(new ProducerRecord<>(config.kafka().topic(), record.partitionKey(),
                     EventCodec.encode(record)), callback);
         } catch (KafkaException e) {
             // A full buffer (blocked BLOCK_MILLIS) or brokers unknown for as long: the client may retry.

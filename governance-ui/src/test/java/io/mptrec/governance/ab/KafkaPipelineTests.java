@@ -10,6 +10,7 @@ import io.mptrec.ab.events.EventRecord.KpiRecord;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.UnitStatisticsReader;
+import io.mptrec.ab.serving.RequestIds;
 import io.mptrec.ab.statistics.ModelMetrics;
 import io.mptrec.governance.Api;
 import io.mptrec.governance.TestArtifacts;
@@ -174,6 +175,47 @@ class KafkaPipelineTests extends PerUnitResultsTests {
         JsonPath r = as("dave").get("/api/v1/experiments/" + id + "/results").then().statusCode(200)
                 .extract().jsonPath();
         assertThat(r.getLong("arms[0].units") + r.getLong("arms[1].units")).isEqualTo(units);
+    }
+
+    @Test
+    void shouldPublishEveryRecordOfAUnitUnderItsKeyInOnePartition() {
+        long id = experiment("kafka-keys", "kafka-keys");
+        Map<String, String> unitOfRequest = new java.util.HashMap<>();
+        List<Map<String, Object>> kpi = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String unit = "keyed-" + (i % 4);
+            String request = as("erin").contentType("application/json").body(Map.of("task", "kafka-keys",
+                            "unitId", unit, "rows", List.of(Map.of("age", "30", "sex", "f"))))
+                    .post("/api/v1/score").then().statusCode(200).extract().path("requestId");
+            unitOfRequest.put(request, unit);
+            kpi.add(Map.of("eventId", request + ":click", "requestId", request, "metric", "click", "value", 1));
+            kpi.add(Map.of("eventId", request + ":spend", "requestId", request, "metric", "spend", "value", 2));
+        }
+        as("erin").contentType("application/json").body(Map.of("events", kpi)).post("/api/v1/events/kpi")
+                .then().statusCode(200).body("stored", equalTo(kpi.size()));
+        eventLog.awaitReadable();
+
+        // the topic as published: each unit's exposures and events under the unit's key, in one partition
+        Map<String, java.util.Set<String>> keysOfUnit = new java.util.TreeMap<>();
+        Map<String, java.util.Set<Integer>> partitionsOfUnit = new java.util.TreeMap<>();
+        Map<String, Integer> recordsOfUnit = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : topicFromTheStart()) {
+            String unit = unitOfRequest.get(requestIdOf(r.value()));
+            if (unit != null) {
+                keysOfUnit.computeIfAbsent(unit, u -> new java.util.TreeSet<>()).add(r.key());
+                partitionsOfUnit.computeIfAbsent(unit, u -> new java.util.TreeSet<>()).add(r.partition());
+                recordsOfUnit.merge(unit, 1, Integer::sum);
+            }
+        }
+        assertThat(recordsOfUnit).containsOnlyKeys("keyed-0", "keyed-1", "keyed-2", "keyed-3")
+                .allSatisfy((unit, records) -> assertThat(records).isEqualTo(6 * 3)); // 6 exposures, 12 events
+        keysOfUnit.forEach((unit, keys) -> assertThat(keys).containsExactly(RequestIds.unitKey(unit)));
+        partitionsOfUnit.forEach((unit, partitions) -> assertThat(partitions).hasSize(1));
+        // and the aggregates joined them: every unit with its 6 exposures and 6 clicks
+        for (int u = 0; u < 4; u++) {
+            assertThat(exposures(id, "keyed-" + u)).isEqualTo(6);
+            assertThat(total(id, "keyed-" + u, "click")).isEqualTo(6.0);
+        }
     }
 
     @Test
@@ -342,7 +384,7 @@ class KafkaPipelineTests extends PerUnitResultsTests {
     }
 
     private void publish(EventRecord record) {
-        publishRaw(record.requestId(), EventCodec.encode(record));
+        publishRaw(record.partitionKey(), EventCodec.encode(record));
     }
 
     private void publishRaw(String key, byte[] value) {
@@ -352,6 +394,35 @@ class KafkaPipelineTests extends PerUnitResultsTests {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The record's request id; null for a record that is not an event (the dead-letter test publishes some). */
+    private static String requestIdOf(byte[] value) {
+        try {
+            return EventCodec.decode(value).requestId();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** Every record of the event topic so far, read by a consumer of its own from each partition's start. */
+    private List<ConsumerRecord<String, byte[]>> topicFromTheStart() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                assertThat(System.nanoTime()).as("reading the topic to its end").isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+            return records;
         }
     }
 

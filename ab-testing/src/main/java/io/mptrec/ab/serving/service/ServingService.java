@@ -7,6 +7,7 @@ import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.serving.Exposure;
 import io.mptrec.ab.serving.ExposureSink;
+import io.mptrec.ab.serving.RequestIds;
 import io.mptrec.ab.serving.ScoreRequests.ExperimentRef;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreResponse;
@@ -26,7 +27,6 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The serving path: resolve the version for (task, unit), score, record the exposure.
@@ -117,7 +117,7 @@ public class ServingService {
 
         boolean analysed = "experiment".equals(how);
         Exposure exposure = new Exposure();
-        exposure.requestId = UUID.randomUUID().toString();
+        exposure.requestId = RequestIds.issue(unitId);
         exposure.taskId = resolved.taskId();
         exposure.experimentId = analysed ? resolved.ref().id() : null;
         exposure.arm = analysed ? target.arm() : null;
