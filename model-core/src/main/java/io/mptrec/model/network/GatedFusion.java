@@ -2,7 +2,9 @@ package io.mptrec.model.network;
 
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.Dense;
+import io.mptrec.model.nn.NativeFloats;
 import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,32 +33,119 @@ final class GatedFusion {
     }
 
     Pass forward(INDArray x, INDArray taskPart, INDArray sharedPart) {
-        INDArray g = gate == null
+        INDArray g = NativeFloats.rowMajor(gate == null
                 ? Nd4j.create(FIXED, new long[] {1, 2}, DataType.FLOAT).repeat(0, x.size(0))
-                : Activations.softmaxRows(gate.forward(x));
-        INDArray taskGate = column(g, 0);
-        INDArray sharedGate = column(g, 1);
-        INDArray fused = taskPart.mulColumnVector(taskGate).addi(sharedPart.mulColumnVector(sharedGate));
-        // ND4J passes an operand's native pointers on and drops the array: without a fence the collector may free a
-        // temporary column's buffers while the broadcast still reads them (a SIGSEGV in execBroadcast, #15)
-        Reference.reachabilityFence(taskGate);
-        Reference.reachabilityFence(sharedGate);
-        return new Pass(g, taskPart, sharedPart, fused);
+                : Activations.softmaxRows(gate.forward(x)));
+        INDArray t = NativeFloats.rowMajor(taskPart);
+        INDArray s = NativeFloats.rowMajor(sharedPart);
+        int rows = (int) t.rows();
+        int width = (int) t.columns();
+        INDArray fused = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        RowBlocks blocks = new RowBlocks(rows, width, NativeFloats.of(g));
+        float[] tz = blocks.first;
+        float[] sz = blocks.second;
+        blocks.forEachRow(NativeFloats.of(t), NativeFloats.of(s), null, (offset, taskGate, sharedGate) -> {
+            for (int i = offset, end = offset + width; i < end; i++) {
+                tz[i] = tz[i] * taskGate + sz[i] * sharedGate;
+            }
+            return null;
+        }, NativeFloats.of(fused), null, null);
+        Reference.reachabilityFence(t);
+        Reference.reachabilityFence(s);
+        return new Pass(g, t, s, fused);
     }
 
     Gradients backward(INDArray x, Pass pass, INDArray dFused, boolean needInputGradient) {
-        INDArray taskGate = column(pass.gate(), 0);
-        INDArray sharedGate = column(pass.gate(), 1);
-        INDArray dTask = dFused.mulColumnVector(taskGate);
-        INDArray dShared = dFused.mulColumnVector(sharedGate);
-        Reference.reachabilityFence(taskGate);
-        Reference.reachabilityFence(sharedGate);
+        INDArray d = NativeFloats.rowMajor(dFused);
+        int rows = (int) d.rows();
+        int width = (int) d.columns();
+        INDArray dTask = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        INDArray dShared = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        RowBlocks blocks = new RowBlocks(rows, width, NativeFloats.of(pass.gate()));
+        float[] tz = blocks.first;
+        float[] sz = blocks.second;
+        float[] dz = blocks.third;
+        float[] dGate = new float[2 * rows];
+        blocks.forEachRow(NativeFloats.of(pass.taskPart()), NativeFloats.of(pass.sharedPart()), NativeFloats.of(d),
+                (offset, taskGate, sharedGate) -> {
+                    float taskDot = 0;
+                    float sharedDot = 0;
+                    for (int i = offset, end = offset + width; i < end; i++) {
+                        // dL/dg: the row's dot products of dz with each part, read before they are overwritten
+                        taskDot += dz[i] * tz[i];
+                        sharedDot += dz[i] * sz[i];
+                        tz[i] = dz[i] * taskGate;
+                        sz[i] = dz[i] * sharedGate;
+                    }
+                    return new float[] {taskDot, sharedDot};
+                }, NativeFloats.of(dTask), NativeFloats.of(dShared), dGate);
+        Reference.reachabilityFence(d);
+        Reference.reachabilityFence(pass);
         if (gate == null) {
             return new Gradients(dTask, dShared, needInputGradient ? Nd4j.zeros(DataType.FLOAT, x.size(0), x.size(1)) : null);
         }
-        INDArray dGate = Nd4j.hstack(dFused.mul(pass.taskPart()).sum(true, 1), dFused.mul(pass.sharedPart()).sum(true, 1));
-        INDArray dLogits = Activations.softmaxRowsBackward(pass.gate(), dGate);
+        INDArray dLogits = Activations.softmaxRowsBackward(pass.gate(),
+                Nd4j.create(dGate, new long[] {rows, 2}, DataType.FLOAT));
         return new Gradients(dTask, dShared, gate.backward(x, dLogits, needInputGradient));
+    }
+
+    /** The work on one row of a block, at {@code offset} in the block's arrays; returns the row's two sums or null. */
+    private interface RowKernel {
+        float[] row(int offset, float taskGate, float sharedGate);
+    }
+
+    /**
+     * Rows of width values a block at a time through heap arrays, with every row's two gate values. The loops run in
+     * Java over the arrays' memory: as ND4J operations (a broadcast per part and gate, then sums) the fusion took an
+     * eighth of a training step (model-core/BENCHMARKS.md).
+     */
+    private static final class RowBlocks {
+        final int rows;
+        final int width;
+        final int rowsPerBlock;
+        final float[] gates;
+        final float[] first;
+        final float[] second;
+        final float[] third;
+
+        RowBlocks(int rows, int width, FloatBuffer gate) {
+            this.rows = rows;
+            this.width = width;
+            this.rowsPerBlock = Math.max(1, NativeFloats.CHUNK / Math.max(1, width));
+            this.gates = new float[2 * rows];
+            gate.get(0, gates);
+            this.first = new float[rowsPerBlock * width];
+            this.second = new float[rowsPerBlock * width];
+            this.third = new float[rowsPerBlock * width];
+        }
+
+        /**
+         * Per block, reads the sources (the third may be null) into {@link #first}, {@link #second} and {@link #third},
+         * runs the kernel on each row, writes {@link #first} and {@link #second} (when given a target) out and, when
+         * {@code sums} is given, the rows' two sums into it.
+         */
+        void forEachRow(FloatBuffer a, FloatBuffer b, FloatBuffer c, RowKernel kernel, FloatBuffer outA,
+                        FloatBuffer outB, float[] sums) {
+            for (int from = 0; from < rows; from += rowsPerBlock) {
+                int values = (Math.min(from + rowsPerBlock, rows) - from) * width;
+                a.get(from * width, first, 0, values);
+                b.get(from * width, second, 0, values);
+                if (c != null) {
+                    c.get(from * width, third, 0, values);
+                }
+                for (int r = from; r < Math.min(rows, from + rowsPerBlock); r++) {
+                    float[] rowSums = kernel.row((r - from) * width, gates[2 * r], gates[2 * r + 1]);
+                    if (sums != null) {
+                        sums[2 * r] = rowSums[0];
+                        sums[2 * r + 1] = rowSums[1];
+                    }
+                }
+                outA.put(from * width, first, 0, values);
+                if (outB != null) {
+                    outB.put(from * width, second, 0, values);
+                }
+            }
+        }
     }
 
     static INDArray column(INDArray m, int j) {

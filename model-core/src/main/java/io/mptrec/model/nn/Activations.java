@@ -1,5 +1,9 @@
 package io.mptrec.model.nn;
 
+import java.lang.ref.Reference;
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,6 +11,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The element-wise functions of the network and their derivatives, in place where that is safe. */
 public final class Activations {
+
+    /** Each thread's two chunks of {@link #reluBackward}'s loop. */
+    private static final ThreadLocal<int[][]> RELU_CHUNKS =
+            ThreadLocal.withInitial(() -> new int[2][NativeFloats.CHUNK]);
 
     private Activations() {
     }
@@ -17,8 +25,37 @@ public final class Activations {
 
     /** dL/dx of y = relu(x), given y: the gradient passes where the unit was active. */
     public static INDArray reluBackward(INDArray y, INDArray dy) {
-        // the unit step of y (1 where y > 0) as a float mask, times dy: two element-wise ops, no boolean array to cast
-        return Transforms.step(y, true).muli(dy);
+        if (!NativeFloats.dense(y) || !NativeFloats.dense(dy) || y.ordering() != dy.ordering()
+                || !Arrays.equals(y.shape(), dy.shape())) {
+            // the unit step of y (1 where y > 0) as a float mask, times dy
+            return Transforms.step(y, true).muli(dy);
+        }
+        // a loop in Java: the two ND4J operations above took 30-45 microseconds at 256 x 32 to 256 x 128. It works on
+        // the floats' bits, without a branch: a branch on y > 0 is mispredicted half the time and made the loop slower
+        // than the ND4J operations; this form the JIT vectorises
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, y.shape(), y.ordering());
+        IntBuffer ys = NativeFloats.bits(y);
+        IntBuffer dys = NativeFloats.bits(dy);
+        IntBuffer dxs = NativeFloats.bits(dx);
+        int[][] chunk = RELU_CHUNKS.get();
+        int[] active = chunk[0];
+        int[] gradient = chunk[1];
+        int length = (int) y.length();
+        for (int from = 0; from < length; from += NativeFloats.CHUNK) {
+            int n = Math.min(NativeFloats.CHUNK, length - from);
+            ys.get(from, active, 0, n);
+            dys.get(from, gradient, 0, n);
+            for (int i = 0; i < n; i++) {
+                // all ones where y > 0 (sign bit clear and not zero: then -y and ~y both have the sign bit set), else
+                // zero, as ND4J's unit step (for +0, -0 and negative values; a NaN y passes dy here, where it gave 0)
+                int a = active[i];
+                gradient[i] &= (-a & ~a) >> 31;
+            }
+            dxs.put(from, gradient, 0, n);
+        }
+        Reference.reachabilityFence(y);
+        Reference.reachabilityFence(dy);
+        return dx;
     }
 
     /** Row-wise softmax. */

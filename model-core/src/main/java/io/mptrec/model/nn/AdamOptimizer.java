@@ -1,6 +1,5 @@
 package io.mptrec.model.nn;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +22,7 @@ public final class AdamOptimizer {
     /** The bias correction's powers are computed for this many iterations at a time. */
     private static final int POWER_BLOCK = 1024;
 
-    /** Values per chunk of the loop: four chunks fit in a core's L1 cache. */
-    private static final int CHUNK = 1024;
+    private static final int CHUNK = NativeFloats.CHUNK;
 
     private final Parameters parameters;
     /** Adam's first moments, then its second moments, in native memory as the parameters are. */
@@ -49,10 +47,10 @@ public final class AdamOptimizer {
 
     /** The memory of a float array that owns its whole buffer, as floats. */
     private static FloatBuffer floats(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.isView() || a.offset() != 0 || a.data().length() != a.length()) {
+        if (a.isView() || a.offset() != 0 || a.data().length() != a.length()) {
             throw new IllegalArgumentException("Adam needs float arrays that own their buffer, got " + a.shapeInfoToString());
         }
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return NativeFloats.of(a);
     }
 
     /**

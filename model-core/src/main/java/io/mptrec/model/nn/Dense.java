@@ -1,11 +1,11 @@
 package io.mptrec.model.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer y = x W (+ b). Its gradients, when it is trainable, accumulate into views of a
- * {@link Parameters} gradient buffer; a frozen layer has none and only passes gradients on to its input.
+ * {@link Parameters} gradient buffer; a frozen layer has none and only passes gradients on to its input. Its products,
+ * the bias's broadcast and the bias gradient's column sums go to OpenBLAS directly ({@link Blas}).
  */
 public final class Dense {
 
@@ -47,8 +47,14 @@ public final class Dense {
     }
 
     public INDArray forward(INDArray x) {
-        INDArray y = x.mmul(weight);
-        return bias == null ? y : y.addiRowVector(bias);
+        INDArray y = Blas.uninitialized(x.rows(), outputs());
+        if (bias == null) {
+            Blas.gemm(x, false, weight, false, y, 0f);
+        } else {
+            Blas.setRows(y, bias);
+            Blas.gemm(x, false, weight, false, y, 1f);
+        }
+        return y;
     }
 
     /**
@@ -57,11 +63,16 @@ public final class Dense {
      */
     public INDArray backward(INDArray x, INDArray dy, boolean needInputGradient) {
         if (weightGradient != null) {
-            Nd4j.gemm(x, dy, weightGradient, true, false, 1.0, 1.0);
+            Blas.gemm(x, true, dy, false, weightGradient, 1f);
             if (biasGradient != null) {
-                biasGradient.addi(dy.sum(0).reshape(biasGradient.shape()));
+                Blas.addColumnSums(dy, biasGradient);
             }
         }
-        return needInputGradient ? Nd4j.gemm(dy, weight, false, true) : null;
+        if (!needInputGradient) {
+            return null;
+        }
+        INDArray dx = Blas.uninitialized(dy.rows(), inputs());
+        Blas.gemm(dy, false, weight, true, dx, 0f);
+        return dx;
     }
 }

@@ -74,9 +74,9 @@ public final class Parameters {
         double penalty = 0;
         for (Parameter p : byName.values()) {
             if (p.l2() > 0) {
-                double norm = p.value().norm2Number().doubleValue();
-                penalty += p.l2() * norm * norm;
-                Nd4j.getBlasWrapper().level1().axpy(p.size(), 2.0 * p.l2(), p.value(), p.gradient());
+                // straight to BLAS: ND4J's reduction cost more than the sum itself (model-core/BENCHMARKS.md)
+                penalty += p.l2() * Blas.sumOfSquares(p.value());
+                Blas.axpy(2 * p.l2(), p.value(), p.gradient());
             }
         }
         return penalty;
