@@ -24,15 +24,16 @@ public final class Activations {
     }
 
     /** dL/dx of y = relu(x), given y: the gradient passes where the unit was active. */
-    public static INDArray reluBackward(INDArray y, INDArray dy) {
-        if (!NativeFloats.dense(y) || !NativeFloats.dense(dy) || y.ordering() != dy.ordering()
-                || !Arrays.equals(y.shape(), dy.shape())) {
-            // the unit step of y (1 where y > 0) as a float mask, times dy
-            return Transforms.step(y, true).muli(dy);
+    public static INDArray reluBackward(INDArray output, INDArray outputGradient) {
+        if (!Arrays.equals(output.shape(), outputGradient.shape())) {
+            throw new IllegalArgumentException("ReLU's output " + output.shapeInfoToString() + " and its gradient "
+                    + outputGradient.shapeInfoToString() + " differ in shape");
         }
-        // a loop in Java: the two ND4J operations above took 30-45 microseconds at 256 x 32 to 256 x 128. It works on
-        // the floats' bits, without a branch: a branch on y > 0 is mispredicted half the time and made the loop slower
-        // than the ND4J operations; this form the JIT vectorises
+        INDArray y = NativeFloats.rowMajor(output);
+        INDArray dy = NativeFloats.rowMajor(outputGradient);
+        // a loop in Java: as two ND4J operations (y's unit step, times dy) it took 30-45 microseconds at 256 x 32 to
+        // 256 x 128. It works on the floats' bits, without a branch: a branch on y > 0 is mispredicted half the time
+        // and made the loop slower than the ND4J operations; this form the JIT vectorises
         INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, y.shape(), y.ordering());
         IntBuffer ys = NativeFloats.bits(y);
         IntBuffer dys = NativeFloats.bits(dy);

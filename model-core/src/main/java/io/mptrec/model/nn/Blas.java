@@ -92,10 +92,7 @@ final class Blas {
     }
 
     private static FloatPointer dense(INDArray a) {
-        if (!NativeFloats.dense(a)) {
-            throw new IllegalArgumentException("expected a dense float array, was " + a.shapeInfoToString());
-        }
-        return new FloatPointer(a.data().addressPointer());
+        return new FloatPointer(NativeFloats.requireDense(a).data().addressPointer());
     }
 
     private static FloatPointer onesFor(int rows) {

@@ -27,11 +27,16 @@ public final class NativeFloats {
 
     /** The array's values in its own order; throws for an array that is not {@link #dense}. */
     public static FloatBuffer of(INDArray a) {
+        // a view's data buffer starts at the view's first element (ND4J 1.0.0-M2.1)
+        return requireDense(a).data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().limit((int) a.length());
+    }
+
+    /** The array, when it is {@link #dense}; else an IllegalArgumentException. */
+    static INDArray requireDense(INDArray a) {
         if (!dense(a)) {
             throw new IllegalArgumentException("expected a dense float array, was " + a.shapeInfoToString());
         }
-        // a view's data buffer starts at the view's first element (ND4J 1.0.0-M2.1)
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().limit((int) a.length());
+        return a;
     }
 
     /** The array itself when it is a dense row-major (c-order) float array, else a row-major copy of it. */
@@ -41,9 +46,6 @@ public final class NativeFloats {
 
     /** The array's values as their IEEE 754 bits, for loops that select values without a branch. */
     static IntBuffer bits(INDArray a) {
-        if (!dense(a)) {
-            throw new IllegalArgumentException("expected a dense float array, was " + a.shapeInfoToString());
-        }
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer().limit((int) a.length());
+        return requireDense(a).data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer().limit((int) a.length());
     }
 }

@@ -1,6 +1,7 @@
 package io.mptrec.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,7 +14,8 @@ class ActivationsTests {
 
     /**
      * ReLU's backward pass runs as a Java loop over the arrays' memory; it must pass dy exactly where y > 0 and zero
-     * elsewhere, for both orders, over more values than one chunk of the loop, and for views it does not loop over.
+     * elsewhere, over more values than one chunk of the loop, for either order, for two orders at once and for a view
+     * of some columns (both copied to row-major first).
      */
     @Test
     void shouldPassTheGradientExactlyWhereTheUnitWasActive() {
@@ -37,5 +39,6 @@ class ActivationsTests {
             }
         }
         assertThat(y.gt(0).castTo(DataType.FLOAT).sumNumber().intValue()).isBetween(700, 1300); // both branches taken
+        assertThatThrownBy(() -> Activations.reluBackward(y, dy.getRows(0, 1))).isInstanceOf(IllegalArgumentException.class);
     }
 }
