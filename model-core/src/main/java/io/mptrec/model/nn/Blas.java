@@ -5,7 +5,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The matrix products of {@link Dense}, handed to OpenBLAS directly on the arrays' native memory. ND4J's own
@@ -21,11 +20,6 @@ final class Blas {
     private static final ThreadLocal<FloatPointer> ONES = ThreadLocal.withInitial(() -> newOnes(256));
 
     private Blas() {
-    }
-
-    /** A new m x n row-major (c-order) matrix, in the current workspace if one is open; its contents are undefined. */
-    static INDArray uninitialized(long rows, long columns) {
-        return Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
     }
 
     /** c = op(a) op(b) + beta c, where op transposes when asked; c must be row-major with contiguous rows. */

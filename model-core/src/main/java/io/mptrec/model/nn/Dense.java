@@ -1,6 +1,8 @@
 package io.mptrec.model.nn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fully connected layer y = x W (+ b). Its gradients, when it is trainable, accumulate into views of a
@@ -47,7 +49,7 @@ public final class Dense {
     }
 
     public INDArray forward(INDArray x) {
-        INDArray y = Blas.uninitialized(x.rows(), outputs());
+        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.rows(), outputs());
         if (bias == null) {
             Blas.gemm(x, false, weight, false, y, 0f);
         } else {
@@ -71,7 +73,7 @@ public final class Dense {
         if (!needInputGradient) {
             return null;
         }
-        INDArray dx = Blas.uninitialized(dy.rows(), inputs());
+        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, dy.rows(), inputs());
         Blas.gemm(dy, false, weight, true, dx, 0f);
         return dx;
     }
