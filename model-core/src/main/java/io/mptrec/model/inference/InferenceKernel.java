@@ -88,6 +88,8 @@ public final class InferenceKernel {
     /** Prompt tokens: the mixture's columns fall into this many slices, each with its own weights. */
     private final int tokens;
     private final float[] prompt;
+    /** The prompt repeated for a block's rows, so that the fusion indexes every array alike ({@link #block}). */
+    private final float[] promptRows;
     /** The learned gate (bias-free, 2 outputs), or null for the fixed one. */
     private final FrozenDense gate;
     private final FrozenDense[] tower;
@@ -115,6 +117,10 @@ public final class InferenceKernel {
         this.wide = metadata.stage() == 2 && metadata.tune().wide() ? Subnormals.flushed(p.array(Stage2Head.WIDE).data()) : null;
         this.shared = adapted ? Expert.adapted(encoder, task, "expert.shared") : Expert.of(e, "expert.shared");
         this.prompt = Subnormals.flushed(p.array("prompt").data());
+        this.promptRows = new float[BLOCK * prompt.length];
+        for (int r = 0; r < BLOCK; r++) {
+            System.arraycopy(prompt, 0, promptRows, r * prompt.length, prompt.length);
+        }
         this.tower = new FrozenDense[] {
             new FrozenDense(p.array("tower.0.w"), p.array("tower.0.b")),
             new FrozenDense(p.array("tower.1.w"), p.array("tower.1.b")),
@@ -282,20 +288,25 @@ public final class InferenceKernel {
         }
         int d = prompt.length;
         float[] mixed = s.mixed;
+        float[] fused = s.fused;
+        float[] sharedOut = s.shared;
+        Arrays.fill(mixed, 0, n * d, 0f);
+        int attended = experts.size() + (attendShared ? 1 : 0);
+        int width = d / tokens;
         for (int r = 0; r < n; r++) {
             int at = r * d;
             float[] weights = fixedWeights != null ? fixedWeights : attend(s.query, at, s.weights);
             // the same order of operations as the ND4J heads: mixed = sum_k a_k h_k, fused = g0 (mixed . p) + g1 h_s;
-            // prompt token t owns columns [t * width, (t + 1) * width) and the weights from t * attended
-            Arrays.fill(mixed, 0f);
-            int attended = experts.size() + (attendShared ? 1 : 0);
-            int width = d / tokens;
+            // prompt token t owns columns [t * width, (t + 1) * width) and the weights from t * attended. Every array
+            // is indexed alike (the block's row-major layout, the prompt repeated per row): the form C2 vectorises
             for (int t = 0; t < tokens; t++) {
+                int from = at + t * width;
+                int to = from + width;
                 for (int e = 0; e < attended; e++) {
                     float a = weights[t * attended + e];
-                    float[] h = e < experts.size() ? s.experts[e] : s.shared;
-                    for (int j = t * width; j < (t + 1) * width; j++) {
-                        mixed[j] += h[at + j] * a;
+                    float[] h = e < experts.size() ? s.experts[e] : sharedOut;
+                    for (int i = from; i < to; i++) {
+                        mixed[i] += h[i] * a;
                     }
                 }
             }
@@ -306,8 +317,8 @@ public final class InferenceKernel {
                 taskGate = s.gate[2 * r];
                 sharedGate = s.gate[2 * r + 1];
             }
-            for (int j = 0; j < d; j++) {
-                s.fused[at + j] = mixed[j] * prompt[j] * taskGate + s.shared[at + j] * sharedGate;
+            for (int i = at; i < at + d; i++) {
+                fused[i] = mixed[i] * promptRows[i] * taskGate + sharedOut[i] * sharedGate;
             }
         }
         tower[0].forward(s.fused, s.tower1, n, true, s.work);
@@ -391,7 +402,7 @@ public final class InferenceKernel {
         int d = prompt.length;
         int widest = layers().stream().mapToInt(l -> Math.max(l.inputs(), l.outputs())).max().orElseThrow();
         return new Scratch(rows, new float[rows * inputWidth], new float[rows * shared.hidden().outputs()],
-                new float[rows * d], new float[experts.size()][rows * d], new float[d], new float[rows * d],
+                new float[rows * d], new float[experts.size()][rows * d], new float[rows * d], new float[rows * d],
                 new float[rows * 2], new float[rows * tower[0].outputs()], new float[rows * tower[1].outputs()],
                 new float[rows], new float[rows], attention == null ? null : new float[rows * attention.first().outputs()],
                 attention == null ? null : new float[rows * d],
