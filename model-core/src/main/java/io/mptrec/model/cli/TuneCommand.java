@@ -69,7 +69,7 @@ final class TuneCommand implements Callable<Integer> {
     Boolean attendShared;
 
     @Option(names = "--adapter-rank", description = {"Beyond the paper: rank of a low-rank adapter on the first layer"
-            + " of every frozen expert, on this task's path only (default 3; 0: none). The existing tasks stay"
+            + " of every frozen expert, on this task's path only (default 0: none). The existing tasks stay"
             + " bit-identical; each rank adds (input width + expert hidden width) parameters per expert."})
     Integer adapterRank;
 

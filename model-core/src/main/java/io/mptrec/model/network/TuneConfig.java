@@ -52,17 +52,12 @@ public record TuneConfig(
     }
 
     /**
-     * The default's adapter rank: the largest that keeps the default's Census head (piecewise-linear inputs) within
-     * 10 % of joint retraining's non-embedding parameters ({@code benchmarks/stage2-variants.md}).
-     */
-    public static final int DEFAULT_ADAPTER_RANK = 3;
-
-    /**
      * The default: the paper's configuration with the options beyond it that won on validation on both benchmark
-     * datasets ({@code benchmarks/stage2-variants.md}): the shared expert attended, a rank-3 adapter, the wide part.
+     * datasets under the tuning grid ({@code benchmarks/stage2-variants.md}): the shared expert attended and the wide
+     * part. A low-rank adapter ({@code --adapter-rank}) stays an option: it lost on validation on both.
      */
     public static TuneConfig defaults() {
-        return paper().withPath(true, DEFAULT_ADAPTER_RANK, true);
+        return paper().withPath(true, 0, true);
     }
 
     public TuneConfig {
