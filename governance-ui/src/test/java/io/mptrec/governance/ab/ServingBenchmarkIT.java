@@ -71,6 +71,10 @@ class ServingBenchmarkIT {
     static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
+    /** Warm-up: seconds per kind of request in a round, at most this many rounds, and "settled" (see {@link #warmUp}). */
+    static final int WARM_UP_SECONDS = Integer.getInteger("mptrec.benchmark.warm-up-seconds", 3);
+    static final int WARM_UP_ROUNDS = Integer.getInteger("mptrec.benchmark.warm-up-rounds", 10);
+    static final double JIT_SETTLED = 0.05;
     /**
      * JVM options of the application, space-separated: by default none, as a user starts it with the README's run
      * command (scoring leaves no native garbage since the Java kernel, so the small young generation once needed is
@@ -84,11 +88,13 @@ class ServingBenchmarkIT {
     static final String DATABASE = System.getProperty("mptrec.benchmark.database", "h2");
 
     /**
-     * The HTTP version the load generator speaks: {@code 2} (default: HTTP/2 over cleartext, all requests on one
-     * connection) or {@code 1.1} (a keep-alive connection per request in flight, as many HTTP/1.1 clients do).
+     * The HTTP version the load generator speaks: {@code 1.1} (default: a keep-alive connection per request in flight,
+     * as many HTTP/1.1 clients do) or {@code 2} (HTTP/2 over cleartext, all requests on one connection). Over the one
+     * HTTP/2 connection the JDK client stopped delivering 100-candidate bodies at about 230 requests/s while the
+     * server stayed idle (ab-testing/BENCHMARK.md), which would measure the client, not the server.
      */
-    static final HttpClient.Version HTTP_VERSION = "1.1".equals(System.getProperty("mptrec.benchmark.http", "2"))
-            ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
+    static final HttpClient.Version HTTP_VERSION = "2".equals(System.getProperty("mptrec.benchmark.http", "1.1"))
+            ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .version(HTTP_VERSION)
@@ -144,6 +150,9 @@ class ServingBenchmarkIT {
                 columns.put(column, rows.stream().map(r -> r.get(column)).toList());
             }
             byte[] hundredColumns = json.writeValueAsBytes(Map.of("task", "income", "unitId", "u", "columns", columns));
+            String loadBefore = PackagedApp.loadAverage();
+            String warmUp = warmUp(List.of(i -> score(hundred), i -> score(hundredColumns), i -> score(one),
+                    i -> get("/api/v1/score/ping")));
             line("# Serving benchmark (loopback, packaged app, " + ("postgresql".equals(DATABASE)
                     ? "PostgreSQL build against the test PostgreSQL)" : "embedded H2 file as shipped)"));
             line("");
@@ -151,13 +160,13 @@ class ServingBenchmarkIT {
                     + "closed-loop capacity, then at %d requests/s; "
                     + "cores: %d; load average before: %s; application JVM options: `%s`; the load generator speaks "
                     + "HTTP/%s", CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(),
-                    PackagedApp.loadAverage(), APP_JVM_ARGS, HTTP_VERSION == HttpClient.Version.HTTP_1_1 ? "1.1" : "2 (cleartext)"));
+                    loadBefore, APP_JVM_ARGS, HTTP_VERSION == HttpClient.Version.HTTP_1_1 ? "1.1" : "2 (cleartext)"));
+            line("");
+            line(warmUp);
             line("");
             line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) "
                     + "| load generator CPU per request (ms) |");
             line("|---|---|---|---|---|---|---|---|");
-            closedLoop("warm-up score x100 (not counted)", i -> score(hundred), 3);
-            closedLoop("warm-up score x100 as columns (not counted)", i -> score(hundredColumns), 2);
             closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
             closedLoop("score, 1 candidate", i -> score(one), SECONDS);
             Phase rowsClosed = closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
@@ -292,6 +301,52 @@ class ServingBenchmarkIT {
         double elapsed = (System.nanoTime() - start) / 1e9;
         return name.startsWith("warm-up") ? null
                 : row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu, ownCpuMillis() - ownCpu);
+    }
+
+    /**
+     * Sends the measured kinds of request, {@link #WARM_UP_SECONDS} each per round, until the application's JIT
+     * compilers settle: a round in which they compiled for less than {@link #JIT_SETTLED} of its wall time. A server
+     * serves warm; measured cold, its C2 threads took a third of the machine through the first closed-loop phases
+     * (ab-testing/BENCHMARK.md). Returns the report's line on it.
+     */
+    private String warmUp(List<IntFunction<HttpRequest>> requests) throws Exception {
+        double jitBefore = jitMillis();
+        for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+            double jit = jitMillis();
+            long start = System.nanoTime();
+            for (IntFunction<HttpRequest> request : requests) {
+                closedLoop("warm-up", request, WARM_UP_SECONDS);
+            }
+            double wallMillis = (System.nanoTime() - start) / 1e6;
+            double compiled = jitMillis() - jit;
+            if (compiled < JIT_SETTLED * wallMillis) {
+                return String.format(Locale.ROOT, "Warm-up: %d round(s) of %d s per kind of request until the "
+                        + "application's JIT settled (its compilers: %.1f s in all, %.0f ms in the last round of %.0f s).",
+                        round, WARM_UP_SECONDS, (jitMillis() - jitBefore) / 1e3, compiled, wallMillis / 1e3);
+            }
+        }
+        return String.format(Locale.ROOT, "Warm-up: %d rounds of %d s per kind of request; the application's JIT had "
+                + "not settled (its compilers: %.1f s in all; NaN: its counters were not readable).", WARM_UP_ROUNDS,
+                WARM_UP_SECONDS, (jitMillis() - jitBefore) / 1e3);
+    }
+
+    /** The time the application's JIT compilers have spent so far, in ms (its perf counters, read with jcmd); NaN if unreadable. */
+    private double jitMillis() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(appPid), "PerfCounter.print").redirectErrorStream(true).start();
+            String counters = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            Matcher ticks = Pattern.compile("(?m)^java\\.ci\\.totalTime=(\\d+)").matcher(counters);
+            Matcher frequency = Pattern.compile("(?m)^sun\\.os\\.hrt\\.frequency=(\\d+)").matcher(counters);
+            return ticks.find() && frequency.find()
+                    ? Long.parseLong(ticks.group(1)) * 1e3 / Long.parseLong(frequency.group(1)) : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     private Phase openLoop(String name, int rate, Supplier<HttpRequest> request) throws Exception {
