@@ -310,24 +310,27 @@ class ServingBenchmarkIT {
      * (ab-testing/BENCHMARK.md). Returns the report's line on it.
      */
     private String warmUp(List<IntFunction<HttpRequest>> requests) throws Exception {
+        // one reading per round boundary: each is a jcmd process on the cores the application shares
         double jitBefore = jitMillis();
+        double jit = jitBefore;
         for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
-            double jit = jitMillis();
             long start = System.nanoTime();
             for (IntFunction<HttpRequest> request : requests) {
                 closedLoop("warm-up", request, WARM_UP_SECONDS);
             }
             double wallMillis = (System.nanoTime() - start) / 1e6;
-            double compiled = jitMillis() - jit;
+            double jitAfter = jitMillis();
+            double compiled = jitAfter - jit;
             if (compiled < JIT_SETTLED * wallMillis) {
                 return String.format(Locale.ROOT, "Warm-up: %d round(s) of %d s per kind of request until the "
                         + "application's JIT settled (its compilers: %.1f s in all, %.0f ms in the last round of %.0f s).",
-                        round, WARM_UP_SECONDS, (jitMillis() - jitBefore) / 1e3, compiled, wallMillis / 1e3);
+                        round, WARM_UP_SECONDS, (jitAfter - jitBefore) / 1e3, compiled, wallMillis / 1e3);
             }
+            jit = jitAfter;
         }
         return String.format(Locale.ROOT, "Warm-up: %d rounds of %d s per kind of request; the application's JIT had "
                 + "not settled (its compilers: %.1f s in all; NaN: its counters were not readable).", WARM_UP_ROUNDS,
-                WARM_UP_SECONDS, (jitMillis() - jitBefore) / 1e3);
+                WARM_UP_SECONDS, (jit - jitBefore) / 1e3);
     }
 
     /** The time the application's JIT compilers have spent so far, in ms (its perf counters, read with jcmd); NaN if unreadable. */
