@@ -35,15 +35,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,6 +71,8 @@ class ServingBenchmarkIT {
     static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
+    /** Connections (and sender threads) of an open-loop phase: enough that a slow response does not hold up the next. */
+    static final int OPEN_LOOP_CONNECTIONS = Integer.getInteger("mptrec.benchmark.open-loop-connections", 64);
     /** Warm-up: seconds per kind of request in a round, at most this many rounds, and "settled" (see {@link #warmUp}). */
     static final int WARM_UP_SECONDS = Integer.getInteger("mptrec.benchmark.warm-up-seconds", 3);
     static final int WARM_UP_ROUNDS = Integer.getInteger("mptrec.benchmark.warm-up-rounds", 10);
@@ -87,18 +89,9 @@ class ServingBenchmarkIT {
      */
     static final String DATABASE = System.getProperty("mptrec.benchmark.database", "h2");
 
-    /**
-     * The HTTP version the load generator speaks: {@code 1.1} (default: a keep-alive connection per request in flight,
-     * as many HTTP/1.1 clients do) or {@code 2} (HTTP/2 over cleartext, all requests on one connection). Over the one
-     * HTTP/2 connection the JDK client stopped delivering 100-candidate bodies at about 230 requests/s while the
-     * server stayed idle (ab-testing/BENCHMARK.md), which would measure the client, not the server.
-     */
-    static final HttpClient.Version HTTP_VERSION = "2".equals(System.getProperty("mptrec.benchmark.http", "1.1"))
-            ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
-
+    /** For setting up and the KPI events phase; the serving phases send through {@link KeepAliveConnection}s. */
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .version(HTTP_VERSION)
-            .executor(Executors.newFixedThreadPool(8)).build();
+            .version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(8)).build();
     final ObjectMapper json = new ObjectMapper();
     final StringBuilder report = new StringBuilder();
     /** Per phase: the server's own split of each score request (Server-Timing: resolve, score, exposure in ms). */
@@ -151,38 +144,38 @@ class ServingBenchmarkIT {
             }
             byte[] hundredColumns = json.writeValueAsBytes(Map.of("task", "income", "unitId", "u", "columns", columns));
             String loadBefore = PackagedApp.loadAverage();
-            String warmUp = warmUp(List.of(i -> score(hundred), i -> score(hundredColumns), i -> score(one),
-                    i -> get("/api/v1/score/ping")));
+            byte[] ping = KeepAliveConnection.request(port, "/api/v1/score/ping", auth("erin"), null);
+            String warmUp = warmUp(List.of(score(hundred), score(hundredColumns), score(one), ping));
             line("# Serving benchmark (loopback, packaged app, " + ("postgresql".equals(DATABASE)
                     ? "PostgreSQL build against the test PostgreSQL)" : "embedded H2 file as shipped)"));
             line("");
             line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at half of each layout's "
                     + "closed-loop capacity, then at %d requests/s; "
-                    + "cores: %d; load average before: %s; application JVM options: `%s`; the load generator speaks "
-                    + "HTTP/%s", CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(),
-                    loadBefore, APP_JVM_ARGS, HTTP_VERSION == HttpClient.Version.HTTP_1_1 ? "1.1" : "2 (cleartext)"));
+                    + "cores: %d; load average before: %s; application JVM options: `%s`; the load generator sends "
+                    + "requests encoded once over keep-alive HTTP/1.1 connections, one per request in flight",
+                    CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(), loadBefore, APP_JVM_ARGS));
             line("");
             line(warmUp);
             line("");
             line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) "
                     + "| load generator CPU per request (ms) |");
             line("|---|---|---|---|---|---|---|---|");
-            closedLoop("ping (trivial endpoint)", i -> get("/api/v1/score/ping"), SECONDS);
-            closedLoop("score, 1 candidate", i -> score(one), SECONDS);
-            Phase rowsClosed = closedLoop("score, 100 candidates", i -> score(hundred), SECONDS);
-            Phase columnsClosed = closedLoop("score, 100 candidates as columns", i -> score(hundredColumns), SECONDS);
+            closedLoop("ping (trivial endpoint)", ping, SECONDS);
+            closedLoop("score, 1 candidate", score(one), SECONDS);
+            Phase rowsClosed = closedLoop("score, 100 candidates", score(hundred), SECONDS);
+            Phase columnsClosed = closedLoop("score, 100 candidates as columns", score(hundredColumns), SECONDS);
             double inProcess = inProcess(rows);
             // issue #15's open loop runs at half of each layout's closed-loop capacity just measured; then the fixed rate
             int rowsHalf = (int) Math.max(1, Math.round(rowsClosed.throughput() / 2));
             int columnsHalf = (int) Math.max(1, Math.round(columnsClosed.throughput() / 2));
             Phase rowsAtHalf = openLoop("score, 100 candidates, open loop at " + rowsHalf + "/s (half capacity)", rowsHalf,
-                    () -> score(hundred));
+                    score(hundred));
             Phase columnsAtHalf = openLoop("score, 100 candidates as columns, open loop at " + columnsHalf
-                    + "/s (half capacity)", columnsHalf, () -> score(hundredColumns));
-            openLoop("ping, open loop at " + RATE + "/s", RATE, () -> get("/api/v1/score/ping"));
-            Phase rowsAtRate = openLoop("score, 100 candidates, open loop at " + RATE + "/s", RATE, () -> score(hundred));
+                    + "/s (half capacity)", columnsHalf, score(hundredColumns));
+            openLoop("ping, open loop at " + RATE + "/s", RATE, ping);
+            Phase rowsAtRate = openLoop("score, 100 candidates, open loop at " + RATE + "/s", RATE, score(hundred));
             Phase columnsAtRate = openLoop("score, 100 candidates as columns, open loop at " + RATE + "/s", RATE,
-                    () -> score(hundredColumns));
+                    score(hundredColumns));
             events();
             serverTimings();
             gcPauses();
@@ -269,7 +262,7 @@ class ServingBenchmarkIT {
     record Phase(double throughput, double p50, double p99, int errors) {
     }
 
-    private Phase closedLoop(String name, IntFunction<HttpRequest> request, int seconds) throws Exception {
+    private Phase closedLoop(String name, byte[] request, int seconds) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
@@ -280,19 +273,20 @@ class ServingBenchmarkIT {
         long start = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
             pool.submit(() -> {
-                int i = 0;
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = http.send(request.apply(i++), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 200) {
+                try (KeepAliveConnection connection = new KeepAliveConnection(port)) {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        try {
+                            KeepAliveConnection.Response r = connection.send(request);
+                            if (r.status() != 200) {
+                                errors.incrementAndGet();
+                            }
+                            serverTiming(r, timings);
+                        } catch (IOException | RuntimeException e) {
                             errors.incrementAndGet();
                         }
-                        serverTiming(r, timings);
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
+                        latencies.add(System.nanoTime() - t0);
                     }
-                    latencies.add(System.nanoTime() - t0);
                 }
             });
         }
@@ -309,13 +303,13 @@ class ServingBenchmarkIT {
      * serves warm; measured cold, its C2 threads took a third of the machine through the first closed-loop phases
      * (ab-testing/BENCHMARK.md). Returns the report's line on it.
      */
-    private String warmUp(List<IntFunction<HttpRequest>> requests) throws Exception {
+    private String warmUp(List<byte[]> requests) throws Exception {
         // one reading per round boundary: each is a jcmd process on the cores the application shares
         double jitBefore = jitMillis();
         double jit = jitBefore;
         for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
             long start = System.nanoTime();
-            for (IntFunction<HttpRequest> request : requests) {
+            for (byte[] request : requests) {
                 closedLoop("warm-up", request, WARM_UP_SECONDS);
             }
             double wallMillis = (System.nanoTime() - start) / 1e6;
@@ -352,43 +346,72 @@ class ServingBenchmarkIT {
         }
     }
 
-    private Phase openLoop(String name, int rate, Supplier<HttpRequest> request) throws Exception {
+    /**
+     * Sends {@code rate} requests per second for {@link #SECONDS} s on a fixed schedule, whatever the responses do:
+     * a scheduler thread hands each request at its due time to {@link #OPEN_LOOP_CONNECTIONS} sender threads, each
+     * with its own connection, and latency counts from the due time (a request waiting for a free connection waits
+     * in the latency, and in the sender's lateness reported apart).
+     */
+    private Phase openLoop(String name, int rate, byte[] request) throws Exception {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
         int total = rate * SECONDS;
-        List<CompletableFuture<?>> inFlight = new ArrayList<>();
         ConcurrentLinkedQueue<double[]> requests = new ConcurrentLinkedQueue<>();
         openLoopRequests.put(name, requests);
-        // how late the generator itself sent each request (its own threads, collections, the scheduler): latency is
-        // counted from the due time, so a late sender shows as the server's latency unless it is reported apart
+        // how late the generator itself sent each request (its own threads, collections, the scheduler, a busy
+        // connection): latency is counted from the due time, so a late sender shows as the server's latency unless it
+        // is reported apart
         long[] lateness = new long[total];
+        BlockingQueue<Integer> due = new LinkedBlockingQueue<>();
+        CountDownLatch done = new CountDownLatch(total);
         long ownGc = ownGcMillis();
         double cpu = cpuMillis();
         double ownCpu = ownCpuMillis();
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
+        ExecutorService senders = Executors.newFixedThreadPool(OPEN_LOOP_CONNECTIONS);
+        for (int c = 0; c < OPEN_LOOP_CONNECTIONS; c++) {
+            senders.submit(() -> {
+                try (KeepAliveConnection connection = new KeepAliveConnection(port)) {
+                    while (true) {
+                        int i = due.take();
+                        if (i < 0) {
+                            return null;
+                        }
+                        long dueAt = start + (long) (i * 1e9 / rate);
+                        lateness[i] = System.nanoTime() - dueAt;
+                        try {
+                            KeepAliveConnection.Response r = connection.send(request);
+                            if (r.status() != 200) {
+                                errors.incrementAndGet();
+                            } else {
+                                serverTiming(r, timings);
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                        long latency = System.nanoTime() - dueAt;
+                        latencies.add(latency);
+                        requests.add(new double[] {startMillis + (dueAt - start) / 1e6, latency / 1e6});
+                        done.countDown();
+                    }
+                }
+            });
+        }
         for (int i = 0; i < total; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            double dueMillis = startMillis + (due - start) / 1e6;
-            long wait = due - System.nanoTime();
+            long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            lateness[i] = System.nanoTime() - due;
-            inFlight.add(http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                if (e != null || r.statusCode() != 200) {
-                    errors.incrementAndGet();
-                } else {
-                    serverTiming(r, timings);
-                }
-                long latency = System.nanoTime() - due;
-                latencies.add(latency);
-                requests.add(new double[] {dueMillis, latency / 1e6});
-            }));
+            due.add(i);
         }
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
-                .get(120, TimeUnit.SECONDS);
+        done.await(120, TimeUnit.SECONDS);
+        for (int c = 0; c < OPEN_LOOP_CONNECTIONS; c++) {
+            due.add(-1);
+        }
+        senders.shutdown();
+        senders.awaitTermination(30, TimeUnit.SECONDS);
         Arrays.sort(lateness);
         senderLateness.put(name, new double[] {percentile(lateness, 0.5), percentile(lateness, 0.99),
             percentile(lateness, 1.0), ownGcMillis() - ownGc});
@@ -477,15 +500,16 @@ class ServingBenchmarkIT {
         return q;
     }
 
-    private static void serverTiming(HttpResponse<String> r, ConcurrentLinkedQueue<double[]> timings) {
-        r.headers().firstValue("Server-Timing").ifPresent(header -> {
-            Matcher m = TIMING.matcher(header);
-            double[] ms = new double[3];
-            for (int i = 0; i < 3 && m.find(); i++) {
-                ms[i] = Double.parseDouble(m.group(1));
-            }
-            timings.add(ms);
-        });
+    private static void serverTiming(KeepAliveConnection.Response r, ConcurrentLinkedQueue<double[]> timings) {
+        if (r.serverTiming() == null) {
+            return;
+        }
+        Matcher m = TIMING.matcher(r.serverTiming());
+        double[] ms = new double[3];
+        for (int i = 0; i < 3 && m.find(); i++) {
+            ms[i] = Double.parseDouble(m.group(1));
+        }
+        timings.add(ms);
     }
 
     /** The server's own time per phase of the score requests: what is left of the latency is HTTP, JSON and queueing. */
@@ -559,23 +583,15 @@ class ServingBenchmarkIT {
         expect(send("carol", "/api/v1/tasks/income/versions/1/release", "application/json", "{}".getBytes()), 200);
     }
 
-    /** A score request over a body encoded once: the generator should not spend its CPU re-encoding the same text. */
-    private HttpRequest score(byte[] body) {
-        return post("/api/v1/score", HttpRequest.BodyPublishers.ofByteArray(body));
+    /** A score request encoded once, head and body: the generator should not spend its CPU re-encoding the same text. */
+    private byte[] score(byte[] body) {
+        return KeepAliveConnection.request(port, "/api/v1/score", auth("erin"), body);
     }
 
     private HttpRequest post(String path, String body) {
-        return post(path, HttpRequest.BodyPublishers.ofString(body));
-    }
-
-    private HttpRequest post(String path, HttpRequest.BodyPublisher body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", auth("erin")).header("Content-Type", "application/json").POST(body).build();
-    }
-
-    private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", auth("erin")).GET().build();
+                .header("Authorization", auth("erin")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private HttpResponse<String> send(String user, String path, String type, byte[] body) throws Exception {
