@@ -32,12 +32,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The exposure log, written behind the response: {@link #write} queues the exposure and returns; one writer thread
  * takes whatever has queued up (up to {@link #MAX_BATCH}) into one batched INSERT and one commit, back to back. At a
- * light load it lingers {@link #LINGER_MILLIS} ms after the first exposure so that a commit carries a few of them.
+ * load below a full batch it lingers {@link #LINGER_MILLIS} ms after the first exposure so that a commit carries many.
  *
  * <p>Durability, stated plainly: an exposure is <b>not</b> durable when the score response is sent. It becomes durable
- * within the linger and one commit of the writer (milliseconds; the queue holds what arrived meanwhile).
+ * within the linger and one commit of the writer (tens of milliseconds; the queue holds what arrived meanwhile).
  * A graceful shutdown stores everything queued; a kill -9, an OOM kill or a power cut loses the exposures still queued
- * or in the uncommitted batch (at most a few milliseconds of traffic; at most {@link #CAPACITY}). Why that is
+ * or in the uncommitted batch (the last linger and commit of traffic, under 0.1 s; at most {@link #CAPACITY}). Why that is
  * acceptable for exposures and not for KPI events: a lost exposure only removes that request from the analysis (its
  * KPI events then join no exposure), the loss hits every arm alike because it depends on the time of the crash, not
  * on the arm, and waiting for the commit cost every response a commit (the largest part of the serving latency
@@ -61,8 +61,12 @@ public class ExposureWriter {
     static final int MAX_BATCH = 1_000;
     static final int CAPACITY = 20_000;
     static final int OFFER_SECONDS = 10;
-    /** How long the writer waits for more exposures after the first of a batch (a barrier does not wait). */
-    static final long LINGER_MILLIS = 10;
+    /**
+     * How long the writer waits for more exposures after the first of a batch (a barrier does not wait). With H2 each
+     * commit writes a chunk of the changed B-tree pages to the file (WRITE_DELAY=0), whatever the rows it carries: at
+     * 10 ms, those writes took a quarter of the server's CPU under a columns load (ab-testing/BENCHMARK.md).
+     */
+    static final long LINGER_MILLIS = 50;
     private static final long RETRY_MILLIS = 1_000;
     public static final String DEAD_LETTERS = "mptrec.exposures.dead.letters";
     private static final String DEAD_LETTER = "INSERT INTO exposure_dead_letter (failed_at, request_id, sql_state, error, "

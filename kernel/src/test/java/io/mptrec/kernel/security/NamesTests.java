@@ -1,0 +1,55 @@
+package io.mptrec.kernel.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mptrec.kernel.problem.ApiException;
+import org.junit.jupiter.api.Test;
+
+/** The text rule at the edges of its fast path for printable ASCII (U+0020-U+007E) and beyond it. */
+class NamesTests {
+
+    @Test
+    void printableAsciiAndTextBeyondTheControlRangesPass() {
+        assertThat(Names.requireNoControl(" ~az AZ 09 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}", "f")).startsWith(" ~");
+        assertThat(Names.requireNoControl("\u00A0Zürich \u00FF \u20AC", "f")).contains("Zürich");
+        assertThat(Names.requireNoControl("a\uD83D\uDE00b", "f")).as("a surrogate pair is one code point").hasSize(4);
+        assertThat(Names.requireNoControl("", "f")).isEmpty();
+    }
+
+    @Test
+    void controlCharactersAndUnpairedSurrogatesAreRefusedNamingFieldCodeAndIndex() {
+        refused("ab\u0000", "U+0000 at index 2");
+        refused("\u001F", "U+001F at index 0");
+        refused("abc\u007F", "U+007F at index 3");
+        refused("x\u0085", "U+0085 at index 1");
+        refused("\u009F", "U+009F at index 0");
+        refused("a\tb", "U+0009 at index 1");
+        refused("a\uD83D", "an unpaired surrogate U+D83D at index 1");
+        refused("\uDE00a", "an unpaired surrogate U+DE00 at index 0");
+    }
+
+    @Test
+    void proseAllowsLineBreaksAndTabsOnly() {
+        assertThat(Names.requireProse("line one\r\nline two\tend", 100, "reason")).contains("\t");
+        assertThatThrownBy(() -> Names.requireProse("bell\u0007", 100, "reason"))
+                .hasMessageContaining("U+0007 at index 4");
+    }
+
+    @Test
+    void theFieldNameIsMadeOnlyWhenTheTextIsRefused() {
+        assertThat(Names.requireNoControl("fine", () -> {
+            throw new AssertionError("asked for the field's name of a text that passes");
+        })).isEqualTo("fine");
+        assertThatThrownBy(() -> Names.requireNoControl("bad\u0001", () -> "rows[3].age"))
+                .isInstanceOf(ApiException.class).hasMessageStartingWith("rows[3].age holds the control character U+0001");
+    }
+
+    private static void refused(String text, String detail) {
+        assertThatThrownBy(() -> Names.requireNoControl(text, "unitId"))
+                .isInstanceOf(ApiException.class)
+                .hasMessageStartingWith("unitId holds")
+                .hasMessageContaining(detail)
+                .hasMessageNotContaining(text);
+    }
+}
