@@ -32,6 +32,30 @@ class RequestIdsTests {
     }
 
     @Test
+    void shouldIssueIdsInTheOrderOfTheirMillisecond() {
+        String earlier = RequestIds.timeOrderedUuid(1_796_400_000_000L);
+        String later = RequestIds.timeOrderedUuid(1_796_400_000_001L);
+
+        assertThat(earlier).isLessThan(later).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(java.util.UUID.fromString(later).version()).isEqualTo(7);
+        assertThat(java.util.UUID.fromString(later).variant()).isEqualTo(2);
+        assertThat(earlier.substring(0, 8) + earlier.substring(9, 13)).as("the millisecond, in hex")
+                .isEqualTo(String.format("%012x", 1_796_400_000_000L));
+        String first = RequestIds.issue("user-1");
+        String second = RequestIds.issue("user-2");
+        assertThat(first.substring(0, 13)).as("issued later, never sorted earlier")
+                .isLessThanOrEqualTo(second.substring(0, 13));
+    }
+
+    @Test
+    void shouldStillKeyAnIdOfTheEarlierUnitFirstFormByItsUnit() {
+        String unit = "user-42";
+        String earlierForm = RequestIds.unitKey(unit) + ".5b0e1f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+
+        assertThat(RequestIds.partitionKey(earlierForm)).isEqualTo(RequestIds.unitKey(unit));
+    }
+
+    @Test
     void shouldKeyAnIdItDidNotIssueByTheIdItself() {
         String uuid = "5b0e1f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
         for (String foreign : new String[] {"never-scored", "0123456789abcdef", "0123456789ABCDEF." + uuid,
