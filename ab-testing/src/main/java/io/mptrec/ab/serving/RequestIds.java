@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
  *
  * <p>Why time first: the exposure table's unique index on the request id then takes each new id at its right edge,
  * so a batch of exposures changes one or two of its pages instead of one page per row. With the unit's key first (the
- * form before 2026-12-04) every stored exposure replaced a page of its own, which with H2 was most of the exposure
- * writer's CPU and of what survived each young collection (ab-testing/BENCHMARK.md). An id of that earlier form
- * ({@code <unit key>.<uuid>}) still gives its unit's key; any other id (made up by a client, when it joins no exposure)
- * is its own key, which still keeps a request's exposure and events together.
+ * form before 2026-12-04) every stored exposure replaced a page of its own: with H2 most of the exposure writer's CPU
+ * (ab-testing/BENCHMARK.md). An id of that earlier form ({@code <unit key>.<uuid>}) still gives its unit's key; any
+ * other id (made up by a client, when it joins no exposure) is its own key, which still keeps a request's exposure and
+ * events together.
  */
 public final class RequestIds {
 

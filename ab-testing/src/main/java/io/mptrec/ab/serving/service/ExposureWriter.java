@@ -37,11 +37,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Durability, stated plainly: an exposure is <b>not</b> durable when the score response is sent. It becomes durable
  * within the linger and one commit of the writer (tens of milliseconds; the queue holds what arrived meanwhile).
  * A graceful shutdown stores everything queued; a kill -9, an OOM kill or a power cut loses the exposures still queued
- * or in the uncommitted batch (the last linger and commit of traffic, under 0.1 s; at most {@link #CAPACITY}). Why that is
- * acceptable for exposures and not for KPI events: a lost exposure only removes that request from the analysis (its
- * KPI events then join no exposure), the loss hits every arm alike because it depends on the time of the crash, not
- * on the arm, and waiting for the commit cost every response a commit (the largest part of the serving latency
- * under load). KPI events, the outcomes the decision counts, are still acknowledged only after their commit.
+ * or in the uncommitted batch (the last linger and commit of traffic, under 0.1 s; at most {@link #CAPACITY}). Why
+ * that is acceptable for exposures and not for KPI events: a lost exposure only removes that request from the
+ * analysis (its KPI events then join no exposure), the loss hits every arm alike because it depends on the time of the
+ * crash, not on the arm, and waiting for the commit cost every response a commit (the largest part of the serving
+ * latency under load). KPI events, the outcomes the decision counts, are still acknowledged only after their commit.
  *
  * <p>Nothing is dropped while the process lives: a full queue blocks the request (back-pressure, then 503 after
  * {@link #OFFER_SECONDS} s), and a batch that fails to commit (database down) is retried, in order, until it commits.
