@@ -71,8 +71,12 @@ class ServingBenchmarkIT {
     static final int SECONDS = Integer.getInteger("mptrec.benchmark.seconds", 10);
     static final int CLIENTS = Integer.getInteger("mptrec.benchmark.clients", 4);
     static final int RATE = Integer.getInteger("mptrec.benchmark.rate", 200);
-    /** Connections (and sender threads) of an open-loop phase: enough that a slow response does not hold up the next. */
-    static final int OPEN_LOOP_CONNECTIONS = Integer.getInteger("mptrec.benchmark.open-loop-connections", 64);
+    /**
+     * Connections (and sender threads) of an open-loop phase, as a proxy's pool to one replica: a request waiting for a
+     * free one still counts from its due time. With 64, about 24 MB that came with the connections survived 15 young
+     * collections in the application and made each pause 20-50 ms (ab-testing/BENCHMARK.md).
+     */
+    static final int OPEN_LOOP_CONNECTIONS = Integer.getInteger("mptrec.benchmark.open-loop-connections", 16);
     /** Warm-up: seconds per kind of request in a round, at most this many rounds, and "settled" (see {@link #warmUp}). */
     static final int WARM_UP_SECONDS = Integer.getInteger("mptrec.benchmark.warm-up-seconds", 3);
     static final int WARM_UP_ROUNDS = Integer.getInteger("mptrec.benchmark.warm-up-rounds", 10);
