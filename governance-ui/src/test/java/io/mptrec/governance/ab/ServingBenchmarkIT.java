@@ -156,8 +156,9 @@ class ServingBenchmarkIT {
             line(String.format(Locale.ROOT, "%d closed-loop clients, %d s per phase; open loop at half of each layout's "
                     + "closed-loop capacity, then at %d requests/s; "
                     + "cores: %d; load average before: %s; application JVM options: `%s`; the load generator sends "
-                    + "requests encoded once over keep-alive HTTP/1.1 connections, one per request in flight",
-                    CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(), loadBefore, APP_JVM_ARGS));
+                    + "requests encoded once over keep-alive HTTP/1.1 connections, one per closed-loop client and %d "
+                    + "in the open loop", CLIENTS, SECONDS, RATE, Runtime.getRuntime().availableProcessors(), loadBefore,
+                    APP_JVM_ARGS, OPEN_LOOP_CONNECTIONS));
             line("");
             line(warmUp);
             line("");
