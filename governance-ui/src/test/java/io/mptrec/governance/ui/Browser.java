@@ -80,8 +80,21 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** Opens the page and waits until its htmx loads have landed ({@link #awaitQuiet}). */
     public void open(String path) {
         driver.get(base + path);
+        awaitQuiet();
+    }
+
+    /**
+     * Waits until no htmx request, swap or settle is in flight. A block loaded after the page (the experiment's results)
+     * pushes what follows it down when it lands; a click aimed a moment before then hits whatever moved under it, and
+     * nothing navigates.
+     */
+    public void awaitQuiet() {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(script("return document.readyState === 'complete' && document"
+                        + ".querySelector('.htmx-request, .htmx-swapping, .htmx-settling') === null;")));
     }
 
     public WebElement find(By by) {
@@ -97,16 +110,16 @@ public final class Browser implements AutoCloseable {
         return find(By.tagName("h1")).getText();
     }
 
-    /** Waits for the next page (after a click that navigates) by its h1. */
     /**
-     * Waits for the h1 to contain {@code part}, reading it in one script: while a form's answer replaces the page, an
-     * element found a moment before may already belong to the old document (Chrome then answers an error, not a
-     * stale element).
+     * Waits for the next page (after a click that navigates) by its h1, then for its htmx loads ({@link #awaitQuiet}).
+     * The h1 is read in one script: while a form's answer replaces the page, an element found a moment before may
+     * already belong to the old document (Chrome then answers an error, not a stale element).
      */
     public void awaitH1(String part) {
         new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
                 .until(d -> String.valueOf(script("var h = document.querySelector('h1'); return h ? h.textContent : '';"))
                         .contains(part));
+        awaitQuiet();
     }
 
     public String text() {
