@@ -386,19 +386,21 @@ class ServingBenchmarkIT {
                         }
                         long dueAt = start + (long) (i * 1e9 / rate);
                         lateness[i] = System.nanoTime() - dueAt;
+                        double handler = Double.NaN;
                         try {
                             KeepAliveConnection.Response r = connection.send(request);
                             if (r.status() != 200) {
                                 errors.incrementAndGet();
                             } else {
-                                serverTiming(r, timings);
+                                handler = serverTiming(r, timings);
                             }
                         } catch (IOException | RuntimeException e) {
                             errors.incrementAndGet();
                         }
                         long latency = System.nanoTime() - dueAt;
                         latencies.add(latency);
-                        requests.add(new double[] {startMillis + (dueAt - start) / 1e6, latency / 1e6});
+                        requests.add(new double[] {startMillis + (dueAt - start) / 1e6, latency / 1e6, lateness[i] / 1e6,
+                            handler});
                         done.countDown();
                     }
                 }
@@ -465,8 +467,10 @@ class ServingBenchmarkIT {
     }
 
     /**
-     * The application's GC pauses in each open-loop phase, and how many of the requests slower than 20 ms were sent
-     * during a pause or within 50 ms after one (the backlog of a pause and the deallocation work that follows it).
+     * The application's GC pauses in each open-loop phase, and where the requests slower than 20 ms lost their time:
+     * how many were sent during a pause or within 50 ms after one (the backlog of a pause and the deallocation work
+     * that follows it), how many the generator sent more than 5 ms late, and how long the handler itself took for them
+     * (Server-Timing: resolve, score, exposure), so that what is left is HTTP, JSON and waiting for a thread.
      */
     private void gcPauses() throws IOException {
         Pattern pause = Pattern.compile("^\\[(\\d+)ms\\].*Pause.* ([0-9.]+)ms$");
@@ -482,8 +486,9 @@ class ServingBenchmarkIT {
         line("The application's GC pauses in the open-loop phases (from its GC log) and the slow requests:");
         line("");
         line("| phase | GC pauses | pause total (ms) | longest (ms) | requests > 20 ms | of which sent in or < 50 ms after a pause "
+                + "| of which sent > 5 ms late | their handler time, p50 / max (ms) "
                 + "| generator's own lateness in sending, p50 / p99 / max (ms) | generator's own GC time (ms) |");
-        line("|---|---|---|---|---|---|---|---|");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ConcurrentLinkedQueue<double[]>> phase : openLoopRequests.entrySet()) {
             double first = phase.getValue().stream().mapToDouble(r -> r[0]).min().orElse(0);
             double last = phase.getValue().stream().mapToDouble(r -> r[0] + r[1]).max().orElse(0);
@@ -491,10 +496,14 @@ class ServingBenchmarkIT {
             List<double[]> slow = phase.getValue().stream().filter(r -> r[1] > 20).toList();
             long nearPause = slow.stream()
                     .filter(r -> inPhase.stream().anyMatch(p -> r[0] + r[1] >= p[0] && r[0] <= p[1] + 50)).count();
+            long sentLate = slow.stream().filter(r -> r[2] > 5).count();
+            double[] handler = slow.stream().mapToDouble(r -> r[3]).filter(t -> !Double.isNaN(t)).sorted().toArray();
             double[] late = senderLateness.get(phase.getKey());
-            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d | %.2f / %.2f / %.1f | %.0f |", phase.getKey(),
-                    inPhase.size(), inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
-                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause,
+            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d | %d | %s | %.2f / %.2f / %.1f | %.0f |",
+                    phase.getKey(), inPhase.size(), inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
+                    inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause, sentLate,
+                    handler.length == 0 ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
+                            handler[(int) Math.ceil(0.5 * handler.length) - 1], handler[handler.length - 1]),
                     late[0], late[1], late[2], late[3]));
         }
     }
@@ -507,9 +516,10 @@ class ServingBenchmarkIT {
         return q;
     }
 
-    private static void serverTiming(KeepAliveConnection.Response r, ConcurrentLinkedQueue<double[]> timings) {
+    /** Adds the response's Server-Timing phases to {@code timings}; returns their sum (ms), NaN without the header. */
+    private static double serverTiming(KeepAliveConnection.Response r, ConcurrentLinkedQueue<double[]> timings) {
         if (r.serverTiming() == null) {
-            return;
+            return Double.NaN;
         }
         Matcher m = TIMING.matcher(r.serverTiming());
         double[] ms = new double[3];
@@ -517,6 +527,7 @@ class ServingBenchmarkIT {
             ms[i] = Double.parseDouble(m.group(1));
         }
         timings.add(ms);
+        return ms[0] + ms[1] + ms[2];
     }
 
     /** The server's own time per phase of the score requests: what is left of the latency is HTTP, JSON and queueing. */
