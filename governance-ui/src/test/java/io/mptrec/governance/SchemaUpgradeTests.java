@@ -31,7 +31,7 @@ class SchemaUpgradeTests {
      */
     @Test
     void shouldCopyAnExperimentsVersionFactsIntoItsOwnRowsOnH2(@TempDir Path dir) throws SQLException {
-        upgradeAndCheck("jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0", "sa");
+        upgradeAndCheck("jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0", "sa", "h2");
     }
 
     @Test
@@ -39,14 +39,15 @@ class SchemaUpgradeTests {
         PostgresResource postgres = new PostgresResource();
         Map<String, String> config = postgres.start();
         try {
-            upgradeAndCheck(config.get("quarkus.datasource.jdbc.url"), config.get("quarkus.datasource.username"));
+            upgradeAndCheck(config.get("quarkus.datasource.jdbc.url"), config.get("quarkus.datasource.username"),
+                    "postgresql");
         } finally {
             postgres.stop();
         }
     }
 
-    private static void upgradeAndCheck(String url, String user) throws SQLException {
-        migrate(url, user, "7");
+    private static void upgradeAndCheck(String url, String user, String dbKind) throws SQLException {
+        migrate(url, user, dbKind, "7");
         try (Connection c = DriverManager.getConnection(url, user, "")) {
             long encoder = insert(c, "INSERT INTO encoder (content_sha256, manifest, artifact, registered_by, "
                     + "registered_at) VALUES ('e1', '{}', ?, 'alice', CURRENT_TIMESTAMP)", (Object) new byte[] {0});
@@ -61,7 +62,7 @@ class SchemaUpgradeTests {
             arm(c, experiment, 1, "treatment", v2);
         }
 
-        migrate(url, user, "latest");
+        migrate(url, user, dbKind, "latest");
 
         try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT task_name FROM experiment WHERE name = 'old'")) {
@@ -83,9 +84,10 @@ class SchemaUpgradeTests {
         }
     }
 
-    private static void migrate(String url, String user, String target) {
-        Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration").target(target).load()
-                .migrate();
+    /** As the application migrates (quarkus.flyway.locations): db/migration, then the database's own folder. */
+    private static void migrate(String url, String user, String dbKind, String target) {
+        Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration", "classpath:db/migration-" + dbKind)
+                .target(target).load().migrate();
     }
 
     private static long version(Connection c, long task, int number, String content) throws SQLException {
