@@ -86,8 +86,8 @@ class SchemaUpgradeTests {
 
     /** As the application migrates (quarkus.flyway.locations): db/migration, then the database's own folder. */
     private static void migrate(String url, String user, String dbKind, String target) {
-        Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration", "classpath:db/migration-" + dbKind)
-                .target(target).load().migrate();
+        Flyway.configure().dataSource(url, user, "")
+                .locations("classpath:db/migration", "classpath:db/migration-" + dbKind).target(target).load().migrate();
     }
 
     private static long version(Connection c, long task, int number, String content) throws SQLException {

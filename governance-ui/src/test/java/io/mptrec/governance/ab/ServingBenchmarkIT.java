@@ -101,7 +101,14 @@ class ServingBenchmarkIT {
     /** Per phase: the server's own split of each score request (Server-Timing: resolve, score, exposure in ms). */
     final Map<String, ConcurrentLinkedQueue<double[]>> serverTimings = new LinkedHashMap<>();
     /** Per open-loop phase: each request's scheduled send time (epoch ms) and latency (ms). */
-    final Map<String, ConcurrentLinkedQueue<double[]>> openLoopRequests = new LinkedHashMap<>();
+    final Map<String, ConcurrentLinkedQueue<SentRequest>> openLoopRequests = new LinkedHashMap<>();
+
+    /**
+     * One open-loop request, in ms: when it was due (wall clock), its latency from then, how late the generator sent
+     * it, and its handler's own time (Server-Timing; NaN when it failed).
+     */
+    record SentRequest(double dueAt, double latency, double lateness, double handler) {
+    }
     /** Per open-loop phase: how late the generator sent its requests, p50, p99 and max, and its own GC time (ms). */
     final Map<String, double[]> senderLateness = new LinkedHashMap<>();
     Path gcLog;
@@ -362,7 +369,7 @@ class ServingBenchmarkIT {
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
         int total = rate * SECONDS;
-        ConcurrentLinkedQueue<double[]> requests = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<SentRequest> requests = new ConcurrentLinkedQueue<>();
         openLoopRequests.put(name, requests);
         // how late the generator itself sent each request (its own threads, collections, the scheduler, a busy
         // connection): latency is counted from the due time, so a late sender shows as the server's latency unless it
@@ -399,8 +406,8 @@ class ServingBenchmarkIT {
                         }
                         long latency = System.nanoTime() - dueAt;
                         latencies.add(latency);
-                        requests.add(new double[] {startMillis + (dueAt - start) / 1e6, latency / 1e6, lateness[i] / 1e6,
-                            handler});
+                        requests.add(new SentRequest(startMillis + (dueAt - start) / 1e6, latency / 1e6,
+                                lateness[i] / 1e6, handler));
                         done.countDown();
                     }
                 }
@@ -489,21 +496,22 @@ class ServingBenchmarkIT {
                 + "| of which sent > 5 ms late | their handler time, p50 / max (ms) "
                 + "| generator's own lateness in sending, p50 / p99 / max (ms) | generator's own GC time (ms) |");
         line("|---|---|---|---|---|---|---|---|---|---|");
-        for (Map.Entry<String, ConcurrentLinkedQueue<double[]>> phase : openLoopRequests.entrySet()) {
-            double first = phase.getValue().stream().mapToDouble(r -> r[0]).min().orElse(0);
-            double last = phase.getValue().stream().mapToDouble(r -> r[0] + r[1]).max().orElse(0);
+        for (Map.Entry<String, ConcurrentLinkedQueue<SentRequest>> phase : openLoopRequests.entrySet()) {
+            double first = phase.getValue().stream().mapToDouble(SentRequest::dueAt).min().orElse(0);
+            double last = phase.getValue().stream().mapToDouble(r -> r.dueAt() + r.latency()).max().orElse(0);
             List<double[]> inPhase = pauses.stream().filter(p -> p[1] >= first && p[0] <= last).toList();
-            List<double[]> slow = phase.getValue().stream().filter(r -> r[1] > 20).toList();
-            long nearPause = slow.stream()
-                    .filter(r -> inPhase.stream().anyMatch(p -> r[0] + r[1] >= p[0] && r[0] <= p[1] + 50)).count();
-            long sentLate = slow.stream().filter(r -> r[2] > 5).count();
-            double[] handler = slow.stream().mapToDouble(r -> r[3]).filter(t -> !Double.isNaN(t)).sorted().toArray();
+            List<SentRequest> slow = phase.getValue().stream().filter(r -> r.latency() > 20).toList();
+            long nearPause = slow.stream().filter(r -> inPhase.stream()
+                    .anyMatch(p -> r.dueAt() + r.latency() >= p[0] && r.dueAt() <= p[1] + 50)).count();
+            long sentLate = slow.stream().filter(r -> r.lateness() > 5).count();
+            double[] handler = slow.stream().mapToDouble(SentRequest::handler).filter(t -> !Double.isNaN(t)).sorted()
+                    .toArray();
             double[] late = senderLateness.get(phase.getKey());
             line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d | %d | %s | %.2f / %.2f / %.1f | %.0f |",
                     phase.getKey(), inPhase.size(), inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
                     inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause, sentLate,
-                    handler.length == 0 ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
-                            handler[(int) Math.ceil(0.5 * handler.length) - 1], handler[handler.length - 1]),
+                    handler.length == 0 ? "–" : String.format(Locale.ROOT, "%.2f / %.2f", percentile(handler, 0.5),
+                            percentile(handler, 1.0)),
                     late[0], late[1], late[2], late[3]));
         }
     }
@@ -545,8 +553,8 @@ class ServingBenchmarkIT {
             for (int i = 0; i < 3; i++) {
                 int column = i;
                 double[] sorted = q.stream().mapToDouble(t -> t[column]).sorted().toArray();
-                b.append(String.format(Locale.ROOT, " %.2f | %.2f |", sorted[(int) Math.ceil(0.5 * sorted.length) - 1],
-                        sorted[(int) Math.ceil(0.99 * sorted.length) - 1]));
+                b.append(String.format(Locale.ROOT, " %.2f | %.2f |", percentile(sorted, 0.5),
+                        percentile(sorted, 0.99)));
             }
             line(b.toString());
         });
@@ -586,9 +594,18 @@ class ServingBenchmarkIT {
         }
     }
 
+    /** Nearest rank of nanoseconds, in ms. */
     private static double percentile(long[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN
-                : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+        return sorted.length == 0 ? Double.NaN : sorted[rank(sorted.length, q)] / 1e6;
+    }
+
+    /** Nearest rank. */
+    private static double percentile(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[rank(sorted.length, q)];
+    }
+
+    private static int rank(int n, double q) {
+        return Math.min(n - 1, (int) Math.ceil(q * n) - 1);
     }
 
     private void setUp() throws Exception {
