@@ -4,6 +4,7 @@ import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.Stage1Head;
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.AdamOptimizer;
@@ -275,12 +276,16 @@ public final class ExpertNetwork {
     public float[][] predict(EncodedSource rows) {
         float[][] out = new float[tasks.size()][rows.rows()];
         for (int start = 0; start < rows.rows(); start += PREDICT_BATCH) {
+            int from = start;
             int end = Math.min(rows.rows(), start + PREDICT_BATCH);
-            Pass pass = forward(rows.range(start, end));
-            for (int k = 0; k < tasks.size(); k++) {
-                INDArray p = Transforms.sigmoid(pass.towers()[k].output(), true);
-                System.arraycopy(FloatVectors.of(p), 0, out[k], start, end - start);
-            }
+            StepWorkspace.run(Predictions.WORKSPACE, () -> { // as MPT-Rec's scoring: no native garbage
+                Pass pass = forward(rows.range(from, end));
+                for (int k = 0; k < tasks.size(); k++) {
+                    INDArray p = Transforms.sigmoid(pass.towers()[k].output(), true);
+                    System.arraycopy(FloatVectors.of(p), 0, out[k], from, end - from);
+                }
+                return null;
+            });
         }
         return out;
     }

@@ -1,15 +1,23 @@
 package io.mptrec.model.network;
 
 import io.mptrec.model.nn.FloatVectors;
+import io.mptrec.model.nn.StepWorkspace;
 import io.mptrec.model.data.EncodedSource;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Batched inference: probabilities of several heads over many rows, sharing one encoder pass per batch. */
+/**
+ * Batched inference: probabilities of several heads over many rows, sharing one encoder pass per batch. Each batch runs
+ * in a reused ND4J workspace ({@link StepWorkspace}), as a training step does, so that scoring a split (validation after
+ * every epoch, test at the end) leaves no native garbage waiting for a collection; the probabilities leave as Java
+ * arrays.
+ */
 public final class Predictions {
 
     private static final int BATCH = 4096;
+    /** The workspace of a batch's pass, one per thread, apart from the training steps' (it grows to 4,096 rows). */
+    public static final String WORKSPACE = "predict";
 
     private Predictions() {
     }
@@ -17,12 +25,16 @@ public final class Predictions {
     public static float[][] of(Encoder encoder, List<TaskHead> heads, EncodedSource rows) {
         float[][] out = new float[heads.size()][rows.rows()];
         for (int start = 0; start < rows.rows(); start += BATCH) {
+            int from = start;
             int end = Math.min(rows.rows(), start + BATCH);
-            EncoderPass ep = new EncoderPass(encoder, rows.range(start, end));
-            for (int h = 0; h < heads.size(); h++) {
-                INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
-                System.arraycopy(FloatVectors.of(p), 0, out[h], start, end - start);
-            }
+            StepWorkspace.run(WORKSPACE, () -> {
+                EncoderPass ep = new EncoderPass(encoder, rows.range(from, end));
+                for (int h = 0; h < heads.size(); h++) {
+                    INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
+                    System.arraycopy(FloatVectors.of(p), 0, out[h], from, end - from);
+                }
+                return null;
+            });
         }
         return out;
     }

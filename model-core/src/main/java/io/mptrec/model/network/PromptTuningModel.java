@@ -6,6 +6,7 @@ import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
 import io.mptrec.model.nn.Parameters;
 import io.mptrec.model.nn.StepWorkspace;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -52,10 +53,13 @@ public final class PromptTuningModel {
         return computeGradients(new EncoderPass(encoder, batch), labels);
     }
 
-    /** One Adam step on a batch whose expert outputs are already known ({@link EncoderPass#ofOutputs}). */
-    public double trainStep(EncoderPass ep, float[] labels) {
+    /**
+     * One Adam step on a batch whose expert outputs are already known ({@link EncoderPass#ofOutputs}): {@code batch}
+     * gathers them inside the step's workspace, so that the gathered rows are reused memory, not native garbage.
+     */
+    public double trainStep(Supplier<EncoderPass> batch, float[] labels) {
         return StepWorkspace.run("stage2-step", () -> {
-            double loss = computeGradients(ep, labels);
+            double loss = computeGradients(batch.get(), labels);
             optimizer.step();
             return loss;
         });

@@ -4,6 +4,11 @@ import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
+import io.mptrec.model.network.Predictions;
+import io.mptrec.model.nn.StepWorkspace;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -16,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * rounding (about 1e-7), not bit for bit: OpenBLAS sums a product in an order that depends on its row count.
  * A head that adapts the experts ({@code Stage2Head#adaptsExperts}) needs their inputs alone: only those are kept.
  */
-final class FrozenOutputs {
+final class FrozenOutputs implements AutoCloseable {
 
     private static final int CHUNK = 4096;
 
@@ -48,37 +53,33 @@ final class FrozenOutputs {
      */
     static FrozenOutputs of(Encoder encoder, EncodedSource rows, boolean inputsOnly, long maxBytes) {
         int n = rows.rows();
-        long rowBytes = 4L * (encoder.inputWidth()
-                + (inputsOnly ? 0 : (encoder.tasks() + 1L) * encoder.config().expertOutput()));
-        if (n * rowBytes > maxBytes) {
+        int expertOutput = encoder.config().expertOutput();
+        long rowBytes = 4L * (encoder.inputWidth() + (inputsOnly ? 0 : (encoder.tasks() + 1L) * expertOutput));
+        if (n == 0 || n * rowBytes > maxBytes) {
             return new FrozenOutputs(encoder, rows, null, null, null);
         }
-        // Filled chunk by chunk into arrays of their final size: stacking chunks at the end held everything twice.
-        INDArray inputs = null;
-        INDArray shared = null;
+        // Arrays of their final size, made here, outside any workspace (stacking chunks at the end held everything
+        // twice); each chunk's pass runs in the scoring workspace and is copied in, so it leaves no native garbage.
+        INDArray inputs = Nd4j.create(DataType.FLOAT, n, encoder.inputWidth());
+        INDArray shared = inputsOnly ? null : Nd4j.create(DataType.FLOAT, n, expertOutput);
         INDArray[] tasks = inputsOnly ? null : new INDArray[encoder.tasks()];
+        for (int k = 0; tasks != null && k < tasks.length; k++) {
+            tasks[k] = Nd4j.create(DataType.FLOAT, n, expertOutput);
+        }
         for (int start = 0; start < n; start += CHUNK) {
+            int from = start;
             int end = Math.min(n, start + CHUNK);
-            INDArray x = encoder.input(rows.range(start, end));
-            if (inputs == null) {
-                inputs = Nd4j.create(x.dataType(), n, x.columns());
-            }
-            rowsOf(inputs, start, end).assign(x);
-            if (inputsOnly) {
-                continue;
-            }
-            INDArray s = encoder.sharedExpert().forward(x).output();
-            if (shared == null) {
-                shared = Nd4j.create(s.dataType(), n, s.columns());
-            }
-            rowsOf(shared, start, end).assign(s);
-            for (int k = 0; k < tasks.length; k++) {
-                INDArray t = encoder.taskExpert(k).forward(x).output();
-                if (tasks[k] == null) {
-                    tasks[k] = Nd4j.create(t.dataType(), n, t.columns());
+            StepWorkspace.run(Predictions.WORKSPACE, () -> {
+                INDArray x = encoder.input(rows.range(from, end));
+                rowsOf(inputs, from, end).assign(x);
+                if (!inputsOnly) {
+                    rowsOf(shared, from, end).assign(encoder.sharedExpert().forward(x).output());
+                    for (int k = 0; k < tasks.length; k++) {
+                        rowsOf(tasks[k], from, end).assign(encoder.taskExpert(k).forward(x).output());
+                    }
                 }
-                rowsOf(tasks[k], start, end).assign(t);
-            }
+                return null;
+            });
         }
         return new FrozenOutputs(encoder, rows, inputs, shared, tasks);
     }
@@ -87,7 +88,11 @@ final class FrozenOutputs {
         return matrix.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
     }
 
-    /** The batch's pass, with its rows (a head may read their category indices). */
+    /**
+     * The batch's pass, with its rows (a head may read their category indices). Its arrays are made in the caller's
+     * workspace: a training step asks for it inside its own
+     * ({@link io.mptrec.model.network.PromptTuningModel#trainStep(java.util.function.Supplier, float[])}).
+     */
     EncoderPass pass(int[] positions) {
         EncodedRows batch = source.select(positions);
         if (inputs == null) {
@@ -102,6 +107,34 @@ final class FrozenOutputs {
         }
         return EncoderPass.ofOutputs(encoder, rows(inputs, positions), batch,
                 shared == null ? null : rows(shared, positions), taskOutputs);
+    }
+
+    /**
+     * Frees the precomputed outputs' native memory now (up to {@link #MAX_BYTES}), not at some later garbage
+     * collection; no pass may be asked for afterwards.
+     */
+    @Override
+    public void close() {
+        for (INDArray a : held()) {
+            if (a.closeable()) {
+                a.close();
+            }
+        }
+    }
+
+    /** The precomputed arrays; none when each pass is computed when asked for. */
+    List<INDArray> held() {
+        List<INDArray> held = new ArrayList<>();
+        if (inputs != null) {
+            held.add(inputs);
+        }
+        if (shared != null) {
+            held.add(shared);
+        }
+        if (tasks != null) {
+            held.addAll(List.of(tasks));
+        }
+        return held;
     }
 
     /** One native gather per matrix; INDArray.getRows copies row by row, one native call each. */

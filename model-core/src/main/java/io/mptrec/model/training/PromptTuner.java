@@ -72,19 +72,23 @@ public final class PromptTuner {
         float[][] before = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
 
         PromptTuningModel model = new PromptTuningModel(encoder.encoder(), config, seed);
-        FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), model.head().adaptsExperts());
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
-        EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps,
-                listener, epoch -> {
-                    EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
-                        double loss = model.trainStep(frozen.pass(positions), Batches.select(train.labels()[0], positions));
-                        listener.stepDone(epoch, step + 1, steps, loss);
-                    });
-                    return n;
-                }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])),
-                shorter, (end, patience) -> ended.accept(result(data, encoder, existing, existingHeads, before, task,
-                        config.withPatience(patience), seed, parentSha256, model, validation, test, end, started), patience));
+        EarlyStopping.Outcome outcome;
+        try (FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), model.head().adaptsExperts())) {
+            outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps, listener,
+                    epoch -> {
+                        EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
+                            double loss = model.trainStep(() -> frozen.pass(positions),
+                                    Batches.select(train.labels()[0], positions));
+                            listener.stepDone(epoch, step + 1, steps, loss);
+                        });
+                        return n;
+                    }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])),
+                    shorter, (end, patience) -> ended.accept(result(data, encoder, existing, existingHeads, before, task,
+                            config.withPatience(patience), seed, parentSha256, model, validation, test, end, started),
+                            patience));
+        }
         return result(data, encoder, existing, existingHeads, before, task, config, seed, parentSha256, model, validation,
                 test, outcome, started);
     }
