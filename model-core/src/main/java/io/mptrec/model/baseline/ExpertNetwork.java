@@ -49,8 +49,6 @@ public final class ExpertNetwork {
     private record Pass(INDArray input, Mlp.Pass[] experts, INDArray[] gates, INDArray[] mixed, Mlp.Pass[] towers) {
     }
 
-    private static final int PREDICT_BATCH = 4096;
-
     private final String name;
     private final ModelConfig config;
     private final List<String> tasks;
@@ -275,18 +273,13 @@ public final class ExpertNetwork {
     /** Predicted probabilities per task, in batches. */
     public float[][] predict(EncodedSource rows) {
         float[][] out = new float[tasks.size()][rows.rows()];
-        for (int start = 0; start < rows.rows(); start += PREDICT_BATCH) {
-            int from = start;
-            int end = Math.min(rows.rows(), start + PREDICT_BATCH);
-            StepWorkspace.run(Predictions.WORKSPACE, () -> { // as MPT-Rec's scoring: no native garbage
-                Pass pass = forward(rows.range(from, end));
-                for (int k = 0; k < tasks.size(); k++) {
-                    INDArray p = Transforms.sigmoid(pass.towers()[k].output(), true);
-                    System.arraycopy(FloatVectors.of(p), 0, out[k], from, end - from);
-                }
-                return null;
-            });
-        }
+        Predictions.inBatches(rows.rows(), (from, end) -> {
+            Pass pass = forward(rows.range(from, end));
+            for (int k = 0; k < tasks.size(); k++) {
+                INDArray p = Transforms.sigmoid(pass.towers()[k].output(), true);
+                System.arraycopy(FloatVectors.of(p), 0, out[k], from, end - from);
+            }
+        });
         return out;
     }
 

@@ -17,25 +17,42 @@ public final class Predictions {
 
     private static final int BATCH = 4096;
     /** The workspace of a batch's pass, one per thread, apart from the training steps' (it grows to 4,096 rows). */
-    public static final String WORKSPACE = "predict";
+    private static final String WORKSPACE = "predict";
 
     private Predictions() {
     }
 
-    public static float[][] of(Encoder encoder, List<TaskHead> heads, EncodedSource rows) {
-        float[][] out = new float[heads.size()][rows.rows()];
-        for (int start = 0; start < rows.rows(); start += BATCH) {
+    /** A pass over the rows [from, end) whose arrays live in the scoring workspace; it leaves results as Java values. */
+    @FunctionalInterface
+    public interface BatchPass {
+        void run(int from, int end);
+    }
+
+    /**
+     * Runs {@code pass} over {@code rows} rows in batches of 4,096, each in the scoring workspace, so that scoring leaves
+     * no native garbage; nothing the pass makes may outlive its batch (results leave as Java values or are copied into
+     * arrays made outside).
+     */
+    public static void inBatches(int rows, BatchPass pass) {
+        for (int start = 0; start < rows; start += BATCH) {
             int from = start;
-            int end = Math.min(rows.rows(), start + BATCH);
+            int end = Math.min(rows, start + BATCH);
             StepWorkspace.run(WORKSPACE, () -> {
-                EncoderPass ep = new EncoderPass(encoder, rows.range(from, end));
-                for (int h = 0; h < heads.size(); h++) {
-                    INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
-                    System.arraycopy(FloatVectors.of(p), 0, out[h], from, end - from);
-                }
+                pass.run(from, end);
                 return null;
             });
         }
+    }
+
+    public static float[][] of(Encoder encoder, List<TaskHead> heads, EncodedSource rows) {
+        float[][] out = new float[heads.size()][rows.rows()];
+        inBatches(rows.rows(), (from, end) -> {
+            EncoderPass ep = new EncoderPass(encoder, rows.range(from, end));
+            for (int h = 0; h < heads.size(); h++) {
+                INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
+                System.arraycopy(FloatVectors.of(p), 0, out[h], from, end - from);
+            }
+        });
         return out;
     }
 }

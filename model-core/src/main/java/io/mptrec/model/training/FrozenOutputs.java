@@ -5,7 +5,6 @@ import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.Predictions;
-import io.mptrec.model.nn.StepWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -22,8 +21,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * A head that adapts the experts ({@code Stage2Head#adaptsExperts}) needs their inputs alone: only those are kept.
  */
 final class FrozenOutputs implements AutoCloseable {
-
-    private static final int CHUNK = 4096;
 
     /** The most native memory the precomputed outputs may take. */
     static final long MAX_BYTES = 256L << 20;
@@ -66,21 +63,16 @@ final class FrozenOutputs implements AutoCloseable {
         for (int k = 0; tasks != null && k < tasks.length; k++) {
             tasks[k] = Nd4j.create(DataType.FLOAT, n, expertOutput);
         }
-        for (int start = 0; start < n; start += CHUNK) {
-            int from = start;
-            int end = Math.min(n, start + CHUNK);
-            StepWorkspace.run(Predictions.WORKSPACE, () -> {
-                INDArray x = encoder.input(rows.range(from, end));
-                rowsOf(inputs, from, end).assign(x);
-                if (!inputsOnly) {
-                    rowsOf(shared, from, end).assign(encoder.sharedExpert().forward(x).output());
-                    for (int k = 0; k < tasks.length; k++) {
-                        rowsOf(tasks[k], from, end).assign(encoder.taskExpert(k).forward(x).output());
-                    }
+        Predictions.inBatches(n, (from, end) -> {
+            INDArray x = encoder.input(rows.range(from, end));
+            rowsOf(inputs, from, end).assign(x);
+            if (!inputsOnly) {
+                rowsOf(shared, from, end).assign(encoder.sharedExpert().forward(x).output());
+                for (int k = 0; k < tasks.length; k++) {
+                    rowsOf(tasks[k], from, end).assign(encoder.taskExpert(k).forward(x).output());
                 }
-                return null;
-            });
-        }
+            }
+        });
         return new FrozenOutputs(encoder, rows, inputs, shared, tasks);
     }
 
