@@ -1,12 +1,11 @@
 package io.mptrec.model.artifact;
 
 import io.mptrec.model.nn.FloatVectors;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Subnormals;
 import java.util.Map;
 import java.util.TreeMap;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Conversions between stored arrays and ND4J arrays. */
 final class Arrays {
@@ -24,8 +23,8 @@ final class Arrays {
     /** ND4J copies to compute with, subnormal values zero ({@link Subnormals}); the stored arrays stay as they are. */
     static Map<String, INDArray> toNd4j(Map<String, FloatArray> arrays) {
         Map<String, INDArray> out = new TreeMap<>();
-        arrays.forEach((name, a) -> out.put(name, Nd4j.create(Subnormals.flushed(a.data()),
-                java.util.Arrays.stream(a.shape()).asLongStream().toArray(), DataType.FLOAT)));
+        arrays.forEach((name, a) -> out.put(name, NativeFloats.array(Subnormals.flushed(a.data()),
+                java.util.Arrays.stream(a.shape()).asLongStream().toArray())));
         return out;
     }
 

@@ -6,7 +6,6 @@ import io.mptrec.model.baseline.ExpertNetwork;
 import io.mptrec.model.baseline.GradientBoostedTrees;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
-import io.mptrec.model.data.Split;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.training.PromptTuner;
@@ -147,17 +146,19 @@ public final class CensusProtocol {
         String newTask = settings.newTask();
         ModelConfig config = settings.model();
         List<TuningGrid.Point> networkGrid = settings.grid().networks();
+        // one for the seed's runs: the transform is fitted and each split encoded once, not once per run
+        TrainingData training = TrainingData.of(data);
 
         // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
         Tuned<Pretrainer.Result> stage1 = tuned(networkGrid, point(config), existing,
-                (p, shorter, ended) -> Pretrainer.run(TrainingData.of(data), existing,
+                (p, shorter, ended) -> Pretrainer.run(training, existing,
                         config.withOptimiser(p.learningRate(), p.patience()), seed, TrainingListener.SILENT, shorter,
                         ended), Pretrainer.Result::report);
         emitAll("mpt_rec", BenchmarkRecord.STAGE1, existing, seed, stage1, out);
         // each stage-2 variant on the same frozen encoder; mpt_rec is the default's figures, under its own name too
         for (TuneConfig variant : settings.stage2Variants()) {
             Tuned<PromptTuner.Result> stage2 = tuned(networkGrid, new TuningGrid.Point(variant.learningRate(),
-                    variant.patience()), List.of(newTask), (p, shorter, ended) -> PromptTuner.run(TrainingData.of(data),
+                    variant.patience()), List.of(newTask), (p, shorter, ended) -> PromptTuner.run(training,
                     stage1.result().encoder(), stage1.result().prompts(), newTask,
                     variant.withLearningRate(p.learningRate()).withPatience(p.patience()), seed, null,
                     TrainingListener.SILENT, shorter, ended), PromptTuner.Result::report);
@@ -174,16 +175,16 @@ public final class CensusProtocol {
             emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2, check.identical(), out);
         }
 
-        FeatureTransform transform = FeatureTransform.fit(data, data.rows(Split.TRAIN));
+        FeatureTransform transform = training.fittedTransform();
         int numeric = transform.numericWidth();
         int[] vocabularies = transform.embeddingRows();
-        Splits existingSplits = new Splits(transform, existing);
-        Splits newSplits = new Splits(transform, List.of(newTask));
+        Splits existingSplits = new Splits(training, transform, existing);
+        Splits newSplits = new Splits(training, transform, List.of(newTask));
 
         for (String task : existing) {
             List<String> one = List.of(task);
-            stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, one, seed), new Splits(transform, one), seed,
-                    out);
+            stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, one, seed),
+                    new Splits(training, transform, one), seed, out);
         }
         Tuned<TrainedNetwork> sharedBottom = stage1(c -> ExpertNetwork.sharedBottom(c, numeric, vocabularies, existing,
                 seed), existingSplits, seed, out);
@@ -196,7 +197,7 @@ public final class CensusProtocol {
         // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
         TuningGrid.Point trees = new TuningGrid.Point(GradientBoostedTrees.LEARNING_RATE, GradientBoostedTrees.PATIENCE);
         for (String task : existing) {
-            Splits one = new Splits(transform, List.of(task));
+            Splits one = new Splits(training, transform, List.of(task));
             emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, tuned(settings.grid().trees(), trees,
                     List.of(task), separately(p -> one.trainTrees(task, seed, p)), r -> r), null, out);
         }
@@ -210,7 +211,7 @@ public final class CensusProtocol {
 
         // joint retraining: the same stage-1 network from scratch on all K + 1 tasks; it replaces the existing tasks' models
         Tuned<Pretrainer.Result> joint = tuned(networkGrid, point(config), allTasks(),
-                (p, shorter, ended) -> Pretrainer.run(TrainingData.of(data), allTasks(),
+                (p, shorter, ended) -> Pretrainer.run(training, allTasks(),
                         config.withOptimiser(p.learningRate(), p.patience()), seed, TrainingListener.SILENT, shorter,
                         ended), Pretrainer.Result::report);
         emit("joint_retraining", BenchmarkRecord.NEW_TASK, newTask, seed, joint, null, out);
@@ -348,11 +349,12 @@ public final class CensusProtocol {
         private final SplitData test;
         private final List<String> tasks;
 
-        Splits(FeatureTransform transform, List<String> tasks) {
+        Splits(TrainingData training, FeatureTransform transform, List<String> tasks) {
             this.tasks = List.copyOf(tasks);
-            train = SplitData.of(data, transform, Split.TRAIN, tasks);
-            validation = SplitData.of(data, transform, Split.VALIDATION, tasks);
-            test = SplitData.of(data, transform, Split.TEST, tasks);
+            TrainingData.Splits encoded = training.encode(transform, tasks);
+            train = encoded.train();
+            validation = encoded.validation();
+            test = encoded.test();
         }
 
         SplitData test() {

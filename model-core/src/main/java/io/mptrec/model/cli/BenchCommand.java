@@ -10,6 +10,7 @@ import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
 import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.NativeThreads;
 import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.nn.Subnormals;
@@ -131,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         double[] seconds = new double[4];
         int k = 0;
         for (float[] w : List.of(weights, flushed)) {
-            INDArray matrix = Nd4j.create(w, new long[] {inputs, outputs}, DataType.FLOAT);
+            INDArray matrix = NativeFloats.array(w, inputs, outputs);
             seconds[k++] = medians(() -> Nd4j.gemm(x, matrix, out, false, false, 1.0, 0.0)).cpu();
             seconds[k++] = medians(() -> {
                 Arrays.fill(sums, 0f);

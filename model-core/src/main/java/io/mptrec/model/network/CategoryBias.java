@@ -2,9 +2,9 @@ package io.mptrec.model.network;
 
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.nn.FloatVectors;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.mptrec.model.nn.NativeFloats;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The wide part of a stage-2 task (Cheng et al., "Wide & Deep Learning for Recommender Systems", 2016): one learned
@@ -53,7 +53,7 @@ final class CategoryBias {
             }
             sums[r] = sum;
         }
-        return Nd4j.create(sums, new long[] {sums.length, 1}, DataType.FLOAT);
+        return NativeFloats.array(sums, sums.length, 1);
     }
 
     /** Scatter-adds dL/dlogit into the biases of the values each row holds. */
@@ -62,13 +62,15 @@ final class CategoryBias {
             return;
         }
         float[] d = FloatVectors.of(dLogits);
-        float[] g = new float[(int) gradient.length()];
+        // added into the gradient's memory in row order: it starts each step at zero, so the sums are those of a
+        // table-sized Java array added to it
+        FloatBuffer g = NativeFloats.of(gradient);
         int fields = rows.categoricalFields();
         for (int r = 0; r < rows.rows(); r++) {
             for (int f = 0; f < fields; f++) {
-                g[offsets[f] + rows.categories()[r * fields + f]] += d[r];
+                int at = offsets[f] + rows.categories()[r * fields + f];
+                g.put(at, g.get(at) + d[r]);
             }
         }
-        gradient.addi(Nd4j.create(g, gradient.shape(), DataType.FLOAT));
     }
 }

@@ -34,7 +34,7 @@ final class GatedFusion {
 
     Pass forward(INDArray x, INDArray taskPart, INDArray sharedPart) {
         INDArray g = NativeFloats.rowMajor(gate == null
-                ? Nd4j.create(FIXED, new long[] {1, 2}, DataType.FLOAT).repeat(0, x.size(0))
+                ? NativeFloats.array(FIXED, 1, 2).repeat(0, x.size(0))
                 : Activations.softmaxRows(gate.forward(x)));
         INDArray t = NativeFloats.rowMajor(taskPart);
         INDArray s = NativeFloats.rowMajor(sharedPart);
@@ -85,7 +85,7 @@ final class GatedFusion {
             return new Gradients(dTask, dShared, needInputGradient ? Nd4j.zeros(DataType.FLOAT, x.size(0), x.size(1)) : null);
         }
         INDArray dLogits = Activations.softmaxRowsBackward(pass.gate(),
-                Nd4j.create(dGate, new long[] {rows, 2}, DataType.FLOAT));
+                NativeFloats.array(dGate, rows, 2));
         return new Gradients(dTask, dShared, gate.backward(x, dLogits, needInputGradient));
     }
 

@@ -6,6 +6,7 @@ import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.AdamOptimizer;
 import io.mptrec.model.nn.BinaryCrossEntropy;
 import io.mptrec.model.nn.Dense;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Parameters;
 import io.mptrec.model.nn.StepWorkspace;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class MultiTaskModel {
         for (int r = 0; r < rows; r++) {
             target[r * tasks.size() + environments[r]] = 1f;
         }
-        INDArray oneHot = Nd4j.create(target, new long[] {rows, tasks.size()}, DataType.FLOAT);
+        INDArray oneHot = NativeFloats.array(target, rows, tasks.size());
         double crossEntropy = -oneHot.mul(org.nd4j.linalg.ops.transforms.Transforms.log(probabilities.add(1e-7f), false))
                 .sumNumber().doubleValue() / rows;
         INDArray dLogits = probabilities.sub(oneHot).muli(config.lambdaAdv() / rows);

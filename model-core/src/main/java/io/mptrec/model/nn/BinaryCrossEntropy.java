@@ -1,8 +1,6 @@
 package io.mptrec.model.nn;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Mean binary cross-entropy on logits: stable for large logits, and its gradient is (sigmoid(l) - y) / B. */
 public final class BinaryCrossEntropy {
@@ -30,6 +28,6 @@ public final class BinaryCrossEntropy {
             double p = 1.0 / (1.0 + Math.exp(-x));
             gradient[i] = (float) (weight * (p - labels[i]) / n);
         }
-        return new Result(weight * sum / n, Nd4j.create(gradient, new long[] {n, 1}, DataType.FLOAT), rowLosses);
+        return new Result(weight * sum / n, NativeFloats.array(gradient, n, 1), rowLosses);
     }
 }

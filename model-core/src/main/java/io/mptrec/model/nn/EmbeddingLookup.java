@@ -1,10 +1,9 @@
 package io.mptrec.model.nn;
 
 import io.mptrec.model.data.EncodedRows;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The network input x = [scaled numeric fields, embedding of each categorical field] over one table that
@@ -94,7 +93,9 @@ public final class EmbeddingLookup {
             throw new IllegalArgumentException("rows have " + rows.numericFields() + " numeric and " + rows.categoricalFields()
                     + " categorical fields; the encoder expects " + numericFields + " and " + fields);
         }
-        float[] values = frozenTable != null ? frozenTable : FloatVectors.of(table);
+        // a trainable table is read row by row from its native memory: copying all of it each step cost more than
+        // the lookup
+        FloatBuffer trained = frozenTable != null ? null : NativeFloats.of(table);
         int width = inputWidth();
         float[] x = new float[rows.rows() * width];
         for (int r = 0; r < rows.rows(); r++) {
@@ -105,10 +106,16 @@ public final class EmbeddingLookup {
                 if (index < 0 || index >= size) {
                     throw new IllegalArgumentException("category index " + index + " out of range for field " + f);
                 }
-                System.arraycopy(values, (fieldOffsets[f] + index) * dimension, x, r * width + numericFields + f * dimension, dimension);
+                int from = (fieldOffsets[f] + index) * dimension;
+                int to = r * width + numericFields + f * dimension;
+                if (trained == null) {
+                    System.arraycopy(frozenTable, from, x, to, dimension);
+                } else {
+                    trained.get(from, x, to, dimension);
+                }
             }
         }
-        return Nd4j.create(x, new long[] {rows.rows(), width}, DataType.FLOAT);
+        return NativeFloats.array(x, rows.rows(), width);
     }
 
     /** Scatter-adds dL/dx's embedding part into the table's gradient; nothing when frozen. */
@@ -119,17 +126,19 @@ public final class EmbeddingLookup {
         int fields = categoricalFields();
         int width = inputWidth();
         float[] d = FloatVectors.of(dx);
-        float[] g = new float[(int) gradient.length()];
+        // added into the gradient's memory where the rows' values are, in row order: the gradient starts each step at
+        // zero, so the sums are those of a table-sized Java array added to it, without making and adding one
+        FloatBuffer g = NativeFloats.of(gradient);
         for (int r = 0; r < rows.rows(); r++) {
             for (int f = 0; f < fields; f++) {
                 int row = fieldOffsets[f] + rows.categories()[r * fields + f];
                 int from = r * width + numericFields + f * dimension;
                 for (int j = 0; j < dimension; j++) {
-                    g[row * dimension + j] += d[from + j];
+                    int at = row * dimension + j;
+                    g.put(at, g.get(at) + d[from + j]);
                 }
             }
         }
-        gradient.addi(Nd4j.create(g, gradient.shape(), DataType.FLOAT));
     }
 
     /** Start and end (exclusive) of categorical field f's columns in x. */

@@ -84,11 +84,14 @@ public final class Parameters {
 
     /** A copy of every value, for restoring the best epoch. */
     public float[] snapshot() {
-        return values.toFloatVector();
+        return FloatVectors.of(values);
     }
 
     public void restore(float[] snapshot) {
-        values.assign(Nd4j.create(snapshot, new long[] {snapshot.length}, DataType.FLOAT));
+        if (snapshot.length != count()) {
+            throw new IllegalArgumentException(snapshot.length + " values for " + count() + " parameters");
+        }
+        NativeFloats.of(values).put(0, snapshot);
     }
 
     public static final class Builder {
@@ -115,7 +118,7 @@ public final class Parameters {
                 initialise(s, initial, offset, n, random.split());
                 offset += n;
             }
-            INDArray values = Nd4j.create(initial, new long[] {total}, DataType.FLOAT);
+            INDArray values = NativeFloats.array(initial, total);
             INDArray gradients = Nd4j.zeros(DataType.FLOAT, total);
             Map<String, Parameter> byName = new LinkedHashMap<>();
             offset = 0;

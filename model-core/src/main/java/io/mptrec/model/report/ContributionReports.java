@@ -3,8 +3,6 @@ package io.mptrec.model.report;
 import io.mptrec.model.artifact.EncoderArtifact;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.Dataset;
-import io.mptrec.model.training.SplitData;
-import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.data.Vocabulary;
@@ -13,6 +11,7 @@ import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.Stage2Head;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.FloatVectors;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.report.ContributionReport.Attention;
 import io.mptrec.model.report.ContributionReport.Attributions;
 import io.mptrec.model.report.ContributionReport.Completeness;
@@ -21,6 +20,8 @@ import io.mptrec.model.report.ContributionReport.GateSplit;
 import io.mptrec.model.report.ContributionReport.Slice;
 import io.mptrec.model.report.ContributionReport.Slices;
 import io.mptrec.model.training.CodeVersion;
+import io.mptrec.model.training.SplitData;
+import io.mptrec.model.training.TrainingData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Computes {@link ContributionReport}s: deterministic for given artifacts, data and options. */
 public final class ContributionReports {
@@ -240,7 +239,7 @@ public final class ContributionReports {
                     System.arraycopy(baseline, columns[f][0], batch, at + columns[f][0], columns[f][1] - columns[f][0]);
                 }
                 float[] y = IntegratedGradients.logits(encoder, head,
-                        Nd4j.create(batch, new long[] {end - start, d}, DataType.FLOAT));
+                        NativeFloats.array(batch, end - start, d));
                 for (int i = 0; i < y.length; i++) {
                     occluded[start + i] += (double) y[i] / baselines.length;
                 }

@@ -5,6 +5,7 @@ import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.FloatVectors;
+import io.mptrec.model.nn.NativeFloats;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -110,7 +111,7 @@ public final class IntegratedGradients {
         int fields = columns.length;
         double baselineLogit = 0;
         for (float[] b : baselines) {
-            baselineLogit += logits(encoder, head, Nd4j.create(b, new long[] {1, d}, DataType.FLOAT))[0];
+            baselineLogit += logits(encoder, head, NativeFloats.array(b, 1, d))[0];
         }
         baselineLogit /= k;
         double[] attributions = new double[rows.rows() * fields];
@@ -136,7 +137,7 @@ public final class IntegratedGradients {
                         }
                     }
                 }
-                INDArray points = Nd4j.create(path, new long[] {(long) r * steps, d}, DataType.FLOAT);
+                INDArray points = NativeFloats.array(path, (long) r * steps, d);
                 EncoderPass pass = new EncoderPass(encoder, points);
                 TaskHead.Pass forward = head.forward(pass);
                 float[] gradient = FloatVectors.of(head.backward(pass, forward,

@@ -20,13 +20,22 @@ public record SplitData(Split split, int[] rows, EncodedSource encoded, float[][
     }
 
     public static SplitData of(Dataset data, FeatureTransform transform, Split split, List<String> tasks) {
+        return of(data, transform.encode(data, data.rows(split)), split, tasks);
+    }
+
+    /** As {@link #of(Dataset, FeatureTransform, Split, List)}, with the split's rows already encoded. */
+    public static SplitData of(Dataset data, EncodedSource encoded, Split split, List<String> tasks) {
         int[] rows = data.rows(split);
+        if (encoded.rows() != rows.length) {
+            throw new IllegalArgumentException("the " + split + " split has " + rows.length + " rows, its encoding "
+                    + encoded.rows());
+        }
         float[][] labels = new float[tasks.size()][];
         for (int k = 0; k < tasks.size(); k++) {
             labels[k] = data.labels(tasks.get(k), rows);
         }
         int[] users = data.schema().userColumn() == null ? null : data.users(rows);
-        return new SplitData(split, rows, transform.encode(data, rows), labels, users);
+        return new SplitData(split, rows, encoded, labels, users);
     }
 
     /**

@@ -1,0 +1,51 @@
+package io.mptrec.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+class NativeFloatsTests {
+
+    private static final float[] VALUES = {1f, -2f, 3.5f, 0f, -0f, Float.MIN_VALUE, 7f, 8f, 9f, 10f, 11f, 12f};
+
+    @Test
+    void shouldMakeTheArrayNd4jWouldMake() {
+        INDArray ours = NativeFloats.array(VALUES, 3, 4);
+        INDArray nd4j = Nd4j.create(VALUES, new long[] {3, 4}, DataType.FLOAT);
+
+        assertThat(ours.shape()).containsExactly(3, 4);
+        assertThat(ours.ordering()).isEqualTo('c');
+        assertThat(ours.getFloat(2, 1)).isEqualTo(nd4j.getFloat(2, 1));
+        for (int r = 0; r < 3; r++) {
+            assertThat(ours.getRow(r).toFloatVector()).containsExactly(nd4j.getRow(r).toFloatVector());
+        }
+        assertThatThrownBy(() -> NativeFloats.array(VALUES, 5, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("12 values for shape [5, 2]");
+    }
+
+    @Test
+    void shouldCopyAnyArrayInRowMajorOrder() {
+        INDArray matrix = NativeFloats.array(VALUES, 3, 4);
+        // dense arrays in one copy, the rest through ND4J: a row, a column, a column-major copy, a sub-block
+        assertThat(FloatVectors.of(matrix)).containsExactly(VALUES);
+        assertThat(FloatVectors.of(matrix.getRow(1))).containsExactly(-0f, Float.MIN_VALUE, 7f, 8f);
+        assertThat(FloatVectors.of(matrix.getColumn(2))).containsExactly(3.5f, 7f, 11f);
+        assertThat(FloatVectors.of(matrix.dup('f'))).containsExactly(VALUES);
+        assertThat(FloatVectors.of(matrix.get(NDArrayIndex.interval(1, 3), NDArrayIndex.interval(2, 4))))
+                .containsExactly(7f, 8f, 11f, 12f);
+        // a parameter's view into a flat buffer, read and written where it lies
+        INDArray flat = NativeFloats.array(VALUES, 12);
+        INDArray view = flat.get(NDArrayIndex.interval(6, 10)).reshape('c', 2, 2);
+        assertThat(FloatVectors.of(view)).containsExactly(7f, 8f, 9f, 10f);
+        NativeFloats.of(view).put(1, 80f);
+        assertThat(flat.getFloat(7)).isEqualTo(80f);
+        assertThat(flat.getFloat(1)).isEqualTo(-2f);
+        // the sign of zero and a subnormal survive the copy, bit for bit
+        assertThat(Float.floatToRawIntBits(FloatVectors.of(matrix)[4])).isEqualTo(Float.floatToRawIntBits(-0f));
+    }
+}
