@@ -7,10 +7,12 @@ import io.mptrec.model.training.Evaluation;
 import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingReport;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -30,6 +32,7 @@ public final class GradientBoostedTrees {
     static final int MAX_ROUNDS = 1000;
     public static final int PATIENCE = 20;
     public static final double LEARNING_RATE = 0.1;
+    private static final int[] NONE = {};
 
     private GradientBoostedTrees() {
     }
@@ -49,10 +52,85 @@ public final class GradientBoostedTrees {
      */
     public static TrainingReport train(String task, SplitData train, SplitData validation, SplitData test, long seed,
                                        double learningRate, int patience) {
+        return train(task, train, validation, test, seed, learningRate, patience, NONE, (report, p) -> {
+        });
+    }
+
+    /**
+     * As {@link #train(String, SplitData, SplitData, SplitData, long, double, int)}, and where the run with each of
+     * {@code shorter} (patiences below {@code patience}) would have stopped, {@code ended} gets that run's report and
+     * its patience. Boosting at one seed and learning rate does not depend on when it will stop, so a shorter run's
+     * trees are this run's first ones: the tuning grid boosts each learning rate once for all of its patiences, as it
+     * trains the networks ({@link io.mptrec.model.training.EarlyStopping}). A shorter run's time is that up to its end.
+     *
+     * <p>The rounds are driven here, not by {@code XGBoost.train}, whose loop has no hook between rounds; the loop is
+     * XGBoost4J's own: update, evaluate the validation AUC as a float, a round is the best if its AUC is strictly
+     * above the best so far, stop once the rounds since the best reach the patience (GradientBoostedTreesTests holds
+     * it to the library's loop).
+     */
+    public static TrainingReport train(String task, SplitData train, SplitData validation, SplitData test, long seed,
+                                       double learningRate, int patience, int[] shorter,
+                                       ObjIntConsumer<TrainingReport> ended) {
         if (train.labels().length != 1) {
             throw new IllegalArgumentException("one task per model; the splits carry " + train.labels().length);
         }
+        int[] pending = Arrays.stream(shorter).sorted().distinct().toArray();
+        for (int p : pending) {
+            if (p < 1 || p >= patience) {
+                throw new IllegalArgumentException("a shorter patience must be between 1 and " + (patience - 1)
+                        + ", got " + p);
+            }
+        }
         long started = System.nanoTime();
+        DMatrix trainMatrix = matrix(train);
+        DMatrix validationMatrix = matrix(validation);
+        DMatrix testMatrix = matrix(test);
+        Booster booster = null;
+        try {
+            Map<String, DMatrix> watches = new LinkedHashMap<>();
+            watches.put("validation", validationMatrix);
+            // zero rounds: the booster as XGBoost.train makes it (parameters, the matrices it caches, feature types)
+            booster = XGBoost.train(trainMatrix, parameters(seed, learningRate), 0, watches, null, null, null, 0);
+            Run run = new Run(task, booster, train.rows().length, started,
+                    List.of(Map.entry(validation, validationMatrix), Map.entry(test, testMatrix)));
+            DMatrix[] evaluated = {validationMatrix};
+            String[] names = {"validation"};
+            float[] auc = new float[1];
+            float bestAuc = -Float.MAX_VALUE;
+            int best = 0;
+            int next = 0; // pending[next] is the shortest patience not yet handed over
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                long boosting = System.nanoTime();
+                booster.update(trainMatrix, round);
+                booster.evalSet(evaluated, names, round, auc);
+                run.boostingNanos += System.nanoTime() - boosting;
+                if (auc[0] > bestAuc) {
+                    bestAuc = auc[0];
+                    best = round;
+                }
+                boolean last = round + 1 == MAX_ROUNDS;
+                for (; next < pending.length && (round - best >= pending[next] || last); next++) {
+                    ended.accept(run.report(round + 1, best + 1), pending[next]);
+                }
+                if (round - best >= patience || last) {
+                    return run.report(round + 1, best + 1);
+                }
+            }
+            throw new AssertionError("the loop returns at its last round");
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost failed on " + task + ": " + e.getMessage(), e);
+        } finally {
+            if (booster != null) {
+                booster.dispose();
+            }
+            trainMatrix.dispose();
+            validationMatrix.dispose();
+            testMatrix.dispose();
+        }
+    }
+
+    /** XGBoost's parameters: histogram method, one thread, depth 6, the validation AUC as the metric. */
+    static Map<String, Object> parameters(long seed, double learningRate) {
         Map<String, Object> params = new HashMap<>();
         params.put("objective", "binary:logistic");
         params.put("tree_method", "hist");
@@ -64,21 +142,30 @@ public final class GradientBoostedTrees {
         params.put("maximize_evaluation_metrics", "true");
         params.put("verbosity", 0);
         params.put("verbose_eval", 0); // XGBoost4J prints every round unless this is 0 (an int or "false")
-        DMatrix trainMatrix = matrix(train);
-        DMatrix validationMatrix = matrix(validation);
-        DMatrix testMatrix = matrix(test);
-        Booster booster = null;
-        try {
-            Map<String, DMatrix> watches = new LinkedHashMap<>();
-            watches.put("validation", validationMatrix);
-            long boosting = System.nanoTime();
-            booster = XGBoost.train(trainMatrix, params, MAX_ROUNDS, watches, null, null, null, patience);
-            double boostingSeconds = (System.nanoTime() - boosting) / 1e9;
-            String best = booster.getAttr("best_iteration");
-            int rounds = booster.getNumBoostedRound();
-            int kept = best == null ? rounds : Integer.parseInt(best) + 1;
+        return params;
+    }
+
+    /** A boosting run in progress: what its reports need. */
+    private static final class Run {
+        private final String task;
+        private final Booster booster;
+        private final int trainRows;
+        private final long started;
+        private final List<Map.Entry<SplitData, DMatrix>> scored;
+        private long boostingNanos;
+
+        Run(String task, Booster booster, int trainRows, long started, List<Map.Entry<SplitData, DMatrix>> scored) {
+            this.task = task;
+            this.booster = booster;
+            this.trainRows = trainRows;
+            this.started = started;
+            this.scored = scored;
+        }
+
+        /** The report of a run that stopped after {@code rounds} rounds and keeps the first {@code kept} trees. */
+        TrainingReport report(int rounds, int kept) throws XGBoostError {
             List<OfflineMetric> metrics = new ArrayList<>();
-            for (var split : List.of(Map.entry(validation, validationMatrix), Map.entry(test, testMatrix))) {
+            for (var split : scored) {
                 float[] scores = column(booster.predict(split.getValue(), false, kept));
                 metrics.addAll(Evaluation.metrics(task, split.getKey().name(), scores, split.getKey().labels()[0],
                         split.getKey().users()));
@@ -90,17 +177,8 @@ public final class GradientBoostedTrees {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             // samples/s as the networks count it: training passes (boosting rounds over the train split) alone
-            return new TrainingReport(rounds, kept, seconds, (double) train.rows().length * rounds / boostingSeconds, leaves,
-                    leaves, metrics);
-        } catch (XGBoostError e) {
-            throw new IllegalStateException("XGBoost failed on " + task + ": " + e.getMessage(), e);
-        } finally {
-            if (booster != null) {
-                booster.dispose();
-            }
-            trainMatrix.dispose();
-            validationMatrix.dispose();
-            testMatrix.dispose();
+            return new TrainingReport(rounds, kept, seconds, (double) trainRows * rounds / (boostingNanos / 1e9),
+                    leaves, leaves, metrics);
         }
     }
 

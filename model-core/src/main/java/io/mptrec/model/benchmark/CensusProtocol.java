@@ -195,14 +195,11 @@ public final class CensusProtocol {
         stage1(c -> ExpertNetwork.ple(c, numeric, vocabularies, existing, seed), existingSplits, seed, out);
 
         // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
-        TuningGrid.Point trees = new TuningGrid.Point(GradientBoostedTrees.LEARNING_RATE, GradientBoostedTrees.PATIENCE);
         for (String task : existing) {
-            Splits one = new Splits(training, transform, List.of(task));
-            emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed, tuned(settings.grid().trees(), trees,
-                    List.of(task), separately(p -> one.trainTrees(task, seed, p)), r -> r), null, out);
+            emit(GradientBoostedTrees.NAME, BenchmarkRecord.STAGE1, task, seed,
+                    trees(new Splits(training, transform, List.of(task)), seed), null, out);
         }
-        emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, tuned(settings.grid().trees(), trees,
-                List.of(newTask), separately(p -> newSplits.trainTrees(newTask, seed, p)), r -> r), null, out);
+        emit(GradientBoostedTrees.NAME, BenchmarkRecord.NEW_TASK, newTask, seed, trees(newSplits, seed), null, out);
         // the new task's own network from scratch on its labels alone: what a team without a multi-task model would train
         Tuned<TrainingReport> single = tuned(networkGrid, point(config), List.of(newTask),
                 (p, shorter, ended) -> newSplits.train(ExpertNetwork.sharedBottom(config.withOptimiser(p.learningRate(),
@@ -234,18 +231,6 @@ public final class CensusProtocol {
         T train(TuningGrid.Point point, int[] shorter, ObjIntConsumer<T> ended);
     }
 
-    /** A trainer that runs each patience on its own (the trees: XGBoost stops by itself). */
-    private <T> Trainer<T> separately(Function<TuningGrid.Point, T> train) {
-        return (point, shorter, ended) -> {
-            for (int patience : shorter) {
-                startCpu();
-                ended.accept(train.apply(new TuningGrid.Point(point.learningRate(), patience)), patience);
-            }
-            startCpu();
-            return train.apply(point);
-        };
-    }
-
     /** A run of the grid: its result and the process's CPU seconds from its start to its end. */
     private record Run<T>(T result, double cpuSeconds) {
     }
@@ -254,7 +239,7 @@ public final class CensusProtocol {
      * Trains at every point of {@code grid} (or once at {@code configured} without a grid) and keeps the run with the
      * best sum of validation AUCs over {@code tasks}; the first of equal runs wins. Each learning rate trains once, at
      * its longest patience: the runs with its shorter patiences are the start of that run and are handed over on the way
-     * ({@link io.mptrec.model.training.EarlyStopping}), the same results as runs of their own at half the cost of the
+     * ({@link io.mptrec.model.training.EarlyStopping}, {@link GradientBoostedTrees}), the same results as runs of their own at half the cost of the
      * grid. A handed-over run's CPU and wall time are those up to its end.
      */
     private <T> Tuned<T> tuned(List<TuningGrid.Point> grid, TuningGrid.Point configured, List<String> tasks,
@@ -296,6 +281,15 @@ public final class CensusProtocol {
         }
         return new Tuned<>(best.result(), best.report(), best.cpuSeconds(), best.point(),
                 points.size() > 1 ? trials : List.of());
+    }
+
+    /** The trees of the splits' one task over the grid's tree points (or at their own settings). */
+    private Tuned<TrainingReport> trees(Splits splits, long seed) {
+        String task = splits.tasks().get(0);
+        return tuned(settings.grid().trees(), new TuningGrid.Point(GradientBoostedTrees.LEARNING_RATE,
+                GradientBoostedTrees.PATIENCE), splits.tasks(), (p, shorter, ended) -> GradientBoostedTrees.train(task,
+                splits.train, splits.validation, splits.test, seed, p.learningRate(), p.patience(), shorter, ended),
+                r -> r);
     }
 
     private static TuningGrid.Point point(ModelConfig config) {
@@ -367,10 +361,6 @@ public final class CensusProtocol {
 
         TrainingReport train(ExpertNetwork network, long seed, int[] shorter, ObjIntConsumer<TrainingReport> ended) {
             return BaselineTrainer.train(network, train, validation, test, seed, TrainingListener.SILENT, shorter, ended);
-        }
-
-        TrainingReport trainTrees(String task, long seed, TuningGrid.Point point) {
-            return GradientBoostedTrees.train(task, train, validation, test, seed, point.learningRate(), point.patience());
         }
     }
 

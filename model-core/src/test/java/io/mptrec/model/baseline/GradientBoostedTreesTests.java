@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.Split;
+import io.mptrec.model.training.Evaluation;
 import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.junit.jupiter.api.Test;
 
 class GradientBoostedTreesTests {
@@ -56,6 +64,69 @@ class GradientBoostedTreesTests {
 
         assertThat(b.metrics()).isEqualTo(a.metrics());
         assertThat(b.trainableParameters()).isEqualTo(a.trainableParameters());
+    }
+
+    /** XGBoost4J's own loop (XGBoost.train with early stopping) at the same point: the reference of ours. */
+    @Test
+    void shouldBoostAndStopAsXGBoostsOwnLoop() throws XGBoostError {
+        SplitData train = split(Split.TRAIN, 3000, 11);
+        SplitData validation = split(Split.VALIDATION, 400, 12);
+        SplitData test = split(Split.TEST, 1000, 13);
+        for (int patience : new int[] {3, 20}) {
+            TrainingReport ours = GradientBoostedTrees.train("t", train, validation, test, 5, 0.3, patience);
+
+            Map<String, DMatrix> watches = new LinkedHashMap<>();
+            watches.put("validation", GradientBoostedTrees.matrix(validation));
+            DMatrix testMatrix = GradientBoostedTrees.matrix(test);
+            Booster library = XGBoost.train(GradientBoostedTrees.matrix(train), GradientBoostedTrees.parameters(5, 0.3),
+                    GradientBoostedTrees.MAX_ROUNDS, watches, null, null, null, patience);
+            int kept = Integer.parseInt(library.getAttr("best_iteration")) + 1;
+            float[][] predicted = library.predict(testMatrix, false, kept);
+            float[] scores = new float[predicted.length];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = predicted[i][0];
+            }
+
+            assertThat(ours.epochs()).as("rounds, patience %d", patience).isEqualTo(library.getNumBoostedRound());
+            assertThat(ours.bestEpoch()).as("trees kept, patience %d", patience).isEqualTo(kept);
+            assertThat(ours.metric("t", "test", "auc")).as("test AUC, patience %d", patience)
+                    .isEqualTo(Evaluation.metrics("t", "test", scores, test.labels()[0], null).stream()
+                            .filter(m -> m.metric().equals("auc")).findFirst().orElseThrow().value());
+        }
+    }
+
+    /** A shorter patience's run handed over on the way is the run of its own: same rounds, trees and figures. */
+    @Test
+    void shouldHandOverTheRunsOfShorterPatiencesAsTheyWouldHaveEnded() {
+        SplitData train = split(Split.TRAIN, 3000, 21);
+        SplitData validation = split(Split.VALIDATION, 400, 22);
+        SplitData test = split(Split.TEST, 1000, 23);
+        Map<Integer, TrainingReport> handedOver = new TreeMap<>();
+
+        TrainingReport longest = GradientBoostedTrees.train("t", train, validation, test, 9, 0.3, 25, new int[] {10, 2},
+                (report, patience) -> handedOver.put(patience, report));
+
+        assertThat(handedOver).containsOnlyKeys(2, 10);
+        for (int patience : new int[] {2, 10, 25}) {
+            TrainingReport own = GradientBoostedTrees.train("t", train, validation, test, 9, 0.3, patience);
+            TrainingReport shared = patience == 25 ? longest : handedOver.get(patience);
+            assertThat(shared.epochs()).as("rounds, patience %d", patience).isEqualTo(own.epochs());
+            assertThat(shared.bestEpoch()).as("trees kept, patience %d", patience).isEqualTo(own.bestEpoch());
+            assertThat(shared.trainableParameters()).as("leaves, patience %d", patience)
+                    .isEqualTo(own.trainableParameters());
+            assertThat(shared.metrics()).as("figures, patience %d", patience).isEqualTo(own.metrics());
+        }
+        assertThat(handedOver.get(2).epochs()).as("the patiences stop at different rounds")
+                .isLessThan(handedOver.get(10).epochs());
+        assertThat(handedOver.get(10).epochs()).isLessThan(longest.epochs());
+    }
+
+    @Test
+    void shouldRefuseAShorterPatienceThatIsNotShorter() {
+        SplitData one = split(Split.TRAIN, 10, 1);
+
+        assertThatThrownBy(() -> GradientBoostedTrees.train("t", one, one, one, 1, 0.1, 5, new int[] {5}, (r, p) -> {
+        })).isInstanceOf(IllegalArgumentException.class).hasMessage("a shorter patience must be between 1 and 4, got 5");
     }
 
     @Test
