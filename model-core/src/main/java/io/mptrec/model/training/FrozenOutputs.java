@@ -7,6 +7,7 @@ import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.Predictions;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,15 +15,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The frozen encoder's input and expert outputs for every training row, computed once: stage 2 then spends its
- * epochs on the head alone. About d_in + (K + 1) x D floats per row (Census: 80k x 515 x 4 bytes, 165 MB). Above
- * {@link #MAX_BYTES} (a training split too large to hold them) each batch's pass is computed when it is asked for
- * instead: more arithmetic per step and memory that no longer grows with the rows. The numbers agree to float
+ * epochs on the head alone. About d_in + (K + 1) x D floats per row (Census: 80k x 515 x 4 bytes, 165 MB; KuaiRand:
+ * 160k x 678 x 4 bytes, 430 MB). Above {@link #maxBytes()} (a training split too large to hold them) each batch's
+ * pass is computed when it is asked for instead: more arithmetic per step (a forward pass of every expert, which
+ * was most of a KuaiRand stage-2 step) and memory that no longer grows with the rows. The numbers agree to float
  * rounding (about 1e-7), not bit for bit: OpenBLAS sums a product in an order that depends on its row count.
  * A head that adapts the experts ({@code Stage2Head#adaptsExperts}) needs their inputs alone: only those are kept.
  */
 final class FrozenOutputs implements AutoCloseable {
 
-    /** The most native memory the precomputed outputs may take. */
+    /** The most native memory the precomputed outputs may take in a process with a native budget of 768 MB or less. */
     static final long MAX_BYTES = 256L << 20;
 
     private final Encoder encoder;
@@ -41,7 +43,21 @@ final class FrozenOutputs implements AutoCloseable {
     }
 
     static FrozenOutputs of(Encoder encoder, EncodedSource rows, boolean inputsOnly) {
-        return of(encoder, rows, inputsOnly, MAX_BYTES);
+        return of(encoder, rows, inputsOnly, maxBytes());
+    }
+
+    /**
+     * The most native memory the precomputed outputs may take: a third of the process's native budget (JavaCPP's
+     * {@code maxbytes}, which the {@code mptrec} launcher sets per command: 256 MB for {@code tune}, 2 GB for the
+     * benchmark), and at least {@link #MAX_BYTES}. The rest of the budget serves the model, its steps' workspaces and
+     * the scoring passes.
+     */
+    static long maxBytes() {
+        return maxBytes(Pointer.maxBytes());
+    }
+
+    static long maxBytes(long nativeBudget) {
+        return nativeBudget > 0 ? Math.max(MAX_BYTES, nativeBudget / 3) : MAX_BYTES;
     }
 
     /**
@@ -102,7 +118,7 @@ final class FrozenOutputs implements AutoCloseable {
     }
 
     /**
-     * Frees the precomputed outputs' native memory now (up to {@link #MAX_BYTES}), not at some later garbage
+     * Frees the precomputed outputs' native memory now (up to {@link #maxBytes()}), not at some later garbage
      * collection; no pass may be asked for afterwards.
      */
     @Override

@@ -47,6 +47,13 @@ class FrozenOutputsTests {
     }
 
     @Test
+    void shouldTakeAThirdOfTheProcesssNativeBudgetAndNeverLessThanTheFloor() {
+        assertThat(FrozenOutputs.maxBytes(2L << 30)).as("the benchmark's 2 GB").isEqualTo((2L << 30) / 3);
+        assertThat(FrozenOutputs.maxBytes(256L << 20)).as("tune's 256 MB").isEqualTo(FrozenOutputs.MAX_BYTES);
+        assertThat(FrozenOutputs.maxBytes(0)).as("no budget set").isEqualTo(FrozenOutputs.MAX_BYTES);
+    }
+
+    @Test
     void shouldHoldNothingWhenEachPassIsComputedWhenAskedFor() {
         Encoder encoder = frozenEncoder();
         FrozenOutputs frozen = FrozenOutputs.of(encoder, ROWS, false, 0);
