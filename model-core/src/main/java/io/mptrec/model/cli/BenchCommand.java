@@ -12,7 +12,6 @@ import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.TaskHead;
 import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.NativeThreads;
-import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.nn.Subnormals;
 import io.mptrec.model.onnx.OnnxExport;
 import io.mptrec.model.onnx.OnnxRuntimeScorer;
@@ -84,9 +83,7 @@ final class BenchCommand implements Callable<Integer> {
         double stepSeconds = median(() -> model.trainStep(batch, labels, null, 0));
         double stepGflop = trainingFlops(config, model.encoder().inputWidth(), 256, 2) / 1e9;
 
-        System.out.printf("machine: %d cores, %s %s, Java %s, OpenBLAS kernels %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), OpenBlasCore.loadedCoreAndChoice());
+        System.out.println("machine: " + Machine.describe());
         System.out.printf("ceiling   ND4J gemm 1024x1024x1024, %d threads %8.2f ms  %6.1f GFLOP/s%n",
                 Runtime.getRuntime().availableProcessors(), gemmSeconds * 1e3, ceiling);
         double gemmRate = 2.0 * 1024 * 1024 * 1024 / gemmSecondsConfigured;

@@ -122,9 +122,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 .withGrid(grid ? TuningGrid.standard() : TuningGrid.none());
         CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
         List<Long> planned = LongStream.range(firstSeed, firstSeed + seeds).boxed().toList();
-        String machine = String.format("%d cores, Java %s (%s), %s %s %s", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("os.arch"));
+        String machine = Machine.describe();
         System.err.printf("benchmark %s on %s (%d rows), seeds %s, at most %d epochs per run%n", protocol,
                 dataset.schema().name(), dataset.rowCount(), planned, epochs);
         Instant started = clock.instant();
