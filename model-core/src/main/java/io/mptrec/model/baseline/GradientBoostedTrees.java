@@ -3,11 +3,11 @@ package io.mptrec.model.baseline;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
+import io.mptrec.model.training.EarlyStopping;
 import io.mptrec.model.training.Evaluation;
 import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingReport;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,13 +74,7 @@ public final class GradientBoostedTrees {
         if (train.labels().length != 1) {
             throw new IllegalArgumentException("one task per model; the splits carry " + train.labels().length);
         }
-        int[] pending = Arrays.stream(shorter).sorted().distinct().toArray();
-        for (int p : pending) {
-            if (p < 1 || p >= patience) {
-                throw new IllegalArgumentException("a shorter patience must be between 1 and " + (patience - 1)
-                        + ", got " + p);
-            }
-        }
+        int[] pending = EarlyStopping.shorterPatiences(shorter, patience);
         long started = System.nanoTime();
         DMatrix trainMatrix = matrix(train);
         DMatrix validationMatrix = matrix(validation);

@@ -1,13 +1,10 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.nn.CpuInfo;
 import io.mptrec.model.nn.OpenBlasCore;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The machine a figure was measured on, as the benchmark's reports and {@code bench} write it. Besides cores, Java and
@@ -39,29 +36,12 @@ final class Machine {
      * empty where it has no model name.
      */
     static Optional<String> cpuModel(Path cpuinfo) {
-        if (!Files.isReadable(cpuinfo)) {
+        Map<String, String> first = CpuInfo.firstProcessor(cpuinfo);
+        String name = first.get("model name");
+        if (name == null || name.isEmpty()) {
             return Optional.empty();
         }
-        try (Stream<String> lines = Files.lines(cpuinfo)) {
-            Map<String, String> first = new HashMap<>();
-            for (String line : (Iterable<String>) lines::iterator) {
-                int colon = line.indexOf(':');
-                if (line.isBlank()) {
-                    break; // the first processor's block ends
-                }
-                if (colon > 0) {
-                    first.putIfAbsent(line.substring(0, colon).trim(),
-                            line.substring(colon + 1).trim().replaceAll("\\s+", " "));
-                }
-            }
-            String name = first.get("model name");
-            if (name == null || name.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(name + (first.containsKey("cpu family") ? ", family " + first.get("cpu family") : "")
-                    + (first.containsKey("model") ? ", model " + first.get("model") : ""));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Optional.of(name + (first.containsKey("cpu family") ? ", family " + first.get("cpu family") : "")
+                + (first.containsKey("model") ? ", model " + first.get("model") : ""));
     }
 }

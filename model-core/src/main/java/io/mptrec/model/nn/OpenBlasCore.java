@@ -3,17 +3,12 @@ package io.mptrec.model.nn;
 import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -61,17 +56,8 @@ public final class OpenBlasCore {
 
     /** The first processor's flags in /proc/cpuinfo; empty where there is no such file (not Linux). */
     static Set<String> cpuFlags(Path cpuinfo) {
-        if (!Files.isReadable(cpuinfo)) {
-            return Set.of();
-        }
-        try (Stream<String> lines = Files.lines(cpuinfo)) {
-            return lines.filter(line -> line.startsWith("flags"))
-                    .findFirst()
-                    .map(line -> Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+")).collect(Collectors.toSet()))
-                    .orElse(Set.of());
-        } catch (IOException | RuntimeException e) {
-            return Set.of();
-        }
+        String flags = CpuInfo.firstProcessor(cpuinfo).get("flags");
+        return flags == null || flags.isEmpty() ? Set.of() : Set.of(flags.split(" "));
     }
 
     /**

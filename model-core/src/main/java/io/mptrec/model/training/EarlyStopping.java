@@ -42,6 +42,21 @@ public final class EarlyStopping {
     }
 
     /**
+     * The shorter patiences to hand over on the way, each once, shortest first; each must be between 1 and
+     * {@code patience - 1}. The trees' loop ({@link io.mptrec.model.baseline.GradientBoostedTrees}) hands over the same.
+     */
+    public static int[] shorterPatiences(int[] shorter, int patience) {
+        int[] pending = Arrays.stream(shorter).sorted().distinct().toArray();
+        for (int p : pending) {
+            if (p < 1 || p >= patience) {
+                throw new IllegalArgumentException("a shorter patience must be between 1 and " + (patience - 1)
+                        + ", got " + p);
+            }
+        }
+        return pending;
+    }
+
+    /**
      * As {@link #run(Parameters, int, int, int, TrainingListener, IntToLongFunction, Supplier)}, and where the run with
      * each of {@code shorter} (patiences below {@code patience}) would have ended, {@code ended} gets that run's outcome
      * and its patience, with that run's best weights in {@code parameters}; after it returns, the loop goes on from its
@@ -50,13 +65,7 @@ public final class EarlyStopping {
     public static Outcome run(Parameters parameters, int maxEpochs, int patience, int steps, TrainingListener listener,
                               IntToLongFunction trainEpoch, Supplier<Map<String, Double>> validationAuc, int[] shorter,
                               ObjIntConsumer<Outcome> ended) {
-        int[] pending = Arrays.stream(shorter).sorted().distinct().toArray();
-        for (int p : pending) {
-            if (p < 1 || p >= patience) {
-                throw new IllegalArgumentException("a shorter patience must be between 1 and " + (patience - 1)
-                        + ", got " + p);
-            }
-        }
+        int[] pending = shorterPatiences(shorter, patience);
         double bestScore = Double.NEGATIVE_INFINITY;
         float[] best = null;
         int bestEpoch = 0;
