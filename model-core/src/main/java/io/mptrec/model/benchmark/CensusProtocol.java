@@ -239,8 +239,8 @@ public final class CensusProtocol {
      * Trains at every point of {@code grid} (or once at {@code configured} without a grid) and keeps the run with the
      * best sum of validation AUCs over {@code tasks}; the first of equal runs wins. Each learning rate trains once, at
      * its longest patience: the runs with its shorter patiences are the start of that run and are handed over on the way
-     * ({@link io.mptrec.model.training.EarlyStopping}, {@link GradientBoostedTrees}), the same results as runs of their own at half the cost of the
-     * grid. A handed-over run's CPU and wall time are those up to its end.
+     * ({@link io.mptrec.model.training.EarlyStopping}, {@link GradientBoostedTrees}), the same results as runs of their
+     * own at half the cost of the grid. A handed-over run's CPU and wall time are those up to its end.
      */
     private <T> Tuned<T> tuned(List<TuningGrid.Point> grid, TuningGrid.Point configured, List<String> tasks,
                                Trainer<T> train, Function<T, TrainingReport> reportOf) {

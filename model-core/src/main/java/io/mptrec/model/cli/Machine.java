@@ -17,7 +17,10 @@ final class Machine {
     private Machine() {
     }
 
-    /** "2 cores (AMD EPYC, family 25, model 17), OpenBLAS kernels SkylakeX (chosen for this CPU), Java 17.0.15 (...), Linux 6.1 amd64". */
+    /**
+     * "2 cores (AMD EPYC, family 25, model 17), OpenBLAS kernels SkylakeX (chosen for this CPU), Java 17.0.15 (...),
+     * Linux 6.1 amd64".
+     */
     static String describe() {
         return describe(Runtime.getRuntime().availableProcessors(), cpuModel(Path.of("/proc/cpuinfo")),
                 OpenBlasCore.loadedCoreAndChoice());

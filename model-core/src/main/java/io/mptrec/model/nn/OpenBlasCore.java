@@ -4,6 +4,8 @@ import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +59,8 @@ public final class OpenBlasCore {
     /** The first processor's flags in /proc/cpuinfo; empty where there is no such file (not Linux). */
     static Set<String> cpuFlags(Path cpuinfo) {
         String flags = CpuInfo.firstProcessor(cpuinfo).get("flags");
-        return flags == null || flags.isEmpty() ? Set.of() : Set.of(flags.split(" "));
+        // a set that takes a flag named twice, as the stream it replaced did (Set.of would throw)
+        return flags == null || flags.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(flags.split(" ")));
     }
 
     /**

@@ -61,6 +61,8 @@ class OpenBlasCoreTests {
                 """);
         assertThat(OpenBlasCore.cpuFlags(cpuinfo)).containsExactlyInAnyOrder("fpu", "avx2", "avx512f");
         assertThat(OpenBlasCore.cpuFlags(dir.resolve("absent"))).isEmpty();
+        Path twice = Files.writeString(dir.resolve("twice"), "flags\t\t: fpu avx2 fpu\n");
+        assertThat(OpenBlasCore.cpuFlags(twice)).as("a flag named twice").containsExactlyInAnyOrder("fpu", "avx2");
     }
 
     /** OpenBLAS, loaded in a fresh JVM after the call, says which core it took (OPENBLAS_VERBOSE=2). */
