@@ -222,31 +222,39 @@ public final class Stage2Head implements TaskHead {
                 projected = projection.forward(x);
                 normalised = norm.normalise(projected.output());
                 INDArray query = norm.forward(normalised);
-                INDArray[] weights = new INDArray[tokens];
+                INDArray[] scores = new INDArray[tokens];
                 for (int t = 0; t < tokens; t++) {
-                    weights[t] = Activations.softmaxRows(token(query, t).mmul(token(keys, t).transpose())
-                            .divi(tokenTemperature()));
+                    scores[t] = token(query, t).mmul(token(keys, t).transpose());
                 }
-                attention = tokens == 1 ? weights[0] : Nd4j.hstack(weights);
+                INDArray scaled = (tokens == 1 ? scores[0] : Nd4j.hstack(scores)).divi(tokenTemperature());
+                attention = Activations.softmaxRows(byToken(scaled)).reshape(rows, (long) tokens * attended);
             }
             case TASK_SIMILARITY -> attention = Activations.softmaxRows(
                     prompt.mmul(keys.transpose()).divi(config.temperature())).repeat(0, rows);
             default -> attention = Nd4j.valueArrayOf(new long[] {rows, attended}, 1.0f / attended, DataType.FLOAT);
         }
-        INDArray mixed = Nd4j.zeros(DataType.FLOAT, rows, keys.size(1));
-        for (int t = 0; t < tokens; t++) {
-            INDArray part = token(mixed, t);
-            INDArray weights = tokenWeights(attention, tokens, t);
-            for (int k = 0; k < attended; k++) {
-                // with attendShared, column K weighs the shared expert (experts[K])
-                part.addi(token(experts[k], t).mulColumnVector(GatedFusion.column(weights, k)));
-            }
+        // token after token as rows of their own, so that each expert is one operation whatever the tokens
+        INDArray weights = byToken(attention);
+        INDArray mixed = Nd4j.zeros(DataType.FLOAT, rows * tokens, keys.size(1) / tokens);
+        for (int k = 0; k < attended; k++) {
+            // with attendShared, column K weighs the shared expert (experts[K])
+            mixed.addi(byToken(experts[k]).mulColumnVector(GatedFusion.column(weights, k)));
         }
+        mixed = mixed.reshape(rows, keys.size(1));
         GatedFusion.Pass fused = fusion.forward(x, mixed.mulRowVector(prompt), experts[tasks]);
         Mlp.Pass towerPass = tower.forward(fused.fused());
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
                 : towerPass.output().add(wide.forward(ep.rows()));
         return new Pass(projected, normalised, attention, tokens, mixed, fused, towerPass, experts, adapted, logits);
+    }
+
+    /**
+     * m, rows x (M x w), as (rows x M) x w: row r's token t is row r M + t, which a C-order reshape gives without a copy
+     * of a dense m. Then the tokens' softmax, mixture and their gradients are the one-token head's operations on more
+     * rows, in the same arithmetic order; m itself with one token.
+     */
+    private INDArray byToken(INDArray m) {
+        return tokens == 1 ? m : m.reshape('c', m.size(0) * tokens, m.size(1) / tokens);
     }
 
     /** Token t's columns of m (a view), or m itself with one token. */
@@ -293,14 +301,16 @@ public final class Stage2Head implements TaskHead {
             promptGradient.addi(g.dTaskPart().mul(pass.mixed()).sum(true, 0));
         }
         INDArray dMixed = g.dTaskPart().mulRowVector(prompt);
+        INDArray dMixedByToken = byToken(dMixed);
+        INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0) * tokens, attended);
+        for (int k = 0; k < attended; k++) {
+            GatedFusion.column(dAttention, k).assign(dMixedByToken.mul(byToken(pass.experts()[k])).sum(true, 1));
+        }
+        INDArray dScoresByToken = Activations.softmaxRowsBackward(byToken(pass.attention()), dAttention)
+                .divi(tokenTemperature()).reshape(x.size(0), (long) tokens * attended);
         INDArray[] dScores = new INDArray[tokens];
         for (int t = 0; t < tokens; t++) {
-            INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0), attended);
-            for (int k = 0; k < attended; k++) {
-                GatedFusion.column(dAttention, k).assign(token(dMixed, t).mul(token(pass.experts()[k], t)).sum(true, 1));
-            }
-            dScores[t] = Activations.softmaxRowsBackward(tokenWeights(pass.attention(), tokens, t), dAttention)
-                    .divi(tokenTemperature());
+            dScores[t] = tokenWeights(dScoresByToken, tokens, t);
         }
         INDArray dx = inputGradient ? g.dInput() : null;
         switch (config.fusion()) {
@@ -339,15 +349,8 @@ public final class Stage2Head implements TaskHead {
             if (e >= attended) {
                 continue;
             }
-            if (tokens == 1) {
-                dExperts[e] = dMixed.mulColumnVector(GatedFusion.column(pass.attention(), e));
-            } else {
-                dExperts[e] = Nd4j.zeros(DataType.FLOAT, dMixed.size(0), dMixed.size(1));
-                for (int t = 0; t < tokens; t++) {
-                    token(dExperts[e], t).assign(token(dMixed, t)
-                            .mulColumnVector(GatedFusion.column(tokenWeights(pass.attention(), tokens, t), e)));
-                }
-            }
+            dExperts[e] = dMixedByToken.mulColumnVector(GatedFusion.column(byToken(pass.attention()), e))
+                    .reshape(dMixed.size(0), dMixed.size(1));
         }
         dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart() : dExperts[tasks].addi(g.dSharedPart());
         Encoder encoder = ep.encoder();
