@@ -45,9 +45,24 @@ public final class Predictions {
     }
 
     public static float[][] of(Encoder encoder, List<TaskHead> heads, EncodedSource rows) {
-        float[][] out = new float[heads.size()][rows.rows()];
-        inBatches(rows.rows(), (from, end) -> {
-            EncoderPass ep = new EncoderPass(encoder, rows.range(from, end));
+        return of(heads, rows.rows(), (from, end) -> new EncoderPass(encoder, rows.range(from, end)));
+    }
+
+    /** The encoder's pass over the rows [from, end), made in the batch's workspace. */
+    @FunctionalInterface
+    public interface PassOfRows {
+        EncoderPass of(int from, int end);
+    }
+
+    /**
+     * The heads' probabilities over {@code rows} rows, batch by batch as {@link #inBatches} cuts them, each batch's
+     * encoder pass given by {@code passOf}: the encoder computed, or its outputs kept from an earlier pass over the same
+     * batches.
+     */
+    public static float[][] of(List<TaskHead> heads, int rows, PassOfRows passOf) {
+        float[][] out = new float[heads.size()][rows];
+        inBatches(rows, (from, end) -> {
+            EncoderPass ep = passOf.of(from, end);
             for (int h = 0; h < heads.size(); h++) {
                 INDArray p = Transforms.sigmoid(heads.get(h).forward(ep).logits(), false);
                 System.arraycopy(FloatVectors.of(p), 0, out[h], from, end - from);

@@ -5,8 +5,13 @@ import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.EncoderPass;
 import io.mptrec.model.network.Predictions;
+import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.nn.NativeFloats;
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -92,6 +97,24 @@ final class FrozenOutputs implements AutoCloseable {
         return new FrozenOutputs(encoder, rows, inputs, shared, tasks);
     }
 
+    /** The native bytes the kept arrays take; 0 when each pass is computed when asked for. */
+    long bytes() {
+        return held().stream().mapToLong(a -> a.length() * Float.BYTES).sum();
+    }
+
+    /**
+     * The head's probabilities over every row, batch by batch as {@link Predictions#of} scores them. The outputs were
+     * kept over the same batches of rows (both cut them with {@link Predictions#inBatches}), and a batch's pass holds
+     * copies of them, so the probabilities are those of the encoder's own pass, bit for bit, without its arithmetic:
+     * stage 2 scores its validation split after every epoch.
+     */
+    float[] predict(TaskHead head) {
+        if (inputs == null) {
+            return Predictions.of(encoder, List.of(head), source)[0];
+        }
+        return Predictions.of(List.of(head), source.rows(), this::pass)[0];
+    }
+
     private static INDArray rowsOf(INDArray matrix, int start, int end) {
         return matrix.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
     }
@@ -102,7 +125,15 @@ final class FrozenOutputs implements AutoCloseable {
      * ({@link io.mptrec.model.network.PromptTuningModel#trainStep(java.util.function.Supplier, float[])}).
      */
     EncoderPass pass(int[] positions) {
-        EncodedRows batch = source.select(positions);
+        return pass(source.select(positions), matrix -> rows(matrix, positions));
+    }
+
+    /** As {@link #pass(int[])}, for the rows [from, end): one copy of each kept matrix's block of rows. */
+    EncoderPass pass(int from, int end) {
+        return pass(source.range(from, end), matrix -> rowsOf(matrix, from, end).dup('c'));
+    }
+
+    private EncoderPass pass(EncodedRows batch, UnaryOperator<INDArray> rowsOf) {
         if (inputs == null) {
             return new EncoderPass(encoder, batch);
         }
@@ -110,11 +141,11 @@ final class FrozenOutputs implements AutoCloseable {
         if (tasks != null) {
             taskOutputs = new INDArray[tasks.length];
             for (int k = 0; k < tasks.length; k++) {
-                taskOutputs[k] = rows(tasks[k], positions);
+                taskOutputs[k] = rowsOf.apply(tasks[k]);
             }
         }
-        return EncoderPass.ofOutputs(encoder, rows(inputs, positions), batch,
-                shared == null ? null : rows(shared, positions), taskOutputs);
+        return EncoderPass.ofOutputs(encoder, rowsOf.apply(inputs), batch,
+                shared == null ? null : rowsOf.apply(shared), taskOutputs);
     }
 
     /**
@@ -145,8 +176,24 @@ final class FrozenOutputs implements AutoCloseable {
         return held;
     }
 
-    /** One native gather per matrix; INDArray.getRows copies row by row, one native call each. */
-    private static INDArray rows(INDArray matrix, int[] positions) {
-        return Nd4j.pullRows(matrix, 1, positions);
+    /**
+     * The matrix's rows at {@code positions}, a new array in the caller's workspace: one bulk copy of each row's memory.
+     * ND4J's {@code pullRows}, the one native gather it offers, took a sixth of a KuaiRand stage-2 training step in a
+     * JFR profile (model-core/BENCHMARKS.md); {@code INDArray.getRows} makes a native call per row. A matrix past a
+     * Java buffer's reach (2 GB) still goes to {@code pullRows}. Either way the values are copied, not computed.
+     */
+    static INDArray rows(INDArray matrix, int[] positions) {
+        if (matrix.length() * Float.BYTES > Integer.MAX_VALUE || !NativeFloats.dense(matrix) || matrix.ordering() != 'c') {
+            return Nd4j.pullRows(matrix, 1, positions);
+        }
+        int width = Math.toIntExact(matrix.size(1));
+        INDArray batch = Nd4j.createUninitialized(DataType.FLOAT, positions.length, width);
+        FloatBuffer from = NativeFloats.of(matrix);
+        FloatBuffer to = NativeFloats.of(batch);
+        for (int i = 0; i < positions.length; i++) {
+            to.put(i * width, from, positions[i] * width, width);
+        }
+        Reference.reachabilityFence(matrix);
+        return batch;
     }
 }

@@ -75,7 +75,11 @@ public final class PromptTuner {
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, config.batchSize());
         EarlyStopping.Outcome outcome;
-        try (FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), model.head().adaptsExperts())) {
+        boolean inputsOnly = model.head().adaptsExperts();
+        try (FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), inputsOnly);
+             // the validation split's too, in what the budget has left: it is scored after every epoch
+             FrozenOutputs validationOutputs = FrozenOutputs.of(encoder.encoder(), validation.encoded(), inputsOnly,
+                     FrozenOutputs.maxBytes() - frozen.bytes())) {
             outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps, listener,
                     epoch -> {
                         EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {
@@ -84,7 +88,7 @@ public final class PromptTuner {
                             listener.stepDone(epoch, step + 1, steps, loss);
                         });
                         return n;
-                    }, () -> Map.of(task, BinaryMetrics.auc(model.predict(validation.encoded()), validation.labels()[0])),
+                    }, () -> Map.of(task, BinaryMetrics.auc(validationOutputs.predict(model.head()), validation.labels()[0])),
                     shorter, (end, patience) -> ended.accept(result(data, encoder, existing, existingHeads, before, task,
                             config.withPatience(patience), seed, parentSha256, model, validation, test, end, started),
                             patience));
