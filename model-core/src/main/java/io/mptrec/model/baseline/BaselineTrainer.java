@@ -1,6 +1,8 @@
 package io.mptrec.model.baseline;
 
 import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.network.Batches;
+import io.mptrec.model.training.KeptRows;
 import io.mptrec.model.training.EarlyStopping;
 import io.mptrec.model.training.EpochPlan;
 import io.mptrec.model.training.Evaluation;
@@ -46,15 +48,32 @@ public final class BaselineTrainer {
         int batchSize = model.config().batchSize();
         int n = train.rows().length;
         int steps = EpochPlan.steps(n, batchSize);
-        EarlyStopping.Outcome outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(),
-                model.config().patience(), steps, listener, epoch -> {
-                    EpochPlan.forEachBatch(train, seed, epoch, batchSize, (step, batch) -> {
-                        double loss = model.trainStep(batch.rows(), batch.labels());
-                        listener.stepDone(epoch, step + 1, steps, loss);
-                    });
-                    return n;
-                }, () -> Evaluation.aucs(tasks, model::predict, validation), shorter,
-                (end, patience) -> ended.accept(report(model, validation, test, end, started), patience));
+        // the new-task setting's frozen embeddings and experts give each training and validation row the same arrays
+        // at every epoch: they are computed once when the native budget holds them, as stage 2 keeps its encoder's
+        long budget = model.encoderFrozen() ? KeptRows.maxBytes() : 0;
+        int[] widths = model.frozenWidths();
+        EarlyStopping.Outcome outcome;
+        try (KeptRows trainKept = KeptRows.of(train.encoded(), widths, model::frozenPass, budget);
+             KeptRows validationKept = KeptRows.of(validation.encoded(), widths, model::frozenPass,
+                     budget - trainKept.bytes())) {
+            outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(), model.config().patience(), steps,
+                    listener, epoch -> {
+                        if (trainKept.isKept()) {
+                            EpochPlan.forEachBatch(n, seed, epoch, batchSize, (step, positions) -> {
+                                double loss = model.trainStep(() -> trainKept.rows(positions),
+                                        Batches.select(train.labels(), positions));
+                                listener.stepDone(epoch, step + 1, steps, loss);
+                            });
+                        } else {
+                            EpochPlan.forEachBatch(train, seed, epoch, batchSize, (step, batch) -> {
+                                double loss = model.trainStep(batch.rows(), batch.labels());
+                                listener.stepDone(epoch, step + 1, steps, loss);
+                            });
+                        }
+                        return n;
+                    }, () -> Evaluation.aucs(tasks, rows -> model.predict(validationKept), validation), shorter,
+                    (end, patience) -> ended.accept(report(model, validation, test, end, started), patience));
+        }
         return report(model, validation, test, outcome, started);
     }
 

@@ -15,10 +15,14 @@ import io.mptrec.model.nn.FloatVectors;
 import io.mptrec.model.nn.Mlp;
 import io.mptrec.model.nn.Parameters;
 import io.mptrec.model.nn.StepWorkspace;
+import io.mptrec.model.training.KeptRows;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -229,10 +233,56 @@ public final class ExpertNetwork {
         });
     }
 
+    /**
+     * Whether the embeddings and experts are frozen copies (the new-task setting): then what they give each row
+     * ({@link #frozenPass}) can be computed once and kept ({@link io.mptrec.model.training.KeptRows}).
+     */
+    public boolean encoderFrozen() {
+        return !encoderTrainable;
+    }
+
+    /** The widths of {@link #frozenPass}'s arrays. */
+    public int[] frozenWidths() {
+        int[] widths = new int[experts.size() + 1];
+        Arrays.fill(widths, config.expertOutput());
+        widths[0] = embeddings.inputWidth();
+        return widths;
+    }
+
+    /** What the embeddings and experts give the rows: the input, then each expert's output. */
+    public INDArray[] frozenPass(EncodedRows rows) {
+        INDArray x = embeddings.forward(rows);
+        INDArray[] arrays = new INDArray[experts.size() + 1];
+        arrays[0] = x;
+        for (int i = 0; i < experts.size(); i++) {
+            arrays[i + 1] = experts.get(i).forward(x).output();
+        }
+        return arrays;
+    }
+
+    /**
+     * A step of the new-task setting on a batch's kept {@link #frozenPass} arrays, which {@code frozen} makes in the
+     * step's workspace.
+     */
+    public double trainStep(Supplier<INDArray[]> frozen, float[][] labels) {
+        if (encoderTrainable) {
+            throw new IllegalStateException(name + " trains its experts: they give no frozen pass");
+        }
+        return StepWorkspace.run("baseline-step", () -> {
+            double loss = computeGradients(forward(frozen.get()), null, labels);
+            optimizer.step();
+            return loss;
+        });
+    }
+
     /** The loss of a batch, leaving its gradients in {@link #parameters()} (no step). */
     public double computeGradients(EncodedRows batch, float[][] labels) {
+        return computeGradients(forward(batch), batch, labels);
+    }
+
+    /** @param batch the pass's rows, which the embeddings' gradient needs; null in the new-task setting */
+    private double computeGradients(Pass pass, EncodedRows batch, float[][] labels) {
         parameters.zeroGradients();
-        Pass pass = forward(batch);
         INDArray x = pass.input();
         INDArray[] dExperts = new INDArray[experts.size()];
         INDArray dx = encoderTrainable ? Nd4j.zeros(DataType.FLOAT, x.shape()) : null;
@@ -272,9 +322,24 @@ public final class ExpertNetwork {
 
     /** Predicted probabilities per task, in batches. */
     public float[][] predict(EncodedSource rows) {
-        float[][] out = new float[tasks.size()][rows.rows()];
-        Predictions.inBatches(rows.rows(), (from, end) -> {
-            Pass pass = forward(rows.range(from, end));
+        return predict(rows.rows(), (from, end) -> forward(rows.range(from, end)));
+    }
+
+    /**
+     * As {@link #predict(EncodedSource)} over the rows {@code kept} was computed from, from its arrays when it holds
+     * them: the same batches of rows, so the same probabilities bit for bit.
+     */
+    public float[][] predict(KeptRows kept) {
+        if (!kept.isKept()) {
+            return predict(kept.source());
+        }
+        return predict(kept.source().rows(), (from, end) -> forward(kept.range(from, end)));
+    }
+
+    private float[][] predict(int rows, BiFunction<Integer, Integer, Pass> passOf) {
+        float[][] out = new float[tasks.size()][rows];
+        Predictions.inBatches(rows, (from, end) -> {
+            Pass pass = passOf.apply(from, end);
             for (int k = 0; k < tasks.size(); k++) {
                 INDArray p = Transforms.sigmoid(pass.towers()[k].output(), true);
                 System.arraycopy(FloatVectors.of(p), 0, out[k], from, end - from);
@@ -289,6 +354,19 @@ public final class ExpertNetwork {
         for (int i = 0; i < experts.size(); i++) {
             expertPasses[i] = experts.get(i).forward(x);
         }
+        return forward(x, expertPasses);
+    }
+
+    /** The heads on a batch's kept {@link #frozenPass} arrays: the experts' outputs without their layers' passes. */
+    private Pass forward(INDArray[] frozen) {
+        Mlp.Pass[] expertPasses = new Mlp.Pass[experts.size()];
+        for (int i = 0; i < experts.size(); i++) {
+            expertPasses[i] = new Mlp.Pass(frozen[0], List.of(frozen[i + 1]));
+        }
+        return forward(frozen[0], expertPasses);
+    }
+
+    private Pass forward(INDArray x, Mlp.Pass[] expertPasses) {
         INDArray[] gateWeights = new INDArray[tasks.size()];
         INDArray[] mixed = new INDArray[tasks.size()];
         Mlp.Pass[] towerPasses = new Mlp.Pass[tasks.size()];

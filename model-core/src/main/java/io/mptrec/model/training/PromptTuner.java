@@ -79,7 +79,7 @@ public final class PromptTuner {
         try (FrozenOutputs frozen = FrozenOutputs.of(encoder.encoder(), train.encoded(), inputsOnly);
              // the validation split's too, in what the budget has left: it is scored after every epoch
              FrozenOutputs validationOutputs = FrozenOutputs.of(encoder.encoder(), validation.encoded(), inputsOnly,
-                     FrozenOutputs.maxBytes() - frozen.bytes())) {
+                     KeptRows.maxBytes() - frozen.bytes())) {
             outcome = EarlyStopping.run(model.parameters(), config.maxEpochs(), config.patience(), steps, listener,
                     epoch -> {
                         EpochPlan.forEachBatch(n, seed, epoch, config.batchSize(), (step, positions) -> {

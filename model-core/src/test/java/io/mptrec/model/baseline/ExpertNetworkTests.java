@@ -1,10 +1,14 @@
 package io.mptrec.model.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.GradientCheck;
 import io.mptrec.model.network.ModelConfig;
+import io.mptrec.model.training.KeptRows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +74,36 @@ class ExpertNetworkTests {
         assertThat(trained.parameters().snapshot()).containsExactly(weights);
         assertThat(trained.predict(ROWS)[0]).containsExactly(before[0]);
         assertThat(trained.predict(ROWS)[1]).containsExactly(before[1]);
+    }
+
+    /**
+     * The new-task head steps on kept frozen arrays as on its own pass (to float rounding: the kept arrays came from
+     * passes over 4,096 rows), and scores kept rows as its own pass does, bit for bit (the same batches of rows).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared_bottom", "mmoe"})
+    void shouldTrainAndScoreTheNewTaskHeadFromKeptFrozenArraysAsFromItsOwnPass(String kind) {
+        ExpertNetwork trained = trained(kind, 5);
+        ExpertNetwork computed = ExpertNetwork.newTask(trained, "c", 9);
+        ExpertNetwork fromKept = ExpertNetwork.newTask(trained, "c", 9);
+        EncodedRows rows = GradientCheck.tinyRows(9000, 6);
+        float[][] labels = {GradientCheck.tinyLabels(9000, 4)};
+        try (KeptRows kept = KeptRows.of(rows, fromKept.frozenWidths(), fromKept::frozenPass, KeptRows.maxBytes())) {
+            assertThat(kept.isKept()).isTrue();
+            for (int i = 0; i < 20; i++) {
+                int[] positions = {8999 - i, 3, 4100 + i, 17, 3};
+                float[][] batchLabels = Batches.select(labels, positions);
+                computed.trainStep(rows.select(positions), batchLabels);
+                fromKept.trainStep(() -> kept.rows(positions), batchLabels);
+            }
+            float[] weights = computed.parameters().snapshot();
+            assertThat(weights).isNotEqualTo(ExpertNetwork.newTask(trained, "c", 9).parameters().snapshot());
+            assertThat(fromKept.parameters().snapshot()).containsExactly(weights, offset(1e-5f));
+
+            fromKept.parameters().restore(weights);
+            assertThat(fromKept.predict(kept)[0]).containsExactly(computed.predict(rows)[0]);
+        }
+        assertThatThrownBy(() -> trained.trainStep(() -> null, LABELS)).isInstanceOf(IllegalStateException.class);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,12 +15,7 @@ import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.nn.FloatVectors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class FrozenOutputsTests {
 
@@ -75,45 +70,6 @@ class FrozenOutputsTests {
                 assertThat(none.predict(head)).as("computed when asked for").containsExactly(computed);
             }
         }
-    }
-
-    /** The Java gather is a copy: ND4J's own gather's values, bit for bit, for any positions, inside a workspace too. */
-    @Test
-    void shouldGatherTheRowsAsNd4jsPullRowsDoes() {
-        INDArray matrix = Nd4j.rand(DataType.FLOAT, 50, 7).subi(0.5);
-        matrix.putScalar(3, 2, -0.0f);
-        matrix.putScalar(4, 1, Float.NaN);
-        int[] positions = {49, 3, 3, 0, 4, 17};
-
-        INDArray gathered = FrozenOutputs.rows(matrix, positions);
-
-        assertThat(gathered.shape()).containsExactly(positions.length, 7);
-        assertThat(bits(gathered)).containsExactly(bits(Nd4j.pullRows(matrix, 1, positions)));
-        WorkspaceConfiguration config = WorkspaceConfiguration.builder().initialSize(1 << 16).build();
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "frozen-outputs-test")) {
-            INDArray inside = FrozenOutputs.rows(matrix, positions);
-            assertThat(inside.isAttached()).as("made in the caller's workspace").isTrue();
-            assertThat(bits(inside)).containsExactly(bits(Nd4j.pullRows(matrix, 1, positions)));
-        }
-        INDArray view = matrix.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 4));
-        assertThat(bits(FrozenOutputs.rows(view, positions))).as("a strided view goes to ND4J's gather")
-                .containsExactly(bits(Nd4j.pullRows(view.dup(), 1, positions)));
-    }
-
-    private static int[] bits(INDArray a) {
-        float[] values = FloatVectors.of(a);
-        int[] bits = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return bits;
-    }
-
-    @Test
-    void shouldTakeAThirdOfTheProcesssNativeBudgetAndNeverLessThanTheFloor() {
-        assertThat(FrozenOutputs.maxBytes(2L << 30)).as("the benchmark's 2 GB").isEqualTo((2L << 30) / 3);
-        assertThat(FrozenOutputs.maxBytes(256L << 20)).as("tune's 256 MB").isEqualTo(FrozenOutputs.MAX_BYTES);
-        assertThat(FrozenOutputs.maxBytes(0)).as("no budget set").isEqualTo(FrozenOutputs.MAX_BYTES);
     }
 
     @Test
