@@ -2,10 +2,10 @@ package io.mptrec.model.baseline;
 
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.network.Batches;
-import io.mptrec.model.training.KeptRows;
 import io.mptrec.model.training.EarlyStopping;
 import io.mptrec.model.training.EpochPlan;
 import io.mptrec.model.training.Evaluation;
+import io.mptrec.model.training.KeptRows;
 import io.mptrec.model.training.SplitData;
 import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
@@ -56,8 +56,8 @@ public final class BaselineTrainer {
         try (KeptRows trainKept = KeptRows.of(train.encoded(), widths, model::frozenPass, budget);
              KeptRows validationKept = KeptRows.of(validation.encoded(), widths, model::frozenPass,
                      budget - trainKept.bytes())) {
-            outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(), model.config().patience(), steps,
-                    listener, epoch -> {
+            outcome = EarlyStopping.run(model.parameters(), model.config().maxEpochs(), model.config().patience(),
+                    steps, listener, epoch -> {
                         if (trainKept.isKept()) {
                             EpochPlan.forEachBatch(n, seed, epoch, batchSize, (step, positions) -> {
                                 double loss = model.trainStep(() -> trainKept.rows(positions),

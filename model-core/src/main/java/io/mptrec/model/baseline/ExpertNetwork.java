@@ -235,7 +235,7 @@ public final class ExpertNetwork {
 
     /**
      * Whether the embeddings and experts are frozen copies (the new-task setting): then what they give each row
-     * ({@link #frozenPass}) can be computed once and kept ({@link io.mptrec.model.training.KeptRows}).
+     * ({@link #frozenPass}) can be computed once and kept ({@link KeptRows}).
      */
     public boolean encoderFrozen() {
         return !encoderTrainable;

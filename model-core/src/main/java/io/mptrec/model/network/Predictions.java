@@ -56,8 +56,8 @@ public final class Predictions {
 
     /**
      * The heads' probabilities over {@code rows} rows, batch by batch as {@link #inBatches} cuts them, each batch's
-     * encoder pass given by {@code passOf}: the encoder computed, or its outputs kept from an earlier pass over the same
-     * batches.
+     * encoder pass given by {@code passOf}: the encoder computed, or its outputs kept from an earlier pass over the
+     * same batches.
      */
     public static float[][] of(List<TaskHead> heads, int rows, PassOfRows passOf) {
         float[][] out = new float[heads.size()][rows];

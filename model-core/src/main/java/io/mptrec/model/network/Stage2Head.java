@@ -249,9 +249,9 @@ public final class Stage2Head implements TaskHead {
     }
 
     /**
-     * m, rows x (M x w), as (rows x M) x w: row r's token t is row r M + t, which a C-order reshape gives without a copy
-     * of a dense m. Then the tokens' softmax, mixture and their gradients are the one-token head's operations on more
-     * rows, in the same arithmetic order; m itself with one token.
+     * m, rows x (M x w), as (rows x M) x w: row r's token t is row r M + t, which a C-order reshape gives without a
+     * copy of a dense m. Then the tokens' softmax, mixture and their gradients are the one-token head's operations on
+     * more rows, in the same arithmetic order; m itself with one token.
      */
     private INDArray byToken(INDArray m) {
         return tokens == 1 ? m : m.reshape('c', m.size(0) * tokens, m.size(1) / tokens);

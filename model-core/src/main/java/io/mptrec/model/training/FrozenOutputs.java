@@ -92,7 +92,8 @@ final class FrozenOutputs implements AutoCloseable {
         if (inputsOnly) {
             return EncoderPass.ofOutputs(encoder, arrays[0], batch, null, null);
         }
-        return EncoderPass.ofOutputs(encoder, arrays[0], batch, arrays[1], Arrays.copyOfRange(arrays, 2, arrays.length));
+        INDArray[] taskOutputs = Arrays.copyOfRange(arrays, 2, arrays.length);
+        return EncoderPass.ofOutputs(encoder, arrays[0], batch, arrays[1], taskOutputs);
     }
 
     /** Frees the precomputed outputs' native memory now, not at some later garbage collection. */

@@ -40,8 +40,8 @@ public final class KeptRows implements AutoCloseable {
 
     /**
      * The most native memory kept arrays may take: a third of the process's native budget (JavaCPP's {@code maxbytes},
-     * which the {@code mptrec} launcher sets per command: 256 MB for {@code tune}, 2 GB for the benchmark), and at least
-     * {@link #MAX_BYTES}. The rest of the budget serves the model, its steps' workspaces and the scoring passes.
+     * which the {@code mptrec} launcher sets per command: 256 MB for {@code tune}, 2 GB for the benchmark), and at
+     * least {@link #MAX_BYTES}. The rest of the budget serves the model, its steps' workspaces and the scoring passes.
      */
     public static long maxBytes() {
         return maxBytes(Pointer.maxBytes());
@@ -97,7 +97,7 @@ public final class KeptRows implements AutoCloseable {
         return source;
     }
 
-    /** The kept arrays' rows at {@code positions}: new arrays in the caller's workspace. Only when {@link #isKept()}. */
+    /** Each kept array's rows at {@code positions}, new arrays in the caller's workspace; only when kept. */
     public INDArray[] rows(int[] positions) {
         INDArray[] batch = new INDArray[kept.length];
         for (int i = 0; i < kept.length; i++) {
@@ -120,7 +120,7 @@ public final class KeptRows implements AutoCloseable {
         return kept == null ? new INDArray[0] : kept.clone();
     }
 
-    /** Frees the kept arrays' native memory now, not at some later garbage collection; no rows may be asked for after. */
+    /** Frees the kept arrays' native memory now, not at a later garbage collection; no rows may be asked for after. */
     @Override
     public void close() {
         for (INDArray a : held()) {
@@ -131,13 +131,14 @@ public final class KeptRows implements AutoCloseable {
     }
 
     /**
-     * The matrix's rows at {@code positions}, a new array in the caller's workspace: one bulk copy of each row's memory.
-     * ND4J's {@code pullRows}, the one native gather it offers, took a sixth of a KuaiRand stage-2 training step in a
-     * JFR profile (model-core/BENCHMARKS.md); {@code INDArray.getRows} makes a native call per row. A matrix past a
-     * Java buffer's reach (2 GB) still goes to {@code pullRows}. Either way the values are copied, not computed.
+     * The matrix's rows at {@code positions}, a new array in the caller's workspace: one bulk copy of each row's
+     * memory. ND4J's {@code pullRows}, the one native gather it offers, took a sixth of a KuaiRand stage-2 training
+     * step in a JFR profile (model-core/BENCHMARKS.md); {@code INDArray.getRows} makes a native call per row. A matrix
+     * past a Java buffer's reach (2 GB) still goes to {@code pullRows}. Either way the values are copied, not computed.
      */
     static INDArray rows(INDArray matrix, int[] positions) {
-        if (matrix.length() * Float.BYTES > Integer.MAX_VALUE || !NativeFloats.dense(matrix) || matrix.ordering() != 'c') {
+        boolean reachable = matrix.length() * Float.BYTES <= Integer.MAX_VALUE;
+        if (!reachable || !NativeFloats.dense(matrix) || matrix.ordering() != 'c') {
             return Nd4j.pullRows(matrix, 1, positions);
         }
         int width = Math.toIntExact(matrix.size(1));

@@ -88,7 +88,8 @@ public final class PromptTuner {
                             listener.stepDone(epoch, step + 1, steps, loss);
                         });
                         return n;
-                    }, () -> Map.of(task, BinaryMetrics.auc(validationOutputs.predict(model.head()), validation.labels()[0])),
+                    }, () -> Map.of(task, BinaryMetrics.auc(validationOutputs.predict(model.head()),
+                            validation.labels()[0])),
                     shorter, (end, patience) -> ended.accept(result(data, encoder, existing, existingHeads, before, task,
                             config.withPatience(patience), seed, parentSha256, model, validation, test, end, started),
                             patience));

@@ -51,8 +51,9 @@ class FrozenOutputsTests {
     }
 
     /**
-     * Validation scored from kept outputs gives the encoder's own probabilities bit for bit, over several of the scoring
-     * batches (4,096 rows each), for a head that reads the experts' outputs and one that adapts them (inputs kept).
+     * Validation scored from kept outputs gives the encoder's own probabilities bit for bit, over several of the
+     * scoring batches (4,096 rows each), for a head that reads the experts' outputs and one that adapts them (inputs
+     * kept).
      */
     @Test
     void shouldScoreFromTheKeptOutputsAsTheEncodersOwnPass() {

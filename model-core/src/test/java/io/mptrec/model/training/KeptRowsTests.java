@@ -13,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class KeptRowsTests {
 
-    /** The Java gather is a copy: ND4J's own gather's values, bit for bit, for any positions, inside a workspace too. */
+    /** The Java gather copies: ND4J's own gather's values, bit for bit, for any positions, inside a workspace too. */
     @Test
     void shouldGatherTheRowsAsNd4jsPullRowsDoes() {
         INDArray matrix = Nd4j.rand(DataType.FLOAT, 50, 7).subi(0.5);
