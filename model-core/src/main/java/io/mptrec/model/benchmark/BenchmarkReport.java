@@ -116,15 +116,16 @@ public final class BenchmarkReport {
      * Runs of separate seeds on one machine (processes side by side, or one after another) as one: the records seed by
      * seed; wall time the time during which at least one part ran (parts side by side count once, parts on different
      * days do not count the time between them), CPU time summed over the parts, the highest
-     * load average and the largest part's peak memory. Parts must not share a seed and must agree on the machine, the
-     * epoch cap and quick mode; the note names each part's command.
+     * load average and the largest part's peak memory. A seed may be split between parts by its methods
+     * ({@link CensusProtocol.Methods}), but no model's record of a task and seed may be in two parts; parts must agree
+     * on the machine, the epoch cap and quick mode; the note names each part's command.
      */
     public static Part merge(List<Part> parts, String command, Instant now) {
         if (parts.size() < 2) {
             throw new IllegalArgumentException("--merge needs at least two folders, got " + parts.size());
         }
         Run first = parts.get(0).run();
-        Map<Long, Path> seedOwner = new HashMap<>();
+        Map<String, Path> recordOwner = new HashMap<>();
         List<BenchmarkRecord> records = new ArrayList<>();
         Set<Long> planned = new TreeSet<>();
         List<Instant[]> spans = new ArrayList<>();
@@ -142,10 +143,10 @@ public final class BenchmarkReport {
                         + " epochs" + (first.quick() ? ", quick" : ""));
             }
             for (BenchmarkRecord r : part.records()) {
-                Path owner = seedOwner.putIfAbsent(r.seed(), part.folder());
+                String key = r.model() + "/" + r.setting() + "/" + r.task() + " of seed " + r.seed();
+                Path owner = recordOwner.putIfAbsent(key, part.folder());
                 if (owner != null && !owner.equals(part.folder())) {
-                    throw new IllegalArgumentException("seed " + r.seed() + " is in both " + owner + " and "
-                            + part.folder());
+                    throw new IllegalArgumentException(key + " is in both " + owner + " and " + part.folder());
                 }
             }
             records.addAll(part.records());

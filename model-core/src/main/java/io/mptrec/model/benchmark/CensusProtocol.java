@@ -16,6 +16,7 @@ import io.mptrec.model.training.TrainingListener;
 import io.mptrec.model.training.TrainingReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -140,16 +141,40 @@ public final class CensusProtocol {
         return all;
     }
 
+    /**
+     * The two halves of a seed's runs, which depend on nothing of each other: processes side by side can share one
+     * seed's work (the benchmark command's {@code --workers}), and together they give the records of the whole seed.
+     */
+    public enum Methods {
+        /** MPT-Rec's stage 1, then every stage-2 variant on its frozen encoder. */
+        mpt_rec,
+        /** The rest: the neural baselines and their frozen heads, the trees, the new task alone, joint retraining. */
+        baselines
+    }
+
     /** Runs every model of one seed, handing each record to {@code out} as soon as it exists. */
     public void runSeed(long seed, Consumer<BenchmarkRecord> out) {
+        runSeed(seed, EnumSet.allOf(Methods.class), out);
+    }
+
+    /** Runs the models of {@code methods} of one seed, in the order of a whole seed's run. */
+    public void runSeed(long seed, Set<Methods> methods, Consumer<BenchmarkRecord> out) {
+        // one for the seed's runs: the transform is fitted and each split encoded once, not once per run
+        TrainingData training = TrainingData.of(data);
+        if (methods.contains(Methods.mpt_rec)) {
+            runMptRec(seed, training, out);
+        }
+        if (methods.contains(Methods.baselines)) {
+            runBaselines(seed, training, out);
+        }
+    }
+
+    /** MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder. */
+    private void runMptRec(long seed, TrainingData training, Consumer<BenchmarkRecord> out) {
         List<String> existing = settings.existingTasks();
         String newTask = settings.newTask();
         ModelConfig config = settings.model();
         List<TuningGrid.Point> networkGrid = settings.grid().networks();
-        // one for the seed's runs: the transform is fitted and each split encoded once, not once per run
-        TrainingData training = TrainingData.of(data);
-
-        // MPT-Rec: stage 1 on the existing tasks, stage 2 for the new task on the frozen encoder
         Tuned<Pretrainer.Result> stage1 = tuned(networkGrid, point(config), existing,
                 (p, shorter, ended) -> Pretrainer.run(training, existing,
                         config.withOptimiser(p.learningRate(), p.patience()), seed, TrainingListener.SILENT, shorter,
@@ -174,7 +199,14 @@ public final class CensusProtocol {
             }
             emit(variantName(variant), BenchmarkRecord.NEW_TASK, newTask, seed, stage2, check.identical(), out);
         }
+    }
 
+    /** The baselines, the trees, the new task's own network and joint retraining. */
+    private void runBaselines(long seed, TrainingData training, Consumer<BenchmarkRecord> out) {
+        List<String> existing = settings.existingTasks();
+        String newTask = settings.newTask();
+        ModelConfig config = settings.model();
+        List<TuningGrid.Point> networkGrid = settings.grid().networks();
         FeatureTransform transform = training.fittedTransform();
         int numeric = transform.numericWidth();
         int[] vocabularies = transform.embeddingRows();

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
@@ -62,6 +64,16 @@ final class BenchmarkCommand implements Callable<Integer> {
             + " share a multi-core machine's work; --merge then writes one report from their folders."})
     long firstSeed;
 
+    @Option(names = "--workers", defaultValue = "1", description = {"Processes to run the seeds in, side by side"
+            + " (default ${DEFAULT-VALUE}: this one). More than one: each seed runs in a process of its own, the seeds"
+            + " left over when the workers' last round would not be full run as halves (--methods), and one report"
+            + " is merged from them; each process's folder and log are under <out>/workers."})
+    int workers;
+
+    @Option(names = "--methods", description = {"Run only this half of each seed's runs: ${COMPLETION-CANDIDATES}"
+            + " (default both; --merge joins the halves)."})
+    CensusProtocol.Methods methods;
+
     @Option(names = "--quick", description = "Smoke test of the harness: experts 32 -> 16 and 1 epoch per run (use with a small --schema).")
     boolean quick;
 
@@ -109,6 +121,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (firstSeed < 1) {
             throw new IllegalArgumentException("--first-seed must be at least 1, was " + firstSeed);
         }
+        if (workers < 1 || workers > WorkerProcesses.MAX_WORKERS) {
+            throw new IllegalArgumentException("--workers must be between 1 and " + WorkerProcesses.MAX_WORKERS
+                    + ", was " + workers);
+        }
         if (merge != null) {
             return merged();
         }
@@ -117,11 +133,26 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-epochs must be at least 1, was " + epochs);
         }
         Path schemaFile = schema != null ? schema : Path.of(protocol.defaultSchema);
+        if (workers > 1) {
+            if (methods != null) {
+                throw new IllegalArgumentException("--methods is for one process; --workers chooses the halves itself");
+            }
+            DatasetSchema.load(schemaFile); // a bad schema is refused here, not once per worker
+            List<Path> folders = new WorkerProcesses(workers, System.err).run(this::workerArguments,
+                    LongStream.range(firstSeed, firstSeed + seeds).boxed().toList(), out.resolve("workers"));
+            if (folders == null) {
+                return 1;
+            }
+            merge = folders;
+            return merged(commandLine(epochs));
+        }
         Dataset dataset = DatasetOptions.reportJoins(Dataset.load(DatasetSchema.load(schemaFile), schemaFile, data));
         CensusProtocol.Settings settings = (quick ? protocol.settings(epochs).quick() : protocol.settings(epochs))
                 .withGrid(grid ? TuningGrid.standard() : TuningGrid.none());
         CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
         List<Long> planned = LongStream.range(firstSeed, firstSeed + seeds).boxed().toList();
+        Set<CensusProtocol.Methods> run = methods == null ? EnumSet.allOf(CensusProtocol.Methods.class)
+                : EnumSet.of(methods);
         String machine = Machine.describe();
         System.err.printf("benchmark %s on %s (%d rows), seeds %s, at most %d epochs per run%n", protocol,
                 dataset.schema().name(), dataset.rowCount(), planned, epochs);
@@ -130,7 +161,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         for (long seed : planned) {
             String running = "written while seed " + seed + " was running: the tables hold the runs finished so far; "
                     + "a model or task missing from them was not run";
-            census.runSeed(seed, record -> {
+            census.runSeed(seed, run, record -> {
                 records.add(record);
                 write(records, settings, planned, epochs, machine, started, running);
             });
@@ -144,10 +175,15 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     /** The report of runs of separate seeds, from their folders. */
     private int merged() {
-        List<BenchmarkReport.Part> parts = merge.stream().map(f -> BenchmarkReport.Part.read(f, protocol.name())).toList();
-        String command = "mptrec benchmark --protocol " + protocol + " --merge " + String.join(" ",
+        return merged("mptrec benchmark --protocol " + protocol + " --merge " + String.join(" ",
                 merge.stream().map(BenchmarkCommand::shown).toList())
-                + (out.toString().equals("benchmarks") ? "" : " --out " + shown(out));
+                + (out.toString().equals("benchmarks") ? "" : " --out " + shown(out)));
+    }
+
+    /** The report of the runs in {@link #merge}'s folders, under {@code command}. */
+    private int merged(String command) {
+        List<BenchmarkReport.Part> parts = merge.stream().map(f -> BenchmarkReport.Part.read(f, protocol.name()))
+                .toList();
         BenchmarkReport.Part all = BenchmarkReport.merge(parts, command, clock.instant());
         BenchmarkReport.Run run = all.run();
         if (note != null) {
@@ -180,6 +216,12 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (firstSeed != 1) {
             c.append(" --first-seed ").append(firstSeed);
         }
+        if (workers > 1) {
+            c.append(" --workers ").append(workers);
+        }
+        if (methods != null) {
+            c.append(" --methods ").append(methods);
+        }
         if (quick) {
             c.append(" --quick");
         }
@@ -199,6 +241,32 @@ final class BenchmarkCommand implements Callable<Integer> {
             c.append(" --out ").append(shown(out));
         }
         return c.toString();
+    }
+
+    /** The arguments of a worker process: this command's, for one seed (or one half of it), into {@code folder}. */
+    private List<String> workerArguments(long seed, CensusProtocol.Methods half, Path folder) {
+        List<String> a = new ArrayList<>(List.of("benchmark", "--protocol", protocol.name(), "--seeds", "1",
+                "--first-seed", Long.toString(seed)));
+        if (half != null) {
+            a.addAll(List.of("--methods", half.name()));
+        }
+        if (quick) {
+            a.add("--quick");
+        }
+        if (maxEpochs != null) {
+            a.addAll(List.of("--max-epochs", maxEpochs.toString()));
+        }
+        if (grid) {
+            a.add("--grid");
+        }
+        if (schema != null) {
+            a.addAll(List.of("--schema", schema.toString()));
+        }
+        if (data != null) {
+            a.addAll(List.of("--data", data.toString()));
+        }
+        a.addAll(List.of("--out", folder.toString()));
+        return a;
     }
 
     /** A path as given when relative; an absolute one by its file name only, so no machine's layout gets recorded. */

@@ -151,6 +151,60 @@ class BenchmarkCommandTests {
         assertThat(refused).doesNotExist();
     }
 
+    /**
+     * One seed on two worker processes runs as its two halves, each a JVM of its own, and the merged report has the
+     * records of the seed run whole in this process, figure for figure.
+     */
+    @Test
+    void shouldRunASeedAsHalvesOnWorkerProcessesAndReportTheFiguresOfAWholeRun() throws Exception {
+        Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
+        Path whole = dir.resolve("whole");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "1", "--quick",
+                "--schema", schema.toString(), "--out", whole.toString())).isZero();
+        Path workers = dir.resolve("workers");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "1", "--quick", "--workers",
+                "2", "--schema", schema.toString(), "--out", workers.toString())).isZero();
+
+        assertThat(figures(workers)).isEqualTo(figures(whole));
+        assertThat(Files.readString(workers.resolve("workers/seed-1-mpt_rec/census.md")))
+                .contains("--seeds 1 --methods mpt_rec --quick");
+        assertThat(workers.resolve("workers/seed-1-baselines.log")).isRegularFile();
+        String md = Files.readString(workers.resolve("census.md"));
+        assertThat(md).contains("`mptrec benchmark --protocol census --seeds 1 --workers 2 --quick --schema "
+                + ".../schema.json --out .../workers`").contains("merged from 2 runs").contains("Seeds completed: [1]");
+        JsonNode run = new ObjectMapper().readTree(workers.resolve("census-run.json").toFile());
+        JsonNode[] halves = {new ObjectMapper().readTree(workers.resolve("workers/seed-1-mpt_rec/census-run.json")
+                .toFile()), new ObjectMapper().readTree(workers.resolve("workers/seed-1-baselines/census-run.json")
+                .toFile())};
+        assertThat(run.get("cpuSeconds").asDouble()).as("the workers' CPU, summed").isCloseTo(halves[0]
+                .get("cpuSeconds").asDouble() + halves[1].get("cpuSeconds").asDouble(),
+                org.assertj.core.data.Offset.offset(1e-9));
+
+        // one half's records cannot be merged twice
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--merge",
+                workers.resolve("workers/seed-1-mpt_rec").toString(), whole.toString(), "--out",
+                dir.resolve("refused").toString())).isEqualTo(2);
+        assertThat(dir.resolve("refused")).doesNotExist();
+    }
+
+    /** A worker that fails stops the benchmark: exit code 1, no merged report, the failed worker's log kept. */
+    @Test
+    void shouldStopWithoutAReportWhenAWorkerFails() throws Exception {
+        Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        Path out = dir.resolve("failed");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "2", "--quick", "--workers",
+                "2", "--schema", schema.toString(), "--data", empty.toString(), "--out", out.toString())).isEqualTo(1);
+        assertThat(out.resolve("census-results.json")).doesNotExist();
+        assertThat(Files.readString(out.resolve("workers/seed-1.log"))).isNotBlank();
+
+        // a missing schema is refused before any worker starts
+        Path refused = dir.resolve("refused");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--workers", "2", "--schema",
+                dir.resolve("absent.json").toString(), "--out", refused.toString())).isEqualTo(2);
+        assertThat(refused).doesNotExist();
+    }
+
     /** The records as written, without how long each run took (that depends on what ran beside it). */
     private static JsonNode figures(Path out) throws Exception {
         JsonNode records = new ObjectMapper().readTree(out.resolve("census-results.json").toFile());
