@@ -96,8 +96,12 @@ final class WorkerProcesses {
                     Job job = waiting.removeFirst();
                     Path folder = root.resolve(job.name());
                     Path logFile = root.resolve(job.name() + ".log");
-                    Process process = new ProcessBuilder(command(arguments.of(job.seed(), job.methods(), folder)))
-                            .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+                    ProcessBuilder builder = new ProcessBuilder(command(arguments.of(job.seed(), job.methods(),
+                            folder))).redirectErrorStream(true).redirectOutput(logFile.toFile());
+                    // the environment this JVM started with: untouched, a worker would inherit the OpenBLAS core this
+                    // process set for itself (OpenBlasCore) and report it as the user's choice
+                    builder.environment();
+                    Process process = builder.start();
                     running.put(process, job);
                     started.put(process, Instant.now());
                     log.printf("benchmark: %s started (log %s)%n", job.name(), logFile);
