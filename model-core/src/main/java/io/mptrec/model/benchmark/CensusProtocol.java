@@ -142,14 +142,17 @@ public final class CensusProtocol {
     }
 
     /**
-     * The two halves of a seed's runs, which depend on nothing of each other: processes side by side can share one
-     * seed's work (the benchmark command's {@code --workers}), and together they give the records of the whole seed.
+     * The three parts of a seed's runs, in the order a whole seed runs them; they depend on nothing of each other, so
+     * processes side by side can share one seed's work (the benchmark command's {@code --workers}), and together they
+     * give the records of the whole seed.
      */
     public enum Methods {
         /** MPT-Rec's stage 1, then every stage-2 variant on its frozen encoder. */
         mpt_rec,
-        /** The rest: the neural baselines and their frozen heads, the trees, the new task alone, joint retraining. */
-        baselines
+        /** The neural baselines (single-task, Shared-Bottom, MMoE, PLE) and the frozen heads on two of them. */
+        baselines,
+        /** The references a task is also measured against: the trees, the new task alone, joint retraining. */
+        references
     }
 
     /** Runs every model of one seed, handing each record to {@code out} as soon as it exists. */
@@ -166,6 +169,9 @@ public final class CensusProtocol {
         }
         if (methods.contains(Methods.baselines)) {
             runBaselines(seed, training, out);
+        }
+        if (methods.contains(Methods.references)) {
+            runReferences(seed, training, out);
         }
     }
 
@@ -201,12 +207,10 @@ public final class CensusProtocol {
         }
     }
 
-    /** The baselines, the trees, the new task's own network and joint retraining. */
+    /** The neural baselines on the existing tasks, and the frozen heads on Shared-Bottom and MMoE. */
     private void runBaselines(long seed, TrainingData training, Consumer<BenchmarkRecord> out) {
         List<String> existing = settings.existingTasks();
         String newTask = settings.newTask();
-        ModelConfig config = settings.model();
-        List<TuningGrid.Point> networkGrid = settings.grid().networks();
         FeatureTransform transform = training.fittedTransform();
         int numeric = transform.numericWidth();
         int[] vocabularies = transform.embeddingRows();
@@ -225,6 +229,18 @@ public final class CensusProtocol {
                 settings.mmoeExperts(), seed), existingSplits, seed, out);
         newTaskOnFrozen(mmoe, existingSplits, newSplits, seed, out);
         stage1(c -> ExpertNetwork.ple(c, numeric, vocabularies, existing, seed), existingSplits, seed, out);
+    }
+
+    /** The gradient-boosted trees, the new task's own network and joint retraining. */
+    private void runReferences(long seed, TrainingData training, Consumer<BenchmarkRecord> out) {
+        List<String> existing = settings.existingTasks();
+        String newTask = settings.newTask();
+        ModelConfig config = settings.model();
+        List<TuningGrid.Point> networkGrid = settings.grid().networks();
+        FeatureTransform transform = training.fittedTransform();
+        int numeric = transform.numericWidth();
+        int[] vocabularies = transform.embeddingRows();
+        Splits newSplits = new Splits(training, transform, List.of(newTask));
 
         // gradient-boosted trees, one model per task: each existing task, and the new task trained on its own
         for (String task : existing) {

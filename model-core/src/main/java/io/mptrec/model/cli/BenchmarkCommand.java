@@ -66,13 +66,13 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--workers", defaultValue = "1", description = {"Processes to run the seeds in, side by side"
             + " (default ${DEFAULT-VALUE}: this one). More than one: each seed runs in a process of its own, the seeds"
-            + " left over when the workers' last round would not be full run as halves (--methods), and one report"
-            + " is merged from them; each process's folder and log are under <out>/workers."})
+            + " left over when the workers' last round would not be full run as their parts (--methods), and one"
+            + " report is merged from them; each process's folder and log are under <out>/workers."})
     int workers;
 
-    @Option(names = "--methods", description = {"Run only this half of each seed's runs: ${COMPLETION-CANDIDATES}"
-            + " (default both; --merge joins the halves)."})
-    CensusProtocol.Methods methods;
+    @Option(names = "--methods", split = ",", paramLabel = "PART", description = {"Run only these parts of each"
+            + " seed's runs: ${COMPLETION-CANDIDATES} (default all; --merge joins the parts' folders)."})
+    List<CensusProtocol.Methods> methods;
 
     @Option(names = "--quick", description = "Smoke test of the harness: experts 32 -> 16 and 1 epoch per run (use with a small --schema).")
     boolean quick;
@@ -135,7 +135,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Path schemaFile = schema != null ? schema : Path.of(protocol.defaultSchema);
         if (workers > 1) {
             if (methods != null) {
-                throw new IllegalArgumentException("--methods is for one process; --workers chooses the halves itself");
+                throw new IllegalArgumentException("--methods is for one process; --workers chooses the parts itself");
             }
             DatasetSchema.load(schemaFile); // a bad schema is refused here, not once per worker
             List<Path> folders = new WorkerProcesses(workers, System.err).run(this::workerArguments,
@@ -152,7 +152,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
         List<Long> planned = LongStream.range(firstSeed, firstSeed + seeds).boxed().toList();
         Set<CensusProtocol.Methods> run = methods == null ? EnumSet.allOf(CensusProtocol.Methods.class)
-                : EnumSet.of(methods);
+                : EnumSet.copyOf(methods);
         String machine = Machine.describe();
         System.err.printf("benchmark %s on %s (%d rows), seeds %s, at most %d epochs per run%n", protocol,
                 dataset.schema().name(), dataset.rowCount(), planned, epochs);
@@ -220,7 +220,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             c.append(" --workers ").append(workers);
         }
         if (methods != null) {
-            c.append(" --methods ").append(methods);
+            c.append(" --methods ").append(String.join(",", EnumSet.copyOf(methods).stream().map(Enum::name)
+                    .toList()));
         }
         if (quick) {
             c.append(" --quick");
@@ -243,12 +244,12 @@ final class BenchmarkCommand implements Callable<Integer> {
         return c.toString();
     }
 
-    /** The arguments of a worker process: this command's, for one seed (or one half of it), into {@code folder}. */
-    private List<String> workerArguments(long seed, CensusProtocol.Methods half, Path folder) {
+    /** The arguments of a worker process: this command's, for one seed (or one part of it), into {@code folder}. */
+    private List<String> workerArguments(long seed, CensusProtocol.Methods part, Path folder) {
         List<String> a = new ArrayList<>(List.of("benchmark", "--protocol", protocol.name(), "--seeds", "1",
                 "--first-seed", Long.toString(seed)));
-        if (half != null) {
-            a.addAll(List.of("--methods", half.name()));
+        if (part != null) {
+            a.addAll(List.of("--methods", part.name()));
         }
         if (quick) {
             a.add("--quick");

@@ -21,15 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs a benchmark's seeds in processes side by side, at most {@code workers} at once, each a JVM like this one
  * writing its own folder: the training is single-threaded, so one process per core uses the machine. Whole seeds go
- * first; the seeds left over when the last round would not fill every worker run as their two halves
- * ({@link CensusProtocol.Methods}), so that 3 seeds on 2 cores end together instead of leaving one core idle for a
- * whole seed (or, as 3 processes, sharing the cores three ways until the first ends).
+ * first; the seeds left over when the last round would not fill every worker run as their three parts
+ * ({@link CensusProtocol.Methods}), so that 3 seeds on 2 cores end close together instead of leaving one core idle
+ * for a whole seed.
  */
 final class WorkerProcesses {
 
     static final int MAX_WORKERS = 64;
+    /** The order a split seed's parts start in. */
+    private static final List<CensusProtocol.Methods> START_ORDER = List.of(CensusProtocol.Methods.baselines,
+            CensusProtocol.Methods.mpt_rec, CensusProtocol.Methods.references);
 
-    /** One process's work: a seed, or one half of it ({@code methods} null: the whole seed). */
+    /** One process's work: a seed, or one part of it ({@code methods} null: the whole seed). */
     record Job(long seed, CensusProtocol.Methods methods) {
 
         /** The folder name: {@code seed-3}, or {@code seed-3-mpt_rec}. */
@@ -60,9 +63,11 @@ final class WorkerProcesses {
             if (i < whole) {
                 jobs.add(new Job(seeds.get(i), null));
             } else {
-                // the larger half first (on KuaiRand's grid 53 % of a seed's CPU), so the halves end closer together
-                jobs.add(new Job(seeds.get(i), CensusProtocol.Methods.baselines));
-                jobs.add(new Job(seeds.get(i), CensusProtocol.Methods.mpt_rec));
+                // the largest part first (on KuaiRand's grid, 2026-12-05: the baselines about 15 min, MPT-Rec 11.5 and
+                // the references about 6 of a seed's 32), so that the workers end close together
+                for (CensusProtocol.Methods part : START_ORDER) {
+                    jobs.add(new Job(seeds.get(i), part));
+                }
             }
         }
         return jobs;
@@ -85,7 +90,7 @@ final class WorkerProcesses {
         // an interrupted benchmark (Ctrl-C) takes its workers with it
         Thread stopWorkers = new Thread(() -> running.keySet().forEach(Process::destroy));
         Runtime.getRuntime().addShutdownHook(stopWorkers);
-        // the folders in the order of a whole run's records: by seed, MPT-Rec's half before the baselines'
+        // the folders in the order of a whole run's records: by seed, then the parts in the order a seed runs them
         List<Path> folders = jobs.stream().sorted(Comparator.comparingLong(Job::seed).thenComparing(job ->
                 job.methods() == null ? -1 : job.methods().ordinal())).map(job -> root.resolve(job.name())).toList();
         log.printf("benchmark: %d processes for %d seeds on %d workers: %s%n", jobs.size(), seeds.size(), workers,

@@ -152,11 +152,11 @@ class BenchmarkCommandTests {
     }
 
     /**
-     * One seed on two worker processes runs as its two halves, each a JVM of its own, and the merged report has the
-     * records of the seed run whole in this process, figure for figure.
+     * One seed on two worker processes runs as its three parts, each a JVM of its own, and the merged report has the
+     * records of the seed run whole in this process, figure for figure; so do two of the parts merged with the third.
      */
     @Test
-    void shouldRunASeedAsHalvesOnWorkerProcessesAndReportTheFiguresOfAWholeRun() throws Exception {
+    void shouldRunASeedAsPartsOnWorkerProcessesAndReportTheFiguresOfAWholeRun() throws Exception {
         Path schema = Path.of(getClass().getResource("/census-slice/schema.json").toURI());
         Path whole = dir.resolve("whole");
         assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "1", "--quick",
@@ -171,16 +171,32 @@ class BenchmarkCommandTests {
         assertThat(workers.resolve("workers/seed-1-baselines.log")).isRegularFile();
         String md = Files.readString(workers.resolve("census.md"));
         assertThat(md).contains("`mptrec benchmark --protocol census --seeds 1 --workers 2 --quick --schema "
-                + ".../schema.json --out .../workers`").contains("merged from 2 runs").contains("Seeds completed: [1]");
+                + ".../schema.json --out .../workers`").contains("merged from 3 runs").contains("Seeds completed: [1]");
         JsonNode run = new ObjectMapper().readTree(workers.resolve("census-run.json").toFile());
-        JsonNode[] halves = {new ObjectMapper().readTree(workers.resolve("workers/seed-1-mpt_rec/census-run.json")
-                .toFile()), new ObjectMapper().readTree(workers.resolve("workers/seed-1-baselines/census-run.json")
-                .toFile())};
-        assertThat(run.get("cpuSeconds").asDouble()).as("the workers' CPU, summed").isCloseTo(halves[0]
-                .get("cpuSeconds").asDouble() + halves[1].get("cpuSeconds").asDouble(),
+        double partsCpu = 0;
+        for (String part : List.of("mpt_rec", "baselines", "references")) {
+            partsCpu += new ObjectMapper().readTree(workers.resolve("workers/seed-1-" + part + "/census-run.json")
+                    .toFile()).get("cpuSeconds").asDouble();
+        }
+        assertThat(run.get("cpuSeconds").asDouble()).as("the workers' CPU, summed").isCloseTo(partsCpu,
                 org.assertj.core.data.Offset.offset(1e-9));
 
-        // one half's records cannot be merged twice
+        // two parts in one process, by hand, merged with the third
+        Path two = dir.resolve("two");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--seeds", "1", "--quick", "--methods",
+                "references,mpt_rec", "--schema", schema.toString(), "--out", two.toString())).isZero();
+        assertThat(Files.readString(two.resolve("census.md"))).contains("--methods mpt_rec,references");
+        Path merged = dir.resolve("merged");
+        assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--merge", two.toString(),
+                workers.resolve("workers/seed-1-baselines").toString(), "--out", merged.toString())).isZero();
+        List<String> mergedRecords = new ArrayList<>();
+        figures(merged).forEach(r -> mergedRecords.add(r.toString()));
+        List<String> wholeRecords = new ArrayList<>();
+        figures(whole).forEach(r -> wholeRecords.add(r.toString()));
+        assertThat(mergedRecords).as("the whole seed's records, in another order").containsExactlyInAnyOrderElementsOf(
+                wholeRecords);
+
+        // one part's records cannot be merged twice
         assertThat(MptrecCommand.execute("benchmark", "--protocol", "census", "--merge",
                 workers.resolve("workers/seed-1-mpt_rec").toString(), whole.toString(), "--out",
                 dir.resolve("refused").toString())).isEqualTo(2);
