@@ -20,10 +20,13 @@ final class Arrays {
         return stored;
     }
 
-    /** ND4J copies to compute with, subnormal values zero ({@link Subnormals}); the stored arrays stay as they are. */
+    /**
+     * ND4J copies to compute with, values below {@link Subnormals#NEGLIGIBLE} zero, as the serving kernel and the ONNX
+     * export read them; the stored arrays stay as they are.
+     */
     static Map<String, INDArray> toNd4j(Map<String, FloatArray> arrays) {
         Map<String, INDArray> out = new TreeMap<>();
-        arrays.forEach((name, a) -> out.put(name, NativeFloats.array(Subnormals.flushed(a.data()),
+        arrays.forEach((name, a) -> out.put(name, NativeFloats.array(Subnormals.negligibleFlushed(a.data()),
                 java.util.Arrays.stream(a.shape()).asLongStream().toArray())));
         return out;
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.DoubleSupplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -108,27 +109,34 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * What subnormal weights cost on this CPU: a product of 256 rows with a 131 x 256 weight matrix (a Census expert's
-     * first layer) whose every other weight is subnormal, against the same matrix with those weights zero
-     * ({@link Subnormals}), in ND4J's sgemm and in a plain Java loop over one row.
+     * What subnormal weights cost on this CPU, and tiny normal ones (2^-125, as the bundled encoders hold): a product of
+     * 256 rows with a 131 x 256 weight matrix (a Census expert's first layer) whose every other weight is subnormal, or
+     * tiny, against the same matrix with those weights zero ({@link Subnormals}), in ND4J's sgemm and in a plain Java
+     * loop over one row. A tiny weight's products with the inputs below 1/2 (the inputs are in [0, 1)) are subnormal.
      */
     private void subnormalCost() {
+        SplittableRandom random = new SplittableRandom(11);
+        printWeightCost("subnormal", "subnormal", () -> Float.MIN_NORMAL * random.nextDouble() * 0.5);
+        printWeightCost("tiny     ", "at 2^-125, normal", () -> 0x1p-125 * (1 + random.nextDouble()));
+    }
+
+    private void printWeightCost(String label, String what, DoubleSupplier smallWeight) {
         int inputs = 131;
         int outputs = 256;
         SplittableRandom random = new SplittableRandom(11);
         float[] weights = new float[inputs * outputs];
+        float[] zeroed = new float[inputs * outputs];
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = i % 2 == 0 ? (float) (random.nextDouble() - 0.5) * 0.1f
-                    : Float.MIN_NORMAL * (float) random.nextDouble() * 0.5f;
+            zeroed[i] = i % 2 == 0 ? (float) (random.nextDouble() - 0.5) * 0.1f : 0f;
+            weights[i] = i % 2 == 0 ? zeroed[i] : (float) smallWeight.getAsDouble();
         }
-        float[] flushed = Subnormals.flushed(weights);
         INDArray x = Nd4j.rand(DataType.FLOAT, 256, inputs);
         INDArray out = Nd4j.create(DataType.FLOAT, 256, outputs);
         float[] row = x.getRow(0).toFloatVector();
         float[] sums = new float[outputs];
         double[] seconds = new double[4];
         int k = 0;
-        for (float[] w : List.of(weights, flushed)) {
+        for (float[] w : List.of(weights, zeroed)) {
             INDArray matrix = NativeFloats.array(w, inputs, outputs);
             seconds[k++] = medians(() -> Nd4j.gemm(x, matrix, out, false, false, 1.0, 0.0)).cpu();
             seconds[k++] = medians(() -> {
@@ -140,9 +148,10 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }).cpu();
         }
-        System.out.printf("subnormal half the weights of 256 x %d x %d subnormal, against zero (cpu): sgemm %.3f ms vs "
-                + "%.3f ms (%.1fx); Java loop, 1 row, %.4f ms vs %.4f ms (%.1fx)%n", inputs, outputs, seconds[0] * 1e3,
-                seconds[2] * 1e3, seconds[0] / seconds[2], seconds[1] * 1e3, seconds[3] * 1e3, seconds[1] / seconds[3]);
+        System.out.printf("%s half the weights of 256 x %d x %d %s, against zero (cpu): sgemm %.3f ms vs %.3f ms "
+                + "(%.1fx); Java loop, 1 row, %.4f ms vs %.4f ms (%.1fx)%n", label, inputs, outputs, what,
+                seconds[0] * 1e3, seconds[2] * 1e3, seconds[0] / seconds[2], seconds[1] * 1e3, seconds[3] * 1e3,
+                seconds[1] / seconds[3]);
     }
 
     /**

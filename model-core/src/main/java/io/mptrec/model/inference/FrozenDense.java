@@ -52,13 +52,13 @@ final class FrozenDense {
         if (bias != null && bias.data().length != outputs) {
             throw new IllegalArgumentException("bias of " + bias.data().length + " values for a layer of " + outputs + " outputs");
         }
-        float[] w = Subnormals.flushed(weight.data());
+        float[] w = Subnormals.negligibleFlushed(weight.data());
         this.nativeWeight = new FloatPointer(w);
         this.weightRows = new float[inputs][];
         for (int k = 0; k < inputs; k++) {
             weightRows[k] = Arrays.copyOfRange(w, k * outputs, (k + 1) * outputs);
         }
-        this.bias = bias == null ? null : Subnormals.flushed(bias.data());
+        this.bias = bias == null ? null : Subnormals.negligibleFlushed(bias.data());
         this.biasRows = this.bias == null ? null : new float[InferenceKernel.BLOCK * outputs];
         for (int r = 0; this.bias != null && r < InferenceKernel.BLOCK; r++) {
             System.arraycopy(this.bias, 0, biasRows, r * outputs, outputs);

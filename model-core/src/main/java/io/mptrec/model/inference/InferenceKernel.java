@@ -110,13 +110,14 @@ public final class InferenceKernel {
             // each field's block of the stacked table starts with row 0: unseen or missing
             fieldOffsets[f + 1] = fieldOffsets[f] + blockRows[f];
         }
-        this.embeddings = Subnormals.flushed(e.array(Encoder.EMBEDDINGS).data());
+        this.embeddings = Subnormals.negligibleFlushed(e.array(Encoder.EMBEDDINGS).data());
         this.inputWidth = network.inputWidth();
         TaskPromptMetadata metadata = task.metadata();
         boolean adapted = metadata.stage() == 2 && metadata.tune().adapterRank() > 0;
-        this.wide = metadata.stage() == 2 && metadata.tune().wide() ? Subnormals.flushed(p.array(Stage2Head.WIDE).data()) : null;
+        this.wide = metadata.stage() == 2 && metadata.tune().wide()
+                ? Subnormals.negligibleFlushed(p.array(Stage2Head.WIDE).data()) : null;
         this.shared = adapted ? Expert.adapted(encoder, task, "expert.shared") : Expert.of(e, "expert.shared");
-        this.prompt = Subnormals.flushed(p.array("prompt").data());
+        this.prompt = Subnormals.negligibleFlushed(p.array("prompt").data());
         this.promptRows = new float[BLOCK * prompt.length];
         for (int r = 0; r < BLOCK; r++) {
             System.arraycopy(prompt, 0, promptRows, r * prompt.length, prompt.length);
@@ -142,7 +143,7 @@ public final class InferenceKernel {
         float[][] keys = rows(e.array(Encoder.PROMPTS));
         if (attendShared) {
             keys = Arrays.copyOf(keys, tasks + 1);
-            keys[tasks] = Subnormals.flushed(p.array(Stage2Head.SHARED_KEY).data());
+            keys[tasks] = Subnormals.negligibleFlushed(p.array(Stage2Head.SHARED_KEY).data());
         }
         float temperature = (float) tune.temperature();
         this.tokens = tune.promptTokens();
@@ -151,8 +152,9 @@ public final class InferenceKernel {
             case ATTENTION -> {
                 this.fixedWeights = null;
                 this.attention = new Attention(new FrozenDense(p.array("projection.0.w"), null),
-                        new FrozenDense(p.array("projection.1.w"), null), Subnormals.flushed(p.array("projection.norm.gamma").data()),
-                        Subnormals.flushed(p.array("projection.norm.beta").data()), keys,
+                        new FrozenDense(p.array("projection.1.w"), null),
+                        Subnormals.negligibleFlushed(p.array("projection.norm.gamma").data()),
+                        Subnormals.negligibleFlushed(p.array("projection.norm.beta").data()), keys,
                         (float) (tune.temperature() / tune.promptTokens()), tune.promptTokens());
             }
             case TASK_SIMILARITY -> {
@@ -390,7 +392,7 @@ public final class InferenceKernel {
 
     private static float[][] rows(FloatArray matrix) {
         int columns = matrix.shape()[1];
-        float[] values = Subnormals.flushed(matrix.data());
+        float[] values = Subnormals.negligibleFlushed(matrix.data());
         float[][] rows = new float[matrix.shape()[0]][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = Arrays.copyOfRange(values, i * columns, (i + 1) * columns);

@@ -8,6 +8,11 @@ package io.mptrec.model.nn;
  * half its weights subnormal took 141 times as long as with them zero, a Java dot-product loop 47 times
  * (model-core/BENCHMARKS.md). Their effect on any sum they enter is below the rounding of a normal float, so zero
  * changes no output that a normal term reaches.
+ *
+ * <p>Frozen weights that serve go further ({@link #negligibleFlushed}): a tiny normal weight costs as much as a
+ * subnormal one wherever its product with an input is subnormal. The bundled encoders hold many between 2^-126 and
+ * 2^-100 (a quarter of some expert matrices), and on the 2-core Xeon an sgemm of 100 rows through such a Census matrix
+ * took 2 to 5 times as long as through the same matrix with them zero (model-core/BENCHMARKS.md).
  */
 public final class Subnormals {
 
@@ -16,7 +21,22 @@ public final class Subnormals {
     /** Every bit but the sign: zero only for +0 and -0. */
     private static final int MAGNITUDE = 0x7FFFFFFF;
 
+    /**
+     * Below this magnitude a frozen weight serves as zero: its product with any input above 2^-62 is normal, and what
+     * it adds to a sum is below 2^-64 times the input, about 2^-40 of a float's rounding step at the input's scale.
+     */
+    public static final float NEGLIGIBLE = 0x1p-64f;
+
     private Subnormals() {
+    }
+
+    /** A copy of {@code values} with every value below {@link #NEGLIGIBLE} in magnitude zero, subnormals included. */
+    public static float[] negligibleFlushed(float[] values) {
+        float[] copy = values.clone();
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = Math.abs(copy[i]) < NEGLIGIBLE ? 0f : copy[i];
+        }
+        return copy;
     }
 
     /** A copy of {@code values} with every subnormal value zero. */

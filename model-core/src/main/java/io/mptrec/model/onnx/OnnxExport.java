@@ -386,10 +386,10 @@ public final class OnnxExport {
         return name;
     }
 
-    /** An initializer; subnormal values are written as zero, as our engines compute ({@link Subnormals}). */
+    /** An initializer; values below {@link Subnormals#NEGLIGIBLE} are written as zero, as our kernel serves them. */
     private static Onnx.TensorProto tensor(String name, long[] shape, float[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(Subnormals.flushed(values));
+        bytes.asFloatBuffer().put(Subnormals.negligibleFlushed(values));
         Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(FLOAT)
                 .setRawData(ByteString.copyFrom(bytes.array()));
         for (long d : shape) {

@@ -21,6 +21,16 @@ class SubnormalsTests {
         }
     }
 
+    @Test
+    void shouldZeroFrozenWeightsBelowTheNegligibleMagnitudeAndKeepEveryOtherValue() {
+        float below = Math.nextDown(Subnormals.NEGLIGIBLE);
+        float[] values = {SUBNORMAL, 0x1p-100f, -0x1p-100f, below, -below, Subnormals.NEGLIGIBLE, -Subnormals.NEGLIGIBLE,
+            0f, 1e-17f, 0.5f, -2f};
+        float[] expected = {0f, 0f, 0f, 0f, 0f, Subnormals.NEGLIGIBLE, -Subnormals.NEGLIGIBLE, 0f, 1e-17f, 0.5f, -2f};
+        assertThat(Subnormals.negligibleFlushed(values)).containsExactly(expected);
+        assertThat(values[1]).as("the input stays as it was").isEqualTo(0x1p-100f);
+    }
+
     /**
      * Weights that training left subnormal (16 % to 44 % of the bundled encoders' expert weights): after an Adam step,
      * even one that moves nothing, none is left there, and the others are where they were.
