@@ -1,13 +1,12 @@
 package io.mptrec.governance;
 
 import io.mptrec.model.nn.NativeThreads;
-import io.mptrec.model.nn.OpenBlasCore;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The server's entry point: picks OpenBLAS's kernels and OpenMP's default of one thread per thread before anything loads
- * them, then starts Quarkus.
+ * The server's entry point: the model's native set-up (OpenBLAS's kernels, one native thread per request thread), then
+ * Quarkus.
  */
 @QuarkusMain
 public final class Main {
@@ -16,8 +15,7 @@ public final class Main {
     }
 
     public static void main(String... args) {
-        OpenBlasCore.selectBeforeLoading();
-        NativeThreads.defaultBeforeLoading();
+        NativeThreads.configureProcess();
         Quarkus.run(args);
     }
 }

@@ -12,7 +12,6 @@ import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
 import io.mptrec.model.nn.NativeThreads;
-import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.scoring.Scorer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -62,8 +61,7 @@ class ServingBenchmarkIT {
 
     static {
         // the in-process rate runs on the native set-up the server makes in its main (io.mptrec.governance.Main)
-        OpenBlasCore.selectBeforeLoading();
-        NativeThreads.defaultBeforeLoading();
+        NativeThreads.configureProcess();
     }
 
     static final Pattern TIMING = Pattern.compile("dur=([0-9.]+)");

@@ -1,7 +1,6 @@
 package io.mptrec.model.cli;
 
 import io.mptrec.model.nn.NativeThreads;
-import io.mptrec.model.nn.OpenBlasCore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,9 +34,7 @@ public final class MptrecCommand implements Runnable {
 
     /** Runs the command; bad input ends with exit code 2 and a one-line reason, never a stack trace. */
     public static int execute(String... args) {
-        OpenBlasCore.selectBeforeLoading();
-        NativeThreads.defaultBeforeLoading();
-        NativeThreads.configureDefault();
+        NativeThreads.configureProcess();
         CommandLine line = new CommandLine(new MptrecCommand());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("mptrec: " + e.getMessage());

@@ -18,6 +18,19 @@ public final class NativeThreads {
     }
 
     /**
+     * The native set-up of a process that runs the model, before anything else touches ND4J: OpenBLAS's kernels
+     * ({@link OpenBlasCore}), OpenMP's default of one thread ({@link #defaultBeforeLoading}), then the calling thread's
+     * team and OpenBLAS's threads for the whole process ({@link #configureDefault}). The command line and the server
+     * start with it. Without the last step the server's OpenBLAS ran each matrix product on a thread per core, and the
+     * products of two requests took turns: two threads scored no faster than one (ab-testing/BENCHMARK.md).
+     */
+    public static void configureProcess() {
+        OpenBlasCore.selectBeforeLoading();
+        defaultBeforeLoading();
+        configureDefault();
+    }
+
+    /**
      * Makes one thread OpenMP's default for every thread of this process, unless the user set {@code OMP_NUM_THREADS}.
      * {@link #set} changes only the calling thread's team size (OpenMP keeps it per thread); a thread that starts
      * later, a server's request thread or a benchmark's worker, starts from the default, which OpenMP reads from the
