@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -144,7 +145,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 return 1;
             }
             merge = folders;
-            return merged(commandLine(epochs));
+            return merged(commandLine());
         }
         Dataset dataset = DatasetOptions.reportJoins(Dataset.load(DatasetSchema.load(schemaFile), schemaFile, data));
         CensusProtocol.Settings settings = (quick ? protocol.settings(epochs).quick() : protocol.settings(epochs))
@@ -206,68 +207,60 @@ final class BenchmarkCommand implements Callable<Integer> {
         String remark = progress == null ? note : note == null ? progress : note + "; " + progress;
         new BenchmarkReport(records, settings.existingTasks(), settings.newTask(), protocol.title,
                 protocol.newTaskTarget).write(out,
-                protocol.name(), new BenchmarkReport.Run(commandLine(epochs), now.truncatedTo(ChronoUnit.SECONDS).toString(),
+                protocol.name(), new BenchmarkReport.Run(commandLine(), now.truncatedTo(ChronoUnit.SECONDS).toString(),
                         machine, planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0,
                         ProcessCpu.seconds(), ProcessCpu.loadAverage(), quick, remark, ProcessCpu.peakResidentBytes()));
     }
 
-    private String commandLine(int epochs) {
-        StringBuilder c = new StringBuilder("mptrec benchmark --protocol ").append(protocol).append(" --seeds ").append(seeds);
-        if (firstSeed != 1) {
-            c.append(" --first-seed ").append(firstSeed);
-        }
-        if (workers > 1) {
-            c.append(" --workers ").append(workers);
-        }
-        if (methods != null) {
-            c.append(" --methods ").append(String.join(",", EnumSet.copyOf(methods).stream().map(Enum::name)
-                    .toList()));
-        }
-        if (quick) {
-            c.append(" --quick");
-        }
-        if (maxEpochs != null) {
-            c.append(" --max-epochs ").append(epochs);
-        }
-        if (grid) {
-            c.append(" --grid");
-        }
-        if (schema != null && !schema.toString().equals(protocol.defaultSchema)) {
-            c.append(" --schema ").append(shown(schema));
-        }
-        if (data != null) {
-            c.append(" --data ").append(shown(data));
-        }
-        if (!out.toString().equals("benchmarks")) {
-            c.append(" --out ").append(shown(out));
-        }
-        return c.toString();
+    /** This command as the report records it. */
+    private String commandLine() {
+        return "mptrec benchmark " + String.join(" ", options(seeds, firstSeed, workers, methods, out,
+                BenchmarkCommand::shown));
     }
 
     /** The arguments of a worker process: this command's, for one seed (or one part of it), into {@code folder}. */
     private List<String> workerArguments(long seed, CensusProtocol.Methods part, Path folder) {
-        List<String> a = new ArrayList<>(List.of("benchmark", "--protocol", protocol.name(), "--seeds", "1",
-                "--first-seed", Long.toString(seed)));
-        if (part != null) {
-            a.addAll(List.of("--methods", part.name()));
+        List<String> a = new ArrayList<>(List.of("benchmark"));
+        a.addAll(options(1, seed, 1, part == null ? null : List.of(part), folder, Path::toString));
+        return a;
+    }
+
+    /**
+     * This command's options for {@code count} seeds from {@code first}, on {@code workerCount} processes, running
+     * {@code parts} (all when null), into {@code folder}; each path written by {@code path}. Options at their
+     * defaults are left out.
+     */
+    private List<String> options(int count, long first, int workerCount, List<CensusProtocol.Methods> parts,
+                                 Path folder, Function<Path, String> path) {
+        List<String> o = new ArrayList<>(List.of("--protocol", protocol.name(), "--seeds", Integer.toString(count)));
+        if (first != 1) {
+            o.addAll(List.of("--first-seed", Long.toString(first)));
+        }
+        if (workerCount > 1) {
+            o.addAll(List.of("--workers", Integer.toString(workerCount)));
+        }
+        if (parts != null) {
+            o.addAll(List.of("--methods", String.join(",", EnumSet.copyOf(parts).stream().map(Enum::name).toList())));
         }
         if (quick) {
-            a.add("--quick");
+            o.add("--quick");
         }
         if (maxEpochs != null) {
-            a.addAll(List.of("--max-epochs", maxEpochs.toString()));
+            o.addAll(List.of("--max-epochs", maxEpochs.toString()));
         }
         if (grid) {
-            a.add("--grid");
+            o.add("--grid");
         }
-        if (schema != null) {
-            a.addAll(List.of("--schema", schema.toString()));
+        if (schema != null && !schema.toString().equals(protocol.defaultSchema)) {
+            o.addAll(List.of("--schema", path.apply(schema)));
         }
         if (data != null) {
-            a.addAll(List.of("--data", data.toString()));
+            o.addAll(List.of("--data", path.apply(data)));
         }
-        a.addAll(List.of("--out", folder.toString()));
-        return a;
+        if (!folder.toString().equals("benchmarks")) {
+            o.addAll(List.of("--out", path.apply(folder)));
+        }
+        return o;
     }
 
     /** A path as given when relative; an absolute one by its file name only, so no machine's layout gets recorded. */
