@@ -22,7 +22,7 @@ public final class NativeThreads {
      * ({@link OpenBlasCore}), OpenMP's default of one thread ({@link #defaultBeforeLoading}), then the calling thread's
      * team and OpenBLAS's threads for the whole process ({@link #configureDefault}). The command line and the server
      * start with it. Without the last step the server's OpenBLAS ran each matrix product on a thread per core, and the
-     * products of two requests took turns: two threads scored no faster than one (ab-testing/BENCHMARK.md).
+     * products of two requests took turns: two threads scored no faster than one (model-core/BENCHMARKS.md).
      */
     public static void configureProcess() {
         OpenBlasCore.selectBeforeLoading();

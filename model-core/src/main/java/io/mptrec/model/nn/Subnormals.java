@@ -39,15 +39,6 @@ public final class Subnormals {
         return copy;
     }
 
-    /** A copy of {@code values} with every subnormal value zero. */
-    public static float[] flushed(float[] values) {
-        float[] copy = values.clone();
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = flushed(copy[i]);
-        }
-        return copy;
-    }
-
     /** {@code value}, or +0 if it is subnormal. */
     public static float flushed(float value) {
         return isSubnormal(Float.floatToRawIntBits(value)) ? 0f : value;
