@@ -9,8 +9,9 @@ package io.mptrec.model.nn;
  * (model-core/BENCHMARKS.md). Their effect on any sum they enter is below the rounding of a normal float, so zero
  * changes no output that a normal term reaches.
  *
- * <p>Frozen weights that serve go further ({@link #negligibleFlushed}): a tiny normal weight costs as much as a
- * subnormal one wherever its product with an input is subnormal. The bundled encoders hold many between 2^-126 and
+ * <p>Arrays read from an artifact to compute with (the serving kernel, the ND4J heads, the ONNX export) go further
+ * ({@link #negligibleFlushed}): a tiny normal weight costs as much as a subnormal one wherever its product with an
+ * input is subnormal. The bundled encoders hold many between 2^-126 and
  * 2^-100 (a quarter of some expert matrices), and on the 2-core Xeon an sgemm of 100 rows through such a Census matrix
  * took 2 to 5 times as long as through the same matrix with them zero (model-core/BENCHMARKS.md).
  */
@@ -22,7 +23,7 @@ public final class Subnormals {
     private static final int MAGNITUDE = 0x7FFFFFFF;
 
     /**
-     * Below this magnitude a frozen weight serves as zero: its product with any input above 2^-62 is normal, and what
+     * Below this magnitude a value read from an artifact computes as zero: its product with any input above 2^-62 is normal, and what
      * it adds to a sum is below 2^-64 times the input, about 2^-40 of a float's rounding step at the input's scale.
      */
     public static final float NEGLIGIBLE = 0x1p-64f;
