@@ -23,8 +23,9 @@ public final class Subnormals {
     private static final int MAGNITUDE = 0x7FFFFFFF;
 
     /**
-     * Below this magnitude a value read from an artifact computes as zero: its product with any input above 2^-62 is normal, and what
-     * it adds to a sum is below 2^-64 times the input, about 2^-40 of a float's rounding step at the input's scale.
+     * Below this magnitude a value read from an artifact computes as zero: its product with any input above 2^-62 is
+     * normal, and what it adds to a sum is below 2^-64 times the input, about 2^-40 of a float's rounding step at the
+     * input's scale.
      */
     public static final float NEGLIGIBLE = 0x1p-64f;
 
