@@ -127,6 +127,9 @@ public final class TaskPromptArtifact {
                 Arrays.requireShape(bundle, ExpertAdapter.upName(expert), tune.adapterRank(), c.expertHidden());
             }
         }
+        if (tune.queryResidual()) {
+            Arrays.requireShape(bundle, Stage2Head.QUERY_RESIDUAL, d);
+        }
         if (tune.wide()) {
             Arrays.requireShape(bundle, Stage2Head.WIDE, java.util.Arrays.stream(encoder.vocabularySizes()).sum());
         }

@@ -85,6 +85,11 @@ final class TuneCommand implements Callable<Integer> {
             + " ATTENTION fusion only."})
     Integer promptTokens;
 
+    @Option(names = "--query-residual", negatable = true, description = {"Beyond the paper: the attention's query (the"
+            + " task's own projection of the input), scaled per column by a learned vector that starts at zero, is"
+            + " added to the tower's input. One parameter per prompt column; ATTENTION fusion only."})
+    Boolean queryResidual;
+
     @Option(names = "--report-rows", defaultValue = "2000",
             description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
     int reportRows;
@@ -99,6 +104,8 @@ final class TuneCommand implements Callable<Integer> {
         TuneConfig config = TuneConfig.paper().withFusion(fusion, fixedGate).withPath(
                 attendShared != null ? attendShared : base.attendShared() && fusion == TuneConfig.Fusion.ATTENTION,
                 adapterRank != null ? adapterRank : base.adapterRank(), wide != null ? wide : base.wide());
+        config = config.withQueryResidual(queryResidual != null ? queryResidual
+                : base.queryResidual() && fusion == TuneConfig.Fusion.ATTENTION);
         if (promptTokens != null) {
             if (promptTokens < 1) { // TuneConfig reads 0 as a manifest that predates the option
                 throw new IllegalArgumentException("--prompt-tokens must be at least 1, was " + promptTokens);

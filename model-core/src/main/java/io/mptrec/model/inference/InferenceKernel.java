@@ -90,6 +90,8 @@ public final class InferenceKernel {
     private final float[] prompt;
     /** The prompt repeated for a block's rows, so that the fusion indexes every array alike ({@link #block}). */
     private final float[] promptRows;
+    /** The query residual's scale repeated for a block's rows, as the prompt ({@code TuneConfig#queryResidual}), or null. */
+    private final float[] residualRows;
     /** The learned gate (bias-free, 2 outputs), or null for the fixed one. */
     private final FrozenDense gate;
     private final FrozenDense[] tower;
@@ -118,10 +120,9 @@ public final class InferenceKernel {
                 ? Subnormals.negligibleFlushed(p.array(Stage2Head.WIDE).data()) : null;
         this.shared = adapted ? Expert.adapted(encoder, task, "expert.shared") : Expert.of(e, "expert.shared");
         this.prompt = Subnormals.negligibleFlushed(p.array("prompt").data());
-        this.promptRows = new float[BLOCK * prompt.length];
-        for (int r = 0; r < BLOCK; r++) {
-            System.arraycopy(prompt, 0, promptRows, r * prompt.length, prompt.length);
-        }
+        this.promptRows = blockRows(prompt);
+        this.residualRows = metadata.stage() == 2 && metadata.tune().queryResidual()
+                ? blockRows(Subnormals.negligibleFlushed(p.array(Stage2Head.QUERY_RESIDUAL).data())) : null;
         this.tower = new FrozenDense[] {
             new FrozenDense(p.array("tower.0.w"), p.array("tower.0.b")),
             new FrozenDense(p.array("tower.1.w"), p.array("tower.1.b")),
@@ -172,6 +173,15 @@ public final class InferenceKernel {
                 this.attention = null;
             }
         }
+    }
+
+    /** v repeated for each row of a block. */
+    private static float[] blockRows(float[] v) {
+        float[] rows = new float[BLOCK * v.length];
+        for (int r = 0; r < BLOCK; r++) {
+            System.arraycopy(v, 0, rows, r * v.length, v.length);
+        }
+        return rows;
     }
 
     /** The kernel of {@code task} on {@code encoder}; refuses a prompt that does not fit the encoder, with the reason. */
@@ -321,6 +331,12 @@ public final class InferenceKernel {
             }
             for (int i = at; i < at + d; i++) {
                 fused[i] = mixed[i] * promptRows[i] * taskGate + sharedOut[i] * sharedGate;
+            }
+            if (residualRows != null) {
+                // the tower's input z + s (.) Phi(x); attend left the row's query, normalised, in s.query
+                for (int i = at; i < at + d; i++) {
+                    fused[i] += s.query[i] * residualRows[i];
+                }
             }
         }
         tower[0].forward(s.fused, s.tower1, n, true, s.work);

@@ -24,7 +24,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Beyond the paper ({@link TuneConfig#isPaper()} false): with {@code attendShared} the attention also weighs the
  * task-sharing expert h_s, through a learned key {@code attention.shared_key}; with an adapter rank r every expert the
  * task reads is a {@link ExpertAdapter} ({@code adapter.<expert>.down}, {@code adapter.<expert>.up}); with
- * {@code wide} a {@link CategoryBias} ({@code wide.w}) adds the row's per-value biases to the logit. A pass of points
+ * {@code wide} a {@link CategoryBias} ({@code wide.w}) adds the row's per-value biases to the logit; with
+ * {@code queryResidual} the tower reads z + s (.) Phi(x), s = {@code query_residual.scale} (starting at zero). A pass of points
  * with no rows behind them (attributions) has no wide part: its logit is the deep part's alone. With M prompt tokens
  * the query, the keys, the experts' outputs and the mixture are read as M slices of D/M columns: slice m of the mixture
  * is sum_k a^m_k h_k[m], with a^m = softmax(q[m] K[m]^T / (tau / M)) (the scale keeps a slice's scores those of the
@@ -57,6 +58,7 @@ public final class Stage2Head implements TaskHead {
 
     public static final String SHARED_KEY = "attention.shared_key";
     public static final String WIDE = CategoryBias.NAME;
+    public static final String QUERY_RESIDUAL = "query_residual.scale";
 
     private final TuneConfig config;
     private final int tokens;
@@ -71,10 +73,14 @@ public final class Stage2Head implements TaskHead {
     /** One per task expert, then the shared expert's; null without an adapter. */
     private final List<ExpertAdapter> adapters;
     private final CategoryBias wide;
+    /** s of the query residual, 1 x D, or null without one; its gradient, or null when frozen. */
+    private final INDArray residualScale;
+    private final INDArray residualScaleGradient;
 
     private Stage2Head(TuneConfig config, INDArray prompt, INDArray promptGradient, INDArray sharedKey,
                        INDArray sharedKeyGradient, Mlp projection, LayerNorm norm, Dense gate, Mlp tower,
-                       List<ExpertAdapter> adapters, CategoryBias wide) {
+                       List<ExpertAdapter> adapters, CategoryBias wide, INDArray residualScale,
+                       INDArray residualScaleGradient) {
         this.config = config;
         this.tokens = config.promptTokens();
         this.prompt = prompt.reshape(1, prompt.length());
@@ -87,6 +93,9 @@ public final class Stage2Head implements TaskHead {
         this.tower = tower;
         this.adapters = adapters;
         this.wide = wide;
+        this.residualScale = residualScale == null ? null : residualScale.reshape(1, residualScale.length());
+        this.residualScaleGradient = residualScaleGradient == null ? null
+                : residualScaleGradient.reshape(1, residualScaleGradient.length());
     }
 
     /** The expert names a stage-2 task reads, in {@link Pass#experts()} order. */
@@ -116,6 +125,10 @@ public final class Stage2Head implements TaskHead {
             b.add("projection.1.w", Parameters.Init.GLOROT_UNIFORM, 0f, d / 2, d);
             b.add("projection.norm.gamma", Parameters.Init.ONES, 0f, d);
             b.add("projection.norm.beta", Parameters.Init.ZEROS, 0f, d);
+        }
+        if (config.queryResidual()) {
+            // at zero the tower starts from the paper's input, z alone
+            b.add(QUERY_RESIDUAL, Parameters.Init.ZEROS, 0f, d);
         }
         if (config.attendShared()) {
             // as the stage-1 prompts, which are the other keys, start
@@ -157,7 +170,9 @@ public final class Stage2Head implements TaskHead {
                 Stage1Head.trainableTower(p, ""),
                 adapters(config, encoder, (expert, name) -> ExpertAdapter.trainable(expert, name, p)),
                 config.wide() ? CategoryBias.trainable(encoder, p.get(CategoryBias.NAME).value(),
-                        p.get(CategoryBias.NAME).gradient()) : null);
+                        p.get(CategoryBias.NAME).gradient()) : null,
+                config.queryResidual() ? p.get(QUERY_RESIDUAL).value() : null,
+                config.queryResidual() ? p.get(QUERY_RESIDUAL).gradient() : null);
     }
 
     public static Stage2Head frozen(TuneConfig config, Encoder encoder, Map<String, INDArray> arrays) {
@@ -172,7 +187,8 @@ public final class Stage2Head implements TaskHead {
                 Stage1Head.frozenTower(arrays),
                 adapters(config, encoder, (expert, name) -> ExpertAdapter.frozen(expert, name,
                         array -> Stage1Head.require(arrays, array))),
-                config.wide() ? CategoryBias.frozen(encoder, Stage1Head.require(arrays, CategoryBias.NAME)) : null);
+                config.wide() ? CategoryBias.frozen(encoder, Stage1Head.require(arrays, CategoryBias.NAME)) : null,
+                config.queryResidual() ? Stage1Head.require(arrays, QUERY_RESIDUAL) : null, null);
     }
 
     private static List<ExpertAdapter> adapters(TuneConfig config, Encoder encoder,
@@ -216,12 +232,13 @@ public final class Stage2Head implements TaskHead {
         int attended = (int) keys.size(0);
         Mlp.Pass projected = null;
         LayerNorm.Pass normalised = null;
+        INDArray query = null;
         INDArray attention;
         switch (config.fusion()) {
             case ATTENTION -> {
                 projected = projection.forward(x);
                 normalised = norm.normalise(projected.output());
-                INDArray query = norm.forward(normalised);
+                query = norm.forward(normalised);
                 INDArray[] scores = new INDArray[tokens];
                 for (int t = 0; t < tokens; t++) {
                     scores[t] = token(query, t).mmul(token(keys, t).transpose());
@@ -242,7 +259,8 @@ public final class Stage2Head implements TaskHead {
         }
         mixed = mixed.reshape(rows, keys.size(1));
         GatedFusion.Pass fused = fusion.forward(x, mixed.mulRowVector(prompt), experts[tasks]);
-        Mlp.Pass towerPass = tower.forward(fused.fused());
+        Mlp.Pass towerPass = tower.forward(residualScale == null ? fused.fused()
+                : fused.fused().add(query.mulRowVector(residualScale)));
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
                 : towerPass.output().add(wide.forward(ep.rows()));
         return new Pass(projected, normalised, attention, tokens, mixed, fused, towerPass, experts, adapted, logits);
@@ -296,6 +314,14 @@ public final class Stage2Head implements TaskHead {
             wide.backward(ep.rows(), dLogits);
         }
         INDArray dFused = tower.backward(pass.tower(), dLogits, true);
+        // the query residual passes dFused on to s (.) Phi(x)
+        INDArray dQueryResidual = null;
+        if (residualScale != null) {
+            if (residualScaleGradient != null) {
+                residualScaleGradient.addi(dFused.mul(norm.forward(pass.norm())).sum(true, 0));
+            }
+            dQueryResidual = dFused.mulRowVector(residualScale);
+        }
         GatedFusion.Gradients g = fusion.backward(x, pass.fusion(), dFused, inputGradient);
         if (promptGradient != null) {
             promptGradient.addi(g.dTaskPart().mul(pass.mixed()).sum(true, 0));
@@ -327,6 +353,9 @@ public final class Stage2Head implements TaskHead {
                     dQueries[t] = dScores[t].mmul(token(keys, t));
                 }
                 INDArray dQuery = tokens == 1 ? dQueries[0] : Nd4j.hstack(dQueries);
+                if (dQueryResidual != null) {
+                    dQuery.addi(dQueryResidual);
+                }
                 INDArray dProjected = norm.backward(pass.norm(), dQuery);
                 INDArray dxProjection = projection.backward(pass.projection(), dProjected, inputGradient);
                 if (inputGradient) {

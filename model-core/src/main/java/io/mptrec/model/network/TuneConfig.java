@@ -20,6 +20,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     Token m has its own attention over the keys' m-th slices, from the m-th slice of the one query, and mixes the
  *     experts' m-th slices with it, so that each part of the representation draws on its own mixture of the existing
  *     tasks. It adds no parameter (ATTENTION only; M divides D).
+ * @param queryResidual beyond the paper: the attention's query Phi(x), scaled per column by a learned vector that
+ *     starts at zero, is added to the tower's input. The query is the task's own trained reading of the input; without
+ *     this it reaches the tower only through the D-column mixture's weights (ATTENTION only; D parameters).
  */
 public record TuneConfig(
         Fusion fusion,
@@ -34,30 +37,32 @@ public record TuneConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean attendShared,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int adapterRank,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wide,
-        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneToken.class) int promptTokens) {
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OneToken.class) int promptTokens,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean queryResidual) {
 
     /** The authors' ablations: projection attention (the method), uniform weights ("FW"), prompt similarity. */
     public enum Fusion { ATTENTION, UNIFORM, TASK_SIMILARITY }
 
     /** method.md's configuration (the paper's): reported by the benchmark as {@code mpt_rec_paper}. */
     public static TuneConfig paper() {
-        return new TuneConfig(Fusion.ATTENTION, false, 150.0, 1e-3, 256, 3e-5, 30, 3, false, 0, false, 1);
+        return new TuneConfig(Fusion.ATTENTION, false, 150.0, 1e-3, 256, 3e-5, 30, 3, false, 0, false, 1, false);
     }
 
-    /** A configuration with the paper's one prompt token. */
+    /** A configuration with the paper's one prompt token and no query residual. */
     public TuneConfig(Fusion fusion, boolean fixedGate, double temperature, double learningRate, int batchSize,
                       double l2Dense, int maxEpochs, int patience, boolean attendShared, int adapterRank, boolean wide) {
         this(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience, attendShared,
-                adapterRank, wide, 1);
+                adapterRank, wide, 1, false);
     }
 
     /**
      * The default: the paper's configuration with the options beyond it that won on validation on both benchmark
-     * datasets under the tuning grid ({@code benchmarks/stage2-variants.md}): the shared expert attended and the wide
-     * part. A low-rank adapter ({@code --adapter-rank}) stays an option: it lost on validation on both.
+     * datasets under the tuning grid ({@code benchmarks/stage2-variants.md}): the shared expert attended, the query
+     * residual and the wide part. A low-rank adapter ({@code --adapter-rank}) stays an option: it lost on validation
+     * on both.
      */
     public static TuneConfig defaults() {
-        return paper().withPath(true, 0, true);
+        return paper().withPath(true, 0, true).withQueryResidual(true);
     }
 
     public TuneConfig {
@@ -82,6 +87,9 @@ public record TuneConfig(
         }
         if (promptTokens > 1 && fusion != Fusion.ATTENTION) {
             throw new IllegalArgumentException("several prompt tokens need the ATTENTION fusion, not " + fusion);
+        }
+        if (queryResidual && fusion != Fusion.ATTENTION) {
+            throw new IllegalArgumentException("queryResidual needs the ATTENTION fusion (its query), not " + fusion);
         }
         if (adapterRank < 0 || adapterRank > MAX_ADAPTER_RANK) {
             throw new IllegalArgumentException("adapterRank must be between 0 and " + MAX_ADAPTER_RANK + ", was "
@@ -111,43 +119,49 @@ public record TuneConfig(
     /** The configuration of method.md, kept selectable and reported as {@code mpt_rec_paper}. */
     @JsonIgnore // derived, not a setting of its own
     public boolean isPaper() {
-        return !attendShared && adapterRank == 0 && !wide && promptTokens == 1;
+        return !attendShared && adapterRank == 0 && !wide && promptTokens == 1 && !queryResidual;
     }
 
     public TuneConfig withEpochs(int epochs) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, epochs, patience,
-                attendShared, adapterRank, wide, promptTokens);
+                attendShared, adapterRank, wide, promptTokens, queryResidual);
     }
 
     public TuneConfig withBatchSize(int batch) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batch, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide, promptTokens);
+                attendShared, adapterRank, wide, promptTokens, queryResidual);
     }
 
     public TuneConfig withLearningRate(double rate) {
         return new TuneConfig(fusion, fixedGate, temperature, rate, batchSize, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide, promptTokens);
+                attendShared, adapterRank, wide, promptTokens, queryResidual);
     }
 
     public TuneConfig withPatience(int epochs) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, epochs,
-                attendShared, adapterRank, wide, promptTokens);
+                attendShared, adapterRank, wide, promptTokens, queryResidual);
     }
 
     public TuneConfig withFusion(Fusion f, boolean fixed) {
         return new TuneConfig(f, fixed, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide, promptTokens);
+                attendShared, adapterRank, wide, promptTokens, queryResidual);
     }
 
     /** The beyond-the-paper options of the new task's path. */
     public TuneConfig withPath(boolean attend, int rank, boolean wideBias) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
-                attend, rank, wideBias, promptTokens);
+                attend, rank, wideBias, promptTokens, queryResidual);
     }
 
     /** The prompt read as {@code tokens} tokens (1: the paper's one vector). */
     public TuneConfig withPromptTokens(int tokens) {
         return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
-                attendShared, adapterRank, wide, tokens);
+                attendShared, adapterRank, wide, tokens, queryResidual);
+    }
+
+    /** With or without the query residual ({@link #queryResidual()}). */
+    public TuneConfig withQueryResidual(boolean residual) {
+        return new TuneConfig(fusion, fixedGate, temperature, learningRate, batchSize, l2Dense, maxEpochs, patience,
+                attendShared, adapterRank, wide, promptTokens, residual);
     }
 }

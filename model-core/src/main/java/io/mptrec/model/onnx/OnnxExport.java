@@ -147,14 +147,13 @@ public final class OnnxExport {
     private String stage2(String x, TuneConfig tune) {
         int tasks = encoder.metadata().tasks().size();
         String keys = transposedPrompts();
+        String query = tune.fusion() == TuneConfig.Fusion.ATTENTION ? query(x) : null;
         if (tune.promptTokens() > 1) {
-            return stage2Tail(x, tune, tokenMixture(x, tune, keys));
+            return stage2Tail(x, tune, tokenMixture(x, tune, keys, query), query);
         }
         String attention = switch (tune.fusion()) {
-            case ATTENTION -> {
-                String query = query(x);
-                yield softmax(op("Div", op("MatMul", query, keys), scalar("temperature", (float) tune.temperature())));
-            }
+            case ATTENTION -> softmax(op("Div", op("MatMul", query, keys),
+                    scalar("temperature", (float) tune.temperature())));
             // one row, broadcast over the batch as the engine repeats it
             case TASK_SIMILARITY -> softmax(op("Div", op("MatMul", promptRow(), keys),
                     scalar("temperature", (float) tune.temperature())));
@@ -173,7 +172,7 @@ public final class OnnxExport {
             String term = op("Mul", experts.get(k), weights.get(k));
             mixed = mixed == null ? term : op("Add", mixed, term);
         }
-        return stage2Tail(x, tune, mixed);
+        return stage2Tail(x, tune, mixed, query);
     }
 
     /** The projection's normalised output, the attention's query. */
@@ -194,11 +193,10 @@ public final class OnnxExport {
     }
 
     /** Several prompt tokens: slice t of the mixture is sum_k a^t_k h_k[t], a^t = softmax(q[t] K[t]^T / (tau / M)). */
-    private String tokenMixture(String x, TuneConfig tune, String transposedKeys) {
+    private String tokenMixture(String x, TuneConfig tune, String transposedKeys, String query) {
         int tokens = tune.promptTokens();
         int attended = encoder.metadata().tasks().size() + (tune.attendShared() ? 1 : 0);
         int width = encoder.metadata().config().expertOutput() / tokens;
-        String query = query(x);
         List<String> experts = attendedExperts(x, attended);
         String temperature = scalar("token_temperature", (float) (tune.temperature() / tokens));
         List<String> slices = new ArrayList<>();
@@ -225,11 +223,18 @@ public final class OnnxExport {
                 int64s("axis_" + axis, new long[] {axis}));
     }
 
-    /** h~ = mixed (.) p, the gate's fusion with the shared expert, the tower, and the wide part when the task has one. */
-    private String stage2Tail(String x, TuneConfig tune, String mixed) {
+    /**
+     * h~ = mixed (.) p, the gate's fusion with the shared expert, the query residual when the task has one, the tower,
+     * and the wide part when the task has one.
+     */
+    private String stage2Tail(String x, TuneConfig tune, String mixed, String query) {
         String shared = expert(x, "expert.shared");
         String taskPart = op("Mul", mixed, promptArray("prompt"));
-        String logits = tower(fusion(x, taskPart, shared, tune.fixedGate()));
+        String fused = fusion(x, taskPart, shared, tune.fixedGate());
+        if (tune.queryResidual()) {
+            fused = op("Add", fused, op("Mul", query, promptArray(Stage2Head.QUERY_RESIDUAL)));
+        }
+        String logits = tower(fused);
         if (!tune.wide()) {
             return logits;
         }

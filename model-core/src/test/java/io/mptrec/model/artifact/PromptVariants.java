@@ -33,6 +33,9 @@ public final class PromptVariants {
                 arrays.put(ExpertAdapter.upName(expert), random(random, 0.2f, config.adapterRank(), expertHidden));
             }
         }
+        if (config.queryResidual()) {
+            arrays.put(Stage2Head.QUERY_RESIDUAL, random(random, 0.5f, d));
+        }
         if (config.wide()) {
             arrays.put(Stage2Head.WIDE, random(random, 0.3f, java.util.Arrays.stream(encoder.vocabularySizes()).sum()));
         }

@@ -72,17 +72,19 @@ class InferenceKernelTests {
     /**
      * Beyond the paper, over education's arrays with random adapter, key and bias arrays: the shared expert attended, a
      * rank-4 adapter (the kernel serves W0 + A B as one weight, where ND4J computes x W0 + (x A) B), the wide part,
-     * and all three; several prompt tokens, alone and with all three.
+     * and all three; several prompt tokens, alone and with all three; the query residual, alone, with the shared expert
+     * and the wide part (the default), and with every other option.
      */
     @ParameterizedTest
-    @CsvSource({"true, 0, false, 1, 1", "false, 4, false, 1, 1", "false, 0, true, 1, 1", "true, 4, true, 1, 1",
-            "true, 4, true, 1, 100", "true, 4, true, 1, 140", "false, 0, false, 4, 1", "false, 0, false, 4, 100",
-            "true, 4, true, 2, 140"})
+    @CsvSource({"true, 0, false, 1, false, 1", "false, 4, false, 1, false, 1", "false, 0, true, 1, false, 1",
+            "true, 4, true, 1, false, 1", "true, 4, true, 1, false, 100", "true, 4, true, 1, false, 140",
+            "false, 0, false, 4, false, 1", "false, 0, false, 4, false, 100", "true, 4, true, 2, false, 140",
+            "false, 0, false, 1, true, 1", "true, 0, true, 1, true, 100", "true, 4, true, 2, true, 140"})
     void shouldGiveTheNd4jScoresForTheNewTaskPathOptions(boolean attendShared, int adapterRank, boolean wide,
-                                                         int promptTokens, int rows) {
+                                                         int promptTokens, boolean queryResidual, int rows) {
         TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
-        TaskPromptArtifact variant = PromptVariants.of(encoder, education,
-                t -> t.withPath(attendShared, adapterRank, wide).withPromptTokens(promptTokens), 5);
+        TaskPromptArtifact variant = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide)
+                .withPromptTokens(promptTokens).withQueryResidual(queryResidual), 5);
 
         assertThat(maxAbsDifference(variant, testRows(rows))).isLessThanOrEqualTo(TOLERANCE);
         assertThat(InferenceKernel.of(encoder, variant).probabilities(testRows(rows)))

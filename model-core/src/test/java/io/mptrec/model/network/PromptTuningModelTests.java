@@ -28,28 +28,42 @@ class PromptTuningModelTests {
         return Encoder.frozen(stage1.config(), 3, GradientCheck.TINY_VOCABULARIES, 3, stage1.encoderArrays());
     }
 
-    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}, tokens {5}")
-    @CsvSource({"ATTENTION,false,false,0,false,1", "ATTENTION,true,false,0,false,1", "UNIFORM,false,false,0,false,1",
-            "TASK_SIMILARITY,false,false,0,false,1", "ATTENTION,false,true,0,false,1", "ATTENTION,false,false,2,false,1",
-            "UNIFORM,false,false,3,false,1", "ATTENTION,false,false,0,true,1", "ATTENTION,false,true,2,true,1",
-            "ATTENTION,false,false,0,false,2", "ATTENTION,false,true,2,true,2", "ATTENTION,true,true,0,false,4"})
+    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}, tokens {5},"
+            + " query residual {6}")
+    @CsvSource({"ATTENTION,false,false,0,false,1,false", "ATTENTION,true,false,0,false,1,false",
+            "UNIFORM,false,false,0,false,1,false", "TASK_SIMILARITY,false,false,0,false,1,false",
+            "ATTENTION,false,true,0,false,1,false", "ATTENTION,false,false,2,false,1,false",
+            "UNIFORM,false,false,3,false,1,false", "ATTENTION,false,false,0,true,1,false",
+            "ATTENTION,false,true,2,true,1,false", "ATTENTION,false,false,0,false,2,false",
+            "ATTENTION,false,true,2,true,2,false", "ATTENTION,true,true,0,false,4,false",
+            "ATTENTION,false,false,0,false,1,true", "ATTENTION,false,true,0,true,1,true", "ATTENTION,true,true,2,true,2,true"})
     void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate,
                                                             boolean attendShared, int adapterRank, boolean wide,
-                                                            int promptTokens) {
+                                                            int promptTokens, boolean queryResidual) {
         // a low temperature makes the attention's gradient large enough to check in float32
         TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide,
-                promptTokens);
+                promptTokens, queryResidual);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
-        moveAdapterAwayFromZero(model);
+        stepAwayFromZeroStarts(model);
         GradientCheck.check(model.parameters(), () -> model.computeGradients(ROWS, LABELS), List.of());
     }
 
-    /** An adapter's B starts at zero, where A's gradient is zero too: a few steps make both checkable. */
-    private static void moveAdapterAwayFromZero(PromptTuningModel model) {
-        if (model.head().adaptsExperts()) {
+    /**
+     * An adapter's B starts at zero, where A's gradient is zero too; so does the query residual's scale, where the
+     * query's gradient through it is zero: a few steps make both checkable.
+     */
+    private static void stepAwayFromZeroStarts(PromptTuningModel model) {
+        TuneConfig config = model.head().config();
+        if (config.queryResidual() || config.adapterRank() > 0) {
             for (int i = 0; i < 5; i++) {
                 model.trainStep(ROWS, LABELS);
             }
+        }
+        if (config.queryResidual()) {
+            assertThat(FloatVectors.of(model.parameters().get(Stage2Head.QUERY_RESIDUAL).value()))
+                    .as("s after 5 steps").isNotEqualTo(new float[GradientCheck.tinyConfig().expertOutput()]);
+        }
+        if (model.head().adaptsExperts()) {
             assertThat(FloatVectors.of(model.parameters().get(ExpertAdapter.upName("expert.0")).value()))
                     .as("B after 5 steps").isNotEqualTo(new float[GradientCheck.tinyConfig().expertHidden() * model.head()
                             .config().adapterRank()]);
@@ -86,15 +100,16 @@ class PromptTuningModelTests {
         assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
     }
 
-    @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}, tokens {3}")
-    @CsvSource({"ATTENTION,false,0,1", "UNIFORM,false,0,1", "TASK_SIMILARITY,false,0,1", "ATTENTION,true,0,1",
-            "ATTENTION,true,2,1", "UNIFORM,false,2,1", "ATTENTION,false,0,2", "ATTENTION,true,2,4"})
+    @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}, tokens {3}, query residual {4}")
+    @CsvSource({"ATTENTION,false,0,1,false", "UNIFORM,false,0,1,false", "TASK_SIMILARITY,false,0,1,false",
+            "ATTENTION,true,0,1,false", "ATTENTION,true,2,1,false", "UNIFORM,false,2,1,false", "ATTENTION,false,0,2,false",
+            "ATTENTION,true,2,4,false", "ATTENTION,false,0,1,true", "ATTENTION,true,2,2,true"})
     void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion, boolean attendShared, int adapterRank,
-                                                         int promptTokens) {
+                                                         int promptTokens, boolean queryResidual) {
         TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-2, 8, 0, 1, 1, attendShared, adapterRank, false,
-                promptTokens);
+                promptTokens, queryResidual);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
-        moveAdapterAwayFromZero(model);
+        stepAwayFromZeroStarts(model);
         Encoder encoder = model.encoder();
         org.nd4j.linalg.api.ndarray.INDArray x = encoder.input(ROWS);
         EncoderPass ep = new EncoderPass(encoder, x);

@@ -113,16 +113,18 @@ class OnnxExportTests {
     /**
      * Beyond the paper: the shared expert attended, a rank-4 adapter (exported with W0 + A B as each expert's weight),
      * the wide part (a Gather of each row's values' biases, summed), and all three; several prompt tokens (a Slice of
-     * the query, the keys and the experts per token), alone and with all three.
+     * the query, the keys and the experts per token), alone and with all three; the query residual (a Mul and an Add
+     * before the tower) with the shared expert and the wide part, and with every other option.
      */
     @ParameterizedTest
-    @CsvSource({"true, 0, false, 1", "false, 4, false, 1", "false, 0, true, 1", "true, 4, true, 1", "false, 0, false, 4",
-            "true, 4, true, 2"})
+    @CsvSource({"true, 0, false, 1, false", "false, 4, false, 1, false", "false, 0, true, 1, false",
+            "true, 4, true, 1, false", "false, 0, false, 4, false", "true, 4, true, 2, false", "true, 0, true, 1, true",
+            "true, 4, true, 2, true"})
     void shouldScoreTheNewTaskPathOptionsAsOurEngine(boolean attendShared, int adapterRank, boolean wide,
-                                                     int promptTokens) {
+                                                     int promptTokens, boolean queryResidual) {
         TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
-        TaskPromptArtifact prompt = PromptVariants.of(encoder, education,
-                t -> t.withPath(attendShared, adapterRank, wide).withPromptTokens(promptTokens), 5);
+        TaskPromptArtifact prompt = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide)
+                .withPromptTokens(promptTokens).withQueryResidual(queryResidual), 5);
 
         float[] ours = new Scorer(encoder, prompt).score(rows);
         float[] theirs;
