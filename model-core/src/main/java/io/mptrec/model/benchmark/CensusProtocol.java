@@ -86,9 +86,9 @@ public final class CensusProtocol {
          * The stage-2 configurations the protocol runs on the same frozen encoder, the default ({@link #tune}) first:
          * the paper's ({@code mpt_rec_paper}); the shared expert attended, the wide part and several prompt tokens,
          * each on its own over the paper's; the default with a low-rank adapter, which shows what the adapter adds;
-         * and the default with its query residual switched (the default of 2026-12-04 without it), which shows what
-         * the residual adds. The adapter over the paper's head alone left the list when the residual came (2026-12-05),
-         * so that the grid stays within its hour; the adapter's row is the one over the default, the head users get.
+         * and the default with its query residual switched, which shows what the residual does. The adapter over the
+         * paper's head alone left the list when the residual came (2026-12-05), so that the grid stays within its hour;
+         * the adapter's row is the one over the default, the head users get.
          */
         public List<TuneConfig> stage2Variants() {
             TuneConfig paper = tune.withPath(false, 0, false).withPromptTokens(1).withQueryResidual(false);

@@ -87,7 +87,7 @@ final class TuneCommand implements Callable<Integer> {
 
     @Option(names = "--query-residual", negatable = true, description = {"Beyond the paper: the attention's query (the"
             + " task's own projection of the input), scaled per column by a learned vector that starts at zero, is"
-            + " added to the tower's input. One parameter per prompt column; ATTENTION fusion only."})
+            + " added to the tower's input. One parameter per prompt column; ATTENTION fusion only. Default: off."})
     Boolean queryResidual;
 
     @Option(names = "--report-rows", defaultValue = "2000",

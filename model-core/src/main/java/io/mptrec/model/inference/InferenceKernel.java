@@ -90,7 +90,7 @@ public final class InferenceKernel {
     private final float[] prompt;
     /** The prompt repeated for a block's rows, so that the fusion indexes every array alike ({@link #block}). */
     private final float[] promptRows;
-    /** The query residual's scale repeated for a block's rows, as the prompt ({@code TuneConfig#queryResidual}), or null. */
+    /** The query residual's s ({@code TuneConfig#queryResidual}) repeated for a block's rows, or null. */
     private final float[] residualRows;
     /** The learned gate (bias-free, 2 outputs), or null for the fixed one. */
     private final FrozenDense gate;

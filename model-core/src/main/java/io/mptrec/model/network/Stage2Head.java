@@ -25,11 +25,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * task-sharing expert h_s, through a learned key {@code attention.shared_key}; with an adapter rank r every expert the
  * task reads is a {@link ExpertAdapter} ({@code adapter.<expert>.down}, {@code adapter.<expert>.up}); with
  * {@code wide} a {@link CategoryBias} ({@code wide.w}) adds the row's per-value biases to the logit; with
- * {@code queryResidual} the tower reads z + s (.) Phi(x), s = {@code query_residual.scale} (starting at zero). A pass of points
- * with no rows behind them (attributions) has no wide part: its logit is the deep part's alone. With M prompt tokens
- * the query, the keys, the experts' outputs and the mixture are read as M slices of D/M columns: slice m of the mixture
- * is sum_k a^m_k h_k[m], with a^m = softmax(q[m] K[m]^T / (tau / M)) (the scale keeps a slice's scores those of the
- * whole vector's share); one token is the paper's head, operation for operation.
+ * {@code queryResidual} the tower reads z + s (.) Phi(x), s = {@code query_residual.scale} (starting at zero). A pass
+ * of points with no rows behind them (attributions) has no wide part: its logit is the deep part's alone. With M prompt
+ * tokens the query, the keys, the experts' outputs and the mixture are read as M slices of D/M columns: slice m of the
+ * mixture is sum_k a^m_k h_k[m], with a^m = softmax(q[m] K[m]^T / (tau / M)) (the scale keeps a slice's scores those of
+ * the whole vector's share); one token is the paper's head, operation for operation.
  */
 public final class Stage2Head implements TaskHead {
 

@@ -20,9 +20,9 @@ class BenchmarkCommandTests {
     private static final List<String> FIELDS = List.of("model", "setting", "task", "seed", "test_auc", "test_logloss",
             "trainable_params", "trainable_params_nonembedding", "train_seconds", "train_cpu_seconds", "samples_per_second");
     /** The stage-2 ablation rows beside mpt_rec, the default's figures. */
-    private static final List<String> VARIANTS = List.of("mpt_rec_attend_shared_query_residual_wide",
+    private static final List<String> VARIANTS = List.of("mpt_rec_attend_shared_wide",
             "mpt_rec_paper", "mpt_rec_attend_shared", "mpt_rec_wide", "mpt_rec_tokens4",
-            "mpt_rec_attend_shared_adapter_r3_query_residual_wide", "mpt_rec_attend_shared_wide");
+            "mpt_rec_attend_shared_adapter_r3_wide", "mpt_rec_attend_shared_query_residual_wide");
 
     @TempDir
     Path dir;
@@ -100,9 +100,10 @@ class BenchmarkCommandTests {
                 .contains("Machine: ").contains("Date: ").contains("quick mode")
                 .contains("## Reading").contains("4 of 4 (task, seed) checks").doesNotContain(dir.toString())
                 .containsPattern("- New-task variants on the same frozen encoders, validation / test AUC of education and "
-                        + "non-embedding parameters: mpt_rec_attend_shared_query_residual_wide 0\\.\\d{4} / 0\\.\\d{4} \\(\\d+\\.\\d\\d % of joint retraining\\), "
+                        + "non-embedding parameters: mpt_rec_attend_shared_wide 0\\.\\d{4} / 0\\.\\d{4} \\(\\d+\\.\\d\\d % of joint retraining\\), "
                         + "[\\d,]+ parameters \\(\\d+\\.\\d %\\); mpt_rec_paper .*Best on validation: mpt_rec_")
-                .contains("| mpt_rec_attend_shared_wide | education | ").contains("| single_task | education | ")
+                .contains("| mpt_rec_attend_shared_query_residual_wide | education | ")
+                .contains("| single_task | education | ")
                 .doesNotContain("GAUC");
         assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
         try (var files = Files.list(out)) {

@@ -83,8 +83,9 @@ class InferenceKernelTests {
     void shouldGiveTheNd4jScoresForTheNewTaskPathOptions(boolean attendShared, int adapterRank, boolean wide,
                                                          int promptTokens, boolean queryResidual, int rows) {
         TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
-        TaskPromptArtifact variant = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide)
-                .withPromptTokens(promptTokens).withQueryResidual(queryResidual), 5);
+        TaskPromptArtifact variant = PromptVariants.of(encoder, education,
+                t -> t.withPath(attendShared, adapterRank, wide).withPromptTokens(promptTokens)
+                        .withQueryResidual(queryResidual), 5);
 
         assertThat(maxAbsDifference(variant, testRows(rows))).isLessThanOrEqualTo(TOLERANCE);
         assertThat(InferenceKernel.of(encoder, variant).probabilities(testRows(rows)))

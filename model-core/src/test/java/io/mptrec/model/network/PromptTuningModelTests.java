@@ -36,7 +36,8 @@ class PromptTuningModelTests {
             "UNIFORM,false,false,3,false,1,false", "ATTENTION,false,false,0,true,1,false",
             "ATTENTION,false,true,2,true,1,false", "ATTENTION,false,false,0,false,2,false",
             "ATTENTION,false,true,2,true,2,false", "ATTENTION,true,true,0,false,4,false",
-            "ATTENTION,false,false,0,false,1,true", "ATTENTION,false,true,0,true,1,true", "ATTENTION,true,true,2,true,2,true"})
+            "ATTENTION,false,false,0,false,1,true", "ATTENTION,false,true,0,true,1,true",
+            "ATTENTION,true,true,2,true,2,true"})
     void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate,
                                                             boolean attendShared, int adapterRank, boolean wide,
                                                             int promptTokens, boolean queryResidual) {
@@ -102,8 +103,9 @@ class PromptTuningModelTests {
 
     @ParameterizedTest(name = "{0}, shared expert attended {1}, adapter rank {2}, tokens {3}, query residual {4}")
     @CsvSource({"ATTENTION,false,0,1,false", "UNIFORM,false,0,1,false", "TASK_SIMILARITY,false,0,1,false",
-            "ATTENTION,true,0,1,false", "ATTENTION,true,2,1,false", "UNIFORM,false,2,1,false", "ATTENTION,false,0,2,false",
-            "ATTENTION,true,2,4,false", "ATTENTION,false,0,1,true", "ATTENTION,true,2,2,true"})
+            "ATTENTION,true,0,1,false", "ATTENTION,true,2,1,false", "UNIFORM,false,2,1,false",
+            "ATTENTION,false,0,2,false", "ATTENTION,true,2,4,false", "ATTENTION,false,0,1,true",
+            "ATTENTION,true,2,2,true"})
     void shouldMatchFiniteDifferencesForTheInputGradient(TuneConfig.Fusion fusion, boolean attendShared, int adapterRank,
                                                          int promptTokens, boolean queryResidual) {
         TuneConfig config = new TuneConfig(fusion, false, 0.5, 1e-2, 8, 0, 1, 1, attendShared, adapterRank, false,

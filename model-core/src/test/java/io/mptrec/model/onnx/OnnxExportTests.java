@@ -123,8 +123,9 @@ class OnnxExportTests {
     void shouldScoreTheNewTaskPathOptionsAsOurEngine(boolean attendShared, int adapterRank, boolean wide,
                                                      int promptTokens, boolean queryResidual) {
         TaskPromptArtifact education = TaskPromptArtifact.read(ARTIFACTS.resolve("prompt-education"));
-        TaskPromptArtifact prompt = PromptVariants.of(encoder, education, t -> t.withPath(attendShared, adapterRank, wide)
-                .withPromptTokens(promptTokens).withQueryResidual(queryResidual), 5);
+        TaskPromptArtifact prompt = PromptVariants.of(encoder, education,
+                t -> t.withPath(attendShared, adapterRank, wide).withPromptTokens(promptTokens)
+                        .withQueryResidual(queryResidual), 5);
 
         float[] ours = new Scorer(encoder, prompt).score(rows);
         float[] theirs;
