@@ -22,7 +22,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     tasks. It adds no parameter (ATTENTION only; M divides D).
  * @param queryResidual beyond the paper: the attention's query Phi(x), scaled per column by a learned vector that
  *     starts at zero, is added to the tower's input. The query is the task's own trained reading of the input; without
- *     this it reaches the tower only through the D-column mixture's weights (ATTENTION only; D parameters).
+ *     this it reaches the tower only through the attention's weights over the experts (ATTENTION only; D parameters).
  */
 public record TuneConfig(
         Fusion fusion,
