@@ -36,12 +36,13 @@ public final class Stage2Head implements TaskHead {
     /**
      * @param experts the expert outputs the task read: task experts 0..K-1, then the shared one
      * @param adapted the adapters' passes in the same order, or null without an adapter
+     * @param query the attention's query LayerNorm(Phi(x)), or null without the attention
      * @param attention the attention weights, rows x (tokens x attended experts), token after token
      * @param logits the tower's output, plus the wide part when the pass has rows
      */
-    public record Pass(Mlp.Pass projection, LayerNorm.Pass norm, INDArray attention, int tokens, INDArray mixed,
-                       GatedFusion.Pass fusion, Mlp.Pass tower, INDArray[] experts, ExpertAdapter.Pass[] adapted,
-                       INDArray logits) implements TaskHead.Pass {
+    public record Pass(Mlp.Pass projection, LayerNorm.Pass norm, INDArray query, INDArray attention, int tokens,
+                       INDArray mixed, GatedFusion.Pass fusion, Mlp.Pass tower, INDArray[] experts,
+                       ExpertAdapter.Pass[] adapted, INDArray logits) implements TaskHead.Pass {
 
         /** The share of each attended expert in the mixture, rows x attended: the mean of the tokens' weights. */
         public INDArray expertShares() {
@@ -263,7 +264,8 @@ public final class Stage2Head implements TaskHead {
                 : fused.fused().add(query.mulRowVector(residualScale)));
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
                 : towerPass.output().add(wide.forward(ep.rows()));
-        return new Pass(projected, normalised, attention, tokens, mixed, fused, towerPass, experts, adapted, logits);
+        return new Pass(projected, normalised, query, attention, tokens, mixed, fused, towerPass, experts, adapted,
+                logits);
     }
 
     /**
@@ -318,7 +320,7 @@ public final class Stage2Head implements TaskHead {
         INDArray dQueryResidual = null;
         if (residualScale != null) {
             if (residualScaleGradient != null) {
-                residualScaleGradient.addi(dFused.mul(norm.forward(pass.norm())).sum(true, 0));
+                residualScaleGradient.addi(dFused.mul(pass.query()).sum(true, 0));
             }
             dQueryResidual = dFused.mulRowVector(residualScale);
         }
@@ -342,10 +344,9 @@ public final class Stage2Head implements TaskHead {
         switch (config.fusion()) {
             case ATTENTION -> {
                 if (sharedKeyGradient != null) {
-                    INDArray query = norm.forward(pass.norm());
                     for (int t = 0; t < tokens; t++) {
                         token(sharedKeyGradient, t).addi(GatedFusion.column(dScores[t], tasks).transpose()
-                                .mmul(token(query, t)));
+                                .mmul(token(pass.query(), t)));
                     }
                 }
                 INDArray[] dQueries = new INDArray[tokens];

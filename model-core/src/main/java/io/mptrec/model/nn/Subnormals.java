@@ -11,9 +11,9 @@ package io.mptrec.model.nn;
  *
  * <p>Arrays read from an artifact to compute with (the serving kernel, the ND4J heads, the ONNX export) go further
  * ({@link #negligibleFlushed}): a tiny normal weight costs as much as a subnormal one wherever its product with an
- * input is subnormal. The bundled encoders hold many between 2^-126 and
- * 2^-100 (a quarter of some expert matrices), and on the 2-core Xeon an sgemm of 100 rows through such a Census matrix
- * took 2 to 5 times as long as through the same matrix with them zero (model-core/BENCHMARKS.md).
+ * input is subnormal. The bundled encoders hold many between 2^-126 and 2^-100 (a quarter of some expert matrices),
+ * and on the 2-core Xeon an sgemm of 100 rows through such a Census matrix took 2 to 5 times as long as through the
+ * same matrix with them zero (model-core/BENCHMARKS.md).
  */
 public final class Subnormals {
 
