@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
  * Prints speed figures measured in one run: the machine's practical ceiling (a large ND4J matrix product),
  * one stage-1 training step at Census shapes, what subnormal weights cost on this CPU, the training step on several
  * threads of the process at once, and scoring 1 to 1000 rows for one task of an artifact folder in the Java kernel and
- * in the ND4J heads, beside ONNX Runtime.
+ * in the ND4J heads, beside ONNX Runtime; last, issue #15's targets for the engine, met or missed in this run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure training-step and scoring speed against this machine's matrix-product ceiling.")
@@ -91,10 +92,11 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("          same product, model's threads      %8.2f ms  %6.1f GFLOP/s%n", gemmSecondsConfigured * 1e3,
                 gemmRate / 1e9);
         double stepBuffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels, null, 0), 20);
+        double stepShare = stepGflop * 1e9 / stepSeconds / gemmRate;
         System.out.printf("training  stage-1 step, batch 256, K=2      %8.2f ms  %6.1f GFLOP/s (%.0f %% of ceiling, %.0f %% of the "
                         + "model's-threads product), %.0f samples/s, %.0f native buffers per step%n",
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling,
-                100 * stepGflop * 1e9 / stepSeconds / gemmRate, 256 / stepSeconds, stepBuffers);
+                100 * stepShare, 256 / stepSeconds, stepBuffers);
         subnormalCost();
         int cores = Runtime.getRuntime().availableProcessors();
         if (cores > 1) {
@@ -103,9 +105,40 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf("training  same step, threads of this process at once, each its own model: 1 thread %.1f "
                     + "steps/s, %d threads %.1f steps/s in all (%.2fx one thread's)%n", one, cores, all, all / one);
         }
-        scoring(gemmRate);
-        printOnnxRuntimePeer();
+        Scoring scoring = scoring(gemmRate);
+        double[] peer = printOnnxRuntimePeer();
+        printTargets(stepShare, scoring, peer);
         return 0;
+    }
+
+    /** The Java kernel's figures that issue #15's targets name, from {@link #scoring}. */
+    record Scoring(double oneRowOverArithmetic, double hundredRowsOverProducts, double mostBuffersPerPass) {
+    }
+
+    /**
+     * Issue #15's targets for the engine, judged from this run's figures, so that a run on any machine says where it
+     * stands: the training step against the product at the model's threads, the Java kernel's 1-row and 100-row passes
+     * against their arithmetic, its native buffers, and ours against ONNX Runtime at 1 and 100 rows.
+     */
+    static void printTargets(double stepShare, Scoring scoring, double[] oursOverPeer) {
+        System.out.println("targets   issue #15, judged from the figures above:");
+        target(String.format(Locale.ROOT, "training step at least 40 %% of the model's-threads product: %.1f %%",
+                100 * stepShare), stepShare >= 0.40);
+        target(String.format(Locale.ROOT, "100 rows within 1.3x the pass's products alone: %.2fx",
+                scoring.hundredRowsOverProducts()), scoring.hundredRowsOverProducts() <= 1.3);
+        target(String.format(Locale.ROOT, "1 row within 10x its multiply-adds at the GEMM rate: %.2fx",
+                scoring.oneRowOverArithmetic()), scoring.oneRowOverArithmetic() <= 10);
+        double buffers = scoring.mostBuffersPerPass();
+        target("no native buffer per scoring pass: " + (Double.isInfinite(buffers) ? "not readable with this ND4J"
+                : String.format(Locale.ROOT, "at most %.0f", buffers)), buffers == 0);
+        target(String.format(Locale.ROOT, "at least as fast as ONNX Runtime at 1 row: ours/ONNX Runtime %.2f",
+                oursOverPeer[0]), oursOverPeer[0] <= 1);
+        target(String.format(Locale.ROOT, "at least as fast as ONNX Runtime at 100 rows: ours/ONNX Runtime %.2f",
+                oursOverPeer[1]), oursOverPeer[1] <= 1);
+    }
+
+    private static void target(String figure, boolean met) {
+        System.out.printf("          %s: %s%n", figure, met ? "met" : "missed");
     }
 
     /**
@@ -201,8 +234,11 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * Our engine as a server calls it ({@link Scorer}) and ONNX Runtime (one intra-op thread, as ours) score the same
      * artifact, exported as {@code mptrec export} does, on the same random rows: medians of 1 and 100 rows, and the ratio.
+     *
+     * @return ours / ONNX Runtime at 1 row, then at 100 rows
      */
-    private void printOnnxRuntimePeer() {
+    private double[] printOnnxRuntimePeer() {
+        double[] ratios = new double[2];
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         EncoderArtifact encoder = folder.encoder();
         TaskPromptArtifact prompt = folder.prompt(task);
@@ -211,7 +247,8 @@ final class BenchCommand implements Callable<Integer> {
         int[] sizes = encoder.vocabularySizes();
         int numeric = encoder.encoder().numericFields();
         try (OnnxRuntimeScorer peer = new OnnxRuntimeScorer(OnnxExport.export(encoder, prompt))) {
-            for (int n : new int[] {1, 100}) {
+            for (int k = 0; k < ratios.length; k++) {
+                int n = k == 0 ? 1 : 100;
                 float[] values = new float[n * numeric];
                 int[] categories = new int[n * sizes.length];
                 for (int i = 0; i < values.length; i++) {
@@ -222,10 +259,12 @@ final class BenchCommand implements Callable<Integer> {
                 EncodedRows rows = new EncodedRows(n, numeric, sizes.length, values, categories);
                 double oursSeconds = median(() -> ours.score(rows));
                 double peerSeconds = median(() -> peer.score(rows));
+                ratios[k] = oursSeconds / peerSeconds;
                 System.out.printf("peer      %3d %-4s, %s: ours %8.3f ms, ONNX Runtime (1 thread) %8.3f ms, ours/ONNX Runtime %.2f%n",
-                        n, n == 1 ? "row" : "rows", prompt.task(), oursSeconds * 1e3, peerSeconds * 1e3, oursSeconds / peerSeconds);
+                        n, n == 1 ? "row" : "rows", prompt.task(), oursSeconds * 1e3, peerSeconds * 1e3, ratios[k]);
             }
         }
+        return ratios;
     }
 
     /**
@@ -245,8 +284,10 @@ final class BenchCommand implements Callable<Integer> {
      * ND4J heads, beside two measures of the pass's arithmetic: the same matrix products alone in ND4J (into arrays
      * made beforehand) and the multiply-adds at the model's-threads GEMM rate measured above. Each pass's native
      * buffers registered with ND4J's deallocator are counted too.
+     *
+     * @return the Java kernel's figures that issue #15's targets name
      */
-    private void scoring(double gemmFlopsPerSecond) {
+    private Scoring scoring(double gemmFlopsPerSecond) {
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         EncoderArtifact encoder = folder.encoder();
         TaskPromptArtifact prompt = folder.prompt(task);
@@ -259,6 +300,9 @@ final class BenchCommand implements Callable<Integer> {
                 kernel.multiplyAddsPerRow());
         System.out.println("          rows  engine  wall ms    cpu ms  x products alone  x at GEMM rate  rows/s (cpu)"
                 + "  native buffers per pass");
+        double oneRow = Double.NaN;
+        double hundredRows = Double.NaN;
+        double mostBuffers = 0;
         for (int n : new int[] {1, 10, 100, 1000}) {
             EncodedRows rows = all.range(0, n);
             Medians products = medians(productsAlone(kernel.products(), n));
@@ -273,11 +317,18 @@ final class BenchCommand implements Callable<Integer> {
                 Runnable run = engine.equals("java") ? java : nd4j;
                 Medians pass = medians(run);
                 double buffers = NativeBuffers.registeredPerRun(run, 10);
+                if (engine.equals("java")) {
+                    oneRow = n == 1 ? pass.cpu() / arithmetic : oneRow;
+                    hundredRows = n == 100 ? pass.cpu() / products.cpu() : hundredRows;
+                    // a count the deallocator's registry cannot give fails the target rather than passing it
+                    mostBuffers = Math.max(mostBuffers, Double.isNaN(buffers) ? Double.POSITIVE_INFINITY : buffers);
+                }
                 System.out.printf("          %4d  %-6s  %7.3f  %8.4f  %15.2fx  %13.2fx  %12.0f  %s%n", n, engine,
                         pass.wall() * 1e3, pass.cpu() * 1e3, pass.cpu() / products.cpu(), pass.cpu() / arithmetic,
                         n / pass.cpu(), Double.isNaN(buffers) ? "n/a" : String.format("%.0f", buffers));
             }
         }
+        return new Scoring(oneRow, hundredRows, mostBuffers);
     }
 
     /** The pass's matrix products for n rows in ND4J, into outputs made beforehand: no allocation, no other work. */
