@@ -318,8 +318,11 @@ final class BenchCommand implements Callable<Integer> {
                 Medians pass = medians(run);
                 double buffers = NativeBuffers.registeredPerRun(run, 10);
                 if (engine.equals("java")) {
-                    oneRow = n == 1 ? pass.cpu() / arithmetic : oneRow;
-                    hundredRows = n == 100 ? pass.cpu() / products.cpu() : hundredRows;
+                    if (n == 1) {
+                        oneRow = pass.cpu() / arithmetic;
+                    } else if (n == 100) {
+                        hundredRows = pass.cpu() / products.cpu();
+                    }
                     // a count the deallocator's registry cannot give fails the target rather than passing it
                     mostBuffers = Math.max(mostBuffers, Double.isNaN(buffers) ? Double.POSITIVE_INFINITY : buffers);
                 }
