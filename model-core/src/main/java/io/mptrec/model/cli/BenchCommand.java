@@ -238,7 +238,8 @@ final class BenchCommand implements Callable<Integer> {
      * @return ours / ONNX Runtime at 1 row, then at 100 rows
      */
     private double[] printOnnxRuntimePeer() {
-        double[] ratios = new double[2];
+        int[] rowCounts = {1, 100};
+        double[] ratios = new double[rowCounts.length];
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         EncoderArtifact encoder = folder.encoder();
         TaskPromptArtifact prompt = folder.prompt(task);
@@ -247,8 +248,8 @@ final class BenchCommand implements Callable<Integer> {
         int[] sizes = encoder.vocabularySizes();
         int numeric = encoder.encoder().numericFields();
         try (OnnxRuntimeScorer peer = new OnnxRuntimeScorer(OnnxExport.export(encoder, prompt))) {
-            for (int k = 0; k < ratios.length; k++) {
-                int n = k == 0 ? 1 : 100;
+            for (int k = 0; k < rowCounts.length; k++) {
+                int n = rowCounts[k];
                 float[] values = new float[n * numeric];
                 int[] categories = new int[n * sizes.length];
                 for (int i = 0; i < values.length; i++) {
