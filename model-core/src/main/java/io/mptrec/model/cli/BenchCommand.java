@@ -16,6 +16,7 @@ import io.mptrec.model.nn.Subnormals;
 import io.mptrec.model.onnx.OnnxExport;
 import io.mptrec.model.onnx.OnnxRuntimeScorer;
 import io.mptrec.model.scoring.Scorer;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -356,9 +357,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs {@code action} for a quarter of the measuring time to let the JIT compile it, then for the measuring time.
-     * The CPU time of the calling thread is the figure to compare on a busy machine (where the wall clock includes the
-     * time other processes held the core); both engines run on the calling thread with the default one native thread.
+     * Runs {@code action} for a quarter of the measuring time to let the JIT compile it, and on until it has settled
+     * ({@link #warmUntilSettled}), then for the measuring time. The CPU time of the calling thread is the figure to
+     * compare on a busy machine (where the wall clock includes the time other processes held the core); both engines run
+     * on the calling thread with the default one native thread.
      */
     private Medians medians(Runnable action) {
         ThreadMXBean clock = ManagementFactory.getThreadMXBean();
@@ -366,6 +368,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < 5 || System.nanoTime() < warm; i++) {
             action.run();
         }
+        warmUntilSettled(action);
         double[] wall = new double[20_000];
         double[] cpu = new double[wall.length];
         int n = 0;
@@ -378,6 +381,35 @@ final class BenchCommand implements Callable<Integer> {
             cpu[n++] = (clock.getCurrentThreadCpuTime() - startCpu) / 1e9;
         }
         return new Medians(middle(wall, n), middle(cpu, n));
+    }
+
+    /** The longest a figure's warm-up goes on waiting for the JIT, in rounds ({@link #warmUntilSettled}). */
+    static final int SETTLE_ROUNDS = 40;
+
+    /**
+     * Runs {@code action} in rounds of a sixteenth of the measuring time, at least a tenth of a second, until two
+     * rounds in a row in which the JIT's compilers worked for less than 5 % of the round, at most {@link #SETTLE_ROUNDS}
+     * rounds. Two, because the compilers' time is counted when a compilation ends: a round during a long one looks
+     * quiet. A training step calls enough Java code that a fixed warm-up of a quarter of the measuring time left some
+     * of it being compiled while the step was measured: at {@code --seconds 1} the step's median was 7.6 to 10.3 ms in
+     * four runs of the same build, settled 4.4 to 7.9 ms in five (the rest of that spread is not the JIT's,
+     * model-core/BENCHMARKS.md). Training and serving run for minutes, so the settled figure is the one they see.
+     */
+    private void warmUntilSettled(Runnable action) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long roundNanos = Math.max((long) (seconds * 1e9 / 16), 100_000_000L);
+        for (int round = 0, quiet = 0; round < SETTLE_ROUNDS && quiet < 2; round++) {
+            long compiledMillis = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            do {
+                action.run();
+            } while (System.nanoTime() - start < roundNanos);
+            double compilingNanos = (jit.getTotalCompilationTime() - compiledMillis) * 1e6;
+            quiet = compilingNanos < 0.05 * (System.nanoTime() - start) ? quiet + 1 : 0;
+        }
     }
 
     private static double middle(double[] samples, int n) {
