@@ -384,7 +384,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The longest a figure's warm-up goes on waiting for the JIT, in rounds ({@link #warmUntilSettled}). */
-    static final int SETTLE_ROUNDS = 40;
+    private static final int SETTLE_ROUNDS = 40;
 
     /**
      * Runs {@code action} in rounds of a sixteenth of the measuring time, at least a tenth of a second, until two
