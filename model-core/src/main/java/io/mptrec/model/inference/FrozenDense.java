@@ -2,7 +2,9 @@ package io.mptrec.model.inference;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.mptrec.model.artifact.FloatArray;
+import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.nn.Subnormals;
+import java.lang.ref.Reference;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
@@ -14,6 +16,11 @@ import org.bytedeco.openblas.global.openblas;
  * rows go through the pass's own native blocks ({@link LayerWork}), so a call copies the block in and out but never the
  * weights, and registers nothing (handing sgemm Java arrays made JNI copy W in and out at every call). Below
  * {@link #BLAS_ROWS} rows a Java loop one row at a time is faster.
+ *
+ * <p>Where OpenBLAS runs its AVX-512 kernels, a block's product goes to {@code sgemm} in panels of W's columns small
+ * enough for their small-matrix kernel ({@link #panelColumns}), which multiplies without first copying both operands
+ * into packed blocks: at 100 rows a Census pass took 296 instead of 357 microseconds (model-core/BENCHMARKS.md, "Column
+ * panels for OpenBLAS's small-matrix kernel"). OpenBLAS's AVX2 kernels have none, and there panels were slower.
  *
  * <p>The Java loop keeps W as one array per input unit and runs over one output row copied out of the block, so the
  * inner loop indexes no array with an offset: that is the form C2 vectorises on Java 17 (with an offset it stays
@@ -30,6 +37,15 @@ final class FrozenDense {
      * kernels) to three quarters (AVX2 kernels) of its time in the Java loop; one row stays faster in the loop.
      */
     static final int BLAS_ROWS = 4;
+    /**
+     * The largest product (rows x columns x inputs) OpenBLAS 0.3.19 gives its small-matrix kernel on its AVX-512 cores
+     * ({@code sgemm_small_kernel_permit_skylakex.c}: 100^3).
+     */
+    static final long SMALL_PRODUCT = 1_000_000;
+    /** Whether OpenBLAS runs kernels with the small-matrix path in this process (its AVX-512 ones). */
+    static final boolean SMALL_MATRIX_KERNELS = OpenBlasCore.hasSmallMatrixKernels();
+    /** Panels start at multiples of this many columns: OpenBLAS's AVX-512 kernels take 16 floats at a time. */
+    private static final int PANEL_STEP = 16;
     /** Whether the JIT compiles {@link Math#fma} to the CPU's own instruction; false where that cannot be read. */
     static final boolean HARDWARE_FMA = hardwareFma();
 
@@ -37,6 +53,11 @@ final class FrozenDense {
     private final int outputs;
     /** W in native memory, for sgemm; freed with the layer (by the collector: the kernel lives as long as its artifacts). */
     private final FloatPointer nativeWeight;
+    /**
+     * Views of {@link #nativeWeight} from every {@link #PANEL_STEP}-th column on, the panels' first columns; they own
+     * nothing, so {@link #forward} keeps the layer reachable until its products are done.
+     */
+    private final FloatPointer[] panelStarts;
     private final float[][] weightRows;
     private final float[] bias;
     /** The bias repeated for a block's rows, so that adding it indexes both arrays alike; null without a bias. */
@@ -54,6 +75,10 @@ final class FrozenDense {
         }
         float[] w = Subnormals.negligibleFlushed(weight.data());
         this.nativeWeight = new FloatPointer(w);
+        this.panelStarts = new FloatPointer[(outputs + PANEL_STEP - 1) / PANEL_STEP];
+        for (int p = 0; p < panelStarts.length; p++) {
+            panelStarts[p] = new FloatPointer(nativeWeight).position((long) p * PANEL_STEP);
+        }
         this.weightRows = new float[inputs][];
         for (int k = 0; k < inputs; k++) {
             weightRows[k] = Arrays.copyOfRange(w, k * outputs, (k + 1) * outputs);
@@ -63,6 +88,24 @@ final class FrozenDense {
         for (int r = 0; this.bias != null && r < InferenceKernel.BLOCK; r++) {
             System.arraycopy(this.bias, 0, biasRows, r * outputs, outputs);
         }
+    }
+
+    /**
+     * Columns per {@code sgemm} for a block of {@code rows}: all of them where the whole product is small already or
+     * where not even {@link #PANEL_STEP} columns would be; else the widest power of two from {@link #PANEL_STEP} whose
+     * product is at most {@link #SMALL_PRODUCT}. Powers of two, because at 100 rows of 131 inputs panels of 48 or 40
+     * columns took longer than of 64 or 32 (model-core/BENCHMARKS.md).
+     */
+    static int panelColumns(int rows, int inputs, int outputs) {
+        long perColumn = (long) rows * inputs;
+        if (perColumn * outputs <= SMALL_PRODUCT || perColumn * PANEL_STEP > SMALL_PRODUCT) {
+            return outputs;
+        }
+        int columns = PANEL_STEP;
+        while (perColumn * columns * 2 <= SMALL_PRODUCT) {
+            columns *= 2;
+        }
+        return columns;
     }
 
     int inputs() {
@@ -78,6 +121,11 @@ final class FrozenDense {
      * asked, in the pass's working memory.
      */
     void forward(float[] x, float[] y, int n, boolean relu, LayerWork work) {
+        forward(x, y, n, relu, work, SMALL_MATRIX_KERNELS ? panelColumns(n, inputs, outputs) : outputs);
+    }
+
+    /** As {@link #forward(float[], float[], int, boolean, LayerWork)}, with {@code panel} columns per sgemm. */
+    void forward(float[] x, float[] y, int n, boolean relu, LayerWork work, int panel) {
         if (n < BLAS_ROWS) {
             for (int r = 0; r < n; r++) {
                 System.arraycopy(x, r * inputs, work.rowIn, 0, inputs);
@@ -87,9 +135,14 @@ final class FrozenDense {
             return;
         }
         work.in.put(x, 0, n * inputs);
-        openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, outputs, inputs,
-                1f, work.in, inputs, nativeWeight, outputs, 0f, work.out, outputs);
-        work.out.get(y, 0, n * outputs);
+        for (int from = 0; from < outputs; from += panel) {
+            // the panel's products go to its columns of the block's rows: rows a layer's width apart in W and out
+            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n,
+                    Math.min(panel, outputs - from), inputs, 1f, work.in, inputs, panelStarts[from / PANEL_STEP], outputs,
+                    0f, work.out.position(from), outputs);
+        }
+        Reference.reachabilityFence(this);
+        work.out.position(0).get(y, 0, n * outputs);
         int values = n * outputs;
         if (bias == null) {
             if (relu) {

@@ -99,6 +99,14 @@ public final class OpenBlasCore {
         return "unknown";
     }
 
+    /**
+     * Whether OpenBLAS runs kernels with a small-matrix path in this process, which multiplies small products without
+     * packing their operands: in OpenBLAS 0.3.19, the single-precision ones of its AVX-512 cores ({@link #AVX512_CORES}).
+     */
+    public static boolean hasSmallMatrixKernels() {
+        return AVX512_CORES.contains(loadedCore().toLowerCase(Locale.ROOT));
+    }
+
     /** The kernels OpenBLAS runs and who chose them: "SkylakeX (chosen for this CPU)", or the user's setting. */
     public static String loadedCoreAndChoice() {
         String userSetting = System.getenv(VARIABLE);

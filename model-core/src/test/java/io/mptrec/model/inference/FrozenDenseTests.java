@@ -45,6 +45,47 @@ class FrozenDenseTests {
         }
     }
 
+    /**
+     * A block of rows goes through sgemm in panels of W's columns where OpenBLAS has a small-matrix kernel, whole
+     * elsewhere: both give x W + b as in double precision, where the layer splits into whole panels, into panels and a
+     * narrower last one, and into none.
+     */
+    @ParameterizedTest
+    @CsvSource({"131, 256, 100, true", "256, 100, 7, false", "131, 514, 128, true", "64, 32, 4, true", "32, 1, 10, false"})
+    void shouldGiveTheProductOfABlockWithAndWithoutPanels(int inputs, int outputs, int rows, boolean relu) {
+        SplittableRandom random = new SplittableRandom(inputs * 17L + outputs);
+        float[] w = values(random, inputs * outputs);
+        float[] b = values(random, outputs);
+        float[] x = values(random, rows * inputs);
+        FrozenDense layer = new FrozenDense(FloatArray.matrix(inputs, outputs, w), FloatArray.vector(b));
+
+        for (int panel : new int[] {16, FrozenDense.panelColumns(rows, inputs, outputs), outputs}) {
+            float[] y = new float[rows * outputs];
+            try (LayerWork work = new LayerWork(InferenceKernel.BLOCK, Math.max(inputs, outputs))) {
+                layer.forward(x, y, rows, relu, work, panel);
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < outputs; j++) {
+                    double expected = b[j];
+                    for (int k = 0; k < inputs; k++) {
+                        expected += (double) x[r * inputs + k] * w[k * outputs + j];
+                    }
+                    expected = relu ? Math.max(expected, 0) : expected;
+                    assertThat((double) y[r * outputs + j]).as("panel %d, row %d, output %d", panel, r, j)
+                            .isCloseTo(expected, offset(TOLERANCE));
+                }
+            }
+        }
+    }
+
+    /** Rows x columns x inputs at most 100^3 in panels of a power of two columns; whole where that is no gain. */
+    @ParameterizedTest
+    @CsvSource({"100, 131, 256, 64", "100, 256, 128, 32", "128, 131, 256, 32", "128, 256, 128, 16", "100, 131, 514, 64",
+        "100, 128, 64, 64", "10, 131, 256, 256", "128, 1000, 300, 300"})
+    void shouldTakeTheWidestPowerOfTwoPanelThatTheSmallKernelTakes(int rows, int inputs, int outputs, int columns) {
+        assertThat(FrozenDense.panelColumns(rows, inputs, outputs)).isEqualTo(columns);
+    }
+
     private static float[] values(SplittableRandom random, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
