@@ -4,8 +4,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import io.mptrec.model.artifact.FloatArray;
 import io.mptrec.model.nn.OpenBlasCore;
 import io.mptrec.model.nn.Subnormals;
-import java.lang.ref.Reference;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -19,7 +19,7 @@ import org.bytedeco.openblas.global.openblas;
  *
  * <p>Where OpenBLAS runs its AVX-512 kernels, a block's product goes to {@code sgemm} in panels of W's columns small
  * enough for their small-matrix kernel ({@link #panelColumns}), which multiplies without first copying both operands
- * into packed blocks: at 100 rows a Census pass took 296 instead of 357 microseconds (model-core/BENCHMARKS.md, "Column
+ * into packed blocks: at 100 rows a Census pass took 298 instead of 357 microseconds (model-core/BENCHMARKS.md, "Column
  * panels for OpenBLAS's small-matrix kernel"). OpenBLAS's AVX2 kernels have none, and there panels were slower.
  *
  * <p>The Java loop keeps W as one array per input unit and runs over one output row copied out of the block, so the
