@@ -124,7 +124,10 @@ final class FrozenDense {
         forward(x, y, n, relu, work, SMALL_MATRIX_KERNELS ? panelColumns(n, inputs, outputs) : outputs);
     }
 
-    /** As {@link #forward(float[], float[], int, boolean, LayerWork)}, with {@code panel} columns per sgemm. */
+    /**
+     * As {@link #forward(float[], float[], int, boolean, LayerWork)}, with {@code panel} columns per sgemm: a multiple
+     * of {@link #PANEL_STEP} or all of them, as {@link #panelColumns} gives, for the panels start at those columns.
+     */
     void forward(float[] x, float[] y, int n, boolean relu, LayerWork work, int panel) {
         if (n < BLAS_ROWS) {
             for (int r = 0; r < n; r++) {
