@@ -35,11 +35,7 @@ class FrozenDenseTests {
         layer.forwardRow(x, plain, relu, false);
 
         for (int j = 0; j < outputs; j++) {
-            double expected = b == null ? 0 : b[j];
-            for (int k = 0; k < inputs; k++) {
-                expected += (double) x[k] * w[k * outputs + j];
-            }
-            expected = relu ? Math.max(expected, 0) : expected;
+            double expected = expected(x, 0, w, b, inputs, outputs, j, relu);
             assertThat((double) fused[j]).as("fused, output %d", j).isCloseTo(expected, offset(TOLERANCE));
             assertThat((double) plain[j]).as("plain, output %d", j).isCloseTo(expected, offset(TOLERANCE));
         }
@@ -66,13 +62,8 @@ class FrozenDenseTests {
             }
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < outputs; j++) {
-                    double expected = b[j];
-                    for (int k = 0; k < inputs; k++) {
-                        expected += (double) x[r * inputs + k] * w[k * outputs + j];
-                    }
-                    expected = relu ? Math.max(expected, 0) : expected;
                     assertThat((double) y[r * outputs + j]).as("panel %d, row %d, output %d", panel, r, j)
-                            .isCloseTo(expected, offset(TOLERANCE));
+                            .isCloseTo(expected(x, r * inputs, w, b, inputs, outputs, j, relu), offset(TOLERANCE));
                 }
             }
         }
@@ -84,6 +75,15 @@ class FrozenDenseTests {
         "100, 128, 64, 64", "10, 131, 256, 256", "128, 1000, 300, 300"})
     void shouldTakeTheWidestPowerOfTwoPanelThatTheSmallKernelTakes(int rows, int inputs, int outputs, int columns) {
         assertThat(FrozenDense.panelColumns(rows, inputs, outputs)).isEqualTo(columns);
+    }
+
+    /** Output j of x W + b (b may be null), then ReLU when asked, in double precision, for the row at x[at..]. */
+    private static double expected(float[] x, int at, float[] w, float[] b, int inputs, int outputs, int j, boolean relu) {
+        double sum = b == null ? 0 : b[j];
+        for (int k = 0; k < inputs; k++) {
+            sum += (double) x[at + k] * w[k * outputs + j];
+        }
+        return relu ? Math.max(sum, 0) : sum;
     }
 
     private static float[] values(SplittableRandom random, int n) {
