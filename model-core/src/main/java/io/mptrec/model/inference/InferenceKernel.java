@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
  * OpenBLAS reads native memory that lives as long as the kernel (the weights) or the pass's pooled scratch (the block's
  * rows), and every such buffer is an argument of the call that reads it (a panel of the weights is a view, and its layer
  * stays reachable until the call returns), so the collector cannot free anything a pass reads; any number of threads
- * may share one kernel. Scores agree with the ND4J heads to float32 summation order (at
- * most 2.4e-7 on the Census artifacts; {@code InferenceKernelTests}).
+ * may share one kernel. Scores agree with the ND4J heads to float32 summation order (at most 2.4e-7 on the Census
+ * artifacts; {@code InferenceKernelTests}).
  *
  * <p>A 1-row pass pays for its arithmetic and little else, where ND4J's per-operation overhead made it about 100
  * times its arithmetic; from {@link FrozenDense#BLAS_ROWS} rows a block's products run at OpenBLAS's speed.
