@@ -97,8 +97,7 @@ class AccessibilityTests {
             press(b, Keys.TAB);
             assertThat(active(b).getText()).isEqualTo("Approve");
             press(b, Keys.ENTER);
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("main"), "approved"));
+            b.awaitText("main", "approved");
             signOut(b);
 
             // release: from the version page, Tab to the release link, Enter; the reason, Tab to Confirm, Enter

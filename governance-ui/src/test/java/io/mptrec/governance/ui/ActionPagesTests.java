@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import javax.sql.DataSource;
 import java.net.URL;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -119,13 +116,11 @@ class ActionPagesTests {
             active(b).sendKeys(Keys.TAB);
             assertThat(active(b).getText()).isEqualTo("Set label");
             active(b).sendKeys(Keys.ENTER);
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("main"), "staging now on v1"));
+            b.awaitText("main", "staging now on v1");
             assertThat(b.find(By.id("labels")).getText()).contains("staging v1");
             b.screenshot("13-labels");
             b.find(By.cssSelector("#remove-staging button")).click();
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("main"), "staging removed"));
+            b.awaitText("main", "staging removed");
             assertThat(b.find(By.id("labels-empty")).isDisplayed()).isTrue();
             as("dave").get("/api/v1/audit?task=" + task).then()
                     .body("items.action", hasItems("UPLOAD", "SUBMIT", "APPROVE", "MOVE_LABEL", "REMOVE_LABEL"));
@@ -185,8 +180,7 @@ class ActionPagesTests {
             b.find(By.id("ramp")).sendKeys("40");
             b.find(By.id("ramp-reason")).sendKeys("back to 40% while support reads the logs");
             b.find(By.xpath("//button[text()='Change ramp']")).click();
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("main"), "ramp now 40 percent"));
+            b.awaitText("main", "ramp now 40 percent");
             as("erin").get("/api/v1/experiments/" + id).then().body("ramp", equalTo(0.4f));
             b.screenshot("14-experiment-ramp");
             b.open("/ui/experiments/" + id + "/promote");

@@ -122,6 +122,21 @@ public final class Browser implements AutoCloseable {
         awaitQuiet();
     }
 
+    /** {@link #awaitText(String, String, Duration)} for up to 10 seconds. */
+    public void awaitText(String selector, String part) {
+        awaitText(selector, part, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Waits until the element the CSS selector names holds the text. Read in one script, for the reason given at
+     * {@link #awaitH1}: a form's answer or an htmx refresh may replace the element between a find and a read.
+     */
+    public void awaitText(String selector, String part, Duration timeout) {
+        new WebDriverWait(driver, timeout).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> String.valueOf(script("var e = document.querySelector(arguments[0]);"
+                        + " return e ? e.innerText : '';", selector)).contains(part));
+    }
+
     public String text() {
         return find(By.tagName("main")).getText();
     }

@@ -67,8 +67,7 @@ class BrowserFlowTests {
             b.find(By.id("comment-" + TASK + "-" + v2)).sendKeys("lineage and metrics checked");
             b.screenshot("03-review-queue");
             b.find(By.cssSelector("#decide-" + TASK + "-" + v2 + " button[value=approve]")).click();
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("main"), "Done: " + TASK + "-v" + v2 + "-approved"));
+            b.awaitText("main", "Done: " + TASK + "-v" + v2 + "-approved");
             b.signOut();
 
             // carol releases after reading what will change
@@ -121,8 +120,7 @@ class BrowserFlowTests {
             b.find(By.id("f-task")).sendKeys(TASK);
             new org.openqa.selenium.support.ui.Select(b.find(By.id("f-action"))).selectByVisibleText("ROLLBACK");
             b.find(By.xpath("//form[@id='audit-filters']//button[text()='Filter']")).click();
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.id("audit-results"), "1 entries match the filter"));
+            b.awaitText("#audit-results", "1 entries match the filter");
             String row = b.find(By.cssSelector("#audit-table tbody tr")).getText();
             assertThat(row).contains("carol").contains("ROLLBACK").contains("conversion dropped after the release");
             assertThat(b.driver().getCurrentUrl()).contains("action=ROLLBACK");  // htmx pushed the filter into the address

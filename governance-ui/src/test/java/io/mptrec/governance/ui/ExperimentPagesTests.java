@@ -8,7 +8,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -61,12 +60,10 @@ class ExperimentPagesTests {
             b.find(By.id("rows")).sendKeys("300");
             b.find(By.id("label")).sendKeys("income");  // the task ui-ab is a copy of the Census income prompt
             b.find(By.xpath("//button[text()='Run pilot']")).click();
-            new WebDriverWait(b.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.tagName("main"), "pilot started"));
+            b.awaitText("main", "pilot started");
 
             // the results block refreshes itself every 5 s; wait until the pilot's KPI events show up in it
-            new WebDriverWait(b.driver(), Duration.ofMinutes(3)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.id("results-body"), "log_loss"));
+            b.awaitText("#results-body", "log_loss", Duration.ofMinutes(3));
             String results = (String) b.script("return document.getElementById('results-body').innerText;");
             assertThat(results).contains("Verdict:").contains("Sample ratio").contains("control v" + v1)
                     .contains("treatment v" + v2).contains("conversion");
@@ -107,8 +104,7 @@ class ExperimentPagesTests {
             assertThat(b.find(By.id("pilot-progress")).getDomProperty("value")).isEqualTo("300");
             // the page as an operator opens it later (no "pilot started" notice), results loaded, the pilot in view
             b.open(java.net.URI.create(b.driver().getCurrentUrl()).getPath());
-            new WebDriverWait(b.driver(), Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
-                    By.id("results-body"), "log_loss"));
+            b.awaitText("#results-body", "log_loss", Duration.ofSeconds(30));
             b.assertReadableFigures("experiment with a finished pilot");
             b.script("document.getElementById('pilot-progress').scrollIntoView({block: 'center'});");
             b.screenshot("17-pilot-census-done");
