@@ -1,5 +1,6 @@
 package io.mptrec.ab.serving;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import jakarta.validation.constraints.NotNull;
 
@@ -17,11 +18,14 @@ public final class ScoreRequests {
      *
      * @param unitId  the unit hashed for assignment (a user id)
      * @param rows    row-major candidates: one object per candidate, column name to raw value, as in the dataset file
+     *                (each read as a {@link CandidateRow})
      * @param columns column-major candidates: column name to the candidates' raw values, candidate i at index i (every
      *                column as long as the others; a column left out is missing for every candidate). Cheaper to send
      *                and to parse for many candidates: a few arrays instead of one object per candidate.
      */
-    public record ScoreRequest(@NotNull String task, @NotNull String unitId, List<Map<String, String>> rows,
+    public record ScoreRequest(@NotNull String task, @NotNull String unitId,
+                               @JsonDeserialize(contentUsing = CandidateRow.Deserializer.class)
+                               List<Map<String, String>> rows,
                                Map<String, List<String>> columns) {
     }
 

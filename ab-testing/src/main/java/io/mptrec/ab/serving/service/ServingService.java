@@ -179,12 +179,13 @@ public class ServingService {
         if (request.rows() != null) {
             for (int i = 0; i < n; i++) {
                 int row = i;
-                for (Map.Entry<String, String> cell : request.rows().get(i).entrySet()) {
-                    Names.requireNoControl(cell.getKey(), () -> "rows[" + row + "]");
-                    if (cell.getValue() != null) {
-                        Names.requireNoControl(cell.getValue(), () -> "rows[" + row + "]." + cell.getKey());
+                // forEach: a CandidateRow hands its cells over without an entry object each
+                request.rows().get(i).forEach((name, value) -> {
+                    Names.requireNoControl(name, () -> "rows[" + row + "]");
+                    if (value != null) {
+                        Names.requireNoControl(value, () -> "rows[" + row + "]." + name);
                     }
-                }
+                });
             }
         } else {
             for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
