@@ -145,7 +145,8 @@ public final class CandidateRow extends AbstractMap<String, String> {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
                 try {
-                    row.add(name, value == JsonToken.VALUE_NULL ? null : StringDeserializer.instance.deserialize(p, ctxt));
+                    row.add(name, value == JsonToken.VALUE_NULL ? null
+                            : StringDeserializer.instance.deserialize(p, ctxt));
                 } catch (IOException e) {
                     throw JsonMappingException.wrapWithPath(e, row, name);
                 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -107,11 +108,12 @@ class CandidateRowTests {
             body.append('}');
         }
         // as bytes, as the server reads a body (a String would first be copied whole into a char array)
-        byte[] request = ("{\"task\":\"t\",\"unitId\":\"u\",\"rows\":" + body.append("]}")).getBytes(StandardCharsets.UTF_8);
+        byte[] request = ("{\"task\":\"t\",\"unitId\":\"u\",\"rows\":" + body.append("]}"))
+                .getBytes(StandardCharsets.UTF_8);
         long ours = allocatedPerRead(() -> JSON.readValue(request, ScoreRequest.class));
         long jacksons = allocatedPerRead(() -> JSON.readValue(request, PlainRequest.class));
-        System.out.printf("reading 100 rows of 42 columns allocates %,d bytes as CandidateRows, %,d as Jackson's maps (%.0f %%)%n",
-                ours, jacksons, 100.0 * ours / jacksons);
+        System.out.printf("reading 100 rows of 42 columns allocates %,d bytes as CandidateRows, %,d as Jackson's maps"
+                + " (%.0f %%)%n", ours, jacksons, 100.0 * ours / jacksons);
         assertThat(ours).isLessThan(jacksons * 4 / 5);  // 74 % when written
     }
 
@@ -133,7 +135,7 @@ class CandidateRowTests {
             }
             rounds[round] = (threads.getCurrentThreadAllocatedBytes() - before) / 50;
         }
-        java.util.Arrays.sort(rounds);
+        Arrays.sort(rounds);
         return rounds[rounds.length / 2];
     }
 }
