@@ -19,8 +19,9 @@ import org.bytedeco.openblas.global.openblas;
  *
  * <p>Where OpenBLAS runs its AVX-512 kernels, a block's product goes to {@code sgemm} in panels of W's columns small
  * enough for their small-matrix kernel ({@link #panelColumns}), which multiplies without first copying both operands
- * into packed blocks: at 100 rows a Census pass took 298 instead of 357 microseconds (model-core/BENCHMARKS.md, "Column
- * panels for OpenBLAS's small-matrix kernel"). OpenBLAS's AVX2 kernels have none, and there panels were slower.
+ * into packed blocks: at 100 rows a Census pass took 298 instead of 357 microseconds on a Zen 4 host (model-core/
+ * BENCHMARKS.md, "Column panels for OpenBLAS's small-matrix kernel"); on a Zen 5 host, whose packed path is twice as
+ * fast, the difference did not show. OpenBLAS's AVX2 kernels have none, and there panels were slower.
  *
  * <p>The Java loop keeps W as one array per input unit and runs over one output row copied out of the block, so the
  * inner loop indexes no array with an offset: that is the form C2 vectorises on Java 17 (with an offset it stays
