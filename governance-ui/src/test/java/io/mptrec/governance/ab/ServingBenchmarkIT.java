@@ -377,7 +377,7 @@ class ServingBenchmarkIT {
         int total = rate * SECONDS;
         ConcurrentLinkedQueue<SentRequest> requests = new ConcurrentLinkedQueue<>();
         openLoopRequests.put(name, requests);
-        // how late the generator itself sent each request (its own threads, collections, the scheduler, a busy
+        // how late the generator itself sent each request (its own threads, collections, the operating system, a busy
         // connection): latency is counted from the due time, so a late sender shows as the server's latency unless it
         // is reported apart
         long[] lateness = new long[total];
