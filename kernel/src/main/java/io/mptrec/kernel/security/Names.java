@@ -76,8 +76,20 @@ public final class Names {
         return value;
     }
 
+    /**
+     * As {@link #requireNoControl(String, Supplier)}, for the text {@code value[from, to)}: a value held inside a
+     * longer text (a column of a scoring request's candidates), the index in the detail counted from {@code from}.
+     */
+    public static void requireNoControl(String value, int from, int to, Supplier<String> field) {
+        check(value, from, to, false, field);
+    }
+
     private static void check(String value, boolean prose, Supplier<String> fieldName) {
-        for (int i = 0; i < value.length(); i++) {
+        check(value, 0, value.length(), prose, fieldName);
+    }
+
+    private static void check(String value, int from, int to, boolean prose, Supplier<String> fieldName) {
+        for (int i = from; i < to; i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c < 0x7F) {
                 continue; // printable ASCII, nearly every character: one test instead of four
@@ -87,8 +99,7 @@ public final class Names {
                 continue;
             } else if (Character.isISOControl(c)) {
                 what = "the control character";
-            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++; // a pair: one code point outside the BMP
                 continue;
             } else if (Character.isSurrogate(c)) {
@@ -98,7 +109,7 @@ public final class Names {
             }
             String field = fieldName.get();
             throw ApiException.badRequest("invalid-text", String.format(Locale.ROOT, "%s holds %s U+%04X at index %d", field,
-                    what, (int) c, i), field);
+                    what, (int) c, i - from), field);
         }
     }
 

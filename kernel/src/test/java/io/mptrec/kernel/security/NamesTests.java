@@ -45,6 +45,21 @@ class NamesTests {
                 .isInstanceOf(ApiException.class).hasMessageStartingWith("rows[3].age holds the control character U+0001");
     }
 
+    @Test
+    void aValueInsideALongerTextIsCheckedWithinItsBoundsOnly() {
+        String text = "\u0001ok\uD83Dx\uDE00no\u0007";  // a control, then "ok", a high surrogate, x and a low one, "no" and a bell
+        Names.requireNoControl(text, 1, 3, () -> "columns.sex[0]");
+        Names.requireNoControl(text, 3, 3, () -> "columns.sex[1]");
+        assertThatThrownBy(() -> Names.requireNoControl(text, 3, 4, () -> "columns.sex[1]"))
+                .as("a high surrogate at the end of its value is unpaired, whatever follows it")
+                .hasMessageContaining("columns.sex[1] holds an unpaired surrogate U+D83D at index 0");
+        assertThatThrownBy(() -> Names.requireNoControl(text, 4, 6, () -> "columns.sex[2]"))
+                .hasMessageContaining("an unpaired surrogate U+DE00 at index 1");
+        assertThatThrownBy(() -> Names.requireNoControl(text, 6, 9, () -> "columns.sex[3]"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.problem().field()).isEqualTo("columns.sex[3]"))
+                .hasMessageContaining("the control character U+0007 at index 2");
+    }
+
     private static void refused(String text, String detail) {
         assertThatThrownBy(() -> Names.requireNoControl(text, "unitId"))
                 .isInstanceOf(ApiException.class)

@@ -1,9 +1,7 @@
 package io.mptrec.model.data;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Encodes rows as a server receives them (column name to raw string) with a {@link FeatureTransform}: the same
@@ -11,27 +9,30 @@ import java.util.Set;
  * data file. Values are stripped of surrounding whitespace; an absent column, null or a missing token is missing;
  * extra columns are ignored.
  *
- * <p>Built once per encoder and shared (immutable, thread-safe): the vocabularies become hash maps and the number
- * check is a hand-written scanner, because a scoring request encodes thousands of values.
+ * <p>Built once per encoder and shared (immutable, thread-safe): the vocabularies become {@link TextIndex}es and the
+ * number check is a hand-written scanner, because a scoring request encodes thousands of values. Every value is read
+ * as a range of a string's characters (a whole string, or one value of a {@link TextColumn}), so both layouts take the
+ * same path.
  *
  * <p>Two layouts: row-major ({@link #encodeRows}, one map per row) and column-major ({@link #encodeColumns}, one list
  * of values per column, as TensorFlow Serving's columnar "inputs"), which a client sending many candidates should
- * prefer: it parses into a few lists instead of one map per row.
+ * prefer: it parses into a {@link TextColumn} per column instead of a map per row and a string per value.
  */
 public final class RawEncoder {
 
     private final FeatureTransform transform;
     private final List<NumericScaling> numeric;
     private final List<Vocabulary> categorical;
-    private final List<Map<String, Integer>> indices;
-    private final Set<String> missingTokens;
+    private final List<TextIndex> indices;
+    private final TextIndex missingTokens;
 
     public RawEncoder(FeatureTransform transform) {
         this.transform = transform;
         this.numeric = transform.numeric();
         this.categorical = transform.categorical();
-        this.indices = categorical.stream().map(RawEncoder::indexMap).toList();
-        this.missingTokens = Set.copyOf(transform.missingTokens());
+        // vocabulary index 0 is "missing or unseen"; value i of the vocabulary is index i + 1
+        this.indices = categorical.stream().map(vocabulary -> new TextIndex(vocabulary.values(), 1)).toList();
+        this.missingTokens = new TextIndex(transform.missingTokens(), 1);
     }
 
     /**
@@ -47,10 +48,12 @@ public final class RawEncoder {
         for (int i = 0; i < n; i++) {
             Map<String, String> row = rows.get(i);
             for (int f = 0; f < numbers.length; f++) {
-                numbers[f] = number(f, row.get(numeric.get(f).field()), i);
+                String value = row.get(numeric.get(f).field());
+                numbers[f] = value == null ? Float.NaN : number(f, value, 0, value.length(), i);
             }
             for (int f = 0; f < categorical.size(); f++) {
-                c[i * fc + f] = index(f, row.get(categorical.get(f).field()));
+                String value = row.get(categorical.get(f).field());
+                c[i * fc + f] = value == null ? 0 : index(f, value, 0, value.length());
             }
             transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
@@ -60,6 +63,7 @@ public final class RawEncoder {
     /**
      * Column-major input: each column's values, row i at index i. Every column given must have the same number of
      * values (that number is the row count); a column not given is missing in every row; a null list is refused.
+     * Columns that are {@link TextColumn}s are read in place, others copied into one first.
      *
      * @throws IllegalArgumentException for no column, columns of different lengths, a null list, or a numeric value
      *                                  that is not a number (naming row, column and value)
@@ -71,17 +75,21 @@ public final class RawEncoder {
         float[] x = new float[n * fn];
         int[] c = new int[n * fc];
         for (int f = 0; f < categorical.size(); f++) {
-            List<String> values = columns.get(categorical.get(f).field());
-            for (int i = 0; i < n; i++) {
-                c[i * fc + f] = index(f, values == null ? null : values.get(i));
+            TextColumn values = column(columns, categorical.get(f).field());
+            for (int i = 0; values != null && i < n; i++) {
+                c[i * fc + f] = values.isNull(i) ? 0 : index(f, values.text(), values.start(i), values.end(i));
             }
         }
-        List<List<String>> numericColumns = numeric.stream().map(field -> columns.get(field.field())).toList();
+        TextColumn[] numericColumns = new TextColumn[numeric.size()];
+        for (int f = 0; f < numericColumns.length; f++) {
+            numericColumns[f] = column(columns, numeric.get(f).field());
+        }
         float[] numbers = new float[numeric.size()];
         for (int i = 0; i < n; i++) {
             for (int f = 0; f < numbers.length; f++) {
-                List<String> values = numericColumns.get(f);
-                numbers[f] = number(f, values == null ? null : values.get(i), i);
+                TextColumn values = numericColumns[f];
+                numbers[f] = values == null || values.isNull(i) ? Float.NaN
+                        : number(f, values.text(), values.start(i), values.end(i), i);
             }
             transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
@@ -111,36 +119,47 @@ public final class RawEncoder {
         return n;
     }
 
-    /** The raw value as a number, NaN when missing. */
-    private float number(int field, String raw, int row) {
-        String v = present(raw);
-        if (v == null) {
+    private static TextColumn column(Map<String, List<String>> columns, String name) {
+        List<String> values = columns.get(name);
+        return values == null ? null : TextColumn.of(values);
+    }
+
+    /** The value {@code text[from, to)} as a number, NaN when missing. */
+    private float number(int field, String text, int from, int to, int row) {
+        int start = strippedStart(text, from, to);
+        int end = strippedEnd(text, start, to);
+        if (missingTokens.get(text, start, end, 0) != 0) {
             return Float.NaN;
         }
-        if (!DecimalText.isDecimal(v)) {
-            throw new InvalidCellException(row, numeric.get(field).field(), "'" + v + "' is not a number");
+        if (!DecimalText.isDecimal(text, start, end)) {
+            throw new InvalidCellException(row, numeric.get(field).field(),
+                    "'" + text.substring(start, end) + "' is not a number");
         }
-        return Float.parseFloat(v);
+        return DecimalText.parse(text, start, end);
     }
 
-    private int index(int field, String raw) {
-        String v = present(raw);
-        return v == null ? 0 : indices.get(field).getOrDefault(v, 0);
+    /** The vocabulary index of the value {@code text[from, to)}: 0 when missing or unseen. */
+    private int index(int field, String text, int from, int to) {
+        int start = strippedStart(text, from, to);
+        int end = strippedEnd(text, start, to);
+        return missingTokens.get(text, start, end, 0) != 0 ? 0 : indices.get(field).get(text, start, end, 0);
     }
 
-    private String present(String raw) {
-        if (raw == null) {
-            return null;
+    /**
+     * Where {@code text[from, to)} starts once stripped as {@link String#strip} does (no supplementary code point is
+     * whitespace, so char by char is the same).
+     */
+    private static int strippedStart(String text, int from, int to) {
+        while (from < to && Character.isWhitespace(text.charAt(from))) {
+            from++;
         }
-        String v = raw.strip();
-        return missingTokens.contains(v) ? null : v;
+        return from;
     }
 
-    private static Map<String, Integer> indexMap(Vocabulary vocabulary) {
-        Map<String, Integer> map = new HashMap<>();
-        for (int i = 0; i < vocabulary.values().size(); i++) {
-            map.put(vocabulary.values().get(i), i + 1);
+    private static int strippedEnd(String text, int from, int to) {
+        while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+            to--;
         }
-        return Map.copyOf(map);
+        return to;
     }
 }

@@ -140,4 +140,70 @@ class RawEncoderTests {
         assertThat(List.of("1", "-1.5", ".5", "5.", "+2e-3", "1E10")).allMatch(DecimalText::isDecimal);
         assertThat(List.of("", ".", "e5", "1e", "NaN", "Infinity", "0x1p3", "1f", "1.2.3", "١")).noneMatch(DecimalText::isDecimal);
     }
+
+    /** The scanner reads integers itself and hands everything else to parseFloat: the same float, bit for bit. */
+    @Test
+    void shouldParseEveryDecimalToTheFloatParseFloatGives() {
+        String alphabet = "0123456789+-.eE";
+        SplittableRandom random = new SplittableRandom(11);
+        int integers = 0;
+        for (int i = 0; i < 300_000; i++) {
+            StringBuilder s = new StringBuilder(" ");  // read inside a longer text, as a TextColumn's values are
+            int length = 1 + random.nextInt(12);
+            for (int j = 0; j < length; j++) {
+                // mostly digits after the first character, so that most samples are numbers
+                boolean any = j == 0 || random.nextInt(4) == 0;
+                s.append(alphabet.charAt(random.nextInt(any ? alphabet.length() : 10)));
+            }
+            String v = s.substring(1);
+            if (!DecimalText.isDecimal(s.toString(), 1, s.length())) {
+                assertThat(DecimalText.isDecimal(v)).as("'%s'", v).isFalse();
+                continue;
+            }
+            integers += v.matches("[+-]?[0-9]{1,9}") ? 1 : 0;
+            assertThat(Float.floatToRawIntBits(DecimalText.parse(s.toString(), 1, s.length()))).as("'%s'", v)
+                    .isEqualTo(Float.floatToRawIntBits(Float.parseFloat(v)));
+        }
+        assertThat(integers).as("the sample holds integers of up to 9 digits").isGreaterThan(10_000);
+        for (String v : List.of("-0", "+0", "0", "999999999", "-999999999", "1000000000", "16777217", "-16777217",
+                "123456789", "000000001", "0.1", "1e-50", "3.4028236e38")) {
+            assertThat(Float.floatToRawIntBits(DecimalText.parse(v, 0, v.length()))).as(v)
+                    .isEqualTo(Float.floatToRawIntBits(Float.parseFloat(v)));
+        }
+    }
+
+    @Test
+    void shouldEncodeTextColumnsLikeListsOfStrings() {
+        Dataset data = TinyData.censusSlice();
+        RawEncoder encoder = new RawEncoder(FeatureTransform.fit(data, data.rows(Split.TRAIN)));
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        Map<String, List<String>> texts = new LinkedHashMap<>();
+        SplittableRandom random = new SplittableRandom(3);
+        for (String column : data.rawRow(0).keySet()) {
+            List<String> values = new ArrayList<>();
+            for (int row = 0; row < data.rowCount(); row++) {
+                String value = data.rawRow(row).get(column);
+                // padding that strip() removes, missing tokens and nulls, as clients send them
+                int roll = random.nextInt(20);
+                values.add(roll == 0 ? null : roll == 1 ? " ? " : roll == 2 ? " " + value : roll == 3 ? "\t" + value + " " : value);
+            }
+            lists.put(column, values);
+            texts.put(column, TextColumn.of(values));
+        }
+
+        EncodedRows byText = encoder.encodeColumns(texts);
+
+        assertThat(texts.values()).allMatch(TextColumn.class::isInstance);
+        assertThat(byText).usingRecursiveComparison().isEqualTo(encoder.encodeColumns(lists));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (int row = 0; row < data.rowCount(); row++) {
+            Map<String, String> cells = new HashMap<>();
+            for (Map.Entry<String, List<String>> column : lists.entrySet()) {
+                cells.put(column.getKey(), column.getValue().get(row));
+            }
+            rows.add(cells);
+        }
+        assertThat(byText).usingRecursiveComparison().isEqualTo(encoder.encodeRows(rows));
+        assertThat(byText.categories()).contains(0);
+    }
 }

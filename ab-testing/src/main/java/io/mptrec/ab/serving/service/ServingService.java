@@ -17,6 +17,7 @@ import io.mptrec.ab.serving.service.RoutingCache.Target;
 import io.mptrec.ab.serving.service.RoutingCache.TaskRouting;
 import io.mptrec.model.data.InvalidCellException;
 import io.mptrec.model.data.RawEncoder;
+import io.mptrec.model.data.TextColumn;
 import io.mptrec.model.scoring.Scorer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
@@ -190,11 +191,13 @@ public class ServingService {
         } else {
             for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
                 Names.requireNoControl(column.getKey(), "columns");
-                List<String> values = column.getValue();
+                // a request read from JSON holds TextColumns already (TextColumnDeserializer): checked in place
+                TextColumn values = TextColumn.of(column.getValue());
                 for (int i = 0; i < values.size(); i++) {
                     int row = i;
-                    if (values.get(i) != null) {
-                        Names.requireNoControl(values.get(i), () -> "columns." + column.getKey() + "[" + row + "]");
+                    if (!values.isNull(i)) {
+                        Names.requireNoControl(values.text(), values.start(i), values.end(i),
+                                () -> "columns." + column.getKey() + "[" + row + "]");
                     }
                 }
             }
