@@ -14,13 +14,13 @@ import java.util.List;
 
 /**
  * Reads a JSON array of strings (or nulls) as a {@link TextColumn}: the characters of every value copied from the
- * parser's buffer into the column's one string, without a string per value. Accepts and refuses what Jackson's own
+ * parser's buffer into the column's one array, without a string per value. Accepts and refuses what Jackson's own
  * {@code List<String>} reading does, with the same errors (a value that is no string names its index, a column that
  * is no array its name).
  */
 public final class TextColumnDeserializer extends StdDeserializer<List<String>> {
 
-    /** One builder per thread, reset for each column: a column then allocates its string and its bounds only. */
+    /** One builder per thread, reset for each column: a column then allocates its characters and bounds only. */
     private static final ThreadLocal<TextColumn.Builder> BUILDER = ThreadLocal.withInitial(TextColumn.Builder::new);
 
     public TextColumnDeserializer() {

@@ -77,19 +77,21 @@ public final class Names {
     }
 
     /**
-     * As {@link #requireNoControl(String, Supplier)}, for the text {@code value[from, to)}: a value held inside a
-     * longer text (a column of a scoring request's candidates), the index in the detail counted from {@code from}.
+     * As {@link #requireNoControl(String, Supplier)}, for the characters {@code chars[from, to)}: a value held in a
+     * longer array (a column of a scoring request's candidates), the index in the detail counted from {@code from}.
      */
-    public static void requireNoControl(String value, int from, int to, Supplier<String> field) {
-        check(value, from, to, false, field);
+    public static void requireNoControl(char[] chars, int from, int to, Supplier<String> field) {
+        for (int i = from; i < to; i++) {
+            if (chars[i] < 0x20 || chars[i] >= 0x7F) {
+                // beyond printable ASCII: the value as a string, through the one check
+                check(new String(chars, from, to - from), false, field);
+                return;
+            }
+        }
     }
 
     private static void check(String value, boolean prose, Supplier<String> fieldName) {
-        check(value, 0, value.length(), prose, fieldName);
-    }
-
-    private static void check(String value, int from, int to, boolean prose, Supplier<String> fieldName) {
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c < 0x7F) {
                 continue; // printable ASCII, nearly every character: one test instead of four
@@ -99,7 +101,8 @@ public final class Names {
                 continue;
             } else if (Character.isISOControl(c)) {
                 what = "the control character";
-            } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(value.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++; // a pair: one code point outside the BMP
                 continue;
             } else if (Character.isSurrogate(c)) {
@@ -109,7 +112,7 @@ public final class Names {
             }
             String field = fieldName.get();
             throw ApiException.badRequest("invalid-text", String.format(Locale.ROOT, "%s holds %s U+%04X at index %d", field,
-                    what, (int) c, i - from), field);
+                    what, (int) c, i), field);
         }
     }
 

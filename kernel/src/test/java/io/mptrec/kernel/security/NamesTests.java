@@ -47,7 +47,7 @@ class NamesTests {
 
     @Test
     void aValueInsideALongerTextIsCheckedWithinItsBoundsOnly() {
-        String text = "\u0001ok\uD83Dx\uDE00no\u0007";  // a control, then "ok", a high surrogate, x and a low one, "no" and a bell
+        char[] text = "\u0001ok\uD83Dx\uDE00no\u0007".toCharArray();  // a control, then "ok", a high surrogate, x and a low one, "no" and a bell
         Names.requireNoControl(text, 1, 3, () -> "columns.sex[0]");
         Names.requireNoControl(text, 3, 3, () -> "columns.sex[1]");
         assertThatThrownBy(() -> Names.requireNoControl(text, 3, 4, () -> "columns.sex[1]"))

@@ -14,8 +14,8 @@ final class DecimalText {
         return isDecimal(v, 0, v.length());
     }
 
-    /** As {@link #isDecimal(String)}, for {@code v[from, to)}. */
-    static boolean isDecimal(String v, int from, int to) {
+    /** As {@link #isDecimal(String)}, for {@code v[from, to)} (a string, or a {@link TextColumn}'s characters). */
+    static boolean isDecimal(CharSequence v, int from, int to) {
         int i = from;
         if (i < to && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
             i++;
@@ -50,7 +50,7 @@ final class DecimalText {
      * {@link Float#parseFloat} gives it. An integer of up to 9 digits, most of what tabular data holds, is read here
      * without a string (an int converts to the nearest float, as parseFloat rounds); anything else goes to parseFloat.
      */
-    static float parse(String v, int from, int to) {
+    static float parse(CharSequence v, int from, int to) {
         boolean negative = v.charAt(from) == '-';
         int i = negative || v.charAt(from) == '+' ? from + 1 : from;
         if (to - i <= 9) {
@@ -58,16 +58,16 @@ final class DecimalText {
             for (; i < to; i++) {
                 char c = v.charAt(i);
                 if (c < '0' || c > '9') {
-                    return Float.parseFloat(v.substring(from, to));
+                    return Float.parseFloat(v.subSequence(from, to).toString());
                 }
                 value = value * 10 + (c - '0');
             }
             return negative ? -(float) value : (float) value;
         }
-        return Float.parseFloat(v.substring(from, to));
+        return Float.parseFloat(v.subSequence(from, to).toString());
     }
 
-    private static int digits(String v, int from, int to) {
+    private static int digits(CharSequence v, int from, int to) {
         int i = from;
         while (i < to && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
             i++;

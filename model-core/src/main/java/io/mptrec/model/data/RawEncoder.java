@@ -1,5 +1,6 @@
 package io.mptrec.model.data;
 
+import java.nio.CharBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -48,12 +49,10 @@ public final class RawEncoder {
         for (int i = 0; i < n; i++) {
             Map<String, String> row = rows.get(i);
             for (int f = 0; f < numbers.length; f++) {
-                String value = row.get(numeric.get(f).field());
-                numbers[f] = value == null ? Float.NaN : number(f, value, 0, value.length(), i);
+                numbers[f] = number(f, row.get(numeric.get(f).field()), i);
             }
             for (int f = 0; f < categorical.size(); f++) {
-                String value = row.get(categorical.get(f).field());
-                c[i * fc + f] = value == null ? 0 : index(f, value, 0, value.length());
+                c[i * fc + f] = index(f, row.get(categorical.get(f).field()));
             }
             transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
@@ -77,19 +76,21 @@ public final class RawEncoder {
         for (int f = 0; f < categorical.size(); f++) {
             TextColumn values = column(columns, categorical.get(f).field());
             for (int i = 0; values != null && i < n; i++) {
-                c[i * fc + f] = values.isNull(i) ? 0 : index(f, values.text(), values.start(i), values.end(i));
+                c[i * fc + f] = values.isNull(i) ? 0 : index(f, values.chars(), values.start(i), values.end(i));
             }
         }
         TextColumn[] numericColumns = new TextColumn[numeric.size()];
+        CharBuffer[] numericText = new CharBuffer[numeric.size()];
         for (int f = 0; f < numericColumns.length; f++) {
             numericColumns[f] = column(columns, numeric.get(f).field());
+            numericText[f] = numericColumns[f] == null ? null : CharBuffer.wrap(numericColumns[f].chars());
         }
         float[] numbers = new float[numeric.size()];
         for (int i = 0; i < n; i++) {
             for (int f = 0; f < numbers.length; f++) {
                 TextColumn values = numericColumns[f];
                 numbers[f] = values == null || values.isNull(i) ? Float.NaN
-                        : number(f, values.text(), values.start(i), values.end(i), i);
+                        : number(f, numericText[f], values.start(i), values.end(i), i);
             }
             transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
@@ -124,40 +125,63 @@ public final class RawEncoder {
         return values == null ? null : TextColumn.of(values);
     }
 
-    /** The value {@code text[from, to)} as a number, NaN when missing. */
-    private float number(int field, String text, int from, int to, int row) {
-        int start = strippedStart(text, from, to);
-        int end = strippedEnd(text, start, to);
-        if (missingTokens.get(text, start, end, 0) != 0) {
+    /** A row's raw value as a number, NaN when missing. */
+    private float number(int field, String raw, int row) {
+        if (raw == null) {
             return Float.NaN;
         }
-        if (!DecimalText.isDecimal(text, start, end)) {
-            throw new InvalidCellException(row, numeric.get(field).field(),
-                    "'" + text.substring(start, end) + "' is not a number");
-        }
-        return DecimalText.parse(text, start, end);
+        String v = raw.strip();
+        return missingTokens.get(v, 0) != 0 ? Float.NaN : number(field, v, 0, v.length(), row);
     }
 
-    /** The vocabulary index of the value {@code text[from, to)}: 0 when missing or unseen. */
-    private int index(int field, String text, int from, int to) {
+    /** A column's value {@code text[from, to)} as a number, NaN when missing. */
+    private float number(int field, CharBuffer text, int from, int to, int row) {
+        int start = strippedStart(text.array(), from, to);
+        int end = strippedEnd(text.array(), start, to);
+        boolean missing = missingTokens.mayHoldLength(end - start)
+                && missingTokens.get(text.array(), start, end, TextIndex.hash(text.array(), start, end), 0) != 0;
+        return missing ? Float.NaN : number(field, (CharSequence) text, start, end, row);
+    }
+
+    /** The stripped, present value {@code v[from, to)} as a number. */
+    private float number(int field, CharSequence v, int from, int to, int row) {
+        if (!DecimalText.isDecimal(v, from, to)) {
+            throw new InvalidCellException(row, numeric.get(field).field(),
+                    "'" + v.subSequence(from, to) + "' is not a number");
+        }
+        return DecimalText.parse(v, from, to);
+    }
+
+    /** A row's raw value's vocabulary index: 0 when missing or unseen. */
+    private int index(int field, String raw) {
+        if (raw == null) {
+            return 0;
+        }
+        String v = raw.strip();
+        return missingTokens.get(v, 0) != 0 ? 0 : indices.get(field).get(v, 0);
+    }
+
+    /** The vocabulary index of a column's value {@code text[from, to)}: 0 when missing or unseen. */
+    private int index(int field, char[] text, int from, int to) {
         int start = strippedStart(text, from, to);
         int end = strippedEnd(text, start, to);
-        return missingTokens.get(text, start, end, 0) != 0 ? 0 : indices.get(field).get(text, start, end, 0);
+        int hash = TextIndex.hash(text, start, end);
+        return missingTokens.get(text, start, end, hash, 0) != 0 ? 0 : indices.get(field).get(text, start, end, hash, 0);
     }
 
     /**
      * Where {@code text[from, to)} starts once stripped as {@link String#strip} does (no supplementary code point is
      * whitespace, so char by char is the same).
      */
-    private static int strippedStart(String text, int from, int to) {
-        while (from < to && Character.isWhitespace(text.charAt(from))) {
+    private static int strippedStart(char[] text, int from, int to) {
+        while (from < to && Character.isWhitespace(text[from])) {
             from++;
         }
         return from;
     }
 
-    private static int strippedEnd(String text, int from, int to) {
-        while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+    private static int strippedEnd(char[] text, int from, int to) {
+        while (to > from && Character.isWhitespace(text[to - 1])) {
             to--;
         }
         return to;

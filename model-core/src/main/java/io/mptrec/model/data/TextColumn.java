@@ -8,21 +8,21 @@ import java.util.RandomAccess;
 
 /**
  * A column of text values, as a scoring request sends candidates column-major: every value's characters in one
- * string, with the bounds of each, instead of a string per value. A request of 100 candidates and 42 columns held 4,200
+ * array, with the bounds of each, instead of a string per value. A request of 100 candidates and 42 columns held 4,200
  * strings, about half of what it allocated (ab-testing/BENCHMARK.md, "What a request allocates"); {@link RawEncoder}
  * reads the values where they are. {@link #get} makes a value's own string only when asked (an error message, a
  * caller that wants a {@code List<String>}). Immutable; a null value is kept as null.
  */
 public final class TextColumn extends AbstractList<String> implements RandomAccess {
 
-    private final String text;
-    /** Value i is {@code text[bounds[i], bounds[i + 1])}. */
+    private final char[] chars;
+    /** Value i is {@code chars[bounds[i], bounds[i + 1])}. */
     private final int[] bounds;
     /** The null values' indices; null when there is none. */
     private final BitSet nulls;
 
-    private TextColumn(String text, int[] bounds, BitSet nulls) {
-        this.text = text;
+    private TextColumn(char[] chars, int[] bounds, BitSet nulls) {
+        this.chars = chars;
         this.bounds = bounds;
         this.nulls = nulls;
     }
@@ -50,7 +50,7 @@ public final class TextColumn extends AbstractList<String> implements RandomAcce
 
     @Override
     public String get(int i) {
-        return isNull(i) ? null : text.substring(start(i), end(i));
+        return isNull(i) ? null : new String(chars, start(i), end(i) - start(i));
     }
 
     public boolean isNull(int i) {
@@ -60,9 +60,9 @@ public final class TextColumn extends AbstractList<String> implements RandomAcce
         return nulls != null && nulls.get(i);
     }
 
-    /** Every value's characters, one after the other; value i is {@code text().substring(start(i), end(i))}. */
-    public String text() {
-        return text;
+    /** Every value's characters, one after the other, value i from {@link #start} to {@link #end}; not to be changed. */
+    public char[] chars() {
+        return chars;
     }
 
     public int start(int i) {
@@ -78,19 +78,29 @@ public final class TextColumn extends AbstractList<String> implements RandomAcce
      * that only the built column is allocated.
      */
     public static final class Builder {
-        private final StringBuilder text = new StringBuilder(256);
+        private char[] chars = new char[1024];
+        private int length;
         private int[] bounds = new int[64];
         private int size;
         private BitSet nulls;
 
-        public Builder append(char[] chars, int offset, int length) {
-            text.append(chars, offset, length);
+        public Builder append(char[] value, int offset, int count) {
+            System.arraycopy(value, offset, room(count), length, count);
+            length += count;
             return next();
         }
 
         public Builder append(String value) {
-            text.append(value);
+            value.getChars(0, value.length(), room(value.length()), length);
+            length += value.length();
             return next();
+        }
+
+        private char[] room(int count) {
+            if (length + count > chars.length) {
+                chars = Arrays.copyOf(chars, Math.max(chars.length * 2, length + count));
+            }
+            return chars;
         }
 
         public Builder appendNull() {
@@ -105,21 +115,20 @@ public final class TextColumn extends AbstractList<String> implements RandomAcce
             if (size + 2 > bounds.length) {
                 bounds = Arrays.copyOf(bounds, bounds.length * 2);
             }
-            bounds[++size] = text.length();
+            bounds[++size] = length;
             return this;
         }
 
         public TextColumn build() {
-            return new TextColumn(text.toString(), Arrays.copyOf(bounds, size + 1), nulls);
+            return new TextColumn(Arrays.copyOf(chars, length), Arrays.copyOf(bounds, size + 1), nulls);
         }
 
         /** Empties the builder for the next column (keeps what it has grown to, unless that is far beyond usual). */
         public Builder reset() {
-            if (text.capacity() > 1 << 20) {
-                text.setLength(0);
-                text.trimToSize();
+            if (chars.length > 1 << 20) {
+                chars = new char[1024];
             }
-            text.setLength(0);
+            length = 0;
             size = 0;
             nulls = null;
             return this;

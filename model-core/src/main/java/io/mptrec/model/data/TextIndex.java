@@ -1,24 +1,32 @@
 package io.mptrec.model.data;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Words to numbers, looked up by a range of a string's characters, so that a value inside a {@link TextColumn} needs
- * no string of its own. Open addressing over the words' {@link String#hashCode}, which is what the range's characters
- * hash to. Immutable.
+ * Words to numbers, looked up by a string or by a range of a character array, so that a value inside a
+ * {@link TextColumn} needs no string of its own. Open addressing over the words' {@link String#hashCode}, which is
+ * what {@link #hash} gives for the same characters in an array. Immutable.
  */
 final class TextIndex {
 
     private final String[] words;
+    private final char[][] wordChars;
     private final int[] numbers;
     private final int mask;
+    /** The shortest and the longest word: a value of another length is none of them, without hashing it. */
+    private final int minLength;
+    private final int maxLength;
 
     /** Word i gets the number {@code first + i}; a repeated word the number of its last place, as a map's put. */
     TextIndex(List<String> words, int first) {
         int capacity = Integer.highestOneBit(Math.max(4, words.size() * 2) - 1) << 1;
         this.words = new String[capacity];
+        this.wordChars = new char[capacity][];
         this.numbers = new int[capacity];
         this.mask = capacity - 1;
+        this.minLength = words.stream().mapToInt(String::length).min().orElse(Integer.MAX_VALUE);
+        this.maxLength = words.stream().mapToInt(String::length).max().orElse(-1);
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
             int slot = spread(word.hashCode()) & mask;
@@ -26,24 +34,53 @@ final class TextIndex {
                 slot = (slot + 1) & mask;
             }
             this.words[slot] = word;
+            this.wordChars[slot] = word.toCharArray();
             this.numbers[slot] = first + i;
         }
     }
 
-    /** The number of {@code text[from, to)}, or {@code absent} when it is none of the words. */
-    int get(String text, int from, int to, int absent) {
+    /** {@link String#hashCode} of the characters {@code text[from, to)}, computed once for several lookups. */
+    static int hash(char[] text, int from, int to) {
         int hash = 0;
         for (int i = from; i < to; i++) {
-            hash = 31 * hash + text.charAt(i);
+            hash = 31 * hash + text[i];
         }
-        int length = to - from;
-        for (int slot = spread(hash) & mask; words[slot] != null; slot = (slot + 1) & mask) {
-            String word = words[slot];
-            if (word.length() == length && word.hashCode() == hash && text.regionMatches(from, word, 0, length)) {
+        return hash;
+    }
+
+    /** The number of {@code value}, or {@code absent} when it is none of the words. */
+    int get(String value, int absent) {
+        if (value.length() < minLength || value.length() > maxLength) {
+            return absent;
+        }
+        for (int slot = spread(value.hashCode()) & mask; words[slot] != null; slot = (slot + 1) & mask) {
+            if (words[slot].equals(value)) {
                 return numbers[slot];
             }
         }
         return absent;
+    }
+
+    /**
+     * The number of the characters {@code text[from, to)}, whose {@link #hash} is given, or {@code absent} when they
+     * are none of the words.
+     */
+    int get(char[] text, int from, int to, int hash, int absent) {
+        int length = to - from;
+        if (length < minLength || length > maxLength) {
+            return absent;
+        }
+        for (int slot = spread(hash) & mask; words[slot] != null; slot = (slot + 1) & mask) {
+            if (words[slot].hashCode() == hash && Arrays.equals(wordChars[slot], 0, wordChars[slot].length, text, from, to)) {
+                return numbers[slot];
+            }
+        }
+        return absent;
+    }
+
+    /** The length bounds say in one comparison that most values are no missing token. */
+    boolean mayHoldLength(int length) {
+        return length >= minLength && length <= maxLength;
     }
 
     private static int spread(int hash) {

@@ -23,7 +23,7 @@ class TextColumnTests {
         assertThat(column).containsExactlyElementsOf(values).hasSize(7);
         assertThat(column.isNull(1)).isTrue();
         assertThat(column.isNull(2)).isFalse();
-        assertThat(column.text().substring(column.start(4), column.end(4))).isEqualTo("Not in universe");
+        assertThat(new String(column.chars(), column.start(4), column.end(4) - column.start(4))).isEqualTo("Not in universe");
         assertThat(TextColumn.of(column)).isSameAs(column);
         assertThat(TextColumn.of(List.of())).isEmpty();
         assertThatThrownBy(() -> column.isNull(7)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -64,10 +64,15 @@ class TextColumnTests {
 
         for (int i = 0; i < 2000; i++) {
             String word = Integer.toString(random.nextInt(600), 7) + (random.nextBoolean() ? "" : " word");
-            String text = "<<" + word + ">>";
-            assertThat(index.get(text, 2, 2 + word.length(), 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
+            char[] text = ("<<" + word + ">>").toCharArray();
+            int hash = TextIndex.hash(text, 2, 2 + word.length());
+            assertThat(hash).isEqualTo(word.hashCode());
+            assertThat(index.get(text, 2, 2 + word.length(), hash, 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
+            assertThat(index.get(word, 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
         }
-        assertThat(new TextIndex(List.of(), 1).get("abc", 0, 3, -1)).isEqualTo(-1);
-        assertThat(new TextIndex(List.of(""), 1).get("abc", 1, 1, 0)).isEqualTo(1);
+        assertThat(new TextIndex(List.of(), 1).get("abc".toCharArray(), 0, 3, "abc".hashCode(), -1)).isEqualTo(-1);
+        assertThat(new TextIndex(List.of(), 1).get("abc", -1)).isEqualTo(-1);
+        assertThat(new TextIndex(List.of(""), 1).get("abc".toCharArray(), 1, 1, 0, 0)).isEqualTo(1);
+        assertThat(new TextIndex(List.of(""), 1).get("", 0)).isEqualTo(1);
     }
 }

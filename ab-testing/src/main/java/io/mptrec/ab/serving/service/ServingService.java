@@ -196,7 +196,7 @@ public class ServingService {
                 for (int i = 0; i < values.size(); i++) {
                     int row = i;
                     if (!values.isNull(i)) {
-                        Names.requireNoControl(values.text(), values.start(i), values.end(i),
+                        Names.requireNoControl(values.chars(), values.start(i), values.end(i),
                                 () -> "columns." + column.getKey() + "[" + row + "]");
                     }
                 }
