@@ -18,14 +18,14 @@ public final class ScoreRequests {
      *
      * @param unitId  the unit hashed for assignment (a user id)
      * @param rows    row-major candidates: one object per candidate, column name to raw value, as in the dataset file
-     *                (each read as a {@link CandidateRow})
+     *                (each read as a {@link io.mptrec.model.data.TextRow}: no string per value)
      * @param columns column-major candidates: column name to the candidates' raw values, candidate i at index i (every
      *                column as long as the others; a column left out is missing for every candidate). Cheaper to send
      *                and to parse for many candidates: a few arrays instead of one object per candidate, each read as a
      *                {@link io.mptrec.model.data.TextColumn} (no string per value)
      */
     public record ScoreRequest(@NotNull String task, @NotNull String unitId,
-                               @JsonDeserialize(contentUsing = CandidateRow.Deserializer.class)
+                               @JsonDeserialize(contentUsing = TextRowDeserializer.class)
                                List<Map<String, String>> rows,
                                @JsonDeserialize(contentUsing = TextColumnDeserializer.class)
                                Map<String, List<String>> columns) {

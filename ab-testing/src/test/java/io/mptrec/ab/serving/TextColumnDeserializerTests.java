@@ -1,7 +1,7 @@
 package io.mptrec.ab.serving;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.mptrec.ab.serving.CandidateRowTests.PlainRequest;
+import io.mptrec.ab.serving.TextRowDeserializerTests.PlainRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
 import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.problem.ProblemMappers;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import static io.mptrec.ab.serving.CandidateRowTests.JSON;
-import static io.mptrec.ab.serving.CandidateRowTests.allocatedPerRead;
+import static io.mptrec.ab.serving.TextRowDeserializerTests.JSON;
+import static io.mptrec.ab.serving.TextRowDeserializerTests.allocatedPerRead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

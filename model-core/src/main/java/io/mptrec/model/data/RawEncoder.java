@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Built once per encoder and shared (immutable, thread-safe): the vocabularies become {@link TextIndex}es and the
  * number check is a hand-written scanner, because a scoring request encodes thousands of values. Every value is read
- * as a range of a string's characters (a whole string, or one value of a {@link TextColumn}), so both layouts take the
- * same path.
+ * where it is, as a range of a {@link TextColumn}'s characters (a column's values, or a {@link TextRow}'s), so both
+ * layouts take the same path; maps and lists of strings from other callers are copied into those first.
  *
  * <p>Two layouts: row-major ({@link #encodeRows}, one map per row) and column-major ({@link #encodeColumns}, one list
  * of values per column, as TensorFlow Serving's columnar "inputs"), which a client sending many candidates should
- * prefer: it parses into a {@link TextColumn} per column instead of a map per row and a string per value.
+ * prefer: it parses into a {@link TextColumn} per column instead of a {@link TextRow} per candidate.
  */
 public final class RawEncoder {
 
@@ -47,12 +47,16 @@ public final class RawEncoder {
         int[] c = new int[n * fc];
         float[] numbers = new float[numeric.size()];
         for (int i = 0; i < n; i++) {
-            Map<String, String> row = rows.get(i);
+            TextRow row = TextRow.of(rows.get(i));
+            TextColumn values = row.values();
+            CharBuffer text = CharBuffer.wrap(values.chars());
             for (int f = 0; f < numbers.length; f++) {
-                numbers[f] = number(f, row.get(numeric.get(f).field()), i);
+                int k = row.indexOf(numeric.get(f).field());
+                numbers[f] = k < 0 ? Float.NaN : number(f, values, k, text, i);
             }
             for (int f = 0; f < categorical.size(); f++) {
-                c[i * fc + f] = index(f, row.get(categorical.get(f).field()));
+                int k = row.indexOf(categorical.get(f).field());
+                c[i * fc + f] = k < 0 ? 0 : index(f, values, k);
             }
             transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
@@ -76,7 +80,7 @@ public final class RawEncoder {
         for (int f = 0; f < categorical.size(); f++) {
             TextColumn values = column(columns, categorical.get(f).field());
             for (int i = 0; values != null && i < n; i++) {
-                c[i * fc + f] = values.isNull(i) ? 0 : index(f, values.chars(), values.start(i), values.end(i));
+                c[i * fc + f] = index(f, values, i);
             }
         }
         TextColumn[] numericColumns = new TextColumn[numeric.size()];
@@ -89,8 +93,7 @@ public final class RawEncoder {
         for (int i = 0; i < n; i++) {
             for (int f = 0; f < numbers.length; f++) {
                 TextColumn values = numericColumns[f];
-                numbers[f] = values == null || values.isNull(i) ? Float.NaN
-                        : number(f, numericText[f], values.start(i), values.end(i), i);
+                numbers[f] = values == null ? Float.NaN : number(f, values, i, numericText[f], i);
             }
             transform.encodeNumbers(numbers, x, i * fn, c, i * fc);
         }
@@ -125,48 +128,39 @@ public final class RawEncoder {
         return values == null ? null : TextColumn.of(values);
     }
 
-    /** A row's raw value as a number, NaN when missing. */
-    private float number(int field, String raw, int row) {
-        if (raw == null) {
+    /**
+     * Value {@code k} of {@code values} (whose characters {@code text} wraps) as a number, NaN when missing.
+     *
+     * @param row the candidate, for the error
+     */
+    private float number(int field, TextColumn values, int k, CharBuffer text, int row) {
+        if (values.isNull(k)) {
             return Float.NaN;
         }
-        String v = raw.strip();
-        return missingTokens.get(v, 0) != 0 ? Float.NaN : number(field, v, 0, v.length(), row);
-    }
-
-    /** A column's value {@code text[from, to)} as a number, NaN when missing. */
-    private float number(int field, CharBuffer text, int from, int to, int row) {
-        int start = strippedStart(text.array(), from, to);
-        int end = strippedEnd(text.array(), start, to);
-        boolean missing = missingTokens.mayHoldLength(end - start)
-                && missingTokens.get(text.array(), start, end, TextIndex.hash(text.array(), start, end), 0) != 0;
-        return missing ? Float.NaN : number(field, (CharSequence) text, start, end, row);
-    }
-
-    /** The stripped, present value {@code v[from, to)} as a number. */
-    private float number(int field, CharSequence v, int from, int to, int row) {
-        if (!DecimalText.isDecimal(v, from, to)) {
-            throw new InvalidCellException(row, numeric.get(field).field(),
-                    "'" + v.subSequence(from, to) + "' is not a number");
+        char[] chars = values.chars();
+        int start = strippedStart(chars, values.start(k), values.end(k));
+        int end = strippedEnd(chars, start, values.end(k));
+        if (missingTokens.mayHoldLength(end - start)
+                && missingTokens.get(chars, start, end, TextIndex.hash(chars, start, end), 0) != 0) {
+            return Float.NaN;
         }
-        return DecimalText.parse(v, from, to);
+        if (!DecimalText.isDecimal(text, start, end)) {
+            throw new InvalidCellException(row, numeric.get(field).field(),
+                    "'" + text.subSequence(start, end) + "' is not a number");
+        }
+        return DecimalText.parse(text, start, end);
     }
 
-    /** A row's raw value's vocabulary index: 0 when missing or unseen. */
-    private int index(int field, String raw) {
-        if (raw == null) {
+    /** The vocabulary index of value {@code k} of {@code values}: 0 when missing or unseen. */
+    private int index(int field, TextColumn values, int k) {
+        if (values.isNull(k)) {
             return 0;
         }
-        String v = raw.strip();
-        return missingTokens.get(v, 0) != 0 ? 0 : indices.get(field).get(v, 0);
-    }
-
-    /** The vocabulary index of a column's value {@code text[from, to)}: 0 when missing or unseen. */
-    private int index(int field, char[] text, int from, int to) {
-        int start = strippedStart(text, from, to);
-        int end = strippedEnd(text, start, to);
-        int hash = TextIndex.hash(text, start, end);
-        return missingTokens.get(text, start, end, hash, 0) != 0 ? 0 : indices.get(field).get(text, start, end, hash, 0);
+        char[] chars = values.chars();
+        int start = strippedStart(chars, values.start(k), values.end(k));
+        int end = strippedEnd(chars, start, values.end(k));
+        int hash = TextIndex.hash(chars, start, end);
+        return missingTokens.get(chars, start, end, hash, 0) != 0 ? 0 : indices.get(field).get(chars, start, end, hash, 0);
     }
 
     /**

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Words to numbers, looked up by a string or by a range of a character array, so that a value inside a
- * {@link TextColumn} needs no string of its own. Open addressing over the words' {@link String#hashCode}, which is
+ * Words to numbers, looked up by a range of a character array, so that a value inside a {@link TextColumn} needs no
+ * string of its own. Open addressing over the words' {@link String#hashCode}, which is
  * what {@link #hash} gives for the same characters in an array. Immutable.
  */
 final class TextIndex {
@@ -46,19 +46,6 @@ final class TextIndex {
             hash = 31 * hash + text[i];
         }
         return hash;
-    }
-
-    /** The number of {@code value}, or {@code absent} when it is none of the words. */
-    int get(String value, int absent) {
-        if (value.length() < minLength || value.length() > maxLength) {
-            return absent;
-        }
-        for (int slot = spread(value.hashCode()) & mask; words[slot] != null; slot = (slot + 1) & mask) {
-            if (words[slot].equals(value)) {
-                return numbers[slot];
-            }
-        }
-        return absent;
     }
 
     /**

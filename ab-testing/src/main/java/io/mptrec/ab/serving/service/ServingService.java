@@ -18,6 +18,7 @@ import io.mptrec.ab.serving.service.RoutingCache.TaskRouting;
 import io.mptrec.model.data.InvalidCellException;
 import io.mptrec.model.data.RawEncoder;
 import io.mptrec.model.data.TextColumn;
+import io.mptrec.model.data.TextRow;
 import io.mptrec.model.scoring.Scorer;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
@@ -180,13 +181,17 @@ public class ServingService {
         if (request.rows() != null) {
             for (int i = 0; i < n; i++) {
                 int row = i;
-                // forEach: a CandidateRow hands its cells over without an entry object each
-                request.rows().get(i).forEach((name, value) -> {
+                // a request read from JSON holds TextRows already (TextRowDeserializer): checked in place
+                TextRow cells = TextRow.of(request.rows().get(i));
+                TextColumn values = cells.values();
+                for (int k = 0; k < cells.size(); k++) {
+                    String name = cells.name(k);
                     Names.requireNoControl(name, () -> "rows[" + row + "]");
-                    if (value != null) {
-                        Names.requireNoControl(value, () -> "rows[" + row + "]." + name);
+                    if (!values.isNull(k)) {
+                        Names.requireNoControl(values.chars(), values.start(k), values.end(k),
+                                () -> "rows[" + row + "]." + name);
                     }
-                });
+                }
             }
         } else {
             for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {

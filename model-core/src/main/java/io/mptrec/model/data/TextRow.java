@@ -1,0 +1,163 @@
+package io.mptrec.model.data;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * One candidate of a scoring request's rows, column name to raw value: the names in the body's order and the values'
+ * characters in one {@link TextColumn}, instead of a hash map's entry and a string per cell. {@link RawEncoder} reads
+ * the values where they are; {@link #get} makes a value's string only when asked. The encoder looks the schema's
+ * columns up in the schema's order, which is usually the body's, so a lookup starts where the last one ended.
+ * Read-only; one thread reads it (the lookup's starting point is not shared).
+ */
+public final class TextRow extends AbstractMap<String, String> {
+
+    private final String[] names;
+    private final TextColumn values;
+    /** Where the next lookup starts: after the last one found. */
+    private int cursor;
+
+    private TextRow(String[] names, TextColumn values) {
+        this.names = names;
+        this.values = values;
+    }
+
+    /** The row itself when it is one already, else its cells copied into one (in the map's order). */
+    public static TextRow of(Map<String, String> cells) {
+        if (cells instanceof TextRow row) {
+            return row;
+        }
+        Builder builder = new Builder();
+        cells.forEach(builder::append);
+        return builder.build();
+    }
+
+    /** The position of column {@code name}, or -1 when the row does not have it. */
+    public int indexOf(Object name) {
+        if (!(name instanceof String wanted)) {
+            return -1;
+        }
+        // Strings keep their hash once computed: names read by Jackson are its canonical ones, shared by the requests
+        int hash = wanted.hashCode();
+        int size = names.length;
+        for (int k = 0; k < size; k++) {
+            int at = cursor + k < size ? cursor + k : cursor + k - size;
+            if (names[at] == wanted || names[at].hashCode() == hash && names[at].equals(wanted)) {
+                cursor = at + 1 == size ? 0 : at + 1;
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** The name of the cell at {@code position}. */
+    public String name(int position) {
+        return names[position];
+    }
+
+    /** The values in the body's order: value {@code k} is the cell at position {@code k}, read in place. */
+    public TextColumn values() {
+        return values;
+    }
+
+    @Override
+    public String get(Object name) {
+        int at = indexOf(name);
+        return at < 0 ? null : values.get(at);
+    }
+
+    @Override
+    public boolean containsKey(Object name) {
+        return indexOf(name) >= 0;
+    }
+
+    @Override
+    public int size() {
+        return names.length;
+    }
+
+    /** The cells in the body's order, without an entry object each. */
+    @Override
+    public void forEach(BiConsumer<? super String, ? super String> action) {
+        for (int k = 0; k < names.length; k++) {
+            action.accept(names[k], values.get(k));
+        }
+    }
+
+    @Override
+    public Set<Entry<String, String>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<String, String>> iterator() {
+                return new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < names.length;
+                    }
+
+                    @Override
+                    public Entry<String, String> next() {
+                        if (next >= names.length) {
+                            throw new NoSuchElementException();
+                        }
+                        int at = next++;
+                        return new SimpleImmutableEntry<>(names[at], values.get(at));
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return names.length;
+            }
+        };
+    }
+
+    /** Appends cells one by one; {@link #reset} lets one builder serve many rows on one thread. */
+    public static final class Builder {
+        private String[] names = new String[64];
+        private final TextColumn.Builder values = new TextColumn.Builder();
+        private int size;
+
+        public Builder append(String name, char[] chars, int offset, int count) {
+            values.append(chars, offset, count);
+            return name(name);
+        }
+
+        public Builder append(String name, String value) {
+            if (value == null) {
+                values.appendNull();
+            } else {
+                values.append(value);
+            }
+            return name(name);
+        }
+
+        private Builder name(String name) {
+            if (size == names.length) {
+                names = Arrays.copyOf(names, size * 2);
+            }
+            names[size++] = name;
+            return this;
+        }
+
+        public TextRow build() {
+            return new TextRow(Arrays.copyOf(names, size), values.build());
+        }
+
+        public Builder reset() {
+            values.reset();
+            Arrays.fill(names, 0, size, null);
+            size = 0;
+            return this;
+        }
+    }
+}
