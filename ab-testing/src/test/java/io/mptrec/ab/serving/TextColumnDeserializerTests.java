@@ -1,20 +1,17 @@
 package io.mptrec.ab.serving;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.mptrec.ab.serving.TextRowDeserializerTests.PlainRequest;
 import io.mptrec.ab.serving.ScoreRequests.ScoreRequest;
-import io.mptrec.kernel.problem.Problem;
-import io.mptrec.kernel.problem.ProblemMappers;
+import io.mptrec.ab.serving.TextRowDeserializerTests.PlainRequest;
 import io.mptrec.model.data.TextColumn;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.mptrec.ab.serving.TextRowDeserializerTests.JSON;
-import static io.mptrec.ab.serving.TextRowDeserializerTests.allocatedPerRead;
+import static io.mptrec.ab.serving.TextRowDeserializerTests.allocatedReading;
+import static io.mptrec.ab.serving.TextRowDeserializerTests.assertSameProblem;
+import static io.mptrec.ab.serving.TextRowDeserializerTests.censusLikeValue;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** A score request's columns read as {@link TextColumn}s: the same lists, the same errors, as Jackson's own. */
 class TextColumnDeserializerTests {
@@ -62,13 +59,7 @@ class TextColumnDeserializerTests {
         for (String columns : List.of("{\"age\":[\"1\",40]}", "{\"age\":[\"1\",{\"x\":1}]}", "{\"age\":[[1]]}",
                 "{\"age\":[true]}", "{\"age\":\"1\"}", "{\"age\":{\"a\":\"1\"}}", "{\"age\":[\"1\"],\"age\":[\"2\"]}",
                 "{\"age\":[\"1\",\"2\"],\"sex\":[\"F\",7.5]}")) {
-            Throwable ours = catchThrowable(() -> read(columns));
-            Throwable jacksons = catchThrowable(() -> readPlain(columns));
-            assertThat(ours).as(columns).isInstanceOf(JsonProcessingException.class);
-            // what the API answers (problem+json): the same detail and field as with Jackson's own list
-            Problem problem = ProblemMappers.jsonProblem((JsonProcessingException) ours);
-            assertThat(problem).as(columns).isEqualTo(ProblemMappers.jsonProblem((JsonProcessingException) jacksons));
-            assertThat(problem.field()).as(columns).startsWith("columns");
+            assertSameProblem(columns, () -> read(columns), () -> readPlain(columns), "columns");
         }
     }
 
@@ -82,17 +73,13 @@ class TextColumnDeserializerTests {
         for (int c = 0; c < 42; c++) {
             body.append(c == 0 ? "" : ",").append("\"column_").append(c).append("\":[");
             for (int r = 0; r < 100; r++) {
-                String value = c % 3 == 0 ? Integer.toString(r * 7 + c) : c % 3 == 1 ? "Not in universe" : "Private";
-                body.append(r == 0 ? "" : ",").append('"').append(value).append('"');
+                body.append(r == 0 ? "" : ",").append('"').append(censusLikeValue(r, c)).append('"');
             }
             body.append(']');
         }
-        byte[] request = ("{\"task\":\"t\",\"unitId\":\"u\",\"columns\":" + body.append("}}"))
-                .getBytes(StandardCharsets.UTF_8);
-        long ours = allocatedPerRead(() -> JSON.readValue(request, ScoreRequest.class));
-        long jacksons = allocatedPerRead(() -> JSON.readValue(request, PlainRequest.class));
-        System.out.printf("reading 100 candidates as 42 columns allocates %,d bytes as TextColumns, %,d as Jackson's lists"
-                + " (%.0f %%)%n", ours, jacksons, 100.0 * ours / jacksons);
+        long[] bytes = allocatedReading("columns", body.append('}'), "100 candidates as 42 columns as TextColumns");
+        long ours = bytes[0];
+        long jacksons = bytes[1];
         assertThat(ours).isLessThan(jacksons / 2);
     }
 }

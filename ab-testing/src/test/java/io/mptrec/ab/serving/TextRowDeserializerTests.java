@@ -83,14 +83,25 @@ class TextRowDeserializerTests {
         // a number, an object, an array where a value belongs, a row that is no object, a repeated column
         for (String rows : List.of("[{\"age\":\"1\"},{\"age\":40}]", "[{\"age\":\"1\"},{\"age\":{\"x\":1}}]",
                 "[{\"age\":[1]}]", "[\"not a row\"]", "[{\"age\":true}]", "[{\"age\":\"1\",\"age\":\"2\"}]")) {
-            Throwable ours = catchThrowable(() -> read(rows));
-            Throwable jacksons = catchThrowable(() -> readPlain(rows));
-            assertThat(ours).as(rows).isInstanceOf(JsonProcessingException.class);
-            // what the API answers (problem+json): the same detail and field as with Jackson's own map
-            Problem problem = ProblemMappers.jsonProblem((JsonProcessingException) ours);
-            assertThat(problem).as(rows).isEqualTo(ProblemMappers.jsonProblem((JsonProcessingException) jacksons));
-            assertThat(problem.field()).as(rows).startsWith("rows[");
+            assertSameProblem(rows, () -> read(rows), () -> readPlain(rows), "rows[");
         }
+    }
+
+    /**
+     * Our reading fails where Jackson's own does, and the API answers (problem+json) the same detail and field.
+     */
+    static void assertSameProblem(String input, Read ours, Read jacksons, String fieldPrefix) {
+        Throwable refused = catchThrowable(ours::run);
+        assertThat(refused).as(input).isInstanceOf(JsonProcessingException.class);
+        Problem problem = ProblemMappers.jsonProblem((JsonProcessingException) refused);
+        assertThat(problem).as(input)
+                .isEqualTo(ProblemMappers.jsonProblem((JsonProcessingException) catchThrowable(jacksons::run)));
+        assertThat(problem.field()).as(input).startsWith(fieldPrefix);
+    }
+
+    /** Census-like text for candidate {@code row}, column {@code column}: a number, a long category or a short one. */
+    static String censusLikeValue(int row, int column) {
+        return column % 3 == 0 ? Integer.toString(row * 7 + column) : column % 3 == 1 ? "Not in universe" : "Private";
     }
 
     /**
@@ -103,19 +114,30 @@ class TextRowDeserializerTests {
         for (int r = 0; r < 100; r++) {
             body.append(r == 0 ? "{" : ",{");
             for (int c = 0; c < 42; c++) {
-                String value = c % 3 == 0 ? Integer.toString(r * 7 + c) : c % 3 == 1 ? "Not in universe" : "Private";
-                body.append(c == 0 ? "" : ",").append("\"column_").append(c).append("\":\"").append(value).append('"');
+                body.append(c == 0 ? "" : ",").append("\"column_").append(c).append("\":\"").append(censusLikeValue(r, c))
+                        .append('"');
             }
             body.append('}');
         }
+        long[] bytes = allocatedReading("rows", body.append(']'), "100 rows of 42 columns as TextRows");
+        long ours = bytes[0];
+        long jacksons = bytes[1];
+        assertThat(ours).isLessThan(jacksons * 3 / 5);
+    }
+
+    /**
+     * The bytes reading a request with these candidates allocates, as a {@link ScoreRequest} and as Jackson's own
+     * types ({@link PlainRequest}), printed.
+     */
+    static long[] allocatedReading(String layout, CharSequence candidates, String what) throws Exception {
         // as bytes, as the server reads a body (a String would first be copied whole into a char array)
-        byte[] request = ("{\"task\":\"t\",\"unitId\":\"u\",\"rows\":" + body.append("]}"))
+        byte[] request = ("{\"task\":\"t\",\"unitId\":\"u\",\"" + layout + "\":" + candidates + "}")
                 .getBytes(StandardCharsets.UTF_8);
         long ours = allocatedPerRead(() -> JSON.readValue(request, ScoreRequest.class));
         long jacksons = allocatedPerRead(() -> JSON.readValue(request, PlainRequest.class));
-        System.out.printf("reading 100 rows of 42 columns allocates %,d bytes as TextRows, %,d as Jackson's maps"
-                + " (%.0f %%)%n", ours, jacksons, 100.0 * ours / jacksons);
-        assertThat(ours).isLessThan(jacksons * 3 / 5);
+        System.out.printf("reading %s allocates %,d bytes, with Jackson's own types %,d (%.0f %%)%n", what, ours,
+                jacksons, 100.0 * ours / jacksons);
+        return new long[] {ours, jacksons};
     }
 
     interface Read {
