@@ -140,8 +140,7 @@ public final class RawEncoder {
         char[] chars = values.chars();
         int start = strippedStart(chars, values.start(k), values.end(k));
         int end = strippedEnd(chars, start, values.end(k));
-        if (missingTokens.mayHoldLength(end - start)
-                && missingTokens.get(chars, start, end, TextIndex.hash(chars, start, end), 0) != 0) {
+        if (missingTokens.get(chars, start, end, 0) != 0) {
             return Float.NaN;
         }
         if (!DecimalText.isDecimal(text, start, end)) {

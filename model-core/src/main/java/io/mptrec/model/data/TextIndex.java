@@ -65,9 +65,13 @@ final class TextIndex {
         return absent;
     }
 
-    /** The length bounds say in one comparison that most values are no missing token. */
-    boolean mayHoldLength(int length) {
-        return length >= minLength && length <= maxLength;
+    /**
+     * As {@link #get(char[], int, int, int, int)} for a single lookup: a value of no word's length is refused before it
+     * is hashed (most values, against the missing tokens).
+     */
+    int get(char[] text, int from, int to, int absent) {
+        int length = to - from;
+        return length < minLength || length > maxLength ? absent : get(text, from, to, hash(text, from, to), absent);
     }
 
     private static int spread(int hash) {

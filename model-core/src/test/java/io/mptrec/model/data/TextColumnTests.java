@@ -68,6 +68,7 @@ class TextColumnTests {
             int hash = TextIndex.hash(text, 2, 2 + word.length());
             assertThat(hash).isEqualTo(word.hashCode());
             assertThat(index.get(text, 2, 2 + word.length(), hash, 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
+            assertThat(index.get(text, 2, 2 + word.length(), 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
         }
         assertThat(new TextIndex(List.of(), 1).get("abc".toCharArray(), 0, 3, "abc".hashCode(), -1)).isEqualTo(-1);
         assertThat(new TextIndex(List.of(""), 1).get("abc".toCharArray(), 1, 1, 0, 0)).isEqualTo(1);
