@@ -87,6 +87,32 @@ class TextRowDeserializerTests {
         }
     }
 
+    @Test
+    void shouldRefuseARepeatedNameAnywhereInAnyRowAsTheParserDoes() {
+        // third and later names (where the parser's check starts a set), a later row, a value of the wrong type after
+        // the repeated name (the name is refused first), a null, and a row wider than the builder's first table
+        StringBuilder wide = new StringBuilder("[{");
+        for (int k = 0; k < 100; k++) {
+            wide.append("\"c").append(k).append("\":\"v\",");
+        }
+        for (String rows : List.of("[{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"a\":\"4\"}]",
+                "[{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"c\":null}]",
+                "[{\"a\":\"1\"},{\"a\":\"1\",\"b\":\"2\"},{\"b\":\"1\",\"a\":\"2\",\"b\":\"3\"}]",
+                "[{\"age\":\"1\",\"age\":40}]", wide.append("\"c77\":\"again\"}]").toString())) {
+            assertSameProblem(rows, () -> read(rows), () -> readPlain(rows), "rows[");
+        }
+    }
+
+    @Test
+    void shouldLeaveTheParsersCheckOnForTheObjectsAroundAndAfterTheRows() {
+        // the request's own keys, and the columns' object read after the rows at the rows' depth
+        for (String body : List.of("{\"task\":\"t\",\"rows\":[{\"a\":\"1\"},{\"b\":\"2\"}],\"task\":\"x\"}",
+                "{\"task\":\"t\",\"rows\":[{\"a\":\"1\"}],\"columns\":{\"a\":[\"1\"],\"b\":[\"2\"],\"a\":[\"3\"]}}")) {
+            assertSameProblem(body, () -> JSON.readValue(body, ScoreRequest.class),
+                    () -> JSON.readValue(body, PlainRequest.class), "");
+        }
+    }
+
     /**
      * Our reading fails where Jackson's own does, and the API answers (problem+json) the same detail and field.
      */

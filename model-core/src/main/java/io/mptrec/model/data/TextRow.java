@@ -121,32 +121,99 @@ public final class TextRow extends AbstractMap<String, String> {
         };
     }
 
-    /** Appends cells one by one; {@link #reset} lets one builder serve many rows on one thread. */
+    /** A second cell of a name the row has already: a row maps each name to one value. */
+    public static final class DuplicateNameException extends IllegalArgumentException {
+        private final String name;
+
+        DuplicateNameException(String name) {
+            super("the row has a cell named '" + name + "' already");
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+
+    /**
+     * Appends cells one by one, each a {@link #name} and then its value; {@link #reset} lets one builder serve many
+     * rows on one thread. It refuses a name given twice in a row with one reused hash table, where a parser's check
+     * would make a set per row.
+     */
     public static final class Builder {
         private String[] names = new String[64];
         private final TextColumn.Builder values = new TextColumn.Builder();
         private int size;
+        /** Open addressing over the names' hashes: a slot holds a name's position, if stamped with this row's turn. */
+        private int[] slots = new int[128];
+        private int[] stamps = new int[128];
+        private int turn = 1;
 
         public Builder append(String name, char[] chars, int offset, int count) {
-            values.append(chars, offset, count);
-            return name(name);
+            return name(name).value(chars, offset, count);
         }
 
         public Builder append(String name, String value) {
-            if (value == null) {
-                values.appendNull();
-            } else {
-                values.append(value);
-            }
-            return name(name);
+            return name(name).value(value);
         }
 
-        private Builder name(String name) {
+        /**
+         * Starts the next cell; its value follows.
+         *
+         * @throws DuplicateNameException if the row has a cell of that name already (nothing is appended)
+         */
+        public Builder name(String name) {
+            if (2 * (size + 1) > slots.length) {
+                rehash(2 * slots.length);
+            }
+            int mask = slots.length - 1;
+            int hash = name.hashCode();  // kept by the string: a parser's names are its canonical ones, request after request
+            int at = (hash ^ hash >>> 16) & mask;
+            for (; stamps[at] == turn; at = (at + 1) & mask) {
+                String other = names[slots[at]];
+                if (other == name || other.hashCode() == hash && other.equals(name)) {
+                    throw new DuplicateNameException(name);
+                }
+            }
+            stamps[at] = turn;
+            slots[at] = size;
             if (size == names.length) {
                 names = Arrays.copyOf(names, size * 2);
             }
             names[size++] = name;
             return this;
+        }
+
+        /** The value of the cell just named: the characters {@code chars[offset, offset + count)}. */
+        public Builder value(char[] chars, int offset, int count) {
+            values.append(chars, offset, count);
+            return this;
+        }
+
+        /** The value of the cell just named, or null for a missing one. */
+        public Builder value(String value) {
+            if (value == null) {
+                values.appendNull();
+            } else {
+                values.append(value);
+            }
+            return this;
+        }
+
+        private void rehash(int capacity) {
+            slots = new int[capacity];
+            stamps = new int[capacity];
+            turn = 1;
+            int mask = capacity - 1;
+            for (int k = 0; k < size; k++) {
+                int hash = names[k].hashCode();
+                int at = (hash ^ hash >>> 16) & mask;
+                while (stamps[at] == turn) {
+                    at = (at + 1) & mask;
+                }
+                stamps[at] = turn;
+                slots[at] = k;
+            }
         }
 
         public TextRow build() {
@@ -157,6 +224,10 @@ public final class TextRow extends AbstractMap<String, String> {
             values.reset();
             Arrays.fill(names, 0, size, null);
             size = 0;
+            if (++turn == 0) {  // after 2^32 rows: no stamp may look like the new row's
+                Arrays.fill(stamps, 0);
+                turn = 1;
+            }
             return this;
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TextRowTests {
 
@@ -57,6 +58,24 @@ class TextRowTests {
         assertThat(first).containsExactly(Map.entry("x", "bc"), new java.util.AbstractMap.SimpleEntry<>("y", null));
         assertThat(second).hasSize(100).containsEntry("c0", "v0").containsEntry("c99", "v99");
         assertThat(third).containsExactly(Map.entry("z", "1"));
+    }
+
+    @Test
+    void shouldRefuseANameTwiceInARowButNotInTheNextOne() {
+        TextRow.Builder builder = new TextRow.Builder();
+        for (int k = 0; k < 200; k++) {  // past the first tables, so that the names are hashed again
+            builder.append("c" + k, "v");
+        }
+        assertThatThrownBy(() -> builder.name(new String("c150".toCharArray())))
+                .isInstanceOf(TextRow.DuplicateNameException.class)
+                .extracting(e -> ((TextRow.DuplicateNameException) e).name()).isEqualTo("c150");
+        // nothing of the refused cell was kept
+        assertThat(builder.append("x", "1").build()).hasSize(201).containsEntry("c199", "v").containsEntry("x", "1");
+
+        TextRow next = builder.reset().append("c150", "1").append("c7", "2").build();
+        assertThat(next).containsExactly(Map.entry("c150", "1"), Map.entry("c7", "2"));
+        assertThatThrownBy(() -> builder.reset().append("b", "1").append("a", "2").append("b", "3"))
+                .isInstanceOf(TextRow.DuplicateNameException.class);
     }
 
     @Test
