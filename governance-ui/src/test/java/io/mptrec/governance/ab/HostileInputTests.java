@@ -121,10 +121,18 @@ class HostileInputTests {
         score(Map.of("task", task, "unitId", "x".repeat(201), "rows", List.of(row)), "unitId");
         score(Map.of("task", task, "unitId", "u", "rows", List.of(row, Map.of("age", "4\u00000"))), "rows[1].age");
         score(Map.of("task", task, "unitId", "u", "rows", List.of(Map.of("ag\u0000e", "40"))), "rows[0]");
+        // a later row's name, where the row before had another; a value past the first row's names; a lone surrogate
+        score(Map.of("task", task, "unitId", "u", "rows", List.of(row, Map.of("ag\u0000e", "40"))), "rows[1]");
+        score(Map.of("task", task, "unitId", "u", "rows", List.of(row, row, Map.of("age", "40", "sex", "\u0085"))),
+                "rows[2].sex");
+        score(Map.of("task", task, "unitId", "u", "columns", Map.of("sex", List.of("f", "m", "\ud800x"))),
+                "columns.sex[2]");
         score(Map.of("task", task, "unitId", "u", "columns", Map.of("sex", List.of("f", "m\u001b"))), "columns.sex[1]");
         score(Map.of("task", task, "unitId", "u", "columns", Map.of("s\u0000ex", List.of("f"))), "columns");
         score(Map.of("task", "hostile\u0000", "unitId", "u", "rows", List.of(row)), "task");
-        // a unit id with ordinary non-ASCII text is fine
+        // a unit id and candidates' values with ordinary non-ASCII text are fine
+        as("erin").contentType("application/json").body(Map.of("task", task, "unitId", "u", "columns",
+                Map.of("sex", List.of("f", "Zoë")))).post("/api/v1/score").then().statusCode(200);
         as("erin").contentType("application/json").body(Map.of("task", task, "unitId", "Zoë-日本", "rows", List.of(row)))
                 .post("/api/v1/score").then().statusCode(200);
 

@@ -81,13 +81,24 @@ public final class Names {
      * longer array (a column of a scoring request's candidates), the index in the detail counted from {@code from}.
      */
     public static void requireNoControl(char[] chars, int from, int to, Supplier<String> field) {
+        if (!isPrintableAscii(chars, from, to)) {
+            // the value as a string, through the one check
+            check(new String(chars, from, to - from), false, field);
+        }
+    }
+
+    /**
+     * Whether {@code chars[from, to)} are all printable ASCII (U+0020-U+007E), which every check here passes: a caller
+     * holding many values in one array (a column of a scoring request's candidates) asks once for all of them, and
+     * checks them value by value, to name the one refused, only when this says no.
+     */
+    public static boolean isPrintableAscii(char[] chars, int from, int to) {
         for (int i = from; i < to; i++) {
             if (chars[i] < 0x20 || chars[i] >= 0x7F) {
-                // beyond printable ASCII: the value as a string, through the one check
-                check(new String(chars, from, to - from), false, field);
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     private static void check(String value, boolean prose, Supplier<String> fieldName) {

@@ -46,6 +46,28 @@ class NamesTests {
     }
 
     @Test
+    void printableAsciiIsTheRangeEveryCheckPassesWithoutLooking() {
+        char[] text = " ~az\u001F09\u007F".toCharArray();
+        assertThat(Names.isPrintableAscii(text, 0, 4)).isTrue();
+        assertThat(Names.isPrintableAscii(text, 5, 7)).isTrue();
+        assertThat(Names.isPrintableAscii(text, 3, 3)).as("nothing").isTrue();
+        assertThat(Names.isPrintableAscii(text, 0, 5)).as("U+001F").isFalse();
+        assertThat(Names.isPrintableAscii(text, 5, 8)).as("U+007F").isFalse();
+        // outside the range, but allowed: the caller then checks value by value
+        assertThat(Names.isPrintableAscii("Zoë".toCharArray(), 0, 3)).isFalse();
+        for (char c = 0; c < 0x100; c++) {
+            char[] one = {c};
+            boolean passes = true;
+            try {
+                Names.requireNoControl(one, 0, 1, () -> "f");
+            } catch (ApiException e) {
+                passes = false;
+            }
+            assertThat(!Names.isPrintableAscii(one, 0, 1) || passes).as("U+%04X", (int) c).isTrue();
+        }
+    }
+
+    @Test
     void aValueInsideALongerTextIsCheckedWithinItsBoundsOnly() {
         char[] text = "\u0001ok\uD83Dx\uDE00no\u0007".toCharArray();  // a control, then "ok", a high surrogate, x and a low one, "no" and a bell
         Names.requireNoControl(text, 1, 3, () -> "columns.sex[0]");

@@ -178,26 +178,40 @@ public class ServingService {
         if (n < 1 || n > max) {
             throw ApiException.badRequest("invalid-input", field + " must hold 1 to " + max + " candidates, got " + n, field);
         }
+        // A request read from JSON holds TextRows or TextColumns already (their deserializers): each row's or column's
+        // values are one array, scanned at once; value by value, to name the one refused, only if that scan fails.
         if (request.rows() != null) {
+            TextRow previous = null;
             for (int i = 0; i < n; i++) {
                 int row = i;
-                // a request read from JSON holds TextRows already (TextRowDeserializer): checked in place
                 TextRow cells = TextRow.of(request.rows().get(i));
-                TextColumn values = cells.values();
                 for (int k = 0; k < cells.size(); k++) {
                     String name = cells.name(k);
-                    Names.requireNoControl(name, () -> "rows[" + row + "]");
-                    if (!values.isNull(k)) {
-                        Names.requireNoControl(values.chars(), values.start(k), values.end(k),
-                                () -> "rows[" + row + "]." + name);
+                    // the parser gives each name as its one canonical string: a name the row before had in the same
+                    // place was checked there
+                    if (previous == null || k >= previous.size() || previous.name(k) != name) {
+                        Names.requireNoControl(name, () -> "rows[" + row + "]");
                     }
                 }
+                TextColumn values = cells.values();
+                if (!values.isEmpty() && !Names.isPrintableAscii(values.chars(), 0, values.end(values.size() - 1))) {
+                    for (int k = 0; k < values.size(); k++) {
+                        String name = cells.name(k);
+                        if (!values.isNull(k)) {
+                            Names.requireNoControl(values.chars(), values.start(k), values.end(k),
+                                    () -> "rows[" + row + "]." + name);
+                        }
+                    }
+                }
+                previous = cells;
             }
         } else {
             for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
                 Names.requireNoControl(column.getKey(), "columns");
-                // a request read from JSON holds TextColumns already (TextColumnDeserializer): checked in place
                 TextColumn values = TextColumn.of(column.getValue());
+                if (Names.isPrintableAscii(values.chars(), 0, values.end(values.size() - 1))) {
+                    continue;
+                }
                 for (int i = 0; i < values.size(); i++) {
                     int row = i;
                     if (!values.isNull(i)) {
