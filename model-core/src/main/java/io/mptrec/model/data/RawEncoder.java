@@ -31,8 +31,10 @@ public final class RawEncoder {
         this.transform = transform;
         this.numeric = transform.numeric();
         this.categorical = transform.categorical();
-        // vocabulary index 0 is "missing or unseen"; value i of the vocabulary is index i + 1
-        this.indices = categorical.stream().map(vocabulary -> new TextIndex(vocabulary.values(), 1)).toList();
+        // vocabulary index 0 is "missing or unseen"; value i of the vocabulary is index i + 1, a missing token 0: one
+        // lookup per categorical value
+        this.indices = categorical.stream()
+                .map(vocabulary -> new TextIndex(vocabulary.values(), 1, transform.missingTokens())).toList();
         this.missingTokens = new TextIndex(transform.missingTokens(), 1);
     }
 
@@ -158,8 +160,7 @@ public final class RawEncoder {
         char[] chars = values.chars();
         int start = strippedStart(chars, values.start(k), values.end(k));
         int end = strippedEnd(chars, start, values.end(k));
-        int hash = TextIndex.hash(chars, start, end);
-        return missingTokens.get(chars, start, end, hash, 0) != 0 ? 0 : indices.get(field).get(chars, start, end, hash, 0);
+        return indices.get(field).get(chars, start, end, 0);
     }
 
     /**

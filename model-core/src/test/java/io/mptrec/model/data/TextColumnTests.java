@@ -51,6 +51,15 @@ class TextColumnTests {
     }
 
     @Test
+    void shouldGiveTheZerosZeroAfterTheWords() {
+        TextIndex index = new TextIndex(List.of("a", "?", "bb", "a"), 1, List.of("?", "NA", ""));
+        for (Map.Entry<String, Integer> e : Map.of("a", 4, "bb", 3, "?", 0, "NA", 0, "", 0, "c", -1, "abc", -1).entrySet()) {
+            char[] text = ("[" + e.getKey() + "]").toCharArray();
+            assertThat(index.get(text, 1, text.length - 1, -1)).as(e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
     void shouldFindWordsByRangeAsAMapFindsThem() {
         SplittableRandom random = new SplittableRandom(5);
         List<String> words = new ArrayList<>();
@@ -69,6 +78,10 @@ class TextColumnTests {
             assertThat(hash).isEqualTo(word.hashCode());
             assertThat(index.get(text, 2, 2 + word.length(), hash, 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
             assertThat(index.get(text, 2, 2 + word.length(), 0)).as(word).isEqualTo(map.getOrDefault(word, 0));
+        }
+        for (int length = 0; length <= 13; length++) {  // every remainder of the four-at-a-time hash
+            String word = "\u00e9abcdefghijklmnop".substring(0, length);
+            assertThat(TextIndex.hash(("x" + word).toCharArray(), 1, 1 + length)).as(word).isEqualTo(word.hashCode());
         }
         assertThat(new TextIndex(List.of(), 1).get("abc".toCharArray(), 0, 3, "abc".hashCode(), -1)).isEqualTo(-1);
         assertThat(new TextIndex(List.of(""), 1).get("abc".toCharArray(), 1, 1, 0, 0)).isEqualTo(1);
