@@ -50,6 +50,18 @@ class BenchmarkReportTests {
     }
 
     @Test
+    void shouldShowMoreDecimalsWhereFourWouldShowAMissAsTheTargetItself() {
+        assertThat(BenchmarkReport.gapText(0.00202, 0.002)).isEqualTo("0.00202 below");
+        assertThat(BenchmarkReport.gapText(0.00198, 0.002)).as("met: the target's own figure").isEqualTo("0.0020 below");
+        assertThat(BenchmarkReport.gapText(0.0031, 0.002)).isEqualTo("0.0031 below");
+        assertThat(BenchmarkReport.gapText(-0.00202, 0.002)).isEqualTo("0.0020 above");
+        assertThat(BenchmarkReport.beside(99.996, 100, 2, true)).isEqualTo("99.996");
+        assertThat(BenchmarkReport.beside(99.9996, 100, 2, true)).isEqualTo("99.9996");
+        assertThat(BenchmarkReport.beside(100.004, 100, 2, true)).isEqualTo("100.00");
+        assertThat(BenchmarkReport.beside(99.72, 100, 2, true)).isEqualTo("99.72");
+    }
+
+    @Test
     void shouldReadMissedTargetsAsMissed() {
         String md = new BenchmarkReport(records(0.9400, 0.8000, false), List.of("income", "marital"), "education").markdown(RUN);
         assertThat(md).contains("MPT-Rec is 0.0100 below (target: at most 0.003 below). **missed**")
