@@ -378,8 +378,9 @@ public final class BenchmarkReport {
         boolean withGauc = mptGauc.isPresent() && jointGauc.isPresent();
         double gaucRatio = withGauc ? mptGauc.get() / jointGauc.get() : Double.NaN;
         boolean met = aucRatio >= newTaskTarget && (!withGauc || gaucRatio >= newTaskTarget);
-        md.append(String.format(Locale.ROOT, "- New task, issue 16: MPT-Rec prompt tuning at %s %% of joint retraining's "
-                        + "AUC%s (target: at least %.0f %%%s). **%s**%n", beside(100 * aucRatio, 100 * newTaskTarget, 2, true),
+        String aucShare = beside(100 * aucRatio, 100 * newTaskTarget, 2, true);
+        md.append(String.format(Locale.ROOT, "- New task, issue 16: MPT-Rec prompt tuning at %s %% of joint "
+                        + "retraining's AUC%s (target: at least %.0f %%%s). **%s**%n", aucShare,
                 withGauc ? " and " + beside(100 * gaucRatio, 100 * newTaskTarget, 2, true) + " % of its GAUC" : "",
                 100 * newTaskTarget, withGauc ? " of each" : "", met ? "met" : "missed"));
     }

@@ -167,7 +167,8 @@ public final class TextRow extends AbstractMap<String, String> {
                 rehash(2 * slots.length);
             }
             int mask = slots.length - 1;
-            int hash = name.hashCode();  // kept by the string: a parser's names are its canonical ones, request after request
+            // kept by the string: a parser's names are its canonical ones, request after request
+            int hash = name.hashCode();
             int at = (hash ^ hash >>> 16) & mask;
             for (; stamps[at] == turn; at = (at + 1) & mask) {
                 String other = names[slots[at]];

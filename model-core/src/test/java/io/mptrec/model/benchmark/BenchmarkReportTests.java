@@ -52,7 +52,8 @@ class BenchmarkReportTests {
     @Test
     void shouldShowMoreDecimalsWhereFourWouldShowAMissAsTheTargetItself() {
         assertThat(BenchmarkReport.gapText(0.00202, 0.002)).isEqualTo("0.00202 below");
-        assertThat(BenchmarkReport.gapText(0.00198, 0.002)).as("met: the target's own figure").isEqualTo("0.0020 below");
+        assertThat(BenchmarkReport.gapText(0.00198, 0.002)).as("met: the target's own figure")
+                .isEqualTo("0.0020 below");
         assertThat(BenchmarkReport.gapText(0.0031, 0.002)).isEqualTo("0.0031 below");
         assertThat(BenchmarkReport.gapText(-0.00202, 0.002)).isEqualTo("0.0020 above");
         assertThat(BenchmarkReport.beside(99.996, 100, 2, true)).isEqualTo("99.996");

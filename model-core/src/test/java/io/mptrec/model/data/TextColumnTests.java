@@ -53,7 +53,8 @@ class TextColumnTests {
     @Test
     void shouldGiveTheZerosZeroAfterTheWords() {
         TextIndex index = new TextIndex(List.of("a", "?", "bb", "a"), 1, List.of("?", "NA", ""));
-        for (Map.Entry<String, Integer> e : Map.of("a", 4, "bb", 3, "?", 0, "NA", 0, "", 0, "c", -1, "abc", -1).entrySet()) {
+        Map<String, Integer> expected = Map.of("a", 4, "bb", 3, "?", 0, "NA", 0, "", 0, "c", -1, "abc", -1);
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
             char[] text = ("[" + e.getKey() + "]").toCharArray();
             assertThat(index.get(text, 1, text.length - 1, -1)).as(e.getKey()).isEqualTo(e.getValue());
         }
