@@ -73,6 +73,11 @@ public final class TextColumn extends AbstractList<String> implements RandomAcce
         return bounds[i + 1];
     }
 
+    /** How many characters all the values hold: {@link #chars()} from 0 to this. */
+    public int length() {
+        return bounds[bounds.length - 1];
+    }
+
     /**
      * Appends values one by one. {@link #reset} lets one builder serve the columns of many requests on one thread, so
      * that only the built column is allocated.

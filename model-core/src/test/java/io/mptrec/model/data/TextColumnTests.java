@@ -25,7 +25,10 @@ class TextColumnTests {
         assertThat(column.isNull(2)).isFalse();
         assertThat(new String(column.chars(), column.start(4), column.end(4) - column.start(4))).isEqualTo("Not in universe");
         assertThat(TextColumn.of(column)).isSameAs(column);
+        assertThat(column.length()).as("every value's characters, a null none")
+                .isEqualTo(values.stream().mapToInt(v -> v == null ? 0 : v.length()).sum());
         assertThat(TextColumn.of(List.of())).isEmpty();
+        assertThat(TextColumn.of(List.of()).length()).isZero();
         assertThatThrownBy(() -> column.isNull(7)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> column.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
     }

@@ -29,6 +29,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The serving path: resolve the version for (task, unit), score, record the exposure.
@@ -178,8 +179,7 @@ public class ServingService {
         if (n < 1 || n > max) {
             throw ApiException.badRequest("invalid-input", field + " must hold 1 to " + max + " candidates, got " + n, field);
         }
-        // A request read from JSON holds TextRows or TextColumns already (their deserializers): each row's or column's
-        // values are one array, scanned at once; value by value, to name the one refused, only if that scan fails.
+        // a request read from JSON holds TextRows or TextColumns already (their deserializers): checked in place
         if (request.rows() != null) {
             TextRow previous = null;
             for (int i = 0; i < n; i++) {
@@ -193,32 +193,29 @@ public class ServingService {
                         Names.requireNoControl(name, () -> "rows[" + row + "]");
                     }
                 }
-                TextColumn values = cells.values();
-                if (!values.isEmpty() && !Names.isPrintableAscii(values.chars(), 0, values.end(values.size() - 1))) {
-                    for (int k = 0; k < values.size(); k++) {
-                        String name = cells.name(k);
-                        if (!values.isNull(k)) {
-                            Names.requireNoControl(values.chars(), values.start(k), values.end(k),
-                                    () -> "rows[" + row + "]." + name);
-                        }
-                    }
-                }
+                requireNoControl(cells.values(), k -> "rows[" + row + "]." + cells.name(k));
                 previous = cells;
             }
         } else {
             for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
                 Names.requireNoControl(column.getKey(), "columns");
-                TextColumn values = TextColumn.of(column.getValue());
-                if (Names.isPrintableAscii(values.chars(), 0, values.end(values.size() - 1))) {
-                    continue;
-                }
-                for (int i = 0; i < values.size(); i++) {
-                    int row = i;
-                    if (!values.isNull(i)) {
-                        Names.requireNoControl(values.chars(), values.start(i), values.end(i),
-                                () -> "columns." + column.getKey() + "[" + row + "]");
-                    }
-                }
+                requireNoControl(TextColumn.of(column.getValue()), i -> "columns." + column.getKey() + "[" + i + "]");
+            }
+        }
+    }
+
+    /**
+     * A row's or a column's values, one array, scanned at once; value by value, to name the one refused ({@code field}
+     * of its position), only if that scan fails.
+     */
+    private static void requireNoControl(TextColumn values, IntFunction<String> field) {
+        if (Names.isPrintableAscii(values.chars(), 0, values.length())) {
+            return;
+        }
+        for (int k = 0; k < values.size(); k++) {
+            if (!values.isNull(k)) {
+                int position = k;
+                Names.requireNoControl(values.chars(), values.start(k), values.end(k), () -> field.apply(position));
             }
         }
     }
