@@ -47,6 +47,7 @@ final class FrozenDense {
     static final boolean SMALL_MATRIX_KERNELS = OpenBlasCore.hasSmallMatrixKernels();
     /** Panels start at multiples of this many columns: OpenBLAS's AVX-512 kernels take 16 floats at a time. */
     private static final int PANEL_STEP = 16;
+    private static final int CACHE_LINE = 64;
     /** Whether the JIT compiles {@link Math#fma} to the CPU's own instruction; false where that cannot be read. */
     static final boolean HARDWARE_FMA = hardwareFma();
 
@@ -55,10 +56,15 @@ final class FrozenDense {
     /** W in native memory, for sgemm; freed with the layer (by the collector: the kernel lives as long as its artifacts). */
     private final FloatPointer nativeWeight;
     /**
-     * Views of {@link #nativeWeight} from every {@link #PANEL_STEP}-th column on, the panels' first columns; they own
-     * nothing, so {@link #forward} keeps the layer reachable until its products are done.
+     * W cut into panels of columns, each panel a matrix of its own in native memory (inputs x its columns, row-major):
+     * {@code panels[i]} for panels of {@code PANEL_STEP << i} columns, for every such width below {@link #outputs}, the
+     * last panel of a width narrower where it does not divide the outputs. A panel read as columns of W (a view with
+     * W's row stride) took as long as the whole product: at 100 rows on an Intel Xeon 100 x 131 x 256 took 53 us in
+     * 64-column views, 37 us in 64-column matrices, 49 us whole (model-core/BENCHMARKS.md).
      */
-    private final FloatPointer[] panelStarts;
+    private final FloatPointer[][] panels;
+    /** The memory {@link #panels} are views of (they own nothing; {@link #forward} keeps the layer reachable). */
+    private final FloatPointer panelMemory;
     private final float[][] weightRows;
     private final float[] bias;
     /** The bias repeated for a block's rows, so that adding it indexes both arrays alike; null without a bias. */
@@ -76,10 +82,10 @@ final class FrozenDense {
         }
         float[] w = Subnormals.negligibleFlushed(weight.data());
         this.nativeWeight = new FloatPointer(w);
-        this.panelStarts = new FloatPointer[(outputs + PANEL_STEP - 1) / PANEL_STEP];
-        for (int p = 0; p < panelStarts.length; p++) {
-            panelStarts[p] = new FloatPointer(nativeWeight).position((long) p * PANEL_STEP);
-        }
+        // 16 floats more, so that the panels can start on a cache line (malloc aligns to 16 bytes): a row of a panel
+        // is then whole cache lines, which the kernel loads 16 floats at a time
+        this.panelMemory = new FloatPointer((long) panelWidths(outputs) * inputs * outputs + PANEL_STEP);
+        this.panels = panels(w);
         this.weightRows = new float[inputs][];
         for (int k = 0; k < inputs; k++) {
             weightRows[k] = Arrays.copyOfRange(w, k * outputs, (k + 1) * outputs);
@@ -89,6 +95,40 @@ final class FrozenDense {
         for (int r = 0; this.bias != null && r < InferenceKernel.BLOCK; r++) {
             System.arraycopy(this.bias, 0, biasRows, r * outputs, outputs);
         }
+    }
+
+    /**
+     * W's columns as matrices of their own, for every power-of-two width from {@link #PANEL_STEP} below outputs: views
+     * into one native block ({@link #panelMemory}), one allocation per layer.
+     */
+    private FloatPointer[][] panels(float[] w) {
+        int widths = panelWidths(outputs);
+        long lineStart = (CACHE_LINE - panelMemory.address() % CACHE_LINE) % CACHE_LINE / Float.BYTES;
+        FloatPointer[][] byWidth = new FloatPointer[widths][];
+        for (int i = 0; i < widths; i++) {
+            int width = PANEL_STEP << i;
+            byWidth[i] = new FloatPointer[(outputs + width - 1) / width];
+            for (int p = 0; p < byWidth[i].length; p++) {
+                int from = p * width;
+                int columns = Math.min(width, outputs - from);
+                long at = lineStart + ((long) i * outputs + from) * inputs;
+                for (int k = 0; k < inputs; k++) {
+                    panelMemory.position(at + (long) k * columns).put(w, k * outputs + from, columns);
+                }
+                byWidth[i][p] = new FloatPointer(panelMemory).position(at);
+            }
+        }
+        panelMemory.position(0);
+        return byWidth;
+    }
+
+    /** How many power-of-two widths from {@link #PANEL_STEP} are below {@code outputs}. */
+    private static int panelWidths(int outputs) {
+        int widths = 0;
+        while (PANEL_STEP << widths < outputs) {
+            widths++;
+        }
+        return widths;
     }
 
     /**
@@ -126,8 +166,8 @@ final class FrozenDense {
     }
 
     /**
-     * As {@link #forward(float[], float[], int, boolean, LayerWork)}, with {@code panel} columns per sgemm: a multiple
-     * of {@link #PANEL_STEP} or all of them, as {@link #panelColumns} gives, for the panels start at those columns.
+     * As {@link #forward(float[], float[], int, boolean, LayerWork)}, with {@code panel} columns per sgemm: a power of
+     * two from {@link #PANEL_STEP}, or all of them, as {@link #panelColumns} gives (the widths {@link #panels} holds).
      */
     void forward(float[] x, float[] y, int n, boolean relu, LayerWork work, int panel) {
         if (n < BLAS_ROWS) {
@@ -139,11 +179,22 @@ final class FrozenDense {
             return;
         }
         work.in.put(x, 0, n * inputs);
-        for (int from = 0; from < outputs; from += panel) {
-            // the panel's products go to its columns of the block's rows: rows a layer's width apart in W and out
-            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n,
-                    Math.min(panel, outputs - from), inputs, 1f, work.in, inputs, panelStarts[from / PANEL_STEP], outputs,
-                    0f, work.out.position(from), outputs);
+        if (panel >= outputs) {
+            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, outputs,
+                    inputs, 1f, work.in, inputs, nativeWeight, outputs, 0f, work.out, outputs);
+        } else {
+            if (panel < PANEL_STEP || Integer.bitCount(panel) != 1) {
+                throw new IllegalArgumentException("a panel is a power of two from " + PANEL_STEP + " columns, not "
+                        + panel);
+            }
+            FloatPointer[] parts = panels[Integer.numberOfTrailingZeros(panel / PANEL_STEP)];
+            for (int p = 0; p < parts.length; p++) {
+                int from = p * panel;
+                int columns = Math.min(panel, outputs - from);
+                // the panel's products go to its columns of the block's rows, a layer's width apart in out
+                openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, columns,
+                        inputs, 1f, work.in, inputs, parts[p], columns, 0f, work.out.position(from), outputs);
+            }
         }
         Reference.reachabilityFence(this);
         work.out.position(0).get(y, 0, n * outputs);

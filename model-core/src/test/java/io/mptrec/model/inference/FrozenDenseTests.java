@@ -1,6 +1,7 @@
 package io.mptrec.model.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.mptrec.model.artifact.FloatArray;
@@ -66,6 +67,17 @@ class FrozenDenseTests {
                             .isCloseTo(expected(x, r * inputs, w, b, inputs, outputs, j, relu), offset(TOLERANCE));
                 }
             }
+        }
+    }
+
+    /** The layer holds its panels at the powers of two from 16 columns: another width is refused, not misread. */
+    @ParameterizedTest
+    @CsvSource({"48", "8", "0"})
+    void shouldRefuseAPanelWidthItHoldsNoPanelsFor(int panel) {
+        FrozenDense layer = new FrozenDense(FloatArray.matrix(4, 64, new float[4 * 64]), null);
+        try (LayerWork work = new LayerWork(InferenceKernel.BLOCK, 64)) {
+            assertThatThrownBy(() -> layer.forward(new float[8 * 4], new float[8 * 64], 8, false, work, panel))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("power of two");
         }
     }
 
