@@ -13,18 +13,23 @@ final class LayerWork implements AutoCloseable {
     final float[] rowOut;
     final FloatPointer in;
     final FloatPointer out;
+    /** The memory {@link #in} and {@link #out} are views of, each from its first cache line on. */
+    private final FloatPointer inMemory;
+    private final FloatPointer outMemory;
 
     /** For blocks of up to {@code rows} rows of layers at most {@code widest} wide. */
     LayerWork(int rows, int widest) {
         this.rowIn = new float[widest];
         this.rowOut = new float[widest];
-        this.in = new FloatPointer((long) rows * widest);
-        this.out = new FloatPointer((long) rows * widest);
+        this.inMemory = new FloatPointer((long) rows * widest + FrozenDense.LINE_FLOATS);
+        this.outMemory = new FloatPointer((long) rows * widest + FrozenDense.LINE_FLOATS);
+        this.in = FrozenDense.lineAligned(inMemory);
+        this.out = FrozenDense.lineAligned(outMemory);
     }
 
     @Override
     public void close() {
-        in.close();
-        out.close();
+        inMemory.close();
+        outMemory.close();
     }
 }
