@@ -55,9 +55,9 @@ final class FrozenDense {
 
     private final int inputs;
     private final int outputs;
-    /** W in native memory, for sgemm; freed with the layer (by the collector: the kernel lives as long as its artifacts). */
+    /** W in native memory, for sgemm: a view of {@link #nativeWeightMemory} from its first cache line on. */
     private final FloatPointer nativeWeight;
-    /** The memory {@link #nativeWeight} is a view of, from its first cache line on. */
+    /** Freed with the layer (by the collector: the kernel lives as long as its artifacts), as {@link #panelMemory}. */
     private final FloatPointer nativeWeightMemory;
     /**
      * W cut into panels of columns, each panel a matrix of its own in native memory (inputs x its columns, row-major):

@@ -91,18 +91,19 @@ public class PanelLayoutBenchmark {
 
     @Benchmark
     public FloatPointer panelsAsViews() {
-        for (int p = 0; p < views.length; p++) {
-            openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, panel, in, 1f,
-                    a, in, views[p], out, 0f, c.position((long) p * panel), out);
-        }
-        return c.position(0);
+        return inPanels(views, out);
     }
 
     @Benchmark
     public FloatPointer panelsAsMatrices() {
-        for (int p = 0; p < matrices.length; p++) {
+        return inPanels(matrices, panel);
+    }
+
+    /** x W, a panel of W's columns at a time: each panel's rows {@code rowStride} floats apart. */
+    private FloatPointer inPanels(FloatPointer[] panels, int rowStride) {
+        for (int p = 0; p < panels.length; p++) {
             openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, panel, in, 1f,
-                    a, in, matrices[p], panel, 0f, c.position((long) p * panel), out);
+                    a, in, panels[p], rowStride, 0f, c.position((long) p * panel), out);
         }
         return c.position(0);
     }
