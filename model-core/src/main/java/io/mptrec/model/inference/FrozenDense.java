@@ -128,8 +128,8 @@ final class FrozenDense {
     /**
      * A view of {@code memory} (allocated with {@link #LINE_FLOATS} floats to spare) from its first cache line on:
      * malloc aligns to 16 bytes, and a matrix whose rows are whole cache lines lets the kernels load 16 floats at a
-     * time without straddling two lines (a 100-row Census pass: 0.243-0.248 against 0.194 ms, model-core/BENCHMARKS.md).
-     * The view owns nothing: the caller keeps {@code memory}.
+     * time without straddling two lines (a 100-row Census pass: 0.243-0.248 against 0.194 ms,
+     * model-core/BENCHMARKS.md). The view owns nothing: the caller keeps {@code memory}.
      */
     static FloatPointer lineAligned(FloatPointer memory) {
         return memory.getPointer((CACHE_LINE - memory.address() % CACHE_LINE) % CACHE_LINE / Float.BYTES);
