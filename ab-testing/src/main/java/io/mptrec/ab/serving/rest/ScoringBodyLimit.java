@@ -18,6 +18,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.regex.Pattern;
 
 /**
  * The body limit of scoring ({@code mptrec.ab.serving.max-body-bytes}), tighter than the application's (which artifact
@@ -35,6 +36,8 @@ public class ScoringBodyLimit implements ContainerRequestFilter, ReaderIntercept
     public @interface Limited {
     }
 
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
+
     /** Looked up per request: the providers are made before the configuration mappings are. */
     private final Instance<AbConfig> config;
 
@@ -48,13 +51,14 @@ public class ScoringBodyLimit implements ContainerRequestFilter, ReaderIntercept
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String declared = request.getHeaderString("Content-Length");
-        if (declared != null && declared.matches("[0-9]{1,19}")) {
-            long length = Long.parseLong(declared);
-            if (length > limit()) {
-                request.abortWith(ProblemMappers.respond(refusal().problem()).toResponse());
-            }
+        if (declaredLength(request.getHeaderString("Content-Length")) > limit()) {
+            request.abortWith(ProblemMappers.respond(refusal().problem()).toResponse());
         }
+    }
+
+    /** The length a {@code Content-Length} header declares; -1 without one (chunked) or for one that is no length. */
+    static long declaredLength(String header) {
+        return header != null && DECIMAL.matcher(header).matches() ? Long.parseLong(header) : -1;
     }
 
     @Override

@@ -1,0 +1,193 @@
+package io.mptrec.governance.ab;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mptrec.ab.config.AbConfig;
+import io.mptrec.ab.serving.rest.ScoringBodyBuffer;
+import io.mptrec.governance.Api;
+import io.mptrec.governance.PostgresResource;
+import io.mptrec.governance.TestArtifacts;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+import static io.mptrec.governance.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * Issue 15: a score request's body is read whole on the I/O thread before the endpoint runs
+ * ({@link ScoringBodyBuffer}), when the request is authenticated and declares a length within the scoring limit;
+ * otherwise it is streamed to the endpoint as before. Either way the same body gets the same scores, the limit holds
+ * to the byte, and an anonymous request is refused without its body being read.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class ScoringBodyTests {
+
+    static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+    static final String TASK = "body-read";
+
+    @Inject
+    MeterRegistry meters;
+
+    @Inject
+    AbConfig config;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    /** The application (and its database) lives through this class's tests: the task is released once. */
+    private static boolean released;
+
+    @BeforeEach
+    void release() {
+        if (!released) {
+            assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+            Api.released(TASK, TestArtifacts.prompt(ENCODER, TASK, 381));
+            released = true;
+        }
+    }
+
+    @Test
+    void shouldScoreABodyReadWholeAsTheSameBodyStreamed() throws Exception {
+        byte[] body = body("");
+        double before = readWhole();
+        List<Float> whole = scores(as("erin").contentType("application/json").body(body).post("/api/v1/score"));
+        assertThat(readWhole()).as("a declared length within the limit").isEqualTo(before + 1);
+        String streamed = send(chunked(body), false);
+        assertThat(readWhole()).as("a chunked body").isEqualTo(before + 1);
+        assertThat(streamed).startsWith("HTTP/1.1 200");
+        assertThat(whole).hasSize(3).isEqualTo(scores(streamed));
+    }
+
+    @Test
+    void shouldReadABodyThatArrivesInPartsWhole() throws Exception {
+        byte[] body = body("");
+        List<Float> expected = scores(as("erin").contentType("application/json").body(body).post("/api/v1/score"));
+        double before = readWhole();
+        String response = send(withLength(body), true);
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(scores(response)).isEqualTo(expected);
+        assertThat(readWhole()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void shouldHoldTheLimitToTheByteOnEitherPath() throws Exception {
+        int limit = Math.toIntExact(config.serving().maxBodyBytes());
+        byte[] atLimit = body(" ".repeat(limit - body("").length));
+        assertThat(atLimit).hasSize(limit);
+        double before = readWhole();
+        assertThat(scores(as("erin").contentType("application/json").body(atLimit).post("/api/v1/score"))).hasSize(3);
+        assertThat(readWhole()).isEqualTo(before + 1);
+
+        byte[] overLimit = body(" ".repeat(limit + 1 - body("").length));
+        refusedAsTooLarge(as("erin").contentType("application/json").body(overLimit).post("/api/v1/score"));
+        String streamed = send(chunked(overLimit), false);
+        assertThat(streamed).startsWith("HTTP/1.1 413");
+        assertThat(streamed).contains("application/problem+json").contains("\"field\":\"body\"");
+        assertThat(readWhole()).as("neither over-limit body read whole").isEqualTo(before + 1);
+    }
+
+    @Test
+    void shouldRefuseAnAnonymousRequestWithoutReadingItsBody() {
+        double before = readWhole();
+        as(null).contentType("application/json").body(body("")).post("/api/v1/score").then().statusCode(401);
+        assertThat(readWhole()).isEqualTo(before);
+    }
+
+    /** Three candidates as rows, with {@code padding} (white space) inside the object. */
+    private static byte[] body(String padding) {
+        return ("{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\"," + padding + "\"rows\":[{\"age\":\"40\"},{\"age\":\"23\"},"
+                + "{\"age\":\"61\",\"sex\":\"m\"}]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A request as erin with its length declared: the head, then the body in two halves. */
+    private static List<byte[]> withLength(byte[] body) {
+        int half = body.length / 2;
+        return List.of(head("Content-Length: " + body.length), Arrays.copyOf(body, half),
+                Arrays.copyOfRange(body, half, body.length));
+    }
+
+    /** A request as erin sent in chunks (no length declared): the body in two chunks and the last, empty one. */
+    private static List<byte[]> chunked(byte[] body) {
+        int half = body.length / 2;
+        return List.of(head("Transfer-Encoding: chunked"), chunk(body, 0, half), chunk(body, half, body.length - half),
+                "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] head(String framing) {
+        return ("POST /api/v1/score HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Authorization: Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8))
+                + "\r\n" + framing + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] chunk(byte[] body, int from, int length) {
+        byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = Arrays.copyOf(size, size.length + length + 2);
+        System.arraycopy(body, from, chunk, size.length, length);
+        chunk[chunk.length - 2] = '\r';
+        chunk[chunk.length - 1] = '\n';
+        return chunk;
+    }
+
+    /**
+     * Sends the parts over a socket of its own (each part flushed, with a pause between them when {@code paused}) and
+     * reads the whole response. A writer thread sends, so a server that answers before it has read everything (a
+     * refusal) cannot leave this test blocked in a write.
+     */
+    private String send(List<byte[]> parts, boolean paused) throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (byte[] part : parts) {
+                        out.write(part);
+                        out.flush();
+                        if (paused) {
+                            Thread.sleep(300);
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the server answered and closed before the rest was sent: the response says what happened
+                }
+            });
+            writer.start();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            writer.join(30_000);
+            return response;
+        }
+    }
+
+    private static List<Float> scores(String response) {
+        return JsonPath.from(response.substring(response.indexOf("\r\n\r\n") + 4)).getList("scores", Float.class);
+    }
+
+    private static List<Float> scores(Response response) {
+        response.then().statusCode(200);
+        return response.jsonPath().getList("scores", Float.class);
+    }
+
+    private static void refusedAsTooLarge(Response response) {
+        response.then().statusCode(413).contentType("application/problem+json").body("field", equalTo("body"));
+    }
+
+    private double readWhole() {
+        return meters.counter(ScoringBodyBuffer.READ_WHOLE).count();
+    }
+}
