@@ -18,7 +18,8 @@ import jakarta.enterprise.event.Observes;
  *
  * <p>Without it the worker reads the body as a blocking stream: for every chunk that arrives it asks the I/O thread
  * for more and waits for it, two thread wake-ups a chunk (a 100-candidate body arrives in several). On a 2-vCPU host
- * the request then took a quarter more CPU (ab-testing/BENCHMARK.md, "The body read whole").
+ * a 100-candidate request took 1.3-1.5 times the CPU it takes read whole (ab-testing/BENCHMARK.md, "The body read
+ * whole").
  *
  * <p>Only the body of an authenticated request that declares its length within the scoring limit is read this way.
  * Any other goes on to the endpoint as a stream: an anonymous request is refused by the role check before its body is
