@@ -38,15 +38,25 @@ public class ScoringBodyLimit implements ContainerRequestFilter, ReaderIntercept
 
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
 
-    /** Looked up per request: the providers are made before the configuration mappings are. */
+    /** Looked up on first use: the providers are made before the configuration mappings are. */
     private final Instance<AbConfig> config;
+    /**
+     * The limit once looked up (-1 before): each lookup makes the mapping's bean anew, loading its class by name, which
+     * took about 0.6 % of a 100-candidate request's CPU when done twice a request.
+     */
+    private volatile long limit = -1;
 
     public ScoringBodyLimit(Instance<AbConfig> config) {
         this.config = config;
     }
 
     private long limit() {
-        return config.get().serving().maxBodyBytes();
+        long known = limit;
+        if (known < 0) {
+            known = config.get().serving().maxBodyBytes();
+            limit = known;
+        }
+        return known;
     }
 
     @Override
