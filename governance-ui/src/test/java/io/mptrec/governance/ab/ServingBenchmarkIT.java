@@ -166,7 +166,7 @@ class ServingBenchmarkIT {
             line("");
             line(warmUp);
             line("");
-            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (ms) "
+            line("| phase | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) | server CPU per request (in the kernel) (ms) "
                     + "| load generator CPU per request (ms) |");
             line("|---|---|---|---|---|---|---|---|");
             closedLoop("ping (trivial endpoint)", ping, SECONDS);
@@ -284,7 +284,7 @@ class ServingBenchmarkIT {
         AtomicInteger errors = new AtomicInteger();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        double cpu = cpuMillis();
+        double[] cpu = cpuMillis();
         double ownCpu = ownCpuMillis();
         long start = System.nanoTime();
         for (int c = 0; c < CLIENTS; c++) {
@@ -310,7 +310,7 @@ class ServingBenchmarkIT {
         pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - start) / 1e9;
         return name.startsWith("warm-up") ? null
-                : row(name, latencies, errors.get(), elapsed, cpuMillis() - cpu, ownCpuMillis() - ownCpu);
+                : row(name, latencies, errors.get(), elapsed, since(cpu), ownCpuMillis() - ownCpu);
     }
 
     /**
@@ -384,7 +384,7 @@ class ServingBenchmarkIT {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(total);
         long ownGc = ownGcMillis();
-        double cpu = cpuMillis();
+        double[] cpu = cpuMillis();
         double ownCpu = ownCpuMillis();
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
@@ -427,7 +427,7 @@ class ServingBenchmarkIT {
         Arrays.sort(lateness);
         senderLateness.put(name, new double[] {percentile(lateness, 0.5), percentile(lateness, 0.99),
             percentile(lateness, 1.0), ownGcMillis() - ownGc});
-        return row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, cpuMillis() - cpu,
+        return row(name, latencies, errors.get(), (System.nanoTime() - start) / 1e9, since(cpu),
                 ownCpuMillis() - ownCpu);
     }
 
@@ -556,13 +556,15 @@ class ServingBenchmarkIT {
         });
     }
 
-    private Phase row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double cpuMillis,
+    /** @param cpuMillis the application's CPU time in the phase, all and in the kernel ({@link #cpuMillis}) */
+    private Phase row(String name, ConcurrentLinkedQueue<Long> latencies, int errors, double seconds, double[] cpuMillis,
                       double ownCpuMillis) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         Phase phase = new Phase(sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), errors);
-        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f | %.2f |", name, sorted.length, errors,
-                phase.throughput(), phase.p50(), phase.p99(), cpuMillis / Math.max(1, sorted.length),
-                ownCpuMillis / Math.max(1, sorted.length)));
+        int requests = Math.max(1, sorted.length);
+        line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f (%.2f) | %.2f |", name, sorted.length,
+                errors, phase.throughput(), phase.p50(), phase.p99(), cpuMillis[0] / requests, cpuMillis[1] / requests,
+                ownCpuMillis / requests));
         return phase;
     }
 
@@ -579,15 +581,26 @@ class ServingBenchmarkIT {
         return ProcessCpu.seconds() * 1e3;
     }
 
-    /** CPU time (user + system) the application has used so far, in ms; NaN where /proc is missing. */
-    private double cpuMillis() {
+    /**
+     * CPU time the application has used so far, in ms: all (user + system) and in the kernel (system: its system
+     * calls and thread wake-ups, which cost more on some hosts than on others); NaN where /proc is missing.
+     */
+    private double[] cpuMillis() {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(appPid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime, stime in ticks of 10 ms (USER_HZ 100)
+            long user = Long.parseLong(f[11]);
+            long system = Long.parseLong(f[12]);
+            return new double[] {(user + system) * 10.0, system * 10.0}; // utime, stime in ticks of 10 ms (USER_HZ 100)
         } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+            return new double[] {Double.NaN, Double.NaN};
         }
+    }
+
+    /** The application's CPU time since {@code before} ({@link #cpuMillis}), all and in the kernel. */
+    private double[] since(double[] before) {
+        double[] now = cpuMillis();
+        return new double[] {now[0] - before[0], now[1] - before[1]};
     }
 
     /** Nearest rank of nanoseconds, in ms. */
