@@ -20,6 +20,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -31,9 +34,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Issue 15: a score request's body is read whole on the I/O thread before the endpoint runs
- * ({@link ScoringBodyBuffer}), when the request is authenticated and declares a length within the scoring limit;
- * otherwise it is streamed to the endpoint as before. Either way the same body gets the same scores, the limit holds
- * to the byte, and an anonymous request is refused without its body being read.
+ * ({@link ScoringBodyBuffer}), when the request is authenticated, HTTP/1.x and declares a length within the scoring
+ * limit; otherwise it is streamed to the endpoint as before. Either way the same body gets the same scores, the limit
+ * holds to the byte, and an anonymous request is refused without its body being read.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -73,6 +76,25 @@ class ScoringBodyTests {
         assertThat(readWhole()).as("a chunked body").isEqualTo(before + 1);
         assertThat(streamed).startsWith("HTTP/1.1 200");
         assertThat(whole).hasSize(3).isEqualTo(scores(streamed));
+    }
+
+    @Test
+    void shouldScoreOverHttp2AsOverHttp1() throws Exception {
+        byte[] body = body("");
+        List<Float> expected = scores(as("erin").contentType("application/json").body(body).post("/api/v1/score"));
+        String authorization = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        // the first request upgrades the connection (h2c); the score request then goes over HTTP/2
+        client.send(HttpRequest.newBuilder(base.toURI().resolve("/api/v1/score/ping")).header("Authorization",
+                authorization).build(), HttpResponse.BodyHandlers.discarding());
+        double before = readWhole();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.toURI().resolve("/api/v1/score"))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JsonPath.from(response.body()).getList("scores", Float.class)).isEqualTo(expected);
+        assertThat(readWhole()).as("an HTTP/2 request is streamed").isEqualTo(before);
     }
 
     @Test

@@ -24,10 +24,13 @@ import org.jboss.resteasy.reactive.RestResponse;
  * Scoring. Roles: {@code experimenter} and {@code admin} (the role model has no serving role; a calling service
  * gets a technical user with {@code experimenter}).
  */
-@Path("/api/v1/score")
+@Path(ScoreResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Serving", description = "Score candidates with the task's production version or the unit's experiment arm")
 public class ScoreResource {
+
+    /** Where candidates are scored ({@link ScoringBodyBuffer} reads their bodies on the same path). */
+    public static final String PATH = "/api/v1/score";
 
     private final ServingService serving;
 

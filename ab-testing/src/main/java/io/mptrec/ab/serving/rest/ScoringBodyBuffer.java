@@ -12,6 +12,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import static io.vertx.core.http.HttpVersion.HTTP_2;
+
 /**
  * Reads a score request's body whole on the I/O thread, after authentication and before the worker thread runs the
  * endpoint, which then parses it from memory (Quarkus REST takes a body read before it instead of streaming it).
@@ -21,9 +23,10 @@ import jakarta.enterprise.event.Observes;
  * a 100-candidate request took 1.3-1.5 times the CPU it takes read whole (ab-testing/BENCHMARK.md, "The body read
  * whole").
  *
- * <p>Only the body of an authenticated request that declares its length within the scoring limit is read this way.
- * Any other goes on to the endpoint as a stream: an anonymous request is refused by the role check before its body is
- * read, one too large or sent in chunks by {@link ScoringBodyLimit} with a problem.
+ * <p>Only the body of an authenticated HTTP/1.x request that declares its length within the scoring limit is read this
+ * way. Any other goes on to the endpoint as a stream: an anonymous request is refused by the role check before its body
+ * is read, one too large or sent in chunks by {@link ScoringBodyLimit} with a problem. An HTTP/2 request cannot be
+ * read first: Quarkus REST pauses every request it takes, and Vert.x refuses to pause an HTTP/2 request already read.
  */
 @ApplicationScoped
 public class ScoringBodyBuffer {
@@ -34,23 +37,21 @@ public class ScoringBodyBuffer {
     /** After authentication (order -200) and the HTTP permission checks (-100), before the REST endpoints. */
     static final int ORDER = -50;
 
-    private static final String PATH = "/api/v1/score";
-
     void install(@Observes Router router, AbConfig config, MeterRegistry meters) {
         long limit = config.serving().maxBodyBytes();
         BodyHandler whole = BodyHandler.create(false).setBodyLimit(limit).setPreallocateBodyBuffer(true);
         Counter readWhole = Counter.builder(READ_WHOLE)
                 .description("Score request bodies read whole on the I/O thread before the endpoint ran")
                 .register(meters);
-        router.route(HttpMethod.POST, PATH).order(ORDER).handler(context -> {
-            if (authenticated(context) && declaredWithin(context, limit)) {
+        router.route(HttpMethod.POST, ScoreResource.PATH).order(ORDER).handler(context -> {
+            if (authenticated(context) && declaredWithin(context, limit) && context.request().version() != HTTP_2) {
                 whole.handle(context);
             } else {
                 context.next();
             }
         });
         // counted where the endpoint's route is next: what was read whole by the time the endpoint runs
-        router.route(HttpMethod.POST, PATH).order(ORDER + 1).handler(context -> {
+        router.route(HttpMethod.POST, ScoreResource.PATH).order(ORDER + 1).handler(context -> {
             if (context.body().available()) {
                 readWhole.increment();
             }
