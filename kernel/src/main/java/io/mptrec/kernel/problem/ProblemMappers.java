@@ -57,9 +57,14 @@ public class ProblemMappers {
     /**
      * The 400 of a body that is not what the operation reads, naming the field where one applies: the path of a value
      * of the wrong type ({@code events[1].value}), of an unknown property, or of a key given twice. Never echoes the
-     * parser's message (it may quote the body at length).
+     * parser's message (it may quote the body at length). A refusal raised under the parser by the stream it reads (a
+     * body past its limit, counted as it is read) answers as itself: Jackson wraps it when a value was being read.
      */
     public static Problem jsonProblem(JsonProcessingException e) {
+        ApiException refusal = cause(e, ApiException.class);
+        if (refusal != null) {
+            return refusal.problem();
+        }
         String field = null;
         String detail;
         StreamReadException duplicate = duplicateKey(e);
