@@ -5,10 +5,18 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
 /** REST calls as the embedded users (HTTP Basic, password = user name in the default configuration). */
 public final class Api {
 
     private Api() {
+    }
+
+    /** The {@code Authorization} header of an embedded user, for clients other than RestAssured. */
+    public static String basic(String user) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
     }
 
     public static RequestSpecification as(String user) {

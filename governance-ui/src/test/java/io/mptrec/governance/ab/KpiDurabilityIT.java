@@ -1,5 +1,6 @@
 package io.mptrec.governance.ab;
 
+import io.mptrec.governance.Api;
 import io.mptrec.governance.PackagedApp;
 
 import io.mptrec.governance.PostgresResource;
@@ -10,12 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,7 +41,7 @@ class KpiDurabilityIT {
     static final Path POSTGRESQL_JAR = Path.of("target", "quarkus-app-postgresql", "quarkus-run.jar");
     static final Pattern STORED = Pattern.compile("\"stored\":(\\d+)");
     static final Pattern DUPLICATES = Pattern.compile("\"duplicates\":(\\d+)");
-    static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
+    static final String AUTH = Api.basic("erin");
 
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

@@ -25,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 import static io.mptrec.governance.Api.as;
@@ -82,7 +81,7 @@ class ScoringBodyTests {
     void shouldScoreOverHttp2AsOverHttp1() throws Exception {
         byte[] body = body("");
         List<Float> expected = scores(as("erin").contentType("application/json").body(body).post("/api/v1/score"));
-        String authorization = "Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8));
+        String authorization = Api.basic("erin");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
         // the first request upgrades the connection (h2c); the score request then goes over HTTP/2
         client.send(HttpRequest.newBuilder(base.toURI().resolve("/api/v1/score/ping")).header("Authorization",
@@ -154,7 +153,7 @@ class ScoringBodyTests {
 
     private static byte[] head(String framing) {
         return ("POST /api/v1/score HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                + "Authorization: Basic " + Base64.getEncoder().encodeToString("erin:erin".getBytes(StandardCharsets.UTF_8))
+                + "Authorization: " + Api.basic("erin")
                 + "\r\n" + framing + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -1,5 +1,6 @@
 package io.mptrec.governance.ab;
 
+import io.mptrec.governance.Api;
 import io.mptrec.governance.PackagedApp;
 import io.mptrec.governance.PostgresResource;
 
@@ -29,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,7 +152,7 @@ class ServingBenchmarkIT {
             }
             byte[] hundredColumns = json.writeValueAsBytes(Map.of("task", "income", "unitId", "u", "columns", columns));
             String loadBefore = PackagedApp.loadAverage();
-            byte[] ping = KeepAliveConnection.request(port, "/api/v1/score/ping", auth("erin"), null);
+            byte[] ping = KeepAliveConnection.request(port, "/api/v1/score/ping", Api.basic("erin"), null);
             String warmUp = warmUp(List.of(score(hundred), score(hundredColumns), score(one), ping));
             line("# Serving benchmark (loopback, packaged app, " + ("postgresql".equals(DATABASE)
                     ? "PostgreSQL build against the test PostgreSQL)" : "embedded H2 file as shipped)"));
@@ -629,18 +629,18 @@ class ServingBenchmarkIT {
 
     /** A score request encoded once, head and body: the generator should not spend its CPU re-encoding the same text. */
     private byte[] score(byte[] body) {
-        return KeepAliveConnection.request(port, "/api/v1/score", auth("erin"), body);
+        return KeepAliveConnection.request(port, "/api/v1/score", Api.basic("erin"), body);
     }
 
     private HttpRequest post(String path, String body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", auth("erin")).header("Content-Type", "application/json")
+                .header("Authorization", Api.basic("erin")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private HttpResponse<String> send(String user, String path, String type, byte[] body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", auth(user)).header("Content-Type", type)
+                .header("Authorization", Api.basic(user)).header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -648,10 +648,6 @@ class ServingBenchmarkIT {
         if (r.statusCode() != status) {
             throw new AssertionError(r.uri() + " -> " + r.statusCode() + " " + r.body());
         }
-    }
-
-    private static String auth(String user) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8));
     }
 
     private void line(String s) {
