@@ -1,6 +1,9 @@
 package io.mptrec.model.nn;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,6 +50,11 @@ public final class AdamOptimizer {
     private final float[] p = new float[CHUNK];
     private final float[] m = new float[CHUNK];
     private final float[] v = new float[CHUNK];
+    private final int[] bits = new int[CHUNK];
+    /** A chunk of native memory seen as floats and as their bits: the way between the float and the int arrays. */
+    private final ByteBuffer scratchBytes = ByteBuffer.allocateDirect(CHUNK * Float.BYTES).order(ByteOrder.nativeOrder());
+    private final FloatBuffer scratch = scratchBytes.asFloatBuffer();
+    private final IntBuffer scratchBits = scratchBytes.asIntBuffer();
 
     public AdamOptimizer(Parameters parameters, double learningRate) {
         this.parameters = parameters;
@@ -55,12 +63,12 @@ public final class AdamOptimizer {
         this.learningRate = (float) learningRate;
     }
 
-    /** The memory of a float array that owns its whole buffer, as floats. */
-    private static FloatBuffer floats(INDArray a) {
+    /** A float array that owns its whole buffer (the parameters', gradients' and moments' flat arrays). */
+    private static INDArray whole(INDArray a) {
         if (a.isView() || a.offset() != 0 || a.data().length() != a.length()) {
             throw new IllegalArgumentException("Adam needs float arrays that own their buffer, got " + a.shapeInfoToString());
         }
-        return NativeFloats.of(a);
+        return a;
     }
 
     /**
@@ -69,28 +77,28 @@ public final class AdamOptimizer {
      */
     public void step() {
         // buffers over the arrays' memory, taken while this method holds the arrays, so that none is freed under them
-        FloatBuffer values = floats(parameters.values());
-        FloatBuffer gradients = floats(parameters.gradients());
-        FloatBuffer allMoments = floats(moments);
+        FloatBuffer values = NativeFloats.of(whole(parameters.values()));
+        IntBuffer valueBits = NativeFloats.bits(parameters.values());
+        IntBuffer gradientBits = NativeFloats.bits(whole(parameters.gradients()));
+        FloatBuffer allMoments = NativeFloats.of(whole(moments));
+        IntBuffer allMomentBits = NativeFloats.bits(moments);
         FloatBuffer firstMoment = allMoments.slice(0, count);
         FloatBuffer secondMoment = allMoments.slice(count, count);
+        IntBuffer firstMomentBits = allMomentBits.slice(0, count);
+        IntBuffer secondMomentBits = allMomentBits.slice(count, count);
         float stepSize = stepSize();
-        // a chunk at a time through heap arrays, so that the loop reads plain arrays, not native memory
+        // a chunk at a time through heap arrays, so that the loops read plain arrays, not native memory; the selections
+        // by magnitude run on the floats' bits (int arrays, through the scratch buffer), which the JIT vectorises, and
+        // the arithmetic on floats, without a branch, which it vectorises too
         for (int from = 0; from < count; from += CHUNK) {
             int n = Math.min(CHUNK, count - from);
-            gradients.get(from, g, 0, n);
+            gradientBits.get(from, bits, 0, n);
+            dropTinyGradients(bits, n);
+            scratchBits.put(0, bits, 0, n);
+            scratch.get(0, g, 0, n);
             values.get(from, p, 0, n);
             firstMoment.get(from, m, 0, n);
             secondMoment.get(from, v, 0, n);
-            // the arithmetic without a branch, so that the JIT vectorises it (about half the time, with or without the
-            // subnormal gradients of late training, where each scalar operation on one takes a microcode assist);
-            // then the flushes
-            // gradients below TINY_GRADIENT become zero, without a branch (the sign of exponent bits minus the
-            // threshold's is the mask), so that the JIT vectorises it
-            for (int i = 0; i < n; i++) {
-                int bits = Float.floatToRawIntBits(g[i]);
-                g[i] = Float.intBitsToFloat(bits & ~(((bits & 0x7F800000) - TINY_GRADIENT_EXPONENT) >> 31));
-            }
             for (int i = 0; i < n; i++) {
                 float mi = BETA1 * m[i] + g[i] * (1 - BETA1);
                 float vi = BETA2 * v[i] + g[i] * g[i] * (1 - BETA2);
@@ -98,16 +106,27 @@ public final class AdamOptimizer {
                 m[i] = mi;
                 v[i] = vi;
             }
-            for (int i = 0; i < n; i++) {
-                p[i] = Subnormals.flushed(p[i]);
-                m[i] = Subnormals.flushed(m[i]);
-                v[i] = Subnormals.flushed(v[i]);
-            }
-            values.put(from, p, 0, n);
-            firstMoment.put(from, m, 0, n);
-            secondMoment.put(from, v, 0, n);
+            putFlushed(p, valueBits, from, n);
+            putFlushed(m, firstMomentBits, from, n);
+            putFlushed(v, secondMomentBits, from, n);
         }
         iteration++;
+    }
+
+    /** Gradients below {@link #TINY_GRADIENT} become +0 (the sign of exponent bits minus the threshold's is the mask). */
+    private static void dropTinyGradients(int[] bits, int n) {
+        for (int i = 0; i < n; i++) {
+            int b = bits[i];
+            bits[i] = b & ~(((b & 0x7F800000) - TINY_GRADIENT_EXPONENT) >> 31);
+        }
+    }
+
+    /** Writes {@code n} values at {@code from} with subnormals made +0, by way of their bits. */
+    private void putFlushed(float[] values, IntBuffer target, int from, int n) {
+        scratch.put(0, values, 0, n);
+        scratchBits.get(0, bits, 0, n);
+        Subnormals.flushBits(bits, n);
+        target.put(from, bits, 0, n);
     }
 
     /**

@@ -18,6 +18,26 @@ class SubnormalsTests {
         }
     }
 
+    /** The bits' loop that Adam runs gives {@link Subnormals#flushed}'s values, bit for bit, signed zeros and NaN too. */
+    @Test
+    void shouldFlushBitsAsFlushedFlushesValues() {
+        float[] values = {SUBNORMAL, -SUBNORMAL, Float.MIN_VALUE, -Float.MIN_VALUE, Math.nextDown(Float.MIN_NORMAL), 0f, -0f,
+            Float.MIN_NORMAL, -Float.MIN_NORMAL, 0.5f, -2f, Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xFFC00001)};
+        int[] bits = new int[values.length + 1];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        bits[values.length] = Float.floatToRawIntBits(SUBNORMAL);
+        Subnormals.flushBits(bits, values.length);
+        for (int i = 0; i < values.length; i++) {
+            assertThat(bits[i]).as("value %d", i).isEqualTo(Float.floatToRawIntBits(Subnormals.flushed(values[i])));
+        }
+        assertThat(bits[values.length]).as("past n, untouched").isEqualTo(Float.floatToRawIntBits(SUBNORMAL));
+        assertThat(bits[1]).as("a negative subnormal becomes +0").isZero();
+        assertThat(bits[6]).as("-0 stays").isEqualTo(0x80000000);
+    }
+
     @Test
     void shouldZeroFrozenWeightsBelowTheNegligibleMagnitudeAndKeepEveryOtherValue() {
         float below = Math.nextDown(Subnormals.NEGLIGIBLE);
