@@ -13,6 +13,8 @@ public interface AbConfig {
 
     Serving serving();
 
+    Batches batches();
+
     Results results();
 
     Pilot pilot();
@@ -32,6 +34,18 @@ public interface AbConfig {
          * application's own limit (quarkus.http.limits.max-body-size) stays large for artifact uploads.
          */
         @WithDefault("2097152")
+        @Min(1)
+        long maxBodyBytes();
+    }
+
+    /** Batches of records sent at once: KPI events and covariates. */
+    interface Batches {
+        /**
+         * Largest batch body, in bytes (8 MiB). A batch holds at most 10,000 records, and a record with every text at
+         * its longest takes about 320 bytes of compact JSON: 3.2 MB; the rest leaves room for indentation and escapes.
+         * Beyond it a batch is refused before it is parsed, instead of after (the application's own limit is 32 MB).
+         */
+        @WithDefault("8388608")
         @Min(1)
         long maxBodyBytes();
     }

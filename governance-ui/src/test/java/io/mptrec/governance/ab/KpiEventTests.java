@@ -1,13 +1,18 @@
 package io.mptrec.governance.ab;
 
+import io.mptrec.ab.config.AbConfig;
 import io.mptrec.governance.PostgresResource;
+import io.mptrec.governance.RawHttp;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,13 +32,19 @@ import static io.mptrec.governance.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-/** KPI ingestion: idempotent by event id under parallel posts with duplicates, and validated per field. */
+/** KPI ingestion: idempotent by event id under parallel posts with duplicates, validated per field, body limited. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class KpiEventTests {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    AbConfig config;
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void shouldCountEachEventOnceUnderParallelPostsWithDuplicates() throws Exception {
@@ -107,6 +118,39 @@ class KpiEventTests {
                 .post("/api/v1/events/kpi").then().statusCode(400).body("field", equalTo("events"));
         as("dave").contentType("application/json").body(Map.of("events", List.of()))
                 .post("/api/v1/events/kpi").then().statusCode(403);
+    }
+
+    /**
+     * A batch's body is held to mptrec.ab.batches.max-body-bytes to the byte: refused with a 413 problem before it is
+     * parsed when its length is declared, as soon as the limit is passed when it is chunked; nothing of it is stored.
+     */
+    @Test
+    void shouldHoldTheBatchLimitToTheByteOnEitherPath() throws Exception {
+        int limit = Math.toIntExact(config.batches().maxBodyBytes());
+        byte[] atLimit = batch("body-limit-at", " ".repeat(limit - batch("body-limit-at", "").length));
+        assertThat(atLimit).hasSize(limit);
+        as("erin").contentType("application/json").body(atLimit).post("/api/v1/events/kpi").then().statusCode(200)
+                .body("stored", equalTo(1));
+
+        byte[] declared = batch("body-limit-declared", " ".repeat(limit + 1 - batch("body-limit-declared", "").length));
+        as("erin").contentType("application/json").body(declared).post("/api/v1/events/kpi").then().statusCode(413)
+                .contentType("application/problem+json").body("field", equalTo("body"));
+        byte[] chunked = batch("body-limit-chunked", " ".repeat(limit + 1 - batch("body-limit-chunked", "").length));
+        String streamed = RawHttp.send(base, RawHttp.chunked("/api/v1/events/kpi", chunked), false);
+        assertThat(streamed).startsWith("HTTP/1.1 413").contains("application/problem+json")
+                .contains("\"field\":\"body\"");
+        assertThat(count("body-limit-%")).as("only the batch within the limit stored").isEqualTo(1);
+
+        // the covariates' batches are held to the same limit, before their experiment is looked up
+        byte[] covariates = ("{\"covariates\":[" + " ".repeat(limit) + "]}").getBytes(StandardCharsets.UTF_8);
+        as("erin").contentType("application/json").body(covariates).post("/api/v1/experiments/1/covariates").then()
+                .statusCode(413).contentType("application/problem+json").body("field", equalTo("body"));
+    }
+
+    /** A batch of one event, with {@code padding} (white space) inside the object. */
+    private static byte[] batch(String eventId, String padding) {
+        return ("{\"events\":[{\"eventId\":\"" + eventId + "\",\"requestId\":\"r\",\"metric\":\"click\"," + padding
+                + "\"value\":1}]}").getBytes(StandardCharsets.UTF_8);
     }
 
     private long count(String pattern) throws Exception {

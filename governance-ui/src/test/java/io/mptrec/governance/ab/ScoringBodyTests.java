@@ -5,6 +5,7 @@ import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.serving.rest.ScoringBodyBuffer;
 import io.mptrec.governance.Api;
 import io.mptrec.governance.PostgresResource;
+import io.mptrec.governance.RawHttp;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -16,15 +17,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 import static io.mptrec.governance.Api.as;
@@ -43,6 +40,7 @@ class ScoringBodyTests {
 
     static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
     static final String TASK = "body-read";
+    static final String PATH = "/api/v1/score";
 
     @Inject
     MeterRegistry meters;
@@ -71,7 +69,7 @@ class ScoringBodyTests {
         double before = readWhole();
         List<Float> whole = scores(as("erin").contentType("application/json").body(body).post("/api/v1/score"));
         assertThat(readWhole()).as("a declared length within the limit").isEqualTo(before + 1);
-        String streamed = send(chunked(body), false);
+        String streamed = send(RawHttp.chunked(PATH, body));
         assertThat(readWhole()).as("a chunked body").isEqualTo(before + 1);
         assertThat(streamed).startsWith("HTTP/1.1 200");
         assertThat(whole).hasSize(3).isEqualTo(scores(streamed));
@@ -101,7 +99,7 @@ class ScoringBodyTests {
         byte[] body = body("");
         List<Float> expected = scores(as("erin").contentType("application/json").body(body).post("/api/v1/score"));
         double before = readWhole();
-        String response = send(withLength(body), true);
+        String response = RawHttp.send(base, RawHttp.withLength(PATH, body), true);
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(scores(response)).isEqualTo(expected);
         assertThat(readWhole()).isEqualTo(before + 1);
@@ -118,7 +116,7 @@ class ScoringBodyTests {
 
         byte[] overLimit = body(" ".repeat(limit + 1 - body("").length));
         refusedAsTooLarge(as("erin").contentType("application/json").body(overLimit).post("/api/v1/score"));
-        String streamed = send(chunked(overLimit), false);
+        String streamed = send(RawHttp.chunked(PATH, overLimit));
         assertThat(streamed).startsWith("HTTP/1.1 413");
         assertThat(streamed).contains("application/problem+json").contains("\"field\":\"body\"");
         assertThat(readWhole()).as("neither over-limit body read whole").isEqualTo(before + 1);
@@ -137,66 +135,12 @@ class ScoringBodyTests {
                 + "{\"age\":\"61\",\"sex\":\"m\"}]}").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A request as erin with its length declared: the head, then the body in two halves. */
-    private static List<byte[]> withLength(byte[] body) {
-        int half = body.length / 2;
-        return List.of(head("Content-Length: " + body.length), Arrays.copyOf(body, half),
-                Arrays.copyOfRange(body, half, body.length));
-    }
-
-    /** A request as erin sent in chunks (no length declared): the body in two chunks and the last, empty one. */
-    private static List<byte[]> chunked(byte[] body) {
-        int half = body.length / 2;
-        return List.of(head("Transfer-Encoding: chunked"), chunk(body, 0, half), chunk(body, half, body.length - half),
-                "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static byte[] head(String framing) {
-        return ("POST /api/v1/score HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                + "Authorization: " + Api.basic("erin")
-                + "\r\n" + framing + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] chunk(byte[] body, int from, int length) {
-        byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] chunk = Arrays.copyOf(size, size.length + length + 2);
-        System.arraycopy(body, from, chunk, size.length, length);
-        chunk[chunk.length - 2] = '\r';
-        chunk[chunk.length - 1] = '\n';
-        return chunk;
-    }
-
-    /**
-     * Sends the parts over a socket of its own (each part flushed, with a pause between them when {@code paused}) and
-     * reads the whole response. A writer thread sends, so a server that answers before it has read everything (a
-     * refusal) cannot leave this test blocked in a write.
-     */
-    private String send(List<byte[]> parts, boolean paused) throws Exception {
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            Thread writer = new Thread(() -> {
-                try {
-                    for (byte[] part : parts) {
-                        out.write(part);
-                        out.flush();
-                        if (paused) {
-                            Thread.sleep(300);
-                        }
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the server answered and closed before the rest was sent: the response says what happened
-                }
-            });
-            writer.start();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            writer.join(30_000);
-            return response;
-        }
+    private String send(List<byte[]> parts) throws Exception {
+        return RawHttp.send(base, parts, false);
     }
 
     private static List<Float> scores(String response) {
-        return JsonPath.from(response.substring(response.indexOf("\r\n\r\n") + 4)).getList("scores", Float.class);
+        return JsonPath.from(RawHttp.body(response)).getList("scores", Float.class);
     }
 
     private static List<Float> scores(Response response) {

@@ -1,5 +1,6 @@
 package io.mptrec.ab.covariate.rest;
 
+import io.mptrec.ab.config.BatchBodyLimit;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateBatch;
 import io.mptrec.ab.covariate.service.CovariateService;
@@ -43,6 +44,8 @@ public class CovariateResource {
             content = @Content(schema = @Schema(implementation = CovariateAck.class)))
     @APIResponse(responseCode = "400", description = "Invalid value (the field names it, e.g. covariates[3].metric)")
     @APIResponse(responseCode = "404", description = "Unknown experiment")
+    @APIResponse(responseCode = "413", description = "Body larger than mptrec.ab.batches.max-body-bytes (8 MiB)")
+    @BatchBodyLimit.Limited
     public CovariateAck createCovariates(@PathParam("id") String id, @Valid @NotNull CovariateBatch body) {
         return covariates.persistCovariates(ExperimentIds.parse(id), body.covariates());
     }

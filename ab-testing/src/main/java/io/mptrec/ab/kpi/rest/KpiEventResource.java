@@ -1,5 +1,6 @@
 package io.mptrec.ab.kpi.rest;
 
+import io.mptrec.ab.config.BatchBodyLimit;
 import io.mptrec.ab.kpi.KpiRequests.KpiAck;
 import io.mptrec.ab.kpi.KpiRequests.KpiBatch;
 import io.mptrec.ab.kpi.KpiSink;
@@ -38,6 +39,8 @@ public class KpiEventResource {
     @APIResponse(responseCode = "400", description = "Invalid event (the field names it)")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Role not allowed")
+    @APIResponse(responseCode = "413", description = "Body larger than mptrec.ab.batches.max-body-bytes (8 MiB)")
+    @BatchBodyLimit.Limited
     public KpiAck createKpiEvents(@Valid @NotNull KpiBatch body) {
         return events.kpiEvents(body.events());
     }

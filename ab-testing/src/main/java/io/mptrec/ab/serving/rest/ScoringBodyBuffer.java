@@ -3,6 +3,7 @@ package io.mptrec.ab.serving.rest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mptrec.ab.config.AbConfig;
+import io.mptrec.kernel.rest.BodyLimit;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -65,7 +66,7 @@ public class ScoringBodyBuffer {
     }
 
     private static boolean declaredWithin(RoutingContext context, long limit) {
-        long declared = ScoringBodyLimit.declaredLength(context.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+        long declared = BodyLimit.declaredLength(context.request().getHeader(HttpHeaders.CONTENT_LENGTH));
         return declared >= 0 && declared <= limit;
     }
 }
