@@ -1,5 +1,7 @@
 package io.mptrec.model.inference;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,8 +20,10 @@ public final class NativeBuffers {
     /**
      * Registrations per run of {@code action}, averaged over {@code runs}; read from the registry's size, a private
      * field of ND4J, so NaN when this ND4J version has no such field. A collection during the runs lets the
-     * deallocator remove entries and undercount, so each of three attempts first lets it drain what a collection
-     * found, and the largest count is returned.
+     * deallocator remove entries, and the count comes out too low (a training step once counted 54 where it registers
+     * 383): so the runs start after the deallocator has removed what a collection found, and are counted only if no
+     * collection ran meanwhile; after one did, they are tried again with half as many runs. If collections ran during
+     * every try, down to a single run, the largest count is returned, a lower bound.
      */
     public static double registeredPerRun(Runnable action, int runs) {
         try {
@@ -29,21 +33,34 @@ public final class NativeBuffers {
             Map<?, ?> registry = (Map<?, ?>) field.get(service);
             action.run();
             double largest = Double.NEGATIVE_INFINITY;
-            for (int attempt = 0; attempt < 3; attempt++) {
+            for (int n = runs; ; n = Math.max(1, n / 2)) {
                 drain(registry);
+                long collections = collections();
                 int before = registry.size();
-                for (int i = 0; i < runs; i++) {
+                for (int i = 0; i < n; i++) {
                     action.run();
                 }
-                largest = Math.max(largest, (registry.size() - before) / (double) runs);
+                double counted = (registry.size() - before) / (double) n;
+                if (collections() == collections) {
+                    return counted;
+                }
+                largest = Math.max(largest, counted);
+                if (n == 1) {
+                    return largest;
+                }
             }
-            return largest;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Double.NaN;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** Collections so far, of every collector of this JVM. */
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
     /** Collects, then waits until the deallocator threads have removed what the collection found (at most 5 s). */
