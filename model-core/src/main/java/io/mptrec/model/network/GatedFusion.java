@@ -3,6 +3,7 @@ package io.mptrec.model.network;
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.NativeFloats;
+import io.mptrec.model.nn.StepWorkspace;
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -40,7 +41,7 @@ final class GatedFusion {
         INDArray s = NativeFloats.rowMajor(sharedPart);
         int rows = (int) t.rows();
         int width = (int) t.columns();
-        INDArray fused = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        INDArray fused = StepWorkspace.uninitialized(rows, width);
         RowBlocks blocks = new RowBlocks(rows, width, NativeFloats.of(g));
         float[] tz = blocks.first;
         float[] sz = blocks.second;
@@ -59,8 +60,8 @@ final class GatedFusion {
         INDArray d = NativeFloats.rowMajor(dFused);
         int rows = (int) d.rows();
         int width = (int) d.columns();
-        INDArray dTask = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-        INDArray dShared = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        INDArray dTask = StepWorkspace.uninitialized(rows, width);
+        INDArray dShared = StepWorkspace.uninitialized(rows, width);
         RowBlocks blocks = new RowBlocks(rows, width, NativeFloats.of(pass.gate()));
         float[] tz = blocks.first;
         float[] sz = blocks.second;
@@ -82,7 +83,7 @@ final class GatedFusion {
         Reference.reachabilityFence(d);
         Reference.reachabilityFence(pass);
         if (gate == null) {
-            return new Gradients(dTask, dShared, needInputGradient ? Nd4j.zeros(DataType.FLOAT, x.size(0), x.size(1)) : null);
+            return new Gradients(dTask, dShared, needInputGradient ? StepWorkspace.zeros(x.size(0), x.size(1)) : null);
         }
         INDArray dLogits = Activations.softmaxRowsBackward(pass.gate(),
                 NativeFloats.array(dGate, rows, 2));

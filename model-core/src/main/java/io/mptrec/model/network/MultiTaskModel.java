@@ -116,8 +116,8 @@ public final class MultiTaskModel {
         INDArray x = encoder.input(batch);
         EncoderPass ep = new EncoderPass(encoder, x);
         INDArray hs = ep.shared().output();
-        INDArray dShared = Nd4j.zeros(DataType.FLOAT, hs.shape());
-        INDArray dx = Nd4j.zeros(DataType.FLOAT, x.shape());
+        INDArray dShared = StepWorkspace.zeros(hs.rows(), hs.columns());
+        INDArray dx = StepWorkspace.zeros(x.rows(), x.columns());
         double loss = 0;
         float[][] rowLosses = new float[tasks.size()][];
         for (int k = 0; k < tasks.size(); k++) {

@@ -19,8 +19,33 @@ public final class Activations {
     private Activations() {
     }
 
+    /**
+     * max(x, 0) in place, as ND4J's relu gives it (a value below zero becomes +0; -0 and NaN stay), in a loop in Java
+     * over the floats' bits: ND4J's operation registered two arrays with its deallocator at every call
+     * (model-core/BENCHMARKS.md). An array that is not dense goes to ND4J's.
+     */
     public static INDArray relu(INDArray x) {
-        return Transforms.relu(x, false);
+        if (!NativeFloats.dense(x)) {
+            return Transforms.relu(x, false);
+        }
+        IntBuffer values = NativeFloats.bits(x);
+        int[] chunk = RELU_CHUNKS.get()[0];
+        int length = (int) x.length();
+        for (int from = 0; from < length; from += NativeFloats.CHUNK) {
+            int n = Math.min(NativeFloats.CHUNK, length - from);
+            values.get(from, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                int b = chunk[i];
+                // all ones below zero: the sign bit set, and neither -0 (its bits less the sign are 0) nor a NaN (its
+                // magnitude's bits are above +Inf's)
+                int negativeZero = b ^ Integer.MIN_VALUE;
+                int below = (b >> 31) & ((negativeZero | -negativeZero) >> 31) & (((b & 0x7FFFFFFF) - 0x7F800001) >> 31);
+                chunk[i] = b & ~below;
+            }
+            values.put(from, chunk, 0, n);
+        }
+        Reference.reachabilityFence(x);
+        return x;
     }
 
     /** dL/dx of y = relu(x), given y: the gradient passes where the unit was active. */
@@ -34,7 +59,8 @@ public final class Activations {
         // a loop in Java: as two ND4J operations (y's unit step, times dy) it took 30-45 microseconds at 256 x 32 to
         // 256 x 128. It works on the floats' bits, without a branch: a branch on y > 0 is mispredicted half the time
         // and made the loop slower than the ND4J operations; this form the JIT vectorises
-        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, y.shape(), y.ordering());
+        INDArray dx = y.rank() == 2 ? StepWorkspace.uninitialized(y.rows(), y.columns())
+                : Nd4j.createUninitialized(DataType.FLOAT, y.shape(), y.ordering());
         IntBuffer ys = NativeFloats.bits(y);
         IntBuffer dys = NativeFloats.bits(dy);
         IntBuffer dxs = NativeFloats.bits(dx);

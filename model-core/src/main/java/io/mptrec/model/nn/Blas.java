@@ -47,7 +47,7 @@ final class Blas {
     static void setRows(INDArray y, INDArray bias) {
         int m = (int) y.rows();
         int n = (int) y.columns();
-        Operand b = Operand.of(bias.reshape(1, n), false);
+        Operand b = Operand.of(row(bias, n), false);
         Operand z = Operand.of(y, false);
         openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, b.flag(), m, n, 1, 1f, onesFor(m), 1,
                 b.pointer, b.leading, 0f, z.pointer, z.leading);
@@ -59,12 +59,20 @@ final class Blas {
         int m = (int) dy.rows();
         int n = (int) dy.columns();
         Operand d = Operand.of(dy, false);
-        Operand s = Operand.of(sums.reshape(1, n), false);
+        Operand s = Operand.of(row(sums, n), false);
         // sums = dy^T ones: dy as stored is m x n (read transposed) or, column-major, n x m (read as it lies)
         openblas.cblas_sgemv(openblas.CblasRowMajor, d.transposed ? openblas.CblasNoTrans : openblas.CblasTrans,
                 d.transposed ? n : m, d.transposed ? m : n, 1f, d.pointer, d.leading, onesFor(m), 1, 1f, s.pointer,
                 s.transposed ? s.leading : 1);
         Operand.keepUntilHere(d, s);
+    }
+
+    /**
+     * The array as a 1 x n row: itself when it is one already (the layers keep their biases so), else a view. ND4J makes
+     * a new view even for the shape an array has, and registers it with its deallocator.
+     */
+    private static INDArray row(INDArray a, int n) {
+        return a.rank() == 2 && a.rows() == 1 && a.columns() == n ? a : a.reshape(1, n);
     }
 
     /** The sum of the squares of a dense float array's values, accumulated in double (BLAS's dsdot). */

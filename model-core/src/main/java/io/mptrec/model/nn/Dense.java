@@ -49,7 +49,7 @@ public final class Dense {
     }
 
     public INDArray forward(INDArray x) {
-        INDArray y = Nd4j.createUninitialized(DataType.FLOAT, x.rows(), outputs());
+        INDArray y = StepWorkspace.uninitialized(x.rows(), outputs());
         if (bias == null) {
             Blas.gemm(x, false, weight, false, y, 0f);
         } else {
@@ -73,7 +73,7 @@ public final class Dense {
         if (!needInputGradient) {
             return null;
         }
-        INDArray dx = Nd4j.createUninitialized(DataType.FLOAT, dy.rows(), inputs());
+        INDArray dx = StepWorkspace.uninitialized(dy.rows(), inputs());
         Blas.gemm(dy, false, weight, true, dx, 0f);
         return dx;
     }

@@ -52,13 +52,15 @@ public final class NativeFloats {
     }
 
     /**
-     * A new row-major float array of {@code shape} holding {@code values}, in the current workspace if one is open (as
+     * A row-major float array of {@code shape} holding {@code values}: a matrix the running step's own
+     * ({@link StepWorkspace#uninitialized}), else a new array, in the current workspace if one is open (as
      * {@code Nd4j.create} would make it). One bulk copy: ND4J 1.0.0-M2.1's {@code Nd4j.create(float[], ...)} writes the
      * values one at a time through its data buffer: about a tenth of the main thread's samples in a profile of the
      * benchmark command (model-core/BENCHMARKS.md).
      */
     public static INDArray array(float[] values, long... shape) {
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape);
+        INDArray a = shape.length == 2 ? StepWorkspace.uninitialized(shape[0], shape[1])
+                : Nd4j.createUninitialized(DataType.FLOAT, shape);
         if (a.length() != values.length) {
             throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
         }

@@ -1,20 +1,33 @@
 package io.mptrec.model.nn;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.nio.FloatBuffer;
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs one training step inside an ND4J workspace: every array the step creates (activations, gradients of
  * activations, temporaries) is carved from one native block that the next step reuses, instead of a native
- * allocation each that is freed only after a garbage collection. (ND4J 1.0.0-M2.1 still registers a small Java
- * wrapper per array and per shape with its deallocator; those hold no step data.) The block learns its size on the
- * first step. Parameters, their gradients and the optimizer's state live outside and are only written in
- * place; nothing created inside may escape the step (results leave as Java values).
+ * allocation each that is freed only after a garbage collection. The block learns its size on the first step.
+ * Parameters, their gradients and the optimizer's state live outside and are only written in place; nothing created
+ * inside may escape the step (results leave as Java values).
+ *
+ * <p>ND4J 1.0.0-M2.1 still makes a Java array object, a native shape and a registration with its deallocator for
+ * every array, in a workspace too: about 4 us of the step's thread and as much again of the deallocator's and the
+ * collector's (model-core/BENCHMARKS.md). So the arrays the step's own code asks for ({@link #uninitialized},
+ * {@link #zeros}) are kept from one step to the next: the n-th array a step asks for is the n-th array of the step
+ * before when its shape is the same, else a new one that takes its place (the last, shorter batch of an epoch). They
+ * obey the workspace's rule: none outlives the step that asked for it.
  */
 public final class StepWorkspace {
 
@@ -26,13 +39,77 @@ public final class StepWorkspace {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
+    /** The arrays of each workspace id's steps, per thread. */
+    private static final ThreadLocal<Map<String, StepArrays>> ARRAYS = ThreadLocal.withInitial(HashMap::new);
+    /** The arrays of the step running on this thread, or null outside a step. */
+    private static final ThreadLocal<StepArrays> RUNNING = new ThreadLocal<>();
+
     private StepWorkspace() {
     }
 
     /** Runs {@code step} in the calling thread's workspace {@code id}; its result must hold no array of the step. */
     public static <T> T run(String id, Supplier<T> step) {
+        StepArrays outer = RUNNING.get();
+        StepArrays arrays = ARRAYS.get().computeIfAbsent(id, ignored -> new StepArrays());
+        if (arrays != outer) {
+            arrays.next = 0;
+        } // else a step run within a step of the same id: it asks for arrays after the outer step's
+        RUNNING.set(arrays);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, id)) {
             return step.get();
+        } finally {
+            RUNNING.set(outer);
+        }
+    }
+
+    /** A float matrix of {@code rows} x {@code columns}, its values undefined: the step's own, or a new one outside a step. */
+    public static INDArray uninitialized(long rows, long columns) {
+        StepArrays arrays = RUNNING.get();
+        return arrays == null ? Nd4j.createUninitialized(DataType.FLOAT, rows, columns) : arrays.take(rows, columns);
+    }
+
+    /** As {@link #uninitialized}, every value zero. */
+    public static INDArray zeros(long rows, long columns) {
+        StepArrays arrays = RUNNING.get();
+        return arrays == null ? Nd4j.zeros(DataType.FLOAT, rows, columns) : zeroed(arrays.take(rows, columns));
+    }
+
+    private static final float[] ZERO = new float[NativeFloats.CHUNK];
+
+    /** Zeros written from Java: ND4J's assign makes a scalar array for the value. */
+    private static INDArray zeroed(INDArray a) {
+        FloatBuffer values = NativeFloats.of(a);
+        int length = Math.toIntExact(a.length());
+        for (int from = 0; from < length; from += ZERO.length) {
+            values.put(from, ZERO, 0, Math.min(ZERO.length, length - from));
+        }
+        return a;
+    }
+
+    /** The arrays one workspace id's steps ask for, in the order they ask. */
+    private static final class StepArrays {
+        private final List<INDArray> arrays = new ArrayList<>();
+        private int next;
+
+        INDArray take(long rows, long columns) {
+            int at = next++;
+            if (at < arrays.size()) {
+                INDArray kept = arrays.get(at);
+                if (kept.rows() == rows && kept.columns() == columns) {
+                    return kept;
+                }
+            }
+            INDArray made;
+            // outside the workspace, so that it lives on into the next steps
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                made = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+            }
+            if (at < arrays.size()) {
+                arrays.set(at, made);
+            } else {
+                arrays.add(made);
+            }
+            return made;
         }
     }
 }

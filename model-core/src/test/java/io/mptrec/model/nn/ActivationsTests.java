@@ -13,6 +13,35 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class ActivationsTests {
 
     /**
+     * ReLU's forward pass runs as a Java loop over the floats' bits; it must give ND4J's relu bit for bit, the values
+     * where a comparison with zero is delicate included (-0, NaN of either sign, infinities, subnormals), over more
+     * values than one chunk of the loop; a view goes to ND4J's own.
+     */
+    @Test
+    void shouldGiveNd4jsReluBitForBit() {
+        float[] special = {-0f, 0f, -1f, 1f, Float.NaN, Float.intBitsToFloat(0xFFC00000), Float.NEGATIVE_INFINITY,
+            Float.POSITIVE_INFINITY, -Float.MIN_VALUE, Float.MIN_VALUE, -Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE};
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 41, 53).subi(0.5);
+        for (int i = 0; i < special.length; i++) {
+            x.putScalar(3, i, special[i]);
+        }
+        INDArray expected = Transforms.relu(x.dup(), false);
+        INDArray actual = x.dup();
+        assertThat(Activations.relu(actual)).isSameAs(actual);
+        for (int r = 0; r < 41; r++) {
+            for (int j = 0; j < 53; j++) {
+                assertThat(Float.floatToRawIntBits(actual.getFloat(r, j))).as("(%d, %d) of %s", r, j, x.getFloat(r, j))
+                        .isEqualTo(Float.floatToRawIntBits(expected.getFloat(r, j)));
+            }
+        }
+        INDArray plain = Nd4j.rand(DataType.FLOAT, 41, 53).subi(0.5);
+        INDArray view = plain.dup().get(NDArrayIndex.all(), NDArrayIndex.interval(2, 40));
+        assertThat(Activations.relu(view))
+                .isEqualTo(Transforms.relu(plain.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 40)), true));
+    }
+
+    /**
      * ReLU's backward pass runs as a Java loop over the arrays' memory; it must pass dy exactly where y > 0 and zero
      * elsewhere, over more values than one chunk of the loop, for either order, for two orders at once and for a view
      * of some columns (both copied to row-major first).

@@ -1,0 +1,59 @@
+package io.mptrec.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class StepWorkspaceTests {
+
+    /**
+     * A step's arrays are the step before's, asked for in the same order with the same shapes: no new array, so
+     * nothing new for ND4J's deallocator. A different shape at a point of the step gets a new array there; a step of
+     * another id, and code outside any step, get arrays of their own.
+     */
+    @Test
+    void shouldHandTheStepBeforesArraysToTheNextStep() {
+        List<INDArray> first = StepWorkspace.run("test-step", () -> List.of(StepWorkspace.uninitialized(4, 3),
+                StepWorkspace.uninitialized(2, 5), StepWorkspace.zeros(4, 3)));
+        List<INDArray> second = StepWorkspace.run("test-step", () -> List.of(StepWorkspace.uninitialized(4, 3),
+                StepWorkspace.uninitialized(2, 5), StepWorkspace.zeros(4, 3)));
+        for (int i = 0; i < 3; i++) {
+            assertThat(second.get(i)).isSameAs(first.get(i));
+        }
+        assertThat(first.get(0)).isNotSameAs(first.get(2));
+
+        List<INDArray> shorter = StepWorkspace.run("test-step", () -> List.of(StepWorkspace.uninitialized(4, 3),
+                StepWorkspace.uninitialized(1, 5), StepWorkspace.zeros(4, 3)));
+        assertThat(shorter.get(0)).isSameAs(first.get(0));
+        assertThat(shorter.get(1)).isNotSameAs(first.get(1));
+        assertThat(shorter.get(1).shape()).containsExactly(1, 5);
+        assertThat(shorter.get(2)).isSameAs(first.get(2));
+
+        INDArray other = StepWorkspace.run("other-step", () -> StepWorkspace.uninitialized(4, 3));
+        assertThat(other).isNotSameAs(first.get(0));
+        assertThat(StepWorkspace.uninitialized(4, 3)).isNotSameAs(StepWorkspace.uninitialized(4, 3));
+    }
+
+    /** A kept array asked for as zeros is zero again, whatever the step before wrote into it. */
+    @Test
+    void shouldZeroAKeptArrayAskedForAsZeros() {
+        INDArray written = StepWorkspace.run("zero-step", () -> StepWorkspace.zeros(40, 30).addi(7));
+        INDArray again = StepWorkspace.run("zero-step", () -> StepWorkspace.zeros(40, 30));
+        assertThat(again).isSameAs(written);
+        assertThat(FloatVectors.of(again)).containsOnly(0f);
+    }
+
+    /** A step run within a step of the same id asks for arrays after the outer step's, not for the outer's own. */
+    @Test
+    void shouldGiveAStepWithinAStepOfTheSameIdArraysOfItsOwn() {
+        StepWorkspace.run("nested-step", () -> {
+            INDArray outer = StepWorkspace.uninitialized(2, 2);
+            INDArray inner = StepWorkspace.run("nested-step", () -> StepWorkspace.uninitialized(2, 2));
+            assertThat(inner).isNotSameAs(outer);
+            assertThat(StepWorkspace.uninitialized(2, 2)).isNotSameAs(outer).isNotSameAs(inner);
+            return null;
+        });
+    }
+}
