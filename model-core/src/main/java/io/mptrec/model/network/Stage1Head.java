@@ -2,6 +2,7 @@ package io.mptrec.model.network;
 
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.Mlp;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Parameters;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public final class Stage1Head implements TaskHead {
     public Pass forward(EncoderPass encoderPass) {
         INDArray hk = encoderPass.task(taskIndex).output();
         INDArray hs = encoderPass.shared().output();
-        GatedFusion.Pass fused = fusion.forward(encoderPass.input(), hk.mulRowVector(prompt), hs);
+        GatedFusion.Pass fused = fusion.forward(encoderPass.input(), NativeFloats.timesRow(hk, prompt), hs);
         return new Pass(fused, hk, tower.forward(fused.fused()));
     }
 
@@ -117,6 +118,6 @@ public final class Stage1Head implements TaskHead {
         if (promptGradient != null) {
             promptGradient.addi(g.dTaskPart().mul(pass.taskExpertOutput()).sum(true, 0));
         }
-        return new Gradients(g.dTaskPart().mulRowVector(prompt), g.dSharedPart(), g.dInput());
+        return new Gradients(NativeFloats.timesRow(g.dTaskPart(), prompt), g.dSharedPart(), g.dInput());
     }
 }

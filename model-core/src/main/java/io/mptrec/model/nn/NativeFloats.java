@@ -1,5 +1,6 @@
 package io.mptrec.model.nn;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -66,6 +67,35 @@ public final class NativeFloats {
         }
         of(a).put(0, values);
         return a;
+    }
+
+    /**
+     * {@code m} times the row vector {@code row}, column j by {@code row}'s value j: ND4J's {@code mulRowVector}, the
+     * same products, into a matrix of the running step's ({@link StepWorkspace#uninitialized}); ND4J's operation made
+     * and registered four arrays each time. A matrix that is not dense and row-major goes to ND4J's.
+     */
+    public static INDArray timesRow(INDArray m, INDArray row) {
+        if (m.rank() != 2 || !dense(m) || m.ordering() != 'c' || !dense(row) || row.length() != m.columns()) {
+            return m.mulRowVector(row);
+        }
+        int rows = (int) m.rows();
+        int columns = (int) m.columns();
+        float[] factors = new float[columns];
+        of(row).get(0, factors, 0, columns);
+        INDArray product = StepWorkspace.uninitialized(rows, columns);
+        FloatBuffer from = of(m);
+        FloatBuffer to = of(product);
+        float[] values = new float[columns];
+        for (int r = 0; r < rows; r++) {
+            from.get(r * columns, values, 0, columns);
+            for (int j = 0; j < columns; j++) {
+                values[j] *= factors[j];
+            }
+            to.put(r * columns, values, 0, columns);
+        }
+        Reference.reachabilityFence(m);
+        Reference.reachabilityFence(row);
+        return product;
     }
 
     /** The array itself when it is a dense row-major (c-order) float array, else a row-major copy of it. */

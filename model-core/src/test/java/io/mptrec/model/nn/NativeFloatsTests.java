@@ -13,6 +13,30 @@ class NativeFloatsTests {
 
     private static final float[] VALUES = {1f, -2f, 3.5f, 0f, -0f, Float.MIN_VALUE, 7f, 8f, 9f, 10f, 11f, 12f};
 
+    /** The Java loop gives ND4J's mulRowVector bit for bit, inside a step and outside; a view goes to ND4J's. */
+    @Test
+    void shouldMultiplyByARowAsNd4jDoes() {
+        Nd4j.getRandom().setSeed(11);
+        INDArray m = Nd4j.randn(DataType.FLOAT, 37, 29);
+        INDArray row = Nd4j.randn(DataType.FLOAT, 1, 29);
+        m.putScalar(0, 0, Float.NaN);
+        m.putScalar(0, 1, -0f);
+        m.putScalar(0, 2, Float.MIN_VALUE);
+        row.putScalar(0, 3, Float.POSITIVE_INFINITY);
+        float[] expected = FloatVectors.of(m.mulRowVector(row));
+        float[] outside = FloatVectors.of(NativeFloats.timesRow(m, row));
+        // the step's own matrix, read before the step ends
+        float[] inside = StepWorkspace.run("times-row", () -> FloatVectors.of(NativeFloats.timesRow(m, row)));
+        for (float[] actual : new float[][] {outside, inside}) {
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(Float.floatToRawIntBits(actual[i])).as("value %d", i)
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+        }
+        assertThat(FloatVectors.of(NativeFloats.timesRow(m.dup('f'), row))).as("column-major, by ND4J")
+                .containsExactly(expected);
+    }
+
     @Test
     void shouldMakeTheArrayNd4jWouldMake() {
         INDArray ours = NativeFloats.array(VALUES, 3, 4);
