@@ -25,9 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>ND4J 1.0.0-M2.1 still makes a Java array object, a native shape and a registration with its deallocator for
  * every array, in a workspace too: about 4 us of the step's thread and as much again of the deallocator's and the
  * collector's (model-core/BENCHMARKS.md). So the arrays the step's own code asks for ({@link #uninitialized},
- * {@link #zeros}) are kept from one step to the next: the n-th array a step asks for is the n-th array of the step
- * before when its shape is the same, else a new one that takes its place (the last, shorter batch of an epoch). They
- * obey the workspace's rule: none outlives the step that asked for it.
+ * {@link #zeros}) are kept from one step to the next: the n-th array a step asks for is the n-th array the first step
+ * made when its shape is the same, else one from the workspace (the last, shorter batch of a split). They obey the
+ * workspace's rule: none outlives the step that asked for it.
  */
 public final class StepWorkspace {
 
@@ -95,20 +95,17 @@ public final class StepWorkspace {
             int at = next++;
             if (at < arrays.size()) {
                 INDArray kept = arrays.get(at);
-                if (kept.rows() == rows && kept.columns() == columns) {
-                    return kept;
-                }
+                // another shape here (the last, shorter batch of a split): from the step's workspace, as before, so
+                // that the kept array stays for the steps to come and none is dropped for the collector to find
+                return kept.rows() == rows && kept.columns() == columns ? kept
+                        : Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
             }
             INDArray made;
             // outside the workspace, so that it lives on into the next steps
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 made = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
             }
-            if (at < arrays.size()) {
-                arrays.set(at, made);
-            } else {
-                arrays.add(made);
-            }
+            arrays.add(made);
             return made;
         }
     }

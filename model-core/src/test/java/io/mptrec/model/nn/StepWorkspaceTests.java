@@ -10,8 +10,8 @@ class StepWorkspaceTests {
 
     /**
      * A step's arrays are the step before's, asked for in the same order with the same shapes: no new array, so
-     * nothing new for ND4J's deallocator. A different shape at a point of the step gets a new array there; a step of
-     * another id, and code outside any step, get arrays of their own.
+     * nothing new for ND4J's deallocator. A different shape at a point of the step gets an array of the workspace
+     * there, and the kept one stays; a step of another id, and code outside any step, get arrays of their own.
      */
     @Test
     void shouldHandTheStepBeforesArraysToTheNextStep() {
@@ -24,12 +24,20 @@ class StepWorkspaceTests {
         }
         assertThat(first.get(0)).isNotSameAs(first.get(2));
 
-        List<INDArray> shorter = StepWorkspace.run("test-step", () -> List.of(StepWorkspace.uninitialized(4, 3),
-                StepWorkspace.uninitialized(1, 5), StepWorkspace.zeros(4, 3)));
+        List<INDArray> shorter = StepWorkspace.run("test-step", () -> {
+            INDArray[] arrays = {StepWorkspace.uninitialized(4, 3), StepWorkspace.uninitialized(1, 5),
+                StepWorkspace.zeros(4, 3)};
+            assertThat(arrays[1].shape()).containsExactly(1, 5);
+            return List.of(arrays);
+        });
         assertThat(shorter.get(0)).isSameAs(first.get(0));
         assertThat(shorter.get(1)).isNotSameAs(first.get(1));
-        assertThat(shorter.get(1).shape()).containsExactly(1, 5);
         assertThat(shorter.get(2)).isSameAs(first.get(2));
+        INDArray again = StepWorkspace.run("test-step", () -> {
+            StepWorkspace.uninitialized(4, 3);
+            return StepWorkspace.uninitialized(2, 5);
+        });
+        assertThat(again).as("the kept array stays for the steps after a shorter one").isSameAs(first.get(1));
 
         INDArray other = StepWorkspace.run("other-step", () -> StepWorkspace.uninitialized(4, 3));
         assertThat(other).isNotSameAs(first.get(0));
