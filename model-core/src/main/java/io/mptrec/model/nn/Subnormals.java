@@ -56,8 +56,8 @@ public final class Subnormals {
         }
     }
 
-    /** {@code value}, or +0 if it is subnormal. */
-    public static float flushed(float value) {
+    /** {@code value}, or +0 if it is subnormal: {@link #flushBits}'s rule for one value, the tests' reference. */
+    static float flushed(float value) {
         return isSubnormal(Float.floatToRawIntBits(value)) ? 0f : value;
     }
 
