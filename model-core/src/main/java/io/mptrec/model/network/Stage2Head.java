@@ -4,6 +4,7 @@ import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.LayerNorm;
 import io.mptrec.model.nn.Mlp;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Parameters;
 import java.util.ArrayList;
 import java.util.List;
@@ -259,9 +260,9 @@ public final class Stage2Head implements TaskHead {
             mixed.addi(byToken(experts[k]).mulColumnVector(GatedFusion.column(weights, k)));
         }
         mixed = mixed.reshape(rows, keys.size(1));
-        GatedFusion.Pass fused = fusion.forward(x, mixed.mulRowVector(prompt), experts[tasks]);
+        GatedFusion.Pass fused = fusion.forward(x, NativeFloats.timesRow(mixed, prompt), experts[tasks]);
         Mlp.Pass towerPass = tower.forward(residualScale == null ? fused.fused()
-                : fused.fused().add(query.mulRowVector(residualScale)));
+                : fused.fused().add(NativeFloats.timesRow(query, residualScale)));
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
                 : towerPass.output().add(wide.forward(ep.rows()));
         return new Pass(projected, normalised, query, attention, tokens, mixed, fused, towerPass, experts, adapted,
@@ -322,13 +323,13 @@ public final class Stage2Head implements TaskHead {
             if (residualScaleGradient != null) {
                 residualScaleGradient.addi(dFused.mul(pass.query()).sum(true, 0));
             }
-            dQueryResidual = dFused.mulRowVector(residualScale);
+            dQueryResidual = NativeFloats.timesRow(dFused, residualScale);
         }
         GatedFusion.Gradients g = fusion.backward(x, pass.fusion(), dFused, inputGradient);
         if (promptGradient != null) {
             promptGradient.addi(g.dTaskPart().mul(pass.mixed()).sum(true, 0));
         }
-        INDArray dMixed = g.dTaskPart().mulRowVector(prompt);
+        INDArray dMixed = NativeFloats.timesRow(g.dTaskPart(), prompt);
         INDArray dMixedByToken = byToken(dMixed);
         INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0) * tokens, attended);
         for (int k = 0; k < attended; k++) {

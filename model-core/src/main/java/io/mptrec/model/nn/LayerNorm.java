@@ -39,7 +39,7 @@ public final class LayerNorm {
     }
 
     public INDArray forward(Pass pass) {
-        return pass.normalised().mulRowVector(gamma).addiRowVector(beta);
+        return NativeFloats.timesRow(pass.normalised(), gamma).addiRowVector(beta);
     }
 
     /** dL/du = (1/sigma) * (d_hat - mean(d_hat) - u_hat * mean(d_hat * u_hat)), d_hat = dy * gamma. */
@@ -48,7 +48,7 @@ public final class LayerNorm {
             gammaGradient.addi(dy.mul(pass.normalised()).sum(true, 0));
             betaGradient.addi(dy.sum(true, 0));
         }
-        INDArray dHat = dy.mulRowVector(gamma);
+        INDArray dHat = NativeFloats.timesRow(dy, gamma);
         INDArray meanDHat = dHat.mean(true, 1);
         INDArray meanDHatU = dHat.mul(pass.normalised()).mean(true, 1);
         return dHat.subColumnVector(meanDHat).subi(pass.normalised().mulColumnVector(meanDHatU))
