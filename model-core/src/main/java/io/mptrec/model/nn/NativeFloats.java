@@ -98,6 +98,22 @@ public final class NativeFloats {
         return product;
     }
 
+    private static final float[] ZEROS = new float[CHUNK];
+
+    /**
+     * Sets every value of a {@link #dense} array to +0, from Java, and returns the array: ND4J's {@code assign(0)} makes
+     * and registers a scalar array for the value at every call.
+     */
+    public static INDArray zero(INDArray a) {
+        FloatBuffer values = of(a);
+        int length = Math.toIntExact(a.length());
+        for (int from = 0; from < length; from += CHUNK) {
+            values.put(from, ZEROS, 0, Math.min(CHUNK, length - from));
+        }
+        Reference.reachabilityFence(a);
+        return a;
+    }
+
     /** The array itself when it is a dense row-major (c-order) float array, else a row-major copy of it. */
     public static INDArray rowMajor(INDArray a) {
         return dense(a) && a.ordering() == 'c' ? a : a.dup('c');

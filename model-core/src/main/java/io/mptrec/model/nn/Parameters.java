@@ -66,7 +66,7 @@ public final class Parameters {
     }
 
     public void zeroGradients() {
-        gradients.assign(0);
+        NativeFloats.zero(gradients);
     }
 
     /** Adds the L2 penalty's gradient (2 * lambda * w) and returns the penalty itself. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.FloatBuffer;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -71,19 +70,7 @@ public final class StepWorkspace {
     /** As {@link #uninitialized}, every value zero. */
     public static INDArray zeros(long rows, long columns) {
         StepArrays arrays = RUNNING.get();
-        return arrays == null ? Nd4j.zeros(DataType.FLOAT, rows, columns) : zeroed(arrays.take(rows, columns));
-    }
-
-    private static final float[] ZERO = new float[NativeFloats.CHUNK];
-
-    /** Zeros written from Java: ND4J's assign makes a scalar array for the value. */
-    private static INDArray zeroed(INDArray a) {
-        FloatBuffer values = NativeFloats.of(a);
-        int length = Math.toIntExact(a.length());
-        for (int from = 0; from < length; from += ZERO.length) {
-            values.put(from, ZERO, 0, Math.min(ZERO.length, length - from));
-        }
-        return a;
+        return arrays == null ? Nd4j.zeros(DataType.FLOAT, rows, columns) : NativeFloats.zero(arrays.take(rows, columns));
     }
 
     /** The arrays one workspace id's steps ask for, in the order they ask. */
