@@ -17,13 +17,16 @@ public final class NativeBuffers {
     private NativeBuffers() {
     }
 
+    /** Tries of the runs before the largest count is returned as a lower bound. */
+    private static final int ATTEMPTS = 8;
+
     /**
      * Registrations per run of {@code action}, averaged over {@code runs}; read from the registry's size, a private
-     * field of ND4J, so NaN when this ND4J version has no such field. A collection during the runs lets the
-     * deallocator remove entries, and the count comes out too low (a training step once counted 54 where it registers
-     * 383): so the runs start after the deallocator has removed what a collection found, and are counted only if no
-     * collection ran meanwhile; after one did, they are tried again with half as many runs. If collections ran during
-     * every try, down to a single run, the largest count is returned, a lower bound.
+     * field of ND4J, so NaN when this ND4J version has no such field. Entries the deallocator removes meanwhile make
+     * the count too low (a training step once counted 54 where it registers 383): so the runs start after it has
+     * removed what a collection found, and are counted only if no collection ran during them and the registry did not
+     * shrink; after a collection they are tried again with half as many runs. After {@link #ATTEMPTS} tries without
+     * such a count the largest one is returned, a lower bound.
      */
     public static double registeredPerRun(Runnable action, int runs) {
         try {
@@ -33,22 +36,25 @@ public final class NativeBuffers {
             Map<?, ?> registry = (Map<?, ?>) field.get(service);
             action.run();
             double largest = Double.NEGATIVE_INFINITY;
-            for (int n = runs; ; n = Math.max(1, n / 2)) {
+            int n = runs;
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 drain(registry);
                 long collections = collections();
                 int before = registry.size();
                 for (int i = 0; i < n; i++) {
                     action.run();
                 }
-                double counted = (registry.size() - before) / (double) n;
-                if (collections() == collections) {
-                    return counted;
+                int added = registry.size() - before;
+                boolean collected = collections() != collections;
+                if (!collected && added >= 0) {
+                    return added / (double) n;
                 }
-                largest = Math.max(largest, counted);
-                if (n == 1) {
-                    return largest;
+                largest = Math.max(largest, added / (double) n);
+                if (collected) {
+                    n = Math.max(1, n / 2);
                 }
             }
+            return largest;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Double.NaN;
@@ -63,13 +69,18 @@ public final class NativeBuffers {
                 .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
-    /** Collects, then waits until the deallocator threads have removed what the collection found (at most 5 s). */
+    /**
+     * Collects, then waits until the deallocator threads have removed what the collection found: until the registry's
+     * size held for 300 ms (a single 100 ms once ended while they were still at work, on a busy machine), at most 5 s.
+     */
     private static void drain(Map<?, ?> registry) throws InterruptedException {
         System.gc();
-        int previous = -1;
-        for (int i = 0; i < 50 && registry.size() != previous; i++) {
-            previous = registry.size();
+        int previous = registry.size();
+        for (int i = 0, held = 0; i < 50 && held < 3; i++) {
             Thread.sleep(100);
+            int size = registry.size();
+            held = size == previous ? held + 1 : 0;
+            previous = size;
         }
     }
 }
