@@ -288,13 +288,35 @@ class UiPagesTests {
         Response control = uploadCovariates(erin, id, "u1,spend,1\nu\u0007,spend,1\n");
         assertThat(control.asString()).contains("Nothing was stored (file, line 2)").contains("U+0007");
         assertThat(uploadCovariates(erin, id, "\n\n").asString()).contains("no unitId,metric,value line");
+        Response notUtf8 = uploadCovariates(erin, id, new byte[] {'u', (byte) 0xC3, '(', ',', 's', ',', '1', '\n'});
+        assertThat(notUtf8.statusCode()).isEqualTo(400);
+        assertThat(notUtf8.asString()).contains("Nothing was stored (file): the file is not UTF-8 text");
+        // the batch's limits: 10,000 values (the first line beyond it refuses the file) and the batch body's bytes
+        StringBuilder manyLines = new StringBuilder();
+        for (int unit = 0; unit <= 10_000; unit++) {
+            manyLines.append("many-").append(unit).append(",spend,1\n");
+        }
+        Response tooMany = uploadCovariates(erin, id, manyLines.toString());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.asString()).contains("Nothing was stored (file): a file holds at most 10000 values");
+        byte[] overTheLimit = new byte[8 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(overTheLimit, (byte) '\n');
+        byte[] line = "big,spend,1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.arraycopy(line, 0, overTheLimit, 0, line.length);
+        Response tooBig = uploadCovariates(erin, id, overTheLimit);
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.asString()).contains("Nothing was stored (file): a covariate file holds at most 8388608 bytes")
+                .contains("mptrec.ab.batches.max-body-bytes");
+        byte[] atTheLimit = java.util.Arrays.copyOf(overTheLimit, overTheLimit.length - 1);
+        assertThat(uploadCovariates(erin, id, atTheLimit).getHeader("Location"))
+                .endsWith("?done=1-covariates-stored-0-already-there");
 
-        // nothing of the refused files was stored: both of these values are new
+        // nothing of the refused files was stored: u1, u2 and many-0 are new
         Response stored = uploadCovariates(erin, id, "unitId,metric,value\r\nu1,spend,3.5\r\nu2,spend,0\r\n");
         assertThat(stored.statusCode()).isEqualTo(303);
         assertThat(stored.getHeader("Location")).endsWith("?done=2-covariates-stored-0-already-there");
-        Response again = uploadCovariates(erin, id, "u1,spend,9\nu3,spend,1\n");
-        assertThat(again.getHeader("Location")).endsWith("?done=1-covariates-stored-1-already-there");
+        Response again = uploadCovariates(erin, id, "u1,spend,9\nu3,spend,1\nbig,spend,2\nmany-0,spend,1\n");
+        assertThat(again.getHeader("Location")).endsWith("?done=2-covariates-stored-2-already-there");
 
         UiSession dave = UiSession.signIn("dave");
         assertThat(dave.get("/ui/experiments/" + id).asString()).doesNotContain("covariates-form");
@@ -348,8 +370,12 @@ class UiPagesTests {
     }
 
     private static Response uploadCovariates(UiSession session, long experiment, String csv) {
+        return uploadCovariates(session, experiment, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Response uploadCovariates(UiSession session, long experiment, byte[] csv) {
         return session.given().multiPart("csrf-token", session.csrfToken())
-                .multiPart("file", "covariates.csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv")
+                .multiPart("file", "covariates.csv", csv, "text/csv")
                 .post("/ui/experiments/" + experiment + "/covariates");
     }
 

@@ -6,6 +6,8 @@ import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,21 +16,28 @@ import java.util.List;
  * export of a pre-period query gives it. A first line {@code unitId,metric,value} (any case) is a header; blank lines
  * are skipped; a unit id cannot hold a comma. The whole file is checked before anything is stored, with the API's checks
  * of the unit id and the value ({@link Names#requireText}, {@link KpiValues#requireValue}), so a refusal names the line.
+ * It is read line by line and refused at the first bad line or at the first value beyond the batch's 10,000, without
+ * reading the rest.
  */
 final class CovariateCsv {
 
     private CovariateCsv() {
     }
 
-    static List<CovariateValue> parse(String text) {
+    /**
+     * @throws ApiException a bad line, too many values or none (field {@code file, line N} or {@code file})
+     * @throws java.nio.charset.MalformedInputException the file is not UTF-8 (from a reader with a reporting decoder)
+     */
+    static List<CovariateValue> parse(BufferedReader lines) throws IOException {
         List<CovariateValue> values = new ArrayList<>();
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || (i == 0 && line.replace(" ", "").equalsIgnoreCase("unitId,metric,value"))) {
+        int number = 0;
+        for (String raw = lines.readLine(); raw != null; raw = lines.readLine()) {
+            number++;
+            String line = raw.strip();
+            if (line.isEmpty() || (number == 1 && line.replace(" ", "").equalsIgnoreCase("unitId,metric,value"))) {
                 continue;
             }
-            String at = "file, line " + (i + 1);
+            String at = "file, line " + number;
             String[] cells = line.split(",", -1);
             if (cells.length != 3) {
                 throw ApiException.badRequest("invalid-input", "expected unitId,metric,value, got " + cells.length

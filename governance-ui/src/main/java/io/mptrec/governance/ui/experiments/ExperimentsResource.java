@@ -1,7 +1,9 @@
 package io.mptrec.governance.ui.experiments;
 
 import io.mptrec.ab.analysis.ExperimentResults;
+import io.mptrec.ab.config.AbConfig;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
+import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.Experiment;
 import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
@@ -49,6 +51,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.MalformedInputException;
@@ -77,12 +80,13 @@ public class ExperimentsResource {
     private final PromotionService promotion;
     private final Catalog catalog;
     private final CovariateService covariates;
+    private final AbConfig abConfig;
     private final Viewer viewer;
     private final ScriptJson json;
 
     public ExperimentsResource(ExperimentService experiments, ResultsService results, TimeSeriesService timeSeries,
                                PilotService pilot, PromotionService promotion, Catalog catalog,
-                               CovariateService covariates, Viewer viewer, ScriptJson json) {
+                               CovariateService covariates, AbConfig abConfig, Viewer viewer, ScriptJson json) {
         this.experiments = experiments;
         this.results = results;
         this.timeSeries = timeSeries;
@@ -90,6 +94,7 @@ public class ExperimentsResource {
         this.promotion = promotion;
         this.catalog = catalog;
         this.covariates = covariates;
+        this.abConfig = abConfig;
         this.viewer = viewer;
         this.json = json;
     }
@@ -336,7 +341,13 @@ public class ExperimentsResource {
             if (file == null || file.size() == 0) {
                 throw ApiException.badRequest("invalid-input", "choose a CSV file of unitId,metric,value lines", "file");
             }
-            CovariateAck ack = covariates.persistCovariates(key, CovariateCsv.parse(text(file)));
+            long limit = abConfig.batches().maxBodyBytes();
+            if (file.size() > limit) {
+                // as the API's batch limit: refused before a line is read
+                throw ApiException.tooLarge("a covariate file holds at most " + limit
+                        + " bytes (mptrec.ab.batches.max-body-bytes); split it", "file");
+            }
+            CovariateAck ack = covariates.persistCovariates(key, parse(file));
             return Pages.seeOther("/ui/experiments/" + key + "?done=" + ack.stored() + "-covariates-stored-"
                     + ack.duplicates() + "-already-there");
         } catch (ApiException e) {
@@ -361,9 +372,10 @@ public class ExperimentsResource {
         return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
     }
 
-    private static String text(FileUpload file) {
-        try {
-            return Files.readString(file.uploadedFile(), StandardCharsets.UTF_8);
+    private static List<CovariateValue> parse(FileUpload file) {
+        // Files.newBufferedReader's decoder reports malformed input instead of replacing it
+        try (BufferedReader lines = Files.newBufferedReader(file.uploadedFile(), StandardCharsets.UTF_8)) {
+            return CovariateCsv.parse(lines);
         } catch (MalformedInputException e) {
             throw ApiException.badRequest("invalid-input", "the file is not UTF-8 text", "file");
         } catch (IOException e) {
