@@ -278,7 +278,14 @@ class ServingBenchmarkIT {
     record Phase(double throughput, double p50, double p99, int errors) {
     }
 
+    /** Printed as a phase starts, so that a profiler can be attached to the application for it (e.g. perf -p). */
+    private void announce(String phase) {
+        System.out.println("[benchmark] phase '" + phase + "' starts at " + java.time.Instant.now() + ", application pid "
+                + appPid);
+    }
+
     private Phase closedLoop(String name, byte[] request, int seconds) throws Exception {
+        announce(name);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
@@ -371,6 +378,7 @@ class ServingBenchmarkIT {
      * each wake-up can wait for a time slice.
      */
     private Phase openLoop(String name, int rate, byte[] request) throws Exception {
+        announce(name);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<double[]> timings = timings(name);
         AtomicInteger errors = new AtomicInteger();
@@ -506,10 +514,43 @@ class ServingBenchmarkIT {
             line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d | %d | %s | %.2f / %.2f / %.1f | %.0f |",
                     phase.getKey(), inPhase.size(), inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
                     inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0), slow.size(), nearPause, sentLate,
-                    handler.length == 0 ? "–" : String.format(Locale.ROOT, "%.2f / %.2f", percentile(handler, 0.5),
-                            percentile(handler, 1.0)),
+                    fiftyAndMax(handler),
                     late[0], late[1], late[2], late[3]));
         }
+        tail(pauses);
+    }
+
+    /**
+     * The requests that make an open-loop phase's tail in issue #15's terms, those over 4x its p50: how many were
+     * sent during a pause of the application or within 5 ms after one, how many the generator sent more than 1 ms late,
+     * and the server's own time for them (Server-Timing), against their latency: what is left is HTTP and queueing.
+     */
+    private void tail(List<double[]> pauses) {
+        line("");
+        line("The tail: the open-loop requests over 4x the phase's p50 (issue #15's bound) and where they lost their time:");
+        line("");
+        line("| phase | bound (ms) | requests over it | of which sent in or < 5 ms after a pause | of which sent > 1 ms late "
+                + "| their handler time, p50 / max (ms) | their latency, p50 / max (ms) |");
+        line("|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, ConcurrentLinkedQueue<SentRequest>> phase : openLoopRequests.entrySet()) {
+            List<SentRequest> all = List.copyOf(phase.getValue());
+            double bound = 4 * percentile(all.stream().mapToDouble(SentRequest::latency).sorted().toArray(), 0.5);
+            List<SentRequest> slow = all.stream().filter(r -> r.latency() > bound).toList();
+            long nearPause = slow.stream().filter(r -> pauses.stream()
+                    .anyMatch(p -> r.dueAt() + r.latency() >= p[0] && r.dueAt() <= p[1] + 5)).count();
+            long sentLate = slow.stream().filter(r -> r.lateness() > 1).count();
+            double[] handler = slow.stream().mapToDouble(SentRequest::handler).filter(t -> !Double.isNaN(t)).sorted()
+                    .toArray();
+            double[] latency = slow.stream().mapToDouble(SentRequest::latency).sorted().toArray();
+            line(String.format(Locale.ROOT, "| %s | %.1f | %d (%.2f %%) | %d | %d | %s | %s |", phase.getKey(), bound,
+                    slow.size(), 100.0 * slow.size() / Math.max(1, all.size()), nearPause, sentLate,
+                    fiftyAndMax(handler), fiftyAndMax(latency)));
+        }
+    }
+
+    private static String fiftyAndMax(double[] sorted) {
+        return sorted.length == 0 ? "–"
+                : String.format(Locale.ROOT, "%.2f / %.2f", percentile(sorted, 0.5), percentile(sorted, 1.0));
     }
 
     private ConcurrentLinkedQueue<double[]> timings(String phase) {
