@@ -103,6 +103,23 @@ class TextRowDeserializerTests {
         }
     }
 
+    /** Rows of other shapes than the one before them, and names written with escapes, read as Jackson's maps. */
+    @Test
+    void shouldReadRowsOfChangingShapesAndEscapedNamesAsJacksonDoes() throws Exception {
+        List<String> requests = List.of(
+                "[{\"age\":\"35\",\"sex\":\"F\",\"race\":\"W\"},{\"age\":\"36\",\"sex\":\"M\",\"race\":\"B\"}]",
+                "[{\"sex\":\"F\",\"age\":\"35\",\"race\":\"W\"},{\"age\":\"1\"},{\"age\":\"2\",\"sex\":\"M\",\"race\":\"B\",\"x\":null}]",
+                "[{\"\\u0061ge\":\"35\",\"s\\u0065x\":\"F\",\"race\":\"W\"},{}]");
+        for (String rows : requests) {
+            List<Map<String, String>> ours = read(rows).rows();
+            assertThat(ours).as(rows).isEqualTo(readPlain(rows).rows());
+            for (int r = 0; r < ours.size(); r++) {
+                assertThat(new ArrayList<>(ours.get(r).keySet())).as(rows)
+                        .isEqualTo(new ArrayList<>(readPlain(rows).rows().get(r).keySet()));
+            }
+        }
+    }
+
     @Test
     void shouldLeaveTheParsersCheckOnForTheObjectsAroundAndAfterTheRows() {
         // the request's own keys, and the columns' object read after the rows at the rows' depth
