@@ -175,7 +175,7 @@ class ServingBenchmarkIT {
             double inProcessBefore = inProcess(rows, "before the closed loops");
             Phase rowsClosed = closedLoop("score, 100 candidates", score(hundred), SECONDS);
             Phase columnsClosed = closedLoop("score, 100 candidates as columns", score(hundredColumns), SECONDS);
-            // measured again after them: a rate the host's noise pulled down would flatter the ratio, so the higher counts
+            // measured again after them: a rate the host's noise pulled down would flatter the ratio; the higher counts
             double inProcess = Math.max(inProcessBefore, inProcess(rows, "after them"));
             // issue #15's open loop runs at half of each layout's closed-loop capacity just measured; then the fixed rate
             int rowsHalf = (int) Math.max(1, Math.round(rowsClosed.throughput() / 2));
@@ -288,8 +288,8 @@ class ServingBenchmarkIT {
 
     /** Printed as a phase starts, so that a profiler can be attached to the application for it (e.g. perf -p). */
     private void announce(String phase) {
-        System.out.println("[benchmark] phase '" + phase + "' starts at " + java.time.Instant.now() + ", application pid "
-                + appPid);
+        System.out.println("[benchmark] phase '" + phase + "' starts at " + java.time.Instant.now()
+                + ", application pid " + appPid);
     }
 
     private Phase closedLoop(String name, byte[] request, int seconds) throws Exception {
@@ -533,13 +533,15 @@ class ServingBenchmarkIT {
      * collections, and the others (deoptimisation, code cache, the periodic clean-up), which the GC lines do not show.
      */
     private List<double[]> safepoints() throws IOException {
-        Pattern safepoint = Pattern.compile("^\\[(\\d+)ms\\] Safepoint .*Reaching safepoint: (\\d+) ns.* Total: (\\d+) ns$");
+        Pattern safepoint = Pattern.compile(
+                "^\\[(\\d+)ms\\] Safepoint .*Reaching safepoint: (\\d+) ns.* Total: (\\d+) ns$");
         List<double[]> pauses = new ArrayList<>();
         for (String l : Files.readAllLines(gcLog)) {
             Matcher m = safepoint.matcher(l.strip());
             if (m.matches()) {
                 double end = Long.parseLong(m.group(1));
-                pauses.add(new double[] {end - Long.parseLong(m.group(3)) / 1e6, end, Long.parseLong(m.group(2)) / 1e6});
+                double total = Long.parseLong(m.group(3)) / 1e6;
+                pauses.add(new double[] {end - total, end, Long.parseLong(m.group(2)) / 1e6});
             }
         }
         return pauses;
@@ -553,8 +555,8 @@ class ServingBenchmarkIT {
      */
     private void tail(List<double[]> pauses) {
         line("");
-        line("The tail: the open-loop requests over 4x the phase's p50 (issue #15's bound) and where they lost their time "
-                + "(pauses: the application's safepoints, collections and others):");
+        line("The tail: the open-loop requests over 4x the phase's p50 (issue #15's bound) and where they lost their "
+                + "time (pauses: the application's safepoints, collections and others):");
         line("");
         line("| phase | pauses: count, total, longest, longest time to reach one (ms) | bound (ms) | requests over it "
                 + "| of which sent in or < 5 ms after a pause | of which sent > 1 ms late "
@@ -576,7 +578,8 @@ class ServingBenchmarkIT {
             line(String.format(Locale.ROOT, "| %s | %d, %.1f, %.1f, %.1f | %.1f | %d (%.2f %%) | %d | %d | %s | %s |",
                     phase.getKey(), inPhase.size(), inPhase.stream().mapToDouble(p -> p[1] - p[0]).sum(),
                     inPhase.stream().mapToDouble(p -> p[1] - p[0]).max().orElse(0),
-                    inPhase.stream().mapToDouble(p -> p[2]).max().orElse(0), bound, slow.size(), 100.0 * slow.size() / Math.max(1, all.size()), nearPause, sentLate,
+                    inPhase.stream().mapToDouble(p -> p[2]).max().orElse(0), bound, slow.size(),
+                    100.0 * slow.size() / Math.max(1, all.size()), nearPause, sentLate,
                     fiftyAndMax(handler), fiftyAndMax(latency)));
         }
     }
@@ -674,7 +677,8 @@ class ServingBenchmarkIT {
             millis[0] = (user + system) * 10.0; // utime, stime in ticks of 10 ms (USER_HZ 100)
             millis[1] = system * 10.0;
             // the first line of /proc/stat: cpu user nice system idle iowait irq softirq steal ...
-            millis[2] = Long.parseLong(Files.readAllLines(Path.of("/proc", "stat")).get(0).trim().split("\\s+")[8]) * 10.0;
+            String cpu = Files.readAllLines(Path.of("/proc", "stat")).get(0);
+            millis[2] = Long.parseLong(cpu.trim().split("\\s+")[8]) * 10.0;
         } catch (IOException | RuntimeException e) {
             // NaN: not measured here
         }
