@@ -108,7 +108,8 @@ class TextRowDeserializerTests {
     void shouldReadRowsOfChangingShapesAndEscapedNamesAsJacksonDoes() throws Exception {
         List<String> requests = List.of(
                 "[{\"age\":\"35\",\"sex\":\"F\",\"race\":\"W\"},{\"age\":\"36\",\"sex\":\"M\",\"race\":\"B\"}]",
-                "[{\"sex\":\"F\",\"age\":\"35\",\"race\":\"W\"},{\"age\":\"1\"},{\"age\":\"2\",\"sex\":\"M\",\"race\":\"B\",\"x\":null}]",
+                "[{\"sex\":\"F\",\"age\":\"35\",\"race\":\"W\"},{\"age\":\"1\"},"
+                        + "{\"age\":\"2\",\"sex\":\"M\",\"race\":\"B\",\"x\":null}]",
                 "[{\"\\u0061ge\":\"35\",\"s\\u0065x\":\"F\",\"race\":\"W\"},{}]");
         for (String rows : requests) {
             List<Map<String, String>> ours = read(rows).rows();

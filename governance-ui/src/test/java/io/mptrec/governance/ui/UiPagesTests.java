@@ -305,7 +305,8 @@ class UiPagesTests {
         System.arraycopy(line, 0, overTheLimit, 0, line.length);
         Response tooBig = uploadCovariates(erin, id, overTheLimit);
         assertThat(tooBig.statusCode()).isEqualTo(413);
-        assertThat(tooBig.asString()).contains("Nothing was stored (file): a covariate file holds at most 8388608 bytes")
+        assertThat(tooBig.asString())
+                .contains("Nothing was stored (file): a covariate file holds at most 8388608 bytes")
                 .contains("mptrec.ab.batches.max-body-bytes");
         byte[] atTheLimit = java.util.Arrays.copyOf(overTheLimit, overTheLimit.length - 1);
         assertThat(uploadCovariates(erin, id, atTheLimit).getHeader("Location"))
