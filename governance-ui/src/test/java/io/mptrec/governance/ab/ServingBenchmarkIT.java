@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,9 +219,11 @@ class ServingBenchmarkIT {
                 TaskPromptArtifact.read(artifacts.resolve("prompt-income")));
         int threads = Runtime.getRuntime().availableProcessors();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        double[] steal = null;
+        double[] before = null;
         for (boolean counted : new boolean[] {false, true}) {
-            steal = counted ? cpuMillis() : steal;
+            if (counted) {
+                before = cpuMillis(); // the machine's steal during the counted run
+            }
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(counted ? SECONDS : 2);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             for (int t = 0; t < threads; t++) {
@@ -241,7 +244,7 @@ class ServingBenchmarkIT {
         line(String.format(Locale.ROOT, "| in-process Scorer, 100 candidates, %d threads (no HTTP), %s | %d | 0 | %.1f "
                 + "| %.2f | %.2f | – | – | %.0f |", threads, when, sorted.length, sorted.length / (double) SECONDS,
                 sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6,
-                since(steal)[2] / SECONDS));
+                since(before)[2] / SECONDS));
         return sorted.length / (double) SECONDS;
     }
 
@@ -509,9 +512,7 @@ class ServingBenchmarkIT {
                 + "| generator's own lateness in sending, p50 / p99 / max (ms) | generator's own GC time (ms) |");
         line("|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ConcurrentLinkedQueue<SentRequest>> phase : openLoopRequests.entrySet()) {
-            double first = phase.getValue().stream().mapToDouble(SentRequest::dueAt).min().orElse(0);
-            double last = phase.getValue().stream().mapToDouble(r -> r.dueAt() + r.latency()).max().orElse(0);
-            List<double[]> inPhase = pauses.stream().filter(p -> p[1] >= first && p[0] <= last).toList();
+            List<double[]> inPhase = during(pauses, phase.getValue());
             List<SentRequest> slow = phase.getValue().stream().filter(r -> r.latency() > 20).toList();
             long nearPause = slow.stream().filter(r -> inPhase.stream()
                     .anyMatch(p -> r.dueAt() + r.latency() >= p[0] && r.dueAt() <= p[1] + 50)).count();
@@ -564,9 +565,7 @@ class ServingBenchmarkIT {
         line("|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, ConcurrentLinkedQueue<SentRequest>> phase : openLoopRequests.entrySet()) {
             List<SentRequest> all = List.copyOf(phase.getValue());
-            double first = all.stream().mapToDouble(SentRequest::dueAt).min().orElse(0);
-            double last = all.stream().mapToDouble(r -> r.dueAt() + r.latency()).max().orElse(0);
-            List<double[]> inPhase = pauses.stream().filter(p -> p[1] >= first && p[0] <= last).toList();
+            List<double[]> inPhase = during(pauses, all);
             double bound = 4 * percentile(all.stream().mapToDouble(SentRequest::latency).sorted().toArray(), 0.5);
             List<SentRequest> slow = all.stream().filter(r -> r.latency() > bound).toList();
             long nearPause = slow.stream().filter(r -> inPhase.stream()
@@ -582,6 +581,13 @@ class ServingBenchmarkIT {
                     100.0 * slow.size() / Math.max(1, all.size()), nearPause, sentLate,
                     fiftyAndMax(handler), fiftyAndMax(latency)));
         }
+    }
+
+    /** The pauses (start and end first, epoch ms) that overlap a phase: from its first due time to its last answer. */
+    private static List<double[]> during(List<double[]> pauses, Collection<SentRequest> phase) {
+        double first = phase.stream().mapToDouble(SentRequest::dueAt).min().orElse(0);
+        double last = phase.stream().mapToDouble(r -> r.dueAt() + r.latency()).max().orElse(0);
+        return pauses.stream().filter(p -> p[1] >= first && p[0] <= last).toList();
     }
 
     private static String fiftyAndMax(double[] sorted) {
