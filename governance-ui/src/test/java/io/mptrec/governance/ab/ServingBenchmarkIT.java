@@ -497,7 +497,8 @@ class ServingBenchmarkIT {
     private void gcPauses() throws IOException {
         Pattern pause = Pattern.compile("^\\[(\\d+)ms\\].*Pause.* ([0-9.]+)ms$");
         List<double[]> pauses = new ArrayList<>(); // start, end (epoch ms)
-        for (String l : Files.readAllLines(gcLog)) {
+        List<String> log = Files.readAllLines(gcLog);
+        for (String l : log) {
             Matcher m = pause.matcher(l.strip());
             if (m.matches()) {
                 double end = Long.parseLong(m.group(1));
@@ -526,18 +527,18 @@ class ServingBenchmarkIT {
                     fiftyAndMax(handler),
                     late[0], late[1], late[2], late[3]));
         }
-        tail(safepoints());
+        tail(safepoints(log));
     }
 
     /**
      * Every stop-the-world pause of the application (start, end, time to reach it; epoch ms), from its safepoint log:
      * collections, and the others (deoptimisation, code cache, the periodic clean-up), which the GC lines do not show.
      */
-    private List<double[]> safepoints() throws IOException {
+    private static List<double[]> safepoints(List<String> log) {
         Pattern safepoint = Pattern.compile(
                 "^\\[(\\d+)ms\\] Safepoint .*Reaching safepoint: (\\d+) ns.* Total: (\\d+) ns$");
         List<double[]> pauses = new ArrayList<>();
-        for (String l : Files.readAllLines(gcLog)) {
+        for (String l : log) {
             Matcher m = safepoint.matcher(l.strip());
             if (m.matches()) {
                 double end = Long.parseLong(m.group(1));

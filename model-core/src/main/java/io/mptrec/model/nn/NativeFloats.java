@@ -101,8 +101,8 @@ public final class NativeFloats {
     private static final float[] ZEROS = new float[CHUNK];
 
     /**
-     * Sets every value of a {@link #dense} array to +0, from Java, and returns the array: ND4J's {@code assign(0)} makes
-     * and registers a scalar array for the value at every call.
+     * Sets every value of a {@link #dense} array to +0, from Java, and returns the array: ND4J's {@code assign(0)}
+     * makes and registers a scalar array for the value at every call.
      */
     public static INDArray zero(INDArray a) {
         FloatBuffer values = of(a);

@@ -70,7 +70,8 @@ public final class StepWorkspace {
     /** As {@link #uninitialized}, every value zero. */
     public static INDArray zeros(long rows, long columns) {
         StepArrays arrays = RUNNING.get();
-        return arrays == null ? Nd4j.zeros(DataType.FLOAT, rows, columns) : NativeFloats.zero(arrays.take(rows, columns));
+        return arrays == null ? Nd4j.zeros(DataType.FLOAT, rows, columns)
+                : NativeFloats.zero(arrays.take(rows, columns));
     }
 
     /** The arrays one workspace id's steps ask for, in the order they ask. */
