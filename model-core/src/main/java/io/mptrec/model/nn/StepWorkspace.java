@@ -24,9 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>ND4J 1.0.0-M2.1 still makes a Java array object, a native shape and a registration with its deallocator for
  * every array, in a workspace too: about 4 us of the step's thread and as much again of the deallocator's and the
  * collector's (model-core/BENCHMARKS.md). So the arrays the step's own code asks for ({@link #uninitialized},
- * {@link #zeros}) are kept from one step to the next: the n-th array a step asks for is the n-th array the first step
- * made when its shape is the same, else one from the workspace (the last, shorter batch of a split). They obey the
- * workspace's rule: none outlives the step that asked for it.
+ * {@link #zeros}) are kept from one step to the next: the n-th array a step asks for is an n-th array an earlier step
+ * was given when its shape is the same (see {@link StepArrays}). They obey the workspace's rule: none outlives the
+ * step that asked for it.
  */
 public final class StepWorkspace {
 
@@ -74,27 +74,40 @@ public final class StepWorkspace {
                 : NativeFloats.zero(arrays.take(rows, columns));
     }
 
-    /** The arrays one workspace id's steps ask for, in the order they ask. */
+    /**
+     * The arrays one workspace id's steps ask for, in the order they ask: at each place the array of the shape asked for
+     * last and the one before, so that a split's last, shorter batch and the full batches keep theirs, and another model
+     * trained on the same thread (a grid's next point) replaces them within two steps. Before, a shape other than the
+     * first step's came from the workspace at every step, registered anew.
+     */
     private static final class StepArrays {
-        private final List<INDArray> arrays = new ArrayList<>();
+        private final List<INDArray[]> places = new ArrayList<>();
         private int next;
 
         INDArray take(long rows, long columns) {
             int at = next++;
-            if (at < arrays.size()) {
-                INDArray kept = arrays.get(at);
-                // another shape here (the last, shorter batch of a split): from the step's workspace, as before, so
-                // that the kept array stays for the steps to come and none is dropped for the collector to find
-                return kept.rows() == rows && kept.columns() == columns ? kept
-                        : Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+            if (at == places.size()) {
+                places.add(new INDArray[2]);
             }
-            INDArray made;
-            // outside the workspace, so that it lives on into the next steps
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                made = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+            INDArray[] place = places.get(at); // [0] the shape asked for last, [1] the one before
+            if (fits(place[0], rows, columns)) {
+                return place[0];
             }
-            arrays.add(made);
-            return made;
+            if (!fits(place[1], rows, columns)) {
+                // outside the workspace, so that it lives on into the next steps; the array dropped here is freed
+                // after a collection, as any array outside a workspace
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    place[1] = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+                }
+            }
+            INDArray taken = place[1];
+            place[1] = place[0];
+            place[0] = taken;
+            return taken;
+        }
+
+        private static boolean fits(INDArray kept, long rows, long columns) {
+            return kept != null && kept.rows() == rows && kept.columns() == columns;
         }
     }
 }

@@ -10,8 +10,9 @@ class StepWorkspaceTests {
 
     /**
      * A step's arrays are the step before's, asked for in the same order with the same shapes: no new array, so
-     * nothing new for ND4J's deallocator. A different shape at a point of the step gets an array of the workspace
-     * there, and the kept one stays; a step of another id, and code outside any step, get arrays of their own.
+     * nothing new for ND4J's deallocator. A different shape at a point of the step (a split's last, shorter batch) gets
+     * an array kept for that shape as well, and the first stays; a third shape there (another model) replaces the one
+     * asked for least recently. A step of another id, and code outside any step, get arrays of their own.
      */
     @Test
     void shouldHandTheStepBeforesArraysToTheNextStep() {
@@ -33,15 +34,27 @@ class StepWorkspaceTests {
         assertThat(shorter.get(0)).isSameAs(first.get(0));
         assertThat(shorter.get(1)).isNotSameAs(first.get(1));
         assertThat(shorter.get(2)).isSameAs(first.get(2));
-        INDArray again = StepWorkspace.run("test-step", () -> {
-            StepWorkspace.uninitialized(4, 3);
-            return StepWorkspace.uninitialized(2, 5);
-        });
+        INDArray again = secondOf("test-step", 2, 5);
         assertThat(again).as("the kept array stays for the steps after a shorter one").isSameAs(first.get(1));
+        assertThat(secondOf("test-step", 1, 5)).as("the shorter one's is kept too").isSameAs(shorter.get(1));
+
+        INDArray third = secondOf("test-step", 3, 5);
+        assertThat(third).isNotSameAs(first.get(1)).isNotSameAs(shorter.get(1));
+        assertThat(secondOf("test-step", 1, 5)).as("asked for last before the third").isSameAs(shorter.get(1));
+        assertThat(secondOf("test-step", 3, 5)).isSameAs(third);
+        assertThat(secondOf("test-step", 2, 5)).as("asked for least recently: replaced").isNotSameAs(first.get(1));
 
         INDArray other = StepWorkspace.run("other-step", () -> StepWorkspace.uninitialized(4, 3));
         assertThat(other).isNotSameAs(first.get(0));
         assertThat(StepWorkspace.uninitialized(4, 3)).isNotSameAs(StepWorkspace.uninitialized(4, 3));
+    }
+
+    /** The second array a step of {@code id} asks for, of rows x columns, after one of 4 x 3. */
+    private static INDArray secondOf(String id, long rows, long columns) {
+        return StepWorkspace.run(id, () -> {
+            StepWorkspace.uninitialized(4, 3);
+            return StepWorkspace.uninitialized(rows, columns);
+        });
     }
 
     /** A kept array asked for as zeros is zero again, whatever the step before wrote into it. */
