@@ -127,20 +127,20 @@ public final class MultiTaskModel {
             loss += main.loss();
             rowLosses[k] = main.rowLosses();
             Stage1Head.Gradients g = head.backwardToEncoder(ep, pass, main.logitGradient(), true);
-            dx.addi(g.dInput());
-            dShared.addi(g.dShared());
-            dx.addi(encoder.taskExpert(k).backward(ep.task(k), g.dTaskExpert(), true));
+            NativeFloats.addi(dx, g.dInput());
+            NativeFloats.addi(dShared, g.dShared());
+            NativeFloats.addi(dx, encoder.taskExpert(k).backward(ep.task(k), g.dTaskExpert(), true));
             if (config.lambdaGen() > 0) {
                 var auxiliary = head.tower().forward(hs);
                 BinaryCrossEntropy.Result aux = BinaryCrossEntropy.of(auxiliary.output(), labels[k], config.lambdaGen());
                 loss += aux.loss();
-                dShared.addi(head.tower().backward(auxiliary, aux.logitGradient(), true));
+                NativeFloats.addi(dShared, head.tower().backward(auxiliary, aux.logitGradient(), true));
             }
         }
         if (adversary != null && environments != null) {
             loss += adversaryStep(hs, environments, reversal, dShared);
         }
-        dx.addi(encoder.sharedExpert().backward(ep.shared(), dShared, true));
+        NativeFloats.addi(dx, encoder.sharedExpert().backward(ep.shared(), dShared, true));
         encoder.backwardInput(batch, dx);
         loss += parameters.applyL2();
         return new StepResult(loss, rowLosses);

@@ -103,8 +103,9 @@ public final class Stage1Head implements TaskHead {
             return null;
         }
         INDArray dx = g.dInput();
-        dx.addi(encoderPass.encoder().taskExpert(taskIndex).backward(encoderPass.task(taskIndex), g.dTaskExpert(), true));
-        dx.addi(encoderPass.encoder().sharedExpert().backward(encoderPass.shared(), g.dShared(), true));
+        NativeFloats.addi(dx, encoderPass.encoder().taskExpert(taskIndex).backward(encoderPass.task(taskIndex),
+                g.dTaskExpert(), true));
+        NativeFloats.addi(dx, encoderPass.encoder().sharedExpert().backward(encoderPass.shared(), g.dShared(), true));
         return dx;
     }
 
@@ -116,7 +117,7 @@ public final class Stage1Head implements TaskHead {
         INDArray dFused = tower.backward(pass.tower(), dLogits, true);
         GatedFusion.Gradients g = fusion.backward(encoderPass.input(), pass.fusion(), dFused, gateInputGradient);
         if (promptGradient != null) {
-            promptGradient.addi(g.dTaskPart().mul(pass.taskExpertOutput()).sum(true, 0));
+            NativeFloats.addColumnSumsOfProducts(g.dTaskPart(), pass.taskExpertOutput(), promptGradient);
         }
         return new Gradients(NativeFloats.timesRow(g.dTaskPart(), prompt), g.dSharedPart(), g.dInput());
     }

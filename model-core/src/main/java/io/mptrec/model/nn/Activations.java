@@ -1,10 +1,12 @@
 package io.mptrec.model.nn;
 
 import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -85,17 +87,62 @@ public final class Activations {
         return dx;
     }
 
-    /** Row-wise softmax. */
+    /** Each thread's context for {@link #softmaxRows}: a new one per operation registered itself with the deallocator. */
+    private static final ThreadLocal<OpContext> SOFTMAX_CONTEXT =
+            ThreadLocal.withInitial(() -> Nd4j.getExecutioner().buildContext());
+
+    /**
+     * Row-wise softmax by ND4J's kernel, into a matrix of the running step's ({@link StepWorkspace#uninitialized})
+     * through the thread's own operation context: ND4J made and registered the output and a context at every call.
+     * ND4J's kernel stays: its exponential is not Java's to the last bit (a Java loop differed in a few values in a
+     * thousand).
+     */
     public static INDArray softmaxRows(INDArray logits) {
-        INDArray out = logits.ulike();
-        Nd4j.exec(new SoftMax(logits, out, 1));
+        INDArray out = logits.rank() == 2 ? StepWorkspace.uninitialized(logits.rows(), logits.columns()) : logits.ulike();
+        OpContext context = SOFTMAX_CONTEXT.get();
+        context.setInputArray(0, logits);
+        context.setOutputArray(0, out);
+        context.setIArguments(1);
+        Nd4j.getExecutioner().exec(new SoftMax(logits, out, 1), context);
+        context.purge();
         return out;
     }
 
-    /** dL/dlogits of p = softmax(logits) per row: p * (dp - sum(p * dp)). */
+    /**
+     * dL/dlogits of p = softmax(logits) per row: p * (dp - sum(p * dp)), in Java into a matrix of the running step's.
+     * The same arithmetic in the same order as ND4J's operations (the products, their sum from 0 along the row, the
+     * difference, the product), which made and registered about ten arrays a call.
+     */
     public static INDArray softmaxRowsBackward(INDArray p, INDArray dp) {
-        INDArray dot = p.mul(dp).sum(true, 1);
-        return dp.subColumnVector(dot).muli(p);
+        if (p.rank() != 2 || !Arrays.equals(p.shape(), dp.shape())) {
+            throw new IllegalArgumentException("softmax's output " + p.shapeInfoToString() + " and its gradient "
+                    + dp.shapeInfoToString() + " differ in shape or are not matrices");
+        }
+        INDArray probabilities = NativeFloats.rowMajor(p);
+        INDArray gradient = NativeFloats.rowMajor(dp);
+        int rows = (int) p.rows();
+        int width = (int) p.columns();
+        INDArray dLogits = StepWorkspace.uninitialized(rows, width);
+        FloatBuffer ps = NativeFloats.of(probabilities);
+        FloatBuffer dps = NativeFloats.of(gradient);
+        FloatBuffer out = NativeFloats.of(dLogits);
+        float[] pRow = new float[width];
+        float[] dpRow = new float[width];
+        for (int r = 0; r < rows; r++) {
+            ps.get(r * width, pRow, 0, width);
+            dps.get(r * width, dpRow, 0, width);
+            float dot = 0f;
+            for (int j = 0; j < width; j++) {
+                dot += pRow[j] * dpRow[j];
+            }
+            for (int j = 0; j < width; j++) {
+                dpRow[j] = (dpRow[j] - dot) * pRow[j];
+            }
+            out.put(r * width, dpRow, 0, width);
+        }
+        Reference.reachabilityFence(probabilities);
+        Reference.reachabilityFence(gradient);
+        return dLogits;
     }
 
     public static INDArray sigmoid(INDArray x) {

@@ -98,6 +98,73 @@ public final class NativeFloats {
         return product;
     }
 
+    /**
+     * {@code target += addend} value by value, in Java: ND4J's {@code addi} registered an operation context with its
+     * deallocator at every call. Arrays that are not both dense in the same order and shape go to ND4J's.
+     */
+    public static INDArray addi(INDArray target, INDArray addend) {
+        if (!dense(target) || !dense(addend) || target.ordering() != addend.ordering()
+                || !java.util.Arrays.equals(target.shape(), addend.shape())) {
+            return target.addi(addend);
+        }
+        FloatBuffer to = of(target);
+        FloatBuffer from = of(addend);
+        float[] sums = new float[CHUNK];
+        float[] values = new float[CHUNK];
+        int length = Math.toIntExact(target.length());
+        for (int at = 0; at < length; at += CHUNK) {
+            int n = Math.min(CHUNK, length - at);
+            to.get(at, sums, 0, n);
+            from.get(at, values, 0, n);
+            for (int i = 0; i < n; i++) {
+                sums[i] += values[i];
+            }
+            to.put(at, sums, 0, n);
+        }
+        Reference.reachabilityFence(target);
+        Reference.reachabilityFence(addend);
+        return target;
+    }
+
+    /**
+     * Adds to the row vector {@code target} the column sums of {@code a} times {@code b} value by value: ND4J's
+     * {@code target.addi(a.mul(b).sum(true, 0))} in the same order (each product rounded, each column summed from 0
+     * row after row, then added), which made and registered ten arrays a call. {@code a} and {@code b} are matrices of
+     * one shape; {@code target} is dense with one value per column.
+     */
+    public static void addColumnSumsOfProducts(INDArray a, INDArray b, INDArray target) {
+        if (a.rank() != 2 || !java.util.Arrays.equals(a.shape(), b.shape()) || target.length() != a.columns()) {
+            throw new IllegalArgumentException("column sums of " + a.shapeInfoToString() + " times "
+                    + b.shapeInfoToString() + " into " + target.shapeInfoToString());
+        }
+        INDArray left = rowMajor(a);
+        INDArray right = rowMajor(b);
+        int rows = (int) a.rows();
+        int columns = (int) a.columns();
+        FloatBuffer as = of(left);
+        FloatBuffer bs = of(right);
+        float[] sums = new float[columns];
+        float[] aRow = new float[columns];
+        float[] bRow = new float[columns];
+        for (int r = 0; r < rows; r++) {
+            as.get(r * columns, aRow, 0, columns);
+            bs.get(r * columns, bRow, 0, columns);
+            for (int j = 0; j < columns; j++) {
+                sums[j] += aRow[j] * bRow[j];
+            }
+        }
+        FloatBuffer to = of(target);
+        float[] values = new float[columns];
+        to.get(0, values, 0, columns);
+        for (int j = 0; j < columns; j++) {
+            values[j] += sums[j];
+        }
+        to.put(0, values, 0, columns);
+        Reference.reachabilityFence(left);
+        Reference.reachabilityFence(right);
+        Reference.reachabilityFence(target);
+    }
+
     private static final float[] ZEROS = new float[CHUNK];
 
     /**

@@ -3,6 +3,7 @@ package io.mptrec.model.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.inference.NativeBuffers;
 import io.mptrec.model.nn.AdamOptimizer;
 import java.util.Arrays;
 import java.util.List;
@@ -74,6 +75,18 @@ class MultiTaskModelTests {
         }
         assertThat(inWorkspace.parameters().snapshot()).containsExactly(outside.parameters().snapshot());
         assertThat(Nd4j.getWorkspaceManager().checkIfWorkspaceExists("stage1-step")).isTrue();
+    }
+
+    /**
+     * A stage-1 step registers no native buffer with ND4J's deallocator once its arrays are kept (the first step makes
+     * them): nothing is left for the collector to find. The optional adversary still uses ND4J's operations.
+     */
+    @Test
+    void shouldRegisterNoNativeBufferInAStep() {
+        MultiTaskModel model = MultiTaskModel.create(GradientCheck.tinyConfig(), 3, GradientCheck.TINY_VOCABULARIES,
+                List.of("a", "b"), 7);
+        model.trainStep(ROWS, LABELS, null, 0);
+        assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS, null, 0), 10)).isZero();
     }
 
     private static float[] trainedWeights(long seed) {

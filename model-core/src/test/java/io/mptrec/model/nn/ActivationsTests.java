@@ -70,4 +70,51 @@ class ActivationsTests {
         assertThat(y.gt(0).castTo(DataType.FLOAT).sumNumber().intValue()).isBetween(700, 1300); // both branches taken
         assertThatThrownBy(() -> Activations.reluBackward(y, dy.getRows(0, 1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * softmax's backward pass runs as a Java loop; it must give ND4J's operations (products, row sums, difference,
+     * product) bit for bit, at the gate's two columns and at widths beyond them, inside a step and outside.
+     */
+    @Test
+    void shouldGiveTheSoftmaxGradientOfNd4jsOperationsBitForBit() {
+        Nd4j.getRandom().setSeed(5);
+        for (int width : new int[] {2, 3, 17, 130}) {
+            INDArray p = Activations.softmaxRows(Nd4j.randn(DataType.FLOAT, 61, width).muli(3));
+            INDArray dp = Nd4j.randn(DataType.FLOAT, 61, width);
+            dp.putScalar(0, 0, -0f);
+            dp.putScalar(1, 0, Float.MIN_VALUE);
+            INDArray dot = p.mul(dp).sum(true, 1);
+            float[] expected = FloatVectors.of(dp.subColumnVector(dot).muli(p));
+            float[] outside = FloatVectors.of(Activations.softmaxRowsBackward(p, dp));
+            float[] inside = StepWorkspace.run("softmax-backward",
+                    () -> FloatVectors.of(Activations.softmaxRowsBackward(p, dp)));
+            for (float[] actual : new float[][] {outside, inside}) {
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(Float.floatToRawIntBits(actual[i])).as("width %d, value %d", width, i)
+                            .isEqualTo(Float.floatToRawIntBits(expected[i]));
+                }
+            }
+        }
+        assertThatThrownBy(() -> Activations.softmaxRowsBackward(Nd4j.ones(DataType.FLOAT, 2, 3),
+                Nd4j.ones(DataType.FLOAT, 3, 2))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * softmax's forward pass reuses the thread's operation context and, in a step, the step's matrices: the values
+     * are ND4J's operation's with a context of its own, call after call, in shapes that change, with a view as input.
+     */
+    @Test
+    void shouldGiveNd4jsSoftmaxThroughTheThreadsOwnContext() {
+        Nd4j.getRandom().setSeed(6);
+        INDArray wide = Nd4j.randn(DataType.FLOAT, 40, 9).muli(4);
+        for (INDArray logits : new INDArray[] {Nd4j.randn(DataType.FLOAT, 33, 2), wide,
+                wide.get(NDArrayIndex.interval(3, 20), NDArrayIndex.interval(1, 6)), Nd4j.randn(DataType.FLOAT, 33, 2)}) {
+            INDArray expected = logits.ulike();
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax(logits, expected, 1));
+            float[] outside = FloatVectors.of(Activations.softmaxRows(logits));
+            float[] inside = StepWorkspace.run("softmax", () -> FloatVectors.of(Activations.softmaxRows(logits)));
+            assertThat(outside).containsExactly(FloatVectors.of(expected));
+            assertThat(inside).containsExactly(FloatVectors.of(expected));
+        }
+    }
 }

@@ -72,4 +72,51 @@ class NativeFloatsTests {
         // the sign of zero and a subnormal survive the copy, bit for bit
         assertThat(Float.floatToRawIntBits(FloatVectors.of(matrix)[4])).isEqualTo(Float.floatToRawIntBits(-0f));
     }
+
+    /** In-place addition in Java gives ND4J's addi bit for bit; arrays of other orders or shapes go to ND4J's. */
+    @Test
+    void shouldAddInPlaceAsNd4jDoes() {
+        Nd4j.getRandom().setSeed(12);
+        INDArray target = Nd4j.randn(DataType.FLOAT, 45, 31);
+        INDArray addend = Nd4j.randn(DataType.FLOAT, 45, 31);
+        target.putScalar(0, 0, -0f);
+        addend.putScalar(0, 0, -0f);
+        target.putScalar(0, 1, Float.MAX_VALUE);
+        addend.putScalar(0, 1, Float.MAX_VALUE);
+        float[] expected = FloatVectors.of(target.dup().addi(addend));
+        assertThat(NativeFloats.addi(target, addend)).isSameAs(target);
+        float[] actual = FloatVectors.of(target);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Float.floatToRawIntBits(actual[i])).as("value %d", i)
+                    .isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+        INDArray columnMajor = addend.dup('f');
+        INDArray before = target.dup();
+        assertThat(FloatVectors.of(NativeFloats.addi(target, columnMajor)))
+                .containsExactly(FloatVectors.of(before.addi(addend)));
+    }
+
+    /**
+     * The column sums of a product, added to a row: ND4J's {@code addi(a.mul(b).sum(true, 0))} bit for bit, into a
+     * row that is a view of a larger array (a parameter's gradient), and the rest of that array untouched.
+     */
+    @Test
+    void shouldAddColumnSumsOfProductsAsNd4jDoes() {
+        Nd4j.getRandom().setSeed(13);
+        INDArray a = Nd4j.randn(DataType.FLOAT, 257, 33);
+        INDArray b = Nd4j.randn(DataType.FLOAT, 257, 33).muli(100);
+        INDArray gradients = Nd4j.randn(DataType.FLOAT, 3, 33);
+        INDArray untouched = gradients.dup();
+        float[] expected = FloatVectors.of(gradients.getRow(1, true).dup().addi(a.mul(b).sum(true, 0)));
+        NativeFloats.addColumnSumsOfProducts(a, b, gradients.getRow(1, true));
+        float[] actual = FloatVectors.of(gradients.getRow(1));
+        for (int j = 0; j < expected.length; j++) {
+            assertThat(Float.floatToRawIntBits(actual[j])).as("column %d", j)
+                    .isEqualTo(Float.floatToRawIntBits(expected[j]));
+        }
+        assertThat(gradients.getRow(0)).isEqualTo(untouched.getRow(0));
+        assertThat(gradients.getRow(2)).isEqualTo(untouched.getRow(2));
+        assertThatThrownBy(() -> NativeFloats.addColumnSumsOfProducts(a, b, gradients.getRow(1).get(
+                NDArrayIndex.interval(0, 32)))).isInstanceOf(IllegalArgumentException.class);
+    }
 }
