@@ -1,11 +1,13 @@
 package io.mptrec.model.network;
 
 import io.mptrec.model.nn.Activations;
+import io.mptrec.model.nn.Blas;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.LayerNorm;
 import io.mptrec.model.nn.Mlp;
 import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Parameters;
+import io.mptrec.model.nn.StepWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -243,10 +245,10 @@ public final class Stage2Head implements TaskHead {
                 query = norm.forward(normalised);
                 INDArray[] scores = new INDArray[tokens];
                 for (int t = 0; t < tokens; t++) {
-                    scores[t] = token(query, t).mmul(token(keys, t).transpose());
+                    scores[t] = Blas.product(token(query, t), false, token(keys, t), true);
                 }
-                INDArray scaled = (tokens == 1 ? scores[0] : Nd4j.hstack(scores)).divi(tokenTemperature());
-                attention = Activations.softmaxRows(byToken(scaled)).reshape(rows, (long) tokens * attended);
+                INDArray scaled = NativeFloats.divi(tokens == 1 ? scores[0] : Nd4j.hstack(scores), tokenTemperature());
+                attention = byRow(Activations.softmaxRows(byToken(scaled)), rows);
             }
             case TASK_SIMILARITY -> attention = Activations.softmaxRows(
                     prompt.mmul(keys.transpose()).divi(config.temperature())).repeat(0, rows);
@@ -254,17 +256,18 @@ public final class Stage2Head implements TaskHead {
         }
         // token after token as rows of their own, so that each expert is one operation whatever the tokens
         INDArray weights = byToken(attention);
-        INDArray mixed = Nd4j.zeros(DataType.FLOAT, rows * tokens, keys.size(1) / tokens);
+        INDArray[] attendedExperts = new INDArray[attended];
         for (int k = 0; k < attended; k++) {
             // with attendShared, column K weighs the shared expert (experts[K])
-            mixed.addi(byToken(experts[k]).mulColumnVector(GatedFusion.column(weights, k)));
+            attendedExperts[k] = byToken(experts[k]);
         }
-        mixed = mixed.reshape(rows, keys.size(1));
+        INDArray mixed = byRow(NativeFloats.weightedSum(attendedExperts, weights), rows);
         GatedFusion.Pass fused = fusion.forward(x, NativeFloats.timesRow(mixed, prompt), experts[tasks]);
         Mlp.Pass towerPass = tower.forward(residualScale == null ? fused.fused()
                 : fused.fused().add(NativeFloats.timesRow(query, residualScale)));
+        // the wide part's array takes the sum (the same either way round)
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
-                : towerPass.output().add(wide.forward(ep.rows()));
+                : NativeFloats.addi(wide.forward(ep.rows()), towerPass.output());
         return new Pass(projected, normalised, query, attention, tokens, mixed, fused, towerPass, experts, adapted,
                 logits);
     }
@@ -276,6 +279,11 @@ public final class Stage2Head implements TaskHead {
      */
     private INDArray byToken(INDArray m) {
         return tokens == 1 ? m : m.reshape('c', m.size(0) * tokens, m.size(1) / tokens);
+    }
+
+    /** The inverse of {@link #byToken}: (rows x M) x w as rows x (M x w); m itself with one token. */
+    private INDArray byRow(INDArray m, long rows) {
+        return tokens == 1 ? m : m.reshape('c', rows, m.length() / rows);
     }
 
     /** Token t's columns of m (a view), or m itself with one token. */
@@ -303,7 +311,7 @@ public final class Stage2Head implements TaskHead {
 
     /** The attention's keys: the stage-1 prompts, and the shared expert's learned key when it is attended. */
     private INDArray keys(Encoder encoder) {
-        return sharedKey == null ? encoder.prompts() : Nd4j.vstack(encoder.prompts(), sharedKey);
+        return sharedKey == null ? encoder.prompts() : NativeFloats.stackRows(encoder.prompts(), sharedKey);
     }
 
     @Override
@@ -327,16 +335,16 @@ public final class Stage2Head implements TaskHead {
         }
         GatedFusion.Gradients g = fusion.backward(x, pass.fusion(), dFused, inputGradient);
         if (promptGradient != null) {
-            promptGradient.addi(g.dTaskPart().mul(pass.mixed()).sum(true, 0));
+            NativeFloats.addColumnSumsOfProducts(g.dTaskPart(), pass.mixed(), promptGradient);
         }
         INDArray dMixed = NativeFloats.timesRow(g.dTaskPart(), prompt);
         INDArray dMixedByToken = byToken(dMixed);
-        INDArray dAttention = Nd4j.zeros(DataType.FLOAT, x.size(0) * tokens, attended);
+        INDArray dAttention = StepWorkspace.uninitialized(x.size(0) * tokens, attended);
         for (int k = 0; k < attended; k++) {
-            GatedFusion.column(dAttention, k).assign(dMixedByToken.mul(byToken(pass.experts()[k])).sum(true, 1));
+            NativeFloats.rowDotsInto(dMixedByToken, byToken(pass.experts()[k]), dAttention, k);
         }
-        INDArray dScoresByToken = Activations.softmaxRowsBackward(byToken(pass.attention()), dAttention)
-                .divi(tokenTemperature()).reshape(x.size(0), (long) tokens * attended);
+        INDArray dScoresByToken = byRow(NativeFloats.divi(Activations.softmaxRowsBackward(byToken(pass.attention()),
+                dAttention), tokenTemperature()), x.size(0));
         INDArray[] dScores = new INDArray[tokens];
         for (int t = 0; t < tokens; t++) {
             dScores[t] = tokenWeights(dScoresByToken, tokens, t);
@@ -346,13 +354,13 @@ public final class Stage2Head implements TaskHead {
             case ATTENTION -> {
                 if (sharedKeyGradient != null) {
                     for (int t = 0; t < tokens; t++) {
-                        token(sharedKeyGradient, t).addi(GatedFusion.column(dScores[t], tasks).transpose()
-                                .mmul(token(pass.query(), t)));
+                        NativeFloats.addi(token(sharedKeyGradient, t), Blas.product(
+                                NativeFloats.column(dScores[t], tasks), true, token(pass.query(), t), false));
                     }
                 }
                 INDArray[] dQueries = new INDArray[tokens];
                 for (int t = 0; t < tokens; t++) {
-                    dQueries[t] = dScores[t].mmul(token(keys, t));
+                    dQueries[t] = Blas.product(dScores[t], false, token(keys, t), false);
                 }
                 INDArray dQuery = tokens == 1 ? dQueries[0] : Nd4j.hstack(dQueries);
                 if (dQueryResidual != null) {
@@ -361,7 +369,7 @@ public final class Stage2Head implements TaskHead {
                 INDArray dProjected = norm.backward(pass.norm(), dQuery);
                 INDArray dxProjection = projection.backward(pass.projection(), dProjected, inputGradient);
                 if (inputGradient) {
-                    dx.addi(dxProjection);
+                    NativeFloats.addi(dx, dxProjection);
                 }
             }
             case TASK_SIMILARITY -> {
@@ -383,7 +391,7 @@ public final class Stage2Head implements TaskHead {
             dExperts[e] = dMixedByToken.mulColumnVector(GatedFusion.column(byToken(pass.attention()), e))
                     .reshape(dMixed.size(0), dMixed.size(1));
         }
-        dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart() : dExperts[tasks].addi(g.dSharedPart());
+        dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart() : NativeFloats.addi(dExperts[tasks], g.dSharedPart());
         Encoder encoder = ep.encoder();
         for (int i = 0; i <= tasks; i++) {
             int e = (i + tasks) % (tasks + 1); // the shared expert first: the summation order of the paper's head
@@ -392,7 +400,7 @@ public final class Stage2Head implements TaskHead {
                     : (e < tasks ? encoder.taskExpert(e).backward(ep.task(e), dExperts[e], true)
                             : encoder.sharedExpert().backward(ep.shared(), dExperts[e], true));
             if (inputGradient) {
-                dx.addi(dxExpert);
+                NativeFloats.addi(dx, dxExpert);
             }
         }
         return dx;

@@ -7,19 +7,30 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The matrix products of {@link Dense}, handed to OpenBLAS directly on the arrays' native memory. ND4J's own
+ * The matrix products of {@link Dense} and the attention's ({@link #product}), handed to OpenBLAS directly on the arrays' native memory. ND4J's own
  * {@code mmul} and {@code Nd4j.gemm} build an operation around every product (shape checks, an op context, for
  * {@code mmul} a copy of the result), which costs more than the product itself at a training step's shapes: at 256 x
  * 32 x 1 the op took 27 microseconds and sgemm 0.4, at 256 x 131 x 256 {@code mmul} 654 and sgemm 89
  * (model-core/BENCHMARKS.md). A float matrix whose rows or columns are contiguous (any ND4J matrix, a view of a
  * block of columns included) goes to sgemm as it lies; anything else is copied first.
  */
-final class Blas {
+public final class Blas {
 
     /** A column of ones per thread, for bias broadcasts and sums as products; grown to the largest batch seen. */
     private static final ThreadLocal<FloatPointer> ONES = ThreadLocal.withInitial(() -> newOnes(256));
 
     private Blas() {
+    }
+
+    /**
+     * op(a) op(b), where op transposes when asked, into a matrix of the running step's
+     * ({@link StepWorkspace#uninitialized}): ND4J's {@code mmul} (the same sgemm, the same values) without its
+     * operation, its context and its result's copy.
+     */
+    public static INDArray product(INDArray a, boolean transposeA, INDArray b, boolean transposeB) {
+        INDArray c = StepWorkspace.uninitialized(transposeA ? a.columns() : a.rows(), transposeB ? b.rows() : b.columns());
+        gemm(a, transposeA, b, transposeB, c, 0f);
+        return c;
     }
 
     /** c = op(a) op(b) + beta c, where op transposes when asked; c must be row-major with contiguous rows. */

@@ -133,24 +133,43 @@ public final class NativeFloats {
      * one shape; {@code target} is dense with one value per column.
      */
     public static void addColumnSumsOfProducts(INDArray a, INDArray b, INDArray target) {
-        if (a.rank() != 2 || !java.util.Arrays.equals(a.shape(), b.shape()) || target.length() != a.columns()) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalArgumentException("column sums of " + a.shapeInfoToString() + " times "
-                    + b.shapeInfoToString() + " into " + target.shapeInfoToString());
+                    + b.shapeInfoToString());
+        }
+        addColumnSums(a, b, target);
+    }
+
+    /** As {@link #addColumnSumsOfProducts} of {@code m} alone: ND4J's {@code target.addi(m.sum(true, 0))}. */
+    public static void addColumnSums(INDArray m, INDArray target) {
+        addColumnSums(m, null, target);
+    }
+
+    private static void addColumnSums(INDArray a, INDArray b, INDArray target) {
+        if (a.rank() != 2 || target.length() != a.columns()) {
+            throw new IllegalArgumentException("column sums of " + a.shapeInfoToString() + " into "
+                    + target.shapeInfoToString());
         }
         INDArray left = rowMajor(a);
-        INDArray right = rowMajor(b);
+        INDArray right = b == null ? null : rowMajor(b);
         int rows = (int) a.rows();
         int columns = (int) a.columns();
         FloatBuffer as = of(left);
-        FloatBuffer bs = of(right);
+        FloatBuffer bs = right == null ? null : of(right);
         float[] sums = new float[columns];
         float[] aRow = new float[columns];
         float[] bRow = new float[columns];
         for (int r = 0; r < rows; r++) {
             as.get(r * columns, aRow, 0, columns);
-            bs.get(r * columns, bRow, 0, columns);
-            for (int j = 0; j < columns; j++) {
-                sums[j] += aRow[j] * bRow[j];
+            if (bs == null) {
+                for (int j = 0; j < columns; j++) {
+                    sums[j] += aRow[j];
+                }
+            } else {
+                bs.get(r * columns, bRow, 0, columns);
+                for (int j = 0; j < columns; j++) {
+                    sums[j] += aRow[j] * bRow[j];
+                }
             }
         }
         FloatBuffer to = of(target);
@@ -163,6 +182,140 @@ public final class NativeFloats {
         Reference.reachabilityFence(left);
         Reference.reachabilityFence(right);
         Reference.reachabilityFence(target);
+    }
+
+    /** Every value of a dense array divided by {@code divisor} as a float, in place: ND4J's {@code divi(divisor)}. */
+    public static INDArray divi(INDArray a, double divisor) {
+        float by = (float) divisor;
+        FloatBuffer values = of(a);
+        float[] chunk = new float[CHUNK];
+        int length = Math.toIntExact(a.length());
+        for (int from = 0; from < length; from += CHUNK) {
+            int n = Math.min(CHUNK, length - from);
+            values.get(from, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                chunk[i] = chunk[i] / by;
+            }
+            values.put(from, chunk, 0, n);
+        }
+        Reference.reachabilityFence(a);
+        return a;
+    }
+
+    /**
+     * The rows of {@code top} then those of {@code bottom} (of one width), copied into a matrix of the running step's:
+     * ND4J's {@code vstack}, which made, registered and ran an operation.
+     */
+    public static INDArray stackRows(INDArray top, INDArray bottom) {
+        INDArray upper = rowMajor(top);
+        INDArray lower = rowMajor(bottom);
+        if (upper.columns() != lower.columns()) {
+            throw new IllegalArgumentException("cannot stack " + top.shapeInfoToString() + " on "
+                    + bottom.shapeInfoToString());
+        }
+        int upperValues = Math.toIntExact(upper.length());
+        float[] values = new float[Math.toIntExact(upperValues + lower.length())];
+        of(upper).get(0, values, 0, upperValues);
+        of(lower).get(0, values, upperValues, values.length - upperValues);
+        Reference.reachabilityFence(upper);
+        Reference.reachabilityFence(lower);
+        return array(values, upper.rows() + lower.rows(), upper.columns());
+    }
+
+    /**
+     * The weighted sum of {@code parts} (matrices of one shape) row by row, weight k of row r in {@code weights}'s
+     * column k: ND4J's {@code zeros.addi(part.mulColumnVector(weights column k))} for k = 0, 1, ... in the same order,
+     * into a matrix of the running step's.
+     */
+    public static INDArray weightedSum(INDArray[] parts, INDArray weights) {
+        int rows = (int) parts[0].rows();
+        int width = (int) parts[0].columns();
+        int count = parts.length;
+        if (weights.rows() != rows || weights.columns() < count) {
+            throw new IllegalArgumentException(count + " parts of " + parts[0].shapeInfoToString()
+                    + " weighed by " + weights.shapeInfoToString());
+        }
+        INDArray w = rowMajor(weights);
+        int weightColumns = (int) w.columns();
+        float[] rowWeights = new float[weightColumns];
+        INDArray[] dense = new INDArray[count];
+        FloatBuffer[] sources = new FloatBuffer[count];
+        for (int k = 0; k < count; k++) {
+            if (!java.util.Arrays.equals(parts[k].shape(), parts[0].shape())) {
+                throw new IllegalArgumentException("part " + k + " is " + parts[k].shapeInfoToString());
+            }
+            dense[k] = rowMajor(parts[k]);
+            sources[k] = of(dense[k]);
+        }
+        INDArray sum = StepWorkspace.uninitialized(rows, width);
+        FloatBuffer weightValues = of(w);
+        FloatBuffer out = of(sum);
+        float[] accumulated = new float[width];
+        float[] part = new float[width];
+        for (int r = 0; r < rows; r++) {
+            weightValues.get(r * weightColumns, rowWeights, 0, weightColumns);
+            java.util.Arrays.fill(accumulated, 0f);
+            for (int k = 0; k < count; k++) {
+                sources[k].get(r * width, part, 0, width);
+                float weight = rowWeights[k];
+                for (int j = 0; j < width; j++) {
+                    accumulated[j] += part[j] * weight;
+                }
+            }
+            out.put(r * width, accumulated, 0, width);
+        }
+        Reference.reachabilityFence(w);
+        Reference.reachabilityFence(dense);
+        return sum;
+    }
+
+    /**
+     * Each row's dot product of {@code a} and {@code b} (matrices of one shape), summed from 0 along the row, into
+     * column {@code column} of the dense row-major matrix {@code target}: ND4J's
+     * {@code target column.assign(a.mul(b).sum(true, 1))}.
+     */
+    public static void rowDotsInto(INDArray a, INDArray b, INDArray target, int column) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape()) || a.rank() != 2 || target.rows() != a.rows()
+                || column >= target.columns() || target.ordering() != 'c') {
+            throw new IllegalArgumentException("row dots of " + a.shapeInfoToString() + " and " + b.shapeInfoToString()
+                    + " into column " + column + " of " + target.shapeInfoToString());
+        }
+        INDArray left = rowMajor(a);
+        INDArray right = rowMajor(b);
+        int rows = (int) a.rows();
+        int width = (int) a.columns();
+        int targetColumns = (int) target.columns();
+        FloatBuffer as = of(left);
+        FloatBuffer bs = of(right);
+        FloatBuffer to = of(target);
+        float[] aRow = new float[width];
+        float[] bRow = new float[width];
+        for (int r = 0; r < rows; r++) {
+            as.get(r * width, aRow, 0, width);
+            bs.get(r * width, bRow, 0, width);
+            float dot = 0f;
+            for (int j = 0; j < width; j++) {
+                dot += aRow[j] * bRow[j];
+            }
+            to.put(r * targetColumns + column, dot);
+        }
+        Reference.reachabilityFence(left);
+        Reference.reachabilityFence(right);
+        Reference.reachabilityFence(target);
+    }
+
+    /** Column j of a matrix as a rows x 1 matrix of the running step's (a copy). */
+    public static INDArray column(INDArray m, int j) {
+        INDArray dense = rowMajor(m);
+        int rows = (int) m.rows();
+        int columns = (int) m.columns();
+        float[] values = new float[rows];
+        FloatBuffer from = of(dense);
+        for (int r = 0; r < rows; r++) {
+            values[r] = from.get(r * columns + j);
+        }
+        Reference.reachabilityFence(dense);
+        return array(values, rows, 1);
     }
 
     private static final float[] ZEROS = new float[CHUNK];

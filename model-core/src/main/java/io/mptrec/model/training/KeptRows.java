@@ -4,6 +4,7 @@ import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
 import io.mptrec.model.network.Predictions;
 import io.mptrec.model.nn.NativeFloats;
+import io.mptrec.model.nn.StepWorkspace;
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Pointer;
@@ -97,7 +98,7 @@ public final class KeptRows implements AutoCloseable {
         return source;
     }
 
-    /** Each kept array's rows at {@code positions}, new arrays in the caller's workspace; only when kept. */
+    /** Each kept array's rows at {@code positions}, the running step's matrices (see {@link #rows(INDArray, int[])}). */
     public INDArray[] rows(int[] positions) {
         INDArray[] batch = new INDArray[kept.length];
         for (int i = 0; i < kept.length; i++) {
@@ -131,7 +132,8 @@ public final class KeptRows implements AutoCloseable {
     }
 
     /**
-     * The matrix's rows at {@code positions}, a new array in the caller's workspace: one bulk copy of each row's
+     * The matrix's rows at {@code positions}, in a matrix of the running step's ({@link StepWorkspace#uninitialized})
+     * or a new one outside a step: one bulk copy of each row's
      * memory. ND4J's {@code pullRows}, the one native gather it offers, took a sixth of a KuaiRand stage-2 training
      * step in a JFR profile (model-core/BENCHMARKS.md); {@code INDArray.getRows} makes a native call per row. A matrix
      * past a Java buffer's reach (2 GB) still goes to {@code pullRows}. Either way the values are copied, not computed.
@@ -142,7 +144,7 @@ public final class KeptRows implements AutoCloseable {
             return Nd4j.pullRows(matrix, 1, positions);
         }
         int width = Math.toIntExact(matrix.size(1));
-        INDArray batch = Nd4j.createUninitialized(DataType.FLOAT, positions.length, width);
+        INDArray batch = StepWorkspace.uninitialized(positions.length, width);
         FloatBuffer from = NativeFloats.of(matrix);
         FloatBuffer to = NativeFloats.of(batch);
         for (int i = 0; i < positions.length; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.inference.NativeBuffers;
 import io.mptrec.model.nn.AdamOptimizer;
 import java.util.Arrays;
 import java.util.List;
@@ -69,6 +70,19 @@ class PromptTuningModelTests {
                     .as("B after 5 steps").isNotEqualTo(new float[GradientCheck.tinyConfig().expertHidden() * model.head()
                             .config().adapterRank()]);
         }
+    }
+
+    /**
+     * A stage-2 step with the defaults' parts (attention over the experts and the shared expert, LayerNorm, the gate,
+     * the wide part) registers no native buffer with ND4J's deallocator once its arrays are kept.
+     */
+    @Test
+    void shouldRegisterNoNativeBufferInAStep() {
+        TuneConfig config = new TuneConfig(TuneConfig.Fusion.ATTENTION, false, 0.5, 1e-2, 8, 3e-3, 1, 1, true, 0, true,
+                1, false);
+        PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
+        model.trainStep(ROWS, LABELS);
+        assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS), 10)).isZero();
     }
 
     @Test

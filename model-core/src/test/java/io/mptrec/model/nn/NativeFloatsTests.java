@@ -119,4 +119,51 @@ class NativeFloatsTests {
         assertThatThrownBy(() -> NativeFloats.addColumnSumsOfProducts(a, b, gradients.getRow(1).get(
                 NDArrayIndex.interval(0, 32)))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * The attention's loops give ND4J's operations bit for bit: the division by the temperature, the keys' stacking,
+     * the experts' weighted sum, the rows' dot products into a column, a column's copy and the column sums.
+     */
+    @Test
+    void shouldGiveTheAttentionsNd4jOperationsBitForBit() {
+        Nd4j.getRandom().setSeed(14);
+        INDArray scores = Nd4j.randn(DataType.FLOAT, 50, 3).muli(7);
+        assertBits(NativeFloats.divi(scores.dup(), 0.3), scores.dup().divi(0.3), "divided");
+
+        INDArray prompts = Nd4j.randn(DataType.FLOAT, 2, 16);
+        INDArray sharedKey = Nd4j.randn(DataType.FLOAT, 1, 16);
+        assertBits(NativeFloats.stackRows(prompts, sharedKey), Nd4j.vstack(prompts, sharedKey), "stacked");
+
+        INDArray[] experts = {Nd4j.randn(DataType.FLOAT, 50, 16), Nd4j.randn(DataType.FLOAT, 50, 16),
+            Nd4j.randn(DataType.FLOAT, 50, 16)};
+        INDArray weights = Activations.softmaxRows(scores);
+        INDArray mixed = Nd4j.zeros(DataType.FLOAT, 50, 16);
+        for (int k = 0; k < experts.length; k++) {
+            mixed.addi(experts[k].mulColumnVector(weights.getColumn(k, true)));
+        }
+        assertBits(NativeFloats.weightedSum(experts, weights), mixed, "weighted sum");
+
+        INDArray dots = Nd4j.randn(DataType.FLOAT, 50, 3);
+        INDArray expectedDots = dots.dup();
+        expectedDots.getColumn(1, true).assign(experts[0].mul(experts[2]).sum(true, 1));
+        NativeFloats.rowDotsInto(experts[0], experts[2], dots, 1);
+        assertBits(dots, expectedDots, "row dots into column 1");
+
+        assertBits(NativeFloats.column(scores, 2), scores.getColumn(2, true).reshape(50, 1), "column");
+
+        INDArray sums = Nd4j.randn(DataType.FLOAT, 1, 16);
+        INDArray expectedSums = sums.dup().addi(experts[1].sum(true, 0));
+        NativeFloats.addColumnSums(experts[1], sums);
+        assertBits(sums, expectedSums, "column sums");
+    }
+
+    private static void assertBits(INDArray actual, INDArray expected, String what) {
+        assertThat(actual.shape()).as(what).containsExactly(expected.shape());
+        float[] a = FloatVectors.of(actual);
+        float[] e = FloatVectors.of(expected);
+        for (int i = 0; i < e.length; i++) {
+            assertThat(Float.floatToRawIntBits(a[i])).as("%s, value %d", what, i)
+                    .isEqualTo(Float.floatToRawIntBits(e[i]));
+        }
+    }
 }
