@@ -9,7 +9,9 @@ import io.mptrec.model.network.Encoder;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.MultiTaskModel;
 import io.mptrec.model.network.Predictions;
+import io.mptrec.model.network.PromptTuningModel;
 import io.mptrec.model.network.TaskHead;
+import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.NativeThreads;
 import io.mptrec.model.nn.Subnormals;
@@ -98,6 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                         + "model's-threads product), %.0f samples/s, %.0f native buffers per step%n",
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling,
                 100 * stepShare, 256 / stepSeconds, stepBuffers);
+        stage2Step(config, model, batch, labels[0]);
         subnormalCost();
         int cores = Runtime.getRuntime().availableProcessors();
         if (cores > 1) {
@@ -110,6 +113,19 @@ final class BenchCommand implements Callable<Integer> {
         double[] peer = printOnnxRuntimePeer();
         printTargets(stepShare, scoring, peer);
         return 0;
+    }
+
+    /**
+     * A stage-2 step (tune's, the default head) on the stage-1 model's encoder frozen, batch 256: the frozen experts'
+     * forward pass, the new head's forward and backward passes and Adam on its parameters.
+     */
+    private void stage2Step(ModelConfig config, MultiTaskModel stage1, EncodedRows batch, float[] labels) {
+        Encoder encoder = Encoder.frozen(config, NUMERIC, VOCABULARIES, 2, stage1.encoderArrays());
+        PromptTuningModel model = new PromptTuningModel(encoder, TuneConfig.defaults(), 1);
+        double seconds = median(() -> model.trainStep(batch, labels));
+        double buffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels), 20);
+        System.out.printf("training  stage-2 step, batch 256, default head %8.2f ms  %.0f samples/s, %.0f native buffers "
+                + "per step%n", seconds * 1e3, 256 / seconds, buffers);
     }
 
     /** The Java kernel's figures that issue #15's targets name, from {@link #scoring}. */
