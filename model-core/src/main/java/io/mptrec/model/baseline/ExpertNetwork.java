@@ -13,6 +13,7 @@ import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.EmbeddingLookup;
 import io.mptrec.model.nn.FloatVectors;
 import io.mptrec.model.nn.Mlp;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Parameters;
 import io.mptrec.model.nn.StepWorkspace;
 import io.mptrec.model.training.KeptRows;
@@ -23,10 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -285,7 +283,7 @@ public final class ExpertNetwork {
         parameters.zeroGradients();
         INDArray x = pass.input();
         INDArray[] dExperts = new INDArray[experts.size()];
-        INDArray dx = encoderTrainable ? Nd4j.zeros(DataType.FLOAT, x.shape()) : null;
+        INDArray dx = encoderTrainable ? StepWorkspace.zeros(x.rows(), x.columns()) : null;
         double loss = 0;
         for (int k = 0; k < tasks.size(); k++) {
             BinaryCrossEntropy.Result bce = BinaryCrossEntropy.of(pass.towers()[k].output(), labels[k], 1.0);
@@ -297,22 +295,22 @@ public final class ExpertNetwork {
                 continue;
             }
             INDArray g = pass.gates()[k];
-            INDArray[] dGate = new INDArray[route.length];
+            INDArray dGate = StepWorkspace.uninitialized(g.rows(), route.length);
             for (int j = 0; j < route.length; j++) {
                 INDArray h = pass.experts()[route[j]].output();
-                accumulate(dExperts, route[j], dMixed.mulColumnVector(column(g, j)));
-                dGate[j] = dMixed.mul(h).sum(true, 1);
+                accumulate(dExperts, route[j], NativeFloats.timesColumn(dMixed, g, j));
+                NativeFloats.rowDotsInto(dMixed, h, dGate, j);
             }
-            INDArray dLogits = Activations.softmaxRowsBackward(g, Nd4j.hstack(dGate));
+            INDArray dLogits = Activations.softmaxRowsBackward(g, dGate);
             INDArray dInput = gates.get(k).backward(x, dLogits, encoderTrainable);
             if (dx != null) {
-                dx.addi(dInput);
+                NativeFloats.addi(dx, dInput);
             }
         }
         if (encoderTrainable) {
             for (int i = 0; i < experts.size(); i++) {
                 if (dExperts[i] != null) {
-                    dx.addi(experts.get(i).backward(pass.experts()[i], dExperts[i], true));
+                    NativeFloats.addi(dx, experts.get(i).backward(pass.experts()[i], dExperts[i], true));
                 }
             }
             embeddings.backward(batch, dx);
@@ -376,24 +374,20 @@ public final class ExpertNetwork {
                 mixed[k] = expertPasses[route[0]].output();
             } else {
                 INDArray g = Activations.softmaxRows(gates.get(k).forward(x));
-                INDArray z = null;
+                INDArray[] parts = new INDArray[route.length];
                 for (int j = 0; j < route.length; j++) {
-                    INDArray part = expertPasses[route[j]].output().mulColumnVector(column(g, j));
-                    z = z == null ? part : z.addi(part);
+                    parts[j] = expertPasses[route[j]].output();
                 }
                 gateWeights[k] = g;
-                mixed[k] = z;
+                mixed[k] = NativeFloats.weightedSum(parts, g, false);
             }
             towerPasses[k] = towers.get(k).forward(mixed[k]);
         }
         return new Pass(x, expertPasses, gateWeights, mixed, towerPasses);
     }
 
+    /** Adds value into sums[i], starting from a copy of it (the caller's array is not written). */
     private static void accumulate(INDArray[] sums, int i, INDArray value) {
-        sums[i] = sums[i] == null ? value.dup() : sums[i].addi(value);
-    }
-
-    private static INDArray column(INDArray m, int j) {
-        return m.get(NDArrayIndex.all(), NDArrayIndex.point(j)).reshape(m.size(0), 1);
+        sums[i] = sums[i] == null ? NativeFloats.copy(value) : NativeFloats.addi(sums[i], value);
     }
 }

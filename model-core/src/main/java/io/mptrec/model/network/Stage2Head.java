@@ -261,7 +261,7 @@ public final class Stage2Head implements TaskHead {
             // with attendShared, column K weighs the shared expert (experts[K])
             attendedExperts[k] = byToken(experts[k]);
         }
-        INDArray mixed = byRow(NativeFloats.weightedSum(attendedExperts, weights), rows);
+        INDArray mixed = byRow(NativeFloats.weightedSum(attendedExperts, weights, true), rows);
         GatedFusion.Pass fused = fusion.forward(x, NativeFloats.timesRow(mixed, prompt), experts[tasks]);
         Mlp.Pass towerPass = tower.forward(residualScale == null ? fused.fused()
                 : fused.fused().add(NativeFloats.timesRow(query, residualScale)));

@@ -224,10 +224,11 @@ public final class NativeFloats {
 
     /**
      * The weighted sum of {@code parts} (matrices of one shape) row by row, weight k of row r in {@code weights}'s
-     * column k: ND4J's {@code zeros.addi(part.mulColumnVector(weights column k))} for k = 0, 1, ... in the same order,
-     * into a matrix of the running step's.
+     * column k, into a matrix of the running step's: ND4J's {@code sum.addi(part.mulColumnVector(weights column k))}
+     * for k = 0, 1, ... in the same order, the sum starting as zeros ({@code fromZero}) or as the first product (the two
+     * differ only in the sign of a zero).
      */
-    public static INDArray weightedSum(INDArray[] parts, INDArray weights) {
+    public static INDArray weightedSum(INDArray[] parts, INDArray weights, boolean fromZero) {
         int rows = (int) parts[0].rows();
         int width = (int) parts[0].columns();
         int count = parts.length;
@@ -254,10 +255,18 @@ public final class NativeFloats {
         float[] part = new float[width];
         for (int r = 0; r < rows; r++) {
             weightValues.get(r * weightColumns, rowWeights, 0, weightColumns);
-            java.util.Arrays.fill(accumulated, 0f);
             for (int k = 0; k < count; k++) {
                 sources[k].get(r * width, part, 0, width);
                 float weight = rowWeights[k];
+                if (k == 0 && !fromZero) {
+                    for (int j = 0; j < width; j++) {
+                        accumulated[j] = part[j] * weight;
+                    }
+                    continue;
+                }
+                if (k == 0) {
+                    java.util.Arrays.fill(accumulated, 0f);
+                }
                 for (int j = 0; j < width; j++) {
                     accumulated[j] += part[j] * weight;
                 }
@@ -267,6 +276,45 @@ public final class NativeFloats {
         Reference.reachabilityFence(w);
         Reference.reachabilityFence(dense);
         return sum;
+    }
+
+    /** {@code m} times column j of {@code weights}, row r by weight r, into a matrix of the running step's: ND4J's
+     * {@code m.mulColumnVector(weights column j)}. */
+    public static INDArray timesColumn(INDArray m, INDArray weights, int j) {
+        if (m.rank() != 2 || weights.rows() != m.rows() || j >= weights.columns()) {
+            throw new IllegalArgumentException(m.shapeInfoToString() + " times column " + j + " of "
+                    + weights.shapeInfoToString());
+        }
+        INDArray dense = rowMajor(m);
+        INDArray w = rowMajor(weights);
+        int rows = (int) m.rows();
+        int width = (int) m.columns();
+        int weightColumns = (int) w.columns();
+        INDArray product = StepWorkspace.uninitialized(rows, width);
+        FloatBuffer from = of(dense);
+        FloatBuffer factors = of(w);
+        FloatBuffer to = of(product);
+        float[] row = new float[width];
+        for (int r = 0; r < rows; r++) {
+            from.get(r * width, row, 0, width);
+            float factor = factors.get(r * weightColumns + j);
+            for (int c = 0; c < width; c++) {
+                row[c] *= factor;
+            }
+            to.put(r * width, row, 0, width);
+        }
+        Reference.reachabilityFence(dense);
+        Reference.reachabilityFence(w);
+        return product;
+    }
+
+    /** A copy of a matrix, in a matrix of the running step's: ND4J's {@code dup()}. */
+    public static INDArray copy(INDArray m) {
+        INDArray dense = rowMajor(m);
+        float[] values = new float[Math.toIntExact(dense.length())];
+        of(dense).get(0, values);
+        Reference.reachabilityFence(dense);
+        return array(values, m.rows(), m.columns());
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.mptrec.model.data.EncodedRows;
+import io.mptrec.model.inference.NativeBuffers;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.GradientCheck;
 import io.mptrec.model.network.ModelConfig;
@@ -104,6 +105,15 @@ class ExpertNetworkTests {
             assertThat(fromKept.predict(kept)[0]).containsExactly(computed.predict(rows)[0]);
         }
         assertThatThrownBy(() -> trained.trainStep(() -> null, LABELS)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A baseline's step registers no native buffer with ND4J's deallocator once its arrays are kept. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shared_bottom", "mmoe", "ple"})
+    void shouldRegisterNoNativeBufferInAStep(String kind) {
+        ExpertNetwork model = create(kind, TASKS, 7);
+        model.trainStep(ROWS, LABELS);
+        assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS), 10)).isZero();
     }
 
     @ParameterizedTest(name = "{0}")

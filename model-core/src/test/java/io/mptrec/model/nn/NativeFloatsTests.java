@@ -141,7 +141,15 @@ class NativeFloatsTests {
         for (int k = 0; k < experts.length; k++) {
             mixed.addi(experts[k].mulColumnVector(weights.getColumn(k, true)));
         }
-        assertBits(NativeFloats.weightedSum(experts, weights), mixed, "weighted sum");
+        assertBits(NativeFloats.weightedSum(experts, weights, true), mixed, "weighted sum from zeros");
+        INDArray fromFirst = experts[0].mulColumnVector(weights.getColumn(0, true));
+        for (int k = 1; k < experts.length; k++) {
+            fromFirst.addi(experts[k].mulColumnVector(weights.getColumn(k, true)));
+        }
+        assertBits(NativeFloats.weightedSum(experts, weights, false), fromFirst, "weighted sum from the first product");
+        assertBits(NativeFloats.timesColumn(experts[1], weights, 2), experts[1].mulColumnVector(weights.getColumn(2, true)),
+                "times a column");
+        assertBits(NativeFloats.copy(experts[2]), experts[2].dup(), "copy");
 
         INDArray dots = Nd4j.randn(DataType.FLOAT, 50, 3);
         INDArray expectedDots = dots.dup();
