@@ -75,6 +75,31 @@ class ScoringBodyTests {
         assertThat(whole).hasSize(3).isEqualTo(scores(streamed));
     }
 
+    /**
+     * A bad body read whole is refused as the same body streamed: the same status and the same problem, field and
+     * detail (malformed, truncated, mistyped, an empty body, a duplicate member).
+     */
+    @Test
+    void shouldRefuseABadBodyReadWholeAsTheSameBodyStreamed() throws Exception {
+        List<String> bad = List.of("", "{\"task\": ", "[1, 2]", "{\"task\": 7, \"unitId\": []}",
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"columns\":{\"age\":[\"40\", {}]}}",
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"rows\":[{\"age\":\"40\"}],\"rows\":[]}");
+        for (String text : bad) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            double before = readWhole();
+            Response whole = as("erin").contentType("application/json").body(body).post("/api/v1/score");
+            assertThat(readWhole()).as("read whole: %s", text).isEqualTo(before + 1);
+            String streamed = send(RawHttp.chunked(PATH, body));
+            assertThat(whole.statusCode()).as(text).isEqualTo(400);
+            assertThat(streamed).as(text).startsWith("HTTP/1.1 400");
+            JsonPath streamedProblem = JsonPath.from(RawHttp.body(streamed));
+            for (String member : List.of("status", "field", "detail")) {
+                assertThat(whole.jsonPath().getString(member)).as("%s of %s", member, text)
+                        .isEqualTo(streamedProblem.getString(member));
+            }
+        }
+    }
+
     @Test
     void shouldScoreOverHttp2AsOverHttp1() throws Exception {
         byte[] body = body("");
