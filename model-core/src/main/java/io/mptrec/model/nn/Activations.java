@@ -1,7 +1,6 @@
 package io.mptrec.model.nn;
 
 import java.lang.ref.Reference;
-import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -114,35 +113,15 @@ public final class Activations {
      * difference, the product), which made and registered about ten arrays a call.
      */
     public static INDArray softmaxRowsBackward(INDArray p, INDArray dp) {
-        if (p.rank() != 2 || !Arrays.equals(p.shape(), dp.shape())) {
-            throw new IllegalArgumentException("softmax's output " + p.shapeInfoToString() + " and its gradient "
-                    + dp.shapeInfoToString() + " differ in shape or are not matrices");
-        }
-        INDArray probabilities = NativeFloats.rowMajor(p);
-        INDArray gradient = NativeFloats.rowMajor(dp);
-        int rows = (int) p.rows();
-        int width = (int) p.columns();
-        INDArray dLogits = StepWorkspace.uninitialized(rows, width);
-        FloatBuffer ps = NativeFloats.of(probabilities);
-        FloatBuffer dps = NativeFloats.of(gradient);
-        FloatBuffer out = NativeFloats.of(dLogits);
-        float[] pRow = new float[width];
-        float[] dpRow = new float[width];
-        for (int r = 0; r < rows; r++) {
-            ps.get(r * width, pRow, 0, width);
-            dps.get(r * width, dpRow, 0, width);
+        return NativeFloats.mapRows(dp, p, (r, gradient, probabilities) -> {
             float dot = 0f;
-            for (int j = 0; j < width; j++) {
-                dot += pRow[j] * dpRow[j];
+            for (int j = 0; j < gradient.length; j++) {
+                dot += probabilities[j] * gradient[j];
             }
-            for (int j = 0; j < width; j++) {
-                dpRow[j] = (dpRow[j] - dot) * pRow[j];
+            for (int j = 0; j < gradient.length; j++) {
+                gradient[j] = (gradient[j] - dot) * probabilities[j];
             }
-            out.put(r * width, dpRow, 0, width);
-        }
-        Reference.reachabilityFence(probabilities);
-        Reference.reachabilityFence(gradient);
-        return dLogits;
+        });
     }
 
     public static INDArray sigmoid(INDArray x) {

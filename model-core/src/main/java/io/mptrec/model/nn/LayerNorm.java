@@ -1,7 +1,5 @@
 package io.mptrec.model.nn;
 
-import java.lang.ref.Reference;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -53,101 +51,51 @@ public final class LayerNorm {
     }
 
     /** u_hat = (u - mean(u)) * (var(u) + eps)^-0.5 per row, var the mean of the squared differences. */
-    public Pass normalise(INDArray input) {
-        INDArray u = NativeFloats.rowMajor(input);
-        int rows = (int) u.rows();
-        int width = (int) u.columns();
-        INDArray normalised = StepWorkspace.uninitialized(rows, width);
-        INDArray inverseStd = StepWorkspace.uninitialized(rows, 1);
-        FloatBuffer in = NativeFloats.of(u);
-        FloatBuffer out = NativeFloats.of(normalised);
-        float[] centred = new float[width];
-        float[] variances = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            in.get(r * width, centred, 0, width);
-            float mean = sum(centred, null, width) / width;
-            for (int j = 0; j < width; j++) {
-                centred[j] = centred[j] - mean;
+    public Pass normalise(INDArray u) {
+        float[] variances = new float[(int) u.rows()];
+        INDArray centred = NativeFloats.mapRows(u, null, (r, row, none) -> {
+            float mean = sum(row, null) / row.length;
+            for (int j = 0; j < row.length; j++) {
+                row[j] = row[j] - mean;
             }
-            variances[r] = sum(centred, centred, width) / width + (float) EPSILON;
-            out.put(r * width, centred, 0, width);
-        }
-        NativeFloats.of(inverseStd).put(0, variances);
+            variances[r] = sum(row, row) / row.length + (float) EPSILON;
+        });
+        INDArray inverseStd = NativeFloats.array(variances, variances.length, 1);
         INVERSE_SQUARE_ROOT.get().apply(inverseStd);
-        float[] scales = new float[rows];
-        NativeFloats.of(inverseStd).get(0, scales);
-        for (int r = 0; r < rows; r++) {
-            out.get(r * width, centred, 0, width);
-            for (int j = 0; j < width; j++) {
-                centred[j] = centred[j] * scales[r];
-            }
-            out.put(r * width, centred, 0, width);
-        }
-        Reference.reachabilityFence(u);
-        Reference.reachabilityFence(normalised);
-        return new Pass(normalised, inverseStd);
+        return new Pass(NativeFloats.timesColumn(centred, inverseStd, 0), inverseStd);
     }
 
     /** u_hat * gamma + beta. */
     public INDArray forward(Pass pass) {
-        INDArray y = NativeFloats.timesRow(pass.normalised(), gamma);
-        int rows = (int) y.rows();
-        int width = (int) y.columns();
-        float[] shift = new float[width];
-        NativeFloats.of(beta).get(0, shift, 0, width);
-        FloatBuffer values = NativeFloats.of(y);
-        float[] row = new float[width];
-        for (int r = 0; r < rows; r++) {
-            values.get(r * width, row, 0, width);
-            for (int j = 0; j < width; j++) {
-                row[j] = row[j] + shift[j];
+        float[] scale = FloatVectors.of(gamma);
+        float[] shift = FloatVectors.of(beta);
+        return NativeFloats.mapRows(pass.normalised(), null, (r, row, none) -> {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = row[j] * scale[j] + shift[j];
             }
-            values.put(r * width, row, 0, width);
-        }
-        Reference.reachabilityFence(y);
-        Reference.reachabilityFence(beta);
-        return y;
+        });
     }
 
     /** dL/du = (1/sigma) * (d_hat - mean(d_hat) - u_hat * mean(d_hat * u_hat)), d_hat = dy * gamma. */
-    public INDArray backward(Pass pass, INDArray outputGradient) {
-        INDArray dy = NativeFloats.rowMajor(outputGradient);
-        INDArray normalised = pass.normalised();
+    public INDArray backward(Pass pass, INDArray dy) {
         if (gammaGradient != null) {
-            NativeFloats.addColumnSumsOfProducts(dy, normalised, gammaGradient);
+            NativeFloats.addColumnSumsOfProducts(dy, pass.normalised(), gammaGradient);
             NativeFloats.addColumnSums(dy, betaGradient);
         }
-        INDArray dHat = NativeFloats.timesRow(dy, gamma);
-        int rows = (int) dHat.rows();
-        int width = (int) dHat.columns();
-        float[] scales = new float[rows];
-        NativeFloats.of(pass.inverseStd()).get(0, scales);
-        INDArray du = StepWorkspace.uninitialized(rows, width);
-        FloatBuffer dHats = NativeFloats.of(dHat);
-        FloatBuffer us = NativeFloats.of(normalised);
-        FloatBuffer out = NativeFloats.of(du);
-        float[] d = new float[width];
-        float[] u = new float[width];
-        for (int r = 0; r < rows; r++) {
-            dHats.get(r * width, d, 0, width);
-            us.get(r * width, u, 0, width);
-            float meanD = sum(d, null, width) / width;
-            float meanDU = sum(d, u, width) / width;
-            for (int j = 0; j < width; j++) {
+        float[] scales = FloatVectors.of(pass.inverseStd());
+        return NativeFloats.mapRows(NativeFloats.timesRow(dy, gamma), pass.normalised(), (r, d, u) -> {
+            float meanD = sum(d, null) / d.length;
+            float meanDU = sum(d, u) / d.length;
+            for (int j = 0; j < d.length; j++) {
                 d[j] = (d[j] - meanD - u[j] * meanDU) * scales[r];
             }
-            out.put(r * width, d, 0, width);
-        }
-        Reference.reachabilityFence(dy);
-        Reference.reachabilityFence(pass);
-        Reference.reachabilityFence(dHat);
-        return du;
+        });
     }
 
-    /** The sum from 0 of a's first n values, or of their products with b's when b is given. */
-    private static float sum(float[] a, float[] b, int n) {
+    /** The sum from 0 of a's values, or of their products with b's when b is given. */
+    private static float sum(float[] a, float[] b) {
         float sum = 0f;
-        for (int j = 0; j < n; j++) {
+        for (int j = 0; j < a.length; j++) {
             sum += b == null ? a[j] : a[j] * b[j];
         }
         return sum;

@@ -98,6 +98,56 @@ public final class NativeFloats {
         return product;
     }
 
+    /** The work on row r of one or two matrices, given as heap copies of the rows, which it may change. */
+    public interface RowKernel {
+        void row(int r, float[] first, float[] second);
+    }
+
+    /**
+     * Runs {@code kernel} on each row of {@code first} with the same row of {@code second} (a matrix of the same shape,
+     * or null), and returns a matrix of the running step's ({@link StepWorkspace#uninitialized}) holding {@code first}'s
+     * rows as the kernel left them; the inputs are not written. The loops of the passes that work row by row.
+     */
+    public static INDArray mapRows(INDArray first, INDArray second, RowKernel kernel) {
+        return eachRow(first, second, kernel, true);
+    }
+
+    /** As {@link #mapRows}, for a kernel that keeps what it computes itself: no matrix is made. */
+    public static void forEachRow(INDArray first, INDArray second, RowKernel kernel) {
+        eachRow(first, second, kernel, false);
+    }
+
+    private static INDArray eachRow(INDArray first, INDArray second, RowKernel kernel, boolean keep) {
+        if (first.rank() != 2 || second != null && !java.util.Arrays.equals(first.shape(), second.shape())) {
+            throw new IllegalArgumentException("rows of " + first.shapeInfoToString()
+                    + (second == null ? "" : " and " + second.shapeInfoToString()) + ": not matrices of one shape");
+        }
+        INDArray a = rowMajor(first);
+        INDArray b = second == null ? null : rowMajor(second);
+        int rows = (int) a.rows();
+        int width = (int) a.columns();
+        INDArray out = keep ? StepWorkspace.uninitialized(rows, width) : null;
+        FloatBuffer as = of(a);
+        FloatBuffer bs = b == null ? null : of(b);
+        FloatBuffer outs = out == null ? null : of(out);
+        float[] aRow = new float[width];
+        float[] bRow = b == null ? null : new float[width];
+        for (int r = 0; r < rows; r++) {
+            as.get(r * width, aRow, 0, width);
+            if (bs != null) {
+                bs.get(r * width, bRow, 0, width);
+            }
+            kernel.row(r, aRow, bRow);
+            if (outs != null) {
+                outs.put(r * width, aRow, 0, width);
+            }
+        }
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(out);
+        return out;
+    }
+
     /**
      * {@code target += addend} value by value, in Java: ND4J's {@code addi} registered an operation context with its
      * deallocator at every call. Arrays that are not both dense in the same order and shape go to ND4J's.
@@ -150,28 +200,13 @@ public final class NativeFloats {
             throw new IllegalArgumentException("column sums of " + a.shapeInfoToString() + " into "
                     + target.shapeInfoToString());
         }
-        INDArray left = rowMajor(a);
-        INDArray right = b == null ? null : rowMajor(b);
-        int rows = (int) a.rows();
         int columns = (int) a.columns();
-        FloatBuffer as = of(left);
-        FloatBuffer bs = right == null ? null : of(right);
         float[] sums = new float[columns];
-        float[] aRow = new float[columns];
-        float[] bRow = new float[columns];
-        for (int r = 0; r < rows; r++) {
-            as.get(r * columns, aRow, 0, columns);
-            if (bs == null) {
-                for (int j = 0; j < columns; j++) {
-                    sums[j] += aRow[j];
-                }
-            } else {
-                bs.get(r * columns, bRow, 0, columns);
-                for (int j = 0; j < columns; j++) {
-                    sums[j] += aRow[j] * bRow[j];
-                }
+        forEachRow(a, b, (r, aRow, bRow) -> {
+            for (int j = 0; j < columns; j++) {
+                sums[j] += bRow == null ? aRow[j] : aRow[j] * bRow[j];
             }
-        }
+        });
         FloatBuffer to = of(target);
         float[] values = new float[columns];
         to.get(0, values, 0, columns);
@@ -179,8 +214,6 @@ public final class NativeFloats {
             values[j] += sums[j];
         }
         to.put(0, values, 0, columns);
-        Reference.reachabilityFence(left);
-        Reference.reachabilityFence(right);
         Reference.reachabilityFence(target);
     }
 
@@ -323,32 +356,19 @@ public final class NativeFloats {
      * {@code target column.assign(a.mul(b).sum(true, 1))}.
      */
     public static void rowDotsInto(INDArray a, INDArray b, INDArray target, int column) {
-        if (!java.util.Arrays.equals(a.shape(), b.shape()) || a.rank() != 2 || target.rows() != a.rows()
-                || column >= target.columns() || target.ordering() != 'c') {
-            throw new IllegalArgumentException("row dots of " + a.shapeInfoToString() + " and " + b.shapeInfoToString()
-                    + " into column " + column + " of " + target.shapeInfoToString());
+        if (target.rows() != a.rows() || column >= target.columns() || !dense(target) || target.ordering() != 'c') {
+            throw new IllegalArgumentException("row dots of " + a.shapeInfoToString() + " into column " + column
+                    + " of " + target.shapeInfoToString());
         }
-        INDArray left = rowMajor(a);
-        INDArray right = rowMajor(b);
-        int rows = (int) a.rows();
-        int width = (int) a.columns();
         int targetColumns = (int) target.columns();
-        FloatBuffer as = of(left);
-        FloatBuffer bs = of(right);
         FloatBuffer to = of(target);
-        float[] aRow = new float[width];
-        float[] bRow = new float[width];
-        for (int r = 0; r < rows; r++) {
-            as.get(r * width, aRow, 0, width);
-            bs.get(r * width, bRow, 0, width);
+        forEachRow(a, b, (r, aRow, bRow) -> {
             float dot = 0f;
-            for (int j = 0; j < width; j++) {
+            for (int j = 0; j < aRow.length; j++) {
                 dot += aRow[j] * bRow[j];
             }
             to.put(r * targetColumns + column, dot);
-        }
-        Reference.reachabilityFence(left);
-        Reference.reachabilityFence(right);
+        });
         Reference.reachabilityFence(target);
     }
 
