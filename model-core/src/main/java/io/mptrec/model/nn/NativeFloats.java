@@ -311,34 +311,21 @@ public final class NativeFloats {
         return sum;
     }
 
-    /** {@code m} times column j of {@code weights}, row r by weight r, into a matrix of the running step's: ND4J's
-     * {@code m.mulColumnVector(weights column j)}. */
+    /**
+     * {@code m} times column j of {@code weights}, row r by weight r, into a matrix of the running step's: ND4J's
+     * {@code m.mulColumnVector(weights column j)}.
+     */
     public static INDArray timesColumn(INDArray m, INDArray weights, int j) {
-        if (m.rank() != 2 || weights.rows() != m.rows() || j >= weights.columns()) {
-            throw new IllegalArgumentException(m.shapeInfoToString() + " times column " + j + " of "
+        if (weights.rows() != m.rows()) {
+            throw new IllegalArgumentException(m.shapeInfoToString() + " times a column of "
                     + weights.shapeInfoToString());
         }
-        INDArray dense = rowMajor(m);
-        INDArray w = rowMajor(weights);
-        int rows = (int) m.rows();
-        int width = (int) m.columns();
-        int weightColumns = (int) w.columns();
-        INDArray product = StepWorkspace.uninitialized(rows, width);
-        FloatBuffer from = of(dense);
-        FloatBuffer factors = of(w);
-        FloatBuffer to = of(product);
-        float[] row = new float[width];
-        for (int r = 0; r < rows; r++) {
-            from.get(r * width, row, 0, width);
-            float factor = factors.get(r * weightColumns + j);
-            for (int c = 0; c < width; c++) {
-                row[c] *= factor;
+        float[] factors = columnValues(weights, j);
+        return mapRows(m, null, (r, row, none) -> {
+            for (int c = 0; c < row.length; c++) {
+                row[c] *= factors[r];
             }
-            to.put(r * width, row, 0, width);
-        }
-        Reference.reachabilityFence(dense);
-        Reference.reachabilityFence(w);
-        return product;
+        });
     }
 
     /** A copy of a matrix, in a matrix of the running step's: ND4J's {@code dup()}. */
@@ -374,16 +361,22 @@ public final class NativeFloats {
 
     /** Column j of a matrix as a rows x 1 matrix of the running step's (a copy). */
     public static INDArray column(INDArray m, int j) {
+        return array(columnValues(m, j), m.rows(), 1);
+    }
+
+    private static float[] columnValues(INDArray m, int j) {
+        if (m.rank() != 2 || j < 0 || j >= m.columns()) {
+            throw new IllegalArgumentException("no column " + j + " in " + m.shapeInfoToString());
+        }
         INDArray dense = rowMajor(m);
-        int rows = (int) m.rows();
         int columns = (int) m.columns();
-        float[] values = new float[rows];
+        float[] values = new float[(int) m.rows()];
         FloatBuffer from = of(dense);
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < values.length; r++) {
             values[r] = from.get(r * columns + j);
         }
         Reference.reachabilityFence(dense);
-        return array(values, rows, 1);
+        return values;
     }
 
     private static final float[] ZEROS = new float[CHUNK];
