@@ -34,8 +34,7 @@ final class GatedFusion {
     }
 
     Pass forward(INDArray x, INDArray taskPart, INDArray sharedPart) {
-        INDArray g = NativeFloats.rowMajor(gate == null
-                ? NativeFloats.array(FIXED, 1, 2).repeat(0, x.size(0))
+        INDArray g = NativeFloats.rowMajor(gate == null ? fixedGates(x.size(0))
                 : Activations.softmaxRows(gate.forward(x)));
         INDArray t = NativeFloats.rowMajor(taskPart);
         INDArray s = NativeFloats.rowMajor(sharedPart);
@@ -54,6 +53,16 @@ final class GatedFusion {
         Reference.reachabilityFence(t);
         Reference.reachabilityFence(s);
         return new Pass(g, t, s, fused);
+    }
+
+    /** {@link #FIXED} as every row's gate values, in a matrix of the running step's. */
+    private static INDArray fixedGates(long rows) {
+        float[] gates = new float[2 * (int) rows];
+        for (int r = 0; r < rows; r++) {
+            gates[2 * r] = FIXED[0];
+            gates[2 * r + 1] = FIXED[1];
+        }
+        return NativeFloats.array(gates, rows, 2);
     }
 
     Gradients backward(INDArray x, Pass pass, INDArray dFused, boolean needInputGradient) {

@@ -252,7 +252,11 @@ public final class Stage2Head implements TaskHead {
             }
             case TASK_SIMILARITY -> attention = Activations.softmaxRows(
                     prompt.mmul(keys.transpose()).divi(config.temperature())).repeat(0, rows);
-            default -> attention = Nd4j.valueArrayOf(new long[] {rows, attended}, 1.0f / attended, DataType.FLOAT);
+            default -> {
+                float[] uniform = new float[(int) rows * attended];
+                java.util.Arrays.fill(uniform, 1.0f / attended);
+                attention = NativeFloats.array(uniform, rows, attended);
+            }
         }
         // token after token as rows of their own, so that each expert is one operation whatever the tokens
         INDArray weights = byToken(attention);
@@ -263,8 +267,9 @@ public final class Stage2Head implements TaskHead {
         }
         INDArray mixed = byRow(NativeFloats.weightedSum(attendedExperts, weights, true), rows);
         GatedFusion.Pass fused = fusion.forward(x, NativeFloats.timesRow(mixed, prompt), experts[tasks]);
+        // the residual's array takes the sum (the same either way round)
         Mlp.Pass towerPass = tower.forward(residualScale == null ? fused.fused()
-                : fused.fused().add(NativeFloats.timesRow(query, residualScale)));
+                : NativeFloats.addi(NativeFloats.timesRow(query, residualScale), fused.fused()));
         // the wide part's array takes the sum (the same either way round)
         INDArray logits = wide == null || ep.rows() == null ? towerPass.output()
                 : NativeFloats.addi(wide.forward(ep.rows()), towerPass.output());
@@ -329,7 +334,7 @@ public final class Stage2Head implements TaskHead {
         INDArray dQueryResidual = null;
         if (residualScale != null) {
             if (residualScaleGradient != null) {
-                residualScaleGradient.addi(dFused.mul(pass.query()).sum(true, 0));
+                NativeFloats.addColumnSumsOfProducts(dFused, pass.query(), residualScaleGradient);
             }
             dQueryResidual = NativeFloats.timesRow(dFused, residualScale);
         }
@@ -364,7 +369,7 @@ public final class Stage2Head implements TaskHead {
                 }
                 INDArray dQuery = tokens == 1 ? dQueries[0] : Nd4j.hstack(dQueries);
                 if (dQueryResidual != null) {
-                    dQuery.addi(dQueryResidual);
+                    NativeFloats.addi(dQuery, dQueryResidual);
                 }
                 INDArray dProjected = norm.backward(pass.norm(), dQuery);
                 INDArray dxProjection = projection.backward(pass.projection(), dProjected, inputGradient);
@@ -391,7 +396,8 @@ public final class Stage2Head implements TaskHead {
             dExperts[e] = dMixedByToken.mulColumnVector(GatedFusion.column(byToken(pass.attention()), e))
                     .reshape(dMixed.size(0), dMixed.size(1));
         }
-        dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart() : NativeFloats.addi(dExperts[tasks], g.dSharedPart());
+        dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart()
+                : NativeFloats.addi(dExperts[tasks], g.dSharedPart());
         Encoder encoder = ep.encoder();
         for (int i = 0; i <= tasks; i++) {
             int e = (i + tasks) % (tasks + 1); // the shared expert first: the summation order of the paper's head

@@ -86,7 +86,7 @@ public final class Activations {
         return dx;
     }
 
-    /** Each thread's context for {@link #softmaxRows}: a new one per operation registered itself with the deallocator. */
+    /** Each thread's context for {@link #softmaxRows}: a new one per operation registered itself with ND4J. */
     private static final ThreadLocal<OpContext> SOFTMAX_CONTEXT =
             ThreadLocal.withInitial(() -> Nd4j.getExecutioner().buildContext());
 
@@ -97,7 +97,8 @@ public final class Activations {
      * thousand).
      */
     public static INDArray softmaxRows(INDArray logits) {
-        INDArray out = logits.rank() == 2 ? StepWorkspace.uninitialized(logits.rows(), logits.columns()) : logits.ulike();
+        INDArray out = logits.rank() == 2 ? StepWorkspace.uninitialized(logits.rows(), logits.columns())
+                : logits.ulike();
         OpContext context = SOFTMAX_CONTEXT.get();
         context.setInputArray(0, logits);
         context.setOutputArray(0, out);

@@ -28,7 +28,8 @@ public final class Blas {
      * operation, its context and its result's copy.
      */
     public static INDArray product(INDArray a, boolean transposeA, INDArray b, boolean transposeB) {
-        INDArray c = StepWorkspace.uninitialized(transposeA ? a.columns() : a.rows(), transposeB ? b.rows() : b.columns());
+        INDArray c = StepWorkspace.uninitialized(transposeA ? a.columns() : a.rows(),
+                transposeB ? b.rows() : b.columns());
         gemm(a, transposeA, b, transposeB, c, 0f);
         return c;
     }

@@ -105,8 +105,9 @@ public final class NativeFloats {
 
     /**
      * Runs {@code kernel} on each row of {@code first} with the same row of {@code second} (a matrix of the same shape,
-     * or null), and returns a matrix of the running step's ({@link StepWorkspace#uninitialized}) holding {@code first}'s
-     * rows as the kernel left them; the inputs are not written. The loops of the passes that work row by row.
+     * or null), and returns a matrix of the running step's ({@link StepWorkspace#uninitialized}) holding
+     * {@code first}'s rows as the kernel left them; the inputs are not written. The loops of the passes that work row by
+     * row.
      */
     public static INDArray mapRows(INDArray first, INDArray second, RowKernel kernel) {
         return eachRow(first, second, kernel, true);
@@ -258,8 +259,8 @@ public final class NativeFloats {
     /**
      * The weighted sum of {@code parts} (matrices of one shape) row by row, weight k of row r in {@code weights}'s
      * column k, into a matrix of the running step's: ND4J's {@code sum.addi(part.mulColumnVector(weights column k))}
-     * for k = 0, 1, ... in the same order, the sum starting as zeros ({@code fromZero}) or as the first product (the two
-     * differ only in the sign of a zero).
+     * for k = 0, 1, ... in the same order, the sum starting as zeros ({@code fromZero}) or as the first product (the
+     * two differ only in the sign of a zero).
      */
     public static INDArray weightedSum(INDArray[] parts, INDArray weights, boolean fromZero) {
         int rows = (int) parts[0].rows();
