@@ -9,7 +9,6 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * z = g[0] * taskPart + g[1] * sharedPart with g = softmax(x W), W bias-free (or a fixed g): the fusion
@@ -156,9 +155,5 @@ final class GatedFusion {
                 }
             }
         }
-    }
-
-    static INDArray column(INDArray m, int j) {
-        return m.get(NDArrayIndex.all(), NDArrayIndex.point(j)).reshape(m.size(0), 1);
     }
 }

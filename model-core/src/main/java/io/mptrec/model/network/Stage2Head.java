@@ -393,8 +393,8 @@ public final class Stage2Head implements TaskHead {
             if (e >= attended) {
                 continue;
             }
-            dExperts[e] = dMixedByToken.mulColumnVector(GatedFusion.column(byToken(pass.attention()), e))
-                    .reshape(dMixed.size(0), dMixed.size(1));
+            INDArray weighted = NativeFloats.timesColumn(dMixedByToken, byToken(pass.attention()), e);
+            dExperts[e] = byRow(weighted, dMixed.size(0));
         }
         dExperts[tasks] = dExperts[tasks] == null ? g.dSharedPart()
                 : NativeFloats.addi(dExperts[tasks], g.dSharedPart());

@@ -7,12 +7,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The matrix products of {@link Dense} and the attention's ({@link #product}), handed to OpenBLAS directly on the arrays' native memory. ND4J's own
- * {@code mmul} and {@code Nd4j.gemm} build an operation around every product (shape checks, an op context, for
- * {@code mmul} a copy of the result), which costs more than the product itself at a training step's shapes: at 256 x
- * 32 x 1 the op took 27 microseconds and sgemm 0.4, at 256 x 131 x 256 {@code mmul} 654 and sgemm 89
- * (model-core/BENCHMARKS.md). A float matrix whose rows or columns are contiguous (any ND4J matrix, a view of a
- * block of columns included) goes to sgemm as it lies; anything else is copied first.
+ * The matrix products of {@link Dense} and the attention's ({@link #product}), handed to OpenBLAS directly on the
+ * arrays' native memory. ND4J's own {@code mmul} and {@code Nd4j.gemm} build an operation around every product (shape
+ * checks, an op context, for {@code mmul} a copy of the result), which costs more than the product itself at a
+ * training step's shapes: at 256 x 32 x 1 the op took 27 microseconds and sgemm 0.4, at 256 x 131 x 256 {@code mmul}
+ * 654 and sgemm 89 (model-core/BENCHMARKS.md). A float matrix whose rows or columns are contiguous (any ND4J matrix, a
+ * view of a block of columns included) goes to sgemm as it lies; anything else is copied first.
  */
 public final class Blas {
 
