@@ -3,6 +3,7 @@ package io.mptrec.model.network;
 import io.mptrec.model.nn.Activations;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.Mlp;
+import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.Parameters;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,7 +59,7 @@ public final class ExpertAdapter {
 
     Pass forward(INDArray x) {
         INDArray down = this.down.forward(x);
-        INDArray hidden = Activations.relu(expert.layers().get(0).forward(x).addi(up.forward(down)));
+        INDArray hidden = Activations.relu(NativeFloats.addi(expert.layers().get(0).forward(x), up.forward(down)));
         return new Pass(down, hidden, Activations.relu(expert.layers().get(1).forward(hidden)));
     }
 
@@ -69,6 +70,6 @@ public final class ExpertAdapter {
         INDArray dPre = Activations.reluBackward(pass.hidden(), dHidden);
         INDArray dDown = up.backward(pass.down(), dPre, true);
         INDArray dx = down.backward(x, dDown, inputGradient);
-        return inputGradient ? dx.addi(expert.layers().get(0).backward(x, dPre, true)) : null;
+        return inputGradient ? NativeFloats.addi(dx, expert.layers().get(0).backward(x, dPre, true)) : null;
     }
 }

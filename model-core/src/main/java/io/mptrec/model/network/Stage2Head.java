@@ -250,8 +250,13 @@ public final class Stage2Head implements TaskHead {
                 INDArray scaled = NativeFloats.divi(tokens == 1 ? scores[0] : Nd4j.hstack(scores), tokenTemperature());
                 attention = byRow(Activations.softmaxRows(byToken(scaled)), rows);
             }
-            case TASK_SIMILARITY -> attention = Activations.softmaxRows(
-                    prompt.mmul(keys.transpose()).divi(config.temperature())).repeat(0, rows);
+            case TASK_SIMILARITY -> {
+                // one distribution for every row: the prompt's similarity to each key
+                INDArray similarity = Activations.softmaxRows(NativeFloats.divi(Blas.product(prompt, false, keys, true),
+                        config.temperature()));
+                attention = StepWorkspace.uninitialized(rows, attended);
+                Blas.setRows(attention, similarity);
+            }
             default -> {
                 float[] uniform = new float[(int) rows * attended];
                 java.util.Arrays.fill(uniform, 1.0f / attended);
@@ -378,8 +383,10 @@ public final class Stage2Head implements TaskHead {
                 }
             }
             case TASK_SIMILARITY -> {
-                if (promptGradient != null) {
-                    promptGradient.addi(dScores[0].sum(true, 0).mmul(keys)); // one token: ATTENTION only beyond
+                if (promptGradient != null) { // one token: ATTENTION only beyond
+                    INDArray dSimilarity = StepWorkspace.zeros(1, attended);
+                    NativeFloats.addColumnSums(dScores[0], dSimilarity);
+                    NativeFloats.addi(promptGradient, Blas.product(dSimilarity, false, keys, false));
                 }
             }
             default -> { }

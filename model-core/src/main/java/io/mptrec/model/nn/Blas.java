@@ -56,7 +56,7 @@ public final class Blas {
     }
 
     /** Every row of y (m x n, contiguous rows) set to the row vector bias (1 x n): a product with a column of ones. */
-    static void setRows(INDArray y, INDArray bias) {
+    public static void setRows(INDArray y, INDArray bias) {
         int m = (int) y.rows();
         int n = (int) y.columns();
         Operand b = Operand.of(row(bias, n), false);

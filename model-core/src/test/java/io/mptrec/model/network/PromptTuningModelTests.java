@@ -75,16 +75,18 @@ class PromptTuningModelTests {
     /**
      * A stage-2 step registers no native buffer with ND4J's deallocator once its arrays are kept: with the defaults'
      * parts (attention over the experts and the shared expert, LayerNorm, the gate, the wide part), the paper's head,
-     * the uniform attention, the fixed gate and the query residual. (Several prompt tokens, the task-similarity
-     * attention and the adapters still use ND4J's operations: model-core/BENCHMARKS.md.)
+     * the uniform attention, the fixed gate, the query residual, the adapters and the task-similarity attention.
+     * (Several prompt tokens still use ND4J's views and operations: model-core/BENCHMARKS.md.)
      */
-    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, wide {3}, query residual {4}")
-    @CsvSource({"ATTENTION,false,true,true,false", "ATTENTION,false,false,false,false", "UNIFORM,false,false,true,false",
-            "ATTENTION,true,true,true,false", "ATTENTION,false,true,true,true"})
+    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, wide {3}, query residual {4}, "
+            + "adapter rank {5}")
+    @CsvSource({"ATTENTION,false,true,true,false,0", "ATTENTION,false,false,false,false,0",
+            "UNIFORM,false,false,true,false,0", "ATTENTION,true,true,true,false,0", "ATTENTION,false,true,true,true,0",
+            "ATTENTION,false,true,true,false,3", "TASK_SIMILARITY,false,false,false,false,0"})
     void shouldRegisterNoNativeBufferInAStep(TuneConfig.Fusion fusion, boolean fixedGate, boolean attendShared,
-                                             boolean wide, boolean queryResidual) {
-        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, 0, wide, 1,
-                queryResidual);
+                                             boolean wide, boolean queryResidual, int adapterRank) {
+        TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide,
+                1, queryResidual);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
         model.trainStep(ROWS, LABELS);
         assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS), 10)).isZero();
