@@ -15,7 +15,6 @@ import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A task prompt trained against the frozen encoder (stage 2): a new task, or a new version of an existing one.
@@ -243,11 +242,12 @@ public final class Stage2Head implements TaskHead {
                 projected = projection.forward(x);
                 normalised = norm.normalise(projected.output());
                 query = norm.forward(normalised);
-                INDArray[] scores = new INDArray[tokens];
+                // token t's scores into its block of columns
+                INDArray scores = StepWorkspace.uninitialized(rows, (long) tokens * attended);
                 for (int t = 0; t < tokens; t++) {
-                    scores[t] = Blas.product(token(query, t), false, token(keys, t), true);
+                    Blas.gemm(token(query, t), false, token(keys, t), true, tokenWeights(scores, tokens, t), 0f);
                 }
-                INDArray scaled = NativeFloats.divi(tokens == 1 ? scores[0] : Nd4j.hstack(scores), tokenTemperature());
+                INDArray scaled = NativeFloats.divi(scores, tokenTemperature());
                 attention = byRow(Activations.softmaxRows(byToken(scaled)), rows);
             }
             case TASK_SIMILARITY -> {
@@ -288,12 +288,12 @@ public final class Stage2Head implements TaskHead {
      * more rows, in the same arithmetic order; m itself with one token.
      */
     private INDArray byToken(INDArray m) {
-        return tokens == 1 ? m : m.reshape('c', m.size(0) * tokens, m.size(1) / tokens);
+        return tokens == 1 ? m : StepWorkspace.reshaped(m, m.size(0) * tokens, m.size(1) / tokens);
     }
 
     /** The inverse of {@link #byToken}: (rows x M) x w as rows x (M x w); m itself with one token. */
     private INDArray byRow(INDArray m, long rows) {
-        return tokens == 1 ? m : m.reshape('c', rows, m.length() / rows);
+        return tokens == 1 ? m : StepWorkspace.reshaped(m, rows, m.length() / rows);
     }
 
     /** Token t's columns of m (a view), or m itself with one token. */
@@ -302,7 +302,7 @@ public final class Stage2Head implements TaskHead {
             return m;
         }
         long width = m.size(1) / tokens;
-        return m.get(NDArrayIndex.all(), NDArrayIndex.interval(t * width, (t + 1) * width));
+        return StepWorkspace.columns(m, t * width, (t + 1) * width);
     }
 
     /** Token t's attention weights over the attended experts (a view), or all of them with one token. */
@@ -311,7 +311,7 @@ public final class Stage2Head implements TaskHead {
             return attention;
         }
         long attended = attention.size(1) / tokens;
-        return attention.get(NDArrayIndex.all(), NDArrayIndex.interval(t * attended, (t + 1) * attended));
+        return StepWorkspace.columns(attention, t * attended, (t + 1) * attended);
     }
 
     /** tau / M: a token's scores are dot products over D/M values. */
@@ -364,15 +364,17 @@ public final class Stage2Head implements TaskHead {
             case ATTENTION -> {
                 if (sharedKeyGradient != null) {
                     for (int t = 0; t < tokens; t++) {
+                        // column `tasks` of token t's block
                         NativeFloats.addi(token(sharedKeyGradient, t), Blas.product(
-                                NativeFloats.column(dScores[t], tasks), true, token(pass.query(), t), false));
+                                NativeFloats.column(dScoresByToken, t * attended + tasks), true, token(pass.query(), t),
+                                false));
                     }
                 }
-                INDArray[] dQueries = new INDArray[tokens];
+                // token t's gradient into its block of columns
+                INDArray dQuery = StepWorkspace.uninitialized(x.size(0), keys.size(1));
                 for (int t = 0; t < tokens; t++) {
-                    dQueries[t] = Blas.product(dScores[t], false, token(keys, t), false);
+                    Blas.gemm(dScores[t], false, token(keys, t), false, token(dQuery, t), 0f);
                 }
-                INDArray dQuery = tokens == 1 ? dQueries[0] : Nd4j.hstack(dQueries);
                 if (dQueryResidual != null) {
                     NativeFloats.addi(dQuery, dQueryResidual);
                 }

@@ -34,8 +34,11 @@ public final class Blas {
         return c;
     }
 
-    /** c = op(a) op(b) + beta c, where op transposes when asked; c must be row-major with contiguous rows. */
-    static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float beta) {
+    /**
+     * c = op(a) op(b) + beta c, where op transposes when asked; c must be row-major with contiguous rows (a view of a
+     * block of columns too).
+     */
+    public static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float beta) {
         Operand x = Operand.of(a, transposeA);
         Operand y = Operand.of(b, transposeB);
         Operand z = Operand.of(c, false);

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runs one training step inside an ND4J workspace: every array the step creates (activations, gradients of
@@ -52,6 +53,7 @@ public final class StepWorkspace {
         StepArrays arrays = ARRAYS.get().computeIfAbsent(id, ignored -> new StepArrays());
         if (arrays != outer) {
             arrays.next = 0;
+            arrays.nextView = 0;
         } // else a step run within a step of the same id: it asks for arrays after the outer step's
         RUNNING.set(arrays);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, id)) {
@@ -75,6 +77,42 @@ public final class StepWorkspace {
     }
 
     /**
+     * Columns {@code [from, to)} of the matrix {@code m} as a view, or {@code m} itself when that is all of it. In a step
+     * the view is kept for the next steps while it is asked of the same array at the same place (ND4J makes, and
+     * registers with its deallocator, a new array for every view, even in a workspace).
+     */
+    public static INDArray columns(INDArray m, long from, long to) {
+        if (from == 0 && to == m.columns()) {
+            return m;
+        }
+        return view(m, 'k', from, to, () -> m.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)));
+    }
+
+    /**
+     * A dense row-major (c-order) array's values as a {@code rows} x {@code columns} matrix, a view kept as
+     * {@link #columns}'s are, or {@code m} itself when it has that shape. Any other array is reshaped by ND4J, which may
+     * copy it, and nothing is kept.
+     */
+    public static INDArray reshaped(INDArray m, long rows, long columns) {
+        if (m.rank() == 2 && m.rows() == rows && m.columns() == columns) {
+            return m;
+        }
+        if (!NativeFloats.dense(m) || m.ordering() != 'c') {
+            return m.reshape('c', rows, columns);
+        }
+        return view(m, 'r', rows, columns, () -> m.reshape('c', rows, columns));
+    }
+
+    private static INDArray view(INDArray source, char kind, long a, long b, Supplier<INDArray> make) {
+        StepArrays arrays = RUNNING.get();
+        return arrays == null ? make.get() : arrays.view(source, kind, a, b, make);
+    }
+
+    /** A view a step asked for at one place: of which array, which kind ('k' columns, 'r' reshaped) and bounds. */
+    private record KeptView(INDArray source, char kind, long a, long b, INDArray view) {
+    }
+
+    /**
      * The arrays one workspace id's steps ask for, in the order they ask: at each place the array of the shape asked for
      * last and the one before, so that a split's last, shorter batch and the full batches keep theirs, and another model
      * trained on the same thread (a grid's next point) replaces them within two steps. Before, a shape other than the
@@ -83,6 +121,28 @@ public final class StepWorkspace {
     private static final class StepArrays {
         private final List<INDArray[]> places = new ArrayList<>();
         private int next;
+        private final List<KeptView> views = new ArrayList<>();
+        private int nextView;
+
+        /** The view asked for at this place, kept if the last step asked the same of the same array there. */
+        INDArray view(INDArray source, char kind, long a, long b, Supplier<INDArray> make) {
+            int at = nextView++;
+            KeptView kept = at < views.size() ? views.get(at) : null;
+            if (kept != null && kept.source() == source && kept.kind() == kind && kept.a() == a && kept.b() == b) {
+                return kept.view();
+            }
+            INDArray view;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                view = make.get();
+            }
+            KeptView fresh = new KeptView(source, kind, a, b, view);
+            if (kept == null) {
+                views.add(fresh);
+            } else {
+                views.set(at, fresh);
+            }
+            return view;
+        }
 
         INDArray take(long rows, long columns) {
             int at = next++;

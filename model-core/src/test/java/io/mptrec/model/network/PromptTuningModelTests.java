@@ -75,18 +75,20 @@ class PromptTuningModelTests {
     /**
      * A stage-2 step registers no native buffer with ND4J's deallocator once its arrays are kept: with the defaults'
      * parts (attention over the experts and the shared expert, LayerNorm, the gate, the wide part), the paper's head,
-     * the uniform attention, the fixed gate, the query residual, the adapters and the task-similarity attention.
-     * (Several prompt tokens still use ND4J's views and operations: model-core/BENCHMARKS.md.)
+     * the uniform attention, the fixed gate, the query residual, the adapters, the task-similarity attention and
+     * several prompt tokens (with and without the shared expert attended).
      */
     @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, wide {3}, query residual {4}, "
-            + "adapter rank {5}")
-    @CsvSource({"ATTENTION,false,true,true,false,0", "ATTENTION,false,false,false,false,0",
-            "UNIFORM,false,false,true,false,0", "ATTENTION,true,true,true,false,0", "ATTENTION,false,true,true,true,0",
-            "ATTENTION,false,true,true,false,3", "TASK_SIMILARITY,false,false,false,false,0"})
+            + "adapter rank {5}, prompt tokens {6}")
+    @CsvSource({"ATTENTION,false,true,true,false,0,1", "ATTENTION,false,false,false,false,0,1",
+            "UNIFORM,false,false,true,false,0,1", "ATTENTION,true,true,true,false,0,1",
+            "ATTENTION,false,true,true,true,0,1", "ATTENTION,false,true,true,false,3,1",
+            "TASK_SIMILARITY,false,false,false,false,0,1", "ATTENTION,false,true,true,false,0,4",
+            "ATTENTION,false,false,false,false,0,2"})
     void shouldRegisterNoNativeBufferInAStep(TuneConfig.Fusion fusion, boolean fixedGate, boolean attendShared,
-                                             boolean wide, boolean queryResidual, int adapterRank) {
+                                             boolean wide, boolean queryResidual, int adapterRank, int tokens) {
         TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide,
-                1, queryResidual);
+                tokens, queryResidual);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
         model.trainStep(ROWS, LABELS);
         assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS), 10)).isZero();

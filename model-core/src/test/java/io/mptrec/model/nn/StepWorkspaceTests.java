@@ -77,4 +77,38 @@ class StepWorkspaceTests {
             return null;
         });
     }
+
+    /**
+     * A view a step asks for (a block of columns, a reshape) is the step before's when asked of the same array at the
+     * same place, and shows that array's values; asked of another array, or of other bounds, it is a new one. A
+     * reshape that is no view (of an array that is not dense and row-major) is not kept.
+     */
+    @Test
+    void shouldKeepAViewOfTheSameArrayFromStepToStep() {
+        INDArray m = org.nd4j.linalg.factory.Nd4j.arange(12).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                .reshape('c', 3, 4);
+        List<INDArray> first = StepWorkspace.run("view-step", () -> List.of(StepWorkspace.columns(m, 2, 4),
+                StepWorkspace.reshaped(m, 6, 2)));
+        List<INDArray> second = StepWorkspace.run("view-step", () -> List.of(StepWorkspace.columns(m, 2, 4),
+                StepWorkspace.reshaped(m, 6, 2)));
+        assertThat(second.get(0)).isSameAs(first.get(0));
+        assertThat(second.get(1)).isSameAs(first.get(1));
+        m.putScalar(1, 3, 70f);
+        assertThat(second.get(0).getFloat(1, 1)).isEqualTo(70f);
+        assertThat(second.get(1).getFloat(3, 1)).isEqualTo(70f);
+
+        INDArray other = m.dup();
+        INDArray ofOther = StepWorkspace.run("view-step", () -> StepWorkspace.columns(other, 2, 4));
+        assertThat(ofOther).isNotSameAs(first.get(0));
+        assertThat(ofOther.getFloat(1, 1)).isEqualTo(70f);
+        INDArray otherBounds = StepWorkspace.run("view-step", () -> StepWorkspace.columns(other, 1, 3));
+        assertThat(otherBounds).isNotSameAs(ofOther);
+        assertThat(otherBounds.getFloat(0, 0)).isEqualTo(1f);
+
+        assertThat(StepWorkspace.columns(m, 0, 4)).as("all of it").isSameAs(m);
+        INDArray columnMajor = m.dup('f');
+        INDArray copied = StepWorkspace.run("view-step", () -> StepWorkspace.reshaped(columnMajor, 6, 2));
+        assertThat(StepWorkspace.run("view-step", () -> StepWorkspace.reshaped(columnMajor, 6, 2)))
+                .isNotSameAs(copied);
+    }
 }
