@@ -24,8 +24,10 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -116,16 +118,26 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * A stage-2 step (tune's, the default head) on the stage-1 model's encoder frozen, batch 256: the frozen experts'
-     * forward pass, the new head's forward and backward passes and Adam on its parameters.
+     * A stage-2 step (tune's) on the stage-1 model's encoder frozen, batch 256: the frozen experts' forward pass (the
+     * adapted ones' with adapters), the new head's forward and backward passes and Adam on its parameters. The default
+     * head, then the options beyond it that change the step's operations, each alone on the default.
      */
     private void stage2Step(ModelConfig config, MultiTaskModel stage1, EncodedRows batch, float[] labels) {
         Encoder encoder = Encoder.frozen(config, NUMERIC, VOCABULARIES, 2, stage1.encoderArrays());
-        PromptTuningModel model = new PromptTuningModel(encoder, TuneConfig.defaults(), 1);
-        double seconds = median(() -> model.trainStep(batch, labels));
-        double buffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels), 20);
-        System.out.printf("training  stage-2 step, batch 256, default head %8.2f ms  %.0f samples/s, %.0f native buffers "
-                + "per step%n", seconds * 1e3, 256 / seconds, buffers);
+        TuneConfig head = TuneConfig.defaults();
+        Map<String, TuneConfig> heads = new LinkedHashMap<>();
+        heads.put("default head", head);
+        heads.put("adapter rank 3", head.withPath(head.attendShared(), 3, head.wide()));
+        heads.put("4 prompt tokens", head.withPromptTokens(4));
+        heads.put("task similarity", head.withPath(false, 0, head.wide())
+                .withFusion(TuneConfig.Fusion.TASK_SIMILARITY, false));
+        heads.forEach((name, tuning) -> {
+            PromptTuningModel model = new PromptTuningModel(encoder, tuning, 1);
+            double seconds = median(() -> model.trainStep(batch, labels));
+            double buffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels), 20);
+            System.out.printf("training  stage-2 step, batch 256, %-16s %8.2f ms  %.0f samples/s, %.0f native buffers "
+                    + "per step%n", name, seconds * 1e3, 256 / seconds, buffers);
+        });
     }
 
     /** The Java kernel's figures that issue #15's targets name, from {@link #scoring}. */
