@@ -146,21 +146,32 @@ public final class MultiTaskModel {
         return new StepResult(loss, rowLosses);
     }
 
-    /** The task classifier on h_s; its gradient reaches h_s reversed and scaled (DANN). */
+    /**
+     * The task classifier on h_s; its gradient reaches h_s reversed and scaled (DANN). In loops over the step's arrays,
+     * the gradient's arithmetic in the order of the ND4J operations it replaces ((p - y) times lambda / rows, then times
+     * -reversal), which made and registered 21 arrays a step. The loss is only reported: it is summed here in double,
+     * where ND4J's full reduction summed in an order of its own (the last digits may differ).
+     */
     private double adversaryStep(INDArray hs, int[] environments, double reversal, INDArray dShared) {
         INDArray probabilities = Activations.softmaxRows(adversary.forward(hs));
         int rows = (int) hs.size(0);
-        float[] target = new float[rows * tasks.size()];
-        for (int r = 0; r < rows; r++) {
-            target[r * tasks.size() + environments[r]] = 1f;
-        }
-        INDArray oneHot = NativeFloats.array(target, rows, tasks.size());
-        double crossEntropy = -oneHot.mul(org.nd4j.linalg.ops.transforms.Transforms.log(probabilities.add(1e-7f), false))
-                .sumNumber().doubleValue() / rows;
-        INDArray dLogits = probabilities.sub(oneHot).muli(config.lambdaAdv() / rows);
-        INDArray dh = adversary.backward(hs, dLogits, true);
-        dShared.addi(dh.muli(-reversal));
-        return config.lambdaAdv() * crossEntropy;
+        float scale = (float) (config.lambdaAdv() / rows);
+        double[] crossEntropy = {0};
+        INDArray dLogits = NativeFloats.mapRows(probabilities, null, (r, p, unused) -> {
+            int environment = environments[r];
+            crossEntropy[0] -= Math.log(p[environment] + 1e-7f);
+            for (int j = 0; j < p.length; j++) {
+                p[j] = (p[j] - (j == environment ? 1f : 0f)) * scale;
+            }
+        });
+        float reversed = (float) -reversal;
+        INDArray dh = NativeFloats.mapRows(adversary.backward(hs, dLogits, true), null, (r, d, unused) -> {
+            for (int j = 0; j < d.length; j++) {
+                d[j] *= reversed;
+            }
+        });
+        NativeFloats.addi(dShared, dh);
+        return config.lambdaAdv() * crossEntropy[0] / rows;
     }
 
     /** Predicted probabilities per task, in batches. */

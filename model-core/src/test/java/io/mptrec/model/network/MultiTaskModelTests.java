@@ -8,6 +8,8 @@ import io.mptrec.model.nn.AdamOptimizer;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.factory.Nd4j;
 
 class MultiTaskModelTests {
@@ -79,14 +81,16 @@ class MultiTaskModelTests {
 
     /**
      * A stage-1 step registers no native buffer with ND4J's deallocator once its arrays are kept (the first step makes
-     * them): nothing is left for the collector to find. The optional adversary still uses ND4J's operations.
+     * them): nothing is left for the collector to find. With the optional adversary as well.
      */
-    @Test
-    void shouldRegisterNoNativeBufferInAStep() {
-        MultiTaskModel model = MultiTaskModel.create(GradientCheck.tinyConfig(), 3, GradientCheck.TINY_VOCABULARIES,
-                List.of("a", "b"), 7);
-        model.trainStep(ROWS, LABELS, null, 0);
-        assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS, null, 0), 10)).isZero();
+    @ParameterizedTest(name = "adversary {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRegisterNoNativeBufferInAStep(boolean adversary) {
+        MultiTaskModel model = MultiTaskModel.create(GradientCheck.tinyConfig().withDisentangle(adversary), 3,
+                GradientCheck.TINY_VOCABULARIES, List.of("a", "b"), 7);
+        int[] environments = adversary ? new int[] {0, 1, 1, 0, 0, 1, 0, 1} : null;
+        model.trainStep(ROWS, LABELS, environments, 0.5);
+        assertThat(NativeBuffers.registeredPerRun(() -> model.trainStep(ROWS, LABELS, environments, 0.5), 10)).isZero();
     }
 
     private static float[] trainedWeights(long seed) {
