@@ -102,6 +102,7 @@ final class BenchCommand implements Callable<Integer> {
                         + "model's-threads product), %.0f samples/s, %.0f native buffers per step%n",
                 stepSeconds * 1e3, stepGflop / stepSeconds, 100 * stepGflop / stepSeconds / ceiling,
                 100 * stepShare, 256 / stepSeconds, stepBuffers);
+        adversaryStep(config, batch, labels);
         stage2Step(config, model, batch, labels[0]);
         subnormalCost();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -115,6 +116,17 @@ final class BenchCommand implements Callable<Integer> {
         double[] peer = printOnnxRuntimePeer();
         printTargets(stepShare, scoring, peer);
         return 0;
+    }
+
+    /** The stage-1 step with pretrain's optional adversary ({@code --disentangle}): time and native buffers. */
+    private void adversaryStep(ModelConfig config, EncodedRows batch, float[][] labels) {
+        MultiTaskModel model = MultiTaskModel.create(config.withDisentangle(true), NUMERIC, VOCABULARIES,
+                List.of("income", "marital"), 1);
+        int[] environments = new SplittableRandom(5).ints(256, 0, 2).toArray();
+        double seconds = median(() -> model.trainStep(batch, labels, environments, 0.5));
+        double buffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels, environments, 0.5), 20);
+        System.out.printf("training  stage-1 step, batch 256, K=2, adversary %8.2f ms  %.0f samples/s, %.0f native "
+                + "buffers per step%n", seconds * 1e3, 256 / seconds, buffers);
     }
 
     /**
