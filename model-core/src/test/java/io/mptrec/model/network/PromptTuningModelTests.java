@@ -9,9 +9,12 @@ import io.mptrec.model.inference.NativeBuffers;
 import io.mptrec.model.nn.AdamOptimizer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PromptTuningModelTests {
 
@@ -29,16 +32,33 @@ class PromptTuningModelTests {
         return Encoder.frozen(stage1.config(), 3, GradientCheck.TINY_VOCABULARIES, 3, stage1.encoderArrays());
     }
 
+    /**
+     * The stage-2 variants both tests below run: fusion, fixed gate, shared expert attended, adapter rank, wide part,
+     * prompt tokens, query residual. The second is the default's.
+     */
+    static Stream<Arguments> variants() {
+        return Stream.of(
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, false, 0, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, true, 0, true, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, true, false, 0, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.UNIFORM, false, false, 0, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.TASK_SIMILARITY, false, false, 0, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, true, 0, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, false, 2, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.UNIFORM, false, false, 3, false, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, false, 0, true, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, true, 2, true, 1, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, false, 0, false, 2, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, true, 2, true, 2, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, true, true, 0, false, 4, false),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, false, 0, false, 1, true),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, false, true, 0, true, 1, true),
+                Arguments.of(TuneConfig.Fusion.ATTENTION, true, true, 2, true, 2, true));
+    }
+
     @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}, tokens {5},"
             + " query residual {6}")
-    @CsvSource({"ATTENTION,false,false,0,false,1,false", "ATTENTION,true,false,0,false,1,false",
-            "UNIFORM,false,false,0,false,1,false", "TASK_SIMILARITY,false,false,0,false,1,false",
-            "ATTENTION,false,true,0,false,1,false", "ATTENTION,false,false,2,false,1,false",
-            "UNIFORM,false,false,3,false,1,false", "ATTENTION,false,false,0,true,1,false",
-            "ATTENTION,false,true,2,true,1,false", "ATTENTION,false,false,0,false,2,false",
-            "ATTENTION,false,true,2,true,2,false", "ATTENTION,true,true,0,false,4,false",
-            "ATTENTION,false,false,0,false,1,true", "ATTENTION,false,true,0,true,1,true",
-            "ATTENTION,true,true,2,true,2,true"})
+    @MethodSource("variants")
     void shouldMatchFiniteDifferencesForEveryStage2Parameter(TuneConfig.Fusion fusion, boolean fixedGate,
                                                             boolean attendShared, int adapterRank, boolean wide,
                                                             int promptTokens, boolean queryResidual) {
@@ -73,20 +93,16 @@ class PromptTuningModelTests {
     }
 
     /**
-     * A stage-2 step registers no native buffer with ND4J's deallocator once its arrays are kept: with the defaults'
-     * parts (attention over the experts and the shared expert, LayerNorm, the gate, the wide part), the paper's head,
-     * the uniform attention, the fixed gate, the query residual, the adapters, the task-similarity attention and
-     * several prompt tokens (with and without the shared expert attended).
+     * A stage-2 step registers no native buffer with ND4J's deallocator once its arrays are kept, in every variant: the
+     * default's parts (attention over the experts and the shared expert, LayerNorm, the gate, the wide part), the
+     * paper's head, the uniform and task-similarity attentions, the fixed gate, the adapters, several prompt tokens and
+     * the query residual.
      */
-    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, wide {3}, query residual {4}, "
-            + "adapter rank {5}, prompt tokens {6}")
-    @CsvSource({"ATTENTION,false,true,true,false,0,1", "ATTENTION,false,false,false,false,0,1",
-            "UNIFORM,false,false,true,false,0,1", "ATTENTION,true,true,true,false,0,1",
-            "ATTENTION,false,true,true,true,0,1", "ATTENTION,false,true,true,false,3,1",
-            "TASK_SIMILARITY,false,false,false,false,0,1", "ATTENTION,false,true,true,false,0,4",
-            "ATTENTION,false,false,false,false,0,2"})
+    @ParameterizedTest(name = "{0}, fixed gate {1}, shared expert attended {2}, adapter rank {3}, wide {4}, tokens {5},"
+            + " query residual {6}")
+    @MethodSource("variants")
     void shouldRegisterNoNativeBufferInAStep(TuneConfig.Fusion fusion, boolean fixedGate, boolean attendShared,
-                                             boolean wide, boolean queryResidual, int adapterRank, int tokens) {
+                                             int adapterRank, boolean wide, int tokens, boolean queryResidual) {
         TuneConfig config = new TuneConfig(fusion, fixedGate, 0.5, 1e-2, 8, 3e-3, 1, 1, attendShared, adapterRank, wide,
                 tokens, queryResidual);
         PromptTuningModel model = new PromptTuningModel(frozenEncoder(), config, 9);
