@@ -123,10 +123,15 @@ final class BenchCommand implements Callable<Integer> {
         MultiTaskModel model = MultiTaskModel.create(config.withDisentangle(true), NUMERIC, VOCABULARIES,
                 List.of("income", "marital"), 1);
         int[] environments = new SplittableRandom(5).ints(256, 0, 2).toArray();
-        double seconds = median(() -> model.trainStep(batch, labels, environments, 0.5));
-        double buffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels, environments, 0.5), 20);
-        System.out.printf("training  stage-1 step, batch 256, K=2, adversary %8.2f ms  %.0f samples/s, %.0f native "
-                + "buffers per step%n", seconds * 1e3, 256 / seconds, buffers);
+        printStep("stage-1 step, batch 256, K=2, adversary", () -> model.trainStep(batch, labels, environments, 0.5));
+    }
+
+    /** One training step's line: its median time, its rate at batch 256 and the native buffers it registers. */
+    private void printStep(String name, Runnable step) {
+        double seconds = median(step);
+        double buffers = NativeBuffers.registeredPerRun(step, 20);
+        System.out.printf("training  %-42s %8.2f ms  %.0f samples/s, %.0f native buffers per step%n", name,
+                seconds * 1e3, 256 / seconds, buffers);
     }
 
     /**
@@ -145,10 +150,7 @@ final class BenchCommand implements Callable<Integer> {
                 .withFusion(TuneConfig.Fusion.TASK_SIMILARITY, false));
         heads.forEach((name, tuning) -> {
             PromptTuningModel model = new PromptTuningModel(encoder, tuning, 1);
-            double seconds = median(() -> model.trainStep(batch, labels));
-            double buffers = NativeBuffers.registeredPerRun(() -> model.trainStep(batch, labels), 20);
-            System.out.printf("training  stage-2 step, batch 256, %-16s %8.2f ms  %.0f samples/s, %.0f native buffers "
-                    + "per step%n", name, seconds * 1e3, 256 / seconds, buffers);
+            printStep("stage-2 step, batch 256, " + name, () -> model.trainStep(batch, labels));
         });
     }
 

@@ -1,6 +1,7 @@
 package io.mptrec.model.network;
 
 import io.mptrec.model.nn.Activations;
+import io.mptrec.model.nn.Blas;
 import io.mptrec.model.nn.Dense;
 import io.mptrec.model.nn.NativeFloats;
 import io.mptrec.model.nn.StepWorkspace;
@@ -56,12 +57,9 @@ final class GatedFusion {
 
     /** {@link #FIXED} as every row's gate values, in a matrix of the running step's. */
     private static INDArray fixedGates(long rows) {
-        float[] gates = new float[2 * (int) rows];
-        for (int r = 0; r < rows; r++) {
-            gates[2 * r] = FIXED[0];
-            gates[2 * r + 1] = FIXED[1];
-        }
-        return NativeFloats.array(gates, rows, 2);
+        INDArray gates = StepWorkspace.uninitialized(rows, 2);
+        Blas.setRows(gates, NativeFloats.array(FIXED, 1, 2));
+        return gates;
     }
 
     Gradients backward(INDArray x, Pass pass, INDArray dFused, boolean needInputGradient) {
