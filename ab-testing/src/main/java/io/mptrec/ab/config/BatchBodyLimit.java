@@ -13,7 +13,7 @@ import java.lang.annotation.Target;
 /** The body limit of the batch endpoints, KPI events and covariates ({@code mptrec.ab.batches.max-body-bytes}). */
 @Provider
 @BatchBodyLimit.Limited
-public class BatchBodyLimit extends BodyLimit {
+public class BatchBodyLimit extends BodyLimit.Streamed {
 
     /** Marks the operations whose body the batch limit holds. */
     @NameBinding

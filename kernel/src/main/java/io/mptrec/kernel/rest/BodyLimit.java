@@ -16,10 +16,13 @@ import java.util.regex.Pattern;
 /**
  * A body limit tighter than the application's ({@code quarkus.http.limits.max-body-size}, which artifact uploads
  * need), held for the operations a subclass's name-binding annotation marks: a declared length beyond it is refused
- * before the body is read, an undeclared (chunked) one as soon as the reader passes it; both with a 413 problem naming
- * the body. A subclass is a {@code @Provider} with its binding, and says what the body is and where its limit is set.
+ * before the body is read, an undeclared (chunked) one as soon as the reader passes it ({@link #limited}); both with a
+ * 413 problem naming the body. A subclass is a {@code @Provider} with its binding, and says what the body is and where
+ * its limit is set. Reading through {@link #limited} is the binding's reader interceptor ({@link Streamed}) or, for a
+ * body its own reader reads from memory, that reader (a reader interceptor makes Quarkus REST copy every body into a
+ * stream before a reader runs).
  */
-public abstract class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
+public abstract class BodyLimit implements ContainerRequestFilter {
 
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
 
@@ -66,10 +69,23 @@ public abstract class BodyLimit implements ContainerRequestFilter, ReaderInterce
         return header != null && DECIMAL.matcher(header).matches() ? Long.parseLong(header) : -1;
     }
 
-    @Override
-    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        context.setInputStream(new Counting(context.getInputStream(), limit()));
-        return context.proceed();
+    /** {@code in}, refused with a 413 problem as soon as it has given more bytes than the limit. */
+    public InputStream limited(InputStream in) {
+        return new Counting(in, limit());
+    }
+
+    /** A body limit whose bodies the binding's reader interceptor counts, whatever reader reads them. */
+    public abstract static class Streamed extends BodyLimit implements ReaderInterceptor {
+
+        protected Streamed(LongSupplier configured, String body, String property) {
+            super(configured, body, property);
+        }
+
+        @Override
+        public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+            context.setInputStream(limited(context.getInputStream()));
+            return context.proceed();
+        }
     }
 
     private ApiException refusal() {

@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
 /** The body limit of scoring ({@code mptrec.ab.serving.max-body-bytes}). */
 @Provider
 @ScoringBodyLimit.Limited
-public class ScoringBodyLimit extends BodyLimit {
+public class ScoringBodyLimit extends BodyLimit.Streamed {
 
     /** Marks the operations whose body the scoring limit holds. */
     @NameBinding
