@@ -32,7 +32,8 @@ import static org.hamcrest.Matchers.equalTo;
  * Issue 15: a score request's body is read whole on the I/O thread before the endpoint runs
  * ({@link ScoringBodyBuffer}), when the request is authenticated, HTTP/1.x and declares a length within the scoring
  * limit; otherwise it is streamed to the endpoint as before. Either way the same body gets the same scores, the limit
- * holds to the byte, and an anonymous request is refused without its body being read.
+ * holds to the byte, and an anonymous request is refused without its body being read. The same reader reads both
+ * ({@link io.mptrec.ab.serving.rest.ScoreRequestReader}): a body read whole from the memory it was read into.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -77,13 +78,18 @@ class ScoringBodyTests {
 
     /**
      * A bad body read whole is refused as the same body streamed: the same status and the same problem, field and
-     * detail (malformed, truncated, mistyped, an empty body, a duplicate member).
+     * detail (malformed, truncated, mistyped, an empty body, a duplicate member or column, a control character, columns
+     * of different lengths, a number that is none).
      */
     @Test
     void shouldRefuseABadBodyReadWholeAsTheSameBodyStreamed() throws Exception {
         List<String> bad = List.of("", "{\"task\": ", "[1, 2]", "{\"task\": 7, \"unitId\": []}",
                 "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"columns\":{\"age\":[\"40\", {}]}}",
-                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"rows\":[{\"age\":\"40\"}],\"rows\":[]}");
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"rows\":[{\"age\":\"40\"}],\"rows\":[]}",
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"columns\":{\"age\":[\"40\"],\"age\":[\"41\"]}}",
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"columns\":{\"age\":[\"4\u0001\"]}}",
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"columns\":{\"age\":[\"40\",\"41\"],\"sex\":[\"m\"]}}",
+                "{\"task\":\"" + TASK + "\",\"unitId\":\"u-1\",\"columns\":{\"age\":[\"forty\"]}}");
         for (String text : bad) {
             byte[] body = text.getBytes(StandardCharsets.UTF_8);
             double before = readWhole();

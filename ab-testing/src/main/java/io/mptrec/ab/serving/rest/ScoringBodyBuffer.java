@@ -28,6 +28,7 @@ import static io.vertx.core.http.HttpVersion.HTTP_2;
  * way. Any other goes on to the endpoint as a stream: an anonymous request is refused by the role check before its body
  * is read, one too large or sent in chunks by {@link ScoringBodyLimit} with a problem. An HTTP/2 request cannot be
  * read first: Quarkus REST pauses every request it takes, and Vert.x refuses to pause an HTTP/2 request already read.
+ * {@link ScoreRequestReader} reads either kind of body.
  */
 @ApplicationScoped
 public class ScoringBodyBuffer {

@@ -11,10 +11,14 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The body limit of scoring ({@code mptrec.ab.serving.max-body-bytes}). */
+/**
+ * The body limit of scoring ({@code mptrec.ab.serving.max-body-bytes}): a declared length beyond it refused here, a
+ * streamed body counted by {@link ScoreRequestReader} (a reader interceptor would make Quarkus REST copy every body, the
+ * ones {@link ScoringBodyBuffer} read whole too, into a stream before the reader runs).
+ */
 @Provider
 @ScoringBodyLimit.Limited
-public class ScoringBodyLimit extends BodyLimit.Streamed {
+public class ScoringBodyLimit extends BodyLimit {
 
     /** Marks the operations whose body the scoring limit holds. */
     @NameBinding
