@@ -289,6 +289,9 @@ class ServingBenchmarkIT {
     record Phase(double throughput, double p50, double p99, int errors) {
     }
 
+    /** Each phase's start and end (epoch ms, the GC log's clock) and its requests, in the order run. */
+    private final Map<String, double[]> windows = new LinkedHashMap<>();
+
     /** Printed as a phase starts, so that a profiler can be attached to the application for it (e.g. perf -p). */
     private void announce(String phase) {
         System.out.println("[benchmark] phase '" + phase + "' starts at " + java.time.Instant.now()
@@ -528,6 +531,42 @@ class ServingBenchmarkIT {
                     late[0], late[1], late[2], late[3]));
         }
         tail(safepoints(log));
+        allocation(log);
+    }
+
+    /**
+     * What the application allocated per request in each phase, from its GC log: the heap's growth from the end of
+     * one young collection to the start of the next (before minus after, in MB as the log prints it), summed over the
+     * collections inside the phase and shared out by the phase's requests at its average rate. Fewer bytes a request
+     * mean rarer collections, the tail's largest pauses.
+     */
+    private void allocation(List<String> log) {
+        Pattern young = Pattern.compile("^\\[(\\d+)ms\\].*Pause Young.* (\\d+)M->(\\d+)M\\(\\d+M\\) [0-9.]+ms$");
+        List<long[]> collections = new ArrayList<>(); // end (epoch ms), heap before, heap after (MB)
+        for (String l : log) {
+            Matcher m = young.matcher(l.strip());
+            if (m.matches()) {
+                collections.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                        Long.parseLong(m.group(3))});
+            }
+        }
+        line("");
+        line("What the application allocated per request (from its GC log: the heap's growth between young collections "
+                + "inside the phase):");
+        line("");
+        line("| phase | young collections in it | allocated per request (KB) |");
+        line("|---|---|---|");
+        for (Map.Entry<String, double[]> phase : windows.entrySet()) {
+            double[] w = phase.getValue();
+            List<long[]> in = collections.stream().filter(c -> c[0] >= w[0] && c[0] <= w[1]).toList();
+            double grown = 0;
+            for (int i = 1; i < in.size(); i++) {
+                grown += in.get(i)[1] - in.get(i - 1)[2];
+            }
+            String perRequest = in.size() < 3 ? "–" : String.format(Locale.ROOT, "%.0f", grown * 1024
+                    / (w[2] * (in.get(in.size() - 1)[0] - in.get(0)[0]) / (w[1] - w[0])));
+            line(String.format(Locale.ROOT, "| %s | %d | %s |", phase.getKey(), in.size(), perRequest));
+        }
     }
 
     /**
@@ -648,6 +687,8 @@ class ServingBenchmarkIT {
                       double ownCpuMillis) {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         Phase phase = new Phase(sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), errors);
+        double end = System.currentTimeMillis();
+        windows.put(name, new double[] {end - seconds * 1000, end, sorted.length});
         int requests = Math.max(1, sorted.length);
         line(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.1f | %.2f (%.2f) | %.2f | %.0f |", name,
                 sorted.length, errors, phase.throughput(), phase.p50(), phase.p99(), cpuMillis[0] / requests,
