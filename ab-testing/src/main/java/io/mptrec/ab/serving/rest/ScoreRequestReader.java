@@ -23,8 +23,8 @@ import java.lang.reflect.Type;
  * Reads a score request's body with the application's mapper ({@link io.mptrec.kernel.json.StrictJson}): one read whole
  * by {@link ScoringBodyBuffer} from the memory it was read into, a streamed one counted against the scoring limit
  * ({@link ScoringBodyLimit#limited}). Quarkus REST's own reader takes every body as a stream, and for a body read whole
- * that stream reads a copy of it: 57-120 KB a 100-candidate request, 9-11 % of what such a request allocated
- * (ab-testing/BENCHMARK.md, "where a request's memory goes").
+ * that stream reads a copy of it: a 100-candidate request then allocated 650 KB as rows and 365 KB as columns, 117 and
+ * 61 KB more than now (ab-testing/BENCHMARK.md, today's figures).
  */
 @Provider
 @Consumes(MediaType.APPLICATION_JSON)
