@@ -205,8 +205,8 @@ class ServingBenchmarkIT {
             events();
             serverTimings();
             gcPauses();
-            targets(List.of(rowsInProcess, columnsInProcess), List.of(rowsClosed, columnsClosed), List.of(rowsAtHalf, columnsAtHalf),
-                    List.of(rowsAtRate, columnsAtRate), pingAtRate);
+            targets(List.of(rowsInProcess, columnsInProcess), List.of(rowsClosed, columnsClosed),
+                    List.of(rowsAtHalf, columnsAtHalf), List.of(rowsAtRate, columnsAtRate), pingAtRate);
             line("");
             line("load average after: " + PackagedApp.loadAverage());
             Files.writeString(Path.of("target", "benchmark-report.md"), report.toString());
