@@ -45,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -163,8 +162,11 @@ class ServingBenchmarkIT {
             List<Map<String, String>> rowsRead = rows.stream().<Map<String, String>>map(TextRow::of).toList();
             Map<String, List<String>> columnsRead = new LinkedHashMap<>();
             columns.forEach((name, values) -> columnsRead.put(name, TextColumn.of(values)));
-            Function<Scorer, float[]> rowsPass = scorer -> scorer.score(rowsRead);
-            Function<Scorer, float[]> columnsPass = scorer -> scorer.scoreColumns(columnsRead);
+            Path artifacts = Path.of("..", "data", "census-income-kdd", "artifacts");
+            Scorer scorer = new Scorer(EncoderArtifact.read(artifacts.resolve("encoder")),
+                    TaskPromptArtifact.read(artifacts.resolve("prompt-income")));
+            Runnable rowsPass = () -> scorer.score(rowsRead);
+            Runnable columnsPass = () -> scorer.scoreColumns(columnsRead);
             String loadBefore = PackagedApp.loadAverage();
             byte[] ping = KeepAliveConnection.request(port, "/api/v1/score/ping", Api.basic("erin"), null);
             String warmUp = warmUp(List.of(score(hundred), score(hundredColumns), score(one), ping));
@@ -228,13 +230,10 @@ class ServingBenchmarkIT {
      * server does), one thread per core, while the application idles: the rate the HTTP path is measured against.
      *
      * @param what the candidates' layout, said in the report's row
-     * @param pass one pass of the scorer over the candidates
+     * @param pass one pass of the server's scorer over the candidates
      * @param when said in the report's row (the rate is measured before and after the closed loops)
      */
-    private double inProcess(String what, Function<Scorer, float[]> pass, String when) throws Exception {
-        Path artifacts = Path.of("..", "data", "census-income-kdd", "artifacts");
-        Scorer scorer = new Scorer(EncoderArtifact.read(artifacts.resolve("encoder")),
-                TaskPromptArtifact.read(artifacts.resolve("prompt-income")));
+    private double inProcess(String what, Runnable pass, String when) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         double[] before = null;
@@ -248,7 +247,7 @@ class ServingBenchmarkIT {
                 pool.submit(() -> {
                     while (System.nanoTime() < end) {
                         long started = System.nanoTime();
-                        pass.apply(scorer);
+                        pass.run();
                         if (counted) {
                             latencies.add(System.nanoTime() - started);
                         }
