@@ -173,18 +173,18 @@ public final class BinaryMetrics {
     }
 
     /** Maps float bits so that signed int order equals float order (and -0 equals +0). */
-    private static int sortableBits(float score) {
+    static int sortableBits(float score) {
         int bits = Float.floatToIntBits(score == 0f ? 0f : score);
         return bits >= 0 ? bits : bits ^ 0x7fffffff;
     }
 
-    private static void checkLengths(int a, int b) {
+    static void checkLengths(int a, int b) {
         if (a != b) {
             throw new IllegalArgumentException("lengths differ: " + a + " vs " + b);
         }
     }
 
-    private static void checkLabel(float[] labels, int i) {
+    static void checkLabel(float[] labels, int i) {
         if (labels[i] != 0f && labels[i] != 1f) {
             throw new IllegalArgumentException("label " + i + " is " + labels[i] + ", not 0 or 1");
         }
