@@ -79,9 +79,9 @@ public final class BaselineTrainer {
 
     private static TrainingReport report(ExpertNetwork model, SplitData validation, SplitData test,
                                          EarlyStopping.Outcome outcome, long started) {
-        List<OfflineMetric> metrics = Evaluation.metrics(model.tasks(), model::predict, List.of(validation, test));
+        Evaluation.Evaluated evaluated = Evaluation.evaluate(model.tasks(), model::predict, List.of(validation, test));
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainingReport(outcome.epochs(), outcome.bestEpoch(), seconds, outcome.samplesPerSecond(),
-                model.parameters().count(), model.nonEmbeddingParameters(), metrics);
+                model.parameters().count(), model.nonEmbeddingParameters(), evaluated.metrics(), evaluated.test());
     }
 }

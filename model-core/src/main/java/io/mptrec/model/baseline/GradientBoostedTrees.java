@@ -3,6 +3,8 @@ package io.mptrec.model.baseline;
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.data.EncodedRows;
 import io.mptrec.model.data.EncodedSource;
+import io.mptrec.model.data.Split;
+import io.mptrec.model.metrics.ScoredRows;
 import io.mptrec.model.training.EarlyStopping;
 import io.mptrec.model.training.Evaluation;
 import io.mptrec.model.training.SplitData;
@@ -159,10 +161,14 @@ public final class GradientBoostedTrees {
         /** The report of a run that stopped after {@code rounds} rounds and keeps the first {@code kept} trees. */
         TrainingReport report(int rounds, int kept) throws XGBoostError {
             List<OfflineMetric> metrics = new ArrayList<>();
+            Map<String, ScoredRows> test = new HashMap<>();
             for (var split : scored) {
                 float[] scores = column(booster.predict(split.getValue(), false, kept));
                 metrics.addAll(Evaluation.metrics(task, split.getKey().name(), scores, split.getKey().labels()[0],
                         split.getKey().users()));
+                if (split.getKey().split() == Split.TEST) {
+                    test.put(task, new ScoredRows(split.getKey().labels()[0], scores));
+                }
             }
             long leaves = 0;
             String[] trees = booster.getModelDump("", false);
@@ -172,7 +178,7 @@ public final class GradientBoostedTrees {
             double seconds = (System.nanoTime() - started) / 1e9;
             // samples/s as the networks count it: training passes (boosting rounds over the train split) alone
             return new TrainingReport(rounds, kept, seconds, (double) trainRows * rounds / (boostingNanos / 1e9),
-                    leaves, leaves, metrics);
+                    leaves, leaves, metrics, test);
         }
     }
 

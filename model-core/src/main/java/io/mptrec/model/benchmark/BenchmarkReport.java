@@ -2,6 +2,9 @@ package io.mptrec.model.benchmark;
 
 import io.mptrec.model.artifact.CanonicalJson;
 import io.mptrec.model.baseline.GradientBoostedTrees;
+import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.metrics.PairedAuc;
+import io.mptrec.model.metrics.ScoredRows;
 import io.mptrec.model.training.Evaluation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -61,18 +66,27 @@ public final class BenchmarkReport {
     private final boolean gauc;
     /** Whether the results measured calibration (results written before it was measured have none). */
     private final boolean ece;
+    private final Function<BenchmarkRecord, Optional<ScoredRows>> testScores;
 
     public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask) {
         this(records, existingTasks, newTask, "Census-Income", 1.0);
+    }
+
+    /** A report whose records' test predictions are not at hand: it compares means only. */
+    public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask, String title,
+                           double newTaskTarget) {
+        this(records, existingTasks, newTask, title, newTaskTarget, r -> Optional.empty());
     }
 
     /**
      * @param title          the dataset's name in the heading, e.g. "KuaiRand-Pure"
      * @param newTaskTarget issue 16's target for the new task, as a share of joint retraining's test AUC (and GAUC
      *                       where the records have it): 1.0 on Census, 0.99 on KuaiRand
+     * @param testScores     a record's test predictions with their labels ({@link TestPredictions}), where kept: the
+     *                       targets' comparisons are then also paired by test row
      */
     public BenchmarkReport(List<BenchmarkRecord> records, List<String> existingTasks, String newTask, String title,
-                           double newTaskTarget) {
+                           double newTaskTarget, Function<BenchmarkRecord, Optional<ScoredRows>> testScores) {
         this.records = List.copyOf(records);
         this.existingTasks = List.copyOf(existingTasks);
         this.newTask = newTask;
@@ -80,6 +94,7 @@ public final class BenchmarkReport {
         this.newTaskTarget = newTaskTarget;
         this.gauc = this.records.stream().anyMatch(r -> r.testGauc() != null);
         this.ece = this.records.stream().anyMatch(r -> r.testEce() != null);
+        this.testScores = testScores;
     }
 
     public void write(Path folder, String name, Run run) {
@@ -288,6 +303,7 @@ public final class BenchmarkReport {
             grid(md);
         }
         List<String> stage1Gaps = new ArrayList<>();
+        List<String> paired = new ArrayList<>();
         boolean stage1Within = true;
         for (String task : existingTasks) {
             Optional<Double> mpt = mean("mpt_rec", BenchmarkRecord.STAGE1, task, BenchmarkRecord::testAuc);
@@ -310,6 +326,7 @@ public final class BenchmarkReport {
                     gapText(gap, 0.003), gap <= 0.003 ? "met" : "missed"));
             stage1Gaps.add(task + " " + gapText(gap, 0.002));
             stage1Within &= gap <= 0.002;
+            paired(BenchmarkRecord.STAGE1, task, bestModel).ifPresent(paired::add);
         }
         if (stage1Gaps.size() == existingTasks.size()) {
             md.append(String.format(Locale.ROOT, "- Stage 1, issue 16: MPT-Rec against the best neural baseline of each "
@@ -345,6 +362,15 @@ public final class BenchmarkReport {
             md.append(String.format(Locale.ROOT, "- New task against gradient-boosted trees (XGBoost, trained on %s alone): "
                     + "MPT-Rec %.4f, trees %.4f; MPT-Rec is %s (target, issue 16: at most 0.005 below). **%s**%n", newTask,
                     mptNew.get(), trees.get(), gapText(gap, 0.005), gap <= 0.005 ? "met" : "missed"));
+        }
+        paired(BenchmarkRecord.NEW_TASK, newTask, "joint_retraining").ifPresent(paired::add);
+        paired(BenchmarkRecord.NEW_TASK, newTask, GradientBoostedTrees.NAME).ifPresent(paired::add);
+        if (!paired.isEmpty()) {
+            md.append("- The same comparisons paired by test row, against the test split's own noise (DeLong et al., "
+                    + "1988: the difference of the seeds' mean AUCs, and its 95 % interval over the sampling of the "
+                    + "test rows; the spread between seeds, in the tables, is not in it): ")
+                    .append(String.join("; ", paired)).append(". Where an interval holds 0, this test split cannot "
+                            + "tell the two apart.\n");
         }
         variants(md, jointNew, jointParams);
         List<BenchmarkRecord> kept = records.stream().filter(r -> r.model().equals("mpt_rec")
@@ -482,6 +508,52 @@ public final class BenchmarkReport {
                 .append(" and non-embedding parameters: ").append(String.join("; ", lines)).append(". Best on validation: ")
                 .append(bestOnValidation == null ? "not recorded" : bestOnValidation)
                 .append(". Every variant left the existing tasks' test outputs bit-identical (the run stops otherwise).\n");
+    }
+
+    /**
+     * MPT-Rec's mean test AUC less {@code reference}'s on {@code task}, paired by test row over the seeds both ran, with
+     * its 95 % interval ({@link PairedAuc}); empty unless every one of their records' test predictions is at hand.
+     */
+    private Optional<String> paired(String setting, String task, String reference) {
+        List<BenchmarkRecord> ours = select("mpt_rec", setting, task);
+        List<BenchmarkRecord> theirs = select(reference, setting, task);
+        if (ours.isEmpty() || !seedsOf(ours).equals(seedsOf(theirs))) {
+            return Optional.empty();
+        }
+        float[] labels = null;
+        List<float[]> a = new ArrayList<>();
+        List<float[]> b = new ArrayList<>();
+        for (BenchmarkRecord r : records) {
+            boolean mine = ours.contains(r);
+            if (!mine && !theirs.contains(r)) {
+                continue;
+            }
+            Optional<ScoredRows> scored = testScores.apply(r);
+            if (scored.isEmpty()) {
+                return Optional.empty();
+            }
+            ScoredRows rows = scored.get();
+            String which = r.model() + "'s " + task + " of seed " + r.seed();
+            if (BinaryMetrics.auc(rows.scores(), rows.labels()) != r.testAuc()) {
+                throw new IllegalStateException(which + ": its kept test predictions do not give its test AUC "
+                        + r.testAuc() + "; they belong to another run");
+            }
+            if (labels != null && !Arrays.equals(labels, rows.labels())) {
+                throw new IllegalStateException(which + " was scored on other test rows than the runs compared with it");
+            }
+            labels = rows.labels();
+            (mine ? a : b).add(rows.scores());
+        }
+        PairedAuc.Difference d = PairedAuc.meanDifference(labels, a, b);
+        return Optional.of(String.format(Locale.ROOT, "%s %s (%,d rows, %,d positive), MPT-Rec less %s %+.4f, "
+                        + "interval %+.4f to %+.4f", setting.equals(BenchmarkRecord.STAGE1) ? "stage 1" : "new task",
+                task, d.rows(), d.positives(), reference, d.difference(), d.low(), d.high()));
+    }
+
+    private static Set<Long> seedsOf(List<BenchmarkRecord> rs) {
+        Set<Long> seeds = new TreeSet<>();
+        rs.forEach(r -> seeds.add(r.seed()));
+        return seeds;
     }
 
     private List<String> models(String setting) {

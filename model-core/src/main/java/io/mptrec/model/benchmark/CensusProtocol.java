@@ -6,6 +6,7 @@ import io.mptrec.model.baseline.ExpertNetwork;
 import io.mptrec.model.baseline.GradientBoostedTrees;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
+import io.mptrec.model.metrics.ScoredRows;
 import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.network.TuneConfig;
 import io.mptrec.model.training.PromptTuner;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
@@ -126,12 +128,19 @@ public final class CensusProtocol {
     private final Dataset data;
     private final Settings settings;
     private final PrintStream log;
+    private final BiConsumer<BenchmarkRecord, ScoredRows> testScores;
     private double cpuMark;
 
-    public CensusProtocol(Dataset data, Settings settings, PrintStream log) {
+    /**
+     * @param testScores handed each record's test predictions with their labels just before the record itself (every
+     *     record of a trained run; not those of an existing task a frozen model keeps serving)
+     */
+    public CensusProtocol(Dataset data, Settings settings, PrintStream log,
+                          BiConsumer<BenchmarkRecord, ScoredRows> testScores) {
         this.data = data;
         this.settings = settings;
         this.log = log;
+        this.testScores = testScores;
         for (String task : allTasks()) {
             if (!data.tasks().contains(task)) {
                 throw new IllegalArgumentException("unknown task " + task + "; the schema defines " + data.tasks());
@@ -442,6 +451,10 @@ public final class CensusProtocol {
                 r.samplesPerSecond(), r.epochs(), r.bestEpoch(), identical, run.point().learningRate(),
                 run.point().patience(), run.trials());
         log(record);
+        ScoredRows scored = r.testScores().get(task);
+        if (scored != null) {
+            testScores.accept(record, scored);
+        }
         out.accept(record);
     }
 

@@ -4,6 +4,7 @@ import io.mptrec.model.benchmark.BenchmarkRecord;
 import io.mptrec.model.benchmark.BenchmarkReport;
 import io.mptrec.model.benchmark.CensusProtocol;
 import io.mptrec.model.benchmark.ProcessCpu;
+import io.mptrec.model.benchmark.TestPredictions;
 import io.mptrec.model.benchmark.TuningGrid;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
@@ -150,7 +151,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         Dataset dataset = DatasetOptions.reportJoins(Dataset.load(DatasetSchema.load(schemaFile), schemaFile, data));
         CensusProtocol.Settings settings = (quick ? protocol.settings(epochs).quick() : protocol.settings(epochs))
                 .withGrid(grid ? TuningGrid.standard() : TuningGrid.none());
-        CensusProtocol census = new CensusProtocol(dataset, settings, System.err);
+        CensusProtocol census = new CensusProtocol(dataset, settings, System.err,
+                (record, rows) -> TestPredictions.write(out, record, rows));
         List<Long> planned = LongStream.range(firstSeed, firstSeed + seeds).boxed().toList();
         Set<CensusProtocol.Methods> run = methods == null ? EnumSet.allOf(CensusProtocol.Methods.class)
                 : EnumSet.copyOf(methods);
@@ -194,7 +196,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         CensusProtocol.Settings settings = protocol.settings(run.maxEpochs());
         new BenchmarkReport(all.records(), settings.existingTasks(), settings.newTask(), protocol.title,
-                protocol.newTaskTarget).write(out, protocol.name(), run);
+                protocol.newTaskTarget, r -> TestPredictions.read(merge, r)).write(out, protocol.name(), run);
         System.out.println(out.resolve(protocol + "-results.json"));
         System.out.println(out.resolve(protocol + ".md"));
         return 0;
@@ -206,7 +208,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Instant now = clock.instant();
         String remark = progress == null ? note : note == null ? progress : note + "; " + progress;
         new BenchmarkReport(records, settings.existingTasks(), settings.newTask(), protocol.title,
-                protocol.newTaskTarget).write(out,
+                protocol.newTaskTarget, r -> TestPredictions.read(List.of(out), r)).write(out,
                 protocol.name(), new BenchmarkReport.Run(commandLine(), now.truncatedTo(ChronoUnit.SECONDS).toString(),
                         machine, planned, epochs, (now.toEpochMilli() - started.toEpochMilli()) / 1000.0,
                         ProcessCpu.seconds(), ProcessCpu.loadAverage(), quick, remark, ProcessCpu.peakResidentBytes()));

@@ -2,7 +2,9 @@ package io.mptrec.model.training;
 
 import io.mptrec.model.artifact.OfflineMetric;
 import io.mptrec.model.data.EncodedSource;
+import io.mptrec.model.data.Split;
 import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.metrics.ScoredRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,17 +56,28 @@ public final class Evaluation {
         return aucs;
     }
 
-    /** AUC and log-loss of every task on each split, in split then task order: what an artifact records. */
-    public static List<OfflineMetric> metrics(List<String> tasks, Function<EncodedSource, float[][]> predict,
-                                              List<SplitData> splits) {
+    /**
+     * AUC and log-loss of every task on each split, in split then task order (what an artifact records), and each task's
+     * predictions on the test split with their labels.
+     */
+    public static Evaluated evaluate(List<String> tasks, Function<EncodedSource, float[][]> predict,
+                                     List<SplitData> splits) {
         List<OfflineMetric> metrics = new ArrayList<>();
+        Map<String, ScoredRows> test = new LinkedHashMap<>();
         for (SplitData split : splits) {
             float[][] predictions = predict.apply(split.encoded());
             for (int k = 0; k < tasks.size(); k++) {
                 metrics.addAll(metrics(tasks.get(k), split.name(), predictions[k], split.labels()[k], split.users()));
+                if (split.split() == Split.TEST) {
+                    test.put(tasks.get(k), new ScoredRows(split.labels()[k], predictions[k]));
+                }
             }
         }
-        return metrics;
+        return new Evaluated(metrics, test);
+    }
+
+    /** The metrics of {@link #evaluate}, and per task the test split's predictions with their labels. */
+    public record Evaluated(List<OfflineMetric> metrics, Map<String, ScoredRows> test) {
     }
 
     private static boolean hasUserWithBothClasses(float[] labels, int[] users) {

@@ -94,7 +94,8 @@ public final class Pretrainer {
         int epoch = outcome.epochs();
         int bestEpoch = outcome.bestEpoch();
 
-        List<OfflineMetric> metrics = Evaluation.metrics(tasks, model::predict, List.of(validation, test));
+        Evaluation.Evaluated evaluated = Evaluation.evaluate(tasks, model::predict, List.of(validation, test));
+        List<OfflineMetric> metrics = evaluated.metrics();
         List<String> expressions = tasks.stream().map(t -> data.schema().labels().get(t)).toList();
         Lineage encoderLineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed,
                 CodeVersion.get(), null, null, epoch, bestEpoch, metrics);
@@ -114,7 +115,7 @@ public final class Pretrainer {
         long embedding = model.parameters().get(Encoder.EMBEDDINGS).size();
         double seconds = (System.nanoTime() - started) / 1e9;
         TrainingReport report = new TrainingReport(epoch, bestEpoch, seconds, outcome.samplesPerSecond(),
-                trainable, trainable - embedding, metrics);
+                trainable, trainable - embedding, metrics, evaluated.test());
         return new Result(encoder, prompts, report);
     }
 

@@ -10,6 +10,7 @@ import io.mptrec.model.artifact.TaskPromptMetadata;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.FeatureTransform;
 import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.metrics.ScoredRows;
 import io.mptrec.model.network.Batches;
 import io.mptrec.model.network.Predictions;
 import io.mptrec.model.network.PromptTuningModel;
@@ -109,11 +110,10 @@ public final class PromptTuner {
         float[][] after = Predictions.of(encoder.encoder(), existingHeads, test.encoded());
         NonInterference nonInterference = compare(existing, before, after, test.rows().length);
 
-        List<OfflineMetric> metrics = new ArrayList<>();
-        for (SplitData split : List.of(validation, test)) {
-            metrics.addAll(Evaluation.metrics(task, split.name(), model.predict(split.encoded()), split.labels()[0],
-                    split.users()));
-        }
+        List<OfflineMetric> metrics = new ArrayList<>(Evaluation.metrics(task, validation.name(),
+                model.predict(validation.encoded()), validation.labels()[0], validation.users()));
+        float[] testScores = model.predict(test.encoded());
+        metrics.addAll(Evaluation.metrics(task, test.name(), testScores, test.labels()[0], test.users()));
         Lineage lineage = new Lineage(data.schema().name(), data.fingerprint(), data.dataSha256(), seed, CodeVersion.get(),
                 encoder.contentSha256(), parentSha256, epoch, bestEpoch, metrics);
         TaskPromptArtifact prompt = TaskPromptArtifact.of(new TaskPromptMetadata(task, data.schema().labels().get(task), 2,
@@ -124,7 +124,7 @@ public final class PromptTuner {
         // the wide part is a table with one value per vocabulary entry: counted with the embeddings, as stage 1's table
         long embedding = config.wide() ? model.parameters().get(Stage2Head.WIDE).size() : 0;
         return new Result(prompt, new TrainingReport(epoch, bestEpoch, seconds, outcome.samplesPerSecond(),
-                trainable, trainable - embedding, metrics));
+                trainable, trainable - embedding, metrics, Map.of(task, new ScoredRows(test.labels()[0], testScores))));
     }
 
     static NonInterference compare(List<TaskPromptArtifact> existing, float[][] before, float[][] after, int rows) {

@@ -1,18 +1,23 @@
 package io.mptrec.model.training;
 
 import io.mptrec.model.artifact.OfflineMetric;
+import io.mptrec.model.metrics.ScoredRows;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a training run went: kept out of the artifacts' hashed content because wall time differs between runs
  * while the weights do not.
  *
  * @param trainableParameters every trained value; {@code nonEmbeddingParameters} the same without embedding tables
+ * @param testScores per task, the test split's predictions its test metrics were computed from, with their labels
  */
 public record TrainingReport(int epochs, int bestEpoch, double trainSeconds, double samplesPerSecond,
-                             long trainableParameters, long nonEmbeddingParameters, List<OfflineMetric> metrics) {
+                             long trainableParameters, long nonEmbeddingParameters, List<OfflineMetric> metrics,
+                             Map<String, ScoredRows> testScores) {
     public TrainingReport {
         metrics = List.copyOf(metrics);
+        testScores = Map.copyOf(testScores);
     }
 
     /** A metric that may be absent (GAUC exists only where the schema names a user column). */

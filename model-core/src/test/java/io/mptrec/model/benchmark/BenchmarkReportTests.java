@@ -2,10 +2,21 @@ package io.mptrec.model.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mptrec.model.metrics.BinaryMetrics;
+import io.mptrec.model.metrics.ScoredRows;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchmarkReportTests {
 
@@ -130,6 +141,88 @@ class BenchmarkReportTests {
                 + "(5.0 %); mpt_rec_adapter_r4 0.8200 / 0.7800 (88.14 % of joint retraining), 26,000 parameters (6.5 %). "
                 + "Best on validation: mpt_rec_adapter_r4.")
                 .contains("| mpt_rec_adapter_r4 | education | 0.7800 ± 0.0000 |");
+    }
+
+    /** Each target's comparison paired by test row, from the records' own kept predictions. */
+    @Test
+    void shouldPairTheTargetsComparisonsByTestRowWhereThePredictionsAreKept() {
+        Map<BenchmarkRecord, ScoredRows> kept = new HashMap<>();
+        List<BenchmarkRecord> rs = scoredRecords(kept);
+        String md = new BenchmarkReport(rs, List.of("income", "marital"), "education", "Census-Income", 1.0,
+                r -> Optional.ofNullable(kept.get(r))).markdown(RUN);
+
+        int positives = 0;
+        for (float y : kept.values().iterator().next().labels()) {
+            positives += (int) y;
+        }
+        String rows = String.format(Locale.ROOT, "(600 rows, %d positive)", positives);
+        assertThat(md).contains("- The same comparisons paired by test row")
+                .contains(String.format(Locale.ROOT, "stage 1 income %s, MPT-Rec less mmoe %+.4f, interval ", rows,
+                        meanAuc(rs, "mpt_rec", "income") - meanAuc(rs, "mmoe", "income")))
+                .contains(String.format(Locale.ROOT, "new task education %s, MPT-Rec less joint_retraining %+.4f, "
+                        + "interval ", rows, meanAuc(rs, "mpt_rec", "education")
+                        - meanAuc(rs, "joint_retraining", "education")));
+
+        kept.remove(rs.stream().filter(r -> r.model().equals("joint_retraining")).findFirst().orElseThrow());
+        String partly = new BenchmarkReport(rs, List.of("income", "marital"), "education", "Census-Income", 1.0,
+                r -> Optional.ofNullable(kept.get(r))).markdown(RUN);
+        assertThat(partly).as("a comparison with a record's predictions missing is left out")
+                .doesNotContain("MPT-Rec less joint_retraining").contains("MPT-Rec less mmoe");
+    }
+
+    @Test
+    void shouldRefusePredictionsThatAreNotTheRecordsOwn() {
+        Map<BenchmarkRecord, ScoredRows> kept = new HashMap<>();
+        List<BenchmarkRecord> rs = scoredRecords(kept);
+        BenchmarkRecord mmoe = rs.stream().filter(r -> r.model().equals("mmoe")).findFirst().orElseThrow();
+        BenchmarkRecord other = rs.stream().filter(r -> r.model().equals("mpt_rec")).findFirst().orElseThrow();
+        kept.put(mmoe, kept.get(other));
+        assertThatThrownBy(() -> new BenchmarkReport(rs, List.of("income", "marital"), "education", "Census-Income",
+                1.0, r -> Optional.ofNullable(kept.get(r))).markdown(RUN))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("do not give its test AUC");
+    }
+
+    @Test
+    void shouldKeepARecordsTestPredictionsInItsRunsFolder(@TempDir Path out, @TempDir Path other) {
+        BenchmarkRecord record = stage1("mmoe", "income", 2, 0.75);
+        ScoredRows rows = new ScoredRows(new float[] {0, 1, 1, 0}, new float[] {0.1f, 0.9f, -0f, Float.MIN_VALUE});
+        TestPredictions.write(out, record, rows);
+
+        ScoredRows read = TestPredictions.read(List.of(other, out), record).orElseThrow();
+        assertThat(read.labels()).containsExactly(rows.labels());
+        assertThat(read.scores()).containsExactly(rows.scores());
+        assertThat(TestPredictions.read(List.of(out), stage1("mmoe", "income", 3, 0.75))).isEmpty();
+    }
+
+    /** Three seeds of MPT-Rec, MMoE and joint retraining on 600 test rows, each record's AUC its predictions'. */
+    private static List<BenchmarkRecord> scoredRecords(Map<BenchmarkRecord, ScoredRows> kept) {
+        Random random = new Random(7);
+        float[] labels = new float[600];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = random.nextDouble() < 0.3 ? 1f : 0f;
+        }
+        List<BenchmarkRecord> rs = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            for (String[] run : new String[][] {{"mpt_rec", "income"}, {"mpt_rec", "marital"}, {"mmoe", "income"},
+                    {"mmoe", "marital"}, {"mpt_rec", "education"}, {"joint_retraining", "education"}}) {
+                float[] scores = new float[labels.length];
+                double signal = run[0].equals("mpt_rec") ? 1.0 : 1.3;
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = (float) (signal * labels[i] + random.nextGaussian());
+                }
+                double auc = BinaryMetrics.auc(scores, labels);
+                BenchmarkRecord r = run[1].equals("education") ? newTask(run[0], run[1], seed, auc, 20_000, null)
+                        : stage1(run[0], run[1], seed, auc);
+                rs.add(r);
+                kept.put(r, new ScoredRows(labels, scores));
+            }
+        }
+        return rs;
+    }
+
+    private static double meanAuc(List<BenchmarkRecord> rs, String model, String task) {
+        return rs.stream().filter(r -> r.model().equals(model) && r.task().equals(task))
+                .mapToDouble(BenchmarkRecord::testAuc).average().orElseThrow();
     }
 
     private static BenchmarkRecord variant(String model, long seed, double validationAuc, double testAuc, long params) {

@@ -106,9 +106,12 @@ class BenchmarkCommandTests {
                 .contains("| single_task | education | ")
                 .doesNotContain("GAUC");
         assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
+        assertThat(pairedByRow(md)).containsPattern("stage 1 income \\([\\d,]+ rows, [\\d,]+ positive\\), MPT-Rec less "
+                        + "[a-z_]+ [+-]0\\.\\d{4}, interval [+-]0\\.\\d{4} to [+-]0\\.\\d{4}")
+                .contains("MPT-Rec less joint_retraining").contains("MPT-Rec less gbdt");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("census-results.json",
-                    "census-run.json", "census.md");
+                    "census-run.json", "census.md", "predictions");
         }
     }
 
@@ -131,6 +134,8 @@ class BenchmarkCommandTests {
 
         assertThat(figures(merged)).isEqualTo(figures(together));
         String md = Files.readString(merged.resolve("census.md"));
+        assertThat(pairedByRow(md)).as("the seeds' test predictions, read from their folders")
+                .isEqualTo(pairedByRow(Files.readString(together.resolve("census.md"))));
         assertThat(md).contains("Seeds completed: [1, 2] of [1, 2]").contains("merged from 2 runs: `mptrec benchmark "
                 + "--protocol census --seeds 1 --first-seed 2 --quick").contains("CPU time summed")
                 .doesNotContain(dir.toString());
@@ -343,5 +348,11 @@ class BenchmarkCommandTests {
             }
         }
         throw new AssertionError("no record " + model + "/" + setting + "/" + task);
+    }
+
+    /** The report's line of the targets' comparisons paired by test row. */
+    private static String pairedByRow(String md) {
+        return md.lines().filter(l -> l.startsWith("- The same comparisons paired by test row")).findFirst()
+                .orElseThrow(() -> new AssertionError("no comparison paired by test row in\n" + md));
     }
 }

@@ -28,7 +28,7 @@ class CommandSummaryTests {
                 new OfflineMetric("income", "test", "logloss", 0.020641922084266517, 400, 30),
                 new OfflineMetric("click", "test", "auc", 0.99996, 400, 30),
                 new OfflineMetric("click", "test", "logloss", 1.23456, 400, 30),
-                new OfflineMetric("click", "test", "gauc", 0.99996, 400, 30)));
+                new OfflineMetric("click", "test", "gauc", 0.99996, 400, 30)), java.util.Map.of());
 
         assertThat(PretrainCommand.testMetrics(report, "income")).isEqualTo("test AUC 0.8558  logloss 0.02064");
         assertThat(PretrainCommand.testMetrics(report, "click")).isEqualTo("test AUC 1.000  logloss 1.235  GAUC 1.000");
