@@ -545,9 +545,15 @@ public final class BenchmarkReport {
             (mine ? a : b).add(rows.scores());
         }
         PairedAuc.Difference d = PairedAuc.meanDifference(labels, a, b);
-        return Optional.of(String.format(Locale.ROOT, "%s %s (%,d rows, %,d positive), MPT-Rec less %s %+.4f, "
-                        + "interval %+.4f to %+.4f", setting.equals(BenchmarkRecord.STAGE1) ? "stage 1" : "new task",
-                task, d.rows(), d.positives(), reference, d.difference(), d.low(), d.high()));
+        return Optional.of(String.format(Locale.ROOT, "%s %s (%,d rows, %,d positive), MPT-Rec less %s %s, "
+                        + "interval %s to %s", setting.equals(BenchmarkRecord.STAGE1) ? "stage 1" : "new task",
+                task, d.rows(), d.positives(), reference, signed(d.difference()), signed(d.low()), signed(d.high())));
+    }
+
+    /** A difference at 4 decimals with its sign, and none where it rounds to zero ("-0.0000" reads as a loss). */
+    static String signed(double difference) {
+        String shown = String.format(Locale.ROOT, "%+.4f", difference);
+        return shown.substring(1).equals("0.0000") ? "0.0000" : shown;
     }
 
     private static Set<Long> seedsOf(List<BenchmarkRecord> rs) {

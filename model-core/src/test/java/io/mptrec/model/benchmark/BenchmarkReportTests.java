@@ -71,6 +71,10 @@ class BenchmarkReportTests {
         assertThat(BenchmarkReport.beside(99.9996, 100, 2, true)).isEqualTo("99.9996");
         assertThat(BenchmarkReport.beside(100.004, 100, 2, true)).isEqualTo("100.00");
         assertThat(BenchmarkReport.beside(99.72, 100, 2, true)).isEqualTo("99.72");
+        assertThat(BenchmarkReport.signed(-0.00004)).isEqualTo("0.0000");
+        assertThat(BenchmarkReport.signed(0.00004)).isEqualTo("0.0000");
+        assertThat(BenchmarkReport.signed(-0.00006)).isEqualTo("-0.0001");
+        assertThat(BenchmarkReport.signed(0.0123)).isEqualTo("+0.0123");
     }
 
     @Test
@@ -157,11 +161,11 @@ class BenchmarkReportTests {
         }
         String rows = String.format(Locale.ROOT, "(600 rows, %d positive)", positives);
         assertThat(md).contains("- The same comparisons paired by test row")
-                .contains(String.format(Locale.ROOT, "stage 1 income %s, MPT-Rec less mmoe %+.4f, interval ", rows,
-                        meanAuc(rs, "mpt_rec", "income") - meanAuc(rs, "mmoe", "income")))
-                .contains(String.format(Locale.ROOT, "new task education %s, MPT-Rec less joint_retraining %+.4f, "
-                        + "interval ", rows, meanAuc(rs, "mpt_rec", "education")
-                        - meanAuc(rs, "joint_retraining", "education")));
+                .contains(String.format(Locale.ROOT, "stage 1 income %s, MPT-Rec less mmoe %s, interval ", rows,
+                        BenchmarkReport.signed(meanAuc(rs, "mpt_rec", "income") - meanAuc(rs, "mmoe", "income"))))
+                .contains(String.format(Locale.ROOT, "new task education %s, MPT-Rec less joint_retraining %s, "
+                        + "interval ", rows, BenchmarkReport.signed(meanAuc(rs, "mpt_rec", "education")
+                        - meanAuc(rs, "joint_retraining", "education"))));
 
         kept.remove(rs.stream().filter(r -> r.model().equals("joint_retraining")).findFirst().orElseThrow());
         String partly = new BenchmarkReport(rs, List.of("income", "marital"), "education", "Census-Income", 1.0,

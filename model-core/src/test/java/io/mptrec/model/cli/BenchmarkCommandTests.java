@@ -107,7 +107,7 @@ class BenchmarkCommandTests {
                 .doesNotContain("GAUC");
         assertThat(md).containsPattern("\\| mpt_rec \\| income \\| 0\\.\\d{4} ± 0\\.\\d{4} \\|");
         assertThat(pairedByRow(md)).containsPattern("stage 1 income \\([\\d,]+ rows, [\\d,]+ positive\\), MPT-Rec less "
-                        + "[a-z_]+ [+-]0\\.\\d{4}, interval [+-]0\\.\\d{4} to [+-]0\\.\\d{4}")
+                        + "[a-z_]+ [+-]?0\\.\\d{4}, interval [+-]?0\\.\\d{4} to [+-]?0\\.\\d{4}")
                 .contains("MPT-Rec less joint_retraining").contains("MPT-Rec less gbdt");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("census-results.json",
