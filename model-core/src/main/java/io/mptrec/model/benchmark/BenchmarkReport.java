@@ -550,10 +550,19 @@ public final class BenchmarkReport {
                 task, d.rows(), d.positives(), reference, signed(d.difference()), signed(d.low()), signed(d.high())));
     }
 
-    /** A difference at 4 decimals with its sign, and none where it rounds to zero ("-0.0000" reads as a loss). */
+    /**
+     * A difference with its sign at 4 decimals, or with as many more (up to 7) as it takes to show a sign that 4 would
+     * round away: an interval ending at -0.00003 leaves 0 out, one ending at +0.00003 holds it. A difference under
+     * that is shown unsigned.
+     */
     static String signed(double difference) {
-        String shown = String.format(Locale.ROOT, "%+.4f", difference);
-        return shown.substring(1).equals("0.0000") ? "0.0000" : shown;
+        for (int decimals = 4; decimals <= 7; decimals++) {
+            String shown = String.format(Locale.ROOT, "%+." + decimals + "f", difference);
+            if (!shown.substring(1).matches("0\\.0+")) {
+                return shown;
+            }
+        }
+        return "0.0000";
     }
 
     private static Set<Long> seedsOf(List<BenchmarkRecord> rs) {

@@ -20,16 +20,10 @@ public final class BinaryMetrics {
     public static double auc(float[] scores, float[] labels) {
         checkLengths(scores.length, labels.length);
         int n = scores.length;
-        // Sort (score, index) pairs; sorting primitives keeps 1M rows fast.
-        long[] order = new long[n];
         for (int i = 0; i < n; i++) {
-            if (Float.isNaN(scores[i])) {
-                throw new IllegalArgumentException("score " + i + " is NaN");
-            }
             checkLabel(labels, i);
-            order[i] = ((long) sortableBits(scores[i]) << 32) | i;
         }
-        Arrays.sort(order);
+        long[] order = scoreOrder(scores);
         double positiveRankSum = 0;
         long positives = 0;
         int start = 0;
@@ -173,7 +167,25 @@ public final class BinaryMetrics {
     }
 
     /** Maps float bits so that signed int order equals float order (and -0 equals +0). */
-    static int sortableBits(float score) {
+    /**
+     * The rows in ascending order of score, each as its score's sortable bits (the high half: equal scores, -0 and 0
+     * included, have equal halves) and its row (the low half); sorting primitives keeps 1M rows fast.
+     *
+     * @throws IllegalArgumentException if a score is NaN
+     */
+    static long[] scoreOrder(float[] scores) {
+        long[] order = new long[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            if (Float.isNaN(scores[i])) {
+                throw new IllegalArgumentException("score " + i + " is NaN");
+            }
+            order[i] = ((long) sortableBits(scores[i]) << 32) | i;
+        }
+        Arrays.sort(order);
+        return order;
+    }
+
+    private static int sortableBits(float score) {
         int bits = Float.floatToIntBits(score == 0f ? 0f : score);
         return bits >= 0 ? bits : bits ^ 0x7fffffff;
     }

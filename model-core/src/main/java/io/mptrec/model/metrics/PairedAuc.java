@@ -1,6 +1,5 @@
 package io.mptrec.model.metrics;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,14 +74,7 @@ public final class PairedAuc {
         int[] rank = classIndex(labels);
         for (float[] scores : vectors) {
             BinaryMetrics.checkLengths(scores.length, n);
-            long[] order = new long[n];
-            for (int i = 0; i < n; i++) {
-                if (Float.isNaN(scores[i])) {
-                    throw new IllegalArgumentException("score " + i + " is NaN");
-                }
-                order[i] = ((long) BinaryMetrics.sortableBits(scores[i]) << 32) | i;
-            }
-            Arrays.sort(order);
+            long[] order = BinaryMetrics.scoreOrder(scores);
             int m = positive.length;
             int negativesBelow = 0;
             int positivesBelow = 0;

@@ -71,8 +71,10 @@ class BenchmarkReportTests {
         assertThat(BenchmarkReport.beside(99.9996, 100, 2, true)).isEqualTo("99.9996");
         assertThat(BenchmarkReport.beside(100.004, 100, 2, true)).isEqualTo("100.00");
         assertThat(BenchmarkReport.beside(99.72, 100, 2, true)).isEqualTo("99.72");
-        assertThat(BenchmarkReport.signed(-0.00004)).isEqualTo("0.0000");
-        assertThat(BenchmarkReport.signed(0.00004)).isEqualTo("0.0000");
+        assertThat(BenchmarkReport.signed(-0.00004)).isEqualTo("-0.00004");
+        assertThat(BenchmarkReport.signed(0.0000004)).isEqualTo("+0.0000004");
+        assertThat(BenchmarkReport.signed(-1e-9)).isEqualTo("0.0000");
+        assertThat(BenchmarkReport.signed(0)).isEqualTo("0.0000");
         assertThat(BenchmarkReport.signed(-0.00006)).isEqualTo("-0.0001");
         assertThat(BenchmarkReport.signed(0.0123)).isEqualTo("+0.0123");
     }
