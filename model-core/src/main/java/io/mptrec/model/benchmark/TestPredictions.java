@@ -1,16 +1,12 @@
 package io.mptrec.model.benchmark;
 
 import io.mptrec.model.metrics.ScoredRows;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,24 +26,12 @@ public final class TestPredictions {
     /** Writes {@code rows} as {@code record}'s, atomically, under {@code out}. */
     public static void write(Path out, BenchmarkRecord record, ScoredRows rows) {
         Path file = file(out, record);
+        ByteBuffer bytes = ByteBuffer.allocate(Integer.BYTES + 2 * Float.BYTES * rows.labels().length);
+        bytes.putInt(rows.labels().length);
+        bytes.asFloatBuffer().put(rows.labels()).put(rows.scores());
         try {
             Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                try (DataOutputStream data = new DataOutputStream(new BufferedOutputStream(
-                        Files.newOutputStream(temp)))) {
-                    data.writeInt(rows.labels().length);
-                    for (float label : rows.labels()) {
-                        data.writeFloat(label);
-                    }
-                    for (float score : rows.scores()) {
-                        data.writeFloat(score);
-                    }
-                }
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            BenchmarkReport.writeAtomically(file, bytes.array());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the test predictions " + file + ": " + e.getMessage(), e);
         }
@@ -57,17 +41,15 @@ public final class TestPredictions {
     public static Optional<ScoredRows> read(List<Path> outs, BenchmarkRecord record) {
         for (Path out : outs) {
             Path file = file(out, record);
-            try (DataInputStream data = new DataInputStream(new BufferedInputStream(
-                    Files.newInputStream(file)))) {
-                int rows = data.readInt();
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+                int rows = bytes.remaining() < Integer.BYTES ? -1 : bytes.getInt();
+                if (rows < 0 || bytes.remaining() != 2L * Float.BYTES * rows) {
+                    throw new IOException("it holds " + bytes.capacity() + " bytes, not those of " + rows + " rows");
+                }
                 float[] labels = new float[rows];
                 float[] scores = new float[rows];
-                for (int i = 0; i < rows; i++) {
-                    labels[i] = data.readFloat();
-                }
-                for (int i = 0; i < rows; i++) {
-                    scores[i] = data.readFloat();
-                }
+                bytes.asFloatBuffer().get(labels).get(scores);
                 return Optional.of(new ScoredRows(labels, scores));
             } catch (NoSuchFileException e) {
                 // not in this folder: a merged run's records are spread over its parts' folders

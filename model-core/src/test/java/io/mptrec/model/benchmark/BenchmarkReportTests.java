@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mptrec.model.metrics.BinaryMetrics;
 import io.mptrec.model.metrics.ScoredRows;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -189,7 +192,7 @@ class BenchmarkReportTests {
     }
 
     @Test
-    void shouldKeepARecordsTestPredictionsInItsRunsFolder(@TempDir Path out, @TempDir Path other) {
+    void shouldKeepARecordsTestPredictionsInItsRunsFolder(@TempDir Path out, @TempDir Path other) throws Exception {
         BenchmarkRecord record = stage1("mmoe", "income", 2, 0.75);
         ScoredRows rows = new ScoredRows(new float[] {0, 1, 1, 0}, new float[] {0.1f, 0.9f, -0f, Float.MIN_VALUE});
         TestPredictions.write(out, record, rows);
@@ -198,6 +201,14 @@ class BenchmarkReportTests {
         assertThat(read.labels()).containsExactly(rows.labels());
         assertThat(read.scores()).containsExactly(rows.scores());
         assertThat(TestPredictions.read(List.of(out), stage1("mmoe", "income", 3, 0.75))).isEmpty();
+
+        for (int size : new int[] {2, 4 + 8 * 4 - 1}) {
+            Path cut = TestPredictions.file(other, record);
+            Files.createDirectories(cut.getParent());
+            Files.write(cut, Arrays.copyOf(Files.readAllBytes(TestPredictions.file(out, record)), size));
+            assertThatThrownBy(() -> TestPredictions.read(List.of(other, out), record)).as("a file cut short")
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("bytes, not those of");
+        }
     }
 
     /** Three seeds of MPT-Rec, MMoE and joint retraining on 600 test rows, each record's AUC its predictions'. */
