@@ -166,7 +166,6 @@ public final class BinaryMetrics {
         return error / probabilities.length;
     }
 
-    /** Maps float bits so that signed int order equals float order (and -0 equals +0). */
     /**
      * The rows in ascending order of score, each as its score's sortable bits (the high half: equal scores, -0 and 0
      * included, have equal halves) and its row (the low half); sorting primitives keeps 1M rows fast.
@@ -185,6 +184,7 @@ public final class BinaryMetrics {
         return order;
     }
 
+    /** Maps float bits so that signed int order equals float order (and -0 equals +0). */
     private static int sortableBits(float score) {
         int bits = Float.floatToIntBits(score == 0f ? 0f : score);
         return bits >= 0 ? bits : bits ^ 0x7fffffff;

@@ -10,7 +10,7 @@ import java.util.List;
  * linear contrast of AUCs on the same rows is then the mean of the contrast of the placements, and its variance is
  * their sample variance over the positives / m plus over the negatives / n. Used here for the mean AUC of one model
  * over its seeds against another's, paired by row: the seeds and models share the test rows, so their errors are
- * correlated, and an interval that treated them as independent would be several times too wide.
+ * correlated, and an interval that treated them as independent would be too wide.
  */
 public final class PairedAuc {
 
