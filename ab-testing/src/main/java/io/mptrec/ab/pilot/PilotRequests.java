@@ -22,7 +22,7 @@ public final class PilotRequests {
     /**
      * Progress of the experiment's latest pilot run.
      *
-     * @param state  RUNNING, DONE or FAILED
+     * @param state  RUNNING, DONE, FAILED or CANCELLED (cancelled, or its experiment stopped or paused: the error says)
      * @param scored rows scored through the serving path so far
      * @param events KPI events stored (two per row: {@code conversion} and {@code log_loss})
      */

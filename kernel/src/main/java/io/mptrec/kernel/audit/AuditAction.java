@@ -32,7 +32,8 @@ public enum AuditAction {
     GUARDRAIL_PAUSE(null),
     GUARDRAIL_ERROR(null),
     WITHDRAWN_PAUSE(null),
-    PILOT_START(null);
+    PILOT_START(null),
+    PILOT_CANCEL(null);
 
     private final String event;
 

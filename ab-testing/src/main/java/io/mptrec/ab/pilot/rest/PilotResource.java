@@ -11,6 +11,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -47,9 +48,21 @@ public class PilotResource {
     @APIResponse(responseCode = "202", description = "Started; follow it with GET .../pilot",
             content = @Content(schema = @Schema(implementation = PilotProgress.class)))
     @APIResponse(responseCode = "400", description = "Invalid rows, rate or label")
-    @APIResponse(responseCode = "409", description = "PAUSED or STOPPED, or a pilot is already running")
+    @APIResponse(responseCode = "409", description = "PAUSED or STOPPED, a pilot of it already running, or "
+            + PilotService.MAX_RUNNING + " pilots running")
     public RestResponse<PilotProgress> createPilot(@PathParam("id") String id, @Valid @NotNull PilotRequest body) {
         return RestResponse.accepted(pilot.start(ExperimentIds.parse(id), body, identity.getPrincipal().getName()));
+    }
+
+    @DELETE
+    @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
+    @Operation(summary = "Cancel the experiment's running pilot; it ends within a second, keeping what it stored")
+    @APIResponse(responseCode = "200", description = "Progress, state still RUNNING; GET .../pilot shows CANCELLED",
+            content = @Content(schema = @Schema(implementation = PilotProgress.class)))
+    @APIResponse(responseCode = "404", description = "No pilot has run for this experiment since the server started")
+    @APIResponse(responseCode = "409", description = "The pilot has ended")
+    public PilotProgress cancelPilot(@PathParam("id") String id) {
+        return pilot.cancel(ExperimentIds.parse(id), identity.getPrincipal().getName());
     }
 
     @GET

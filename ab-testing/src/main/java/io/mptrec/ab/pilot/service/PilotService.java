@@ -46,8 +46,10 @@ import java.util.concurrent.locks.LockSupport;
  * start it. Then two KPI events are stored for it:
  * {@code conversion} = the row's true label (0 or 1) and {@code log_loss} = the served score's log-loss on that
  * label (a model-quality KPI that differs between arms; the label itself cannot, since it does not depend on the
- * version served). Runs on one background thread; progress is kept in memory (lost on restart, the exposures and
- * events are not).
+ * version served). Each pilot runs on a thread of its own, at most {@value #MAX_RUNNING} at once, so a slow one
+ * holds up no other; a pilot ends early when it is cancelled or when its experiment can no longer be piloted (checked
+ * at least once a second, from the database, so a stop on another instance ends it too). Progress is kept in memory
+ * (lost on restart, the exposures and events are not).
  */
 @ApplicationScoped
 public class PilotService {
@@ -55,14 +57,20 @@ public class PilotService {
     private static final Logger LOG = Logger.getLogger(PilotService.class);
     private static final int EVENT_BATCH = 500;
     public static final int MAX_ROWS = 100_000;
+    /** Pilots running at once; one more is refused (409) rather than queued behind them. */
+    public static final int MAX_RUNNING = 4;
+    /** The longest a paced pilot may take, in seconds: a day (rows / ratePerSecond). */
+    public static final long MAX_SECONDS = 86_400;
+    /** How often a running pilot reads whether its experiment may still be piloted. */
+    private static final long CHECK_NANOS = 1_000_000_000L;
 
     private final AbConfig config;
     private final Clock clock;
     private final ServingService serving;
     private final EventLog events;
     private final ExperimentService experiments;
-        private final RoutingCache routings;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final RoutingCache routings;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "mptrec-pilot");
         t.setDaemon(true);
         return t;
@@ -90,6 +98,7 @@ public class PilotService {
         final AtomicLong scored = new AtomicLong();
         final AtomicLong events = new AtomicLong();
         volatile String state = "RUNNING";
+        volatile String cancelledBecause;
         volatile Instant finishedAt;
         volatile String error;
 
@@ -116,6 +125,10 @@ public class PilotService {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw ApiException.badRequest("invalid-input", "ratePerSecond must be >= 0 (0: unpaced)", "ratePerSecond");
         }
+        if (rate > 0 && request.rows() / rate > MAX_SECONDS) {
+            throw ApiException.badRequest("invalid-input", "ratePerSecond must be 0 (unpaced) or at least rows / "
+                    + MAX_SECONDS + ": a pilot may take a day at most", "ratePerSecond");
+        }
         long seed = request.seed() == null ? 1 : request.seed();
         record PilotTarget(String task, String label, ExperimentRoute route) {
         }
@@ -134,17 +147,40 @@ public class PilotService {
                     + "'; it has " + data.tasks(), "label");
         }
         Run run = new Run(experimentId, request.rows(), rate, seed, target.label(), clock.instant());
-        Run previous = runs.putIfAbsent(experimentId, run);
-        if (previous != null) {
-            if ("RUNNING".equals(previous.state)) {
+        synchronized (runs) {
+            Run previous = runs.get(experimentId);
+            if (previous != null && "RUNNING".equals(previous.state)) {
                 throw ApiException.conflict("pilot-running", "a pilot of experiment " + experimentId + " is running");
+            }
+            if (runs.values().stream().filter(r -> "RUNNING".equals(r.state)).count() >= MAX_RUNNING) {
+                throw ApiException.conflict("pilots-busy", MAX_RUNNING + " pilots are running; wait for one to end "
+                        + "or cancel one (DELETE .../pilot)");
             }
             runs.put(experimentId, run);
         }
         QuarkusTransaction.requiringNew().run(() -> experiments.record(Change.of(actor, AuditAction.PILOT_START,
                         experiments.findExperimentById(experimentId).orElseThrow().taskName)
                 .to("pilot " + request.rows() + " rows at " + (rate == 0 ? "max" : rate + "/s") + " seed " + seed)));
-        worker.submit(() -> replay(run, target.task(), target.route(), data));
+        workers.submit(() -> replay(run, target.task(), target.route(), data));
+        return run.progress();
+    }
+
+    /**
+     * Asks the experiment's running pilot to end (it stops within a second, keeping what it stored): its state becomes
+     * CANCELLED. 404 when no pilot of the experiment has run since the server started, 409 when it has ended.
+     */
+    public PilotProgress cancel(long experimentId, String actor) {
+        Run run = runs.get(experimentId);
+        if (run == null) {
+            throw ApiException.notFound("no pilot run of experiment " + experimentId, "id");
+        }
+        if (!"RUNNING".equals(run.state)) {
+            throw ApiException.conflict("pilot-ended", "the pilot of experiment " + experimentId + " is " + run.state);
+        }
+        run.cancelledBecause = "cancelled by " + actor;
+        QuarkusTransaction.requiringNew().run(() -> experiments.record(Change.of(actor, AuditAction.PILOT_CANCEL,
+                experiments.findExperimentById(experimentId).orElseThrow().taskName)
+                .to("pilot cancelled after " + run.scored.get() + " of " + run.requested + " rows")));
         return run.progress();
     }
 
@@ -165,13 +201,22 @@ public class PilotService {
             int n = Math.min(run.requested, rows.length);
             List<KpiEventRequest> pending = new ArrayList<>();
             long start = System.nanoTime();
+            long checked = start;
             for (int i = 0; i < n; i++) {
-                if (run.rate > 0) {
-                    long due = start + (long) (i * 1e9 / run.rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
+                long due = run.rate > 0 ? start + (long) (i * 1e9 / run.rate) : 0;
+                // wait for the row's due time in slices, reading at least once a second whether to go on
+                for (long now = System.nanoTime(); ; now = System.nanoTime()) {
+                    if (now - checked >= CHECK_NANOS) {
+                        checked = now;
+                        stopIfUnpilotable(run);
                     }
+                    if (run.cancelledBecause != null || due - now <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(Math.min(due - now, CHECK_NANOS));
+                }
+                if (run.cancelledBecause != null) {
+                    break;
                 }
                 int row = rows[i];
                 ScoreResponse response = serving.scorePilot(route, new ScoreRequest(task, Integer.toString(row),
@@ -193,13 +238,27 @@ public class PilotService {
                 run.events.addAndGet(events.kpiEvents(pending).stored());
             }
             events.awaitReadable(); // DONE means the results can read the pilot's traffic (it is written behind)
-            run.state = "DONE";
+            if (run.cancelledBecause != null) {
+                run.error = run.cancelledBecause;
+                run.state = "CANCELLED";
+            } else {
+                run.state = "DONE";
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "pilot of experiment %d failed", run.experimentId);
             run.error = e.getMessage();
             run.state = "FAILED";
         } finally {
             run.finishedAt = clock.instant();
+        }
+    }
+
+    /** Ends the run (CANCELLED) when its experiment was stopped, paused or deleted since it started. */
+    private void stopIfUnpilotable(Run run) {
+        String status = QuarkusTransaction.requiringNew().call(() -> experiments.findExperimentById(run.experimentId)
+                .map(e -> e.status.canPilot() ? null : e.status.toString()).orElse("gone"));
+        if (status != null) {
+            run.cancelledBecause = "experiment " + run.experimentId + " is " + status;
         }
     }
 
@@ -223,6 +282,6 @@ public class PilotService {
 
     @PreDestroy
     void shutdown() {
-        worker.shutdownNow();
+        workers.shutdownNow();
     }
 }
