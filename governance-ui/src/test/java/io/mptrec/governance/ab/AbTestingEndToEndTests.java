@@ -84,6 +84,9 @@ class AbTestingEndToEndTests {
                 .contentType("application/problem+json").body("field", equalTo("rows[1].age"))
                 .body("detail", containsString("not a number"));
         score("u1", List.of()).then().statusCode(400).body("field", equalTo("rows"));
+        score("u1", List.of(ROW, Map.of("age", "1e309"))).then().statusCode(400).body("field", equalTo("rows[1].age"))
+                .body("detail", containsString("out of range"));
+        scoreColumns("u1", Map.of("age", List.of("-1e39"))).then().statusCode(400).body("field", equalTo("columns.age[0]"));
         as("bob").contentType("application/json").body(Map.of("task", TASK, "unitId", "u", "rows", List.of(ROW)))
                 .post("/api/v1/score").then().statusCode(403);
         as(null).contentType("application/json").body(Map.of("task", TASK, "unitId", "u", "rows", List.of(ROW)))

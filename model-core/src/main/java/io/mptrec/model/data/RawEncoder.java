@@ -149,7 +149,13 @@ public final class RawEncoder {
             throw new InvalidCellException(row, numeric.get(field).field(),
                     "'" + text.subSequence(start, end) + "' is not a number");
         }
-        return DecimalText.parse(text, start, end);
+        float number = DecimalText.parse(text, start, end);
+        if (Float.isInfinite(number)) {
+            // "1e39" is written as a decimal, but no float holds it: it would reach the model as Infinity
+            throw new InvalidCellException(row, numeric.get(field).field(),
+                    "'" + text.subSequence(start, end) + "' is out of range (at most 3.4e38 in magnitude)");
+        }
+        return number;
     }
 
     /** The vocabulary index of value {@code k} of {@code values}: 0 when missing or unseen. */

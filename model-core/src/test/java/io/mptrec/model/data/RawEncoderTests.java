@@ -68,6 +68,25 @@ class RawEncoderTests {
     }
 
     @Test
+    void shouldRejectANumberNoFloatHoldsInRowsAndColumns() {
+        Dataset data = TinyData.load(folder);
+        RawEncoder encoder = new RawEncoder(FeatureTransform.fit(data, data.rows(Split.TRAIN)));
+
+        for (String huge : List.of("1e39", "-1e309", "1e400", "340282357000000000000000000000000000000")) {
+            assertThatThrownBy(() -> encoder.encodeRows(List.of(Map.of("age", "30"), Map.of("age", huge))))
+                    .isInstanceOfSatisfying(InvalidCellException.class, e -> {
+                        assertThat(e.row()).isEqualTo(1);
+                        assertThat(e.column()).isEqualTo("age");
+                        assertThat(e.reason()).isEqualTo("'" + huge + "' is out of range (at most 3.4e38 in magnitude)");
+                    });
+            assertThatThrownBy(() -> encoder.encodeColumns(Map.of("age", List.of(huge))))
+                    .isInstanceOf(InvalidCellException.class).hasMessageContaining("out of range");
+        }
+        // the largest float and anything that rounds to it still score
+        assertThat(encoder.encodeRows(List.of(Map.of("age", "3.4e38"), Map.of("age", "-1e-50"))).rows()).isEqualTo(2);
+    }
+
+    @Test
     void shouldEncodeColumnsLikeRows() {
         Dataset data = TinyData.censusSlice();
         RawEncoder encoder = new RawEncoder(FeatureTransform.fit(data, data.rows(Split.TRAIN)));
