@@ -23,6 +23,7 @@ import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;
 import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.governance.ui.page.Charts;
+import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;
@@ -159,10 +160,31 @@ public class ExperimentsResource {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "create an experiment")
-    public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm Integer control,
-                                  @RestForm Integer treatment, @RestForm Double treatmentShare, @RestForm Double ramp,
-                                  @RestForm String successMetric, @RestForm String successKind,
-                                  @RestForm String guardrailMetric, @RestForm Double guardrailMargin) {
+    public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm("control") String controlText,
+                                  @RestForm("treatment") String treatmentText,
+                                  @RestForm("treatmentShare") String treatmentShareText,
+                                  @RestForm("ramp") String rampText, @RestForm String successMetric,
+                                  @RestForm String successKind, @RestForm String guardrailMetric,
+                                  @RestForm("guardrailMargin") String guardrailMarginText) {
+        Integer control;
+        Integer treatment;
+        Double treatmentShare;
+        Double ramp;
+        Double guardrailMargin;
+        try {
+            control = FormNumbers.whole(controlText, "control", "Control version");
+            treatment = FormNumbers.whole(treatmentText, "treatment", "Treatment version");
+            treatmentShare = FormNumbers.decimal(treatmentShareText, "treatmentShare", "Treatment share");
+            ramp = FormNumbers.decimal(rampText, "ramp", "Ramp");
+            guardrailMargin = FormNumbers.decimal(guardrailMarginText, "guardrailMargin", "Guardrail margin");
+            if (treatmentShare != null && !(treatmentShare > 0 && treatmentShare < 100)) {
+                throw ApiException.badRequest("invalid-input", "Treatment share: a percentage above 0 and below 100, got "
+                        + treatmentShareText.strip(), "treatmentShare");
+            }
+        } catch (ApiException e) {
+            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
+                    Templates.create(taskNames(), task, e.problem().detail() + ".")).build();
+        }
         if (blank(name) || blank(task) || control == null || treatment == null) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
                     task, "Name, task, control version and treatment version are required.")).build();
@@ -207,13 +229,13 @@ public class ExperimentsResource {
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "change an experiment's ramp")
     public RestResponse<?> changeRamp(@RestPath String id, @RestForm String ramp, @RestForm String reason) {
         long key = id(id);
-        double percent;
+        Double percent;
         try {
-            percent = Double.parseDouble(ramp == null ? "" : ramp.strip());
-        } catch (NumberFormatException e) {
-            percent = Double.NaN;
+            percent = FormNumbers.decimal(ramp, "ramp", "Ramp");
+        } catch (ApiException e) {
+            return refused(RestResponse.Status.BAD_REQUEST, key, "Nothing was changed (ramp): " + e.problem().detail() + ".");
         }
-        if (!(percent >= 0 && percent <= 100)) {
+        if (percent == null || !(percent >= 0 && percent <= 100)) {
             return refused(RestResponse.Status.BAD_REQUEST, key, "Nothing was changed (ramp): the ramp is a share of units "
                     + "between 0 and 100 percent, got '" + (ramp == null ? "" : ramp.strip()) + "'.");
         }
@@ -314,18 +336,14 @@ public class ExperimentsResource {
     @Path("{id}/pilot")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "run a pilot")
-    public RestResponse<Object> startPilot(@RestPath String id, @RestForm Integer rows, @RestForm String rate,
-                                             @RestForm String label) {
+    public RestResponse<Object> startPilot(@RestPath String id, @RestForm("rows") String rowsText,
+                                             @RestForm String rate, @RestForm String label) {
         long key = id(id);
+        Integer rows = FormNumbers.whole(rowsText, "rows", "Rows");
         if (rows == null || rows < 1) {
             throw ApiException.badRequest("invalid-input", "a pilot needs a number of rows (1 or more)", "rows");
         }
-        Double perSecond;
-        try {
-            perSecond = blank(rate) ? null : Double.valueOf(rate.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid-input", "requests per second must be a number", "rate");
-        }
+        Double perSecond = FormNumbers.decimal(rate, "rate", "Requests per second");
         pilot.start(key, new PilotRequest(rows, perSecond, 1L, blank(label) ? null : label.strip()), viewer.getName());
         return Pages.seeOther("/ui/experiments/" + key + "?done=pilot-started");
     }

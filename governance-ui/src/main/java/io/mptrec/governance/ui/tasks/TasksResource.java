@@ -2,6 +2,7 @@ package io.mptrec.governance.ui.tasks;
 
 import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
@@ -95,8 +96,9 @@ public class TasksResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.RELEASE, action = "roll back production")
     public RestResponse<TemplateInstance> rollback(@RestPath String task, @RestForm String reason,
-                                                   @RestForm Integer target) {
+                                                   @RestForm("target") String targetText) {
         String name = Names.requireName(task, "task");
+        Integer target = FormNumbers.whole(targetText, "target", "Target version");
         if (reason == null || reason.isBlank()) {
             return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
                     Templates.rollback(name, plan(name, target), "A rollback needs a reason: say why production goes back.")).build();
