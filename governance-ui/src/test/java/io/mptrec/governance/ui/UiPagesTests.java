@@ -35,7 +35,11 @@ class UiPagesTests {
     void shouldSendAnonymousPagesToSignInAndAnonymousApiCallsA401() {
         RestAssured.given().redirects().follow(false).get("/ui").then().statusCode(302)
                 .header("Location", org.hamcrest.Matchers.endsWith("/login"));
-        RestAssured.given().redirects().follow(false).get("/api/v1/tasks").then().statusCode(401);
+        // a challenge, so that a client that sends credentials only when asked signs in; a problem like any other
+        RestAssured.given().redirects().follow(false).get("/api/v1/tasks").then().statusCode(401)
+                .header("WWW-Authenticate", "Basic realm=\"mptrec\"").contentType("application/problem+json")
+                .body("status", org.hamcrest.Matchers.equalTo(401));
+        RestAssured.given().auth().basic("erin", "erin").get("/api/v1/tasks").then().statusCode(200);
         RestAssured.given().get("/login").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("<label for=\"j_username\">"));
         UiSession.signInPage().post("alice", "wrong").then().statusCode(302)

@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -171,6 +173,21 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public RestResponse<Problem> forbidden(ForbiddenException e) {
         return respond(Problem.of(403, "forbidden", "Forbidden", "your roles do not allow this operation", null));
+    }
+
+    /**
+     * An operation that needs a user, called without credentials: 401 problem+json with the challenge of the API's
+     * sign-in ({@code mptrec.api.auth-challenge}: HTTP Basic with the embedded users, Bearer with an identity
+     * provider), so that a client that waits for a challenge before it sends credentials can sign in. Quarkus REST's
+     * own answer was a plain text labelled JSON, without a challenge.
+     */
+    @ServerExceptionMapper
+    public RestResponse<Problem> unauthorized(UnauthorizedException e) {
+        String challenge = ConfigProvider.getConfig().getOptionalValue("mptrec.api.auth-challenge", String.class)
+                .orElse("Basic realm=\"mptrec\"");
+        return RestResponse.ResponseBuilder.<Problem>create(401)
+                .entity(Problem.of(401, "unauthorized", "Unauthorized", "this operation needs a signed-in user", null))
+                .type(Problem.MEDIA_TYPE).header("WWW-Authenticate", challenge).build();
     }
 
     /** Losers of a concurrent change: an optimistic-lock failure or a unique constraint (e.g. one production per task). */
