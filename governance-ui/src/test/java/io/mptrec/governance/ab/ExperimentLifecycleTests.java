@@ -63,6 +63,11 @@ class ExperimentLifecycleTests {
             }
         }
         assertThat(included).isEqualTo(200);
+        // the same ramp again changes nothing: no second audit entry
+        as("erin").contentType("application/json").body(Map.of("ramp", 1.0, "reason", "all in, again"))
+                .post("/api/v1/experiments/" + id + "/ramp").then().statusCode(200).body("ramp", equalTo(1.0f));
+        assertThat(as("dave").get("/api/v1/audit?task=" + task + "&action=EXPERIMENT_RAMP").then().statusCode(200)
+                .extract().jsonPath().getList("items")).hasSize(1);
         as("erin").contentType("application/json").body(Map.of("ramp", 2)).post("/api/v1/experiments/" + id + "/ramp")
                 .then().statusCode(400).body("field", equalTo("ramp"));
 
@@ -72,8 +77,11 @@ class ExperimentLifecycleTests {
                 .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
         as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + second + "/start")
                 .then().statusCode(409).body("type", equalTo("/problems/experiment-active"));
-        as("erin").contentType("application/json").body("{\"reason\":\"done\"}").post("/api/v1/experiments/" + id + "/stop")
+        // a blank reason says nothing: stored as none, not as spaces
+        as("erin").contentType("application/json").body("{\"reason\":\"   \"}").post("/api/v1/experiments/" + id + "/stop")
                 .then().statusCode(200).body("status", equalTo("STOPPED"));
+        assertThat(as("dave").get("/api/v1/audit?task=" + task + "&action=EXPERIMENT_STOP").then().statusCode(200)
+                .extract().jsonPath().getString("items[0].reason")).isNull();
         as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
                 .then().statusCode(409);
 

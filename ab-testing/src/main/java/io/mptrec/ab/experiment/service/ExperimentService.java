@@ -213,8 +213,8 @@ public class ExperimentService {
      * DRAFT or PAUSED -> RUNNING (resuming a paused one keeps its data). Every arm's version must be allowed live
      * traffic by the registry, or the actor is an admin who gives a reason (an audited bypass).
      */
-    public Experiment start(long id, Actor actor, String reason) {
-        requireReason(reason);
+    public Experiment start(long id, Actor actor, String given) {
+        String reason = requireReason(given);
         Experiment e = changing(id);
         if (!e.status.canStart()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is " + e.status
@@ -239,8 +239,7 @@ public class ExperimentService {
 
     /** RUNNING -> PAUSED: every request of the task is then served the control version. */
     public Experiment pause(long id, String actor, String reason) {
-        requireReason(reason);
-        return pause(changing(id), actor, AuditAction.EXPERIMENT_PAUSE, reason);
+        return pause(changing(id), actor, AuditAction.EXPERIMENT_PAUSE, requireReason(reason));
     }
 
     /** The guardrail evaluator's pause (actor {@code system}). */
@@ -248,8 +247,8 @@ public class ExperimentService {
         return pause(changing(id), SYSTEM, AuditAction.GUARDRAIL_PAUSE, reason);
     }
 
-    public Experiment stop(long id, String actor, String reason) {
-        requireReason(reason);
+    public Experiment stop(long id, String actor, String given) {
+        String reason = requireReason(given);
         Experiment e = changing(id);
         if (!e.status.canStop()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is already STOPPED");
@@ -266,12 +265,15 @@ public class ExperimentService {
      * Ramp steps are sticky by the assignment's design: a unit included at a smaller ramp stays in, in its arm. Raising
      * the ramp of a RUNNING experiment widens live traffic, so it asks the registry about every arm as a start does.
      */
-    public Experiment changeRamp(long id, double ramp, Actor actor, String reason) {
-        requireReason(reason);
+    public Experiment changeRamp(long id, double ramp, Actor actor, String given) {
+        String reason = requireReason(given);
         requireRamp(ramp);
         Experiment e = changing(id);
         if (!e.status.canRamp()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
+        }
+        if (e.ramp == ramp) {
+            return e; // nothing changes: no audit entry, no new serving stamp
         }
         String before = describe(e);
         boolean bypass = false;
@@ -346,12 +348,14 @@ public class ExperimentService {
 
     /**
      * A reason is optional; given, it is stored (status_reason, the audit entry): at most 4000 characters, no control
-     * character but line breaks and tabs.
+     * character but line breaks and tabs. Returns the reason to store: none (null) for an empty or blank one, which
+     * says nothing (a form's empty field), rather than an audit entry whose reason is a few spaces.
      */
-    public static void requireReason(String reason) {
-        if (reason != null && !reason.isEmpty()) {
-            Names.requireProse(reason, 4000, "reason");
+    public static String requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return null;
         }
+        return Names.requireProse(reason, 4000, "reason");
     }
 
     /** Ramp steps: multiples of 1/{@value #RAMP_STEPS}, from 0 to 1. */

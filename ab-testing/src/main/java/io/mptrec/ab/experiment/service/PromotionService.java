@@ -57,8 +57,8 @@ public class PromotionService {
                 choice.refusal());
     }
 
-    public Promoted promote(long id, String armName, Actor actor, String reason) {
-        ExperimentService.requireReason(reason);
+    public Promoted promote(long id, String armName, Actor actor, String given) {
+        String reason = ExperimentService.requireReason(given);
         Experiment e = promotable(id);
         Choice choice = choose(e, armName);
         if (choice.refusal() != null) {
