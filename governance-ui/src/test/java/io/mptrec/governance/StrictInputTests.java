@@ -253,6 +253,15 @@ class StrictInputTests {
                 "rows", rows.subList(0, 1000))).post("/api/v1/score").then().statusCode(200);
     }
 
+    /** The request before the state: without the Kafka pipeline a bad offset is still a 400, not the pipeline's 409. */
+    @Test
+    void shouldRefuseANegativeReplayOffsetBeforeLookingAtThePipeline() {
+        as("admin").contentType("application/json").body("{\"fromOffset\":-1}").post("/api/v1/events/pipeline/replay")
+                .then().statusCode(400).body("field", equalTo("fromOffset"));
+        as("admin").contentType("application/json").body("{\"fromOffset\":0}").post("/api/v1/events/pipeline/replay")
+                .then().statusCode(409);
+    }
+
     @Test
     void shouldHoldRampsToStepsOfOneTenThousandth() {
         String task = "strict-ramp";

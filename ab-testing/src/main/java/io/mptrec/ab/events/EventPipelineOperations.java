@@ -112,11 +112,12 @@ public class EventPipelineOperations {
      * topic no longer holds that offset in some partition (its retention removed it) or the offset is negative.
      */
     public Outcome replayFrom(long fromOffset) {
-        requireKafka();
+        // the request first: a bad one is refused the same way whatever state the pipeline is in
         if (fromOffset < 0) {
             throw ApiException.badRequest("invalid-input", "fromOffset must be 0 or more, got " + fromOffset,
                     "fromOffset");
         }
+        requireKafka();
         Map<Integer, Long> firsts = topics.firstOffsets();
         for (Map.Entry<Integer, Long> first : firsts.entrySet()) {
             if (first.getValue() > fromOffset) {
