@@ -1,11 +1,11 @@
 package io.mptrec.registry.audit.rest;
 
-import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Roles;
 import io.mptrec.kernel.time.Instants;
 import io.mptrec.registry.api.AuditView;
 import io.mptrec.registry.api.AuditFilter;
 import io.mptrec.registry.api.AuditTrail;
+import io.mptrec.registry.api.Paging;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -28,8 +29,6 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Audit", description = "The append-only audit log")
 public class AuditResource {
-
-    private static final int MAX_PAGE_SIZE = 500;
 
     private final AuditTrail audit;
 
@@ -50,15 +49,14 @@ public class AuditResource {
                               @QueryParam("action") String action,
                               @Parameter(description = "ISO-8601 instant, inclusive") @QueryParam("from") String from,
                               @Parameter(description = "ISO-8601 instant, exclusive") @QueryParam("to") String to,
-                              @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? 50 : size;
-        if (p < 0 || s < 1 || s > MAX_PAGE_SIZE) {
-            throw ApiException.badRequest("invalid-paging", "page must be >= 0 and size in 1.." + MAX_PAGE_SIZE,
-                    p < 0 ? "page" : "size");
-        }
+                              @Parameter(description = "from 0", schema = @Schema(type = SchemaType.INTEGER))
+                              @QueryParam("page") String page,
+                              @Parameter(description = "1 to 500, default 50",
+                                      schema = @Schema(type = SchemaType.INTEGER))
+                              @QueryParam("size") String size) {
+        Paging paging = Paging.of(page, size);
         AuditFilter filter = filter(task, actor, action, from, to);
-        return new AuditPage(audit.page(filter, p, s), p, s,
+        return new AuditPage(audit.page(filter, paging.page(), paging.size()), paging.page(), paging.size(),
                 audit.count(filter));
     }
 

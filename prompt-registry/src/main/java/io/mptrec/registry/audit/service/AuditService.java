@@ -6,6 +6,7 @@ import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.registry.api.AuditFilter;
 import io.mptrec.registry.api.AuditTrail;
 import io.mptrec.registry.api.AuditView;
+import io.mptrec.registry.api.Paging;
 import io.mptrec.registry.audit.AuditEntry;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Page;
@@ -54,7 +55,8 @@ public class AuditService implements AuditTrail {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<AuditView> page(AuditFilter filter, int page, int size) {
-        return query(filter).page(Page.of(page, size)).list().stream().map(AuditEntry::view).toList();
+        Paging paging = new Paging(page, size);
+        return query(filter).page(Page.of(paging.page(), paging.size())).list().stream().map(AuditEntry::view).toList();
     }
 
     @Override

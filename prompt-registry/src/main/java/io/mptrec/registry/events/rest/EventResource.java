@@ -1,8 +1,8 @@
 package io.mptrec.registry.events.rest;
 
-import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
+import io.mptrec.registry.api.Paging;
 import io.mptrec.registry.events.OutboxEvent;
 import io.mptrec.registry.events.WebhookDelivery;
 import io.mptrec.registry.events.service.EventService;
@@ -13,8 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -46,15 +48,15 @@ public class EventResource {
     @APIResponse(responseCode = "200", description = "One page of events",
             content = @Content(schema = @Schema(implementation = EventView.class)))
     @APIResponse(responseCode = "400", description = "Invalid paging or task filter")
-    public List<EventView> getEvents(@QueryParam("task") String task, @QueryParam("page") Integer page,
-                                     @QueryParam("size") Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? 50 : size;
-        if (p < 0 || s < 1 || s > 500) {
-            throw ApiException.badRequest("invalid-paging", "page must be >= 0 and size in 1..500", p < 0 ? "page" : "size");
-        }
-        Names.optionalText(task, 200, "task");
-        return events.findPage(task, p, s).stream().map(EventResource::toView).toList();
+    public List<EventView> getEvents(@Parameter(description = "a task name") @QueryParam("task") String task,
+                                     @Parameter(description = "from 0", schema = @Schema(type = SchemaType.INTEGER))
+                                     @QueryParam("page") String page,
+                                     @Parameter(description = "1 to 500, default 50",
+                                             schema = @Schema(type = SchemaType.INTEGER))
+                                     @QueryParam("size") String size) {
+        Paging paging = Paging.of(page, size);
+        return events.findPage(task == null ? null : Names.requireName(task, "task"), paging).stream()
+                .map(EventResource::toView).toList();
     }
 
     private static EventView toView(OutboxEvent e) {

@@ -2,6 +2,7 @@ package io.mptrec.registry.events.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mptrec.registry.api.Paging;
 import io.mptrec.registry.config.RegistryConfig;
 import io.mptrec.registry.events.OutboxEvent;
 import io.mptrec.registry.events.WebhookDelivery;
@@ -63,8 +64,9 @@ public class EventService {
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<OutboxEvent> findPage(String task, int page, int size) {
+    public List<OutboxEvent> findPage(String task, Paging paging) {
         return (task == null ? OutboxEvent.findAll(Sort.descending("id"))
-                : OutboxEvent.find("task", Sort.descending("id"), task)).page(Page.of(page, size)).list();
+                : OutboxEvent.find("task", Sort.descending("id"), task))
+                .page(Page.of(paging.page(), paging.size())).list();
     }
 }

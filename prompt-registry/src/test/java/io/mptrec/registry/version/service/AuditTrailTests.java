@@ -147,5 +147,23 @@ class AuditTrailTests {
         refused(() -> new AuditFilter(null, "bob\u007f", null, null, null), 400, "invalid-text", "actor");
         refused(() -> new AuditFilter(null, null, "RELEASE\n", null, null), 400, "invalid-text", "action");
         refused(() -> new AuditFilter("a".repeat(201), null, null, null, null), 400, "invalid-input", "task");
+        // an action the log can never hold: not one of AuditAction, or not spelt as the log spells it
+        refused(() -> new AuditFilter(null, null, "NOPE", null, null), 400, "invalid-action", "action");
+        refused(() -> new AuditFilter(null, null, "release", null, null), 400, "invalid-action", "action");
+        assertThat(Fixture.problem(() -> new AuditFilter(null, null, "NOPE", null, null), 400, "invalid-action")
+                .detail()).startsWith("action must be one of REGISTER_ENCODER, UPLOAD, ").doesNotContain("NOPE");
+    }
+
+    @Test
+    void shouldRefuseAPageWhoseFirstRowNoQueryCanAddress() {
+        AuditFilter any = new AuditFilter(null, null, null, null, null);
+        // page x size past 2^31 - 1 overflowed the first row's index (a 500); the last page that fits is empty
+        refused(() -> audit.page(any, 4_294_968, 500), 400, "invalid-paging", "page");
+        refused(() -> audit.page(any, 1_073_741_824, 2), 400, "invalid-paging", "page");
+        refused(() -> audit.page(any, -1, 50), 400, "invalid-paging", "page");
+        refused(() -> audit.page(any, 0, 0), 400, "invalid-paging", "size");
+        refused(() -> audit.page(any, 0, 501), 400, "invalid-paging", "size");
+        assertThat(audit.page(any, 4_294_967, 500)).isEmpty();
+        assertThat(audit.page(any, Integer.MAX_VALUE, 1)).isEmpty();
     }
 }
