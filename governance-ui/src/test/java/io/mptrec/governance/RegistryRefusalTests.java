@@ -1,12 +1,19 @@
 package io.mptrec.governance;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import static io.mptrec.governance.Api.as;
 import static io.mptrec.governance.Api.uploadPrompt;
@@ -16,8 +23,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 /**
- * The registry's refusals through the REST API: paging past what a query can address, filters no entry can match.
- * Each is a 400 problem naming the field; and nothing is stored.
+ * The registry's refusals through the REST API: paging past what a query can address, filters no entry can match,
+ * manifests and reports the registry would not store. Each is a 400 problem naming the field, with a detail that
+ * names a control character by its code and quotes nothing of the parser; and nothing is stored.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -84,5 +92,74 @@ class RegistryRefusalTests {
         assertRefused(as("carol").get("/api/v1/events?task=Bad"), "task", "task must match [a-z][a-z0-9_-]{0,63}");
         as("carol").get("/api/v1/events?task=" + TASK).then().statusCode(200).body("[0].type",
                 equalTo("VERSION_UPLOADED"));
+    }
+
+    @Test
+    void shouldNameAControlCharacterInAManifestByItsCode() {
+        Response wrongTask = upload(edited(meta -> meta.put("task", "inc\u0001ome")));
+        assertRefused(wrongTask, "manifest.metadata.task", "holds the control character U+0001 at index 3");
+        assertThat(wrongTask.jsonPath().getString("detail")).doesNotContain("\u0001");
+        Response code = upload(edited(meta -> ((ObjectNode) meta.get("lineage")).put("codeVersion", "a\u0000b")));
+        assertRefused(code, "manifest.metadata.lineage.codeVersion", "the control character U+0000 at index 1");
+        assertThat(code.jsonPath().getString("detail")).doesNotContain("\u0000");
+        // a key is named by the object that holds it
+        assertRefused(upload(edited(meta -> ((ObjectNode) meta.get("lineage")).put("extra\u007f", "x"))),
+                "manifest.metadata.lineage", "a key of manifest.metadata.lineage holds the control character U+007F");
+    }
+
+    @Test
+    void shouldRefuseANegativeCountInAManifest() {
+        assertRefused(upload(edited(meta -> metric(meta).put("samples", -5))),
+                "manifest.metadata.lineage.metrics[0].samples", "is a count: it must be 0 or more, not -5");
+        assertRefused(upload(edited(meta -> metric(meta).put("positives", -1))),
+                "manifest.metadata.lineage.metrics[0].positives", "0 or more");
+        assertRefused(upload(edited(meta -> metric(meta).put("positives", 1001))),
+                "manifest.metadata.lineage.metrics[0].positives", "at most the metric's samples (1000)");
+        assertRefused(upload(edited(meta -> ((ObjectNode) meta.get("lineage")).put("epochs", -1))),
+                "manifest.metadata.lineage.epochs", "0 or more");
+    }
+
+    @Test
+    void shouldSayPlainlyWhyAManifestIsNotJson() {
+        ArtifactBundle prompt = TestArtifacts.prompt(ENCODER, TASK, 62);
+        Map<String, byte[]> files = TestArtifacts.unzip(prompt.toZip());
+        String manifest = new String(files.get("manifest.json"), StandardCharsets.UTF_8);
+        String nan = manifest.replaceFirst("(\"value\"\\s*:\\s*)[-0-9.eE]+", "$1NaN");
+        assertThat(nan).isNotEqualTo(manifest);
+        files.put("manifest.json", nan.getBytes(StandardCharsets.UTF_8));
+        Response r = as("alice").contentType("application/zip").body(TestArtifacts.zip(files))
+                .post("/api/v1/tasks/" + TASK + "/versions");
+        assertRefused(r, "body", "manifest.json is not valid JSON at line ");
+        String detail = r.jsonPath().getString("detail");
+        assertThat(detail).endsWith(": NaN is not a number")
+                .doesNotContain("JsonReadFeature", "StreamReadFeature", "Source", "REDACTED", "`", "\n");
+    }
+
+    @Test
+    void shouldNameAControlCharacterInAReportByItsCode() {
+        String report = "/api/v1/tasks/" + TASK + "/versions/1/report";
+        Response key = as("alice").contentType("application/json").body("{\"extra\\u0000\":1}").put(report);
+        assertRefused(key, "body", "a key of body holds the control character U+0000 at index 5");
+        assertThat(key.jsonPath().getString("detail")).doesNotContain("\u0000");
+        Response text = as("alice").contentType("application/json")
+                .body("{\"fields\":[{\"name\":\"a\\u0007\"}]}").put(report);
+        assertRefused(text, "fields[0].name", "fields[0].name holds the control character U+0007 at index 1");
+        as("bob").get(report).then().statusCode(404);
+    }
+
+    private static ObjectNode metric(ObjectNode meta) {
+        return (ObjectNode) ((ArrayNode) meta.get("lineage").get("metrics")).get(0);
+    }
+
+    /** A prompt for the task whose metadata a client changed, with its content hash recomputed as a tool would. */
+    private static ArtifactBundle edited(Consumer<ObjectNode> change) {
+        ArtifactBundle prompt = TestArtifacts.prompt(ENCODER, TASK, 63);
+        ObjectNode meta = prompt.metadata().deepCopy();
+        change.accept(meta);
+        return ArtifactBundle.of(TaskPromptArtifact.KIND, meta, prompt.arrays());
+    }
+
+    private static Response upload(ArtifactBundle bundle) {
+        return uploadPrompt("alice", TASK, bundle);
     }
 }

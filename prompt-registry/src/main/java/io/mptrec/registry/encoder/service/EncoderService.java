@@ -35,7 +35,9 @@ public class EncoderService {
 
     /** Verifies and stores an encoder artifact; identical content returns the stored one. */
     public Registration registerEncoder(ArtifactBundle bundle, String actor) {
+        StoredJson.requireNoControl(bundle.manifest(), "manifest");
         EncoderArtifact artifact = EncoderArtifact.from(bundle);
+        StoredJson.requireCounts(artifact.metadata().lineage(), "manifest.metadata.lineage");
         Optional<RegisteredEncoder> existing = RegisteredEncoder.findByHash(bundle.contentSha256());
         if (existing.isPresent()) {
             return new Registration(existing.get(), false);

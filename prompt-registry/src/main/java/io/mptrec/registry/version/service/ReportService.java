@@ -1,12 +1,15 @@
 package io.mptrec.registry.version.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.mptrec.registry.api.ReportDiff;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.model.artifact.CanonicalJson;
 import io.mptrec.model.artifact.Sha256;
 import io.mptrec.model.report.ContributionReport;
+import io.mptrec.registry.encoder.service.StoredJson;
 import io.mptrec.registry.version.AttachedReport;
 import io.mptrec.registry.version.PromptVersion;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,6 +90,11 @@ public class ReportService {
     private static ContributionReport parse(String json) {
         if (json == null || json.isBlank()) {
             throw ApiException.badRequest("invalid-report", "the request body must be a contribution report (JSON)", "body");
+        }
+        try {
+            StoredJson.requireNoControl(CanonicalJson.MAPPER.readTree(json), "");
+        } catch (JsonProcessingException e) {
+            // not JSON at all: the report's own reading says where
         }
         try {
             return ContributionReport.fromJson(json);

@@ -4,11 +4,13 @@ import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.audit.Ledger;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.encoder.RegisteredEncoder;
 import io.mptrec.registry.encoder.service.EncoderService;
+import io.mptrec.registry.encoder.service.StoredJson;
 import io.mptrec.registry.version.Task;
 import io.mptrec.registry.version.PromptVersion;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,11 +40,16 @@ public class VersionService {
     }
 
     /**
-     * Stores a verified task prompt as the task's next DRAFT version. Refuses (400) a prompt for another task, for an
-     * unregistered encoder, or whose shapes do not fit its encoder; identical content returns the existing version.
+     * Stores a verified task prompt as the task's next DRAFT version. Refuses (400) a manifest the registry would not
+     * store ({@link StoredJson}), a prompt for another task, for an unregistered encoder, or whose shapes do not fit
+     * its encoder; identical content returns the existing version.
      */
     public Upload uploadVersion(String taskName, ArtifactBundle bundle, String actor) {
+        StoredJson.requireNoControl(bundle.manifest(), "manifest");
         TaskPromptArtifact prompt = TaskPromptArtifact.from(bundle);
+        StoredJson.requireCounts(prompt.metadata().lineage(), "manifest.metadata.lineage");
+        StoredJson.requireCounts(prompt.metadata().nonInterference(), "manifest.metadata.nonInterference");
+        Names.requireName(prompt.task(), "manifest.metadata.task");
         if (!taskName.equals(prompt.task())) {
             throw ApiException.badRequest("task-mismatch", "the artifact is a prompt for task '" + prompt.task()
                     + "', uploaded to task '" + taskName + "'", "task");

@@ -1,6 +1,8 @@
 package io.mptrec.registry.version.service;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mptrec.model.artifact.ArtifactBundle;
+import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.Catalog.Upload;
 import io.mptrec.registry.api.Lifecycle;
@@ -22,6 +24,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import static io.mptrec.registry.version.service.Fixture.ALICE;
 import static io.mptrec.registry.version.service.Fixture.BOB;
@@ -236,9 +239,30 @@ class CatalogTests {
         refused(() -> catalog.upload("catalog-upload-new", TestArtifacts.prompt(unregistered, "catalog-upload-new", 1),
                 "alice"), 400, "unknown-encoder", "body");
 
+        // text the registry would store with a control character in it, or a negative count: named by its path
+        refused(() -> catalog.upload(task, edited(prompt, m -> lineage(m).put("codeVersion", "a\u0000b")), "alice"),
+                400, "invalid-text", "manifest.metadata.lineage.codeVersion");
+        refused(() -> catalog.upload(task, edited(prompt, m -> m.put("task", "catalog\u0001upload")), "alice"), 400,
+                "invalid-text", "manifest.metadata.task");
+        refused(() -> catalog.upload(task, edited(prompt, m -> ((ObjectNode) lineage(m).get("metrics").get(0))
+                .put("samples", -5)), "alice"), 400, "invalid-count", "manifest.metadata.lineage.metrics[0].samples");
+        refused(() -> catalog.upload(task, edited(prompt, m -> lineage(m).put("bestEpoch", -1)), "alice"), 400,
+                "invalid-count", "manifest.metadata.lineage.bestEpoch");
+
         // a refused upload stores nothing: no version, no task, no audit entry
         assertThat(fresh(() -> catalog.versions(task))).extracting(VersionSummary::number).containsExactly(1, 2);
         assertThat(fixture.audit(task, "UPLOAD")).extracting(e -> e.version()).containsExactly(1, 2);
         refused(() -> catalog.task("catalog-upload-new"), 404, "not-found", "task");
+    }
+
+    private static ObjectNode lineage(ObjectNode metadata) {
+        return (ObjectNode) metadata.get("lineage");
+    }
+
+    /** The prompt with its metadata changed as a client may change it, its content hash recomputed. */
+    private static ArtifactBundle edited(ArtifactBundle prompt, Consumer<ObjectNode> change) {
+        ObjectNode metadata = prompt.metadata().deepCopy();
+        change.accept(metadata);
+        return ArtifactBundle.of(TaskPromptArtifact.KIND, metadata, prompt.arrays());
     }
 }
