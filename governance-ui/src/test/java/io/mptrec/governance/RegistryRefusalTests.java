@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import static io.mptrec.governance.Api.as;
+import static io.mptrec.governance.Api.transition;
 import static io.mptrec.governance.Api.uploadPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -145,6 +146,14 @@ class RegistryRefusalTests {
                 .body("{\"fields\":[{\"name\":\"a\\u0007\"}]}").put(report);
         assertRefused(text, "fields[0].name", "fields[0].name holds the control character U+0007 at index 1");
         as("bob").get(report).then().statusCode(404);
+    }
+
+    @Test
+    void shouldSayWhichStatusATransitionNeedsInPlainEnglish() {
+        transition("bob", TASK, 1, "approve", null).then().statusCode(409)
+                .body("detail", equalTo("version 1 is DRAFT; only an IN_REVIEW version can be approved"));
+        transition("carol", TASK, 1, "release", null).then().statusCode(409)
+                .body("detail", containsString("only an APPROVED version can be released"));
     }
 
     private static ObjectNode metric(ObjectNode meta) {

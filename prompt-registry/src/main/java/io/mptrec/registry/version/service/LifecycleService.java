@@ -337,8 +337,9 @@ public class LifecycleService implements Lifecycle {
     }
 
     private static String statusRefusal(PromptVersion version, VersionStatus expected, String verb) {
-        return "version " + version.number + " is " + version.status + "; only a " + expected + " version can be "
-                + verb;
+        String article = "AEIOU".indexOf(expected.name().charAt(0)) >= 0 ? "an " : "a ";
+        return "version " + version.number + " is " + version.status + "; only " + article + expected
+                + " version can be " + verb;
     }
 
     private VersionSummary flushed(PromptVersion version) {
