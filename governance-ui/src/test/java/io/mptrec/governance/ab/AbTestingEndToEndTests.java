@@ -102,6 +102,19 @@ class AbTestingEndToEndTests {
                 .then().statusCode(400).body("field", equalTo("ramp"));
         create(Map.of("name", "one-arm", "task", TASK, "arms", List.of(arm("control", 1, 1.0))))
                 .then().statusCode(400).body("field", equalTo("arms"));
+        // parameters no experiment can work with: a weight below one bucket, a vanishing alpha, an endless plan, a
+        // guardrail margin that guards nothing
+        create(Map.of("name", "tiny-weight", "task", TASK, "arms", List.of(arm("control", 1, 0.99999), arm("t", 2, 0.00001))))
+                .then().statusCode(400).body("field", equalTo("arms[1].weight")).body("detail", containsString("no unit"));
+        create(Map.of("name", "tiny-alpha", "task", TASK, "alpha", 1e-320,
+                "arms", List.of(arm("control", 1, 0.5), arm("t", 2, 0.5)))).then().statusCode(400).body("field", equalTo("alpha"));
+        create(Map.of("name", "endless", "task", TASK, "plannedPerArm", Long.MAX_VALUE,
+                "arms", List.of(arm("control", 1, 0.5), arm("t", 2, 0.5)))).then().statusCode(400)
+                .body("field", equalTo("plannedPerArm"));
+        create(Map.of("name", "wide-margin", "task", TASK, "arms", List.of(arm("control", 1, 0.5), arm("t", 2, 0.5)),
+                "guardrails", List.of(Map.of("name", "log_loss", "kind", "MEAN", "direction", "LOWER_IS_BETTER",
+                        "margin", 1e308, "marginType", "RELATIVE")))).then().statusCode(400)
+                .body("field", equalTo("guardrails[0].margin"));
         create(Map.of("name", "no-version", "task", TASK, "arms", List.of(arm("control", 1, 0.5), arm("t", 99, 0.5))))
                 .then().statusCode(404).body("field", equalTo("version"));
         as("carol").contentType("application/json").body(Map.of("name", "x", "task", TASK, "arms", List.of()))

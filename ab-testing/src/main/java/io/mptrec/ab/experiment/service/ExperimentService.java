@@ -13,6 +13,7 @@ import io.mptrec.ab.experiment.ExperimentStatus;
 import io.mptrec.ab.experiment.ExperimentView;
 import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.MetricRole;
+import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
@@ -97,12 +98,14 @@ public class ExperimentService {
         }
         e.ramp = req.ramp() == null ? 1.0 : requireRamp(req.ramp());
         e.alpha = req.alpha() == null ? 0.05 : req.alpha();
-        if (!(e.alpha > 0 && e.alpha < 0.5)) {
-            throw ApiException.badRequest("invalid-input", "alpha must be in (0, 0.5)", "alpha");
+        // a smaller alpha asks for intervals no sample reaches (and 1e-320 for infinite ones)
+        if (!(e.alpha >= MIN_ALPHA && e.alpha < 0.5)) {
+            throw ApiException.badRequest("invalid-input", "alpha must be in [" + MIN_ALPHA + ", 0.5)", "alpha");
         }
         e.plannedPerArm = req.plannedPerArm() == null ? 10_000 : req.plannedPerArm();
-        if (e.plannedPerArm < 100) {
-            throw ApiException.badRequest("invalid-input", "plannedPerArm must be >= 100", "plannedPerArm");
+        if (e.plannedPerArm < 100 || e.plannedPerArm > MAX_PLANNED_PER_ARM) {
+            throw ApiException.badRequest("invalid-input", "plannedPerArm must be in [100, " + MAX_PLANNED_PER_ARM
+                    + "]", "plannedPerArm");
         }
         Set<Integer> versionsUsed = new HashSet<>();
         for (int i = 0; i < req.arms().size(); i++) {
@@ -124,6 +127,11 @@ public class ExperimentService {
             arm.versionNumber = version.number();
             arm.contentSha256 = version.contentSha256();
             arm.encoderSha256 = version.encoderSha256();
+            if (spec.weight() > 0 && spec.weight() < 1.0 / RAMP_STEPS) {
+                // the assignment has 10,000 buckets: such an arm would look like traffic and get no unit
+                throw ApiException.badRequest("invalid-allocation", "arm '" + arm.name + "' has weight " + spec.weight()
+                        + ": below one bucket (0.0001) it would get no unit; give 0 or at least 0.0001", at + "weight");
+            }
             arm.weight = spec.weight();
             e.arms.add(arm);
         }
@@ -140,9 +148,11 @@ public class ExperimentService {
             GuardrailSpec g = guardrails.get(i);
             ExperimentMetric m = metric(MetricRole.GUARDRAIL, metricName(g.name(), "guardrails[" + i + "].name",
                     metricNames), g.kind(), g.direction());
-            if (!(g.margin() >= 0) || g.margin().isInfinite()) {
-                throw ApiException.badRequest("invalid-input", "a guardrail margin must be finite and >= 0",
-                        "guardrails[" + i + "].margin");
+            double maxMargin = g.marginType() == NonInferiority.MarginType.RELATIVE ? MAX_RELATIVE_MARGIN
+                    : KpiValues.MAX_ABS;
+            if (!(g.margin() >= 0 && g.margin() <= maxMargin)) {
+                throw ApiException.badRequest("invalid-input", "a " + g.marginType() + " guardrail margin must be in "
+                        + "[0, " + maxMargin + "]", "guardrails[" + i + "].margin");
             }
             m.margin = g.margin();
             m.marginType = g.marginType();
@@ -357,6 +367,13 @@ public class ExperimentService {
         }
         return Names.requireProse(reason, 4000, "reason");
     }
+
+    /** The smallest significance level an experiment may ask for. */
+    public static final double MIN_ALPHA = 1e-4;
+    /** The most units per arm an experiment may plan for. */
+    public static final long MAX_PLANNED_PER_ARM = 1_000_000_000L;
+    /** A relative guardrail margin of at most 10 (1,000 %): beyond, the guardrail guards nothing. */
+    public static final double MAX_RELATIVE_MARGIN = 10;
 
     /** Ramp steps: multiples of 1/{@value #RAMP_STEPS}, from 0 to 1. */
     public static final int RAMP_STEPS = 10_000;
