@@ -3,6 +3,7 @@ package io.mptrec.kernel.problem;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -71,7 +72,13 @@ public class ProblemMappers {
         String detail;
         StreamReadException duplicate = duplicateKey(e);
         InputCoercionException range = cause(e, InputCoercionException.class);
-        if (duplicate != null) { // wrapped with the path of the list element it was found in, or not at all
+        StreamConstraintsException limit = cause(e, StreamConstraintsException.class);
+        if (limit != null) { // e.g. a name of 100,000 characters: valid JSON past one of the parser's limits
+            String message = String.valueOf(limit.getOriginalMessage());
+            int internals = message.indexOf(", from `");
+            detail = "the body is past a limit of the JSON reader: "
+                    + (internals < 0 ? "too large" : message.substring(0, internals) + ")");
+        } else if (duplicate != null) { // wrapped with the path of the list element it was found in, or not at all
             field = contextPath(duplicate);
             detail = "the key " + quoted(field) + " appears more than once in an object";
         } else if (range != null) { // e.g. 1e20 for an integer
