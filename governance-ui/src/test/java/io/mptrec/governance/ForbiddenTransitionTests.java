@@ -40,8 +40,8 @@ class ForbiddenTransitionTests {
         String task = "forbidden";
         int draft = uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 31)).then().statusCode(201)
                 .extract().path("number");
-        assertConflict(transition("bob", task, draft, "approve", null), "only a IN_REVIEW version can be approved");
-        assertConflict(transition("bob", task, draft, "reject", "{\"comment\":\"no\"}"), "only a IN_REVIEW");
+        assertConflict(transition("bob", task, draft, "approve", null), "only an IN_REVIEW version can be approved");
+        assertConflict(transition("bob", task, draft, "reject", "{\"comment\":\"no\"}"), "only an IN_REVIEW");
         assertConflict(transition("carol", task, draft, "release", null), "only an APPROVED version can be released");
         as("carol").contentType("application/json").body("{\"reason\":\"x\"}").post("/api/v1/tasks/" + task + "/rollback")
                 .then().statusCode(409).body("type", equalTo("/problems/no-production"));

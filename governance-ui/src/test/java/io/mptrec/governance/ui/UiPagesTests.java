@@ -233,7 +233,7 @@ class UiPagesTests {
         UiSession admin = UiSession.signIn("admin");
         Response notHis = admin.get("/ui/reviews/" + task + "/" + v2 + "/bypass");
         assertThat(notHis.statusCode()).isEqualTo(409);
-        assertThat(notHis.asString()).contains("APPROVED; only a IN_REVIEW version can be approved");
+        assertThat(notHis.asString()).contains("APPROVED; only an IN_REVIEW version can be approved");
 
         // an experiment without a winner: the promotion page explains, offers no form; an experimenter cannot ramp as
         // a release manager, nor the other way round
