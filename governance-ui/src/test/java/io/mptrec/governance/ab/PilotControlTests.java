@@ -53,6 +53,9 @@ class PilotControlTests {
             pilot(id, 100, rate).then().statusCode(400).contentType("application/problem+json")
                     .body("field", equalTo("ratePerSecond"));
         }
+        as("erin").contentType("application/json").body(Map.of("rows", 10, "label", "income\u0001"))
+                .post("/api/v1/experiments/" + id + "/pilot").then().statusCode(400).body("field", equalTo("label"))
+                .body("detail", org.hamcrest.Matchers.not(containsString("\u0001")));
         as("erin").get("/api/v1/experiments/" + id + "/pilot").then().statusCode(404);
         pilot(id, 100, 0.002).then().statusCode(202); // 100 rows in 50,000 s: within a day
         as("erin").delete("/api/v1/experiments/" + id + "/pilot").then().statusCode(200);

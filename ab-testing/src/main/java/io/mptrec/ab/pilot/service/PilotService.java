@@ -15,6 +15,7 @@ import io.mptrec.ab.serving.service.ServingService;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.model.data.Dataset;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.data.Split;
@@ -128,6 +129,9 @@ public class PilotService {
         if (rate > 0 && request.rows() / rate > MAX_SECONDS) {
             throw ApiException.badRequest("invalid-input", "ratePerSecond must be 0 (unpaced) or at least rows / "
                     + MAX_SECONDS + ": a pilot may take a day at most", "ratePerSecond");
+        }
+        if (request.label() != null) {
+            Names.requireText(request.label(), 100, "label"); // no control character to echo in the refusal below
         }
         long seed = request.seed() == null ? 1 : request.seed();
         record PilotTarget(String task, String label, ExperimentRoute route) {
