@@ -211,6 +211,19 @@ class UiPagesTests {
         assertThat(noTokenUpload.asString()).contains("security token");
         as("dave").get("/api/v1/tasks/" + task + "/versions").then().body("size()", org.hamcrest.Matchers.equalTo(2));
 
+        // an artifact the registry refuses: the page says why in the registry's words, without the parser's internals
+        java.util.Map<String, byte[]> files = TestArtifacts.unzip(TestArtifacts.prompt(ENCODER, task, 37).toZip());
+        String manifest = new String(files.get("manifest.json"), java.nio.charset.StandardCharsets.UTF_8);
+        files.put("manifest.json", manifest.replaceFirst("(\"value\"\\s*:\\s*)[-0-9.eE]+", "$1NaN")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        alice.get("/ui/upload?task=" + task);
+        Response nan = alice.given().multiPart("task", task).multiPart("csrf-token", alice.csrfToken())
+                .multiPart("artifact", "p.zip", TestArtifacts.zip(files), "application/zip").post("/ui/upload");
+        assertThat(nan.statusCode()).isEqualTo(400);
+        assertThat(nan.asString()).contains("Nothing was stored (artifact)").contains("NaN is not a number")
+                .doesNotContain("JsonReadFeature").doesNotContain("REDACTED");
+        as("dave").get("/api/v1/tasks/" + task + "/versions").then().body("size()", org.hamcrest.Matchers.equalTo(2));
+
         // refused input: the labels page again, with the field and the reason, nothing changed
         Response badVersion = alice.post("/ui/tasks/" + task + "/labels", "name", "staging", "version", "99");
         assertThat(badVersion.statusCode()).isEqualTo(404);

@@ -8,6 +8,7 @@ import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.ArtifactException;
+import io.mptrec.registry.api.ArtifactRefusals;
 import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.Views.TaskView;
 import io.quarkus.qute.CheckedTemplate;
@@ -75,7 +76,9 @@ public class UploadResource {
             String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
             return refused(e.problem().status(), name, "Nothing was stored" + field + ": " + e.problem().detail() + ".");
         } catch (ArtifactException e) {
-            return refused(400, name, "Nothing was stored (artifact): not a valid task prompt artifact: " + e.getMessage());
+            // the registry's own words for it, as its API gives them (no parser internals, control characters by code)
+            String detail = ArtifactRefusals.problem(e).detail();
+            return refused(400, name, "Nothing was stored (artifact): not a valid task prompt artifact: " + detail);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
