@@ -137,6 +137,8 @@ class TimeSeriesServiceTests {
             as("erin").get("/api/v1/experiments/" + id + "/results/timeseries?buckets=" + bad).then().statusCode(400)
                     .contentType("application/problem+json").body("field", equalTo("buckets"));
         }
+        as("erin").get("/api/v1/experiments/" + id + "/results/timeseries?buckets=99999999999").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.endsWith("got 99999999999"));
         as("erin").get("/api/v1/experiments/abc/results/timeseries").then().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo("id"));
         as("erin").get("/api/v1/experiments/999999/results/timeseries").then().statusCode(404)

@@ -48,8 +48,8 @@ public class TimeSeriesResource {
                                               @Parameter(description = "number of time buckets, 1 to 200; default 50")
                                               @QueryParam("buckets") String buckets) {
         long key = positive(id, "id");
-        int n = buckets == null || buckets.isBlank() ? TimeSeriesService.DEFAULT_BUCKETS : (int) Math.min(
-                Integer.MAX_VALUE, positive(buckets, "buckets"));
+        int n = buckets == null || buckets.isBlank() ? TimeSeriesService.DEFAULT_BUCKETS
+                : TimeSeriesService.requireBuckets(positive(buckets, "buckets"));
         return timeSeries.findTimeSeriesById(key, n)
                 .orElseThrow(() -> ApiException.notFound("no experiment " + key, "id"));
     }

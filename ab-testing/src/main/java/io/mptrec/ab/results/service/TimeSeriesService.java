@@ -265,11 +265,13 @@ public class TimeSeriesService {
         return exposures;
     }
 
-    private static void requireBuckets(int buckets) {
+    /** A number of buckets as asked (a long, so that a query's 99999999999 is refused as itself, not as 2^31 - 1). */
+    public static int requireBuckets(long buckets) {
         if (buckets < 1 || buckets > MAX_BUCKETS) {
             throw ApiException.badRequest("invalid-input", "buckets must be between 1 and " + MAX_BUCKETS + ", got "
                     + buckets, "buckets");
         }
+        return (int) buckets;
     }
 
     /** Seconds since the epoch as a double: the same expression on PostgreSQL and H2. */
