@@ -88,6 +88,16 @@ class PilotControlTests {
                 .body("items[0].actor", equalTo("erin"));
     }
 
+    /** Past the first look at its experiment (once a second): a paced pilot of a pilotable experiment runs to the end. */
+    @Test
+    void shouldRunAPacedPilotOfSeveralSecondsToTheEnd() {
+        long id = draft("paced");
+        pilot(id, 30, 10.0).then().statusCode(202);
+        assertThat(settled(id)).isEqualTo("DONE");
+        as("erin").get("/api/v1/experiments/" + id + "/pilot").then().body("scored", equalTo(30))
+                .body("error", equalTo(null));
+    }
+
     @Test
     void shouldEndAPilotWhenItsExperimentIsStopped() {
         long id = draft("stopped-under-it");

@@ -259,8 +259,14 @@ public class PilotService {
 
     /** Ends the run (CANCELLED) when its experiment was stopped, paused or deleted since it started. */
     private void stopIfUnpilotable(Run run) {
-        String status = QuarkusTransaction.requiringNew().call(() -> experiments.findExperimentById(run.experimentId)
-                .map(e -> e.status.canPilot() ? null : e.status.toString()).orElse("gone"));
+        // not Optional.map: a pilotable status maps to null, which map would turn into "gone"
+        String status = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<Experiment> experiment = experiments.findExperimentById(run.experimentId);
+            if (experiment.isEmpty()) {
+                return "gone";
+            }
+            return experiment.get().status.canPilot() ? null : experiment.get().status.toString();
+        });
         if (status != null) {
             run.cancelledBecause = "experiment " + run.experimentId + " is " + status;
         }
