@@ -180,6 +180,10 @@ class AbTestingEndToEndTests {
                 .body(containsString("system"));
         as("carol").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/promote")
                 .then().statusCode(409).body("type", equalTo("/problems/not-ship"));
+        // an arm's name is checked before a refusal quotes it: a control character is named by its code
+        as("carol").contentType("application/json").body(Map.of("arm", "a\u0007b")).post("/api/v1/experiments/" + id
+                + "/promote").then().statusCode(400).body("field", equalTo("arm"))
+                .body("detail", org.hamcrest.Matchers.not(containsString("\u0007")));
         transition(id, "stop").then().statusCode(200).body("status", equalTo("STOPPED"));
         assertThat(score("a", List.of(ROW)).then().extract().jsonPath().getString("routing")).isEqualTo("production");
     }

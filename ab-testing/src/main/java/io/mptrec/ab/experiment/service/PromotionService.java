@@ -11,6 +11,7 @@ import io.mptrec.ab.statistics.DecisionRule;
 import io.mptrec.kernel.audit.AuditAction;
 import io.mptrec.kernel.audit.Change;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.ReleasePreview;
@@ -103,6 +104,7 @@ public class PromotionService {
             }
             chosen = ship.get(0);
         } else {
+            Names.requireName(armName, "arm"); // an arm's name, checked before the refusal below quotes it
             chosen = r.treatments().stream().filter(t -> t.arm().equals(armName)).findFirst()
                     .orElseThrow(() -> ApiException.badRequest("invalid-input", "no treatment arm named '" + armName
                             + "'", "arm"));
