@@ -158,6 +158,13 @@ class RegistryLifecycleTests {
         int v = Api.released(task, TestArtifacts.prompt(ENCODER, task, 91));
         as("alice").contentType("application/json").body("{\"version\":" + v + "}")
                 .put("/api/v1/tasks/" + task + "/labels/canary").then().statusCode(204);
+        // the label where it is already: nothing moves, so nothing is audited or sent to the webhooks
+        int events = as("dave").get("/api/v1/events?task=" + task).then().extract().jsonPath().getList("$").size();
+        as("alice").contentType("application/json").body("{\"version\":" + v + "}")
+                .put("/api/v1/tasks/" + task + "/labels/canary").then().statusCode(204);
+        as("dave").get("/api/v1/audit?task=" + task + "&action=MOVE_LABEL").then()
+                .body("items.findAll { it.after == 'canary=v" + v + "' }.size()", equalTo(1));
+        as("dave").get("/api/v1/events?task=" + task).then().body("size()", equalTo(events));
         as("alice").delete("/api/v1/tasks/" + task + "/labels/production").then().statusCode(409)
                 .contentType("application/problem+json").body("type", equalTo("/problems/protected-label"));
         as("alice").delete("/api/v1/tasks/" + task + "/labels/Bad!").then().statusCode(400).body("field", equalTo("name"));

@@ -251,6 +251,10 @@ public class LifecycleService implements Lifecycle {
                     "'production' moves only through release and rollback");
         }
         PromptVersion version = versions.findVersion(taskName, number);
+        Label already = Label.findByTaskAndName(version.task, labelName).orElse(null);
+        if (already != null && already.version.id.equals(version.id)) {
+            return VersionMapper.toLabelView(already); // already there: nothing moves, nothing is audited or published
+        }
         Label label = moveLabel(version.task, labelName, version, actor, null, false);
         touch(version.task);
         Label.flush();
