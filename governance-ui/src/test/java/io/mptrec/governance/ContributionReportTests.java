@@ -39,6 +39,12 @@ class ContributionReportTests {
                 .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("body"));
         as("alice").contentType("application/json").body(incomeReport).put(V + "/1/report")
                 .then().statusCode(400).body("field", equalTo("promptSha256"));
+        // a report without its task would be stored for good (reports are never replaced): refused
+        String noTask = report.replace(",\"task\":\"education\"", "");
+        assertThat(noTask).isNotEqualTo(report);
+        as("alice").contentType("application/json").body(noTask).put(V + "/1/report")
+                .then().statusCode(400).body("field", equalTo("task"));
+        as("bob").get(V + "/1/report").then().statusCode(404);
 
         as("alice").contentType("application/json").body(report).put(V + "/1/report")
                 .then().statusCode(201).body("promptSha256", equalTo(education.contentSha256()));

@@ -44,6 +44,10 @@ public class ReportService {
     public Attach attachReport(String task, int number, String json, String actor) {
         PromptVersion version = versions.findVersion(task, number);
         ContributionReport report = parse(json);
+        if (report.task() == null || report.task().isBlank()) {
+            // reports are never replaced: one stored without its task could not be mended
+            throw ApiException.badRequest("invalid-report", "the report names no task", "task");
+        }
         if (!version.contentSha256.equals(report.promptSha256())) {
             throw ApiException.badRequest("report-mismatch", "the report describes task prompt " + report.promptSha256()
                     + ", not version " + number + " (" + version.contentSha256 + ")", "promptSha256");
