@@ -39,10 +39,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         requireFolder(encoder, "encoder");
         requireFolder(prompt, "task prompt");
-        Path folder = out.toAbsolutePath().getParent();
-        if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("no folder " + folder + " to write " + out.getFileName() + " into");
-        }
+        Path folder = MptrecCommand.fileOption(out, "--out").toAbsolutePath().getParent();
         EncoderArtifact encoderArtifact = EncoderArtifact.read(encoder);
         TaskPromptArtifact promptArtifact = TaskPromptArtifact.read(prompt);
         byte[] model = OnnxExport.export(encoderArtifact, promptArtifact);

@@ -1,5 +1,8 @@
 package io.mptrec.model.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import io.mptrec.model.nn.NativeThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,10 +40,51 @@ public final class MptrecCommand implements Runnable {
         NativeThreads.configureProcess();
         CommandLine line = new CommandLine(new MptrecCommand());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("mptrec: " + e.getMessage());
+            cmd.getErr().println("mptrec: " + reason(e));
             return e instanceof RuntimeException && !(e instanceof IllegalStateException) ? 2 : 1;
         });
         return line.execute(args);
+    }
+
+    /** A failure in words: a file system refusal says what it was about, never a bare path or "null". */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file or folder: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return "access denied: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return "already exists: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return "cannot use " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
+        }
+        return e.getMessage() != null ? e.getMessage() : "failed (" + e.getClass().getSimpleName() + ")";
+    }
+
+    /** An {@code --out} that must be a folder (made if absent): refused before any work when it is a file. */
+    static Path folderOption(Path out, String option) {
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(option + ": " + out + " is a file; give a folder");
+        }
+        return out;
+    }
+
+    /** An {@code --out} that must be a file: refused before any work when it is a folder or its folder is missing. */
+    static Path fileOption(Path out, String option) {
+        if (out == null) {
+            return null;
+        }
+        if (Files.isDirectory(out)) {
+            throw new IllegalArgumentException(option + ": " + out + " is a folder; give a file name");
+        }
+        Path folder = out.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new IllegalArgumentException(option + ": no folder " + folder + " to write " + out.getFileName()
+                    + " into");
+        }
+        return out;
     }
 
     @Override

@@ -15,13 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs a pilot against a RUNNING experiment of a running registry: the server replays held-out labelled rows as traffic
+ * Runs a pilot against a DRAFT or RUNNING experiment of a running registry: the server replays held-out labelled rows as traffic
  * (score, then the row's true outcome as KPI events); this command starts it, draws its progress, and prints the
  * experiment's verdict when it is done.
  */
 @Command(name = "pilot", mixinStandardHelpOptions = true,
-        header = "Replay held-out rows as traffic against a running experiment, then print its results.",
-        description = {"Replay held-out labelled rows as traffic against a RUNNING experiment (POST .../pilot),",
+        header = "Replay held-out rows as traffic against an experiment, then print its results.",
+        description = {"Replay held-out labelled rows as traffic against a DRAFT or RUNNING experiment (POST .../pilot),",
             "show the progress, then print the experiment's results: verdict, SRM check and per-arm units and exposures."})
 final class PilotCommand implements Callable<Integer> {
 

@@ -43,6 +43,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        MptrecCommand.folderOption(out, "--out");
         ModelConfig config = ModelConfig.defaults().withDisentangle(disentangle);
         if (epochs != null) {
             config = config.withEpochs(epochs);

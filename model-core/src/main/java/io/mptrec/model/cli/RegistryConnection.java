@@ -39,6 +39,13 @@ final class RegistryConnection {
     }
 
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IllegalArgumentException("cannot connect to the registry at " + registry
+                    + " (is it running? --registry)");
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IllegalStateException("the registry at " + registry + " did not answer within 60 s");
+        }
     }
 }

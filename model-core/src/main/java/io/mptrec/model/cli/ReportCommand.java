@@ -63,6 +63,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        MptrecCommand.fileOption(out, "--out");
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var encoder = folder.encoder();
         var promptArtifact = prompt == null ? folder.prompt(task) : io.mptrec.model.artifact.TaskPromptArtifact.read(prompt);

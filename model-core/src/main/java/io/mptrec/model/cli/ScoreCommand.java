@@ -46,6 +46,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        MptrecCommand.fileOption(out, "--out");
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var taskPrompt = prompt != null ? io.mptrec.model.artifact.TaskPromptArtifact.read(prompt) : folder.prompt(task);
         Scorer scorer = new Scorer(folder.encoder(), taskPrompt);

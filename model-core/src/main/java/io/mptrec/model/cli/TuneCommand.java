@@ -100,6 +100,9 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        MptrecCommand.folderOption(out, "--out");
+        // checked before training: a bad --report-rows would otherwise fail after the prompt was written
+        ReportOptions reportOptions = noReport ? null : ReportOptions.defaults().withRows(reportRows);
         TuneConfig base = paper ? TuneConfig.paper() : TuneConfig.defaults();
         TuneConfig config = TuneConfig.paper().withFusion(fusion, fixedGate).withPath(
                 attendShared != null ? attendShared : base.attendShared() && fusion == TuneConfig.Fusion.ATTENTION,
@@ -150,8 +153,7 @@ final class TuneCommand implements Callable<Integer> {
                 // beside the artifact folder, never inside it: the folder's content is hashed
                 Path reportFile = ContributionReports.besideArtifact(target);
                 long started = System.nanoTime();
-                ContributionReport report = ContributionReports.compute(data, encoder, prompt,
-                        ReportOptions.defaults().withRows(reportRows));
+                ContributionReport report = ContributionReports.compute(data, encoder, prompt, reportOptions);
                 ContributionReports.write(report, reportFile);
                 ReportCommand.print(report, reportFile, (System.nanoTime() - started) / 1e9);
             }

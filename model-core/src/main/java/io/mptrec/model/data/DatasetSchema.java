@@ -146,7 +146,8 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
         try {
             text = Files.readString(schemaFile);
         } catch (IOException e) {
-            throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
+            throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e.getMessage()), e);
         }
         return new Reader(schemaFile).read(text);
     }
@@ -319,7 +320,8 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
                 throw new DatasetException(schemaFile, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
                         "invalid JSON: " + e.getOriginalMessage(), e);
             } catch (IOException e) {
-                throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + e, e);
+                throw new DatasetException(schemaFile, 0, "cannot read the schema file: " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e.getMessage()), e);
             }
             ObjectNode object = object(root, "");
             allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs", "joins",

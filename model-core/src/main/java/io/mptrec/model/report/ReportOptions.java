@@ -23,6 +23,9 @@ public record ReportOptions(Split split, int rows, long seed, int steps, String 
     public static final int DEFAULT_TOP_SLICES = 20;
     /** K of expected gradients: the report's cost grows linearly with it (K integrated-gradients runs). */
     public static final int DEFAULT_BASELINE_ROWS = 8;
+    /** Integrated gradients converge long before: 10,000 steps are 150 times the default. */
+    public static final int MAX_STEPS = 10_000;
+    public static final int MAX_BASELINE_ROWS = 1_000;
 
     public ReportOptions {
         if (split == null) {
@@ -31,8 +34,19 @@ public record ReportOptions(Split split, int rows, long seed, int steps, String 
         if (baseline == null) {
             throw new IllegalArgumentException("a baseline is required");
         }
-        if (rows < 1 || steps < 1 || topSlices < 1 || baselineRows < 1) {
-            throw new IllegalArgumentException("rows, steps, topSlices and baselineRows must be positive");
+        // each bound named as the command line gives it; the report's cost grows with rows x steps x baselineRows
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be 1 or more, got " + rows);
+        }
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("steps must be 1 to " + MAX_STEPS + ", got " + steps);
+        }
+        if (baselineRows < 1 || baselineRows > MAX_BASELINE_ROWS) {
+            throw new IllegalArgumentException("baseline rows must be 1 to " + MAX_BASELINE_ROWS + ", got "
+                    + baselineRows);
+        }
+        if (topSlices < 1) {
+            throw new IllegalArgumentException("the number of top slices must be 1 or more, got " + topSlices);
         }
     }
 

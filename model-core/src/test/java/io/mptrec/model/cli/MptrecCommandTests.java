@@ -1,11 +1,13 @@
 package io.mptrec.model.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.data.DatasetSchema;
 import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.TuneConfig;
+import io.mptrec.model.report.ReportOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,5 +163,31 @@ class MptrecCommandTests {
 
         err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("inspect", dir.resolve("missing").toString())).isEqualTo(2));
         assertThat(err).contains("no such artifact");
+
+        // refused before any training or writing: an --out of the wrong kind, a report option out of range
+        Path file = Files.writeString(dir.resolve("a-file.txt"), "x");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
+                "income", "--out", file.toString())).isEqualTo(2));
+        assertThat(err).contains("mptrec: --out: " + file + " is a file; give a folder").doesNotContain("epoch");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema, "--artifacts",
+                dir.toString(), "--task", "education", "--report-rows", "-3")).isEqualTo(2));
+        assertThat(err).contains("mptrec: rows must be 1 or more, got -3").doesNotContain("epoch");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("report", "--schema", schema, "--artifacts",
+                dir.toString(), "--task", "income", "--steps", "40000000", "--out", dir.toString())).isEqualTo(2));
+        assertThat(err).contains("mptrec: --out: " + dir + " is a folder; give a file name");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema",
+                dir.resolve("no-schema.json").toString(), "--tasks", "income", "--out", dir.toString())).isEqualTo(2));
+        assertThat(err).contains("cannot read the schema file: no such file").doesNotContain("java.nio");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pilot", "--experiment", "1", "--rows", "10",
+                "--user", "erin", "--password", "erin", "--registry", "http://127.0.0.1:1")).isEqualTo(2));
+        assertThat(err).contains("mptrec: cannot connect to the registry at http://127.0.0.1:1").doesNotContain("null");
+        assertThat(err).doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldBoundTheReportsStepsAndBaselineRows() {
+        assertThatThrownBy(() -> ReportOptions.defaults().withSteps(40_000_000))
+                .hasMessage("steps must be 1 to 10000, got 40000000");
+        assertThat(ReportOptions.defaults().withSteps(ReportOptions.MAX_STEPS).steps()).isEqualTo(10_000);
     }
 }
