@@ -293,9 +293,11 @@ class UiPagesTests {
         assertThat(badNumber.statusCode()).isEqualTo(400);
         assertThat(badNumber.asString()).contains("Nothing was stored (file, line 3)").contains("is not a number")
                 .contains("<h1>Experiment ui-covariates");
-        Response badMetric = uploadCovariates(erin, id, "u1,spend,1\nu2,clicks,1\n");
+        // the experiment's own refusal (an unknown metric) names the file's line too, past a header and a blank line
+        Response badMetric = uploadCovariates(erin, id, "unitId,metric,value\nu1,spend,1\n\nu2,clicks,1\n");
         assertThat(badMetric.statusCode()).isEqualTo(400);
-        assertThat(badMetric.asString()).contains("has no metric").contains("spend");
+        assertThat(badMetric.asString()).contains("has no metric").contains("spend")
+                .contains("Nothing was stored (file, line 4)").doesNotContain("covariates[");
         assertThat(uploadCovariates(erin, id, "u1;spend;1\n").asString()).contains("expected unitId,metric,value");
         Response tooLarge = uploadCovariates(erin, id, "u1,spend,1\nu2,spend,1e155\n");
         assertThat(tooLarge.statusCode()).isEqualTo(400);

@@ -4,12 +4,15 @@ import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Names;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The covariate file of the experiment page: one line per unit and metric, {@code unitId,metric,value}, as a CSV
@@ -28,8 +31,9 @@ final class CovariateCsv {
      * @throws ApiException a bad line, too many values or none (field {@code file, line N} or {@code file})
      * @throws java.nio.charset.MalformedInputException the file is not UTF-8 (from a reader with a reporting decoder)
      */
-    static List<CovariateValue> parse(BufferedReader lines) throws IOException {
+    static Lines parse(BufferedReader lines) throws IOException {
         List<CovariateValue> values = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
         int number = 0;
         for (String raw = lines.readLine(); raw != null; raw = lines.readLine()) {
             number++;
@@ -52,6 +56,7 @@ final class CovariateCsv {
             Names.requireText(cells[0].strip(), 200, at);
             KpiValues.requireValue(value, at);
             values.add(new CovariateValue(cells[0].strip(), cells[1].strip(), value));
+            numbers.add(number);
             if (values.size() > CovariateService.MAX_BATCH) {
                 throw ApiException.badRequest("invalid-input", "a file holds at most " + CovariateService.MAX_BATCH
                         + " values; split it", "file");
@@ -60,6 +65,26 @@ final class CovariateCsv {
         if (values.isEmpty()) {
             throw ApiException.badRequest("invalid-input", "the file holds no unitId,metric,value line", "file");
         }
-        return values;
+        return new Lines(values, numbers);
+    }
+
+    /** The values read, and the file's line of each. */
+    record Lines(List<CovariateValue> values, List<Integer> numbers) {
+
+        private static final Pattern VALUE = Pattern.compile("covariates\\[(\\d+)](.*)");
+
+        /**
+         * The service's refusal of value i ({@code covariates[i].metric}) as the page names it, by the file's line
+         * ({@code file, line N}), as the parser names its own refusals.
+         */
+        ApiException onLines(ApiException e) {
+            Problem p = e.problem();
+            Matcher m = p.field() == null || p.status() != 400 ? null : VALUE.matcher(p.field());
+            if (m == null || !m.matches() || Integer.parseInt(m.group(1)) >= numbers.size()) {
+                return e;
+            }
+            return ApiException.badRequest(p.type().substring(p.type().lastIndexOf('/') + 1), p.detail(),
+                    "file, line " + numbers.get(Integer.parseInt(m.group(1))));
+        }
     }
 }

@@ -365,7 +365,13 @@ public class ExperimentsResource {
                 throw ApiException.tooLarge("a covariate file holds at most " + limit
                         + " bytes (mptrec.ab.batches.max-body-bytes); split it", "file");
             }
-            CovariateAck ack = covariates.persistCovariates(key, parse(file));
+            CovariateCsv.Lines parsed = parse(file);
+            CovariateAck ack;
+            try {
+                ack = covariates.persistCovariates(key, parsed.values());
+            } catch (ApiException e) {
+                throw parsed.onLines(e);
+            }
             return Pages.seeOther("/ui/experiments/" + key + "?done=" + ack.stored() + "-covariates-stored-"
                     + ack.duplicates() + "-already-there");
         } catch (ApiException e) {
@@ -390,7 +396,7 @@ public class ExperimentsResource {
         return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
     }
 
-    private static List<CovariateValue> parse(FileUpload file) {
+    private static CovariateCsv.Lines parse(FileUpload file) {
         // Files.newBufferedReader's decoder reports malformed input instead of replacing it
         try (BufferedReader lines = Files.newBufferedReader(file.uploadedFile(), StandardCharsets.UTF_8)) {
             return CovariateCsv.parse(lines);
