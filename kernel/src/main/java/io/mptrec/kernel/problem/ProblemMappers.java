@@ -153,8 +153,12 @@ public class ProblemMappers {
         if (type == Boolean.class || type == boolean.class) {
             return "a boolean";
         }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "a whole number"; // in words: the Java type's name means nothing to a client
+        }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
-            return "a number (" + type.getSimpleName() + ")";
+            return "a number";
         }
         if (type.isEnum()) {
             return "one of " + java.util.Arrays.toString(type.getEnumConstants());

@@ -25,6 +25,25 @@ class JsonProblemTests {
                 + "Name length (60000) exceeds the maximum allowed (50000)");
     }
 
+    /** A value of the wrong type is named in words, never by the Java type's name. */
+    @Test
+    void shouldNameTheExpectedTypeInWords() {
+        record Event(Double value, Integer version) {
+        }
+        ObjectMapper strict = new ObjectMapper().disable(
+                com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+
+        JsonProcessingException text = catchThrowableOfType(() -> strict.readValue("{\"value\":\"1\"}", Event.class),
+                JsonProcessingException.class);
+        JsonProcessingException fraction = catchThrowableOfType(
+                () -> strict.readValue("{\"version\":\"x\"}", Event.class), JsonProcessingException.class);
+
+        assertThat(ProblemMappers.jsonProblem(text).detail()).endsWith("value must be a number")
+                .doesNotContain("Double");
+        assertThat(ProblemMappers.jsonProblem(fraction).detail()).endsWith("version must be a whole number")
+                .doesNotContain("Integer");
+    }
+
     @Test
     void shouldStillCallBrokenJsonBrokenJson() {
         JsonProcessingException e = catchThrowableOfType(() -> new ObjectMapper().readValue("{\"a\":", Map.class),
