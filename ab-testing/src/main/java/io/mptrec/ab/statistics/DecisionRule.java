@@ -1,5 +1,7 @@
 package io.mptrec.ab.statistics;
 
+import io.mptrec.model.format.Figures;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +75,8 @@ public final class DecisionRule {
             }
             boolean improves = m.direction() == NonInferiority.Direction.HIGHER_IS_BETTER
                     ? m.result().difference() > 0 : m.result().difference() < 0;
-            String label = String.format(Locale.ROOT, "%s (adjusted p = %.3g)", m.name(), adjusted.get(i));
+            // the figures policy every page and summary uses: "p = 0.012", "p < 0.001" (never "p = 0.00")
+            String label = m.name() + " (adjusted " + Figures.p(adjusted.get(i)) + ")";
             (improves ? better : worse).add(label);
         }
         String worseNote = worse.isEmpty() ? "" : " Significantly worse success metric(s): " + String.join(", ", worse) + ".";

@@ -27,6 +27,18 @@ class DecisionRuleTests {
         assertThat(d.explanation()).contains("ctr").contains("every guardrail passed");
     }
 
+    /** The adjusted p-value as the figures policy writes it: to 2 significant digits, or "< 0.001". */
+    @Test
+    void shouldWriteTheAdjustedPValueAsEveryPageDoes() {
+        Decision tiny = DecisionRule.decide(List.of(success("ctr", 0.01, 1e-9)),
+                List.of(guardrail("latency", Outcome.PASS)), Correction.HOLM, ALPHA, HEALTHY);
+        Decision small = DecisionRule.decide(List.of(success("ctr", 0.01, 0.0123)),
+                List.of(guardrail("latency", Outcome.PASS)), Correction.HOLM, ALPHA, HEALTHY);
+
+        assertThat(tiny.explanation()).contains("ctr (adjusted p < 0.001)").doesNotContain("0.00)");
+        assertThat(small.explanation()).contains("ctr (adjusted p = 0.012)");
+    }
+
     @Test
     void shouldRollBackWhenAGuardrailFailsEvenIfSuccessIsBetter() {
         Decision d = DecisionRule.decide(List.of(success("ctr", 0.01, 0.001)),
