@@ -71,7 +71,7 @@ final class CovariateCsv {
     /** The values read, and the file's line of each. */
     record Lines(List<CovariateValue> values, List<Integer> numbers) {
 
-        private static final Pattern VALUE = Pattern.compile("covariates\\[(\\d+)](.*)");
+        private static final Pattern VALUE = Pattern.compile("covariates\\[(\\d+)].*");
 
         /**
          * The service's refusal of value i ({@code covariates[i].metric}) as the page names it, by the file's line

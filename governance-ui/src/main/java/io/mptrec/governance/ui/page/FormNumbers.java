@@ -38,8 +38,9 @@ public final class FormNumbers {
         if (value == null) {
             return null;
         }
-        if (DECIMAL.matcher(value).matches() && Double.isFinite(Double.parseDouble(value))) {
-            return Double.parseDouble(value);
+        double number = DECIMAL.matcher(value).matches() ? Double.parseDouble(value) : Double.NaN;
+        if (Double.isFinite(number)) {
+            return number;
         }
         throw ApiException.badRequest("invalid-input", label + ": a number, got '" + value + "'", field);
     }
