@@ -94,7 +94,9 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--grid", description = {"Issue 16's fair harness: train every method once per point of the same"
             + " small grid of learning rate x patience (TuningGrid.standard(), listed in model-core/README.md) and keep"
-            + " the run with the best validation AUC sum. Four times the runs."})
+            + " the run with the best validation AUC sum. A network trains once per learning rate (its run with the"
+            + " shorter patience is the start of the longer one), so about twice the networks' training; the trees"
+            + " four times theirs."})
     boolean grid;
 
     @Option(names = "--merge", arity = "2..*", paramLabel = "FOLDER", description = {"Write one report into --out from"
@@ -118,23 +120,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MptrecCommand.folderOption(out, "--out");
-        if (seeds < 1) {
-            throw new IllegalArgumentException("--seeds must be at least 1, was " + seeds);
-        }
+        MptrecCommand.wholeOption(seeds, 1, Integer.MAX_VALUE, "--seeds");
         if (firstSeed < 1) {
             throw new IllegalArgumentException("--first-seed must be at least 1, was " + firstSeed);
         }
-        if (workers < 1 || workers > WorkerProcesses.MAX_WORKERS) {
-            throw new IllegalArgumentException("--workers must be between 1 and " + WorkerProcesses.MAX_WORKERS
-                    + ", was " + workers);
-        }
+        MptrecCommand.wholeOption(workers, 1, WorkerProcesses.MAX_WORKERS, "--workers");
         if (merge != null) {
             return merged();
         }
-        int epochs = maxEpochs != null ? maxEpochs : quick ? 1 : 30;
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--max-epochs must be at least 1, was " + epochs);
-        }
+        int epochs = maxEpochs != null ? MptrecCommand.wholeOption(maxEpochs, 1, Integer.MAX_VALUE, "--max-epochs")
+                : quick ? 1 : 30;
         Path schemaFile = schema != null ? schema : Path.of(protocol.defaultSchema);
         if (workers > 1) {
             if (methods != null) {

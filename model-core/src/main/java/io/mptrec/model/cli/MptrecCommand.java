@@ -63,6 +63,26 @@ public final class MptrecCommand implements Runnable {
         return e.getMessage() != null ? e.getMessage() : "failed (" + e.getClass().getSimpleName() + ")";
     }
 
+    /**
+     * A whole-number option checked at the command line's edge, so that a refusal names the option as the user typed
+     * it (the model's own checks name its settings, {@code maxEpochs}); null when the option was not given.
+     */
+    static Integer wholeOption(Integer value, int min, int max, String option) {
+        if (value != null && (value < min || value > max)) {
+            throw new IllegalArgumentException(option + " must be " + (max == Integer.MAX_VALUE ? "at least " + min
+                    : "between " + min + " and " + max) + ", was " + value);
+        }
+        return value;
+    }
+
+    /** A positive number option (a rate), checked as {@link #wholeOption}: NaN and infinity are refused too. */
+    static Double positiveOption(Double value, String option) {
+        if (value != null && !(value > 0 && Double.isFinite(value))) {
+            throw new IllegalArgumentException(option + " must be a positive number, was " + value);
+        }
+        return value;
+    }
+
     /** An {@code --out} that must be a folder (made if absent): refused before any work when it is a file. */
     static Path folderOption(Path out, String option) {
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {

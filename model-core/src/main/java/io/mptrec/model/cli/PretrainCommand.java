@@ -44,6 +44,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MptrecCommand.folderOption(out, "--out");
+        MptrecCommand.wholeOption(epochs, 1, Integer.MAX_VALUE, "--epochs");
+        MptrecCommand.wholeOption(batchSize, 1, Integer.MAX_VALUE, "--batch-size");
         ModelConfig config = ModelConfig.defaults().withDisentangle(disentangle);
         if (epochs != null) {
             config = config.withEpochs(epochs);

@@ -101,6 +101,11 @@ final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MptrecCommand.folderOption(out, "--out");
+        MptrecCommand.wholeOption(epochs, 1, Integer.MAX_VALUE, "--epochs");
+        MptrecCommand.wholeOption(batchSize, 1, Integer.MAX_VALUE, "--batch-size");
+        MptrecCommand.positiveOption(learningRate, "--learning-rate");
+        MptrecCommand.wholeOption(patience, 1, Integer.MAX_VALUE, "--patience");
+        MptrecCommand.wholeOption(adapterRank, 0, TuneConfig.MAX_ADAPTER_RANK, "--adapter-rank");
         // checked before training: a bad --report-rows would otherwise fail after the prompt was written
         ReportOptions reportOptions = noReport ? null : ReportOptions.defaults().withRows(reportRows);
         TuneConfig base = paper ? TuneConfig.paper() : TuneConfig.defaults();
@@ -109,10 +114,7 @@ final class TuneCommand implements Callable<Integer> {
                 adapterRank != null ? adapterRank : base.adapterRank(), wide != null ? wide : base.wide());
         config = config.withQueryResidual(queryResidual != null ? queryResidual
                 : base.queryResidual() && fusion == TuneConfig.Fusion.ATTENTION);
-        if (promptTokens != null) {
-            if (promptTokens < 1) { // TuneConfig reads 0 as a manifest that predates the option
-                throw new IllegalArgumentException("--prompt-tokens must be at least 1, was " + promptTokens);
-            }
+        if (MptrecCommand.wholeOption(promptTokens, 1, TuneConfig.MAX_PROMPT_TOKENS, "--prompt-tokens") != null) {
             config = config.withPromptTokens(promptTokens);
         }
         if (epochs != null) {

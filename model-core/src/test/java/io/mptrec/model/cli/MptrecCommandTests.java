@@ -67,12 +67,21 @@ class MptrecCommandTests {
                 "--out", dir.resolve("refused").toString())).isEqualTo(2));
         assertThat(refusedPath).contains("attendShared needs the ATTENTION fusion, not UNIFORM");
         assertThat(dir.resolve("refused")).doesNotExist();
-        for (var refusal : Map.of("3", "promptTokens 3 must divide the prompt width D = 128", "0",
-                "--prompt-tokens must be at least 1, was 0").entrySet()) {
-            String refusedTokens = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema,
-                    "--artifacts", artifacts.toString(), "--task", "education", "--prompt-tokens", refusal.getKey(),
-                    "--out", dir.resolve("refused").toString())).isEqualTo(2));
-            assertThat(refusedTokens).contains(refusal.getValue());
+        // a refusal names the option as typed, not the model's setting (maxEpochs, learningRate, ...)
+        for (var refusal : Map.of(List.of("--prompt-tokens", "3"), "promptTokens 3 must divide the prompt width D = 128",
+                List.of("--prompt-tokens", "0"), "--prompt-tokens must be between 1 and 16, was 0",
+                List.of("--epochs", "0"), "--epochs must be at least 1, was 0",
+                List.of("--batch-size", "-5"), "--batch-size must be at least 1, was -5",
+                List.of("--patience", "0"), "--patience must be at least 1, was 0",
+                List.of("--learning-rate", "NaN"), "--learning-rate must be a positive number, was NaN",
+                List.of("--learning-rate", "0"), "--learning-rate must be a positive number, was 0.0",
+                List.of("--adapter-rank", "65"), "--adapter-rank must be between 0 and 64, was 65").entrySet()) {
+            List<String> args = new ArrayList<>(List.of("tune", "--schema", schema, "--artifacts", artifacts.toString(),
+                    "--task", "education", "--out", dir.resolve("refused").toString()));
+            args.addAll(refusal.getKey());
+            String refusedOption = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute(
+                    args.toArray(String[]::new))).isEqualTo(2));
+            assertThat(refusedOption).as(refusal.getKey().toString()).contains(refusal.getValue());
             assertThat(dir.resolve("refused")).doesNotExist();
         }
 
@@ -169,6 +178,13 @@ class MptrecCommandTests {
         err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
                 "income", "--out", file.toString())).isEqualTo(2));
         assertThat(err).contains("mptrec: --out: " + file + " is a file; give a folder").doesNotContain("epoch");
+        for (var refusal : Map.of("--epochs", "--epochs must be at least 1, was 0",
+                "--batch-size", "--batch-size must be at least 1, was 0").entrySet()) {
+            err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
+                    "income", "--out", dir.resolve("refused").toString(), refusal.getKey(), "0")).isEqualTo(2));
+            assertThat(err).contains("mptrec: " + refusal.getValue()).doesNotContain("epoch ");
+            assertThat(dir.resolve("refused")).doesNotExist();
+        }
         err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema, "--artifacts",
                 dir.toString(), "--task", "education", "--report-rows", "-3")).isEqualTo(2));
         assertThat(err).contains("mptrec: rows must be 1 or more, got -3").doesNotContain("epoch");
