@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static io.mptrec.governance.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +49,55 @@ class OpenApiDocumentTests {
         assertThat(response("post /api/v1/tasks/{task}/versions", "409").get("description"))
                 .isEqualTo("The task belongs to another encoder, or a concurrent upload won");
         assertThat(response("get /api/v1/experiments/{id}/results/timeseries", "404")).containsKey("description");
+    }
+
+    @Test
+    void shouldDescribeThePagesAsHtmlWithoutTheirFrameworkTypes() {
+        Map<String, Map<String, Object>> paths = document.getMap("paths");
+        List<String> pages = new ArrayList<>();
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            if (path.startsWith("/api/") || path.startsWith("/q/")) {
+                return;
+            }
+            pages.add(method + " " + path);
+            if (method.equals("get")) {
+                assertThat(document.getMap(operationPath(method, path))).as(method + " " + path)
+                        .doesNotContainKey("requestBody");
+            }
+            Map<String, Object> html = document.getMap(operationPath(method, path)
+                    + ".responses.'200'.content.'text/html'.schema");
+            if (html != null) {
+                assertThat(html).as(method + " " + path).containsEntry("type", "string");
+            }
+        }));
+        assertThat(pages).contains("get /login", "get /ui/tasks/{task}", "post /ui/tasks/{task}/rollback");
+        assertThat(document.getMap("components.schemas").keySet())
+                .doesNotContain("RoutingContext", "TemplateInstance", "Template", "EngineImpl", "Session", "Buffer")
+                .contains("Problem", "ScoreRequest", "VersionDetail");
+        // what is left is whole: every reference names a schema the document holds
+        Set<String> references = new TreeSet<>();
+        collectReferences(document.get(""), references);
+        assertThat(references).isNotEmpty()
+                .allSatisfy(ref -> assertThat(document.getMap("components.schemas")).as(ref)
+                        .containsKey(ref.substring("#/components/schemas/".length())));
+    }
+
+    private static void collectReferences(Object node, Set<String> references) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("$ref".equals(key)) {
+                    references.add((String) value);
+                } else {
+                    collectReferences(value, references);
+                }
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collectReferences(item, references));
+        }
+    }
+
+    private static String operationPath(String method, String path) {
+        return "paths.'" + path + "'." + method;
     }
 
     @Test
