@@ -83,11 +83,11 @@ public final class SequentialTest {
             throw new IllegalArgumentException("treatment: must be the same kind of metric as control");
         }
         double difference = treatment.mean() - control.mean();
-        double v = control.varianceOfMean() + treatment.varianceOfMean();
+        double v = varianceOfMean(control) + varianceOfMean(treatment);
         boolean enoughData = control.count() >= MIN_COUNT_PER_ARM && treatment.count() >= MIN_COUNT_PER_ARM;
         double level = 1 - alpha;
         if (!(v > 0) || !enoughData) {
-            // No information yet (or zero variance, e.g. 0 successes in both arms): nothing can be excluded.
+            // No information yet (or a continuous metric constant in both arms): nothing can be excluded.
             return new Result(difference, new ConfidenceInterval(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, level),
                     1.0, mixingVariance, control.mean(), enoughData && v > 0);
         }
@@ -97,6 +97,20 @@ public final class SequentialTest {
         double pValue = Math.min(1.0, Math.exp(-logLambda));
         return new Result(difference, new ConfidenceInterval(difference - radius, difference + radius, level), pValue,
                 mixingVariance, control.mean(), true);
+    }
+
+    /**
+     * The variance of an arm's mean. A proportion's uses Jeffreys' smoothed rate (x + 1/2) / (n + 1): with the
+     * plug-in p (1 - p), an arm at 0 % or 100 % would have no variance, so 0 errors of 300 units against 300 of 300
+     * read as "no information" and a guardrail could never fail; smoothed, such an arm keeps the uncertainty of its
+     * count, and elsewhere the two differ by O(1/n).
+     */
+    static double varianceOfMean(MetricData arm) {
+        if (arm instanceof MetricData.Proportion p) {
+            double smoothed = (p.successes() + 0.5) / (p.count() + 1.0);
+            return smoothed * (1 - smoothed) / p.count();
+        }
+        return arm.varianceOfMean();
     }
 
     /**

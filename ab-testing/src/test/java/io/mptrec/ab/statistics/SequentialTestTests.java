@@ -17,7 +17,10 @@ class SequentialTestTests {
         MetricData treatment = new MetricData.Proportion(10_000, 1_100);
         double tau2 = 1e-4;
         SequentialTest.Result r = SequentialTest.mSprt(control, treatment, ALPHA, tau2);
-        double v = 0.09 / 10_000 + 0.11 * 0.89 / 10_000;
+        // Jeffreys' smoothed rates, (x + 1/2) / (n + 1)
+        double pc = 1_000.5 / 10_001;
+        double pt = 1_100.5 / 10_001;
+        double v = pc * (1 - pc) / 10_000 + pt * (1 - pt) / 10_000;
         double d = 0.01;
         double radius = Math.sqrt(v * (v + tau2) / tau2 * (2 * Math.log(20) + Math.log((v + tau2) / v)));
         double lambda = Math.sqrt(v / (v + tau2)) * Math.exp(d * d * tau2 / (2 * v * (v + tau2)));
@@ -50,6 +53,29 @@ class SequentialTestTests {
     }
 
     @Test
+    void shouldSeparateArmsThatAreEachConstant() {
+        // 300 units each: no errors in control, an error for every treatment unit; the plug-in variance is 0 in both
+        SequentialTest.Result r = SequentialTest.mSprt(new MetricData.Proportion(300, 0),
+                new MetricData.Proportion(300, 300), ALPHA, SequentialTest.mixingVarianceFor(0.25, 1_000, ALPHA));
+        assertThat(r.enoughData()).isTrue();
+        assertThat(r.interval().lower()).isGreaterThan(0.9);
+        assertThat(r.pValue()).isLessThan(1e-6);
+        NonInferiority.Result guardrail = NonInferiority.check(r, new NonInferiority.Margin(0.01,
+                NonInferiority.MarginType.ABSOLUTE), NonInferiority.Direction.LOWER_IS_BETTER);
+        assertThat(guardrail.outcome()).isEqualTo(NonInferiority.Outcome.FAIL);
+
+        // no errors in either arm: a finite interval around 0, which more units narrow
+        SequentialTest.Result none = SequentialTest.mSprt(new MetricData.Proportion(300, 0),
+                new MetricData.Proportion(300, 0), ALPHA, SequentialTest.mixingVarianceFor(0.25, 1_000, ALPHA));
+        SequentialTest.Result more = SequentialTest.mSprt(new MetricData.Proportion(30_000, 0),
+                new MetricData.Proportion(30_000, 0), ALPHA, SequentialTest.mixingVarianceFor(0.25, 1_000, ALPHA));
+        assertThat(none.interval().contains(0)).isTrue();
+        assertThat(Double.isFinite(none.interval().width())).isTrue();
+        assertThat(more.interval().width()).isLessThan(none.interval().width() / 10);
+        assertThat(none.pValue()).isEqualTo(1.0);
+    }
+
+    @Test
     void shouldReportNothingBeforeEnoughData() {
         SequentialTest.Result r = SequentialTest.mSprt(new MetricData.Proportion(50, 1), new MetricData.Proportion(50, 20),
                 ALPHA, 1e-3);
@@ -76,15 +102,32 @@ class SequentialTestTests {
      */
     @Test
     void shouldKeepFalsePositiveRateBelowAlphaUnderContinuousPeeking() {
-        int runs = 1_000;
+        double[] rates = falsePositiveRates(0.10, 20_170_812L);
+        // Tolerance: 2.5 Monte-Carlo standard errors of a 0.05 rate over RUNS runs (~0.017).
+        assertThat(rates[0]).isLessThanOrEqualTo(ALPHA + 2.5 * Math.sqrt(ALPHA * (1 - ALPHA) / RUNS));
+        // The naive interval, peeked at as often, is badly inflated: the reason this class exists.
+        assertThat(rates[1]).isGreaterThan(2 * ALPHA);
+    }
+
+    /** The same at a rare rate (about 2 events per arm at the first look), where the smoothed variance matters most. */
+    @Test
+    void shouldKeepFalsePositiveRateBelowAlphaForARareEvent() {
+        double[] rates = falsePositiveRates(0.005, 31L);
+        assertThat(rates[0]).isLessThanOrEqualTo(ALPHA + 2.5 * Math.sqrt(ALPHA * (1 - ALPHA) / RUNS));
+    }
+
+    private static final int RUNS = 1_000;
+
+    /** Over RUNS A/A runs of 20,000 units per arm at {@code rate}: the share in which the always-valid interval, and
+     * the fixed-horizon one peeked at as often, ever excluded 0. */
+    private static double[] falsePositiveRates(double rate, long seed) {
         int maxPerArm = 20_000;
         int lookEvery = 250;
-        double rate = 0.10;
         double tau2 = SequentialTest.mixingVarianceFor(rate * (1 - rate), maxPerArm, ALPHA);
-        SplittableRandom random = new SplittableRandom(20_170_812L);
+        SplittableRandom random = new SplittableRandom(seed);
         int everExcluded = 0;
         int fixedHorizonPeekingExcluded = 0;
-        for (int run = 0; run < runs; run++) {
+        for (int run = 0; run < RUNS; run++) {
             long sc = 0;
             long st = 0;
             boolean excluded = false;
@@ -102,14 +145,10 @@ class SequentialTestTests {
             everExcluded += excluded ? 1 : 0;
             fixedHorizonPeekingExcluded += naiveExcluded ? 1 : 0;
         }
-        double falsePositiveRate = everExcluded / (double) runs;
-        double naiveRate = fixedHorizonPeekingExcluded / (double) runs;
-        System.out.printf("A/A always-valid false-positive rate: %.4f over %d runs (naive peeking: %.4f)%n",
-                falsePositiveRate, runs, naiveRate);
-        // Tolerance: 2.5 Monte-Carlo standard errors of a 0.05 rate over 1000 runs (~0.017).
-        assertThat(falsePositiveRate).isLessThanOrEqualTo(ALPHA + 2.5 * Math.sqrt(ALPHA * (1 - ALPHA) / runs));
-        // The naive interval, peeked at as often, is badly inflated: the reason this class exists.
-        assertThat(naiveRate).isGreaterThan(2 * ALPHA);
+        double[] rates = {everExcluded / (double) RUNS, fixedHorizonPeekingExcluded / (double) RUNS};
+        System.out.printf("A/A at rate %s: always-valid false-positive rate %.4f over %d runs (naive peeking: %.4f)%n",
+                rate, rates[0], RUNS, rates[1]);
+        return rates;
     }
 
     @Test
