@@ -224,8 +224,10 @@ public class ProblemMappers {
                         "another change to the same task or version was committed first; reload and retry", null);
             }
             if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
+                // the constraint's name is the database's (PUBLIC.UK_..._INDEX_7 on H2): for the log, not the client
+                LOG.infof("a change lost to a concurrent one on constraint %s", c.getConstraintName());
                 return Problem.of(409, "concurrent-change", "Conflict",
-                        "the change conflicts with one committed concurrently (constraint " + c.getConstraintName() + ")", null);
+                        "the change conflicts with one committed concurrently; reload and retry", null);
             }
         }
         return null;
