@@ -168,6 +168,47 @@ class UiPagesTests {
         as("erin").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
     }
 
+    /** While an experiment routes the task's traffic, the release and rollback pages say production does not serve it. */
+    @Test
+    void shouldSayWhatAnActiveExperimentKeepsFromProduction() {
+        String task = "ui-release-reach";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 37));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 38));
+        int v3 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 39));
+        long id = experiment("ui-reach", task, v1, v2);
+        UiSession carol = UiSession.signIn("carol");
+        String release = "/ui/tasks/" + task + "/versions/" + v3 + "/release";
+        assertThat(carol.get(release).asString()).contains("moves from v" + v1 + " to v" + v3)
+                .contains("But experiment &#39;ui-reach&#39; (#" + id + ") is RUNNING on &#39;" + task + "&#39;: the "
+                        + "units inside its ramp are scored with their arm&#39;s version")
+                .doesNotContain("Every request for");
+        as("erin").contentType("application/json").body("{\"reason\":\"look\"}")
+                .post("/api/v1/experiments/" + id + "/pause").then().statusCode(200);
+        assertThat(carol.get(release).asString()).contains("is PAUSED on &#39;" + task + "&#39;: while it is paused every "
+                + "request is scored with its control&#39;s version (v" + v1 + ")");
+        as("erin").contentType("application/json").body("{\"reason\":\"done\"}")
+                .post("/api/v1/experiments/" + id + "/stop").then().statusCode(200);
+        assertThat(carol.get(release).asString()).contains("Every request for &#39;" + task + "&#39; is then scored with v"
+                + v3).doesNotContain("But experiment");
+
+        carol.post(release, "reason", "better AUC").then().statusCode(303);
+        long second = experiment("ui-reach-2", task, v3, v2);
+        assertThat(carol.get("/ui/tasks/" + task + "/rollback").asString())
+                .contains("moves from v" + v3 + " back to v" + v1)
+                .contains("But experiment &#39;ui-reach-2&#39; (#" + second + ") is RUNNING")
+                .doesNotContain("Every request for");
+    }
+
+    private static long experiment(String name, String task, int control, int treatment) {
+        long id = as("erin").contentType("application/json").body(java.util.Map.of("name", name, "task", task,
+                        "arms", java.util.List.of(java.util.Map.of("name", "control", "version", control, "weight", 0.5),
+                                java.util.Map.of("name", "treatment", "version", treatment, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
+        return id;
+    }
+
     @Test
     void shouldFilterPageAndExportTheAuditLog() {
         String task = "ui-audit";

@@ -193,6 +193,27 @@ public class ExperimentService {
         return Experiment.<Experiment>listAllOrdered().stream().map(ExperimentView::of).toList();
     }
 
+    /**
+     * What keeps the task's production version from serving every request, in words, while an experiment routes the
+     * task's traffic (the serving rule of the README, "Serving: which version answers"); empty when none does. Pages
+     * that move production say it beside the move, so that nobody reads a release as serving everyone while it
+     * does not.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> productionReach(String task) {
+        return Experiment.findActiveByTaskName(task).map(e -> {
+            String which = "experiment '" + e.name + "' (#" + e.id + ") is " + e.status + " on '" + task + "': ";
+            String stop = " Stop the experiment for production to serve every request.";
+            if (e.status == ExperimentStatus.PAUSED) {
+                return which + "while it is paused every request is scored with its control's version (v"
+                        + e.control().versionNumber + ") as long as that version may take live traffic, not with "
+                        + "production's." + stop;
+            }
+            return which + "the units inside its ramp are scored with their arm's version; production serves only the "
+                    + "other requests." + stop;
+        });
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<ExperimentView> findExperimentViewById(long id) {
         return Experiment.<Experiment>findByIdOptional(id).map(ExperimentView::of);

@@ -117,7 +117,8 @@ public class TasksResource {
         }
         String change = "production of '" + task + "' moves from v" + p.productionNow() + " back to v" + p.target()
                 + "; v" + p.productionNow() + " becomes " + p.productionNowBecomes() + " and v" + p.target()
-                + " RELEASED. Every request for '" + task + "' is then scored with v" + p.target() + ".";
+                + " RELEASED. " + experiments.productionReach(task).map(reach -> "But " + reach)
+                        .orElse("Every request for '" + task + "' is then scored with v" + p.target() + ".");
         return new RollbackPlan(p.productionNow(), p.target(), p.candidates(), change);
     }
 

@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.versions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
@@ -53,14 +54,16 @@ public class VersionPagesResource {
     private final AuditTrail audit;
     private final Viewer viewer;
     private final ScriptJson json;
+    private final ExperimentService experiments;
 
     public VersionPagesResource(Catalog catalog, Lifecycle lifecycle, AuditTrail audit, Viewer viewer,
-                                ScriptJson json) {
+                                ScriptJson json, ExperimentService experiments) {
         this.catalog = catalog;
         this.lifecycle = lifecycle;
         this.audit = audit;
         this.viewer = viewer;
         this.json = json;
+        this.experiments = experiments;
     }
 
     /** A lineage field and its stored value, shown by {@code fig:value}. */
@@ -187,14 +190,18 @@ public class VersionPagesResource {
         return lifecycle.releasePreview(name(task), version(number), viewer.actor());
     }
 
-    /** The preview in words: what production becomes, and the approval the release relies on (or why not). */
-    private static ReleasePlan plan(ReleasePreview v) {
+    /**
+     * The preview in words: what production becomes, what it then serves (every request, unless an experiment routes
+     * the task's traffic), and the approval the release relies on (or why not).
+     */
+    private ReleasePlan plan(ReleasePreview v) {
         Integer from = v.productionNow();
-        String change = from == null
-                ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production."
+        String change = (from == null
+                ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production. "
                 : "production of '" + v.task() + "' moves from v" + from + " to v" + v.number() + "; v" + from
-                + " becomes " + v.productionNowBecomes() + " (rollback can return to it). Every request for '"
-                + v.task() + "' is then scored with v" + v.number() + ".";
+                + " becomes " + v.productionNowBecomes() + " (rollback can return to it). ")
+                + experiments.productionReach(v.task()).map(reach -> "But " + reach)
+                        .orElse("Every request for '" + v.task() + "' is then scored with v" + v.number() + ".");
         ApprovalFacts a = v.approval();
         String approval;
         String bypassWhy = null;
