@@ -63,6 +63,10 @@ class ForbiddenTransitionTests {
         as("carol").contentType("application/json").body("{\"reason\":\"x\",\"targetVersion\":" + draft + "}")
                 .post("/api/v1/tasks/" + task + "/rollback").then().statusCode(409)
                 .body("detail", containsString("only return to a RETIRED"));
+        // an unknown target is named by the body's field
+        as("carol").contentType("application/json").body("{\"reason\":\"x\",\"targetVersion\":99}")
+                .post("/api/v1/tasks/" + task + "/rollback").then().statusCode(404)
+                .body("field", equalTo("targetVersion")).body("detail", containsString("has no version 99"));
         as("erin").get("/api/v1/tasks/" + task).then().body("production", equalTo(second));
     }
 

@@ -116,7 +116,10 @@ class AbTestingEndToEndTests {
                         "margin", 1e308, "marginType", "RELATIVE")))).then().statusCode(400)
                 .body("field", equalTo("guardrails[0].margin"));
         create(Map.of("name", "no-version", "task", TASK, "arms", List.of(arm("control", 1, 0.5), arm("t", 99, 0.5))))
-                .then().statusCode(404).body("field", equalTo("version"));
+                .then().statusCode(404).body("field", equalTo("arms[1].version"));
+        create(Map.of("name", "twin-arms", "task", TASK, "arms", List.of(arm("control", 1, 0.5), arm("control", 2, 0.5))))
+                .then().statusCode(400).body("field", equalTo("arms[1].name"))
+                .body("detail", equalTo("duplicate arm name 'control'"));
         as("carol").contentType("application/json").body(Map.of("name", "x", "task", TASK, "arms", List.of()))
                 .post("/api/v1/experiments").then().statusCode(403);
         as("erin").get("/api/v1/experiments/abc").then().statusCode(400).body("field", equalTo("id"));

@@ -32,7 +32,12 @@ public interface Catalog {
     Optional<ContributionReport> report(String task, int number);
 
     /** The version with its id and hashes, as other modules refer to it. */
-    VersionRef ref(String task, int number);
+    default VersionRef ref(String task, int number) {
+        return ref(task, number, "version");
+    }
+
+    /** As {@link #ref(String, int)}, an unknown version refused naming {@code field}, the request's field that named it. */
+    VersionRef ref(String task, int number, String field);
 
     /**
      * Stores a task prompt artifact as the task's next DRAFT version (checked against the task's encoder), or finds

@@ -108,12 +108,16 @@ public class ExperimentService {
                     + "]", "plannedPerArm");
         }
         Set<Integer> versionsUsed = new HashSet<>();
+        Set<String> armNames = new HashSet<>();
         for (int i = 0; i < req.arms().size(); i++) {
             ArmSpec spec = req.arms().get(i);
             String at = "arms[" + i + "].";
             ExperimentArm arm = new ExperimentArm();
             arm.name = Names.requireName(spec.name(), at + "name");
-            VersionRef version = catalog.ref(task.name(), spec.version());
+            if (!armNames.add(arm.name)) {
+                throw ApiException.badRequest("invalid-allocation", "duplicate arm name '" + arm.name + "'", at + "name");
+            }
+            VersionRef version = catalog.ref(task.name(), spec.version(), at + "version");
             if (!version.encoderSha256().equals(task.encoderSha256())) {
                 throw ApiException.badRequest("wrong-encoder", "version " + version.number()
                         + " was trained for another encoder than the task's", at + "version");

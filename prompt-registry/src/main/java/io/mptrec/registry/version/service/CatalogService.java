@@ -64,8 +64,8 @@ public class CatalogService implements Catalog {
     }
 
     @Override
-    public VersionRef ref(String task, int number) {
-        return VersionMapper.toRef(versions.findVersion(task, number));
+    public VersionRef ref(String task, int number, String field) {
+        return VersionMapper.toRef(versions.findVersion(task, number, field));
     }
 
     @Override

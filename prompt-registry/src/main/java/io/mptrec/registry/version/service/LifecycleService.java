@@ -230,7 +230,7 @@ public class LifecycleService implements Lifecycle {
                         "task '" + taskName + "' has no previously released version to return to");
             }
         } else {
-            target = versions.findVersion(taskName, targetNumber);
+            target = versions.findVersion(taskName, targetNumber, "targetVersion");
             if (target.status != VersionStatus.RETIRED) {
                 return new RollbackCheck(task, production, target, "invalid-transition", "version " + targetNumber
                         + " is " + target.status + "; rollback can only return to a RETIRED (previously released) version");

@@ -109,9 +109,15 @@ public class VersionService {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public PromptVersion findVersion(String taskName, int number) {
+        return findVersion(taskName, number, "version");
+    }
+
+    /** The version, an unknown one refused naming {@code field}: the request's field that named it. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public PromptVersion findVersion(String taskName, int number, String field) {
         Task task = findTask(taskName);
         return PromptVersion.findByTaskAndNumber(task, number).orElseThrow(() -> ApiException.notFound(
-                "task '" + taskName + "' has no version " + number, "version"));
+                "task '" + taskName + "' has no version " + number, field));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
