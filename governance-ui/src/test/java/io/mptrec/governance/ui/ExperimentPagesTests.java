@@ -32,7 +32,7 @@ class ExperimentPagesTests {
     URL base;
 
     @Test
-    void shouldCreateStartPilotAndReadTheResultsOfAnExperiment() {
+    void shouldCreateStartPilotAndReadTheResultsOfAnExperiment() throws InterruptedException {
         try (Browser b = Browser.start(base)) {
             assertThat(Api.uploadEncoder(CensusArtifacts.encoder()).statusCode()).isIn(200, 201);
             int v1 = Api.released(TASK, CensusArtifacts.income(TASK, 1));
@@ -109,6 +109,13 @@ class ExperimentPagesTests {
             b.script("document.getElementById('pilot-progress').scrollIntoView({block: 'center'});");
             b.screenshot("17-pilot-census-done");
 
+            // Enter in the reason field presses no action (the first one shown is Pause)
+            String running = b.driver().getCurrentUrl();
+            b.find(By.id("reason")).sendKeys("looked at it", org.openqa.selenium.Keys.ENTER);
+            Thread.sleep(1_500); // what a submission would take to navigate away
+            assertThat(b.driver().getCurrentUrl()).isEqualTo(running);
+            b.open(java.net.URI.create(running).getPath());
+            assertThat(b.find(By.tagName("h1")).getText()).contains("RUNNING");
             b.find(By.xpath("//form[@id='experiment-actions']//button[text()='Pause']")).click();
             b.awaitH1("PAUSED");
             b.open("/ui");
