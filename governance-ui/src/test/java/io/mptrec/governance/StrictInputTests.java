@@ -316,6 +316,13 @@ class StrictInputTests {
                 .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/reject"), 400, "reason");
         refused(as("carol").contentType("application/json").body("{\"comment\":\"a\\u001bb\"}")
                 .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/release"), 400, "comment");
+        // and refused when clean: it would be dropped in silence
+        refused(as("bob").contentType("application/json").body("{\"comment\":\"no\",\"reason\":\"why\"}")
+                .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/reject"), 400, "reason");
+        refused(as("carol").contentType("application/json").body("{\"comment\":\"ship\"}")
+                .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/release"), 400, "comment");
+        refused(as("alice").contentType("application/json").body("{\"reason\":\"please\"}")
+                .post("/api/v1/tasks/" + task + "/versions/" + v2 + "/submit"), 400, "reason");
         // a form content type on the API (the CSRF filter's concern on pages) is a problem, not a bare 400
         refused(as("alice").contentType("application/x-www-form-urlencoded")
                 .delete("/api/v1/tasks/" + task + "/labels/candidate"), 400, "body");

@@ -15,7 +15,8 @@ public interface Lifecycle {
     /** The protected label: what serves the task; it moves only through release and rollback. */
     String PRODUCTION = "production";
 
-    VersionSummary submit(String task, int number, Actor actor);
+    /** Puts a DRAFT up for review; {@code comment} (the author's note to the reviewers, or null) goes to the audit log. */
+    VersionSummary submit(String task, int number, Actor actor, String comment);
 
     /** What approving the version would mean for this actor (four-eyes, the admin bypass), without doing it. */
     ApprovalPreview approvalPreview(String task, int number, Actor actor);

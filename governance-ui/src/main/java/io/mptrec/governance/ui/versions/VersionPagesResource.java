@@ -158,7 +158,7 @@ public class VersionPagesResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.AUTHOR_PROMPTS, action = "submit a version for review")
     public RestResponse<Object> submit(@RestPath String task, @RestPath String number) {
-        VersionSummary v = lifecycle.submit(name(task), version(number), viewer.actor());
+        VersionSummary v = lifecycle.submit(name(task), version(number), viewer.actor(), null);
         return Pages.seeOther("/ui/tasks/" + v.task() + "/versions/" + v.number() + "?done=submitted-for-review");
     }
 

@@ -135,8 +135,8 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not a DRAFT")
     public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
-        checked(body); // nothing of it is stored, but hostile text is refused as on every transition
-        return lifecycle.submit(name(task), version(number), actor());
+        TransitionRequest req = checked(body, "submission", true, false);
+        return lifecycle.submit(name(task), version(number), actor(), req.comment());
     }
 
     @POST
@@ -150,7 +150,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author")
     public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
-        TransitionRequest req = checked(body);
+        TransitionRequest req = checked(body, "approval", true, true);
         return lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason());
     }
 
@@ -166,7 +166,7 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW")
     public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
                                         @Valid TransitionRequest body) {
-        TransitionRequest req = checked(body);
+        TransitionRequest req = checked(body, "rejection", true, false);
         return lifecycle.reject(name(task), version(number), actor(), req.comment());
     }
 
@@ -181,13 +181,14 @@ public class VersionResource {
     @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won")
     public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
                                          @Valid TransitionRequest body) {
-        TransitionRequest req = checked(body);
+        TransitionRequest req = checked(body, "release", false, true);
         return lifecycle.release(name(task), version(number), actor(), req.reason());
     }
 
-    /** The request's comment and reason, refused if hostile; no body is an empty one. */
-    private static TransitionRequest checked(TransitionRequest body) {
-        return (body == null ? TransitionRequest.EMPTY : body).checked();
+    /** The request's comment and reason, refused if hostile or not stored by the operation; no body is an empty one. */
+    private static TransitionRequest checked(TransitionRequest body, String operation, boolean storesComment,
+                                             boolean storesReason) {
+        return (body == null ? TransitionRequest.EMPTY : body).checked(operation, storesComment, storesReason);
     }
 
     private static String name(String task) {

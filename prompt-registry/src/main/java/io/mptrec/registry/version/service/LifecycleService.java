@@ -55,10 +55,12 @@ public class LifecycleService implements Lifecycle {
     }
 
     @Override
-    public VersionSummary submit(String taskName, int number, Actor actor) {
+    public VersionSummary submit(String taskName, int number, Actor actor, String comment) {
+        requireProse(comment, "comment");
         PromptVersion version = versions.findVersion(taskName, number);
         requireStatus(version, VersionStatus.DRAFT, "submitted for review");
-        transition(version, VersionStatus.IN_REVIEW, AuditAction.SUBMIT, actor, null, false);
+        transition(version, VersionStatus.IN_REVIEW, AuditAction.SUBMIT, actor,
+                comment == null || comment.isBlank() ? null : comment, false);
         return flushed(version);
     }
 
@@ -71,6 +73,10 @@ public class LifecycleService implements Lifecycle {
         requireStatus(version, VersionStatus.IN_REVIEW, "approved");
         String fourEyes = fourEyes(version, actor);
         boolean bypass = fourEyes != null && actor.requireBypass("invalid-transition", fourEyes, reason);
+        if (!bypass && reason != null && !reason.isBlank()) {
+            throw ApiException.badRequest("invalid-input", "a reason is for an admin's bypass of four-eyes, which "
+                    + "this approval is not: give your note in comment", "reason");
+        }
         decide(version, Approval.APPROVED, actor, comment, bypass);
         transition(version, VersionStatus.APPROVED, AuditAction.APPROVE, actor, bypass ? reason : comment, bypass);
         return flushed(version);

@@ -97,7 +97,7 @@ class AuditTrailTests {
     void shouldListEveryActionTheLogHoldsOnceAndSorted() {
         String task = "audit-actions";
         int v1 = fixture.upload(task, 1, "alice");
-        lifecycle.submit(task, v1, ALICE);
+        lifecycle.submit(task, v1, ALICE, null);
         lifecycle.reject(task, v1, BOB, "no");
 
         List<String> actions = audit.actions();
@@ -110,7 +110,7 @@ class AuditTrailTests {
     void shouldExportTheSelectedEntriesAsCsvOrJson() throws Exception {
         String task = "audit-export";
         int v1 = fixture.upload(task, 1, "alice");
-        lifecycle.submit(task, v1, ALICE);
+        lifecycle.submit(task, v1, ALICE, null);
         // a cell a spreadsheet would run as a formula, with a comma and quotes
         lifecycle.reject(task, v1, BOB, "=HYPERLINK(\"x\"), no");
         AuditFilter filter = new AuditFilter(task, null, null, null, null);

@@ -95,7 +95,7 @@ class CatalogTests {
         String task = "catalog-versions";
         int v1 = fixture.released(task, 1);
         int v2 = fixture.upload(task, 2, "alice");
-        lifecycle.submit(task, v2, ALICE);
+        lifecycle.submit(task, v2, ALICE, null);
         int v3 = fixture.upload(task, 3, "bob");
 
         List<VersionSummary> versions = fresh(() -> catalog.versions(task));
@@ -118,7 +118,7 @@ class CatalogTests {
         String task = "catalog-detail";
         int approved = fixture.reviewed(task, 1);
         int rejected = fixture.upload(task, 2, "alice");
-        lifecycle.submit(task, rejected, ALICE);
+        lifecycle.submit(task, rejected, ALICE, null);
         lifecycle.reject(task, rejected, BOB, "the gate ignores the prompt");
 
         VersionDetail detail = fresh(() -> catalog.version(task, approved));

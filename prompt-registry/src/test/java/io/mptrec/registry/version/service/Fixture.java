@@ -58,7 +58,7 @@ public class Fixture {
     /** Uploaded by alice, submitted, approved by bob. */
     int reviewed(String task, long seed) {
         int number = upload(task, seed, "alice");
-        lifecycle.submit(task, number, ALICE);
+        lifecycle.submit(task, number, ALICE, null);
         lifecycle.approve(task, number, BOB, null, null);
         return number;
     }

@@ -52,7 +52,7 @@ class LifecycleServiceTests {
     void shouldWalkSubmitApproveReleaseRollbackWithAnAuditViewForEachChange() {
         String task = "walk";
         int v1 = fixture.upload(task, 1, "alice");
-        assertThat(lifecycle.submit(task, v1, ALICE).status()).isEqualTo("IN_REVIEW");
+        assertThat(lifecycle.submit(task, v1, ALICE, "retrained on May").status()).isEqualTo("IN_REVIEW");
         assertThat(lifecycle.approve(task, v1, BOB, "looks right", null).status()).isEqualTo("APPROVED");
         assertThat(lifecycle.release(task, v1, CAROL, null).status()).isEqualTo("RELEASED");
         assertThat(fixture.production(task)).isEqualTo(v1);
@@ -87,6 +87,11 @@ class LifecycleServiceTests {
                         "MOVE_LABEL v1 production=v2->production=v1 by carol");
         assertThat(entries).filteredOn(e -> e.action().equals("ROLLBACK")).extracting(e -> e.reason())
                 .containsExactly("conversion dropped");
+        // the author's note and the reviewer's comment are kept, as the audit's reason
+        assertThat(entries).filteredOn(e -> e.action().equals("SUBMIT")).extracting(e -> e.reason())
+                .containsExactly("retrained on May", null);
+        assertThat(entries).filteredOn(e -> e.action().equals("APPROVE") && e.version() == v1)
+                .extracting(e -> e.reason()).containsExactly("looks right");
         assertThat(entries).noneMatch(e -> e.adminBypass());
         assertThat(fixture.outboxTypes(task)).contains("VERSION_SUBMIT", "VERSION_APPROVE", "VERSION_RELEASE",
                 "VERSION_RETIRE", "VERSION_ROLLBACK", "VERSION_REINSTATE", "LABEL_MOVED");
@@ -102,15 +107,18 @@ class LifecycleServiceTests {
         refused(() -> lifecycle.release(task, draft, CAROL, null), 409, "invalid-transition");
         refused(() -> lifecycle.rollback(task, null, CAROL, "why"), 409, "no-production");
         refused(() -> lifecycle.rollback(task, null, CAROL, " "), 400, "reason-required");
-        refused(() -> lifecycle.submit(task, 99, ALICE), 404, "not-found");
-        refused(() -> lifecycle.submit("no-such-task", 1, ALICE), 404, "not-found");
+        refused(() -> lifecycle.submit(task, 99, ALICE, null), 404, "not-found");
+        refused(() -> lifecycle.submit("no-such-task", 1, ALICE, null), 404, "not-found");
 
-        lifecycle.submit(task, draft, ALICE);
-        refused(() -> lifecycle.submit(task, draft, ALICE), 409, "invalid-transition");
+        lifecycle.submit(task, draft, ALICE, null);
+        refused(() -> lifecycle.submit(task, draft, ALICE, null), 409, "invalid-transition");
+        // a reason is an admin's bypass of four-eyes: on a second person's approval it would be dropped, so it is refused
+        refused(() -> lifecycle.approve(task, draft, BOB, null, "it is fine"), 400, "invalid-input");
+        assertThat(fixture.status(task, draft)).isEqualTo(VersionStatus.IN_REVIEW);
         refused(() -> lifecycle.reject(task, draft, BOB, "  "), 400, "comment-required");
         lifecycle.reject(task, draft, BOB, "the gate ignores the prompt");
         assertThat(fixture.status(task, draft)).isEqualTo(VersionStatus.REJECTED);
-        refused(() -> lifecycle.submit(task, draft, ALICE), 409, "invalid-transition");
+        refused(() -> lifecycle.submit(task, draft, ALICE, null), 409, "invalid-transition");
         refused(() -> lifecycle.approve(task, draft, BOB, null, null), 409, "invalid-transition");
         // not even an admin releases a refused version
         refused(() -> lifecycle.release(task, draft, ADMIN, "urgent"), 409, "invalid-transition");
@@ -141,13 +149,13 @@ class LifecycleServiceTests {
     void shouldKeepFourEyesAndFlagTheAdminBypassInTheAudit() {
         String task = "four-eyes";
         int mine = fixture.upload(task, 1, "alice");
-        lifecycle.submit(task, mine, ALICE);
+        lifecycle.submit(task, mine, ALICE, null);
         assertThatThrownBy(() -> lifecycle.approve(task, mine, ALICE, null, "I checked it twice"))
                 .isInstanceOf(ApiException.class).hasMessageContaining("four-eyes");
         assertThat(fixture.status(task, mine)).isEqualTo(VersionStatus.IN_REVIEW);
 
         int admins = fixture.upload(task, 2, "admin");
-        lifecycle.submit(task, admins, ADMIN);
+        lifecycle.submit(task, admins, ADMIN, null);
         refused(() -> lifecycle.approve(task, admins, ADMIN, "fine", null), 409, "bypass-needs-reason");
         refused(() -> lifecycle.approve(task, admins, ADMIN, "fine", " "), 409, "bypass-needs-reason");
         lifecycle.approve(task, admins, ADMIN, "fine", "no second approver on call");
@@ -187,7 +195,7 @@ class LifecycleServiceTests {
     void shouldAnnounceEveryWithdrawalAndOnlyThose() {
         String task = "withdrawals";
         int refusedOne = fixture.upload(task, 1, "alice");
-        lifecycle.submit(task, refusedOne, ALICE);
+        lifecycle.submit(task, refusedOne, ALICE, null);
         lifecycle.reject(task, refusedOne, BOB, "no");
         int v2 = fixture.reviewed(task, 2);
         lifecycle.release(task, v2, CAROL, null);
@@ -208,7 +216,7 @@ class LifecycleServiceTests {
     void shouldRollTheChangeAndItsAuditBackWhenAnObserverOfTheWithdrawalFails() {
         String task = WithdrawnEvents.VETOED_TASK;
         int v1 = fixture.upload(task, 1, "alice");
-        lifecycle.submit(task, v1, ALICE);
+        lifecycle.submit(task, v1, ALICE, null);
         long before = fixture.audit(task, null).size();
         assertThatThrownBy(() -> lifecycle.reject(task, v1, BOB, "no")).hasStackTraceContaining("observer refuses");
         assertThat(fixture.status(task, v1)).isEqualTo(VersionStatus.IN_REVIEW);
@@ -244,7 +252,7 @@ class LifecycleServiceTests {
 
         // IN_REVIEW: a release manager is refused in the preview's words; an admin may, as a bypass with a reason
         int v3 = fixture.upload(task, 3, "alice");
-        lifecycle.submit(task, v3, ALICE);
+        lifecycle.submit(task, v3, ALICE, null);
         ReleasePreview managers = lifecycle.releasePreview(task, v3, CAROL);
         assertThat(managers.status()).isEqualTo(VersionStatus.IN_REVIEW);
         assertThat(managers.approval()).isNull();
@@ -334,7 +342,7 @@ class LifecycleServiceTests {
         assertThat(problem(() -> lifecycle.rollback(task, v3, CAROL, "why"), 409, "invalid-transition").detail())
                 .isEqualTo(rolledBack.refusal());
 
-        refused(() -> lifecycle.rollbackPreview(task, 99, CAROL), 404, "not-found", "version");
+        refused(() -> lifecycle.rollbackPreview(task, 99, CAROL), 404, "not-found", "targetVersion");
         refused(() -> lifecycle.rollbackPreview("no-such-task", null, CAROL), 404, "not-found", "task");
     }
 
@@ -375,7 +383,7 @@ class LifecycleServiceTests {
         assertThat(problem(() -> lifecycle.approve(task, draft, BOB, null, null), 409, "invalid-transition").detail())
                 .isEqualTo(notInReview.refusal());
 
-        lifecycle.submit(task, draft, ALICE);
+        lifecycle.submit(task, draft, ALICE, null);
         // the author: four-eyes refuses her; the preview says so in the approval's own words
         ApprovalPreview own = lifecycle.approvalPreview(task, draft, ALICE);
         assertThat(own.author()).isEqualTo("alice");
@@ -392,7 +400,7 @@ class LifecycleServiceTests {
 
         // an admin who uploaded the version: allowed as a flagged bypass, which needs a reason
         int admins = fixture.upload(task, 2, ADMIN.name());
-        lifecycle.submit(task, admins, ADMIN);
+        lifecycle.submit(task, admins, ADMIN, null);
         ApprovalPreview bypass = lifecycle.approvalPreview(task, admins, ADMIN);
         assertThat(bypass.allowed()).isTrue();
         assertThat(bypass.bypass()).isTrue();

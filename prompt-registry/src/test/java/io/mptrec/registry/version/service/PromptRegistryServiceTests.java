@@ -46,9 +46,9 @@ class PromptRegistryServiceTests {
         String task = "live-traffic";
         int draft = fixture.upload(task, 1, "alice");
         int inReview = fixture.upload(task, 2, "alice");
-        lifecycle.submit(task, inReview, ALICE);
+        lifecycle.submit(task, inReview, ALICE, null);
         int rejected = fixture.upload(task, 3, "alice");
-        lifecycle.submit(task, rejected, ALICE);
+        lifecycle.submit(task, rejected, ALICE, null);
         lifecycle.reject(task, rejected, BOB, "no");
         int retired = fixture.reviewed(task, 4);
         lifecycle.release(task, retired, CAROL, null);
