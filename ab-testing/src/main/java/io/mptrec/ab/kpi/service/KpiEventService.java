@@ -134,10 +134,12 @@ public class KpiEventService {
         }
     }
 
+    /** As {@link Names#requireText}, and not only white space: an id of spaces is no id a client meant to send. */
     private static void requireText(String value, int max, String field) {
-        if (value == null || value.isBlank()) {
-            throw ApiException.badRequest("invalid-input", "must have 1 to " + max + " characters", field);
-        }
         Names.requireText(value, max, field);
+        if (value.isBlank()) {
+            throw ApiException.badRequest("invalid-input", field + " must have 1 to " + max
+                    + " characters, not only white space", field);
+        }
     }
 }
