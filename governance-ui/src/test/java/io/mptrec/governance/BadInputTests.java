@@ -123,6 +123,15 @@ class BadInputTests {
         assertProblem(as("erin").get("/api/v1/tasks/nope"), 404, "no task named 'nope'");
         assertProblem(as("erin").get("/api/v1/tasks/" + TASK + "/versions/999"), 404, "has no version 999");
         as("erin").get("/api/v1/tasks/" + TASK + "/versions/abc").then().statusCode(400).body("field", equalTo("version"));
+        // a diff's refusal names the side, by the path's parameter: a or b
+        String versions = "/api/v1/tasks/" + TASK + "/versions/";
+        as("erin").get(versions + "1/diff/abc").then().statusCode(400).body("field", equalTo("b"))
+                .body("detail", equalTo("b must be a positive integer"));
+        as("erin").get(versions + "0/diff/1").then().statusCode(400).body("field", equalTo("a"))
+                .body("detail", equalTo("a must be a positive integer"));
+        as("erin").get(versions + "1/diff/999").then().statusCode(404).body("field", equalTo("b"))
+                .body("detail", equalTo("task '" + TASK + "' has no version 999"));
+        as("erin").get(versions + "999/diff/1").then().statusCode(404).body("field", equalTo("a"));
         assertProblem(as("erin").get("/api/v1/encoders/" + "0".repeat(64)), 404, "no encoder");
         assertProblem(as("erin").get("/api/v1/encoders/' OR 1=1 --"), 400, "64 lower-case hex");
         assertProblem(as("alice").contentType("application/zip").body(TestArtifacts.prompt(ENCODER, TASK, 55).toZip())

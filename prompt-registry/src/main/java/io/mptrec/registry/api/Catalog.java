@@ -25,7 +25,10 @@ public interface Catalog {
 
     VersionDetail version(String task, int number);
 
-    /** Version {@code a} against {@code b}: metrics, lineage and what moved between their reports. */
+    /**
+     * Version {@code a} against {@code b}: metrics, lineage and what moved between their reports. An unknown version's
+     * 404 names its side, {@code a} or {@code b} (the API's path parameters), not just "version".
+     */
     VersionDiff diff(String task, int a, int b);
 
     /** The version's contribution report; empty when none is attached. */

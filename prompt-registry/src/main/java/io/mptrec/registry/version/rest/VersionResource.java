@@ -119,9 +119,15 @@ public class VersionResource {
     @Operation(summary = "Compare two versions: offline metrics and lineage side by side")
     @APIResponse(responseCode = "200", description = "The comparison",
             content = @Content(schema = @Schema(implementation = VersionDiff.class)))
-    @APIResponse(responseCode = "404", description = "Unknown task or version")
-    public VersionDiff getVersionDiff(@PathParam("task") String task, @PathParam("a") String a, @PathParam("b") String b) {
-        return catalog.diff(name(task), version(a), version(b));
+    @APIResponse(responseCode = "400", description = "Invalid task name, or a side that is not a version number (the "
+            + "field names it: a or b)")
+    @APIResponse(responseCode = "404", description = "Unknown task, or a side's version unknown (the field names it: a or b)")
+    public VersionDiff getVersionDiff(@PathParam("task") String task,
+                                      @Parameter(description = "the version compared from") @PathParam("a") String a,
+                                      @Parameter(description = "the version compared to (deltas are b - a)")
+                                      @PathParam("b") String b) {
+        // each side's refusal names its own parameter, so a client knows which of the two to correct
+        return catalog.diff(name(task), Names.requireVersionNumber(a, "a"), Names.requireVersionNumber(b, "b"));
     }
 
     @POST

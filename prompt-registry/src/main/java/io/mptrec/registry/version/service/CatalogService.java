@@ -53,8 +53,8 @@ public class CatalogService implements Catalog {
 
     @Override
     public VersionDiff diff(String task, int a, int b) {
-        PromptVersion left = versions.findVersion(task, a);
-        PromptVersion right = versions.findVersion(task, b);
+        PromptVersion left = versions.findVersion(task, a, "a");
+        PromptVersion right = versions.findVersion(task, b, "b");
         return views.diff(left, right, reports.diffReports(left, right));
     }
 

@@ -190,7 +190,11 @@ class CatalogTests {
         assertThat(fresh(() -> catalog.report(task, b))).isEmpty();
         assertThat(diff.reports()).isNull();
 
-        refused(() -> catalog.diff(task, a, 99), 404, "not-found", "version");
+        // an unknown version is named by its side, as the API's path names the two: a, then b
+        refused(() -> catalog.diff(task, a, 99), 404, "not-found", "b");
+        refused(() -> catalog.diff(task, 99, b), 404, "not-found", "a");
+        refused(() -> catalog.diff(task, 98, 99), 404, "not-found", "a");
+        refused(() -> catalog.diff("no-such-task", a, b), 404, "not-found", "task");
     }
 
     @Test
