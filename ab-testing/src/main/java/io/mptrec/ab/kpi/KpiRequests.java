@@ -29,7 +29,8 @@ public final class KpiRequests {
      *
      * @param received   events in the batch
      * @param stored     events stored now
-     * @param duplicates events whose id was already stored (or repeated in the batch): counted once
+     * @param duplicates events whose id was already stored (or repeated in the batch): counted once, the first event
+     *                   of an id kept whatever a later one's value
      */
     public record KpiAck(int received, int stored, int duplicates) {
     }

@@ -104,6 +104,37 @@ class KpiEventTests {
         assertThat(count("dup-1")).isEqualTo(1);
     }
 
+    /**
+     * An event id already stored keeps its first event: a resend with another value is a duplicate, answered 200 and
+     * stored nowhere, and the API's documentation says so (a client reading only the OpenAPI document must learn it).
+     */
+    @Test
+    void shouldKeepTheFirstValueOfAnEventIdResentWithAnotherAndDocumentIt() throws Exception {
+        as("erin").contentType("application/json").body(Map.of("events", List.of(Map.of("eventId", "resent-1",
+                        "requestId", "r1", "metric", "revenue", "value", 10))))
+                .post("/api/v1/events/kpi").then().statusCode(200).body("stored", equalTo(1));
+        as("erin").contentType("application/json").body(Map.of("events", List.of(Map.of("eventId", "resent-1",
+                        "requestId", "r1", "metric", "revenue", "value", 25))))
+                .post("/api/v1/events/kpi").then().statusCode(200)
+                .body("received", equalTo(1)).body("stored", equalTo(0)).body("duplicates", equalTo(1));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT metric_value FROM kpi_event WHERE event_id = ?")) {
+            s.setString(1, "resent-1");
+            try (ResultSet r = s.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getDouble(1)).isEqualTo(10.0);
+                assertThat(r.next()).isFalse();
+            }
+        }
+
+        JsonPath openApi = as("erin").get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        String description = openApi.getString("paths.'/api/v1/events/kpi'.post.description");
+        assertThat(description).as("the operation's description")
+                .contains("keeps the first event stored under it")
+                .contains("another value")
+                .contains("new eventId");
+    }
+
     @Test
     void shouldRefuseInvalidEventsNamingTheField() {
         as("erin").contentType("application/json").body(Map.of("events", List.of(

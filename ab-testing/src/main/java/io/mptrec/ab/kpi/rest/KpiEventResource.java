@@ -33,7 +33,11 @@ public class KpiEventResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
-    @Operation(summary = "Store a batch of KPI events; acknowledged only after commit, duplicates stored once")
+    @Operation(summary = "Store a batch of KPI events; acknowledged only after commit, duplicates stored once",
+            description = "Idempotent by eventId: an eventId already stored, or repeated in the batch, keeps the first "
+                    + "event stored under it. A resend under the same eventId with another value (or metric, or "
+                    + "requestId) is counted in duplicates and changes nothing, without an error; to correct an "
+                    + "outcome, send the difference as a new event under a new eventId.")
     @APIResponse(responseCode = "200", description = "Committed: counts of stored and duplicate events",
             content = @Content(schema = @Schema(implementation = KpiAck.class)))
     @APIResponse(responseCode = "400", description = "Invalid event (the field names it)")
