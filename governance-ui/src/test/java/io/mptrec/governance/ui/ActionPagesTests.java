@@ -18,10 +18,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -159,8 +155,8 @@ class ActionPagesTests {
         as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
                 .then().statusCode(200);
         // 300 units per arm: control converts 10%, treatment 60% (a clear winner for the decision rule)
-        traffic(task, id, "control", 300, 30);
-        traffic(task, id, "treatment", 300, 180);
+        ExperimentTraffic.conversions(dataSource, task, id, "control", 300, 30);
+        ExperimentTraffic.conversions(dataSource, task, id, "treatment", 300, 180);
         as("erin").get("/api/v1/experiments/" + id + "/results").then().body("verdict", equalTo("SHIP"));
 
         try (Browser b = Browser.start(base)) {
@@ -221,39 +217,6 @@ class ActionPagesTests {
         b.find(By.id("task")).sendKeys(task);
         b.find(By.id("artifact")).sendKeys(file.toAbsolutePath().toString());
         b.find(By.xpath("//button[text()='Upload as a draft']")).click();
-    }
-
-    /** {@code units} exposures of one arm, the first {@code conversions} of them with a conversion event. */
-    private void traffic(String task, long experiment, String arm, int units, int conversions) throws Exception {
-        Instant start = Instant.now().minusSeconds(600);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement exposure = c.prepareStatement("INSERT INTO exposure (request_id, task_id, experiment_id, "
-                     + "arm, unit_id, prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) "
-                     + "SELECT ?, t.id, ?, ?, ?, a.prompt_version_id, ?, 1, 0.5, 0.5, 0.5 FROM task t "
-                     + "JOIN experiment_arm a ON a.experiment_id = ? AND a.name = ? WHERE t.name = ?");
-             PreparedStatement event = c.prepareStatement("INSERT INTO kpi_event (event_id, request_id, metric, "
-                     + "metric_value, received_at) VALUES (?, ?, 'conversion', 1, ?)")) {
-            for (int u = 0; u < units; u++) {
-                String request = "promote-" + arm + "-" + u;
-                exposure.setString(1, request);
-                exposure.setLong(2, experiment);
-                exposure.setString(3, arm);
-                exposure.setString(4, arm + "-unit-" + u);
-                exposure.setTimestamp(5, Timestamp.from(start.plusSeconds(u)));
-                exposure.setLong(6, experiment);
-                exposure.setString(7, arm);
-                exposure.setString(8, task);
-                exposure.addBatch();
-                if (u < conversions) {
-                    event.setString(1, request + "-conversion");
-                    event.setString(2, request);
-                    event.setTimestamp(3, Timestamp.from(start.plusSeconds(u + 5)));
-                    event.addBatch();
-                }
-            }
-            exposure.executeBatch();
-            event.executeBatch();
-        }
     }
 
     private static WebElement active(Browser b) {

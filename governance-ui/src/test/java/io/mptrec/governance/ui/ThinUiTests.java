@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,9 @@ class ThinUiTests {
 
     @Inject
     PromotionService promotion;
+
+    @Inject
+    DataSource dataSource;
 
     @BeforeEach
     void registerEncoder() {
@@ -186,5 +190,63 @@ class ThinUiTests {
                 .post("/api/v1/experiments/" + id + "/promote");
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.jsonPath().getString("detail")).isEqualTo(preview.refusal());
+    }
+
+    /**
+     * A SHIP winner whose version already serves production (the challenger was the control): the preview says so and
+     * offers no release, so nothing reads "moves from v1 to v1"; promote refuses it the same way and changes nothing;
+     * the page offers stopping the experiment instead (the form to whoever may stop it, words to a release manager).
+     */
+    @Test
+    void shouldOfferAStopInsteadOfAReleaseWhenTheWinnerAlreadyServesProduction() throws Exception {
+        String task = "thin-winner-in-production";
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 93));
+        int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 94));
+        long id = as("erin").contentType("application/json").body(Map.of("name", "thin-winner-in-production",
+                        "task", task, "arms", List.of(Map.of("name", "control", "version", v2, "weight", 0.5),
+                                Map.of("name", "treatment", "version", v1, "weight", 0.5)),
+                        "successMetrics", List.of(Map.of("name", "conversion", "kind", "PROPORTION",
+                                "direction", "HIGHER_IS_BETTER"))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
+        ExperimentTraffic.conversions(dataSource, task, id, "control", 300, 30);
+        ExperimentTraffic.conversions(dataSource, task, id, "treatment", 300, 180);
+        assertThat(as("erin").get("/api/v1/experiments/" + id + "/results").jsonPath().getString("verdict"))
+                .isEqualTo("SHIP");
+
+        PromotionPreview preview = promotion.promotionPreview(id, null, CAROL);
+        assertThat(preview.alreadyProduction()).isTrue();
+        assertThat(preview.chosen()).isEqualTo("treatment");
+        assertThat(preview.version()).isEqualTo(v1);
+        assertThat(preview.release()).as("no release offered").isNull();
+        assertThat(preview.allowed()).isFalse();
+        assertThat(preview.refusal()).isEqualTo("arm 'treatment' ships, and its version " + v1 + " already serves "
+                + "production of '" + task + "': there is nothing to release; stop the experiment instead");
+        long auditBefore = auditTotal(task);
+
+        Response refused = as("carol").contentType("application/json").body(Map.of("reason", "it won"))
+                .post("/api/v1/experiments/" + id + "/promote");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.jsonPath().getString("type")).isEqualTo("/problems/already-production");
+        assertThat(refused.jsonPath().getString("detail")).isEqualTo(preview.refusal());
+        assertThat(Api.experimentStatus(id)).isEqualTo("RUNNING");
+        as("carol").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
+        assertThat(auditTotal(task)).as("audit entries after the refusal").isEqualTo(auditBefore);
+
+        String carolPage = UiSession.signIn("carol").get("/ui/experiments/" + id + "/promote").asString();
+        assertThat(carolPage).contains("The winner, arm &#39;treatment&#39; (v" + v1 + "), already serves production")
+                .contains("there is nothing to release").contains("Stop the experiment instead")
+                .contains("id=\"stop-instead\"").doesNotContain("moves from")
+                .doesNotContain("id=\"promote-form\"").doesNotContain("id=\"stop-form\"");
+        String adminPage = UiSession.signIn("admin").get("/ui/experiments/" + id + "/promote").asString();
+        assertThat(adminPage).contains("already serves production").doesNotContain("id=\"promote-form\"")
+                .contains("id=\"stop-form\"").contains("action=\"/ui/experiments/" + id + "/stop\"");
+    }
+
+    private static long auditTotal(String task) {
+        return ((Number) as("dave").get("/api/v1/audit?size=1&task=" + task).then().statusCode(200).extract()
+                .path("total")).longValue();
     }
 }

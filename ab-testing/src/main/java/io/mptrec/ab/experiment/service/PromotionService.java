@@ -14,6 +14,7 @@ import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.api.Lifecycle;
+import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.ReleasePreview;
 import io.mptrec.registry.api.Views.VersionSummary;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,9 @@ import java.util.List;
 /**
  * Promotes a winning arm through the registry's release (its rules stay intact: the version must be APPROVED by
  * someone other than its author, or released by an admin bypass with a reason) and stops the experiment, in one
- * transaction with both audit entries. Refused (409) unless the decision rule says SHIP for that arm.
+ * transaction with both audit entries. Refused (409) unless the decision rule says SHIP for that arm, and when the
+ * winner's version already serves production (the registry says which does): there is nothing to release, the
+ * experiment is to be stopped instead.
  */
 @ApplicationScoped
 @Transactional
@@ -33,11 +36,14 @@ public class PromotionService {
     private final ExperimentService experiments;
     private final VerdictSource verdicts;
     private final Lifecycle lifecycle;
+    private final PromptRegistry registry;
 
-    public PromotionService(ExperimentService experiments, VerdictSource verdicts, Lifecycle lifecycle) {
+    public PromotionService(ExperimentService experiments, VerdictSource verdicts, Lifecycle lifecycle,
+                            PromptRegistry registry) {
         this.experiments = experiments;
         this.verdicts = verdicts;
         this.lifecycle = lifecycle;
+        this.registry = registry;
     }
 
     public record Promoted(ExperimentView experiment, int releasedVersion, String explanation) {
@@ -48,14 +54,16 @@ public class PromotionService {
         Experiment e = promotable(id);
         Choice choice = choose(e, armName);
         ExperimentArm arm = choice.arm();
-        ReleasePreview release = arm == null ? null
+        boolean alreadyProduction = arm != null && servesProduction(e, arm);
+        // a winner already in production has no release to preview: the registry would refuse to release it again
+        ReleasePreview release = arm == null || alreadyProduction ? null
                 : lifecycle.releasePreview(e.taskName, arm.versionNumber, actor);
         List<PromotionPreview.Candidate> candidates = choice.verdicts().treatments().stream()
                 .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).versionNumber, t.verdict().name(),
                         t.explanation(), t.verdict() == DecisionRule.Verdict.SHIP)).toList();
         return new PromotionPreview(ExperimentView.of(e), candidates, arm == null ? null : arm.name,
                 arm == null ? null : arm.versionNumber, release, release != null && release.allowed(),
-                choice.refusal());
+                alreadyProduction ? alreadyProduction(e, arm) : choice.refusal(), alreadyProduction);
     }
 
     public Promoted promote(long id, String armName, Actor actor, String given) {
@@ -66,6 +74,9 @@ public class PromotionService {
             throw ApiException.conflict("not-ship", choice.refusal());
         }
         ExperimentArm arm = choice.arm();
+        if (servesProduction(e, arm)) {
+            throw ApiException.conflict("already-production", alreadyProduction(e, arm));
+        }
         String why = reason == null || reason.isBlank() ? "promoted by experiment '" + e.name + "'" : reason;
         // stopped first: the release retires the control's version, which would otherwise pause the experiment
         experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.versionNumber + "): "
@@ -75,6 +86,16 @@ public class PromotionService {
         experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.taskName)
                 .to("arm " + arm.name + " v" + arm.versionNumber + " released").because(why));
         return new Promoted(ExperimentView.of(e), released.number(), choice.chosen().explanation());
+    }
+
+    /** Whether the arm's version is what production points to now: the registry's answer, not a status read here. */
+    private boolean servesProduction(Experiment e, ExperimentArm arm) {
+        return registry.production(e.taskId).map(p -> p.versionId() == arm.versionId).orElse(false);
+    }
+
+    private static String alreadyProduction(Experiment e, ExperimentArm arm) {
+        return "arm '" + arm.name + "' ships, and its version " + arm.versionNumber + " already serves production of '"
+                + e.taskName + "': there is nothing to release; stop the experiment instead";
     }
 
     private Experiment promotable(long id) {

@@ -119,10 +119,11 @@ public class ExperimentsResource {
 
     /**
      * The ab-testing service's promotion preview in words, before anyone confirms it. {@code offered}: the service
-     * would promote it for this viewer (with a reason); {@code bypass}: as an admin bypass of a missing approval.
+     * would promote it for this viewer (with a reason); {@code bypass}: as an admin bypass of a missing approval;
+     * {@code stopInstead}: the winner already serves production, so stopping the experiment is what is left to do.
      */
     public record PromotionPlan(List<PromotionPreview.Candidate> candidates, String chosen, String change,
-                                String approval, boolean bypass, boolean offered) {
+                                String approval, boolean bypass, boolean offered, boolean stopInstead) {
     }
 
     /** One metric over time: heading facts, the latest values in words (the chart's text alternative) and the spec. */
@@ -414,10 +415,16 @@ public class ExperimentsResource {
         ExperimentView e = p.experiment();
         if (p.chosen() == null) {
             return new PromotionPlan(p.candidates(), null, "There is nothing to promote: " + p.refusal()
-                    + ". An inconclusive or losing arm is never released.", null, false, false);
+                    + ". An inconclusive or losing arm is never released.", null, false, false, false);
+        }
+        int v = p.version();
+        if (p.alreadyProduction()) {
+            return new PromotionPlan(p.candidates(), p.chosen(), "The winner, arm '" + p.chosen() + "' (v" + v
+                    + "), already serves production of '" + e.task() + "': there is nothing to release, and production"
+                    + " stays at v" + v + ". Stop the experiment instead: from the next request every unit is scored"
+                    + " with v" + v + ".", null, false, false, true);
         }
         ReleasePreview r = p.release();
-        int v = p.version();
         String change = (r.productionNow() == null ? "'" + e.task() + "' has no production version yet: v" + v
                 + " becomes production."
                 : "production of '" + e.task() + "' moves from v" + r.productionNow() + " to v" + v
@@ -437,7 +444,7 @@ public class ExperimentsResource {
             approval = "v" + v + " was approved by " + r.approval().reviewer() + " (its author is "
                     + r.approval().author() + "): the release keeps four-eyes intact.";
         }
-        return new PromotionPlan(p.candidates(), p.chosen(), change, approval, r.bypass(), p.allowed());
+        return new PromotionPlan(p.candidates(), p.chosen(), change, approval, r.bypass(), p.allowed(), false);
     }
 
     private List<String> taskNames() {
