@@ -21,8 +21,9 @@ final class ExperimentTraffic {
             throws SQLException {
         Instant start = Instant.now().minusSeconds(600);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement exposure = c.prepareStatement("INSERT INTO exposure (request_id, task_id, experiment_id, "
-                     + "arm, unit_id, prompt_version_id, scored_at, candidates, score_first, score_mean, score_max) "
+             PreparedStatement exposure = c.prepareStatement("INSERT INTO exposure (request_id, task_id, "
+                     + "experiment_id, arm, unit_id, prompt_version_id, scored_at, candidates, score_first, "
+                     + "score_mean, score_max) "
                      + "SELECT ?, t.id, ?, ?, ?, a.prompt_version_id, ?, 1, 0.5, 0.5, 0.5 FROM task t "
                      + "JOIN experiment_arm a ON a.experiment_id = ? AND a.name = ? WHERE t.name = ?");
              PreparedStatement event = c.prepareStatement("INSERT INTO kpi_event (event_id, request_id, metric, "

@@ -160,9 +160,9 @@ public class ExperimentResource {
     @Operation(summary = "Release the winning arm's version through the registry (four-eyes intact) and stop the experiment; only on the verdict SHIP")
     @APIResponse(responseCode = "200", description = "Released; the experiment is STOPPED",
             content = @Content(schema = @Schema(implementation = ExperimentView.class)))
-    @APIResponse(responseCode = "409", description = "The verdict is not SHIP (not-ship), the winner's version already "
-            + "serves production (already-production: nothing to release, stop the experiment instead), or the registry "
-            + "refuses the release")
+    @APIResponse(responseCode = "409", description = "The verdict is not SHIP (not-ship), the winner's version "
+            + "already serves production (already-production: nothing to release, stop the experiment instead), or the "
+            + "registry refuses the release")
     public ExperimentView promoteExperiment(@PathParam("id") String id, Promotion body) {
         long key = ExperimentIds.parse(id);
         Promotion p = body == null ? Promotion.EMPTY : body;

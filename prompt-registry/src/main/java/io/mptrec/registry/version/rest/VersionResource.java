@@ -121,7 +121,8 @@ public class VersionResource {
             content = @Content(schema = @Schema(implementation = VersionDiff.class)))
     @APIResponse(responseCode = "400", description = "Invalid task name, or a side that is not a version number (the "
             + "field names it: a or b)")
-    @APIResponse(responseCode = "404", description = "Unknown task, or a side's version unknown (the field names it: a or b)")
+    @APIResponse(responseCode = "404", description = "Unknown task, or a side's version unknown (the field names it: "
+            + "a or b)")
     public VersionDiff getVersionDiff(@PathParam("task") String task,
                                       @Parameter(description = "the version compared from") @PathParam("a") String a,
                                       @Parameter(description = "the version compared to (deltas are b - a)")
