@@ -1,5 +1,6 @@
 package io.mptrec.ab.serving;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.mptrec.ab.experiment.ExperimentStatus;
 import jakarta.validation.constraints.NotNull;
@@ -34,10 +35,15 @@ public final class ScoreRequests {
     /**
      * @param routing    {@code production} (no experiment), {@code outside-ramp}, {@code experiment} (an arm of a
      *                   RUNNING experiment) or {@code paused-control} (experiment PAUSED: control served to all)
-     * @param experiment null unless an experiment decided the version
+     * @param experiment     null unless an experiment decided the version
+     * @param ignoredColumns the request's columns that the served version's encoder does not read, sorted; omitted
+     *                       when there is none. They are not refused (one candidate record may serve versions whose
+     *                       encoders read different columns), so this is where a misspelt column shows: the column it
+     *                       meant was scored as missing
      */
     public record ScoreResponse(String requestId, String task, VersionRef version, ExperimentRef experiment, String arm,
-                                String routing, float[] scores) {
+                                String routing, float[] scores,
+                                @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> ignoredColumns) {
     }
 
     public record VersionRef(int number, String contentSha256) {

@@ -42,8 +42,10 @@ public class ScoreResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.EXPERIMENTER, Roles.ADMIN})
     @Operation(summary = "Score candidates (as rows or as columns) for a unit; records the exposure")
-    @APIResponse(responseCode = "200", description = "Scores, the version used, experiment and arm, request id; "
-            + "header Server-Timing: milliseconds spent resolving the version, scoring and storing the exposure",
+    @APIResponse(responseCode = "200", description = "Scores, the version used, experiment and arm, request id, and "
+            + "ignoredColumns: the request's columns the version's encoder does not read (not refused: a misspelt "
+            + "column is scored as missing), omitted when none; header Server-Timing: milliseconds spent resolving the "
+            + "version, scoring and storing the exposure",
             content = @Content(schema = @Schema(implementation = ScoreResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid task, unit id, layout or value (the field names it: "
             + "rows[1].age, columns.age[1], rows, columns)")

@@ -27,8 +27,12 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -99,14 +103,16 @@ public class ServingService {
         long t0 = System.nanoTime();
         String task = Names.requireName(request.task(), "task");
         String unitId = Names.requireText(request.unitId(), 200, "unitId");
-        checkCandidates(request);
+        Collection<String> columnNames = checkCandidates(request);
 
         Resolved resolved = resolve(task, unitId, pilot);
         Target target = resolved.target();
         String how = resolved.how();
         long t1 = System.nanoTime();
 
-        Scorer scorer = scorers.scorerFor(target.encoderSha256(), target.contentSha256(), target.versionId());
+        ScorerCache.VersionScorer version = scorers.scorerFor(target.encoderSha256(), target.contentSha256(),
+                target.versionId());
+        Scorer scorer = version.scorer();
         float[] scores;
         try {
             scores = request.rows() != null ? scorer.score(request.rows()) : scorer.scoreColumns(request.columns());
@@ -143,15 +149,16 @@ public class ServingService {
         ExperimentRef ref = "outside-ramp".equals(how) ? null : resolved.ref();
         ScoreResponse response = new ScoreResponse(exposure.requestId, task,
                 new VersionRef(target.number(), target.contentSha256()), ref, ref == null ? null : target.arm(), how,
-                scores);
+                scores, ignoredColumns(columnNames, version.columns()));
         return new Served(response, t1 - t0, t2 - t1, t3 - t2);
     }
 
     /**
      * Checks the candidates' layout (exactly one of rows and columns), count and text (no control character in a
-     * column name or value: refused as in every other text field), before anything is resolved.
+     * column name or value: refused as in every other text field), before anything is resolved. Returns the request's
+     * distinct column names.
      */
-    private void checkCandidates(ScoreRequest request) {
+    private Collection<String> checkCandidates(ScoreRequest request) {
         int max = config.serving().maxRows();
         if ((request.rows() == null) == (request.columns() == null)) {
             throw ApiException.badRequest("invalid-input", "give the candidates as rows (one object per candidate) "
@@ -181,6 +188,7 @@ public class ServingService {
         }
         // a request read from JSON holds TextRows or TextColumns already (their deserializers): checked in place
         if (request.rows() != null) {
+            Set<String> names = new HashSet<>();
             TextRow previous = null;
             for (int i = 0; i < n; i++) {
                 int row = i;
@@ -191,17 +199,39 @@ public class ServingService {
                     // place was checked there
                     if (previous == null || k >= previous.size() || previous.name(k) != name) {
                         Names.requireNoControl(name, () -> "rows[" + row + "]");
+                        names.add(name);
                     }
                 }
                 requireNoControl(cells.values(), k -> "rows[" + row + "]." + cells.name(k));
                 previous = cells;
             }
-        } else {
-            for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
-                Names.requireNoControl(column.getKey(), "columns");
-                requireNoControl(TextColumn.of(column.getValue()), i -> "columns." + column.getKey() + "[" + i + "]");
+            return names;
+        }
+        for (Map.Entry<String, List<String>> column : request.columns().entrySet()) {
+            Names.requireNoControl(column.getKey(), "columns");
+            requireNoControl(TextColumn.of(column.getValue()), i -> "columns." + column.getKey() + "[" + i + "]");
+        }
+        return request.columns().keySet();
+    }
+
+    /**
+     * The names no column of the encoder has, sorted; null (omitted from the response) when there is none. From the
+     * request's distinct names only, never per candidate: the hot path pays a lookup per name.
+     */
+    private static List<String> ignoredColumns(Collection<String> names, Set<String> read) {
+        List<String> ignored = null;
+        for (String name : names) {
+            if (!read.contains(name)) {
+                if (ignored == null) {
+                    ignored = new ArrayList<>();
+                }
+                ignored.add(name);
             }
         }
+        if (ignored != null) {
+            ignored.sort(null);
+        }
+        return ignored;
     }
 
     /**
