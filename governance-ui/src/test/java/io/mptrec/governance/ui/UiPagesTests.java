@@ -160,6 +160,9 @@ class UiPagesTests {
         assertThat(noReason.statusCode()).isEqualTo(400);
         assertThat(noReason.asString()).contains("A release needs a reason");
         carol.post("/ui/tasks/" + task + "/versions/" + v2 + "/release", "reason", "better AUC").then().statusCode(303);
+        assertThat(carol.get("/ui/tasks/" + task + "/versions/" + v2 + "/release").asString())
+                .contains("v" + v2 + " already serves production of &#39;" + task + "&#39;: there is nothing to release")
+                .doesNotContain("moves from v" + v2 + " to v" + v2);
 
         String rollback = carol.get("/ui/tasks/" + task + "/rollback").asString();
         assertThat(rollback).contains("moves from v" + v2 + " back to v" + v1);

@@ -196,12 +196,7 @@ public class VersionPagesResource {
      */
     private ReleasePlan plan(ReleasePreview v) {
         Integer from = v.productionNow();
-        String change = (from == null
-                ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production. "
-                : "production of '" + v.task() + "' moves from v" + from + " to v" + v.number() + "; v" + from
-                + " becomes " + v.productionNowBecomes() + " (rollback can return to it). ")
-                + experiments.productionReach(v.task()).map(reach -> "But " + reach)
-                        .orElse("Every request for '" + v.task() + "' is then scored with v" + v.number() + ".");
+        String change = change(v);
         ApprovalFacts a = v.approval();
         String approval;
         String bypassWhy = null;
@@ -220,6 +215,20 @@ public class VersionPagesResource {
                     + "; the approval still covers this content and encoder.";
         }
         return new ReleasePlan(from, change, approval, v.allowed(), v.bypass(), bypassWhy);
+    }
+
+    /** What production becomes, and what it then serves. */
+    private String change(ReleasePreview v) {
+        Integer from = v.productionNow();
+        if (from != null && from == v.number()) {
+            return "v" + from + " already serves production of '" + v.task() + "': there is nothing to release.";
+        }
+        String move = from == null
+                ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production. "
+                : "production of '" + v.task() + "' moves from v" + from + " to v" + v.number() + "; v" + from
+                + " becomes " + v.productionNowBecomes() + " (rollback can return to it). ";
+        return move + experiments.productionReach(v.task()).map(reach -> "But " + reach)
+                .orElse("Every request for '" + v.task() + "' is then scored with v" + v.number() + ".");
     }
 
     private static String name(String task) {
