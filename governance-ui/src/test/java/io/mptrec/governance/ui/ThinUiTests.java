@@ -245,6 +245,46 @@ class ThinUiTests {
                 .contains("id=\"stop-form\"").contains("action=\"/ui/experiments/" + id + "/stop\"");
     }
 
+    /**
+     * A SHIP winner that served production before (a rollback arm, RETIRED): the registry's release refuses a RETIRED
+     * version, so the promotion returns to it by the registry's rollback, previewed as such, and stops the experiment.
+     */
+    @Test
+    void shouldPromoteAWinningRollbackArmByRollback() throws Exception {
+        String task = "thin-winner-retired";
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 95));
+        int v2 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 96));
+        long id = as("erin").contentType("application/json").body(Map.of("name", "thin-winner-retired",
+                        "task", task, "arms", List.of(Map.of("name", "control", "version", v2, "weight", 0.5),
+                                Map.of("name", "previous", "version", v1, "weight", 0.5)),
+                        "successMetrics", List.of(Map.of("name", "conversion", "kind", "PROPORTION",
+                                "direction", "HIGHER_IS_BETTER"))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
+        ExperimentTraffic.conversions(dataSource, task, id, "control", 300, 30);
+        ExperimentTraffic.conversions(dataSource, task, id, "previous", 300, 180);
+
+        PromotionPreview preview = promotion.promotionPreview(id, null, CAROL);
+        assertThat(preview.chosen()).isEqualTo("previous");
+        assertThat(preview.release()).isNull();
+        assertThat(preview.reinstate()).isNotNull();
+        assertThat(preview.reinstate().productionNow()).isEqualTo(v2);
+        assertThat(preview.reinstate().target()).isEqualTo(v1);
+        assertThat(preview.allowed()).isTrue();
+        assertThat(UiSession.signIn("carol").get("/ui/experiments/" + id + "/promote").asString())
+                .contains("v" + v1 + " served production before (a rollback arm): production of &#39;" + task
+                        + "&#39; moves from v" + v2 + " back to v" + v1 + " by the registry&#39;s rollback")
+                .contains("id=\"promote-form\"");
+
+        as("carol").contentType("application/json").body(Map.of("reason", "the old one converts better"))
+                .post("/api/v1/experiments/" + id + "/promote").then().statusCode(200);
+        as("carol").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
+        assertThat(Api.experimentStatus(id)).isEqualTo("STOPPED");
+        List<String> actions = as("dave").get("/api/v1/audit?size=100&task=" + task).jsonPath().getList("items.action");
+        assertThat(actions).contains("REINSTATE", "ROLLBACK", "EXPERIMENT_PROMOTE");
+    }
+
     private static long auditTotal(String task) {
         return ((Number) as("dave").get("/api/v1/audit?size=1&task=" + task).then().statusCode(200).extract()
                 .path("total")).longValue();

@@ -16,6 +16,8 @@ import io.mptrec.kernel.security.Actor;
 import io.mptrec.registry.api.Lifecycle;
 import io.mptrec.registry.api.PromptRegistry;
 import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.api.RollbackPreview;
+import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.api.Views.VersionSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -24,7 +26,8 @@ import java.util.List;
 
 /**
  * Promotes a winning arm through the registry's release (its rules stay intact: the version must be APPROVED by
- * someone other than its author, or released by an admin bypass with a reason) and stops the experiment, in one
+ * someone other than its author, or released by an admin bypass with a reason), or through its rollback when the
+ * winner is a version that served production before (RETIRED, a rollback arm), and stops the experiment, in one
  * transaction with both audit entries. Refused (409) unless the decision rule says SHIP for that arm, and when the
  * winner's version already serves production (the registry says which does): there is nothing to release, the
  * experiment is to be stopped instead.
@@ -58,11 +61,18 @@ public class PromotionService {
         // a winner already in production has no release to preview: the registry would refuse to release it again
         ReleasePreview release = arm == null || alreadyProduction ? null
                 : lifecycle.releasePreview(e.taskName, arm.versionNumber, actor);
+        // a winner that served production before (a rollback arm, RETIRED) returns to it by the registry's rollback
+        RollbackPreview reinstate = release != null && release.status() == VersionStatus.RETIRED
+                ? lifecycle.rollbackPreview(e.taskName, arm.versionNumber, actor) : null;
+        if (reinstate != null) {
+            release = null;
+        }
         List<PromotionPreview.Candidate> candidates = choice.verdicts().treatments().stream()
                 .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).versionNumber, t.verdict().name(),
                         t.explanation(), t.verdict() == DecisionRule.Verdict.SHIP)).toList();
+        boolean allowed = reinstate != null ? reinstate.allowed() : release != null && release.allowed();
         return new PromotionPreview(ExperimentView.of(e), candidates, arm == null ? null : arm.name,
-                arm == null ? null : arm.versionNumber, release, release != null && release.allowed(),
+                arm == null ? null : arm.versionNumber, release, reinstate, allowed,
                 alreadyProduction ? alreadyProduction(e, arm) : choice.refusal(), alreadyProduction);
     }
 
@@ -81,10 +91,14 @@ public class PromotionService {
         // stopped first: the release retires the control's version, which would otherwise pause the experiment
         experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.versionNumber + "): "
                 + choice.chosen().explanation());
-        // the registry's release runs the checks its releasePreview shows (approval, four-eyes, admin bypass)
-        VersionSummary released = lifecycle.release(e.taskName, arm.versionNumber, actor, why);
+        // the registry's release runs the checks its releasePreview shows (approval, four-eyes, admin bypass); a
+        // version that served production before (RETIRED) returns by its rollback, which release refuses to do
+        boolean reinstate = registry.liveTraffic(arm.versionId).status() == VersionStatus.RETIRED;
+        VersionSummary released = reinstate ? lifecycle.rollback(e.taskName, arm.versionNumber, actor, why)
+                : lifecycle.release(e.taskName, arm.versionNumber, actor, why);
         experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.taskName)
-                .to("arm " + arm.name + " v" + arm.versionNumber + " released").because(why));
+                .to("arm " + arm.name + " v" + arm.versionNumber + (reinstate ? " reinstated by rollback" : " released"))
+                .because(why));
         return new Promoted(ExperimentView.of(e), released.number(), choice.chosen().explanation());
     }
 

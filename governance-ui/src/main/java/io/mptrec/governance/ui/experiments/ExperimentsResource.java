@@ -33,6 +33,7 @@ import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Permission;
 import io.mptrec.registry.api.Catalog;
 import io.mptrec.registry.api.ReleasePreview;
+import io.mptrec.registry.api.RollbackPreview;
 import io.mptrec.registry.api.VersionStatus;
 import io.mptrec.registry.api.Views.TaskView;
 import io.quarkus.qute.CheckedTemplate;
@@ -423,6 +424,15 @@ public class ExperimentsResource {
                     + "), already serves production of '" + e.task() + "': there is nothing to release, and production"
                     + " stays at v" + v + ". Stop the experiment instead: from the next request every unit is scored"
                     + " with v" + v + ".", null, false, false, true);
+        }
+        if (p.reinstate() != null) {
+            RollbackPreview back = p.reinstate();
+            return new PromotionPlan(p.candidates(), p.chosen(), "v" + v + " served production before (a rollback arm):"
+                    + " production of '" + e.task() + "' moves from v" + back.productionNow() + " back to v" + v
+                    + " by the registry's rollback; v" + back.productionNow() + " becomes "
+                    + back.productionNowBecomes() + ". The experiment '" + e.name() + "' stops: from the next request"
+                    + " every unit is scored with v" + v + ".", back.allowed() ? null
+                    : "The registry refuses the rollback: " + back.refusal() + ".", false, p.allowed(), false);
         }
         ReleasePreview r = p.release();
         String change = (r.productionNow() == null ? "'" + e.task() + "' has no production version yet: v" + v
