@@ -24,7 +24,8 @@ public class AuditLedger implements Ledger {
         audit.record(c.actor(), c.action().name(), c.task(), c.version(), c.before(), c.after(), c.reason(),
                 c.adminBypass());
         if (c.action().event() != null) {
-            events.publish(c.action().event(), c.actor(), c.task(), c.version(), c.before(), c.after(), c.reason());
+            events.publish(c.action().event(), c.actor(), c.task(), c.version(), c.before(), c.after(), c.reason(),
+                    c.adminBypass());
         }
     }
 }

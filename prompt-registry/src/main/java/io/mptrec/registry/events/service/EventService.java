@@ -31,7 +31,7 @@ public class EventService {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public OutboxEvent publish(String type, String actor, String task, Integer versionNumber,
-                               String before, String after, String reason) {
+                               String before, String after, String reason, boolean adminBypass) {
         Instant now = clock.instant();
         ObjectNode payload = mapper.createObjectNode();
         payload.put("type", type);
@@ -44,6 +44,8 @@ public class EventService {
         payload.put("before", before);
         payload.put("after", after);
         payload.put("reason", reason);
+        // as the audit entry flags it: a compliance receiver must tell a four-eyes bypass from a reviewed change
+        payload.put("adminBypass", adminBypass);
         OutboxEvent event = new OutboxEvent();
         event.createdAt = now;
         event.type = type;

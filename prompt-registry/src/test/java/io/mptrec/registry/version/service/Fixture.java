@@ -1,5 +1,8 @@
 package io.mptrec.registry.version.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.problem.Problem;
 import io.mptrec.kernel.security.Actor;
@@ -34,6 +37,8 @@ public class Fixture {
     static final Actor BOB = new Actor("bob", false);
     static final Actor CAROL = new Actor("carol", false);
     static final Actor ADMIN = new Actor("admin", true);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     EncoderService encoders;
@@ -109,6 +114,20 @@ public class Fixture {
     List<String> outboxTypes(String task) {
         return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent>list("task", task).stream()
                 .map(e -> e.type).toList());
+    }
+
+    /** The webhook payloads of the task's outbox events of this type, oldest first, as a receiver reads them. */
+    List<JsonNode> outboxPayloads(String task, String type) {
+        return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent>list(
+                "task = ?1 and type = ?2 order by id", task, type).stream().map(e -> json(e.payload)).toList());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an outbox payload is not JSON: " + text, e);
+        }
     }
 
     private static PromptVersion version(String task, int number) {

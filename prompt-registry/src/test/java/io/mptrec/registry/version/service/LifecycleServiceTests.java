@@ -174,6 +174,14 @@ class LifecycleServiceTests {
         assertThat(release.adminBypass()).isTrue();
         assertThat(release.reason()).isEqualTo("incident 42: hotfix");
         assertThat(release.before()).isEqualTo("IN_REVIEW");
+
+        // the webhooks say so too, as the audit does: a compliance receiver tells a bypass from a reviewed change
+        assertThat(fixture.outboxPayloads(task, "VERSION_SUBMIT")).extracting(p -> p.get("adminBypass").asBoolean())
+                .containsExactly(false, false);
+        assertThat(fixture.outboxPayloads(task, "VERSION_APPROVE")).singleElement()
+                .satisfies(p -> assertThat(p.get("adminBypass").isBoolean() && p.get("adminBypass").asBoolean()).isTrue());
+        assertThat(fixture.outboxPayloads(task, "VERSION_RELEASE")).extracting(p -> p.get("adminBypass").asBoolean(),
+                p -> p.get("reason").asText()).containsExactly(tuple(true, "incident 42: hotfix"));
     }
 
     @Test
