@@ -4,8 +4,10 @@ import io.mptrec.registry.config.RegistryConfig;
 import io.mptrec.registry.events.WebhookDelivery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.QuarkusTransactionException;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.PersistenceException;
 import org.jboss.logging.Logger;
 
@@ -36,6 +38,11 @@ public class WebhookDeliverer {
         this.clock = clock;
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(config.webhooks().requestTimeout()).build();
+    }
+
+    /** A bad webhook URL stops the start (see {@link WebhookUrls}), before any change writes a delivery row for it. */
+    void checkUrls(@Observes StartupEvent start) {
+        WebhookUrls.check(config.webhooks().urls().orElse(List.of()));
     }
 
     @Scheduled(every = "${mptrec.registry.webhooks.poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
