@@ -55,8 +55,9 @@ public class WebhookDelivery extends PanacheEntityBase {
     @Column(name = "row_version", nullable = false)
     public long rowVersion;
 
-    public static List<WebhookDelivery> listDue(Instant now, int limit) {
-        return find("status = ?1 and nextAttemptAt <= ?2 order by nextAttemptAt, id", PENDING, now)
+    /** The URL's PENDING deliveries due at {@code now}, oldest event first (the order a receiver gets them in). */
+    public static List<WebhookDelivery> listDue(String url, Instant now, int limit) {
+        return find("status = ?1 and url = ?2 and nextAttemptAt <= ?3 order by event.id, id", PENDING, url, now)
                 .page(0, limit).list();
     }
 

@@ -6,6 +6,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.QuarkusTransactionException;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.PersistenceException;
@@ -19,57 +20,143 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivers outbox events to the configured webhooks: at least once, retried with exponential backoff
  * (initial * 2^attempts), FAILED after the configured attempts. Receivers deduplicate by the event id
  * (header {@code X-Mptrec-Event-Id}).
+ * <p>
+ * Each URL has a worker of its own (one thread per configured URL, at most one delivery in flight per URL, its rows in
+ * event order), so a receiver that never answers costs only its own deliveries the request timeout. A row is claimed
+ * before it is sent (its attempt counted and its next attempt moved past the send, under the row's optimistic lock),
+ * so that of several instances on one database only one sends it.
  */
 @ApplicationScoped
 public class WebhookDeliverer {
 
     private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class);
+    /** The rows one run of a URL's worker sends at most; the rest wait for the next poll. */
+    private static final int BATCH = 50;
+    /** A claimed row becomes due again this long after its send's timeout, should the claiming instance have died. */
+    private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
 
     private final Clock clock;
     private final RegistryConfig config;
     private final HttpClient http;
+    private final List<String> urls;
+    private final ExecutorService workers;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public WebhookDeliverer(Clock clock, RegistryConfig config) {
         this.clock = clock;
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(config.webhooks().requestTimeout()).build();
+        this.urls = config.webhooks().urls().orElse(List.of());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = urls.isEmpty() ? null : Executors.newFixedThreadPool(urls.size(), r -> {
+            Thread t = new Thread(r, "webhook-delivery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** A bad webhook URL stops the start (see {@link WebhookUrls}), before any change writes a delivery row for it. */
     void checkUrls(@Observes StartupEvent start) {
-        WebhookUrls.check(config.webhooks().urls().orElse(List.of()));
+        WebhookUrls.check(urls);
     }
 
+    @PreDestroy
+    void stop() {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+    }
+
+    /** Starts a worker for each URL that has none running; never waits for one. */
     @Scheduled(every = "${mptrec.registry.webhooks.poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliverDue() {
-        if (config.webhooks().urls().isEmpty()) {
-            return;  // no webhooks: no delivery rows are ever written
-        }
-        List<Long> due = QuarkusTransaction.requiringNew().call(() ->
-                WebhookDelivery.listDue(clock.instant(), 50).stream().map(d -> d.id).toList());
-        for (Long id : due) {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> attempt(id));
-            } catch (PersistenceException | QuarkusTransactionException e) {
-                // another deliverer (instance) recorded an attempt first: at-least-once, receivers dedupe by event id
-                LOG.debugf("delivery %d: attempt not recorded (%s)", id, e.getMessage());
+        for (String url : urls) {
+            if (running.add(url)) {
+                try {
+                    workers.execute(() -> {
+                        try {
+                            deliverDueTo(url);
+                        } catch (RuntimeException e) {
+                            LOG.warnf(e, "webhook %s: delivery run failed", url);
+                        } finally {
+                            running.remove(url);
+                        }
+                    });
+                } catch (RejectedExecutionException shuttingDown) {
+                    running.remove(url);
+                }
             }
         }
     }
 
-    private void attempt(long id) {
+    /** Sends the URL's due rows one after another, oldest event first, until one fails or another instance has one. */
+    private void deliverDueTo(String url) {
+        List<Long> due = QuarkusTransaction.requiringNew().call(() ->
+                WebhookDelivery.listDue(url, clock.instant(), BATCH).stream().map(d -> d.id).toList());
+        for (Long id : due) {
+            Claim claim = claim(id);
+            if (claim == null) {
+                return;  // another instance is delivering this URL's rows: it keeps their order
+            }
+            String error = post(url, claim.eventId, claim.payload);
+            if (Thread.currentThread().isInterrupted()) {
+                return;  // shutting down: the claim lapses and the row is sent again, by this or another instance
+            }
+            try {
+                QuarkusTransaction.requiringNew().run(() -> record(id, claim.rowVersion, error));
+            } catch (PersistenceException | QuarkusTransactionException e) {
+                LOG.debugf("delivery %d: outcome not recorded (%s)", id, e.getMessage());
+            }
+            if (error != null) {
+                return;  // the receiver is failing: its other rows wait their turn instead of each costing a timeout
+            }
+        }
+    }
+
+    private record Claim(long eventId, String payload, long rowVersion) {
+    }
+
+    /** Counts the attempt and moves the row's next attempt past the send; null when it is no longer ours to send. */
+    private Claim claim(long id) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                WebhookDelivery d = WebhookDelivery.findById(id);
+                Instant now = clock.instant();
+                if (d == null || !WebhookDelivery.PENDING.equals(d.status) || d.nextAttemptAt.isAfter(now)) {
+                    return null;
+                }
+                d.attempts++;
+                d.nextAttemptAt = now.plus(config.webhooks().requestTimeout()).plus(CLAIM_MARGIN);
+                d.flush();  // the optimistic lock: of two instances only one claims the row
+                return new Claim(d.event.id, d.event.payload, d.rowVersion);
+            });
+        } catch (PersistenceException | QuarkusTransactionException e) {
+            LOG.debugf("delivery %d: claimed by another instance (%s)", id, e.getMessage());
+            return null;
+        }
+    }
+
+    private void record(long id, long claimedVersion, String error) {
         WebhookDelivery d = WebhookDelivery.findById(id);
-        if (d == null || !WebhookDelivery.PENDING.equals(d.status)) {
-            return;
+        if (d == null || d.rowVersion != claimedVersion) {
+            return;  // our claim expired and another instance took the row over: its outcome counts
         }
         Instant now = clock.instant();
-        d.attempts++;
-        String error = post(d.url, d.event.id, d.event.payload);
         if (error == null) {
             d.status = WebhookDelivery.DELIVERED;
             d.deliveredAt = now;
@@ -85,20 +172,27 @@ public class WebhookDeliverer {
         }
     }
 
-    /** Returns null when delivered (2xx), else the reason. */
+    /** Returns null when delivered (2xx), else the reason. The whole exchange is bounded by the request timeout. */
     private String post(String url, long eventId, String payload) {
+        Duration timeout = config.webhooks().requestTimeout();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("X-Mptrec-Event-Id", Long.toString(eventId))
+                .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
+        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(config.webhooks().requestTimeout())
-                    .header("Content-Type", "application/json")
-                    .header("X-Mptrec-Event-Id", Long.toString(eventId))
-                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
+            int status = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+            return status / 100 == 2 ? null : "HTTP " + status;
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            return "timed out after " + timeout;
         } catch (InterruptedException e) {
+            response.cancel(true);
             Thread.currentThread().interrupt();
             return "interrupted";
-        } catch (Exception e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
         }
     }
 }

@@ -1,0 +1,128 @@
+package io.mptrec.registry.events.service;
+
+import io.mptrec.kernel.audit.AuditAction;
+import io.mptrec.kernel.audit.Change;
+import io.mptrec.kernel.audit.Ledger;
+import io.mptrec.registry.config.RegistryConfig;
+import io.mptrec.registry.events.OutboxEvent;
+import io.mptrec.registry.events.WebhookDelivery;
+import io.mptrec.registry.testing.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deliverer against real local receivers ({@link WebhookReceivers}) and PostgreSQL: the configured URLs are a
+ * receiver that never answers, then a healthy one. Events are published as every module records a change
+ * ({@link Ledger}), each test on a task of its own.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(value = WebhookReceivers.class, restrictToAnnotatedClass = true)
+class WebhookDelivererTests {
+
+    @Inject
+    Ledger ledger;
+    @Inject
+    RegistryConfig config;
+    @Inject
+    Clock clock;
+
+    /** Set by {@link WebhookReceivers}: per request to the healthy receiver, its event id, signature and body. */
+    List<List<String>> healthyRequests;
+    List<String> goneRequests;
+    String goneUrl;
+
+    @Test
+    void shouldNotLetAReceiverThatNeverAnswersDelayAnother() {
+        String task = "slow-and-healthy";
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(publish(task, i + 1));
+        }
+        List<String> expected = ids.stream().map(String::valueOf).toList();
+
+        // each attempt at the slow receiver costs the 10 s timeout; the healthy one must not wait for any of them
+        long start = System.nanoTime();
+        awaitAtMost(Duration.ofSeconds(30), () -> eventIdsAtHealthy(expected).size() >= expected.size());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).isLessThan(Duration.ofSeconds(6));
+        // once each (no instance sent a row twice), in the order the events were published
+        assertThat(eventIdsAtHealthy(expected)).containsExactlyElementsOf(expected);
+        assertThat(deliveries(ids.get(0))).extracting(d -> d.status)
+                .containsExactly(WebhookDelivery.PENDING, WebhookDelivery.DELIVERED);
+
+        // the slow receiver's attempt ends at the per-request timeout and is retried later, the row still PENDING
+        awaitAtMost(Duration.ofSeconds(30), () -> deliveries(ids.get(0)).get(0).lastError != null);
+        WebhookDelivery slow = deliveries(ids.get(0)).get(0);
+        assertThat(slow.status).isEqualTo(WebhookDelivery.PENDING);
+        assertThat(slow.attempts).isEqualTo(1);
+        assertThat(slow.lastError).isEqualTo("timed out after PT10S");
+    }
+
+    @Test
+    void shouldSendARowOnceWhenSeveralInstancesDeliverTogether() {
+        String task = "instances";
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(publish(task, i + 1));
+        }
+        List<String> expected = ids.stream().map(String::valueOf).toList();
+        // two more deliverers on the same database, as two more instances, polling alongside this one's
+        List<WebhookDeliverer> others = List.of(new WebhookDeliverer(clock, config),
+                new WebhookDeliverer(clock, config));
+        try {
+            awaitAtMost(Duration.ofSeconds(30), () -> {
+                others.forEach(WebhookDeliverer::deliverDue);
+                return eventIdsAtHealthy(expected).size() >= expected.size();
+            });
+            assertThat(eventIdsAtHealthy(expected)).hasSize(expected.size())
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(ids).allSatisfy(id -> assertThat(deliveries(id).get(1))
+                    .extracting(d -> d.status, d -> d.attempts).containsExactly(WebhookDelivery.DELIVERED, 1));
+        } finally {
+            others.forEach(WebhookDeliverer::stop);
+        }
+    }
+
+    private long publish(String task, int version) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ledger.record(Change.of("carol", AuditAction.RELEASE, task).version(version).from("APPROVED")
+                    .to("RELEASED"));
+            return OutboxEvent.<OutboxEvent>find("task = ?1 order by id desc", task).firstResult().id;
+        });
+    }
+
+    private List<String> eventIdsAtHealthy(List<String> of) {
+        return healthyRequests.stream().map(r -> r.get(0)).filter(of::contains).toList();
+    }
+
+    /** The event's deliveries in the order of the configured URLs (slow, healthy), read in a transaction of its own. */
+    private static List<WebhookDelivery> deliveries(long eventId) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                WebhookDelivery.listByEvent(OutboxEvent.findById(eventId)));
+    }
+
+    private static void awaitAtMost(Duration limit, BooleanSupplier condition) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited %s", limit).isLessThan(end);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
