@@ -1,6 +1,7 @@
 package io.mptrec.registry.events;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Parameters;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
@@ -59,6 +60,19 @@ public class WebhookDelivery extends PanacheEntityBase {
     public static List<WebhookDelivery> listDue(String url, Instant now, int limit) {
         return find("status = ?1 and url = ?2 and nextAttemptAt <= ?3 order by event.id, id", PENDING, url, now)
                 .page(0, limit).list();
+    }
+
+    /**
+     * Marks FAILED, with the reason, the PENDING deliveries of events up to {@code upToEventId} whose URL is none of
+     * {@code urls}; bumps their row version, so that an instance sending one of them does not record its outcome.
+     */
+    public static int failUnconfigured(List<String> urls, long upToEventId, String reason) {
+        String rest = "rowVersion = rowVersion + 1 where status = :pending and event.id <= :upTo";
+        Parameters params = Parameters.with("failed", FAILED).and("reason", reason)
+                .and("pending", PENDING).and("upTo", upToEventId);
+        return urls.isEmpty() ? update("status = :failed, lastError = :reason, " + rest, params)
+                : update("status = :failed, lastError = :reason, " + rest + " and url not in :urls",
+                params.and("urls", urls));
     }
 
     public static List<WebhookDelivery> listByEvent(OutboxEvent event) {

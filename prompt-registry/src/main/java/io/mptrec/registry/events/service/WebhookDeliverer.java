@@ -1,6 +1,7 @@
 package io.mptrec.registry.events.service;
 
 import io.mptrec.registry.config.RegistryConfig;
+import io.mptrec.registry.events.OutboxEvent;
 import io.mptrec.registry.events.WebhookDelivery;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.narayana.jta.QuarkusTransactionException;
@@ -50,6 +51,8 @@ public class WebhookDeliverer {
     /** A claimed row becomes due again this long after its send's timeout, should the claiming instance have died. */
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
 
+    static final String NOT_CONFIGURED = "no longer configured (" + WebhookUrls.SETTING + ")";
+
     private final Clock clock;
     private final RegistryConfig config;
     private final HttpClient http;
@@ -70,9 +73,19 @@ public class WebhookDeliverer {
         });
     }
 
+    /**
+     * Events up to this id were written before this instance started: a PENDING delivery of one of them to a URL this
+     * instance lacks is for a URL removed from the configuration (marked FAILED). A later one may come from an instance
+     * that already has a URL added to it (a rolling change): it is only left alone.
+     */
+    private volatile long startedAfterEvent = -1;
+
     /** A bad webhook URL stops the start (see {@link WebhookUrls}), before any change writes a delivery row for it. */
     void checkUrls(@Observes StartupEvent start) {
         WebhookUrls.check(urls);
+        startedAfterEvent = QuarkusTransaction.requiringNew().call(() ->
+                OutboxEvent.getEntityManager().createQuery("select coalesce(max(e.id), 0) from OutboxEvent e", Long.class)
+                        .getSingleResult());
     }
 
     @PreDestroy
@@ -85,6 +98,13 @@ public class WebhookDeliverer {
     /** Starts a worker for each URL that has none running; never waits for one. */
     @Scheduled(every = "${mptrec.registry.webhooks.poll:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliverDue() {
+        if (startedAfterEvent >= 0) {
+            int dropped = QuarkusTransaction.requiringNew().call(() ->
+                    WebhookDelivery.failUnconfigured(urls, startedAfterEvent, NOT_CONFIGURED));
+            if (dropped > 0) {
+                LOG.infof("%d webhook deliveries to URLs no longer configured marked FAILED", dropped);
+            }
+        }
         for (String url : urls) {
             if (running.add(url)) {
                 try {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The deliverer against real local receivers ({@link WebhookReceivers}) and PostgreSQL: the configured URLs are a
@@ -93,6 +94,43 @@ class WebhookDelivererTests {
         } finally {
             others.forEach(WebhookDeliverer::stop);
         }
+    }
+
+    @Test
+    void shouldMarkTheDeliveriesToARemovedUrlFailedAndSendNone() {
+        // an event written before this instance started, when goneUrl was configured: one row per URL of then
+        sql("INSERT INTO outbox_event (id, created_at, event_type, task, payload) VALUES (-1, ?1, 'LABEL_MOVED', 'gone',"
+                + " '{}')", clock.instant().minusSeconds(60));
+        insertDelivery(-1, goneUrl);
+        insertDelivery(-1, config.webhooks().urls().orElseThrow().get(1));
+        // an event written since, by an instance that has goneUrl (a rolling change adding it): left alone
+        long later = publish("gone", 1);
+        insertDelivery(later, goneUrl);
+
+        awaitAtMost(Duration.ofSeconds(30), () -> !deliveries(-1).get(0).status.equals(WebhookDelivery.PENDING)
+                && deliveries(later).get(1).status.equals(WebhookDelivery.DELIVERED));
+        assertThat(deliveries(-1)).extracting(d -> d.url, d -> d.status, d -> d.attempts, d -> d.lastError)
+                .containsExactly(
+                        tuple(goneUrl, WebhookDelivery.FAILED, 0, "no longer configured (mptrec.registry.webhooks.urls)"),
+                        tuple(config.webhooks().urls().orElseThrow().get(1), WebhookDelivery.DELIVERED, 1, null));
+        assertThat(deliveries(later).get(2)).extracting(d -> d.url, d -> d.status, d -> d.attempts)
+                .containsExactly(goneUrl, WebhookDelivery.PENDING, 0);
+        assertThat(goneRequests).isEmpty();
+    }
+
+    private void insertDelivery(long eventId, String url) {
+        sql("INSERT INTO webhook_delivery (event_id, url, status, attempts, next_attempt_at, row_version)"
+                + " VALUES (?1, ?2, 'PENDING', 0, ?3, 0)", eventId, url, clock.instant().minusSeconds(60));
+    }
+
+    private static void sql(String statement, Object... parameters) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            var query = OutboxEvent.getEntityManager().createNativeQuery(statement);
+            for (int i = 0; i < parameters.length; i++) {
+                query.setParameter(i + 1, parameters[i]);
+            }
+            query.executeUpdate();
+        });
     }
 
     private long publish(String task, int version) {
