@@ -30,6 +30,12 @@ public interface RegistryConfig {
         @WithDefault("PT5S")
         Duration requestTimeout();
 
+        /**
+         * When set, each delivery carries {@code X-Mptrec-Signature: sha256=<hex>}, the HMAC-SHA256 of the body keyed
+         * with it (see WebhookSignature); none by default. Set it from the environment, not a file in the repository.
+         */
+        Optional<String> secret();
+
         /** How often the deliverer looks for due deliveries (read by its @Scheduled expression). */
         @WithDefault("5s")
         String poll();

@@ -195,11 +195,13 @@ public class WebhookDeliverer {
     /** Returns null when delivered (2xx), else the reason. The whole exchange is bounded by the request timeout. */
     private String post(String url, long eventId, String payload) {
         Duration timeout = config.webhooks().requestTimeout();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("X-Mptrec-Event-Id", Long.toString(eventId))
-                .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
-        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
+        config.webhooks().secret().ifPresent(secret ->
+                request.header(WebhookSignature.HEADER, WebhookSignature.of(secret, payload)));
+        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
         try {
             int status = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
             return status / 100 == 2 ? null : "HTTP " + status;

@@ -13,9 +13,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -60,6 +64,9 @@ class WebhookDelivererTests {
         assertThat(took).isLessThan(Duration.ofSeconds(6));
         // once each (no instance sent a row twice), in the order the events were published
         assertThat(eventIdsAtHealthy(expected)).containsExactlyElementsOf(expected);
+        // signed with the configured secret: the receiver recomputes the HMAC of the body it read
+        assertThat(healthyRequests).filteredOn(r -> expected.contains(r.get(0))).allSatisfy(r -> assertThat(r.get(1))
+                .isEqualTo("sha256=" + hmacSha256Hex("receiver's shared secret", r.get(2))));
         assertThat(deliveries(ids.get(0))).extracting(d -> d.status)
                 .containsExactly(WebhookDelivery.PENDING, WebhookDelivery.DELIVERED);
 
@@ -131,6 +138,13 @@ class WebhookDelivererTests {
             }
             query.executeUpdate();
         });
+    }
+
+    /** As a receiver verifies a delivery, independently of the registry's code. */
+    private static String hmacSha256Hex(String secret, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private long publish(String task, int version) {

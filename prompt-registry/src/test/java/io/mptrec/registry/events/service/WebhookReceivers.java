@@ -70,7 +70,8 @@ public class WebhookReceivers implements QuarkusTestResourceLifecycleManager {
                 // one timeout is longer than the bound the test allows the healthy receiver
                 "mptrec.registry.webhooks.request-timeout", "PT10S",
                 "mptrec.registry.webhooks.initial-backoff", "PT1S",
-                "mptrec.registry.webhooks.poll", "1s");
+                "mptrec.registry.webhooks.poll", "1s",
+                "mptrec.registry.webhooks.secret", "receiver's shared secret");
     }
 
     private String slowUrl() {
