@@ -84,8 +84,8 @@ public class WebhookDeliverer {
     void checkUrls(@Observes StartupEvent start) {
         WebhookUrls.check(urls);
         startedAfterEvent = QuarkusTransaction.requiringNew().call(() ->
-                OutboxEvent.getEntityManager().createQuery("select coalesce(max(e.id), 0) from OutboxEvent e", Long.class)
-                        .getSingleResult());
+                OutboxEvent.getEntityManager()
+                        .createQuery("select coalesce(max(e.id), 0) from OutboxEvent e", Long.class).getSingleResult());
     }
 
     @PreDestroy
@@ -201,7 +201,8 @@ public class WebhookDeliverer {
                 .POST(HttpRequest.BodyPublishers.ofString(payload));
         config.webhooks().secret().ifPresent(secret ->
                 request.header(WebhookSignature.HEADER, WebhookSignature.of(secret, payload)));
-        CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+        CompletableFuture<HttpResponse<Void>> response =
+                http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
         try {
             int status = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
             return status / 100 == 2 ? null : "HTTP " + status;

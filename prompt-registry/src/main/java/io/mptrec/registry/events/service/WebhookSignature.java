@@ -7,9 +7,9 @@ import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 
 /**
- * The signature of a webhook body ({@code X-Mptrec-Signature: sha256=<hex>}): HMAC-SHA256 of the body's UTF-8 bytes,
- * keyed with the UTF-8 bytes of {@code mptrec.registry.webhooks.secret}, in lower-case hex. A receiver computes the same
- * over the raw body it read and compares in constant time.
+ * The signature of a webhook body ({@code X-Mptrec-Signature: sha256=<hex>}): HMAC-SHA256 of the body's UTF-8
+ * bytes, keyed with the UTF-8 bytes of {@code mptrec.registry.webhooks.secret}, in lower-case hex. A receiver computes
+ * the same over the raw body it read and compares in constant time.
  */
 public final class WebhookSignature {
 

@@ -33,8 +33,9 @@ public final class WebhookUrls {
         for (int i = 0; i < urls.size(); i++) {
             String url = urls.get(i);
             URI uri = parse(url, i + 1);
-            String key = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT)
-                    + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            String key = uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+                    + uri.getRawAuthority().toLowerCase(Locale.ROOT) + uri.getRawPath()
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             Integer first = seen.putIfAbsent(key, i + 1);
             if (first != null) {
                 throw refused(i + 1, url, "repeats entry " + first + " (each event would be written to it twice)");

@@ -106,8 +106,8 @@ class WebhookDelivererTests {
     @Test
     void shouldMarkTheDeliveriesToARemovedUrlFailedAndSendNone() {
         // an event written before this instance started, when goneUrl was configured: one row per URL of then
-        sql("INSERT INTO outbox_event (id, created_at, event_type, task, payload) VALUES (-1, ?1, 'LABEL_MOVED', 'gone',"
-                + " '{}')", clock.instant().minusSeconds(60));
+        sql("INSERT INTO outbox_event (id, created_at, event_type, task, payload)"
+                + " VALUES (-1, ?1, 'LABEL_MOVED', 'gone', '{}')", clock.instant().minusSeconds(60));
         insertDelivery(-1, goneUrl);
         insertDelivery(-1, config.webhooks().urls().orElseThrow().get(1));
         // an event written since, by an instance that has goneUrl (a rolling change adding it): left alone
@@ -116,9 +116,10 @@ class WebhookDelivererTests {
 
         awaitAtMost(Duration.ofSeconds(30), () -> !deliveries(-1).get(0).status.equals(WebhookDelivery.PENDING)
                 && deliveries(later).get(1).status.equals(WebhookDelivery.DELIVERED));
+        assertThat(WebhookDeliverer.NOT_CONFIGURED).isEqualTo("no longer configured (mptrec.registry.webhooks.urls)");
         assertThat(deliveries(-1)).extracting(d -> d.url, d -> d.status, d -> d.attempts, d -> d.lastError)
                 .containsExactly(
-                        tuple(goneUrl, WebhookDelivery.FAILED, 0, "no longer configured (mptrec.registry.webhooks.urls)"),
+                        tuple(goneUrl, WebhookDelivery.FAILED, 0, WebhookDeliverer.NOT_CONFIGURED),
                         tuple(config.webhooks().urls().orElseThrow().get(1), WebhookDelivery.DELIVERED, 1, null));
         assertThat(deliveries(later).get(2)).extracting(d -> d.url, d -> d.status, d -> d.attempts)
                 .containsExactly(goneUrl, WebhookDelivery.PENDING, 0);

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What {@code mptrec.registry.webhooks.urls} may hold; the application checks it at start (plain JUnit: pure logic). */
+/** What {@code mptrec.registry.webhooks.urls} may hold, checked at start (plain JUnit: pure logic). */
 class WebhookUrlsTests {
 
     @ParameterizedTest(name = "{0}")

@@ -179,7 +179,8 @@ class LifecycleServiceTests {
         assertThat(fixture.outboxPayloads(task, "VERSION_SUBMIT")).extracting(p -> p.get("adminBypass").asBoolean())
                 .containsExactly(false, false);
         assertThat(fixture.outboxPayloads(task, "VERSION_APPROVE")).singleElement()
-                .satisfies(p -> assertThat(p.get("adminBypass").isBoolean() && p.get("adminBypass").asBoolean()).isTrue());
+                .satisfies(p -> assertThat(p.get("adminBypass").isBoolean() && p.get("adminBypass").asBoolean())
+                        .isTrue());
         assertThat(fixture.outboxPayloads(task, "VERSION_RELEASE")).extracting(p -> p.get("adminBypass").asBoolean(),
                 p -> p.get("reason").asText()).containsExactly(tuple(true, "incident 42: hotfix"));
     }
