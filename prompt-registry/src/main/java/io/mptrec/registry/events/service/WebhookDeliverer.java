@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,7 +208,7 @@ public class WebhookDeliverer {
             int status = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
             return status / 100 == 2 ? null : "HTTP " + status;
         } catch (TimeoutException e) {
-            response.cancel(true);
+            response.cancel(true);  // the response never came, or its body never ended
             return "timed out after " + timeout;
         } catch (InterruptedException e) {
             response.cancel(true);
@@ -215,6 +216,9 @@ public class WebhookDeliverer {
             return "interrupted";
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return "timed out after " + timeout;  // the client's own timeout, the same one: one message for both
+            }
             return cause.getClass().getSimpleName() + ": " + cause.getMessage();
         }
     }
