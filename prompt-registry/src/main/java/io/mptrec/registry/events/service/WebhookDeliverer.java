@@ -125,7 +125,10 @@ public class WebhookDeliverer {
         }
     }
 
-    /** Sends the URL's due rows one after another, oldest event first, until one fails or another instance has one. */
+    /**
+     * Sends the URL's due rows one after another, oldest event first, until the receiver does not answer (a timeout, no
+     * connection) or another instance has a row. A receiver that answers with an error goes on to the next row.
+     */
     private void deliverDueTo(String url) {
         List<Long> due = QuarkusTransaction.requiringNew().call(() ->
                 WebhookDelivery.listDue(url, clock.instant(), BATCH).stream().map(d -> d.id).toList());
@@ -134,7 +137,8 @@ public class WebhookDeliverer {
             if (claim == null) {
                 return;  // another instance is delivering this URL's rows: it keeps their order
             }
-            String error = post(url, claim.eventId, claim.payload);
+            Attempt attempt = post(url, claim.eventId, claim.payload);
+            String error = attempt.error;
             if (Thread.currentThread().isInterrupted()) {
                 return;  // shutting down: the claim lapses and the row is sent again, by this or another instance
             }
@@ -143,8 +147,8 @@ public class WebhookDeliverer {
             } catch (PersistenceException | QuarkusTransactionException e) {
                 LOG.debugf("delivery %d: outcome not recorded (%s)", id, e.getMessage());
             }
-            if (error != null) {
-                return;  // the receiver is failing: its other rows wait their turn instead of each costing a timeout
+            if (!attempt.answered) {
+                return;  // the receiver is down: its other rows wait their turn instead of each costing a timeout
             }
         }
     }
@@ -193,8 +197,12 @@ public class WebhookDeliverer {
         }
     }
 
-    /** Returns null when delivered (2xx), else the reason. The whole exchange is bounded by the request timeout. */
-    private String post(String url, long eventId, String payload) {
+    /** The error is null when delivered (2xx); answered is false when no response came. */
+    private record Attempt(String error, boolean answered) {
+    }
+
+    /** Sends the row; the whole exchange is bounded by the request timeout. */
+    private Attempt post(String url, long eventId, String payload) {
         Duration timeout = config.webhooks().requestTimeout();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -206,20 +214,21 @@ public class WebhookDeliverer {
                 http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
         try {
             int status = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
-            return status / 100 == 2 ? null : "HTTP " + status;
+            return new Attempt(status / 100 == 2 ? null : "HTTP " + status, true);
         } catch (TimeoutException e) {
             response.cancel(true);  // the response never came, or its body never ended
-            return "timed out after " + timeout;
+            return new Attempt("timed out after " + timeout, false);
         } catch (InterruptedException e) {
             response.cancel(true);
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new Attempt("interrupted", false);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof HttpTimeoutException) {
-                return "timed out after " + timeout;  // the client's own timeout, the same one: one message for both
+                // the client's own timeout, the same one: one message for both
+                return new Attempt("timed out after " + timeout, false);
             }
-            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            return new Attempt(cause.getClass().getSimpleName() + ": " + cause.getMessage(), false);
         }
     }
 }
