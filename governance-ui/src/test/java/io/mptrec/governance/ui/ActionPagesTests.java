@@ -18,8 +18,6 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 import static io.mptrec.governance.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,17 +144,8 @@ class ActionPagesTests {
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 411));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 412));
-        long id = as("erin").contentType("application/json").body(Map.of("name", "ui-promote", "task", task,
-                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
-                                Map.of("name", "treatment", "version", v2, "weight", 0.5)),
-                        "successMetrics", List.of(Map.of("name", "conversion", "kind", "PROPORTION",
-                                "direction", "HIGHER_IS_BETTER"))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
-                .then().statusCode(200);
         // 300 units per arm: control converts 10%, treatment 60% (a clear winner for the decision rule)
-        ExperimentTraffic.conversions(dataSource, task, id, "control", 300, 30);
-        ExperimentTraffic.conversions(dataSource, task, id, "treatment", 300, 180);
+        long id = ExperimentTraffic.shipping(dataSource, task, v1, "treatment", v2);
         as("erin").get("/api/v1/experiments/" + id + "/results").then().body("verdict", equalTo("SHIP"));
 
         try (Browser b = Browser.start(base)) {

@@ -1,6 +1,10 @@
 package io.mptrec.governance.ui;
 
+import static io.mptrec.governance.Api.as;
+
 import javax.sql.DataSource;
+import java.util.List;
+import java.util.Map;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,6 +18,26 @@ import java.time.Instant;
 final class ExperimentTraffic {
 
     private ExperimentTraffic() {
+    }
+
+    /**
+     * A started experiment of the task, named as the task, with the success metric {@code conversion}: arm
+     * {@code control} serves {@code control}'s version and {@code arm} {@code version}, 300 units each, converting 10 %
+     * and 60 %, so that {@code arm} ships. Returns its id.
+     */
+    static long shipping(DataSource dataSource, String task, int control, String arm, int version)
+            throws SQLException {
+        long id = as("erin").contentType("application/json").body(Map.of("name", task, "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", control, "weight", 0.5),
+                                Map.of("name", arm, "version", version, "weight", 0.5)),
+                        "successMetrics", List.of(Map.of("name", "conversion", "kind", "PROPORTION",
+                                "direction", "HIGHER_IS_BETTER"))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
+        conversions(dataSource, task, id, "control", 300, 30);
+        conversions(dataSource, task, id, arm, 300, 180);
+        return id;
     }
 
     /** {@code units} exposures of one arm, one unit each, the first {@code conversions} with a conversion event. */

@@ -202,16 +202,7 @@ class ThinUiTests {
         String task = "thin-winner-in-production";
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 93));
         int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 94));
-        long id = as("erin").contentType("application/json").body(Map.of("name", "thin-winner-in-production",
-                        "task", task, "arms", List.of(Map.of("name", "control", "version", v2, "weight", 0.5),
-                                Map.of("name", "treatment", "version", v1, "weight", 0.5)),
-                        "successMetrics", List.of(Map.of("name", "conversion", "kind", "PROPORTION",
-                                "direction", "HIGHER_IS_BETTER"))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
-                .then().statusCode(200);
-        ExperimentTraffic.conversions(dataSource, task, id, "control", 300, 30);
-        ExperimentTraffic.conversions(dataSource, task, id, "treatment", 300, 180);
+        long id = ExperimentTraffic.shipping(dataSource, task, v2, "treatment", v1);
         assertThat(as("erin").get("/api/v1/experiments/" + id + "/results").jsonPath().getString("verdict"))
                 .isEqualTo("SHIP");
 
@@ -254,16 +245,7 @@ class ThinUiTests {
         String task = "thin-winner-retired";
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 95));
         int v2 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 96));
-        long id = as("erin").contentType("application/json").body(Map.of("name", "thin-winner-retired",
-                        "task", task, "arms", List.of(Map.of("name", "control", "version", v2, "weight", 0.5),
-                                Map.of("name", "previous", "version", v1, "weight", 0.5)),
-                        "successMetrics", List.of(Map.of("name", "conversion", "kind", "PROPORTION",
-                                "direction", "HIGHER_IS_BETTER"))))
-                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
-        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
-                .then().statusCode(200);
-        ExperimentTraffic.conversions(dataSource, task, id, "control", 300, 30);
-        ExperimentTraffic.conversions(dataSource, task, id, "previous", 300, 180);
+        long id = ExperimentTraffic.shipping(dataSource, task, v2, "previous", v1);
 
         PromotionPreview preview = promotion.promotionPreview(id, null, CAROL);
         assertThat(preview.chosen()).isEqualTo("previous");
