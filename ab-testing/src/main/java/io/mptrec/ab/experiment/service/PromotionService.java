@@ -59,14 +59,10 @@ public class PromotionService {
         ExperimentArm arm = choice.arm();
         boolean alreadyProduction = arm != null && servesProduction(e, arm);
         // a winner already in production has no release to preview: the registry would refuse to release it again
-        ReleasePreview release = arm == null || alreadyProduction ? null
+        RollbackPreview reinstate = arm == null || alreadyProduction || !reinstates(arm) ? null
+                : lifecycle.rollbackPreview(e.taskName, arm.versionNumber, actor);
+        ReleasePreview release = arm == null || alreadyProduction || reinstate != null ? null
                 : lifecycle.releasePreview(e.taskName, arm.versionNumber, actor);
-        // a winner that served production before (a rollback arm, RETIRED) returns to it by the registry's rollback
-        RollbackPreview reinstate = release != null && release.status() == VersionStatus.RETIRED
-                ? lifecycle.rollbackPreview(e.taskName, arm.versionNumber, actor) : null;
-        if (reinstate != null) {
-            release = null;
-        }
         List<PromotionPreview.Candidate> candidates = choice.verdicts().treatments().stream()
                 .map(t -> new PromotionPreview.Candidate(t.arm(), arm(e, t.arm()).versionNumber, t.verdict().name(),
                         t.explanation(), t.verdict() == DecisionRule.Verdict.SHIP)).toList();
@@ -92,14 +88,19 @@ public class PromotionService {
         experiments.stop(id, actor.name(), "promoted arm '" + arm.name + "' (version " + arm.versionNumber + "): "
                 + choice.chosen().explanation());
         // the registry's release runs the checks its releasePreview shows (approval, four-eyes, admin bypass); a
-        // version that served production before (RETIRED) returns by its rollback, which release refuses to do
-        boolean reinstate = registry.liveTraffic(arm.versionId).status() == VersionStatus.RETIRED;
+        // version that served production before returns by its rollback, which release refuses to do
+        boolean reinstate = reinstates(arm);
         VersionSummary released = reinstate ? lifecycle.rollback(e.taskName, arm.versionNumber, actor, why)
                 : lifecycle.release(e.taskName, arm.versionNumber, actor, why);
         experiments.record(Change.of(actor.name(), AuditAction.EXPERIMENT_PROMOTE, e.taskName)
                 .to("arm " + arm.name + " v" + arm.versionNumber + (reinstate ? " reinstated by rollback" : " released"))
                 .because(why));
         return new Promoted(ExperimentView.of(e), released.number(), choice.chosen().explanation());
+    }
+
+    /** Whether the arm's version served production before (RETIRED, a rollback arm): it returns by rollback. */
+    private boolean reinstates(ExperimentArm arm) {
+        return registry.liveTraffic(arm.versionId).status() == VersionStatus.RETIRED;
     }
 
     /** Whether the arm's version is what production points to now: the registry's answer, not a status read here. */
