@@ -2,6 +2,7 @@ package io.mptrec.governance.web;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
@@ -23,9 +24,10 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
  * Documents the pages as what they are to a client: HTML. The scanner reads a page method's Java types: its
  * {@code TemplateInstance} result became a tree of the template engine's internals, and the {@code RoutingContext} the
  * sign-in page reads became the request body of {@code GET /login}. Here every page response is an HTML string and a
- * page's GET carries no body; then the schemas no operation reaches any more are left out. The pages stay in the
- * document, so the fuzzer, which reads it, still reaches them. Runs when the document is built (SmallRye's own removal
- * of unused schemas runs before the filters, so it cannot see what this one unlinks).
+ * page's GET carries no body; then the schemas that only those reached are left out. Only those: the build's other
+ * filters may run after this one and refer to a schema nothing refers to yet ({@code ProblemResponses} adds the
+ * problem body of every error). The pages stay in the document, so the fuzzer, which reads it, still reaches them.
+ * Runs when the document is built (SmallRye's own removal of unused schemas runs before the filters).
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class PageDocuments implements OASFilter {
@@ -38,21 +40,24 @@ public class PageDocuments implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
+        List<Schema> unlinked = new ArrayList<>();
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
             if (!path.startsWith("/api/") && !path.startsWith("/q/")) {
-                describeAsPage(item);
+                describeAsPage(item, unlinked);
             }
         });
         if (openAPI.getComponents() != null && openAPI.getComponents().getSchemas() != null) {
             Map<String, Schema> components = openAPI.getComponents().getSchemas();
-            Set<String> used = reachable(openAPI, components);
-            Set.copyOf(components.keySet()).stream().filter(name -> !used.contains(name))
+            Set<String> used = reachable(operationSchemas(openAPI), components);
+            reachable(unlinked, components).stream().filter(name -> !used.contains(name))
                     .forEach(openAPI.getComponents()::removeSchema);
         }
     }
 
-    private static void describeAsPage(PathItem item) {
-        if (item.getGET() != null) {
+    /** Describes a page's operations as HTML, adding to {@code unlinked} the schemas they no longer refer to. */
+    private static void describeAsPage(PathItem item, List<Schema> unlinked) {
+        if (item.getGET() != null && item.getGET().getRequestBody() != null) {
+            addContent(unlinked, item.getGET().getRequestBody().getContent());
             item.getGET().setRequestBody(null);
         }
         for (Operation operation : item.getOperations().values()) {
@@ -62,6 +67,7 @@ public class PageDocuments implements OASFilter {
             operation.getResponses().getAPIResponses().values().forEach(response -> {
                 MediaType html = response.getContent() == null ? null : response.getContent().getMediaType(HTML);
                 if (html != null) {
+                    add(unlinked, html.getSchema());
                     html.setSchema(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
                             .description("an HTML page"));
                 }
@@ -69,9 +75,9 @@ public class PageDocuments implements OASFilter {
         }
     }
 
-    /** The component schemas the operations refer to, directly or through other schemas. */
-    private static Set<String> reachable(OpenAPI openAPI, Map<String, Schema> components) {
-        Deque<Schema> pending = new ArrayDeque<>();
+    /** The schemas the operations hold: parameters, request bodies, responses and their headers. */
+    private static List<Schema> operationSchemas(OpenAPI openAPI) {
+        List<Schema> pending = new ArrayList<>();
         for (PathItem item : openAPI.getPaths().getPathItems().values()) {
             for (Operation operation : item.getOperations().values()) {
                 Stream.ofNullable(operation.getParameters()).flatMap(List::stream).forEach(parameter -> {
@@ -90,6 +96,12 @@ public class PageDocuments implements OASFilter {
                 }
             }
         }
+        return pending;
+    }
+
+    /** The component schemas {@code roots} refer to, directly or through other schemas. */
+    private static Set<String> reachable(Collection<Schema> roots, Map<String, Schema> components) {
+        Deque<Schema> pending = new ArrayDeque<>(roots);
         Set<String> used = new HashSet<>();
         while (!pending.isEmpty()) {
             Schema schema = pending.pop();
@@ -109,15 +121,15 @@ public class PageDocuments implements OASFilter {
         return used;
     }
 
-    private static void addContent(Deque<Schema> pending, Content content) {
+    private static void addContent(Collection<Schema> pending, Content content) {
         if (content != null && content.getMediaTypes() != null) {
             content.getMediaTypes().values().forEach(media -> add(pending, media.getSchema()));
         }
     }
 
-    private static void add(Deque<Schema> pending, Schema schema) {
+    private static void add(Collection<Schema> pending, Schema schema) {
         if (schema != null) {
-            pending.push(schema);
+            pending.add(schema);
         }
     }
 }
