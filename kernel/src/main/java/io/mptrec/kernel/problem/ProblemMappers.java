@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PessimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.hibernate.StaleStateException;
+import org.hibernate.exception.LockAcquisitionException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -219,7 +221,9 @@ public class ProblemMappers {
      */
     public static Problem conflict(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
+            if (t instanceof OptimisticLockException || t instanceof StaleStateException
+                    || t instanceof PessimisticLockException || t instanceof LockAcquisitionException) {
+                // a stale stamp, or a wait for a concurrent change's row that the database ended (deadlock, timeout)
                 return Problem.of(409, "concurrent-change", "Conflict",
                         "another change to the same task or version was committed first; reload and retry", null);
             }

@@ -1,8 +1,10 @@
 package io.mptrec.kernel.problem;
 
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.PessimisticLockException;
 import jakarta.transaction.RollbackException;
 import org.hibernate.exception.ConstraintViolationException;
+import org.hibernate.exception.LockAcquisitionException;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -26,5 +28,20 @@ class ConflictProblemTests {
         assertThat(problem.detail()).isEqualTo("the change conflicts with one committed concurrently; reload and retry")
                 .doesNotContain("UK_").doesNotContain("PUBLIC");
         assertThat(ProblemMappers.conflict(new IllegalStateException("something else"))).isNull();
+    }
+
+    /**
+     * A change waits for a concurrent one's row (the task's serving stamp): the database may end that wait (a
+     * deadlock, a lock timeout), and the loser is a concurrent change like any other, not a server failure.
+     */
+    @Test
+    void shouldAnswerAnEndedLockWaitAsAConcurrentChange() {
+        LockAcquisitionException deadlock = new LockAcquisitionException("could not execute statement",
+                new SQLException("deadlock detected", "40P01"));
+        Problem problem = ProblemMappers.conflict(new PessimisticLockException(deadlock));
+
+        assertThat(problem.status()).isEqualTo(409);
+        assertThat(problem.type()).endsWith("concurrent-change");
+        assertThat(ProblemMappers.conflict(new RuntimeException(deadlock)).status()).isEqualTo(409);
     }
 }

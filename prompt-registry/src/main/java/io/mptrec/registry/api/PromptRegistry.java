@@ -36,10 +36,11 @@ public interface PromptRegistry {
     Optional<ServedVersion> production(long taskId);
 
     /**
-     * Reports that the caller is changing what serves the task: reads the task's serving stamp (its optimistic lock)
-     * into the caller's transaction, which must be active, and bumps it at commit. Call it before reading anything the
-     * change depends on: of two concurrent changes of one task's serving (two experiment starts, a pause and a
-     * release) that both read the same stamp, one then fails at flush or commit with an optimistic-lock conflict (409).
+     * Reports that the caller is changing what serves the task: bumps the task's serving stamp at once, in the caller's
+     * transaction (which must be active), and holds the task's row until that transaction ends. Call it before
+     * reading anything the change depends on: of two concurrent changes of one task's serving (two experiment starts,
+     * a pause and a release) the second waits here for the first to end, then fails with an optimistic-lock conflict
+     * (409) if the first committed; it never fails later, at commit.
      */
     void servingChanged(String task);
 

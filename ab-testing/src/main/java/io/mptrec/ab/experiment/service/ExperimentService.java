@@ -422,14 +422,16 @@ public class ExperimentService {
     }
 
     /**
-     * The experiment a status or ramp change is about, with its task's serving stamp taken into this transaction
-     * before the change reads anything it depends on (another active experiment, the arms' live-traffic answers): the
-     * stamp is bumped at commit, so of two concurrent changes of one task's serving (two starts, a pause and a
-     * release) one fails with 409, and every replica re-reads the task's routing on its next request.
+     * The experiment a status or ramp change is about, read again once its task's serving stamp is bumped and held in
+     * this transaction, before the change reads anything it depends on (the experiment itself, another active
+     * experiment, the arms' live-traffic answers): of two concurrent changes of one task's serving (two starts, a pause
+     * and a release) the second waits for the first and then fails with 409, and every replica re-reads the task's
+     * routing on its next request.
      */
     private Experiment changing(long id) {
         Experiment e = require(id);
         registry.servingChanged(e.taskName);
+        Experiment.getEntityManager().refresh(e); // a change committed before the stamp was taken is seen
         return e;
     }
 

@@ -261,8 +261,8 @@ public class LifecycleService implements Lifecycle {
         if (already != null && already.version.id.equals(version.id)) {
             return VersionMapper.toLabelView(already); // already there: nothing moves, nothing is audited or published
         }
-        Label label = moveLabel(version.task, labelName, version, actor, null, false);
         touch(version.task);
+        Label label = moveLabel(version.task, labelName, version, actor, null, false);
         Label.flush();
         return VersionMapper.toLabelView(label);
     }
@@ -279,9 +279,9 @@ public class LifecycleService implements Lifecycle {
                 "task '" + taskName + "' has no label '" + labelName + "'", "name"));
         int number = label.version.number;
         String before = labelName + "=v" + number;
+        touch(task);
         label.delete();
         ledger.record(Change.of(actor.name(), AuditAction.REMOVE_LABEL, task.name).version(number).from(before));
-        touch(task);
         Label.flush();
     }
 
@@ -295,6 +295,7 @@ public class LifecycleService implements Lifecycle {
 
     private void movedProduction(Task task, PromptVersion next, Actor actor, AuditAction action,
                                  VersionStatus oldStatus, AuditAction oldAction, String reason, boolean bypass) {
+        touch(task);
         Label production = Label.findByTaskAndName(task, Label.PRODUCTION).orElse(null);
         if (production != null) {
             transition(production.version, oldStatus, oldAction, actor, reason, bypass);
@@ -302,7 +303,6 @@ public class LifecycleService implements Lifecycle {
         next.releasedAt = clock.instant();
         transition(next, VersionStatus.RELEASED, action, actor, reason, bypass);
         moveLabel(task, Label.PRODUCTION, next, actor, reason, bypass);
-        touch(task);
     }
 
     private Label moveLabel(Task task, String name, PromptVersion version, Actor actor, String reason, boolean bypass) {
@@ -334,10 +334,16 @@ public class LifecycleService implements Lifecycle {
         }
     }
 
-    /** Bumps the task's optimistic lock: concurrent pointer moves of one task cannot both commit. */
+    /**
+     * Bumps the task's serving stamp at once and holds its row to the end of the transaction, before the change
+     * writes anything: of two concurrent pointer moves of one task the second waits here, then fails with 409 (its
+     * stamp is stale) before it has written a row. Taking the task's row first in every change that moves what serves
+     * it (here, and in experiment changes through {@code PromptRegistry.servingChanged}) keeps them from deadlocking;
+     * a bump left to the commit failed inside the transaction manager, which logged each expected 409 as a warning.
+     */
     private void touch(Task task) {
         task.updatedAt = clock.instant();
-        Task.getEntityManager().lock(task, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+        Task.getEntityManager().lock(task, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
     }
 
     private static void requireStatus(PromptVersion version, VersionStatus expected, String verb) {

@@ -98,7 +98,7 @@ public class PromptRegistryService implements PromptRegistry {
     @Transactional(Transactional.TxType.MANDATORY)
     public void servingChanged(String task) {
         Task t = Task.findByName(task).orElseThrow(() -> ApiException.notFound("no task named '" + task + "'", "task"));
-        Task.getEntityManager().lock(t, LockModeType.OPTIMISTIC_FORCE_INCREMENT);
+        Task.getEntityManager().lock(t, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
     }
 
     @Override

@@ -13,12 +13,25 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.persistence.OptimisticLockException;
 import jakarta.transaction.TransactionalException;
+import org.hibernate.StaleStateException;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.mptrec.registry.version.service.Fixture.ALICE;
 import static io.mptrec.registry.version.service.Fixture.BOB;
@@ -40,6 +53,8 @@ class PromptRegistryServiceTests {
     Catalog catalog;
     @Inject
     Fixture fixture;
+    @Inject
+    DataSource dataSource;
 
     @Test
     void shouldLetOnlyReviewedVersionsTakeLiveTrafficForEveryStatus() {
@@ -122,6 +137,72 @@ class PromptRegistryServiceTests {
         refused(() -> QuarkusTransaction.requiringNew().run(() -> registry.servingChanged("no-such-task")), 404,
                 "not-found");
         assertThat(QuarkusTransaction.requiringNew().call(() -> registry.production(Long.MAX_VALUE))).isEmpty();
+    }
+
+    /**
+     * Of two concurrent changes of one task's serving, the second waits in {@code servingChanged} for the first
+     * transaction and then fails there, with the optimistic-lock conflict the API answers 409 to: before the caller
+     * writes anything, and not at commit, where the transaction manager logged it as a warning with a stack trace.
+     */
+    @Test
+    void shouldHoldTheTaskUntilTheChangeEndsAndFailTheSecondChangeAtOnce() throws Exception {
+        String task = "stamp-race";
+        fixture.reviewed(task, 1);
+        long before = registry.servingStamp(task).stamp();
+        CountDownLatch firstHolds = new CountDownLatch(1);
+        CountDownLatch secondRead = new CountDownLatch(1);
+        AtomicBoolean secondWentOn = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = pool.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                registry.servingChanged(task);
+                firstHolds.countDown();
+                await(secondRead);
+                awaitALockWait(); // the second has read the stamp and waits for the task's row
+            }));
+            await(firstHolds);
+            Future<?> second = pool.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                secondRead.countDown();
+                registry.servingChanged(task);
+                secondWentOn.set(true);
+            }));
+            first.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS))
+                    .hasRootCauseInstanceOf(StaleStateException.class)
+                    .hasCauseInstanceOf(OptimisticLockException.class);
+            assertThat(secondWentOn).as("the second change stopped in servingChanged").isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(registry.servingStamp(task).stamp()).as("bumped once, by the first").isEqualTo(before + 1);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Until a session of this database waits for a lock (PostgreSQL's own view of its sessions). */
+    private void awaitALockWait() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*) "
+                + "FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    if (r.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new AssertionError("the second change never waited for the task's row");
     }
 
     @Test
