@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The one rule of what {@code mptrec.registry.webhooks.urls} may hold, checked when the application starts: a bad entry
@@ -24,9 +25,10 @@ public final class WebhookUrls {
     }
 
     /**
-     * Returns the URLs when every entry is an absolute http or https URL with a host, at most {@link #MAX_LENGTH}
-     * characters, without a control character or white space, and none twice (scheme and host compared without case);
-     * otherwise throws, naming the setting, the entry's position and the entry.
+     * Returns the URLs when every entry is an absolute http or https URL with a host and no credentials, at most
+     * {@link #MAX_LENGTH} characters, without a control character or white space, and none twice (scheme and host
+     * compared without case); otherwise throws, naming the setting, the entry's position and the entry (its
+     * credentials masked).
      */
     public static List<String> check(List<String> urls) {
         Map<String, Integer> seen = new HashMap<>();
@@ -70,6 +72,13 @@ public final class WebhookUrls {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw refused(entry, url, "has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // the JDK's HTTP client sends no credentials from a URL (the receiver would answer 401 for good), and
+            // GET /api/v1/events shows each delivery's URL to auditors: refused, and not printed either
+            throw refused(entry, url.replaceFirst(Pattern.quote(uri.getRawUserInfo() + "@"), "***@"),
+                    "holds credentials (user:password@), which are never sent; a receiver authenticates deliveries "
+                            + "by their signature (mptrec.registry.webhooks.secret)");
         }
         return uri;
     }

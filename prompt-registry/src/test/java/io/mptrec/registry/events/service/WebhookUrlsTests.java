@@ -36,7 +36,10 @@ class WebhookUrlsTests {
                 Arguments.of("a space", " https://example.org/", "holds U+0020 at index 0"),
                 Arguments.of("not a URL", "https://exa mple.org/", "holds U+0020"),
                 Arguments.of("a bad escape", "https://example.org/%zz", "is not a URL (Malformed escape pair"),
-                Arguments.of("empty", "", "entry 2 '' is empty"));
+                Arguments.of("empty", "", "entry 2 '' is empty"),
+                Arguments.of("credentials", "https://ops:s3cret@example.org/hook",
+                        "'https://***@example.org/hook' holds credentials (user:password@), which are never sent"),
+                Arguments.of("a user name", "http://ops@127.0.0.1:8081/hook", "'http://***@127.0.0.1:8081/hook' holds"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,7 +48,8 @@ class WebhookUrlsTests {
         assertThatThrownBy(() -> WebhookUrls.check(List.of("https://ok.example.org/", url)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("mptrec.registry.webhooks.urls: entry 2 '")
-                .hasMessageContaining(why);
+                .hasMessageContaining(why)
+                .hasMessageNotContaining("s3cret"); // a password never reaches the log
     }
 
     @ParameterizedTest(name = "{0}")
