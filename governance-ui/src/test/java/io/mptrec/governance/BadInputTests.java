@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -141,6 +142,23 @@ class BadInputTests {
         as("dave").get("/api/v1/audit?task=' OR '1'='1").then().statusCode(200).body("total", equalTo(0));
         assertProblem(as("dave").get("/api/v1/audit?from=yesterday"), 400, "ISO-8601");
         assertProblem(as("dave").get("/api/v1/audit/export?format=xml"), 400, "csv or json");
+    }
+
+    /**
+     * A method a version does not have is 405, not "not found" (a client would think the version gone): version paths
+     * share the tasks' class path, since Quarkus REST picks a class by its path before it looks at the method.
+     */
+    @Test
+    void shouldAnswer405ToAMethodAVersionPathDoesNotHave() {
+        String version = "/api/v1/tasks/" + TASK + "/versions/1";
+        for (String path : List.of(version, version + "/artifact", version + "/report", version + "/submit",
+                "/api/v1/tasks/" + TASK + "/versions")) {
+            for (String method : List.of("PATCH", "DELETE")) {
+                as("admin").request(method, path).then().statusCode(405).contentType(Problem.MEDIA_TYPE);
+            }
+        }
+        assertProblem(as("admin").put(version), 405, "Method Not Allowed");
+        assertProblem(as("admin").get(version + "/submit"), 405, "Method Not Allowed");
     }
 
     /** 413, or -1 when the server closed the connection before the client finished sending (also a refusal). */

@@ -38,7 +38,7 @@ class OpenApiDocumentTests {
                 "post /api/v1/tasks/{task}/versions", List.of("200", "201", "400", "401", "403", "409"),
                 "put /api/v1/tasks/{task}/labels/{name}", List.of("204", "400", "401", "403", "404", "409"),
                 "post /api/v1/tasks/{task}/rollback", List.of("200", "400", "401", "403", "409"),
-                "put /api/v1/tasks/{task}/versions/{number}/report", List.of("200", "201", "400", "401", "403", "404", "409"),
+                "put /api/v1/tasks/{task}/versions/{version}/report", List.of("200", "201", "400", "401", "403", "404", "409"),
                 "get /api/v1/audit", List.of("200", "400", "401", "403"),
                 "get /api/v1/encoders/{sha256}", List.of("200", "400", "401", "403", "404"),
                 "post /api/v1/experiments", List.of("201", "400", "401", "403", "404", "409"),
@@ -122,8 +122,8 @@ class OpenApiDocumentTests {
             });
         }));
         assertThat(checked).as("error responses checked").hasSizeGreaterThan(40)
-                .contains("post /api/v1/tasks/{task}/versions/{number}/approve 409", "post /api/v1/score 400",
-                        "get /api/v1/tasks/{task}/versions/{number}/report 404");
+                .contains("post /api/v1/tasks/{task}/versions/{version}/approve 409", "post /api/v1/score 400",
+                        "get /api/v1/tasks/{task}/versions/{version}/report 404");
         assertThat(document.getMap("components.schemas.Problem.properties").keySet())
                 .containsExactlyInAnyOrder("type", "title", "status", "detail", "field");
     }

@@ -516,7 +516,7 @@ final class OpenApiFuzzer {
     private String validPathValue(String name) {
         return switch (name) {
             case "task" -> world.task();
-            case "number", "a", "b" -> String.valueOf(pick(world.versions()));
+            case "version", "a", "b" -> String.valueOf(pick(world.versions()));
             case "id" -> String.valueOf(pick(world.experiments()));
             case "name" -> world.label();
             case "sha256" -> world.encoderSha256();
@@ -541,7 +541,7 @@ final class OpenApiFuzzer {
 
     private JsonNode baseBody(Operation op) {
         String key = op.key();
-        if (key.equals("PUT /api/v1/tasks/{task}/versions/{number}/report")) {
+        if (key.equals("PUT /api/v1/tasks/{task}/versions/{version}/report")) {
             try {
                 return JSON.readTree(report);
             } catch (Exception e) {

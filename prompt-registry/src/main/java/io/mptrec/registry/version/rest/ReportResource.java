@@ -22,7 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-@Path("/api/v1/tasks/{task}/versions/{number}/report")
+/** Serves under {@code /{task}/versions/{version}} on TaskResource's class path (VersionResource says why). */
+@Path("/api/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Contribution reports", description = "What a task prompt version relies on (mptrec report)")
 public class ReportResource {
@@ -40,6 +41,7 @@ public class ReportResource {
     }
 
     @PUT
+    @Path("/{task}/versions/{version}/report")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
     @Operation(summary = "Attach the contribution report of this version (the JSON that mptrec report or tune wrote)")
@@ -48,7 +50,7 @@ public class ReportResource {
     @APIResponse(responseCode = "400", description = "Not a contribution report, or one of another version")
     @APIResponse(responseCode = "404", description = "No such task or version")
     @APIResponse(responseCode = "409", description = "A different report is already attached (reports are immutable)")
-    public RestResponse<JsonNode> attachReport(@PathParam("task") String task, @PathParam("number") String number,
+    public RestResponse<JsonNode> attachReport(@PathParam("task") String task, @PathParam("version") String number,
                                                String body) {
         ReportService.Attach attach = reports.attachReport(Names.requireName(task, "task"),
                 Names.requireVersionNumber(number, "version"), body, identity.getPrincipal().getName());
@@ -57,15 +59,16 @@ public class ReportResource {
     }
 
     @GET
+    @Path("/{task}/versions/{version}/report")
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "The contribution report of this version")
     @APIResponse(responseCode = "200", description = "The report (schema: model-core/README.md, Contribution reports)")
     @APIResponse(responseCode = "404", description = "No such version, or no report attached")
-    public JsonNode getReport(@PathParam("task") String task, @PathParam("number") String number) {
+    public JsonNode getReport(@PathParam("task") String task, @PathParam("version") String number) {
         var version = versions.findVersion(Names.requireName(task, "task"), Names.requireVersionNumber(number, "version"));
         return reports.findReport(version).map(r -> read(r.toJson()))
                 .orElseThrow(() -> ApiException.notFound("version " + version.number + " of task '" + task
-                        + "' has no contribution report", "number"));
+                        + "' has no contribution report", "version"));
     }
 
     private JsonNode read(String json) {

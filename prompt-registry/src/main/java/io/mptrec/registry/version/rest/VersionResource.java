@@ -36,7 +36,12 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 
-@Path("/api/v1/tasks/{task}/versions")
+/**
+ * Versions, on TaskResource's class path with their own paths under {@code /{task}/versions}: Quarkus REST picks one
+ * resource class by its path before it looks at the HTTP method, and a class whose path extended another's answered
+ * 404 instead of 405 to a method it lacks (PATCH of a version).
+ */
+@Path("/api/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Versions", description = "Immutable task prompt versions and their review lifecycle")
 public class VersionResource {
@@ -57,6 +62,7 @@ public class VersionResource {
     }
 
     @POST
+    @Path("/{task}/versions")
     @Consumes("application/zip")
     @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
     @Operation(summary = "Upload a task prompt artifact as the task's next DRAFT version")
@@ -77,6 +83,7 @@ public class VersionResource {
     }
 
     @GET
+    @Path("/{task}/versions")
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "List a task's versions, oldest first")
     @APIResponse(responseCode = "200", description = "Versions",
@@ -88,25 +95,25 @@ public class VersionResource {
     }
 
     @GET
-    @Path("/{number}")
+    @Path("/{task}/versions/{version}")
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "Get a version: lineage, offline metrics, status, labels and approvals")
     @APIResponse(responseCode = "200", description = "The version",
             content = @Content(schema = @Schema(implementation = VersionDetail.class)))
     @APIResponse(responseCode = "400", description = "Invalid task name or version number")
     @APIResponse(responseCode = "404", description = "Unknown task or version")
-    public VersionDetail getVersion(@PathParam("task") String task, @PathParam("number") String number) {
+    public VersionDetail getVersion(@PathParam("task") String task, @PathParam("version") String number) {
         return catalog.version(name(task), version(number));
     }
 
     @GET
-    @Path("/{number}/artifact")
+    @Path("/{task}/versions/{version}/artifact")
     @Produces("application/zip")
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "Download the version's artifact (the verified zip)")
     @APIResponse(responseCode = "200", description = "The zip", content = @Content(mediaType = "application/zip"))
     @APIResponse(responseCode = "404", description = "Unknown task or version")
-    public RestResponse<byte[]> getVersionArtifact(@PathParam("task") String task, @PathParam("number") String number) {
+    public RestResponse<byte[]> getVersionArtifact(@PathParam("task") String task, @PathParam("version") String number) {
         PromptVersion v = versions.findVersion(name(task), version(number));
         return RestResponse.ResponseBuilder.ok(v.artifact, "application/zip")
                 .header("Content-Disposition", "attachment; filename=\"" + v.task.name + "-v" + v.number + ".zip\"")
@@ -114,7 +121,7 @@ public class VersionResource {
     }
 
     @GET
-    @Path("/{a}/diff/{b}")
+    @Path("/{task}/versions/{a}/diff/{b}")
     @RolesAllowed({Roles.AUTHOR, Roles.APPROVER, Roles.RELEASE_MANAGER, Roles.EXPERIMENTER, Roles.AUDITOR, Roles.ADMIN})
     @Operation(summary = "Compare two versions: offline metrics and lineage side by side")
     @APIResponse(responseCode = "200", description = "The comparison",
@@ -132,7 +139,7 @@ public class VersionResource {
     }
 
     @POST
-    @Path("/{number}/submit")
+    @Path("/{task}/versions/{version}/submit")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.AUTHOR, Roles.ADMIN})
     @Operation(summary = "Submit a DRAFT version for review")
@@ -140,14 +147,14 @@ public class VersionResource {
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
     @APIResponse(responseCode = "400", description = BAD_TEXT)
     @APIResponse(responseCode = "409", description = "Not a DRAFT")
-    public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("number") String number,
+    public VersionSummary submitVersion(@PathParam("task") String task, @PathParam("version") String number,
                                         @Valid TransitionRequest body) {
         TransitionRequest req = checked(body, "submission", true, false);
         return lifecycle.submit(name(task), version(number), actor(), req.comment());
     }
 
     @POST
-    @Path("/{number}/approve")
+    @Path("/{task}/versions/{version}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
     @Operation(summary = "Approve a version IN_REVIEW (four-eyes: not by its author; admin bypass needs a reason)")
@@ -155,14 +162,14 @@ public class VersionResource {
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
     @APIResponse(responseCode = "400", description = BAD_TEXT)
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW, or the approver is the author")
-    public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("number") String number,
+    public VersionSummary approveVersion(@PathParam("task") String task, @PathParam("version") String number,
                                          @Valid TransitionRequest body) {
         TransitionRequest req = checked(body, "approval", true, true);
         return lifecycle.approve(name(task), version(number), actor(), req.comment(), req.reason());
     }
 
     @POST
-    @Path("/{number}/reject")
+    @Path("/{task}/versions/{version}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.APPROVER, Roles.ADMIN})
     @Operation(summary = "Reject a version IN_REVIEW, with a comment")
@@ -171,14 +178,14 @@ public class VersionResource {
     @APIResponse(responseCode = "400", description = "No comment, a comment with a control character or over 4000 "
             + "characters, or a body that is not the operation's JSON")
     @APIResponse(responseCode = "409", description = "Not IN_REVIEW")
-    public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("number") String number,
+    public VersionSummary rejectVersion(@PathParam("task") String task, @PathParam("version") String number,
                                         @Valid TransitionRequest body) {
         TransitionRequest req = checked(body, "rejection", true, false);
         return lifecycle.reject(name(task), version(number), actor(), req.comment());
     }
 
     @POST
-    @Path("/{number}/release")
+    @Path("/{task}/versions/{version}/release")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.RELEASE_MANAGER, Roles.ADMIN})
     @Operation(summary = "Release an APPROVED version: production moves to it, the previous one is RETIRED")
@@ -186,7 +193,7 @@ public class VersionResource {
             content = @Content(schema = @Schema(implementation = VersionSummary.class)))
     @APIResponse(responseCode = "400", description = BAD_TEXT)
     @APIResponse(responseCode = "409", description = "Not APPROVED, approval void, or a concurrent release won")
-    public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("number") String number,
+    public VersionSummary releaseVersion(@PathParam("task") String task, @PathParam("version") String number,
                                          @Valid TransitionRequest body) {
         TransitionRequest req = checked(body, "release", false, true);
         return lifecycle.release(name(task), version(number), actor(), req.reason());
