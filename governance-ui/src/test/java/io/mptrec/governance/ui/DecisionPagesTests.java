@@ -103,6 +103,10 @@ class DecisionPagesTests {
         // the change column says which way it subtracts (the other version minus this one)
         assertThat(diff).contains("Change (v" + v1 + " − v" + v2 + ")");
         assertThat(RawFigures.in(text(diff))).isEmpty();
+        // a version to compare with that is no number is refused naming the query's parameter
+        var badWith = erin.get("/ui/tasks/" + task + "/versions/" + v2 + "/diff?with=abc");
+        assertThat(badWith.statusCode()).isEqualTo(400);
+        assertThat(badWith.body().asString()).contains("with must be a positive integer");
         String audit = shown(UiSession.signIn("dave").get("/ui/audit?task=" + task).body().asString());
         assertThat(RAW.matcher(audit).find()).isFalse();
         assertThat(audit).containsPattern("<td>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC</td>");

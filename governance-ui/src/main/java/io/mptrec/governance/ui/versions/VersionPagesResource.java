@@ -133,7 +133,7 @@ public class VersionPagesResource {
             throw ApiException.badRequest("invalid-version", "choose a version to compare with", "with");
         }
         String name = name(task);
-        VersionDiff d = catalog.diff(name, version(number), version(with));
+        VersionDiff d = catalog.diff(name, version(number), Names.requireVersionNumber(with, "with"));
         ContributionReport reportA = catalog.report(name, d.a().number()).orElse(null);
         ContributionReport reportB = catalog.report(name, d.b().number()).orElse(null);
         ReportDiffCharts reportCharts = ReportDiffCharts.of(d.a().number(), d.b().number(), d.reports(), reportA,
