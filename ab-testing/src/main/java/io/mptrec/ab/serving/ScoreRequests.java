@@ -34,7 +34,8 @@ public final class ScoreRequests {
 
     /**
      * @param routing    {@code production} (no experiment), {@code outside-ramp}, {@code experiment} (an arm of a
-     *                   RUNNING experiment) or {@code paused-control} (experiment PAUSED: control served to all)
+     *                   RUNNING experiment), {@code paused} (experiment PAUSED: production served to every unit) or
+     *                   {@code withheld} (a RUNNING experiment with an arm that may not take live traffic)
      * @param experiment     null unless an experiment decided the version
      * @param ignoredColumns the request's columns that the served version's encoder does not read, sorted; omitted
      *                       when there is none. They are not refused (one candidate record may serve versions whose

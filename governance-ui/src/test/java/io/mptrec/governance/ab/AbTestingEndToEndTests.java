@@ -175,9 +175,9 @@ class AbTestingEndToEndTests {
                 .body("statusReason", containsString("guardrail"));
         for (String unit : List.of("a", "b", "c", "d", "e", "f", "g", "h")) {
             JsonPath p = score(unit, List.of(ROW)).then().statusCode(200).extract().jsonPath();
-            assertThat(p.getString("routing")).isEqualTo("paused-control");
+            assertThat(p.getString("routing")).isEqualTo("paused");  // production serves, outside the analysis
             assertThat(p.getInt("version.number")).isEqualTo(1);
-            assertThat(p.getString("arm")).isEqualTo("control");
+            assertThat(p.getString("arm")).isNull();
         }
         as("dave").get("/api/v1/audit?task=" + TASK + "&action=GUARDRAIL_PAUSE").then().statusCode(200)
                 .body(containsString("system"));

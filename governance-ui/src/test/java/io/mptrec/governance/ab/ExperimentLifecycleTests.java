@@ -130,7 +130,7 @@ class ExperimentLifecycleTests {
         post("/api/v1/experiments/" + id + "/start", "{}");
         assertThat(score(task, "u")).containsEntry("routing", "experiment").containsEntry("version", "2");
         post("/api/v1/experiments/" + id + "/pause", "{\"reason\":\"look\"}");
-        assertThat(score(task, "u")).containsEntry("routing", "paused-control").containsEntry("version", "1");
+        assertThat(score(task, "u")).containsEntry("routing", "paused").containsEntry("version", "1");
         post("/api/v1/experiments/" + id + "/start", "{}");
         assertThat(score(task, "u")).containsEntry("routing", "experiment").containsEntry("version", "2");
         post("/api/v1/experiments/" + id + "/ramp", "{\"ramp\":0,\"reason\":\"hold\"}");

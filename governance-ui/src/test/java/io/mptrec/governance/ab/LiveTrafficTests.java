@@ -8,12 +8,16 @@ import io.mptrec.registry.api.VersionStatus;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +45,9 @@ import static org.hamcrest.Matchers.equalTo;
 class LiveTrafficTests {
 
     static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+
+    @Inject
+    DataSource dataSource;
     /** The registry's rule: these statuses may take live traffic (RETIRED: it was production before). */
     static final Set<VersionStatus> ALLOWED = EnumSet.of(VersionStatus.APPROVED, VersionStatus.RELEASED,
             VersionStatus.RETIRED);
@@ -154,11 +161,12 @@ class LiveTrafficTests {
             assertThat(e.get("actor")).isEqualTo("system");
             assertThat((String) e.get("reason")).contains("version " + v2).contains("REJECTED").contains("bob");
         });
-        assertServed(task, "paused-control", v1);
+        assertServed(task, "paused", v1);
         start("erin", id, "{}").then().statusCode(409).body("type", equalTo("/problems/unreviewed-arm"))
                 .body("detail", containsString("which is REJECTED"));
     }
 
+    /** The release serves at once: the experiment it pauses routes nothing (it served its retired control before). */
     @Test
     void shouldPauseWhenTheControlIsRetiredByARelease() {
         String task = "lt-retired-while-running";
@@ -173,7 +181,7 @@ class LiveTrafficTests {
         as("erin").get("/api/v1/experiments/" + id).then().body("status", equalTo("PAUSED"));
         assertThat(audit(task, "WITHDRAWN_PAUSE")).singleElement()
                 .satisfies(e -> assertThat((String) e.get("reason")).contains("version " + v1).contains("RETIRED"));
-        assertServed(task, "paused-control", v1);
+        assertServed(task, "paused", v3);
         // a retired version was production before: the experimenter may resume without a bypass
         start("erin", id, "{}").then().statusCode(200).body("status", equalTo("RUNNING"));
         assertServed(task, "experiment", v2);
@@ -181,11 +189,11 @@ class LiveTrafficTests {
 
     /**
      * The rollback arm: the version production held before (RETIRED) may take live traffic; rolling production back
-     * makes the control ROLLED_BACK, which pauses the experiment, and a paused experiment whose control may not take
-     * live traffic is withheld: production serves everyone.
+     * makes the control ROLLED_BACK, which pauses the experiment: production serves everyone, and the experiment may
+     * not resume without a bypass.
      */
     @Test
-    void shouldRunARollbackArmAndWithholdAControlThatWasRolledBack() {
+    void shouldRunARollbackArmAndServeProductionOnceItsControlIsRolledBack() {
         String task = "lt-rollback-arm";
         int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 1));
         int v2 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 2));
@@ -199,9 +207,46 @@ class LiveTrafficTests {
         as("erin").get("/api/v1/experiments/" + id).then().body("status", equalTo("PAUSED"));
         assertThat(audit(task, "WITHDRAWN_PAUSE")).singleElement()
                 .satisfies(e -> assertThat((String) e.get("reason")).contains("version " + v2).contains("ROLLED_BACK"));
-        assertServed(task, "withheld", v1);
+        assertServed(task, "paused", v1);
         start("erin", id, "{}").then().statusCode(409).body("detail", containsString("arm 'control' serves version "
                 + v2 + ", which is ROLLED_BACK"));
+    }
+
+    /**
+     * Defence in depth: a RUNNING experiment whose arm lost its review behind the application's back (SQL, with the
+     * task's stamp bumped, as the README asks of such a change) is withheld: its control serves every unit, outside
+     * the analysis; production, once the control may not take live traffic either.
+     */
+    @Test
+    void shouldWithholdARunningExperimentWhoseArmLostItsReviewBehindTheApplicationsBack() throws Exception {
+        String task = "lt-withheld";
+        int v1 = Api.released(task, TestArtifacts.prompt(ENCODER, task, 1));
+        int v2 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 2));
+        int v3 = Api.approved(task, TestArtifacts.prompt(ENCODER, task, 3));
+        long id = create(task, new Arms(v2, v3, v2));
+        start("erin", id, "{}").then().statusCode(200);
+        assertServed(task, "experiment", v3);
+
+        behindTheBack(task, v3, "REJECTED");
+        assertServed(task, "withheld", v2);
+        behindTheBack(task, v2, "REJECTED");
+        assertServed(task, "withheld", v1);
+        as("erin").get("/api/v1/experiments/" + id).then().body("status", equalTo("RUNNING"));
+    }
+
+    private void behindTheBack(String task, int number, String status) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement version = c.prepareStatement("UPDATE prompt_version SET status = ? "
+                     + "WHERE number = ? AND task_id = (SELECT id FROM task WHERE name = ?)");
+             PreparedStatement stamp = c.prepareStatement(
+                     "UPDATE task SET row_version = row_version + 1 WHERE name = ?")) {
+            version.setString(1, status);
+            version.setInt(2, number);
+            version.setString(3, task);
+            assertThat(version.executeUpdate()).isEqualTo(1);
+            stamp.setString(1, task);
+            assertThat(stamp.executeUpdate()).isEqualTo(1);
+        }
     }
 
     /** Sets up the treatment's version in the given status; the control is a version that may take live traffic. */

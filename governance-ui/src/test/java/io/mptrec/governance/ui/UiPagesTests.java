@@ -171,35 +171,54 @@ class UiPagesTests {
         as("erin").get("/api/v1/tasks/" + task).then().body("production", org.hamcrest.Matchers.equalTo(v1));
     }
 
-    /** While an experiment routes the task's traffic, the release and rollback pages say production does not serve it. */
+    /**
+     * The release and rollback pages say what serves after the move: a RUNNING experiment with the outgoing production
+     * version as an arm is paused by the move (and a paused one routes nothing), any other RUNNING one keeps routing
+     * the units inside its ramp; /score then serves what the page said.
+     */
     @Test
-    void shouldSayWhatAnActiveExperimentKeepsFromProduction() {
+    void shouldSayWhatServesOnceProductionMovesUnderAnExperiment() {
         String task = "ui-release-reach";
         int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 37));
         int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 38));
         int v3 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 39));
+        int v4 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 40));
         long id = experiment("ui-reach", task, v1, v2);
         UiSession carol = UiSession.signIn("carol");
         String release = "/ui/tasks/" + task + "/versions/" + v3 + "/release";
-        assertThat(carol.get(release).asString()).contains("moves from v" + v1 + " to v" + v3)
-                .contains("But experiment &#39;ui-reach&#39; (#" + id + ") is RUNNING on &#39;" + task + "&#39;: the "
-                        + "units inside its ramp are scored with their arm&#39;s version")
-                .doesNotContain("Every request for");
+        String pauses = "Experiment &#39;ui-reach&#39; (#" + id + ") serves v" + v1 + " in its arm &#39;control&#39;: "
+                + "this takes v" + v1 + " out of production, which pauses the experiment";
+        assertThat(carol.get(release).asString()).contains("moves from v" + v1 + " to v" + v3).contains(pauses)
+                .contains("every request for &#39;" + task + "&#39; is then scored with v" + v3);
         as("erin").contentType("application/json").body("{\"reason\":\"look\"}")
                 .post("/api/v1/experiments/" + id + "/pause").then().statusCode(200);
-        assertThat(carol.get(release).asString()).contains("is PAUSED on &#39;" + task + "&#39;: while it is paused every "
-                + "request is scored with its control&#39;s version (v" + v1 + ")");
-        as("erin").contentType("application/json").body("{\"reason\":\"done\"}")
-                .post("/api/v1/experiments/" + id + "/stop").then().statusCode(200);
-        assertThat(carol.get(release).asString()).contains("Every request for &#39;" + task + "&#39; is then scored with v"
-                + v3).doesNotContain("But experiment");
+        assertThat(carol.get(release).asString()).contains("(#" + id + ") is PAUSED and routes nothing while paused: "
+                + "every request for &#39;" + task + "&#39; is then scored with v" + v3);
+        as("erin").contentType("application/json").body("{}").post("/api/v1/experiments/" + id + "/start")
+                .then().statusCode(200);
 
         carol.post(release, "reason", "better AUC").then().statusCode(303);
-        long second = experiment("ui-reach-2", task, v3, v2);
+        as("erin").get("/api/v1/experiments/" + id).then().body("status", org.hamcrest.Matchers.equalTo("PAUSED"));
+        as("erin").contentType("application/json").body(java.util.Map.of("task", task, "unitId", "u1",
+                        "rows", java.util.List.of(java.util.Map.of("age", "30"))))
+                .post("/api/v1/score").then().statusCode(200).body("version.number", org.hamcrest.Matchers.equalTo(v3))
+                .body("routing", org.hamcrest.Matchers.equalTo("paused"));
+        as("erin").contentType("application/json").body("{\"reason\":\"done\"}")
+                .post("/api/v1/experiments/" + id + "/stop").then().statusCode(200);
+
+        // a RUNNING experiment whose arms production does not hold keeps routing its ramp through a rollback
+        long other = experiment("ui-reach-2", task, v2, v4);
         assertThat(carol.get("/ui/tasks/" + task + "/rollback").asString())
                 .contains("moves from v" + v3 + " back to v" + v1)
-                .contains("But experiment &#39;ui-reach-2&#39; (#" + second + ") is RUNNING")
-                .doesNotContain("Every request for");
+                .contains("But experiment &#39;ui-reach-2&#39; (#" + other + ") is RUNNING on &#39;" + task + "&#39;: "
+                        + "the units inside its ramp are scored with their arm&#39;s version; v" + v1 + " serves only "
+                        + "the other requests")
+                .doesNotContain("is then scored with");
+        as("erin").contentType("application/json").body("{\"reason\":\"done\"}")
+                .post("/api/v1/experiments/" + other + "/stop").then().statusCode(200);
+        assertThat(carol.get(release.replace("/versions/" + v3 + "/", "/versions/" + v4 + "/")).asString())
+                .contains("Every request for &#39;" + task + "&#39; is then scored with v" + v4)
+                .doesNotContain("xperiment &#39;");
     }
 
     private static long experiment(String name, String task, int control, int treatment) {

@@ -198,24 +198,36 @@ public class ExperimentService {
     }
 
     /**
-     * What keeps the task's production version from serving every request, in words, while an experiment routes the
-     * task's traffic (the serving rule of the README, "Serving: which version answers"); empty when none does. Pages
-     * that move production say it beside the move, so that nobody reads a release as serving everyone while it
-     * does not.
+     * What serves the task once production moves from {@code from} (null: none yet) to {@code to}, in words, by the
+     * serving rule of the README ("Serving: which version answers"), for the pages that move production (release,
+     * rollback), so that nobody reads a move as serving everyone while it does not. A RUNNING experiment with
+     * {@code from} as an arm is paused by the move ({@link #onVersionWithdrawn}), and a paused experiment routes
+     * nothing; any other RUNNING experiment keeps routing the units inside its ramp.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<String> productionReach(String task) {
+    public String productionMove(String task, Integer from, int to) {
+        String everyRequest = "every request for '" + task + "' is then scored with v" + to + ".";
         return Experiment.findActiveByTaskName(task).map(e -> {
-            String which = "experiment '" + e.name + "' (#" + e.id + ") is " + e.status + " on '" + task + "': ";
-            String stop = " Stop the experiment for production to serve every request.";
+            String which = "experiment '" + e.name + "' (#" + e.id + ")";
             if (e.status == ExperimentStatus.PAUSED) {
-                return which + "while it is paused every request is scored with its control's version (v"
-                        + e.control().versionNumber + ") as long as that version may take live traffic, not with "
-                        + "production's." + stop;
+                return capitalised(which) + " is PAUSED and routes nothing while paused: " + everyRequest
+                        + " Resuming it routes the units inside its ramp to their arms again.";
             }
-            return which + "the units inside its ramp are scored with their arm's version; production serves only the "
-                    + "other requests." + stop;
-        });
+            String arms = from == null ? "" : e.arms.stream().filter(a -> a.versionNumber == from)
+                    .map(a -> "'" + a.name + "'").collect(Collectors.joining(", "));
+            if (!arms.isEmpty()) {
+                return capitalised(which) + " serves v" + from + " in its arm " + arms + ": this takes v" + from
+                        + " out of production, which pauses the experiment (audited as system), and a paused "
+                        + "experiment routes nothing: " + everyRequest;
+            }
+            return "But " + which + " is RUNNING on '" + task + "': the units inside its ramp are scored with their "
+                    + "arm's version; v" + to + " serves only the other requests. Stop the experiment for production "
+                    + "to serve every request.";
+        }).orElse(capitalised(everyRequest));
+    }
+
+    private static String capitalised(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -272,7 +284,7 @@ public class ExperimentService {
         return changed(actor.name(), resume ? AuditAction.EXPERIMENT_RESUME : AuditAction.EXPERIMENT_START, e, before, reason, bypass);
     }
 
-    /** RUNNING -> PAUSED: every request of the task is then served the control version. */
+    /** RUNNING -> PAUSED: the experiment then routes nothing; production serves every request of the task. */
     public Experiment pause(long id, String actor, String reason) {
         return pause(changing(id), actor, AuditAction.EXPERIMENT_PAUSE, requireReason(reason));
     }
@@ -323,7 +335,7 @@ public class ExperimentService {
 
     /**
      * A version the registry withdrew (rejected, retired, rolled back) pauses the RUNNING experiment that serves it
-     * (control for everyone), audited as {@code system} with the action {@code WITHDRAWN_PAUSE}, in the registry's
+     * (production for everyone), audited as {@code system} with the action {@code WITHDRAWN_PAUSE}, in the registry's
      * transaction; an admin bypass of that experiment ends with it.
      */
     void onVersionWithdrawn(@Observes VersionWithdrawn withdrawn) {

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Live traffic only to reviewed versions, checked again here (defence in depth): a RUNNING experiment routes by its
  * allocation only if the registry allows every arm's version live traffic or an admin bypass is on record
- * ({@code live}); a PAUSED one serves its control only if the registry allows the control's version
- * ({@code controlLive}). Otherwise serving falls back (see {@code ServingService}).
+ * ({@code live}); a RUNNING one refused falls back to its control only if the registry allows the control's version
+ * ({@code controlLive}), else to production (see {@code ServingService}, which serves production while it is PAUSED).
  *
  * <p>A change that commits between the stamp read and a reload is cached under the older stamp: the next request
  * sees the newer stamp and reloads. Memory: one entry per task ever served.

@@ -44,10 +44,12 @@ import java.util.function.IntFunction;
  * <ol>
  *   <li>the task's RUNNING experiment, if the unit is inside its ramp: the unit's arm (deterministic, sticky), provided
  *       the registry lets every arm's version take live traffic or an admin bypass is on record;</li>
- *   <li>the task's PAUSED experiment: the control arm's version for every unit (not analysed: the exposure is
- *       recorded without experiment and arm), provided the registry lets it take live traffic;</li>
- *   <li>an experiment refused by 1. or 2. is {@code withheld}: the control arm's version if it may take live traffic,
- *       else production, for every unit, not analysed;</li>
+ *   <li>the task's PAUSED experiment routes nothing: production for every unit ({@code paused}, not analysed: the
+ *       exposure is recorded without experiment and arm), as it would serve without the experiment: a pause never
+ *       widens a version's traffic (a control that is not production went from its share of the ramp to every
+ *       unit), and a release that retires the control, which pauses the experiment, serves at once;</li>
+ *   <li>a RUNNING experiment refused by 1. is {@code withheld}: the control arm's version if it may take live
+ *       traffic, else production, for every unit, not analysed;</li>
  *   <li>otherwise the version the {@code production} label points to.</li>
  * </ol>
  * A pilot ({@link #scorePilot}) is not live traffic: it routes by the experiment's allocation whatever the above.
@@ -257,10 +259,13 @@ public class ServingService {
         String how;
         if (experiment == null) {
             how = "production";
+        } else if (pilot == null && experiment.ref().status() == ExperimentStatus.PAUSED) {
+            // a paused experiment routes nothing: production serves every unit, as it would without the experiment
+            // (its control may be another version, or the one a release has just retired)
+            how = "paused";
         } else if (pilot == null && !experiment.live()) {
-            boolean paused = experiment.ref().status() == ExperimentStatus.PAUSED;
             target = experiment.controlLive() ? experiment.arms().get(0) : null;
-            how = paused && target != null ? "paused-control" : "withheld";
+            how = "withheld";
         } else {
             Assignment assignment;
             try {

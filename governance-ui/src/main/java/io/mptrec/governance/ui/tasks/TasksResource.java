@@ -117,8 +117,7 @@ public class TasksResource {
         }
         String change = "production of '" + task + "' moves from v" + p.productionNow() + " back to v" + p.target()
                 + "; v" + p.productionNow() + " becomes " + p.productionNowBecomes() + " and v" + p.target()
-                + " RELEASED. " + experiments.productionReach(task).map(reach -> "But " + reach)
-                        .orElse("Every request for '" + task + "' is then scored with v" + p.target() + ".");
+                + " RELEASED. " + experiments.productionMove(task, p.productionNow(), p.target());
         return new RollbackPlan(p.productionNow(), p.target(), p.candidates(), change);
     }
 

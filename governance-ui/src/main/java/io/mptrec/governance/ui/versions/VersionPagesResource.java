@@ -227,8 +227,7 @@ public class VersionPagesResource {
                 ? "'" + v.task() + "' has no production version yet: v" + v.number() + " becomes production. "
                 : "production of '" + v.task() + "' moves from v" + from + " to v" + v.number() + "; v" + from
                 + " becomes " + v.productionNowBecomes() + " (rollback can return to it). ";
-        return move + experiments.productionReach(v.task()).map(reach -> "But " + reach)
-                .orElse("Every request for '" + v.task() + "' is then scored with v" + v.number() + ".");
+        return move + experiments.productionMove(v.task(), from, v.number());
     }
 
     private static String name(String task) {
