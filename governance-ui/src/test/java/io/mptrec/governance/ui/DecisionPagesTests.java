@@ -4,6 +4,7 @@ import io.mptrec.governance.Api;
 import io.mptrec.governance.TestArtifacts;
 import io.mptrec.model.artifact.ArtifactBundle;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -43,7 +44,9 @@ class DecisionPagesTests {
         transition(id, "start");
         assertThat(buttons(erin.get(page).body().asString()))
                 .containsExactly("Pause", "Stop", "Change ramp", "Run pilot", "Upload covariates");
-        transition(id, "pause");
+        Response pause = erin.post(page + "/pause", "reason", "look");
+        assertThat(pause.statusCode()).isEqualTo(303);
+        assertThat(pause.getHeader("Location")).endsWith("?done=paused");
         String paused = erin.get(page).body().asString();
         assertThat(buttons(paused)).containsExactly("Resume", "Stop", "Change ramp", "Upload covariates");
         assertThat(paused).contains("<h2>Promotion</h2>");
@@ -104,7 +107,7 @@ class DecisionPagesTests {
         assertThat(diff).contains("Change (v" + v1 + " − v" + v2 + ")");
         assertThat(RawFigures.in(text(diff))).isEmpty();
         // a version to compare with that is no number is refused naming the query's parameter
-        var badWith = erin.get("/ui/tasks/" + task + "/versions/" + v2 + "/diff?with=abc");
+        Response badWith = erin.get("/ui/tasks/" + task + "/versions/" + v2 + "/diff?with=abc");
         assertThat(badWith.statusCode()).isEqualTo(400);
         assertThat(badWith.body().asString()).contains("with must be a positive integer");
         String audit = shown(UiSession.signIn("dave").get("/ui/audit?task=" + task).body().asString());

@@ -331,7 +331,8 @@ public class ExperimentsResource {
                     (Object) detail(key, pilot.findProgress(key).orElse(null), null,
                             "Nothing was changed: " + e.problem().detail() + ".")).build();
         }
-        return Pages.seeOther("/ui/experiments/" + key + "?done=" + action + (action.endsWith("p") ? "ped" : "ed"));
+        String done = action.endsWith("p") ? action + "ped" : action.endsWith("e") ? action + "d" : action + "ed";
+        return Pages.seeOther("/ui/experiments/" + key + "?done=" + done);
     }
 
     @POST
@@ -415,8 +416,9 @@ public class ExperimentsResource {
     private static PromotionPlan plan(PromotionPreview p) {
         ExperimentView e = p.experiment();
         if (p.chosen() == null) {
-            return new PromotionPlan(p.candidates(), null, "There is nothing to promote: " + p.refusal()
-                    + ". An inconclusive or losing arm is never released.", null, false, false, false);
+            String refusal = p.refusal().endsWith(".") ? p.refusal() : p.refusal() + ".";
+            return new PromotionPlan(p.candidates(), null, "There is nothing to promote: " + refusal
+                    + " An inconclusive or losing arm is never released.", null, false, false, false);
         }
         int v = p.version();
         if (p.alreadyProduction()) {
