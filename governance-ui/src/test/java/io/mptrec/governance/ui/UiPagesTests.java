@@ -172,6 +172,31 @@ class UiPagesTests {
     }
 
     /**
+     * The pages hold the API's rules on what a role may read: the version page's audit trail and the audit log's link
+     * only for READ_AUDIT (the API answers the others 403), the experiments' links only for READ_EXPERIMENTS; the
+     * approval history is every reader's.
+     */
+    @Test
+    void shouldShowTheAuditTrailAndTheExperimentsOnlyToTheRolesThatMayReadThem() {
+        String task = "ui-read-rules";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 43));
+        String version = "/ui/tasks/" + task + "/versions/" + v1;
+        for (String user : java.util.List.of("alice", "bob", "carol", "erin", "dave", "admin")) {
+            boolean auditor = as(user).get("/api/v1/audit?task=" + task).statusCode() == 200;
+            boolean experiments = as(user).get("/api/v1/experiments").statusCode() == 200;
+            UiSession session = UiSession.signIn(user);
+            String page = session.get(version).asString();
+            assertThat(page).as(user).contains("<h2>Approval history</h2>");
+            assertThat(page.contains("<h2>Audit trail</h2>")).as(user + " sees the audit trail").isEqualTo(auditor);
+            assertThat(page.contains("href=\"/ui/audit\"")).as(user + " is offered the audit log").isEqualTo(auditor);
+            assertThat(page.contains("href=\"/ui/experiments\"")).as(user + " is offered the experiments")
+                    .isEqualTo(experiments);
+        }
+        assertThat(as("alice").get("/api/v1/audit").statusCode()).isEqualTo(403);
+        assertThat(as("dave").get("/api/v1/audit").statusCode()).isEqualTo(200);
+    }
+
+    /**
      * The release and rollback pages say what serves after the move: a RUNNING experiment with the outgoing production
      * version as an arm is paused by the move (and a paused one routes nothing), any other RUNNING one keeps routing
      * the units inside its ramp; /score then serves what the page said.

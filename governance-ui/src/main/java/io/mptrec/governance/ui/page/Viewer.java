@@ -67,6 +67,10 @@ public class Viewer {
         return may(Permission.READ_AUDIT);
     }
 
+    public boolean isExperimentReader() {
+        return may(Permission.READ_EXPERIMENTS);
+    }
+
     public boolean isAdmin() {
         return may(Permission.BYPASS);
     }

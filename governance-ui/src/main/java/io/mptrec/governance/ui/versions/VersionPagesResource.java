@@ -101,7 +101,9 @@ public class VersionPagesResource {
             }
         });
         JsonNode ni = detail.nonInterference();
-        List<AuditView> trail = audit.all(new AuditFilter(detail.task(), null, null, null, null)).stream()
+        // the audit log is the auditors' (READ_AUDIT), on this page as in the API; the approval history is everyone's
+        List<AuditView> trail = !viewer.isAuditor() ? null
+                : audit.all(new AuditFilter(detail.task(), null, null, null, null)).stream()
                 .filter(e -> e.version() != null && e.version() == detail.number()).toList();
         List<Integer> others = catalog.versions(detail.task()).stream().map(VersionSummary::number)
                 .filter(n -> n != detail.number()).toList();
