@@ -197,6 +197,32 @@ class UiPagesTests {
     }
 
     /**
+     * A page's number in the address that is no number is refused 400 on a page naming it (Quarkus REST answers a
+     * query parameter it cannot convert with 404, "no page answers to this address"); the sign-in page names no wait
+     * it was not given by the throttle.
+     */
+    @Test
+    void shouldRefuseANumberInTheAddressThatIsNoNumberNamingIt() {
+        String task = "ui-query-numbers";
+        io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 44));
+        Response page = UiSession.signIn("dave").get("/ui/audit?page=abc");
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.asString()).contains("Page: a whole number, got &#39;abc&#39;");
+        Response version = UiSession.signIn("alice").get("/ui/tasks/" + task + "/labels?version=1.5");
+        assertThat(version.statusCode()).isEqualTo(400);
+        assertThat(version.asString()).contains("Version: a whole number");
+        Response target = UiSession.signIn("carol").get("/ui/tasks/" + task + "/rollback?target=x");
+        assertThat(target.statusCode()).isEqualTo(400);
+        assertThat(target.asString()).contains("Target version: a whole number");
+        for (String locked : java.util.List.of("99999999999", "x", "-5")) {
+            Response login = io.restassured.RestAssured.given().get("/login?locked=" + locked);
+            assertThat(login.statusCode()).as(locked).isEqualTo(200);
+            assertThat(login.asString()).as(locked).contains("Too many failed sign-ins").contains("Try again later.");
+        }
+        assertThat(io.restassured.RestAssured.given().get("/login?locked=120").asString()).contains("in 2 minute(s)");
+    }
+
+    /**
      * The release and rollback pages say what serves after the move: a RUNNING experiment with the outgoing production
      * version as an arm is paused by the move (and a paused one routes nothing), any other RUNNING one keeps routing
      * the units inside its ramp; /score then serves what the page said.

@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.audit;
 
+import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.UiConfig;
@@ -56,7 +57,9 @@ public class AuditPagesResource {
     @Produces(MediaType.TEXT_HTML)
     @Requires(value = Permission.READ_AUDIT, action = "read the audit log")
     public TemplateInstance getLog(@RestQuery String task, @RestQuery String actor, @RestQuery String action,
-                                   @RestQuery String from, @RestQuery String to, @RestQuery Integer page) {
+                                   @RestQuery String from, @RestQuery String to,
+                                   @RestQuery("page") String pageText) {
+        Integer page = FormNumbers.whole(pageText, "page", "Page");
         Filters f = filters(task, actor, action, from, to);
         AuditFilter filter = toFilter(f);
         long total = audit.count(filter);

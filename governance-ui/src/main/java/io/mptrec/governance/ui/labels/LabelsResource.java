@@ -1,5 +1,6 @@
 package io.mptrec.governance.ui.labels;
 
+import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.governance.ui.page.Pages;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
@@ -54,7 +55,9 @@ public class LabelsResource {
     }
 
     @GET
-    public TemplateInstance getLabels(@RestPath String task, @RestQuery String done, @RestQuery Integer version) {
+    public TemplateInstance getLabels(@RestPath String task, @RestQuery String done,
+                                      @RestQuery("version") String versionText) {
+        Integer version = FormNumbers.whole(versionText, "version", "Version");
         return page(task, done == null ? null : "Done: " + done.replace('-', ' ') + ".", null, null, version);
     }
 

@@ -48,21 +48,27 @@ public class SessionResource {
         return Pages.seeOther("/ui");
     }
 
+    /** The longest wait the sign-in page names (a day); the throttle's lockout is minutes. */
+    private static final long MAX_SHOWN_WAIT_SECONDS = 86_400;
+
     @GET
     @Path("login")
     public TemplateInstance getLogin(@RestQuery boolean error, @RestQuery boolean expired,
                                      @RestQuery("signedOut") boolean signedOut, @RestQuery boolean refused,
-                                     @RestQuery Long locked, @RestCookie(SESSION_COOKIE) String session,
+                                     @RestQuery("locked") String lockedText, @RestCookie(SESSION_COOKIE) String session,
                                      RoutingContext rc) {
         // the form's own CSRF token: a cookie and the same value in the action (see SignInCsrf)
         Cookie token = csrf.newCookie("https".equals(rc.request().scheme()));
         rc.response().addCookie(token);
         String action = "/j_security_check?" + SignInCsrf.PARAMETER + "=" + token.getValue();
         String message = null;
-        boolean failed = error || refused || locked != null;
-        if (locked != null) {
-            message = "Too many failed sign-ins for this user name or from this address. Try again in "
-                    + Math.max(1, (locked + 59) / 60) + " minute(s).";
+        boolean failed = error || refused || lockedText != null;
+        if (lockedText != null) {
+            // the throttle's wait in seconds; the address is anyone's to type, so an odd one names no wait
+            long locked = lockedText.matches("[1-9][0-9]{0,4}") ? Long.parseLong(lockedText) : 0;
+            message = "Too many failed sign-ins for this user name or from this address. Try again "
+                    + (locked > 0 && locked <= MAX_SHOWN_WAIT_SECONDS ? "in " + (locked + 59) / 60 + " minute(s)."
+                    : "later.");
         } else if (error) {
             message = "The user name or password was not right. Try again.";
         } else if (refused) {

@@ -86,8 +86,9 @@ public class TasksResource {
     @GET
     @Path("tasks/{task}/rollback")
     @Requires(value = Permission.RELEASE, action = "roll back production")
-    public TemplateInstance getRollback(@RestPath String task, @RestQuery Integer target) {
+    public TemplateInstance getRollback(@RestPath String task, @RestQuery("target") String targetText) {
         String name = Names.requireName(task, "task");
+        Integer target = FormNumbers.whole(targetText, "target", "Target version");
         return Templates.rollback(name, plan(name, target), null);
     }
 
