@@ -42,15 +42,16 @@ final class PageForms {
             if (credential == null) {
                 throw new IllegalStateException("page sign-in of " + user + " answered " + signIn.statusCode());
             }
+            String signedIn = "quarkus-credential=" + credential + "; mptrec-session=" + cookie(signIn, "mptrec-session");
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/upload"))
-                    .header("Cookie", "quarkus-credential=" + credential).GET().build(),
+                    .header("Cookie", signedIn).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             String csrf = cookie(page, "csrf-token");
             Matcher m = TOKEN.matcher(page.body());
             if (csrf == null || !m.find()) {
                 throw new IllegalStateException("no CSRF token on /ui/upload (" + page.statusCode() + ")");
             }
-            return new Session("quarkus-credential=" + credential + "; csrf-token=" + csrf, m.group(1));
+            return new Session(signedIn + "; csrf-token=" + csrf, m.group(1));
         }
 
         private static String cookie(HttpResponse<?> response, String name) {

@@ -54,6 +54,42 @@ class UiPagesTests {
         assertThat(out.statusCode()).as(out.asString()).isEqualTo(303);
         assertThat(out.header("Location")).endsWith("/login?signedOut=true");
         assertThat(out.getDetailedCookie("quarkus-credential").getMaxAge()).isZero();
+        assertThat(out.getDetailedCookie("mptrec-session").getMaxAge()).isZero();
+    }
+
+    /**
+     * Signing out ends the session on the server: a copy of its cookies (kept by whoever had them) no longer reads a
+     * page nor changes anything, while another session of the same user goes on. A session without its server-side
+     * half (a cookie of the form alone) is sent to sign in.
+     */
+    @Test
+    void shouldRefuseACopyOfTheCookiesOfASessionThatSignedOut() {
+        String task = "ui-signed-out";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 45));
+        UiSession amy = UiSession.signIn("amy");
+        UiSession other = UiSession.signIn("amy");
+        String labels = "/ui/tasks/" + task + "/labels";
+        assertThat(amy.get(labels).asString()).contains("Signed in as <strong>amy</strong>");
+        UiSession copy = amy;  // the same cookies and form token, as a copy of them would be sent
+        String moves = "/api/v1/audit?task=" + task + "&action=MOVE_LABEL";
+        int before = as("dave").get(moves).then().extract().path("total");
+        amy.post("/ui/logout").then().statusCode(303);
+
+        Response read = copy.get("/ui");
+        assertThat(read.statusCode()).isEqualTo(302);
+        assertThat(read.header("Location")).endsWith("/login?signedOut=true");
+        assertThat(read.getDetailedCookie("quarkus-credential").getMaxAge()).isZero();
+        Response change = copy.post(labels, "name", "after-logout", "version", String.valueOf(v1));
+        assertThat(change.statusCode()).isEqualTo(303);
+        assertThat(change.header("Location")).endsWith("/login?signedOut=true");
+        as("dave").get(moves).then().body("total", org.hamcrest.Matchers.equalTo(before));
+
+        assertThat(other.get("/ui").statusCode()).as("amy's other session").isEqualTo(200);
+        Response formCookieAlone = RestAssured.given().redirects().follow(false)
+                .cookie("quarkus-credential", UiSession.signInPage().post("amy", "amy").getCookie("quarkus-credential"))
+                .get("/ui");
+        assertThat(formCookieAlone.statusCode()).isEqualTo(302);
+        assertThat(formCookieAlone.header("Location")).endsWith("/login?signedOut=true");
     }
 
     @Test

@@ -16,11 +16,13 @@ public final class UiSession {
     private static final Pattern SIGN_IN_ACTION = Pattern.compile("action=\"(/j_security_check\\?[^\"]+)\"");
 
     private final String session;
+    private final String live;
     private String csrfCookie;
     private String csrfToken;
 
-    private UiSession(String session) {
+    private UiSession(String session, String live) {
         this.session = session;
+        this.live = live;
     }
 
     public static UiSession signIn(String user) {
@@ -28,7 +30,9 @@ public final class UiSession {
         assertThat(r.statusCode()).as("sign-in of " + user).isEqualTo(302);
         String cookie = r.getCookie("quarkus-credential");
         assertThat(cookie).as("session cookie of " + user).isNotBlank();
-        return new UiSession(cookie);
+        String live = r.getCookie("mptrec-session");
+        assertThat(live).as("server-side session of " + user).isNotBlank();
+        return new UiSession(cookie, live);
     }
 
     /** The sign-in page as a browser gets it: its CSRF cookie and the form's action, which repeats the token. */
@@ -49,7 +53,8 @@ public final class UiSession {
     }
 
     public RequestSpecification given() {
-        RequestSpecification spec = RestAssured.given().redirects().follow(false).cookie("quarkus-credential", session);
+        RequestSpecification spec = RestAssured.given().redirects().follow(false).cookie("quarkus-credential", session)
+                .cookie("mptrec-session", live);
         return csrfCookie == null ? spec : spec.cookie("csrf-token", csrfCookie);
     }
 
@@ -79,7 +84,8 @@ public final class UiSession {
 
     /** The session's cookies as one Cookie header, for clients other than REST Assured. */
     public String cookieHeader() {
-        return "quarkus-credential=" + session + (csrfCookie == null ? "" : "; csrf-token=" + csrfCookie);
+        return "quarkus-credential=" + session + "; mptrec-session=" + live
+                + (csrfCookie == null ? "" : "; csrf-token=" + csrfCookie);
     }
 
     public String csrfToken() {

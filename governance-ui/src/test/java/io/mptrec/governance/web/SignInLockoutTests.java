@@ -92,8 +92,10 @@ class SignInLockoutTests {
                 .formParam("j_password", "erin").post("/j_security_check?sign-in-token=" + page.getCookie("mptrec-sign-in"));
         assertThat(signedIn.getDetailedCookie("quarkus-credential").isSecured()).as(signedIn.headers().toString())
                 .isTrue();
+        assertThat(signedIn.getDetailedCookie("mptrec-session").isSecured()).isTrue();
         Response ui = RestAssured.given().header("X-Forwarded-Proto", "https")
-                .cookie("quarkus-credential", signedIn.getCookie("quarkus-credential")).get("/ui");
+                .cookie("quarkus-credential", signedIn.getCookie("quarkus-credential"))
+                .cookie("mptrec-session", signedIn.getCookie("mptrec-session")).get("/ui");
         assertThat(ui.getDetailedCookie("csrf-token").isSecured()).isTrue();
 
         assertThat(RestAssured.get("/login").getDetailedCookie("mptrec-sign-in").isSecured()).isFalse();
