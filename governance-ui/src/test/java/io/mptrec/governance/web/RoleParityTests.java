@@ -71,8 +71,10 @@ class RoleParityTests {
 
     @Test
     void shouldRefuseEveryPageRouteToExactlyTheRolesThePermissionTableRefuses() {
-        List<Route> routes = routes("io.mptrec.governance.ui", "/ui", true);
+        List<Route> routes = new ArrayList<>(routes("io.mptrec.governance.ui", "/ui", true));
         assertThat(routes).as("page routes").hasSizeGreaterThan(30);
+        // signing out ends the session on the server: the last route each session takes
+        routes.sort(java.util.Comparator.comparing(route -> route.path().equals("/ui/logout")));
         List<String> disagreements = new ArrayList<>();
         for (var entry : USER_OF_ROLE.entrySet()) {
             UiSession session = UiSession.signIn(entry.getValue());
