@@ -83,11 +83,12 @@ public final class SequentialTest {
             throw new IllegalArgumentException("treatment: must be the same kind of metric as control");
         }
         double difference = treatment.mean() - control.mean();
-        double v = varianceOfMean(control) + varianceOfMean(treatment);
+        double v = varianceOfMean(control, treatment) + varianceOfMean(treatment, control);
         boolean enoughData = control.count() >= MIN_COUNT_PER_ARM && treatment.count() >= MIN_COUNT_PER_ARM;
         double level = 1 - alpha;
         if (!(v > 0) || !enoughData) {
-            // No information yet (or a continuous metric constant in both arms): nothing can be excluded.
+            // No information yet (or a continuous metric with one constant value in both arms): nothing can be
+            // excluded.
             return new Result(difference, new ConfidenceInterval(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, level),
                     1.0, mixingVariance, control.mean(), enoughData && v > 0);
         }
@@ -103,14 +104,31 @@ public final class SequentialTest {
      * The variance of an arm's mean. A proportion's uses Jeffreys' smoothed rate (x + 1/2) / (n + 1): with the
      * plug-in p (1 - p), an arm at 0 % or 100 % would have no variance, so 0 errors of 300 units against 300 of 300
      * read as "no information" and a guardrail could never fail; smoothed, such an arm keeps the uncertainty of its
-     * count, and elsewhere the two differ by O(1/n).
+     * count, and elsewhere the two differ by O(1/n). A mean or a ratio has no such prior, and the same happened when
+     * every unit of an arm had one value (no crash in control, a crash for every treatment unit): an arm without
+     * spread borrows the per-unit spread of both arms' units together, which under the null hypothesis (one
+     * distribution) estimates its own; only one value in both arms together still reads as no information.
      */
-    static double varianceOfMean(MetricData arm) {
+    static double varianceOfMean(MetricData arm, MetricData other) {
         if (arm instanceof MetricData.Proportion p) {
             double smoothed = (p.successes() + 0.5) / (p.count() + 1.0);
             return smoothed * (1 - smoothed) / p.count();
         }
-        return arm.varianceOfMean();
+        if (arm.variance() > 0) {
+            return arm.varianceOfMean();
+        }
+        return pooled(arm, other).variance() / arm.count();
+    }
+
+    /** Both arms' units as one sample. */
+    private static MetricData pooled(MetricData a, MetricData b) {
+        if (a instanceof MetricData.Mean x && b instanceof MetricData.Mean y) {
+            return new MetricData.Mean(x.count() + y.count(), x.sum() + y.sum(), x.sumOfSquares() + y.sumOfSquares());
+        }
+        MetricData.Ratio x = (MetricData.Ratio) a;
+        MetricData.Ratio y = (MetricData.Ratio) b;
+        return new MetricData.Ratio(x.count() + y.count(), x.sumY() + y.sumY(), x.sumYSquares() + y.sumYSquares(),
+                x.sumN() + y.sumN(), x.sumNSquares() + y.sumNSquares(), x.sumYN() + y.sumYN());
     }
 
     /**

@@ -116,11 +116,49 @@ class SequentialTestTests {
         assertThat(rates[0]).isLessThanOrEqualTo(ALPHA + 2.5 * Math.sqrt(ALPHA * (1 - ALPHA) / RUNS));
     }
 
+    /** The same rare 0/1 outcome counted as a mean (a crash count), where an arm without a crash borrows the spread. */
+    @Test
+    void shouldKeepFalsePositiveRateBelowAlphaForARareEventCountedAsAMean() {
+        double[] rates = falsePositiveRates(0.005, 31L, true);
+        assertThat(rates[0]).isLessThanOrEqualTo(ALPHA + 2.5 * Math.sqrt(ALPHA * (1 - ALPHA) / RUNS));
+    }
+
+    /**
+     * Every treatment unit crashed, no control unit did: a mean (or a ratio) constant in each arm but different
+     * between them is the harm a guardrail exists for, not "no information" (the interval was infinite, so the
+     * guardrail could never fail). One value in both arms together still tells nothing.
+     */
+    @Test
+    void shouldBoundADifferenceBetweenTwoArmsThatAreEachConstant() {
+        MetricData.Mean never = new MetricData.Mean(128, 0, 0);
+        MetricData.Mean always = new MetricData.Mean(112, 112, 112);
+        SequentialTest.Result mean = SequentialTest.mSprt(never, always, ALPHA, 0.01);
+        assertThat(mean.difference()).isEqualTo(1.0);
+        assertThat(mean.interval().lower()).isGreaterThan(0.5);
+        assertThat(mean.interval().upper()).isLessThan(1.5);
+        assertThat(mean.enoughData()).isTrue();
+
+        // one exposure a unit: Y = 0 in control, 1 in treatment
+        MetricData.Ratio none = new MetricData.Ratio(128, 0, 0, 128, 128, 0);
+        MetricData.Ratio all = new MetricData.Ratio(112, 112, 112, 112, 112, 112);
+        assertThat(SequentialTest.mSprt(none, all, ALPHA, 0.01).interval().lower()).isGreaterThan(0.5);
+
+        SequentialTest.Result same = SequentialTest.mSprt(never, new MetricData.Mean(112, 0, 0), ALPHA, 0.01);
+        assertThat(same.interval().lower()).isEqualTo(Double.NEGATIVE_INFINITY);
+        // an arm with spread keeps its own
+        MetricData.Mean spread = new MetricData.Mean(112, 56, 56);
+        assertThat(SequentialTest.varianceOfMean(spread, never)).isEqualTo(spread.varianceOfMean());
+    }
+
     private static final int RUNS = 1_000;
 
-    /** Over RUNS A/A runs of 20,000 units per arm at {@code rate}: the share in which the always-valid interval, and
-     * the fixed-horizon one peeked at as often, ever excluded 0. */
     private static double[] falsePositiveRates(double rate, long seed) {
+        return falsePositiveRates(rate, seed, false);
+    }
+
+    /** Over RUNS A/A runs of 20,000 units per arm at {@code rate}: the share in which the always-valid interval, and
+     * the fixed-horizon one peeked at as often, ever excluded 0; the 0/1 outcome as a proportion or as a mean. */
+    private static double[] falsePositiveRates(double rate, long seed, boolean asMean) {
         int maxPerArm = 20_000;
         int lookEvery = 250;
         double tau2 = SequentialTest.mixingVarianceFor(rate * (1 - rate), maxPerArm, ALPHA);
@@ -136,8 +174,8 @@ class SequentialTestTests {
                 sc += random.nextDouble() < rate ? 1 : 0;
                 st += random.nextDouble() < rate ? 1 : 0;
                 if (n % lookEvery == 0) {
-                    MetricData c = new MetricData.Proportion(n, sc);
-                    MetricData t = new MetricData.Proportion(n, st);
+                    MetricData c = asMean ? new MetricData.Mean(n, sc, sc) : new MetricData.Proportion(n, sc);
+                    MetricData t = asMean ? new MetricData.Mean(n, st, st) : new MetricData.Proportion(n, st);
                     excluded |= SequentialTest.mSprt(c, t, ALPHA, tau2).interval().excludes(0);
                     naiveExcluded |= Comparison.compare(c, t, 1 - ALPHA).differenceInterval().excludes(0);
                 }
@@ -146,8 +184,8 @@ class SequentialTestTests {
             fixedHorizonPeekingExcluded += naiveExcluded ? 1 : 0;
         }
         double[] rates = {everExcluded / (double) RUNS, fixedHorizonPeekingExcluded / (double) RUNS};
-        System.out.printf("A/A at rate %s: always-valid false-positive rate %.4f over %d runs (naive peeking: %.4f)%n",
-                rate, rates[0], RUNS, rates[1]);
+        System.out.printf("A/A at rate %s as a %s: always-valid false-positive rate %.4f over %d runs (naive peeking: "
+                + "%.4f)%n", rate, asMean ? "mean" : "proportion", rates[0], RUNS, rates[1]);
         return rates;
     }
 
