@@ -56,10 +56,10 @@ public final class DecisionRule {
                     + " is worse in the treatment than control by more than its non-inferiority margin.");
         }
         if (srm != null && srm.mismatch()) {
-            return new Decision(Verdict.KEEP_RUNNING, String.format(Locale.ROOT,
-                    "Keep running, do not ship: sample ratio mismatch (chi-square p = %.2g < %s); the arms did not get "
-                            + "their configured traffic, so no result can be trusted until assignment and logging are fixed.",
-                    srm.pValue(), SampleRatioMismatch.THRESHOLD));
+            return new Decision(Verdict.KEEP_RUNNING, "Keep running, do not ship: sample ratio mismatch (chi-square "
+                    + Figures.p(srm.pValue()) + ", flagged below " + SampleRatioMismatch.THRESHOLD + "); the arms did "
+                    + "not get their configured traffic, so no result can be trusted until assignment and logging are "
+                    + "fixed.");
         }
         if (successMetrics.isEmpty()) {
             return new Decision(Verdict.KEEP_RUNNING, "Keep running: the experiment has no success metric, so nothing can ship.");

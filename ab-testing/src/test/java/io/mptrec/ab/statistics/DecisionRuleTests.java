@@ -76,7 +76,10 @@ class DecisionRuleTests {
         Decision d = DecisionRule.decide(List.of(success("ctr", 0.01, 0.001)), List.of(guardrail("latency", Outcome.PASS)),
                 Correction.HOLM, ALPHA, new SampleRatioMismatch(30, 1, 1e-8, true));
         assertThat(d.verdict()).isEqualTo(Verdict.KEEP_RUNNING);
-        assertThat(d.explanation()).contains("sample ratio mismatch");
+        // a p-value as every other figure is written (it read "p = 1.0e-08", or "p = 0.0" below double's range)
+        assertThat(d.explanation()).contains("sample ratio mismatch (chi-square p < 0.001, flagged below 0.001)");
+        assertThat(DecisionRule.decide(List.of(), List.of(), Correction.HOLM, ALPHA,
+                new SampleRatioMismatch(300, 1, 0.0, true)).explanation()).doesNotContain("p = 0");
     }
 
     @Test
