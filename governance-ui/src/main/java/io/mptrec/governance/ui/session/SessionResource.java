@@ -25,6 +25,8 @@ public class SessionResource {
 
     /** The form authentication cookie (Quarkus default name). */
     static final String SESSION_COOKIE = "quarkus-credential";
+    /** The longest wait the sign-in page names (a day); the throttle's lockout is minutes. */
+    private static final long MAX_SHOWN_WAIT_SECONDS = 86_400;
 
     private final SecurityIdentity identity;
     private final UiConfig config;
@@ -47,9 +49,6 @@ public class SessionResource {
     public RestResponse<Object> getRoot() {
         return Pages.seeOther("/ui");
     }
-
-    /** The longest wait the sign-in page names (a day); the throttle's lockout is minutes. */
-    private static final long MAX_SHOWN_WAIT_SECONDS = 86_400;
 
     @GET
     @Path("login")
