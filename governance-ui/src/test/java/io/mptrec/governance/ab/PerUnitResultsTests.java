@@ -124,7 +124,7 @@ class PerUnitResultsTests {
         String refused = erin.post("/ui/experiments", "name", "odd-kind", "task", TASK + "-page", "control", "1",
                 "treatment", "2", "successMetric", "click", "successKind", "MEDIAN").then().statusCode(400)
                 .extract().asString();
-        assertThat(refused).contains("Success metric kind: must be one of [PROPORTION, MEAN, RATIO]");
+        assertThat(refused).contains("(success metric kind): must be one of [PROPORTION, MEAN, RATIO]");
         as("erin").get("/api/v1/experiments").then().body("name", org.hamcrest.Matchers.not(
                 org.hamcrest.Matchers.hasItem("odd-kind")));
     }

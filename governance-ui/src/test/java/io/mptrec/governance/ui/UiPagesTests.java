@@ -509,12 +509,12 @@ class UiPagesTests {
         erin.get("/ui/experiments/new");
         int before = as("erin").get("/api/v1/experiments").then().statusCode(200).extract().jsonPath().getList("$").size();
         for (String[] form : List.of(
-                new String[] {"control", "abc", "Control version: a whole number, got &#39;abc&#39;"},
-                new String[] {"control", "1.5", "Control version: a whole number, got &#39;1.5&#39;"},
-                new String[] {"treatment", "2147483648", "Treatment version: a whole number, got &#39;2147483648&#39;"},
-                new String[] {"treatmentShare", "NaN", "Treatment share: a number, got &#39;NaN&#39;"},
-                new String[] {"treatmentShare", "150", "Treatment share: a percentage above 0 and below 100, got 150"},
-                new String[] {"ramp", "half", "Ramp: a number, got &#39;half&#39;"})) {
+                new String[] {"control", "abc", "(control version): a whole number, got &#39;abc&#39;"},
+                new String[] {"control", "1.5", "(control version): a whole number, got &#39;1.5&#39;"},
+                new String[] {"treatment", "2147483648", "(treatment version): a whole number, got &#39;2147483648&#39;"},
+                new String[] {"treatmentShare", "NaN", "(treatment share): a number, got &#39;NaN&#39;"},
+                new String[] {"treatmentShare", "150", "(treatment share): a percentage above 0 and below 100, got 150"},
+                new String[] {"ramp", "half", "(ramp): a number, got &#39;half&#39;"})) {
             java.util.Map<String, String> fields = new java.util.HashMap<>(Map.of("name", "ui-numbers", "task", task,
                     "control", Integer.toString(v1), "treatment", Integer.toString(v2)));
             fields.put(form[0], form[1]);

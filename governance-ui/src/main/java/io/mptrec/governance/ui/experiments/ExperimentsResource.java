@@ -6,12 +6,8 @@ import io.mptrec.ab.covariate.CovariateRequests.CovariateAck;
 import io.mptrec.ab.covariate.CovariateRequests.CovariateValue;
 import io.mptrec.ab.covariate.service.CovariateService;
 import io.mptrec.ab.experiment.Experiment;
-import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
-import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
-import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
 import io.mptrec.ab.experiment.ExperimentView;
-import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.experiment.PromotionPreview;
 import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.experiment.service.PromotionService;
@@ -21,10 +17,10 @@ import io.mptrec.ab.pilot.service.PilotService;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.ResultsService;
 import io.mptrec.ab.results.service.TimeSeriesService;
-import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.governance.ui.page.Charts;
 import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Refusal;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.ScriptJson;
 import io.mptrec.governance.ui.page.Viewer;
@@ -40,7 +36,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.mptrec.model.format.Figures;
 import io.quarkus.qute.TemplateExtension;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -60,7 +55,6 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +129,7 @@ public class ExperimentsResource {
     static class Templates {
         static native TemplateInstance list(List<ExperimentView> experiments, List<String> tasks);
 
-        static native TemplateInstance create(List<String> tasks, String task, String error);
+        static native TemplateInstance create(List<String> tasks, NewExperiment form, String error);
 
         static native TemplateInstance detail(ExperimentView e, List<ExperimentService.ArmTraffic> traffic,
                                               boolean unreviewed, PilotProgress pilot, String done, String error);
@@ -156,62 +150,30 @@ public class ExperimentsResource {
     @Path("new")
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "create an experiment")
     public TemplateInstance getCreate(@RestQuery String task) {
-        return Templates.create(taskNames(), task, null);
+        return Templates.create(taskNames(), NewExperiment.of(task), null);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "create an experiment")
-    public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm("control") String controlText,
-                                  @RestForm("treatment") String treatmentText,
-                                  @RestForm("treatmentShare") String treatmentShareText,
-                                  @RestForm("ramp") String rampText, @RestForm String successMetric,
-                                  @RestForm String successKind, @RestForm String guardrailMetric,
-                                  @RestForm("guardrailMargin") String guardrailMarginText) {
-        Integer control;
-        Integer treatment;
-        Double treatmentShare;
-        Double ramp;
-        Double guardrailMargin;
+    public RestResponse<?> create(@RestForm String name, @RestForm String task, @RestForm String control,
+                                  @RestForm String treatment, @RestForm String treatmentShare, @RestForm String ramp,
+                                  @RestForm String successMetric, @RestForm String successKind,
+                                  @RestForm String guardrailMetric, @RestForm String guardrailMargin) {
+        NewExperiment form = new NewExperiment(name, task, control, treatment, treatmentShare, ramp, successMetric,
+                successKind, guardrailMetric, guardrailMargin);
         try {
-            control = FormNumbers.whole(controlText, "control", "Control version");
-            treatment = FormNumbers.whole(treatmentText, "treatment", "Treatment version");
-            treatmentShare = FormNumbers.decimal(treatmentShareText, "treatmentShare", "Treatment share");
-            ramp = FormNumbers.decimal(rampText, "ramp", "Ramp");
-            guardrailMargin = FormNumbers.decimal(guardrailMarginText, "guardrailMargin", "Guardrail margin");
-            if (treatmentShare != null && !(treatmentShare > 0 && treatmentShare < 100)) {
-                throw ApiException.badRequest("invalid-input", "Treatment share: a percentage above 0 and below 100, got "
-                        + treatmentShareText.strip(), "treatmentShare");
+            CreateExperiment req = form.request();
+            ExperimentView view;
+            try {
+                view = experiments.createExperimentView(req, viewer.getName());
+            } catch (ApiException e) {
+                throw form.inPercent(e);
             }
-        } catch (ApiException e) {
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST,
-                    Templates.create(taskNames(), task, e.problem().detail() + ".")).build();
-        }
-        if (blank(name) || blank(task) || control == null || treatment == null) {
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
-                    task, "Name, task, control version and treatment version are required.")).build();
-        }
-        MetricKind kind = blank(successKind) ? MetricKind.PROPORTION : Arrays.stream(MetricKind.values())
-                .filter(k -> k.name().equals(successKind.strip())).findFirst().orElse(null);
-        if (kind == null) {
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
-                    task, "Success metric kind: must be one of " + Arrays.toString(MetricKind.values()) + ".")).build();
-        }
-        double share = treatmentShare == null ? 0.5 : treatmentShare / 100.0;
-        List<SuccessMetricSpec> success = blank(successMetric) ? List.of()
-                : List.of(new SuccessMetricSpec(successMetric.strip(), kind, NonInferiority.Direction.HIGHER_IS_BETTER));
-        List<GuardrailSpec> guardrails = blank(guardrailMetric) ? List.of()
-                : List.of(new GuardrailSpec(guardrailMetric.strip(), MetricKind.MEAN, NonInferiority.Direction.LOWER_IS_BETTER,
-                guardrailMargin == null ? 0.05 : guardrailMargin / 100.0, NonInferiority.MarginType.RELATIVE));
-        CreateExperiment req = new CreateExperiment(name.strip(), task.strip(), null, null,
-                List.of(new ArmSpec("control", control, 1 - share), new ArmSpec("treatment", treatment, share)),
-                ramp == null ? 1.0 : ramp / 100.0, success, guardrails, null, null);
-        try {
-            ExperimentView view = experiments.createExperimentView(req, viewer.getName());
             return Pages.seeOther("/ui/experiments/" + view.id() + "?done=created");
-        } catch (ConstraintViolationException e) {
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.create(taskNames(),
-                    task, "The experiment is not valid: " + e.getMessage())).build();
+        } catch (ApiException e) {
+            Refusal refusal = Refusal.of(e, "No experiment was created", NewExperiment.LABELS);
+            return refusal.page(Templates.create(taskNames(), form, refusal.message()));
         }
     }
 

@@ -1,0 +1,126 @@
+package io.mptrec.governance.ui.experiments;
+
+import io.mptrec.ab.experiment.ExperimentRequests.ArmSpec;
+import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
+import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
+import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
+import io.mptrec.ab.experiment.MetricKind;
+import io.mptrec.ab.experiment.service.ExperimentService;
+import io.mptrec.ab.statistics.NonInferiority;
+import io.mptrec.governance.ui.page.FormNumbers;
+import io.mptrec.kernel.problem.ApiException;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The new experiment form as typed: text, so that a refused form comes back with every value as it was typed. Builds
+ * the API's request (the page's numbers in percent, the request's as shares); the checks are the service's.
+ */
+public record NewExperiment(String name, String task, String control, String treatment, String treatmentShare,
+                            String ramp, String successMetric, String successKind, String guardrailMetric,
+                            String guardrailMargin) {
+
+    /** The form's words for each field a refusal may name: its own fields and those of the request it fills. */
+    static final Map<String, String> LABELS = Map.ofEntries(Map.entry("name", "name"), Map.entry("task", "task"),
+            Map.entry("control", "control version"), Map.entry("arms[0].version", "control version"),
+            Map.entry("treatment", "treatment version"), Map.entry("arms[1].version", "treatment version"),
+            Map.entry("treatmentShare", "treatment share"), Map.entry("arms[0].weight", "treatment share"),
+            Map.entry("arms[1].weight", "treatment share"), Map.entry("arms.weight", "treatment share"),
+            Map.entry("arms", "treatment share"), Map.entry("ramp", "ramp"),
+            Map.entry("successMetric", "success metric"), Map.entry("successMetrics[0].name", "success metric"),
+            Map.entry("successKind", "success metric kind"), Map.entry("guardrailMetric", "guardrail metric"),
+            Map.entry("guardrails[0].name", "guardrail metric"), Map.entry("guardrailMargin", "guardrail margin"),
+            Map.entry("guardrails[0].margin", "guardrail margin"));
+
+    /** A new form: the task asked for, half and half, every unit, a conversion metric and a log-loss guardrail. */
+    static NewExperiment of(String task) {
+        return new NewExperiment(null, task, null, null, "50", "100", "conversion", MetricKind.PROPORTION.name(),
+                "log_loss", "5");
+    }
+
+    /** The API's request; refused (naming the form's field) when a number is no number or a required field is empty. */
+    CreateExperiment request() {
+        Integer controlVersion = FormNumbers.whole(control, "control", label("control"));
+        Integer treatmentVersion = FormNumbers.whole(treatment, "treatment", label("treatment"));
+        Double share = FormNumbers.decimal(treatmentShare, "treatmentShare", label("treatmentShare"));
+        Double rampPercent = FormNumbers.decimal(ramp, "ramp", label("ramp"));
+        Double margin = FormNumbers.decimal(guardrailMargin, "guardrailMargin", label("guardrailMargin"));
+        if (share != null && !(share > 0 && share < 100)) {
+            throw ApiException.badRequest("invalid-input", "a percentage above 0 and below 100, got "
+                    + treatmentShare.strip(), "treatmentShare");
+        }
+        for (String[] field : new String[][] {{"name", name}, {"task", task}, {"control", control},
+                {"treatment", treatment}}) {
+            if (blank(field[1])) {
+                throw ApiException.badRequest("invalid-input", "required", field[0]);
+            }
+        }
+        MetricKind kind = blank(successKind) ? MetricKind.PROPORTION : Arrays.stream(MetricKind.values())
+                .filter(k -> k.name().equals(successKind.strip())).findFirst()
+                .orElseThrow(() -> ApiException.badRequest("invalid-input", "must be one of "
+                        + Arrays.toString(MetricKind.values()), "successKind"));
+        double treatmentWeight = share == null ? 0.5 : share / 100.0;
+        List<SuccessMetricSpec> success = blank(successMetric) ? List.of() : List.of(
+                new SuccessMetricSpec(successMetric.strip(), kind, NonInferiority.Direction.HIGHER_IS_BETTER));
+        List<GuardrailSpec> guardrails = blank(guardrailMetric) ? List.of()
+                : List.of(new GuardrailSpec(guardrailMetric.strip(), MetricKind.MEAN,
+                NonInferiority.Direction.LOWER_IS_BETTER, margin == null ? 0.05 : margin / 100.0,
+                NonInferiority.MarginType.RELATIVE));
+        return new CreateExperiment(name.strip(), task.strip(), null, null,
+                List.of(new ArmSpec("control", controlVersion, 1 - treatmentWeight),
+                        new ArmSpec("treatment", treatmentVersion, treatmentWeight)),
+                rampPercent == null ? 1.0 : rampPercent / 100.0, success, guardrails, null, null);
+    }
+
+    /**
+     * The service's refusal of a share the form takes in percent (ramp, treatment share, guardrail margin), said in
+     * percent with the service's bounds and what was typed: the service speaks in shares ("must be in [0, 10.0]"),
+     * which the form never shows. Any other refusal as it is.
+     */
+    ApiException inPercent(ApiException e) {
+        String field = e.problem().field();
+        if (field == null) {
+            return e;
+        }
+        String step = percent(1.0 / ExperimentService.RAMP_STEPS);
+        String said = switch (field) {
+            case "ramp" -> rampInPercent(ramp);
+            case "arms", "arms.weight", "arms[0].weight", "arms[1].weight" -> "each arm needs at least " + step
+                    + " % of the experiment's units (one of its " + String.format(Locale.ROOT, "%,d",
+                    ExperimentService.RAMP_STEPS) + " buckets): a percentage from " + step + " to "
+                    + percent(1 - 1.0 / ExperimentService.RAMP_STEPS) + ", got " + typed(treatmentShare);
+            case "guardrails[0].margin" -> "a percentage of the control mean from 0 to "
+                    + percent(ExperimentService.MAX_RELATIVE_MARGIN) + ", got " + typed(guardrailMargin);
+            default -> null;
+        };
+        return said == null ? e : ApiException.badRequest("invalid-input", said, field);
+    }
+
+    /** The service's refusal of a ramp, in the percent the ramp forms take. */
+    static String rampInPercent(String typed) {
+        return "a percentage of all units from 0 to 100 in steps of " + percent(1.0 / ExperimentService.RAMP_STEPS)
+                + ", got " + typed(typed);
+    }
+
+    private static String label(String field) {
+        String label = LABELS.get(field);
+        return Character.toUpperCase(label.charAt(0)) + label.substring(1);
+    }
+
+    /** A share as the percent the form shows: 0.0001 is "0.01", 10 is "1000". */
+    private static String percent(double share) {
+        return BigDecimal.valueOf(share).movePointRight(2).stripTrailingZeros().toPlainString();
+    }
+
+    private static String typed(String text) {
+        return text == null || text.isBlank() ? "nothing" : "'" + text.strip() + "'";
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,138 @@
+package io.mptrec.governance.ui;
+
+import io.mptrec.governance.PostgresResource;
+import io.mptrec.governance.TestArtifacts;
+import io.mptrec.model.artifact.ArtifactBundle;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.mptrec.governance.Api.as;
+import static io.mptrec.governance.Api.uploadEncoder;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A refused form comes back as the same form, with every value as it was typed and the refusal in the form's words
+ * (the field by the form's label, figures in the form's units), whether the page or the service refused it; nothing
+ * was changed.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class RefusedFormsTests {
+
+    static final ArtifactBundle ENCODER = TestArtifacts.encoder(1);
+
+    @BeforeEach
+    void registerEncoder() {
+        assertThat(uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
+    }
+
+    /**
+     * The new experiment form: a refusal of the page (a share of 0) or of the experiment service (a name or a metric
+     * name not matching the pattern, one version in both arms, a version that does not exist, a margin or ramp out of
+     * range, a name taken) shows the form again with every value typed, 400 (409 for the name taken), the field by
+     * its label and the margin and ramp in percent, as the form takes them.
+     */
+    @Test
+    void shouldShowTheNewExperimentFormAgainWithEveryValueTypedAndTheRefusalInItsWords() {
+        String task = "form-create";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 501));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 502));
+        as("erin").contentType("application/json").body(Map.of("name", "form-taken", "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201);
+        int before = as("erin").get("/api/v1/experiments").then().extract().jsonPath().getList("$").size();
+        UiSession erin = UiSession.signIn("erin");
+        erin.get("/ui/experiments/new");
+
+        String[][] cases = {
+                {"treatmentShare", "0", "400", " (treatment share): a percentage above 0 and below 100, got 0."},
+                {"name", "Form Kept", "400", " (name): must match [a-z][a-z0-9_-]{0,63}."},
+                {"treatment", Integer.toString(v1), "400",
+                        " (treatment version): version " + v1 + " appears in two arms."},
+                {"successMetric", "Click Rate", "400", " (success metric): must match [a-z][a-z0-9_-]{0,63}."},
+                {"treatment", "99", "400", " (treatment version): task 'form-create' has no version 99."},
+                {"guardrailMargin", "1500", "400",
+                        " (guardrail margin): a percentage of the control mean from 0 to 1000, got '1500'."},
+                {"ramp", "150", "400", " (ramp): a percentage of all units from 0 to 100 in steps of 0.01, got '150'."},
+                {"treatmentShare", "99.999", "400", " (treatment share): each arm needs at least 0.01 % of the"
+                        + " experiment's units (one of its 10,000 buckets): a percentage from 0.01 to 99.99,"
+                        + " got '99.999'."},
+                {"name", "form-taken", "409", ": an experiment named 'form-taken' exists."}};
+        for (String[] refused : cases) {
+            Map<String, String> typed = new LinkedHashMap<>();
+            typed.put("name", "form-kept");
+            typed.put("task", task);
+            typed.put("control", Integer.toString(v1));
+            typed.put("treatment", Integer.toString(v2));
+            typed.put("treatmentShare", "30");
+            typed.put("ramp", "40");
+            typed.put("successMetric", "clicks");
+            typed.put("successKind", "MEAN");
+            typed.put("guardrailMetric", "latency");
+            typed.put("guardrailMargin", "7.5");
+            typed.put(refused[0], refused[1]);
+            String as = refused[0] + "=" + refused[1];
+            Response r = erin.post("/ui/experiments", typed.entrySet().stream()
+                    .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new));
+            assertThat(r.statusCode()).as(as).isEqualTo(Integer.parseInt(refused[2]));
+            String page = r.asString();
+            assertThat(page).as(as).contains("<h1>New experiment</h1>");
+            assertThat(notice(page, "create-error")).as(as).isEqualTo("No experiment was created" + refused[3]);
+            assertThat(notice(page, "create-error")).as(as).doesNotContain("arms[").doesNotContain("successMetrics[")
+                    .doesNotContain("guardrails[").doesNotContain("10.0");
+            typed.forEach((field, value) -> {
+                String shown = field.equals("task") || field.equals("successKind") ? selected(page, field)
+                        : value(page, field);
+                assertThat(shown).as(as + ": " + field).isEqualTo(value);
+            });
+        }
+        assertThat(as("erin").get("/api/v1/experiments").then().extract().jsonPath().getList("$")).hasSize(before);
+    }
+
+    /** The value of the input with this id, as the page gives it back. */
+    static String value(String page, String id) {
+        Matcher input = Pattern.compile("<input[^>]*\\bid=\"" + id + "\"[^>]*>").matcher(page);
+        assertThat(input.find()).as("input " + id).isTrue();
+        Matcher value = Pattern.compile("\\bvalue=\"([^\"]*)\"").matcher(input.group());
+        return value.find() ? unescape(value.group(1)) : null;
+    }
+
+    /** The text of the textarea with this id. */
+    static String text(String page, String id) {
+        Matcher area = Pattern.compile("<textarea[^>]*\\bid=\"" + id + "\"[^>]*>(.*?)</textarea>", Pattern.DOTALL)
+                .matcher(page);
+        assertThat(area.find()).as("textarea " + id).isTrue();
+        return unescape(area.group(1));
+    }
+
+    /** The value of the selected option of the select with this id, or null. */
+    static String selected(String page, String id) {
+        Matcher select = Pattern.compile("<select[^>]*\\bid=\"" + id + "\"[^>]*>(.*?)</select>", Pattern.DOTALL)
+                .matcher(page);
+        assertThat(select.find()).as("select " + id).isTrue();
+        Matcher option = Pattern.compile("<option value=\"([^\"]*)\"\\s+selected").matcher(select.group(1));
+        return option.find() ? unescape(option.group(1)) : null;
+    }
+
+    /** The text of the element with this id (a notice), tags dropped, white space collapsed. */
+    static String notice(String page, String id) {
+        Matcher notice = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div>", Pattern.DOTALL).matcher(page);
+        assertThat(notice.find()).as("notice " + id).isTrue();
+        return unescape(notice.group(1).replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").strip());
+    }
+
+    private static String unescape(String html) {
+        return html.replace("&#39;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&amp;", "&");
+    }
+}
