@@ -16,7 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.mptrec.governance.Api.as;
+import static io.mptrec.governance.Api.transition;
 import static io.mptrec.governance.Api.uploadEncoder;
+import static io.mptrec.governance.Api.uploadPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -97,6 +99,41 @@ class RefusedFormsTests {
             });
         }
         assertThat(as("erin").get("/api/v1/experiments").then().extract().jsonPath().getList("$")).hasSize(before);
+    }
+
+    /**
+     * The review queue: a Reject without a comment (the registry's refusal), or an author's Approve (four-eyes), comes
+     * back to the queue with the refusal next to that version's form and the comment as typed, not to an error page.
+     */
+    @Test
+    void shouldShowTheReviewQueueAgainWithTheRefusalNextToTheVersionsForm() {
+        String task = "form-review";
+        int v = uploadPrompt("pat", task, TestArtifacts.prompt(ENCODER, task, 511)).then().statusCode(201)
+                .extract().path("number");
+        transition("pat", task, v, "submit", null).then().statusCode(200);
+        String form = task + "-" + v;
+
+        UiSession bob = UiSession.signIn("bob");
+        bob.get("/ui/reviews");
+        Response reject = bob.post("/ui/reviews/" + task + "/" + v + "/reject", "comment", "  ");
+        assertThat(reject.statusCode()).isEqualTo(400);
+        String page = reject.asString();
+        assertThat(page).contains("<h1>Review queue</h1>").doesNotContain("Bad request");
+        assertThat(notice(page, "review-error-" + form)).isEqualTo("Nothing was changed (comment): a rejection needs a "
+                + "comment.");
+        String section = page.substring(page.indexOf("id=\"review-" + form + "\""));
+        assertThat(section.substring(0, section.indexOf("</section>"))).contains("id=\"review-error-" + form + "\"")
+                .contains("id=\"decide-" + form + "\"");
+        assertThat(text(page, "comment-" + form)).isEqualTo("  ");
+
+        UiSession pat = UiSession.signIn("pat");
+        pat.get("/ui/reviews");
+        Response approve = pat.post("/ui/reviews/" + task + "/" + v + "/approve", "comment", "mine, but <fine>");
+        assertThat(approve.statusCode()).isEqualTo(409);
+        assertThat(notice(approve.asString(), "review-error-" + form)).startsWith("Nothing was changed: four-eyes: pat");
+        assertThat(text(approve.asString(), "comment-" + form)).isEqualTo("mine, but <fine>");
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then()
+                .body("status", org.hamcrest.Matchers.equalTo("IN_REVIEW"));
     }
 
     /** The value of the input with this id, as the page gives it back. */

@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.reviews;
 
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Refusal;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -25,6 +26,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
+import java.util.Map;
 
 /** The review queue: every version IN_REVIEW, approve or reject with a comment. Four-eyes is the server's rule. */
 @Path("/ui/reviews")
@@ -43,26 +45,30 @@ public class ReviewsResource {
 
     /**
      * A version waiting for review, and whether this viewer may approve it (never its own author) or, as an admin who
-     * is its author, approve it with the flagged bypass of four-eyes.
+     * is its author, approve it with the flagged bypass of four-eyes; after a refused decision on it, the comment as
+     * typed and the refusal.
      */
-    public record Review(VersionDetail version, boolean mayApprove, boolean mayReject, boolean mayBypass, String why) {
+    public record Review(VersionDetail version, boolean mayApprove, boolean mayReject, boolean mayBypass, String why,
+                         String comment, String error) {
+
+        Review refused(String typed, String refusal) {
+            return new Review(version, mayApprove, mayReject, mayBypass, why, typed, refusal);
+        }
     }
+
+    /** The review form's words for the fields a refusal of a decision may name. */
+    private static final Map<String, String> LABELS = Map.of("comment", "comment");
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance queue(List<Review> reviews, String done);
+        static native TemplateInstance queue(List<Review> reviews, String done, String error);
 
         static native TemplateInstance bypass(VersionDetail v, String error);
     }
 
     @GET
     public TemplateInstance getQueue(@RestQuery String done) {
-        List<Review> reviews = catalog.tasks().stream()
-                .flatMap(t -> catalog.versions(t.name()).stream())
-                .filter(v -> VersionStatus.IN_REVIEW.name().equals(v.status()))
-                .map(v -> review(catalog.version(v.task(), v.number())))
-                .toList();
-        return Templates.queue(reviews, done);
+        return Templates.queue(reviews(), done, null);
     }
 
     @POST
@@ -71,8 +77,13 @@ public class ReviewsResource {
     @Requires(value = Permission.REVIEW, action = "approve a version")
     public RestResponse<Object> approve(@RestPath String task, @RestPath String number, @RestForm String comment) {
         int n = Names.requireVersionNumber(number, "version");
-        lifecycle.approve(Names.requireName(task, "task"), n, viewer.actor(), blankToNull(comment), null);
-        return Pages.seeOther("/ui/reviews?done=" + task + "-v" + n + "-approved");
+        String t = Names.requireName(task, "task");
+        try {
+            lifecycle.approve(t, n, viewer.actor(), blankToNull(comment), null);
+        } catch (ApiException e) {
+            return refused(t, n, comment, e);
+        }
+        return Pages.seeOther("/ui/reviews?done=" + t + "-v" + n + "-approved");
     }
 
     @POST
@@ -81,8 +92,13 @@ public class ReviewsResource {
     @Requires(value = Permission.REVIEW, action = "reject a version")
     public RestResponse<Object> reject(@RestPath String task, @RestPath String number, @RestForm String comment) {
         int n = Names.requireVersionNumber(number, "version");
-        lifecycle.reject(Names.requireName(task, "task"), n, viewer.actor(), blankToNull(comment));
-        return Pages.seeOther("/ui/reviews?done=" + task + "-v" + n + "-rejected");
+        String t = Names.requireName(task, "task");
+        try {
+            lifecycle.reject(t, n, viewer.actor(), blankToNull(comment));
+        } catch (ApiException e) {
+            return refused(t, n, comment, e);
+        }
+        return Pages.seeOther("/ui/reviews?done=" + t + "-v" + n + "-rejected");
     }
 
     /** The admin bypass of four-eyes: a page of its own that says what it is, and a reason that goes to the audit log. */
@@ -110,16 +126,42 @@ public class ReviewsResource {
 
 
 
+    /**
+     * A refused decision: the queue again, the comment as typed and the refusal next to the version's form (on top
+     * when the version has left the queue meanwhile). A version the address does not name is the error page's.
+     */
+    private RestResponse<Object> refused(String task, int number, String comment, ApiException e) {
+        if (e.problem().status() == 404) {
+            throw e;
+        }
+        Refusal refusal = Refusal.of(e, "Nothing was changed", LABELS);
+        List<Review> reviews = reviews().stream().map(r -> r.version().task().equals(task)
+                && r.version().number() == number ? r.refused(comment, refusal.message()) : r).toList();
+        boolean shown = reviews.stream().anyMatch(r -> r.error() != null);
+        return refusal.page(Templates.queue(reviews, null, shown ? null : refusal.message()));
+    }
+
+    /** Every version IN_REVIEW, with what this viewer may do about it. */
+    private List<Review> reviews() {
+        return catalog.tasks().stream()
+                .flatMap(t -> catalog.versions(t.name()).stream())
+                .filter(v -> VersionStatus.IN_REVIEW.name().equals(v.status()))
+                .map(v -> review(catalog.version(v.task(), v.number())))
+                .toList();
+    }
+
     private Review review(VersionDetail v) {
         if (!viewer.isApprover()) {
-            return new Review(v, false, false, false, "Only a prompt-approver decides; you can read the queue.");
+            return new Review(v, false, false, false, "Only a prompt-approver decides; you can read the queue.", null,
+                    null);
         }
         ApprovalPreview approval = lifecycle.approvalPreview(v.task(), v.number(), viewer.actor());
         if (approval.bypass()) {
             return new Review(v, false, true, approval.allowed(), "You uploaded this version, so another approver must "
-                    + "approve it (four-eyes)" + (approval.allowed() ? ", unless you bypass that as admin, with a reason." : "."));
+                    + "approve it (four-eyes)" + (approval.allowed() ? ", unless you bypass that as admin, with a reason."
+                    : "."), null, null);
         }
-        return new Review(v, true, true, false, null);
+        return new Review(v, true, true, false, null, null, null);
     }
 
     /** Only the author's own IN_REVIEW version needs (and may get) a bypass; anything else is refused in words. */
