@@ -130,10 +130,62 @@ class RefusedFormsTests {
         pat.get("/ui/reviews");
         Response approve = pat.post("/ui/reviews/" + task + "/" + v + "/approve", "comment", "mine, but <fine>");
         assertThat(approve.statusCode()).isEqualTo(409);
-        assertThat(notice(approve.asString(), "review-error-" + form)).startsWith("Nothing was changed: four-eyes: pat");
+        assertThat(notice(approve.asString(), "review-error-" + form))
+                .startsWith("Nothing was changed: four-eyes: pat");
         assertThat(text(approve.asString(), "comment-" + form)).isEqualTo("mine, but <fine>");
         as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then()
                 .body("status", org.hamcrest.Matchers.equalTo("IN_REVIEW"));
+    }
+
+    /**
+     * The experiment page's actions: a refused Start (an unreviewed arm) or Pause (a DRAFT) keeps the reason typed; a
+     * refused ramp keeps the ramp and its reason as typed (not the current ramp), whether the page refused it (no
+     * number) or the experiment service (out of range, finer than its steps: said in %).
+     */
+    @Test
+    void shouldKeepTheReasonAndTheRampTypedIntoARefusedActionOfAnExperiment() {
+        String task = "form-actions";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 521));
+        int v2 = uploadPrompt("alice", task, TestArtifacts.prompt(ENCODER, task, 522)).then().statusCode(201)
+                .extract().path("number");
+        transition("alice", task, v2, "submit", null).then().statusCode(200);
+        long id = draft("form-actions", task, v1, v2);
+        String experiment = "/ui/experiments/" + id;
+        UiSession erin = UiSession.signIn("erin");
+        erin.get(experiment);
+
+        Response start = erin.post(experiment + "/start", "reason", "go live <now>");
+        assertThat(start.statusCode()).isEqualTo(409);
+        assertThat(notice(start.asString(), "experiment-error"))
+                .startsWith("Nothing was changed: experiment " + id + " cannot be started for live traffic");
+        assertThat(value(start.asString(), "reason")).isEqualTo("go live <now>");
+        Response pause = erin.post(experiment + "/pause", "reason", "look at it");
+        assertThat(pause.statusCode()).isEqualTo(409);
+        assertThat(notice(pause.asString(), "experiment-error")).isEqualTo("Nothing was changed: experiment " + id
+                + " is DRAFT; only a RUNNING experiment can be paused.");
+        assertThat(value(pause.asString(), "reason")).isEqualTo("look at it");
+
+        String steps = "a percentage of all units from 0 to 100 in steps of 0.01, got ";
+        for (String[] refused : new String[][] {{"abc", "a number, got 'abc'."}, {"150", steps + "'150'."},
+                {"12.345", steps + "'12.345'."}, {" ", steps + "nothing."}}) {
+            Response ramp = erin.post(experiment + "/ramp", "ramp", refused[0], "reason", "half the traffic");
+            assertThat(ramp.statusCode()).as(refused[0]).isEqualTo(400);
+            String page = ramp.asString();
+            assertThat(notice(page, "experiment-error")).as(refused[0])
+                    .isEqualTo("Nothing was changed (ramp): " + refused[1]);
+            assertThat(value(page, "ramp")).as(refused[0]).isEqualTo(refused[0]);
+            assertThat(value(page, "ramp-reason")).as(refused[0]).isEqualTo("half the traffic");
+            assertThat(value(page, "reason")).as(refused[0]).isEmpty();
+        }
+        as("erin").get("/api/v1/experiments/" + id).then().body("status", org.hamcrest.Matchers.equalTo("DRAFT"))
+                .body("ramp", org.hamcrest.Matchers.equalTo(1.0f));
+    }
+
+    private static long draft(String name, String task, int control, int treatment) {
+        return as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", control, "weight", 0.5),
+                                Map.of("name", "treatment", "version", treatment, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
     /** The value of the input with this id, as the page gives it back. */

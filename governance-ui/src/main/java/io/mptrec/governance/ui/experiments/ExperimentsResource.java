@@ -121,6 +121,17 @@ public class ExperimentsResource {
                                 String approval, boolean bypass, boolean offered, boolean stopInstead) {
     }
 
+    /**
+     * What was typed into the experiment page's forms, shown again with a refusal of one of them; null where nothing
+     * was (the form's default then).
+     */
+    public record Typed(String reason, String ramp, String rampReason) {
+        static final Typed NOTHING = new Typed(null, null, null);
+    }
+
+    /** The experiment page's words for the fields a refusal of its forms may name. */
+    private static final Map<String, String> LABELS = Map.of("reason", "reason", "ramp", "ramp");
+
     /** One metric over time: heading facts, the latest values in words (the chart's text alternative) and the spec. */
     public record TrendChart(String metric, String kind, String role, String latest, String chart) {
     }
@@ -132,7 +143,8 @@ public class ExperimentsResource {
         static native TemplateInstance create(List<String> tasks, NewExperiment form, String error);
 
         static native TemplateInstance detail(ExperimentView e, List<ExperimentService.ArmTraffic> traffic,
-                                              boolean unreviewed, PilotProgress pilot, String done, String error);
+                                              boolean unreviewed, PilotProgress pilot, String done, String error,
+                                              Typed typed);
 
         static native TemplateInstance promote(ExperimentView e, PromotionPlan plan, String error);
 
@@ -183,7 +195,8 @@ public class ExperimentsResource {
     public TemplateInstance getExperiment(@RestPath String id, @RestQuery String done) {
         long key = id(id);
         Optional<PilotProgress> progress = pilot.findProgress(key);
-        return detail(key, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".", null);
+        return detail(key, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".", null,
+                Typed.NOTHING);
     }
 
     /** Ramp: the share of units in the experiment, in percent on the page; sticky (included units keep their arm). */
@@ -193,24 +206,19 @@ public class ExperimentsResource {
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "change an experiment's ramp")
     public RestResponse<?> changeRamp(@RestPath String id, @RestForm String ramp, @RestForm String reason) {
         long key = id(id);
-        Double percent;
         try {
-            percent = FormNumbers.decimal(ramp, "ramp", "Ramp");
-        } catch (ApiException e) {
-            return refused(RestResponse.Status.BAD_REQUEST, key, "Nothing was changed (ramp): " + e.problem().detail() + ".");
-        }
-        if (percent == null || !(percent >= 0 && percent <= 100)) {
-            return refused(RestResponse.Status.BAD_REQUEST, key, "Nothing was changed (ramp): the ramp is a share of units "
-                    + "between 0 and 100 percent, got '" + (ramp == null ? "" : ramp.strip()) + "'.");
-        }
-        double share = percent / 100.0;
-        try {
-            experiments.changeRampView(key, share, viewer.actor(), blank(reason) ? null : reason.strip());
-        } catch (ApiException e) {
-            if (e.problem().status() != 409) {
-                throw e;
+            Double percent = FormNumbers.decimal(ramp, "ramp", "Ramp");
+            if (percent == null) {
+                throw ApiException.badRequest("invalid-input", InPercent.ramp(ramp), "ramp");
             }
-            return refused(RestResponse.Status.CONFLICT, key, "Nothing was changed (ramp): " + e.problem().detail() + ".");
+            try {
+                experiments.changeRampView(key, percent / 100.0, viewer.actor(), blank(reason) ? null : reason.strip());
+            } catch (ApiException e) {
+                throw "ramp".equals(e.problem().field())
+                        ? ApiException.badRequest("invalid-input", InPercent.ramp(ramp), "ramp") : e;
+            }
+        } catch (ApiException e) {
+            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, new Typed(null, ramp, reason));
         }
         return Pages.seeOther("/ui/experiments/" + key + "?done=ramp-now-" + ramp.strip() + "-percent");
     }
@@ -276,7 +284,7 @@ public class ExperimentsResource {
     @Path("{id}/{action: start|pause|stop}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "start, pause or stop an experiment")
-    public RestResponse<Object> change(@RestPath String id, @RestPath String action, @RestForm String reason) {
+    public RestResponse<?> change(@RestPath String id, @RestPath String action, @RestForm String reason) {
         long key = id(id);
         String why = blank(reason) ? null : reason.strip();
         try {
@@ -286,12 +294,7 @@ public class ExperimentsResource {
                 default -> experiments.stopView(key, viewer.getName(), why);
             }
         } catch (ApiException e) {
-            if (!"start".equals(action) || e.problem().status() != 409) {
-                throw e;
-            }
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.CONFLICT,
-                    (Object) detail(key, pilot.findProgress(key).orElse(null), null,
-                            "Nothing was changed: " + e.problem().detail() + ".")).build();
+            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, new Typed(reason, null, null));
         }
         String done = action.endsWith("p") ? action + "ped" : action.endsWith("e") ? action + "d" : action + "ed";
         return Pages.seeOther("/ui/experiments/" + key + "?done=" + done);
@@ -340,25 +343,22 @@ public class ExperimentsResource {
             return Pages.seeOther("/ui/experiments/" + key + "?done=" + ack.stored() + "-covariates-stored-"
                     + ack.duplicates() + "-already-there");
         } catch (ApiException e) {
-            String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
-            return refused(RestResponse.Status.fromStatusCode(e.problem().status()), key,
-                    "Nothing was stored" + field + ": " + e.problem().detail() + ".");
+            return refused(Refusal.of(e, "Nothing was stored", Map.of()), key, Typed.NOTHING);
         }
     }
 
-    /** The experiment page again, with the refusal on top (nothing was changed). */
-    private RestResponse<TemplateInstance> refused(RestResponse.Status status, long key, String error) {
-        return RestResponse.ResponseBuilder.create(status,
-                detail(key, pilot.findProgress(key).orElse(null), null, error)).build();
+    /** The experiment page again, with the refusal on top (nothing was changed) and what was typed in its form. */
+    private RestResponse<TemplateInstance> refused(Refusal refusal, long key, Typed typed) {
+        return refusal.page(detail(key, pilot.findProgress(key).orElse(null), null, refusal.message(), typed));
     }
 
     /** The experiment page, with the registry's answer for every arm: may its version take live traffic? */
-    private TemplateInstance detail(long key, PilotProgress progress, String done, String error) {
+    private TemplateInstance detail(long key, PilotProgress progress, String done, String error, Typed typed) {
         // reads only (no transaction needed): the experiment, and the registry's answer per arm
         Experiment e = experiments.findExperimentById(key).orElseThrow(() -> notFound(key));
         List<ExperimentService.ArmTraffic> traffic = experiments.liveTraffic(e);
         boolean unreviewed = traffic.stream().anyMatch(t -> !t.decision().allowed());
-        return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error);
+        return Templates.detail(ExperimentView.of(e), traffic, unreviewed, progress, done, error, typed);
     }
 
     private static CovariateCsv.Lines parse(FileUpload file) {

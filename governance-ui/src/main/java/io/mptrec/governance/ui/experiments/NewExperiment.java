@@ -5,15 +5,12 @@ import io.mptrec.ab.experiment.ExperimentRequests.CreateExperiment;
 import io.mptrec.ab.experiment.ExperimentRequests.GuardrailSpec;
 import io.mptrec.ab.experiment.ExperimentRequests.SuccessMetricSpec;
 import io.mptrec.ab.experiment.MetricKind;
-import io.mptrec.ab.experiment.service.ExperimentService;
 import io.mptrec.ab.statistics.NonInferiority;
 import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.kernel.problem.ApiException;
 
-import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -78,46 +75,22 @@ public record NewExperiment(String name, String task, String control, String tre
 
     /**
      * The service's refusal of a share the form takes in percent (ramp, treatment share, guardrail margin), said in
-     * percent with the service's bounds and what was typed: the service speaks in shares ("must be in [0, 10.0]"),
-     * which the form never shows. Any other refusal as it is.
+     * percent ({@link InPercent}); any other refusal as it is.
      */
     ApiException inPercent(ApiException e) {
         String field = e.problem().field();
-        if (field == null) {
-            return e;
-        }
-        String step = percent(1.0 / ExperimentService.RAMP_STEPS);
-        String said = switch (field) {
-            case "ramp" -> rampInPercent(ramp);
-            case "arms", "arms.weight", "arms[0].weight", "arms[1].weight" -> "each arm needs at least " + step
-                    + " % of the experiment's units (one of its " + String.format(Locale.ROOT, "%,d",
-                    ExperimentService.RAMP_STEPS) + " buckets): a percentage from " + step + " to "
-                    + percent(1 - 1.0 / ExperimentService.RAMP_STEPS) + ", got " + typed(treatmentShare);
-            case "guardrails[0].margin" -> "a percentage of the control mean from 0 to "
-                    + percent(ExperimentService.MAX_RELATIVE_MARGIN) + ", got " + typed(guardrailMargin);
+        String said = field == null ? null : switch (field) {
+            case "ramp" -> InPercent.ramp(ramp);
+            case "arms", "arms.weight", "arms[0].weight", "arms[1].weight" -> InPercent.share(treatmentShare);
+            case "guardrails[0].margin" -> InPercent.margin(guardrailMargin);
             default -> null;
         };
         return said == null ? e : ApiException.badRequest("invalid-input", said, field);
     }
 
-    /** The service's refusal of a ramp, in the percent the ramp forms take. */
-    static String rampInPercent(String typed) {
-        return "a percentage of all units from 0 to 100 in steps of " + percent(1.0 / ExperimentService.RAMP_STEPS)
-                + ", got " + typed(typed);
-    }
-
     private static String label(String field) {
         String label = LABELS.get(field);
         return Character.toUpperCase(label.charAt(0)) + label.substring(1);
-    }
-
-    /** A share as the percent the form shows: 0.0001 is "0.01", 10 is "1000". */
-    private static String percent(double share) {
-        return BigDecimal.valueOf(share).movePointRight(2).stripTrailingZeros().toPlainString();
-    }
-
-    private static String typed(String text) {
-        return text == null || text.isBlank() ? "nothing" : "'" + text.strip() + "'";
     }
 
     private static boolean blank(String s) {
