@@ -181,6 +181,33 @@ class RefusedFormsTests {
                 .body("ramp", org.hamcrest.Matchers.equalTo(1.0f));
     }
 
+    /**
+     * The labels form: a refused label name keeps the name typed and the version chosen selected (it fell back to the
+     * first version); a version that is none is the form's 400, not a 404.
+     */
+    @Test
+    void shouldKeepTheVersionChosenOnARefusedLabel() {
+        String task = "form-labels";
+        io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 531));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 532));
+        UiSession alice = UiSession.signIn("alice");
+        alice.get("/ui/tasks/" + task + "/labels");
+        Response name = alice.post("/ui/tasks/" + task + "/labels", "name", "Not A Name", "version",
+                Integer.toString(v2));
+        assertThat(name.statusCode()).isEqualTo(400);
+        assertThat(selected(name.asString(), "version")).isEqualTo(Integer.toString(v2));
+        assertThat(value(name.asString(), "name")).isEqualTo("Not A Name");
+        assertThat(notice(name.asString(), "label-error"))
+                .isEqualTo("Nothing was changed (name): must match [a-z][a-z0-9_-]{0,63}.");
+        Response none = alice.post("/ui/tasks/" + task + "/labels", "name", "staging", "version", "99");
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(notice(none.asString(), "label-error"))
+                .isEqualTo("Nothing was changed (version): task '" + task + "' has no version 99.");
+        assertThat(value(none.asString(), "name")).isEqualTo("staging");
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v2).then()
+                .body("labels.size()", org.hamcrest.Matchers.equalTo(0));
+    }
+
     private static long draft(String name, String task, int control, int treatment) {
         return as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
                         "arms", List.of(Map.of("name", "control", "version", control, "weight", 0.5),

@@ -376,7 +376,7 @@ class UiPagesTests {
 
         // refused input: the labels page again, with the field and the reason, nothing changed
         Response badVersion = alice.post("/ui/tasks/" + task + "/labels", "name", "staging", "version", "99");
-        assertThat(badVersion.statusCode()).isEqualTo(404);
+        assertThat(badVersion.statusCode()).as("a chosen version that is none: the form's 400").isEqualTo(400);
         assertThat(badVersion.asString()).contains("Nothing was changed (version)").contains("<h1>Labels of " + task);
         Response production = alice.post("/ui/tasks/" + task + "/labels/production/remove");
         assertThat(production.statusCode()).isEqualTo(409);

@@ -2,6 +2,7 @@ package io.mptrec.governance.ui.labels;
 
 import io.mptrec.governance.ui.page.FormNumbers;
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Refusal;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -26,6 +27,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A task's labels: set a free label on a version (moving it if it points elsewhere) or remove it. production is
@@ -48,6 +50,9 @@ public class LabelsResource {
     public record LabelRow(String name, int version, String movedBy, Instant movedAt, boolean isProtected) {
     }
 
+    /** The label form's words for the fields a refusal of it may name. */
+    private static final Map<String, String> LABELS = Map.of("name", "name", "version", "version");
+
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance labels(String task, List<LabelRow> labels, List<Integer> versions, String done,
@@ -68,12 +73,14 @@ public class LabelsResource {
                                                    @RestForm String version) {
         String t = Names.requireName(task, "task");
         String label = name == null ? "" : name.strip();
+        Integer chosen = null;
         try {
             int number = Names.requireVersionNumber(version == null ? "" : version.strip(), "version");
+            chosen = number;
             lifecycle.setLabel(t, Names.requireName(label, "name"), number, viewer.actor());
             return Pages.seeOther("/ui/tasks/" + t + "/labels?done=" + label + "-now-on-v" + number);
         } catch (ApiException e) {
-            return refused(t, e, label, null);
+            return refused(t, Refusal.of(e, "Nothing was changed", LABELS), label, chosen);
         }
     }
 
@@ -87,17 +94,16 @@ public class LabelsResource {
             lifecycle.removeLabel(t, Names.requireName(name, "name"), viewer.actor());
             return Pages.seeOther("/ui/tasks/" + t + "/labels?done=" + name + "-removed");
         } catch (ApiException e) {
-            return refused(t, e, null, null);
+            // the label is the address's, not a field of a form
+            return refused(t, Refusal.of(e, "Nothing was changed", Map.of()), null, null);
         }
     }
 
 
 
-    /** The page again, with the refusal in words (and its field), the input kept, and the problem's status. */
-    private RestResponse<TemplateInstance> refused(String task, ApiException e, String name, Integer version) {
-        String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
-        return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(e.problem().status()),
-                page(task, null, "Nothing was changed" + field + ": " + e.problem().detail() + ".", name, version)).build();
+    /** The page again, with the refusal in words (and its field) and the input kept: the name, the version chosen. */
+    private RestResponse<TemplateInstance> refused(String task, Refusal refusal, String name, Integer version) {
+        return refusal.page(page(task, null, refusal.message(), name, version));
     }
 
     private TemplateInstance page(String task, String done, String error, String name, Integer version) {
