@@ -208,6 +208,26 @@ class RefusedFormsTests {
                 .body("labels.size()", org.hamcrest.Matchers.equalTo(0));
     }
 
+    /** The admin bypass of four-eyes: refused for a missing reason, it keeps the review comment typed (it dropped it). */
+    @Test
+    void shouldKeepTheReviewCommentOfABypassRefusedForAMissingReason() {
+        String task = "form-bypass";
+        int v = uploadPrompt("admin", task, TestArtifacts.prompt(ENCODER, task, 541)).then().statusCode(201)
+                .extract().path("number");
+        transition("admin", task, v, "submit", null).then().statusCode(200);
+        String bypass = "/ui/reviews/" + task + "/" + v + "/bypass";
+        UiSession admin = UiSession.signIn("admin");
+        admin.get(bypass);
+        Response refused = admin.post(bypass, "reason", " ", "comment", "lineage & metrics checked");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(text(refused.asString(), "comment")).isEqualTo("lineage & metrics checked");
+        assertThat(text(refused.asString(), "reason")).isEqualTo(" ");
+        assertThat(notice(refused.asString(), "bypass-error")).isEqualTo("Nothing was changed (reason): a bypass of "
+                + "four-eyes needs a reason; it is kept in the audit log.");
+        as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then()
+                .body("status", org.hamcrest.Matchers.equalTo("IN_REVIEW"));
+    }
+
     private static long draft(String name, String task, int control, int treatment) {
         return as("erin").contentType("application/json").body(Map.of("name", name, "task", task,
                         "arms", List.of(Map.of("name", "control", "version", control, "weight", 0.5),

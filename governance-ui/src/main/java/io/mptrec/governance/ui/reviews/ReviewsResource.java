@@ -59,11 +59,14 @@ public class ReviewsResource {
     /** The review form's words for the fields a refusal of a decision may name. */
     private static final Map<String, String> LABELS = Map.of("comment", "comment");
 
+    /** The bypass form's words for the fields a refusal of it may name. */
+    private static final Map<String, String> BYPASS_LABELS = Map.of("reason", "reason", "comment", "review comment");
+
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance queue(List<Review> reviews, String done, String error);
 
-        static native TemplateInstance bypass(VersionDetail v, String error);
+        static native TemplateInstance bypass(VersionDetail v, String error, String reason, String comment);
     }
 
     @GET
@@ -106,7 +109,7 @@ public class ReviewsResource {
     @Path("{task}/{number}/bypass")
     @Requires(value = Permission.BYPASS, action = "bypass four-eyes")
     public TemplateInstance getBypass(@RestPath String task, @RestPath String number) {
-        return Templates.bypass(bypassable(task, number), null);
+        return Templates.bypass(bypassable(task, number), null, null, null);
     }
 
     @POST
@@ -116,11 +119,16 @@ public class ReviewsResource {
     public RestResponse<?> bypass(@RestPath String task, @RestPath String number, @RestForm String reason,
                                   @RestForm String comment) {
         VersionDetail v = bypassable(task, number);
-        if (reason == null || reason.isBlank()) {
-            return RestResponse.ResponseBuilder.create(RestResponse.Status.BAD_REQUEST, Templates.bypass(v,
-                    "Nothing was changed (reason): a bypass of four-eyes needs a reason; it is kept in the audit log.")).build();
+        try {
+            if (reason == null || reason.isBlank()) {
+                throw ApiException.badRequest("reason-required", "a bypass of four-eyes needs a reason; it is kept in"
+                        + " the audit log", "reason");
+            }
+            lifecycle.approve(v.task(), v.number(), viewer.actor(), blankToNull(comment), reason.strip());
+        } catch (ApiException e) {
+            Refusal refusal = Refusal.of(e, "Nothing was changed", BYPASS_LABELS);
+            return refusal.page(Templates.bypass(v, refusal.message(), reason, comment));
         }
-        lifecycle.approve(v.task(), v.number(), viewer.actor(), blankToNull(comment), reason.strip());
         return Pages.seeOther("/ui/tasks/" + v.task() + "/versions/" + v.number() + "?done=approved-with-an-admin-bypass-of-four-eyes");
     }
 
