@@ -208,7 +208,7 @@ class RefusedFormsTests {
                 .body("labels.size()", org.hamcrest.Matchers.equalTo(0));
     }
 
-    /** The admin bypass of four-eyes: refused for a missing reason, it keeps the review comment typed (it dropped it). */
+    /** The admin bypass of four-eyes: refused for a missing reason, it keeps the review comment typed. */
     @Test
     void shouldKeepTheReviewCommentOfABypassRefusedForAMissingReason() {
         String task = "form-bypass";
@@ -226,6 +226,38 @@ class RefusedFormsTests {
                 + "four-eyes needs a reason; it is kept in the audit log.");
         as("dave").get("/api/v1/tasks/" + task + "/versions/" + v).then()
                 .body("status", org.hamcrest.Matchers.equalTo("IN_REVIEW"));
+    }
+
+    /**
+     * The pilot form: rows, a rate or an outcome label the pilot service refuses (or rows that are no number) come back
+     * on the experiment page with the pilot form as typed and the refusal naming the field, not as an error page.
+     */
+    @Test
+    void shouldShowTheExperimentPageAgainWithThePilotFormAsTyped() {
+        String task = "form-pilot";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 551));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 552));
+        long id = draft("form-pilot", task, v1, v2);
+        String experiment = "/ui/experiments/" + id;
+        UiSession erin = UiSession.signIn("erin");
+        erin.get(experiment);
+        for (String[] refused : new String[][] {
+                {"-5", "2", "income", " (rows): must be in [1, 100000]."},
+                {"abc", "2", "income", " (rows): a whole number, got 'abc'."},
+                {"100", "-1", "income", " (requests per second): must be >= 0 (0: unpaced)."},
+                {"100", "", "nosuch", " (outcome label): the pilot dataset has no label 'nosuch'; it has "}}) {
+            String as = String.join(", ", refused[0], refused[1], refused[2]);
+            Response r = erin.post(experiment + "/pilot", "rows", refused[0], "rate", refused[1], "label", refused[2]);
+            assertThat(r.statusCode()).as(as).isEqualTo(400);
+            String page = r.asString();
+            assertThat(page).as(as).contains("<h1>Experiment form-pilot");
+            assertThat(value(page, "rows")).as(as).isEqualTo(refused[0]);
+            assertThat(value(page, "rate")).as(as).isEqualTo(refused[1]);
+            assertThat(value(page, "label")).as(as).isEqualTo(refused[2]);
+            assertThat(notice(page, "experiment-error")).as(as).startsWith("No pilot was started" + refused[3])
+                    .doesNotContain("ratePerSecond");
+        }
+        as("erin").get("/api/v1/experiments/" + id + "/pilot").then().statusCode(404);
     }
 
     private static long draft(String name, String task, int control, int treatment) {

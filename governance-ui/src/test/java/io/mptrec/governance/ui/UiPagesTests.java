@@ -532,7 +532,7 @@ class UiPagesTests {
         erin.get("/ui/experiments/" + id);
         Response rows = erin.post("/ui/experiments/" + id + "/pilot", "rows", "99999999999", "label", "income");
         assertThat(rows.statusCode()).isEqualTo(400);
-        assertThat(rows.asString()).contains("Rows: a whole number, got &#39;99999999999&#39;")
+        assertThat(rows.asString()).contains("No pilot was started (rows): a whole number, got &#39;99999999999&#39;")
                 .doesNotContain("security token");
         as("erin").get("/api/v1/experiments/" + id + "/pilot").then().statusCode(404);
 

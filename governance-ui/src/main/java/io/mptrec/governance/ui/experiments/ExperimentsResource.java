@@ -125,12 +125,25 @@ public class ExperimentsResource {
      * What was typed into the experiment page's forms, shown again with a refusal of one of them; null where nothing
      * was (the form's default then).
      */
-    public record Typed(String reason, String ramp, String rampReason) {
-        static final Typed NOTHING = new Typed(null, null, null);
+    public record Typed(String reason, String ramp, String rampReason, String rows, String label, String rate) {
+        static final Typed NOTHING = new Typed(null, null, null, null, null, null);
+
+        static Typed action(String reason) {
+            return new Typed(reason, null, null, null, null, null);
+        }
+
+        static Typed ramp(String ramp, String reason) {
+            return new Typed(null, ramp, reason, null, null, null);
+        }
+
+        static Typed pilot(String rows, String label, String rate) {
+            return new Typed(null, null, null, rows, label, rate);
+        }
     }
 
     /** The experiment page's words for the fields a refusal of its forms may name. */
-    private static final Map<String, String> LABELS = Map.of("reason", "reason", "ramp", "ramp");
+    private static final Map<String, String> LABELS = Map.of("reason", "reason", "ramp", "ramp", "rows", "rows",
+            "rate", "requests per second", "ratePerSecond", "requests per second", "label", "outcome label");
 
     /** One metric over time: heading facts, the latest values in words (the chart's text alternative) and the spec. */
     public record TrendChart(String metric, String kind, String role, String latest, String chart) {
@@ -218,7 +231,7 @@ public class ExperimentsResource {
                         ? ApiException.badRequest("invalid-input", InPercent.ramp(ramp), "ramp") : e;
             }
         } catch (ApiException e) {
-            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, new Typed(null, ramp, reason));
+            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, Typed.ramp(ramp, reason));
         }
         return Pages.seeOther("/ui/experiments/" + key + "?done=ramp-now-" + ramp.strip() + "-percent");
     }
@@ -294,7 +307,7 @@ public class ExperimentsResource {
                 default -> experiments.stopView(key, viewer.getName(), why);
             }
         } catch (ApiException e) {
-            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, new Typed(reason, null, null));
+            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, Typed.action(reason));
         }
         String done = action.endsWith("p") ? action + "ped" : action.endsWith("e") ? action + "d" : action + "ed";
         return Pages.seeOther("/ui/experiments/" + key + "?done=" + done);
@@ -304,15 +317,20 @@ public class ExperimentsResource {
     @Path("{id}/pilot")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Requires(value = Permission.RUN_EXPERIMENTS, action = "run a pilot")
-    public RestResponse<Object> startPilot(@RestPath String id, @RestForm("rows") String rowsText,
-                                             @RestForm String rate, @RestForm String label) {
+    public RestResponse<?> startPilot(@RestPath String id, @RestForm String rows, @RestForm String rate,
+                                      @RestForm String label) {
         long key = id(id);
-        Integer rows = FormNumbers.whole(rowsText, "rows", "Rows");
-        if (rows == null || rows < 1) {
-            throw ApiException.badRequest("invalid-input", "a pilot needs a number of rows (1 or more)", "rows");
+        try {
+            Integer count = FormNumbers.whole(rows, "rows", "Rows");
+            if (count == null) {
+                throw ApiException.badRequest("invalid-input", "required", "rows");
+            }
+            Double perSecond = FormNumbers.decimal(rate, "rate", "Requests per second");
+            pilot.start(key, new PilotRequest(count, perSecond, 1L, blank(label) ? null : label.strip()),
+                    viewer.getName());
+        } catch (ApiException e) {
+            return refused(Refusal.of(e, "No pilot was started", LABELS), key, Typed.pilot(rows, label, rate));
         }
-        Double perSecond = FormNumbers.decimal(rate, "rate", "Requests per second");
-        pilot.start(key, new PilotRequest(rows, perSecond, 1L, blank(label) ? null : label.strip()), viewer.getName());
         return Pages.seeOther("/ui/experiments/" + key + "?done=pilot-started");
     }
 
