@@ -588,6 +588,67 @@ class UiPagesTests {
         });
     }
 
+    /**
+     * A RUNNING pilot is cancelled from the experiment page by whoever may run experiments (the pilot service's cancel,
+     * as the API's DELETE .../pilot): the button only while it runs and only for them; a pilot that has ended is
+     * refused on the page.
+     */
+    @Test
+    void shouldCancelARunningPilotFromTheExperimentPage() {
+        String task = "ui-pilot-cancel";
+        assertThat(uploadEncoder(io.mptrec.governance.ab.CensusArtifacts.encoder()).statusCode()).isIn(200, 201);
+        int v1 = io.mptrec.governance.Api.released(task, io.mptrec.governance.ab.CensusArtifacts.income(task, 1));
+        int v2 = io.mptrec.governance.Api.approved(task, io.mptrec.governance.ab.CensusArtifacts.income(task, 2));
+        long id = as("erin").contentType("application/json").body(Map.of("name", "ui-pilot-cancel", "task", task,
+                        "arms", List.of(Map.of("name", "control", "version", v1, "weight", 0.5),
+                                Map.of("name", "treatment", "version", v2, "weight", 0.5))))
+                .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
+        String experiment = "/ui/experiments/" + id;
+        UiSession erin = UiSession.signIn("erin");
+        assertThat(erin.get(experiment).asString()).doesNotContain("id=\"pilot-cancel\"");
+        // 1,000 rows at 2 a second: running for minutes unless cancelled
+        erin.post(experiment + "/pilot", "rows", "1000", "rate", "2", "label", "income").then().statusCode(303);
+
+        String page = erin.get(experiment).asString();
+        assertThat(page).contains("Pilot RUNNING").contains("id=\"pilot-cancel\"");
+        String form = page.substring(page.indexOf("id=\"pilot-cancel\""));
+        assertThat(form.substring(0, form.indexOf("</form>"))).contains("name=\"csrf-token\"")
+                .contains(">Cancel pilot<");
+        for (String reader : List.of("carol", "dave")) {
+            UiSession session = UiSession.signIn(reader);
+            assertThat(session.get(experiment).asString()).as(reader).contains("Pilot RUNNING")
+                    .doesNotContain("id=\"pilot-cancel\"");
+            Response refused = session.post(experiment + "/pilot/cancel");
+            assertThat(refused.statusCode()).as(reader).isEqualTo(403);
+            assertThat(refused.asString()).as(reader).contains("may not cancel a pilot");
+        }
+        as("erin").get("/api/v1/experiments/" + id + "/pilot").then()
+                .body("state", org.hamcrest.Matchers.equalTo("RUNNING"));
+
+        Response cancel = erin.post(experiment + "/pilot/cancel");
+        assertThat(cancel.statusCode()).as(cancel.asString()).isEqualTo(303);
+        assertThat(cancel.getHeader("Location")).endsWith(experiment + "?done=pilot-cancelled");
+        String state = "RUNNING";
+        for (int i = 0; i < 100 && "RUNNING".equals(state); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            state = as("erin").get("/api/v1/experiments/" + id + "/pilot").then().extract().path("state");
+        }
+        assertThat(state).isEqualTo("CANCELLED");
+        as("erin").get("/api/v1/experiments/" + id + "/pilot").then()
+                .body("error", org.hamcrest.Matchers.equalTo("cancelled by erin"));
+        assertThat(erin.get(experiment).asString()).contains("Pilot CANCELLED").doesNotContain("id=\"pilot-cancel\"");
+        Response ended = erin.post(experiment + "/pilot/cancel");
+        assertThat(ended.statusCode()).isEqualTo(409);
+        assertThat(ended.asString()).contains("<h1>Experiment ui-pilot-cancel")
+                .contains("Nothing was changed: the pilot of experiment " + id + " is CANCELLED.");
+        as("dave").get("/api/v1/audit?task=" + task + "&action=PILOT_CANCEL").then().statusCode(200)
+                .body("items.actor", org.hamcrest.Matchers.contains("erin"));
+    }
+
     private static Response uploadCovariates(UiSession session, long experiment, String csv) {
         return uploadCovariates(session, experiment, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -334,6 +334,25 @@ public class ExperimentsResource {
         return Pages.seeOther("/ui/experiments/" + key + "?done=pilot-started");
     }
 
+    /**
+     * Cancels the experiment's running pilot through the pilot service, as the API's
+     * {@code DELETE /api/v1/experiments/{id}/pilot} does: it ends within a second, keeping what it stored; a pilot that
+     * has ended is refused on the page.
+     */
+    @POST
+    @Path("{id}/pilot/cancel")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Requires(value = Permission.RUN_EXPERIMENTS, action = "cancel a pilot")
+    public RestResponse<?> cancelPilot(@RestPath String id) {
+        long key = id(id);
+        try {
+            pilot.cancel(key, viewer.getName());
+        } catch (ApiException e) {
+            return refused(Refusal.of(e, "Nothing was changed", LABELS), key, Typed.NOTHING);
+        }
+        return Pages.seeOther("/ui/experiments/" + key + "?done=pilot-cancelled");
+    }
+
     /** CUPED: pre-period values from a CSV file ({@link CovariateCsv}); all or nothing, as the API's batch. */
     @POST
     @Path("{id}/covariates")
