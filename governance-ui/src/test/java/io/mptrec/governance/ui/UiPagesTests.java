@@ -649,6 +649,35 @@ class UiPagesTests {
                 .body("items.actor", org.hamcrest.Matchers.contains("erin"));
     }
 
+    /**
+     * A percentage in hundredths is the share typed, on the create and the ramp form: 0.07 % was divided into
+     * 7.000000000000001E-4, which the experiment service refuses (steps of 0.0001), as it did 2,760 of the 10,001
+     * hundredths from 0 to 100.
+     */
+    @Test
+    void shouldTakeAPercentageInHundredthsAsTheShareTyped() {
+        String task = "ui-percent";
+        int v1 = io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 75));
+        int v2 = io.mptrec.governance.Api.approved(task, TestArtifacts.prompt(ENCODER, task, 76));
+        UiSession erin = UiSession.signIn("erin");
+        erin.get("/ui/experiments/new");
+        Response created = erin.post("/ui/experiments", "name", "ui-percent", "task", task, "control",
+                Integer.toString(v1), "treatment", Integer.toString(v2), "treatmentShare", "0.07", "ramp", "0.07",
+                "guardrailMetric", "latency", "guardrailMargin", "0.07");
+        assertThat(created.statusCode()).as(created.asString()).isEqualTo(303);
+        long id = Long.parseLong(created.getHeader("Location").replaceAll(".*/experiments/(\\d+).*", "$1"));
+        io.restassured.path.json.JsonPath e = as("erin").get("/api/v1/experiments/" + id).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(e.getDouble("ramp")).isEqualTo(0.0007);
+        assertThat(e.getDouble("arms[1].weight")).isEqualTo(0.0007);
+        assertThat(e.getDouble("guardrails[0].margin")).isEqualTo(0.0007);
+        erin.get("/ui/experiments/" + id);
+        Response ramp = erin.post("/ui/experiments/" + id + "/ramp", "ramp", "0.14");
+        assertThat(ramp.statusCode()).as(ramp.asString()).isEqualTo(303);
+        assertThat(as("erin").get("/api/v1/experiments/" + id).then().extract().jsonPath().getDouble("ramp"))
+                .isEqualTo(0.0014);
+    }
+
     private static Response uploadCovariates(UiSession session, long experiment, String csv) {
         return uploadCovariates(session, experiment, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

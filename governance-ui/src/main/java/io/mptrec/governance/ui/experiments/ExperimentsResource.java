@@ -220,12 +220,12 @@ public class ExperimentsResource {
     public RestResponse<?> changeRamp(@RestPath String id, @RestForm String ramp, @RestForm String reason) {
         long key = id(id);
         try {
-            Double percent = FormNumbers.decimal(ramp, "ramp", "Ramp");
-            if (percent == null) {
+            Double share = FormNumbers.share(ramp, "ramp", "Ramp");
+            if (share == null) {
                 throw ApiException.badRequest("invalid-input", InPercent.ramp(ramp), "ramp");
             }
             try {
-                experiments.changeRampView(key, percent / 100.0, viewer.actor(), blank(reason) ? null : reason.strip());
+                experiments.changeRampView(key, share, viewer.actor(), blank(reason) ? null : reason.strip());
             } catch (ApiException e) {
                 throw "ramp".equals(e.problem().field())
                         ? ApiException.badRequest("invalid-input", InPercent.ramp(ramp), "ramp") : e;

@@ -43,10 +43,10 @@ public record NewExperiment(String name, String task, String control, String tre
     CreateExperiment request() {
         Integer controlVersion = FormNumbers.whole(control, "control", label("control"));
         Integer treatmentVersion = FormNumbers.whole(treatment, "treatment", label("treatment"));
-        Double share = FormNumbers.decimal(treatmentShare, "treatmentShare", label("treatmentShare"));
-        Double rampPercent = FormNumbers.decimal(ramp, "ramp", label("ramp"));
-        Double margin = FormNumbers.decimal(guardrailMargin, "guardrailMargin", label("guardrailMargin"));
-        if (share != null && !(share > 0 && share < 100)) {
+        Double share = FormNumbers.share(treatmentShare, "treatmentShare", label("treatmentShare"));
+        Double rampShare = FormNumbers.share(ramp, "ramp", label("ramp"));
+        Double margin = FormNumbers.share(guardrailMargin, "guardrailMargin", label("guardrailMargin"));
+        if (share != null && !(share > 0 && share < 1)) {
             throw ApiException.badRequest("invalid-input", "a percentage above 0 and below 100, got "
                     + treatmentShare.strip(), "treatmentShare");
         }
@@ -60,17 +60,17 @@ public record NewExperiment(String name, String task, String control, String tre
                 .filter(k -> k.name().equals(successKind.strip())).findFirst()
                 .orElseThrow(() -> ApiException.badRequest("invalid-input", "must be one of "
                         + Arrays.toString(MetricKind.values()), "successKind"));
-        double treatmentWeight = share == null ? 0.5 : share / 100.0;
+        double treatmentWeight = share == null ? 0.5 : share;
         List<SuccessMetricSpec> success = blank(successMetric) ? List.of() : List.of(
                 new SuccessMetricSpec(successMetric.strip(), kind, NonInferiority.Direction.HIGHER_IS_BETTER));
         List<GuardrailSpec> guardrails = blank(guardrailMetric) ? List.of()
                 : List.of(new GuardrailSpec(guardrailMetric.strip(), MetricKind.MEAN,
-                NonInferiority.Direction.LOWER_IS_BETTER, margin == null ? 0.05 : margin / 100.0,
+                NonInferiority.Direction.LOWER_IS_BETTER, margin == null ? 0.05 : margin,
                 NonInferiority.MarginType.RELATIVE));
         return new CreateExperiment(name.strip(), task.strip(), null, null,
                 List.of(new ArmSpec("control", controlVersion, 1 - treatmentWeight),
                         new ArmSpec("treatment", treatmentVersion, treatmentWeight)),
-                rampPercent == null ? 1.0 : rampPercent / 100.0, success, guardrails, null, null);
+                rampShare == null ? 1.0 : rampShare, success, guardrails, null, null);
     }
 
     /**

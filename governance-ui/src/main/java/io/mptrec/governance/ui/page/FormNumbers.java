@@ -3,6 +3,7 @@ package io.mptrec.governance.ui.page;
 import io.mptrec.kernel.problem.ApiException;
 import io.mptrec.kernel.security.Names;
 
+import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +44,16 @@ public final class FormNumbers {
             return number;
         }
         throw ApiException.badRequest("invalid-input", label + ": a number, got '" + value + "'", field);
+    }
+
+    /**
+     * A percentage typed as a decimal ({@link #decimal}) as the share it stands for, or null when blank: the decimal
+     * typed moved two places (12.34 is 0.1234), not divided as a double (0.07 / 100 is 7.000000000000001E-4, which a
+     * check in steps of 0.0001 refuses).
+     */
+    public static Double share(String text, String field, String label) {
+        Double percent = decimal(text, field, label);
+        return percent == null ? null : new BigDecimal(text.strip()).movePointLeft(2).doubleValue();
     }
 
     /** The text stripped, null when blank; refused (by its code, never echoed) when it holds a control character. */
