@@ -1,6 +1,7 @@
 package io.mptrec.governance.ui.upload;
 
 import io.mptrec.governance.ui.page.Pages;
+import io.mptrec.governance.ui.page.Refusal;
 import io.mptrec.governance.ui.page.Requires;
 import io.mptrec.governance.ui.page.Viewer;
 import io.mptrec.kernel.problem.ApiException;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Upload a task prompt artifact (the zip {@code mptrec push} sends) as a task's next DRAFT version, through the same
@@ -73,21 +75,21 @@ public class UploadResource {
             return Pages.seeOther("/ui/tasks/" + name + "/versions/" + number + "?done="
                     + (upload.created() ? "uploaded-as-a-draft" : "already-stored-with-the-same-content"));
         } catch (ApiException e) {
-            String field = e.problem().field() == null ? "" : " (" + e.problem().field() + ")";
-            return refused(e.problem().status(), name, "Nothing was stored" + field + ": " + e.problem().detail() + ".");
+            return refused(Refusal.of(e, "Nothing was stored", Map.of()), name);
         } catch (ArtifactException e) {
             // the registry's own words for it, as its API gives them (no parser internals, control characters by code)
             String detail = ArtifactRefusals.problem(e).detail();
-            return refused(400, name, "Nothing was stored (artifact): not a valid task prompt artifact: " + detail);
+            return refused(Refusal.of(ApiException.badRequest("invalid-artifact", "not a valid task prompt artifact: "
+                    + detail, "artifact"), "Nothing was stored", Map.of()), name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
 
-    private RestResponse<TemplateInstance> refused(int status, String task, String error) {
-        return RestResponse.ResponseBuilder.create(RestResponse.Status.fromStatusCode(status),
-                Templates.upload(task, taskNames(), error)).build();
+    /** The form again, with the task typed and the refusal in words. */
+    private RestResponse<TemplateInstance> refused(Refusal refusal, String task) {
+        return refusal.page(Templates.upload(task, taskNames(), refusal.message()));
     }
 
     private List<String> taskNames() {
