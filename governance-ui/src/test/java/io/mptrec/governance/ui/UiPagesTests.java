@@ -6,6 +6,7 @@ import io.mptrec.model.artifact.ArtifactBundle;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.mptrec.governance.ui.page.Pages;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -230,6 +231,21 @@ class UiPagesTests {
         }
         assertThat(as("alice").get("/api/v1/audit").statusCode()).isEqualTo(403);
         assertThat(as("dave").get("/api/v1/audit").statusCode()).isEqualTo(200);
+    }
+
+    /** A notice of what was done shows only what the pages write there, not a sentence anyone may put in a link. */
+    @Test
+    void shouldShowOnlyTheNoticesThePagesWrite() {
+        String task = "ui-done-notice";
+        io.mptrec.governance.Api.released(task, TestArtifacts.prompt(ENCODER, task, 46));
+        UiSession erin = UiSession.signIn("erin");
+        String page = "/ui/tasks/" + task;
+        assertThat(erin.get(page + "?done=rolled-back-to-v1").asString()).contains("Done: rolled back to v1.");
+        String spoofed = erin.get(page + "?done=Session+expired:+sign+in+again+at+https://evil.example").asString();
+        assertThat(spoofed).doesNotContain("evil").doesNotContain("Done:");
+        assertThat(erin.get(page + "?done=sign-in-at-evil.example").asString()).doesNotContain("evil");
+        assertThat(Pages.done("ramp-now-12.5-percent")).isEqualTo("ramp now 12.5 percent");
+        assertThat(Pages.done("2-covariates-stored-0-already-there")).isEqualTo("2 covariates stored 0 already there");
     }
 
     /**

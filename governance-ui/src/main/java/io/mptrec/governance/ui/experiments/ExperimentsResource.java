@@ -208,7 +208,7 @@ public class ExperimentsResource {
     public TemplateInstance getExperiment(@RestPath String id, @RestQuery String done) {
         long key = id(id);
         Optional<PilotProgress> progress = pilot.findProgress(key);
-        return detail(key, progress.orElse(null), done == null ? null : "Done: " + done.replace('-', ' ') + ".", null,
+        return detail(key, progress.orElse(null), Pages.notice("Done: ", done), null,
                 Typed.NOTHING);
     }
 

@@ -63,7 +63,7 @@ public class LabelsResource {
     public TemplateInstance getLabels(@RestPath String task, @RestQuery String done,
                                       @RestQuery("version") String versionText) {
         Integer version = FormNumbers.whole(versionText, "version", "Version");
-        return page(task, done == null ? null : "Done: " + done.replace('-', ' ') + ".", null, null, version);
+        return page(task, Pages.notice("Done: ", done), null, null, version);
     }
 
     @POST

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.net.URI;
+import java.util.regex.Pattern;
 import java.util.UUID;
 
 /**
@@ -16,6 +17,9 @@ import java.util.UUID;
  * redirects after a successful form post (303, so a reload does not post again).
  */
 public final class Pages {
+
+    /** What the pages write after {@code ?done=}: words, names and numbers (12.5) joined by hyphens. */
+    private static final Pattern DONE = Pattern.compile("[a-z0-9_]+(-([a-z0-9_]+|[0-9]+\\.[0-9]+))*");
 
     private static final Logger LOG = Logger.getLogger(Pages.class);
 
@@ -58,6 +62,22 @@ public final class Pages {
     public static RestResponse<TemplateInstance> page(int status, String heading, String detail, String hint) {
         return RestResponse.ResponseBuilder.<TemplateInstance>create(status)
                 .entity(Templates.error(heading, detail, hint, status)).type(MediaType.TEXT_HTML).build();
+    }
+
+    /**
+     * What an action's redirect says it did ({@code ?done=released-to-production}), as words; null when the address
+     * holds none, or holds anything but what the pages write there: lower-case words, names and numbers joined by
+     * hyphens. The address is anyone's to type, and a notice on a trusted page saying "sign in again at
+     * https://..." would be theirs.
+     */
+    public static String done(String slug) {
+        return slug != null && slug.length() <= 300 && DONE.matcher(slug).matches() ? slug.replace('-', ' ') : null;
+    }
+
+    /** The notice of {@link #done}: {@code lead}, its words and a full stop; null when there is none. */
+    public static String notice(String lead, String slug) {
+        String words = done(slug);
+        return words == null ? null : lead + words + ".";
     }
 
     public static <T> RestResponse<T> seeOther(String location) {

@@ -71,7 +71,7 @@ public class ReviewsResource {
 
     @GET
     public TemplateInstance getQueue(@RestQuery String done) {
-        return Templates.queue(reviews(), done, null);
+        return Templates.queue(reviews(), Pages.done(done), null);
     }
 
     @POST

@@ -80,7 +80,7 @@ public class TasksResource {
     public TemplateInstance getTask(@RestPath String task, @RestQuery String done) {
         TaskView t = catalog.task(Names.requireName(task, "task"));
         return Templates.task(row(t), catalog.versions(t.name()),
-                done == null ? null : "Done: " + done.replace('-', ' ') + ".");
+                Pages.notice("Done: ", done));
     }
 
     @GET

@@ -110,7 +110,7 @@ public class VersionPagesResource {
         ContributionReport report = catalog.report(detail.task(), detail.number()).orElse(null);
         return Templates.detail(detail, lineage, nonInterference(ni),
                 json.write(metricChart(detail.metrics())), trail, others,
-                done == null ? null : "Done: version " + detail.number() + " " + done.replace('-', ' ') + ".",
+                Pages.notice("Done: version " + detail.number() + " ", done),
                 report, report == null ? null : json.write(attributionChart(report)),
                 report == null ? null : json.write(gateChart(report)),
                 report == null || report.attention() == null ? null : json.write(attentionChart(report)));
