@@ -67,7 +67,7 @@ class BrowserFlowTests {
             b.find(By.id("comment-" + TASK + "-" + v2)).sendKeys("lineage and metrics checked");
             b.screenshot("03-review-queue");
             b.find(By.cssSelector("#decide-" + TASK + "-" + v2 + " button[value=approve]")).click();
-            b.awaitText("main", "Done: " + TASK + "-v" + v2 + "-approved");
+            b.awaitText("main", "Done: " + TASK.replace('-', ' ') + " v" + v2 + " approved");
             b.signOut();
 
             // carol releases after reading what will change
