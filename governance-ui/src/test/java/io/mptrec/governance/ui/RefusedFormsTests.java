@@ -138,6 +138,35 @@ class RefusedFormsTests {
     }
 
     /**
+     * A comment as long as the registry takes (4,000 characters), typed in a script of two bytes a character, is
+     * 24,000 bytes once URL-encoded: the page takes it and the audit keeps it whole; one character more is the
+     * registry's refusal in the page's words, with the comment kept, not the HTTP layer's 413.
+     */
+    @Test
+    void shouldTakeAReviewCommentAsLongAsTheRegistryTakes() {
+        String task = "form-long-comment";
+        int v = uploadPrompt("pat", task, TestArtifacts.prompt(ENCODER, task, 515)).then().statusCode(201)
+                .extract().path("number");
+        transition("pat", task, v, "submit", null).then().statusCode(200);
+        String longest = "é".repeat(4000);
+        UiSession bob = UiSession.signIn("bob");
+        bob.get("/ui/reviews");
+
+        Response tooLong = bob.post("/ui/reviews/" + task + "/" + v + "/reject", "comment", longest + "é");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(notice(tooLong.asString(), "review-error-" + task + "-" + v))
+                .isEqualTo("Nothing was changed (comment): must have 1 to 4000 characters.");
+        assertThat(text(tooLong.asString(), "comment-" + task + "-" + v)).isEqualTo(longest + "é");
+
+        assertThat(bob.post("/ui/reviews/" + task + "/" + v + "/reject", "comment", longest).statusCode())
+                .isEqualTo(303);
+        List<Map<String, Object>> trail = as("dave").get("/api/v1/audit?task=" + task).then().statusCode(200)
+                .extract().path("items");
+        assertThat(trail).filteredOn(e -> "REJECT".equals(e.get("action"))).singleElement()
+                .satisfies(e -> assertThat(e.get("reason")).isEqualTo(longest));
+    }
+
+    /**
      * The experiment page's actions: a refused Start (an unreviewed arm) or Pause (a DRAFT) keeps the reason typed; a
      * refused ramp keeps the ramp and its reason as typed (not the current ramp), whether the page refused it (no
      * number) or the experiment service (out of range, finer than its steps: said in %).
