@@ -3,30 +3,73 @@ package io.mptrec.ab.analysis;
 import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.statistics.MetricData;
 
+import java.math.BigDecimal;
+
 /**
  * Sufficient statistics of one metric in one arm at the level that was randomised, the unit: over the arm's units,
  * Y is a unit's total of the metric (the sum of its KPI events' values over all its exposures) and N its exposures.
  * The database computes them in one aggregate ({@code UnitStatisticsReader}); {@link #plus(double, long)} adds one
  * unit in Java (the time series' deltas, the simulations).
  *
+ * <p>The Y sums are of Y less {@code shift} (a MEAN) or less {@code shift} N (a RATIO), a constant near the metric's
+ * mean that the readers choose, so that the variance is not lost to cancellation ({@link MetricData.Mean}); a
+ * PROPORTION reads only {@code positives}.
+ *
  * @param units     units in the arm
  * @param positives units whose total is > 0
  */
 public record UnitTotals(long units, double sumY, double sumYSquares, long positives, double sumN,
-                         double sumNSquares, double sumYN) {
+                         double sumNSquares, double sumYN, double shift) {
 
-    public static final UnitTotals NONE = new UnitTotals(0, 0, 0, 0, 0, 0, 0);
+    public static final UnitTotals NONE = new UnitTotals(0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** These totals with one more unit whose total is {@code y} over {@code exposures} exposures. */
-    public UnitTotals plus(double y, long exposures) {
-        return new UnitTotals(units + 1, sumY + y, sumYSquares + y * y, positives + (y > 0 ? 1 : 0),
-                sumN + exposures, sumNSquares + (double) exposures * exposures, sumYN + y * exposures);
+    /** Sums of Y itself (no shift). */
+    public UnitTotals(long units, double sumY, double sumYSquares, long positives, double sumN, double sumNSquares,
+                      double sumYN) {
+        this(units, sumY, sumYSquares, positives, sumN, sumNSquares, sumYN, 0);
     }
 
-    /** The sums of two disjoint sets of units (or of two sets of changes to the same units' sums). */
+    /** No unit yet, with the shift of the sums to come. */
+    public static UnitTotals none(double shift) {
+        return new UnitTotals(0, 0, 0, 0, 0, 0, 0, shift);
+    }
+
+    /**
+     * From the exact sums of Y itself (the database's NUMERIC aggregates, or their changes), the sums of Y less
+     * {@code shift} (times N for a ratio), computed exactly and rounded once: rounded first, sums of squares near
+     * 1e18 would leave nothing of a spread of a few units.
+     */
+    public static UnitTotals shifted(MetricKind kind, double shift, long units, BigDecimal sumY,
+                                     BigDecimal sumYSquares, long positives, BigDecimal sumN, BigDecimal sumNSquares,
+                                     BigDecimal sumYN) {
+        BigDecimal c = new BigDecimal(shift);
+        // Y - c w, w = 1 a unit (a mean) or its exposures N (a ratio)
+        boolean ratio = kind == MetricKind.RATIO;
+        BigDecimal sumW = ratio ? sumN : BigDecimal.valueOf(units);
+        BigDecimal sumWSquares = ratio ? sumNSquares : BigDecimal.valueOf(units);
+        BigDecimal sumYW = ratio ? sumYN : sumY;
+        BigDecimal sumNW = ratio ? sumNSquares : sumN;
+        BigDecimal squares = sumYSquares.subtract(c.multiply(sumYW).multiply(BigDecimal.valueOf(2)))
+                .add(c.multiply(c).multiply(sumWSquares));
+        return new UnitTotals(units, sumY.subtract(c.multiply(sumW)).doubleValue(), squares.doubleValue(), positives,
+                sumN.doubleValue(), sumNSquares.doubleValue(), sumYN.subtract(c.multiply(sumNW)).doubleValue(), shift);
+    }
+
+    /** These totals with one more unit whose total (less the shift) is {@code y} over {@code exposures} exposures. */
+    public UnitTotals plus(double y, long exposures) {
+        return new UnitTotals(units + 1, sumY + y, sumYSquares + y * y, positives + (y > 0 ? 1 : 0),
+                sumN + exposures, sumNSquares + (double) exposures * exposures, sumYN + y * exposures, shift);
+    }
+
+    /**
+     * The sums of two disjoint sets of units (or of two sets of changes to the same units' sums), of one shift.
+     */
     public UnitTotals plus(UnitTotals o) {
+        if (Double.compare(shift, o.shift) != 0) {
+            throw new IllegalArgumentException("shift: sums less " + o.shift + " added to sums less " + shift);
+        }
         return new UnitTotals(units + o.units, sumY + o.sumY, sumYSquares + o.sumYSquares, positives + o.positives,
-                sumN + o.sumN, sumNSquares + o.sumNSquares, sumYN + o.sumYN);
+                sumN + o.sumN, sumNSquares + o.sumNSquares, sumYN + o.sumYN, shift);
     }
 
     /**
@@ -42,14 +85,15 @@ public record UnitTotals(long units, double sumY, double sumYSquares, long posit
             case PROPORTION -> units >= 1 ? new MetricData.Proportion(units, Math.min(units, Math.max(0, positives)))
                     : null;
             // rounding in the time series' running differences may leave a tiny negative where every value was 0
-            case MEAN -> units >= 2 ? new MetricData.Mean(units, sumY, Math.max(0.0, sumYSquares)) : null;
+            case MEAN -> units >= 2 ? new MetricData.Mean(units, sumY, Math.max(0.0, sumYSquares), shift) : null;
             case RATIO -> units >= 2 && sumN > 0
-                    ? new MetricData.Ratio(units, sumY, Math.max(0.0, sumYSquares), sumN, sumNSquares, sumYN) : null;
+                    ? new MetricData.Ratio(units, sumY, Math.max(0.0, sumYSquares), sumN, sumNSquares, sumYN, shift)
+                    : null;
         };
     }
 
     private boolean finite() {
         return Double.isFinite(sumY) && Double.isFinite(sumYSquares) && Double.isFinite(sumN)
-                && Double.isFinite(sumNSquares) && Double.isFinite(sumYN);
+                && Double.isFinite(sumNSquares) && Double.isFinite(sumYN) && Double.isFinite(shift);
     }
 }

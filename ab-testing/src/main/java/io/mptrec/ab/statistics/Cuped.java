@@ -24,15 +24,23 @@ public final class Cuped {
     }
 
     /**
-     * Sums of one arm: Y is the metric in the experiment, X the same unit's pre-period covariate.
+     * Sums of one arm: Y is the metric in the experiment, X the same unit's pre-period covariate; the sums are of Y
+     * less {@code shiftY} and X less {@code shiftX}, constants near their means that keep the centred sums exact (see
+     * {@link MetricData.Mean}); every arm has the same.
      */
     public record CovariateData(long count, double sumY, double sumYSquares, double sumX, double sumXSquares,
-                                double sumXY) {
+                                double sumXY, double shiftY, double shiftX) {
 
         public CovariateData {
             if (count < 2) {
                 throw new IllegalArgumentException("count: must be >= 2, got " + count);
             }
+        }
+
+        /** Sums of Y and X themselves (no shift). */
+        public CovariateData(long count, double sumY, double sumYSquares, double sumX, double sumXSquares,
+                             double sumXY) {
+            this(count, sumY, sumYSquares, sumX, sumXSquares, sumXY, 0, 0);
         }
 
         double centredXX() {
@@ -77,7 +85,8 @@ public final class Cuped {
      *                          {@code sumYWithCovariate} run over those units only
      */
     public record PartialCovariateData(long count, double sumY, double sumYSquares, long withCovariate, double sumX,
-                                       double sumXSquares, double sumXY, double sumYWithCovariate) {
+                                       double sumXSquares, double sumXY, double sumYWithCovariate, double shiftY,
+                                       double shiftX) {
 
         public PartialCovariateData {
             if (count < 2) {
@@ -88,11 +97,17 @@ public final class Cuped {
             }
         }
 
-        /** The same arm with every missing covariate set to {@code m}. */
+        /** Sums of Y and X themselves (no shift). */
+        public PartialCovariateData(long count, double sumY, double sumYSquares, long withCovariate, double sumX,
+                                    double sumXSquares, double sumXY, double sumYWithCovariate) {
+            this(count, sumY, sumYSquares, withCovariate, sumX, sumXSquares, sumXY, sumYWithCovariate, 0, 0);
+        }
+
+        /** The same arm with every missing covariate (less the shift) set to {@code m}. */
         CovariateData imputed(double m) {
             long missing = count - withCovariate;
             return new CovariateData(count, sumY, sumYSquares, sumX + missing * m, sumXSquares + missing * m * m,
-                    sumXY + m * (sumY - sumYWithCovariate));
+                    sumXY + m * (sumY - sumYWithCovariate), shiftY, shiftX);
         }
     }
 
@@ -124,6 +139,10 @@ public final class Cuped {
         double sumX = 0;
         long n = 0;
         for (CovariateData a : arms) {
+            if (Double.compare(a.shiftY(), arms.get(0).shiftY()) != 0
+                    || Double.compare(a.shiftX(), arms.get(0).shiftX()) != 0) {
+                throw new IllegalArgumentException("arms: sums of different shifts");
+            }
             sxy += a.centredXY();
             sxx += a.centredXX();
             sumX += a.sumX();
@@ -134,7 +153,7 @@ public final class Cuped {
         double covariateMean = sumX / n;
         List<AdjustedArm> adjusted = new ArrayList<>();
         for (CovariateData a : arms) {
-            double meanY = a.sumY() / a.count();
+            double meanY = a.shiftY() + a.sumY() / a.count();
             double meanX = a.sumX() / a.count();
             double variance = Math.max(0, a.centredYY() / (a.count() - 1));
             double adjustedVariance = Math.max(0,
@@ -143,6 +162,6 @@ public final class Cuped {
             adjusted.add(new AdjustedArm(a.count(), meanY, variance, meanY - theta * (meanX - covariateMean),
                     adjustedVariance, reduction));
         }
-        return new Result(theta, covariateMean, List.copyOf(adjusted));
+        return new Result(theta, arms.get(0).shiftX() + covariateMean, List.copyOf(adjusted));
     }
 }

@@ -45,34 +45,49 @@ public sealed interface MetricData permits MetricData.Proportion, MetricData.Mea
     }
 
     /**
-     * A continuous metric from its sums: count, sum and sum of squares of the per-unit values.
+     * A continuous metric from its sums: count, sum and sum of squares of the per-unit values less {@code shift}.
+     * The shift keeps the variance exact: from raw sums, {@code sum(y^2) - n mean^2} cancels to nothing when the
+     * values are large beside their spread (1e9 give or take a few units: 1e18 against a spread of 1e0 is past a
+     * double's 16 digits), while centred near the mean the same formula loses nothing. Any shift is correct; one near
+     * the mean is accurate.
      */
-    record Mean(long count, double sum, double sumOfSquares) implements MetricData {
+    record Mean(long count, double sum, double sumOfSquares, double shift) implements MetricData {
 
         public Mean {
             if (count < 2) {
                 throw new IllegalArgumentException("count: a variance needs count >= 2, got " + count);
             }
-            if (!Double.isFinite(sum) || !Double.isFinite(sumOfSquares) || sumOfSquares < 0) {
+            if (!Double.isFinite(sum) || !Double.isFinite(sumOfSquares) || sumOfSquares < 0
+                    || !Double.isFinite(shift)) {
                 throw new IllegalArgumentException("sumOfSquares: sums must be finite and sumOfSquares >= 0");
             }
         }
 
-        /** From a mean and an unbiased variance (e.g. CUPED-adjusted values). */
+        /** Raw sums (no shift). */
+        public Mean(long count, double sum, double sumOfSquares) {
+            this(count, sum, sumOfSquares, 0);
+        }
+
+        /** From a mean and an unbiased variance (e.g. CUPED-adjusted values), centred at the mean. */
         public static Mean of(long count, double mean, double variance) {
-            return new Mean(count, count * mean, (count - 1) * variance + count * mean * mean);
+            return new Mean(count, 0, (count - 1) * variance, mean);
+        }
+
+        /** The same values' sums less {@code other} instead of this shift. */
+        public Mean shiftedTo(double other) {
+            double d = shift - other;
+            return new Mean(count, sum + count * d, Math.max(0.0, sumOfSquares + 2 * d * sum + count * d * d), other);
         }
 
         @Override
         public double mean() {
-            return sum / count;
+            return shift + sum / count;
         }
 
         @Override
         public double variance() {
-            double m = mean();
-            // (sumSq - n m^2)/(n - 1); clamp tiny negatives caused by cancellation.
-            return Math.max(0.0, (sumOfSquares - count * m * m) / (count - 1));
+            // clamp tiny negatives left by rounding
+            return Math.max(0.0, (sumOfSquares - sum * (sum / count)) / (count - 1));
         }
     }
 
@@ -84,30 +99,43 @@ public sealed interface MetricData permits MetricData.Proportion, MetricData.Mea
      * <pre>
      *   variance = (sum(Y^2) - 2 R sum(YN) + R^2 sum(N^2)) / ((n - 1) N̄^2),   Var(R) = variance / n.
      * </pre>
+     * The Y sums are of Y less {@code shift} N, for the reason {@link Mean} gives: Y - R N is the same with either.
      */
-    record Ratio(long count, double sumY, double sumYSquares, double sumN, double sumNSquares, double sumYN)
-            implements MetricData {
+    record Ratio(long count, double sumY, double sumYSquares, double sumN, double sumNSquares, double sumYN,
+                 double shift) implements MetricData {
 
         public Ratio {
             if (count < 2) {
                 throw new IllegalArgumentException("count: a variance needs count >= 2, got " + count);
             }
             if (!(sumN > 0) || !Double.isFinite(sumN) || !Double.isFinite(sumY) || !Double.isFinite(sumYSquares)
-                    || !Double.isFinite(sumNSquares) || !Double.isFinite(sumYN)) {
+                    || !Double.isFinite(sumNSquares) || !Double.isFinite(sumYN) || !Double.isFinite(shift)) {
                 throw new IllegalArgumentException("sumN: sums must be finite and sumN > 0");
             }
         }
 
+        /** Raw sums (no shift). */
+        public Ratio(long count, double sumY, double sumYSquares, double sumN, double sumNSquares, double sumYN) {
+            this(count, sumY, sumYSquares, sumN, sumNSquares, sumYN, 0);
+        }
+
+        /** The same units' sums with Y less {@code other} N instead of this shift. */
+        public Ratio shiftedTo(double other) {
+            double d = shift - other;
+            return new Ratio(count, sumY + d * sumN, Math.max(0.0, sumYSquares + 2 * d * sumYN + d * d * sumNSquares),
+                    sumN, sumNSquares, sumYN + d * sumNSquares, other);
+        }
+
         @Override
         public double mean() {
-            return sumY / sumN;
+            return shift + sumY / sumN;
         }
 
         @Override
         public double variance() {
-            double r = mean();
+            double r = sumY / sumN;
             double meanN = sumN / count;
-            // sum over units of (Y - R N)^2; clamp tiny negatives caused by cancellation.
+            // sum over units of (Y - R N)^2; clamp tiny negatives left by rounding
             double residuals = Math.max(0.0, sumYSquares - 2 * r * sumYN + r * r * sumNSquares);
             return residuals / ((count - 1) * meanN * meanN);
         }

@@ -120,15 +120,17 @@ public final class SequentialTest {
         return pooled(arm, other).variance() / arm.count();
     }
 
-    /** Both arms' units as one sample. */
+    /** Both arms' units as one sample (the second arm's sums moved to the first's shift). */
     private static MetricData pooled(MetricData a, MetricData b) {
-        if (a instanceof MetricData.Mean x && b instanceof MetricData.Mean y) {
-            return new MetricData.Mean(x.count() + y.count(), x.sum() + y.sum(), x.sumOfSquares() + y.sumOfSquares());
+        if (a instanceof MetricData.Mean x && b instanceof MetricData.Mean other) {
+            MetricData.Mean y = other.shiftedTo(x.shift());
+            return new MetricData.Mean(x.count() + y.count(), x.sum() + y.sum(), x.sumOfSquares() + y.sumOfSquares(),
+                    x.shift());
         }
         MetricData.Ratio x = (MetricData.Ratio) a;
-        MetricData.Ratio y = (MetricData.Ratio) b;
+        MetricData.Ratio y = ((MetricData.Ratio) b).shiftedTo(x.shift());
         return new MetricData.Ratio(x.count() + y.count(), x.sumY() + y.sumY(), x.sumYSquares() + y.sumYSquares(),
-                x.sumN() + y.sumN(), x.sumNSquares() + y.sumNSquares(), x.sumYN() + y.sumYN());
+                x.sumN() + y.sumN(), x.sumNSquares() + y.sumNSquares(), x.sumYN() + y.sumYN(), x.shift());
     }
 
     /**

@@ -154,6 +154,56 @@ class CupedTests {
     }
 
     /** Box-Muller from a seeded generator (SplittableRandom has no nextGaussian on Java 17). */
+    /**
+     * Y and X near 1e9, a few units apart: from sums less shifts near their means (as the results read them) CUPED
+     * finds what it finds on the same data without the 1e9 (theta, the variances, the means less 1e9); from raw sums
+     * of squares (1e18 each, a spread of a few units) nothing of the spread would be left.
+     */
+    @Test
+    void shouldAdjustValuesLargeBesideTheirSpreadFromShiftedSums() {
+        SplittableRandom random = new SplittableRandom(2026L);
+        double level = 1e9;
+        double shiftY = level + 6;
+        double shiftX = level + 5;
+        int perArm = 2_000;
+        double[][] small = new double[2][5];
+        double[][] shifted = new double[2][5];
+        for (int i = 0; i < 2 * perArm; i++) {
+            int arm = i < perArm ? 0 : 1;
+            double x = 5 + 2 * gaussian(random);
+            double value = 2 + 0.8 * x + 0.3 * arm + gaussian(random);
+            add(small[arm], value, x);
+            add(shifted[arm], level + value - shiftY, level + x - shiftX);
+        }
+        Cuped.Result reference = Cuped.adjust(List.of(data(perArm, small[0], 0, 0), data(perArm, small[1], 0, 0)));
+        Cuped.Result large = Cuped.adjust(List.of(data(perArm, shifted[0], shiftY, shiftX),
+                data(perArm, shifted[1], shiftY, shiftX)));
+
+        assertThat(large.theta()).isCloseTo(reference.theta(), within(1e-6));
+        assertThat(large.covariateMean() - level).isCloseTo(reference.covariateMean(), within(1e-6));
+        for (int a = 0; a < 2; a++) {
+            Cuped.AdjustedArm expected = reference.arms().get(a);
+            Cuped.AdjustedArm actual = large.arms().get(a);
+            assertThat(actual.mean() - level).isCloseTo(expected.mean(), within(1e-6));
+            assertThat(actual.adjustedMean() - level).isCloseTo(expected.adjustedMean(), within(1e-6));
+            assertThat(actual.variance()).isCloseTo(expected.variance(), within(1e-6));
+            assertThat(actual.adjustedVariance()).isCloseTo(expected.adjustedVariance(), within(1e-6));
+            assertThat(actual.adjustedVariance()).isBetween(0.9, 1.1);
+        }
+    }
+
+    private static void add(double[] sums, double y, double x) {
+        sums[0] += y;
+        sums[1] += y * y;
+        sums[2] += x;
+        sums[3] += x * x;
+        sums[4] += x * y;
+    }
+
+    private static Cuped.CovariateData data(int count, double[] sums, double shiftY, double shiftX) {
+        return new Cuped.CovariateData(count, sums[0], sums[1], sums[2], sums[3], sums[4], shiftY, shiftX);
+    }
+
     static double gaussian(SplittableRandom random) {
         double u1 = 1 - random.nextDouble();
         double u2 = random.nextDouble();

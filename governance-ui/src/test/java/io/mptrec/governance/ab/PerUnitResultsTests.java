@@ -56,6 +56,7 @@ class PerUnitResultsTests {
         int exposures;
         double clicks;
         double spend;
+        double balance;
         boolean purchased;
     }
 
@@ -83,6 +84,13 @@ class PerUnitResultsTests {
                 unit.spend += spend;
                 events.add(Map.of("eventId", request + ":click", "requestId", request, "metric", "click", "value", click));
                 events.add(Map.of("eventId", request + ":spend", "requestId", request, "metric", "spend", "value", spend));
+                if (v == 0) {
+                    // large beside its spread (a few units around 1e9): a variance from raw sums of squares (1e18
+                    // each) would cancel to nothing
+                    unit.balance = 999_999_980 + 2.5 * (u % 7);
+                    events.add(Map.of("eventId", request + ":balance", "requestId", request, "metric", "balance",
+                            "value", unit.balance));
+                }
                 if (u % 4 == 0 && v == 0) {
                     unit.purchased = true;
                     events.add(Map.of("eventId", request + ":purchase", "requestId", request, "metric", "purchase",
@@ -131,7 +139,8 @@ class PerUnitResultsTests {
 
     /**
      * A RUNNING two-arm experiment on {@code task} (control version 1 released, treatment version 2 approved, prompts
-     * from {@code seed} and the next): success metrics purchase (PROPORTION) and click (RATIO), guardrail spend (MEAN).
+     * from {@code seed} and the next): success metrics purchase (PROPORTION) and click (RATIO), guardrails spend and
+     * balance (MEAN).
      */
     static long runningExperiment(String task, String name, int seed) {
         assertThat(Api.uploadEncoder(ENCODER).statusCode()).isIn(200, 201);
@@ -145,7 +154,8 @@ class PerUnitResultsTests {
                                 Map.of("name", "purchase", "kind", "PROPORTION", "direction", "HIGHER_IS_BETTER"),
                                 Map.of("name", "click", "kind", "RATIO", "direction", "HIGHER_IS_BETTER")),
                         "guardrails", List.of(Map.of("name", "spend", "kind", "MEAN", "direction", "HIGHER_IS_BETTER",
-                                "margin", 0.5, "marginType", "RELATIVE"))))
+                                "margin", 0.5, "marginType", "RELATIVE"), Map.of("name", "balance", "kind", "MEAN",
+                                "direction", "HIGHER_IS_BETTER", "margin", 0.5, "marginType", "RELATIVE"))))
                 .post("/api/v1/experiments").then().statusCode(201).extract().jsonPath().getLong("id");
         as("erin").contentType("application/json").body(Map.of("reason", "per-unit test"))
                 .post("/api/v1/experiments/" + id + "/start").then().statusCode(200);
@@ -177,6 +187,15 @@ class PerUnitResultsTests {
             assertThat(r.getDouble(at + "metrics.spend.standardError"))
                     .isCloseTo(Math.sqrt(variance / in.size()), within(1e-9));
 
+            // MEAN of large values: the same, to the estimate's last digits and the standard error's ninth
+            double level = in.stream().mapToDouble(u -> u.balance).average().orElseThrow();
+            double spread = in.stream().mapToDouble(u -> (u.balance - level) * (u.balance - level)).sum()
+                    / (in.size() - 1);
+            assertThat(spread).isPositive();
+            assertThat(r.getDouble(at + "metrics.balance.estimate")).isCloseTo(level, within(1e-6));
+            assertThat(r.getDouble(at + "metrics.balance.standardError"))
+                    .isCloseTo(Math.sqrt(spread / in.size()), within(1e-9));
+
             // RATIO: clicks per exposure, the delta method over units
             double clicks = in.stream().mapToDouble(u -> u.clicks).sum();
             double shown = in.stream().mapToDouble(u -> u.exposures).sum();
@@ -197,7 +216,7 @@ class PerUnitResultsTests {
         // The time series reads the same units: its last point is the results
         JsonPath s = as("dave").get("/api/v1/experiments/" + id + "/results/timeseries?buckets=5").then()
                 .statusCode(200).extract().jsonPath().using(DOUBLES);
-        for (String metric : List.of("purchase", "click", "spend")) {
+        for (String metric : List.of("purchase", "click", "spend", "balance")) {
             for (int a = 0; a < 2; a++) {
                 Map<String, Object> last = s.getMap("metrics.find { it.metric == '" + metric + "' }.arms[" + a
                         + "].points[-1]");

@@ -2,6 +2,8 @@ package io.mptrec.ab.results.service;
 
 import jakarta.persistence.EntityManager;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 
 /** The results' aggregate SQL, read the same way by the results and the time series: rows of numbers. */
@@ -23,6 +25,20 @@ final class NativeRows {
     /** An aggregate as a long; an empty SUM (null) is 0. */
     static long lng(Object o) {
         return o == null ? 0 : ((Number) o).longValue();
+    }
+
+    /** An aggregate as an exact number (a NUMERIC sum as it is stored); an empty SUM (null) is 0. */
+    static BigDecimal dec(Object o) {
+        if (o == null) {
+            return BigDecimal.ZERO;
+        }
+        if (o instanceof BigDecimal d) {
+            return d;
+        }
+        if (o instanceof Double || o instanceof Float) {
+            return new BigDecimal(((Number) o).doubleValue());
+        }
+        return o instanceof BigInteger i ? new BigDecimal(i) : BigDecimal.valueOf(((Number) o).longValue());
     }
 
     /** An aggregate as a double; an empty SUM (null) is 0. */

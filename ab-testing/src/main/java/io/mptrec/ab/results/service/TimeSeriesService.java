@@ -5,6 +5,7 @@ import io.mptrec.ab.analysis.ExperimentDesign;
 import io.mptrec.ab.analysis.UnitTotals;
 import io.mptrec.ab.events.EventLogs;
 import io.mptrec.ab.experiment.Experiment;
+import io.mptrec.ab.experiment.MetricKind;
 import io.mptrec.ab.kpi.KpiValues;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.ExperimentTimeSeries.ArmPoint;
@@ -20,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.mptrec.ab.results.service.NativeRows.dbl;
+import static io.mptrec.ab.results.service.NativeRows.dec;
 import static io.mptrec.ab.results.service.NativeRows.lng;
 import static io.mptrec.ab.results.service.NativeRows.rows;
 
@@ -118,7 +120,7 @@ public class TimeSeriesService {
         Map<String, Map<String, UnitTotals[]>> aggregated = aggregates ? aggregatedTotals(design, from, width, n) : null;
         for (ExperimentDesign.Metric m : design.metrics()) {
             Map<String, UnitTotals[]> byArm = aggregates ? aggregated.get(m.name())
-                    : cumulativeTotals(design, m.name(), from, width, n);
+                    : cumulativeTotals(design, m, from, width, n);
             List<ArmSeries> arms = new ArrayList<>();
             for (ExperimentDesign.Arm arm : design.arms()) {
                 UnitTotals[] c = byArm.get(arm.name());
@@ -155,10 +157,11 @@ public class TimeSeriesService {
     /**
      * One metric: per arm, the per-unit sums at the end of each bucket. Each row of the stream is one change to a
      * unit's running (N, Y), with its values after (sn, sy) and before (pn, py) the change; the effects on the sums are
-     * added per bucket, then accumulated.
+     * added per bucket, exactly (NUMERIC: a unit's Y before its events is 0, far from a shift near the mean, so that
+     * sums of squares near 1e18 come and go), then taken less the metric's shift as the results' are, and accumulated.
      */
-    private Map<String, UnitTotals[]> cumulativeTotals(ExperimentDesign design, String metric, double from,
-                                                       double width, int n) {
+    private Map<String, UnitTotals[]> cumulativeTotals(ExperimentDesign design, ExperimentDesign.Metric metric,
+                                                       double from, double width, int n) {
         String singleArm = " AND e.unit_id NOT IN (SELECT unit_id FROM exposure WHERE experiment_id = ?1 "
                 + "GROUP BY unit_id HAVING COUNT(DISTINCT arm) > 1)";
         String window = " OVER (PARTITION BY unit_id ORDER BY t, kind, seq ROWS BETWEEN UNBOUNDED PRECEDING AND ";
@@ -169,91 +172,123 @@ public class TimeSeriesService {
                 + "0, k.metric_value FROM kpi_event k JOIN exposure e ON e.request_id = k.request_id "
                 + "WHERE e.experiment_id = ?1 AND k.metric = ?2 AND "
                 + KpiValues.withinBoundSql("k.metric_value") + singleArm;
-        String running = "SELECT arm, FLOOR((t - ?3) / ?4) AS b, dn, dy, "
+        String running = "SELECT arm, b, dn, sn, pn, CAST(sy AS " + EXACT + ") AS sy, CAST(py AS " + EXACT + ") AS py "
+                + "FROM (SELECT arm, FLOOR((t - ?3) / ?4) AS b, dn, "
                 + "SUM(dn)" + window + "CURRENT ROW) AS sn, COALESCE(SUM(dn)" + window + "1 PRECEDING), 0) AS pn, "
                 + "SUM(dy)" + window + "CURRENT ROW) AS sy, COALESCE(SUM(dy)" + window + "1 PRECEDING), 0.0) AS py "
-                + "FROM (" + changes + ") c";
-        Map<String, UnitTotals[]> byArm = noChanges(design, n);
-        for (Object[] r : rows(em, "SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dy), "
-                + "SUM(sy * sy - py * py), "
-                + "SUM(CASE WHEN sy > 0 THEN 1 ELSE 0 END - CASE WHEN py > 0 THEN 1 ELSE 0 END), SUM(dn), "
-                + "SUM(sn * sn - pn * pn), SUM(sy * sn - py * pn) FROM (" + running + ") x GROUP BY arm, b",
-                design.id(), metric, from, width)) {
-            add(byArm, r, new UnitTotals(lng(r[2]), dbl(r[3]), dbl(r[4]), lng(r[5]), dbl(r[6]), dbl(r[7]),
-                    dbl(r[8])), n);
+                + "FROM (" + changes + ") c) r";
+        Map<String, ExactChange[]> byArm = exactChanges(design, n);
+        for (Object[] r : rows(em, "SELECT arm, b, SUM(CASE WHEN pn = 0 THEN 1 ELSE 0 END), SUM(dn), "
+                + "SUM(sn * sn - pn * pn), "
+                + "SUM(CASE WHEN sy > 0 THEN 1 ELSE 0 END - CASE WHEN py > 0 THEN 1 ELSE 0 END), "
+                + "SUM(sy - py), SUM(sy * sy - py * py), SUM(sy * sn - py * pn) FROM (" + running + ") x "
+                + "GROUP BY arm, b", design.id(), metric.name(), from, width)) {
+            add(byArm, r, n);
         }
-        return accumulated(byArm);
+        return totals(byArm, metric.kind(), Shifts.ofMetric(em, design.id(), metric, false));
     }
+
+    /**
+     * A unit's running Y as an exact decimal: PostgreSQL keeps a double's 15 significant digits, H2 its binary value
+     * to 20 places; either way the sums of squares of the values so rounded are exact.
+     */
+    private static final String EXACT = "NUMERIC(40, 20)";
 
     private static final String MINUTE_BUCKET = "FLOOR((epoch_minute * 60.0 - ?2) / ?3)";
 
     /**
      * Every metric from the aggregator's per-minute changes: per arm and bucket, the units' changes (units, N, N^2)
-     * with each metric's (Y > 0, Y, Y^2, YN), accumulated. One statement reads both tables, so that the units' and the
-     * metrics' sums come from one snapshot while the aggregator goes on (a batch changes both); a batch committed after
-     * the span was read falls into the first or last bucket.
+     * with each metric's (Y > 0, Y, Y^2, YN). One statement reads both tables, so that the units' and the metrics'
+     * sums come from one snapshot while the aggregator goes on (a batch changes both); a batch committed after the span
+     * was read falls into the first or last bucket. The changes are exact (NUMERIC) until each bucket's is taken less
+     * the metric's shift, as the results' sums are.
      */
     private Map<String, Map<String, UnitTotals[]>> aggregatedTotals(ExperimentDesign design, double from, double width,
                                                                      int n) {
-        Map<String, UnitTotals[]> armChanges = noChanges(design, n);
-        Map<String, Map<String, UnitTotals[]>> metricChanges = new HashMap<>();
+        Map<String, ExactChange[]> armChanges = exactChanges(design, n);
+        Map<String, Map<String, ExactChange[]>> metricChanges = new HashMap<>();
         for (ExperimentDesign.Metric m : design.metrics()) {
-            metricChanges.put(m.name(), noChanges(design, n));
+            metricChanges.put(m.name(), exactChanges(design, n));
         }
-        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", CAST(NULL AS VARCHAR(64)), SUM(units), "
-                + "CAST(SUM(sum_n) AS DOUBLE PRECISION), CAST(SUM(sum_n2) AS DOUBLE PRECISION), 0, 0.0, 0.0, 0.0 "
-                + "FROM arm_minute_aggregate WHERE experiment_id = ?1 GROUP BY 1, 2 "
-                + "UNION ALL SELECT arm, " + MINUTE_BUCKET + ", metric, 0, 0.0, 0.0, SUM(positives), CAST(SUM(sum_y) "
-                + "AS DOUBLE PRECISION), CAST(SUM(sum_y2) AS DOUBLE PRECISION), CAST(SUM(sum_yn) AS DOUBLE PRECISION) "
-                + "FROM arm_metric_minute_aggregate WHERE experiment_id = ?1 GROUP BY 1, 2, 3", design.id(), from,
-                width)) {
-            if (r[2] == null) {
-                add(armChanges, r, new UnitTotals(lng(r[3]), 0, 0, 0, dbl(r[4]), dbl(r[5]), 0), n);
-            } else if (metricChanges.containsKey((String) r[2])) {
-                add(metricChanges.get((String) r[2]), r, new UnitTotals(0, dbl(r[7]), dbl(r[8]), lng(r[6]), 0, 0,
-                        dbl(r[9])), n);
+        for (Object[] r : rows(em, "SELECT arm, " + MINUTE_BUCKET + ", SUM(units), SUM(sum_n), SUM(sum_n2), 0, 0, 0, "
+                + "0, CAST(NULL AS VARCHAR(64)) FROM arm_minute_aggregate WHERE experiment_id = ?1 GROUP BY 1, 2 "
+                + "UNION ALL SELECT arm, " + MINUTE_BUCKET + ", 0, 0, 0, SUM(positives), SUM(sum_y), SUM(sum_y2), "
+                + "SUM(sum_yn), metric FROM arm_metric_minute_aggregate WHERE experiment_id = ?1 GROUP BY 1, 2, 10",
+                design.id(), from, width)) {
+            Map<String, ExactChange[]> byArm = r[9] == null ? armChanges : metricChanges.get((String) r[9]);
+            if (byArm != null) {
+                add(byArm, r, n);
             }
         }
         Map<String, Map<String, UnitTotals[]>> byMetric = new HashMap<>();
-        metricChanges.forEach((metric, byArm) -> {
+        for (ExperimentDesign.Metric m : design.metrics()) {
+            Map<String, ExactChange[]> byArm = metricChanges.get(m.name());
             byArm.forEach((arm, changes) -> {
-                UnitTotals[] units = armChanges.get(arm);
                 for (int i = 0; i < n; i++) {
-                    changes[i] = changes[i].plus(units[i]);
+                    changes[i] = changes[i].plus(armChanges.get(arm)[i]);
                 }
             });
-            byMetric.put(metric, accumulated(byArm));
-        });
+            byMetric.put(m.name(), totals(byArm, m.kind(), Shifts.ofMetric(em, design.id(), m, true)));
+        }
         return byMetric;
     }
 
-    /** Per arm of the design, n buckets without a change. */
-    private static Map<String, UnitTotals[]> noChanges(ExperimentDesign design, int n) {
-        Map<String, UnitTotals[]> byArm = new HashMap<>();
+    /** A change to an arm's sums as the aggregator keeps it: exact. */
+    private record ExactChange(long units, BigDecimal sumN, BigDecimal sumNSquares, long positives, BigDecimal sumY,
+                               BigDecimal sumYSquares, BigDecimal sumYN) {
+
+        static final ExactChange NONE = new ExactChange(0, BigDecimal.ZERO, BigDecimal.ZERO, 0, BigDecimal.ZERO,
+                BigDecimal.ZERO, BigDecimal.ZERO);
+
+        ExactChange plus(ExactChange o) {
+            return new ExactChange(units + o.units, sumN.add(o.sumN), sumNSquares.add(o.sumNSquares),
+                    positives + o.positives, sumY.add(o.sumY), sumYSquares.add(o.sumYSquares), sumYN.add(o.sumYN));
+        }
+
+        UnitTotals lessShift(MetricKind kind, double shift) {
+            return UnitTotals.shifted(kind, shift, units, sumY, sumYSquares, positives, sumN, sumNSquares, sumYN);
+        }
+    }
+
+    private static Map<String, ExactChange[]> exactChanges(ExperimentDesign design, int n) {
+        Map<String, ExactChange[]> byArm = new HashMap<>();
         for (ExperimentDesign.Arm arm : design.arms()) {
-            UnitTotals[] empty = new UnitTotals[n];
-            Arrays.fill(empty, UnitTotals.NONE);
-            byArm.put(arm.name(), empty);
+            ExactChange[] none = new ExactChange[n];
+            Arrays.fill(none, ExactChange.NONE);
+            byArm.put(arm.name(), none);
         }
         return byArm;
     }
 
-    /** Adds a row's change (arm in column 0, bucket in column 1) to its arm's bucket. */
-    private static void add(Map<String, UnitTotals[]> byArm, Object[] row, UnitTotals change, int n) {
-        UnitTotals[] c = byArm.get((String) row[0]);
+    /**
+     * Adds a row's change to its arm's bucket: the arm in column 0, the bucket in 1, then units, N, N^2, positives, Y,
+     * Y^2 and YN.
+     */
+    private static void add(Map<String, ExactChange[]> byArm, Object[] row, int n) {
+        ExactChange[] c = byArm.get((String) row[0]);
         if (c != null) {
             int b = bucket(row[1], n);
-            c[b] = c[b].plus(change);
+            c[b] = c[b].plus(new ExactChange(lng(row[2]), dec(row[3]), dec(row[4]), lng(row[5]), dec(row[6]),
+                    dec(row[7]), dec(row[8])));
         }
     }
 
-    /** Each bucket's sums from the changes up to its end. */
-    private static Map<String, UnitTotals[]> accumulated(Map<String, UnitTotals[]> byArm) {
-        for (UnitTotals[] c : byArm.values()) {
-            for (int i = 1; i < c.length; i++) {
-                c[i] = c[i - 1].plus(c[i]);
+    /**
+     * Each bucket's sums from the changes up to its end, less the shift: accumulated exactly, and rounded once per
+     * bucket (a unit's exposure before its events adds a square near the shift's, 1e18 for values near 1e9, which its
+     * events take away again: in doubles, the rounding of such changes would leave nothing of a spread of units).
+     */
+    private static Map<String, UnitTotals[]> totals(Map<String, ExactChange[]> changes, MetricKind kind, double shift) {
+        Map<String, UnitTotals[]> byArm = new HashMap<>();
+        changes.forEach((arm, c) -> {
+            UnitTotals[] totals = new UnitTotals[c.length];
+            ExactChange sum = ExactChange.NONE;
+            for (int i = 0; i < c.length; i++) {
+                sum = sum.plus(c[i]);
+                totals[i] = sum.lessShift(kind, shift);
             }
-        }
+            byArm.put(arm, totals);
+        });
         return byArm;
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.mptrec.ab.results.service.NativeRows.dbl;
+import static io.mptrec.ab.results.service.NativeRows.dec;
 import static io.mptrec.ab.results.service.NativeRows.lng;
 import static io.mptrec.ab.results.service.NativeRows.rows;
 
@@ -127,63 +128,82 @@ public class UnitStatisticsReader {
 
     /**
      * One metric: per arm the per-unit totals and, joined by unit, CUPED's sums (the covariate X with the unit's
-     * total and with its 0/1 indicator; the analysis takes the one its kind reads).
+     * total and with its 0/1 indicator; the analysis takes the one its kind reads), each less its shift.
      */
     private void readMetric(long experimentId, ExperimentDesign.Metric m, Map<String, Map<String, UnitTotals>> totals,
                             Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        for (Object[] r : rows(em, "SELECT u.arm, COUNT(*), SUM(u.y), SUM(u.y * u.y), "
-                + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.y * u.n), "
-                + covariateSums(m) + " FROM (" + UNIT_TOTALS + ") u LEFT JOIN experiment_covariate c "
+        double shift = Shifts.ofMetric(em, experimentId, m, false);
+        double covariateShift = Shifts.ofCovariate(em, experimentId, m.name());
+        for (Object[] r : rows(em, "SELECT u.arm, COUNT(*), SUM(u.ys), SUM(u.ys * u.ys), "
+                + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.ys * u.n), "
+                + covariateSums(m) + " FROM (" + shifted(UNIT_TOTALS, m) + ") u LEFT JOIN experiment_covariate c "
                 + "ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
-                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm", experimentId, m.name())) {
-            UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[2]), dbl(r[3]), lng(r[4]), dbl(r[5]), dbl(r[6]), dbl(r[7]));
-            put((String) r[0], m, t, Arrays.copyOfRange(r, 8, 13), totals, covariates);
+                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm", experimentId, m.name(), shift,
+                covariateShift)) {
+            UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[2]), dbl(r[3]), lng(r[4]), dbl(r[5]), dbl(r[6]), dbl(r[7]),
+                    shift);
+            put((String) r[0], m, t, Arrays.copyOfRange(r, 8, 13), covariateShift, totals, covariates);
         }
     }
 
     /**
      * One metric from the per-arm sums: an arm's units and N sums with the metric's sums over the units that have
      * events of it (the others have Y = 0), and CUPED's sums from the units that have a covariate; in one statement,
-     * so that all of them come from one snapshot while the aggregator goes on.
+     * so that all of them come from one snapshot while the aggregator goes on. The sums are exact (NUMERIC): the
+     * shift is taken off before they are rounded.
      */
     private void readAggregatedMetric(long experimentId, ExperimentDesign.Metric m,
                                       Map<String, Map<String, UnitTotals>> totals,
                                       Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        for (Object[] r : rows(em, "SELECT a.arm, a.units, CAST(a.sum_n AS DOUBLE PRECISION), CAST(a.sum_n2 AS DOUBLE "
-                + "PRECISION), m.positives, CAST(m.sum_y AS DOUBLE PRECISION), CAST(m.sum_y2 AS DOUBLE PRECISION), "
-                + "CAST(m.sum_yn AS DOUBLE PRECISION), cv.* FROM arm_aggregate a LEFT JOIN arm_metric_aggregate m "
+        double shift = Shifts.ofMetric(em, experimentId, m, true);
+        double covariateShift = Shifts.ofCovariate(em, experimentId, m.name());
+        for (Object[] r : rows(em, "SELECT a.arm, a.units, a.sum_n, a.sum_n2, m.positives, m.sum_y, m.sum_y2, "
+                + "m.sum_yn, cv.* FROM arm_aggregate a LEFT JOIN arm_metric_aggregate m "
                 + "ON m.experiment_id = a.experiment_id AND m.arm = a.arm AND m.metric = ?2 LEFT JOIN (SELECT u.arm "
-                + "AS covariate_arm, " + covariateSums(m) + " FROM (" + COVARIATE_UNIT_TOTALS + ") u JOIN "
-                + "experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
-                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm) cv ON cv.covariate_arm = a.arm "
-                + "WHERE a.experiment_id = ?1 AND a.units > 0", experimentId, m.name())) {
-            UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[5]), dbl(r[6]), lng(r[4]), dbl(r[2]), dbl(r[3]), dbl(r[7]));
-            put((String) r[0], m, t, Arrays.copyOfRange(r, 9, 14), totals, covariates);
+                + "AS covariate_arm, " + covariateSums(m) + " FROM (" + shifted(COVARIATE_UNIT_TOTALS, m) + ") u "
+                + "JOIN experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id "
+                + "AND " + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm) cv "
+                + "ON cv.covariate_arm = a.arm WHERE a.experiment_id = ?1 AND a.units > 0", experimentId, m.name(),
+                shift, covariateShift)) {
+            UnitTotals t = UnitTotals.shifted(m.kind(), shift, lng(r[1]), dec(r[5]), dec(r[6]), lng(r[4]), dec(r[2]),
+                    dec(r[3]), dec(r[7]));
+            put((String) r[0], m, t, Arrays.copyOfRange(r, 9, 14), covariateShift, totals, covariates);
         }
     }
 
     /**
-     * CUPED's sums over units u (columns y, unit_id) joined to their covariates c: how many have one, and the sums
-     * of X, X^2, X Y and Y over them, Y the unit's total or, for a proportion, its 0/1 indicator.
+     * Per-unit rows (y, and n where the rows have it) with ys, the unit's total less the shift ?3: times its
+     * exposures for a ratio (CUPED, which reads ys from rows without n, is not for ratios).
+     */
+    private static String shifted(String unitRows, ExperimentDesign.Metric m) {
+        return "SELECT s.*, s.y - ?3" + (m.kind() == MetricKind.RATIO && unitRows.equals(UNIT_TOTALS) ? " * s.n" : "")
+                + " AS ys FROM (" + unitRows + ") s";
+    }
+
+    /**
+     * CUPED's sums over units u (columns y, ys, unit_id) joined to their covariates c: how many have one, and the
+     * sums of X, X^2, X Y and Y over them, X the covariate less the shift ?4 and Y the unit's total less its shift
+     * (ys) or, for a proportion, its 0/1 indicator.
      */
     private static String covariateSums(ExperimentDesign.Metric m) {
-        String y = m.kind() == MetricKind.PROPORTION ? "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END" : "u.y";
-        return "COUNT(c.covariate_value), COALESCE(SUM(c.covariate_value), 0.0), "
-                + "COALESCE(SUM(c.covariate_value * c.covariate_value), 0.0), "
-                + "COALESCE(SUM(c.covariate_value * " + y + "), 0.0), "
+        String y = m.kind() == MetricKind.PROPORTION ? "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END" : "u.ys";
+        String x = "(c.covariate_value - ?4)";
+        return "COUNT(c.covariate_value), COALESCE(SUM(" + x + "), 0.0), COALESCE(SUM(" + x + " * " + x + "), 0.0), "
+                + "COALESCE(SUM(" + x + " * " + y + "), 0.0), "
                 + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0.0 ELSE " + y + " END), 0.0)";
     }
 
     /** An arm's totals of the metric, and CUPED's data from them and the covariate sums when it has two units. */
     private static void put(String arm, ExperimentDesign.Metric m, UnitTotals t, Object[] covariate,
-                            Map<String, Map<String, UnitTotals>> totals,
+                            double covariateShift, Map<String, Map<String, UnitTotals>> totals,
                             Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
         totals.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), t);
         if (t.units() >= 2) {
             boolean proportion = m.kind() == MetricKind.PROPORTION;
             covariates.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), new Cuped.PartialCovariateData(
                     t.units(), proportion ? t.positives() : t.sumY(), proportion ? t.positives() : t.sumYSquares(),
-                    lng(covariate[0]), dbl(covariate[1]), dbl(covariate[2]), dbl(covariate[3]), dbl(covariate[4])));
+                    lng(covariate[0]), dbl(covariate[1]), dbl(covariate[2]), dbl(covariate[3]), dbl(covariate[4]),
+                    proportion ? 0 : t.shift(), covariateShift));
         }
     }
 
