@@ -114,6 +114,37 @@ class StrictInputTests {
                 .post("/api/v1/experiments").then().log().ifValidationFails().statusCode(201);
     }
 
+    /**
+     * At most 10 arms and 20 success metrics and 20 guardrails: each results read sums every metric of every arm
+     * (20,000 metrics took a minute and ended in a server error).
+     */
+    @Test
+    void shouldRefuseMoreArmsOrMetricsThanAnAnalysisReadsInTime() {
+        Map<String, Long> before = rows();
+        List<Map<String, Object>> arms = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            arms.add(Map.of("name", "arm" + i, "version", i + 1, "weight", i == 0 ? 0.5 : 0.05));
+        }
+        List<Map<String, Object>> metrics = new ArrayList<>();
+        List<Map<String, Object>> guardrails = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            metrics.add(Map.of("name", "m" + i, "kind", "MEAN", "direction", "HIGHER_IS_BETTER"));
+            guardrails.add(Map.of("name", "g" + i, "kind", "MEAN", "direction", "HIGHER_IS_BETTER", "margin", 0.1,
+                    "marginType", "RELATIVE"));
+        }
+        List<Map<String, Object>> two = arms.subList(0, 2);
+        for (Object[] refused : new Object[][] {
+                {"arms", arms, List.of(), List.of(), "arms may hold at most 10 entries, got 11"},
+                {"successMetrics", two, metrics, List.of(), "successMetrics may hold at most 20 entries, got 21"},
+                {"guardrails", two, List.of(), guardrails, "guardrails may hold at most 20 entries, got 21"}}) {
+            as("erin").contentType("application/json").body(Map.of("name", "too-many", "task", "income", "arms",
+                            refused[1], "successMetrics", refused[2], "guardrails", refused[3]))
+                    .post("/api/v1/experiments").then().statusCode(400).contentType("application/problem+json")
+                    .body("field", equalTo(refused[0])).body("detail", equalTo(refused[4]));
+        }
+        assertThat(rows()).isEqualTo(before);
+    }
+
     @Test
     void shouldRefuseAJsonNullBodyWhereOneIsRequired() {
         String task = "strict-null";

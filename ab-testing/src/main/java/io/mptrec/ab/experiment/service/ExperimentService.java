@@ -82,6 +82,11 @@ public class ExperimentService {
 
     public Experiment persistExperiment(@Valid @NotNull CreateExperiment req, String actor) {
         String name = Names.requireName(req.name(), "name");
+        List<SuccessMetricSpec> success = req.successMetrics() == null ? List.of() : req.successMetrics();
+        List<GuardrailSpec> guardrails = req.guardrails() == null ? List.of() : req.guardrails();
+        requireAtMost(req.arms().size(), MAX_ARMS, "arms");
+        requireAtMost(success.size(), MAX_METRICS_PER_ROLE, "successMetrics");
+        requireAtMost(guardrails.size(), MAX_METRICS_PER_ROLE, "guardrails");
         TaskView task = catalog.task(Names.requireName(req.task(), "task"));
         if (Experiment.findByName(name).isPresent()) {
             throw ApiException.conflict("duplicate-name", "an experiment named '" + name + "' exists");
@@ -141,13 +146,11 @@ public class ExperimentService {
         }
         allocation(e); // validates arms, weights and ramp as the assignment spec requires
         Set<String> metricNames = new HashSet<>();
-        List<SuccessMetricSpec> success = req.successMetrics() == null ? List.of() : req.successMetrics();
         for (int i = 0; i < success.size(); i++) {
             SuccessMetricSpec s = success.get(i);
             e.metrics.add(metric(MetricRole.SUCCESS, metricName(s.name(), "successMetrics[" + i + "].name", metricNames),
                     s.kind(), s.direction()));
         }
-        List<GuardrailSpec> guardrails = req.guardrails() == null ? List.of() : req.guardrails();
         for (int i = 0; i < guardrails.size(); i++) {
             GuardrailSpec g = guardrails.get(i);
             ExperimentMetric m = metric(MetricRole.GUARDRAIL, metricName(g.name(), "guardrails[" + i + "].name",
@@ -407,6 +410,20 @@ public class ExperimentService {
 
     /** The smallest significance level an experiment may ask for. */
     public static final double MIN_ALPHA = 1e-4;
+    /**
+     * The most arms an experiment may have, and success metrics or guardrails each: every results read, guardrail
+     * sweep and page sums every metric of every arm (20,000 metrics took a minute and ended in a server error).
+     */
+    public static final int MAX_ARMS = 10;
+    public static final int MAX_METRICS_PER_ROLE = 20;
+
+    private static void requireAtMost(int size, int max, String field) {
+        if (size > max) {
+            throw ApiException.badRequest("invalid-input", field + " may hold at most " + max + " entries, got "
+                    + size, field);
+        }
+    }
+
     /** The most units per arm an experiment may plan for. */
     public static final long MAX_PLANNED_PER_ARM = 1_000_000_000L;
     /** A relative guardrail margin of at most 10 (1,000 %): beyond, the guardrail guards nothing. */
