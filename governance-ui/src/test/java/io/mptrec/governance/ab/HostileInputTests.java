@@ -92,6 +92,16 @@ class HostileInputTests {
                         Map.of("unitId", "u\u0000", "metric", "spend", "value", 3))))
                 .post("/api/v1/experiments/" + id + "/covariates").then().statusCode(400)
                 .contentType("application/problem+json").body("field", equalTo("covariates[0].unitId"));
+        // a metric that is no name is refused as such, never quoted back (its control characters, its length)
+        for (String metric : List.of("a\u0000\u001b[31mRED", "a\ud800", "<img src=x>" + "A".repeat(100_000))) {
+            String body = as("erin").contentType("application/json").body(Map.of("covariates", List.of(
+                            Map.of("unitId", "u1", "metric", metric, "value", 3))))
+                    .post("/api/v1/experiments/" + id + "/covariates").then().statusCode(400)
+                    .contentType("application/problem+json").body("field", equalTo("covariates[0].metric"))
+                    .body("detail", equalTo("covariates[0].metric must match [a-z][a-z0-9_-]{0,63}"))
+                    .extract().asString();
+            assertThat(body).hasSizeLessThan(500);
+        }
         assertThat(count("SELECT COUNT(*) FROM experiment_covariate WHERE experiment_id = " + id)).isZero();
 
         // the experiment's own stored text: a reason (line breaks allowed) and the salt

@@ -69,6 +69,8 @@ public class CovariateService {
                 throw ApiException.badRequest("invalid-input", "covariate " + i + " is null", at);
             }
             Names.requireText(v.unitId(), 200, at + ".unitId");
+            // a name first: the refusal below quotes it
+            Names.requireName(v.metric(), at + ".metric");
             if (!metrics.contains(v.metric())) {
                 throw ApiException.badRequest("unknown-metric", "experiment " + experimentId + " has no metric '"
                         + v.metric() + "'; its metrics are " + new TreeSet<>(metrics), at + ".metric");
