@@ -17,6 +17,18 @@ public class InvalidCellException extends IllegalArgumentException {
         this.reason = reason;
     }
 
+    /** The longest value a reason quotes whole. */
+    static final int QUOTED = 40;
+
+    /**
+     * A value as a reason quotes it: whole up to {@value #QUOTED} characters, else its start and its length (a
+     * candidate value may be megabytes long, and the reason goes back to the client).
+     */
+    public static String quoted(CharSequence value) {
+        return value.length() <= QUOTED ? "'" + value + "'"
+                : "'" + value.subSequence(0, QUOTED) + "...' (" + value.length() + " characters)";
+    }
+
     public int row() {
         return row;
     }

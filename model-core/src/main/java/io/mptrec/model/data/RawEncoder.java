@@ -147,13 +147,14 @@ public final class RawEncoder {
         }
         if (!DecimalText.isDecimal(text, start, end)) {
             throw new InvalidCellException(row, numeric.get(field).field(),
-                    "'" + text.subSequence(start, end) + "' is not a number");
+                    InvalidCellException.quoted(text.subSequence(start, end)) + " is not a number");
         }
         float number = DecimalText.parse(text, start, end);
         if (Float.isInfinite(number)) {
             // "1e39" is written as a decimal, but no float holds it: it would reach the model as Infinity
             throw new InvalidCellException(row, numeric.get(field).field(),
-                    "'" + text.subSequence(start, end) + "' is out of range (at most 3.4e38 in magnitude)");
+                    InvalidCellException.quoted(text.subSequence(start, end))
+                            + " is out of range (at most 3.4e38 in magnitude)");
         }
         return number;
     }

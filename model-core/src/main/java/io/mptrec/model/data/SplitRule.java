@@ -181,13 +181,15 @@ public sealed interface SplitRule {
 
         private Split splitOf(int row, String value) {
             if (!DecimalText.isDecimal(value)) {
-                throw new InvalidCellException(row, column, "'" + value + "' is not a number to split on");
+                throw new InvalidCellException(row, column,
+                        InvalidCellException.quoted(value) + " is not a number to split on");
             }
             BigDecimal v;
             try {
                 v = new BigDecimal(value);
             } catch (NumberFormatException e) {
-                throw new InvalidCellException(row, column, "'" + value + "' is not a number to split on");
+                throw new InvalidCellException(row, column,
+                        InvalidCellException.quoted(value) + " is not a number to split on");
             }
             return train.contains(v) ? Split.TRAIN : validation.contains(v) ? Split.VALIDATION
                     : test.contains(v) ? Split.TEST : null;

@@ -65,6 +65,11 @@ class RawEncoderTests {
                     assertThat(e.reason()).isEqualTo("'thirty' is not a number");
                 })
                 .hasMessage("row 1, column 'age': 'thirty' is not a number");
+        // a long value is quoted by its start and its length: the reason goes back to a client
+        String huge = "<script>" + "9".repeat(1_500_000);
+        assertThatThrownBy(() -> new RawEncoder(transform).encodeRows(List.of(Map.of("age", huge))))
+                .hasMessage("row 0, column 'age': '<script>99999999999999999999999999999999...' (1500008 characters)"
+                        + " is not a number");
     }
 
     @Test
