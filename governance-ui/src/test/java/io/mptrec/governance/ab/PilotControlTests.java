@@ -88,6 +88,37 @@ class PilotControlTests {
                 .body("items[0].actor", equalTo("erin"));
     }
 
+    /** Eight cancels of one pilot sent at once: one cancels it and is audited, the others are refused with a 409. */
+    @Test
+    void shouldCancelAPilotOnceWhenCancelsArriveTogether() throws Exception {
+        long id = draft("cancelled-together");
+        pilot(id, 1000, SLOW).then().statusCode(202);
+        int before = as("dave").get("/api/v1/audit?task=" + TASK + "&action=PILOT_CANCEL").then().statusCode(200)
+                .extract().path("total");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return as("erin").delete("/api/v1/experiments/" + id + "/pilot").statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                codes.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(codes).containsOnly(200, 409).filteredOn(c -> c == 200).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(settled(id)).isEqualTo("CANCELLED");
+        as("dave").get("/api/v1/audit?task=" + TASK + "&action=PILOT_CANCEL").then().body("total",
+                equalTo(before + 1));
+    }
+
     /** Past the first look at its experiment (once a second): a paced pilot of a pilotable experiment runs to the end. */
     @Test
     void shouldRunAPacedPilotOfSeveralSecondsToTheEnd() {

@@ -178,10 +178,18 @@ public class PilotService {
         if (run == null) {
             throw ApiException.notFound("no pilot run of experiment " + experimentId, "id");
         }
-        if (!"RUNNING".equals(run.state)) {
-            throw ApiException.conflict("pilot-ended", "the pilot of experiment " + experimentId + " is " + run.state);
+        // one check and set: of cancels sent at once, one cancels (and is audited), the others are refused
+        synchronized (run) {
+            if (!"RUNNING".equals(run.state)) {
+                throw ApiException.conflict("pilot-ended", "the pilot of experiment " + experimentId + " is "
+                        + run.state);
+            }
+            if (run.cancelledBecause != null) {
+                throw ApiException.conflict("pilot-ended", "the pilot of experiment " + experimentId
+                        + " is ending: " + run.cancelledBecause);
+            }
+            run.cancelledBecause = "cancelled by " + actor;
         }
-        run.cancelledBecause = "cancelled by " + actor;
         QuarkusTransaction.requiringNew().run(() -> experiments.record(Change.of(actor, AuditAction.PILOT_CANCEL,
                 experiments.findExperimentById(experimentId).orElseThrow().taskName)
                 .to("pilot cancelled after " + run.scored.get() + " of " + run.requested + " rows")));
