@@ -133,6 +133,18 @@ class BadInputTests {
         as("erin").get(versions + "1/diff/999").then().statusCode(404).body("field", equalTo("b"))
                 .body("detail", equalTo("task '" + TASK + "' has no version 999"));
         as("erin").get(versions + "999/diff/1").then().statusCode(404).body("field", equalTo("a"));
+        // ASCII digits only: Java's parsers take "+1" and any script's digits (Arabic-Indic, fullwidth) for 1
+        for (String one : List.of("+1", "\u0661", "\uFF11")) {
+            String segment = java.net.URLEncoder.encode(one, java.nio.charset.StandardCharsets.UTF_8);
+            as("erin").urlEncodingEnabled(false).get(versions + segment).then().statusCode(400)
+                    .body("field", equalTo("version"));
+            as("erin").urlEncodingEnabled(false).get("/api/v1/experiments/" + segment).then().statusCode(400)
+                    .body("field", equalTo("id"));
+            as("dave").urlEncodingEnabled(false).get("/api/v1/audit?size=" + segment).then().statusCode(400)
+                    .body("field", equalTo("size"));
+            as("dave").urlEncodingEnabled(false).get("/api/v1/experiments/1/results/timeseries?buckets=" + segment)
+                    .then().statusCode(400).body("field", equalTo("buckets"));
+        }
         assertProblem(as("erin").get("/api/v1/encoders/" + "0".repeat(64)), 404, "no encoder");
         assertProblem(as("erin").get("/api/v1/encoders/' OR 1=1 --"), 400, "64 lower-case hex");
         assertProblem(as("alice").contentType("application/zip").body(TestArtifacts.prompt(ENCODER, TASK, 55).toZip())

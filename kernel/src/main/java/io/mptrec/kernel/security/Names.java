@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public final class Names {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    private static final Pattern WHOLE = Pattern.compile("-?[0-9]{1,19}");
 
     private Names() {
     }
@@ -127,9 +128,21 @@ public final class Names {
         }
     }
 
+    /**
+     * A whole number as the API takes one: ASCII digits, a minus sign first at most. Java's parsers also take a plus
+     * sign and the digits of every script ({@code +2}, Arabic-Indic {@code ٢}, fullwidth {@code ２}), which would
+     * name a version or an experiment by a text no client writes.
+     */
+    public static boolean isWholeNumber(String value) {
+        return value != null && WHOLE.matcher(value).matches();
+    }
+
     /** Version numbers arrive as path segments; a non-number is a bad request, not an unknown version. */
     public static int requireVersionNumber(String value, String field) {
         try {
+            if (!isWholeNumber(value)) {
+                throw new NumberFormatException(value);
+            }
             int n = Integer.parseInt(value);
             if (n >= 1) {
                 return n;
@@ -143,6 +156,9 @@ public final class Names {
     /** Entity ids arrive as path segments too: a positive long, else 400 {@code invalid-id} naming the field. */
     public static long requireId(String value, String field) {
         try {
+            if (!isWholeNumber(value)) {
+                throw new NumberFormatException(value);
+            }
             long id = Long.parseLong(value);
             if (id >= 1) {
                 return id;

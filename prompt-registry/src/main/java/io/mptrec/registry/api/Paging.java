@@ -1,6 +1,7 @@
 package io.mptrec.registry.api;
 
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 
 import java.util.Locale;
 
@@ -46,6 +47,9 @@ public record Paging(int page, int size) {
     }
 
     private static int parse(String value, String field, String rule) {
+        if (!Names.isWholeNumber(value)) {
+            throw refused(field, rule);
+        }
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {

@@ -3,6 +3,7 @@ package io.mptrec.ab.results.rest;
 import io.mptrec.ab.results.ExperimentTimeSeries;
 import io.mptrec.ab.results.service.TimeSeriesService;
 import io.mptrec.kernel.problem.ApiException;
+import io.mptrec.kernel.security.Names;
 import io.mptrec.kernel.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -56,7 +57,7 @@ public class TimeSeriesResource {
 
     private static long positive(String value, String field) {
         try {
-            long v = Long.parseLong(value.strip());
+            long v = Names.isWholeNumber(value.strip()) ? Long.parseLong(value.strip()) : 0;
             if (v >= 1) {
                 return v;
             }

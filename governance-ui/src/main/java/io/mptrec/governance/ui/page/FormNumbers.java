@@ -27,6 +27,9 @@ public final class FormNumbers {
             return null;
         }
         try {
+            if (!Names.isWholeNumber(value)) {
+                throw new NumberFormatException(value);
+            }
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid-input", label + ": a whole number, got '" + value + "'", field);
