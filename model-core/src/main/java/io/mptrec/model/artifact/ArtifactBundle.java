@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collections;
@@ -158,7 +159,13 @@ public final class ArtifactBundle {
             for (Map.Entry<String, byte[]> file : files().entrySet()) {
                 Files.write(staging.resolve(file.getKey()), file.getValue());
             }
-            if (Files.exists(dir)) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    requireReplaceable(dir, kind, metadata.path("task").asText(null));
+                } catch (ArtifactException e) {
+                    deleteRecursively(staging);
+                    throw e;
+                }
                 deleteRecursively(dir);
             }
             try {
@@ -294,6 +301,46 @@ public final class ArtifactBundle {
                     + ", content hashes to " + bundle.contentSha256 + " (the artifact was modified)");
         }
         return bundle;
+    }
+
+    /**
+     * Refuses (before any work, or before {@link #write} replaces it) a {@code dir} that exists and is not an artifact
+     * of {@code kind}, of the same {@code task} (null for none), or an empty folder: an {@code --out} that named a
+     * user's folder, the artifacts folder itself or another task's prompt was deleted without a word.
+     */
+    public static void requireReplaceable(Path dir, String kind, String task) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String refusal = dir + " exists and is not " + (task != null ? "a " + kind + " of " + task
+                : "an artifact of kind " + kind) + ": give a new folder, or remove it first";
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ArtifactException(refusal);
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : (Iterable<Path>) entries.sorted()::iterator) {
+                String name = entry.getFileName().toString();
+                if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                        || !(name.equals(MANIFEST) || name.endsWith(".npy"))) {
+                    throw new ArtifactException(refusal + " (it holds " + name + ")");
+                }
+            }
+        }
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (Files.exists(manifestFile)) {
+            JsonNode existing;
+            try {
+                existing = CanonicalJson.MAPPER.readTree(manifestFile.toFile());
+            } catch (IOException e) {
+                throw new ArtifactException(refusal + " (its manifest cannot be read)");
+            }
+            if (!kind.equals(existing.path("kind").asText())
+                    || !String.valueOf(task).equals(existing.path("metadata").path("task").asText("null"))) {
+                throw new ArtifactException(refusal + " (it holds " + existing.path("kind").asText()
+                        + (existing.path("metadata").has("task") ? " for " + existing.path("metadata").path("task")
+                        .asText() : "") + ")");
+            }
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -21,8 +21,17 @@ record ArtifactFolder(Path root) {
         return root.resolve("encoder");
     }
 
+    /**
+     * The folder of a task's prompt: one folder in this one, whatever the task is named (a schema's label named
+     * {@code income/../../x} wrote a prompt outside it).
+     */
     Path promptPath(String task) {
-        return root.resolve("prompt-" + task);
+        Path path = root.resolve("prompt-" + task);
+        if (task.isEmpty() || task.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c))) {
+            throw new ArtifactException("task " + (task.chars().anyMatch(Character::isISOControl) ? "name"
+                    : "'" + task + "'") + " cannot name a folder: give the label a plain name, such as education");
+        }
+        return path;
     }
 
     EncoderArtifact encoder() {
@@ -35,6 +44,16 @@ record ArtifactFolder(Path root) {
             throw new ArtifactException("no task prompt for " + task + " in " + root);
         }
         return TaskPromptArtifact.read(path);
+    }
+
+    /** The prompt given by {@code --prompt}, or else this folder's for the task; refused when it is another task's. */
+    TaskPromptArtifact prompt(String task, Path given) {
+        TaskPromptArtifact prompt = given == null ? prompt(task) : TaskPromptArtifact.read(given);
+        if (!prompt.task().equals(task)) {
+            throw new IllegalArgumentException("the task prompt at " + (given == null ? promptPath(task) : given)
+                    + " is for task " + prompt.task() + ", not " + task);
+        }
+        return prompt;
     }
 
     List<TaskPromptArtifact> prompts() {

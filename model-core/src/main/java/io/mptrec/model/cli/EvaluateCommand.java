@@ -43,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var encoder = folder.encoder();
-        List<TaskPromptArtifact> prompts = task == null ? folder.prompts() : List.of(folder.prompt(task));
+        List<TaskPromptArtifact> prompts = task == null ? folder.prompts() : List.of(folder.prompt(task, null));
         List<String> tasks = prompts.stream().map(TaskPromptArtifact::task).toList();
         try (TrainingData data = dataset.stream(encoder)) {
             print(encoder, prompts, data.encode(encoder.metadata().transform(), tasks).of(split));

@@ -6,9 +6,12 @@ import io.mptrec.model.network.ModelConfig;
 import io.mptrec.model.training.Pretrainer;
 import io.mptrec.model.training.TrainingData;
 import io.mptrec.model.training.TrainingReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +47,19 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MptrecCommand.folderOption(out, "--out");
+        ArtifactFolder folder = new ArtifactFolder(out);
+        if (Files.exists(folder.encoderPath())) {
+            // a new encoder would leave every prompt tuned on the one there unusable
+            throw new IllegalArgumentException("--out: " + out + " holds an encoder already (and the prompts trained"
+                    + " on it); give a new folder");
+        }
+        Set<String> distinct = new HashSet<>();
+        for (String task : tasks) {
+            folder.promptPath(task);
+            if (!distinct.add(task)) {
+                throw new IllegalArgumentException("--tasks: " + task + " is given twice");
+            }
+        }
         MptrecCommand.wholeOption(epochs, 1, Integer.MAX_VALUE, "--epochs");
         MptrecCommand.wholeOption(batchSize, 1, Integer.MAX_VALUE, "--batch-size");
         ModelConfig config = ModelConfig.defaults().withDisentangle(disentangle);
@@ -59,7 +75,6 @@ final class PretrainCommand implements Callable<Integer> {
                     seed);
             result = Pretrainer.run(data, tasks, config, seed, ProgressBar.onStandardError());
         }
-        ArtifactFolder folder = new ArtifactFolder(out);
         result.encoder().bundle().write(folder.encoderPath());
         for (TaskPromptArtifact prompt : result.prompts()) {
             prompt.bundle().write(folder.promptPath(prompt.task()));

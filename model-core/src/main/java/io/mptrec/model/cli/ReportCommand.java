@@ -66,10 +66,7 @@ final class ReportCommand implements Callable<Integer> {
         MptrecCommand.fileOption(out, "--out");
         ArtifactFolder folder = new ArtifactFolder(artifacts);
         var encoder = folder.encoder();
-        var promptArtifact = prompt == null ? folder.prompt(task) : io.mptrec.model.artifact.TaskPromptArtifact.read(prompt);
-        if (!promptArtifact.task().equals(task)) {
-            throw new IllegalArgumentException("the prompt at " + prompt + " is for task " + promptArtifact.task() + ", not " + task);
-        }
+        var promptArtifact = folder.prompt(task, prompt);
         ReportOptions options = new ReportOptions(split, rows, seed, steps, sliceField, ReportOptions.DEFAULT_TOP_SLICES,
                 baseline, baselineRows);
         long started = System.nanoTime();

@@ -48,7 +48,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MptrecCommand.fileOption(out, "--out");
         ArtifactFolder folder = new ArtifactFolder(artifacts);
-        var taskPrompt = prompt != null ? io.mptrec.model.artifact.TaskPromptArtifact.read(prompt) : folder.prompt(task);
+        var taskPrompt = folder.prompt(task, prompt);
         Scorer scorer = new Scorer(folder.encoder(), taskPrompt);
         List<Map<String, String>> rows = readCsv(in);
         if (schema != null) {

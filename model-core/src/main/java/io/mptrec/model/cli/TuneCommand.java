@@ -1,5 +1,6 @@
 package io.mptrec.model.cli;
 
+import io.mptrec.model.artifact.ArtifactBundle;
 import io.mptrec.model.artifact.TaskPromptArtifact;
 import io.mptrec.model.format.Figures;
 import io.mptrec.model.network.TuneConfig;
@@ -8,6 +9,8 @@ import io.mptrec.model.report.ContributionReports;
 import io.mptrec.model.report.ReportOptions;
 import io.mptrec.model.training.PromptTuner;
 import io.mptrec.model.training.TrainingData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -130,6 +133,13 @@ final class TuneCommand implements Callable<Integer> {
             config = config.withPatience(patience);
         }
         ArtifactFolder folder = new ArtifactFolder(artifacts);
+        if (out != null) {
+            try {
+                ArtifactBundle.requireReplaceable(out, TaskPromptArtifact.KIND, task);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + out, e);
+            }
+        }
         var encoder = folder.encoder();
         List<TaskPromptArtifact> existing = folder.prompts().stream()
                 .filter(p -> p.metadata().encoderSha256().equals(encoder.contentSha256())).toList();

@@ -200,6 +200,60 @@ class MptrecCommandTests {
         assertThat(err).doesNotContain("\tat ");
     }
 
+    /**
+     * An {@code --out} replaces only the artifact it writes (an earlier version of the same task's prompt): never a
+     * user's folder, the artifacts folder itself, another task's prompt or an encoder with prompts tuned on it; a
+     * prompt is checked against the task it is used for; a label's name never leads outside the artifacts folder.
+     */
+    @Test
+    void shouldNeverReplaceWhatIsNotTheArtifactItWrites() throws Exception {
+        String schema = schema();
+        Path artifacts = dir.resolve("artifacts");
+        assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks", "income,marital", "--out",
+                artifacts.toString(), "--epochs", "1", "--batch-size", "64")).isZero();
+        Path docs = Files.createDirectories(dir.resolve("docs"));
+        Files.writeString(docs.resolve("notes.txt"), "important");
+        for (var refused : Map.of(artifacts, "(it holds encoder)", docs, "(it holds notes.txt)",
+                artifacts.resolve("prompt-income"), "(it holds task-prompt for income)").entrySet()) {
+            String err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", schema,
+                    "--artifacts", artifacts.toString(), "--task", "education", "--epochs", "1", "--no-report",
+                    "--out", refused.getKey().toString())).isEqualTo(2));
+            assertThat(err).contains("mptrec: " + refused.getKey() + " exists and is not a task-prompt of education:"
+                    + " give a new folder, or remove it first " + refused.getValue());
+        }
+        assertThat(docs.resolve("notes.txt")).hasContent("important");
+        assertThat(artifacts.resolve("encoder/manifest.json")).exists();
+        assertThat(TaskPromptArtifact.read(artifacts.resolve("prompt-income")).task()).isEqualTo("income");
+        assertThat(dir).isDirectoryNotContaining(p -> p.getFileName().toString().contains(".partial-"));
+        assertThat(artifacts).isDirectoryNotContaining(p -> p.getFileName().toString().contains(".partial-"));
+
+        String err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema,
+                "--tasks", "income", "--out", artifacts.toString(), "--epochs", "1")).isEqualTo(2));
+        assertThat(err).contains("mptrec: --out: " + artifacts + " holds an encoder already");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
+                "income,income", "--out", dir.resolve("twice").toString(), "--epochs", "1")).isEqualTo(2));
+        assertThat(err).contains("mptrec: --tasks: income is given twice");
+        Path candidates = Files.writeString(dir.resolve("candidates.csv"), "age\n40\n");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("score", "--artifacts", artifacts.toString(),
+                "--task", "marital", "--prompt", artifacts.resolve("prompt-income").toString(), "--in",
+                candidates.toString(), "--out", dir.resolve("scores.csv").toString())).isEqualTo(2));
+        assertThat(err).contains("mptrec: the task prompt at " + artifacts.resolve("prompt-income")
+                + " is for task income, not marital");
+        assertThat(dir.resolve("scores.csv")).doesNotExist();
+
+        // a label named to climb out of the artifacts folder
+        String escaping = Files.readString(Path.of(schema)).replace("\"education\":", "\"education/../../escaped\":")
+                .replace("\"census-slice.csv.gz\"", "\"" + Path.of(schema).resolveSibling("census-slice.csv.gz")
+                        .toString().replace("\\", "\\\\") + "\"");
+        Path escapingSchema = Files.writeString(dir.resolve("escaping.json"), escaping);
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("tune", "--schema", escapingSchema.toString(),
+                "--artifacts", artifacts.toString(), "--task", "education/../../escaped", "--epochs", "1",
+                "--no-report")).isEqualTo(2));
+        assertThat(err).contains("mptrec: task 'education/../../escaped' cannot name a folder");
+        assertThat(dir.resolve("escaped")).doesNotExist();
+        assertThat(dir.getParent().resolve("escaped")).doesNotExist();
+    }
+
     @Test
     void shouldBoundTheReportsStepsAndBaselineRows() {
         assertThatThrownBy(() -> ReportOptions.defaults().withSteps(40_000_000))
