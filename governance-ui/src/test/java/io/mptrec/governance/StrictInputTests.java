@@ -258,6 +258,13 @@ class StrictInputTests {
                     .post("/api/v1/tasks/" + task + "/versions"), 400, "body")
                     .body("detail", containsString("within +-1000"));
         }
+        // the manifest is read as strictly as a body: a text for a number, a fraction for a count are not coerced
+        for (String[] coerced : new String[][] {{"seed", "\"351\""}, {"bestEpoch", "1.5"}, {"epochs", "true"}}) {
+            ObjectNode metadata = prompt.metadata().deepCopy();
+            ((ObjectNode) metadata.path("lineage")).set(coerced[0], JSON.readTree(coerced[1]));
+            ArtifactBundle lying = ArtifactBundle.of(prompt.kind(), metadata, prompt.arrays());
+            refused(Api.uploadPrompt("alice", task, lying), 400, "manifest.metadata.lineage." + coerced[0]);
+        }
         assertThat(rows()).isEqualTo(before);
         Api.uploadPrompt("alice", task, prompt).then().statusCode(201);
     }

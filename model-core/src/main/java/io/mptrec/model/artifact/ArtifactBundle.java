@@ -86,7 +86,7 @@ public final class ArtifactBundle {
 
     public <T> T metadata(Class<T> type) {
         try {
-            return CanonicalJson.MAPPER.treeToValue(metadata, type);
+            return CanonicalJson.READER.treeToValue(metadata, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new ArtifactException(kind + " artifact: metadata does not match format version "
                     + FORMAT_VERSION + ": " + e.getMessage(), e);
@@ -254,7 +254,7 @@ public final class ArtifactBundle {
         }
         JsonNode manifest;
         try {
-            manifest = CanonicalJson.MAPPER.readTree(manifestBytes);
+            manifest = CanonicalJson.READER.readTree(manifestBytes);
         } catch (IOException e) {
             throw new ArtifactException(source + ": " + MANIFEST + " is not valid JSON: " + e.getMessage(), e);
         }

@@ -163,7 +163,7 @@ public record ContributionReport(
     /** Reads a report written by {@link #toJson()}; unknown keys and other schema versions are refused. */
     public static ContributionReport fromJson(String json) {
         try {
-            ContributionReport report = CanonicalJson.MAPPER.readerFor(ContributionReport.class)
+            ContributionReport report = CanonicalJson.READER.readerFor(ContributionReport.class)
                     .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                     .readValue(json);

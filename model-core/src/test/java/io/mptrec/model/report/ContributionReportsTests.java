@@ -134,6 +134,17 @@ class ContributionReportsTests {
         assertThatThrownBy(() -> ContributionReport.fromJson(report.toJson().replace("\"baselineKind\":\"zero\"", "\"baselineKind\":\"median\"")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown attribution baseline 'median'");
 
+        // read as strictly as the API reads a body: no value coerced into what would be stored (the registry keeps it)
+        String json2 = report.toJson();
+        for (String coerced : List.of(json2.replace("\"schemaVersion\":2", "\"schemaVersion\":\"2\""),
+                json2.replace("\"schemaVersion\":2", "\"schemaVersion\":2.0"),
+                json2.replace("\"schemaVersion\":2", "\"schemaVersion\":2,\"schemaVersion\":2"),
+                json2.replace("\"stage\":2", "\"stage\":\"2\""),
+                json2.replace("\"task\":\"byredblue\"", "\"task\":true"))) {
+            assertThat(coerced).isNotEqualTo(json2);
+            assertThatThrownBy(() -> ContributionReport.fromJson(coerced)).isInstanceOf(IllegalArgumentException.class);
+        }
+
         Path file = dir.resolve("prompt-byredblue.report.json");
         ContributionReports.write(report, file);
         assertThat(Files.readString(file)).isEqualTo(report.toJson() + "\n");
