@@ -142,11 +142,18 @@ public final class LabelExpression {
     }
 
     /** Recursive descent straight over the characters; expressions are one-liners, so no token list. */
+    /** The most "!" and "(" around any comparison, and "&&" and "||" in one expression. */
+    static final int MAX_NESTING = 100;
+    static final int MAX_OPERATORS = 1000;
+
     private static final class Parser {
         private final String text;
         private final Set<String> known;
         private final Set<String> used = new LinkedHashSet<>();
         private int pos;
+        /** Open "!" and "(" around the current position, and "&&" and "||" so far: both bound the recursion. */
+        private int depth;
+        private int operators;
 
         Parser(String text, Set<String> known) {
             this.text = text;
@@ -157,6 +164,7 @@ public final class LabelExpression {
             Node node = and();
             while (accept("||")) {
                 node = new Or(node, and());
+                countOperator();
             }
             return node;
         }
@@ -165,20 +173,37 @@ public final class LabelExpression {
             Node node = unary();
             while (accept("&&")) {
                 node = new And(node, unary());
+                countOperator();
             }
             return node;
         }
 
+        /** A label is a short rule: a deeper one overflowed the stack (of the parser, or of the evaluation). */
+        private void countOperator() {
+            if (++operators > MAX_OPERATORS) {
+                // not error(): it would quote the whole (long) expression
+                throw new IllegalArgumentException("more than " + MAX_OPERATORS + " && and || operators, at position "
+                        + pos);
+            }
+        }
+
         private Node unary() {
             skipSpaces();
-            if (peek("!") && !peek("!=")) {
-                pos++;
-                return new Not(unary());
-            }
-            if (accept("(")) {
-                Node inner = expression();
-                expect(")");
-                return inner;
+            if (peek("!") && !peek("!=") || peek("(")) {
+                if (++depth > MAX_NESTING) {
+                    throw new IllegalArgumentException("nested deeper than " + MAX_NESTING + " ! and (, at position "
+                            + pos);
+                }
+                Node node;
+                if (accept("(")) {
+                    node = expression();
+                    expect(")");
+                } else {
+                    pos++;
+                    node = new Not(unary());
+                }
+                depth--;
+                return node;
             }
             return comparison();
         }

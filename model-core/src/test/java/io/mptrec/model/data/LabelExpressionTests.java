@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -89,6 +90,24 @@ class LabelExpressionTests {
         assertThatThrownBy(() -> LabelExpression.parse(expression, COLUMNS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
+    }
+
+    /** A label is a short rule: 2,000 parentheses or 20,000 "!" overflowed the stack instead of a refusal. */
+    @Test
+    void shouldRefuseExpressionsDeeperOrLongerThanALabelNeeds() {
+        String deepest = "(".repeat(LabelExpression.MAX_NESTING) + "age > 3" + ")".repeat(LabelExpression.MAX_NESTING);
+        assertThat(LabelExpression.parse(deepest, COLUMNS).test(ROW::get)).isEqualTo(LabelExpression.parse("age > 3",
+                COLUMNS).test(ROW::get));
+        for (String hostile : List.of("(".repeat(2000) + "age > 3" + ")".repeat(2000), "!".repeat(20_000) + "age > 3",
+                "(".repeat(101) + "age > 3" + ")".repeat(101))) {
+            assertThatThrownBy(() -> LabelExpression.parse(hostile, COLUMNS))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("nested deeper than 100 ! and (, at position ");
+        }
+        String longest = String.join(" && ",
+                java.util.Collections.nCopies(LabelExpression.MAX_OPERATORS + 1, "age > 3"));
+        assertThat(LabelExpression.parse(longest, COLUMNS).test(ROW::get)).isTrue();
+        assertThatThrownBy(() -> LabelExpression.parse(longest + " || age > 3", COLUMNS))
+                .hasMessageStartingWith("more than 1000 && and || operators");
     }
 
     @Test
