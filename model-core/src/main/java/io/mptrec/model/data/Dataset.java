@@ -281,11 +281,7 @@ public final class Dataset {
             if (spec.role() != ColumnRole.NUMERIC || format.isMissing(value)) {
                 return Float.NaN;
             }
-            if (!DecimalText.isDecimal(value)) {
-                throw new DatasetException(stream.dataFile(), line,
-                        "column '" + spec.name() + "' is numeric but has '" + value + "'");
-            }
-            return Float.parseFloat(value);
+            return DatasetException.numeric(value, spec.name(), stream.dataFile(), line);
         }
     }
 }

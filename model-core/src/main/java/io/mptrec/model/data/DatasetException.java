@@ -31,4 +31,20 @@ public class DatasetException extends RuntimeException {
     public String reason() {
         return reason;
     }
+
+    /**
+     * A numeric cell of a data file as a float: refused, naming the file and line, when it is no decimal or when no
+     * float holds it ({@code 1e39} was read as Infinity and failed later as "score 0 is NaN", with no line).
+     */
+    static float numeric(String value, String column, Path file, long line) {
+        if (!DecimalText.isDecimal(value)) {
+            throw new DatasetException(file, line, "column '" + column + "' is numeric but has '" + value + "'");
+        }
+        float number = Float.parseFloat(value);
+        if (Float.isInfinite(number)) {
+            throw new DatasetException(file, line, "column '" + column + "' has " + value
+                    + ", out of a float's range (at most 3.4e38 in magnitude)");
+        }
+        return number;
+    }
 }

@@ -151,11 +151,8 @@ public final class StreamedDataset {
             String value = values[numericColumns[f]];
             if (format.isMissing(value)) {
                 numbers[f] = Float.NaN;
-            } else if (DecimalText.isDecimal(value)) {
-                numbers[f] = Float.parseFloat(value);
             } else {
-                throw new DatasetException(stream.dataFile(), line, "column '"
-                        + schema.numericFeatures().get(f) + "' is numeric but has '" + value + "'");
+                numbers[f] = DatasetException.numeric(value, schema.numericFeatures().get(f), stream.dataFile(), line);
             }
         }
         for (int f = 0; f < categoricalColumns.length; f++) {

@@ -86,6 +86,15 @@ class StreamedDatasetTests {
         assertThat(inMemory).contains("log.csv:6").contains("column 'duration' is numeric but has 'four'");
         assertThatThrownBy(() -> StreamedDataset.open(schema, schemaFile, null))
                 .isInstanceOf(DatasetException.class).hasMessage(inMemory);
+
+        // a decimal no float holds: refused where it is, not read as Infinity to fail in training without a line
+        Path farFile = writeLog(RecommenderLogTests.LOG.replace("20220426,4,1", "20220426,1e39,1"));
+        DatasetSchema far = DatasetSchema.load(farFile);
+        String farInMemory = catchMessage(() -> Dataset.load(far, farFile, null));
+        assertThat(farInMemory).contains("log.csv:6")
+                .contains("column 'duration' has 1e39, out of a float's range (at most 3.4e38 in magnitude)");
+        assertThatThrownBy(() -> StreamedDataset.open(far, farFile, null))
+                .isInstanceOf(DatasetException.class).hasMessage(farInMemory);
     }
 
     @Test
