@@ -6,7 +6,6 @@ import io.mptrec.model.onnx.OnnxExport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,17 +38,11 @@ final class ExportCommand implements Callable<Integer> {
         }
         requireFolder(encoder, "encoder");
         requireFolder(prompt, "task prompt");
-        Path folder = MptrecCommand.fileOption(out, "--out").toAbsolutePath().getParent();
+        MptrecCommand.fileOption(out, "--out");
         EncoderArtifact encoderArtifact = EncoderArtifact.read(encoder);
         TaskPromptArtifact promptArtifact = TaskPromptArtifact.read(prompt);
         byte[] model = OnnxExport.export(encoderArtifact, promptArtifact);
-        Path temporary = Files.createTempFile(folder, ".export-", ".onnx");
-        try {
-            Files.write(temporary, model);
-            Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        io.mptrec.model.format.AtomicFile.write(out, model);
         System.err.printf("exported task %s (encoder %s, task prompt %s) as ONNX opset %d, %,d bytes -> %s%n",
                 promptArtifact.task(), encoderArtifact.contentSha256().substring(0, 12),
                 promptArtifact.contentSha256().substring(0, 12), OnnxExport.OPSET, model.length, out);

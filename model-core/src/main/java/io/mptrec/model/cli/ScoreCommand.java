@@ -59,14 +59,14 @@ final class ScoreCommand implements Callable<Integer> {
             folder.encoder().metadata().transform().requireColumns(rows.get(0).keySet());
         }
         float[] scores = scorer.score(rows);
-        Path temporary = Files.createTempFile(out.toAbsolutePath().getParent(), ".score-", ".csv");
-        try (BufferedWriter w = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+        io.mptrec.model.format.AtomicFile.write(out, stream -> {
+            BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8));
             w.write("row,score\n");
             for (int i = 0; i < scores.length; i++) {
                 w.write(i + "," + scores[i] + "\n");
             }
-        }
-        Files.move(temporary, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            w.flush();
+        });
         System.err.printf("scored %d rows for %s with task prompt %s -> %s%n", scores.length, task,
                 taskPrompt.contentSha256().substring(0, 12), out);
         return 0;

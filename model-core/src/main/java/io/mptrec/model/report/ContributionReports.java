@@ -25,9 +25,7 @@ import io.mptrec.model.training.TrainingData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -136,15 +134,7 @@ public final class ContributionReports {
     /** Writes the report's canonical JSON and a newline, UTF-8, replacing the file atomically. */
     public static void write(ContributionReport report, Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path staging = Files.createTempFile(parent, "." + file.getFileName() + ".partial-", "");
-            // a temporary file is private (rw-------); a report is as readable as the artifact it describes
-            if (staging.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.writeString(staging, report.toJson() + "\n", StandardCharsets.UTF_8);
-            Files.move(staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            io.mptrec.model.format.AtomicFile.write(file, (report.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -135,6 +135,9 @@ class MptrecCommandTests {
                 in.toString(), "--out", out.toString())).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(3).first().isEqualTo("row,score");
+        // as readable as any file the user writes (a temporary file's rw------- was kept)
+        assertThat(Files.getPosixFilePermissions(out))
+                .isEqualTo(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain.csv"))));
         assertThat(Double.parseDouble(lines.get(1).split(",")[1])).isBetween(0.0, 1.0);
 
         // a schema with the same number of input columns, but not the same ones, used to evaluate to wrong figures
