@@ -8,7 +8,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code mptrec} command line: train, tune, evaluate, score and inspect MPT-Rec artifacts. */
+// scope INHERIT: every subcommand's --version prints the version too (it printed nothing)
 @Command(name = "mptrec", mixinStandardHelpOptions = true, versionProvider = MptrecCommand.Version.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = {
             "Multi-task prompt tuning for recommendation (MPT-Rec).",
             "",

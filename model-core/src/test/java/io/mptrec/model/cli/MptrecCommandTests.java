@@ -257,6 +257,18 @@ class MptrecCommandTests {
         assertThat(dir.getParent().resolve("escaped")).doesNotExist();
     }
 
+    /** Every command's --version prints the version, as its help promises (the subcommands' printed nothing). */
+    @Test
+    void shouldPrintTheVersionFromEveryCommand() {
+        String version = ConsoleCapture.out(() -> assertThat(MptrecCommand.execute("--version")).isZero());
+        assertThat(version).startsWith("mptrec-model-core ");
+        for (String command : List.of("pretrain", "tune", "evaluate", "score", "inspect", "export", "report", "push",
+                "pilot", "bench", "benchmark")) {
+            assertThat(ConsoleCapture.out(() -> assertThat(MptrecCommand.execute(command, "-V")).isZero()))
+                    .as(command).isEqualTo(version);
+        }
+    }
+
     @Test
     void shouldBoundTheReportsStepsAndBaselineRows() {
         assertThatThrownBy(() -> ReportOptions.defaults().withSteps(40_000_000))
