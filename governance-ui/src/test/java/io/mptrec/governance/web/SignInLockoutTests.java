@@ -43,8 +43,11 @@ class SignInLockoutTests {
     @Test
     void shouldLockAUserNameOutOfBasicAfterRepeatedWrongPasswordsWith429AndRetryAfter() throws Exception {
         for (int i = 0; i < 3; i++) {
+            // refused credentials are a problem with the API's challenge, as missing ones (the body was empty)
             RestAssured.given().auth().preemptive().basic("carol", "guess" + i).get("/api/v1/tasks").then()
-                    .statusCode(401);
+                    .statusCode(401).contentType("application/problem+json")
+                    .header("WWW-Authenticate", "Basic realm=\"mptrec\"")
+                    .body("detail", org.hamcrest.Matchers.startsWith("the credentials were refused"));
         }
         Response locked = as("carol").get("/api/v1/tasks");
         assertThat(locked.statusCode()).as("the right password while locked out").isEqualTo(429);
