@@ -90,6 +90,14 @@ class StrictInputTests {
         refused(create(arms, "\"name\": true, \"task\": \"" + task + "\""), 400, "name");
         refused(create(arms, "\"name\": 12, \"task\": \"" + task + "\""), 400, "name");
         refused(create(arms, "\"name\": \"t\", \"task\": \"" + task + "\", \"ramp\": \"0.5\""), 400, "ramp");
+        // Jackson takes these texts into a double whatever its coercion settings: a text is not a number
+        for (String special : List.of("NaN", "Infinity", "-Infinity")) {
+            refused(create(arms, "\"name\": \"t\", \"task\": \"" + task + "\", \"ramp\": \"" + special + "\""),
+                    400, "ramp").body("detail", containsString("ramp must be a number"));
+            refused(as("erin").contentType("application/json").body("{\"events\":[{\"eventId\":\"t1\","
+                    + "\"requestId\":\"r\",\"metric\":\"spend\",\"value\":\"" + special + "\"}]}")
+                    .post("/api/v1/events/kpi"), 400, "events[0].value");
+        }
         refused(create(arms, "\"name\": \"t\", \"task\": \"" + task + "\", \"plannedPerArm\": 10.5"), 400, "plannedPerArm");
         refused(create(arms, "\"name\": \"t\", \"task\": \"" + task + "\", \"hashVersion\": true"), 400, "hashVersion");
         refused(create(arms, "\"name\": \"t\", \"task\": \"" + task + "\", \"nmae\": \"typo\""), 400, "nmae");

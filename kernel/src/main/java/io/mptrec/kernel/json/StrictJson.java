@@ -1,14 +1,22 @@
 package io.mptrec.kernel.json;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
+
+import java.io.IOException;
 
 /**
  * The one JSON reading policy of the application's API: a body means exactly what it says, or it is refused with a
@@ -16,7 +24,9 @@ import jakarta.inject.Singleton;
  * <ul>
  * <li>a key twice in one object is refused: which of {@code {"reason":"a","reason":"b"}} would be audited?</li>
  * <li>no scalar coercion: {@code true} or {@code 12} is not a text, {@code "12"} not a number, {@code 1.5} not an
- * integer, {@code 0} not an enum constant, {@code null} not a primitive; an integer is a floating-point number.</li>
+ * integer, {@code 0} not an enum constant, {@code null} not a primitive; an integer is a floating-point number;
+ * {@code "NaN"} and {@code "Infinity"} are texts, not numbers (Jackson takes them into a double whatever its coercion
+ * settings, and a range check then refused {@code "NaN"} as "must be >= 0").</li>
  * <li>unknown properties are refused: a misspelt optional field ({@code "reasn"}) would otherwise be dropped and the
  * request carried out without it.</li>
  * </ul>
@@ -52,6 +62,34 @@ public class StrictJson implements ObjectMapperCustomizer {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Integer)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        SimpleModule numbersOnly = new SimpleModule("numbers-only");
+        numbersOnly.addDeserializer(Double.class, new NumberOnly(Double.class, false));
+        numbersOnly.addDeserializer(double.class, new NumberOnly(double.class, true));
+        mapper.registerModule(numbersOnly);
         return mapper;
+    }
+
+    /** A double from a JSON number only: a text (the special values included) is refused as the wrong type. */
+    private static final class NumberOnly extends StdScalarDeserializer<Double> {
+
+        private final NumberDeserializers.DoubleDeserializer numbers;
+
+        NumberOnly(Class<Double> type, boolean primitive) {
+            super(type);
+            numbers = new NumberDeserializers.DoubleDeserializer(type, primitive ? 0.0 : null);
+        }
+
+        @Override
+        public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.hasToken(JsonToken.VALUE_STRING)) {
+                return (Double) ctxt.handleUnexpectedToken(handledType(), p);
+            }
+            return numbers.deserialize(p, ctxt);
+        }
+
+        @Override
+        public Double getNullValue(DeserializationContext ctxt) throws JsonMappingException {
+            return numbers.getNullValue(ctxt);
+        }
     }
 }
