@@ -327,6 +327,10 @@ class StrictInputTests {
         assertThat(rows()).isEqualTo(before);
         as("erin").contentType("application/json").body("{\"ramp\":0.1234}")
                 .post("/api/v1/experiments/" + id + "/ramp").then().statusCode(200).body("ramp", equalTo(0.1234f));
+        // -0.0 is a ramp of 0, stored and audited as 0.0 (it was kept as "-0.0")
+        String ramped = as("erin").contentType("application/json").body("{\"ramp\":-0.0}")
+                .post("/api/v1/experiments/" + id + "/ramp").then().statusCode(200).extract().asString();
+        assertThat(ramped).contains("\"ramp\":0.0").doesNotContain("-0.0");
     }
 
     /** Classes the fuzz test found beyond the examples: null list elements, NUL in filters, leaky detail. */

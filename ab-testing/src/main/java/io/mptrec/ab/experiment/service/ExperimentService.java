@@ -141,7 +141,7 @@ public class ExperimentService {
                 throw ApiException.badRequest("invalid-allocation", "arm '" + arm.name + "' has weight " + spec.weight()
                         + ": below one bucket (0.0001) it would get no unit; give 0 or at least 0.0001", at + "weight");
             }
-            arm.weight = spec.weight();
+            arm.weight = spec.weight() + 0.0; // -0.0 is 0
             e.arms.add(arm);
         }
         allocation(e); // validates arms, weights and ramp as the assignment spec requires
@@ -315,9 +315,9 @@ public class ExperimentService {
      * Ramp steps are sticky by the assignment's design: a unit included at a smaller ramp stays in, in its arm. Raising
      * the ramp of a RUNNING experiment widens live traffic, so it asks the registry about every arm as a start does.
      */
-    public Experiment changeRamp(long id, double ramp, Actor actor, String given) {
-        String reason = requireReason(given);
-        requireRamp(ramp);
+    public Experiment changeRamp(long id, double given, Actor actor, String givenReason) {
+        String reason = requireReason(givenReason);
+        double ramp = requireRamp(given);
         Experiment e = changing(id);
         if (!e.status.canRamp()) {
             throw ApiException.conflict("invalid-transition", "experiment " + id + " is STOPPED");
@@ -442,7 +442,7 @@ public class ExperimentService {
             throw ApiException.badRequest("invalid-input", "ramp must be in [0, 1] in steps of 0.0001, got " + ramp,
                     "ramp");
         }
-        return ramp;
+        return ramp + 0.0; // -0.0 is 0: stored and audited as "-0.0" it read as a negative ramp
     }
 
     private static Experiment require(long id) {
