@@ -31,11 +31,22 @@ final class RegistryConnection {
         if (secret == null) {
             throw new IllegalArgumentException("no password: pass --password or set MPTREC_PASSWORD");
         }
-        return HttpRequest.newBuilder(registry.resolve(path))
+        return HttpRequest.newBuilder(url(path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json")
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * {@code path} (from {@code /api/v1}) under the registry's URL, path included: a registry behind a proxy at
+     * {@code https://host/mptrec/} is reached at {@code https://host/mptrec/api/v1/...} (resolving {@code /api/v1}
+     * dropped the {@code /mptrec}).
+     */
+    URI url(String path) {
+        String base = registry.toString();
+        return URI.create((base.endsWith("/") ? base : base + "/")).resolve(path.startsWith("/") ? path.substring(1)
+                : path);
     }
 
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
