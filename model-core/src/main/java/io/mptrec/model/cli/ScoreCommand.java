@@ -80,6 +80,15 @@ final class ScoreCommand implements Callable<Integer> {
             if (header == null) {
                 throw new IllegalArgumentException(file + ":1: empty file, expected a header row");
             }
+            if (header.length > 0 && header[0].startsWith("\uFEFF")) {
+                header[0] = header[0].substring(1); // the byte order mark a spreadsheet writes first
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (String name : header) {
+                if (!names.add(name)) {
+                    throw new IllegalArgumentException(file + ":1: column '" + name + "' appears twice in the header");
+                }
+            }
             List<Map<String, String>> rows = new ArrayList<>();
             String[] values;
             while ((values = next(records, file)) != null) {
