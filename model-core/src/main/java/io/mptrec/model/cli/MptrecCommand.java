@@ -50,19 +50,7 @@ public final class MptrecCommand implements Runnable {
 
     /** A failure in words: a file system refusal says what it was about, never a bare path or "null". */
     static String reason(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException f) {
-            return "no such file or folder: " + f.getFile();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException f) {
-            return "access denied: " + f.getFile();
-        }
-        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
-            return "already exists: " + f.getFile();
-        }
-        if (e instanceof java.nio.file.FileSystemException f) {
-            return "cannot use " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
-        }
-        return e.getMessage() != null ? e.getMessage() : "failed (" + e.getClass().getSimpleName() + ")";
+        return io.mptrec.model.format.Failures.reason(e);
     }
 
     /**

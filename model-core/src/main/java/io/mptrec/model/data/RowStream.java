@@ -383,7 +383,8 @@ public final class RowStream {
         if (e instanceof ZipException) {
             return new DatasetException(file, 0, "not a valid gzip file: " + e.getMessage(), e);
         }
-        return new DatasetException(file, 0, "cannot read the data file: " + e, e);
+        return new DatasetException(file, 0, "cannot read the data file: " + io.mptrec.model.format.Failures.reason(e),
+                e);
     }
 
     /** The next record, a quoting error as a DatasetException at its line. */
