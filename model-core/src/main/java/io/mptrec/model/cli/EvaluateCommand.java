@@ -58,6 +58,10 @@ final class EvaluateCommand implements Callable<Integer> {
             float[] scores = scores(new Scorer(encoder, prompt), data.encoded());
             float[] labels = data.labels()[t];
             String splitName = split.name().toLowerCase(Locale.ROOT);
+            if (prompts.stream().filter(p -> p.task().equals(prompt.task())).count() > 1) {
+                // two versions of one task (a tuned one beside the first): say which one the lines below measure
+                System.out.println(prompt.task() + ", task prompt " + Figures.shortHash(prompt.contentSha256()) + ":");
+            }
             for (OfflineMetric m : Evaluation.metrics(prompt.task(), splitName, scores, labels)) {
                 System.out.println(line(m, ""));
             }
