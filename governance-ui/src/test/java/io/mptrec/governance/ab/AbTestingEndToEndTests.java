@@ -96,8 +96,11 @@ class AbTestingEndToEndTests {
     @Test
     @Order(2)
     void shouldRefuseInvalidExperimentsWithTheField() {
+        // a sum of weights is the arms' together; one arm's weight out of range is that arm's
         create(Map.of("name", "bad-weights", "task", TASK, "arms", List.of(arm("control", 1, 0.5), arm("t", 2, 0.6))))
-                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("arms.weight"));
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("arms"));
+        create(Map.of("name", "bad-weights", "task", TASK, "arms", List.of(arm("control", 1, 1.5), arm("t", 2, -0.5))))
+                .then().statusCode(400).body("field", equalTo("arms[0].weight"));
         create(Map.of("name", "bad-ramp", "task", TASK, "ramp", 1.5, "arms", List.of(arm("control", 1, 0.5), arm("t", 2, 0.5))))
                 .then().statusCode(400).body("field", equalTo("ramp"));
         create(Map.of("name", "one-arm", "task", TASK, "arms", List.of(arm("control", 1, 1.0))))

@@ -136,6 +136,10 @@ public class ExperimentService {
             arm.versionNumber = version.number();
             arm.contentSha256 = version.contentSha256();
             arm.encoderSha256 = version.encoderSha256();
+            if (!(spec.weight() >= 0 && spec.weight() <= 1)) {
+                throw ApiException.badRequest("invalid-allocation", "arm '" + arm.name + "' has weight "
+                        + spec.weight() + "; a weight is in [0, 1]", at + "weight");
+            }
             if (spec.weight() > 0 && spec.weight() < 1.0 / RAMP_STEPS) {
                 // the assignment has 10,000 buckets: such an arm would look like traffic and get no unit
                 throw ApiException.badRequest("invalid-allocation", "arm '" + arm.name + "' has weight " + spec.weight()
@@ -470,12 +474,8 @@ public class ExperimentService {
         } catch (IllegalArgumentException ex) {
             String message = ex.getMessage();
             String field = message.contains(":") ? message.substring(0, message.indexOf(':')) : "arms";
-            field = switch (field) {
-                case "ramp", "salt" -> field;
-                case "name" -> "arms.name";
-                case "weight" -> "arms.weight";
-                default -> "arms";
-            };
+            // the weights' sum, or a rule over the arms together: "arms" (each arm's own fields are checked above)
+            field = "ramp".equals(field) || "salt".equals(field) ? field : "arms";
             throw ApiException.badRequest("invalid-allocation", message, field);
         }
     }

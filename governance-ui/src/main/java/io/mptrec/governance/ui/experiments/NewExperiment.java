@@ -26,8 +26,7 @@ public record NewExperiment(String name, String task, String control, String tre
             Map.entry("control", "control version"), Map.entry("arms[0].version", "control version"),
             Map.entry("treatment", "treatment version"), Map.entry("arms[1].version", "treatment version"),
             Map.entry("treatmentShare", "treatment share"), Map.entry("arms[0].weight", "treatment share"),
-            Map.entry("arms[1].weight", "treatment share"), Map.entry("arms.weight", "treatment share"),
-            Map.entry("arms", "treatment share"), Map.entry("ramp", "ramp"),
+            Map.entry("arms[1].weight", "treatment share"), Map.entry("arms", "treatment share"), Map.entry("ramp", "ramp"),
             Map.entry("successMetric", "success metric"), Map.entry("successMetrics[0].name", "success metric"),
             Map.entry("successKind", "success metric kind"), Map.entry("guardrailMetric", "guardrail metric"),
             Map.entry("guardrails[0].name", "guardrail metric"), Map.entry("guardrailMargin", "guardrail margin"),
@@ -81,7 +80,7 @@ public record NewExperiment(String name, String task, String control, String tre
         String field = e.problem().field();
         String said = field == null ? null : switch (field) {
             case "ramp" -> InPercent.ramp(ramp);
-            case "arms", "arms.weight", "arms[0].weight", "arms[1].weight" -> InPercent.share(treatmentShare);
+            case "arms", "arms[0].weight", "arms[1].weight" -> InPercent.share(treatmentShare);
             case "guardrails[0].margin" -> InPercent.margin(guardrailMargin);
             default -> null;
         };
