@@ -69,6 +69,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // checked before a minute of measuring, not after it
+        if (!(seconds > 0 && seconds <= 3600)) {
+            throw new IllegalArgumentException("--seconds must be above 0 and at most 3600, was " + seconds);
+        }
+        new ArtifactFolder(artifacts).encoder();
         ModelConfig config = ModelConfig.defaults();
         MultiTaskModel model = MultiTaskModel.create(config, NUMERIC, VOCABULARIES, List.of("income", "marital"), 1);
         EncodedRows rows = rows(4096, NUMERIC, VOCABULARIES, 2);

@@ -75,6 +75,9 @@ public final class MptrecCommand implements Runnable {
 
     /** An {@code --out} that must be a folder (made if absent): refused before any work when it is a file. */
     static Path folderOption(Path out, String option) {
+        if (out != null && out.toString().isBlank()) {
+            throw new IllegalArgumentException(option + ": give a folder (an empty name would write into this one)");
+        }
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException(option + ": " + out + " is a file; give a folder");
         }

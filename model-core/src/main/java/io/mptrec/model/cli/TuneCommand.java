@@ -97,8 +97,8 @@ final class TuneCommand implements Callable<Integer> {
             description = "Rows of the test split for the contribution report written next to the prompt (default ${DEFAULT-VALUE}).")
     int reportRows;
 
-    @Option(names = "--no-report", description = {"Do not write the contribution report <prompt folder>.report.json.",
-            "It reads the data file once more."})
+    @Option(names = "--no-report", description = "Do not write the contribution report <prompt folder>.report.json "
+            + "(writing it reads the data file once more).")
     boolean noReport;
 
     @Override

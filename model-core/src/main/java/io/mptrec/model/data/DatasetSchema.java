@@ -327,6 +327,9 @@ public record DatasetSchema(String name, String file, FileFormat format, List<Co
             allowKeys(object, "", "name", "file", "format", "columns", "labels", "split", "labelsMayReadInputs", "joins",
                     "userColumn");
             String name = string(required(object, "", "name"), "/name");
+            if (name.isBlank()) {
+                throw fail("/name", "the dataset needs a name (it is recorded in every artifact's lineage)");
+            }
             String file = object.hasNonNull("file") ? string(object.get("file"), "/file") : null;
             FileFormat format = format(object.get("format"));
             List<ColumnSpec> fileColumns = columns(required(object, "", "columns"), "/columns", Set.of());

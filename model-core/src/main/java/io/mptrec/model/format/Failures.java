@@ -37,6 +37,15 @@ public final class Failures {
         if (e instanceof IOException && e.getMessage() != null) {
             return e.getMessage(); // e.g. "Is a directory"
         }
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json && e.getMessage() != null
+                && json.getMessage() != null && e.getMessage().endsWith(json.getMessage())) {
+            // the parser's message appended (e.g. to "manifest.json is not valid JSON: "): its reason and where,
+            // without its "[Source: REDACTED ...]"
+            var at = json.getLocation();
+            return e.getMessage().substring(0, e.getMessage().length() - json.getMessage().length())
+                    + json.getOriginalMessage().split("\n", 2)[0]
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+        }
         return e.getMessage() != null ? e.getMessage() : "failed (" + e.getClass().getSimpleName() + ")";
     }
 }

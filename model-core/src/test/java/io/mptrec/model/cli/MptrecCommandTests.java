@@ -181,6 +181,14 @@ class MptrecCommandTests {
         err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
                 "income", "--out", file.toString())).isEqualTo(2));
         assertThat(err).contains("mptrec: --out: " + file + " is a file; give a folder").doesNotContain("epoch");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
+                "income", "--out", "")).isEqualTo(2));
+        assertThat(err).contains("mptrec: --out: give a folder").doesNotContain("epoch");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("bench", "--seconds", "0")).isEqualTo(2));
+        assertThat(err).contains("mptrec: --seconds must be above 0 and at most 3600, was 0.0");
+        err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("bench", "--artifacts",
+                dir.resolve("none").toString())).isEqualTo(2));
+        assertThat(err).contains("no such artifact");
         for (var refusal : Map.of("--epochs", "--epochs must be at least 1, was 0",
                 "--batch-size", "--batch-size must be at least 1, was 0").entrySet()) {
             err = ConsoleCapture.err(() -> assertThat(MptrecCommand.execute("pretrain", "--schema", schema, "--tasks",
@@ -255,6 +263,22 @@ class MptrecCommandTests {
         assertThat(err).contains("mptrec: task 'education/../../escaped' cannot name a folder");
         assertThat(dir.resolve("escaped")).doesNotExist();
         assertThat(dir.getParent().resolve("escaped")).doesNotExist();
+
+        // a new version of income beside the first: evaluate says which version each block of lines measures
+        assertThat(MptrecCommand.execute("tune", "--schema", schema, "--artifacts", artifacts.toString(), "--task",
+                "income", "--epochs", "1", "--no-report")).isZero();
+        String evaluated = ConsoleCapture.out(() -> assertThat(MptrecCommand.execute("evaluate", "--schema", schema,
+                "--artifacts", artifacts.toString())).isZero());
+        List<String> versions = new ArrayList<>();
+        for (TaskPromptArtifact prompt : new ArtifactFolder(artifacts).prompts()) {
+            if (prompt.task().equals("income")) {
+                versions.add("income, task prompt " + Figures.shortHash(prompt.contentSha256()) + ":");
+            }
+        }
+        assertThat(versions).hasSize(2);
+        assertThat(evaluated.lines().filter(l -> l.startsWith("income, task prompt ")).toList())
+                .containsExactlyInAnyOrderElementsOf(versions);
+        assertThat(evaluated).doesNotContain("marital, task prompt");
     }
 
     /** Every command's --version prints the version, as its help promises (the subcommands' printed nothing). */

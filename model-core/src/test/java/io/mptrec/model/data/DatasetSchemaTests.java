@@ -96,6 +96,7 @@ class DatasetSchemaTests {
             '"trim": true'                | '"trim": "yes"'                  | 3  | expected true or false
             '"trim": true'                | '"trim": true, "encoding": "NOPE-8"' | 3 | unknown encoding 'NOPE-8'
             '"name": "tiny",'             | ''                               | 1  | missing 'name'
+            '"name": "tiny",'             | '"name": " ",'                    | 2  | the dataset needs a name
             '"validation": [2]'           | '"validation": [4]'              | 10 | residue 4 is outside 0..3
             '"validation": [2]'           | '"validation": [3]'              | 10 | validation and test residues overlap
             '"type": "modulo"'            | '"type": "random"'               | 10 | unknown split type 'random'

@@ -20,5 +20,11 @@ class FailuresTests {
                 new IOException("disk full")))).isEqualTo("cannot write r.json: disk full");
         assertThat(Failures.reason(new IllegalStateException())).isEqualTo("failed (IllegalStateException)");
         assertThat(Failures.reason(new IOException("Is a directory"))).doesNotContain("java.");
+        IOException json = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"a\": tru}"));
+        String reason = Failures.reason(new IllegalArgumentException("m/manifest.json is not valid JSON: "
+                + json.getMessage(), json));
+        assertThat(reason).startsWith("m/manifest.json is not valid JSON: Unrecognized token 'tru'")
+                .contains("(line 1, column ").doesNotContain("Source").doesNotContain("REDACTED");
     }
 }
