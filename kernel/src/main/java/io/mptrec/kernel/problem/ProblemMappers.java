@@ -98,7 +98,11 @@ public class ProblemMappers {
                     : "body does not match the expected shape: " + (field == null ? "the body" : field) + " must be "
                     + typeName(m.getTargetType());
         } else {
-            detail = "body is not valid JSON";
+            // where the parser stopped, so a client can find it (its own message may quote the body at length)
+            var at = e.getLocation();
+            field = "body";
+            detail = "body is not valid JSON" + (at == null || at.getLineNr() < 1 ? "" : String.format(java.util.Locale.ROOT,
+                    " (line %d, column %d)", at.getLineNr(), at.getColumnNr()));
         }
         return Problem.of(400, "malformed-json", "Malformed JSON", detail, field);
     }

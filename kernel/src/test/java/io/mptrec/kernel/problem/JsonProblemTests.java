@@ -49,6 +49,7 @@ class JsonProblemTests {
         JsonProcessingException e = catchThrowableOfType(() -> new ObjectMapper().readValue("{\"a\":", Map.class),
                 JsonProcessingException.class);
 
-        assertThat(ProblemMappers.jsonProblem(e).detail()).isEqualTo("body is not valid JSON");
+        assertThat(ProblemMappers.jsonProblem(e).detail()).isEqualTo("body is not valid JSON (line 1, column 6)");
+        assertThat(ProblemMappers.jsonProblem(e).field()).isEqualTo("body");
     }
 }
