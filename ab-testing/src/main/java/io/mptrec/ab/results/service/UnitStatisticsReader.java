@@ -176,8 +176,9 @@ public class UnitStatisticsReader {
      * exposures for a ratio (CUPED, which reads ys from rows without n, is not for ratios).
      */
     private static String shifted(String unitRows, ExperimentDesign.Metric m) {
-        return "SELECT s.*, s.y - ?3" + (m.kind() == MetricKind.RATIO && unitRows.equals(UNIT_TOTALS) ? " * s.n" : "")
-                + " AS ys FROM (" + unitRows + ") s";
+        // typed: H2 gives a bare parameter the type of what it meets, and ?3 * s.n made the shift a whole number
+        return "SELECT s.*, s.y - CAST(?3 AS DOUBLE PRECISION)" + (m.kind() == MetricKind.RATIO
+                && unitRows.equals(UNIT_TOTALS) ? " * s.n" : "") + " AS ys FROM (" + unitRows + ") s";
     }
 
     /**
@@ -187,7 +188,7 @@ public class UnitStatisticsReader {
      */
     private static String covariateSums(ExperimentDesign.Metric m) {
         String y = m.kind() == MetricKind.PROPORTION ? "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END" : "u.ys";
-        String x = "(c.covariate_value - ?4)";
+        String x = "(c.covariate_value - CAST(?4 AS DOUBLE PRECISION))";
         return "COUNT(c.covariate_value), COALESCE(SUM(" + x + "), 0.0), COALESCE(SUM(" + x + " * " + x + "), 0.0), "
                 + "COALESCE(SUM(" + x + " * " + y + "), 0.0), "
                 + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0.0 ELSE " + y + " END), 0.0)";
