@@ -11,9 +11,10 @@ import java.math.BigDecimal;
  * The database computes them in one aggregate ({@code UnitStatisticsReader}); {@link #plus(double, long)} adds one
  * unit in Java (the time series' deltas, the simulations).
  *
- * <p>The Y sums are of Y less {@code shift} (a MEAN) or less {@code shift} N (a RATIO), a constant near the metric's
- * mean that the readers choose, so that the variance is not lost to cancellation ({@link MetricData.Mean}); a
- * PROPORTION reads only {@code positives}.
+ * <p>The Y sums are of Y less {@code shift} (a MEAN) or less {@code shift} N (a RATIO), a constant near the arm's
+ * mean ({@link #ofExactSums}), so that the variance is not lost to cancellation ({@link MetricData.Mean}); a
+ * PROPORTION reads only {@code positives}. One shift for all arms would not do: an arm whose values lie far from the
+ * others' (1e9 against 0) would lose its variance all the same.
  *
  * @param units     units in the arm
  * @param positives units whose total is > 0
@@ -29,9 +30,36 @@ public record UnitTotals(long units, double sumY, double sumYSquares, long posit
         this(units, sumY, sumYSquares, positives, sumN, sumNSquares, sumYN, 0);
     }
 
-    /** No unit yet, with the shift of the sums to come. */
-    public static UnitTotals none(double shift) {
-        return new UnitTotals(0, 0, 0, 0, 0, 0, 0, shift);
+    /**
+     * From an arm's exact sums of Y itself (the database's NUMERIC sums), the sums less a shift near the arm's own
+     * mean, or ratio for a RATIO (none for a PROPORTION), computed exactly and rounded once.
+     */
+    public static UnitTotals ofExactSums(MetricKind kind, long units, BigDecimal sumY, BigDecimal sumYSquares,
+                                         long positives, BigDecimal sumN, BigDecimal sumNSquares, BigDecimal sumYN) {
+        double shift = kind == MetricKind.PROPORTION ? 0
+                : shiftNear(sumY, kind == MetricKind.RATIO ? sumN : BigDecimal.valueOf(units));
+        return shifted(kind, shift, units, sumY, sumYSquares, positives, sumN, sumNSquares, sumYN);
+    }
+
+    /** The significant bits a shift keeps ({@link #shiftNear}). */
+    static final int SHIFT_BITS = 20;
+
+    /**
+     * A shift near {@code total / count} (0 without a count): a binary fraction of {@value #SHIFT_BITS} significant
+     * bits, so that values of a few bits less it, their squares and their sums stay exact where the values themselves
+     * would (two sources of the same sums then agree to the last bit), off the mean by a millionth of it at most
+     * (values near 1e9 a few units apart keep about ten of a double's sixteen digits of their variance; raw sums, none).
+     */
+    public static double shiftNear(BigDecimal total, BigDecimal count) {
+        if (count.signum() == 0) {
+            return 0;
+        }
+        double mean = total.divide(count, java.math.MathContext.DECIMAL64).doubleValue();
+        if (!Double.isFinite(mean) || mean == 0) {
+            return 0;
+        }
+        double unit = Math.scalb(1.0, Math.getExponent(mean) - (SHIFT_BITS - 1));
+        return Math.rint(mean / unit) * unit;
     }
 
     /**

@@ -26,7 +26,7 @@ public final class Cuped {
     /**
      * Sums of one arm: Y is the metric in the experiment, X the same unit's pre-period covariate; the sums are of Y
      * less {@code shiftY} and X less {@code shiftX}, constants near their means that keep the centred sums exact (see
-     * {@link MetricData.Mean}); every arm has the same.
+     * {@link MetricData.Mean}): Y's the arm's own, X's the same in every arm.
      */
     public record CovariateData(long count, double sumY, double sumYSquares, double sumX, double sumXSquares,
                                 double sumXY, double shiftY, double shiftX) {
@@ -139,9 +139,9 @@ public final class Cuped {
         double sumX = 0;
         long n = 0;
         for (CovariateData a : arms) {
-            if (Double.compare(a.shiftY(), arms.get(0).shiftY()) != 0
-                    || Double.compare(a.shiftX(), arms.get(0).shiftX()) != 0) {
-                throw new IllegalArgumentException("arms: sums of different shifts");
+            // Y's shift is each arm's own (its centred sums do not depend on it); X's is one, as its mean is pooled
+            if (Double.compare(a.shiftX(), arms.get(0).shiftX()) != 0) {
+                throw new IllegalArgumentException("arms: covariate sums of different shifts");
             }
             sxy += a.centredXY();
             sxx += a.centredXX();

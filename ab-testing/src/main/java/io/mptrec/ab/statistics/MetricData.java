@@ -73,12 +73,6 @@ public sealed interface MetricData permits MetricData.Proportion, MetricData.Mea
             return new Mean(count, 0, (count - 1) * variance, mean);
         }
 
-        /** The same values' sums less {@code other} instead of this shift. */
-        public Mean shiftedTo(double other) {
-            double d = shift - other;
-            return new Mean(count, sum + count * d, Math.max(0.0, sumOfSquares + 2 * d * sum + count * d * d), other);
-        }
-
         @Override
         public double mean() {
             return shift + sum / count;
@@ -117,13 +111,6 @@ public sealed interface MetricData permits MetricData.Proportion, MetricData.Mea
         /** Raw sums (no shift). */
         public Ratio(long count, double sumY, double sumYSquares, double sumN, double sumNSquares, double sumYN) {
             this(count, sumY, sumYSquares, sumN, sumNSquares, sumYN, 0);
-        }
-
-        /** The same units' sums with Y less {@code other} N instead of this shift. */
-        public Ratio shiftedTo(double other) {
-            double d = shift - other;
-            return new Ratio(count, sumY + d * sumN, Math.max(0.0, sumYSquares + 2 * d * sumYN + d * d * sumNSquares),
-                    sumN, sumNSquares, sumYN + d * sumNSquares, other);
         }
 
         @Override

@@ -117,20 +117,40 @@ public final class SequentialTest {
         if (arm.variance() > 0) {
             return arm.varianceOfMean();
         }
-        return pooled(arm, other).variance() / arm.count();
+        return pooledVariance(arm, other) / arm.count();
     }
 
-    /** Both arms' units as one sample (the second arm's sums moved to the first's shift). */
-    private static MetricData pooled(MetricData a, MetricData b) {
-        if (a instanceof MetricData.Mean x && b instanceof MetricData.Mean other) {
-            MetricData.Mean y = other.shiftedTo(x.shift());
-            return new MetricData.Mean(x.count() + y.count(), x.sum() + y.sum(), x.sumOfSquares() + y.sumOfSquares(),
-                    x.shift());
+    /**
+     * The per-unit variance of both arms' units as one sample, from each arm's own centred sums (Chan, Golub and
+     * LeVeque's pairwise update): each arm's sums are less a shift near its own mean, and moving one arm's to the
+     * other's shift would cancel as raw sums do when the arms lie far apart (1e9 against 0).
+     */
+    static double pooledVariance(MetricData a, MetricData b) {
+        long n = a.count() + b.count();
+        if (a instanceof MetricData.Mean x && b instanceof MetricData.Mean y) {
+            double delta = y.mean() - x.mean();
+            double centred = x.variance() * (x.count() - 1) + y.variance() * (y.count() - 1)
+                    + delta * delta * x.count() * (double) y.count() / n;
+            return centred / (n - 1);
         }
         MetricData.Ratio x = (MetricData.Ratio) a;
-        MetricData.Ratio y = ((MetricData.Ratio) b).shiftedTo(x.shift());
-        return new MetricData.Ratio(x.count() + y.count(), x.sumY() + y.sumY(), x.sumYSquares() + y.sumYSquares(),
-                x.sumN() + y.sumN(), x.sumNSquares() + y.sumNSquares(), x.sumYN() + y.sumYN(), x.shift());
+        MetricData.Ratio y = (MetricData.Ratio) b;
+        double sumN = x.sumN() + y.sumN();
+        double ratio = (x.mean() * x.sumN() + y.mean() * y.sumN()) / sumN;
+        double meanN = sumN / n;
+        return (residualsAround(x, ratio) + residualsAround(y, ratio)) / ((n - 1) * meanN * meanN);
+    }
+
+    /**
+     * The sum over an arm's units of (Y - r N)^2, from its residuals around its own ratio R:
+     * Y - r N = (Y - R N) + (R - r) N.
+     */
+    private static double residualsAround(MetricData.Ratio arm, double r) {
+        double own = arm.sumY() / arm.sumN(); // of Y less the shift times N
+        double residuals = Math.max(0, arm.sumYSquares() - 2 * own * arm.sumYN() + own * own * arm.sumNSquares());
+        double cross = arm.sumYN() - own * arm.sumNSquares();
+        double d = arm.mean() - r;
+        return residuals + 2 * d * cross + d * d * arm.sumNSquares();
     }
 
     /**

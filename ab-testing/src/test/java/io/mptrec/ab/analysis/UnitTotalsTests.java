@@ -86,22 +86,32 @@ class UnitTotalsTests {
         assertThat(data.variance()).isCloseTo(variance, within(variance * 1e-9));
     }
 
-    /** Moving sums to another shift changes neither the mean nor the variance; sums of two shifts do not add. */
+    /**
+     * Each arm's sums are less a shift near its own mean: one shift for arms 1e9 apart would leave the far arm's
+     * variance to cancellation (a review read 0 where it was 0.25). Sums of two shifts do not add.
+     */
     @Test
-    void shouldMoveSumsToAnotherShiftAndRefuseToAddSumsOfTwo() {
-        MetricData.Mean mean = new MetricData.Mean(4, 6, 14, 100); // 101, 102, 103, 100 less 100
-        MetricData.Mean moved = mean.shiftedTo(97.5);
-        assertThat(moved.mean()).isCloseTo(mean.mean(), within(1e-12));
-        assertThat(moved.variance()).isCloseTo(mean.variance(), within(1e-12));
-        assertThat(mean.mean()).isEqualTo(101.5);
-        assertThat(mean.variance()).isCloseTo(5.0 / 3, within(1e-12));
-
-        MetricData.Ratio ratio = new MetricData.Ratio(3, 1.5, 2.25, 6, 14, 4.5, 10); // Y - 10 N: (0, 0, 1.5)
-        MetricData.Ratio movedRatio = ratio.shiftedTo(9);
-        assertThat(movedRatio.mean()).isCloseTo(ratio.mean(), within(1e-12));
-        assertThat(movedRatio.variance()).isCloseTo(ratio.variance(), within(1e-12));
-
-        assertThatThrownBy(() -> UnitTotals.none(5).plus(UnitTotals.none(6)))
+    void shouldTakeEachArmsSumsLessItsOwnShift() {
+        double[] far = {999_999_990, 999_999_990.5, 999_999_990.25, 999_999_990.75, 999_999_990.5};
+        double[] near = {0, 0.5, 0.25, 0.75, 0.5};
+        for (double[] arm : new double[][] {far, near}) {
+            BigDecimal sum = BigDecimal.ZERO;
+            BigDecimal squares = BigDecimal.ZERO;
+            for (double v : arm) {
+                sum = sum.add(new BigDecimal(v));
+                squares = squares.add(new BigDecimal(v).pow(2));
+            }
+            UnitTotals t = UnitTotals.ofExactSums(MetricKind.MEAN, arm.length, sum, squares, arm.length,
+                    BigDecimal.valueOf(arm.length), BigDecimal.valueOf(arm.length), sum);
+            double mean = arm[0] + 0.4;
+            assertThat(t.shift()).as("near the arm's own mean: off by a millionth of it at most")
+                    .isCloseTo(mean, within(Math.abs(mean) * 1e-6));
+            assertThat(t.toMetricData(MetricKind.MEAN).mean()).isCloseTo(mean, within(1e-6));
+            assertThat(t.toMetricData(MetricKind.MEAN).variance()).isCloseTo(0.08125, within(1e-10))
+                    .isCloseTo(twoPassVariance(arm, mean), within(1e-9));
+        }
+        UnitTotals one = new UnitTotals(0, 0, 0, 0, 0, 0, 0, 5);
+        assertThatThrownBy(() -> one.plus(new UnitTotals(0, 0, 0, 0, 0, 0, 0, 6)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shift");
     }
 

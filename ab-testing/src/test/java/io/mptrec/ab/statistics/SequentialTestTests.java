@@ -150,6 +150,71 @@ class SequentialTestTests {
         assertThat(SequentialTest.varianceOfMean(spread, never)).isEqualTo(spread.varianceOfMean());
     }
 
+    /**
+     * An arm without spread borrows the pooled variance of both arms; with each arm's sums less a shift of its own
+     * (arms 1e9 apart), the pooled variance comes from each arm's centred sums and matches the values' own, for a
+     * mean and for a ratio (the delta method's residuals around the pooled ratio).
+     */
+    @Test
+    void shouldPoolTheVarianceOfArmsFarApartFromEachArmsCentredSums() {
+        double[] far = {1e9, 1e9 + 1, 1e9 + 2, 1e9 + 0.5};
+        double[] near = {0, 1, 2, 0.5};
+        double shiftFar = 1e9;
+        MetricData.Mean a = new MetricData.Mean(4, 3.5, 0 + 1 + 4 + 0.25, shiftFar);
+        MetricData.Mean b = new MetricData.Mean(4, 3.5, 5.25, 0);
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal squares = java.math.BigDecimal.ZERO;
+        for (double[] arm : new double[][] {far, near}) {
+            for (double v : arm) {
+                sum = sum.add(new java.math.BigDecimal(v));
+                squares = squares.add(new java.math.BigDecimal(v).pow(2));
+            }
+        }
+        java.math.MathContext digits = new java.math.MathContext(40);
+        double exact = squares.subtract(sum.pow(2).divide(java.math.BigDecimal.valueOf(8), digits))
+                .divide(java.math.BigDecimal.valueOf(7), digits).doubleValue();
+        assertThat(SequentialTest.pooledVariance(a, b)).isCloseTo(exact, within(exact * 1e-12));
+
+        // ratios: one exposure or two a unit, Y near 1e9 N in one arm, near N in the other
+        long[] n = {1, 2, 1, 2};
+        double[] yFar = {1e9 + 1, 2e9 + 1, 1e9, 2e9 + 3};
+        double[] yNear = {1, 3, 0, 4};
+        MetricData.Ratio ra = ratio(n, yFar, 1e9);
+        MetricData.Ratio rb = ratio(n, yNear, 0);
+        java.math.BigDecimal totalY = java.math.BigDecimal.ZERO;
+        for (int i = 0; i < 4; i++) {
+            totalY = totalY.add(new java.math.BigDecimal(yFar[i])).add(new java.math.BigDecimal(yNear[i]));
+        }
+        java.math.BigDecimal r = totalY.divide(java.math.BigDecimal.valueOf(12), digits);
+        java.math.BigDecimal residuals = java.math.BigDecimal.ZERO;
+        for (double[] y : new double[][] {yFar, yNear}) {
+            for (int i = 0; i < 4; i++) {
+                residuals = residuals.add(new java.math.BigDecimal(y[i])
+                        .subtract(r.multiply(java.math.BigDecimal.valueOf(n[i]))).pow(2));
+            }
+        }
+        double exactRatio = residuals.divide(java.math.BigDecimal.valueOf(7 * 1.5 * 1.5), digits).doubleValue();
+        assertThat(SequentialTest.pooledVariance(ra, rb)).isCloseTo(exactRatio, within(exactRatio * 1e-9));
+    }
+
+    /** A ratio's sums of Y less {@code shift} N. */
+    private static MetricData.Ratio ratio(long[] n, double[] y, double shift) {
+        double sumY = 0;
+        double sumYSquares = 0;
+        double sumN = 0;
+        double sumNSquares = 0;
+        double sumYN = 0;
+        for (int i = 0; i < n.length; i++) {
+            double shifted = y[i] - shift * n[i];
+            sumY += shifted;
+            sumYSquares += shifted * shifted;
+            sumN += n[i];
+            sumNSquares += (double) n[i] * n[i];
+            sumYN += shifted * n[i];
+        }
+        return new MetricData.Ratio(n.length, sumY, sumYSquares, sumN, sumNSquares, sumYN, shift);
+    }
+
     private static final int RUNS = 1_000;
 
     private static double[] falsePositiveRates(double rate, long seed) {

@@ -85,9 +85,10 @@ class PerUnitResultsTests {
                 events.add(Map.of("eventId", request + ":click", "requestId", request, "metric", "click", "value", click));
                 events.add(Map.of("eventId", request + ":spend", "requestId", request, "metric", "spend", "value", spend));
                 if (v == 0) {
-                    // large beside its spread (a few units around 1e9): a variance from raw sums of squares (1e18
-                    // each) would cancel to nothing
-                    unit.balance = 999_999_980 + 2.5 * (u % 7);
+                    // large beside its spread in control (a few units around 1e9), small in treatment: a variance
+                    // from raw sums of squares (1e18 each) cancels to nothing, and so does one from sums less one
+                    // shift for both arms
+                    unit.balance = ("control".equals(unit.arm) ? 999_999_980 : 0) + 2.5 * (u % 7);
                     events.add(Map.of("eventId", request + ":balance", "requestId", request, "metric", "balance",
                             "value", unit.balance));
                 }

@@ -158,7 +158,7 @@ public class TimeSeriesService {
      * One metric: per arm, the per-unit sums at the end of each bucket. Each row of the stream is one change to a
      * unit's running (N, Y), with its values after (sn, sy) and before (pn, py) the change; the effects on the sums are
      * added per bucket, exactly (NUMERIC: a unit's Y before its events is 0, far from a shift near the mean, so that
-     * sums of squares near 1e18 come and go), then taken less the metric's shift as the results' are, and accumulated.
+     * sums of squares near 1e18 come and go), accumulated, and taken less a shift as the results' sums are.
      */
     private Map<String, UnitTotals[]> cumulativeTotals(ExperimentDesign design, ExperimentDesign.Metric metric,
                                                        double from, double width, int n) {
@@ -185,14 +185,11 @@ public class TimeSeriesService {
                 + "GROUP BY arm, b", design.id(), metric.name(), from, width)) {
             add(byArm, r, n);
         }
-        return totals(byArm, metric.kind(), Shifts.ofMetric(em, design.id(), metric, false));
+        return totals(byArm, metric.kind());
     }
 
-    /**
-     * A unit's running Y as an exact decimal: PostgreSQL keeps a double's 15 significant digits, H2 its binary value
-     * to 20 places; either way the sums of squares of the values so rounded are exact.
-     */
-    private static final String EXACT = "NUMERIC(40, 20)";
+    /** A unit's running Y as an exact decimal, as the results read a unit's total. */
+    private static final String EXACT = UnitStatisticsReader.EXACT;
 
     private static final String MINUTE_BUCKET = "FLOOR((epoch_minute * 60.0 - ?2) / ?3)";
 
@@ -200,8 +197,8 @@ public class TimeSeriesService {
      * Every metric from the aggregator's per-minute changes: per arm and bucket, the units' changes (units, N, N^2)
      * with each metric's (Y > 0, Y, Y^2, YN). One statement reads both tables, so that the units' and the metrics'
      * sums come from one snapshot while the aggregator goes on (a batch changes both); a batch committed after the span
-     * was read falls into the first or last bucket. The changes are exact (NUMERIC) until each bucket's is taken less
-     * the metric's shift, as the results' sums are.
+     * was read falls into the first or last bucket. The changes are exact (NUMERIC) until each bucket's sums are taken
+     * less a shift, as the results' are.
      */
     private Map<String, Map<String, UnitTotals[]>> aggregatedTotals(ExperimentDesign design, double from, double width,
                                                                      int n) {
@@ -228,7 +225,7 @@ public class TimeSeriesService {
                     changes[i] = changes[i].plus(armChanges.get(arm)[i]);
                 }
             });
-            byMetric.put(m.name(), totals(byArm, m.kind(), Shifts.ofMetric(em, design.id(), m, true)));
+            byMetric.put(m.name(), totals(byArm, m.kind()));
         }
         return byMetric;
     }
@@ -245,8 +242,8 @@ public class TimeSeriesService {
                     positives + o.positives, sumY.add(o.sumY), sumYSquares.add(o.sumYSquares), sumYN.add(o.sumYN));
         }
 
-        UnitTotals lessShift(MetricKind kind, double shift) {
-            return UnitTotals.shifted(kind, shift, units, sumY, sumYSquares, positives, sumN, sumNSquares, sumYN);
+        UnitTotals totals(MetricKind kind) {
+            return UnitTotals.ofExactSums(kind, units, sumY, sumYSquares, positives, sumN, sumNSquares, sumYN);
         }
     }
 
@@ -274,18 +271,19 @@ public class TimeSeriesService {
     }
 
     /**
-     * Each bucket's sums from the changes up to its end, less the shift: accumulated exactly, and rounded once per
-     * bucket (a unit's exposure before its events adds a square near the shift's, 1e18 for values near 1e9, which its
-     * events take away again: in doubles, the rounding of such changes would leave nothing of a spread of units).
+     * Each bucket's sums from the changes up to its end: accumulated exactly, then taken less a shift near the arm's
+     * mean at that end and rounded once, as the results' are (a unit's exposure before its events adds a square far
+     * from its final one, 1e18 for values near 1e9, which its events take away again: in doubles, the rounding of such
+     * changes would leave nothing of a spread of a few units).
      */
-    private static Map<String, UnitTotals[]> totals(Map<String, ExactChange[]> changes, MetricKind kind, double shift) {
+    private static Map<String, UnitTotals[]> totals(Map<String, ExactChange[]> changes, MetricKind kind) {
         Map<String, UnitTotals[]> byArm = new HashMap<>();
         changes.forEach((arm, c) -> {
             UnitTotals[] totals = new UnitTotals[c.length];
             ExactChange sum = ExactChange.NONE;
             for (int i = 0; i < c.length; i++) {
                 sum = sum.plus(c[i]);
-                totals[i] = sum.lessShift(kind, shift);
+                totals[i] = sum.totals(kind);
             }
             byArm.put(arm, totals);
         });

@@ -13,11 +13,13 @@ import io.mptrec.ab.statistics.ModelMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static io.mptrec.ab.results.service.NativeRows.dbl;
 import static io.mptrec.ab.results.service.NativeRows.dec;
@@ -128,84 +130,108 @@ public class UnitStatisticsReader {
 
     /**
      * One metric: per arm the per-unit totals and, joined by unit, CUPED's sums (the covariate X with the unit's
-     * total and with its 0/1 indicator; the analysis takes the one its kind reads), each less its shift.
+     * total and with its 0/1 indicator; the analysis takes the one its kind reads), all exact ({@link #EXACT}).
      */
     private void readMetric(long experimentId, ExperimentDesign.Metric m, Map<String, Map<String, UnitTotals>> totals,
                             Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        double shift = Shifts.ofMetric(em, experimentId, m, false);
-        double covariateShift = Shifts.ofCovariate(em, experimentId, m.name());
-        for (Object[] r : rows(em, "SELECT u.arm, COUNT(*), SUM(u.ys), SUM(u.ys * u.ys), "
-                + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.ys * u.n), "
-                + covariateSums(m) + " FROM (" + shifted(UNIT_TOTALS, m) + ") u LEFT JOIN experiment_covariate c "
+        List<Object[]> arms = rows(em, "SELECT u.arm, COUNT(*), SUM(u.ey), SUM(u.ey * u.ey), "
+                + "SUM(CASE WHEN u.y > 0 THEN 1 ELSE 0 END), SUM(u.n), SUM(u.n * u.n), SUM(u.ey * u.n), "
+                + covariateSums(m) + " FROM (" + exact(UNIT_TOTALS) + ") u LEFT JOIN experiment_covariate c "
                 + "ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
-                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm", experimentId, m.name(), shift,
-                covariateShift)) {
-            UnitTotals t = new UnitTotals(lng(r[1]), dbl(r[2]), dbl(r[3]), lng(r[4]), dbl(r[5]), dbl(r[6]), dbl(r[7]),
-                    shift);
-            put((String) r[0], m, t, Arrays.copyOfRange(r, 8, 13), covariateShift, totals, covariates);
-        }
+                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm", experimentId, m.name());
+        put(m, arms, r -> UnitTotals.ofExactSums(m.kind(), lng(r[1]), dec(r[2]), dec(r[3]), lng(r[4]), dec(r[5]),
+                dec(r[6]), dec(r[7])), 8, totals, covariates);
     }
 
     /**
      * One metric from the per-arm sums: an arm's units and N sums with the metric's sums over the units that have
      * events of it (the others have Y = 0), and CUPED's sums from the units that have a covariate; in one statement,
-     * so that all of them come from one snapshot while the aggregator goes on. The sums are exact (NUMERIC): the
-     * shift is taken off before they are rounded.
+     * so that all of them come from one snapshot while the aggregator goes on.
      */
     private void readAggregatedMetric(long experimentId, ExperimentDesign.Metric m,
                                       Map<String, Map<String, UnitTotals>> totals,
                                       Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        double shift = Shifts.ofMetric(em, experimentId, m, true);
-        double covariateShift = Shifts.ofCovariate(em, experimentId, m.name());
-        for (Object[] r : rows(em, "SELECT a.arm, a.units, a.sum_n, a.sum_n2, m.positives, m.sum_y, m.sum_y2, "
+        List<Object[]> arms = rows(em, "SELECT a.arm, a.units, a.sum_n, a.sum_n2, m.positives, m.sum_y, m.sum_y2, "
                 + "m.sum_yn, cv.* FROM arm_aggregate a LEFT JOIN arm_metric_aggregate m "
                 + "ON m.experiment_id = a.experiment_id AND m.arm = a.arm AND m.metric = ?2 LEFT JOIN (SELECT u.arm "
-                + "AS covariate_arm, " + covariateSums(m) + " FROM (" + shifted(COVARIATE_UNIT_TOTALS, m) + ") u "
-                + "JOIN experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id "
-                + "AND " + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm) cv "
-                + "ON cv.covariate_arm = a.arm WHERE a.experiment_id = ?1 AND a.units > 0", experimentId, m.name(),
-                shift, covariateShift)) {
-            UnitTotals t = UnitTotals.shifted(m.kind(), shift, lng(r[1]), dec(r[5]), dec(r[6]), lng(r[4]), dec(r[2]),
-                    dec(r[3]), dec(r[7]));
-            put((String) r[0], m, t, Arrays.copyOfRange(r, 9, 14), covariateShift, totals, covariates);
-        }
+                + "AS covariate_arm, " + covariateSums(m) + " FROM (" + exact(COVARIATE_UNIT_TOTALS) + ") u JOIN "
+                + "experiment_covariate c ON c.experiment_id = ?1 AND c.metric = ?2 AND c.unit_id = u.unit_id AND "
+                + KpiValues.withinBoundSql("c.covariate_value") + " GROUP BY u.arm) cv ON cv.covariate_arm = a.arm "
+                + "WHERE a.experiment_id = ?1 AND a.units > 0", experimentId, m.name());
+        put(m, arms, r -> UnitTotals.ofExactSums(m.kind(), lng(r[1]), dec(r[5]), dec(r[6]), lng(r[4]), dec(r[2]),
+                dec(r[3]), dec(r[7])), 9, totals, covariates);
     }
 
     /**
-     * Per-unit rows (y, and n where the rows have it) with ys, the unit's total less the shift ?3: times its
-     * exposures for a ratio (CUPED, which reads ys from rows without n, is not for ratios).
+     * A unit's total as an exact decimal: PostgreSQL keeps a double's 15 significant digits, H2 its binary value to
+     * 20 places; either way the sums of the values so rounded, and of their squares, are exact, and each arm's are
+     * then taken less a shift near its own mean before they are rounded ({@link UnitTotals#ofExactSums}).
      */
-    private static String shifted(String unitRows, ExperimentDesign.Metric m) {
-        // typed: H2 gives a bare parameter the type of what it meets, and ?3 * s.n made the shift a whole number
-        return "SELECT s.*, s.y - CAST(?3 AS DOUBLE PRECISION)" + (m.kind() == MetricKind.RATIO
-                && unitRows.equals(UNIT_TOTALS) ? " * s.n" : "") + " AS ys FROM (" + unitRows + ") s";
+    static final String EXACT = "NUMERIC(40, 20)";
+
+    /** Per-unit rows (column y) with ey, y as an exact decimal. */
+    private static String exact(String unitRows) {
+        return "SELECT s.*, CAST(s.y AS " + EXACT + ") AS ey FROM (" + unitRows + ") s";
     }
 
     /**
-     * CUPED's sums over units u (columns y, ys, unit_id) joined to their covariates c: how many have one, and the
-     * sums of X, X^2, X Y and Y over them, X the covariate less the shift ?4 and Y the unit's total less its shift
-     * (ys) or, for a proportion, its 0/1 indicator.
+     * CUPED's sums over units u (columns y, ey, unit_id) joined to their covariates c, exact: how many have one, and
+     * the sums of X, X^2, X Y and Y over them, Y the unit's total or, for a proportion, its 0/1 indicator.
      */
     private static String covariateSums(ExperimentDesign.Metric m) {
-        String y = m.kind() == MetricKind.PROPORTION ? "CASE WHEN u.y > 0 THEN 1.0 ELSE 0.0 END" : "u.ys";
-        String x = "(c.covariate_value - CAST(?4 AS DOUBLE PRECISION))";
-        return "COUNT(c.covariate_value), COALESCE(SUM(" + x + "), 0.0), COALESCE(SUM(" + x + " * " + x + "), 0.0), "
-                + "COALESCE(SUM(" + x + " * " + y + "), 0.0), "
-                + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0.0 ELSE " + y + " END), 0.0)";
+        String y = m.kind() == MetricKind.PROPORTION ? "CASE WHEN u.y > 0 THEN 1 ELSE 0 END" : "u.ey";
+        String x = "CAST(c.covariate_value AS " + EXACT + ")";
+        return "COUNT(c.covariate_value), COALESCE(SUM(" + x + "), 0), COALESCE(SUM(" + x + " * " + x + "), 0), "
+                + "COALESCE(SUM(" + x + " * " + y + "), 0), "
+                + "COALESCE(SUM(CASE WHEN c.covariate_value IS NULL THEN 0 ELSE " + y + " END), 0)";
     }
 
-    /** An arm's totals of the metric, and CUPED's data from them and the covariate sums when it has two units. */
-    private static void put(String arm, ExperimentDesign.Metric m, UnitTotals t, Object[] covariate,
-                            double covariateShift, Map<String, Map<String, UnitTotals>> totals,
+    /**
+     * Every arm's totals of the metric, and CUPED's data from them and the covariate sums (columns {@code from} to
+     * {@code from + 4}) where an arm has two units: Y less the arm's shift, X less one shift for every arm (the
+     * covariate was measured before the experiment: no arm moves it), taken off the exact sums.
+     */
+    private static void put(ExperimentDesign.Metric m, List<Object[]> arms, Function<Object[], UnitTotals> toTotals,
+                            int from, Map<String, Map<String, UnitTotals>> totals,
                             Map<String, Map<String, Cuped.PartialCovariateData>> covariates) {
-        totals.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), t);
-        if (t.units() >= 2) {
-            boolean proportion = m.kind() == MetricKind.PROPORTION;
-            covariates.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), new Cuped.PartialCovariateData(
-                    t.units(), proportion ? t.positives() : t.sumY(), proportion ? t.positives() : t.sumYSquares(),
-                    lng(covariate[0]), dbl(covariate[1]), dbl(covariate[2]), dbl(covariate[3]), dbl(covariate[4]),
-                    proportion ? 0 : t.shift(), covariateShift));
+        BigDecimal withCovariate = BigDecimal.ZERO;
+        BigDecimal sumX = BigDecimal.ZERO;
+        for (Object[] r : arms) {
+            withCovariate = withCovariate.add(dec(r[from]));
+            sumX = sumX.add(dec(r[from + 1]));
         }
+        double shiftX = UnitTotals.shiftNear(sumX, withCovariate);
+        for (Object[] r : arms) {
+            UnitTotals t = toTotals.apply(r);
+            String arm = (String) r[0];
+            totals.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), t);
+            if (t.units() >= 2) {
+                boolean proportion = m.kind() == MetricKind.PROPORTION;
+                covariates.computeIfAbsent(arm, a -> new HashMap<>()).put(m.name(), covariateData(t, proportion,
+                        shiftX, Arrays.copyOfRange(r, from, from + 5)));
+            }
+        }
+    }
+
+    /** CUPED's data of one arm from its exact covariate sums (n, X, X^2, XY, Y), X and Y less their shifts. */
+    private static Cuped.PartialCovariateData covariateData(UnitTotals t, boolean proportion, double shiftX,
+                                                            Object[] sums) {
+        long n = lng(sums[0]);
+        double shiftY = proportion ? 0 : t.shift();
+        BigDecimal count = BigDecimal.valueOf(n);
+        BigDecimal cx = new BigDecimal(shiftX);
+        BigDecimal cy = new BigDecimal(shiftY);
+        BigDecimal x = dec(sums[1]);
+        BigDecimal y = dec(sums[4]);
+        BigDecimal sumX = x.subtract(count.multiply(cx));
+        BigDecimal sumXSquares = dec(sums[2]).subtract(cx.multiply(x).multiply(BigDecimal.valueOf(2)))
+                .add(count.multiply(cx).multiply(cx));
+        BigDecimal sumXY = dec(sums[3]).subtract(cy.multiply(x)).subtract(cx.multiply(y))
+                .add(count.multiply(cx).multiply(cy));
+        BigDecimal sumYWithCovariate = y.subtract(count.multiply(cy));
+        return new Cuped.PartialCovariateData(t.units(), proportion ? t.positives() : t.sumY(),
+                proportion ? t.positives() : t.sumYSquares(), n, sumX.doubleValue(), sumXSquares.doubleValue(),
+                sumXY.doubleValue(), sumYWithCovariate.doubleValue(), shiftY, shiftX);
     }
 
     /** Per scored exposure from the score bins: all of the arm's exposures, the AUC within a bin's ties. */
