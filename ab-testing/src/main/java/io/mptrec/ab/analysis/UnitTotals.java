@@ -8,8 +8,8 @@ import java.math.BigDecimal;
 /**
  * Sufficient statistics of one metric in one arm at the level that was randomised, the unit: over the arm's units,
  * Y is a unit's total of the metric (the sum of its KPI events' values over all its exposures) and N its exposures.
- * The database computes them in one aggregate ({@code UnitStatisticsReader}); {@link #plus(double, long)} adds one
- * unit in Java (the time series' deltas, the simulations).
+ * The database computes them exactly ({@code UnitStatisticsReader}, {@link #ofExactSums}); {@link #plus(double, long)}
+ * adds one unit in Java (the simulations).
  *
  * <p>The Y sums are of Y less {@code shift} (a MEAN) or less {@code shift} N (a RATIO), a constant near the arm's
  * mean ({@link #ofExactSums}), so that the variance is not lost to cancellation ({@link MetricData.Mean}); a
@@ -67,7 +67,7 @@ public record UnitTotals(long units, double sumY, double sumYSquares, long posit
      * {@code shift} (times N for a ratio), computed exactly and rounded once: rounded first, sums of squares near
      * 1e18 would leave nothing of a spread of a few units.
      */
-    public static UnitTotals shifted(MetricKind kind, double shift, long units, BigDecimal sumY,
+    static UnitTotals shifted(MetricKind kind, double shift, long units, BigDecimal sumY,
                                      BigDecimal sumYSquares, long positives, BigDecimal sumN, BigDecimal sumNSquares,
                                      BigDecimal sumYN) {
         BigDecimal c = new BigDecimal(shift);
@@ -87,17 +87,6 @@ public record UnitTotals(long units, double sumY, double sumYSquares, long posit
     public UnitTotals plus(double y, long exposures) {
         return new UnitTotals(units + 1, sumY + y, sumYSquares + y * y, positives + (y > 0 ? 1 : 0),
                 sumN + exposures, sumNSquares + (double) exposures * exposures, sumYN + y * exposures, shift);
-    }
-
-    /**
-     * The sums of two disjoint sets of units (or of two sets of changes to the same units' sums), of one shift.
-     */
-    public UnitTotals plus(UnitTotals o) {
-        if (Double.compare(shift, o.shift) != 0) {
-            throw new IllegalArgumentException("shift: sums less " + o.shift + " added to sums less " + shift);
-        }
-        return new UnitTotals(units + o.units, sumY + o.sumY, sumYSquares + o.sumYSquares, positives + o.positives,
-                sumN + o.sumN, sumNSquares + o.sumNSquares, sumYN + o.sumYN, shift);
     }
 
     /**
