@@ -48,7 +48,8 @@ public record UnitTotals(long units, double sumY, double sumYSquares, long posit
      * A shift near {@code total / count} (0 without a count): a binary fraction of {@value #SHIFT_BITS} significant
      * bits, so that values of a few bits less it, their squares and their sums stay exact where the values themselves
      * would (two sources of the same sums then agree to the last bit), off the mean by a millionth of it at most
-     * (values near 1e9 a few units apart keep about ten of a double's sixteen digits of their variance; raw sums, none).
+     * (values near 1e9 a few units apart keep about ten of a double's sixteen digits of their variance; raw sums,
+     * none).
      */
     public static double shiftNear(BigDecimal total, BigDecimal count) {
         if (count.signum() == 0) {

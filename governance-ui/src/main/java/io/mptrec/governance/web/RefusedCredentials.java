@@ -19,8 +19,8 @@ public class RefusedCredentials {
 
     private final String challenge;
 
-    public RefusedCredentials(@ConfigProperty(name = "mptrec.api.auth-challenge", defaultValue = "Basic realm=\"mptrec\"")
-                              String challenge) {
+    public RefusedCredentials(@ConfigProperty(name = "mptrec.api.auth-challenge",
+            defaultValue = "Basic realm=\"mptrec\"") String challenge) {
         this.challenge = challenge;
     }
 

@@ -101,8 +101,8 @@ public class ProblemMappers {
             // where the parser stopped, so a client can find it (its own message may quote the body at length)
             var at = e.getLocation();
             field = "body";
-            detail = "body is not valid JSON" + (at == null || at.getLineNr() < 1 ? "" : String.format(java.util.Locale.ROOT,
-                    " (line %d, column %d)", at.getLineNr(), at.getColumnNr()));
+            detail = "body is not valid JSON" + (at == null || at.getLineNr() < 1 ? ""
+                    : String.format(java.util.Locale.ROOT, " (line %d, column %d)", at.getLineNr(), at.getColumnNr()));
         }
         return Problem.of(400, "malformed-json", "Malformed JSON", detail, field);
     }

@@ -101,7 +101,8 @@ class LabelExpressionTests {
         for (String hostile : List.of("(".repeat(2000) + "age > 3" + ")".repeat(2000), "!".repeat(20_000) + "age > 3",
                 "(".repeat(101) + "age > 3" + ")".repeat(101))) {
             assertThatThrownBy(() -> LabelExpression.parse(hostile, COLUMNS))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("nested deeper than 100 ! and (, at position ");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("nested deeper than 100 ! and (, at position ");
         }
         String longest = String.join(" && ",
                 java.util.Collections.nCopies(LabelExpression.MAX_OPERATORS + 1, "age > 3"));
