@@ -68,9 +68,8 @@ public record UnitTotals(long units, double sumY, double sumYSquares, long posit
      * {@code shift} (times N for a ratio), computed exactly and rounded once: rounded first, sums of squares near
      * 1e18 would leave nothing of a spread of a few units.
      */
-    static UnitTotals shifted(MetricKind kind, double shift, long units, BigDecimal sumY,
-                                     BigDecimal sumYSquares, long positives, BigDecimal sumN, BigDecimal sumNSquares,
-                                     BigDecimal sumYN) {
+    static UnitTotals shifted(MetricKind kind, double shift, long units, BigDecimal sumY, BigDecimal sumYSquares,
+                              long positives, BigDecimal sumN, BigDecimal sumNSquares, BigDecimal sumYN) {
         BigDecimal c = new BigDecimal(shift);
         // Y - c w, w = 1 a unit (a mean) or its exposures N (a ratio)
         boolean ratio = kind == MetricKind.RATIO;
