@@ -1,13 +1,13 @@
 package io.mptrec.governance.web;
 
 import io.mptrec.kernel.problem.Problem;
+import io.mptrec.kernel.problem.ProblemMappers;
 import io.quarkus.security.AuthenticationFailedException;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Credentials the API refuses (a wrong password, a malformed or expired token) answer 401 problem+json with the API's
@@ -16,13 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class RefusedCredentials {
-
-    private final String challenge;
-
-    public RefusedCredentials(@ConfigProperty(name = "mptrec.api.auth-challenge",
-            defaultValue = "Basic realm=\"mptrec\"") String challenge) {
-        this.challenge = challenge;
-    }
 
     void register(@Observes Router router) {
         router.route().failureHandler(this::refuse);
@@ -36,7 +29,7 @@ public class RefusedCredentials {
         }
         Problem problem = Problem.of(401, "unauthorized", "Unauthorized",
                 "the credentials were refused: a wrong user name or password, or a token that is not valid", null);
-        rc.response().setStatusCode(401).putHeader("WWW-Authenticate", challenge)
+        rc.response().setStatusCode(401).putHeader("WWW-Authenticate", ProblemMappers.apiChallenge())
                 .putHeader("Content-Type", Problem.MEDIA_TYPE).end(Json.encode(problem));
     }
 }

@@ -200,11 +200,15 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public RestResponse<Problem> unauthorized(UnauthorizedException e) {
-        String challenge = ConfigProvider.getConfig().getOptionalValue("mptrec.api.auth-challenge", String.class)
-                .orElse("Basic realm=\"mptrec\"");
         return RestResponse.ResponseBuilder.<Problem>create(401)
                 .entity(Problem.of(401, "unauthorized", "Unauthorized", "this operation needs a signed-in user", null))
-                .type(Problem.MEDIA_TYPE).header("WWW-Authenticate", challenge).build();
+                .type(Problem.MEDIA_TYPE).header("WWW-Authenticate", apiChallenge()).build();
+    }
+
+    /** The challenge of the API's sign-in, for every 401 of the API ({@code mptrec.api.auth-challenge}). */
+    public static String apiChallenge() {
+        return ConfigProvider.getConfig().getOptionalValue("mptrec.api.auth-challenge", String.class)
+                .orElse("Basic realm=\"mptrec\"");
     }
 
     /** Losers of a concurrent change: an optimistic-lock failure or a unique constraint (e.g. one production per task). */
