@@ -198,12 +198,7 @@ public final class BenchmarkReport {
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {
-        writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Writes {@code bytes} into a file beside {@code target}, then moves it over {@code target} in one step. */
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        io.mptrec.model.format.AtomicFile.write(target, bytes);
+        io.mptrec.model.format.AtomicFile.write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     String markdown(Run run) {

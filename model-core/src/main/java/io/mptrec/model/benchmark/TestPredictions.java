@@ -31,7 +31,7 @@ public final class TestPredictions {
         bytes.asFloatBuffer().put(rows.labels()).put(rows.scores());
         try {
             Files.createDirectories(file.getParent());
-            BenchmarkReport.writeAtomically(file, bytes.array());
+            io.mptrec.model.format.AtomicFile.write(file, bytes.array());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the test predictions " + file + ": " + e.getMessage(), e);
         }
